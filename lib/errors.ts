@@ -1,0 +1,48 @@
+/**
+ * The one error family of Flotilla. Every error a user or a peer can see carries a stable
+ * `code`; the API boundary maps codes to gRPC status codes and the CLI prints `message`.
+ */
+export type ErrorCode =
+  | 'INVALID_ARGUMENT' // bad input: the message names the field and what was expected
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'CONFLICT' // optimistic concurrency: the object changed since it was read
+  | 'PERMISSION_DENIED' // e.g. a wrong join token
+  | 'UNAVAILABLE' // a peer or the cluster cannot be reached now; retrying may help
+  | 'NOT_LEADER' // this manager does not lead; the message names the leader if known
+  | 'NO_QUORUM'
+  | 'TIMEOUT'
+  | 'CANCELLED'
+  | 'CORRUPT' // persisted data failed a checksum or could not be decoded
+  | 'INTERNAL';
+
+export class FlotillaError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = 'FlotillaError';
+  }
+}
+
+export const invalidArgument = (field: string, expected: string, got?: unknown): FlotillaError =>
+  new FlotillaError(
+    'INVALID_ARGUMENT',
+    got === undefined
+      ? `invalid ${field}: expected ${expected}`
+      : `invalid ${field}: expected ${expected}, got ${JSON.stringify(got)}`,
+  );
+
+export const notFound = (kind: string, ref: string): FlotillaError =>
+  new FlotillaError('NOT_FOUND', `${kind} ${JSON.stringify(ref)} not found`);
+
+export function isFlotillaError(err: unknown, code?: ErrorCode): err is FlotillaError {
+  return err instanceof FlotillaError && (code === undefined || err.code === code);
+}
+
+/** A readable one-line description of any thrown value. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

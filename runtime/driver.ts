@@ -1,0 +1,86 @@
+/**
+ * What the worker agent sees of a node's container runtime. Every driver (process,
+ * containerd, docker) implements this interface and passes one conformance suite.
+ * Drivers never import manager code: they know containers, not tasks or services.
+ */
+
+export interface ContainerSpec {
+  /** Image reference; the process driver runs only the image `host`. */
+  image: string;
+  /** Program and its arguments (`docker service create IMAGE [COMMAND] [ARG...]`). */
+  command: string[];
+  env: Record<string, string>;
+  workdir?: string;
+  /** Carries task identity (service, task id, slot) so an agent can adopt after restart. */
+  labels: Record<string, string>;
+  /** Signal sent first on stop; default SIGTERM. */
+  stopSignal?: NodeJS.Signals;
+}
+
+export type ContainerState = 'created' | 'running' | 'exited';
+
+export interface ExitStatus {
+  /** Exit code, or 128 + signal number when killed by a signal (as shells report it). */
+  exitCode: number;
+  /** Signal name when the process died of a signal. */
+  signal?: string;
+  finishedAt: number;
+}
+
+export interface ContainerSummary {
+  id: string;
+  image: string;
+  labels: Record<string, string>;
+  state: ContainerState;
+  pid?: number;
+  createdAt: number;
+  startedAt?: number;
+  exit?: ExitStatus;
+}
+
+export interface LogOptions {
+  follow?: boolean;
+  tail?: number;
+  since?: number;
+  signal?: AbortSignal;
+}
+
+export interface LogLine {
+  stream: 'stdout' | 'stderr';
+  line: string;
+  time?: number;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Stats {
+  cpuSeconds: number;
+  memoryBytes: number;
+}
+
+export interface RuntimeDriver {
+  readonly name: string;
+  canRun(image: string): boolean;
+  ensureImage(ref: string, signal: AbortSignal): Promise<void>;
+  /** Creates (does not start) a container; returns its id. */
+  create(spec: ContainerSpec): Promise<string>;
+  start(id: string): Promise<void>;
+  /** Resolves when the container exits (immediately if it already has). */
+  wait(id: string): Promise<ExitStatus>;
+  /** Sends the stop signal, then SIGKILL after graceMs; resolves once it has exited. */
+  stop(id: string, graceMs: number): Promise<void>;
+  /** Removes a stopped container and everything the driver kept for it. */
+  remove(id: string): Promise<void>;
+  inspect(id: string): Promise<ContainerSummary>;
+  /** Containers whose labels include every given label. */
+  list(labels: Record<string, string>): Promise<ContainerSummary[]>;
+  logs(id: string, opts: LogOptions): AsyncIterable<LogLine>;
+  exec(id: string, cmd: string[]): Promise<ExecResult>;
+  stats(id: string): Promise<Stats>;
+  /** Releases what the driver holds (watchers, connections); containers keep running. */
+  close(): Promise<void>;
+}
