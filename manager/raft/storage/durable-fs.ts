@@ -1,0 +1,57 @@
+/** File-system helpers for writes that must survive a crash once they resolve. */
+import { constants } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import * as path from 'node:path';
+
+/** fsync a directory, making the creation, rename or removal of its entries durable. */
+export async function syncDir(dir: string): Promise<void> {
+  const fh = await fs.open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Creates `dir` (and missing parents), fsyncing each parent whose entries changed. */
+export async function ensureDir(dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT') throw err;
+    await ensureDir(path.dirname(dir));
+    await fs.mkdir(dir).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
+  }
+  await syncDir(path.dirname(dir));
+}
+
+/** Writes all of `data` at `position`, looping over short writes. */
+export async function writeFully(fh: FileHandle, data: Uint8Array, position: number): Promise<void> {
+  let done = 0;
+  while (done < data.length) {
+    const { bytesWritten } = await fh.write(data, done, data.length - done, position + done);
+    done += bytesWritten;
+  }
+}
+
+/**
+ * Replaces `file` with `data` so that a crash leaves either the old content or the new,
+ * never a mix: write a temp file, fsync it, rename it over `file`, fsync the directory.
+ */
+export async function writeFileAtomic(file: string, data: Uint8Array, tempSuffix: string): Promise<void> {
+  const temp = file + tempSuffix;
+  const fh = await fs.open(temp, 'w');
+  try {
+    await writeFully(fh, data, 0);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await fs.rename(temp, file);
+  await syncDir(path.dirname(file));
+}
