@@ -39,8 +39,12 @@ export interface ContainerSummary {
 }
 
 export interface LogOptions {
+  /** Keep yielding new lines until the container exits or `signal` aborts. */
   follow?: boolean;
+  /** Only the last N lines (0: none, then only new lines when following). Drivers that cannot
+   * order stdout against stderr (no timestamps) apply it to each stream. */
   tail?: number;
+  /** Epoch ms; lines written earlier are left out (coarsely, per file, by drivers without timestamps). */
   since?: number;
   signal?: AbortSignal;
 }
@@ -62,6 +66,15 @@ export interface Stats {
   memoryBytes: number;
 }
 
+/** The part of a pino logger that drivers use; pass a pino logger or a child of it. */
+export interface DriverLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Unknown ids reject with FlotillaError NOT_FOUND, invalid specs with INVALID_ARGUMENT. */
 export interface RuntimeDriver {
   readonly name: string;
   canRun(image: string): boolean;
@@ -73,7 +86,7 @@ export interface RuntimeDriver {
   wait(id: string): Promise<ExitStatus>;
   /** Sends the stop signal, then SIGKILL after graceMs; resolves once it has exited. */
   stop(id: string, graceMs: number): Promise<void>;
-  /** Removes a stopped container and everything the driver kept for it. */
+  /** Removes a stopped container and everything the driver kept for it; rejects while it runs. */
   remove(id: string): Promise<void>;
   inspect(id: string): Promise<ContainerSummary>;
   /** Containers whose labels include every given label. */

@@ -1,0 +1,41 @@
+/**
+ * Checks a ContainerSpec's shape before anything is written. Nothing here is specific to
+ * plain processes except that the caller checks the image.
+ */
+import { constants } from 'node:os';
+import { isAbsolute } from 'node:path';
+import type { ContainerSpec } from '../driver.js';
+import { invalidArgument } from '../../lib/errors.js';
+
+export function validateContainerSpec(spec: ContainerSpec): void {
+  if (typeof spec !== 'object' || spec === null) throw invalidArgument('spec', 'an object');
+  if (!Array.isArray(spec.command) || spec.command.length === 0 || !spec.command.every(isCleanString)) {
+    throw invalidArgument('command', 'a non-empty array of strings without NUL', spec.command);
+  }
+  if (spec.command[0] === '') throw invalidArgument('command[0]', 'a program name', '');
+  checkStringRecord('env', spec.env);
+  for (const key of Object.keys(spec.env)) {
+    if (key === '' || key.includes('=')) throw invalidArgument('env', 'names without "="', key);
+  }
+  checkStringRecord('labels', spec.labels);
+  if (spec.workdir !== undefined && (!isCleanString(spec.workdir) || !isAbsolute(spec.workdir))) {
+    throw invalidArgument('workdir', 'an absolute path', spec.workdir);
+  }
+  if (spec.stopSignal !== undefined && !Object.hasOwn(constants.signals, spec.stopSignal)) {
+    throw invalidArgument('stopSignal', 'a signal name such as "SIGTERM"', spec.stopSignal);
+  }
+}
+
+function checkStringRecord(field: string, value: unknown): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidArgument(field, 'an object of strings', value);
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (!isCleanString(k) || !isCleanString(v))
+      throw invalidArgument(`${field}.${k}`, 'a string without NUL', v);
+  }
+}
+
+function isCleanString(s: unknown): s is string {
+  return typeof s === 'string' && !s.includes('\0');
+}

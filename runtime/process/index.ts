@@ -1,0 +1,1 @@
+export { HOST_IMAGE, ProcessDriver, type ProcessDriverOptions } from './process-driver.js';

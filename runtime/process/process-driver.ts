@@ -1,0 +1,440 @@
+/**
+ * The process runtime driver: image `host` means "no image, run the command as a plain process
+ * on the node". Each container is a /bin/sh wrapper (see wrapper.ts) spawned detached in its
+ * own session and process group, with its output in log files; all state lives in files under
+ * `<root>/<id>/` (see container-files.ts), so the processes outlive the agent and a restarted
+ * agent adopts them with list(), wait() and stop().
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import type {
+  ContainerSpec,
+  ContainerSummary,
+  DriverLogger,
+  ExecResult,
+  ExitStatus,
+  LogLine,
+  LogOptions,
+  RuntimeDriver,
+  Stats,
+} from '../driver.js';
+import { FlotillaError, invalidArgument, isFlotillaError, notFound } from '../../lib/errors.js';
+import { ContainerFiles, type RecordedExit, type StoredSpec } from './container-files.js';
+import { validateContainerSpec } from './container-spec.js';
+import { LogFileCursor } from './log-file.js';
+import { groupMembers, readCmdline, systemUnits } from './proc.js';
+import { runCaptured } from './run-captured.js';
+import { isWrapperCmdline, signalName, signalNumber, wrapperArgs } from './wrapper.js';
+
+export const HOST_IMAGE = 'host';
+
+const ID_PATTERN = /^[0-9a-f]{32}$/;
+/** The base environment of a container; the spec's env goes on top. */
+const BASE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** How often adopted processes (not children of this agent) and followed logs are checked. */
+const POLL_MS = 200;
+
+export interface ProcessDriverOptions {
+  /** Directory (under the node's data dir) holding one subdirectory per container. */
+  root: string;
+  logger?: DriverLogger;
+}
+
+interface Loaded {
+  files: ContainerFiles;
+  spec: StoredSpec;
+  summary: ContainerSummary;
+}
+
+export class ProcessDriver implements RuntimeDriver {
+  readonly name = 'process';
+  private readonly root: string;
+  private readonly logger: DriverLogger | undefined;
+  /** Wrappers this instance spawned, until their exit is recorded on disk. */
+  private readonly children = new Map<string, { process: ChildProcess; recorded: Promise<void> }>();
+  private readonly waits = new Map<string, Promise<ExitStatus>>();
+  private readonly starts = new Map<string, Promise<void>>();
+  private readonly closing = new AbortController();
+
+  constructor(opts: ProcessDriverOptions) {
+    this.root = resolve(opts.root);
+    this.logger = opts.logger;
+  }
+
+  canRun(image: string): boolean {
+    return image === HOST_IMAGE;
+  }
+
+  async ensureImage(ref: string, _signal?: AbortSignal): Promise<void> {
+    if (!this.canRun(ref)) {
+      throw invalidArgument(
+        'image',
+        `"${HOST_IMAGE}" (the process driver runs commands without images)`,
+        ref,
+      );
+    }
+  }
+
+  async create(spec: ContainerSpec): Promise<string> {
+    validateContainerSpec(spec);
+    await this.ensureImage(spec.image);
+    const id = randomBytes(16).toString('hex');
+    const files = this.files(id);
+    await mkdir(this.root, { recursive: true });
+    await mkdir(files.dir);
+    await Promise.all([files.stdout, files.stderr].map(async (path) => (await open(path, 'a')).close()));
+    // Written last: a directory without spec.json is an unfinished create, which list() skips.
+    await files.writeSpec({ ...spec, createdAt: Date.now() });
+    this.logger?.debug({ id, labels: spec.labels }, 'process container created');
+    return id;
+  }
+
+  /** Starts a created container; a no-op if it already runs. */
+  start(id: string): Promise<void> {
+    let starting = this.starts.get(id);
+    if (!starting) {
+      starting = this.spawnWrapper(id).finally(() => this.starts.delete(id));
+      this.starts.set(id, starting);
+    }
+    return starting;
+  }
+
+  wait(id: string): Promise<ExitStatus> {
+    let waiting = this.waits.get(id);
+    if (!waiting) {
+      waiting = this.watchExit(id).finally(() => this.waits.delete(id));
+      this.waits.set(id, waiting);
+    }
+    return waiting;
+  }
+
+  async stop(id: string, graceMs: number): Promise<void> {
+    const { spec, summary } = await this.load(id);
+    if (summary.pid === undefined) return; // never started: nothing to stop
+    if (summary.state === 'running') {
+      const exited = this.wait(id);
+      const signal = spec.stopSignal ?? 'SIGTERM';
+      this.logger?.info({ id, pid: summary.pid, signal, graceMs }, 'stopping process container');
+      await this.signalGroup(id, summary.pid, signal);
+      if (!(await settlesWithin(exited, graceMs))) {
+        this.logger?.warn(
+          { id, pid: summary.pid, graceMs },
+          `no exit within grace period after ${signal}; killing`,
+        );
+        await this.signalGroup(id, summary.pid, 'SIGKILL');
+      }
+      await exited;
+    }
+    await this.killLeftovers(id, summary.pid);
+  }
+
+  async remove(id: string): Promise<void> {
+    const { files, summary } = await this.load(id);
+    if (summary.state === 'running') {
+      throw new FlotillaError('INVALID_ARGUMENT', `container ${id} is running; stop it before removing it`);
+    }
+    if (summary.pid !== undefined) await this.killLeftovers(id, summary.pid);
+    await rm(files.dir, { recursive: true, force: true });
+    this.logger?.debug({ id }, 'process container removed');
+  }
+
+  async inspect(id: string): Promise<ContainerSummary> {
+    return (await this.load(id)).summary;
+  }
+
+  async list(labels: Record<string, string>): Promise<ContainerSummary[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.root);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const found = await Promise.all(
+      names.filter((name) => ID_PATTERN.test(name)).map((id) => this.inspectForList(id)),
+    );
+    return found
+      .filter((c): c is ContainerSummary => c !== undefined && hasLabels(c.labels, labels))
+      .sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  async *logs(id: string, opts: LogOptions): AsyncIterable<LogLine> {
+    const { files } = await this.load(id);
+    const streams = [
+      { stream: 'stdout' as const, cursor: await LogFileCursor.open(files.stdout, opts) },
+      { stream: 'stderr' as const, cursor: await LogFileCursor.open(files.stderr, opts) },
+    ];
+    const stop = opts.signal ? AbortSignal.any([opts.signal, this.closing.signal]) : this.closing.signal;
+    while (!stop.aborted) {
+      // Decided before reading, so that everything written before the exit gets read.
+      const last = !opts.follow || (await this.load(id)).summary.state === 'exited';
+      for (const { stream, cursor } of streams) {
+        for (const line of await cursor.read()) yield { stream, line };
+      }
+      if (last) {
+        for (const { stream, cursor } of streams) {
+          for (const line of cursor.flush()) yield { stream, line };
+        }
+        return;
+      }
+      await delay(POLL_MS, undefined, { signal: stop }).catch(() => undefined);
+    }
+  }
+
+  async exec(id: string, cmd: string[]): Promise<ExecResult> {
+    const [program, ...args] = cmd;
+    if (program === undefined || program === '') throw invalidArgument('cmd', 'a non-empty command', cmd);
+    const { files, spec, summary } = await this.load(id);
+    if (summary.state !== 'running') {
+      throw new FlotillaError('INVALID_ARGUMENT', `container ${id} is not running (${summary.state})`);
+    }
+    return runCaptured([program, ...args], { cwd: spec.workdir ?? files.dir, env: containerEnv(spec) });
+  }
+
+  async stats(id: string): Promise<Stats> {
+    const { summary } = await this.load(id);
+    if (summary.state !== 'running' || summary.pid === undefined) return { cpuSeconds: 0, memoryBytes: 0 };
+    const [members, units] = await Promise.all([groupMembers(summary.pid), systemUnits()]);
+    let ticks = 0;
+    let pages = 0;
+    for (const p of members) {
+      ticks += p.cpuTicks;
+      pages += p.rssPages;
+    }
+    return { cpuSeconds: ticks / units.clockTicksPerSecond, memoryBytes: pages * units.pageSize };
+  }
+
+  /** Pending wait()s reject with CANCELLED and followed logs end; the containers keep running. */
+  async close(): Promise<void> {
+    this.closing.abort();
+  }
+
+  private files(id: string): ContainerFiles {
+    if (!ID_PATTERN.test(id)) throw notFound('container', id);
+    return new ContainerFiles(join(this.root, id));
+  }
+
+  private async load(id: string): Promise<Loaded> {
+    const files = this.files(id);
+    const spec = await files.readSpec();
+    if (!spec) throw notFound('container', id);
+    const base = { id, image: spec.image, labels: spec.labels, createdAt: spec.createdAt };
+    const started = await files.readPid();
+    if (!started) return { files, spec, summary: { ...base, state: 'created' } };
+    const exit = await this.exitOf(id, files, started.pid);
+    const summary: ContainerSummary = {
+      ...base,
+      state: exit ? 'exited' : 'running',
+      pid: started.pid,
+      startedAt: started.startedAt,
+      ...(exit && { exit }),
+    };
+    return { files, spec, summary };
+  }
+
+  /** The exit status, or undefined while the wrapper runs. */
+  private async exitOf(id: string, files: ContainerFiles, pid: number): Promise<ExitStatus | undefined> {
+    let recorded = await files.readExit();
+    if (!recorded) {
+      if (await this.isWrapperAlive(id, pid)) return undefined;
+      // The wrapper is gone: it wrote the exit file after the read above, or it was killed
+      // before it could (then its exit event, if it was our child, or else SIGKILL is the answer).
+      await this.children.get(id)?.recorded;
+      recorded =
+        (await files.readExit()) ?? (await this.recordExit(id, files, 128 + signalNumber('SIGKILL')));
+    }
+    return exitStatus(recorded);
+  }
+
+  private async recordExit(id: string, files: ContainerFiles, exitCode: number): Promise<RecordedExit> {
+    this.logger?.warn({ id, exitCode }, 'process container wrapper ended without recording an exit status');
+    await files.writeExit(exitCode);
+    const recorded = await files.readExit();
+    if (!recorded) throw new FlotillaError('INTERNAL', `exit file of container ${id} vanished`);
+    return recorded;
+  }
+
+  private async isWrapperAlive(id: string, pid: number): Promise<boolean> {
+    const argv = await readCmdline(pid);
+    return argv !== undefined && isWrapperCmdline(argv, id);
+  }
+
+  private async spawnWrapper(id: string): Promise<void> {
+    const { files, spec, summary } = await this.load(id);
+    if (summary.state === 'running') return;
+    if (summary.state === 'exited') {
+      throw new FlotillaError('INVALID_ARGUMENT', `container ${id} has already run; create a new one`);
+    }
+    const cwd = spec.workdir ?? files.dir;
+    if (!(await isDirectory(cwd))) throw invalidArgument('workdir', 'an existing directory', cwd);
+
+    const [out, err] = await Promise.all([open(files.stdout, 'a'), open(files.stderr, 'a')]);
+    const child = spawn('/bin/sh', wrapperArgs(files.exit, spec.command, spec.stopSignal ?? 'SIGTERM'), {
+      cwd,
+      env: containerEnv(spec),
+      // Its own session and process group: it survives the agent, and stop() signals the group.
+      detached: true,
+      stdio: ['ignore', out.fd, err.fd],
+    });
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((done) =>
+      child.once('exit', (code, signal) => done([code, signal])),
+    );
+    try {
+      await new Promise<void>((spawned, failed) => child.once('spawn', spawned).once('error', failed));
+    } catch (cause) {
+      throw new FlotillaError('INTERNAL', `cannot run /bin/sh for container ${id}`, { cause });
+    } finally {
+      await Promise.all([out.close(), err.close()]);
+    }
+    child.unref();
+    const pid = child.pid as number;
+    const pidWritten = files.writePid(pid);
+    this.children.set(id, {
+      process: child,
+      recorded: this.recordChildExit(id, files, pid, exited, pidWritten),
+    });
+    try {
+      await pidWritten;
+    } catch (cause) {
+      await this.signalGroup(id, pid, 'SIGKILL');
+      throw new FlotillaError('INTERNAL', `cannot record the pid of container ${id}`, { cause });
+    }
+    this.logger?.info({ id, pid, command: spec.command }, 'process container started');
+  }
+
+  /** Our child's exit: the wrapper recorded it, unless it was killed first; then its exit event tells. */
+  private async recordChildExit(
+    id: string,
+    files: ContainerFiles,
+    pid: number,
+    exited: Promise<[number | null, NodeJS.Signals | null]>,
+    pidWritten: Promise<void>,
+  ): Promise<void> {
+    const [code, signal] = await exited;
+    try {
+      await pidWritten;
+      if (!(await files.readExit()))
+        await this.recordExit(id, files, code ?? 128 + signalNumber(signal ?? 'SIGKILL'));
+      await this.killLeftovers(id, pid);
+      this.logger?.debug({ id, pid, code, signal }, 'process container exited');
+    } catch (err) {
+      this.logger?.error({ id, pid, err }, 'cannot record the exit of a process container');
+    } finally {
+      this.children.delete(id);
+    }
+  }
+
+  private async watchExit(id: string): Promise<ExitStatus> {
+    for (;;) {
+      const child = this.children.get(id);
+      if (child) {
+        // Unreferenced so that the agent can exit, but someone waits for it now.
+        child.process.ref();
+        try {
+          await this.unlessClosed(child.recorded);
+        } finally {
+          child.process.unref();
+        }
+      }
+      const { summary } = await this.load(id);
+      if (summary.exit && summary.pid !== undefined) {
+        await this.killLeftovers(id, summary.pid);
+        return summary.exit;
+      }
+      await delay(POLL_MS, undefined, { signal: this.closing.signal }).catch(() => {
+        throw closedError();
+      });
+    }
+  }
+
+  /** Like a container runtime, ends the processes the main one left behind when it exited. */
+  private killLeftovers(id: string, pid: number): Promise<void> {
+    return this.signalGroup(id, pid, 'SIGKILL');
+  }
+
+  /** Signals the container's process group, unless its pid now belongs to some other live process. */
+  private async signalGroup(id: string, pid: number, signal: NodeJS.Signals): Promise<void> {
+    const leader = await readCmdline(pid);
+    if (leader !== undefined && leader.length > 0 && !isWrapperCmdline(leader, id)) return;
+    try {
+      process.kill(-pid, signal);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
+  }
+
+  private async unlessClosed<T>(work: Promise<T>): Promise<T> {
+    const signal = this.closing.signal;
+    if (signal.aborted) throw closedError();
+    let onAbort = (): void => undefined;
+    const closed = new Promise<never>((_, reject) => {
+      onAbort = () => reject(closedError());
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([work, closed]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** inspect() for list(): containers removed meanwhile or unreadable are left out. */
+  private async inspectForList(id: string): Promise<ContainerSummary | undefined> {
+    try {
+      return await this.inspect(id);
+    } catch (err) {
+      if (isFlotillaError(err, 'NOT_FOUND')) return undefined;
+      if (isFlotillaError(err, 'CORRUPT')) {
+        this.logger?.warn({ id, err }, 'skipping unreadable process container');
+        return undefined;
+      }
+      throw err;
+    }
+  }
+}
+
+function containerEnv(spec: ContainerSpec): Record<string, string> {
+  return { PATH: BASE_PATH, HOME: homedir(), ...spec.env };
+}
+
+function exitStatus({ exitCode, finishedAt }: RecordedExit): ExitStatus {
+  // As shells report it, 128 + n means "died of signal n".
+  const signal = exitCode > 128 ? signalName(exitCode - 128) : undefined;
+  return { exitCode, finishedAt, ...(signal && { signal }) };
+}
+
+function hasLabels(have: Record<string, string>, want: Record<string, string>): boolean {
+  return Object.entries(want).every(([k, v]) => have[k] === v);
+}
+
+/** True if `work` settles within `ms`. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  const timer = new AbortController();
+  try {
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => true,
+      ),
+      delay(ms, false, { signal: timer.signal }).catch(() => false),
+    ]);
+  } finally {
+    timer.abort();
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function closedError(): FlotillaError {
+  return new FlotillaError('CANCELLED', 'the process driver was closed');
+}

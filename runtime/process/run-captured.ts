@@ -1,0 +1,36 @@
+/** Runs a command to completion and captures its output, as `exec` into a container does. */
+import { spawn } from 'node:child_process';
+import type { ExecResult } from '../driver.js';
+import { signalNumber } from './wrapper.js';
+
+export function runCaptured(
+  cmd: [string, ...string[]],
+  opts: { cwd: string; env: Record<string, string> },
+): Promise<ExecResult> {
+  return new Promise((resolve) => {
+    const [program, ...args] = cmd;
+    const child = spawn(program, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    let failed = false;
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      failed = true;
+      // Exit codes as a shell reports a command it cannot run.
+      resolve({
+        exitCode: err.code === 'ENOENT' ? 127 : 126,
+        stdout: '',
+        stderr: `${program}: ${err.message}\n`,
+      });
+    });
+    child.once('close', (code, signal) => {
+      if (failed) return;
+      resolve({
+        exitCode: code ?? 128 + signalNumber(signal ?? 'SIGKILL'),
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      });
+    });
+  });
+}

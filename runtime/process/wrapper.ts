@@ -1,0 +1,59 @@
+/**
+ * The tiny /bin/sh wrapper every process container runs under. It records the command's exit
+ * status in the `exit` file even when no agent is around to see the process end.
+ *
+ * - The command runs in the foreground of a subshell that `exec`s it: it gets normal signal
+ *   dispositions (a trap with a handler is reset to default across exec; a trap to '' would be
+ *   inherited as "ignored"), and `exec` never runs shell builtins, so a command named `exit`
+ *   or `trap` cannot hijack the wrapper. A missing command exits 127 with the shell's message.
+ * - The wrapper traps the stop signals with a no-op handler, so a signal sent to the whole
+ *   process group stops the command while the wrapper lives on to write `$?` (143 for
+ *   SIGTERM, 130 for SIGINT, ...) with a tmp file + rename, which readers see atomically.
+ * - Paths, signal numbers and argv arrive as positional parameters, never interpolated into
+ *   the script. PATH is reset before `mv` because the container's env may have replaced it.
+ */
+import { constants } from 'node:os';
+import { basename, dirname } from 'node:path';
+
+/** `$0` of the wrapper: the shell prefixes its own messages with it, and /proc shows it. */
+export const WRAPPER_NAME = 'flotilla-process';
+
+const SCRIPT = `exit_file=$1
+trap : $2
+shift 2
+( exec "$@" )
+code=$?
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+printf '%s\\n' "$code" >"$exit_file.tmp" && mv -f "$exit_file.tmp" "$exit_file"
+`;
+
+/** Signals a stop is likely to use; the spec's stopSignal is added to them. */
+const TRAPPED = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGUSR1', 'SIGUSR2', 'SIGALRM'] as const;
+const UNCATCHABLE = new Set<string>(['SIGKILL', 'SIGSTOP']);
+
+/** argv for spawning `/bin/sh` (without the `/bin/sh` itself). */
+export function wrapperArgs(exitFile: string, command: string[], stopSignal: NodeJS.Signals): string[] {
+  const names = new Set<string>([...TRAPPED, stopSignal]);
+  const numbers = [...names].filter((s) => !UNCATCHABLE.has(s)).map((s) => signalNumber(s));
+  return ['-c', SCRIPT, WRAPPER_NAME, exitFile, numbers.join(' '), ...command];
+}
+
+/**
+ * True when a /proc cmdline (split on NUL) is the wrapper of container `id`. Matching on the id
+ * rather than the whole path keeps adoption working if the data dir is reached by another path.
+ */
+export function isWrapperCmdline(argv: string[], id: string): boolean {
+  const exitFile = argv[4];
+  return argv[3] === WRAPPER_NAME && exitFile !== undefined && basename(dirname(exitFile)) === id;
+}
+
+export function signalNumber(name: string): number {
+  const n = (constants.signals as Record<string, number | undefined>)[name];
+  if (n === undefined) throw new Error(`unknown signal ${name}`);
+  return n;
+}
+
+export function signalName(n: number): NodeJS.Signals | undefined {
+  const entry = Object.entries(constants.signals).find(([, v]) => v === n);
+  return entry?.[0] as NodeJS.Signals | undefined;
+}
