@@ -1,0 +1,111 @@
+/**
+ * The control API: what the CLI calls. It resolves names and id prefixes, validates input
+ * (nothing is written when it is wrong) and reads and writes through the store.
+ */
+import { FlotillaError, notFound } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import type { ListServicesResponse } from '../../proto/gen/flotilla/ListServicesResponse.js';
+import type { ListTasksRequest } from '../../proto/gen/flotilla/ListTasksRequest.js';
+import type { ListTasksResponse } from '../../proto/gen/flotilla/ListTasksResponse.js';
+import type { Node, Service, ServiceSpec } from '../../proto/types.js';
+import type { ReadTx, Store } from '../store/types.js';
+import { validateServiceSpec } from './validate.js';
+
+/** An object by exact id, by exact name, or by a unique id prefix. */
+function resolve<T extends { id: string }>(kind: string, all: T[], ref: string, name: (o: T) => string): T {
+  const exact = all.find((o) => o.id === ref) ?? all.find((o) => name(o) === ref);
+  if (exact) return exact;
+  const byPrefix = ref ? all.filter((o) => o.id.startsWith(ref)) : [];
+  if (byPrefix.length === 1 && byPrefix[0]) return byPrefix[0];
+  if (byPrefix.length > 1) {
+    throw new FlotillaError('INVALID_ARGUMENT', `${kind} ${JSON.stringify(ref)} is ambiguous: it matches ${byPrefix.length} ${kind}s; give more of the id`);
+  }
+  throw notFound(kind, ref);
+}
+
+export const resolveService = (tx: ReadTx, ref: string): Service =>
+  resolve('service', tx.all('services'), ref, (s) => s.spec?.name ?? '');
+
+export const resolveNode = (tx: ReadTx, ref: string): Node =>
+  resolve('node', tx.all('nodes'), ref, (n) => n.description?.hostname ?? '');
+
+export class ControlApi {
+  constructor(private readonly store: Store) {}
+
+  listNodes(): Node[] {
+    return this.store.view((tx) => tx.all('nodes'));
+  }
+
+  getNode(ref: string): Node {
+    return this.store.view((tx) => resolveNode(tx, ref));
+  }
+
+  async createService(spec: ServiceSpec | null): Promise<Service> {
+    validateServiceSpec(spec);
+    const service: Service = { id: newId(), meta: null, spec, previousSpec: null, specVersion: 1 };
+    await this.store.update((tx) => {
+      if (tx.serviceByName(spec.name)) {
+        throw new FlotillaError('ALREADY_EXISTS', `a service named ${JSON.stringify(spec.name)} already exists; pick another name or update it`);
+      }
+      tx.create('services', service);
+    });
+    return this.store.view((tx) => tx.get('services', service.id) ?? service);
+  }
+
+  getService(ref: string): Service {
+    return this.store.view((tx) => resolveService(tx, ref));
+  }
+
+  async updateService(id: string, version: number, spec: ServiceSpec | null): Promise<Service> {
+    validateServiceSpec(spec);
+    await this.store.update((tx) => {
+      const current = tx.get('services', id);
+      if (!current) throw notFound('service', id);
+      if (version && current.meta?.version !== version) {
+        throw new FlotillaError('CONFLICT', `service ${spec.name} changed since it was read (version ${current.meta?.version}, not ${version}); read it again and retry`);
+      }
+      const taskChanged = JSON.stringify(current.spec?.task) !== JSON.stringify(spec.task);
+      tx.update('services', {
+        ...current,
+        spec,
+        previousSpec: current.spec,
+        specVersion: current.specVersion + (taskChanged ? 1 : 0),
+      });
+    });
+    return this.store.view((tx) => tx.get('services', id) as Service);
+  }
+
+  async removeService(ref: string): Promise<void> {
+    await this.store.update((tx) => tx.delete('services', resolveService(tx, ref).id));
+  }
+
+  listServices(): ListServicesResponse {
+    return this.store.view((tx) => ({
+      services: tx.all('services').map((service) => {
+        const tasks = tx.tasksByService(service.id);
+        return {
+          service,
+          runningTasks: tasks.filter((t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING').length,
+          desiredTasks: service.spec?.replicated?.replicas ?? 0,
+        };
+      }),
+    }));
+  }
+
+  listTasks(req: ListTasksRequest): ListTasksResponse {
+    return this.store.view((tx) => {
+      const serviceIds = req.services.map((ref) => resolveService(tx, ref).id);
+      const nodeIds = req.nodes.map((ref) => resolveNode(tx, ref).id);
+      let tasks = serviceIds.length ? serviceIds.flatMap((id) => tx.tasksByService(id)) : tx.all('tasks');
+      if (nodeIds.length) tasks = tasks.filter((t) => nodeIds.includes(t.nodeId));
+      const nodes = [...new Set(tasks.map((t) => t.nodeId))].flatMap((id) => tx.get('nodes', id) ?? []);
+      return { tasks, nodes };
+    });
+  }
+
+  joinTokens() {
+    const cluster = this.store.view((tx) => tx.all('clusters')[0]);
+    if (!cluster?.joinTokens) throw new FlotillaError('UNAVAILABLE', 'this manager has no cluster yet');
+    return cluster.joinTokens;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The one shape of every control loop on a manager: read the state with `view`, watch for
+ * changes, note what they touch, and reconcile in batches (one store update for many
+ * objects), until the signal aborts. A failed pass is logged and retried.
+ */
+import type { Logger } from '../lib/log.js';
+import { describeError } from '../lib/errors.js';
+import type { EventFilter, ReadTx, Store, StoreEvent } from './store/types.js';
+
+export interface LoopHandlers {
+  /** Called once with the state at the start, in the same turn as the watch begins. */
+  start(tx: ReadTx): void;
+  /** Notes an event; return true when a reconcile pass is needed. */
+  event(e: StoreEvent): boolean;
+  /** Reconciles what was noted. */
+  reconcile(): Promise<void>;
+}
+
+export class ControlLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly name: string,
+    private readonly store: Store,
+    private readonly filter: EventFilter,
+    private readonly handlers: LoopHandlers,
+    private readonly log: Logger,
+    private readonly batchMs = 10,
+  ) {}
+
+  async run(signal: AbortSignal): Promise<void> {
+    this.store.view((tx) => this.handlers.start(tx));
+    const events = this.store.watch(this.filter, signal);
+    this.poke();
+    try {
+      for await (const e of events) if (this.handlers.event(e)) this.poke();
+    } finally {
+      this.stopped = true;
+      clearTimeout(this.timer);
+      await this.running;
+    }
+  }
+
+  /** Asks for a reconcile pass soon (several pokes share one pass). */
+  poke(delayMs = this.batchMs): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.running = this.pass();
+    }, delayMs);
+  }
+
+  private async pass(): Promise<void> {
+    let retryMs = 0;
+    try {
+      await this.handlers.reconcile();
+    } catch (err) {
+      this.log.warn({ loop: this.name, err: describeError(err) }, 'reconcile pass failed; retrying');
+      retryMs = 200;
+    }
+    this.running = undefined;
+    if (this.again || retryMs) {
+      this.again = false;
+      this.poke(Math.max(retryMs, this.batchMs));
+    }
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * The dispatcher: holds one session per worker. It streams each node its assignments
+ * (the whole set when the session opens, changes after), takes heartbeats and marks a
+ * node DOWN after three missed periods, and writes task status reports to the store in
+ * batches, never letting a task's state move backwards.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import { FlotillaError } from '../../lib/errors.js';
+import { failStream } from '../../proto/rpc.js';
+import { newId } from '../../lib/ids.js';
+import type { Logger } from '../../lib/log.js';
+import type { HeartbeatRequest } from '../../proto/gen/flotilla/HeartbeatRequest.js';
+import type { HeartbeatResponse } from '../../proto/gen/flotilla/HeartbeatResponse.js';
+import type { SessionMessageInput } from '../../proto/gen/flotilla/SessionMessage.js';
+import type { SessionRequest } from '../../proto/gen/flotilla/SessionRequest.js';
+import type { UpdateTaskStatusRequest } from '../../proto/gen/flotilla/UpdateTaskStatusRequest.js';
+import { taskStateRank, type Task, type TaskStatus } from '../../proto/types.js';
+import type { Store } from '../store/types.js';
+
+export const DEFAULT_HEARTBEAT_MS = 5_000;
+const MISSED_HEARTBEATS = 3;
+
+interface Session {
+  id: string;
+  nodeId: string;
+  stream: grpc.ServerWritableStream<SessionRequest, SessionMessageInput>;
+  lastHeartbeat: number;
+  /** What the node was last sent of each task: changes to anything else are not its concern. */
+  sent: Map<string, string>;
+  dirty: Set<string>;
+  timer?: NodeJS.Timeout;
+}
+
+export class Dispatcher {
+  private readonly sessions = new Map<string, Session>();
+  private readonly lastSeen = new Map<string, number>();
+  private statusQueue = new Map<string, { nodeId: string; status: TaskStatus }>();
+  private statusFlush: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: Logger,
+    private readonly heartbeatMs: () => number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Runs until the signal aborts: routes task changes to sessions and expires silent nodes. */
+  async run(signal: AbortSignal): Promise<void> {
+    signal.addEventListener('abort', () => this.abort.abort(), { once: true });
+    const start = this.now();
+    // Nodes that were up when this dispatcher took over get one full grace period.
+    this.store.view((tx) => {
+      for (const n of tx.all('nodes')) if (n.status?.state === 'READY') this.lastSeen.set(n.id, start);
+    });
+    const expiry = setInterval(() => void this.expireNodes().catch((err) => this.log.warn({ err }, 'cannot mark nodes down')), this.heartbeatMs() / 2);
+    try {
+      for await (const e of this.store.watch({ tables: ['tasks'] }, this.abort.signal)) {
+        if (e.table !== 'tasks') continue;
+        const nodeIds = new Set([e.object.nodeId, e.old?.nodeId ?? '']);
+        for (const nodeId of nodeIds) {
+          const s = nodeId ? this.sessions.get(nodeId) : undefined;
+          if (s) this.markDirty(s, e.object.id);
+        }
+      }
+    } finally {
+      clearInterval(expiry);
+      for (const s of this.sessions.values()) {
+        clearTimeout(s.timer);
+        failStream(s.stream, new FlotillaError('UNAVAILABLE', 'this manager stopped dispatching; reconnect'));
+      }
+      this.sessions.clear();
+      await this.statusFlush;
+    }
+  }
+
+  session(stream: grpc.ServerWritableStream<SessionRequest, SessionMessageInput>): void {
+    const req = stream.request;
+    const fail = (err: FlotillaError) => failStream(stream, err);
+    if (this.abort.signal.aborted) {
+      fail(new FlotillaError('UNAVAILABLE', 'this manager is not dispatching'));
+      return;
+    }
+    const node = this.store.view((tx) => tx.get('nodes', req.nodeId));
+    if (!node) {
+      fail(new FlotillaError('NOT_FOUND', `node ${req.nodeId} is not part of this cluster; it was removed: join it again`));
+      return;
+    }
+    const old = this.sessions.get(req.nodeId);
+    if (old) old.stream.end();
+    const session: Session = { id: newId(), nodeId: req.nodeId, stream, lastHeartbeat: this.now(), sent: new Map(), dirty: new Set() };
+    this.sessions.set(req.nodeId, session);
+    this.lastSeen.set(req.nodeId, this.now());
+    const close = () => {
+      if (this.sessions.get(req.nodeId) === session) {
+        this.sessions.delete(req.nodeId);
+        clearTimeout(session.timer);
+        this.log.info({ node: req.nodeId }, 'session closed');
+      }
+    };
+    stream.on('cancelled', close);
+    stream.on('close', close);
+    stream.on('error', close);
+
+    void this.store
+      .update((tx) => {
+        const n = tx.get('nodes', req.nodeId);
+        if (!n) return;
+        tx.update('nodes', {
+          ...n,
+          description: req.description ?? n.description,
+          status: { state: 'READY', message: '', addr: req.addr || n.status?.addr || '' },
+        });
+      })
+      .then(() => {
+        if (this.sessions.get(req.nodeId) !== session) return;
+        const tasks = this.store.view((tx) => tx.tasksByNode(req.nodeId).filter(assigned));
+        for (const t of tasks) session.sent.set(t.id, sentKey(t));
+        stream.write({
+          sessionId: session.id,
+          heartbeatPeriodMs: this.heartbeatMs(),
+          managers: this.managers(),
+          assignments: { kind: 'COMPLETE', tasks, removed: [] },
+        });
+        this.log.info({ node: req.nodeId, tasks: tasks.length }, 'session opened');
+      })
+      .catch((err: unknown) => fail(err instanceof FlotillaError ? err : new FlotillaError('INTERNAL', String(err))));
+  }
+
+  async heartbeat(req: HeartbeatRequest): Promise<HeartbeatResponse> {
+    const s = this.sessions.get(req.nodeId);
+    if (!s || s.id !== req.sessionId) {
+      throw new FlotillaError('NOT_FOUND', 'no such session on this manager; open a new one');
+    }
+    s.lastHeartbeat = this.now();
+    this.lastSeen.set(req.nodeId, s.lastHeartbeat);
+    return { periodMs: this.heartbeatMs() };
+  }
+
+  async updateTaskStatus(req: UpdateTaskStatusRequest): Promise<void> {
+    const s = this.sessions.get(req.nodeId);
+    if (!s || s.id !== req.sessionId) {
+      throw new FlotillaError('NOT_FOUND', 'no such session on this manager; open a new one');
+    }
+    for (const u of req.updates) if (u.status) this.statusQueue.set(u.taskId, { nodeId: req.nodeId, status: u.status });
+    await this.flushStatus();
+  }
+
+  /** Writes queued reports in one update; reports that arrive meanwhile share the next one. */
+  private async flushStatus(): Promise<void> {
+    while (this.statusFlush) await this.statusFlush;
+    if (this.statusQueue.size === 0) return;
+    const batch = this.statusQueue;
+    this.statusQueue = new Map();
+    this.statusFlush = this.store
+      .update((tx) => {
+        for (const [taskId, { nodeId, status }] of batch) {
+          const task = tx.get('tasks', taskId);
+          if (!task || task.nodeId !== nodeId) continue;
+          const current = task.status?.state ?? 'NEW';
+          if (taskStateRank(status.state) < taskStateRank(current)) continue;
+          if (status.state === current && status.message === task.status?.message && status.err === task.status?.err) continue;
+          tx.update('tasks', { ...task, status });
+        }
+      })
+      .finally(() => (this.statusFlush = undefined));
+    await this.statusFlush;
+  }
+
+  private markDirty(s: Session, taskId: string): void {
+    s.dirty.add(taskId);
+    s.timer ??= setTimeout(() => {
+      s.timer = undefined;
+      this.sendChanges(s);
+    }, 10);
+  }
+
+  private sendChanges(s: Session): void {
+    if (this.sessions.get(s.nodeId) !== s) return;
+    const tasks: Task[] = [];
+    const removed: string[] = [];
+    this.store.view((tx) => {
+      for (const id of s.dirty) {
+        const t = tx.get('tasks', id);
+        if (t && t.nodeId === s.nodeId && assigned(t)) {
+          const key = sentKey(t);
+          if (s.sent.get(id) === key) continue;
+          s.sent.set(id, key);
+          tasks.push(t);
+        } else if (s.sent.delete(id)) {
+          removed.push(id);
+        }
+      }
+    });
+    s.dirty.clear();
+    if (tasks.length + removed.length === 0) return;
+    s.stream.write({ sessionId: s.id, heartbeatPeriodMs: this.heartbeatMs(), managers: this.managers(), assignments: { kind: 'INCREMENTAL', tasks, removed } });
+  }
+
+  private managers(): string[] {
+    return this.store.view((tx) => tx.all('nodes').filter((n) => n.role === 'MANAGER' && n.status?.addr).map((n) => n.status?.addr ?? ''));
+  }
+
+  private async expireNodes(): Promise<void> {
+    const deadline = this.now() - MISSED_HEARTBEATS * this.heartbeatMs();
+    const expired = this.store.view((tx) =>
+      tx.all('nodes').filter((n) => n.status?.state === 'READY' && (this.lastSeen.get(n.id) ?? 0) < deadline),
+    );
+    if (expired.length === 0) return;
+    await this.store.update((tx) => {
+      for (const stale of expired) {
+        const n = tx.get('nodes', stale.id);
+        if (!n || n.status?.state !== 'READY') continue;
+        tx.update('nodes', { ...n, status: { state: 'DOWN', message: 'heartbeat failure', addr: n.status?.addr ?? '' } });
+      }
+    });
+    for (const n of expired) {
+      this.log.warn({ node: n.id, hostname: n.description?.hostname }, 'node missed its heartbeats; marked down');
+      const s = this.sessions.get(n.id);
+      if (s) failStream(s.stream, new FlotillaError('UNAVAILABLE', 'heartbeats missed; open a new session'));
+    }
+  }
+}
+
+/** A task the node has to know of: placed on it and not yet forgotten. */
+function assigned(t: Task): boolean {
+  return taskStateRank(t.status?.state ?? 'NEW') >= taskStateRank('ASSIGNED');
+}
+
+/** The parts of a task that the worker acts on; status changes it made itself are not resent. */
+function sentKey(t: Task): string {
+  return `${t.desiredState}/${t.specVersion}`;
+}

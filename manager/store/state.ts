@@ -1,0 +1,181 @@
+/**
+ * The tables and indexes in memory, and the one way they change: applying a changeset at
+ * an index. Every backend applies the same changesets in the same order, so every manager
+ * ends with the same state.
+ */
+import { FlotillaError } from '../../lib/errors.js';
+import type { Service, Task } from '../../proto/types.js';
+import { TABLES, type Objects, type ReadTx, type StoreEvent, type StoreSnapshotData, type Table } from './types.js';
+
+export type Change = {
+  [T in Table]: {
+    kind: 'create' | 'update' | 'delete';
+    table: T;
+    object: Objects[T];
+    /** The version the writer read (update, delete); 0 for create. */
+    expectedVersion: number;
+  };
+}[Table];
+
+type Tables = { [T in Table]: Map<string, Objects[T]> };
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+class Index {
+  private readonly byKey = new Map<string, Set<string>>();
+  add(key: string, id: string): void {
+    if (!key) return;
+    let ids = this.byKey.get(key);
+    if (!ids) this.byKey.set(key, (ids = new Set()));
+    ids.add(id);
+  }
+  remove(key: string, id: string): void {
+    const ids = this.byKey.get(key);
+    if (!ids) return;
+    ids.delete(id);
+    if (ids.size === 0) this.byKey.delete(key);
+  }
+  get(key: string): Iterable<string> {
+    return this.byKey.get(key) ?? [];
+  }
+}
+
+export class StoreState implements ReadTx {
+  index = 0;
+  private tables: Tables = emptyTables();
+  private tasksByServiceIdx = new Index();
+  private tasksByNodeIdx = new Index();
+  private serviceNames = new Map<string, string>();
+
+  get<T extends Table>(table: T, id: string): Objects[T] | undefined {
+    return this.tables[table].get(id);
+  }
+
+  all<T extends Table>(table: T): Objects[T][] {
+    return [...this.tables[table].values()];
+  }
+
+  tasksByService(serviceId: string): Task[] {
+    return [...this.tasksByServiceIdx.get(serviceId)].map((id) => this.tables.tasks.get(id) as Task);
+  }
+
+  tasksByNode(nodeId: string): Task[] {
+    return [...this.tasksByNodeIdx.get(nodeId)].map((id) => this.tables.tasks.get(id) as Task);
+  }
+
+  serviceByName(name: string): Service | undefined {
+    const id = this.serviceNames.get(name);
+    return id === undefined ? undefined : this.tables.services.get(id);
+  }
+
+  /** Checks a changeset against the current state without changing anything. */
+  validate(changes: Change[]): void {
+    for (const c of changes) {
+      const current = this.get(c.table, c.object.id);
+      if (c.kind === 'create') {
+        if (current) throw new FlotillaError('ALREADY_EXISTS', `${singular(c.table)} ${c.object.id} already exists`);
+        if (c.table === 'services' && this.serviceNames.has(c.object.spec?.name ?? '')) {
+          throw new FlotillaError('ALREADY_EXISTS', `a service named ${JSON.stringify(c.object.spec?.name)} already exists`);
+        }
+      } else if (!current) {
+        if (c.kind === 'delete') continue;
+        throw new FlotillaError('CONFLICT', `${singular(c.table)} ${c.object.id} was removed meanwhile`);
+      } else if ((current.meta?.version ?? 0) !== c.expectedVersion) {
+        throw new FlotillaError(
+          'CONFLICT',
+          `${singular(c.table)} ${c.object.id} changed meanwhile (version ${current.meta?.version}, expected ${c.expectedVersion}); read it again and retry`,
+        );
+      } else if (c.table === 'services' && c.kind === 'update') {
+        const owner = this.serviceNames.get(c.object.spec?.name ?? '');
+        if (owner !== undefined && owner !== c.object.id) {
+          throw new FlotillaError('ALREADY_EXISTS', `a service named ${JSON.stringify(c.object.spec?.name)} already exists`);
+        }
+      }
+    }
+  }
+
+  /** Validates and applies a changeset as the write at `index`; returns the events it makes. */
+  apply(changes: Change[], index: number, now: number): StoreEvent[] {
+    this.validate(changes);
+    const events: StoreEvent[] = [];
+    for (const c of changes) {
+      const old = this.get(c.table, c.object.id);
+      if (c.kind === 'delete') {
+        if (!old) continue;
+        this.unindex(c.table, old);
+        this.tables[c.table].delete(c.object.id);
+        events.push({ kind: 'delete', table: c.table, object: old, index } as StoreEvent);
+        continue;
+      }
+      const object = deepFreeze({
+        ...structuredClone(c.object),
+        meta: { version: index, createdAt: old?.meta?.createdAt ?? now, updatedAt: now },
+      });
+      if (old) this.unindex(c.table, old);
+      (this.tables[c.table] as Map<string, typeof object>).set(object.id, object);
+      this.indexObject(c.table, object);
+      events.push({ kind: c.kind, table: c.table, object, old, index } as StoreEvent);
+    }
+    this.index = index;
+    return events;
+  }
+
+  snapshot(): StoreSnapshotData {
+    return {
+      index: this.index,
+      clusters: this.all('clusters'),
+      nodes: this.all('nodes'),
+      services: this.all('services'),
+      tasks: this.all('tasks'),
+    };
+  }
+
+  restore(snap: StoreSnapshotData): void {
+    this.tables = emptyTables();
+    this.tasksByServiceIdx = new Index();
+    this.tasksByNodeIdx = new Index();
+    this.serviceNames = new Map();
+    for (const table of TABLES) {
+      for (const object of snap[table]) {
+        const frozen = deepFreeze(structuredClone(object));
+        (this.tables[table] as Map<string, typeof frozen>).set(frozen.id, frozen);
+        this.indexObject(table, frozen);
+      }
+    }
+    this.index = snap.index;
+  }
+
+  private indexObject(table: Table, object: Objects[Table]): void {
+    if (table === 'tasks') {
+      const task = object as Task;
+      this.tasksByServiceIdx.add(task.serviceId, task.id);
+      this.tasksByNodeIdx.add(task.nodeId, task.id);
+    } else if (table === 'services') {
+      this.serviceNames.set((object as Service).spec?.name ?? '', object.id);
+    }
+  }
+
+  private unindex(table: Table, object: Objects[Table]): void {
+    if (table === 'tasks') {
+      const task = object as Task;
+      this.tasksByServiceIdx.remove(task.serviceId, task.id);
+      this.tasksByNodeIdx.remove(task.nodeId, task.id);
+    } else if (table === 'services') {
+      this.serviceNames.delete((object as Service).spec?.name ?? '');
+    }
+  }
+}
+
+function emptyTables(): Tables {
+  return { clusters: new Map(), nodes: new Map(), services: new Map(), tasks: new Map() };
+}
+
+export function singular(table: Table): string {
+  return table.slice(0, -1);
+}

@@ -1,0 +1,75 @@
+/**
+ * The store every control loop sees: typed objects in tables, read in consistent views,
+ * written in transactions that resolve once durable, and watched as a stream of events.
+ */
+import type { Cluster, Node, Service, Task } from '../../proto/types.js';
+
+export interface Objects {
+  clusters: Cluster;
+  nodes: Node;
+  services: Service;
+  tasks: Task;
+}
+export type Table = keyof Objects;
+export const TABLES: readonly Table[] = ['clusters', 'nodes', 'services', 'tasks'];
+export type StoreObject = Objects[Table];
+
+export interface ReadTx {
+  /** Index of the last applied change; object versions are indexes too. */
+  readonly index: number;
+  get<T extends Table>(table: T, id: string): Objects[T] | undefined;
+  all<T extends Table>(table: T): Objects[T][];
+  tasksByService(serviceId: string): Task[];
+  tasksByNode(nodeId: string): Task[];
+  serviceByName(name: string): Service | undefined;
+}
+
+export interface WriteTx extends ReadTx {
+  /** Adds a new object; fails with ALREADY_EXISTS if the id (or a service name) is taken. */
+  create<T extends Table>(table: T, object: Objects[T]): void;
+  /**
+   * Replaces an object. Its meta.version must be the version currently stored
+   * (optimistic concurrency): otherwise the transaction fails with CONFLICT.
+   */
+  update<T extends Table>(table: T, object: Objects[T]): void;
+  delete(table: Table, id: string): void;
+}
+
+export type EventKind = 'create' | 'update' | 'delete';
+
+export type StoreEvent = {
+  [T in Table]: {
+    kind: EventKind;
+    table: T;
+    /** The object after the change (before it, for a delete). */
+    object: Objects[T];
+    old?: Objects[T];
+    index: number;
+  };
+}[Table];
+
+export interface EventFilter {
+  tables?: Table[];
+  kinds?: EventKind[];
+}
+
+export interface Store {
+  view<T>(fn: (tx: ReadTx) => T): T;
+  /** Runs fn against the current state and commits its writes; resolves once durable. */
+  update<T>(fn: (tx: WriteTx) => T): Promise<T>;
+  /**
+   * Events after the moment of the call (registration is synchronous, so a `view` just
+   * before it and the events it yields together see every change exactly once).
+   */
+  watch(filter: EventFilter, signal: AbortSignal): AsyncIterable<StoreEvent>;
+  snapshot(): StoreSnapshotData;
+  close(): Promise<void>;
+}
+
+export interface StoreSnapshotData {
+  index: number;
+  clusters: Cluster[];
+  nodes: Node[];
+  services: Service[];
+  tasks: Task[];
+}

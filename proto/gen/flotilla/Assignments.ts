@@ -1,0 +1,39 @@
+// Original file: /work/main/proto/flotilla/dispatcher.proto
+
+import type { TaskInput as _flotilla_TaskInput, Task as _flotilla_Task } from '../flotilla/Task.js';
+
+// Original file: /work/main/proto/flotilla/dispatcher.proto
+
+/**
+ * COMPLETE replaces the node's whole set; INCREMENTAL changes it.
+ */
+export const _flotilla_Assignments_Kind = {
+  COMPLETE: 'COMPLETE',
+  INCREMENTAL: 'INCREMENTAL',
+} as const;
+
+/**
+ * COMPLETE replaces the node's whole set; INCREMENTAL changes it.
+ */
+export type _flotilla_Assignments_KindInput =
+  | 'COMPLETE'
+  | 0
+  | 'INCREMENTAL'
+  | 1
+
+/**
+ * COMPLETE replaces the node's whole set; INCREMENTAL changes it.
+ */
+export type _flotilla_Assignments_Kind = typeof _flotilla_Assignments_Kind[keyof typeof _flotilla_Assignments_Kind]
+
+export interface AssignmentsInput {
+  'kind'?: (_flotilla_Assignments_KindInput);
+  'tasks'?: (_flotilla_TaskInput)[];
+  'removed'?: (string)[];
+}
+
+export interface Assignments {
+  'kind': (_flotilla_Assignments_Kind);
+  'tasks': (_flotilla_Task)[];
+  'removed': (string)[];
+}

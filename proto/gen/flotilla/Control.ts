@@ -1,0 +1,139 @@
+// Original file: /work/main/proto/flotilla/control.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { CreateServiceRequestInput as _flotilla_CreateServiceRequestInput, CreateServiceRequest as _flotilla_CreateServiceRequest } from '../flotilla/CreateServiceRequest.js';
+import type { CreateServiceResponseInput as _flotilla_CreateServiceResponseInput, CreateServiceResponse as _flotilla_CreateServiceResponse } from '../flotilla/CreateServiceResponse.js';
+import type { GetJoinTokensRequestInput as _flotilla_GetJoinTokensRequestInput, GetJoinTokensRequest as _flotilla_GetJoinTokensRequest } from '../flotilla/GetJoinTokensRequest.js';
+import type { GetJoinTokensResponseInput as _flotilla_GetJoinTokensResponseInput, GetJoinTokensResponse as _flotilla_GetJoinTokensResponse } from '../flotilla/GetJoinTokensResponse.js';
+import type { GetNodeRequestInput as _flotilla_GetNodeRequestInput, GetNodeRequest as _flotilla_GetNodeRequest } from '../flotilla/GetNodeRequest.js';
+import type { GetNodeResponseInput as _flotilla_GetNodeResponseInput, GetNodeResponse as _flotilla_GetNodeResponse } from '../flotilla/GetNodeResponse.js';
+import type { GetServiceRequestInput as _flotilla_GetServiceRequestInput, GetServiceRequest as _flotilla_GetServiceRequest } from '../flotilla/GetServiceRequest.js';
+import type { GetServiceResponseInput as _flotilla_GetServiceResponseInput, GetServiceResponse as _flotilla_GetServiceResponse } from '../flotilla/GetServiceResponse.js';
+import type { ListNodesRequestInput as _flotilla_ListNodesRequestInput, ListNodesRequest as _flotilla_ListNodesRequest } from '../flotilla/ListNodesRequest.js';
+import type { ListNodesResponseInput as _flotilla_ListNodesResponseInput, ListNodesResponse as _flotilla_ListNodesResponse } from '../flotilla/ListNodesResponse.js';
+import type { ListServicesRequestInput as _flotilla_ListServicesRequestInput, ListServicesRequest as _flotilla_ListServicesRequest } from '../flotilla/ListServicesRequest.js';
+import type { ListServicesResponseInput as _flotilla_ListServicesResponseInput, ListServicesResponse as _flotilla_ListServicesResponse } from '../flotilla/ListServicesResponse.js';
+import type { ListTasksRequestInput as _flotilla_ListTasksRequestInput, ListTasksRequest as _flotilla_ListTasksRequest } from '../flotilla/ListTasksRequest.js';
+import type { ListTasksResponseInput as _flotilla_ListTasksResponseInput, ListTasksResponse as _flotilla_ListTasksResponse } from '../flotilla/ListTasksResponse.js';
+import type { RemoveServiceRequestInput as _flotilla_RemoveServiceRequestInput, RemoveServiceRequest as _flotilla_RemoveServiceRequest } from '../flotilla/RemoveServiceRequest.js';
+import type { RemoveServiceResponseInput as _flotilla_RemoveServiceResponseInput, RemoveServiceResponse as _flotilla_RemoveServiceResponse } from '../flotilla/RemoveServiceResponse.js';
+import type { UpdateServiceRequestInput as _flotilla_UpdateServiceRequestInput, UpdateServiceRequest as _flotilla_UpdateServiceRequest } from '../flotilla/UpdateServiceRequest.js';
+import type { UpdateServiceResponseInput as _flotilla_UpdateServiceResponseInput, UpdateServiceResponse as _flotilla_UpdateServiceResponse } from '../flotilla/UpdateServiceResponse.js';
+
+export interface ControlClient extends grpc.Client {
+  CreateService(argument: _flotilla_CreateServiceRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
+  CreateService(argument: _flotilla_CreateServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
+  CreateService(argument: _flotilla_CreateServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
+  CreateService(argument: _flotilla_CreateServiceRequestInput, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
+  createService(argument: _flotilla_CreateServiceRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
+  createService(argument: _flotilla_CreateServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
+  createService(argument: _flotilla_CreateServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
+  createService(argument: _flotilla_CreateServiceRequestInput, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
+  
+  GetJoinTokens(argument: _flotilla_GetJoinTokensRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
+  GetJoinTokens(argument: _flotilla_GetJoinTokensRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
+  GetJoinTokens(argument: _flotilla_GetJoinTokensRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
+  GetJoinTokens(argument: _flotilla_GetJoinTokensRequestInput, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
+  getJoinTokens(argument: _flotilla_GetJoinTokensRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
+  getJoinTokens(argument: _flotilla_GetJoinTokensRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
+  getJoinTokens(argument: _flotilla_GetJoinTokensRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
+  getJoinTokens(argument: _flotilla_GetJoinTokensRequestInput, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
+  
+  GetNode(argument: _flotilla_GetNodeRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetNodeResponse>): grpc.ClientUnaryCall;
+  GetNode(argument: _flotilla_GetNodeRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_GetNodeResponse>): grpc.ClientUnaryCall;
+  GetNode(argument: _flotilla_GetNodeRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetNodeResponse>): grpc.ClientUnaryCall;
+  GetNode(argument: _flotilla_GetNodeRequestInput, callback: grpc.requestCallback<_flotilla_GetNodeResponse>): grpc.ClientUnaryCall;
+  getNode(argument: _flotilla_GetNodeRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetNodeResponse>): grpc.ClientUnaryCall;
+  getNode(argument: _flotilla_GetNodeRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_GetNodeResponse>): grpc.ClientUnaryCall;
+  getNode(argument: _flotilla_GetNodeRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetNodeResponse>): grpc.ClientUnaryCall;
+  getNode(argument: _flotilla_GetNodeRequestInput, callback: grpc.requestCallback<_flotilla_GetNodeResponse>): grpc.ClientUnaryCall;
+  
+  GetService(argument: _flotilla_GetServiceRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetServiceResponse>): grpc.ClientUnaryCall;
+  GetService(argument: _flotilla_GetServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_GetServiceResponse>): grpc.ClientUnaryCall;
+  GetService(argument: _flotilla_GetServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetServiceResponse>): grpc.ClientUnaryCall;
+  GetService(argument: _flotilla_GetServiceRequestInput, callback: grpc.requestCallback<_flotilla_GetServiceResponse>): grpc.ClientUnaryCall;
+  getService(argument: _flotilla_GetServiceRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetServiceResponse>): grpc.ClientUnaryCall;
+  getService(argument: _flotilla_GetServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_GetServiceResponse>): grpc.ClientUnaryCall;
+  getService(argument: _flotilla_GetServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetServiceResponse>): grpc.ClientUnaryCall;
+  getService(argument: _flotilla_GetServiceRequestInput, callback: grpc.requestCallback<_flotilla_GetServiceResponse>): grpc.ClientUnaryCall;
+  
+  ListNodes(argument: _flotilla_ListNodesRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListNodesResponse>): grpc.ClientUnaryCall;
+  ListNodes(argument: _flotilla_ListNodesRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ListNodesResponse>): grpc.ClientUnaryCall;
+  ListNodes(argument: _flotilla_ListNodesRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListNodesResponse>): grpc.ClientUnaryCall;
+  ListNodes(argument: _flotilla_ListNodesRequestInput, callback: grpc.requestCallback<_flotilla_ListNodesResponse>): grpc.ClientUnaryCall;
+  listNodes(argument: _flotilla_ListNodesRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListNodesResponse>): grpc.ClientUnaryCall;
+  listNodes(argument: _flotilla_ListNodesRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ListNodesResponse>): grpc.ClientUnaryCall;
+  listNodes(argument: _flotilla_ListNodesRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListNodesResponse>): grpc.ClientUnaryCall;
+  listNodes(argument: _flotilla_ListNodesRequestInput, callback: grpc.requestCallback<_flotilla_ListNodesResponse>): grpc.ClientUnaryCall;
+  
+  ListServices(argument: _flotilla_ListServicesRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListServicesResponse>): grpc.ClientUnaryCall;
+  ListServices(argument: _flotilla_ListServicesRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ListServicesResponse>): grpc.ClientUnaryCall;
+  ListServices(argument: _flotilla_ListServicesRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListServicesResponse>): grpc.ClientUnaryCall;
+  ListServices(argument: _flotilla_ListServicesRequestInput, callback: grpc.requestCallback<_flotilla_ListServicesResponse>): grpc.ClientUnaryCall;
+  listServices(argument: _flotilla_ListServicesRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListServicesResponse>): grpc.ClientUnaryCall;
+  listServices(argument: _flotilla_ListServicesRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ListServicesResponse>): grpc.ClientUnaryCall;
+  listServices(argument: _flotilla_ListServicesRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListServicesResponse>): grpc.ClientUnaryCall;
+  listServices(argument: _flotilla_ListServicesRequestInput, callback: grpc.requestCallback<_flotilla_ListServicesResponse>): grpc.ClientUnaryCall;
+  
+  ListTasks(argument: _flotilla_ListTasksRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListTasksResponse>): grpc.ClientUnaryCall;
+  ListTasks(argument: _flotilla_ListTasksRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ListTasksResponse>): grpc.ClientUnaryCall;
+  ListTasks(argument: _flotilla_ListTasksRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListTasksResponse>): grpc.ClientUnaryCall;
+  ListTasks(argument: _flotilla_ListTasksRequestInput, callback: grpc.requestCallback<_flotilla_ListTasksResponse>): grpc.ClientUnaryCall;
+  listTasks(argument: _flotilla_ListTasksRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListTasksResponse>): grpc.ClientUnaryCall;
+  listTasks(argument: _flotilla_ListTasksRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ListTasksResponse>): grpc.ClientUnaryCall;
+  listTasks(argument: _flotilla_ListTasksRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListTasksResponse>): grpc.ClientUnaryCall;
+  listTasks(argument: _flotilla_ListTasksRequestInput, callback: grpc.requestCallback<_flotilla_ListTasksResponse>): grpc.ClientUnaryCall;
+  
+  RemoveService(argument: _flotilla_RemoveServiceRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveServiceResponse>): grpc.ClientUnaryCall;
+  RemoveService(argument: _flotilla_RemoveServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_RemoveServiceResponse>): grpc.ClientUnaryCall;
+  RemoveService(argument: _flotilla_RemoveServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveServiceResponse>): grpc.ClientUnaryCall;
+  RemoveService(argument: _flotilla_RemoveServiceRequestInput, callback: grpc.requestCallback<_flotilla_RemoveServiceResponse>): grpc.ClientUnaryCall;
+  removeService(argument: _flotilla_RemoveServiceRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveServiceResponse>): grpc.ClientUnaryCall;
+  removeService(argument: _flotilla_RemoveServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_RemoveServiceResponse>): grpc.ClientUnaryCall;
+  removeService(argument: _flotilla_RemoveServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveServiceResponse>): grpc.ClientUnaryCall;
+  removeService(argument: _flotilla_RemoveServiceRequestInput, callback: grpc.requestCallback<_flotilla_RemoveServiceResponse>): grpc.ClientUnaryCall;
+  
+  UpdateService(argument: _flotilla_UpdateServiceRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  UpdateService(argument: _flotilla_UpdateServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  UpdateService(argument: _flotilla_UpdateServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  UpdateService(argument: _flotilla_UpdateServiceRequestInput, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  updateService(argument: _flotilla_UpdateServiceRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  updateService(argument: _flotilla_UpdateServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  updateService(argument: _flotilla_UpdateServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  updateService(argument: _flotilla_UpdateServiceRequestInput, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  
+}
+
+export interface ControlHandlers extends grpc.UntypedServiceImplementation {
+  CreateService: grpc.handleUnaryCall<_flotilla_CreateServiceRequest, _flotilla_CreateServiceResponseInput>;
+  
+  GetJoinTokens: grpc.handleUnaryCall<_flotilla_GetJoinTokensRequest, _flotilla_GetJoinTokensResponseInput>;
+  
+  GetNode: grpc.handleUnaryCall<_flotilla_GetNodeRequest, _flotilla_GetNodeResponseInput>;
+  
+  GetService: grpc.handleUnaryCall<_flotilla_GetServiceRequest, _flotilla_GetServiceResponseInput>;
+  
+  ListNodes: grpc.handleUnaryCall<_flotilla_ListNodesRequest, _flotilla_ListNodesResponseInput>;
+  
+  ListServices: grpc.handleUnaryCall<_flotilla_ListServicesRequest, _flotilla_ListServicesResponseInput>;
+  
+  ListTasks: grpc.handleUnaryCall<_flotilla_ListTasksRequest, _flotilla_ListTasksResponseInput>;
+  
+  RemoveService: grpc.handleUnaryCall<_flotilla_RemoveServiceRequest, _flotilla_RemoveServiceResponseInput>;
+  
+  UpdateService: grpc.handleUnaryCall<_flotilla_UpdateServiceRequest, _flotilla_UpdateServiceResponseInput>;
+  
+}
+
+export interface ControlDefinition extends grpc.ServiceDefinition {
+  CreateService: MethodDefinition<_flotilla_CreateServiceRequestInput, _flotilla_CreateServiceResponseInput, _flotilla_CreateServiceRequest, _flotilla_CreateServiceResponse>
+  GetJoinTokens: MethodDefinition<_flotilla_GetJoinTokensRequestInput, _flotilla_GetJoinTokensResponseInput, _flotilla_GetJoinTokensRequest, _flotilla_GetJoinTokensResponse>
+  GetNode: MethodDefinition<_flotilla_GetNodeRequestInput, _flotilla_GetNodeResponseInput, _flotilla_GetNodeRequest, _flotilla_GetNodeResponse>
+  GetService: MethodDefinition<_flotilla_GetServiceRequestInput, _flotilla_GetServiceResponseInput, _flotilla_GetServiceRequest, _flotilla_GetServiceResponse>
+  ListNodes: MethodDefinition<_flotilla_ListNodesRequestInput, _flotilla_ListNodesResponseInput, _flotilla_ListNodesRequest, _flotilla_ListNodesResponse>
+  ListServices: MethodDefinition<_flotilla_ListServicesRequestInput, _flotilla_ListServicesResponseInput, _flotilla_ListServicesRequest, _flotilla_ListServicesResponse>
+  ListTasks: MethodDefinition<_flotilla_ListTasksRequestInput, _flotilla_ListTasksResponseInput, _flotilla_ListTasksRequest, _flotilla_ListTasksResponse>
+  RemoveService: MethodDefinition<_flotilla_RemoveServiceRequestInput, _flotilla_RemoveServiceResponseInput, _flotilla_RemoveServiceRequest, _flotilla_RemoveServiceResponse>
+  UpdateService: MethodDefinition<_flotilla_UpdateServiceRequestInput, _flotilla_UpdateServiceResponseInput, _flotilla_UpdateServiceRequest, _flotilla_UpdateServiceResponse>
+}

@@ -1,0 +1,16 @@
+// Original file: /work/main/proto/flotilla/control.proto
+
+
+export interface GetNodeRequestInput {
+  /**
+   * Id, unique id prefix or hostname.
+   */
+  'node'?: (string);
+}
+
+export interface GetNodeRequest {
+  /**
+   * Id, unique id prefix or hostname.
+   */
+  'node': (string);
+}

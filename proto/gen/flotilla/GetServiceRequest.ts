@@ -1,0 +1,16 @@
+// Original file: /work/main/proto/flotilla/control.proto
+
+
+export interface GetServiceRequestInput {
+  /**
+   * Id, unique id prefix or name.
+   */
+  'service'?: (string);
+}
+
+export interface GetServiceRequest {
+  /**
+   * Id, unique id prefix or name.
+   */
+  'service': (string);
+}

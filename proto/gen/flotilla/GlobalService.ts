@@ -1,0 +1,8 @@
+// Original file: /work/main/proto/flotilla/types.proto
+
+
+export interface GlobalServiceInput {
+}
+
+export interface GlobalService {
+}

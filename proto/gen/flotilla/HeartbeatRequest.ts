@@ -1,0 +1,12 @@
+// Original file: /work/main/proto/flotilla/dispatcher.proto
+
+
+export interface HeartbeatRequestInput {
+  'nodeId'?: (string);
+  'sessionId'?: (string);
+}
+
+export interface HeartbeatRequest {
+  'nodeId': (string);
+  'sessionId': (string);
+}

@@ -1,0 +1,21 @@
+// Original file: /work/main/proto/flotilla/ca.proto
+
+import type { NodeDescriptionInput as _flotilla_NodeDescriptionInput, NodeDescription as _flotilla_NodeDescription } from '../flotilla/NodeDescription.js';
+
+export interface JoinRequestInput {
+  'token'?: (string);
+  /**
+   * Address the joining node's daemon listens on.
+   */
+  'addr'?: (string);
+  'description'?: (_flotilla_NodeDescriptionInput | null);
+}
+
+export interface JoinRequest {
+  'token': (string);
+  /**
+   * Address the joining node's daemon listens on.
+   */
+  'addr': (string);
+  'description': (_flotilla_NodeDescription | null);
+}

@@ -1,0 +1,12 @@
+// Original file: /work/main/proto/flotilla/types.proto
+
+
+export interface JoinTokensInput {
+  'worker'?: (string);
+  'manager'?: (string);
+}
+
+export interface JoinTokens {
+  'worker': (string);
+  'manager': (string);
+}

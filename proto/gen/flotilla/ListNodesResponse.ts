@@ -1,0 +1,11 @@
+// Original file: /work/main/proto/flotilla/control.proto
+
+import type { NodeInput as _flotilla_NodeInput, Node as _flotilla_Node } from '../flotilla/Node.js';
+
+export interface ListNodesResponseInput {
+  'nodes'?: (_flotilla_NodeInput)[];
+}
+
+export interface ListNodesResponse {
+  'nodes': (_flotilla_Node)[];
+}

@@ -1,0 +1,11 @@
+// Original file: /work/main/proto/flotilla/control.proto
+
+import type { ServiceSummaryInput as _flotilla_ServiceSummaryInput, ServiceSummary as _flotilla_ServiceSummary } from '../flotilla/ServiceSummary.js';
+
+export interface ListServicesResponseInput {
+  'services'?: (_flotilla_ServiceSummaryInput)[];
+}
+
+export interface ListServicesResponse {
+  'services': (_flotilla_ServiceSummary)[];
+}

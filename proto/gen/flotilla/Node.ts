@@ -1,0 +1,25 @@
+// Original file: /work/main/proto/flotilla/types.proto
+
+import type { MetaInput as _flotilla_MetaInput, Meta as _flotilla_Meta } from '../flotilla/Meta.js';
+import type { NodeSpecInput as _flotilla_NodeSpecInput, NodeSpec as _flotilla_NodeSpec } from '../flotilla/NodeSpec.js';
+import type { NodeDescriptionInput as _flotilla_NodeDescriptionInput, NodeDescription as _flotilla_NodeDescription } from '../flotilla/NodeDescription.js';
+import type { NodeStatusInput as _flotilla_NodeStatusInput, NodeStatus as _flotilla_NodeStatus } from '../flotilla/NodeStatus.js';
+import type { NodeRoleInput as _flotilla_NodeRoleInput, NodeRole as _flotilla_NodeRole } from '../flotilla/NodeRole.js';
+
+export interface NodeInput {
+  'id'?: (string);
+  'meta'?: (_flotilla_MetaInput | null);
+  'spec'?: (_flotilla_NodeSpecInput | null);
+  'description'?: (_flotilla_NodeDescriptionInput | null);
+  'status'?: (_flotilla_NodeStatusInput | null);
+  'role'?: (_flotilla_NodeRoleInput);
+}
+
+export interface Node {
+  'id': (string);
+  'meta': (_flotilla_Meta | null);
+  'spec': (_flotilla_NodeSpec | null);
+  'description': (_flotilla_NodeDescription | null);
+  'status': (_flotilla_NodeStatus | null);
+  'role': (_flotilla_NodeRole);
+}

@@ -1,0 +1,26 @@
+// Original file: /work/main/proto/flotilla/types.proto
+
+import type { PlatformInput as _flotilla_PlatformInput, Platform as _flotilla_Platform } from '../flotilla/Platform.js';
+import type { ResourcesInput as _flotilla_ResourcesInput, Resources as _flotilla_Resources } from '../flotilla/Resources.js';
+
+export interface NodeDescriptionInput {
+  'hostname'?: (string);
+  'platform'?: (_flotilla_PlatformInput | null);
+  'resources'?: (_flotilla_ResourcesInput | null);
+  /**
+   * Runtime drivers the node has, e.g. "process", "containerd".
+   */
+  'runtimes'?: (string)[];
+  'version'?: (string);
+}
+
+export interface NodeDescription {
+  'hostname': (string);
+  'platform': (_flotilla_Platform | null);
+  'resources': (_flotilla_Resources | null);
+  /**
+   * Runtime drivers the node has, e.g. "process", "containerd".
+   */
+  'runtimes': (string)[];
+  'version': (string);
+}

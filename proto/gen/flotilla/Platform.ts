@@ -1,0 +1,12 @@
+// Original file: /work/main/proto/flotilla/types.proto
+
+
+export interface PlatformInput {
+  'os'?: (string);
+  'arch'?: (string);
+}
+
+export interface Platform {
+  'os': (string);
+  'arch': (string);
+}

@@ -1,0 +1,10 @@
+// Original file: /work/main/proto/flotilla/control.proto
+
+
+export interface RemoveServiceRequestInput {
+  'service'?: (string);
+}
+
+export interface RemoveServiceRequest {
+  'service': (string);
+}

@@ -1,0 +1,13 @@
+// Original file: /work/main/proto/flotilla/types.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface ResourcesInput {
+  'nanoCpus'?: (number | string | Long);
+  'memoryBytes'?: (number | string | Long);
+}
+
+export interface Resources {
+  'nanoCpus': (number);
+  'memoryBytes': (number);
+}

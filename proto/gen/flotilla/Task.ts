@@ -1,0 +1,39 @@
+// Original file: /work/main/proto/flotilla/types.proto
+
+import type { MetaInput as _flotilla_MetaInput, Meta as _flotilla_Meta } from '../flotilla/Meta.js';
+import type { TaskSpecInput as _flotilla_TaskSpecInput, TaskSpec as _flotilla_TaskSpec } from '../flotilla/TaskSpec.js';
+import type { TaskStateInput as _flotilla_TaskStateInput, TaskState as _flotilla_TaskState } from '../flotilla/TaskState.js';
+import type { TaskStatusInput as _flotilla_TaskStatusInput, TaskStatus as _flotilla_TaskStatus } from '../flotilla/TaskStatus.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface TaskInput {
+  'id'?: (string);
+  'meta'?: (_flotilla_MetaInput | null);
+  'serviceId'?: (string);
+  'serviceName'?: (string);
+  /**
+   * 1-based replica slot; 0 for global tasks (which are keyed by node).
+   */
+  'slot'?: (number | string | Long);
+  'nodeId'?: (string);
+  'spec'?: (_flotilla_TaskSpecInput | null);
+  'specVersion'?: (number | string | Long);
+  'desiredState'?: (_flotilla_TaskStateInput);
+  'status'?: (_flotilla_TaskStatusInput | null);
+}
+
+export interface Task {
+  'id': (string);
+  'meta': (_flotilla_Meta | null);
+  'serviceId': (string);
+  'serviceName': (string);
+  /**
+   * 1-based replica slot; 0 for global tasks (which are keyed by node).
+   */
+  'slot': (number);
+  'nodeId': (string);
+  'spec': (_flotilla_TaskSpec | null);
+  'specVersion': (number);
+  'desiredState': (_flotilla_TaskState);
+  'status': (_flotilla_TaskStatus | null);
+}

@@ -1,0 +1,33 @@
+// Original file: /work/main/proto/flotilla/types.proto
+
+import type { TaskStateInput as _flotilla_TaskStateInput, TaskState as _flotilla_TaskState } from '../flotilla/TaskState.js';
+import type { ContainerStatusInput as _flotilla_ContainerStatusInput, ContainerStatus as _flotilla_ContainerStatus } from '../flotilla/ContainerStatus.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface TaskStatusInput {
+  'timestamp'?: (number | string | Long);
+  'state'?: (_flotilla_TaskStateInput);
+  /**
+   * What is happening, for people ("starting", "process exited").
+   */
+  'message'?: (string);
+  /**
+   * Why it failed, when it did.
+   */
+  'err'?: (string);
+  'container'?: (_flotilla_ContainerStatusInput | null);
+}
+
+export interface TaskStatus {
+  'timestamp': (number);
+  'state': (_flotilla_TaskState);
+  /**
+   * What is happening, for people ("starting", "process exited").
+   */
+  'message': (string);
+  /**
+   * Why it failed, when it did.
+   */
+  'err': (string);
+  'container': (_flotilla_ContainerStatus | null);
+}

@@ -1,0 +1,8 @@
+// Original file: /work/main/proto/flotilla/dispatcher.proto
+
+
+export interface UpdateTaskStatusResponseInput {
+}
+
+export interface UpdateTaskStatusResponse {
+}

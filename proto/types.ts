@@ -1,0 +1,42 @@
+/** The message types that code inside a process passes around, by their plain names. */
+export type { Meta } from './gen/flotilla/Meta.js';
+export type { Node } from './gen/flotilla/Node.js';
+export type { NodeSpec } from './gen/flotilla/NodeSpec.js';
+export type { NodeStatus } from './gen/flotilla/NodeStatus.js';
+export type { NodeDescription } from './gen/flotilla/NodeDescription.js';
+export type { NodeRole } from './gen/flotilla/NodeRole.js';
+export type { NodeState } from './gen/flotilla/NodeState.js';
+export type { NodeAvailability } from './gen/flotilla/NodeAvailability.js';
+export type { Service } from './gen/flotilla/Service.js';
+export type { ServiceSpec } from './gen/flotilla/ServiceSpec.js';
+export type { TaskSpec } from './gen/flotilla/TaskSpec.js';
+export type { ContainerSpec } from './gen/flotilla/ContainerSpec.js';
+export type { RestartPolicy } from './gen/flotilla/RestartPolicy.js';
+export type { RestartCondition } from './gen/flotilla/RestartCondition.js';
+export type { Task } from './gen/flotilla/Task.js';
+export type { TaskStatus } from './gen/flotilla/TaskStatus.js';
+export type { TaskState } from './gen/flotilla/TaskState.js';
+export type { Cluster } from './gen/flotilla/Cluster.js';
+export type { JoinTokens } from './gen/flotilla/JoinTokens.js';
+export type { StoreSnapshot } from './gen/flotilla/StoreSnapshot.js';
+export type { Assignments } from './gen/flotilla/Assignments.js';
+export type { SessionMessage } from './gen/flotilla/SessionMessage.js';
+export type { TaskStatusUpdate } from './gen/flotilla/TaskStatusUpdate.js';
+export { TaskState as TaskStates } from './gen/flotilla/TaskState.js';
+
+import { TaskState as TaskStateValues } from './gen/flotilla/TaskState.js';
+import type { TaskState } from './gen/flotilla/TaskState.js';
+
+const taskStateOrder = new Map<TaskState, number>(
+  Object.keys(TaskStateValues).map((name, i) => [name as TaskState, i]),
+);
+
+/** The position of a task state in the life cycle; states only ever move forward. */
+export function taskStateRank(state: TaskState): number {
+  return taskStateOrder.get(state) ?? 0;
+}
+
+/** A task in this state has stopped for good (or will never start). */
+export function isTerminal(state: TaskState): boolean {
+  return taskStateRank(state) >= taskStateRank('COMPLETE');
+}

@@ -1,0 +1,174 @@
+/**
+ * The agent on every node: keeps a session with the dispatcher (reconnecting with backoff,
+ * trying each known manager), heartbeats, runs the tasks assigned to this node through
+ * the runtime drivers, and reports their status. After a restart it adopts the containers
+ * its previous run left, by their labels, instead of starting duplicates.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { describeError, isFlotillaError } from '../lib/errors.js';
+import type { Logger } from '../lib/log.js';
+import type { DispatcherClient } from '../proto/gen/flotilla/Dispatcher.js';
+import { wire } from '../proto/load.js';
+import { call, connect, fromServiceError } from '../proto/rpc.js';
+import { taskStateRank, isTerminal, type Assignments, type NodeDescription, type Task } from '../proto/types.js';
+import type { ContainerSummary, RuntimeDriver } from '../runtime/driver.js';
+import { StatusReporter } from './status-reporter.js';
+import { LABEL_NODE, LABEL_TASK, TaskRunner } from './task-runner.js';
+
+export interface AgentOptions {
+  nodeId: string;
+  /** The node's own address, as managers should see it. */
+  addr: string;
+  managers: string[];
+  description: NodeDescription;
+  drivers: RuntimeDriver[];
+  log: Logger;
+  /** Called when the managers tell of a new list of manager addresses. */
+  onManagers?: (managers: string[]) => void;
+}
+
+const MAX_BACKOFF_MS = 5_000;
+
+export class Agent {
+  private readonly runners = new Map<string, TaskRunner>();
+  private readonly reporter = new StatusReporter();
+  private managers: string[];
+  private orphans = new Map<string, { driver: RuntimeDriver; container: ContainerSummary }>();
+
+  constructor(private readonly opts: AgentOptions) {
+    this.managers = [...opts.managers];
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    await this.findContainers();
+    let attempt = 0;
+    let next = 0;
+    while (!signal.aborted) {
+      const addr = this.managers[next++ % this.managers.length] ?? '';
+      const opened = await this.session(addr, signal).catch((err: unknown) => {
+        this.opts.log.warn({ manager: addr, err: describeError(err) }, 'session with the dispatcher ended');
+        return false;
+      });
+      attempt = opened ? 0 : attempt + 1;
+      if (signal.aborted) break;
+      const backoff = Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
+      await new Promise((r) => setTimeout(r, backoff));
+    }
+    this.reporter.close();
+  }
+
+  /** One session; resolves true if it was opened (the backoff then starts over). */
+  private session(addr: string, signal: AbortSignal): Promise<boolean> {
+    const client = connect(wire.flotilla.Dispatcher as unknown as new (...a: ConstructorParameters<typeof grpc.Client>) => DispatcherClient, addr);
+    const stream = client.Session({ nodeId: this.opts.nodeId, description: this.opts.description, addr: this.opts.addr });
+    let opened = false;
+    let heartbeat: NodeJS.Timeout | undefined;
+    const onAbort = () => stream.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+
+    return new Promise<boolean>((resolve, reject) => {
+      stream.on('data', (msg: { sessionId: string; heartbeatPeriodMs: number; managers: string[]; assignments: Assignments | null }) => {
+        if (!opened) {
+          opened = true;
+          this.opts.log.info({ manager: addr }, 'session opened');
+          const beat = () => {
+            call(client, client.Heartbeat, { nodeId: this.opts.nodeId, sessionId: msg.sessionId }, msg.heartbeatPeriodMs).then(
+              (res) => (heartbeat = setTimeout(beat, res.periodMs || msg.heartbeatPeriodMs)),
+              (err: unknown) => {
+                this.opts.log.warn({ err: describeError(err) }, 'heartbeat failed');
+                stream.cancel();
+              },
+            );
+          };
+          heartbeat = setTimeout(beat, msg.heartbeatPeriodMs);
+          this.reporter.connect((updates) =>
+            call(client, client.UpdateTaskStatus, { nodeId: this.opts.nodeId, sessionId: msg.sessionId, updates }).then(() => undefined),
+          );
+        }
+        if (msg.managers.length > 0 && msg.managers.join() !== this.managers.join()) {
+          this.managers = msg.managers;
+          this.opts.onManagers?.(msg.managers);
+        }
+        if (msg.assignments) this.assign(msg.assignments);
+      });
+      stream.on('error', (err: grpc.ServiceError) => {
+        if (err.code === grpc.status.CANCELLED) resolve(opened);
+        else if (opened) {
+          this.opts.log.warn({ err: fromServiceError(err, addr).message }, 'session lost');
+          resolve(true);
+        } else reject(fromServiceError(err, addr));
+      });
+      stream.on('end', () => resolve(opened));
+    }).finally(() => {
+      clearTimeout(heartbeat);
+      signal.removeEventListener('abort', onAbort);
+      this.reporter.connect(undefined);
+      client.close();
+    });
+  }
+
+  /** Containers left by a previous run of this agent, by task id: adopted or removed once assignments arrive. */
+  private async findContainers(): Promise<void> {
+    for (const driver of this.opts.drivers) {
+      for (const container of await driver.list({ [LABEL_NODE]: this.opts.nodeId })) {
+        const taskId = container.labels[LABEL_TASK];
+        if (taskId) this.orphans.set(taskId, { driver, container });
+      }
+    }
+    if (this.orphans.size > 0) this.opts.log.info({ containers: this.orphans.size }, 'found containers from a previous run');
+  }
+
+  private assign(a: Assignments): void {
+    if (a.kind === 'COMPLETE') {
+      const keep = new Set(a.tasks.map((t) => t.id));
+      for (const id of this.runners.keys()) if (!keep.has(id)) this.forget(id);
+      for (const [id, { driver, container }] of this.orphans) {
+        if (keep.has(id)) continue;
+        this.orphans.delete(id);
+        void driver
+          .stop(container.id, 0)
+          .then(() => driver.remove(container.id))
+          .catch((err: unknown) => this.opts.log.warn({ container: container.id, err: describeError(err) }, 'cannot remove a stale container'));
+      }
+    }
+    for (const id of a.removed) this.forget(id);
+    for (const task of a.tasks) this.apply(task);
+  }
+
+  private apply(task: Task): void {
+    const existing = this.runners.get(task.id);
+    if (existing) {
+      existing.update(task);
+      return;
+    }
+    const orphan = this.orphans.get(task.id);
+    this.orphans.delete(task.id);
+    const wantsRun = taskStateRank(task.desiredState) <= taskStateRank('RUNNING');
+    const observed = task.status?.state ?? 'ASSIGNED';
+    if (!orphan && (isTerminal(observed) || (!wantsRun && taskStateRank(observed) < taskStateRank('ACCEPTED')))) {
+      // Nothing runs for it here: tell a task that never started that it is shut down.
+      if (!isTerminal(observed)) this.reporter.report(task.id, { timestamp: Date.now(), state: 'SHUTDOWN', message: 'shutdown before start', err: '', container: null });
+      return;
+    }
+    const image = task.spec?.container?.image ?? '';
+    const driver = orphan?.driver ?? this.opts.drivers.find((d) => d.canRun(image));
+    if (!driver) {
+      this.reporter.report(task.id, { timestamp: Date.now(), state: 'REJECTED', message: 'rejected', err: `no runtime on this node can run image ${JSON.stringify(image)}`, container: null });
+      return;
+    }
+    const runner = new TaskRunner(task, this.opts.nodeId, driver, (id, s) => this.reporter.report(id, s), this.opts.log);
+    this.runners.set(task.id, runner);
+    if (orphan) runner.adopt(orphan.container);
+    else if (wantsRun) runner.start();
+    if (!wantsRun) void runner.shutdown();
+  }
+
+  private forget(id: string): void {
+    const runner = this.runners.get(id);
+    if (!runner) return;
+    this.runners.delete(id);
+    runner.remove().catch((err: unknown) => {
+      if (!isFlotillaError(err, 'NOT_FOUND')) this.opts.log.warn({ task: id, err: describeError(err) }, 'cannot remove the task container');
+    });
+  }
+}
