@@ -65,7 +65,7 @@ const KNOWN_TYPES: ReadonlySet<number> = new Set([
 
 /** Accumulates framed records into one buffer, ready for a single write. */
 export class RecordBatch {
-  private readonly out = new ByteWriter(4096);
+  private readonly out = new ByteWriter(1024);
 
   get byteLength(): number {
     return this.out.length;

@@ -64,6 +64,29 @@ test('concurrent saves all become durable (group commit)', async (t) => {
   t.is(state.hardState.commit, 64);
 });
 
+test('concurrent saves merged into one write keep their order, overwrites included', async (t) => {
+  const dir = await tempDir(t);
+  const { wal } = await Wal.open(dir);
+  await Promise.all([
+    wal.save({ term: 1, vote: 1, commit: 0 }, entries(1, 5, 1), false),
+    wal.save(undefined, entries(3, 4, 2), true),
+    wal.save({ term: 2, vote: 1, commit: 2 }, [entry(5, 2)], true),
+  ]);
+  await wal.close();
+  const state = await recoverWal(dir);
+  t.deepEqual(state.entries, [...entries(1, 2, 1), ...entries(3, 5, 2)]);
+  t.deepEqual(state.hardState, { term: 2, vote: 1, commit: 2 });
+});
+
+test('saves in flight when close() is called still resolve, and are durable', async (t) => {
+  const dir = await tempDir(t);
+  const { wal } = await Wal.open(dir);
+  const saves = entries(1, 16).map((e) => wal.save(undefined, [e], true));
+  await wal.close();
+  await Promise.all(saves);
+  t.deepEqual((await recoverWal(dir)).entries, entries(1, 16));
+});
+
 test('segments roll over and releaseTo deletes those a snapshot covers, keeping the hard state', async (t) => {
   const dir = await tempDir(t);
   const { wal } = await Wal.open(dir, { segmentBytes: 1024 });
