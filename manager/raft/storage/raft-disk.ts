@@ -31,7 +31,10 @@ export interface RecoveredRaftState {
 export interface PersistRequest {
   hardState?: HardState;
   entries: Entry[];
-  /** A snapshot received from the leader: it replaces the log up to its index. */
+  /**
+   * A snapshot received from the leader. Entries this node held after its index survive a
+   * restart only if the log agreed with the snapshot's term at that index (see replay.ts).
+   */
   snapshot?: Snapshot;
   mustSync: boolean;
 }
