@@ -59,7 +59,7 @@ export class Agent {
 
   /** One session; resolves true if it was opened (the backoff then starts over). */
   private session(addr: string, signal: AbortSignal): Promise<boolean> {
-    const client = connect(wire.flotilla.Dispatcher as unknown as new (...a: ConstructorParameters<typeof grpc.Client>) => DispatcherClient, addr);
+    const client: DispatcherClient = connect(wire.flotilla.Dispatcher, addr);
     const stream = client.Session({ nodeId: this.opts.nodeId, description: this.opts.description, addr: this.opts.addr });
     let opened = false;
     let heartbeat: NodeJS.Timeout | undefined;

@@ -56,7 +56,7 @@ export class TaskRunner {
     }
     if (container.state === 'running') {
       this.set('RUNNING', 'started', '', container.pid);
-      this.starting = this.watch(container.id);
+      void this.watch(container.id);
       return;
     }
     // Created but never started: start it now.

@@ -1,0 +1,60 @@
+/** `cluster node ...` and `cluster join-token`. */
+import { Command } from 'commander';
+import { invalidArgument } from '../../lib/errors.js';
+import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
+import { call } from '../../proto/rpc.js';
+import { table, titleCase } from '../format.js';
+
+type Format = { format?: string };
+
+export function nodeCommands(program: Command, connect: () => ControlClient, wantsJson: (o: Format) => boolean): void {
+  const node = program.command('node').description('manage nodes');
+
+  node
+    .command('ls')
+    .description('list nodes')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (o: Format) => {
+      const client = connect();
+      const { nodes } = await call(client, client.ListNodes, {});
+      if (wantsJson(o)) return console.log(JSON.stringify(nodes, null, 2));
+      const rows = nodes
+        .sort((a, b) => (a.description?.hostname ?? '').localeCompare(b.description?.hostname ?? '') || a.id.localeCompare(b.id))
+        .map((n) => [
+          n.id.slice(0, 12),
+          n.description?.hostname ?? '',
+          n.status?.addr ?? '',
+          titleCase(n.status?.state ?? 'UNKNOWN'),
+          titleCase(n.spec?.availability ?? 'ACTIVE'),
+          n.role === 'MANAGER' ? 'Leader' : '',
+        ]);
+      console.log(table(['ID', 'HOSTNAME', 'ADDRESS', 'STATUS', 'AVAILABILITY', 'MANAGER STATUS'], rows));
+    });
+
+  node
+    .command('inspect')
+    .description('show nodes in full, as JSON')
+    .argument('<node...>')
+    .action(async (refs: string[]) => {
+      const client = connect();
+      const out = [];
+      for (const ref of refs) out.push((await call(client, client.GetNode, { node: ref })).node);
+      console.log(JSON.stringify(out, null, 2));
+    });
+
+  program
+    .command('join-token')
+    .description('print the command that joins a node to this cluster')
+    .argument('<role>', 'worker or manager')
+    .option('-q, --quiet', 'print the token only')
+    .action(async (role: string, o: { quiet?: boolean }) => {
+      if (role !== 'worker' && role !== 'manager') throw invalidArgument('role', 'worker or manager', role);
+      const client = connect();
+      const { tokens } = await call(client, client.GetJoinTokens, {});
+      const { nodes } = await call(client, client.ListNodes, {});
+      const token = role === 'worker' ? tokens?.worker : tokens?.manager;
+      if (o.quiet) return console.log(token);
+      const addr = nodes.find((n) => n.role === 'MANAGER')?.status?.addr ?? 'MANAGER_ADDR';
+      console.log(`To add a ${role} to this cluster, run:\n\n    cluster join --token ${token} ${addr}\n`);
+    });
+}

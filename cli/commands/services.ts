@@ -1,0 +1,236 @@
+/** `cluster service ...`: create, ls, ps, scale, inspect, rm. */
+import { Command } from 'commander';
+import { FlotillaError, invalidArgument } from '../../lib/errors.js';
+import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
+import { call } from '../../proto/rpc.js';
+import { isTerminal, type Node, type Service, type ServiceSpec, type Task } from '../../proto/types.js';
+import { humanDuration, parseCount, parseDuration, table, titleCase } from '../format.js';
+
+type Connect = () => ControlClient;
+type Format = { format?: string };
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+interface CreateOptions {
+  name: string;
+  replicas: string;
+  env: string[];
+  label: string[];
+  containerLabel: string[];
+  workdir?: string;
+  restartCondition: string;
+  restartDelay: string;
+  restartMaxAttempts: string;
+  restartWindow: string;
+  stopSignal?: string;
+  stopGracePeriod: string;
+  detach?: boolean;
+}
+
+function labels(flag: string, values: string[]): Record<string, string> {
+  return Object.fromEntries(
+    values.map((v) => {
+      const eq = v.indexOf('=');
+      if (eq === 0) throw invalidArgument(flag, 'KEY or KEY=VALUE', v);
+      return eq < 0 ? [v, ''] : [v.slice(0, eq), v.slice(eq + 1)];
+    }),
+  );
+}
+
+const RESTART = { none: 'RESTART_NONE', 'on-failure': 'RESTART_ON_FAILURE', any: 'RESTART_ANY' } as const;
+
+export function specFromFlags(image: string, command: string[], o: CreateOptions): ServiceSpec {
+  const condition = RESTART[o.restartCondition as keyof typeof RESTART];
+  if (!condition) throw invalidArgument('--restart-condition', 'none, on-failure or any', o.restartCondition);
+  return {
+    name: o.name,
+    labels: labels('--label', o.label),
+    mode: 'replicated',
+    replicated: { replicas: parseCount('--replicas', o.replicas) },
+    task: {
+      container: {
+        image,
+        command: [],
+        args: command,
+        env: o.env,
+        dir: o.workdir ?? '',
+        labels: labels('--container-label', o.containerLabel),
+        stopSignal: o.stopSignal ?? '',
+        stopGracePeriodMs: parseDuration('--stop-grace-period', o.stopGracePeriod),
+      },
+      restart: {
+        condition,
+        delayMs: parseDuration('--restart-delay', o.restartDelay),
+        maxAttempts: parseCount('--restart-max-attempts', o.restartMaxAttempts),
+        windowMs: parseDuration('--restart-window', o.restartWindow),
+      },
+      placement: { constraints: [] },
+    },
+  };
+}
+
+function nodeName(nodes: Map<string, Node>, id: string): string {
+  return nodes.get(id)?.description?.hostname ?? id.slice(0, 12);
+}
+
+export function taskRows(tasks: Task[], nodes: Node[], now: number): string[][] {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const sorted = [...tasks].sort(
+    (a, b) => a.serviceName.localeCompare(b.serviceName) || a.slot - b.slot || (b.meta?.createdAt ?? 0) - (a.meta?.createdAt ?? 0),
+  );
+  let previous = '';
+  return sorted.map((t) => {
+    const name = `${t.serviceName}.${t.slot}`;
+    const shown = name === previous ? ` \\_ ${name}` : name;
+    previous = name;
+    const state = t.status?.state ?? 'NEW';
+    return [
+      t.id.slice(0, 12),
+      shown,
+      t.nodeId ? nodeName(byId, t.nodeId) : '',
+      titleCase(t.desiredState),
+      `${titleCase(state)} ${humanDuration(now - (t.status?.timestamp ?? now))} ago`,
+      t.status?.err ?? '',
+    ];
+  });
+}
+
+/** Waits until the service runs its replicas, showing progress; stops early when no task can be placed. */
+async function converge(client: ControlClient, service: Service): Promise<void> {
+  const want = service.spec?.replicated?.replicas ?? 0;
+  const name = service.spec?.name ?? service.id;
+  const tty = process.stdout.isTTY;
+  let last = '';
+  for (;;) {
+    const { tasks } = await call(client, client.ListTasks, { services: [service.id], nodes: [] });
+    const current = tasks.filter((t) => t.desiredState === 'RUNNING' && !isTerminal(t.status?.state ?? 'NEW'));
+    const running = current.filter((t) => t.status?.state === 'RUNNING').length;
+    const line = `${name}: ${running}/${want} running`;
+    if (line !== last) {
+      if (tty) process.stdout.write(`\r${line}`);
+      else console.log(line);
+      last = line;
+    }
+    if (running === want && current.length === want) {
+      console.log(tty ? `\r${line}: converged` : `${name}: converged`);
+      return;
+    }
+    const waiting = current.filter((t) => t.status?.state !== 'RUNNING');
+    const stuck = waiting.length > 0 && waiting.every((t) => t.status?.state === 'PENDING' && t.status.err);
+    if (stuck) {
+      if (tty) process.stdout.write('\n');
+      console.log(`${name}: ${waiting.length} task${waiting.length === 1 ? '' : 's'} cannot be placed: ${waiting[0]?.status?.err}.`);
+      console.log('The service is created; its tasks start when a node can run them (see `cluster service ps`).');
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export function serviceCommands(program: Command, connect: Connect, wantsJson: (o: Format) => boolean): void {
+  const service = program.command('service').description('manage services');
+
+  service
+    .command('create')
+    .description('create a service: IMAGE [COMMAND] [ARG...]; the image "host" runs the command as a plain process')
+    .argument('<image>')
+    .argument('[command...]')
+    .passThroughOptions()
+    .requiredOption('--name <name>', 'service name')
+    .option('--replicas <n>', 'number of tasks', '1')
+    .option('-e, --env <KEY=VALUE>', 'environment variable (repeatable)', collect, [])
+    .option('--label <KEY=VALUE>', 'service label (repeatable)', collect, [])
+    .option('--container-label <KEY=VALUE>', 'container label (repeatable)', collect, [])
+    .option('-w, --workdir <dir>', 'working directory of the command')
+    .option('--restart-condition <when>', 'none, on-failure or any', 'any')
+    .option('--restart-delay <duration>', 'wait between restarts', '5s')
+    .option('--restart-max-attempts <n>', 'give up after this many restarts (0: never)', '0')
+    .option('--restart-window <duration>', 'window over which restarts are counted (0: forever)', '0')
+    .option('--stop-signal <signal>', 'signal that stops a task (default SIGTERM)')
+    .option('--stop-grace-period <duration>', 'time to stop before the task is killed', '10s')
+    .option('-d, --detach', 'return at once instead of waiting for the service to converge')
+    .action(async (image: string, command: string[], o: CreateOptions) => {
+      const client = connect();
+      const res = await call(client, client.CreateService, { spec: specFromFlags(image, command, o) });
+      console.log(res.service?.id);
+      if (!o.detach && res.service) await converge(client, res.service);
+    });
+
+  service
+    .command('ls')
+    .description('list services')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (o: Format) => {
+      const client = connect();
+      const { services } = await call(client, client.ListServices, {});
+      if (wantsJson(o)) return console.log(JSON.stringify(services, null, 2));
+      const rows = services
+        .sort((a, b) => (a.service?.spec?.name ?? '').localeCompare(b.service?.spec?.name ?? ''))
+        .map((s) => [
+          s.service?.id.slice(0, 12) ?? '',
+          s.service?.spec?.name ?? '',
+          s.service?.spec?.mode ?? '',
+          `${s.runningTasks}/${s.desiredTasks}`,
+          s.service?.spec?.task?.container?.image ?? '',
+        ]);
+      console.log(table(['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE'], rows));
+    });
+
+  service
+    .command('ps')
+    .description('list the tasks of services')
+    .argument('<service...>')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (refs: string[], o: Format) => {
+      const client = connect();
+      const { tasks, nodes } = await call(client, client.ListTasks, { services: refs, nodes: [] });
+      if (wantsJson(o)) return console.log(JSON.stringify(tasks, null, 2));
+      console.log(table(['ID', 'NAME', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR'], taskRows(tasks, nodes, Date.now())));
+    });
+
+  service
+    .command('scale')
+    .description('set the number of replicas: SERVICE=N ...')
+    .argument('<service=replicas...>')
+    .option('-d, --detach', 'return at once instead of waiting for convergence')
+    .action(async (pairs: string[], o: { detach?: boolean }) => {
+      const wanted = pairs.map((p) => {
+        const [ref, n] = p.split('=');
+        if (!ref || n === undefined) throw invalidArgument('scale', 'SERVICE=REPLICAS such as web=5', p);
+        return { ref, replicas: parseCount(`replicas of ${ref}`, n) };
+      });
+      const client = connect();
+      for (const { ref, replicas } of wanted) {
+        const { service } = await call(client, client.GetService, { service: ref });
+        if (!service?.spec) throw new FlotillaError('NOT_FOUND', `service ${ref} not found`);
+        if (service.spec.mode !== 'replicated') throw new FlotillaError('INVALID_ARGUMENT', `service ${ref} is not replicated; only replicated services scale`);
+        const spec = { ...service.spec, replicated: { replicas } };
+        const res = await call(client, client.UpdateService, { serviceId: service.id, version: service.meta?.version ?? 0, spec });
+        console.log(`${service.spec.name} scaled to ${replicas}`);
+        if (!o.detach && res.service) await converge(client, res.service);
+      }
+    });
+
+  service
+    .command('inspect')
+    .description('show services in full, as JSON')
+    .argument('<service...>')
+    .action(async (refs: string[]) => {
+      const client = connect();
+      const out = [];
+      for (const ref of refs) out.push((await call(client, client.GetService, { service: ref })).service);
+      console.log(JSON.stringify(out, null, 2));
+    });
+
+  service
+    .command('rm')
+    .description('remove services (their tasks are stopped)')
+    .argument('<service...>')
+    .action(async (refs: string[]) => {
+      const client = connect();
+      for (const ref of refs) {
+        await call(client, client.RemoveService, { service: ref });
+        console.log(ref);
+      }
+    });
+}

@@ -1,0 +1,49 @@
+/** Turning flags into values and values into text for people. */
+import { invalidArgument } from '../lib/errors.js';
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "500ms", "5s", "1m30s", "2h" -> milliseconds. */
+export function parseDuration(flag: string, value: string): number {
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (value === '0') return 0;
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== value) {
+    throw invalidArgument(flag, 'a duration such as 500ms, 5s, 1m30s', value);
+  }
+  return Math.round(parts.reduce((ms, p) => ms + Number(p[1]) * (UNITS[p[2] ?? 's'] ?? 0), 0));
+}
+
+export function parseCount(flag: string, value: string, max = 100_000): number {
+  if (!/^\d+$/.test(value) || Number(value) > max) {
+    throw invalidArgument(flag, `a whole number from 0 to ${max}`, value);
+  }
+  return Number(value);
+}
+
+/** "3 seconds", "about a minute", "2 hours". */
+export function humanDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 1) return 'less than a second';
+  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
+  const m = Math.round(s / 60);
+  if (m < 60) return m === 1 ? 'about a minute' : `${m} minutes`;
+  const h = Math.round(m / 60);
+  if (h < 48) return h === 1 ? 'about an hour' : `${h} hours`;
+  return `${Math.round(h / 24)} days`;
+}
+
+/** Columns padded to their widest cell, as `docker ... ls` prints them. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('   ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** "Running", "Shutdown": a state as the tables show it. */
+export function titleCase(state: string): string {
+  return state.charAt(0) + state.slice(1).toLowerCase();
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/** `cluster`: the command line of Flotilla. */
+import { Command, CommanderError } from 'commander';
+import { describeError, isFlotillaError } from '../lib/errors.js';
+import { VERSION } from '../daemon/daemon.js';
+import { controlClient } from './client.js';
+import { nodeLifecycleCommands } from './commands/node-lifecycle.js';
+import { nodeCommands } from './commands/nodes.js';
+import { serviceCommands } from './commands/services.js';
+
+const program = new Command('cluster')
+  .description('Flotilla: run replicated services on a cluster of nodes')
+  .version(VERSION)
+  .option('-H, --host <addr>', 'manager to talk to, HOST:PORT (default: the local node’s socket)')
+  .option('--data-dir <dir>', 'the local node’s data dir (default: $CLUSTER_DATA_DIR or /var/lib/flotilla)')
+  .enablePositionalOptions()
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+let target = '';
+const connect = () => {
+  const o = program.opts<{ host?: string; dataDir?: string }>();
+  const { client, addr } = controlClient(o);
+  target = addr;
+  return client;
+};
+const wantsJson = (o: { format?: string }) => {
+  if (o.format !== 'json' && o.format !== 'table') {
+    throw new Error(`invalid --format: expected table or json, got ${JSON.stringify(o.format)}`);
+  }
+  return o.format === 'json';
+};
+
+nodeLifecycleCommands(program);
+nodeCommands(program, connect, wantsJson);
+serviceCommands(program, connect, wantsJson);
+
+try {
+  await program.parseAsync(process.argv);
+  process.exit(0);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  let message = describeError(err);
+  if (isFlotillaError(err, 'UNAVAILABLE') && target) {
+    message += target.startsWith('unix:')
+      ? `\nIs a node running with this data dir? Start one with \`cluster init\`, or point at a manager with --host.`
+      : `\nIs a manager running at ${target}?`;
+  }
+  console.error(`error: ${message}`);
+  process.exit(1);
+}

@@ -1,0 +1,48 @@
+/**
+ * What a node keeps in its data dir: its identity (node.json), the manager's store, the
+ * daemon's log, the local control socket and the runtime drivers' state.
+ */
+import { readFile, writeFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FlotillaError } from '../lib/errors.js';
+
+export interface NodeIdentity {
+  nodeId: string;
+  clusterId: string;
+  role: 'MANAGER' | 'WORKER';
+  /** Address the daemon listens on. */
+  listen: string;
+  hostname: string;
+  /** Managers to open sessions with (kept current as the cluster tells). */
+  managers: string[];
+}
+
+export const paths = (dataDir: string) => ({
+  identity: join(dataDir, 'node.json'),
+  store: join(dataDir, 'store.pb'),
+  log: join(dataDir, 'daemon.log'),
+  socket: join(dataDir, 'cluster.sock'),
+  pid: join(dataDir, 'daemon.pid'),
+  processRuntime: join(dataDir, 'runtime', 'process'),
+});
+
+export const DEFAULT_DATA_DIR = '/var/lib/flotilla';
+
+export function dataDirFrom(flag: string | undefined): string {
+  return flag ?? process.env.CLUSTER_DATA_DIR ?? DEFAULT_DATA_DIR;
+}
+
+export async function readIdentity(dataDir: string): Promise<NodeIdentity | undefined> {
+  try {
+    return JSON.parse(await readFile(paths(dataDir).identity, 'utf8')) as NodeIdentity;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new FlotillaError('CORRUPT', `cannot read ${paths(dataDir).identity}: ${(err as Error).message}`);
+  }
+}
+
+export async function writeIdentity(dataDir: string, id: NodeIdentity): Promise<void> {
+  const file = paths(dataDir).identity;
+  await writeFile(`${file}.tmp`, JSON.stringify(id, null, 2) + '\n');
+  await rename(`${file}.tmp`, file);
+}
