@@ -1,0 +1,13 @@
+/** The Raft consensus core: a pure state machine driven through RawNode. */
+export { RawNode, type Status, type ProgressStatus } from './rawnode.js';
+export { type Config, type RaftLogger, SILENT_LOGGER } from './raft.js';
+export { type Storage, MemoryStorage, EMPTY_HARD_STATE } from './storage.js';
+export { encodeConfChange, decodeConfChange } from './confchange.js';
+export {
+  CompactedError,
+  UnavailableError,
+  SnapshotUnavailableError,
+  SnapshotOutOfDateError,
+  isProposalDropped,
+} from './errors.js';
+export * from './describe.js';

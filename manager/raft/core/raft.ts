@@ -1,0 +1,979 @@
+import type {
+  ConfChange,
+  ConfState,
+  Entry,
+  HardState,
+  Message,
+  RaftId,
+  ReadState,
+  Snapshot,
+  SoftState,
+} from '../types.js';
+import { EntryType, MessageType, NONE, StateType } from '../types.js';
+import { changeMembership } from './confchange.js';
+import { describeMessage } from './describe.js';
+import { entriesSize } from './entries.js';
+import { CompactedError, proposalDropped, raftPanic, SnapshotUnavailableError } from './errors.js';
+import { RaftLog } from './log.js';
+import { ReadOnly } from './readonly.js';
+import type { Storage } from './storage.js';
+import { ProgressTracker, sortedIds } from './tracker.js';
+
+/** Where the core writes what it does; the default discards everything. */
+export interface RaftLogger {
+  debug(msg: string): void;
+  info(msg: string): void;
+  warn(msg: string): void;
+}
+
+export const SILENT_LOGGER: RaftLogger = { debug() {}, info() {}, warn() {} };
+
+export interface Config {
+  /** This node's id; never NONE. */
+  id: RaftId;
+  /**
+   * Ticks without hearing from a leader before a follower campaigns. The actual timeout is
+   * drawn from [electionTick, 2 * electionTick) after every state change.
+   */
+  electionTick: number;
+  /** Ticks between a leader's heartbeats; must be less than electionTick. */
+  heartbeatTick: number;
+  storage: Storage;
+  /** Uniform in [0, 1): the only source of randomness, so that runs can be replayed. */
+  random: () => number;
+  /** Index the application has already applied (entries up to it are not handed out again). */
+  applied?: number;
+  /** Payload bytes per append message (at least one entry is always sent). Default 1 MiB. */
+  maxSizePerMsg?: number;
+  /** Append messages in flight per follower in replicate state. Default 256. */
+  maxInflightMsgs?: number;
+  /** Payload bytes in flight per follower; 0 (default) means unlimited. */
+  maxInflightBytes?: number;
+  /** Leader steps down without a quorum for an election timeout; followers honour a leader lease. */
+  checkQuorum?: boolean;
+  /** Run a pre-election that does not bump terms before a real one. */
+  preVote?: boolean;
+  /** Followers drop proposals instead of forwarding them to the leader. */
+  disableProposalForwarding?: boolean;
+  logger?: RaftLogger;
+}
+
+/** Marks vote requests of a leadership transfer: they override the leader lease. */
+const CAMPAIGN_TRANSFER = new TextEncoder().encode('CampaignTransfer');
+
+type Campaign = 'pre-election' | 'election' | 'transfer';
+
+const EMPTY = new Uint8Array();
+
+export function newMessage(m: Partial<Message> & Pick<Message, 'type'>): Message {
+  return {
+    to: NONE,
+    from: NONE,
+    term: 0,
+    logTerm: 0,
+    index: 0,
+    entries: [],
+    commit: 0,
+    reject: false,
+    rejectHint: 0,
+    context: EMPTY,
+    ...m,
+  };
+}
+
+function isVoteType(t: MessageType): boolean {
+  return (
+    t === MessageType.Vote ||
+    t === MessageType.PreVote ||
+    t === MessageType.VoteResp ||
+    t === MessageType.PreVoteResp
+  );
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && a.every((v, i) => v === b[i]);
+}
+
+/** The Raft state machine. Driven by step() and tick(); its output is msgs, readStates and the log. */
+export class Raft {
+  readonly id: RaftId;
+  term = 0;
+  vote: RaftId = NONE;
+  lead: RaftId = NONE;
+  state: StateType = StateType.Follower;
+  readonly log: RaftLog;
+  readonly tracker: ProgressTracker;
+  /** Messages to send, drained by the RawNode into a Ready. */
+  msgs: Message[] = [];
+  readStates: ReadState[] = [];
+  /** The node leadership is being handed to, or NONE. */
+  leadTransferee: RaftId = NONE;
+  /** Index of the latest conf change proposed by this leader; a new one waits until it is applied. */
+  pendingConfIndex = 0;
+  electionElapsed = 0;
+  private heartbeatElapsed = 0;
+  private randomizedElectionTimeout = 0;
+  private readOnly = new ReadOnly();
+  /** Read requests that wait for this leader's first commit in its term. */
+  private pendingReads: Message[] = [];
+
+  readonly electionTimeout: number;
+  private readonly heartbeatTimeout: number;
+  private readonly maxSizePerMsg: number;
+  private readonly checkQuorum: boolean;
+  private readonly preVote: boolean;
+  private readonly disableProposalForwarding: boolean;
+  private readonly random: () => number;
+  readonly logger: RaftLogger;
+
+  constructor(c: Config) {
+    if (c.id === NONE) throw raftPanic('config id must not be NONE');
+    if (c.heartbeatTick <= 0) throw raftPanic('heartbeatTick must be positive');
+    if (c.electionTick <= c.heartbeatTick) throw raftPanic('electionTick must be greater than heartbeatTick');
+    if ((c.maxInflightMsgs ?? 256) <= 0) throw raftPanic('maxInflightMsgs must be positive');
+    this.id = c.id;
+    this.electionTimeout = c.electionTick;
+    this.heartbeatTimeout = c.heartbeatTick;
+    this.maxSizePerMsg = c.maxSizePerMsg ?? 1024 * 1024;
+    this.checkQuorum = c.checkQuorum ?? false;
+    this.preVote = c.preVote ?? false;
+    this.disableProposalForwarding = c.disableProposalForwarding ?? false;
+    this.random = c.random;
+    this.logger = c.logger ?? SILENT_LOGGER;
+    this.log = new RaftLog(c.storage);
+    this.tracker = new ProgressTracker(c.maxInflightMsgs ?? 256, c.maxInflightBytes ?? 0);
+
+    const { hardState, confState } = c.storage.initialState();
+    this.switchToConfState(confState);
+    this.loadHardState(hardState);
+    if (c.applied !== undefined && c.applied > 0) this.log.appliedTo(c.applied);
+    this.becomeFollower(this.term, NONE);
+    const cs = this.tracker.confState();
+    this.logger.info(
+      `newRaft ${this.id} [voters: (${cs.voters.join(' ')}), learners: (${cs.learners.join(' ')}), ` +
+        `term: ${this.term}, commit: ${this.log.committed}, applied: ${this.log.applied}, ` +
+        `lastindex: ${this.log.lastIndex()}, lastterm: ${this.log.lastTerm()}]`,
+    );
+  }
+
+  private loadHardState(hs: HardState): void {
+    if (hs.commit > this.log.lastIndex()) {
+      throw raftPanic(`persisted commit ${hs.commit} is beyond last index ${this.log.lastIndex()}`);
+    }
+    // A persisted snapshot is committed even if the hard state recording it was not written.
+    this.log.commitTo(hs.commit);
+    this.term = hs.term;
+    this.vote = hs.vote;
+  }
+
+  softState(): SoftState {
+    return { lead: this.lead, raftState: this.state };
+  }
+
+  hardState(): HardState {
+    return { term: this.term, vote: this.vote, commit: this.log.committed };
+  }
+
+  /** A voter of the current membership, with no snapshot waiting to be persisted. */
+  promotable(): boolean {
+    return this.tracker.voters.has(this.id) && !this.log.hasPendingSnapshot();
+  }
+
+  // ---- sending -------------------------------------------------------------------------------
+
+  private send(m: Message): void {
+    m.from = this.id;
+    if (isVoteType(m.type)) {
+      // Vote traffic carries the term of the election it belongs to, set by the caller.
+      if (m.term === 0) throw raftPanic(`${MessageType[m.type]} must carry a term`);
+    } else if (m.type !== MessageType.Prop && m.type !== MessageType.ReadIndex) {
+      m.term = this.term;
+    }
+    this.msgs.push(m);
+  }
+
+  /** Passes a request on to the leader, termless like a local one. */
+  private forwardToLeader(m: Message): void {
+    // A transfer request names its transferee in `from`; everything else is answered to us.
+    const from = m.type === MessageType.TransferLeader ? m.from : this.id;
+    this.msgs.push({ ...m, to: this.lead, from, term: 0 });
+  }
+
+  /**
+   * Sends an append (or a snapshot) to `to` if its progress allows. With sendIfEmpty false, an
+   * append without entries is not sent. Returns whether a message was sent.
+   */
+  private maybeSendAppend(to: RaftId, sendIfEmpty: boolean): boolean {
+    const pr = this.tracker.progress.get(to);
+    if (!pr || pr.isPaused()) return false;
+    const prevIndex = pr.next - 1;
+    const prevTerm = this.log.term(prevIndex);
+    let ents: Entry[] | undefined;
+    if (prevTerm !== undefined) {
+      try {
+        ents = this.log.entriesFrom(pr.next, this.maxSizePerMsg);
+      } catch (err) {
+        if (!(err instanceof CompactedError)) throw err;
+      }
+    }
+    if (prevTerm === undefined || ents === undefined) return this.maybeSendSnapshot(to);
+    if (ents.length === 0 && !sendIfEmpty) return false;
+    this.send(
+      newMessage({
+        type: MessageType.App,
+        to,
+        index: prevIndex,
+        logTerm: prevTerm,
+        entries: ents,
+        commit: this.log.committed,
+      }),
+    );
+    if (ents.length > 0) pr.sentEntries(ents[ents.length - 1]!.index, entriesSize(ents));
+    return true;
+  }
+
+  /** The follower needs entries we compacted: send it the snapshot. */
+  private maybeSendSnapshot(to: RaftId): boolean {
+    const pr = this.tracker.progress.get(to)!;
+    // A follower we have not heard from lately may be down: a snapshot would be wasted.
+    if (!pr.recentActive) {
+      this.logger.debug(`${this.id} ignored sending snapshot to ${to} since it is not recently active`);
+      return false;
+    }
+    let snap: Snapshot;
+    try {
+      snap = this.log.snapshot();
+    } catch (err) {
+      if (err instanceof SnapshotUnavailableError) return false;
+      throw err;
+    }
+    if (snap.metadata.index === 0) throw raftPanic('need a non-empty snapshot');
+    this.logger.debug(
+      `${this.id} [firstindex: ${this.log.firstIndex()}, commit: ${this.log.committed}] sent snapshot` +
+        `[index: ${snap.metadata.index}, term: ${snap.metadata.term}] to ${to}`,
+    );
+    pr.becomeSnapshot(snap.metadata.index);
+    this.send(newMessage({ type: MessageType.Snap, to, snapshot: snap }));
+    return true;
+  }
+
+  private sendHeartbeat(to: RaftId, ctx: Uint8Array): void {
+    // Never tell a follower to commit beyond what it is known to hold.
+    const commit = Math.min(this.tracker.progress.get(to)!.match, this.log.committed);
+    this.send(newMessage({ type: MessageType.Heartbeat, to, commit, context: ctx }));
+  }
+
+  private forEachPeer(fn: (id: RaftId) => void): void {
+    for (const id of this.tracker.ids()) if (id !== this.id) fn(id);
+  }
+
+  private bcastAppend(): void {
+    this.forEachPeer((id) => this.maybeSendAppend(id, true));
+  }
+
+  private bcastHeartbeat(ctx: Uint8Array = this.readOnly.lastPendingCtx() ?? EMPTY): void {
+    this.forEachPeer((id) => this.sendHeartbeat(id, ctx));
+  }
+
+  // ---- state transitions ---------------------------------------------------------------------
+
+  private reset(term: number): void {
+    if (this.term !== term) {
+      this.term = term;
+      this.vote = NONE;
+    }
+    this.lead = NONE;
+    this.electionElapsed = 0;
+    this.heartbeatElapsed = 0;
+    this.randomizedElectionTimeout = this.electionTimeout + Math.floor(this.random() * this.electionTimeout);
+    this.leadTransferee = NONE;
+    this.tracker.resetVotes();
+    const last = this.log.lastIndex();
+    for (const [id, old] of this.tracker.progress) {
+      const pr = this.tracker.newProgress(last + 1, old.isLearner);
+      if (id === this.id) pr.match = last;
+      this.tracker.progress.set(id, pr);
+    }
+    this.pendingConfIndex = 0;
+    this.readOnly = new ReadOnly();
+    this.pendingReads = [];
+  }
+
+  becomeFollower(term: number, lead: RaftId): void {
+    this.reset(term);
+    this.lead = lead;
+    this.state = StateType.Follower;
+    this.logger.info(`${this.id} became follower at term ${this.term}`);
+  }
+
+  private becomePreCandidate(): void {
+    if (this.state === StateType.Leader) throw raftPanic('invalid transition [leader -> pre-candidate]');
+    // A pre-election changes neither term nor vote: losing it must leave no trace.
+    this.tracker.resetVotes();
+    this.lead = NONE;
+    this.state = StateType.PreCandidate;
+    this.logger.info(`${this.id} became pre-candidate at term ${this.term}`);
+  }
+
+  private becomeCandidate(): void {
+    if (this.state === StateType.Leader) throw raftPanic('invalid transition [leader -> candidate]');
+    this.reset(this.term + 1);
+    this.vote = this.id;
+    this.state = StateType.Candidate;
+    this.logger.info(`${this.id} became candidate at term ${this.term}`);
+  }
+
+  private becomeLeader(): void {
+    if (this.state === StateType.Follower) throw raftPanic('invalid transition [follower -> leader]');
+    this.reset(this.term);
+    this.lead = this.id;
+    this.state = StateType.Leader;
+    const self = this.tracker.progress.get(this.id)!;
+    self.becomeReplicate();
+    self.recentActive = true;
+    // Conf changes wait until every entry of earlier terms is applied: the empty entry below
+    // is this leader's first commit, and only then is its view of the membership current.
+    this.pendingConfIndex = this.log.lastIndex();
+    this.appendEntries([{ term: 0, index: 0, type: EntryType.Normal, data: EMPTY }]);
+    this.logger.info(`${this.id} became leader at term ${this.term}`);
+  }
+
+  // ---- ticking -------------------------------------------------------------------------------
+
+  tick(): void {
+    if (this.state === StateType.Leader) this.tickHeartbeat();
+    else this.tickElection();
+  }
+
+  private tickElection(): void {
+    this.electionElapsed++;
+    if (this.promotable() && this.electionElapsed >= this.randomizedElectionTimeout) {
+      this.electionElapsed = 0;
+      this.step(newMessage({ type: MessageType.Hup, from: this.id }));
+    }
+  }
+
+  private tickHeartbeat(): void {
+    this.heartbeatElapsed++;
+    this.electionElapsed++;
+    if (this.electionElapsed >= this.electionTimeout) {
+      this.electionElapsed = 0;
+      if (this.checkQuorum) this.step(newMessage({ type: MessageType.CheckQuorum, from: this.id }));
+      if (this.state === StateType.Leader && this.leadTransferee !== NONE) {
+        this.logger.info(`${this.id} aborted leadership transfer to ${this.leadTransferee}: timed out`);
+        this.leadTransferee = NONE;
+      }
+    }
+    if (this.state !== StateType.Leader) return;
+    if (this.heartbeatElapsed >= this.heartbeatTimeout) {
+      this.heartbeatElapsed = 0;
+      this.step(newMessage({ type: MessageType.Beat, from: this.id }));
+    }
+  }
+
+  // ---- elections -----------------------------------------------------------------------------
+
+  private hup(kind: Campaign): void {
+    if (this.state === StateType.Leader) {
+      this.logger.debug(`${this.id} ignoring Hup because already leader`);
+      return;
+    }
+    if (!this.promotable()) {
+      this.logger.warn(`${this.id} is unpromotable and can not campaign`);
+      return;
+    }
+    // Until every committed membership change is applied, our view of the voters may be stale.
+    if (this.hasUnappliedConfChanges()) {
+      this.logger.warn(
+        `${this.id} cannot campaign at term ${this.term}: conf changes are committed but not applied`,
+      );
+      return;
+    }
+    this.logger.info(`${this.id} is starting a new election at term ${this.term}`);
+    this.campaign(kind);
+  }
+
+  private hasUnappliedConfChanges(): boolean {
+    if (this.log.committed <= this.log.applied) return false;
+    const ents = this.log.slice(this.log.applied + 1, this.log.committed + 1, Infinity);
+    return ents.some((e) => e.type === EntryType.ConfChange);
+  }
+
+  private campaign(kind: Campaign): void {
+    let voteType: MessageType;
+    let term: number;
+    if (kind === 'pre-election') {
+      this.becomePreCandidate();
+      voteType = MessageType.PreVote;
+      // Asks for votes for the term we would use, without moving to it yet.
+      term = this.term + 1;
+    } else {
+      this.becomeCandidate();
+      voteType = MessageType.Vote;
+      term = this.term;
+    }
+    const respType = voteType === MessageType.PreVote ? MessageType.PreVoteResp : MessageType.VoteResp;
+    if (this.poll(this.id, respType, true) === 'won') {
+      // A single voter wins at once.
+      if (kind === 'pre-election') this.campaign('election');
+      else this.becomeLeader();
+      return;
+    }
+    for (const id of sortedIds(this.tracker.voters)) {
+      if (id === this.id) continue;
+      this.logger.info(
+        `${this.id} [logterm: ${this.log.lastTerm()}, index: ${this.log.lastIndex()}] sent ` +
+          `${MessageType[voteType]} request to ${id} at term ${term}`,
+      );
+      this.send(
+        newMessage({
+          type: voteType,
+          to: id,
+          term,
+          index: this.log.lastIndex(),
+          logTerm: this.log.lastTerm(),
+          context: kind === 'transfer' ? CAMPAIGN_TRANSFER : EMPTY,
+        }),
+      );
+    }
+  }
+
+  private poll(id: RaftId, t: MessageType, granted: boolean): 'won' | 'lost' | 'pending' {
+    if (id !== this.id) {
+      this.logger.info(
+        `${this.id} received ${MessageType[t]}${granted ? '' : ' rejection'} from ${id} at term ${this.term}`,
+      );
+    }
+    this.tracker.recordVote(id, granted);
+    const { granted: g, rejected, result } = this.tracker.tallyVotes();
+    if (id !== this.id) {
+      this.logger.info(
+        `${this.id} has received ${g} ${MessageType[t]} votes and ${rejected} vote rejections`,
+      );
+    }
+    return result;
+  }
+
+  // ---- stepping ------------------------------------------------------------------------------
+
+  /**
+   * Handles one message, local or from a peer. Throws a NOT_LEADER FlotillaError when a
+   * proposal is dropped.
+   */
+  step(m: Message): void {
+    if (m.term === 0) {
+      // Local message, or a forwarded proposal / read request.
+    } else if (m.term > this.term) {
+      if (m.type === MessageType.Vote || m.type === MessageType.PreVote) {
+        const force = sameBytes(m.context, CAMPAIGN_TRANSFER);
+        const inLease = this.checkQuorum && this.lead !== NONE && this.electionElapsed < this.electionTimeout;
+        if (!force && inLease) {
+          // We heard from a leader within the election timeout: this candidate is disruptive.
+          this.logger.info(
+            `${this.id} [logterm: ${this.log.lastTerm()}, index: ${this.log.lastIndex()}, vote: ${this.vote}] ` +
+              `ignored ${MessageType[m.type]} from ${m.from} [logterm: ${m.logTerm}, index: ${m.index}] ` +
+              `at term ${this.term}: lease is not expired (remaining ticks: ${this.electionTimeout - this.electionElapsed})`,
+          );
+          return;
+        }
+      }
+      if (m.type === MessageType.PreVote) {
+        // Never change term in answer to a pre-vote.
+      } else if (m.type === MessageType.PreVoteResp && !m.reject) {
+        // The term in a granted pre-vote is the one we will campaign in once we win.
+      } else {
+        this.logger.info(
+          `${this.id} [term: ${this.term}] received a ${MessageType[m.type]} message with higher term from ${m.from} [term: ${m.term}]`,
+        );
+        const fromLeader =
+          m.type === MessageType.App || m.type === MessageType.Heartbeat || m.type === MessageType.Snap;
+        this.becomeFollower(m.term, fromLeader ? m.from : NONE);
+      }
+    } else if (m.term < this.term) {
+      if (
+        (this.checkQuorum || this.preVote) &&
+        (m.type === MessageType.Heartbeat || m.type === MessageType.App)
+      ) {
+        // A stale leader (e.g. from the minority side of a partition) learns our term and steps
+        // down; without this, with pre-vote or check-quorum it could keep us from ever electing.
+        this.send(newMessage({ type: MessageType.AppResp, to: m.from }));
+      } else if (m.type === MessageType.PreVote) {
+        this.send(newMessage({ type: MessageType.PreVoteResp, to: m.from, term: this.term, reject: true }));
+      } else {
+        this.logger.debug(
+          `${this.id} [term: ${this.term}] ignored a ${MessageType[m.type]} message with lower term from ${m.from} [term: ${m.term}]`,
+        );
+      }
+      return;
+    }
+
+    switch (m.type) {
+      case MessageType.Hup:
+        this.hup(this.preVote ? 'pre-election' : 'election');
+        return;
+      case MessageType.Vote:
+      case MessageType.PreVote:
+        this.handleVoteRequest(m);
+        return;
+    }
+    switch (this.state) {
+      case StateType.Leader:
+        this.stepLeader(m);
+        return;
+      case StateType.Candidate:
+      case StateType.PreCandidate:
+        this.stepCandidate(m);
+        return;
+      case StateType.Follower:
+        this.stepFollower(m);
+        return;
+    }
+  }
+
+  private handleVoteRequest(m: Message): void {
+    const canVote =
+      this.vote === m.from ||
+      (this.vote === NONE && this.lead === NONE) ||
+      (m.type === MessageType.PreVote && m.term > this.term);
+    const respType = m.type === MessageType.Vote ? MessageType.VoteResp : MessageType.PreVoteResp;
+    const desc =
+      `${this.id} [logterm: ${this.log.lastTerm()}, index: ${this.log.lastIndex()}, vote: ${this.vote}] ` +
+      `${MessageType[m.type]} from ${m.from} [logterm: ${m.logTerm}, index: ${m.index}] at term ${this.term}`;
+    if (canVote && this.log.isUpToDate(m.index, m.logTerm)) {
+      this.logger.info(`${desc}: cast`);
+      this.send(newMessage({ type: respType, to: m.from, term: m.term }));
+      if (m.type === MessageType.Vote) {
+        this.electionElapsed = 0;
+        this.vote = m.from;
+      }
+    } else {
+      this.logger.info(`${desc}: rejected`);
+      this.send(newMessage({ type: respType, to: m.from, term: this.term, reject: true }));
+    }
+  }
+
+  private stepLeader(m: Message): void {
+    switch (m.type) {
+      case MessageType.Beat:
+        this.bcastHeartbeat();
+        return;
+      case MessageType.CheckQuorum:
+        if (!this.tracker.quorumActive()) {
+          this.logger.warn(`${this.id} stepped down to follower since quorum is not active`);
+          this.becomeFollower(this.term, NONE);
+          return;
+        }
+        for (const [id, pr] of this.tracker.progress) pr.recentActive = id === this.id;
+        return;
+      case MessageType.Prop:
+        this.propose(m);
+        return;
+      case MessageType.ReadIndex:
+        this.leaderReadIndex(m);
+        return;
+      case MessageType.TransferLeader:
+        this.startTransfer(m.from);
+        return;
+    }
+    const pr = this.tracker.progress.get(m.from);
+    if (!pr) {
+      this.logger.debug(`${this.id} no progress available for ${m.from}`);
+      return;
+    }
+    switch (m.type) {
+      case MessageType.AppResp:
+        this.handleAppendResponse(m);
+        return;
+      case MessageType.HeartbeatResp:
+        pr.recentActive = true;
+        pr.probeSent = false;
+        // Acks may have been lost: let one more append out to find the gap.
+        if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirstOne();
+        if (pr.match < this.log.lastIndex()) this.maybeSendAppend(m.from, true);
+        if (m.context.byteLength > 0) this.confirmReads(m.from, m.context);
+        return;
+      case MessageType.SnapStatus:
+        if (pr.state !== 'snapshot') return;
+        if (m.reject) pr.pendingSnapshot = 0;
+        this.logger.debug(
+          `${this.id} snapshot ${m.reject ? 'failed' : 'succeeded'}, resumed sending replication messages to ${m.from}`,
+        );
+        pr.becomeProbe();
+        // Wait for a heartbeat answer before probing again.
+        pr.probeSent = true;
+        return;
+      case MessageType.Unreachable:
+        if (pr.state === 'replicate') pr.becomeProbe();
+        this.logger.debug(`${this.id} failed to send message to ${m.from} because it is unreachable`);
+        return;
+    }
+  }
+
+  private propose(m: Message): void {
+    if (m.entries.length === 0) throw raftPanic(`${this.id} stepped empty proposal`);
+    if (!this.tracker.progress.has(this.id)) {
+      throw proposalDropped('this node was removed from the cluster', NONE);
+    }
+    if (this.leadTransferee !== NONE) {
+      throw proposalDropped(`leadership is being transferred to ${this.leadTransferee}`, this.id);
+    }
+    const ents = m.entries.map((e, i) => {
+      if (e.type !== EntryType.ConfChange) return e;
+      if (this.pendingConfIndex > this.log.applied) {
+        // One membership change at a time: this one becomes a no-op entry.
+        this.logger.info(
+          `${this.id} ignoring conf change: the previous one at index ${this.pendingConfIndex} is not applied yet (applied ${this.log.applied})`,
+        );
+        return { ...e, type: EntryType.Normal, data: EMPTY };
+      }
+      this.pendingConfIndex = this.log.lastIndex() + i + 1;
+      return e;
+    });
+    this.appendEntries(ents);
+    this.bcastAppend();
+  }
+
+  private appendEntries(ents: Entry[]): void {
+    const last = this.log.lastIndex();
+    const stamped = ents.map((e, i) => ({ ...e, term: this.term, index: last + 1 + i }));
+    this.log.append(stamped);
+    this.tracker.progress.get(this.id)?.maybeUpdate(this.log.lastIndex());
+    this.maybeCommit();
+  }
+
+  /** Advances the commit index to what a quorum holds, if that entry is from this term. */
+  private maybeCommit(): boolean {
+    if (!this.log.maybeCommit(this.tracker.committed(), this.term)) return false;
+    this.releasePendingReads();
+    return true;
+  }
+
+  private handleAppendResponse(m: Message): void {
+    const pr = this.tracker.progress.get(m.from)!;
+    pr.recentActive = true;
+    if (m.reject) {
+      this.logger.debug(
+        `${this.id} received AppResp(rejected, hint: (index ${m.rejectHint}, term ${m.logTerm})) from ${m.from} for index ${m.index}`,
+      );
+      // Skip back over a whole term of our log the follower cannot match.
+      const nextProbe =
+        m.logTerm > 0 ? this.log.findConflictByTerm(m.rejectHint, m.logTerm).index : m.rejectHint;
+      if (pr.maybeDecrTo(m.index, nextProbe)) {
+        if (pr.state === 'replicate') pr.becomeProbe();
+        this.maybeSendAppend(m.from, true);
+      }
+      return;
+    }
+    const wasPaused = pr.isPaused();
+    if (!pr.maybeUpdate(m.index)) return;
+    if (pr.state === 'probe') {
+      pr.becomeReplicate();
+    } else if (pr.state === 'snapshot' && pr.match + 1 >= this.log.firstIndex()) {
+      // The follower caught up past our compaction point: back to replicating from the log.
+      pr.becomeProbe();
+      pr.becomeReplicate();
+    } else if (pr.state === 'replicate') {
+      pr.inflights.freeLE(m.index);
+    }
+    if (this.maybeCommit()) {
+      this.bcastAppend();
+    } else if (wasPaused) {
+      this.maybeSendAppend(m.from, true);
+    }
+    while (this.maybeSendAppend(m.from, false)) {
+      // Fill the inflight window.
+    }
+    if (m.from === this.leadTransferee && pr.match === this.log.lastIndex()) {
+      this.logger.info(`${this.id} sent TimeoutNow to ${m.from} after it caught up with the log`);
+      this.send(newMessage({ type: MessageType.TimeoutNow, to: m.from }));
+    }
+  }
+
+  private startTransfer(transferee: RaftId): void {
+    const pr = this.tracker.progress.get(transferee);
+    if (!pr || pr.isLearner) {
+      this.logger.debug(`${this.id} ignored transferring leadership to ${transferee}: not a voter`);
+      return;
+    }
+    if (this.leadTransferee !== NONE) {
+      if (this.leadTransferee === transferee) return;
+      this.logger.info(`${this.id} aborted leadership transfer to ${this.leadTransferee}: superseded`);
+      this.leadTransferee = NONE;
+    }
+    if (transferee === this.id) return;
+    this.logger.info(`${this.id} [term ${this.term}] starts to transfer leadership to ${transferee}`);
+    // The transfer must finish within an election timeout.
+    this.electionElapsed = 0;
+    this.leadTransferee = transferee;
+    if (pr.match === this.log.lastIndex()) {
+      this.send(newMessage({ type: MessageType.TimeoutNow, to: transferee }));
+    } else {
+      this.maybeSendAppend(transferee, true);
+    }
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------
+
+  private leaderReadIndex(m: Message): void {
+    if (this.tracker.voters.size === 1 && this.tracker.voters.has(this.id)) {
+      this.respondToRead(m, this.log.committed);
+      return;
+    }
+    // Our commit index is only known to be current once an entry of our term is committed.
+    if (this.log.term(this.log.committed) !== this.term) {
+      this.pendingReads.push(m);
+      return;
+    }
+    this.startReadConfirmation(m);
+  }
+
+  private startReadConfirmation(m: Message): void {
+    const ctx = m.entries[0]!.data;
+    this.readOnly.add(this.log.committed, m);
+    this.readOnly.recvAck(this.id, ctx);
+    this.bcastHeartbeat(ctx);
+  }
+
+  private releasePendingReads(): void {
+    if (this.pendingReads.length === 0 || this.log.term(this.log.committed) !== this.term) return;
+    const reads = this.pendingReads;
+    this.pendingReads = [];
+    for (const m of reads) this.startReadConfirmation(m);
+  }
+
+  private confirmReads(from: RaftId, ctx: Uint8Array): void {
+    const acks = this.readOnly.recvAck(from, ctx);
+    if (!acks) return;
+    let voters = 0;
+    for (const id of acks) if (this.tracker.voters.has(id)) voters++;
+    if (voters < this.tracker.quorum()) return;
+    for (const rs of this.readOnly.advance(ctx)) this.respondToRead(rs.req, rs.index);
+  }
+
+  private respondToRead(req: Message, index: number): void {
+    const requestCtx = req.entries[0]!.data;
+    if (req.from === NONE || req.from === this.id) {
+      this.readStates.push({ index, requestCtx });
+    } else {
+      this.send(newMessage({ type: MessageType.ReadIndexResp, to: req.from, index, entries: req.entries }));
+    }
+  }
+
+  // ---- candidate and follower ----------------------------------------------------------------
+
+  private stepCandidate(m: Message): void {
+    const myVoteResp = this.state === StateType.PreCandidate ? MessageType.PreVoteResp : MessageType.VoteResp;
+    switch (m.type) {
+      case MessageType.Prop:
+        throw proposalDropped(`no leader at term ${this.term}`, NONE);
+      case MessageType.App:
+        this.becomeFollower(m.term, m.from);
+        this.handleAppend(m);
+        return;
+      case MessageType.Heartbeat:
+        this.becomeFollower(m.term, m.from);
+        this.handleHeartbeat(m);
+        return;
+      case MessageType.Snap:
+        this.becomeFollower(m.term, m.from);
+        this.handleSnapshot(m);
+        return;
+      case myVoteResp:
+        switch (this.poll(m.from, m.type, !m.reject)) {
+          case 'won':
+            if (this.state === StateType.PreCandidate) {
+              this.campaign('election');
+            } else {
+              this.becomeLeader();
+              this.bcastAppend();
+            }
+            return;
+          case 'lost':
+            this.becomeFollower(this.term, NONE);
+            return;
+          case 'pending':
+            return;
+        }
+        return;
+      default:
+        this.logger.debug(
+          `${this.id} [term ${this.term} ${this.state}] ignored ${MessageType[m.type]} from ${m.from}`,
+        );
+    }
+  }
+
+  private stepFollower(m: Message): void {
+    switch (m.type) {
+      case MessageType.Prop:
+        if (this.lead === NONE) throw proposalDropped(`no leader at term ${this.term}`, NONE);
+        if (this.disableProposalForwarding)
+          throw proposalDropped('proposal forwarding is disabled', this.lead);
+        this.forwardToLeader(m);
+        return;
+      case MessageType.App:
+        this.electionElapsed = 0;
+        this.lead = m.from;
+        this.handleAppend(m);
+        return;
+      case MessageType.Heartbeat:
+        this.electionElapsed = 0;
+        this.lead = m.from;
+        this.handleHeartbeat(m);
+        return;
+      case MessageType.Snap:
+        this.electionElapsed = 0;
+        this.lead = m.from;
+        this.handleSnapshot(m);
+        return;
+      case MessageType.TransferLeader:
+      case MessageType.ReadIndex:
+        if (this.lead === NONE) {
+          this.logger.info(`${this.id} no leader at term ${this.term}; dropping ${MessageType[m.type]}`);
+          return;
+        }
+        this.forwardToLeader(m);
+        return;
+      case MessageType.TimeoutNow:
+        this.logger.info(
+          `${this.id} [term ${this.term}] received TimeoutNow from ${m.from} and starts an election`,
+        );
+        // A transfer skips the pre-election: the leader itself asked us to take over.
+        this.hup('transfer');
+        return;
+      case MessageType.ReadIndexResp: {
+        const ctx = m.entries[0];
+        if (m.entries.length !== 1 || !ctx) {
+          this.logger.warn(`${this.id} invalid ReadIndexResp from ${m.from}: ${m.entries.length} entries`);
+          return;
+        }
+        this.readStates.push({ index: m.index, requestCtx: ctx.data });
+        return;
+      }
+      default:
+        this.logger.debug(`${this.id} [term ${this.term} follower] ignored ${describeMessage(m)}`);
+    }
+  }
+
+  private handleAppend(m: Message): void {
+    if (m.index < this.log.committed) {
+      this.send(newMessage({ type: MessageType.AppResp, to: m.from, index: this.log.committed }));
+      return;
+    }
+    const lastNew = this.log.maybeAppend(m.index, m.logTerm, m.commit, m.entries);
+    if (lastNew !== undefined) {
+      this.send(newMessage({ type: MessageType.AppResp, to: m.from, index: lastNew }));
+      return;
+    }
+    // Tell the leader where our log might match, so it can skip a whole mismatching term.
+    const hint = this.log.findConflictByTerm(Math.min(m.index, this.log.lastIndex()), m.logTerm);
+    this.logger.debug(
+      `${this.id} [logterm: ${this.log.term(m.index) ?? 0}, index: ${m.index}] rejected App [logterm: ${m.logTerm}, index: ${m.index}] from ${m.from}`,
+    );
+    this.send(
+      newMessage({
+        type: MessageType.AppResp,
+        to: m.from,
+        index: m.index,
+        reject: true,
+        rejectHint: hint.index,
+        logTerm: hint.term,
+      }),
+    );
+  }
+
+  private handleHeartbeat(m: Message): void {
+    this.log.commitTo(m.commit);
+    this.send(newMessage({ type: MessageType.HeartbeatResp, to: m.from, context: m.context }));
+  }
+
+  private handleSnapshot(m: Message): void {
+    const snap = m.snapshot;
+    if (!snap) throw raftPanic(`Snap message from ${m.from} without a snapshot`);
+    const { index, term } = snap.metadata;
+    if (this.restore(snap)) {
+      this.logger.info(
+        `${this.id} [commit: ${this.log.committed}] restored snapshot [index: ${index}, term: ${term}]`,
+      );
+      this.send(newMessage({ type: MessageType.AppResp, to: m.from, index: this.log.lastIndex() }));
+    } else {
+      this.logger.info(
+        `${this.id} [commit: ${this.log.committed}] ignored snapshot [index: ${index}, term: ${term}]`,
+      );
+      this.send(newMessage({ type: MessageType.AppResp, to: m.from, index: this.log.committed }));
+    }
+  }
+
+  /** Replaces the log by the snapshot unless we already have what it covers. */
+  private restore(snap: Snapshot): boolean {
+    const { index, term, confState } = snap.metadata;
+    if (index <= this.log.committed) return false;
+    if (this.state !== StateType.Follower)
+      throw raftPanic(`${this.id} restoring a snapshot as ${this.state}`);
+    if (!confState.voters.includes(this.id) && !confState.learners.includes(this.id)) {
+      this.logger.warn(`${this.id} ignored a snapshot whose membership does not include it`);
+      return false;
+    }
+    if (this.log.matchTerm(index, term)) {
+      // Our log already holds the snapshot's last entry: just commit up to it.
+      this.log.commitTo(index);
+      return false;
+    }
+    this.log.restore(snap);
+    this.switchToConfState(confState);
+    return true;
+  }
+
+  // ---- membership ----------------------------------------------------------------------------
+
+  /** Applies a committed membership change; the application calls this when it applies the entry. */
+  applyConfChange(cc: ConfChange): ConfState {
+    const next = changeMembership(this.tracker, cc);
+    if ('refused' in next) {
+      this.logger.warn(`${this.id} refused conf change: ${next.refused}`);
+      return this.tracker.confState();
+    }
+    const cs: ConfState = { voters: sortedIds(next.voters), learners: sortedIds(next.learners) };
+    this.switchToConfState(cs);
+    this.logger.info(
+      `${this.id} switched to configuration voters=(${cs.voters.join(' ')}) learners=(${cs.learners.join(' ')})`,
+    );
+    const self = this.tracker.progress.get(this.id);
+    if (this.state === StateType.Leader && (!self || self.isLearner)) {
+      // Removed from the cluster: stop leading; the remaining voters elect a new leader.
+      this.becomeFollower(this.term, NONE);
+      return cs;
+    }
+    if (this.state !== StateType.Leader) return cs;
+    // The quorum changed: the commit index may move, and new members need the log.
+    if (this.maybeCommit()) {
+      this.bcastAppend();
+    } else {
+      this.forEachPeer((id) => this.maybeSendAppend(id, false));
+    }
+    if (this.leadTransferee !== NONE && !this.tracker.voters.has(this.leadTransferee)) {
+      this.leadTransferee = NONE;
+    }
+    return cs;
+  }
+
+  private switchToConfState(cs: ConfState): void {
+    const t = this.tracker;
+    t.voters = new Set(cs.voters);
+    t.learners = new Set(cs.learners);
+    for (const id of t.ids()) {
+      if (!t.voters.has(id) && !t.learners.has(id)) t.progress.delete(id);
+    }
+    for (const id of [...cs.voters, ...cs.learners]) {
+      const pr = t.progress.get(id);
+      if (pr) {
+        pr.isLearner = t.learners.has(id);
+        continue;
+      }
+      const fresh = t.newProgress(this.log.lastIndex() + 1, t.learners.has(id));
+      // A new member counts as active, so that check-quorum does not trip before it answers.
+      fresh.recentActive = true;
+      if (id === this.id) fresh.match = this.log.lastIndex();
+      t.progress.set(id, fresh);
+    }
+  }
+}
