@@ -101,8 +101,11 @@ export function fromServiceError(err: grpc.ServiceError, addr: string): Flotilla
     return new FlotillaError(code as ErrorCode, err.details, { cause: err });
   }
   switch (err.code) {
-    case grpc.status.UNAVAILABLE:
-      return new FlotillaError('UNAVAILABLE', `cannot reach ${addr}: ${err.details}`, { cause: err });
+    case grpc.status.UNAVAILABLE: {
+      // grpc-js details read "No connection established. Last error: Error: connect ECONNREFUSED ...".
+      const why = /(connect E[A-Z]+)|(getaddrinfo E[A-Z]+)/.exec(err.details)?.[0] ?? err.details;
+      return new FlotillaError('UNAVAILABLE', `cannot reach ${addr}: ${why}`, { cause: err });
+    }
     case grpc.status.DEADLINE_EXCEEDED:
       return new FlotillaError('TIMEOUT', `${addr} did not answer in time`, { cause: err });
     case grpc.status.CANCELLED:
@@ -130,7 +133,7 @@ export function call<Req, Res>(
       new grpc.Metadata(),
       { deadline: Date.now() + timeoutMs },
       (err: grpc.ServiceError | null, res?: Res) => {
-        if (err) reject(fromServiceError(err, client.getChannel().getTarget()));
+        if (err) reject(fromServiceError(err, client.getChannel().getTarget().replace(/^dns:/, '')));
         else resolve(res as Res);
       },
     );

@@ -1,0 +1,143 @@
+/**
+ * Runs real Flotilla nodes as separate processes on loopback, through the `cluster` CLI,
+ * for integration tests.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const cli = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export class LocalCluster {
+  readonly nodes = new Map<string, { dataDir: string; addr: string }>();
+
+  private constructor(readonly root: string) {}
+
+  static async create(): Promise<LocalCluster> {
+    return new LocalCluster(await mkdtemp(join(tmpdir(), 'flotilla-it-')));
+  }
+
+  dataDir(name: string): string {
+    return join(this.root, name);
+  }
+
+  async init(name: string, ...extra: string[]): Promise<CliResult> {
+    const addr = `127.0.0.1:${await freePort()}`;
+    this.nodes.set(name, { dataDir: this.dataDir(name), addr });
+    return runCli(['init', '--data-dir', this.dataDir(name), '--listen', addr, '--hostname', name, ...extra]);
+  }
+
+  async join(name: string, manager: string, token: string): Promise<CliResult> {
+    const addr = `127.0.0.1:${await freePort()}`;
+    const res = await runCli(['join', '--data-dir', this.dataDir(name), '--listen', addr, '--hostname', name, '--token', token, this.addr(manager)]);
+    if (res.code === 0) this.nodes.set(name, { dataDir: this.dataDir(name), addr });
+    return res;
+  }
+
+  addr(name: string): string {
+    const n = this.nodes.get(name);
+    if (!n) throw new Error(`no node ${name}`);
+    return n.addr;
+  }
+
+  /** The CLI against a manager over TCP. */
+  cli(manager: string, ...args: string[]): Promise<CliResult> {
+    return runCli(['--host', this.addr(manager), ...args]);
+  }
+
+  async json<T>(manager: string, ...args: string[]): Promise<T> {
+    const res = await this.cli(manager, ...args);
+    if (res.code !== 0) throw new Error(`cluster ${args.join(' ')} failed: ${res.stderr}`);
+    return JSON.parse(res.stdout) as T;
+  }
+
+  async daemonPid(name: string): Promise<number> {
+    return Number(await readFile(join(this.dataDir(name), 'daemon.pid'), 'utf8'));
+  }
+
+  /** Starts a stopped node again from its data dir, as systemd would. */
+  restart(name: string): void {
+    void runCli(['daemon', '--data-dir', this.dataDir(name)]);
+  }
+
+  /** Process-group ids of the tasks a node's process runtime has started that still run. */
+  async runningTaskGroups(name: string): Promise<number[]> {
+    const root = join(this.dataDir(name), 'runtime', 'process');
+    const ids = await readdir(root).catch(() => [] as string[]);
+    const groups: number[] = [];
+    for (const id of ids) {
+      const pid = Number(await readFile(join(root, id, 'pid'), 'utf8').catch(() => '0'));
+      if (pid > 0 && alive(pid)) groups.push(pid);
+    }
+    return groups;
+  }
+
+  async destroy(): Promise<void> {
+    for (const name of this.nodes.keys()) {
+      const pid = await this.daemonPid(name).catch(() => 0);
+      if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
+      for (const g of await this.runningTaskGroups(name)) killGroup(g);
+    }
+    await rm(this.root, { recursive: true, force: true });
+  }
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function killGroup(pgid: number): void {
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
