@@ -28,7 +28,12 @@ export function startInBackground(dataDir: string, args: string[]): Promise<Node
       else reject(new FlotillaError(msg.code as FlotillaError['code'], msg.error));
     });
     child.once('exit', (code) =>
-      reject(new FlotillaError('INTERNAL', `the daemon exited (code ${code}) before it was ready; see ${paths(dataDir).log}`)),
+      reject(
+        new FlotillaError(
+          'INTERNAL',
+          `the daemon exited (code ${code}) before it was ready; see ${paths(dataDir).log}`,
+        ),
+      ),
     );
     child.once('error', reject);
   }).finally(() => {
@@ -39,7 +44,10 @@ export function startInBackground(dataDir: string, args: string[]): Promise<Node
 }
 
 /** Runs the daemon in this process until SIGINT or SIGTERM. */
-export async function runDaemon(dataDir: string, opts: { init?: InitRequest; foreground: boolean }): Promise<void> {
+export async function runDaemon(
+  dataDir: string,
+  opts: { init?: InitRequest; foreground: boolean },
+): Promise<void> {
   const pretty = opts.foreground && process.stdout.isTTY;
   const log = createLogger(pretty ? { pretty: true } : { file: paths(dataDir).log });
   let daemon: Daemon;

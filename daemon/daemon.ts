@@ -51,7 +51,11 @@ export class Daemon {
   ) {}
 
   /** Starts the node in `dataDir`; with `init`, first creates a new cluster there. */
-  static async start(dataDir: string, log: Logger, init?: InitRequest): Promise<{ daemon: Daemon; identity: NodeIdentity }> {
+  static async start(
+    dataDir: string,
+    log: Logger,
+    init?: InitRequest,
+  ): Promise<{ daemon: Daemon; identity: NodeIdentity }> {
     const daemon = new Daemon(dataDir, log);
     try {
       const identity = await daemon.boot(init);
@@ -64,19 +68,39 @@ export class Daemon {
 
   private async boot(init?: InitRequest): Promise<NodeIdentity> {
     const p = paths(this.dataDir);
-    this.drivers = [new ProcessDriver({ root: p.processRuntime, logger: this.log.child({ room: 'runtime' }) })];
+    this.drivers = [
+      new ProcessDriver({ root: p.processRuntime, logger: this.log.child({ room: 'runtime' }) }),
+    ];
     let identity = await readIdentity(this.dataDir);
     if (init) {
-      if (identity) throw new FlotillaError('ALREADY_EXISTS', `${this.dataDir} already holds a node; restart it with \`cluster daemon --data-dir ${this.dataDir}\``);
+      if (identity)
+        throw new FlotillaError(
+          'ALREADY_EXISTS',
+          `${this.dataDir} already holds a node; restart it with \`cluster daemon --data-dir ${this.dataDir}\``,
+        );
       this.store = await MemoryStore.open(p.store);
       const hostname = init.hostname ?? osHostname();
-      const nodeId = await initCluster(this.store, { addr: init.listen, description: describeNode(hostname, this.drivers), heartbeatMs: init.heartbeatMs });
+      const nodeId = await initCluster(this.store, {
+        addr: init.listen,
+        description: describeNode(hostname, this.drivers),
+        heartbeatMs: init.heartbeatMs,
+      });
       const clusterId = this.store.view((tx) => tx.all('clusters')[0]?.id ?? '');
-      identity = { nodeId, clusterId, role: 'MANAGER', listen: init.listen, hostname, managers: [init.listen] };
+      identity = {
+        nodeId,
+        clusterId,
+        role: 'MANAGER',
+        listen: init.listen,
+        hostname,
+        managers: [init.listen],
+      };
       await writeIdentity(this.dataDir, identity);
     }
     if (!identity) {
-      throw new FlotillaError('NOT_FOUND', `${this.dataDir} holds no node: create one with \`cluster init\` or \`cluster join\``);
+      throw new FlotillaError(
+        'NOT_FOUND',
+        `${this.dataDir} holds no node: create one with \`cluster init\` or \`cluster join\``,
+      );
     }
     const id = identity;
 
@@ -127,7 +151,10 @@ export class Daemon {
 /** On a worker, every control call says where to go instead. */
 function workerControl(): grpc.UntypedServiceImplementation {
   const refuse = unary(async () => {
-    throw new FlotillaError('UNAVAILABLE', 'this node is a worker: run the command on a manager, or point at one with --host MANAGER_ADDR');
+    throw new FlotillaError(
+      'UNAVAILABLE',
+      'this node is a worker: run the command on a manager, or point at one with --host MANAGER_ADDR',
+    );
   });
   return Object.fromEntries(Object.keys(wire.flotilla.Control.service).map((name) => [name, refuse]));
 }

@@ -9,7 +9,10 @@ export type Logger = pino.Logger;
 export function createLogger(opts: { file?: string; pretty?: boolean; level?: string }): Logger {
   const level = opts.level ?? process.env.FLOTILLA_LOG_LEVEL ?? 'info';
   if (opts.pretty) {
-    return pino({ level, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } });
+    return pino({
+      level,
+      transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } },
+    });
   }
   if (opts.file) return pino({ level }, pino.destination({ dest: opts.file, mkdir: true, sync: false }));
   return pino({ level }, pino.destination(2));

@@ -33,7 +33,11 @@ export async function initCluster(store: Store, opts: InitOptions): Promise<stri
     tx.create('clusters', {
       id: clusterId,
       meta: null,
-      spec: { name: 'default', heartbeatPeriodMs: opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, taskHistoryLimit: DEFAULT_HISTORY_LIMIT },
+      spec: {
+        name: 'default',
+        heartbeatPeriodMs: opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+        taskHistoryLimit: DEFAULT_HISTORY_LIMIT,
+      },
       joinTokens: newJoinTokens(clusterId),
     });
     tx.create('nodes', {
@@ -86,7 +90,11 @@ export class Manager {
     const signal = this.abort.signal;
     const run = (name: string, loop: { run(signal: AbortSignal): Promise<void> }) =>
       this.loops.push(
-        loop.run(signal).catch((err: unknown) => this.log.error({ loop: name, err: describeError(err) }, 'control loop stopped')),
+        loop
+          .run(signal)
+          .catch((err: unknown) =>
+            this.log.error({ loop: name, err: describeError(err) }, 'control loop stopped'),
+          ),
       );
     run('orchestrator', new ReplicatedOrchestrator(this.store, this.log.child({ room: 'orchestrator' })));
     run('scheduler', new Scheduler(this.store, this.log.child({ room: 'scheduler' })));
@@ -103,7 +111,12 @@ export class Manager {
   }
 
   private managerAddrs(): string[] {
-    return this.store.view((tx) => tx.all('nodes').filter((n) => n.role === 'MANAGER').map((n) => n.status?.addr ?? ''));
+    return this.store.view((tx) =>
+      tx
+        .all('nodes')
+        .filter((n) => n.role === 'MANAGER')
+        .map((n) => n.status?.addr ?? ''),
+    );
   }
 
   private controlHandlers(): ControlHandlers {
@@ -113,7 +126,9 @@ export class Manager {
       GetNode: unary(async (req) => ({ node: api.getNode(req.node) })),
       CreateService: unary(async (req) => ({ service: await api.createService(req.spec) })),
       GetService: unary(async (req) => ({ service: api.getService(req.service) })),
-      UpdateService: unary(async (req) => ({ service: await api.updateService(req.serviceId, req.version, req.spec) })),
+      UpdateService: unary(async (req) => ({
+        service: await api.updateService(req.serviceId, req.version, req.spec),
+      })),
       RemoveService: unary(async (req) => {
         await api.removeService(req.service);
         return {};

@@ -13,7 +13,9 @@ import type { ProtoGrpcType as DispatcherProto } from './gen/dispatcher.js';
 import type { ProtoGrpcType as CaProto } from './gen/ca.js';
 
 // From dist/proto/ or proto/ alike: the .proto files stay in the source tree.
-const protoRoot = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../proto' : '.', import.meta.url));
+const protoRoot = fileURLToPath(
+  new URL(import.meta.url.includes('/dist/') ? '../../proto' : '.', import.meta.url),
+);
 const files = readdirSync(`${protoRoot}/flotilla`)
   .filter((f) => f.endsWith('.proto'))
   .map((f) => `flotilla/${f}`);

@@ -141,9 +141,7 @@ export function call<Req, Res>(
 }
 
 /** Wraps an async handler as a grpc-js unary handler that maps errors to statuses. */
-export function unary<Req, Res>(
-  fn: (req: Req) => Promise<Res>,
-): grpc.handleUnaryCall<Req, Res> {
+export function unary<Req, Res>(fn: (req: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
   return (callObj, cb) => {
     fn(callObj.request).then(
       (res) => cb(null, res),

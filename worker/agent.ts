@@ -10,7 +10,13 @@ import type { Logger } from '../lib/log.js';
 import type { DispatcherClient } from '../proto/gen/flotilla/Dispatcher.js';
 import { wire } from '../proto/load.js';
 import { call, connect, fromServiceError } from '../proto/rpc.js';
-import { taskStateRank, isTerminal, type Assignments, type NodeDescription, type Task } from '../proto/types.js';
+import {
+  taskStateRank,
+  isTerminal,
+  type Assignments,
+  type NodeDescription,
+  type Task,
+} from '../proto/types.js';
 import type { ContainerSummary, RuntimeDriver } from '../runtime/driver.js';
 import { StatusReporter } from './status-reporter.js';
 import { LABEL_NODE, LABEL_TASK, TaskRunner } from './task-runner.js';
@@ -60,37 +66,58 @@ export class Agent {
   /** One session; resolves true if it was opened (the backoff then starts over). */
   private session(addr: string, signal: AbortSignal): Promise<boolean> {
     const client: DispatcherClient = connect(wire.flotilla.Dispatcher, addr);
-    const stream = client.Session({ nodeId: this.opts.nodeId, description: this.opts.description, addr: this.opts.addr });
+    const stream = client.Session({
+      nodeId: this.opts.nodeId,
+      description: this.opts.description,
+      addr: this.opts.addr,
+    });
     let opened = false;
     let heartbeat: NodeJS.Timeout | undefined;
     const onAbort = () => stream.cancel();
     signal.addEventListener('abort', onAbort, { once: true });
 
     return new Promise<boolean>((resolve, reject) => {
-      stream.on('data', (msg: { sessionId: string; heartbeatPeriodMs: number; managers: string[]; assignments: Assignments | null }) => {
-        if (!opened) {
-          opened = true;
-          this.opts.log.info({ manager: addr }, 'session opened');
-          const beat = () => {
-            call(client, client.Heartbeat, { nodeId: this.opts.nodeId, sessionId: msg.sessionId }, msg.heartbeatPeriodMs).then(
-              (res) => (heartbeat = setTimeout(beat, res.periodMs || msg.heartbeatPeriodMs)),
-              (err: unknown) => {
-                this.opts.log.warn({ err: describeError(err) }, 'heartbeat failed');
-                stream.cancel();
-              },
+      stream.on(
+        'data',
+        (msg: {
+          sessionId: string;
+          heartbeatPeriodMs: number;
+          managers: string[];
+          assignments: Assignments | null;
+        }) => {
+          if (!opened) {
+            opened = true;
+            this.opts.log.info({ manager: addr }, 'session opened');
+            const beat = () => {
+              call(
+                client,
+                client.Heartbeat,
+                { nodeId: this.opts.nodeId, sessionId: msg.sessionId },
+                msg.heartbeatPeriodMs,
+              ).then(
+                (res) => (heartbeat = setTimeout(beat, res.periodMs || msg.heartbeatPeriodMs)),
+                (err: unknown) => {
+                  this.opts.log.warn({ err: describeError(err) }, 'heartbeat failed');
+                  stream.cancel();
+                },
+              );
+            };
+            heartbeat = setTimeout(beat, msg.heartbeatPeriodMs);
+            this.reporter.connect((updates) =>
+              call(client, client.UpdateTaskStatus, {
+                nodeId: this.opts.nodeId,
+                sessionId: msg.sessionId,
+                updates,
+              }).then(() => undefined),
             );
-          };
-          heartbeat = setTimeout(beat, msg.heartbeatPeriodMs);
-          this.reporter.connect((updates) =>
-            call(client, client.UpdateTaskStatus, { nodeId: this.opts.nodeId, sessionId: msg.sessionId, updates }).then(() => undefined),
-          );
-        }
-        if (msg.managers.length > 0 && msg.managers.join() !== this.managers.join()) {
-          this.managers = msg.managers;
-          this.opts.onManagers?.(msg.managers);
-        }
-        if (msg.assignments) this.assign(msg.assignments);
-      });
+          }
+          if (msg.managers.length > 0 && msg.managers.join() !== this.managers.join()) {
+            this.managers = msg.managers;
+            this.opts.onManagers?.(msg.managers);
+          }
+          if (msg.assignments) this.assign(msg.assignments);
+        },
+      );
       stream.on('error', (err: grpc.ServiceError) => {
         if (err.code === grpc.status.CANCELLED) resolve(opened);
         else if (opened) {
@@ -115,7 +142,8 @@ export class Agent {
         if (taskId) this.orphans.set(taskId, { driver, container });
       }
     }
-    if (this.orphans.size > 0) this.opts.log.info({ containers: this.orphans.size }, 'found containers from a previous run');
+    if (this.orphans.size > 0)
+      this.opts.log.info({ containers: this.orphans.size }, 'found containers from a previous run');
   }
 
   private assign(a: Assignments): void {
@@ -128,7 +156,12 @@ export class Agent {
         void driver
           .stop(container.id, 0)
           .then(() => driver.remove(container.id))
-          .catch((err: unknown) => this.opts.log.warn({ container: container.id, err: describeError(err) }, 'cannot remove a stale container'));
+          .catch((err: unknown) =>
+            this.opts.log.warn(
+              { container: container.id, err: describeError(err) },
+              'cannot remove a stale container',
+            ),
+          );
       }
     }
     for (const id of a.removed) this.forget(id);
@@ -145,18 +178,40 @@ export class Agent {
     this.orphans.delete(task.id);
     const wantsRun = taskStateRank(task.desiredState) <= taskStateRank('RUNNING');
     const observed = task.status?.state ?? 'ASSIGNED';
-    if (!orphan && (isTerminal(observed) || (!wantsRun && taskStateRank(observed) < taskStateRank('ACCEPTED')))) {
+    if (
+      !orphan &&
+      (isTerminal(observed) || (!wantsRun && taskStateRank(observed) < taskStateRank('ACCEPTED')))
+    ) {
       // Nothing runs for it here: tell a task that never started that it is shut down.
-      if (!isTerminal(observed)) this.reporter.report(task.id, { timestamp: Date.now(), state: 'SHUTDOWN', message: 'shutdown before start', err: '', container: null });
+      if (!isTerminal(observed))
+        this.reporter.report(task.id, {
+          timestamp: Date.now(),
+          state: 'SHUTDOWN',
+          message: 'shutdown before start',
+          err: '',
+          container: null,
+        });
       return;
     }
     const image = task.spec?.container?.image ?? '';
     const driver = orphan?.driver ?? this.opts.drivers.find((d) => d.canRun(image));
     if (!driver) {
-      this.reporter.report(task.id, { timestamp: Date.now(), state: 'REJECTED', message: 'rejected', err: `no runtime on this node can run image ${JSON.stringify(image)}`, container: null });
+      this.reporter.report(task.id, {
+        timestamp: Date.now(),
+        state: 'REJECTED',
+        message: 'rejected',
+        err: `no runtime on this node can run image ${JSON.stringify(image)}`,
+        container: null,
+      });
       return;
     }
-    const runner = new TaskRunner(task, this.opts.nodeId, driver, (id, s) => this.reporter.report(id, s), this.opts.log);
+    const runner = new TaskRunner(
+      task,
+      this.opts.nodeId,
+      driver,
+      (id, s) => this.reporter.report(id, s),
+      this.opts.log,
+    );
     this.runners.set(task.id, runner);
     if (orphan) runner.adopt(orphan.container);
     else if (wantsRun) runner.start();
@@ -168,7 +223,8 @@ export class Agent {
     if (!runner) return;
     this.runners.delete(id);
     runner.remove().catch((err: unknown) => {
-      if (!isFlotillaError(err, 'NOT_FOUND')) this.opts.log.warn({ task: id, err: describeError(err) }, 'cannot remove the task container');
+      if (!isFlotillaError(err, 'NOT_FOUND'))
+        this.opts.log.warn({ task: id, err: describeError(err) }, 'cannot remove the task container');
     });
   }
 }

@@ -78,7 +78,9 @@ export class TaskRunner {
 
   /** Stops the task if needed and removes its container. */
   async remove(): Promise<void> {
-    await this.shutdown().catch((err: unknown) => this.log.warn({ task: this.id, err: describeError(err) }, 'stop failed'));
+    await this.shutdown().catch((err: unknown) =>
+      this.log.warn({ task: this.id, err: describeError(err) }, 'stop failed'),
+    );
     if (this.containerId) await this.driver.remove(this.containerId);
   }
 
@@ -154,7 +156,8 @@ export class TaskRunner {
   }
 
   private set(state: TaskState, message: string, err: string, pid?: number, exitCode?: number): void {
-    if (taskStateRank(state) < taskStateRank(this.state) || (isTerminal(this.state) && state !== this.state)) return;
+    if (taskStateRank(state) < taskStateRank(this.state) || (isTerminal(this.state) && state !== this.state))
+      return;
     this.state = state;
     this.log.debug({ task: this.id, state, err }, 'task state');
     this.report(this.id, {
@@ -162,7 +165,9 @@ export class TaskRunner {
       state,
       message,
       err,
-      container: this.containerId ? { containerId: this.containerId, pid: pid ?? 0, exitCode: exitCode ?? 0 } : null,
+      container: this.containerId
+        ? { containerId: this.containerId, pid: pid ?? 0, exitCode: exitCode ?? 0 }
+        : null,
     });
   }
 }

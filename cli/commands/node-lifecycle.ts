@@ -15,7 +15,11 @@ import { ProcessDriver } from '../../runtime/process/index.js';
 const ADDR = /^[^:\s]+:\d{1,5}$/;
 
 function checkAddr(flag: string, value: string): string {
-  if (!ADDR.test(value)) throw new FlotillaError('INVALID_ARGUMENT', `invalid ${flag}: expected HOST:PORT such as 127.0.0.1:4240, got ${JSON.stringify(value)}`);
+  if (!ADDR.test(value))
+    throw new FlotillaError(
+      'INVALID_ARGUMENT',
+      `invalid ${flag}: expected HOST:PORT such as 127.0.0.1:4240, got ${JSON.stringify(value)}`,
+    );
   return value;
 }
 
@@ -32,7 +36,10 @@ async function claimDataDir(dataDir: string): Promise<() => Promise<void>> {
 
 async function assertNoNode(dataDir: string): Promise<void> {
   if (await readIdentity(dataDir)) {
-    throw new FlotillaError('ALREADY_EXISTS', `${dataDir} already holds a node; restart it with \`cluster daemon --data-dir ${dataDir}\`, or pick another --data-dir`);
+    throw new FlotillaError(
+      'ALREADY_EXISTS',
+      `${dataDir} already holds a node; restart it with \`cluster daemon --data-dir ${dataDir}\`, or pick another --data-dir`,
+    );
   }
 }
 
@@ -40,63 +47,110 @@ export function nodeLifecycleCommands(program: Command): void {
   program
     .command('init')
     .description('create a new cluster with this node as its manager')
-    .option('--data-dir <dir>', 'where the node keeps its state (default: $CLUSTER_DATA_DIR or /var/lib/flotilla)')
+    .option(
+      '--data-dir <dir>',
+      'where the node keeps its state (default: $CLUSTER_DATA_DIR or /var/lib/flotilla)',
+    )
     .option('--listen <addr>', 'address to listen on for nodes and the CLI', '0.0.0.0:4240')
     .option('--advertise-addr <addr>', 'address other nodes reach this one at (default: --listen)')
     .option('--hostname <name>', 'the name this node goes by (default: the machine hostname)')
     .option('--dispatcher-heartbeat <duration>', 'how often workers send heartbeats', '5s')
     .option('--foreground', 'stay attached instead of running in the background')
-    .action(async (o: { dataDir?: string; listen: string; advertiseAddr?: string; hostname?: string; dispatcherHeartbeat: string; foreground?: boolean }) => {
-      const dataDir = dataDirFrom(o.dataDir);
-      const listen = checkAddr('--listen', o.advertiseAddr ?? o.listen);
-      const heartbeat = parseDuration('--dispatcher-heartbeat', o.dispatcherHeartbeat);
-      const cleanup = await claimDataDir(dataDir);
-      const init = { listen, hostname: o.hostname, heartbeatMs: heartbeat };
-      if (o.foreground) return runDaemon(dataDir, { init, foreground: true });
-      const args = ['--init', '--listen', listen, '--dispatcher-heartbeat', o.dispatcherHeartbeat, ...(o.hostname ? ['--hostname', o.hostname] : [])];
-      const id = await startInBackground(dataDir, args).catch(async (err: unknown) => {
-        await cleanup();
-        throw err;
-      });
-      const client = connect(wire.flotilla.Control, `unix:${paths(dataDir).socket}`);
-      const tokens = await call(client, client.GetJoinTokens, {}).finally(() => client.close());
-      console.log(`Cluster initialized: node ${id.nodeId} (${id.hostname}) is its manager, listening on ${id.listen}.
+    .action(
+      async (o: {
+        dataDir?: string;
+        listen: string;
+        advertiseAddr?: string;
+        hostname?: string;
+        dispatcherHeartbeat: string;
+        foreground?: boolean;
+      }) => {
+        const dataDir = dataDirFrom(o.dataDir);
+        const listen = checkAddr('--listen', o.advertiseAddr ?? o.listen);
+        const heartbeat = parseDuration('--dispatcher-heartbeat', o.dispatcherHeartbeat);
+        const cleanup = await claimDataDir(dataDir);
+        const init = { listen, hostname: o.hostname, heartbeatMs: heartbeat };
+        if (o.foreground) return runDaemon(dataDir, { init, foreground: true });
+        const args = [
+          '--init',
+          '--listen',
+          listen,
+          '--dispatcher-heartbeat',
+          o.dispatcherHeartbeat,
+          ...(o.hostname ? ['--hostname', o.hostname] : []),
+        ];
+        const id = await startInBackground(dataDir, args).catch(async (err: unknown) => {
+          await cleanup();
+          throw err;
+        });
+        const client = connect(wire.flotilla.Control, `unix:${paths(dataDir).socket}`);
+        const tokens = await call(client, client.GetJoinTokens, {}).finally(() => client.close());
+        console.log(`Cluster initialized: node ${id.nodeId} (${id.hostname}) is its manager, listening on ${id.listen}.
 
 To add a worker to this cluster, run:
 
     cluster join --token ${tokens.tokens?.worker} ${id.listen}
 
 To add a manager, run \`cluster join-token manager\` and follow the instructions.`);
-    });
+      },
+    );
 
   program
     .command('join')
     .description('join a cluster as a worker')
     .argument('<manager>', 'address of a manager, HOST:PORT')
     .requiredOption('--token <token>', 'join token (`cluster join-token worker` on a manager prints it)')
-    .option('--data-dir <dir>', 'where the node keeps its state (default: $CLUSTER_DATA_DIR or /var/lib/flotilla)')
+    .option(
+      '--data-dir <dir>',
+      'where the node keeps its state (default: $CLUSTER_DATA_DIR or /var/lib/flotilla)',
+    )
     .option('--listen <addr>', 'address to listen on', '0.0.0.0:4240')
     .option('--advertise-addr <addr>', 'address other nodes reach this one at (default: --listen)')
     .option('--hostname <name>', 'the name this node goes by (default: the machine hostname)')
     .option('--foreground', 'stay attached instead of running in the background')
-    .action(async (manager: string, o: { token: string; dataDir?: string; listen: string; advertiseAddr?: string; hostname?: string; foreground?: boolean }) => {
-      checkAddr('manager address', manager);
-      const dataDir = dataDirFrom(o.dataDir);
-      const listen = checkAddr('--listen', o.advertiseAddr ?? o.listen);
-      await assertNoNode(dataDir);
-      const hostname = o.hostname ?? osHostname();
-      const client: NodeCAClient = connect(wire.flotilla.NodeCA, manager);
-      const drivers = [new ProcessDriver({ root: paths(dataDir).processRuntime })];
-      const res = await call(client, client.Join, { token: o.token, addr: listen, description: describeNode(hostname, drivers) }).finally(() => client.close());
-      const cleanup = await claimDataDir(dataDir);
-      await writeIdentity(dataDir, { nodeId: res.nodeId, clusterId: res.clusterId, role: 'WORKER', listen, hostname, managers: res.managers.length ? res.managers : [manager] });
-      if (o.foreground) return runDaemon(dataDir, { foreground: true });
-      const id = await startInBackground(dataDir, []).catch(async (err: unknown) => {
-        await cleanup();
-        throw err;
-      });
-      console.log(`This node joined the cluster as a worker: node ${id.nodeId} (${id.hostname}), listening on ${id.listen}.`);
-    });
+    .action(
+      async (
+        manager: string,
+        o: {
+          token: string;
+          dataDir?: string;
+          listen: string;
+          advertiseAddr?: string;
+          hostname?: string;
+          foreground?: boolean;
+        },
+      ) => {
+        checkAddr('manager address', manager);
+        const dataDir = dataDirFrom(o.dataDir);
+        const listen = checkAddr('--listen', o.advertiseAddr ?? o.listen);
+        await assertNoNode(dataDir);
+        const hostname = o.hostname ?? osHostname();
+        const client: NodeCAClient = connect(wire.flotilla.NodeCA, manager);
+        const drivers = [new ProcessDriver({ root: paths(dataDir).processRuntime })];
+        const res = await call(client, client.Join, {
+          token: o.token,
+          addr: listen,
+          description: describeNode(hostname, drivers),
+        }).finally(() => client.close());
+        const cleanup = await claimDataDir(dataDir);
+        await writeIdentity(dataDir, {
+          nodeId: res.nodeId,
+          clusterId: res.clusterId,
+          role: 'WORKER',
+          listen,
+          hostname,
+          managers: res.managers.length ? res.managers : [manager],
+        });
+        if (o.foreground) return runDaemon(dataDir, { foreground: true });
+        const id = await startInBackground(dataDir, []).catch(async (err: unknown) => {
+          await cleanup();
+          throw err;
+        });
+        console.log(
+          `This node joined the cluster as a worker: node ${id.nodeId} (${id.hostname}), listening on ${id.listen}.`,
+        );
+      },
+    );
 
   program
     .command('daemon')
@@ -107,11 +161,23 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
     .addOption(new Option('--listen <addr>').hideHelp())
     .addOption(new Option('--hostname <name>').hideHelp())
     .addOption(new Option('--dispatcher-heartbeat <duration>').hideHelp())
-    .action(async (o: { dataDir?: string; init?: boolean; listen?: string; hostname?: string; dispatcherHeartbeat?: string }) => {
-      const dataDir = dataDirFrom(o.dataDir);
-      const init = o.init
-        ? { listen: checkAddr('--listen', o.listen ?? ''), hostname: o.hostname, heartbeatMs: parseDuration('--dispatcher-heartbeat', o.dispatcherHeartbeat ?? '5s') }
-        : undefined;
-      await runDaemon(dataDir, { init, foreground: !process.send });
-    });
+    .action(
+      async (o: {
+        dataDir?: string;
+        init?: boolean;
+        listen?: string;
+        hostname?: string;
+        dispatcherHeartbeat?: string;
+      }) => {
+        const dataDir = dataDirFrom(o.dataDir);
+        const init = o.init
+          ? {
+              listen: checkAddr('--listen', o.listen ?? ''),
+              hostname: o.hostname,
+              heartbeatMs: parseDuration('--dispatcher-heartbeat', o.dispatcherHeartbeat ?? '5s'),
+            }
+          : undefined;
+        await runDaemon(dataDir, { init, foreground: !process.send });
+      },
+    );
 }

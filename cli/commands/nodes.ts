@@ -7,7 +7,11 @@ import { table, titleCase } from '../format.js';
 
 type Format = { format?: string };
 
-export function nodeCommands(program: Command, connect: () => ControlClient, wantsJson: (o: Format) => boolean): void {
+export function nodeCommands(
+  program: Command,
+  connect: () => ControlClient,
+  wantsJson: (o: Format) => boolean,
+): void {
   const node = program.command('node').description('manage nodes');
 
   node
@@ -19,7 +23,11 @@ export function nodeCommands(program: Command, connect: () => ControlClient, wan
       const { nodes } = await call(client, client.ListNodes, {});
       if (wantsJson(o)) return console.log(JSON.stringify(nodes, null, 2));
       const rows = nodes
-        .sort((a, b) => (a.description?.hostname ?? '').localeCompare(b.description?.hostname ?? '') || a.id.localeCompare(b.id))
+        .sort(
+          (a, b) =>
+            (a.description?.hostname ?? '').localeCompare(b.description?.hostname ?? '') ||
+            a.id.localeCompare(b.id),
+        )
         .map((n) => [
           n.id.slice(0, 12),
           n.description?.hostname ?? '',

@@ -76,7 +76,10 @@ function nodeName(nodes: Map<string, Node>, id: string): string {
 export function taskRows(tasks: Task[], nodes: Node[], now: number): string[][] {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const sorted = [...tasks].sort(
-    (a, b) => a.serviceName.localeCompare(b.serviceName) || a.slot - b.slot || (b.meta?.createdAt ?? 0) - (a.meta?.createdAt ?? 0),
+    (a, b) =>
+      a.serviceName.localeCompare(b.serviceName) ||
+      a.slot - b.slot ||
+      (b.meta?.createdAt ?? 0) - (a.meta?.createdAt ?? 0),
   );
   let previous = '';
   return sorted.map((t) => {
@@ -103,7 +106,9 @@ async function converge(client: ControlClient, service: Service): Promise<void> 
   let last = '';
   for (;;) {
     const { tasks } = await call(client, client.ListTasks, { services: [service.id], nodes: [] });
-    const current = tasks.filter((t) => t.desiredState === 'RUNNING' && !isTerminal(t.status?.state ?? 'NEW'));
+    const current = tasks.filter(
+      (t) => t.desiredState === 'RUNNING' && !isTerminal(t.status?.state ?? 'NEW'),
+    );
     const running = current.filter((t) => t.status?.state === 'RUNNING').length;
     const line = `${name}: ${running}/${want} running`;
     if (line !== last) {
@@ -119,8 +124,12 @@ async function converge(client: ControlClient, service: Service): Promise<void> 
     const stuck = waiting.length > 0 && waiting.every((t) => t.status?.state === 'PENDING' && t.status.err);
     if (stuck) {
       if (tty) process.stdout.write('\n');
-      console.log(`${name}: ${waiting.length} task${waiting.length === 1 ? '' : 's'} cannot be placed: ${waiting[0]?.status?.err}.`);
-      console.log('The service is created; its tasks start when a node can run them (see `cluster service ps`).');
+      console.log(
+        `${name}: ${waiting.length} task${waiting.length === 1 ? '' : 's'} cannot be placed: ${waiting[0]?.status?.err}.`,
+      );
+      console.log(
+        'The service is created; its tasks start when a node can run them (see `cluster service ps`).',
+      );
       return;
     }
     await new Promise((r) => setTimeout(r, 250));
@@ -132,7 +141,9 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
 
   service
     .command('create')
-    .description('create a service: IMAGE [COMMAND] [ARG...]; the image "host" runs the command as a plain process')
+    .description(
+      'create a service: IMAGE [COMMAND] [ARG...]; the image "host" runs the command as a plain process',
+    )
     .argument('<image>')
     .argument('[command...]')
     .passThroughOptions()
@@ -185,7 +196,12 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
       const client = connect();
       const { tasks, nodes } = await call(client, client.ListTasks, { services: refs, nodes: [] });
       if (wantsJson(o)) return console.log(JSON.stringify(tasks, null, 2));
-      console.log(table(['ID', 'NAME', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR'], taskRows(tasks, nodes, Date.now())));
+      console.log(
+        table(
+          ['ID', 'NAME', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR'],
+          taskRows(tasks, nodes, Date.now()),
+        ),
+      );
     });
 
   service
@@ -203,9 +219,17 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
       for (const { ref, replicas } of wanted) {
         const { service } = await call(client, client.GetService, { service: ref });
         if (!service?.spec) throw new FlotillaError('NOT_FOUND', `service ${ref} not found`);
-        if (service.spec.mode !== 'replicated') throw new FlotillaError('INVALID_ARGUMENT', `service ${ref} is not replicated; only replicated services scale`);
+        if (service.spec.mode !== 'replicated')
+          throw new FlotillaError(
+            'INVALID_ARGUMENT',
+            `service ${ref} is not replicated; only replicated services scale`,
+          );
         const spec = { ...service.spec, replicated: { replicas } };
-        const res = await call(client, client.UpdateService, { serviceId: service.id, version: service.meta?.version ?? 0, spec });
+        const res = await call(client, client.UpdateService, {
+          serviceId: service.id,
+          version: service.meta?.version ?? 0,
+          spec,
+        });
         console.log(`${service.spec.name} scaled to ${replicas}`);
         if (!o.detach && res.service) await converge(client, res.service);
       }

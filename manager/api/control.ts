@@ -18,7 +18,10 @@ function resolve<T extends { id: string }>(kind: string, all: T[], ref: string, 
   const byPrefix = ref ? all.filter((o) => o.id.startsWith(ref)) : [];
   if (byPrefix.length === 1 && byPrefix[0]) return byPrefix[0];
   if (byPrefix.length > 1) {
-    throw new FlotillaError('INVALID_ARGUMENT', `${kind} ${JSON.stringify(ref)} is ambiguous: it matches ${byPrefix.length} ${kind}s; give more of the id`);
+    throw new FlotillaError(
+      'INVALID_ARGUMENT',
+      `${kind} ${JSON.stringify(ref)} is ambiguous: it matches ${byPrefix.length} ${kind}s; give more of the id`,
+    );
   }
   throw notFound(kind, ref);
 }
@@ -45,7 +48,10 @@ export class ControlApi {
     const service: Service = { id: newId(), meta: null, spec, previousSpec: null, specVersion: 1 };
     await this.store.update((tx) => {
       if (tx.serviceByName(spec.name)) {
-        throw new FlotillaError('ALREADY_EXISTS', `a service named ${JSON.stringify(spec.name)} already exists; pick another name or update it`);
+        throw new FlotillaError(
+          'ALREADY_EXISTS',
+          `a service named ${JSON.stringify(spec.name)} already exists; pick another name or update it`,
+        );
       }
       tx.create('services', service);
     });
@@ -62,7 +68,10 @@ export class ControlApi {
       const current = tx.get('services', id);
       if (!current) throw notFound('service', id);
       if (version && current.meta?.version !== version) {
-        throw new FlotillaError('CONFLICT', `service ${spec.name} changed since it was read (version ${current.meta?.version}, not ${version}); read it again and retry`);
+        throw new FlotillaError(
+          'CONFLICT',
+          `service ${spec.name} changed since it was read (version ${current.meta?.version}, not ${version}); read it again and retry`,
+        );
       }
       const taskChanged = JSON.stringify(current.spec?.task) !== JSON.stringify(spec.task);
       tx.update('services', {
@@ -85,7 +94,8 @@ export class ControlApi {
         const tasks = tx.tasksByService(service.id);
         return {
           service,
-          runningTasks: tasks.filter((t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING').length,
+          runningTasks: tasks.filter((t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING')
+            .length,
           desiredTasks: service.spec?.replicated?.replicas ?? 0,
         };
       }),

@@ -11,17 +11,26 @@ const SIGNAL = /^SIG[A-Z0-9]+$/;
 export function validateServiceSpec(spec: ServiceSpec | null | undefined): asserts spec is ServiceSpec {
   if (!spec) throw invalidArgument('spec', 'a service spec');
   if (!NAME.test(spec.name)) {
-    throw invalidArgument('name (--name)', 'letters, digits, "_", "." or "-", starting with a letter or digit, at most 63 characters', spec.name);
+    throw invalidArgument(
+      'name (--name)',
+      'letters, digits, "_", "." or "-", starting with a letter or digit, at most 63 characters',
+      spec.name,
+    );
   }
   if (spec.mode !== 'replicated' || !spec.replicated) {
-    throw invalidArgument('mode (--mode)', 'replicated (global services come with a later release)', spec.mode);
+    throw invalidArgument(
+      'mode (--mode)',
+      'replicated (global services come with a later release)',
+      spec.mode,
+    );
   }
   const replicas = spec.replicated.replicas;
   if (!Number.isSafeInteger(replicas) || replicas < 0 || replicas > 100_000) {
     throw invalidArgument('replicas (--replicas)', 'a whole number from 0 to 100000', replicas);
   }
   const container = spec.task?.container;
-  if (!container?.image) throw invalidArgument('image', 'an image reference, or "host" to run a plain process');
+  if (!container?.image)
+    throw invalidArgument('image', 'an image reference, or "host" to run a plain process');
   if (container.image === 'host' && container.command.length + container.args.length === 0) {
     throw invalidArgument('command', 'a command to run with the image "host"');
   }
@@ -29,11 +38,19 @@ export function validateServiceSpec(spec: ServiceSpec | null | undefined): asser
     if (!/^[^=\s]+=/.test(e)) throw invalidArgument('env (--env)', 'KEY=VALUE', e);
   }
   if (container.stopSignal && !SIGNAL.test(container.stopSignal)) {
-    throw invalidArgument('stop signal (--stop-signal)', 'a signal name such as SIGTERM', container.stopSignal);
+    throw invalidArgument(
+      'stop signal (--stop-signal)',
+      'a signal name such as SIGTERM',
+      container.stopSignal,
+    );
   }
-  if (container.stopGracePeriodMs < 0) throw invalidArgument('stop grace period (--stop-grace-period)', 'a duration ≥ 0');
+  if (container.stopGracePeriodMs < 0)
+    throw invalidArgument('stop grace period (--stop-grace-period)', 'a duration ≥ 0');
   const restart = spec.task?.restart;
   if (restart && (restart.delayMs < 0 || restart.windowMs < 0 || restart.maxAttempts < 0)) {
-    throw invalidArgument('restart policy (--restart-delay, --restart-window, --restart-max-attempts)', 'values ≥ 0');
+    throw invalidArgument(
+      'restart policy (--restart-delay, --restart-window, --restart-max-attempts)',
+      'values ≥ 0',
+    );
   }
 }

@@ -24,14 +24,23 @@ export function roleForToken(cluster: Cluster, token: string): NodeRole {
   const tokens = cluster.joinTokens;
   const parts = token.split('-');
   if (parts.length !== 4 || parts[0] !== 'FLT' || parts[1] !== '1') {
-    throw new FlotillaError('INVALID_ARGUMENT', 'invalid join token: expected FLT-1-<cluster>-<secret>; print one with `cluster join-token worker` on a manager');
+    throw new FlotillaError(
+      'INVALID_ARGUMENT',
+      'invalid join token: expected FLT-1-<cluster>-<secret>; print one with `cluster join-token worker` on a manager',
+    );
   }
   if (parts[2] !== cluster.id) {
-    throw new FlotillaError('PERMISSION_DENIED', 'the join token is for another cluster; check the manager address and the token');
+    throw new FlotillaError(
+      'PERMISSION_DENIED',
+      'the join token is for another cluster; check the manager address and the token',
+    );
   }
   if (tokens && same(token, tokens.worker)) return 'WORKER';
   if (tokens && same(token, tokens.manager)) return 'MANAGER';
-  throw new FlotillaError('PERMISSION_DENIED', 'the join token is not valid (it may have been rotated); print the current one with `cluster join-token worker` on a manager');
+  throw new FlotillaError(
+    'PERMISSION_DENIED',
+    'the join token is not valid (it may have been rotated); print the current one with `cluster join-token worker` on a manager',
+  );
 }
 
 export async function join(store: Store, req: JoinRequest, managers: () => string[]): Promise<JoinResponse> {
@@ -39,7 +48,10 @@ export async function join(store: Store, req: JoinRequest, managers: () => strin
   if (!cluster) throw new FlotillaError('UNAVAILABLE', 'this manager has no cluster yet');
   const role = roleForToken(cluster, req.token);
   if (role === 'MANAGER') {
-    throw new FlotillaError('INVALID_ARGUMENT', 'joining as a manager needs the replicated store, which this release does not have yet; join as a worker');
+    throw new FlotillaError(
+      'INVALID_ARGUMENT',
+      'joining as a manager needs the replicated store, which this release does not have yet; join as a worker',
+    );
   }
   const node: Node = {
     id: newId(),

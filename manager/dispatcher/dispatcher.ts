@@ -53,7 +53,10 @@ export class Dispatcher {
     this.store.view((tx) => {
       for (const n of tx.all('nodes')) if (n.status?.state === 'READY') this.lastSeen.set(n.id, start);
     });
-    const expiry = setInterval(() => void this.expireNodes().catch((err) => this.log.warn({ err }, 'cannot mark nodes down')), this.heartbeatMs() / 2);
+    const expiry = setInterval(
+      () => void this.expireNodes().catch((err) => this.log.warn({ err }, 'cannot mark nodes down')),
+      this.heartbeatMs() / 2,
+    );
     try {
       for await (const e of this.store.watch({ tables: ['tasks'] }, this.abort.signal)) {
         if (e.table !== 'tasks') continue;
@@ -83,12 +86,24 @@ export class Dispatcher {
     }
     const node = this.store.view((tx) => tx.get('nodes', req.nodeId));
     if (!node) {
-      fail(new FlotillaError('NOT_FOUND', `node ${req.nodeId} is not part of this cluster; it was removed: join it again`));
+      fail(
+        new FlotillaError(
+          'NOT_FOUND',
+          `node ${req.nodeId} is not part of this cluster; it was removed: join it again`,
+        ),
+      );
       return;
     }
     const old = this.sessions.get(req.nodeId);
     if (old) old.stream.end();
-    const session: Session = { id: newId(), nodeId: req.nodeId, stream, lastHeartbeat: this.now(), sent: new Map(), dirty: new Set() };
+    const session: Session = {
+      id: newId(),
+      nodeId: req.nodeId,
+      stream,
+      lastHeartbeat: this.now(),
+      sent: new Map(),
+      dirty: new Set(),
+    };
     this.sessions.set(req.nodeId, session);
     this.lastSeen.set(req.nodeId, this.now());
     const close = () => {
@@ -124,7 +139,9 @@ export class Dispatcher {
         });
         this.log.info({ node: req.nodeId, tasks: tasks.length }, 'session opened');
       })
-      .catch((err: unknown) => fail(err instanceof FlotillaError ? err : new FlotillaError('INTERNAL', String(err))));
+      .catch((err: unknown) =>
+        fail(err instanceof FlotillaError ? err : new FlotillaError('INTERNAL', String(err))),
+      );
   }
 
   async heartbeat(req: HeartbeatRequest): Promise<HeartbeatResponse> {
@@ -142,7 +159,8 @@ export class Dispatcher {
     if (!s || s.id !== req.sessionId) {
       throw new FlotillaError('NOT_FOUND', 'no such session on this manager; open a new one');
     }
-    for (const u of req.updates) if (u.status) this.statusQueue.set(u.taskId, { nodeId: req.nodeId, status: u.status });
+    for (const u of req.updates)
+      if (u.status) this.statusQueue.set(u.taskId, { nodeId: req.nodeId, status: u.status });
     await this.flushStatus();
   }
 
@@ -159,7 +177,12 @@ export class Dispatcher {
           if (!task || task.nodeId !== nodeId) continue;
           const current = task.status?.state ?? 'NEW';
           if (taskStateRank(status.state) < taskStateRank(current)) continue;
-          if (status.state === current && status.message === task.status?.message && status.err === task.status?.err) continue;
+          if (
+            status.state === current &&
+            status.message === task.status?.message &&
+            status.err === task.status?.err
+          )
+            continue;
           tx.update('tasks', { ...task, status });
         }
       })
@@ -194,11 +217,21 @@ export class Dispatcher {
     });
     s.dirty.clear();
     if (tasks.length + removed.length === 0) return;
-    s.stream.write({ sessionId: s.id, heartbeatPeriodMs: this.heartbeatMs(), managers: this.managers(), assignments: { kind: 'INCREMENTAL', tasks, removed } });
+    s.stream.write({
+      sessionId: s.id,
+      heartbeatPeriodMs: this.heartbeatMs(),
+      managers: this.managers(),
+      assignments: { kind: 'INCREMENTAL', tasks, removed },
+    });
   }
 
   private managers(): string[] {
-    return this.store.view((tx) => tx.all('nodes').filter((n) => n.role === 'MANAGER' && n.status?.addr).map((n) => n.status?.addr ?? ''));
+    return this.store.view((tx) =>
+      tx
+        .all('nodes')
+        .filter((n) => n.role === 'MANAGER' && n.status?.addr)
+        .map((n) => n.status?.addr ?? ''),
+    );
   }
 
   private async expireNodes(): Promise<void> {
@@ -211,11 +244,17 @@ export class Dispatcher {
       for (const stale of expired) {
         const n = tx.get('nodes', stale.id);
         if (!n || n.status?.state !== 'READY') continue;
-        tx.update('nodes', { ...n, status: { state: 'DOWN', message: 'heartbeat failure', addr: n.status?.addr ?? '' } });
+        tx.update('nodes', {
+          ...n,
+          status: { state: 'DOWN', message: 'heartbeat failure', addr: n.status?.addr ?? '' },
+        });
       }
     });
     for (const n of expired) {
-      this.log.warn({ node: n.id, hostname: n.description?.hostname }, 'node missed its heartbeats; marked down');
+      this.log.warn(
+        { node: n.id, hostname: n.description?.hostname },
+        'node missed its heartbeats; marked down',
+      );
       const s = this.sessions.get(n.id);
       if (s) failStream(s.stream, new FlotillaError('UNAVAILABLE', 'heartbeats missed; open a new session'));
     }

@@ -115,7 +115,10 @@ export class ReplicatedOrchestrator {
     // A task on a node that is down or gone is lost: replace it now.
     for (const t of active) {
       if (t.nodeId && nodeLost(tx.get('nodes', t.nodeId))) {
-        tx.update('tasks', { ...withDesiredState(t, 'SHUTDOWN'), status: t.status && { ...t.status, message: 'node is down; task replaced' } });
+        tx.update('tasks', {
+          ...withDesiredState(t, 'SHUTDOWN'),
+          status: t.status && { ...t.status, message: 'node is down; task replaced' },
+        });
       }
     }
     active = active.filter((t) => !(t.nodeId && nodeLost(tx.get('nodes', t.nodeId))));
@@ -124,7 +127,11 @@ export class ReplicatedOrchestrator {
     if (active.length > 0) return;
 
     const last = history.at(-1);
-    if (last && taskStateRank(last.desiredState) <= taskStateRank('RUNNING') && isTerminal(last.status?.state ?? 'NEW')) {
+    if (
+      last &&
+      taskStateRank(last.desiredState) <= taskStateRank('RUNNING') &&
+      isTerminal(last.status?.state ?? 'NEW')
+    ) {
       const wait = this.restartWait(service, slot, history, last, now);
       if (wait === 'never') return;
       if (wait > 0) {
@@ -137,7 +144,13 @@ export class ReplicatedOrchestrator {
   }
 
   /** Milliseconds until the slot may restart, 0 for now, or 'never' per the restart policy. */
-  private restartWait(service: Service, slot: number, history: Task[], last: Task, now: number): number | 'never' {
+  private restartWait(
+    service: Service,
+    slot: number,
+    history: Task[],
+    last: Task,
+    now: number,
+  ): number | 'never' {
     const policy = service.spec?.task?.restart;
     const condition = policy?.condition ?? 'RESTART_ANY';
     if (condition === 'RESTART_NONE') return 'never';
@@ -168,11 +181,17 @@ export class ReplicatedOrchestrator {
 }
 
 function sameLifecycle(a: Task, b: Task): boolean {
-  return a.desiredState === b.desiredState && isTerminal(a.status?.state ?? 'NEW') === isTerminal(b.status?.state ?? 'NEW') && a.nodeId === b.nodeId;
+  return (
+    a.desiredState === b.desiredState &&
+    isTerminal(a.status?.state ?? 'NEW') === isTerminal(b.status?.state ?? 'NEW') &&
+    a.nodeId === b.nodeId
+  );
 }
 
 function byCreation(a: Task, b: Task): number {
-  return (a.meta?.createdAt ?? 0) - (b.meta?.createdAt ?? 0) || (a.meta?.version ?? 0) - (b.meta?.version ?? 0);
+  return (
+    (a.meta?.createdAt ?? 0) - (b.meta?.createdAt ?? 0) || (a.meta?.version ?? 0) - (b.meta?.version ?? 0)
+  );
 }
 
 function nodeLost(node: Node | undefined): boolean {
@@ -188,12 +207,19 @@ function historyLimit(tx: ReadTx): number {
 function finished(tx: ReadTx, t: Task): boolean {
   if (isTerminal(t.status?.state ?? 'NEW')) return true;
   const stopping = taskStateRank(t.desiredState) > taskStateRank('RUNNING');
-  return stopping && (!t.nodeId || taskStateRank(t.status?.state ?? 'NEW') < taskStateRank('ASSIGNED') || nodeLost(tx.get('nodes', t.nodeId)));
+  return (
+    stopping &&
+    (!t.nodeId ||
+      taskStateRank(t.status?.state ?? 'NEW') < taskStateRank('ASSIGNED') ||
+      nodeLost(tx.get('nodes', t.nodeId)))
+  );
 }
 
 /** Deletes the oldest finished tasks beyond `keep` in one slot's history. */
 function reap(tx: WriteTx, history: Task[], keep: number): void {
-  const done = history.filter((t) => taskStateRank(t.desiredState) > taskStateRank('RUNNING') && finished(tx, t));
+  const done = history.filter(
+    (t) => taskStateRank(t.desiredState) > taskStateRank('RUNNING') && finished(tx, t),
+  );
   for (const t of done.slice(0, Math.max(0, done.length - keep))) tx.delete('tasks', t.id);
 }
 

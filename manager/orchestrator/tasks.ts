@@ -13,13 +13,21 @@ export function newTask(service: Service, slot: number, now: number): Task {
     spec: structuredClone(service.spec?.task ?? null),
     specVersion: service.specVersion,
     desiredState: 'RUNNING',
-    status: { timestamp: now, state: 'PENDING', message: 'pending task scheduling', err: '', container: null },
+    status: {
+      timestamp: now,
+      state: 'PENDING',
+      message: 'pending task scheduling',
+      err: '',
+      container: null,
+    },
   };
 }
 
 /** A task that is meant to run and has not stopped: it holds its slot. */
 export function isActive(task: Task): boolean {
-  return taskStateRank(task.desiredState) <= taskStateRank('RUNNING') && !isTerminal(task.status?.state ?? 'NEW');
+  return (
+    taskStateRank(task.desiredState) <= taskStateRank('RUNNING') && !isTerminal(task.status?.state ?? 'NEW')
+  );
 }
 
 export function withDesiredState(task: Task, desired: TaskState): Task {

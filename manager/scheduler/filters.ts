@@ -19,7 +19,10 @@ export function runtimesFor(image: string): string[] {
 
 export const filters: readonly Filter[] = [
   { reason: 'node is not ready', accepts: (node) => node.status?.state === 'READY' },
-  { reason: 'node availability is not active', accepts: (node) => (node.spec?.availability ?? 'ACTIVE') === 'ACTIVE' },
+  {
+    reason: 'node availability is not active',
+    accepts: (node) => (node.spec?.availability ?? 'ACTIVE') === 'ACTIVE',
+  },
   {
     reason: 'no container runtime',
     accepts: (node, task) => {
@@ -33,7 +36,11 @@ export const filters: readonly Filter[] = [
 export function explain(refusals: Map<string, number>, nodeCount: number): string {
   if (nodeCount === 0) return 'no suitable node: the cluster has no nodes';
   const parts = [...refusals].map(([reason, n]) => `${reason} on ${n} node${n === 1 ? '' : 's'}`);
-  if (refusals.size === 1 && refusals.has('no container runtime') && (refusals.get('no container runtime') ?? 0) === nodeCount) {
+  if (
+    refusals.size === 1 &&
+    refusals.has('no container runtime') &&
+    (refusals.get('no container runtime') ?? 0) === nodeCount
+  ) {
     return 'no suitable node: no node has a container runtime';
   }
   return `no suitable node (${parts.join(', ')})`;

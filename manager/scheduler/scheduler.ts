@@ -74,7 +74,10 @@ export class Scheduler {
         const node = this.pick(task, nodes, load);
         if (typeof node === 'string') {
           if (task.status?.err !== node) {
-            tx.update('tasks', { ...task, status: { ...status(task, this.now()), message: 'pending task scheduling', err: node } });
+            tx.update('tasks', {
+              ...task,
+              status: { ...status(task, this.now()), message: 'pending task scheduling', err: node },
+            });
           }
           continue;
         }
@@ -86,7 +89,12 @@ export class Scheduler {
         tx.update('tasks', {
           ...task,
           nodeId: node.id,
-          status: { ...status(task, this.now()), state: 'ASSIGNED', message: 'scheduler assigned task to node', err: '' },
+          status: {
+            ...status(task, this.now()),
+            state: 'ASSIGNED',
+            message: 'scheduler assigned task to node',
+            err: '',
+          },
         });
         count++;
       }
@@ -96,7 +104,11 @@ export class Scheduler {
   }
 
   /** The best node for the task, or the reason none fits. */
-  private pick(task: Task, nodes: Node[], load: Map<string, { total: number; byService: Map<string, number> }>): Node | string {
+  private pick(
+    task: Task,
+    nodes: Node[],
+    load: Map<string, { total: number; byService: Map<string, number> }>,
+  ): Node | string {
     const refusals = new Map<string, number>();
     let best: Node | undefined;
     let bestScore: [number, number] = [Infinity, Infinity];

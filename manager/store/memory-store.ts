@@ -73,11 +73,17 @@ export class MemoryStore implements Store {
       try {
         await writeSnapshotFile(path, snap);
       } catch (err) {
-        this.settle(() => true, (w) => w.reject(err));
+        this.settle(
+          () => true,
+          (w) => w.reject(err),
+        );
         break;
       }
       this.flushedIndex = snap.index;
-      this.settle((w) => w.index <= snap.index, (w) => w.resolve());
+      this.settle(
+        (w) => w.index <= snap.index,
+        (w) => w.resolve(),
+      );
     }
     // Cleared in the same turn as the last check, so no commit can slip between them.
     this.flushing = undefined;

@@ -41,8 +41,12 @@ export async function readSnapshotFile(path: string): Promise<StoreSnapshotData 
   try {
     return snapshotCodec.decode(bytes);
   } catch (err) {
-    throw new FlotillaError('CORRUPT', `cannot decode the store state in ${path}: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new FlotillaError(
+      'CORRUPT',
+      `cannot decode the store state in ${path}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
 }

@@ -50,7 +50,12 @@ export class Transaction implements WriteTx {
     }
     const prior = this.pending.get(table)?.get(object.id);
     // Re-creating what this transaction deleted is an update of the stored object.
-    this.put(table, prior ? { kind: 'update', object, expectedVersion: prior.expectedVersion } : { kind: 'create', object, expectedVersion: 0 });
+    this.put(
+      table,
+      prior
+        ? { kind: 'update', object, expectedVersion: prior.expectedVersion }
+        : { kind: 'create', object, expectedVersion: 0 },
+    );
   }
 
   update<T extends Table>(table: T, object: Objects[T]): void {
@@ -72,7 +77,11 @@ export class Transaction implements WriteTx {
     }
     const current = this.get(table, id);
     if (!current) return;
-    this.put(table, { kind: 'delete', object: current, expectedVersion: prior?.expectedVersion ?? current.meta?.version ?? 0 });
+    this.put(table, {
+      kind: 'delete',
+      object: current,
+      expectedVersion: prior?.expectedVersion ?? current.meta?.version ?? 0,
+    });
   }
 
   changes(): Change[] {
@@ -89,7 +98,11 @@ export class Transaction implements WriteTx {
     byId.set(p.object.id, p);
   }
 
-  private filtered<T extends Table>(table: T, stored: Objects[T][], match: (o: Objects[T]) => boolean): Objects[T][] {
+  private filtered<T extends Table>(
+    table: T,
+    stored: Objects[T][],
+    match: (o: Objects[T]) => boolean,
+  ): Objects[T][] {
     const mine = this.pending.get(table);
     if (!mine) return stored;
     const out = stored.filter((o) => !mine.has(o.id));

@@ -24,17 +24,17 @@ export class EventHub {
   /** Registers now; the iterator ends when the signal aborts or the hub closes. */
   watch(filter: EventFilter, signal: AbortSignal): AsyncIterable<StoreEvent> {
     const w: Watcher = { filter, queue: [] };
-    const hub = this;
-    if (!signal.aborted) this.watchers.add(w);
+    const watchers = this.watchers;
+    if (!signal.aborted) watchers.add(w);
     const onAbort = () => {
-      hub.watchers.delete(w);
+      watchers.delete(w);
       w.wake?.();
     };
     signal.addEventListener('abort', onAbort, { once: true });
     return {
       async *[Symbol.asyncIterator]() {
         try {
-          while (!signal.aborted && hub.watchers.has(w)) {
+          while (!signal.aborted && watchers.has(w)) {
             const e = w.queue.shift();
             if (e) {
               yield e;
@@ -45,7 +45,7 @@ export class EventHub {
           }
         } finally {
           signal.removeEventListener('abort', onAbort);
-          hub.watchers.delete(w);
+          watchers.delete(w);
         }
       },
     };

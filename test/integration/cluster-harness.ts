@@ -29,14 +29,23 @@ export function freePort(): Promise<number> {
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      { env: { ...process.env, ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
-export async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  fn: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -46,7 +55,8 @@ export async function eventually<T>(what: string, fn: () => Promise<T | undefine
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -72,7 +82,18 @@ export class LocalCluster {
 
   async join(name: string, manager: string, token: string): Promise<CliResult> {
     const addr = `127.0.0.1:${await freePort()}`;
-    const res = await runCli(['join', '--data-dir', this.dataDir(name), '--listen', addr, '--hostname', name, '--token', token, this.addr(manager)]);
+    const res = await runCli([
+      'join',
+      '--data-dir',
+      this.dataDir(name),
+      '--listen',
+      addr,
+      '--hostname',
+      name,
+      '--token',
+      token,
+      this.addr(manager),
+    ]);
     if (res.code === 0) this.nodes.set(name, { dataDir: this.dataDir(name), addr });
     return res;
   }

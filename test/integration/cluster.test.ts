@@ -11,7 +11,8 @@ import { eventually, killGroup, LocalCluster, runCli } from './cluster-harness.j
 let cluster: LocalCluster;
 let token = '';
 
-const running = (tasks: Task[]) => tasks.filter((t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING');
+const running = (tasks: Task[]) =>
+  tasks.filter((t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING');
 const tasksOf = (service: string) => cluster.json<Task[]>('m1', 'service', 'ps', service, '--format', 'json');
 
 test.before(async () => {
@@ -60,7 +61,18 @@ test.serial('two workers join and every node is ready', async (t) => {
 });
 
 test.serial('service create runs three replicas spread over the nodes', async (t) => {
-  const res = await cluster.cli('m1', 'service', 'create', '--name', 'web', '--replicas', '3', 'host', 'sleep', '100000');
+  const res = await cluster.cli(
+    'm1',
+    'service',
+    'create',
+    '--name',
+    'web',
+    '--replicas',
+    '3',
+    'host',
+    'sleep',
+    '100000',
+  );
   t.is(res.code, 0, res.stderr);
   t.regex(res.stdout, /converged/);
   const tasks = running(await tasksOf('web'));
@@ -88,7 +100,11 @@ test.serial('a task whose process dies is replaced in the same slot', async (t) 
   const tasks = await eventually('a replacement task', async () => {
     const tasks = await tasksOf('web');
     const slot = tasks.filter((x) => x.slot === victim.slot);
-    return running(tasks).length === 5 && slot.some((x) => x.id !== victim.id && x.status?.state === 'RUNNING') && tasks;
+    return (
+      running(tasks).length === 5 &&
+      slot.some((x) => x.id !== victim.id && x.status?.state === 'RUNNING') &&
+      tasks
+    );
   });
   const old = tasks.find((x) => x.id === victim.id);
   t.is(old?.status?.state, 'FAILED');
@@ -118,13 +134,19 @@ test.serial('the worker comes back, adopts its processes and stops the replaced 
     const now = await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
     return now.find((n) => n.description?.hostname === 'w2')?.status?.state === 'READY';
   });
-  await eventually('w2 stopped its replaced tasks', async () => (await cluster.runningTaskGroups('w2')).length === 0);
+  await eventually(
+    'w2 stopped its replaced tasks',
+    async () => (await cluster.runningTaskGroups('w2')).length === 0,
+  );
   t.is(running(await tasksOf('web')).length, 5);
 });
 
 test.serial('bad input gets a one-line error, a non-zero exit, and writes nothing', async (t) => {
   const cases: [string[], RegExp][] = [
-    [['service', 'create', '--name', 'x', '--replicas', '-1', 'host', 'true'], /invalid --replicas: expected a whole number/],
+    [
+      ['service', 'create', '--name', 'x', '--replicas', '-1', 'host', 'true'],
+      /invalid --replicas: expected a whole number/,
+    ],
     [['service', 'create', '--name', 'x', '--replicas', 'abc', 'host', 'true'], /invalid --replicas/],
     [['service', 'create', '--name', 'web', 'host', 'true'], /already exists/],
     [['service', 'create', '--name', 'bad name', 'host', 'true'], /invalid name \(--name\)/],
@@ -165,13 +187,27 @@ test.serial('service rm stops every process', async (t) => {
     for (const n of ['m1', 'w1', 'w2']) if ((await cluster.runningTaskGroups(n)).length > 0) return false;
     return true;
   });
-  await eventually('no tasks left', async () => (await cluster.json<Task[]>('m1', 'service', 'ls', '--format', 'json')).length === 0);
+  await eventually(
+    'no tasks left',
+    async () => (await cluster.json<Task[]>('m1', 'service', 'ls', '--format', 'json')).length === 0,
+  );
   const ls = await cluster.json<unknown[]>('m1', 'service', 'ls', '--format', 'json');
   t.is(ls.length, 0);
 });
 
 test.serial('an image no node can run stays pending with the reason', async (t) => {
-  const res = await cluster.cli('m1', 'service', 'create', '--name', 'ctr', '--replicas', '2', 'busybox:latest', 'sleep', '1000');
+  const res = await cluster.cli(
+    'm1',
+    'service',
+    'create',
+    '--name',
+    'ctr',
+    '--replicas',
+    '2',
+    'busybox:latest',
+    'sleep',
+    '1000',
+  );
   t.is(res.code, 0, res.stderr);
   t.regex(res.stdout, /no node has a container runtime/);
   const ps = await cluster.cli('m1', 'service', 'ps', 'ctr');
