@@ -83,7 +83,7 @@ export class Cluster {
   }
 
   send(m: Message): void {
-    if (this.cuts.has(`${m.from}-${m.to}`)) {
+    if (this.cuts.has(`${m.from}-${m.to}`) || !this.nodes.get(m.to)?.running) {
       this.trace(`  dropped: ${describeMessage(m)}`);
       return;
     }
@@ -99,11 +99,7 @@ export class Cluster {
       id,
       box.filter((m) => !now.includes(m)),
     );
-    if (now.length === 0) return 0;
-    if (!n.rn) {
-      for (const m of now) this.trace(`  dropped (down): ${describeMessage(m)}`);
-      return now.length;
-    }
+    if (now.length === 0 || !n.rn) return 0;
     this.trace(`> ${id} receiving messages`);
     for (const m of now) {
       this.trace(`  ${describeMessage(m)}`);

@@ -104,6 +104,8 @@ export class Simulation {
       { weight: 0.4, run: () => this.partition() },
       { weight: 1, run: () => this.heal() },
       { weight: 0.5, run: () => this.crash() },
+      { weight: 0.5, run: () => this.crashLeader() },
+      { weight: 0.3, run: () => this.isolateLeader() },
       { weight: 2, run: () => this.restart() },
       { weight: 0.8, run: () => this.changeMembership() },
       { weight: 0.4, run: () => this.transferLeadership() },
@@ -311,6 +313,19 @@ export class Simulation {
     if (running.length === 0) return undefined;
     const n = this.prng.pick(running);
     return this.crashed(n, `crash ${n.id}`);
+  }
+
+  /** Leader failures drive the interesting interleavings: elections over divergent logs. */
+  private crashLeader(): string | undefined {
+    const leader = this.leader();
+    return leader ? this.crashed(leader, `crash leader ${leader.id}`) : undefined;
+  }
+
+  private isolateLeader(): string | undefined {
+    const leader = this.leader();
+    if (!leader) return undefined;
+    this.groups = new Map([...this.nodes.keys()].map((id) => [id, id === leader.id ? 1 : 0]));
+    return `isolate leader ${leader.id}`;
   }
 
   private restart(): string | undefined {

@@ -706,6 +706,7 @@ export class Raft {
     this.electionElapsed = 0;
     this.leadTransferee = transferee;
     if (pr.match === this.log.lastIndex()) {
+      this.logger.info(`${this.id} sent TimeoutNow to ${transferee}: its log is up to date`);
       this.send(newMessage({ type: MessageType.TimeoutNow, to: transferee }));
     } else {
       this.maybeSendAppend(transferee, true);
