@@ -251,7 +251,8 @@ export class ProcessDriver implements RuntimeDriver {
   }
 
   private async recordExit(id: string, files: ContainerFiles, exitCode: number): Promise<RecordedExit> {
-    this.logger?.warn({ id, exitCode }, 'process container wrapper ended without recording an exit status');
+    // Expected after a SIGKILL (stop past its grace period); otherwise someone killed the wrapper.
+    this.logger?.info({ id, exitCode }, 'the wrapper died before recording the exit status; recording it');
     await files.writeExit(exitCode);
     const recorded = await files.readExit();
     if (!recorded) throw new FlotillaError('INTERNAL', `exit file of container ${id} vanished`);

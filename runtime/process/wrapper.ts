@@ -11,6 +11,9 @@
  *   SIGTERM, 130 for SIGINT, ...) with a tmp file + rename, which readers see atomically.
  * - Paths, signal numbers and argv arrive as positional parameters, never interpolated into
  *   the script. PATH is reset before `mv` because the container's env may have replaced it.
+ * - Known window: a signal that reaches the forked subshell before it has exec'd the command
+ *   runs the inherited no-op handler and is lost; stop() then kills after its grace period.
+ * - dash reports a command killed by a signal other than SIGINT on stderr ("Terminated").
  */
 import { constants } from 'node:os';
 import { basename, dirname } from 'node:path';
