@@ -24,6 +24,9 @@ export type { SessionMessage } from './gen/flotilla/SessionMessage.js';
 export type { TaskStatusUpdate } from './gen/flotilla/TaskStatusUpdate.js';
 export { TaskState as TaskStates } from './gen/flotilla/TaskState.js';
 
+/** The image name that means "no image: run the command as a plain process on the node". */
+export const HOST_IMAGE = 'host';
+
 import { TaskState as TaskStateValues } from './gen/flotilla/TaskState.js';
 import type { TaskState } from './gen/flotilla/TaskState.js';
 

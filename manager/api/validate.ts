@@ -3,7 +3,7 @@
  * was expected, in the words of the CLI flag where one exists.
  */
 import { invalidArgument } from '../../lib/errors.js';
-import type { ServiceSpec } from '../../proto/types.js';
+import { HOST_IMAGE, type ServiceSpec } from '../../proto/types.js';
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 const SIGNAL = /^SIG[A-Z0-9]+$/;
@@ -31,7 +31,7 @@ export function validateServiceSpec(spec: ServiceSpec | null | undefined): asser
   const container = spec.task?.container;
   if (!container?.image)
     throw invalidArgument('image', 'an image reference, or "host" to run a plain process');
-  if (container.image === 'host' && container.command.length + container.args.length === 0) {
+  if (container.image === HOST_IMAGE && container.command.length + container.args.length === 0) {
     throw invalidArgument('command', 'a command to run with the image "host"');
   }
   for (const e of container.env) {

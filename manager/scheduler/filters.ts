@@ -2,15 +2,13 @@
  * Which nodes can take a task. Each filter says yes or no and, when no, a short reason
  * that the scheduler counts across nodes to explain a pending task.
  */
-import type { Node, Task } from '../../proto/types.js';
+import { HOST_IMAGE, type Node, type Task } from '../../proto/types.js';
 
 export interface Filter {
   /** Short reason shown when the filter refuses, e.g. "node is down". */
   readonly reason: string;
   accepts(node: Node, task: Task): boolean;
 }
-
-export const HOST_IMAGE = 'host';
 
 /** The runtimes that can run an image: `host` runs as a process, anything else needs a container runtime. */
 export function runtimesFor(image: string): string[] {

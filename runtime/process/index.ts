@@ -1,1 +1,2 @@
-export { HOST_IMAGE, ProcessDriver, type ProcessDriverOptions } from './process-driver.js';
+export { HOST_IMAGE } from '../../proto/types.js';
+export { ProcessDriver, type ProcessDriverOptions } from './process-driver.js';

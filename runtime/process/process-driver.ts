@@ -23,14 +23,13 @@ import type {
   Stats,
 } from '../driver.js';
 import { FlotillaError, invalidArgument, isFlotillaError, notFound } from '../../lib/errors.js';
+import { HOST_IMAGE } from '../../proto/types.js';
 import { ContainerFiles, type RecordedExit, type StoredSpec } from './container-files.js';
 import { validateContainerSpec } from './container-spec.js';
 import { LogFileCursor } from './log-file.js';
 import { groupMembers, readCmdline, systemUnits } from './proc.js';
 import { runCaptured } from './run-captured.js';
 import { isWrapperCmdline, signalName, signalNumber, wrapperArgs } from './wrapper.js';
-
-export const HOST_IMAGE = 'host';
 
 const ID_PATTERN = /^[0-9a-f]{32}$/;
 /** The base environment of a container; the spec's env goes on top. */
