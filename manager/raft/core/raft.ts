@@ -331,10 +331,11 @@ export class Raft {
     const self = this.tracker.progress.get(this.id)!;
     self.becomeReplicate();
     self.recentActive = true;
-    // Conf changes wait until every entry of earlier terms is applied: the empty entry below
-    // is this leader's first commit, and only then is its view of the membership current.
-    this.pendingConfIndex = this.log.lastIndex();
     this.appendEntries([{ term: 0, index: 0, type: EntryType.Normal, data: EMPTY }]);
+    // Conf changes wait until this empty entry is applied: by then every earlier entry, conf
+    // changes included, is applied, and the leader has committed an entry of its own term
+    // (the rule that makes single-server changes safe across leader changes).
+    this.pendingConfIndex = this.log.lastIndex();
     this.logger.info(`${this.id} became leader at term ${this.term}`);
   }
 
