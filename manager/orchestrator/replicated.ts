@@ -106,7 +106,8 @@ export class ReplicatedOrchestrator {
         continue;
       }
       this.fillSlot(tx, service, slot, history, now);
-      reap(tx, history, historyLimit(tx));
+      // Restarts are counted in the slot's history: keep enough of it to count them.
+      reap(tx, history, Math.max(historyLimit(tx), service.spec?.task?.restart?.maxAttempts ?? 0));
     }
   }
 

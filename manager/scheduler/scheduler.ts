@@ -7,7 +7,7 @@
 import type { Logger } from '../../lib/log.js';
 import { taskStateRank, type Node, type Task, type TaskStatus } from '../../proto/types.js';
 import { ControlLoop } from '../control-loop.js';
-import type { ReadTx, Store, StoreEvent } from '../store/types.js';
+import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 import { explain, filters } from './filters.js';
 
 export class Scheduler {
@@ -54,53 +54,66 @@ export class Scheduler {
     if (this.pending.size === 0) return;
     const ids = [...this.pending];
     this.pending.clear();
-    const placed = await this.store.update((tx) => {
-      const nodes = tx.all('nodes');
-      const load = new Map<string, { total: number; byService: Map<string, number> }>();
-      for (const n of nodes) {
-        const byService = new Map<string, number>();
-        let total = 0;
-        for (const t of tx.tasksByNode(n.id)) {
-          if (taskStateRank(t.desiredState) > taskStateRank('RUNNING')) continue;
-          total++;
-          byService.set(t.serviceId, (byService.get(t.serviceId) ?? 0) + 1);
-        }
-        load.set(n.id, { total, byService });
-      }
-      let count = 0;
-      for (const id of ids) {
-        const task = tx.get('tasks', id);
-        if (!task || !needsPlacement(task)) continue;
-        const node = this.pick(task, nodes, load);
-        if (typeof node === 'string') {
-          if (task.status?.err !== node) {
-            tx.update('tasks', {
-              ...task,
-              status: { ...status(task, this.now()), message: 'pending task scheduling', err: node },
-            });
-          }
-          continue;
-        }
-        const l = load.get(node.id);
-        if (l) {
-          l.total++;
-          l.byService.set(task.serviceId, (l.byService.get(task.serviceId) ?? 0) + 1);
-        }
-        tx.update('tasks', {
-          ...task,
-          nodeId: node.id,
-          status: {
-            ...status(task, this.now()),
-            state: 'ASSIGNED',
-            message: 'scheduler assigned task to node',
-            err: '',
-          },
-        });
-        count++;
-      }
-      return count;
-    });
+    const waiting: string[] = [];
+    let placed: number;
+    try {
+      placed = await this.store.update((tx) => this.place(tx, ids, waiting));
+    } catch (err) {
+      for (const id of ids) this.pending.add(id);
+      throw err;
+    }
+    // Tasks no node could take wait for a node to change (their status may not change).
+    for (const id of waiting) this.pending.add(id);
     if (placed > 0) this.log.debug({ placed }, 'tasks placed');
+  }
+
+  /** Places what it can of `ids` in one transaction; notes the others in `waiting`. */
+  private place(tx: WriteTx, ids: string[], waiting: string[]): number {
+    const nodes = tx.all('nodes');
+    const load = new Map<string, { total: number; byService: Map<string, number> }>();
+    for (const n of nodes) {
+      const byService = new Map<string, number>();
+      let total = 0;
+      for (const t of tx.tasksByNode(n.id)) {
+        if (taskStateRank(t.desiredState) > taskStateRank('RUNNING')) continue;
+        total++;
+        byService.set(t.serviceId, (byService.get(t.serviceId) ?? 0) + 1);
+      }
+      load.set(n.id, { total, byService });
+    }
+    let count = 0;
+    for (const id of ids) {
+      const task = tx.get('tasks', id);
+      if (!task || !needsPlacement(task)) continue;
+      const node = this.pick(task, nodes, load);
+      if (typeof node === 'string') {
+        waiting.push(id);
+        if (task.status?.err !== node) {
+          tx.update('tasks', {
+            ...task,
+            status: { ...status(task, this.now()), message: 'pending task scheduling', err: node },
+          });
+        }
+        continue;
+      }
+      const l = load.get(node.id);
+      if (l) {
+        l.total++;
+        l.byService.set(task.serviceId, (l.byService.get(task.serviceId) ?? 0) + 1);
+      }
+      tx.update('tasks', {
+        ...task,
+        nodeId: node.id,
+        status: {
+          ...status(task, this.now()),
+          state: 'ASSIGNED',
+          message: 'scheduler assigned task to node',
+          err: '',
+        },
+      });
+      count++;
+    }
+    return count;
   }
 
   /** The best node for the task, or the reason none fits. */

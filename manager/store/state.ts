@@ -5,7 +5,14 @@
  */
 import { FlotillaError } from '../../lib/errors.js';
 import type { Service, Task } from '../../proto/types.js';
-import { TABLES, type Objects, type ReadTx, type StoreEvent, type StoreSnapshotData, type Table } from './types.js';
+import {
+  TABLES,
+  type Objects,
+  type ReadTx,
+  type StoreEvent,
+  type StoreSnapshotData,
+  type Table,
+} from './types.js';
 
 export type Change = {
   [T in Table]: {
@@ -79,10 +86,8 @@ export class StoreState implements ReadTx {
     for (const c of changes) {
       const current = this.get(c.table, c.object.id);
       if (c.kind === 'create') {
-        if (current) throw new FlotillaError('ALREADY_EXISTS', `${singular(c.table)} ${c.object.id} already exists`);
-        if (c.table === 'services' && this.serviceNames.has(c.object.spec?.name ?? '')) {
-          throw new FlotillaError('ALREADY_EXISTS', `a service named ${JSON.stringify(c.object.spec?.name)} already exists`);
-        }
+        if (current)
+          throw new FlotillaError('ALREADY_EXISTS', `${singular(c.table)} ${c.object.id} already exists`);
       } else if (!current) {
         if (c.kind === 'delete') continue;
         throw new FlotillaError('CONFLICT', `${singular(c.table)} ${c.object.id} was removed meanwhile`);
@@ -91,12 +96,28 @@ export class StoreState implements ReadTx {
           'CONFLICT',
           `${singular(c.table)} ${c.object.id} changed meanwhile (version ${current.meta?.version}, expected ${c.expectedVersion}); read it again and retry`,
         );
-      } else if (c.table === 'services' && c.kind === 'update') {
-        const owner = this.serviceNames.get(c.object.spec?.name ?? '');
-        if (owner !== undefined && owner !== c.object.id) {
-          throw new FlotillaError('ALREADY_EXISTS', `a service named ${JSON.stringify(c.object.spec?.name)} already exists`);
-        }
       }
+    }
+    this.validateServiceNames(changes);
+  }
+
+  /**
+   * Service names stay unique after the changeset as a whole: a name may be taken by a
+   * service that the same changeset renames or removes, but never by two services.
+   */
+  private validateServiceNames(changes: Change[]): void {
+    const changed = new Set<string>();
+    for (const c of changes) if (c.table === 'services') changed.add(c.object.id);
+    if (changed.size === 0) return;
+    const claimed = new Map<string, string>();
+    for (const c of changes) {
+      if (c.table !== 'services' || c.kind === 'delete') continue;
+      const name = c.object.spec?.name ?? '';
+      const owner = claimed.get(name) ?? this.serviceNames.get(name);
+      if (owner !== undefined && owner !== c.object.id && (claimed.has(name) || !changed.has(owner))) {
+        throw new FlotillaError('ALREADY_EXISTS', `a service named ${JSON.stringify(name)} already exists`);
+      }
+      claimed.set(name, c.object.id);
     }
   }
 
@@ -167,7 +188,9 @@ export class StoreState implements ReadTx {
       this.tasksByServiceIdx.remove(task.serviceId, task.id);
       this.tasksByNodeIdx.remove(task.nodeId, task.id);
     } else if (table === 'services') {
-      this.serviceNames.delete((object as Service).spec?.name ?? '');
+      const name = (object as Service).spec?.name ?? '';
+      // The name may already belong to a service that took it in the same changeset.
+      if (this.serviceNames.get(name) === object.id) this.serviceNames.delete(name);
     }
   }
 }
