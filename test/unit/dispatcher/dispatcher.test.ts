@@ -1,0 +1,256 @@
+import test from 'ava';
+import type * as grpc from '@grpc/grpc-js';
+import { silentLogger } from '../../../lib/log.js';
+import { isFlotillaError } from '../../../lib/errors.js';
+import { Dispatcher } from '../../../manager/dispatcher/dispatcher.js';
+import { MemoryStore } from '../../../manager/store/memory-store.js';
+import type { Store } from '../../../manager/store/types.js';
+import type { SessionMessageInput } from '../../../proto/gen/flotilla/SessionMessage.js';
+import type { SessionRequest } from '../../../proto/gen/flotilla/SessionRequest.js';
+import type { Node, Task, TaskState, TaskStatus } from '../../../proto/types.js';
+import { eventually, FakeStream, makeNode, makeService, makeTask, runLoop } from '../helpers.js';
+
+const log = silentLogger();
+type Stream = FakeStream<SessionRequest, SessionMessageInput>;
+type Assigned = { kind: string; tasks: Task[]; removed: string[] };
+
+function open(dispatcher: Dispatcher, node: Node): Stream {
+  const stream = new FakeStream<SessionRequest, SessionMessageInput>({
+    nodeId: node.id,
+    description: { ...node.description!, hostname: 'worker-1', runtimes: ['process'] },
+    addr: '127.0.0.1:4242',
+  });
+  dispatcher.session(stream as unknown as grpc.ServerWritableStream<SessionRequest, SessionMessageInput>);
+  return stream;
+}
+
+const assignments = (s: Stream): Assigned[] => s.writes.map((w) => w.assignments as Assigned);
+const sessionId = (s: Stream): string => String(s.writes[0]?.sessionId ?? '');
+
+function status(state: TaskState, message = ''): TaskStatus {
+  return { timestamp: Date.now(), state, message, err: '', container: null };
+}
+
+async function setup(opts: { heartbeatMs?: number; now?: () => number } = {}) {
+  const store = await MemoryStore.open();
+  const node = makeNode({ status: { state: 'UNKNOWN', message: '', addr: '' } });
+  const service = makeService();
+  const onNode = makeTask(service, { slot: 1, nodeId: node.id, status: status('ASSIGNED') });
+  const running = makeTask(service, { slot: 2, nodeId: node.id, status: status('RUNNING') });
+  const pending = makeTask(service, { slot: 3 });
+  const elsewhere = makeTask(service, { slot: 4, nodeId: 'other-node', status: status('ASSIGNED') });
+  await store.update((tx) => {
+    tx.create('nodes', node);
+    tx.create('services', service);
+    for (const t of [onNode, running, pending, elsewhere]) tx.create('tasks', t);
+  });
+  const dispatcher = new Dispatcher(store, log, () => opts.heartbeatMs ?? 60_000, opts.now);
+  return { store, node, service, dispatcher, tasks: { onNode, running, pending, elsewhere } };
+}
+
+async function update(store: Store, id: string, change: (t: Task) => Task) {
+  await store.update((tx) => tx.update('tasks', change(tx.get('tasks', id)!)));
+}
+
+test('a session starts with the COMPLETE set of tasks assigned to the node, and marks it READY', async (t) => {
+  const { store, node, dispatcher, tasks } = await setup();
+  runLoop(t, dispatcher);
+  const stream = open(dispatcher, node);
+  await eventually(() => stream.writes.length > 0);
+  const [first] = assignments(stream);
+  t.is(first?.kind, 'COMPLETE');
+  t.deepEqual(first?.tasks.map((x) => x.id).sort(), [tasks.onNode.id, tasks.running.id].sort());
+  t.deepEqual(first?.removed, []);
+  t.truthy(sessionId(stream));
+  t.is(stream.writes[0]?.heartbeatPeriodMs, 60_000);
+  const stored = store.view((tx) => tx.get('nodes', node.id));
+  t.is(stored?.status?.state, 'READY');
+  t.is(stored?.status?.addr, '127.0.0.1:4242');
+  t.is(stored?.description?.hostname, 'worker-1');
+});
+
+test('a session for an unknown node fails with NOT_FOUND', async (t) => {
+  const { dispatcher } = await setup();
+  runLoop(t, dispatcher);
+  const stream = open(dispatcher, makeNode());
+  t.is(stream.errors.length, 1);
+  t.regex(String((stream.errors[0] as { details?: string }).details), /not part of this cluster/);
+  t.is(stream.writes.length, 0);
+});
+
+test('later changes arrive INCREMENTAL: new, changed and removed tasks only', async (t) => {
+  const { store, node, service, dispatcher, tasks } = await setup();
+  runLoop(t, dispatcher);
+  const stream = open(dispatcher, node);
+  await eventually(() => stream.writes.length === 1);
+
+  // The worker's own status report is not sent back to it.
+  await update(store, tasks.onNode.id, (x) => ({ ...x, status: status('RUNNING') }));
+  // A task placed on the node, one stopped, and one moved away.
+  const added = makeTask(service, { slot: 5, nodeId: node.id, status: status('ASSIGNED') });
+  await store.update((tx) => tx.create('tasks', added));
+  await update(store, tasks.onNode.id, (x) => ({ ...x, desiredState: 'SHUTDOWN' }));
+  await update(store, tasks.running.id, (x) => ({ ...x, nodeId: 'other-node' }));
+  // Tasks of other nodes are not this node's concern.
+  await update(store, tasks.elsewhere.id, (x) => ({ ...x, desiredState: 'SHUTDOWN' }));
+
+  const seen = () => {
+    const inc = assignments(stream).slice(1);
+    return {
+      kinds: new Set(inc.map((a) => a.kind)),
+      tasks: inc.flatMap((a) => a.tasks.map((x) => `${x.id}:${x.desiredState}`)),
+      removed: inc.flatMap((a) => a.removed),
+    };
+  };
+  await eventually(() => {
+    const s = seen();
+    return (
+      s.tasks.includes(`${tasks.onNode.id}:SHUTDOWN`) &&
+      s.tasks.includes(`${added.id}:RUNNING`) &&
+      s.removed.length > 0
+    );
+  });
+  const s = seen();
+  t.deepEqual([...s.kinds], ['INCREMENTAL']);
+  t.deepEqual(s.removed, [tasks.running.id]);
+  t.deepEqual(s.tasks.sort(), [`${added.id}:RUNNING`, `${tasks.onNode.id}:SHUTDOWN`].sort());
+
+  // A deleted task is removed too.
+  await store.update((tx) => tx.delete('tasks', added.id));
+  await eventually(() => seen().removed.includes(added.id));
+  t.pass();
+});
+
+test('status updates are written, and never move a task backwards', async (t) => {
+  const { store, node, dispatcher, tasks } = await setup();
+  runLoop(t, dispatcher);
+  const stream = open(dispatcher, node);
+  await eventually(() => stream.writes.length === 1);
+  const report = (taskId: string, st: TaskStatus, sid = sessionId(stream)) =>
+    dispatcher.updateTaskStatus({ nodeId: node.id, sessionId: sid, updates: [{ taskId, status: st }] });
+
+  await report(tasks.onNode.id, status('STARTING', 'starting'));
+  t.is(
+    store.view((tx) => tx.get('tasks', tasks.onNode.id)?.status?.state),
+    'STARTING',
+  );
+  await report(tasks.onNode.id, status('RUNNING', 'started'));
+  t.is(
+    store.view((tx) => tx.get('tasks', tasks.onNode.id)?.status?.state),
+    'RUNNING',
+  );
+
+  const version = store.view((tx) => tx.get('tasks', tasks.onNode.id)?.meta?.version);
+  await report(tasks.onNode.id, status('PREPARING', 'late report'));
+  await report(tasks.onNode.id, status('ASSIGNED'));
+  const after = store.view((tx) => tx.get('tasks', tasks.onNode.id));
+  t.is(after?.status?.state, 'RUNNING');
+  t.is(after?.status?.message, 'started');
+  t.is(after?.meta?.version, version, 'nothing written for a backward report');
+
+  // The same report again writes nothing either.
+  await report(tasks.onNode.id, { ...status('RUNNING', 'started') });
+  t.is(
+    store.view((tx) => tx.get('tasks', tasks.onNode.id)?.meta?.version),
+    version,
+  );
+
+  // A terminal state is accepted; a report for a task of another node is ignored.
+  await report(tasks.onNode.id, { ...status('FAILED', 'exited'), err: 'exit code 1' });
+  t.is(
+    store.view((tx) => tx.get('tasks', tasks.onNode.id)?.status?.err),
+    'exit code 1',
+  );
+  await report(tasks.elsewhere.id, status('RUNNING'));
+  t.is(
+    store.view((tx) => tx.get('tasks', tasks.elsewhere.id)?.status?.state),
+    'ASSIGNED',
+  );
+
+  // Many reports at once are all written.
+  await Promise.all([
+    report(tasks.running.id, status('COMPLETE')),
+    report(tasks.onNode.id, status('SHUTDOWN')),
+  ]);
+  t.is(
+    store.view((tx) => tx.get('tasks', tasks.running.id)?.status?.state),
+    'COMPLETE',
+  );
+  // FAILED ranks after SHUTDOWN: the stop report comes too late to change it.
+  t.is(
+    store.view((tx) => tx.get('tasks', tasks.onNode.id)?.status?.state),
+    'FAILED',
+  );
+
+  const err = await t.throwsAsync(report(tasks.running.id, status('RUNNING'), 'not-a-session'));
+  t.true(isFlotillaError(err, 'NOT_FOUND'));
+});
+
+test('a node without heartbeats is marked DOWN after three periods and its session fails', async (t) => {
+  const { store, node, dispatcher } = await setup({ heartbeatMs: 50 });
+  runLoop(t, dispatcher);
+  const stream = open(dispatcher, node);
+  await eventually(() => stream.writes.length === 1);
+  t.is(
+    store.view((tx) => tx.get('nodes', node.id)?.status?.state),
+    'READY',
+  );
+  await eventually(() => store.view((tx) => tx.get('nodes', node.id)?.status?.state === 'DOWN'));
+  t.is(
+    store.view((tx) => tx.get('nodes', node.id)?.status?.message),
+    'heartbeat failure',
+  );
+  await eventually(() => stream.errors.length > 0);
+  const err = await t.throwsAsync(dispatcher.heartbeat({ nodeId: node.id, sessionId: sessionId(stream) }));
+  t.true(isFlotillaError(err, 'NOT_FOUND'));
+});
+
+test('heartbeats keep a node READY while a silent one goes DOWN (fake clock)', async (t) => {
+  let now = 1_000_000;
+  const { store, node, dispatcher } = await setup({ heartbeatMs: 50, now: () => now });
+  const silent = makeNode({ status: { state: 'UNKNOWN', message: '', addr: '' } });
+  await store.update((tx) => tx.create('nodes', silent));
+  runLoop(t, dispatcher);
+  const alive = open(dispatcher, node);
+  const quiet = open(dispatcher, silent);
+  await eventually(() => alive.writes.length === 1 && quiet.writes.length === 1);
+
+  // Two periods pass: both still within the limit of three.
+  now += 100;
+  t.deepEqual(await dispatcher.heartbeat({ nodeId: node.id, sessionId: sessionId(alive) }), { periodMs: 50 });
+  now += 100;
+  // 200ms since the silent node's session opened (more than three periods), 100ms since
+  // the other's heartbeat (fewer).
+  await eventually(() => store.view((tx) => tx.get('nodes', silent.id)?.status?.state === 'DOWN'));
+  t.is(
+    store.view((tx) => tx.get('nodes', node.id)?.status?.state),
+    'READY',
+  );
+  t.is(alive.errors.length, 0);
+});
+
+test('a new session of the same node replaces the old one', async (t) => {
+  const { node, dispatcher } = await setup();
+  runLoop(t, dispatcher);
+  const first = open(dispatcher, node);
+  await eventually(() => first.writes.length === 1);
+  const second = open(dispatcher, node);
+  t.true(first.ended);
+  await eventually(() => second.writes.length === 1);
+  t.not(sessionId(first), sessionId(second));
+  const err = await t.throwsAsync(dispatcher.heartbeat({ nodeId: node.id, sessionId: sessionId(first) }));
+  t.true(isFlotillaError(err, 'NOT_FOUND'));
+  await t.notThrowsAsync(dispatcher.heartbeat({ nodeId: node.id, sessionId: sessionId(second) }));
+});
+
+test('stopping the dispatcher fails open sessions with UNAVAILABLE', async (t) => {
+  const { node, dispatcher } = await setup();
+  const ac = new AbortController();
+  const done = dispatcher.run(ac.signal);
+  const stream = open(dispatcher, node);
+  await eventually(() => stream.writes.length === 1);
+  ac.abort();
+  await done;
+  t.is(stream.errors.length, 1);
+  t.regex(String((stream.errors[0] as { details?: string }).details), /reconnect/);
+});
