@@ -15,18 +15,19 @@ export function runtimesFor(image: string): string[] {
   return image === HOST_IMAGE ? ['process'] : ['containerd', 'docker'];
 }
 
+// What a node can never do comes first, so that the reason shown is the one that matters.
 export const filters: readonly Filter[] = [
-  { reason: 'node is not ready', accepts: (node) => node.status?.state === 'READY' },
-  {
-    reason: 'node availability is not active',
-    accepts: (node) => (node.spec?.availability ?? 'ACTIVE') === 'ACTIVE',
-  },
   {
     reason: 'no container runtime',
     accepts: (node, task) => {
       const have = node.description?.runtimes ?? [];
       return runtimesFor(task.spec?.container?.image ?? '').some((r) => have.includes(r));
     },
+  },
+  { reason: 'node is not ready', accepts: (node) => node.status?.state === 'READY' },
+  {
+    reason: 'node availability is not active',
+    accepts: (node) => (node.spec?.availability ?? 'ACTIVE') === 'ACTIVE',
   },
 ];
 

@@ -24,7 +24,7 @@ test.after.always(async () => {
 });
 
 test.serial('init starts a manager and prints a worker join command', async (t) => {
-  const res = await cluster.init('m1', '--dispatcher-heartbeat', '300ms');
+  const res = await cluster.init('m1', '--dispatcher-heartbeat', '1s');
   t.is(res.code, 0, res.stderr);
   t.regex(res.stdout, /cluster join --token FLT-1-\S+ 127\.0\.0\.1:\d+/);
   const q = await runCli(['--data-dir', cluster.dataDir('m1'), 'join-token', 'worker', '-q']);
@@ -115,6 +115,10 @@ test.serial('a task whose process dies is replaced in the same slot', async (t) 
 test.serial('a worker that stops heartbeating is marked down and its tasks move', async (t) => {
   const nodes = await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
   const w2 = nodes.find((n) => n.description?.hostname === 'w2');
+  t.true(
+    running(await tasksOf('web')).some((x) => x.nodeId === w2?.id),
+    'w2 runs a task',
+  );
   process.kill(await cluster.daemonPid('w2'), 'SIGKILL');
   await eventually('w2 down', async () => {
     const now = await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
