@@ -35,7 +35,7 @@ function main(): void {
   const totals = { leaders: 0, commit: 0, crashes: 0, confChanges: 0, snapshots: 0, reads: 0 };
   for (let seed = start; seed < start + count; seed++) {
     const nodes = nodesForSeed(seed, fixedNodes);
-    const r = simulate({ seed, steps, nodes });
+    const r = simulate({ seed, steps, nodes, ...(single === undefined ? {} : { historySize: Infinity }) });
     if (!r.ok) {
       report(r, steps, nodes);
       process.exit(1);

@@ -76,7 +76,7 @@ export class Simulation {
     const p = this.prng;
     // Each seed also draws its own configuration, so that the options' combinations are covered.
     this.options = {
-      electionTick: 6 + p.int(5),
+      electionTick: 4 + p.int(5),
       heartbeatTick: 1 + p.int(2),
       checkQuorum: p.chance(0.75),
       preVote: p.chance(0.75),
@@ -95,17 +95,18 @@ export class Simulation {
     for (const id of voters) this.addNode(id, MemoryStorage.bootstrap({ voters, learners: [] }));
     this.nextId = cfg.nodes + 1;
     this.events = [
-      { weight: 30, run: () => this.deliverOne() },
-      { weight: 25, run: () => this.handleReady() },
-      { weight: 14, run: () => this.tick() },
+      // The network and disks are fast next to election timeouts, as in a real deployment.
+      { weight: 40, run: () => this.deliverOne() },
+      { weight: 30, run: () => this.handleReady() },
+      { weight: 5, run: () => this.tick() },
       { weight: 6, run: () => this.propose() },
       { weight: 2, run: () => this.readIndex() },
       { weight: 2, run: () => this.dropOne() },
-      { weight: 0.4, run: () => this.partition() },
-      { weight: 1, run: () => this.heal() },
-      { weight: 0.5, run: () => this.crash() },
-      { weight: 0.5, run: () => this.crashLeader() },
-      { weight: 0.3, run: () => this.isolateLeader() },
+      { weight: 0.2, run: () => this.partition() },
+      { weight: 0.6, run: () => this.heal() },
+      { weight: 0.25, run: () => this.crash() },
+      { weight: 0.15, run: () => this.crashLeader() },
+      { weight: 0.1, run: () => this.isolateLeader() },
       { weight: 2, run: () => this.restart() },
       { weight: 0.8, run: () => this.changeMembership() },
       { weight: 0.4, run: () => this.transferLeadership() },
@@ -143,7 +144,7 @@ export class Simulation {
   private record(what: string): void {
     this.history.push(`${this.step}: ${what}`);
     const keep = this.cfg.historySize ?? 80;
-    if (this.history.length > keep * 2) this.history = this.history.slice(-keep);
+    if (this.history.length >= keep * 2) this.history = this.history.slice(-keep);
   }
 
   private pickEvent(): string | undefined {
@@ -166,8 +167,18 @@ export class Simulation {
     return [...this.nodes.values()].filter((n) => n.running);
   }
 
+  /**
+   * The leader of the highest term. A stale leader can linger: e.g. one removed from the
+   * cluster that never learned it, which without check-quorum never hears of a higher term.
+   */
   private leader(): SimNode | undefined {
-    return this.running().find((n) => n.rn!.status().softState.raftState === StateType.Leader);
+    let best: { n: SimNode; term: number } | undefined;
+    for (const n of this.running()) {
+      const st = n.rn!.status();
+      if (st.softState.raftState !== StateType.Leader) continue;
+      if (!best || st.hardState.term > best.term) best = { n, term: st.hardState.term };
+    }
+    return best?.n;
   }
 
   private connected(a: RaftId, b: RaftId): boolean {
@@ -213,7 +224,7 @@ export class Simulation {
     const ready = this.running().filter((n) => n.rn!.hasReady());
     if (ready.length === 0) return undefined;
     const n = this.prng.pick(ready);
-    const crash = this.prng.chance(0.02)
+    const crash = this.prng.chance(0.01)
       ? this.prng.pick(['before-persist', 'torn', 'after-persist', 'after-send'])
       : '';
     return this.processReady(n, crash);
@@ -411,7 +422,10 @@ export class Simulation {
         const lagging = [...voters, ...learners].filter(
           (id) => this.nodes.get(id)!.applied < this.livenessIndex,
         );
-        if (lagging.length === 0) return;
+        if (lagging.length === 0) {
+          this.record(`liveness: proposal applied on all members after ${round + 1} ticks`);
+          return;
+        }
       } else if (round >= retryAt) {
         // Retried: a proposal can be dropped (e.g. during a leadership transfer) or lost.
         retryAt = round + 2 * this.options.electionTick;

@@ -666,7 +666,12 @@ export class Raft {
       return;
     }
     const wasPaused = pr.isPaused();
-    if (!pr.maybeUpdate(m.index)) return;
+    // A probe answered at our current match (e.g. after reportUnreachable) also proves the logs
+    // agree there: resume replicating, unless replicating would need a snapshot at once (then
+    // heartbeats pace the retries).
+    const confirmsProbe =
+      pr.state === 'probe' && pr.match === m.index && pr.match + 1 >= this.log.firstIndex();
+    if (!pr.maybeUpdate(m.index) && !confirmsProbe) return;
     if (pr.state === 'probe') {
       pr.becomeReplicate();
     } else if (pr.state === 'snapshot' && pr.match + 1 >= this.log.firstIndex()) {
