@@ -1,5 +1,5 @@
 import { describeMessage, describeReady } from '../../manager/raft/core/describe.js';
-import type { RaftLogger } from '../../manager/raft/core/raft.js';
+import type { RaftLogger } from '../../manager/raft/core/config.js';
 import { MemoryStorage } from '../../manager/raft/core/storage.js';
 import type { ConfState, Entry, Message, RaftId } from '../../manager/raft/types.js';
 import { EntryType, MessageType } from '../../manager/raft/types.js';

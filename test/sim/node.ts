@@ -1,5 +1,5 @@
 import { decodeConfChange } from '../../manager/raft/core/confchange.js';
-import type { RaftLogger } from '../../manager/raft/core/raft.js';
+import type { RaftLogger } from '../../manager/raft/core/config.js';
 import { RawNode } from '../../manager/raft/core/rawnode.js';
 import { MemoryStorage } from '../../manager/raft/core/storage.js';
 import type { ConfState, Entry, RaftId, Ready, ReadState } from '../../manager/raft/types.js';

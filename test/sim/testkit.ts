@@ -1,4 +1,5 @@
-import { newMessage, type Config } from '../../manager/raft/core/raft.js';
+import type { Config } from '../../manager/raft/core/config.js';
+import { newMessage } from '../../manager/raft/core/message.js';
 import { RawNode } from '../../manager/raft/core/rawnode.js';
 import { MemoryStorage } from '../../manager/raft/core/storage.js';
 import type { Entry, Message, RaftId, Ready } from '../../manager/raft/types.js';

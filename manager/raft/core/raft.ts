@@ -16,83 +16,14 @@ import { entriesSize } from './entries.js';
 import { CompactedError, proposalDropped, raftPanic, SnapshotUnavailableError } from './errors.js';
 import { RaftLog } from './log.js';
 import { ReadOnly } from './readonly.js';
-import type { Storage } from './storage.js';
 import { ProgressTracker, sortedIds } from './tracker.js';
-
-/** Where the core writes what it does; the default discards everything. */
-export interface RaftLogger {
-  debug(msg: string): void;
-  info(msg: string): void;
-  warn(msg: string): void;
-}
-
-export const SILENT_LOGGER: RaftLogger = { debug() {}, info() {}, warn() {} };
-
-export interface Config {
-  /** This node's id; never NONE. */
-  id: RaftId;
-  /**
-   * Ticks without hearing from a leader before a follower campaigns. The actual timeout is
-   * drawn from [electionTick, 2 * electionTick) after every state change.
-   */
-  electionTick: number;
-  /** Ticks between a leader's heartbeats; must be less than electionTick. */
-  heartbeatTick: number;
-  storage: Storage;
-  /** Uniform in [0, 1): the only source of randomness, so that runs can be replayed. */
-  random: () => number;
-  /** Index the application has already applied (entries up to it are not handed out again). */
-  applied?: number;
-  /** Payload bytes per append message (at least one entry is always sent). Default 1 MiB. */
-  maxSizePerMsg?: number;
-  /** Append messages in flight per follower in replicate state. Default 256. */
-  maxInflightMsgs?: number;
-  /** Payload bytes in flight per follower; 0 (default) means unlimited. */
-  maxInflightBytes?: number;
-  /** Leader steps down without a quorum for an election timeout; followers honour a leader lease. */
-  checkQuorum?: boolean;
-  /** Run a pre-election that does not bump terms before a real one. */
-  preVote?: boolean;
-  /** Followers drop proposals instead of forwarding them to the leader. */
-  disableProposalForwarding?: boolean;
-  logger?: RaftLogger;
-}
+import { SILENT_LOGGER, type Config, type RaftLogger } from './config.js';
+import { EMPTY, isVoteType, newMessage, sameBytes } from './message.js';
 
 /** Marks vote requests of a leadership transfer: they override the leader lease. */
 const CAMPAIGN_TRANSFER = new TextEncoder().encode('CampaignTransfer');
 
 type Campaign = 'pre-election' | 'election' | 'transfer';
-
-const EMPTY = new Uint8Array();
-
-export function newMessage(m: Partial<Message> & Pick<Message, 'type'>): Message {
-  return {
-    to: NONE,
-    from: NONE,
-    term: 0,
-    logTerm: 0,
-    index: 0,
-    entries: [],
-    commit: 0,
-    reject: false,
-    rejectHint: 0,
-    context: EMPTY,
-    ...m,
-  };
-}
-
-function isVoteType(t: MessageType): boolean {
-  return (
-    t === MessageType.Vote ||
-    t === MessageType.PreVote ||
-    t === MessageType.VoteResp ||
-    t === MessageType.PreVoteResp
-  );
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && a.every((v, i) => v === b[i]);
-}
 
 /** The Raft state machine. Driven by step() and tick(); its output is msgs, readStates and the log. */
 export class Raft {

@@ -4,7 +4,9 @@ import { EntryType, MessageType, StateType } from '../types.js';
 import { encodeConfChange } from './confchange.js';
 import { isProposalDropped } from './errors.js';
 import type { ProgressState } from './progress.js';
-import { newMessage, Raft, type Config } from './raft.js';
+import type { Config } from './config.js';
+import { newMessage } from './message.js';
+import { Raft } from './raft.js';
 
 export interface ProgressStatus {
   match: number;

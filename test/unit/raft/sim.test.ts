@@ -5,8 +5,8 @@ import { simulate } from '../../sim/simulation.js';
  * The CI share of the deterministic simulation: a fixed range of seeds, each replayable with
  * `node dist/test/sim/run.js --seed <seed> --nodes <n> --steps <steps>`.
  */
-const SEEDS = 300;
-const STEPS = 1500;
+const SEEDS = 1000;
+const STEPS = 2000;
 
 for (const nodes of [3, 5]) {
   test(`simulation: ${SEEDS} seeds x ${STEPS} steps, ${nodes} nodes`, (t) => {

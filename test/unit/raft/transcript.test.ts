@@ -8,7 +8,7 @@ import {
   describeSnapshot,
 } from '../../../manager/raft/core/describe.js';
 import { isProposalDropped } from '../../../manager/raft/core/errors.js';
-import type { RaftLogger } from '../../../manager/raft/core/raft.js';
+import type { RaftLogger } from '../../../manager/raft/core/config.js';
 import type { ConfChange, RaftId } from '../../../manager/raft/types.js';
 import { ConfChangeType } from '../../../manager/raft/types.js';
 import { Cluster } from '../../sim/cluster.js';
