@@ -9,6 +9,7 @@ import type {
   Snapshot,
   SoftState,
 } from '../types.js';
+import { invalidArgument } from '../../../lib/errors.js';
 import { EntryType, MessageType, NONE, StateType } from '../types.js';
 import { changeMembership } from './confchange.js';
 import { describeMessage } from './describe.js';
@@ -58,10 +59,15 @@ export class Raft {
   readonly logger: RaftLogger;
 
   constructor(c: Config) {
-    if (c.id === NONE) throw raftPanic('config id must not be NONE');
-    if (c.heartbeatTick <= 0) throw raftPanic('heartbeatTick must be positive');
-    if (c.electionTick <= c.heartbeatTick) throw raftPanic('electionTick must be greater than heartbeatTick');
-    if ((c.maxInflightMsgs ?? 256) <= 0) throw raftPanic('maxInflightMsgs must be positive');
+    if (c.id === NONE) throw invalidArgument('raft config id', 'a non-zero node id', c.id);
+    if (c.heartbeatTick <= 0)
+      throw invalidArgument('raft config heartbeatTick', 'a positive tick count', c.heartbeatTick);
+    if (c.electionTick <= c.heartbeatTick) {
+      throw invalidArgument('raft config electionTick', 'more ticks than heartbeatTick', c.electionTick);
+    }
+    if ((c.maxInflightMsgs ?? 256) <= 0) {
+      throw invalidArgument('raft config maxInflightMsgs', 'a positive count', c.maxInflightMsgs);
+    }
     this.id = c.id;
     this.electionTimeout = c.electionTick;
     this.heartbeatTimeout = c.heartbeatTick;
@@ -875,9 +881,8 @@ export class Raft {
     this.logger.info(
       `${this.id} switched to configuration voters=(${cs.voters.join(' ')}) learners=(${cs.learners.join(' ')})`,
     );
-    const self = this.tracker.progress.get(this.id);
-    if (this.state === StateType.Leader && (!self || self.isLearner)) {
-      // Removed from the cluster: stop leading; the remaining voters elect a new leader.
+    if (this.state !== StateType.Follower && !this.tracker.voters.has(this.id)) {
+      // Removed from the voters: stop leading (or campaigning); the remaining voters elect.
       this.becomeFollower(this.term, NONE);
       return cs;
     }

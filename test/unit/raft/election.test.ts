@@ -1,4 +1,5 @@
 import test from 'ava';
+import { isFlotillaError } from '../../../lib/errors.js';
 import { RawNode } from '../../../manager/raft/core/rawnode.js';
 import { MemoryStorage } from '../../../manager/raft/core/storage.js';
 import { MessageType, StateType } from '../../../manager/raft/types.js';
@@ -124,4 +125,13 @@ test('a split vote is resolved by a later election', (t) => {
   c.stabilize();
   t.is(c.node(1).node().status().softState.raftState, StateType.Leader);
   t.is(c.node(1).node().status().hardState.term, 3);
+});
+
+test('an invalid configuration is refused with INVALID_ARGUMENT', (t) => {
+  const storage = new MemoryStorage();
+  const base = { id: 1, storage, electionTick: 10, heartbeatTick: 1, random: () => 0 };
+  for (const bad of [{ id: 0 }, { electionTick: 1 }, { heartbeatTick: 0 }, { maxInflightMsgs: 0 }]) {
+    const err = t.throws(() => new RawNode({ ...base, ...bad }));
+    t.true(isFlotillaError(err, 'INVALID_ARGUMENT'), JSON.stringify(bad));
+  }
 });
