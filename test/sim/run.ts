@@ -21,7 +21,7 @@ function report(r: SimResult, steps: number, nodes: number): void {
   console.error(`replay: node dist/test/sim/run.js --seed ${r.seed} --steps ${steps} --nodes ${nodes}`);
 }
 
-export function nodesForSeed(seed: number, fixed: number | undefined): number {
+function nodesForSeed(seed: number, fixed: number | undefined): number {
   return fixed ?? (seed % 2 === 0 ? 3 : 5);
 }
 

@@ -1,7 +1,7 @@
 import { describeMessage } from '../../manager/raft/core/describe.js';
 import { isProposalDropped } from '../../manager/raft/core/errors.js';
 import { MemoryStorage } from '../../manager/raft/core/storage.js';
-import type { ConfChange, Entry, Message, RaftId } from '../../manager/raft/types.js';
+import type { ConfChange, Message, RaftId } from '../../manager/raft/types.js';
 import { ConfChangeType, MessageType, StateType } from '../../manager/raft/types.js';
 import { Checker } from './checker.js';
 import { SimNode, type ApplyObserver, type NodeOptions } from './node.js';
@@ -462,9 +462,4 @@ export class Simulation {
 
 export function simulate(cfg: SimConfig): SimResult {
   return new Simulation(cfg).run();
-}
-
-/** Entries are opaque to the simulation except for logging. */
-export function describePayload(e: Entry): string {
-  return decoder.decode(e.data);
 }

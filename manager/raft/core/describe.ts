@@ -36,10 +36,6 @@ export function describeEntry(e: Entry): string {
   return `${e.term}/${e.index} EntryNormal${e.data.byteLength > 0 ? ` ${describeBytes(e.data)}` : ''}`;
 }
 
-export function describeEntries(ents: readonly Entry[]): string {
-  return ents.map(describeEntry).join('\n');
-}
-
 export function describeConfState(cs: ConfState): string {
   return `Voters:[${cs.voters.join(' ')}] Learners:[${cs.learners.join(' ')}]`;
 }

@@ -142,6 +142,6 @@ export class MemoryStorage implements Storage {
   }
 }
 
-export function copyConfState(cs: ConfState): ConfState {
+function copyConfState(cs: ConfState): ConfState {
   return { voters: [...cs.voters], learners: [...cs.learners] };
 }
