@@ -47,3 +47,10 @@ export function table(header: string[], rows: string[][]): string {
 export function titleCase(state: string): string {
   return state.charAt(0) + state.slice(1).toLowerCase();
 }
+
+/** `inspect`: each object in full, as one JSON array. */
+export async function printInspected<T>(refs: string[], get: (ref: string) => Promise<T>): Promise<void> {
+  const out: T[] = [];
+  for (const ref of refs) out.push(await get(ref));
+  console.log(JSON.stringify(out, null, 2));
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** `cluster`: the command line of Flotilla. */
 import { Command, CommanderError } from 'commander';
-import { describeError, isFlotillaError } from '../lib/errors.js';
+import { describeError, invalidArgument, isFlotillaError } from '../lib/errors.js';
 import { VERSION } from '../daemon/daemon.js';
 import { controlClient } from './client.js';
 import { nodeLifecycleCommands } from './commands/node-lifecycle.js';
@@ -26,7 +26,7 @@ const connect = () => {
 };
 const wantsJson = (o: { format?: string }) => {
   if (o.format !== 'json' && o.format !== 'table') {
-    throw new Error(`invalid --format: expected table or json, got ${JSON.stringify(o.format)}`);
+    throw invalidArgument('--format', 'table or json', o.format);
   }
   return o.format === 'json';
 };

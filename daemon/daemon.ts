@@ -5,6 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { hostname as osHostname, cpus, totalmem } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { FlotillaError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
@@ -19,7 +20,10 @@ import { ProcessDriver } from '../runtime/process/index.js';
 import { Agent } from '../worker/agent.js';
 import { paths, readIdentity, writeIdentity, type NodeIdentity } from './data-dir.js';
 
-export const VERSION = '0.1.0';
+/** The release, as package.json says (read from the source tree, next to dist/). */
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export interface InitRequest {
   listen: string;
@@ -27,12 +31,12 @@ export interface InitRequest {
   heartbeatMs?: number;
 }
 
-export function describeNode(hostname: string, drivers: RuntimeDriver[]): NodeDescription {
+export function describeNode(hostname: string, runtimes: string[]): NodeDescription {
   return {
     hostname,
     platform: { os: process.platform, arch: process.arch },
     resources: { nanoCpus: cpus().length * 1e9, memoryBytes: totalmem() },
-    runtimes: drivers.map((d) => d.name),
+    runtimes,
     version: VERSION,
   };
 }
@@ -82,7 +86,7 @@ export class Daemon {
       const hostname = init.hostname ?? osHostname();
       const nodeId = await initCluster(this.store, {
         addr: init.listen,
-        description: describeNode(hostname, this.drivers),
+        description: describeNode(hostname, this.runtimes()),
         heartbeatMs: init.heartbeatMs,
       });
       const clusterId = this.store.view((tx) => tx.all('clusters')[0]?.id ?? '');
@@ -125,7 +129,7 @@ export class Daemon {
       nodeId: id.nodeId,
       addr: id.listen,
       managers: id.managers,
-      description: describeNode(id.hostname, this.drivers),
+      description: describeNode(id.hostname, this.runtimes()),
       drivers: this.drivers,
       log: this.log.child({ room: 'agent' }),
       onManagers: (managers) => void writeIdentity(this.dataDir, { ...id, managers }).catch(() => undefined),
@@ -133,6 +137,10 @@ export class Daemon {
     this.agentRun = agent.run(this.abort.signal);
     this.log.info({ node: id.nodeId, role: id.role, listen: id.listen }, 'node ready');
     return id;
+  }
+
+  private runtimes(): string[] {
+    return this.drivers.map((d) => d.name);
   }
 
   /** Stops the daemon; tasks keep running and are adopted when it starts again. */

@@ -3,7 +3,7 @@
  * come out (camelCase fields, enums as strings, 64-bit integers as numbers, defaults filled
  * in, oneof names) match the types generated into proto/gen by `npm run gen`.
  */
-import { loadSync, type Options } from '@grpc/proto-loader';
+import { fromJSON } from '@grpc/proto-loader';
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { fileURLToPath } from 'node:url';
@@ -20,22 +20,17 @@ const files = readdirSync(`${protoRoot}/flotilla`)
   .filter((f) => f.endsWith('.proto'))
   .map((f) => `flotilla/${f}`);
 
-const options: Options = {
-  keepCase: false,
-  longs: Number,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-  includeDirs: [protoRoot],
-};
+// How decoded messages look, for gRPC calls and for the codecs alike.
+const conversion = { longs: Number, enums: String, defaults: true, oneofs: true };
 
-export const wire = grpc.loadPackageDefinition(loadSync(files, options)) as unknown as ControlProto &
-  DispatcherProto &
-  CaProto;
-
+// The .proto files are parsed once; gRPC's definitions are built from the same tree.
 const root = new protobuf.Root();
 root.resolvePath = (_origin, target) => `${protoRoot}/${target}`;
 root.loadSync(files, { keepCase: false });
+
+export const wire = grpc.loadPackageDefinition(
+  fromJSON(root.toJSON(), conversion),
+) as unknown as ControlProto & DispatcherProto & CaProto;
 
 /** Encodes and decodes one message type outside of gRPC (snapshots, log entries). */
 export interface Codec<T> {
@@ -47,12 +42,6 @@ export function codec<T>(typeName: string): Codec<T> {
   const type = root.lookupType(typeName);
   return {
     encode: (value) => type.encode(type.fromObject(value as Record<string, unknown>)).finish(),
-    decode: (bytes) =>
-      type.toObject(type.decode(bytes), {
-        longs: Number,
-        enums: String,
-        defaults: true,
-        oneofs: true,
-      }) as T,
+    decode: (bytes) => type.toObject(type.decode(bytes), conversion) as T,
   };
 }

@@ -10,7 +10,6 @@ import { wire } from '../../proto/load.js';
 import { call, connect } from '../../proto/rpc.js';
 import { parseDuration } from '../format.js';
 import { runDaemon, startInBackground } from '../daemon-process.js';
-import { ProcessDriver } from '../../runtime/process/index.js';
 
 const ADDR = /^[^:\s]+:\d{1,5}$/;
 
@@ -126,11 +125,11 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
         await assertNoNode(dataDir);
         const hostname = o.hostname ?? osHostname();
         const client: NodeCAClient = connect(wire.flotilla.NodeCA, manager);
-        const drivers = [new ProcessDriver({ root: paths(dataDir).processRuntime })];
         const res = await call(client, client.Join, {
           token: o.token,
           addr: listen,
-          description: describeNode(hostname, drivers),
+          // The daemon reports its runtimes when its first session opens.
+          description: describeNode(hostname, []),
         }).finally(() => client.close());
         const cleanup = await claimDataDir(dataDir);
         await writeIdentity(dataDir, {

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { invalidArgument } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
-import { table, titleCase } from '../format.js';
+import { printInspected, table, titleCase } from '../format.js';
 
 type Format = { format?: string };
 
@@ -45,9 +45,7 @@ export function nodeCommands(
     .argument('<node...>')
     .action(async (refs: string[]) => {
       const client = connect();
-      const out = [];
-      for (const ref of refs) out.push((await call(client, client.GetNode, { node: ref })).node);
-      console.log(JSON.stringify(out, null, 2));
+      await printInspected(refs, async (node) => (await call(client, client.GetNode, { node })).node);
     });
 
   program

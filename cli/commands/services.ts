@@ -4,7 +4,7 @@ import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
 import { isTerminal, type Node, type Service, type ServiceSpec, type Task } from '../../proto/types.js';
-import { humanDuration, parseCount, parseDuration, table, titleCase } from '../format.js';
+import { humanDuration, parseCount, parseDuration, printInspected, table, titleCase } from '../format.js';
 
 type Connect = () => ControlClient;
 type Format = { format?: string };
@@ -241,9 +241,10 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
     .argument('<service...>')
     .action(async (refs: string[]) => {
       const client = connect();
-      const out = [];
-      for (const ref of refs) out.push((await call(client, client.GetService, { service: ref })).service);
-      console.log(JSON.stringify(out, null, 2));
+      await printInspected(
+        refs,
+        async (service) => (await call(client, client.GetService, { service })).service,
+      );
     });
 
   service

@@ -73,28 +73,14 @@ export class MemoryStore implements Store {
       try {
         await writeSnapshotFile(path, snap);
       } catch (err) {
-        this.settle(
-          () => true,
-          (w) => w.reject(err),
-        );
+        for (const w of this.waiters.splice(0)) w.reject(err);
         break;
       }
       this.flushedIndex = snap.index;
-      this.settle(
-        (w) => w.index <= snap.index,
-        (w) => w.resolve(),
-      );
+      // Waiters are queued in index order.
+      while (this.waiters[0] && this.waiters[0].index <= snap.index) this.waiters.shift()?.resolve();
     }
     // Cleared in the same turn as the last check, so no commit can slip between them.
     this.flushing = undefined;
-  }
-
-  private settle(
-    match: (w: MemoryStore['waiters'][number]) => boolean,
-    act: (w: MemoryStore['waiters'][number]) => void,
-  ): void {
-    const keep: MemoryStore['waiters'] = [];
-    for (const w of this.waiters) (match(w) ? act : () => keep.push(w))(w);
-    this.waiters = keep;
   }
 }

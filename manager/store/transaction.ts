@@ -41,6 +41,7 @@ export class Transaction implements WriteTx {
   }
 
   serviceByName(name: string): Service | undefined {
+    if (!this.pending.has('services')) return this.state.serviceByName(name);
     return this.all('services').find((s) => s.spec?.name === name);
   }
 

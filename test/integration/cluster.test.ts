@@ -14,6 +14,7 @@ let token = '';
 const running = (tasks: Task[]) =>
   tasks.filter((t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING');
 const tasksOf = (service: string) => cluster.json<Task[]>('m1', 'service', 'ps', service, '--format', 'json');
+const listNodes = () => cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
 
 test.before(async () => {
   cluster = await LocalCluster.create();
@@ -41,7 +42,7 @@ test.serial('a wrong token is refused and writes nothing', async (t) => {
   t.is(res.code, 1);
   t.regex(res.stderr, /^error: the join token is not valid/);
   await t.throwsAsync(readdir(cluster.dataDir('bad')));
-  const nodes = await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
+  const nodes = await listNodes();
   t.is(nodes.length, 1);
 });
 
@@ -52,7 +53,7 @@ test.serial('two workers join and every node is ready', async (t) => {
     t.regex(res.stdout, /joined the cluster as a worker/);
   }
   const nodes = await eventually('3 ready nodes', async () => {
-    const nodes = await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
+    const nodes = await listNodes();
     return nodes.filter((n) => n.status?.state === 'READY').length === 3 && nodes;
   });
   t.deepEqual(nodes.map((n) => n.description?.hostname).sort(), ['m1', 'w1', 'w2']);
@@ -113,7 +114,7 @@ test.serial('a task whose process dies is replaced in the same slot', async (t) 
 });
 
 test.serial('a worker that stops heartbeating is marked down and its tasks move', async (t) => {
-  const nodes = await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
+  const nodes = await listNodes();
   const w2 = nodes.find((n) => n.description?.hostname === 'w2');
   t.true(
     running(await tasksOf('web')).some((x) => x.nodeId === w2?.id),
@@ -121,7 +122,7 @@ test.serial('a worker that stops heartbeating is marked down and its tasks move'
   );
   process.kill(await cluster.daemonPid('w2'), 'SIGKILL');
   await eventually('w2 down', async () => {
-    const now = await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
+    const now = await listNodes();
     return now.find((n) => n.id === w2?.id)?.status?.state === 'DOWN';
   });
   const tasks = await eventually('5 tasks running elsewhere', async () => {
@@ -135,7 +136,7 @@ test.serial('the worker comes back, adopts its processes and stops the replaced 
   t.true((await cluster.runningTaskGroups('w2')).length > 0, 'w2 tasks outlived its daemon');
   cluster.restart('w2');
   await eventually('w2 ready', async () => {
-    const now = await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
+    const now = await listNodes();
     return now.find((n) => n.description?.hostname === 'w2')?.status?.state === 'READY';
   });
   await eventually(
@@ -191,10 +192,6 @@ test.serial('service rm stops every process', async (t) => {
     for (const n of ['m1', 'w1', 'w2']) if ((await cluster.runningTaskGroups(n)).length > 0) return false;
     return true;
   });
-  await eventually(
-    'no tasks left',
-    async () => (await cluster.json<Task[]>('m1', 'service', 'ls', '--format', 'json')).length === 0,
-  );
   const ls = await cluster.json<unknown[]>('m1', 'service', 'ls', '--format', 'json');
   t.is(ls.length, 0);
 });

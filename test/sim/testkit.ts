@@ -33,6 +33,17 @@ export function electedCluster(n: number, options: Partial<NodeOptions> = {}): C
   return c;
 }
 
+/** A cluster where node 1 has just won its election with node 2's vote, before anything commits. */
+export function justElectedCluster(n: number): Cluster {
+  const c = cluster(n);
+  c.node(1).node().campaign();
+  c.processReady(1);
+  c.deliver(2);
+  c.processReady(2);
+  c.deliver(1);
+  return c;
+}
+
 export function entry(index: number, term: number, data = ''): Entry {
   return { index, term, type: EntryType.Normal, data: new TextEncoder().encode(data) };
 }

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { MessageType, type Message } from '../../../manager/raft/types.js';
-import { cluster, electedCluster, ofType, text } from '../../sim/testkit.js';
+import { cluster, electedCluster, justElectedCluster, ofType, text } from '../../sim/testkit.js';
 
 const decode = (b: Uint8Array): string => new TextDecoder().decode(b);
 
@@ -62,13 +62,8 @@ test('a single-voter leader serves reads at once', (t) => {
 });
 
 test('a new leader holds reads until it has committed an entry of its term', (t) => {
-  const c = cluster(3);
+  const c = justElectedCluster(3);
   const rn = c.node(1).node();
-  rn.campaign();
-  c.processReady(1);
-  c.deliver(2);
-  c.processReady(2);
-  c.deliver(1);
   rn.readIndex(text('early'));
   const sent: Message[] = [];
   const send = c.send.bind(c);

@@ -10,6 +10,16 @@ import { drain, electedCluster, entry, lonelyNode, msg, text } from '../../sim/t
 
 const cs = { voters: [1, 2, 3], learners: [] };
 
+/** A snapshot message of term 1 at `index`, from the leader `from` to `to`. */
+const snapAt = (index: number, data: string, from: number, to: number) =>
+  msg({
+    type: MessageType.Snap,
+    from,
+    to,
+    term: 1,
+    snapshot: { metadata: { index, term: 1, confState: cs }, data: text(data) },
+  });
+
 test('MemoryStorage: entries, terms and bounds', (t) => {
   const s = MemoryStorage.bootstrap(cs);
   s.append([entry(2, 1, 'a'), entry(3, 2, 'bb'), entry(4, 2, 'cc')]);
@@ -79,15 +89,7 @@ test('a follower ignores a snapshot older than its commit index', (t) => {
   const { rn, storage } = lonelyNode(1, [1, 2, 3], [entry(2, 1), entry(3, 1)]);
   rn.step(msg({ type: MessageType.App, from: 2, to: 1, term: 1, index: 3, logTerm: 1, commit: 3 }));
   drain(rn, storage);
-  rn.step(
-    msg({
-      type: MessageType.Snap,
-      from: 2,
-      to: 1,
-      term: 1,
-      snapshot: { metadata: { index: 2, term: 1, confState: cs }, data: text('old') },
-    }),
-  );
+  rn.step(snapAt(2, 'old', 2, 1));
   const rd = drain(rn, storage);
   t.is(rd.snapshot, undefined);
   t.is(rd.messages[0]?.index, 3);
@@ -95,15 +97,7 @@ test('a follower ignores a snapshot older than its commit index', (t) => {
 
 test('a follower whose log already holds the snapshot point just commits up to it', (t) => {
   const { rn, storage } = lonelyNode(1, [1, 2, 3], [entry(2, 1), entry(3, 1)]);
-  rn.step(
-    msg({
-      type: MessageType.Snap,
-      from: 2,
-      to: 1,
-      term: 1,
-      snapshot: { metadata: { index: 3, term: 1, confState: cs }, data: text('s') },
-    }),
-  );
+  rn.step(snapAt(3, 's', 2, 1));
   const rd = drain(rn, storage);
   t.is(rd.snapshot, undefined);
   t.is(rn.status().hardState.commit, 3);
@@ -111,15 +105,7 @@ test('a follower whose log already holds the snapshot point just commits up to i
 
 test('a snapshot whose membership does not include the node is ignored', (t) => {
   const { rn, storage } = lonelyNode(4, [1, 2, 3]);
-  rn.step(
-    msg({
-      type: MessageType.Snap,
-      from: 1,
-      to: 4,
-      term: 1,
-      snapshot: { metadata: { index: 7, term: 1, confState: cs }, data: text('s') },
-    }),
-  );
+  rn.step(snapAt(7, 's', 1, 4));
   t.is(drain(rn, storage).snapshot, undefined);
 });
 
