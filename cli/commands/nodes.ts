@@ -19,9 +19,10 @@ export function nodeCommands(
     .description('list nodes')
     .option('--format <format>', 'table or json', 'table')
     .action(async (o: Format) => {
+      const json = wantsJson(o);
       const client = connect();
       const { nodes } = await call(client, client.ListNodes, {});
-      if (wantsJson(o)) return console.log(JSON.stringify(nodes, null, 2));
+      if (json) return console.log(JSON.stringify(nodes, null, 2));
       const rows = nodes
         .sort(
           (a, b) =>

@@ -172,9 +172,10 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
     .description('list services')
     .option('--format <format>', 'table or json', 'table')
     .action(async (o: Format) => {
+      const json = wantsJson(o);
       const client = connect();
       const { services } = await call(client, client.ListServices, {});
-      if (wantsJson(o)) return console.log(JSON.stringify(services, null, 2));
+      if (json) return console.log(JSON.stringify(services, null, 2));
       const rows = services
         .sort((a, b) => (a.service?.spec?.name ?? '').localeCompare(b.service?.spec?.name ?? ''))
         .map((s) => [
@@ -193,9 +194,10 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
     .argument('<service...>')
     .option('--format <format>', 'table or json', 'table')
     .action(async (refs: string[], o: Format) => {
+      const json = wantsJson(o);
       const client = connect();
       const { tasks, nodes } = await call(client, client.ListTasks, { services: refs, nodes: [] });
-      if (wantsJson(o)) return console.log(JSON.stringify(tasks, null, 2));
+      if (json) return console.log(JSON.stringify(tasks, null, 2));
       console.log(
         table(
           ['ID', 'NAME', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR'],
