@@ -11,6 +11,7 @@ import { readdirSync } from 'node:fs';
 import type { ProtoGrpcType as ControlProto } from './gen/control.js';
 import type { ProtoGrpcType as DispatcherProto } from './gen/dispatcher.js';
 import type { ProtoGrpcType as CaProto } from './gen/ca.js';
+import type { ProtoGrpcType as RaftProto } from './gen/raft.js';
 
 // From dist/proto/ or proto/ alike: the .proto files stay in the source tree.
 const protoRoot = fileURLToPath(
@@ -30,7 +31,7 @@ root.loadSync(files, { keepCase: false });
 
 export const wire = grpc.loadPackageDefinition(
   fromJSON(root.toJSON(), conversion),
-) as unknown as ControlProto & DispatcherProto & CaProto;
+) as unknown as ControlProto & DispatcherProto & CaProto & RaftProto;
 
 /** Encodes and decodes one message type outside of gRPC (snapshots, log entries). */
 export interface Codec<T> {

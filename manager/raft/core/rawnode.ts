@@ -28,6 +28,12 @@ export interface Status {
   progress?: Map<RaftId, ProgressStatus>;
 }
 
+/** Where a proposed entry sits in the log. */
+export interface LogPosition {
+  index: number;
+  term: number;
+}
+
 /** Types the core generates for itself; a peer never sends them. */
 const LOCAL_TYPES = new Set([
   MessageType.Hup,
@@ -78,26 +84,26 @@ export class RawNode {
     this.raft.step(newMessage({ type: MessageType.Hup, from: this.raft.id }));
   }
 
-  /** Proposes data for the log. Throws a NOT_LEADER FlotillaError when the proposal is dropped. */
-  propose(data: Uint8Array): void {
-    this.raft.step(
-      newMessage({
-        type: MessageType.Prop,
-        from: this.raft.id,
-        entries: [{ term: 0, index: 0, type: EntryType.Normal, data }],
-      }),
-    );
+  /**
+   * Proposes data for the log. Throws a NOT_LEADER FlotillaError when the proposal is dropped.
+   * Returns where the entry went in this node's log, or undefined when it was forwarded.
+   */
+  propose(data: Uint8Array): LogPosition | undefined {
+    return this.proposeEntry(EntryType.Normal, data);
   }
 
-  /** Proposes a single-server membership change; it takes effect when applied via applyConfChange. */
-  proposeConfChange(cc: ConfChange): void {
-    this.raft.step(
-      newMessage({
-        type: MessageType.Prop,
-        from: this.raft.id,
-        entries: [{ term: 0, index: 0, type: EntryType.ConfChange, data: encodeConfChange(cc) }],
-      }),
-    );
+  /**
+   * Proposes a single-server membership change; it takes effect when applied via
+   * applyConfChange. Returns as propose() does.
+   */
+  proposeConfChange(cc: ConfChange): LogPosition | undefined {
+    return this.proposeEntry(EntryType.ConfChange, encodeConfChange(cc));
+  }
+
+  private proposeEntry(type: EntryType, data: Uint8Array): LogPosition | undefined {
+    const r = this.raft;
+    r.step(newMessage({ type: MessageType.Prop, from: r.id, entries: [{ term: 0, index: 0, type, data }] }));
+    return r.state === StateType.Leader ? { index: r.log.lastIndex(), term: r.term } : undefined;
   }
 
   /** Applies a committed conf change entry's change; returns the membership now in force. */

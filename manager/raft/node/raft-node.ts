@@ -1,0 +1,546 @@
+/**
+ * The loop that drives the Raft core with real time, disk and network: ticks from a timer,
+ * messages from the transport, proposals from the application; and for every Ready:
+ * persist (fsync) → send → apply → advance. Proposals resolve once their entry is applied
+ * here, and fail fast when this node stops being the leader.
+ */
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../../../lib/log.js';
+import { silentLogger } from '../../../lib/log.js';
+import { FlotillaError } from '../../../lib/errors.js';
+import {
+  decodeConfChange,
+  MemoryStorage,
+  RawNode,
+  type LogPosition,
+  type RaftLogger,
+  type Status,
+} from '../core/index.js';
+import { RaftDisk } from '../storage/index.js';
+import type { ConfChange, ConfState, Entry, HardState, RaftId, Ready, Snapshot } from '../types.js';
+import { ConfChangeType, EntryType, NONE, StateType } from '../types.js';
+import {
+  decodeAddress,
+  decodeSnapshotData,
+  encodeAddress,
+  encodeSnapshotData,
+  type RaftMemberAddress,
+} from './members.js';
+
+export type { RaftMemberAddress };
+import { ReadWaiters } from './read-waiters.js';
+import type { RaftTransport } from './transport.js';
+import { ProposalWaiters } from './waiters.js';
+
+/** The application's replicated state. */
+export interface StateMachine {
+  /** Applies a committed entry, in log order. Entries without data are never passed. Synchronous, deterministic. */
+  apply(entry: Entry): void;
+  /** The state as of the last applied entry, for a snapshot. */
+  snapshot(): Uint8Array;
+  /** Replaces the whole state with a snapshot's. */
+  restore(data: Uint8Array): void;
+}
+
+export interface RaftNodeOptions {
+  id: RaftId;
+  /** WAL and snapshot files (created if missing). */
+  dir: string;
+  /** The node owns it from now on and closes it in close(). */
+  transport: RaftTransport;
+  stateMachine: StateMachine;
+  /**
+   * Founding members (this one included) of a new group; used only when dir holds no state.
+   * Without it, an empty node waits for a leader that has added it to send a snapshot.
+   */
+  bootstrap?: RaftMemberAddress[];
+  /**
+   * Where the members of the group it joins are, for a node added to a running group: it
+   * answers them until the leader's snapshot tells it the whole membership.
+   */
+  peers?: RaftMemberAddress[];
+  logger?: Logger;
+  /** Length of a tick (default 25 ms). An election timeout is electionTick to 2 × electionTick ticks. */
+  tickMs?: number;
+  electionTick?: number;
+  heartbeatTick?: number;
+  /** Applied entries between snapshots (default 10,000). */
+  snapshotEvery?: number;
+  /** Entries kept in memory behind a snapshot, for followers that lag a little (default 5,000). */
+  keepEntries?: number;
+  /** Backstop for a proposal whose fate stays unknown (default 10 s). */
+  proposalTimeoutMs?: number;
+}
+
+export interface RaftNodeEvents {
+  /** The known leader changed (NONE while an election runs). */
+  leader: [leader: RaftId, term: number];
+  /** This node was removed from the group; it will take no further part. */
+  removed: [];
+  /** Persisting failed; the node has stopped. */
+  fatal: [err: Error];
+}
+
+const DEFAULTS = {
+  tickMs: 25,
+  electionTick: 10,
+  heartbeatTick: 2,
+  snapshotEvery: 10_000,
+  keepEntries: 5_000,
+  proposalTimeoutMs: 10_000,
+};
+
+export class RaftNode extends EventEmitter<RaftNodeEvents> {
+  readonly id: RaftId;
+  private readonly opts: typeof DEFAULTS;
+  private readonly proposals = new ProposalWaiters();
+  private readonly reads = new ReadWaiters();
+  private readonly ticker: NodeJS.Timeout;
+  private leaderId: RaftId = NONE;
+  private role: StateType = StateType.Follower;
+  private persisted: HardState;
+  private applied: number;
+  private snapshotIndex: number;
+  /** Set while a Ready is being handled: the core allows no new Ready before advance(). */
+  private busy: Promise<void> | undefined;
+  private scheduled = false;
+  private closed = false;
+  /** A member was added: a node that joins can only start from a snapshot that names it. */
+  private snapshotDue = false;
+
+  private constructor(
+    private readonly rawNode: RawNode,
+    private readonly storage: MemoryStorage,
+    private readonly disk: RaftDisk,
+    private readonly transport: RaftTransport,
+    private readonly stateMachine: StateMachine,
+    private readonly members: Map<RaftId, string>,
+    private confState: ConfState,
+    private readonly log: Logger,
+    id: RaftId,
+    opts: typeof DEFAULTS,
+  ) {
+    super();
+    this.id = id;
+    this.opts = opts;
+    this.persisted = storage.initialState().hardState;
+    this.applied = storage.snapshot().metadata.index;
+    this.snapshotIndex = this.applied;
+    for (const [id, address] of members) if (id !== this.id) transport.setPeer(id, address);
+    transport.start({
+      receive: (m) => this.input(() => this.rawNode.step(m)),
+      unreachable: (id) => this.input(() => this.rawNode.reportUnreachable(id)),
+      snapshotSent: (id, ok) => this.input(() => this.rawNode.reportSnapshot(id, ok)),
+    });
+    this.ticker = setInterval(() => this.input(() => this.rawNode.tick()), this.opts.tickMs);
+  }
+
+  static async start(options: RaftNodeOptions): Promise<RaftNode> {
+    const log = (options.logger ?? silentLogger()).child({ room: 'raft', raftId: options.id });
+    const { disk, state } = await RaftDisk.open(options.dir, { warn: (msg) => log.warn(msg) });
+    try {
+      const storage = new MemoryStorage();
+      const fresh = !state.snapshot && state.entries.length === 0 && state.hardState.term === 0;
+      if (fresh && options.bootstrap) {
+        const members = new Map(options.bootstrap.map((m) => [m.id, m.address]));
+        if (!members.has(options.id)) {
+          throw new FlotillaError(
+            'INVALID_ARGUMENT',
+            `raft: bootstrap members must include this node (${options.id})`,
+          );
+        }
+        const data = encodeSnapshotData(members, options.stateMachine.snapshot());
+        const seed = MemoryStorage.bootstrap({ voters: [...members.keys()], learners: [] }, data);
+        const { hardState } = seed.initialState();
+        await disk.persist({ snapshot: seed.snapshot(), hardState, entries: [], mustSync: true });
+        storage.applySnapshot(seed.snapshot());
+        storage.setHardState(hardState);
+      } else {
+        if (state.snapshot) storage.applySnapshot(state.snapshot);
+        storage.setHardState(state.hardState);
+        storage.append(state.entries);
+      }
+      const snapshot = storage.snapshot();
+      const { members, app } = decodeSnapshotData(snapshot.data);
+      if (snapshot.metadata.index > 0) options.stateMachine.restore(app);
+      const opts = { ...DEFAULTS, ...definedOnly(options) };
+      const rawNode = new RawNode({
+        id: options.id,
+        electionTick: opts.electionTick,
+        heartbeatTick: opts.heartbeatTick,
+        storage,
+        random: Math.random,
+        applied: snapshot.metadata.index,
+        checkQuorum: true,
+        preVote: true,
+        // Proposals are taken by the leader only, so that each one knows its log position.
+        disableProposalForwarding: true,
+        logger: raftLogger(log),
+      });
+      log.info(
+        { term: state.hardState.term, commit: state.hardState.commit, snapshot: snapshot.metadata.index },
+        fresh && !options.bootstrap ? 'raft node waiting to be added to a group' : 'raft node started',
+      );
+      if (members.size === 0) for (const p of options.peers ?? []) members.set(p.id, p.address);
+      return new RaftNode(
+        rawNode,
+        storage,
+        disk,
+        options.transport,
+        options.stateMachine,
+        members,
+        storage.initialState().confState,
+        log,
+        options.id,
+        opts,
+      );
+    } catch (err) {
+      await disk.close();
+      throw err;
+    }
+  }
+
+  get leader(): RaftId {
+    return this.leaderId;
+  }
+
+  get isLeader(): boolean {
+    return this.role === StateType.Leader;
+  }
+
+  get term(): number {
+    return this.persisted.term;
+  }
+
+  get appliedIndex(): number {
+    return this.applied;
+  }
+
+  get commitIndex(): number {
+    return this.persisted.commit;
+  }
+
+  /** The members as of the last applied entry. */
+  memberList(): RaftMemberAddress[] {
+    return [...this.members].map(([id, address]) => ({ id, address }));
+  }
+
+  status(): Status {
+    return this.rawNode.status();
+  }
+
+  /**
+   * Appends data to the replicated log. Resolves with its index once it is committed and
+   * applied here. Rejects with NOT_LEADER when this node is not the leader or stops being it
+   * before the entry commits (the entry may then still commit under the next leader), and
+   * with TIMEOUT as a last resort.
+   */
+  propose(data: Uint8Array): Promise<number> {
+    return this.proposeEntry(() => this.rawNode.propose(data));
+  }
+
+  /** Adds a voter, or a learner that receives the log without voting until promoted. */
+  async addMember(member: RaftMemberAddress, opts: { learner?: boolean } = {}): Promise<void> {
+    await this.changeMembership({
+      type: opts.learner ? ConfChangeType.AddLearnerNode : ConfChangeType.AddNode,
+      nodeId: member.id,
+      context: encodeAddress(member.address),
+    });
+  }
+
+  /** Makes a learner a voter. */
+  async promoteMember(id: RaftId): Promise<void> {
+    const address = this.members.get(id);
+    if (address === undefined) throw new FlotillaError('NOT_FOUND', `raft: no member ${id}`);
+    await this.changeMembership({
+      type: ConfChangeType.AddNode,
+      nodeId: id,
+      context: encodeAddress(address),
+    });
+  }
+
+  async removeMember(id: RaftId): Promise<void> {
+    await this.changeMembership({ type: ConfChangeType.RemoveNode, nodeId: id, context: new Uint8Array() });
+  }
+
+  /**
+   * A linearizable read point: resolves, with the commit index the leader confirmed, once this
+   * node has applied everything committed before the call.
+   */
+  readBarrier(): Promise<number> {
+    if (this.closed) return Promise.reject(closedError());
+    const ctx = randomBytes(16);
+    const read = this.reads.wait(ctx, this.electionTimeoutMs() * 2);
+    this.input(() => this.rawNode.readIndex(ctx));
+    return read;
+  }
+
+  /** Hands leadership to `to` (default: the most caught-up voter); resolves with the new leader. */
+  async transferLeadership(to?: RaftId): Promise<RaftId> {
+    const progress = this.rawNode.status().progress;
+    if (!this.isLeader || !progress) {
+      throw new FlotillaError(
+        'NOT_LEADER',
+        `raft: only the leader can transfer leadership; ${this.leaderHint()}`,
+      );
+    }
+    const target =
+      to ??
+      [...progress]
+        .filter(([id, p]) => id !== this.id && !p.isLearner)
+        .sort((a, b) => b[1].match - a[1].match)[0]?.[0];
+    if (target === undefined)
+      throw new FlotillaError('UNAVAILABLE', 'raft: no other voter to take leadership');
+    const changed = new Promise<RaftId>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('leader', onLeader);
+        reject(new FlotillaError('TIMEOUT', `raft: member ${target} did not take leadership in time`));
+      }, this.electionTimeoutMs() * 2);
+      const onLeader = (leader: RaftId): void => {
+        if (leader === NONE || leader === this.id) return;
+        clearTimeout(timer);
+        this.off('leader', onLeader);
+        resolve(leader);
+      };
+      this.on('leader', onLeader);
+    });
+    this.input(() => this.rawNode.transferLeadership(target));
+    return changed;
+  }
+
+  /** Stops the node: no more ticks, messages or proposals; pending ones fail with CANCELLED. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.ticker);
+    await this.busy;
+    this.proposals.failAll(closedError);
+    this.reads.failAll(closedError);
+    await this.transport.close();
+    await this.disk.close();
+  }
+
+  // ---- the loop
+
+  /** Feeds the core one input, then makes sure its Ready will be handled. */
+  private input(fn: () => void): void {
+    if (this.closed) return;
+    try {
+      fn();
+    } catch (err) {
+      this.log.warn({ err }, 'raft input rejected');
+    }
+    this.schedule();
+  }
+
+  /**
+   * Handles Ready on the next turn of the event loop, so that proposals and messages that
+   * arrive together share one fsync. While a Ready is being persisted more input piles up for
+   * the next one.
+   */
+  private schedule(): void {
+    if (this.scheduled || this.busy || this.closed) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.busy || this.closed || !this.rawNode.hasReady()) return;
+      this.busy = this.handleReady(this.rawNode.ready()).then(
+        () => {
+          this.busy = undefined;
+          this.schedule();
+        },
+        (err: unknown) => {
+          this.busy = undefined;
+          void this.fail(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    });
+  }
+
+  private async handleReady(rd: Ready): Promise<void> {
+    if (rd.softState) this.noteSoftState(rd.softState.lead, rd.softState.raftState);
+    // A leader may send its appends while it writes them itself (they count toward a quorum
+    // only once it has acknowledged them after this persist). Not when this Ready changes
+    // its term or vote: those must be on disk before anyone hears of them.
+    const sendFirst = this.isLeader && !termOrVoteChanged(this.persisted, rd.hardState);
+    if (sendFirst) this.transport.send(rd.messages);
+    if (rd.hardState || rd.entries.length > 0 || rd.snapshot) {
+      await this.disk.persist({
+        hardState: rd.hardState,
+        entries: rd.entries,
+        snapshot: rd.snapshot,
+        mustSync: rd.mustSync,
+      });
+    }
+    if (rd.snapshot) this.installSnapshot(rd.snapshot);
+    if (rd.hardState) {
+      this.storage.setHardState(rd.hardState);
+      this.persisted = rd.hardState;
+    }
+    this.storage.append(rd.entries);
+    if (!sendFirst) this.transport.send(rd.messages);
+    for (const rs of rd.readStates) this.reads.confirmed(rs.requestCtx, rs.index, this.applied);
+    this.applyEntries(rd.committedEntries);
+    this.rawNode.advance(rd);
+    if (this.snapshotDue || this.applied - this.snapshotIndex >= this.opts.snapshotEvery) {
+      await this.takeSnapshot();
+    }
+  }
+
+  private noteSoftState(lead: RaftId, state: StateType): void {
+    const wasLeader = this.isLeader;
+    this.role = state;
+    if (wasLeader && state !== StateType.Leader) {
+      this.proposals.failAll(
+        () =>
+          new FlotillaError(
+            'NOT_LEADER',
+            'raft: this node lost leadership before the write committed; it may still be applied by the new leader',
+          ),
+      );
+    }
+    if (lead !== this.leaderId) {
+      this.leaderId = lead;
+      const term = this.rawNode.status().hardState.term;
+      this.log.info({ leader: lead, term }, lead === NONE ? 'raft leader lost' : `raft leader is ${lead}`);
+      this.emit('leader', lead, term);
+    }
+  }
+
+  private applyEntries(entries: readonly Entry[]): void {
+    for (const e of entries) {
+      if (e.type === EntryType.ConfChange) {
+        const cc = decodeConfChange(e.data);
+        this.applyMembership(cc);
+        this.proposals.applied(e.index, e.term, true);
+      } else {
+        if (e.data.length > 0) this.stateMachine.apply(e);
+        this.proposals.applied(e.index, e.term, false);
+      }
+      this.applied = e.index;
+    }
+    if (entries.length > 0) this.reads.appliedTo(this.applied);
+  }
+
+  private applyMembership(cc: ConfChange): void {
+    this.confState = this.rawNode.applyConfChange(cc);
+    if (cc.type === ConfChangeType.RemoveNode) {
+      this.members.delete(cc.nodeId);
+      if (cc.nodeId === this.id) {
+        this.log.warn('raft: this node was removed from the group');
+        this.emit('removed');
+      } else {
+        this.transport.removePeer(cc.nodeId);
+      }
+      return;
+    }
+    this.snapshotDue = true;
+    const address = decodeAddress(cc.context);
+    if (address) {
+      this.members.set(cc.nodeId, address);
+      if (cc.nodeId !== this.id) this.transport.setPeer(cc.nodeId, address);
+    }
+  }
+
+  private installSnapshot(snapshot: Snapshot): void {
+    this.storage.applySnapshot(snapshot);
+    const { members, app } = decodeSnapshotData(snapshot.data);
+    this.stateMachine.restore(app);
+    for (const id of this.members.keys()) if (!members.has(id)) this.transport.removePeer(id);
+    this.members.clear();
+    for (const [id, address] of members) {
+      this.members.set(id, address);
+      if (id !== this.id) this.transport.setPeer(id, address);
+    }
+    this.confState = snapshot.metadata.confState;
+    this.applied = snapshot.metadata.index;
+    this.snapshotIndex = snapshot.metadata.index;
+    this.proposals.supersededTo(snapshot.metadata.index);
+    this.reads.appliedTo(this.applied);
+    this.log.info({ index: snapshot.metadata.index }, 'raft: installed a snapshot from the leader');
+  }
+
+  private async takeSnapshot(): Promise<void> {
+    const data = encodeSnapshotData(this.members, this.stateMachine.snapshot());
+    const snapshot = this.storage.createSnapshot(this.applied, this.confState, data);
+    await this.disk.compact(snapshot);
+    this.snapshotIndex = this.applied;
+    this.snapshotDue = false;
+    const compactTo = this.applied - this.opts.keepEntries;
+    if (compactTo >= this.storage.firstIndex()) this.storage.compact(compactTo);
+    this.log.debug({ index: this.applied, bytes: data.length }, 'raft: snapshot taken');
+  }
+
+  private async changeMembership(cc: ConfChange): Promise<void> {
+    // A new leader takes no membership change before it has applied its predecessors' log;
+    // the barrier waits for that instead of letting the change be refused.
+    if (this.isLeader) await this.readBarrier();
+    await this.proposeEntry(() => this.rawNode.proposeConfChange(cc), true);
+  }
+
+  private proposeEntry(append: () => LogPosition | undefined, confChange = false): Promise<number> {
+    if (this.closed) return Promise.reject(closedError());
+    if (!this.isLeader) {
+      return Promise.reject(
+        new FlotillaError('NOT_LEADER', `raft: this node is not the leader; ${this.leaderHint()}`),
+      );
+    }
+    let position: LogPosition | undefined;
+    try {
+      position = append();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (!position) {
+      return Promise.reject(
+        new FlotillaError('NOT_LEADER', `raft: this node is not the leader; ${this.leaderHint()}`),
+      );
+    }
+    const done = this.proposals.wait(position, this.opts.proposalTimeoutMs, confChange);
+    this.schedule();
+    return done;
+  }
+
+  private leaderHint(): string {
+    return this.leaderId === NONE
+      ? 'no leader is known yet (an election may be running); retry shortly'
+      : `the leader is member ${this.leaderId}${this.members.has(this.leaderId) ? ` at ${this.members.get(this.leaderId)}` : ''}`;
+  }
+
+  private electionTimeoutMs(): number {
+    return this.opts.tickMs * this.opts.electionTick * 2;
+  }
+
+  private async fail(err: Error): Promise<void> {
+    this.log.error({ err }, 'raft: could not persist; this node stops (restart it to recover from its log)');
+    this.proposals.failAll(
+      () => new FlotillaError('UNAVAILABLE', `raft: node stopped: ${err.message}`, { cause: err }),
+    );
+    this.emit('fatal', err);
+    await this.close().catch(() => undefined);
+  }
+}
+
+function termOrVoteChanged(persisted: HardState, next: HardState | undefined): boolean {
+  return next !== undefined && (next.term !== persisted.term || next.vote !== persisted.vote);
+}
+
+const closedError = (): FlotillaError => new FlotillaError('CANCELLED', 'raft: node is closed');
+
+function raftLogger(log: Logger): RaftLogger {
+  return {
+    debug: (msg) => log.debug(msg),
+    info: (msg) => log.info(msg),
+    warn: (msg) => log.warn(msg),
+  };
+}
+
+function definedOnly(o: RaftNodeOptions): Partial<typeof DEFAULTS> {
+  const out: Partial<typeof DEFAULTS> = {};
+  for (const key of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) {
+    const v = o[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}

@@ -1,0 +1,148 @@
+import test from 'ava';
+import { isFlotillaError } from '../../../../lib/errors.js';
+import { eventually } from '../../helpers.js';
+import { Group, text } from './group.js';
+
+test('a new group elects a leader, and proposals resolve in order once applied everywhere', async (t) => {
+  const g = await Group.create(t, 3);
+  const leader = await g.leader();
+  const first = await leader.propose(text('a'));
+  t.true(first > 1);
+  t.deepEqual(g.machines.get(leader.id)!.items, ['a']);
+  const indexes = await Promise.all([...Array(50).keys()].map((i) => leader.propose(text(`b${i}`))));
+  t.deepEqual(
+    indexes,
+    indexes.map((_, i) => indexes[0]! + i),
+  );
+  const items = await g.converged(51);
+  t.deepEqual(
+    items.slice(1),
+    [...Array(50).keys()].map((i) => `b${i}`),
+  );
+});
+
+test('a follower refuses proposals and names the leader', async (t) => {
+  const g = await Group.create(t, 3);
+  const leader = await g.leader();
+  const follower = g.followers(leader)[0]!;
+  const err = await t.throwsAsync(follower.propose(text('x')));
+  t.true(isFlotillaError(err, 'NOT_LEADER'));
+  t.regex(err.message, new RegExp(`leader is member ${leader.id} at node-${leader.id}`));
+});
+
+test('an isolated leader fails its pending proposal instead of hanging, and a new leader takes over', async (t) => {
+  const g = await Group.create(t, 3);
+  const old = await g.leader();
+  await old.propose(text('before'));
+  g.net.isolate(old.id);
+  const err = await t.throwsAsync(old.propose(text('lost')));
+  t.true(isFlotillaError(err, 'NOT_LEADER'), err.message);
+  const others = g.followers(old).map((n) => n.id);
+  const leader = await g.leader(others);
+  t.not(leader.id, old.id);
+  await leader.propose(text('after'));
+  g.net.heal();
+  const items = await g.converged(2);
+  t.deepEqual(items, ['before', 'after']);
+});
+
+test('members restarted from disk replay their log and go on', async (t) => {
+  const g = await Group.create(t, 3);
+  const leader = await g.leader();
+  for (const s of ['a', 'b', 'c']) await leader.propose(text(s));
+  await g.converged(3);
+  await g.closeAll();
+  await Promise.all([1, 2, 3].map((id) => g.start(id)));
+  t.deepEqual(await g.converged(3), ['a', 'b', 'c']);
+  const again = await g.leader();
+  await again.propose(text('d'));
+  t.deepEqual(await g.converged(4), ['a', 'b', 'c', 'd']);
+});
+
+test('a follower that missed compacted entries catches up from a snapshot, also after a restart', async (t) => {
+  const g = await Group.create(t, 3, { snapshotEvery: 10, keepEntries: 2 });
+  const leader = await g.leader();
+  const lagging = g.followers(leader)[0]!.id;
+  g.net.isolate(lagging);
+  for (let i = 0; i < 40; i++) await leader.propose(text(`v${i}`));
+  g.net.heal();
+  const items = await g.converged(40);
+  t.is(items[39], 'v39');
+  t.true(g.node(lagging).status().applied >= 40);
+  await g.stop(lagging);
+  await g.start(lagging);
+  t.deepEqual(await g.converged(40), items);
+});
+
+test('a member joins as a learner, catches up, is promoted, and another is removed', async (t) => {
+  const g = await Group.create(t, 3, { snapshotEvery: 5, keepEntries: 1 });
+  const leader = await g.leader();
+  for (let i = 0; i < 12; i++) await leader.propose(text(`v${i}`));
+  await g.start(
+    4,
+    undefined,
+    [1, 2, 3].map((id) => ({ id, address: `node-${id}` })),
+  );
+  await leader.addMember({ id: 4, address: 'node-4' }, { learner: true });
+  await g.converged(12);
+  t.deepEqual(leader.status().confState.learners, [4]);
+  await leader.promoteMember(4);
+  t.deepEqual([...leader.status().confState.voters].sort(), [1, 2, 3, 4]);
+  t.deepEqual(
+    g
+      .node(4)
+      .memberList()
+      .map((m) => m.address)
+      .sort(),
+    ['node-1', 'node-2', 'node-3', 'node-4'],
+  );
+  const removed = g.followers(leader).find((n) => n.id !== 4)!;
+  const gone = new Promise<void>((resolve) => removed.once('removed', resolve));
+  await leader.removeMember(removed.id);
+  await gone;
+  await g.stop(removed.id);
+  await leader.propose(text('after'));
+  t.is((await g.converged(13))[12], 'after');
+});
+
+test('a second membership change while one is in flight is refused as a conflict', async (t) => {
+  const g = await Group.create(t, 3);
+  const leader = await g.leader();
+  const first = leader.addMember({ id: 7, address: 'node-7' }, { learner: true });
+  const second = leader.addMember({ id: 8, address: 'node-8' }, { learner: true });
+  await first;
+  const err = await t.throwsAsync(second);
+  t.true(isFlotillaError(err, 'CONFLICT'), err.message);
+});
+
+test('a read barrier on a follower returns once the follower has applied what was committed', async (t) => {
+  const g = await Group.create(t, 3);
+  const leader = await g.leader();
+  const index = await leader.propose(text('seen'));
+  const follower = g.followers(leader)[0]!;
+  const at = await follower.readBarrier();
+  t.true(at >= index);
+  t.true(g.machines.get(follower.id)!.items.includes('seen'));
+});
+
+test('leadership moves to the member asked for', async (t) => {
+  const g = await Group.create(t, 3);
+  const leader = await g.leader();
+  const target = g.followers(leader)[1]!.id;
+  t.is(await leader.transferLeadership(target), target);
+  const next = await g.leader();
+  t.is(next.id, target);
+  await next.propose(text('x'));
+  await g.converged(1);
+});
+
+test('close fails what is pending with CANCELLED', async (t) => {
+  const g = await Group.create(t, 3);
+  const leader = await g.leader();
+  for (const n of g.followers(leader)) g.net.isolate(n.id);
+  const pending = leader.propose(text('never'));
+  await leader.close();
+  const err = await t.throwsAsync(pending);
+  t.true(isFlotillaError(err, 'CANCELLED'), err.message);
+  await eventually(() => true);
+});
