@@ -19,6 +19,8 @@ export type { TaskState } from './gen/flotilla/TaskState.js';
 export type { Cluster } from './gen/flotilla/Cluster.js';
 export type { JoinTokens } from './gen/flotilla/JoinTokens.js';
 export type { StoreSnapshot } from './gen/flotilla/StoreSnapshot.js';
+export type { StoreWrite } from './gen/flotilla/StoreWrite.js';
+export type { StoreChange } from './gen/flotilla/StoreChange.js';
 export type { Assignments } from './gen/flotilla/Assignments.js';
 export type { SessionMessage } from './gen/flotilla/SessionMessage.js';
 export type { TaskStatusUpdate } from './gen/flotilla/TaskStatusUpdate.js';

@@ -19,7 +19,9 @@ import type { ResourcesInput as _flotilla_ResourcesInput, Resources as _flotilla
 import type { RestartPolicyInput as _flotilla_RestartPolicyInput, RestartPolicy as _flotilla_RestartPolicy } from './flotilla/RestartPolicy.js';
 import type { ServiceInput as _flotilla_ServiceInput, Service as _flotilla_Service } from './flotilla/Service.js';
 import type { ServiceSpecInput as _flotilla_ServiceSpecInput, ServiceSpec as _flotilla_ServiceSpec } from './flotilla/ServiceSpec.js';
+import type { StoreChangeInput as _flotilla_StoreChangeInput, StoreChange as _flotilla_StoreChange } from './flotilla/StoreChange.js';
 import type { StoreSnapshotInput as _flotilla_StoreSnapshotInput, StoreSnapshot as _flotilla_StoreSnapshot } from './flotilla/StoreSnapshot.js';
+import type { StoreWriteInput as _flotilla_StoreWriteInput, StoreWrite as _flotilla_StoreWrite } from './flotilla/StoreWrite.js';
 import type { TaskInput as _flotilla_TaskInput, Task as _flotilla_Task } from './flotilla/Task.js';
 import type { TaskSpecInput as _flotilla_TaskSpecInput, TaskSpec as _flotilla_TaskSpec } from './flotilla/TaskSpec.js';
 import type { TaskStatusInput as _flotilla_TaskStatusInput, TaskStatus as _flotilla_TaskStatus } from './flotilla/TaskStatus.js';
@@ -52,7 +54,9 @@ export interface ProtoGrpcType {
     RestartPolicy: MessageTypeDefinition<_flotilla_RestartPolicyInput, _flotilla_RestartPolicy>
     Service: MessageTypeDefinition<_flotilla_ServiceInput, _flotilla_Service>
     ServiceSpec: MessageTypeDefinition<_flotilla_ServiceSpecInput, _flotilla_ServiceSpec>
+    StoreChange: MessageTypeDefinition<_flotilla_StoreChangeInput, _flotilla_StoreChange>
     StoreSnapshot: MessageTypeDefinition<_flotilla_StoreSnapshotInput, _flotilla_StoreSnapshot>
+    StoreWrite: MessageTypeDefinition<_flotilla_StoreWriteInput, _flotilla_StoreWrite>
     Task: MessageTypeDefinition<_flotilla_TaskInput, _flotilla_Task>
     TaskSpec: MessageTypeDefinition<_flotilla_TaskSpecInput, _flotilla_TaskSpec>
     TaskState: EnumTypeDefinition

@@ -1,0 +1,104 @@
+/**
+ * The replicated store: every write is a changeset in the Raft log, checked and applied by
+ * every manager in log order, so all of them hold the same state. Writes are taken by the
+ * leader; reads are local (readBarrier() makes one linearizable).
+ */
+import { codec } from '../../proto/load.js';
+import type { StoreSnapshot } from '../../proto/types.js';
+import { RaftNode, type RaftNodeOptions, type StateMachine } from '../raft/node/index.js';
+import type { Entry } from '../raft/types.js';
+import { StoreState } from './state.js';
+import { diffEvents } from './state-diff.js';
+import { Transaction } from './transaction.js';
+import type { EventFilter, ReadTx, Store, StoreEvent, StoreSnapshotData, WriteTx } from './types.js';
+import { EventHub } from './watch.js';
+import { decodeWrite, encodeWrite } from './write-codec.js';
+
+const snapshotCodec = codec<StoreSnapshot>('flotilla.StoreSnapshot');
+
+/** Writes that failed their checks when applied, kept until their proposer looks (bounded). */
+const FAILURES_KEPT = 1024;
+
+class ReplicatedState implements StateMachine {
+  readonly state = new StoreState();
+  readonly hub = new EventHub();
+  readonly failures = new Map<number, Error>();
+
+  apply(entry: Entry): void {
+    const { changes, nowMs } = decodeWrite(entry.data);
+    try {
+      this.hub.publish(this.state.apply(changes, entry.index, nowMs));
+    } catch (err) {
+      // The same check fails on every manager, so the state stays the same everywhere.
+      this.failures.set(entry.index, err as Error);
+      if (this.failures.size > FAILURES_KEPT) this.failures.delete(this.failures.keys().next().value!);
+    }
+  }
+
+  snapshot(): Uint8Array {
+    return snapshotCodec.encode(this.state.snapshot());
+  }
+
+  restore(data: Uint8Array): void {
+    const before = this.state.snapshot();
+    this.state.restore(snapshotCodec.decode(data));
+    this.hub.publish(diffEvents(before, this.state));
+  }
+}
+
+export class RaftStore implements Store {
+  private constructor(
+    private readonly machine: ReplicatedState,
+    /** The Raft member under the store, for membership and leadership. */
+    readonly raft: RaftNode,
+  ) {}
+
+  static async open(options: Omit<RaftNodeOptions, 'stateMachine'>): Promise<RaftStore> {
+    const machine = new ReplicatedState();
+    const raft = await RaftNode.start({ ...options, stateMachine: machine });
+    return new RaftStore(machine, raft);
+  }
+
+  view<T>(fn: (tx: ReadTx) => T): T {
+    return fn(this.machine.state);
+  }
+
+  /**
+   * Checks the write against this manager's state, then replicates it. Resolves once a
+   * quorum has it and it is applied here; fails with NOT_LEADER on a follower, and with
+   * CONFLICT when a write committed just before changed what this one read.
+   */
+  async update<T>(fn: (tx: WriteTx) => T): Promise<T> {
+    const state = this.machine.state;
+    const tx = new Transaction(state);
+    const result = fn(tx);
+    const changes = tx.changes();
+    if (changes.length === 0) return result;
+    state.validate(changes);
+    const index = await this.raft.propose(encodeWrite(changes, Date.now()));
+    const failure = this.machine.failures.get(index);
+    if (failure) {
+      this.machine.failures.delete(index);
+      throw failure;
+    }
+    return result;
+  }
+
+  watch(filter: EventFilter, signal: AbortSignal): AsyncIterable<StoreEvent> {
+    return this.machine.hub.watch(filter, signal);
+  }
+
+  snapshot(): StoreSnapshotData {
+    return this.machine.state.snapshot();
+  }
+
+  /** Waits until this manager has applied everything committed before the call. */
+  async readBarrier(): Promise<void> {
+    await this.raft.readBarrier();
+  }
+
+  async close(): Promise<void> {
+    await this.raft.close();
+    this.machine.hub.close();
+  }
+}

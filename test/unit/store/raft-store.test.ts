@@ -1,0 +1,124 @@
+import test, { type ExecutionContext } from 'ava';
+import { join } from 'node:path';
+import { isFlotillaError } from '../../../lib/errors.js';
+import { RaftStore } from '../../../manager/store/raft-store.js';
+import type { StoreEvent } from '../../../manager/store/types.js';
+import { eventually, makeNode, makeService, makeSpec, tempDir } from '../helpers.js';
+import { LocalNetwork } from '../raft/node/local-network.js';
+
+const members = [1, 2, 3].map((id) => ({ id, address: `m${id}` }));
+
+async function group(t: ExecutionContext, tuning: { snapshotEvery?: number; keepEntries?: number } = {}) {
+  const dir = await tempDir(t);
+  const net = new LocalNetwork();
+  const stores = new Map<number, RaftStore>();
+  const start = async (id: number) => {
+    const store = await RaftStore.open({
+      id,
+      dir: join(dir, String(id)),
+      transport: net.transport(id),
+      bootstrap: members,
+      tickMs: 5,
+      heartbeatTick: 1,
+      ...tuning,
+    });
+    stores.set(id, store);
+    return store;
+  };
+  await Promise.all(members.map((m) => start(m.id)));
+  t.teardown(() => Promise.all([...stores.values()].map((s) => s.close())));
+  const leader = () =>
+    eventually(() => [...stores.values()].find((s) => s.raft.isLeader), { message: 'a leader' });
+  const stop = async (id: number) => {
+    await stores.get(id)!.close();
+    stores.delete(id);
+  };
+  return { net, stores, start, stop, leader };
+}
+
+test('a write on the leader reaches every manager, and a follower refuses writes', async (t) => {
+  const g = await group(t);
+  const leader = await g.leader();
+  const node = makeNode();
+  await leader.update((tx) => tx.create('nodes', node));
+  for (const store of g.stores.values()) {
+    const got = await eventually(() => store.view((tx) => tx.get('nodes', node.id)));
+    t.is(
+      got.meta?.version,
+      leader.view((tx) => tx.index),
+    );
+  }
+  const follower = [...g.stores.values()].find((s) => s !== leader)!;
+  const err = await t.throwsAsync(follower.update((tx) => tx.create('nodes', makeNode())));
+  t.true(isFlotillaError(err, 'NOT_LEADER'));
+});
+
+test('of two writes racing on one object, the second fails with CONFLICT everywhere', async (t) => {
+  const g = await group(t);
+  const leader = await g.leader();
+  const node = makeNode();
+  await leader.update((tx) => tx.create('nodes', node));
+  const stale = leader.view((tx) => tx.get('nodes', node.id))!;
+  const writes = ['a', 'b'].map((hostname) =>
+    leader.update((tx) => tx.update('nodes', { ...stale, description: { ...stale.description!, hostname } })),
+  );
+  const results = await Promise.allSettled(writes);
+  t.is(results.filter((r) => r.status === 'fulfilled').length, 1);
+  const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+  t.true(isFlotillaError(failed.reason, 'CONFLICT'), String(failed.reason));
+  const hostnames = await eventually(() => {
+    const names = [...g.stores.values()].map(
+      (s) => s.view((tx) => tx.get('nodes', node.id))?.description?.hostname,
+    );
+    return names.every((n) => n === names[0] && n !== stale.description?.hostname) ? names : undefined;
+  });
+  t.true(hostnames[0] === 'a' || hostnames[0] === 'b');
+});
+
+test('a watch on a follower sees the leader writes in order, also across a snapshot it installs', async (t) => {
+  const g = await group(t, { snapshotEvery: 5, keepEntries: 1 });
+  const leader = await g.leader();
+  const follower = [...g.stores.entries()].find(([, s]) => s !== leader)!;
+  const seen: StoreEvent[] = [];
+  const ac = new AbortController();
+  t.teardown(() => ac.abort());
+  void (async () => {
+    for await (const e of follower[1].watch({ tables: ['services'] }, ac.signal)) seen.push(e);
+  })();
+  await leader.update((tx) => tx.create('services', makeService()));
+  await eventually(() => seen.length === 1);
+  g.net.isolate(follower[0]);
+  const later = [...Array(12).keys()].map((i) => makeService(makeSpec({ name: `s${i}` })));
+  for (const s of later) await leader.update((tx) => tx.create('services', s));
+  g.net.heal();
+  await eventually(() => seen.length === 13, { message: '13 service events' });
+  t.deepEqual(
+    seen
+      .slice(1)
+      .map((e) => e.object.id)
+      .sort(),
+    later.map((s) => s.id).sort(),
+  );
+  const indexes = seen.map((e) => e.index);
+  t.deepEqual(
+    indexes,
+    [...indexes].sort((a, b) => a - b),
+  );
+});
+
+test('every manager restarted from disk holds the state it had', async (t) => {
+  const g = await group(t);
+  const leader = await g.leader();
+  const services = [makeService(makeSpec({ name: 'a' })), makeService(makeSpec({ name: 'b' }))];
+  for (const s of services) await leader.update((tx) => tx.create('services', s));
+  await eventually(() =>
+    [...g.stores.values()].every((s) => s.view((tx) => tx.all('services').length === 2)),
+  );
+  const before = leader.snapshot();
+  for (const id of [1, 2, 3]) await g.stop(id);
+  for (const id of [1, 2, 3]) await g.start(id);
+  for (const store of g.stores.values()) {
+    await eventually(() => store.view((tx) => tx.index) >= before.index);
+    t.deepEqual(store.snapshot().services, before.services);
+  }
+});
