@@ -1,0 +1,128 @@
+/**
+ * Helpers for the Raft transport tests: members on loopback (a transport on its own gRPC
+ * server), a handler that records what it is told, a logger that keeps its lines.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import type { ExecutionContext } from 'ava';
+import { createServer as createNetServer } from 'node:net';
+import pino from 'pino';
+import { silentLogger, type Logger } from '../../../../lib/log.js';
+import type { RaftTransportHandler } from '../../../../manager/raft/node/transport.js';
+import {
+  GrpcRaftTransport,
+  type GrpcRaftTransportOptions,
+} from '../../../../manager/raft/transport/index.js';
+import { MessageType, type Message, type RaftId } from '../../../../manager/raft/types.js';
+import { createServer, listen, shutdown } from '../../../../proto/rpc.js';
+
+export class Recorder implements RaftTransportHandler {
+  readonly received: Message[] = [];
+  readonly unreachables: RaftId[] = [];
+  readonly snapshots: { id: RaftId; ok: boolean }[] = [];
+
+  receive(m: Message): void {
+    this.received.push(m);
+  }
+
+  unreachable(id: RaftId): void {
+    this.unreachables.push(id);
+  }
+
+  snapshotSent(id: RaftId, ok: boolean): void {
+    this.snapshots.push({ id, ok });
+  }
+}
+
+/** A logger at debug level whose lines (parsed) are kept in `lines`. */
+export function recordingLogger(): { logger: Logger; lines: { level: number; msg: string }[] } {
+  const lines: { level: number; msg: string }[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+  return { logger, lines };
+}
+
+export interface Member {
+  id: RaftId;
+  address: string;
+  transport: GrpcRaftTransport;
+  server: grpc.Server;
+  rec: Recorder;
+  /** Closes the transport and shuts its server down. */
+  stop(): Promise<void>;
+}
+
+/** A started transport serving on 127.0.0.1 (on `port`, or a free one). */
+export async function startMember(
+  id: RaftId,
+  opts: Partial<GrpcRaftTransportOptions> & { port?: number } = {},
+): Promise<Member> {
+  const { port = 0, ...rest } = opts;
+  const transport = new GrpcRaftTransport({ id, clusterId: 'cluster-a', logger: silentLogger(), ...rest });
+  const server = createServer();
+  transport.register(server);
+  const bound = await listen(server, `127.0.0.1:${port}`);
+  const rec = new Recorder();
+  transport.start(rec);
+  let stopped = false;
+  return {
+    id,
+    address: `127.0.0.1:${bound}`,
+    transport,
+    server,
+    rec,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await transport.close();
+      await shutdown(server);
+    },
+  };
+}
+
+/** Members 1..n, each knowing the others; stopped when the test ends. */
+export async function startCluster(t: ExecutionContext, n: number): Promise<Member[]> {
+  const members: Member[] = [];
+  for (let id = 1; id <= n; id++) members.push(await startMember(id));
+  for (const a of members) for (const b of members) if (a !== b) a.transport.setPeer(b.id, b.address);
+  t.teardown(() => Promise.all(members.map((m) => m.stop())).then(() => undefined));
+  return members;
+}
+
+/** A TCP port nobody listens on (for now). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createNetServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export function message(fields: Partial<Message> & Pick<Message, 'to'>): Message {
+  return {
+    type: MessageType.App,
+    from: 1,
+    term: 1,
+    logTerm: 0,
+    index: 0,
+    entries: [],
+    commit: 0,
+    reject: false,
+    rejectHint: 0,
+    context: new Uint8Array(0),
+    ...fields,
+  };
+}
+
+/** `m` with every byte field as a plain Uint8Array copy, so deepEqual compares contents only. */
+export function plain(m: Message): Message {
+  const bytes = (b: Uint8Array) => new Uint8Array(b);
+  const out: Message = {
+    ...m,
+    entries: m.entries.map((e) => ({ ...e, data: bytes(e.data) })),
+    context: bytes(m.context),
+  };
+  if (m.snapshot) out.snapshot = { metadata: m.snapshot.metadata, data: bytes(m.snapshot.data) };
+  return out;
+}
