@@ -7,11 +7,16 @@ import * as grpc from '@grpc/grpc-js';
 import { hostname as osHostname, cpus, totalmem } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
+import { randomInt } from 'node:crypto';
 import { FlotillaError } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/log.js';
 import { initCluster, Manager } from '../manager/manager.js';
-import { MemoryStore } from '../manager/store/memory-store.js';
-import type { Store } from '../manager/store/types.js';
+import type { Leadership } from '../manager/leadership.js';
+import { ManagerGroup } from '../manager/manager-group.js';
+import { GrpcRaftTransport } from '../manager/raft/transport/index.js';
+import { RaftLeadership } from '../manager/store/raft-leadership.js';
+import { RaftStore } from '../manager/store/raft-store.js';
 import { wire } from '../proto/load.js';
 import { createServer, listen, shutdown, unary } from '../proto/rpc.js';
 import type { NodeDescription } from '../proto/types.js';
@@ -44,7 +49,8 @@ export function describeNode(hostname: string, runtimes: string[]): NodeDescript
 export class Daemon {
   private readonly abort = new AbortController();
   private servers: grpc.Server[] = [];
-  private store: Store | undefined;
+  private store: RaftStore | undefined;
+  private leadership: Leadership | undefined;
   private manager: Manager | undefined;
   private agentRun: Promise<void> | undefined;
   private drivers: RuntimeDriver[] = [];
@@ -75,56 +81,36 @@ export class Daemon {
     this.drivers = [
       new ProcessDriver({ root: p.processRuntime, logger: this.log.child({ room: 'runtime' }) }),
     ];
-    let identity = await readIdentity(this.dataDir);
-    if (init) {
-      if (identity)
-        throw new FlotillaError(
-          'ALREADY_EXISTS',
-          `${this.dataDir} already holds a node; restart it with \`cluster daemon --data-dir ${this.dataDir}\``,
-        );
-      this.store = await MemoryStore.open(p.store);
-      const hostname = init.hostname ?? osHostname();
-      const nodeId = await initCluster(this.store, {
-        addr: init.listen,
-        description: describeNode(hostname, this.runtimes()),
-        heartbeatMs: init.heartbeatMs,
-      });
-      const clusterId = this.store.view((tx) => tx.all('clusters')[0]?.id ?? '');
-      identity = {
-        nodeId,
-        clusterId,
-        role: 'MANAGER',
-        listen: init.listen,
-        hostname,
-        managers: [init.listen],
-      };
-      await writeIdentity(this.dataDir, identity);
+    const found = await readIdentity(this.dataDir);
+    if (init && found) {
+      throw new FlotillaError(
+        'ALREADY_EXISTS',
+        `${this.dataDir} already holds a node; restart it with \`cluster daemon --data-dir ${this.dataDir}\``,
+      );
     }
+    const identity = init ? newManagerIdentity(init) : found;
     if (!identity) {
       throw new FlotillaError(
         'NOT_FOUND',
         `${this.dataDir} holds no node: create one with \`cluster init\` or \`cluster join\``,
       );
     }
-    const id = identity;
-
     const tcp = createServer();
     const local = createServer();
     this.servers = [tcp, local];
-    if (id.role === 'MANAGER') {
-      this.store ??= await MemoryStore.open(p.store);
-      this.manager = new Manager(this.store, this.log.child({ room: 'manager' }));
-      this.manager.register(tcp, { control: true, cluster: true });
-      this.manager.register(local, { control: true, cluster: false });
+    if (identity.role === 'MANAGER') {
+      await this.startManager(identity, tcp, local);
+      if (init) await this.initCluster(identity, init);
     } else {
       local.addService(wire.flotilla.Control.service, workerControl());
     }
-    await listen(tcp, id.listen);
+    await listen(tcp, identity.listen);
     await rm(p.socket, { force: true });
     await listen(local, `unix:${p.socket}`);
     await writeFile(p.pid, `${process.pid}\n`);
     this.manager?.start();
 
+    const id = identity;
     const agent = new Agent({
       nodeId: id.nodeId,
       addr: id.listen,
@@ -139,6 +125,53 @@ export class Daemon {
     return id;
   }
 
+  /** The store on the Raft group of managers, and the manager's services on both servers. */
+  private async startManager(id: NodeIdentity, tcp: grpc.Server, local: grpc.Server): Promise<void> {
+    const log = this.log.child({ room: 'manager' });
+    const raftId = id.raftId ?? 0;
+    const transport = new GrpcRaftTransport({ id: raftId, clusterId: id.clusterId, logger: log });
+    transport.register(tcp);
+    const self = { id: raftId, address: id.listen };
+    this.store = await RaftStore.open({
+      id: raftId,
+      dir: paths(this.dataDir).raft,
+      transport,
+      bootstrap: id.raftPeers ? undefined : [self],
+      peers: id.raftPeers,
+      logger: log,
+    });
+    this.leadership = new RaftLeadership(this.store.raft, log);
+    const group = new ManagerGroup(this.store.raft, log, this.dataDir);
+    this.manager = new Manager({ store: this.store, leadership: this.leadership, group, log });
+    this.manager.register(tcp, { control: true, cluster: true });
+    this.manager.register(local, { control: true, cluster: false });
+  }
+
+  /** Writes the new cluster into the store once this first manager leads its group of one. */
+  private async initCluster(id: NodeIdentity, init: InitRequest): Promise<void> {
+    const leadership = this.leadership!;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new FlotillaError('TIMEOUT', 'the new manager did not become leader of its own group')),
+        10_000,
+      );
+      const stop = leadership.subscribe((leading) => {
+        if (!leading) return;
+        clearTimeout(timer);
+        queueMicrotask(() => stop());
+        resolve();
+      });
+    });
+    id.nodeId = await initCluster(this.store!, {
+      clusterId: id.clusterId,
+      addr: init.listen,
+      description: describeNode(id.hostname, this.runtimes()),
+      heartbeatMs: init.heartbeatMs,
+      raftId: id.raftId,
+    });
+    await writeIdentity(this.dataDir, id);
+  }
+
   private runtimes(): string[] {
     return this.drivers.map((d) => d.name);
   }
@@ -147,6 +180,7 @@ export class Daemon {
   async close(): Promise<void> {
     this.abort.abort();
     await this.agentRun;
+    await this.leadership?.close();
     await this.manager?.close();
     await Promise.all(this.servers.map((s) => shutdown(s)));
     await Promise.all(this.drivers.map((d) => d.close()));
@@ -154,6 +188,19 @@ export class Daemon {
     await rm(paths(this.dataDir).socket, { force: true });
     await rm(paths(this.dataDir).pid, { force: true });
   }
+}
+
+/** A first manager's identity; its node id comes when the cluster is written. */
+function newManagerIdentity(init: InitRequest): NodeIdentity {
+  return {
+    nodeId: '',
+    clusterId: newId(),
+    role: 'MANAGER',
+    listen: init.listen,
+    hostname: init.hostname ?? osHostname(),
+    managers: [init.listen],
+    raftId: randomInt(1, 2 ** 48),
+  };
 }
 
 /** On a worker, every control call says where to go instead. */

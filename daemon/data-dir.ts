@@ -1,5 +1,5 @@
 /**
- * What a node keeps in its data dir: its identity (node.json), the manager's store, the
+ * What a node keeps in its data dir: its identity (node.json), the manager's Raft log and snapshots, the
  * daemon's log, the local control socket and the runtime drivers' state.
  */
 import { readFile, writeFile, rename } from 'node:fs/promises';
@@ -15,11 +15,15 @@ export interface NodeIdentity {
   hostname: string;
   /** Managers to open sessions with (kept current as the cluster tells). */
   managers: string[];
+  /** A manager's id in the Raft group of managers. */
+  raftId?: number;
+  /** For a manager that has joined but not yet started: where the group's members are. */
+  raftPeers?: { id: number; address: string }[];
 }
 
 export const paths = (dataDir: string) => ({
   identity: join(dataDir, 'node.json'),
-  store: join(dataDir, 'store.pb'),
+  raft: join(dataDir, 'raft'),
   log: join(dataDir, 'daemon.log'),
   socket: join(dataDir, 'cluster.sock'),
   pid: join(dataDir, 'daemon.pid'),

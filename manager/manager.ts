@@ -1,33 +1,40 @@
 /**
- * A manager: the store, the control loops that run on the leader, and the gRPC services
- * (Control, NodeCA, Dispatcher) on the node's server. With one manager it always leads.
+ * A manager: the store, the control loops that run while it leads, and the gRPC services
+ * (Control, NodeCA, Dispatcher) on the node's server. On a follower, calls that need the
+ * leader are forwarded to it.
  */
 import type * as grpc from '@grpc/grpc-js';
-import { describeError } from '../lib/errors.js';
+import { describeError, FlotillaError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/log.js';
 import type { ControlHandlers } from '../proto/gen/flotilla/Control.js';
 import type { DispatcherHandlers } from '../proto/gen/flotilla/Dispatcher.js';
 import type { NodeCAHandlers } from '../proto/gen/flotilla/NodeCA.js';
 import { wire } from '../proto/load.js';
-import { unary } from '../proto/rpc.js';
-import type { NodeDescription } from '../proto/types.js';
+import { failStream, unary } from '../proto/rpc.js';
+import type { Node, NodeDescription } from '../proto/types.js';
 import { ControlApi } from './api/control.js';
 import { join, newJoinTokens } from './ca/join.js';
 import { DEFAULT_HEARTBEAT_MS, Dispatcher } from './dispatcher/dispatcher.js';
 import { DEFAULT_HISTORY_LIMIT, ReplicatedOrchestrator } from './orchestrator/replicated.js';
 import { Scheduler } from './scheduler/scheduler.js';
+import { LeaderForwarder, wasForwarded } from './forward.js';
+import type { Leadership } from './leadership.js';
+import type { ManagerGroup } from './manager-group.js';
 import type { Store } from './store/types.js';
 
 export interface InitOptions {
+  clusterId: string;
   addr: string;
   description: NodeDescription;
   heartbeatMs?: number;
+  /** This manager's place in the Raft group, when the store is the embedded one. */
+  raftId?: number;
 }
 
-/** Creates the cluster in an empty store: its identity, join tokens and this manager's node. Returns the node id. */
+/** Creates the cluster in an empty store: its spec, join tokens and this manager's node. Returns the node id. */
 export async function initCluster(store: Store, opts: InitOptions): Promise<string> {
-  const clusterId = newId();
+  const clusterId = opts.clusterId;
   const nodeId = newId();
   await store.update((tx) => {
     tx.create('clusters', {
@@ -47,23 +54,44 @@ export async function initCluster(store: Store, opts: InitOptions): Promise<stri
       spec: { desiredRole: 'MANAGER', availability: 'ACTIVE', labels: {} },
       description: opts.description,
       status: { state: 'UNKNOWN', message: 'starting', addr: opts.addr },
+      managerStatus: opts.raftId
+        ? { raftId: opts.raftId, addr: opts.addr, leader: false, reachability: 'UNKNOWN' }
+        : null,
     });
   });
   return nodeId;
 }
 
-export class Manager {
-  private readonly abort = new AbortController();
-  private readonly loops: Promise<void>[] = [];
-  readonly api: ControlApi;
-  private readonly dispatcher: Dispatcher;
+/** The loops of one term of leadership. */
+interface Term {
+  abort: AbortController;
+  dispatcher: Dispatcher;
+  loops: Promise<void>[];
+}
 
-  constructor(
-    private readonly store: Store,
-    private readonly log: Logger,
-  ) {
-    this.api = new ControlApi(store);
-    this.dispatcher = new Dispatcher(store, log.child({ room: 'dispatcher' }), () => this.heartbeatMs());
+export interface ManagerOptions {
+  store: Store;
+  leadership: Leadership;
+  /** The Raft group of managers, with the embedded store; without it this manager writes locally. */
+  group?: ManagerGroup;
+  log: Logger;
+}
+
+export class Manager {
+  readonly api: ControlApi;
+  private readonly store: Store;
+  private readonly group: ManagerGroup | undefined;
+  private readonly log: Logger;
+  private readonly forwarder = new LeaderForwarder();
+  private term: Term | undefined;
+  private stepping: Promise<void> = Promise.resolve();
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly opts: ManagerOptions) {
+    this.store = opts.store;
+    this.group = opts.group;
+    this.log = opts.log;
+    this.api = new ControlApi(opts.store);
   }
 
   /** Adds the manager's services to a server (the node's TCP server and its local socket). */
@@ -71,13 +99,21 @@ export class Manager {
     if (opts.control) server.addService(wire.flotilla.Control.service, this.controlHandlers());
     if (!opts.cluster) return;
     const ca: NodeCAHandlers = {
-      Join: unary((req) => join(this.store, req, () => this.managerAddrs())),
+      Join: this.routed(
+        (req) => join(this.store, req, { managers: () => this.managerAddrs(), group: this.group }),
+        (addr, req) => this.forwarder.toCA(addr, (c) => c.Join, req),
+        false,
+      ),
     };
     const dispatcher: DispatcherHandlers = {
-      Session: (stream) => this.dispatcher.session(stream),
-      Heartbeat: unary((req) => this.dispatcher.heartbeat(req)),
+      Session: (stream) => {
+        const d = this.dispatcherOrRefusal();
+        if (d instanceof FlotillaError) failStream(stream, d);
+        else d.session(stream);
+      },
+      Heartbeat: unary((req) => this.dispatcher().heartbeat(req)),
       UpdateTaskStatus: unary(async (req) => {
-        await this.dispatcher.updateTaskStatus(req);
+        await this.dispatcher().updateTaskStatus(req);
         return {};
       }),
     };
@@ -85,25 +121,92 @@ export class Manager {
     server.addService(wire.flotilla.Dispatcher.service, dispatcher);
   }
 
-  /** Starts the leader's control loops. */
+  /** Runs the control loops whenever this manager leads, from now on. */
   start(): void {
-    const signal = this.abort.signal;
+    this.unsubscribe = this.opts.leadership.subscribe((leading) => {
+      // Terms start and stop one after another, never overlapping.
+      this.stepping = this.stepping.then(() => (leading ? this.lead() : this.follow()));
+    });
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe?.();
+    await this.stepping;
+    await this.follow();
+    this.forwarder.close();
+  }
+
+  private lead(): void {
+    if (this.term) return;
+    const abort = new AbortController();
+    const dispatcher = new Dispatcher(this.store, this.log.child({ room: 'dispatcher' }), () =>
+      this.heartbeatMs(),
+    );
+    const term: Term = { abort, dispatcher, loops: [] };
     const run = (name: string, loop: { run(signal: AbortSignal): Promise<void> }) =>
-      this.loops.push(
+      term.loops.push(
         loop
-          .run(signal)
+          .run(abort.signal)
           .catch((err: unknown) =>
             this.log.error({ loop: name, err: describeError(err) }, 'control loop stopped'),
           ),
       );
     run('orchestrator', new ReplicatedOrchestrator(this.store, this.log.child({ room: 'orchestrator' })));
     run('scheduler', new Scheduler(this.store, this.log.child({ room: 'scheduler' })));
-    run('dispatcher', this.dispatcher);
+    run('dispatcher', dispatcher);
+    if (this.group) run('manager-group', this.group);
+    this.term = term;
   }
 
-  async close(): Promise<void> {
-    this.abort.abort();
-    await Promise.all(this.loops);
+  private async follow(): Promise<void> {
+    const term = this.term;
+    if (!term) return;
+    this.term = undefined;
+    term.abort.abort();
+    await Promise.all(term.loops);
+  }
+
+  private dispatcherOrRefusal(): Dispatcher | FlotillaError {
+    if (this.term) return this.term.dispatcher;
+    let where = 'no manager leads right now';
+    try {
+      const route = this.group?.route();
+      if (route && !route.local) where = `the leader is ${route.leaderAddr}`;
+    } catch {
+      // No leader: the default message stands.
+    }
+    return new FlotillaError(
+      'NOT_LEADER',
+      `this manager does not dispatch tasks: ${where}; try another manager`,
+    );
+  }
+
+  private dispatcher(): Dispatcher {
+    const d = this.dispatcherOrRefusal();
+    if (d instanceof FlotillaError) throw d;
+    return d;
+  }
+
+  /**
+   * A call served here when this manager leads (reads first confirm it still does), and
+   * forwarded to the leader otherwise.
+   */
+  private routed<Req, Res>(
+    local: (req: Req) => Promise<Res>,
+    remote: (leaderAddr: string, req: Req) => Promise<Res>,
+    read: boolean,
+  ): grpc.handleUnaryCall<Req, Res> {
+    return unary(async (req: Req, metadata) => {
+      const route = this.group?.route() ?? { local: true };
+      if (route.local) {
+        if (read) await this.group?.raft.readBarrier();
+        return local(req);
+      }
+      if (wasForwarded(metadata)) {
+        throw new FlotillaError('NOT_LEADER', 'the call reached a manager that no longer leads; retry');
+      }
+      return remote(route.leaderAddr, req);
+    });
   }
 
   private heartbeatMs(): number {
@@ -119,23 +222,64 @@ export class Manager {
     );
   }
 
+  /** Nodes as stored, with the leader's live view of each manager. */
+  private withManagerStatus(node: Node): Node {
+    if (!this.group || !node.managerStatus) return node;
+    return { ...node, managerStatus: this.group.describe(node.managerStatus) };
+  }
+
   private controlHandlers(): ControlHandlers {
     const api = this.api;
+    const f = this.forwarder;
     return {
-      ListNodes: unary(async () => ({ nodes: api.listNodes() })),
-      GetNode: unary(async (req) => ({ node: api.getNode(req.node) })),
-      CreateService: unary(async (req) => ({ service: await api.createService(req.spec) })),
-      GetService: unary(async (req) => ({ service: api.getService(req.service) })),
-      UpdateService: unary(async (req) => ({
-        service: await api.updateService(req.serviceId, req.version, req.spec),
-      })),
-      RemoveService: unary(async (req) => {
-        await api.removeService(req.service);
-        return {};
-      }),
-      ListServices: unary(async () => api.listServices()),
-      ListTasks: unary(async (req) => api.listTasks(req)),
-      GetJoinTokens: unary(async () => ({ tokens: api.joinTokens() })),
+      ListNodes: this.routed(
+        async () => ({ nodes: api.listNodes().map((n) => this.withManagerStatus(n)) }),
+        (addr, req) => f.toControl(addr, (c) => c.ListNodes, req),
+        true,
+      ),
+      GetNode: this.routed(
+        async (req) => ({ node: this.withManagerStatus(api.getNode(req.node)) }),
+        (addr, req) => f.toControl(addr, (c) => c.GetNode, req),
+        true,
+      ),
+      CreateService: this.routed(
+        async (req) => ({ service: await api.createService(req.spec) }),
+        (addr, req) => f.toControl(addr, (c) => c.CreateService, req),
+        false,
+      ),
+      GetService: this.routed(
+        async (req) => ({ service: api.getService(req.service) }),
+        (addr, req) => f.toControl(addr, (c) => c.GetService, req),
+        true,
+      ),
+      UpdateService: this.routed(
+        async (req) => ({ service: await api.updateService(req.serviceId, req.version, req.spec) }),
+        (addr, req) => f.toControl(addr, (c) => c.UpdateService, req),
+        false,
+      ),
+      RemoveService: this.routed(
+        async (req) => {
+          await api.removeService(req.service);
+          return {};
+        },
+        (addr, req) => f.toControl(addr, (c) => c.RemoveService, req),
+        false,
+      ),
+      ListServices: this.routed(
+        async () => api.listServices(),
+        (addr, req) => f.toControl(addr, (c) => c.ListServices, req),
+        true,
+      ),
+      ListTasks: this.routed(
+        async (req) => api.listTasks(req),
+        (addr, req) => f.toControl(addr, (c) => c.ListTasks, req),
+        true,
+      ),
+      GetJoinTokens: this.routed(
+        async () => ({ tokens: api.joinTokens() }),
+        (addr, req) => f.toControl(addr, (c) => c.GetJoinTokens, req),
+        true,
+      ),
     };
   }
 }

@@ -125,12 +125,13 @@ export function call<Req, Res>(
   method: UnaryMethod<Req, Res>,
   req: Req,
   timeoutMs = 10_000,
+  metadata = new grpc.Metadata(),
 ): Promise<Res> {
   return new Promise((resolve, reject) => {
     (method as unknown as (...args: unknown[]) => grpc.ClientUnaryCall).call(
       client,
       req,
-      new grpc.Metadata(),
+      metadata,
       { deadline: Date.now() + timeoutMs },
       (err: grpc.ServiceError | null, res?: Res) => {
         if (err) reject(fromServiceError(err, client.getChannel().getTarget().replace(/^dns:/, '')));
@@ -141,9 +142,11 @@ export function call<Req, Res>(
 }
 
 /** Wraps an async handler as a grpc-js unary handler that maps errors to statuses. */
-export function unary<Req, Res>(fn: (req: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+export function unary<Req, Res>(
+  fn: (req: Req, metadata: grpc.Metadata) => Promise<Res>,
+): grpc.handleUnaryCall<Req, Res> {
   return (callObj, cb) => {
-    fn(callObj.request).then(
+    fn(callObj.request, callObj.metadata).then(
       (res) => cb(null, res),
       (err: unknown) => cb(toServiceError(err)),
     );

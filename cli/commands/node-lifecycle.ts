@@ -96,7 +96,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
 
   program
     .command('join')
-    .description('join a cluster as a worker')
+    .description('join a cluster, as a worker or a manager (the token says which)')
     .argument('<manager>', 'address of a manager, HOST:PORT')
     .requiredOption('--token <token>', 'join token (`cluster join-token worker` on a manager prints it)')
     .option(
@@ -132,13 +132,15 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           description: describeNode(hostname, []),
         }).finally(() => client.close());
         const cleanup = await claimDataDir(dataDir);
+        const manages = res.role === 'MANAGER';
         await writeIdentity(dataDir, {
           nodeId: res.nodeId,
           clusterId: res.clusterId,
-          role: 'WORKER',
+          role: manages ? 'MANAGER' : 'WORKER',
           listen,
           hostname,
           managers: res.managers.length ? res.managers : [manager],
+          ...(manages ? { raftId: res.raftId, raftPeers: res.raftMembers } : {}),
         });
         if (o.foreground) return runDaemon(dataDir, { foreground: true });
         const id = await startInBackground(dataDir, []).catch(async (err: unknown) => {
@@ -146,7 +148,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           throw err;
         });
         console.log(
-          `This node joined the cluster as a worker: node ${id.nodeId} (${id.hostname}), listening on ${id.listen}.`,
+          `This node joined the cluster as a ${manages ? 'manager' : 'worker'}: node ${id.nodeId} (${id.hostname}), listening on ${id.listen}.`,
         );
       },
     );

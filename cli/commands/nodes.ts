@@ -3,9 +3,18 @@ import { Command } from 'commander';
 import { invalidArgument } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
+import type { Node } from '../../proto/types.js';
 import { printInspected, table, titleCase } from '../format.js';
 
 type Format = { format?: string };
+
+/** Leader, Reachable or Unreachable, as the leader sees each manager; blank for workers. */
+function managerStatus(n: Node): string {
+  const m = n.managerStatus;
+  if (!m) return '';
+  if (m.leader) return 'Leader';
+  return m.reachability === 'UNKNOWN' ? 'Unknown' : titleCase(m.reachability);
+}
 
 export function nodeCommands(
   program: Command,
@@ -35,7 +44,7 @@ export function nodeCommands(
           n.status?.addr ?? '',
           titleCase(n.status?.state ?? 'UNKNOWN'),
           titleCase(n.spec?.availability ?? 'ACTIVE'),
-          n.role === 'MANAGER' ? 'Leader' : '',
+          managerStatus(n),
         ]);
       console.log(table(['ID', 'HOSTNAME', 'ADDRESS', 'STATUS', 'AVAILABILITY', 'MANAGER STATUS'], rows));
     });

@@ -8,6 +8,7 @@ import { newId, randomSecret } from '../../lib/ids.js';
 import type { JoinRequest } from '../../proto/gen/flotilla/JoinRequest.js';
 import type { JoinResponse } from '../../proto/gen/flotilla/JoinResponse.js';
 import type { Cluster, JoinTokens, Node, NodeRole } from '../../proto/types.js';
+import type { ManagerGroup } from '../manager-group.js';
 import type { Store } from '../store/types.js';
 
 export function newJoinTokens(clusterId: string): JoinTokens {
@@ -43,16 +44,24 @@ export function roleForToken(cluster: Cluster, token: string): NodeRole {
   );
 }
 
-export async function join(store: Store, req: JoinRequest, managers: () => string[]): Promise<JoinResponse> {
+export interface JoinContext {
+  /** Addresses of the managers, for the node's sessions. */
+  managers: () => string[];
+  /** The Raft group, when the store is the embedded one; managers can join only then. */
+  group?: ManagerGroup;
+}
+
+export async function join(store: Store, req: JoinRequest, ctx: JoinContext): Promise<JoinResponse> {
   const cluster = store.view((tx) => tx.all('clusters')[0]);
   if (!cluster) throw new FlotillaError('UNAVAILABLE', 'this manager has no cluster yet');
   const role = roleForToken(cluster, req.token);
-  if (role === 'MANAGER') {
+  if (role === 'MANAGER' && !ctx.group) {
     throw new FlotillaError(
       'INVALID_ARGUMENT',
-      'joining as a manager needs the replicated store, which this release does not have yet; join as a worker',
+      'this cluster keeps its state outside the managers (etcd), so it takes no more managers through join; join as a worker',
     );
   }
+  const admitted = role === 'MANAGER' ? await ctx.group!.admit(req.addr) : undefined;
   const node: Node = {
     id: newId(),
     meta: null,
@@ -60,7 +69,17 @@ export async function join(store: Store, req: JoinRequest, managers: () => strin
     spec: { desiredRole: role, availability: 'ACTIVE', labels: {} },
     description: req.description,
     status: { state: 'UNKNOWN', message: 'joined; waiting for its first session', addr: req.addr },
+    managerStatus: admitted
+      ? { raftId: admitted.raftId, addr: req.addr, leader: false, reachability: 'UNKNOWN' }
+      : null,
   };
   await store.update((tx) => tx.create('nodes', node));
-  return { nodeId: node.id, role, clusterId: cluster.id, managers: managers() };
+  return {
+    nodeId: node.id,
+    role,
+    clusterId: cluster.id,
+    managers: [...ctx.managers(), ...(admitted ? [req.addr] : [])],
+    raftId: admitted?.raftId ?? 0,
+    raftMembers: admitted?.members ?? [],
+  };
 }

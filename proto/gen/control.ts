@@ -22,6 +22,7 @@ import type { ListServicesRequestInput as _flotilla_ListServicesRequestInput, Li
 import type { ListServicesResponseInput as _flotilla_ListServicesResponseInput, ListServicesResponse as _flotilla_ListServicesResponse } from './flotilla/ListServicesResponse.js';
 import type { ListTasksRequestInput as _flotilla_ListTasksRequestInput, ListTasksRequest as _flotilla_ListTasksRequest } from './flotilla/ListTasksRequest.js';
 import type { ListTasksResponseInput as _flotilla_ListTasksResponseInput, ListTasksResponse as _flotilla_ListTasksResponse } from './flotilla/ListTasksResponse.js';
+import type { ManagerStatusInput as _flotilla_ManagerStatusInput, ManagerStatus as _flotilla_ManagerStatus } from './flotilla/ManagerStatus.js';
 import type { MetaInput as _flotilla_MetaInput, Meta as _flotilla_Meta } from './flotilla/Meta.js';
 import type { NodeInput as _flotilla_NodeInput, Node as _flotilla_Node } from './flotilla/Node.js';
 import type { NodeDescriptionInput as _flotilla_NodeDescriptionInput, NodeDescription as _flotilla_NodeDescription } from './flotilla/NodeDescription.js';
@@ -70,6 +71,7 @@ export interface ProtoGrpcType {
     ListServicesResponse: MessageTypeDefinition<_flotilla_ListServicesResponseInput, _flotilla_ListServicesResponse>
     ListTasksRequest: MessageTypeDefinition<_flotilla_ListTasksRequestInput, _flotilla_ListTasksRequest>
     ListTasksResponse: MessageTypeDefinition<_flotilla_ListTasksResponseInput, _flotilla_ListTasksResponse>
+    ManagerStatus: MessageTypeDefinition<_flotilla_ManagerStatusInput, _flotilla_ManagerStatus>
     Meta: MessageTypeDefinition<_flotilla_MetaInput, _flotilla_Meta>
     Node: MessageTypeDefinition<_flotilla_NodeInput, _flotilla_Node>
     NodeAvailability: EnumTypeDefinition

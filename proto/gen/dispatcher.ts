@@ -11,6 +11,7 @@ import type { GlobalServiceInput as _flotilla_GlobalServiceInput, GlobalService 
 import type { HeartbeatRequestInput as _flotilla_HeartbeatRequestInput, HeartbeatRequest as _flotilla_HeartbeatRequest } from './flotilla/HeartbeatRequest.js';
 import type { HeartbeatResponseInput as _flotilla_HeartbeatResponseInput, HeartbeatResponse as _flotilla_HeartbeatResponse } from './flotilla/HeartbeatResponse.js';
 import type { JoinTokensInput as _flotilla_JoinTokensInput, JoinTokens as _flotilla_JoinTokens } from './flotilla/JoinTokens.js';
+import type { ManagerStatusInput as _flotilla_ManagerStatusInput, ManagerStatus as _flotilla_ManagerStatus } from './flotilla/ManagerStatus.js';
 import type { MetaInput as _flotilla_MetaInput, Meta as _flotilla_Meta } from './flotilla/Meta.js';
 import type { NodeInput as _flotilla_NodeInput, Node as _flotilla_Node } from './flotilla/Node.js';
 import type { NodeDescriptionInput as _flotilla_NodeDescriptionInput, NodeDescription as _flotilla_NodeDescription } from './flotilla/NodeDescription.js';
@@ -48,6 +49,7 @@ export interface ProtoGrpcType {
     HeartbeatRequest: MessageTypeDefinition<_flotilla_HeartbeatRequestInput, _flotilla_HeartbeatRequest>
     HeartbeatResponse: MessageTypeDefinition<_flotilla_HeartbeatResponseInput, _flotilla_HeartbeatResponse>
     JoinTokens: MessageTypeDefinition<_flotilla_JoinTokensInput, _flotilla_JoinTokens>
+    ManagerStatus: MessageTypeDefinition<_flotilla_ManagerStatusInput, _flotilla_ManagerStatus>
     Meta: MessageTypeDefinition<_flotilla_MetaInput, _flotilla_Meta>
     Node: MessageTypeDefinition<_flotilla_NodeInput, _flotilla_Node>
     NodeAvailability: EnumTypeDefinition

@@ -7,6 +7,7 @@ import type { ContainerSpecInput as _flotilla_ContainerSpecInput, ContainerSpec 
 import type { ContainerStatusInput as _flotilla_ContainerStatusInput, ContainerStatus as _flotilla_ContainerStatus } from './flotilla/ContainerStatus.js';
 import type { GlobalServiceInput as _flotilla_GlobalServiceInput, GlobalService as _flotilla_GlobalService } from './flotilla/GlobalService.js';
 import type { JoinTokensInput as _flotilla_JoinTokensInput, JoinTokens as _flotilla_JoinTokens } from './flotilla/JoinTokens.js';
+import type { ManagerStatusInput as _flotilla_ManagerStatusInput, ManagerStatus as _flotilla_ManagerStatus } from './flotilla/ManagerStatus.js';
 import type { MetaInput as _flotilla_MetaInput, Meta as _flotilla_Meta } from './flotilla/Meta.js';
 import type { NodeInput as _flotilla_NodeInput, Node as _flotilla_Node } from './flotilla/Node.js';
 import type { NodeDescriptionInput as _flotilla_NodeDescriptionInput, NodeDescription as _flotilla_NodeDescription } from './flotilla/NodeDescription.js';
@@ -35,6 +36,7 @@ export interface ProtoGrpcType {
     ContainerStatus: MessageTypeDefinition<_flotilla_ContainerStatusInput, _flotilla_ContainerStatus>
     GlobalService: MessageTypeDefinition<_flotilla_GlobalServiceInput, _flotilla_GlobalService>
     JoinTokens: MessageTypeDefinition<_flotilla_JoinTokensInput, _flotilla_JoinTokens>
+    ManagerStatus: MessageTypeDefinition<_flotilla_ManagerStatusInput, _flotilla_ManagerStatus>
     Meta: MessageTypeDefinition<_flotilla_MetaInput, _flotilla_Meta>
     Node: MessageTypeDefinition<_flotilla_NodeInput, _flotilla_Node>
     NodeAvailability: EnumTypeDefinition

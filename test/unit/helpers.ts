@@ -63,6 +63,7 @@ export function makeNode(overrides: Partial<Node> & { runtimes?: string[] } = {}
       version: 'test',
     },
     status: { state: 'READY', message: '', addr: '' },
+    managerStatus: null,
     ...rest,
   };
 }

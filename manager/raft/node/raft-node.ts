@@ -100,6 +100,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private leaderId: RaftId = NONE;
   private role: StateType = StateType.Follower;
   private persisted: HardState;
+  private currentTerm: number;
   private applied: number;
   private snapshotIndex: number;
   /** Set while a Ready is being handled: the core allows no new Ready before advance(). */
@@ -125,6 +126,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.id = id;
     this.opts = opts;
     this.persisted = storage.initialState().hardState;
+    this.currentTerm = this.persisted.term;
     this.applied = storage.snapshot().metadata.index;
     this.snapshotIndex = this.applied;
     for (const [id, address] of members) if (id !== this.id) transport.setPeer(id, address);
@@ -210,7 +212,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   }
 
   get term(): number {
-    return this.persisted.term;
+    return this.currentTerm;
   }
 
   get appliedIndex(): number {
@@ -359,6 +361,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   }
 
   private async handleReady(rd: Ready): Promise<void> {
+    if (rd.hardState) this.currentTerm = rd.hardState.term;
     if (rd.softState) this.noteSoftState(rd.softState.lead, rd.softState.raftState);
     // A leader may send its appends while it writes them itself (they count toward a quorum
     // only once it has acknowledged them after this persist). Not when this Ready changes
@@ -402,7 +405,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     }
     if (lead !== this.leaderId) {
       this.leaderId = lead;
-      const term = this.rawNode.status().hardState.term;
+      const term = this.currentTerm;
       this.log.info({ leader: lead, term }, lead === NONE ? 'raft leader lost' : `raft leader is ${lead}`);
       this.emit('leader', lead, term);
     }

@@ -1,6 +1,8 @@
 // Original file: /work/main/proto/flotilla/ca.proto
 
 import type { NodeRoleInput as _flotilla_NodeRoleInput, NodeRole as _flotilla_NodeRole } from '../flotilla/NodeRole.js';
+import type { RaftMemberInput as _flotilla_RaftMemberInput, RaftMember as _flotilla_RaftMember } from '../flotilla/RaftMember.js';
+import type { Long } from '@grpc/proto-loader';
 
 export interface JoinResponseInput {
   'nodeId'?: (string);
@@ -10,6 +12,12 @@ export interface JoinResponseInput {
    * Addresses of the managers, for the node's session with the dispatcher.
    */
   'managers'?: (string)[];
+  /**
+   * For a manager: its id in the Raft group, which has just added it as a learner, and
+   * where the group's members are.
+   */
+  'raftId'?: (number | string | Long);
+  'raftMembers'?: (_flotilla_RaftMemberInput)[];
 }
 
 export interface JoinResponse {
@@ -20,4 +28,10 @@ export interface JoinResponse {
    * Addresses of the managers, for the node's session with the dispatcher.
    */
   'managers': (string)[];
+  /**
+   * For a manager: its id in the Raft group, which has just added it as a learner, and
+   * where the group's members are.
+   */
+  'raftId': (number);
+  'raftMembers': (_flotilla_RaftMember)[];
 }

@@ -5,6 +5,7 @@ import type { NodeSpecInput as _flotilla_NodeSpecInput, NodeSpec as _flotilla_No
 import type { NodeDescriptionInput as _flotilla_NodeDescriptionInput, NodeDescription as _flotilla_NodeDescription } from '../flotilla/NodeDescription.js';
 import type { NodeStatusInput as _flotilla_NodeStatusInput, NodeStatus as _flotilla_NodeStatus } from '../flotilla/NodeStatus.js';
 import type { NodeRoleInput as _flotilla_NodeRoleInput, NodeRole as _flotilla_NodeRole } from '../flotilla/NodeRole.js';
+import type { ManagerStatusInput as _flotilla_ManagerStatusInput, ManagerStatus as _flotilla_ManagerStatus } from '../flotilla/ManagerStatus.js';
 
 export interface NodeInput {
   'id'?: (string);
@@ -13,6 +14,10 @@ export interface NodeInput {
   'description'?: (_flotilla_NodeDescriptionInput | null);
   'status'?: (_flotilla_NodeStatusInput | null);
   'role'?: (_flotilla_NodeRoleInput);
+  /**
+   * Set on managers only.
+   */
+  'managerStatus'?: (_flotilla_ManagerStatusInput | null);
 }
 
 export interface Node {
@@ -22,4 +27,8 @@ export interface Node {
   'description': (_flotilla_NodeDescription | null);
   'status': (_flotilla_NodeStatus | null);
   'role': (_flotilla_NodeRole);
+  /**
+   * Set on managers only.
+   */
+  'managerStatus': (_flotilla_ManagerStatus | null);
 }

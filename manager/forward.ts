@@ -1,0 +1,50 @@
+/**
+ * Forwarding to the leading manager: one channel per leader address, reused, and a mark
+ * on forwarded calls so that a manager that no longer leads refuses them instead of
+ * forwarding again.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { ControlClient } from '../proto/gen/flotilla/Control.js';
+import type { NodeCAClient } from '../proto/gen/flotilla/NodeCA.js';
+import { wire } from '../proto/load.js';
+import { call, connect } from '../proto/rpc.js';
+
+const FORWARDED = 'flotilla-forwarded';
+const FORWARD_TIMEOUT_MS = 15_000;
+
+export const wasForwarded = (metadata: grpc.Metadata): boolean => metadata.get(FORWARDED).length > 0;
+
+type Method<Req, Res> = (req: Req, cb: grpc.requestCallback<Res>) => grpc.ClientUnaryCall;
+
+export class LeaderForwarder {
+  private readonly control = new Map<string, ControlClient>();
+  private readonly ca = new Map<string, NodeCAClient>();
+
+  toControl<Req, Res>(addr: string, pick: (c: ControlClient) => Method<Req, Res>, req: Req): Promise<Res> {
+    const client = cached(this.control, addr, () => connect(wire.flotilla.Control, addr));
+    return forward(client, pick(client), req);
+  }
+
+  toCA<Req, Res>(addr: string, pick: (c: NodeCAClient) => Method<Req, Res>, req: Req): Promise<Res> {
+    const client = cached(this.ca, addr, () => connect(wire.flotilla.NodeCA, addr));
+    return forward(client, pick(client), req);
+  }
+
+  close(): void {
+    for (const c of [...this.control.values(), ...this.ca.values()]) c.close();
+    this.control.clear();
+    this.ca.clear();
+  }
+}
+
+function cached<C>(clients: Map<string, C>, addr: string, make: () => C): C {
+  let client = clients.get(addr);
+  if (!client) clients.set(addr, (client = make()));
+  return client;
+}
+
+function forward<Req, Res>(client: grpc.Client, method: Method<Req, Res>, req: Req): Promise<Res> {
+  const metadata = new grpc.Metadata();
+  metadata.set(FORWARDED, '1');
+  return call(client, method, req, FORWARD_TIMEOUT_MS, metadata);
+}

@@ -1,0 +1,86 @@
+/**
+ * The managers as a Raft group: who leads and where it is, admitting a joining manager
+ * (first as a learner, promoted once it has caught up), and each manager's reachability
+ * as the leader sees it.
+ */
+import { randomInt } from 'node:crypto';
+import { FlotillaError } from '../lib/errors.js';
+import type { Logger } from '../lib/log.js';
+import type { ManagerStatus } from '../proto/gen/flotilla/ManagerStatus.js';
+import type { RaftMemberAddress, RaftNode } from './raft/node/index.js';
+import { NONE, type RaftId } from './raft/types.js';
+
+/** Learners are promoted once they are this close to the leader's commit index. */
+const CAUGHT_UP_ENTRIES = 10;
+const PROMOTE_CHECK_MS = 200;
+
+export type Route = { local: true } | { local: false; leaderAddr: string };
+
+export class ManagerGroup {
+  constructor(
+    readonly raft: RaftNode,
+    private readonly log: Logger,
+    private readonly dataDir: string,
+  ) {}
+
+  /** Where a write goes: here when this manager leads, else to the leader. */
+  route(): Route {
+    if (this.raft.isLeader) return { local: true };
+    const leader = this.raft.leader;
+    const addr = leader === NONE ? undefined : this.raft.memberList().find((m) => m.id === leader)?.address;
+    if (addr === undefined) throw this.noLeaderError();
+    return { local: false, leaderAddr: addr };
+  }
+
+  /** The error for a write when no manager leads: it says why and how to recover. */
+  noLeaderError(): FlotillaError {
+    const members = this.raft.memberList().length;
+    return new FlotillaError(
+      'NO_QUORUM',
+      `no manager leads the cluster: fewer than ${Math.floor(members / 2) + 1} of its ${members} managers ` +
+        'can reach each other (or an election is under way: retry in a second). If managers are lost for good, ' +
+        `recover on a surviving one with \`cluster init --force-new-cluster --data-dir ${this.dataDir}\` (it keeps the state).`,
+    );
+  }
+
+  /** On the leader: adds a joining manager as a learner and tells it its Raft id and the members. */
+  async admit(addr: string): Promise<{ raftId: RaftId; members: RaftMemberAddress[] }> {
+    const taken = new Set(this.raft.memberList().map((m) => m.id));
+    let raftId: RaftId;
+    do raftId = randomInt(1, 2 ** 48);
+    while (taken.has(raftId));
+    const members = this.raft.memberList();
+    await this.raft.addMember({ id: raftId, address: addr }, { learner: true });
+    this.log.info({ raftId, addr }, 'manager admitted as a learner; it becomes a voter once caught up');
+    return { raftId, members };
+  }
+
+  /** Runs on the leader until the signal aborts: promotes learners that have caught up. */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      await new Promise((r) => setTimeout(r, PROMOTE_CHECK_MS));
+      const progress = this.raft.status().progress;
+      if (!progress || signal.aborted) continue;
+      const commit = this.raft.commitIndex;
+      for (const [id, p] of progress) {
+        if (!p.isLearner || p.match + CAUGHT_UP_ENTRIES < commit) continue;
+        await this.raft.promoteMember(id).then(
+          () => this.log.info({ raftId: id }, 'manager caught up; it now votes'),
+          (err: unknown) => this.log.debug({ err, raftId: id }, 'promotion deferred'),
+        );
+      }
+    }
+  }
+
+  /** A manager's status with the leader's view of it filled in (reachability is known on the leader only). */
+  describe(status: ManagerStatus): ManagerStatus {
+    const progress = this.raft.status().progress;
+    const self = status.raftId === this.raft.id;
+    const active = self || progress?.get(status.raftId)?.recentActive;
+    return {
+      ...status,
+      leader: status.raftId === this.raft.leader,
+      reachability: progress || self ? (active ? 'REACHABLE' : 'UNREACHABLE') : 'UNKNOWN',
+    };
+  }
+}
