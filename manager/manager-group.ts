@@ -63,7 +63,8 @@ export class ManagerGroup {
       if (!progress || signal.aborted) continue;
       const commit = this.raft.commitIndex;
       for (const [id, p] of progress) {
-        if (!p.isLearner || p.match + CAUGHT_UP_ENTRIES < commit) continue;
+        // match 0: the learner has acknowledged nothing yet (it may not even run), however short the log.
+        if (!p.isLearner || p.match === 0 || p.match + CAUGHT_UP_ENTRIES < commit) continue;
         await this.raft.promoteMember(id).then(
           () => this.log.info({ raftId: id }, 'manager caught up; it now votes'),
           (err: unknown) => this.log.debug({ err, raftId: id }, 'promotion deferred'),
