@@ -7,7 +7,7 @@ import { openSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FlotillaError, describeError } from '../lib/errors.js';
 import { createLogger } from '../lib/log.js';
-import { Daemon, type InitRequest } from '../daemon/daemon.js';
+import { Daemon, type StartOptions } from '../daemon/daemon.js';
 import { paths, type NodeIdentity } from '../daemon/data-dir.js';
 
 type DaemonMessage = { ready: NodeIdentity } | { error: string; code: string };
@@ -46,13 +46,13 @@ export function startInBackground(dataDir: string, args: string[]): Promise<Node
 /** Runs the daemon in this process until SIGINT or SIGTERM. */
 export async function runDaemon(
   dataDir: string,
-  opts: { init?: InitRequest; foreground: boolean },
+  opts: StartOptions & { foreground: boolean },
 ): Promise<void> {
   const pretty = opts.foreground && process.stdout.isTTY;
   const log = createLogger(pretty ? { pretty: true } : { file: paths(dataDir).log });
   let daemon: Daemon;
   try {
-    const started = await Daemon.start(dataDir, log, opts.init);
+    const started = await Daemon.start(dataDir, log, opts);
     daemon = started.daemon;
     process.send?.({ ready: started.identity } satisfies DaemonMessage);
   } catch (err) {

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, invalidArgument, isFlotillaError } from '../lib/errors.js';
 import { VERSION } from '../daemon/daemon.js';
+import { onCallWarning } from '../proto/rpc.js';
 import { controlClient } from './client.js';
 import { nodeLifecycleCommands } from './commands/node-lifecycle.js';
 import { nodeCommands } from './commands/nodes.js';
@@ -30,6 +31,13 @@ const wantsJson = (o: { format?: string }) => {
   }
   return o.format === 'json';
 };
+
+// A command may call many times (progress polls): each warning is printed once.
+const warned = new Set<string>();
+onCallWarning((warning) => {
+  if (!warned.has(warning)) console.error(`warning: ${warning}`);
+  warned.add(warning);
+});
 
 nodeLifecycleCommands(program);
 nodeCommands(program, connect, wantsJson);

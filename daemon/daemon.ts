@@ -5,7 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { hostname as osHostname, cpus, totalmem } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { randomInt } from 'node:crypto';
 import { FlotillaError } from '../lib/errors.js';
@@ -36,6 +36,13 @@ export interface InitRequest {
   heartbeatMs?: number;
 }
 
+export interface StartOptions {
+  /** Create a new cluster in an empty data dir. */
+  init?: InitRequest;
+  /** Recover a manager whose group lost its quorum: it becomes the only manager, keeping the state. */
+  forceNewCluster?: boolean;
+}
+
 export function describeNode(hostname: string, runtimes: string[]): NodeDescription {
   return {
     hostname,
@@ -60,15 +67,15 @@ export class Daemon {
     private readonly log: Logger,
   ) {}
 
-  /** Starts the node in `dataDir`; with `init`, first creates a new cluster there. */
+  /** Starts the node in `dataDir`. */
   static async start(
     dataDir: string,
     log: Logger,
-    init?: InitRequest,
+    opts: StartOptions = {},
   ): Promise<{ daemon: Daemon; identity: NodeIdentity }> {
     const daemon = new Daemon(dataDir, log);
     try {
-      const identity = await daemon.boot(init);
+      const identity = await daemon.boot(opts);
       return { daemon, identity };
     } catch (err) {
       await daemon.close();
@@ -76,7 +83,7 @@ export class Daemon {
     }
   }
 
-  private async boot(init?: InitRequest): Promise<NodeIdentity> {
+  private async boot({ init, forceNewCluster }: StartOptions): Promise<NodeIdentity> {
     const p = paths(this.dataDir);
     this.drivers = [
       new ProcessDriver({ root: p.processRuntime, logger: this.log.child({ room: 'runtime' }) }),
@@ -95,11 +102,17 @@ export class Daemon {
         `${this.dataDir} holds no node: create one with \`cluster init\` or \`cluster join\``,
       );
     }
+    if (forceNewCluster && identity.role !== 'MANAGER') {
+      throw new FlotillaError(
+        'INVALID_ARGUMENT',
+        `${this.dataDir} holds a worker; only a manager can force a new cluster`,
+      );
+    }
     const tcp = createServer();
     const local = createServer();
     this.servers = [tcp, local];
     if (identity.role === 'MANAGER') {
-      await this.startManager(identity, tcp, local);
+      await this.startManager(identity, tcp, local, { bootstrap: init !== undefined, forceNewCluster });
       if (init) await this.initCluster(identity, init);
     } else {
       local.addService(wire.flotilla.Control.service, workerControl());
@@ -126,18 +139,32 @@ export class Daemon {
   }
 
   /** The store on the Raft group of managers, and the manager's services on both servers. */
-  private async startManager(id: NodeIdentity, tcp: grpc.Server, local: grpc.Server): Promise<void> {
+  private async startManager(
+    id: NodeIdentity,
+    tcp: grpc.Server,
+    local: grpc.Server,
+    opts: { bootstrap: boolean; forceNewCluster?: boolean },
+  ): Promise<void> {
     const log = this.log.child({ room: 'manager' });
+    const dir = paths(this.dataDir).raft;
+    // A manager that ran before and lost its log must not start a new, empty group.
+    if (!opts.bootstrap && !id.raftPeers && !existsSync(dir)) {
+      throw new FlotillaError(
+        'CORRUPT',
+        `${dir} is missing: this manager's Raft log is gone. Restore the data dir from a backup, or join this node again`,
+      );
+    }
     const raftId = id.raftId ?? 0;
     const transport = new GrpcRaftTransport({ id: raftId, clusterId: id.clusterId, logger: log });
     transport.register(tcp);
     const self = { id: raftId, address: id.listen };
     this.store = await RaftStore.open({
       id: raftId,
-      dir: paths(this.dataDir).raft,
+      dir,
       transport,
-      bootstrap: id.raftPeers ? undefined : [self],
+      bootstrap: opts.bootstrap ? [self] : undefined,
       peers: id.raftPeers,
+      forceNewCluster: opts.forceNewCluster,
       logger: log,
     });
     this.leadership = new RaftLeadership(this.store.raft, log);

@@ -43,6 +43,16 @@ export class ManagerGroup {
     );
   }
 
+  /** How old this manager's copy of the state may be, for reads answered without a quorum. */
+  staleness(): string {
+    const contact = this.raft.lastLeaderContact;
+    const since =
+      contact === undefined
+        ? 'never in touch with a leader since it started'
+        : `last in touch with a leader ${((Date.now() - contact) / 1000).toFixed(1)} s ago`;
+    return `no manager leads (no quorum): this answer is this manager's own copy of the state (applied index ${this.raft.appliedIndex}), ${since}; changes made since are missing`;
+  }
+
   /** On the leader: adds a joining manager as a learner and tells it its Raft id and the members. */
   async admit(addr: string): Promise<{ raftId: RaftId; members: RaftMemberAddress[] }> {
     const taken = new Set(this.raft.memberList().map((m) => m.id));

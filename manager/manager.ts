@@ -4,7 +4,7 @@
  * leader are forwarded to it.
  */
 import type * as grpc from '@grpc/grpc-js';
-import { describeError, FlotillaError } from '../lib/errors.js';
+import { describeError, FlotillaError, isFlotillaError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/log.js';
 import type { ControlHandlers } from '../proto/gen/flotilla/Control.js';
@@ -20,7 +20,7 @@ import { DEFAULT_HISTORY_LIMIT, ReplicatedOrchestrator } from './orchestrator/re
 import { Scheduler } from './scheduler/scheduler.js';
 import { LeaderForwarder, wasForwarded } from './forward.js';
 import type { Leadership } from './leadership.js';
-import type { ManagerGroup } from './manager-group.js';
+import type { ManagerGroup, Route } from './manager-group.js';
 import type { Store } from './store/types.js';
 
 export interface InitOptions {
@@ -196,12 +196,20 @@ export class Manager {
     remote: (leaderAddr: string, req: Req) => Promise<Res>,
     read: boolean,
   ): grpc.handleUnaryCall<Req, Res> {
-    return unary(async (req: Req, metadata) => {
-      const route = this.group?.route() ?? { local: true };
-      if (route.local) {
-        if (read) await this.group?.raft.readBarrier();
+    return unary(async (req: Req, metadata, warn) => {
+      const group = this.group;
+      if (!group) return local(req);
+      let route: Route;
+      try {
+        route = group.route();
+        if (route.local && read) await group.raft.readBarrier();
+      } catch (err) {
+        // Without a quorum a read still answers, from this manager's copy, and says so.
+        if (!read || !isFlotillaError(err, 'NO_QUORUM')) throw err;
+        warn(group.staleness());
         return local(req);
       }
+      if (route.local) return local(req);
       if (wasForwarded(metadata)) {
         throw new FlotillaError('NOT_LEADER', 'the call reached a manager that no longer leads; retry');
       }

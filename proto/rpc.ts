@@ -128,7 +128,7 @@ export function call<Req, Res>(
   metadata = new grpc.Metadata(),
 ): Promise<Res> {
   return new Promise((resolve, reject) => {
-    (method as unknown as (...args: unknown[]) => grpc.ClientUnaryCall).call(
+    const pending = (method as unknown as (...args: unknown[]) => grpc.ClientUnaryCall).call(
       client,
       req,
       metadata,
@@ -138,16 +138,33 @@ export function call<Req, Res>(
         else resolve(res as Res);
       },
     );
+    pending.on('status', (status: grpc.StatusObject) => {
+      const warning = status.metadata.get(WARNING_KEY)[0];
+      if (typeof warning === 'string') warningListener?.(warning);
+    });
   });
 }
 
-/** Wraps an async handler as a grpc-js unary handler that maps errors to statuses. */
+const WARNING_KEY = 'flotilla-warning';
+let warningListener: ((warning: string) => void) | undefined;
+
+/** Where warnings that come with answers go (the CLI prints them), e.g. that a read may be stale. */
+export function onCallWarning(listener: (warning: string) => void): void {
+  warningListener = listener;
+}
+
+/**
+ * Wraps an async handler as a grpc-js unary handler that maps errors to statuses. The
+ * handler may attach a warning for people to its answer.
+ */
 export function unary<Req, Res>(
-  fn: (req: Req, metadata: grpc.Metadata) => Promise<Res>,
+  fn: (req: Req, metadata: grpc.Metadata, warn: (warning: string) => void) => Promise<Res>,
 ): grpc.handleUnaryCall<Req, Res> {
   return (callObj, cb) => {
-    fn(callObj.request, callObj.metadata).then(
-      (res) => cb(null, res),
+    let trailer: grpc.Metadata | undefined;
+    const warn = (warning: string) => (trailer ??= new grpc.Metadata()).set(WARNING_KEY, warning);
+    fn(callObj.request, callObj.metadata, warn).then(
+      (res) => cb(null, res, trailer),
       (err: unknown) => cb(toServiceError(err)),
     );
   };

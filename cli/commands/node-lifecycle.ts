@@ -1,4 +1,5 @@
 /** `cluster init`, `cluster join`, `cluster daemon`: bringing a node up. */
+import { readFileSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { Command, Option } from 'commander';
@@ -42,6 +43,37 @@ async function assertNoNode(dataDir: string): Promise<void> {
   }
 }
 
+/** Restarts a stopped manager as a new cluster of one that keeps the state it had. */
+async function forceNewCluster(dataDir: string, foreground: boolean): Promise<void> {
+  const id = await readIdentity(dataDir);
+  if (id?.role !== 'MANAGER') {
+    throw new FlotillaError(
+      'NOT_FOUND',
+      `${dataDir} holds no manager; --force-new-cluster needs a manager's data dir`,
+    );
+  }
+  if (daemonRunning(dataDir)) {
+    throw new FlotillaError(
+      'CONFLICT',
+      `the node of ${dataDir} is running; stop it first (kill $(cat ${paths(dataDir).pid})), then run this again`,
+    );
+  }
+  if (foreground) return runDaemon(dataDir, { forceNewCluster: true, foreground: true });
+  await startInBackground(dataDir, ['--force-new-cluster']);
+  console.log(`This manager now leads a new cluster of one manager, with the state it had; the old Raft log is kept beside ${paths(dataDir).raft}.
+Add managers again with \`cluster join-token manager\`; the old ones must be given fresh data dirs to join.`);
+}
+
+function daemonRunning(dataDir: string): boolean {
+  try {
+    const pid = Number(readFileSync(paths(dataDir).pid, 'utf8').trim());
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function nodeLifecycleCommands(program: Command): void {
   program
     .command('init')
@@ -54,6 +86,10 @@ export function nodeLifecycleCommands(program: Command): void {
     .option('--advertise-addr <addr>', 'address other nodes reach this one at (default: --listen)')
     .option('--hostname <name>', 'the name this node goes by (default: the machine hostname)')
     .option('--dispatcher-heartbeat <duration>', 'how often workers send heartbeats', '5s')
+    .option(
+      '--force-new-cluster',
+      'recover a stopped manager whose cluster lost its quorum: it restarts as the only manager, keeping the state',
+    )
     .option('--foreground', 'stay attached instead of running in the background')
     .action(
       async (o: {
@@ -62,9 +98,11 @@ export function nodeLifecycleCommands(program: Command): void {
         advertiseAddr?: string;
         hostname?: string;
         dispatcherHeartbeat: string;
+        forceNewCluster?: boolean;
         foreground?: boolean;
       }) => {
         const dataDir = dataDirFrom(o.dataDir);
+        if (o.forceNewCluster) return forceNewCluster(dataDir, o.foreground ?? false);
         const listen = checkAddr('--listen', o.advertiseAddr ?? o.listen);
         const heartbeat = parseDuration('--dispatcher-heartbeat', o.dispatcherHeartbeat);
         const cleanup = await claimDataDir(dataDir);
@@ -162,10 +200,12 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
     .addOption(new Option('--listen <addr>').hideHelp())
     .addOption(new Option('--hostname <name>').hideHelp())
     .addOption(new Option('--dispatcher-heartbeat <duration>').hideHelp())
+    .addOption(new Option('--force-new-cluster').hideHelp())
     .action(
       async (o: {
         dataDir?: string;
         init?: boolean;
+        forceNewCluster?: boolean;
         listen?: string;
         hostname?: string;
         dispatcherHeartbeat?: string;
@@ -178,7 +218,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
               heartbeatMs: parseDuration('--dispatcher-heartbeat', o.dispatcherHeartbeat ?? '5s'),
             }
           : undefined;
-        await runDaemon(dataDir, { init, foreground: !process.send });
+        await runDaemon(dataDir, { init, forceNewCluster: o.forceNewCluster, foreground: !process.send });
       },
     );
 }

@@ -29,6 +29,7 @@ import {
 } from './members.js';
 
 export type { RaftMemberAddress };
+import { forceNewCluster } from './force-new-cluster.js';
 import { ReadWaiters } from './read-waiters.js';
 import type { RaftTransport } from './transport.js';
 import { ProposalWaiters } from './waiters.js';
@@ -60,6 +61,11 @@ export interface RaftNodeOptions {
    * answers them until the leader's snapshot tells it the whole membership.
    */
   peers?: RaftMemberAddress[];
+  /**
+   * Recovery from a lost quorum: first rewrite dir as a group of this member alone, keeping
+   * every committed entry (see force-new-cluster.ts).
+   */
+  forceNewCluster?: boolean;
   logger?: Logger;
   /** Length of a tick (default 25 ms). An election timeout is electionTick to 2 × electionTick ticks. */
   tickMs?: number;
@@ -98,6 +104,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private readonly reads = new ReadWaiters();
   private readonly ticker: NodeJS.Timeout;
   private leaderId: RaftId = NONE;
+  private leaderContact: number | undefined;
   private role: StateType = StateType.Follower;
   private persisted: HardState;
   private currentTerm: number;
@@ -131,7 +138,10 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.snapshotIndex = this.applied;
     for (const [id, address] of members) if (id !== this.id) transport.setPeer(id, address);
     transport.start({
-      receive: (m) => this.input(() => this.rawNode.step(m)),
+      receive: (m) => {
+        if (m.from === this.leaderId) this.leaderContact = Date.now();
+        this.input(() => this.rawNode.step(m));
+      },
       unreachable: (id) => this.input(() => this.rawNode.reportUnreachable(id)),
       snapshotSent: (id, ok) => this.input(() => this.rawNode.reportSnapshot(id, ok)),
     });
@@ -140,6 +150,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   static async start(options: RaftNodeOptions): Promise<RaftNode> {
     const log = (options.logger ?? silentLogger()).child({ room: 'raft', raftId: options.id });
+    if (options.forceNewCluster) await forceNewCluster(options.dir, options.id, options.stateMachine, log);
     const { disk, state } = await RaftDisk.open(options.dir, { warn: (msg) => log.warn(msg) });
     try {
       const storage = new MemoryStorage();
@@ -213,6 +224,11 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   get term(): number {
     return this.currentTerm;
+  }
+
+  /** When a message from the leader last arrived (ms since the epoch); undefined if none has. */
+  get lastLeaderContact(): number | undefined {
+    return this.isLeader ? Date.now() : this.leaderContact;
   }
 
   get appliedIndex(): number {
@@ -395,6 +411,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     const wasLeader = this.isLeader;
     this.role = state;
     if (wasLeader && state !== StateType.Leader) {
+      this.leaderContact = Date.now();
       this.proposals.failAll(
         () =>
           new FlotillaError(

@@ -36,15 +36,14 @@ export class Group {
     const g = new Group(await tempDir(t), tuning);
     t.teardown(() => g.closeAll());
     const members = [...Array(size).keys()].map((i) => ({ id: i + 1, address: `node-${i + 1}` }));
-    await Promise.all(members.map((m) => g.start(m.id, members)));
+    await Promise.all(members.map((m) => g.start(m.id, { bootstrap: members })));
     return g;
   }
 
   /** Starts (or restarts) member `id` from its directory. */
   async start(
     id: RaftId,
-    bootstrap?: RaftNodeOptions['bootstrap'],
-    peers?: RaftNodeOptions['peers'],
+    extra: Partial<Pick<RaftNodeOptions, 'bootstrap' | 'peers' | 'forceNewCluster'>> = {},
   ): Promise<RaftNode> {
     const machine = new ListMachine();
     const node = await RaftNode.start({
@@ -52,12 +51,11 @@ export class Group {
       dir: join(this.dir, String(id)),
       transport: this.net.transport(id),
       stateMachine: machine,
-      bootstrap,
-      peers,
       tickMs: 5,
       electionTick: 10,
       heartbeatTick: 1,
       ...this.tuning,
+      ...extra,
     });
     this.nodes.set(id, node);
     this.machines.set(id, machine);

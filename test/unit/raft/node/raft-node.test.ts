@@ -78,11 +78,7 @@ test('a member joins as a learner, catches up, is promoted, and another is remov
   const g = await Group.create(t, 3, { snapshotEvery: 5, keepEntries: 1 });
   const leader = await g.leader();
   for (let i = 0; i < 12; i++) await leader.propose(text(`v${i}`));
-  await g.start(
-    4,
-    undefined,
-    [1, 2, 3].map((id) => ({ id, address: `node-${id}` })),
-  );
+  await g.start(4, { peers: [1, 2, 3].map((id) => ({ id, address: `node-${id}` })) });
   await leader.addMember({ id: 4, address: 'node-4' }, { learner: true });
   await g.converged(12);
   t.deepEqual(leader.status().confState.learners, [4]);
@@ -145,4 +141,25 @@ test('close fails what is pending with CANCELLED', async (t) => {
   const err = await t.throwsAsync(pending);
   t.true(isFlotillaError(err, 'CANCELLED'), err.message);
   await eventually(() => true);
+});
+
+test('force-new-cluster turns a survivor into a group of one that keeps every committed entry', async (t) => {
+  const g = await Group.create(t, 3, { snapshotEvery: 4, keepEntries: 1 });
+  const leader = await g.leader();
+  for (let i = 0; i < 10; i++) await leader.propose(text(`v${i}`));
+  const survivor = g.followers(leader)[0]!.id;
+  await eventually(() => g.machines.get(survivor)!.items.length === 10);
+  await g.closeAll();
+  const node = await g.start(survivor, { forceNewCluster: true });
+  t.deepEqual(
+    g.machines.get(survivor)!.items,
+    [...Array(10).keys()].map((i) => `v${i}`),
+  );
+  t.deepEqual(node.memberList(), [{ id: survivor, address: `node-${survivor}` }]);
+  await eventually(() => node.isLeader, { message: 'the survivor leads' });
+  await node.propose(text('after'));
+  t.is(g.machines.get(survivor)!.items.at(-1), 'after');
+  await g.stop(survivor);
+  await g.start(survivor);
+  t.is((await g.converged(11))[10], 'after');
 });
