@@ -43,33 +43,39 @@ export function startInBackground(dataDir: string, args: string[]): Promise<Node
   });
 }
 
-/** Runs the daemon in this process until SIGINT or SIGTERM. */
+/** Runs the daemon in this process until SIGINT or SIGTERM, restarting it when it asks to (a new role). */
 export async function runDaemon(
   dataDir: string,
   opts: StartOptions & { foreground: boolean },
 ): Promise<void> {
   const pretty = opts.foreground && process.stdout.isTTY;
   const log = createLogger(pretty ? { pretty: true } : { file: paths(dataDir).log });
-  let daemon: Daemon;
-  try {
-    const started = await Daemon.start(dataDir, log, opts);
-    daemon = started.daemon;
-    process.send?.({ ready: started.identity } satisfies DaemonMessage);
-  } catch (err) {
-    log.error({ err: describeError(err) }, 'the daemon could not start');
-    const code = err instanceof FlotillaError ? err.code : 'INTERNAL';
-    process.send?.({ error: describeError(err), code } satisfies DaemonMessage);
-    throw err;
-  }
-  if (process.connected) process.disconnect();
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, 'stopping; tasks keep running and are adopted at the next start');
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  const stopped = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-  await daemon.close();
+  let start: StartOptions = opts;
+  for (;;) {
+    let daemon: Daemon;
+    try {
+      const started = await Daemon.start(dataDir, log, start);
+      daemon = started.daemon;
+      if (process.connected) process.send?.({ ready: started.identity } satisfies DaemonMessage);
+    } catch (err) {
+      log.error({ err: describeError(err) }, 'the daemon could not start');
+      const code = err instanceof FlotillaError ? err.code : 'INTERNAL';
+      if (process.connected) process.send?.({ error: describeError(err), code } satisfies DaemonMessage);
+      throw err;
+    }
+    if (process.connected) process.disconnect();
+    const signal = await Promise.race([stopped, daemon.restart.then(() => undefined)]);
+    await daemon.close();
+    if (signal) {
+      log.info({ signal }, 'stopped; tasks keep running and are adopted at the next start');
+      break;
+    }
+    // Only the first start creates or recovers a cluster.
+    start = {};
+  }
   log.flush();
 }

@@ -6,7 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { hostname as osHostname, cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { randomInt } from 'node:crypto';
 import { FlotillaError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
@@ -19,6 +19,7 @@ import { RaftLeadership } from '../manager/store/raft-leadership.js';
 import { RaftStore } from '../manager/store/raft-store.js';
 import { wire } from '../proto/load.js';
 import { createServer, listen, shutdown, unary } from '../proto/rpc.js';
+import type { HeartbeatResponse } from '../proto/gen/flotilla/HeartbeatResponse.js';
 import type { NodeDescription } from '../proto/types.js';
 import type { RuntimeDriver } from '../runtime/driver.js';
 import { ProcessDriver } from '../runtime/process/index.js';
@@ -54,6 +55,9 @@ export function describeNode(hostname: string, runtimes: string[]): NodeDescript
 }
 
 export class Daemon {
+  /** Resolves when the daemon has to be restarted, e.g. in a new role. */
+  readonly restart: Promise<void>;
+  private restartWanted: () => void = () => undefined;
   private readonly abort = new AbortController();
   private servers: grpc.Server[] = [];
   private store: RaftStore | undefined;
@@ -65,7 +69,9 @@ export class Daemon {
   private constructor(
     private readonly dataDir: string,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.restart = new Promise((resolve) => (this.restartWanted = resolve));
+  }
 
   /** Starts the node in `dataDir`. */
   static async start(
@@ -102,6 +108,10 @@ export class Daemon {
         `${this.dataDir} holds no node: create one with \`cluster init\` or \`cluster join\``,
       );
     }
+    if (identity.role === 'WORKER' && existsSync(p.raft)) {
+      // A demoted manager: its log is of no use to a worker, and a later promotion starts afresh.
+      await rename(p.raft, `${p.raft}.demoted-${Date.now()}`);
+    }
     if (forceNewCluster && identity.role !== 'MANAGER') {
       throw new FlotillaError(
         'INVALID_ARGUMENT',
@@ -132,6 +142,8 @@ export class Daemon {
       drivers: this.drivers,
       log: this.log.child({ room: 'agent' }),
       onManagers: (managers) => void writeIdentity(this.dataDir, { ...id, managers }).catch(() => undefined),
+      role: id.role,
+      onRoleChange: (change) => void this.changeRole(id, change),
     });
     this.agentRun = agent.run(this.abort.signal);
     this.log.info({ node: id.nodeId, role: id.role, listen: id.listen }, 'node ready');
@@ -197,6 +209,29 @@ export class Daemon {
       raftId: id.raftId,
     });
     await writeIdentity(this.dataDir, id);
+  }
+
+  /**
+   * Takes the role the managers gave this node: records it in the identity, then asks to be
+   * restarted in it (tasks keep running across the restart and are adopted again).
+   */
+  private async changeRole(id: NodeIdentity, change: HeartbeatResponse): Promise<void> {
+    const next: NodeIdentity =
+      change.role === 'MANAGER'
+        ? {
+            ...id,
+            role: 'MANAGER',
+            raftId: change.raftId,
+            raftPeers: change.raftMembers.filter((m) => m.id !== change.raftId),
+          }
+        : { ...id, role: 'WORKER', raftId: undefined, raftPeers: undefined };
+    try {
+      await writeIdentity(this.dataDir, next);
+      this.log.info({ role: next.role }, 'restarting in the role the managers gave this node');
+      this.restartWanted();
+    } catch (err) {
+      this.log.error({ err }, 'could not record the new role; staying as is');
+    }
   }
 
   private runtimes(): string[] {

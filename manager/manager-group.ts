@@ -53,16 +53,58 @@ export class ManagerGroup {
     return `no manager leads (no quorum): this answer is this manager's own copy of the state (applied index ${this.raft.appliedIndex}), ${since}; changes made since are missing`;
   }
 
-  /** On the leader: adds a joining manager as a learner and tells it its Raft id and the members. */
-  async admit(addr: string): Promise<{ raftId: RaftId; members: RaftMemberAddress[] }> {
+  /** A Raft id no member has. */
+  newRaftId(): RaftId {
     const taken = new Set(this.raft.memberList().map((m) => m.id));
     let raftId: RaftId;
     do raftId = randomInt(1, 2 ** 48);
     while (taken.has(raftId));
+    return raftId;
+  }
+
+  /**
+   * On the leader: adds a manager as a learner (once: a retry finds it there) and returns
+   * the members it is to contact.
+   */
+  async admit(raftId: RaftId, addr: string): Promise<RaftMemberAddress[]> {
     const members = this.raft.memberList();
+    if (members.some((m) => m.id === raftId)) return members.filter((m) => m.id !== raftId);
     await this.raft.addMember({ id: raftId, address: addr }, { learner: true });
     this.log.info({ raftId, addr }, 'manager admitted as a learner; it becomes a voter once caught up');
-    return { raftId, members };
+    return members;
+  }
+
+  /**
+   * Whether removing `raftId` leaves a group that can still decide: the remaining voters
+   * the leader hears from must be a majority of the remaining voters.
+   */
+  checkRemoval(raftId: RaftId, hostname: string): void {
+    const status = this.raft.status();
+    const voters = status.confState.voters.filter((id) => id !== raftId);
+    if (!status.confState.voters.includes(raftId)) return;
+    if (voters.length === 0) {
+      throw new FlotillaError(
+        'INVALID_ARGUMENT',
+        `${hostname} is the last manager; promote another node first`,
+      );
+    }
+    const reachable = voters.filter(
+      (id) => id === this.raft.id || status.progress?.get(id)?.recentActive,
+    ).length;
+    const quorum = Math.floor(voters.length / 2) + 1;
+    if (reachable < quorum) {
+      throw new FlotillaError(
+        'CONFLICT',
+        `demoting ${hostname} would leave ${reachable} reachable of ${voters.length} managers, fewer than the ${quorum} needed to decide; bring the unreachable managers back first`,
+      );
+    }
+  }
+
+  /** On the leader: takes a manager out of the Raft group (a no-op when it is gone already). */
+  async remove(raftId: RaftId): Promise<void> {
+    if (!this.raft.memberList().some((m) => m.id === raftId)) return;
+    await this.raft.removeMember(raftId);
+    this.log.info({ raftId }, 'manager removed from the Raft group');
   }
 
   /** Runs on the leader until the signal aborts: promotes learners that have caught up. */

@@ -20,6 +20,7 @@ import { DEFAULT_HISTORY_LIMIT, ReplicatedOrchestrator } from './orchestrator/re
 import { Scheduler } from './scheduler/scheduler.js';
 import { LeaderForwarder, wasForwarded } from './forward.js';
 import type { Leadership } from './leadership.js';
+import { RoleManager } from './roles.js';
 import type { ManagerGroup, Route } from './manager-group.js';
 import type { Store } from './store/types.js';
 
@@ -154,7 +155,10 @@ export class Manager {
     run('orchestrator', new ReplicatedOrchestrator(this.store, this.log.child({ room: 'orchestrator' })));
     run('scheduler', new Scheduler(this.store, this.log.child({ room: 'scheduler' })));
     run('dispatcher', dispatcher);
-    if (this.group) run('manager-group', this.group);
+    if (this.group) {
+      run('manager-group', this.group);
+      run('roles', new RoleManager(this.store, this.group, this.log.child({ room: 'roles' })));
+    }
     this.term = term;
   }
 
@@ -230,6 +234,20 @@ export class Manager {
     );
   }
 
+  /** A demotion must leave the managers able to decide; a promotion needs the Raft group. */
+  private checkDemotion(current: Node, spec: Node['spec']): void {
+    const hostname = current.description?.hostname ?? current.id;
+    if (!this.group) {
+      throw new FlotillaError(
+        'INVALID_ARGUMENT',
+        'this cluster keeps its state in etcd: its managers are not promoted or demoted',
+      );
+    }
+    if (spec?.desiredRole === 'WORKER' && current.managerStatus) {
+      this.group.checkRemoval(current.managerStatus.raftId, hostname);
+    }
+  }
+
   /** Nodes as stored, with the leader's live view of each manager. */
   private withManagerStatus(node: Node): Node {
     if (!this.group || !node.managerStatus) return node;
@@ -249,6 +267,17 @@ export class Manager {
         async (req) => ({ node: this.withManagerStatus(api.getNode(req.node)) }),
         (addr, req) => f.toControl(addr, (c) => c.GetNode, req),
         true,
+      ),
+      UpdateNode: this.routed(
+        async (req) => ({
+          node: this.withManagerStatus(
+            await api.updateNode(req.nodeId, req.version, req.spec, (current) =>
+              this.checkDemotion(current, req.spec),
+            ),
+          ),
+        }),
+        (addr, req) => f.toControl(addr, (c) => c.UpdateNode, req),
+        false,
       ),
       CreateService: this.routed(
         async (req) => ({ service: await api.createService(req.spec) }),

@@ -8,6 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { describeError, isFlotillaError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import type { DispatcherClient } from '../proto/gen/flotilla/Dispatcher.js';
+import type { HeartbeatResponse } from '../proto/gen/flotilla/HeartbeatResponse.js';
 import { wire } from '../proto/load.js';
 import { call, connect, fromServiceError } from '../proto/rpc.js';
 import {
@@ -15,6 +16,7 @@ import {
   isTerminal,
   type Assignments,
   type NodeDescription,
+  type NodeRole,
   type Task,
 } from '../proto/types.js';
 import type { ContainerSummary, RuntimeDriver } from '../runtime/driver.js';
@@ -31,6 +33,10 @@ export interface AgentOptions {
   log: Logger;
   /** Called when the managers tell of a new list of manager addresses. */
   onManagers?: (managers: string[]) => void;
+  /** The role the node runs in now. */
+  role: NodeRole;
+  /** Called once when the managers say the node is to have another role (promoted or demoted). */
+  onRoleChange?: (change: HeartbeatResponse) => void;
 }
 
 const MAX_BACKOFF_MS = 5_000;
@@ -39,6 +45,7 @@ export class Agent {
   private readonly runners = new Map<string, TaskRunner>();
   private readonly reporter = new StatusReporter();
   private managers: string[];
+  private roleChanging = false;
   private orphans = new Map<string, { driver: RuntimeDriver; container: ContainerSummary }>();
 
   constructor(private readonly opts: AgentOptions) {
@@ -61,6 +68,21 @@ export class Agent {
       await new Promise((r) => setTimeout(r, backoff));
     }
     this.reporter.close();
+  }
+
+  /** A heartbeat's answer: the managers' addresses as they are now, and this node's role. */
+  private noteHeartbeat(res: HeartbeatResponse): void {
+    this.noteManagers(res.raftMembers.map((m) => m.address));
+    if (res.role === this.opts.role || this.roleChanging) return;
+    this.roleChanging = true;
+    this.opts.log.info({ role: res.role }, "the managers changed this node's role");
+    this.opts.onRoleChange?.(res);
+  }
+
+  private noteManagers(managers: string[]): void {
+    if (managers.length === 0 || managers.join() === this.managers.join()) return;
+    this.managers = managers;
+    this.opts.onManagers?.(managers);
   }
 
   /** One session; resolves true if it was opened (the backoff then starts over). */
@@ -95,7 +117,10 @@ export class Agent {
                 { nodeId: this.opts.nodeId, sessionId: msg.sessionId },
                 msg.heartbeatPeriodMs,
               ).then(
-                (res) => (heartbeat = setTimeout(beat, res.periodMs || msg.heartbeatPeriodMs)),
+                (res) => {
+                  this.noteHeartbeat(res);
+                  heartbeat = setTimeout(beat, res.periodMs || msg.heartbeatPeriodMs);
+                },
                 (err: unknown) => {
                   this.opts.log.warn({ err: describeError(err) }, 'heartbeat failed');
                   stream.cancel();
@@ -111,10 +136,7 @@ export class Agent {
               }).then(() => undefined),
             );
           }
-          if (msg.managers.length > 0 && msg.managers.join() !== this.managers.join()) {
-            this.managers = msg.managers;
-            this.opts.onManagers?.(msg.managers);
-          }
+          this.noteManagers(msg.managers);
           if (msg.assignments) this.assign(msg.assignments);
         },
       );

@@ -1,6 +1,6 @@
 /** `cluster node ...` and `cluster join-token`. */
 import { Command } from 'commander';
-import { invalidArgument } from '../../lib/errors.js';
+import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
 import type { Node } from '../../proto/types.js';
@@ -58,6 +58,36 @@ export function nodeCommands(
       await printInspected(refs, async (node) => (await call(client, client.GetNode, { node })).node);
     });
 
+  for (const [verb, role] of [
+    ['promote', 'MANAGER'],
+    ['demote', 'WORKER'],
+  ] as const) {
+    node
+      .command(verb)
+      .description(verb === 'promote' ? 'make workers managers' : 'make managers workers')
+      .argument('<node...>')
+      .option('-d, --detach', 'return at once instead of waiting for the change')
+      .action(async (refs: string[], o: { detach?: boolean }) => {
+        const client = connect();
+        for (const ref of refs) {
+          const { node: n } = await call(client, client.GetNode, { node: ref });
+          const name = n?.description?.hostname ?? ref;
+          if (!n?.spec) continue;
+          if (n.spec.desiredRole === role) {
+            console.log(`${name} is already ${role === 'MANAGER' ? 'a manager' : 'a worker'}`);
+            continue;
+          }
+          await call(client, client.UpdateNode, {
+            nodeId: n.id,
+            version: n.meta?.version ?? 0,
+            spec: { ...n.spec, desiredRole: role },
+          });
+          if (!o.detach) await waitForRole(client, n.id, name, role);
+          console.log(`${name} ${verb}d to ${role === 'MANAGER' ? 'manager' : 'worker'}`);
+        }
+      });
+  }
+
   program
     .command('join-token')
     .description('print the command that joins a node to this cluster')
@@ -73,4 +103,30 @@ export function nodeCommands(
       const addr = nodes.find((n) => n.role === 'MANAGER')?.status?.addr ?? 'MANAGER_ADDR';
       console.log(`To add a ${role} to this cluster, run:\n\n    cluster join --token ${token} ${addr}\n`);
     });
+}
+
+/** Waits until the node runs in its new role, saying what it waits for. */
+async function waitForRole(
+  client: ControlClient,
+  id: string,
+  name: string,
+  role: Node['role'],
+): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let said = false;
+  for (;;) {
+    const { node: n } = await call(client, client.GetNode, { node: id });
+    const ready = role === 'WORKER' ? n?.role === 'WORKER' : n?.managerStatus?.reachability === 'REACHABLE';
+    if (ready) return;
+    if (Date.now() > deadline) {
+      throw new FlotillaError(
+        'TIMEOUT',
+        `${name} has not taken its new role within a minute (its state: ${n?.status?.state ?? 'unknown'}); it changes once the node is up and heartbeating. Check \`cluster node ls\`.`,
+      );
+    }
+    if (!said)
+      console.error(`waiting for ${name} to restart as a ${role === 'MANAGER' ? 'manager' : 'worker'}...`);
+    said = true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }

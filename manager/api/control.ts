@@ -7,9 +7,9 @@ import { newId } from '../../lib/ids.js';
 import type { ListServicesResponse } from '../../proto/gen/flotilla/ListServicesResponse.js';
 import type { ListTasksRequest } from '../../proto/gen/flotilla/ListTasksRequest.js';
 import type { ListTasksResponse } from '../../proto/gen/flotilla/ListTasksResponse.js';
-import type { Node, Service, ServiceSpec } from '../../proto/types.js';
+import type { Node, NodeSpec, Service, ServiceSpec } from '../../proto/types.js';
 import type { ReadTx, Store } from '../store/types.js';
-import { validateServiceSpec } from './validate.js';
+import { validateNodeSpec, validateServiceSpec } from './validate.js';
 
 /** An object by exact id, by exact name, or by a unique id prefix. */
 function resolve<T extends { id: string }>(kind: string, all: T[], ref: string, name: (o: T) => string): T {
@@ -41,6 +41,34 @@ export class ControlApi {
 
   getNode(ref: string): Node {
     return this.store.view((tx) => resolveNode(tx, ref));
+  }
+
+  /**
+   * Changes a node's spec. `check` vets a role change against the cluster first (a demotion
+   * must leave a quorum).
+   */
+  async updateNode(
+    id: string,
+    version: number,
+    spec: NodeSpec | null,
+    check?: (current: Node) => void,
+  ): Promise<Node> {
+    validateNodeSpec(spec);
+    const current = this.store.view((tx) => tx.get('nodes', id));
+    if (!current) throw notFound('node', id);
+    if (version && current.meta?.version !== version) {
+      throw new FlotillaError(
+        'CONFLICT',
+        `node ${current.description?.hostname ?? id} changed since it was read; read it again and retry`,
+      );
+    }
+    if (spec.desiredRole !== current.spec?.desiredRole) check?.(current);
+    await this.store.update((tx) => {
+      const n = tx.get('nodes', id);
+      if (!n) throw notFound('node', id);
+      tx.update('nodes', { ...n, spec });
+    });
+    return this.store.view((tx) => tx.get('nodes', id) as Node);
   }
 
   async createService(spec: ServiceSpec | null): Promise<Service> {

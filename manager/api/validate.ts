@@ -3,7 +3,7 @@
  * was expected, in the words of the CLI flag where one exists.
  */
 import { invalidArgument } from '../../lib/errors.js';
-import { HOST_IMAGE, type ServiceSpec } from '../../proto/types.js';
+import { HOST_IMAGE, type NodeSpec, type ServiceSpec } from '../../proto/types.js';
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 const SIGNAL = /^SIG[A-Z0-9]+$/;
@@ -52,5 +52,25 @@ export function validateServiceSpec(spec: ServiceSpec | null | undefined): asser
       'restart policy (--restart-delay, --restart-window, --restart-max-attempts)',
       'values ≥ 0',
     );
+  }
+}
+
+const ROLES = ['WORKER', 'MANAGER'];
+const AVAILABILITIES = ['ACTIVE', 'PAUSE', 'DRAIN'];
+const LABEL_KEY = /^[a-zA-Z0-9][a-zA-Z0-9_./-]{0,127}$/;
+
+export function validateNodeSpec(spec: NodeSpec | null | undefined): asserts spec is NodeSpec {
+  if (!spec) throw invalidArgument('spec', 'a node spec');
+  if (!ROLES.includes(spec.desiredRole)) throw invalidArgument('role', 'worker or manager', spec.desiredRole);
+  if (!AVAILABILITIES.includes(spec.availability)) {
+    throw invalidArgument('availability (--availability)', 'active, pause or drain', spec.availability);
+  }
+  for (const key of Object.keys(spec.labels)) {
+    if (!LABEL_KEY.test(key))
+      throw invalidArgument(
+        'label (--label-add)',
+        'KEY=VALUE with a key of letters, digits, "_", ".", "/" or "-"',
+        key,
+      );
   }
 }

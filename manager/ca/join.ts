@@ -61,7 +61,8 @@ export async function join(store: Store, req: JoinRequest, ctx: JoinContext): Pr
       'this cluster keeps its state outside the managers (etcd), so it takes no more managers through join; join as a worker',
     );
   }
-  const admitted = role === 'MANAGER' ? await ctx.group!.admit(req.addr) : undefined;
+  const raftId = role === 'MANAGER' ? ctx.group!.newRaftId() : 0;
+  const members = raftId ? await ctx.group!.admit(raftId, req.addr) : [];
   const node: Node = {
     id: newId(),
     meta: null,
@@ -69,17 +70,15 @@ export async function join(store: Store, req: JoinRequest, ctx: JoinContext): Pr
     spec: { desiredRole: role, availability: 'ACTIVE', labels: {} },
     description: req.description,
     status: { state: 'UNKNOWN', message: 'joined; waiting for its first session', addr: req.addr },
-    managerStatus: admitted
-      ? { raftId: admitted.raftId, addr: req.addr, leader: false, reachability: 'UNKNOWN' }
-      : null,
+    managerStatus: raftId ? { raftId, addr: req.addr, leader: false, reachability: 'UNKNOWN' } : null,
   };
   await store.update((tx) => tx.create('nodes', node));
   return {
     nodeId: node.id,
     role,
     clusterId: cluster.id,
-    managers: [...ctx.managers(), ...(admitted ? [req.addr] : [])],
-    raftId: admitted?.raftId ?? 0,
-    raftMembers: admitted?.members ?? [],
+    managers: [...ctx.managers(), ...(raftId ? [req.addr] : [])],
+    raftId,
+    raftMembers: members,
   };
 }

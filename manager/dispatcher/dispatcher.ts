@@ -151,7 +151,16 @@ export class Dispatcher {
     }
     s.lastHeartbeat = this.now();
     this.lastSeen.set(req.nodeId, s.lastHeartbeat);
-    return { periodMs: this.heartbeatMs() };
+    return this.store.view((tx) => {
+      const node = tx.get('nodes', req.nodeId);
+      const managers = tx.all('nodes').flatMap((n) => (n.managerStatus ? [n.managerStatus] : []));
+      return {
+        periodMs: this.heartbeatMs(),
+        role: node?.role ?? 'WORKER',
+        raftId: node?.managerStatus?.raftId ?? 0,
+        raftMembers: managers.map((m) => ({ id: m.raftId, address: m.addr })),
+      };
+    });
   }
 
   async updateTaskStatus(req: UpdateTaskStatusRequest): Promise<void> {

@@ -18,6 +18,8 @@ import type { ListTasksRequestInput as _flotilla_ListTasksRequestInput, ListTask
 import type { ListTasksResponseInput as _flotilla_ListTasksResponseInput, ListTasksResponse as _flotilla_ListTasksResponse } from '../flotilla/ListTasksResponse.js';
 import type { RemoveServiceRequestInput as _flotilla_RemoveServiceRequestInput, RemoveServiceRequest as _flotilla_RemoveServiceRequest } from '../flotilla/RemoveServiceRequest.js';
 import type { RemoveServiceResponseInput as _flotilla_RemoveServiceResponseInput, RemoveServiceResponse as _flotilla_RemoveServiceResponse } from '../flotilla/RemoveServiceResponse.js';
+import type { UpdateNodeRequestInput as _flotilla_UpdateNodeRequestInput, UpdateNodeRequest as _flotilla_UpdateNodeRequest } from '../flotilla/UpdateNodeRequest.js';
+import type { UpdateNodeResponseInput as _flotilla_UpdateNodeResponseInput, UpdateNodeResponse as _flotilla_UpdateNodeResponse } from '../flotilla/UpdateNodeResponse.js';
 import type { UpdateServiceRequestInput as _flotilla_UpdateServiceRequestInput, UpdateServiceRequest as _flotilla_UpdateServiceRequest } from '../flotilla/UpdateServiceRequest.js';
 import type { UpdateServiceResponseInput as _flotilla_UpdateServiceResponseInput, UpdateServiceResponse as _flotilla_UpdateServiceResponse } from '../flotilla/UpdateServiceResponse.js';
 
@@ -94,6 +96,21 @@ export interface ControlClient extends grpc.Client {
   removeService(argument: _flotilla_RemoveServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveServiceResponse>): grpc.ClientUnaryCall;
   removeService(argument: _flotilla_RemoveServiceRequestInput, callback: grpc.requestCallback<_flotilla_RemoveServiceResponse>): grpc.ClientUnaryCall;
   
+  /**
+   * Changes a node's spec: its role (promote, demote), availability or labels.
+   */
+  UpdateNode(argument: _flotilla_UpdateNodeRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateNodeResponse>): grpc.ClientUnaryCall;
+  UpdateNode(argument: _flotilla_UpdateNodeRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_UpdateNodeResponse>): grpc.ClientUnaryCall;
+  UpdateNode(argument: _flotilla_UpdateNodeRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateNodeResponse>): grpc.ClientUnaryCall;
+  UpdateNode(argument: _flotilla_UpdateNodeRequestInput, callback: grpc.requestCallback<_flotilla_UpdateNodeResponse>): grpc.ClientUnaryCall;
+  /**
+   * Changes a node's spec: its role (promote, demote), availability or labels.
+   */
+  updateNode(argument: _flotilla_UpdateNodeRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateNodeResponse>): grpc.ClientUnaryCall;
+  updateNode(argument: _flotilla_UpdateNodeRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_UpdateNodeResponse>): grpc.ClientUnaryCall;
+  updateNode(argument: _flotilla_UpdateNodeRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateNodeResponse>): grpc.ClientUnaryCall;
+  updateNode(argument: _flotilla_UpdateNodeRequestInput, callback: grpc.requestCallback<_flotilla_UpdateNodeResponse>): grpc.ClientUnaryCall;
+  
   UpdateService(argument: _flotilla_UpdateServiceRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
   UpdateService(argument: _flotilla_UpdateServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
   UpdateService(argument: _flotilla_UpdateServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
@@ -122,6 +139,11 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   
   RemoveService: grpc.handleUnaryCall<_flotilla_RemoveServiceRequest, _flotilla_RemoveServiceResponseInput>;
   
+  /**
+   * Changes a node's spec: its role (promote, demote), availability or labels.
+   */
+  UpdateNode: grpc.handleUnaryCall<_flotilla_UpdateNodeRequest, _flotilla_UpdateNodeResponseInput>;
+  
   UpdateService: grpc.handleUnaryCall<_flotilla_UpdateServiceRequest, _flotilla_UpdateServiceResponseInput>;
   
 }
@@ -135,5 +157,6 @@ export interface ControlDefinition extends grpc.ServiceDefinition {
   ListServices: MethodDefinition<_flotilla_ListServicesRequestInput, _flotilla_ListServicesResponseInput, _flotilla_ListServicesRequest, _flotilla_ListServicesResponse>
   ListTasks: MethodDefinition<_flotilla_ListTasksRequestInput, _flotilla_ListTasksResponseInput, _flotilla_ListTasksRequest, _flotilla_ListTasksResponse>
   RemoveService: MethodDefinition<_flotilla_RemoveServiceRequestInput, _flotilla_RemoveServiceResponseInput, _flotilla_RemoveServiceRequest, _flotilla_RemoveServiceResponse>
+  UpdateNode: MethodDefinition<_flotilla_UpdateNodeRequestInput, _flotilla_UpdateNodeResponseInput, _flotilla_UpdateNodeRequest, _flotilla_UpdateNodeResponse>
   UpdateService: MethodDefinition<_flotilla_UpdateServiceRequestInput, _flotilla_UpdateServiceResponseInput, _flotilla_UpdateServiceRequest, _flotilla_UpdateServiceResponse>
 }

@@ -1,11 +1,27 @@
 // Original file: /work/main/proto/flotilla/dispatcher.proto
 
+import type { NodeRoleInput as _flotilla_NodeRoleInput, NodeRole as _flotilla_NodeRole } from '../flotilla/NodeRole.js';
+import type { RaftMemberInput as _flotilla_RaftMemberInput, RaftMember as _flotilla_RaftMember } from '../flotilla/RaftMember.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface HeartbeatResponseInput {
   'periodMs'?: (number | string | Long);
+  /**
+   * The role the node is to have. When it differs from the node's own, the node restarts
+   * in that role: a promoted node as a manager that joins the Raft group below.
+   */
+  'role'?: (_flotilla_NodeRoleInput);
+  'raftId'?: (number | string | Long);
+  'raftMembers'?: (_flotilla_RaftMemberInput)[];
 }
 
 export interface HeartbeatResponse {
   'periodMs': (number);
+  /**
+   * The role the node is to have. When it differs from the node's own, the node restarts
+   * in that role: a promoted node as a manager that joins the Raft group below.
+   */
+  'role': (_flotilla_NodeRole);
+  'raftId': (number);
+  'raftMembers': (_flotilla_RaftMember)[];
 }
