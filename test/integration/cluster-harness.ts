@@ -2,12 +2,14 @@
  * Runs real Flotilla nodes as separate processes on loopback, through the `cluster` CLI,
  * for integration tests.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Node } from '../../proto/types.js';
 
 const cli = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 
@@ -63,6 +65,8 @@ export async function eventually<T>(
 
 export class LocalCluster {
   readonly nodes = new Map<string, { dataDir: string; addr: string }>();
+  /** Daemons started by restart(), killed by destroy() even if they never wrote their pid file. */
+  private readonly restarted = new Set<number>();
 
   private constructor(readonly root: string) {}
 
@@ -98,6 +102,24 @@ export class LocalCluster {
     return res;
   }
 
+  /**
+   * Joins a manager with the manager token of `via`, then waits until the leader sees it
+   * Reachable: until then the group may lack a quorum, and the next join could fail.
+   */
+  async joinManager(name: string, via: string): Promise<CliResult> {
+    const token = await runCli(['--data-dir', this.dataDir(via), 'join-token', 'manager', '-q']);
+    if (token.code !== 0) return token;
+    const res = await this.join(name, via, token.stdout.trim());
+    if (res.code !== 0) return res;
+    await eventually(`${name} reachable`, async () => {
+      const nodes = await this.json<Node[]>(via, 'node', 'ls', '--format', 'json');
+      return nodes.some(
+        (n) => n.description?.hostname === name && n.managerStatus?.reachability === 'REACHABLE',
+      );
+    });
+    return res;
+  }
+
   addr(name: string): string {
     const n = this.nodes.get(name);
     if (!n) throw new Error(`no node ${name}`);
@@ -119,9 +141,25 @@ export class LocalCluster {
     return Number(await readFile(join(this.dataDir(name), 'daemon.pid'), 'utf8'));
   }
 
-  /** Starts a stopped node again from its data dir, as systemd would. */
+  /** Starts a stopped node again from its data dir, as systemd would (detached, logging to its data dir). */
   restart(name: string): void {
-    void runCli(['daemon', '--data-dir', this.dataDir(name)]);
+    // What the daemon prints before its logger is up goes to the log too.
+    const log = openSync(join(this.dataDir(name), 'daemon.log'), 'a');
+    const child = spawn(process.execPath, [cli, 'daemon', '--data-dir', this.dataDir(name)], {
+      detached: true,
+      stdio: ['ignore', log, log],
+    });
+    closeSync(log);
+    if (child.pid) this.restarted.add(child.pid);
+    child.unref();
+  }
+
+  /** Sends the node's daemon a signal and waits until it has exited. Returns its pid. */
+  async stop(name: string, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<number> {
+    const pid = await this.daemonPid(name);
+    process.kill(pid, signal);
+    await eventually(`${name} stopped`, async () => !alive(pid));
+    return pid;
   }
 
   /** Process-group ids of the tasks a node's process runtime has started that still run. */
@@ -137,6 +175,7 @@ export class LocalCluster {
   }
 
   async destroy(): Promise<void> {
+    for (const pid of this.restarted) if (alive(pid)) process.kill(pid, 'SIGKILL');
     for (const name of this.nodes.keys()) {
       const pid = await this.daemonPid(name).catch(() => 0);
       if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
