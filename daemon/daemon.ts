@@ -58,6 +58,7 @@ export class Daemon {
   /** Resolves when the daemon has to be restarted, e.g. in a new role. */
   readonly restart: Promise<void>;
   private restartWanted: () => void = () => undefined;
+  private identityWrites: Promise<void> = Promise.resolve();
   private readonly abort = new AbortController();
   private servers: grpc.Server[] = [];
   private store: RaftStore | undefined;
@@ -124,6 +125,7 @@ export class Daemon {
     if (identity.role === 'MANAGER') {
       await this.startManager(identity, tcp, local, { bootstrap: init !== undefined, forceNewCluster });
       if (init) await this.initCluster(identity, init);
+      if (forceNewCluster) await this.leadingAlone();
     } else {
       local.addService(wire.flotilla.Control.service, workerControl());
     }
@@ -141,9 +143,9 @@ export class Daemon {
       description: describeNode(id.hostname, this.runtimes()),
       drivers: this.drivers,
       log: this.log.child({ room: 'agent' }),
-      onManagers: (managers) => void writeIdentity(this.dataDir, { ...id, managers }).catch(() => undefined),
+      onManagers: (managers) => void this.saveIdentity({ managers }).catch(() => undefined),
       role: id.role,
-      onRoleChange: (change) => void this.changeRole(id, change),
+      onRoleChange: (change) => void this.changeRole(change),
     });
     this.agentRun = agent.run(this.abort.signal);
     this.log.info({ node: id.nodeId, role: id.role, listen: id.listen }, 'node ready');
@@ -188,19 +190,7 @@ export class Daemon {
 
   /** Writes the new cluster into the store once this first manager leads its group of one. */
   private async initCluster(id: NodeIdentity, init: InitRequest): Promise<void> {
-    const leadership = this.leadership!;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new FlotillaError('TIMEOUT', 'the new manager did not become leader of its own group')),
-        10_000,
-      );
-      const stop = leadership.subscribe((leading) => {
-        if (!leading) return;
-        clearTimeout(timer);
-        queueMicrotask(() => stop());
-        resolve();
-      });
-    });
+    await this.leadingAlone();
     id.nodeId = await initCluster(this.store!, {
       clusterId: id.clusterId,
       addr: init.listen,
@@ -211,27 +201,54 @@ export class Daemon {
     await writeIdentity(this.dataDir, id);
   }
 
+  /** Waits until this manager, alone in its group (new or forced), leads it. */
+  private leadingAlone(): Promise<void> {
+    const leadership = this.leadership!;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(new FlotillaError('TIMEOUT', 'this manager did not become the leader of its group of one')),
+        10_000,
+      );
+      const stop = leadership.subscribe((leading) => {
+        if (!leading) return;
+        clearTimeout(timer);
+        queueMicrotask(() => stop());
+        resolve();
+      });
+    });
+  }
+
   /**
    * Takes the role the managers gave this node: records it in the identity, then asks to be
    * restarted in it (tasks keep running across the restart and are adopted again).
    */
-  private async changeRole(id: NodeIdentity, change: HeartbeatResponse): Promise<void> {
-    const next: NodeIdentity =
+  private async changeRole(change: HeartbeatResponse): Promise<void> {
+    const patch: Partial<NodeIdentity> =
       change.role === 'MANAGER'
         ? {
-            ...id,
             role: 'MANAGER',
             raftId: change.raftId,
             raftPeers: change.raftMembers.filter((m) => m.id !== change.raftId),
           }
-        : { ...id, role: 'WORKER', raftId: undefined, raftPeers: undefined };
+        : { role: 'WORKER', raftId: undefined, raftPeers: undefined };
     try {
-      await writeIdentity(this.dataDir, next);
-      this.log.info({ role: next.role }, 'restarting in the role the managers gave this node');
+      await this.saveIdentity(patch);
+      this.log.info({ role: change.role }, 'restarting in the role the managers gave this node');
       this.restartWanted();
     } catch (err) {
       this.log.error({ err }, 'could not record the new role; staying as is');
     }
+  }
+
+  /** Changes the identity on disk, one change after another so that none is lost. */
+  private saveIdentity(patch: Partial<NodeIdentity>): Promise<void> {
+    const write = this.identityWrites.then(async () => {
+      const current = await readIdentity(this.dataDir);
+      if (current) await writeIdentity(this.dataDir, { ...current, ...patch });
+    });
+    this.identityWrites = write.catch(() => undefined);
+    return write;
   }
 
   private runtimes(): string[] {
@@ -242,6 +259,7 @@ export class Daemon {
   async close(): Promise<void> {
     this.abort.abort();
     await this.agentRun;
+    await this.identityWrites;
     await this.leadership?.close();
     await this.manager?.close();
     await Promise.all(this.servers.map((s) => shutdown(s)));

@@ -106,7 +106,9 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private leaderId: RaftId = NONE;
   private leaderContact: number | undefined;
   private role: StateType = StateType.Follower;
-  private persisted: HardState;
+  /** The hard state as last handed out by the core (its commit index may not be on disk yet). */
+  private hardState: HardState;
+  private commitUnwritten = false;
   private currentTerm: number;
   private applied: number;
   private snapshotIndex: number;
@@ -132,8 +134,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     super();
     this.id = id;
     this.opts = opts;
-    this.persisted = storage.initialState().hardState;
-    this.currentTerm = this.persisted.term;
+    this.hardState = storage.initialState().hardState;
+    this.currentTerm = this.hardState.term;
     this.applied = storage.snapshot().metadata.index;
     this.snapshotIndex = this.applied;
     for (const [id, address] of members) if (id !== this.id) transport.setPeer(id, address);
@@ -236,7 +238,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   }
 
   get commitIndex(): number {
-    return this.persisted.commit;
+    return this.hardState.commit;
   }
 
   /** The members as of the last applied entry. */
@@ -336,6 +338,11 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.proposals.failAll(closedError);
     this.reads.failAll(closedError);
     await this.transport.close();
+    if (this.commitUnwritten) {
+      await this.disk
+        .persist({ hardState: this.hardState, entries: [], mustSync: true })
+        .catch(() => undefined);
+    }
     await this.disk.close();
   }
 
@@ -382,20 +389,31 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     // A leader may send its appends while it writes them itself (they count toward a quorum
     // only once it has acknowledged them after this persist). Not when this Ready changes
     // its term or vote: those must be on disk before anyone hears of them.
-    const sendFirst = this.isLeader && !termOrVoteChanged(this.persisted, rd.hardState);
+    const sendFirst = this.isLeader && !termOrVoteChanged(this.hardState, rd.hardState);
     if (sendFirst) this.transport.send(rd.messages);
-    if (rd.hardState || rd.entries.length > 0 || rd.snapshot) {
+    // A hard state that only moves the commit index waits for the next write: a commit index
+    // on disk that lags is safe (the leader tells it again), and the write would cost time
+    // on every commit.
+    const commitOnly =
+      rd.hardState !== undefined &&
+      !termOrVoteChanged(this.hardState, rd.hardState) &&
+      rd.entries.length === 0 &&
+      !rd.snapshot;
+    if (commitOnly) {
+      this.commitUnwritten = true;
+    } else if (rd.hardState || rd.entries.length > 0 || rd.snapshot || this.commitUnwritten) {
       await this.disk.persist({
-        hardState: rd.hardState,
+        hardState: rd.hardState ?? (this.commitUnwritten ? this.hardState : undefined),
         entries: rd.entries,
         snapshot: rd.snapshot,
         mustSync: rd.mustSync,
       });
+      this.commitUnwritten = false;
     }
     if (rd.snapshot) this.installSnapshot(rd.snapshot);
     if (rd.hardState) {
       this.storage.setHardState(rd.hardState);
-      this.persisted = rd.hardState;
+      this.hardState = rd.hardState;
     }
     this.storage.append(rd.entries);
     if (!sendFirst) this.transport.send(rd.messages);
@@ -542,8 +560,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   }
 }
 
-function termOrVoteChanged(persisted: HardState, next: HardState | undefined): boolean {
-  return next !== undefined && (next.term !== persisted.term || next.vote !== persisted.vote);
+function termOrVoteChanged(current: HardState, next: HardState | undefined): boolean {
+  return next !== undefined && (next.term !== current.term || next.vote !== current.vote);
 }
 
 const closedError = (): FlotillaError => new FlotillaError('CANCELLED', 'raft: node is closed');
