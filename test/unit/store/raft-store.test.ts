@@ -122,3 +122,34 @@ test('every manager restarted from disk holds the state it had', async (t) => {
     t.deepEqual(store.snapshot().services, before.services);
   }
 });
+
+test('watches never go back in time across a change of leader', async (t) => {
+  const g = await group(t);
+  const first = await g.leader();
+  const watcher = [...g.stores.entries()].find(([, s]) => s !== first)!;
+  const seen: StoreEvent[] = [];
+  const ac = new AbortController();
+  t.teardown(() => ac.abort());
+  void (async () => {
+    for await (const e of watcher[1].watch({}, ac.signal)) seen.push(e);
+  })();
+  await first.update((tx) => tx.create('services', makeService(makeSpec({ name: 'before' }))));
+  const firstId = [...g.stores.entries()].find(([, s]) => s === first)![0];
+  g.net.isolate(firstId);
+  const next = await eventually(
+    () => [...g.stores.entries()].find(([id, s]) => id !== firstId && s.raft.isLeader)?.[1],
+  );
+  await next.update((tx) => tx.create('services', makeService(makeSpec({ name: 'after' }))));
+  g.net.heal();
+  await eventually(() => seen.length >= 2, { message: 'both creates seen' });
+  const indexes = seen.map((e) => e.index);
+  t.deepEqual(
+    indexes,
+    [...new Set(indexes)].sort((a, b) => a - b),
+    'strictly increasing, no repeats',
+  );
+  t.deepEqual(
+    seen.map((e) => (e.object as { spec?: { name?: string } }).spec?.name),
+    ['before', 'after'],
+  );
+});
