@@ -23,7 +23,7 @@ export interface StoreTarget {
   open(t: ExecutionContext): Promise<OpenedStore>;
 }
 
-export async function rejectsWith(t: ExecutionContext, p: Promise<unknown>, code: string, message?: RegExp) {
+async function rejectsWith(t: ExecutionContext, p: Promise<unknown>, code: string, message?: RegExp) {
   const err = await t.throwsAsync(p);
   t.true(isFlotillaError(err) && err.code === code, `expected ${code}, got ${String(err)}`);
   if (message) t.regex(err?.message ?? '', message);
