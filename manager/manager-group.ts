@@ -13,6 +13,8 @@ import { NONE, type RaftId } from './raft/types.js';
 /** Learners are promoted once they are this close to the leader's commit index. */
 const CAUGHT_UP_ENTRIES = 10;
 const PROMOTE_CHECK_MS = 200;
+/** Longer than an election timeout, so that a member is Unreachable only when it really is. */
+const REACHABLE_WITHIN_MS = 1_000;
 
 export type Route = { local: true } | { local: false; leaderAddr: string };
 
@@ -88,9 +90,7 @@ export class ManagerGroup {
         `${hostname} is the last manager; promote another node first`,
       );
     }
-    const reachable = voters.filter(
-      (id) => id === this.raft.id || status.progress?.get(id)?.recentActive,
-    ).length;
+    const reachable = voters.filter((id) => id === this.raft.id || this.reachable(id)).length;
     const quorum = Math.floor(voters.length / 2) + 1;
     if (reachable < quorum) {
       throw new FlotillaError(
@@ -127,13 +127,22 @@ export class ManagerGroup {
 
   /** A manager's status with the leader's view of it filled in (reachability is known on the leader only). */
   describe(status: ManagerStatus): ManagerStatus {
-    const progress = this.raft.status().progress;
     const self = status.raftId === this.raft.id;
-    const active = self || progress?.get(status.raftId)?.recentActive;
     return {
       ...status,
       leader: status.raftId === this.raft.leader,
-      reachability: progress || self ? (active ? 'REACHABLE' : 'UNREACHABLE') : 'UNKNOWN',
+      reachability:
+        self || this.raft.isLeader
+          ? self || this.reachable(status.raftId)
+            ? 'REACHABLE'
+            : 'UNREACHABLE'
+          : 'UNKNOWN',
     };
+  }
+
+  /** Heard from lately: a leader hears from every member at each heartbeat. */
+  private reachable(id: RaftId): boolean {
+    const since = this.raft.sinceContact(id);
+    return since !== undefined && since < REACHABLE_WITHIN_MS;
   }
 }

@@ -20,6 +20,7 @@ import { DEFAULT_HISTORY_LIMIT, ReplicatedOrchestrator } from './orchestrator/re
 import { Scheduler } from './scheduler/scheduler.js';
 import { LeaderForwarder, wasForwarded } from './forward.js';
 import type { Leadership } from './leadership.js';
+import { NONE } from './raft/types.js';
 import { RoleManager } from './roles.js';
 import type { ManagerGroup, Route } from './manager-group.js';
 import type { Store } from './store/types.js';
@@ -213,12 +214,28 @@ export class Manager {
         warn(group.staleness());
         return local(req);
       }
-      if (route.local) return local(req);
+      if (route.local) return read ? local(req) : this.writeHere(local, req, group);
       if (wasForwarded(metadata)) {
         throw new FlotillaError('NOT_LEADER', 'the call reached a manager that no longer leads; retry');
       }
       return remote(route.leaderAddr, req);
     });
+  }
+
+  /** A write on this leader; if leadership is lost on the way and nobody leads, say why. */
+  private async writeHere<Req, Res>(
+    local: (req: Req) => Promise<Res>,
+    req: Req,
+    group: ManagerGroup,
+  ): Promise<Res> {
+    try {
+      return await local(req);
+    } catch (err) {
+      if (!isFlotillaError(err, 'NOT_LEADER') || group.raft.leader !== NONE) throw err;
+      throw new FlotillaError('NO_QUORUM', `${err.message}. ${group.noLeaderError().message}`, {
+        cause: err,
+      });
+    }
   }
 
   private heartbeatMs(): number {

@@ -105,6 +105,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private readonly ticker: NodeJS.Timeout;
   private leaderId: RaftId = NONE;
   private leaderContact: number | undefined;
+  /** When a message from each peer last arrived. */
+  private readonly contact = new Map<RaftId, number>();
   private role: StateType = StateType.Follower;
   /** The hard state as last handed out by the core (its commit index may not be on disk yet). */
   private hardState: HardState;
@@ -141,7 +143,9 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     for (const [id, address] of members) if (id !== this.id) transport.setPeer(id, address);
     transport.start({
       receive: (m) => {
-        if (m.from === this.leaderId) this.leaderContact = Date.now();
+        const now = Date.now();
+        this.contact.set(m.from, now);
+        if (m.from === this.leaderId) this.leaderContact = now;
         this.input(() => this.rawNode.step(m));
       },
       unreachable: (id) => this.input(() => this.rawNode.reportUnreachable(id)),
@@ -226,6 +230,12 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   get term(): number {
     return this.currentTerm;
+  }
+
+  /** Milliseconds since a message from `id` last arrived; undefined if none has. */
+  sinceContact(id: RaftId): number | undefined {
+    const at = this.contact.get(id);
+    return at === undefined ? undefined : Date.now() - at;
   }
 
   /** When a message from the leader last arrived (ms since the epoch); undefined if none has. */
