@@ -17,6 +17,9 @@ import { ManagerGroup } from '../manager/manager-group.js';
 import { GrpcRaftTransport } from '../manager/raft/transport/index.js';
 import { RaftLeadership } from '../manager/store/raft-leadership.js';
 import { RaftStore } from '../manager/store/raft-store.js';
+import { EtcdLeadership } from '../manager/store/etcd/etcd-election.js';
+import { EtcdStore } from '../manager/store/etcd/etcd-store.js';
+import type { Store } from '../manager/store/types.js';
 import { wire } from '../proto/load.js';
 import { createServer, listen, shutdown, unary } from '../proto/rpc.js';
 import type { HeartbeatResponse } from '../proto/gen/flotilla/HeartbeatResponse.js';
@@ -35,6 +38,8 @@ export interface InitRequest {
   listen: string;
   hostname?: string;
   heartbeatMs?: number;
+  /** Keep the state in this etcd cluster instead of the managers' own Raft group. */
+  etcdEndpoints?: string[];
 }
 
 export interface StartOptions {
@@ -61,7 +66,7 @@ export class Daemon {
   private identityWrites: Promise<void> = Promise.resolve();
   private readonly abort = new AbortController();
   private servers: grpc.Server[] = [];
-  private store: RaftStore | undefined;
+  private store: Store | undefined;
   private leadership: Leadership | undefined;
   private manager: Manager | undefined;
   private agentRun: Promise<void> | undefined;
@@ -160,6 +165,7 @@ export class Daemon {
     opts: { bootstrap: boolean; forceNewCluster?: boolean },
   ): Promise<void> {
     const log = this.log.child({ room: 'manager' });
+    if (id.etcd) return this.startEtcdManager(id, id.etcd, tcp, local, log);
     const dir = paths(this.dataDir).raft;
     // A manager that ran before and lost its log must not start a new, empty group.
     if (!opts.bootstrap && !id.raftPeers && !existsSync(dir)) {
@@ -172,7 +178,7 @@ export class Daemon {
     const transport = new GrpcRaftTransport({ id: raftId, clusterId: id.clusterId, logger: log });
     transport.register(tcp);
     const self = { id: raftId, address: id.listen };
-    this.store = await RaftStore.open({
+    const store = await RaftStore.open({
       id: raftId,
       dir,
       transport,
@@ -181,16 +187,32 @@ export class Daemon {
       forceNewCluster: opts.forceNewCluster,
       logger: log,
     });
-    this.leadership = new RaftLeadership(this.store.raft, log);
-    const group = new ManagerGroup(this.store.raft, log, this.dataDir);
-    this.manager = new Manager({ store: this.store, leadership: this.leadership, group, log });
+    this.store = store;
+    this.leadership = new RaftLeadership(store.raft, log);
+    const group = new ManagerGroup(store.raft, log, this.dataDir);
+    this.manager = new Manager({ store, leadership: this.leadership, group, log });
+    this.manager.register(tcp, { control: true, cluster: true });
+    this.manager.register(local, { control: true, cluster: false });
+  }
+
+  /** A manager whose state etcd keeps: every manager writes there; an etcd lease elects the one that runs the loops. */
+  private async startEtcdManager(
+    id: NodeIdentity,
+    etcd: { endpoints: string[]; prefix: string },
+    tcp: grpc.Server,
+    local: grpc.Server,
+    log: Logger,
+  ): Promise<void> {
+    this.store = await EtcdStore.open({ ...etcd, logger: log });
+    this.leadership = EtcdLeadership.start({ ...etcd, id: id.listen, logger: log });
+    this.manager = new Manager({ store: this.store, leadership: this.leadership, log, etcd });
     this.manager.register(tcp, { control: true, cluster: true });
     this.manager.register(local, { control: true, cluster: false });
   }
 
   /** Writes the new cluster into the store once this first manager leads its group of one. */
   private async initCluster(id: NodeIdentity, init: InitRequest): Promise<void> {
-    await this.leadingAlone();
+    if (!id.etcd) await this.leadingAlone();
     id.nodeId = await initCluster(this.store!, {
       clusterId: id.clusterId,
       addr: init.listen,
@@ -272,15 +294,18 @@ export class Daemon {
 
 /** A first manager's identity; its node id comes when the cluster is written. */
 function newManagerIdentity(init: InitRequest): NodeIdentity {
-  return {
+  const clusterId = newId();
+  const base = {
     nodeId: '',
-    clusterId: newId(),
-    role: 'MANAGER',
+    clusterId,
+    role: 'MANAGER' as const,
     listen: init.listen,
     hostname: init.hostname ?? osHostname(),
     managers: [init.listen],
-    raftId: randomInt(1, 2 ** 48),
   };
+  return init.etcdEndpoints
+    ? { ...base, etcd: { endpoints: init.etcdEndpoints, prefix: `/flotilla/${clusterId}/` } }
+    : { ...base, raftId: randomInt(1, 2 ** 48) };
 }
 
 /** On a worker, every control call says where to go instead. */

@@ -19,6 +19,8 @@ export interface NodeIdentity {
   raftId?: number;
   /** For a manager that has joined but not yet started: where the group's members are. */
   raftPeers?: { id: number; address: string }[];
+  /** For a manager of a cluster whose state etcd keeps (instead of the managers' Raft group). */
+  etcd?: { endpoints: string[]; prefix: string };
 }
 
 export const paths = (dataDir: string) => ({

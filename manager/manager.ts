@@ -9,6 +9,7 @@ import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/log.js';
 import type { ControlHandlers } from '../proto/gen/flotilla/Control.js';
 import type { DispatcherHandlers } from '../proto/gen/flotilla/Dispatcher.js';
+import type { EtcdStoreRef } from '../proto/gen/flotilla/EtcdStoreRef.js';
 import type { NodeCAHandlers } from '../proto/gen/flotilla/NodeCA.js';
 import { wire } from '../proto/load.js';
 import { failStream, unary } from '../proto/rpc.js';
@@ -56,9 +57,7 @@ export async function initCluster(store: Store, opts: InitOptions): Promise<stri
       spec: { desiredRole: 'MANAGER', availability: 'ACTIVE', labels: {} },
       description: opts.description,
       status: { state: 'UNKNOWN', message: 'starting', addr: opts.addr },
-      managerStatus: opts.raftId
-        ? { raftId: opts.raftId, addr: opts.addr, leader: false, reachability: 'UNKNOWN' }
-        : null,
+      managerStatus: { raftId: opts.raftId ?? 0, addr: opts.addr, leader: false, reachability: 'UNKNOWN' },
     });
   });
   return nodeId;
@@ -76,6 +75,8 @@ export interface ManagerOptions {
   leadership: Leadership;
   /** The Raft group of managers, with the embedded store; without it this manager writes locally. */
   group?: ManagerGroup;
+  /** Where the state is when etcd keeps it, for managers that join. */
+  etcd?: EtcdStoreRef;
   log: Logger;
 }
 
@@ -102,7 +103,12 @@ export class Manager {
     if (!opts.cluster) return;
     const ca: NodeCAHandlers = {
       Join: this.routed(
-        (req) => join(this.store, req, { managers: () => this.managerAddrs(), group: this.group }),
+        (req) =>
+          join(this.store, req, {
+            managers: () => this.managerAddrs(),
+            group: this.group,
+            etcd: this.opts.etcd,
+          }),
         (addr, req) => this.forwarder.toCA(addr, (c) => c.Join, req),
         false,
       ),
@@ -265,10 +271,25 @@ export class Manager {
     }
   }
 
-  /** Nodes as stored, with the leader's live view of each manager. */
-  private withManagerStatus(node: Node): Node {
-    if (!this.group || !node.managerStatus) return node;
-    return { ...node, managerStatus: this.group.describe(node.managerStatus) };
+  /**
+   * Nodes as stored, with a live view of each manager: the Raft leader's, or with etcd the
+   * election's leader and whether the manager heartbeats.
+   */
+  private async managerView(): Promise<(node: Node) => Node> {
+    const group = this.group;
+    if (group) return (n) => (n.managerStatus ? { ...n, managerStatus: group.describe(n.managerStatus) } : n);
+    const leaderAddr = await this.opts.leadership.leaderAddr().catch(() => undefined);
+    return (n) =>
+      n.managerStatus
+        ? {
+            ...n,
+            managerStatus: {
+              ...n.managerStatus,
+              leader: n.managerStatus.addr === leaderAddr,
+              reachability: n.status?.state === 'READY' ? 'REACHABLE' : 'UNREACHABLE',
+            },
+          }
+        : n;
   }
 
   private controlHandlers(): ControlHandlers {
@@ -276,18 +297,18 @@ export class Manager {
     const f = this.forwarder;
     return {
       ListNodes: this.routed(
-        async () => ({ nodes: api.listNodes().map((n) => this.withManagerStatus(n)) }),
+        async () => ({ nodes: api.listNodes().map(await this.managerView()) }),
         (addr, req) => f.toControl(addr, (c) => c.ListNodes, req),
         true,
       ),
       GetNode: this.routed(
-        async (req) => ({ node: this.withManagerStatus(api.getNode(req.node)) }),
+        async (req) => ({ node: (await this.managerView())(api.getNode(req.node)) }),
         (addr, req) => f.toControl(addr, (c) => c.GetNode, req),
         true,
       ),
       UpdateNode: this.routed(
         async (req) => ({
-          node: this.withManagerStatus(
+          node: (await this.managerView())(
             await api.updateNode(req.nodeId, req.version, req.spec, (current) =>
               this.checkDemotion(current, req.spec),
             ),

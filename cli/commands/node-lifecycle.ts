@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { Command, Option } from 'commander';
-import { FlotillaError } from '../../lib/errors.js';
+import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 import { dataDirFrom, paths, readIdentity, writeIdentity } from '../../daemon/data-dir.js';
 import { describeNode } from '../../daemon/daemon.js';
 import type { NodeCAClient } from '../../proto/gen/flotilla/NodeCA.js';
@@ -41,6 +41,24 @@ async function assertNoNode(dataDir: string): Promise<void> {
       `${dataDir} already holds a node; restart it with \`cluster daemon --data-dir ${dataDir}\`, or pick another --data-dir`,
     );
   }
+}
+
+const ETCD_URL = /^https?:\/\/[^/\s:]+:\d{1,5}\/?$/;
+
+/** The etcd endpoints for --store etcd, checked; undefined for the managers' own Raft store. */
+function storeChoice(store: string, endpoints: string | undefined): string[] | undefined {
+  if (store === 'raft') {
+    if (endpoints) throw invalidArgument('--etcd-endpoints', 'only with --store etcd', endpoints);
+    return undefined;
+  }
+  if (store !== 'etcd') throw invalidArgument('--store', 'raft or etcd', store);
+  const urls = (endpoints ?? '').split(',').filter(Boolean);
+  if (urls.length === 0)
+    throw invalidArgument('--etcd-endpoints', 'with --store etcd, http://HOST:PORT[,...]');
+  for (const url of urls) {
+    if (!ETCD_URL.test(url)) throw invalidArgument('--etcd-endpoints', 'http://HOST:PORT[,...]', url);
+  }
+  return urls;
 }
 
 /** Restarts a stopped manager as a new cluster of one that keeps the state it had. */
@@ -86,6 +104,8 @@ export function nodeLifecycleCommands(program: Command): void {
     .option('--advertise-addr <addr>', 'address other nodes reach this one at (default: --listen)')
     .option('--hostname <name>', 'the name this node goes by (default: the machine hostname)')
     .option('--dispatcher-heartbeat <duration>', 'how often workers send heartbeats', '5s')
+    .option('--store <store>', 'where the cluster state lives: raft (the managers keep it) or etcd', 'raft')
+    .option('--etcd-endpoints <urls>', 'with --store etcd: the etcd cluster, as http://HOST:PORT,...')
     .option(
       '--force-new-cluster',
       'recover a stopped manager whose cluster lost its quorum: it restarts as the only manager, keeping the state',
@@ -98,15 +118,18 @@ export function nodeLifecycleCommands(program: Command): void {
         advertiseAddr?: string;
         hostname?: string;
         dispatcherHeartbeat: string;
+        store: string;
+        etcdEndpoints?: string;
         forceNewCluster?: boolean;
         foreground?: boolean;
       }) => {
         const dataDir = dataDirFrom(o.dataDir);
         if (o.forceNewCluster) return forceNewCluster(dataDir, o.foreground ?? false);
+        const etcdEndpoints = storeChoice(o.store, o.etcdEndpoints);
         const listen = checkAddr('--listen', o.advertiseAddr ?? o.listen);
         const heartbeat = parseDuration('--dispatcher-heartbeat', o.dispatcherHeartbeat);
         const cleanup = await claimDataDir(dataDir);
-        const init = { listen, hostname: o.hostname, heartbeatMs: heartbeat };
+        const init = { listen, hostname: o.hostname, heartbeatMs: heartbeat, etcdEndpoints };
         if (o.foreground) return runDaemon(dataDir, { init, foreground: true });
         const args = [
           '--init',
@@ -115,6 +138,7 @@ export function nodeLifecycleCommands(program: Command): void {
           '--dispatcher-heartbeat',
           o.dispatcherHeartbeat,
           ...(o.hostname ? ['--hostname', o.hostname] : []),
+          ...(etcdEndpoints ? ['--etcd-endpoints', etcdEndpoints.join(',')] : []),
         ];
         const id = await startInBackground(dataDir, args).catch(async (err: unknown) => {
           await cleanup();
@@ -178,7 +202,8 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           listen,
           hostname,
           managers: res.managers.length ? res.managers : [manager],
-          ...(manages ? { raftId: res.raftId, raftPeers: res.raftMembers } : {}),
+          ...(manages && res.etcd ? { etcd: res.etcd } : {}),
+          ...(manages && !res.etcd ? { raftId: res.raftId, raftPeers: res.raftMembers } : {}),
         });
         if (o.foreground) return runDaemon(dataDir, { foreground: true });
         const id = await startInBackground(dataDir, []).catch(async (err: unknown) => {
@@ -201,6 +226,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
     .addOption(new Option('--hostname <name>').hideHelp())
     .addOption(new Option('--dispatcher-heartbeat <duration>').hideHelp())
     .addOption(new Option('--force-new-cluster').hideHelp())
+    .addOption(new Option('--etcd-endpoints <urls>').hideHelp())
     .action(
       async (o: {
         dataDir?: string;
@@ -209,6 +235,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
         listen?: string;
         hostname?: string;
         dispatcherHeartbeat?: string;
+        etcdEndpoints?: string;
       }) => {
         const dataDir = dataDirFrom(o.dataDir);
         const init = o.init
@@ -216,6 +243,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
               listen: checkAddr('--listen', o.listen ?? ''),
               hostname: o.hostname,
               heartbeatMs: parseDuration('--dispatcher-heartbeat', o.dispatcherHeartbeat ?? '5s'),
+              etcdEndpoints: o.etcdEndpoints ? storeChoice('etcd', o.etcdEndpoints) : undefined,
             }
           : undefined;
         await runDaemon(dataDir, { init, forceNewCluster: o.forceNewCluster, foreground: !process.send });

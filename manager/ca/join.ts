@@ -6,6 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { FlotillaError } from '../../lib/errors.js';
 import { newId, randomSecret } from '../../lib/ids.js';
 import type { JoinRequest } from '../../proto/gen/flotilla/JoinRequest.js';
+import type { EtcdStoreRef } from '../../proto/gen/flotilla/EtcdStoreRef.js';
 import type { JoinResponse } from '../../proto/gen/flotilla/JoinResponse.js';
 import type { Cluster, JoinTokens, Node, NodeRole } from '../../proto/types.js';
 import type { ManagerGroup } from '../manager-group.js';
@@ -47,21 +48,20 @@ export function roleForToken(cluster: Cluster, token: string): NodeRole {
 export interface JoinContext {
   /** Addresses of the managers, for the node's sessions. */
   managers: () => string[];
-  /** The Raft group, when the store is the embedded one; managers can join only then. */
+  /** The Raft group, when the store is the embedded one. */
   group?: ManagerGroup;
+  /** Where the state is, when it is kept in etcd: a joining manager opens it there. */
+  etcd?: EtcdStoreRef;
 }
 
 export async function join(store: Store, req: JoinRequest, ctx: JoinContext): Promise<JoinResponse> {
   const cluster = store.view((tx) => tx.all('clusters')[0]);
   if (!cluster) throw new FlotillaError('UNAVAILABLE', 'this manager has no cluster yet');
   const role = roleForToken(cluster, req.token);
-  if (role === 'MANAGER' && !ctx.group) {
-    throw new FlotillaError(
-      'INVALID_ARGUMENT',
-      'this cluster keeps its state outside the managers (etcd), so it takes no more managers through join; join as a worker',
-    );
+  if (role === 'MANAGER' && !ctx.group && !ctx.etcd) {
+    throw new FlotillaError('INVALID_ARGUMENT', 'this manager cannot take more managers; join as a worker');
   }
-  const raftId = role === 'MANAGER' ? ctx.group!.newRaftId() : 0;
+  const raftId = role === 'MANAGER' && ctx.group ? ctx.group.newRaftId() : 0;
   const members = raftId ? await ctx.group!.admit(raftId, req.addr) : [];
   const node: Node = {
     id: newId(),
@@ -70,15 +70,17 @@ export async function join(store: Store, req: JoinRequest, ctx: JoinContext): Pr
     spec: { desiredRole: role, availability: 'ACTIVE', labels: {} },
     description: req.description,
     status: { state: 'UNKNOWN', message: 'joined; waiting for its first session', addr: req.addr },
-    managerStatus: raftId ? { raftId, addr: req.addr, leader: false, reachability: 'UNKNOWN' } : null,
+    managerStatus:
+      role === 'MANAGER' ? { raftId, addr: req.addr, leader: false, reachability: 'UNKNOWN' } : null,
   };
   await store.update((tx) => tx.create('nodes', node));
   return {
     nodeId: node.id,
     role,
     clusterId: cluster.id,
-    managers: [...ctx.managers(), ...(raftId ? [req.addr] : [])],
+    managers: [...ctx.managers(), ...(role === 'MANAGER' ? [req.addr] : [])],
     raftId,
     raftMembers: members,
+    etcd: role === 'MANAGER' ? (ctx.etcd ?? null) : null,
   };
 }

@@ -25,6 +25,10 @@ export class RaftLeadership implements Leadership {
     return this.leading;
   }
 
+  async leaderAddr(): Promise<string | undefined> {
+    return this.raft.memberList().find((m) => m.id === this.raft.leader)?.address;
+  }
+
   subscribe(fn: (isLeader: boolean) => void): () => void {
     this.subscribers.add(fn);
     fn(this.leading);

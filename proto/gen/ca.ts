@@ -5,6 +5,7 @@ import type { ClusterInput as _flotilla_ClusterInput, Cluster as _flotilla_Clust
 import type { ClusterSpecInput as _flotilla_ClusterSpecInput, ClusterSpec as _flotilla_ClusterSpec } from './flotilla/ClusterSpec.js';
 import type { ContainerSpecInput as _flotilla_ContainerSpecInput, ContainerSpec as _flotilla_ContainerSpec } from './flotilla/ContainerSpec.js';
 import type { ContainerStatusInput as _flotilla_ContainerStatusInput, ContainerStatus as _flotilla_ContainerStatus } from './flotilla/ContainerStatus.js';
+import type { EtcdStoreRefInput as _flotilla_EtcdStoreRefInput, EtcdStoreRef as _flotilla_EtcdStoreRef } from './flotilla/EtcdStoreRef.js';
 import type { GlobalServiceInput as _flotilla_GlobalServiceInput, GlobalService as _flotilla_GlobalService } from './flotilla/GlobalService.js';
 import type { JoinRequestInput as _flotilla_JoinRequestInput, JoinRequest as _flotilla_JoinRequest } from './flotilla/JoinRequest.js';
 import type { JoinResponseInput as _flotilla_JoinResponseInput, JoinResponse as _flotilla_JoinResponse } from './flotilla/JoinResponse.js';
@@ -49,6 +50,7 @@ export interface ProtoGrpcType {
     ClusterSpec: MessageTypeDefinition<_flotilla_ClusterSpecInput, _flotilla_ClusterSpec>
     ContainerSpec: MessageTypeDefinition<_flotilla_ContainerSpecInput, _flotilla_ContainerSpec>
     ContainerStatus: MessageTypeDefinition<_flotilla_ContainerStatusInput, _flotilla_ContainerStatus>
+    EtcdStoreRef: MessageTypeDefinition<_flotilla_EtcdStoreRefInput, _flotilla_EtcdStoreRef>
     GlobalService: MessageTypeDefinition<_flotilla_GlobalServiceInput, _flotilla_GlobalService>
     JoinRequest: MessageTypeDefinition<_flotilla_JoinRequestInput, _flotilla_JoinRequest>
     JoinResponse: MessageTypeDefinition<_flotilla_JoinResponseInput, _flotilla_JoinResponse>

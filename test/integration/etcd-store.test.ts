@@ -279,13 +279,13 @@ test('exactly one contender leads; closing the leader hands over to another', as
   const all = ['a', 'b', 'c'].map((id) => startLeadership(t, prefix, id));
   await eventually(() => leaders(all).length === 1, wait);
   const first = leaders(all)[0]!;
-  t.is(await first.leader(), ['a', 'b', 'c'][all.indexOf(first)]);
+  t.is(await first.leaderAddr(), ['a', 'b', 'c'][all.indexOf(first)]);
   await first.close();
   t.false(first.isLeader);
   const rest = all.filter((l) => l !== first);
   await eventually(() => leaders(rest).length === 1, wait);
   const second = leaders(rest)[0]!;
-  t.is(await second.leader(), ['a', 'b', 'c'][all.indexOf(second)]);
+  t.is(await second.leaderAddr(), ['a', 'b', 'c'][all.indexOf(second)]);
   t.is(leaders(all).length, 1);
 });
 

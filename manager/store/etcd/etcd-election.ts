@@ -62,8 +62,8 @@ export class EtcdLeadership implements Leadership {
     return () => this.subscribers.delete(fn);
   }
 
-  /** The id of the contender that leads now (the oldest key), if any. */
-  async leader(): Promise<string | undefined> {
+  /** The id of the contender that leads now (the oldest key), if any: managers use their address. */
+  async leaderAddr(): Promise<string | undefined> {
     const res = await this.client
       .getAll()
       .prefix(this.electionPrefix)

@@ -2,6 +2,7 @@
 
 import type { NodeRoleInput as _flotilla_NodeRoleInput, NodeRole as _flotilla_NodeRole } from '../flotilla/NodeRole.js';
 import type { RaftMemberInput as _flotilla_RaftMemberInput, RaftMember as _flotilla_RaftMember } from '../flotilla/RaftMember.js';
+import type { EtcdStoreRefInput as _flotilla_EtcdStoreRefInput, EtcdStoreRef as _flotilla_EtcdStoreRef } from '../flotilla/EtcdStoreRef.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface JoinResponseInput {
@@ -18,6 +19,10 @@ export interface JoinResponseInput {
    */
   'raftId'?: (number | string | Long);
   'raftMembers'?: (_flotilla_RaftMemberInput)[];
+  /**
+   * For a manager of a cluster that keeps its state in etcd: where.
+   */
+  'etcd'?: (_flotilla_EtcdStoreRefInput | null);
 }
 
 export interface JoinResponse {
@@ -34,4 +39,8 @@ export interface JoinResponse {
    */
   'raftId': (number);
   'raftMembers': (_flotilla_RaftMember)[];
+  /**
+   * For a manager of a cluster that keeps its state in etcd: where.
+   */
+  'etcd': (_flotilla_EtcdStoreRef | null);
 }
