@@ -7,7 +7,16 @@ import type { RaftHandlers } from '../../../../proto/gen/flotilla/Raft.js';
 import { wire } from '../../../../proto/load.js';
 import { createServer, listen, shutdown } from '../../../../proto/rpc.js';
 import { eventually } from '../../helpers.js';
-import { freePort, message, plain, recordingLogger, Recorder, startCluster, startMember } from './helpers.js';
+import {
+  freePort,
+  message,
+  plain,
+  recordingLogger,
+  Recorder,
+  startCluster,
+  startMember,
+  transportToRaw,
+} from './helpers.js';
 
 const app = (to: number, index: number): Message =>
   message({
@@ -165,22 +174,15 @@ test('a peer that is down is reported unreachable once per attempt, and reached 
 });
 
 test('a peer that does not read: what waits is bounded, beyond it batches are dropped and reported', async (t) => {
-  const server = createServer();
-  const handlers: RaftHandlers = {
-    Send: () => undefined, // never reads: flow control backs the sender up
-    InstallSnapshot: (_call, callback) => callback(null, {}),
-  };
-  server.addService(wire.flotilla.Raft.service, handlers);
-  const port = await listen(server, '127.0.0.1:0');
   const log = recordingLogger();
-  const transport = new GrpcRaftTransport({ id: 1, clusterId: 'cluster-a', logger: log.logger });
-  t.teardown(async () => {
-    await transport.close();
-    await shutdown(server, 100);
-  });
-  const rec = new Recorder();
-  transport.start(rec);
-  transport.setPeer(2, `127.0.0.1:${port}`);
+  const { transport, rec } = await transportToRaw(
+    t,
+    {
+      Send: () => undefined, // never reads: flow control backs the sender up
+      InstallSnapshot: (_call, callback) => callback(null, {}),
+    },
+    { logger: log.logger },
+  );
   const big = Buffer.alloc(1024 * 1024);
   const batch = message({ to: 2, entries: [{ term: 1, index: 1, type: EntryType.Normal, data: big }] });
   // 200 MiB offered to a stream that takes a few: past the 64 MiB bound, batches are dropped.

@@ -4,7 +4,6 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { ExecutionContext } from 'ava';
-import { createServer as createNetServer } from 'node:net';
 import pino from 'pino';
 import { silentLogger, type Logger } from '../../../../lib/log.js';
 import type { RaftTransportHandler } from '../../../../manager/raft/node/transport.js';
@@ -13,7 +12,11 @@ import {
   type GrpcRaftTransportOptions,
 } from '../../../../manager/raft/transport/index.js';
 import { MessageType, type Message, type RaftId } from '../../../../manager/raft/types.js';
+import { newMessage } from '../../../../manager/raft/core/message.js';
+import type { RaftHandlers } from '../../../../proto/gen/flotilla/Raft.js';
+import { wire } from '../../../../proto/load.js';
 import { createServer, listen, shutdown } from '../../../../proto/rpc.js';
+import { freePort } from '../../../integration/cluster-harness.js';
 
 export class Recorder implements RaftTransportHandler {
   readonly received: Message[] = [];
@@ -87,35 +90,35 @@ export async function startCluster(t: ExecutionContext, n: number): Promise<Memb
   return members;
 }
 
-/** A TCP port nobody listens on (for now). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createNetServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort };
 
 export function message(fields: Partial<Message> & Pick<Message, 'to'>): Message {
-  return {
-    type: MessageType.App,
-    from: 1,
-    term: 1,
-    logTerm: 0,
-    index: 0,
-    entries: [],
-    commit: 0,
-    reject: false,
-    rejectHint: 0,
-    context: new Uint8Array(0),
-    ...fields,
-  };
+  return newMessage({ type: MessageType.App, from: 1, term: 1, ...fields });
 }
 
-/** `m` with every byte field as a plain Uint8Array copy, so deepEqual compares contents only. */
+/**
+ * A transport (member 1) whose peer 2 is a raw Raft service (`handlers`) on loopback, both
+ * closed when the test ends.
+ */
+export async function transportToRaw(
+  t: ExecutionContext,
+  handlers: RaftHandlers,
+  opts: Partial<GrpcRaftTransportOptions> = {},
+): Promise<{ transport: GrpcRaftTransport; rec: Recorder }> {
+  const server = createServer();
+  server.addService(wire.flotilla.Raft.service, handlers);
+  const port = await listen(server, '127.0.0.1:0');
+  const transport = new GrpcRaftTransport({ id: 1, clusterId: 'cluster-a', logger: silentLogger(), ...opts });
+  t.teardown(async () => {
+    await transport.close();
+    await shutdown(server, 100);
+  });
+  const rec = new Recorder();
+  transport.start(rec);
+  transport.setPeer(2, `127.0.0.1:${port}`);
+  return { transport, rec };
+}
+
 export function plain(m: Message): Message {
   const bytes = (b: Uint8Array) => new Uint8Array(b);
   const out: Message = {

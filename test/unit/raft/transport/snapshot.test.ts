@@ -1,15 +1,21 @@
 import * as grpc from '@grpc/grpc-js';
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
-import { GrpcRaftTransport } from '../../../../manager/raft/transport/index.js';
 import { MessageType, type Message } from '../../../../manager/raft/types.js';
-import type { RaftHandlers } from '../../../../proto/gen/flotilla/Raft.js';
 import type { RaftSnapshotChunk } from '../../../../proto/gen/flotilla/RaftSnapshotChunk.js';
 import { messageToWire } from '../../../../manager/raft/transport/codec.js';
 import { wire } from '../../../../proto/load.js';
-import { connect, createServer, listen, shutdown } from '../../../../proto/rpc.js';
+import { connect } from '../../../../proto/rpc.js';
 import { eventually } from '../../helpers.js';
-import { freePort, message, plain, recordingLogger, Recorder, startCluster, startMember } from './helpers.js';
+import {
+  freePort,
+  message,
+  plain,
+  recordingLogger,
+  startCluster,
+  startMember,
+  transportToRaw,
+} from './helpers.js';
 
 const MiB = 1024 * 1024;
 
@@ -37,29 +43,17 @@ test('a 10 MiB snapshot streams in chunks and arrives whole, byte for byte', asy
 
 test('the first chunk carries the message without data, the rest the data in slices', async (t) => {
   const chunks: RaftSnapshotChunk[] = [];
-  const server = createServer();
-  const handlers: RaftHandlers = {
-    Send: (_call, callback) => callback(null, {}),
-    InstallSnapshot: (call, callback) => {
-      call.on('data', (c: RaftSnapshotChunk) => chunks.push(c));
-      call.on('end', () => callback(null, {}));
+  const { transport, rec } = await transportToRaw(
+    t,
+    {
+      Send: (_call, callback) => callback(null, {}),
+      InstallSnapshot: (call, callback) => {
+        call.on('data', (c: RaftSnapshotChunk) => chunks.push(c));
+        call.on('end', () => callback(null, {}));
+      },
     },
-  };
-  server.addService(wire.flotilla.Raft.service, handlers);
-  const port = await listen(server, '127.0.0.1:0');
-  const transport = new GrpcRaftTransport({
-    id: 1,
-    clusterId: 'cluster-a',
-    logger: recordingLogger().logger,
-    snapshotChunkBytes: 1000,
-  });
-  t.teardown(async () => {
-    await transport.close();
-    await shutdown(server, 100);
-  });
-  const rec = new Recorder();
-  transport.start(rec);
-  transport.setPeer(2, `127.0.0.1:${port}`);
+    { snapshotChunkBytes: 1000 },
+  );
   const data = randomBytes(4500);
   transport.send([snap(2, data)]);
   await eventually(() => rec.snapshots.length > 0);
