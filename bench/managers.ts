@@ -15,7 +15,7 @@ import { wire } from '../proto/load.js';
 import { call, connect } from '../proto/rpc.js';
 import type { Node } from '../proto/types.js';
 import { eventually, LocalCluster } from '../test/integration/cluster-harness.js';
-import { median, progress } from './raft-vs-etcd/measure.js';
+import { median, progress } from './stats.js';
 
 const quick = process.argv.includes('--quick');
 const mode = quick ? 'quick' : 'full';

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EtcdSystem } from './raft-vs-etcd/etcd.js';
 import { FlotillaSystem } from './raft-vs-etcd/flotilla.js';
-import { commitLatency, failover, idle, median, progress, throughput } from './raft-vs-etcd/measure.js';
+import { commitLatency, failover, idle, throughput } from './raft-vs-etcd/measure.js';
+import { median, progress } from './stats.js';
 import type { RaftSystem } from './raft-vs-etcd/system.js';
 
 const quick = process.argv.includes('--quick');

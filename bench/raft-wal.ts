@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { Wal } from '../manager/raft/storage/wal.js';
 import type { Entry } from '../manager/raft/types.js';
 import { EntryType } from '../manager/raft/types.js';
+import { percentile } from './stats.js';
 
 const ENTRY_BYTES = 256;
 const payload = new Uint8Array(ENTRY_BYTES).fill(0xab);
@@ -20,10 +21,6 @@ function report(figure: string, value: number, unit: string, extra: Record<strin
   console.log(
     JSON.stringify({ bench: 'raft-wal', figure, value: rounded, unit, entry_bytes: ENTRY_BYTES, ...extra }),
   );
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
 }
 
 async function appendFsyncLatency(dir: string, n: number): Promise<void> {

@@ -1,24 +1,10 @@
 /** The measurements, the same for either system. Progress goes to stderr. */
 import { performance } from 'node:perf_hooks';
+import { percentile, progress } from '../stats.js';
 import type { RaftSystem } from './system.js';
 
 const VALUE = new Uint8Array(256).fill(0x61);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export function progress(msg: string): void {
-  console.error(`[bench ${new Date().toISOString().slice(11, 23)}] ${msg}`);
-}
-
-/** Nearest rank. */
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((sorted.length * p) / 100) - 1)] ?? NaN;
-}
-
-export function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 /** Puts of 256 bytes through the leader, one in flight, after `warm` unmeasured ones. */
 export async function commitLatency(
