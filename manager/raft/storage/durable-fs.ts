@@ -1,5 +1,5 @@
 /** File-system helpers for writes that must survive a crash once they resolve. */
-import { constants } from 'node:fs';
+import { constants, writeSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -37,6 +37,12 @@ export async function writeFully(fh: FileHandle, data: Uint8Array, position: num
     const { bytesWritten } = await fh.write(data, done, data.length - done, position + done);
     done += bytesWritten;
   }
+}
+
+/** writeFully on this thread, for small writes that only reach the page cache. */
+export function writeFullySync(fd: number, data: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < data.length) done += writeSync(fd, data, done, data.length - done, position + done);
 }
 
 /**
