@@ -53,7 +53,7 @@ export async function forceNewCluster(
   const index = Math.max(commit, base.metadata.index);
   const snapshot = {
     metadata: { index, term: recovered.term(index), confState: { voters: [id], learners: [] } },
-    data: encodeSnapshotData(new Map([[id, address]]), stateMachine.snapshot()),
+    data: encodeSnapshotData(new Map([[id, address]]), await stateMachine.snapshot()),
   };
   // Written beside the old files first, then swapped in, so a crash leaves one or the other.
   const staging = `${dir}.forced`;

@@ -39,8 +39,11 @@ import { ProposalWaiters } from './waiters.js';
 export interface StateMachine {
   /** Applies a committed entry, in log order. Entries without data are never passed. Synchronous, deterministic. */
   apply(entry: Entry): void;
-  /** The state as of the last applied entry, for a snapshot. */
-  snapshot(): Uint8Array;
+  /**
+   * The state as of the last applied entry, for a snapshot: captured when called, though
+   * the encoding may finish later (without holding the event loop for long).
+   */
+  snapshot(): Uint8Array | Promise<Uint8Array>;
   /** Replaces the whole state with a snapshot's. */
   restore(data: Uint8Array): void;
 }
@@ -123,6 +126,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private closed = false;
   /** A member was added: a node that joins can only start from a snapshot that names it. */
   private snapshotDue = false;
+  private snapshotting: Promise<void> | undefined;
 
   private constructor(
     private readonly rawNode: RawNode,
@@ -173,7 +177,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
             `raft: bootstrap members must include this node (${options.id})`,
           );
         }
-        const data = encodeSnapshotData(members, options.stateMachine.snapshot());
+        const data = encodeSnapshotData(members, await options.stateMachine.snapshot());
         const seed = MemoryStorage.bootstrap({ voters: [...members.keys()], learners: [] }, data);
         const { hardState } = seed.initialState();
         await disk.persist({ snapshot: seed.snapshot(), hardState, entries: [], mustSync: true });
@@ -349,6 +353,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.closed = true;
     clearInterval(this.ticker);
     await this.busy;
+    await this.snapshotting;
     this.proposals.failAll(closedError);
     this.reads.failAll(closedError);
     await this.transport.close();
@@ -444,9 +449,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     for (const rs of rd.readStates) this.reads.confirmed(rs.requestCtx, rs.index, this.applied);
     this.applyEntries(ready.slice(early));
     this.rawNode.advance(rd);
-    if (this.snapshotDue || this.applied - this.snapshotIndex >= this.opts.snapshotEvery) {
-      await this.takeSnapshot();
-    }
+    const due = this.snapshotDue || this.applied - this.snapshotIndex >= this.opts.snapshotEvery;
+    if (due && !this.snapshotting) this.startSnapshot();
   }
 
   private noteSoftState(lead: RaftId, state: StateType): void {
@@ -523,15 +527,31 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.log.info({ index: snapshot.metadata.index }, 'raft: installed a snapshot from the leader');
   }
 
-  private async takeSnapshot(): Promise<void> {
-    const data = encodeSnapshotData(this.members, this.stateMachine.snapshot());
-    const snapshot = this.storage.createSnapshot(this.applied, this.confState, data);
-    await this.disk.compact(snapshot);
-    this.snapshotIndex = this.applied;
+  /**
+   * Captures the state at the applied index now and writes it in the background: encoding
+   * a large state takes a while, and the loop must go on (heartbeats, appends) meanwhile.
+   */
+  private startSnapshot(): void {
+    const index = this.applied;
+    const confState = this.confState;
+    const members = new Map(this.members);
+    const app = this.stateMachine.snapshot();
     this.snapshotDue = false;
-    const compactTo = this.applied - this.opts.keepEntries;
-    if (compactTo >= this.storage.firstIndex()) this.storage.compact(compactTo);
-    this.log.debug({ index: this.applied, bytes: data.length }, 'raft: snapshot taken');
+    this.snapshotting = (async () => {
+      const data = encodeSnapshotData(members, await app);
+      // A snapshot from the leader may have overtaken this one meanwhile.
+      if (this.closed || index <= this.storage.snapshot().metadata.index) return;
+      const snapshot = this.storage.createSnapshot(index, confState, data);
+      await this.disk.compact(snapshot);
+      this.snapshotIndex = Math.max(this.snapshotIndex, index);
+      const compactTo = index - this.opts.keepEntries;
+      if (compactTo >= this.storage.firstIndex()) this.storage.compact(compactTo);
+      this.log.debug({ index, bytes: data.length }, 'raft: snapshot taken');
+    })()
+      .catch((err: unknown) =>
+        this.log.warn({ err }, 'raft: could not take a snapshot; the log grows until the next try'),
+      )
+      .finally(() => (this.snapshotting = undefined));
   }
 
   private async changeMembership(cc: ConfChange): Promise<void> {
