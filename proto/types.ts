@@ -26,6 +26,13 @@ export type { SessionMessage } from './gen/flotilla/SessionMessage.js';
 export type { TaskStatusUpdate } from './gen/flotilla/TaskStatusUpdate.js';
 export { TaskState as TaskStates } from './gen/flotilla/TaskState.js';
 
+/**
+ * The longest a node's agent waits between attempts to open a session. A manager that has
+ * just taken over waits at least this long (beyond the heartbeat grace) before it declares
+ * nodes down, so that every agent has had its next try.
+ */
+export const SESSION_RETRY_MAX_MS = 5_000;
+
 /** The image name that means "no image: run the command as a plain process on the node". */
 export const HOST_IMAGE = 'host';
 

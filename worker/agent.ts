@@ -18,6 +18,7 @@ import {
   type NodeDescription,
   type NodeRole,
   type Task,
+  SESSION_RETRY_MAX_MS,
 } from '../proto/types.js';
 import type { ContainerSummary, RuntimeDriver } from '../runtime/driver.js';
 import { StatusReporter } from './status-reporter.js';
@@ -38,8 +39,6 @@ export interface AgentOptions {
   /** Called once when the managers say the node is to have another role (promoted or demoted). */
   onRoleChange?: (change: HeartbeatResponse) => void;
 }
-
-const MAX_BACKOFF_MS = 5_000;
 
 export class Agent {
   private readonly runners = new Map<string, TaskRunner>();
@@ -64,7 +63,7 @@ export class Agent {
       });
       attempt = opened ? 0 : attempt + 1;
       if (signal.aborted) break;
-      const backoff = Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
+      const backoff = Math.min(SESSION_RETRY_MAX_MS, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
       await new Promise((r) => setTimeout(r, backoff));
     }
     this.reporter.close();

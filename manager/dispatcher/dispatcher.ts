@@ -14,7 +14,7 @@ import type { HeartbeatResponse } from '../../proto/gen/flotilla/HeartbeatRespon
 import type { SessionMessageInput } from '../../proto/gen/flotilla/SessionMessage.js';
 import type { SessionRequest } from '../../proto/gen/flotilla/SessionRequest.js';
 import type { UpdateTaskStatusRequest } from '../../proto/gen/flotilla/UpdateTaskStatusRequest.js';
-import { taskStateRank, type Task, type TaskStatus } from '../../proto/types.js';
+import { SESSION_RETRY_MAX_MS, taskStateRank, type Task, type TaskStatus } from '../../proto/types.js';
 import type { Store } from '../store/types.js';
 
 export const DEFAULT_HEARTBEAT_MS = 5_000;
@@ -49,9 +49,12 @@ export class Dispatcher {
   async run(signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', () => this.abort.abort(), { once: true });
     const start = this.now();
-    // Nodes that were up when this dispatcher took over get one full grace period.
+    // Nodes that were up when this dispatcher took over get one full grace period, counted
+    // from when their agents' next attempt to open a session is due at the latest.
     this.store.view((tx) => {
-      for (const n of tx.all('nodes')) if (n.status?.state === 'READY') this.lastSeen.set(n.id, start);
+      for (const n of tx.all('nodes')) {
+        if (n.status?.state === 'READY') this.lastSeen.set(n.id, start + SESSION_RETRY_MAX_MS);
+      }
     });
     const expiry = setInterval(
       () => void this.expireNodes().catch((err) => this.log.warn({ err }, 'cannot mark nodes down')),
