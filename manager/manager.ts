@@ -209,11 +209,14 @@ export class Manager {
   ): grpc.handleUnaryCall<Req, Res> {
     return unary(async (req: Req, metadata, warn) => {
       const group = this.group;
-      if (!group) return local(req);
+      if (!group) {
+        if (read) await this.store.readBarrier();
+        return local(req);
+      }
       let route: Route;
       try {
         route = group.route();
-        if (route.local && read) await group.raft.readBarrier();
+        if (route.local && read) await this.store.readBarrier();
       } catch (err) {
         // Without a quorum a read still answers, from this manager's copy, and says so.
         if (!read || !isFlotillaError(err, 'NO_QUORUM')) throw err;

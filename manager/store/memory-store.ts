@@ -36,6 +36,9 @@ export class MemoryStore implements Store {
     return this.state.snapshot();
   }
 
+  /** Every write is in view once it resolves. */
+  async readBarrier(): Promise<void> {}
+
   async close(): Promise<void> {
     this.hub.close();
   }

@@ -63,6 +63,8 @@ export interface Store {
    */
   watch(filter: EventFilter, signal: AbortSignal): AsyncIterable<StoreEvent>;
   snapshot(): StoreSnapshotData;
+  /** Waits until views show every write committed before the call: a linearizable read point. */
+  readBarrier(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -200,6 +200,21 @@ test('two stores on one prefix see each other’s writes through their watches',
   t.deepEqual(contents(a), contents(b));
 });
 
+test('a read barrier shows what another store wrote, at once', async (t) => {
+  const prefix = freshPrefix();
+  const a = await openStore(t, prefix);
+  const b = await openStore(t, prefix);
+  for (let i = 0; i < 20; i++) {
+    const node = makeNode();
+    await a.update((tx) => tx.create('nodes', node));
+    await b.readBarrier();
+    t.truthy(
+      b.view((tx) => tx.get('nodes', node.id)),
+      `write ${i} in view after the barrier`,
+    );
+  }
+});
+
 test('a stale write from another store fails with CONFLICT and writes nothing', async (t) => {
   const prefix = freshPrefix();
   const a = await openStore(t, prefix);

@@ -92,6 +92,18 @@ export class EtcdStore implements Store {
     return this.cache.state.snapshot();
   }
 
+  /** Asks etcd (a linearizable read) for the cluster's last write, and waits until the cache has it. */
+  async readBarrier(): Promise<void> {
+    let res;
+    try {
+      res = await failover(() => this.client.kv.range({ key: Buffer.from(this.layout.lastWrite) }));
+    } catch (err) {
+      throw unavailable(this.endpoints, 'cannot confirm the state is current', err);
+    }
+    const last = res.kvs[0];
+    if (last) await this.cache.caughtUp(Number(last.mod_revision));
+  }
+
   async close(): Promise<void> {
     this.closed ??= (async () => {
       await this.cache.close();
