@@ -56,6 +56,7 @@ export function describeNode(hostname: string, runtimes: string[]): NodeDescript
     resources: { nanoCpus: cpus().length * 1e9, memoryBytes: totalmem() },
     runtimes,
     version: VERSION,
+    genericResources: {},
   };
 }
 

@@ -320,6 +320,14 @@ export class Manager {
         (addr, req) => f.toControl(addr, (c) => c.UpdateNode, req),
         false,
       ),
+      RemoveNode: this.routed(
+        async (req) => {
+          await api.removeNode(req.node, req.force);
+          return {};
+        },
+        (addr, req) => f.toControl(addr, (c) => c.RemoveNode, req),
+        false,
+      ),
       CreateService: this.routed(
         async (req) => ({ service: await api.createService(req.spec) }),
         (addr, req) => f.toControl(addr, (c) => c.CreateService, req),

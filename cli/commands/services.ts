@@ -57,6 +57,8 @@ export function specFromFlags(image: string, command: string[], o: CreateOptions
         labels: labels('--container-label', o.containerLabel),
         stopSignal: o.stopSignal ?? '',
         stopGracePeriodMs: parseDuration('--stop-grace-period', o.stopGracePeriod),
+        user: '',
+        hostname: '',
       },
       restart: {
         condition,
@@ -64,7 +66,8 @@ export function specFromFlags(image: string, command: string[], o: CreateOptions
         maxAttempts: parseCount('--restart-max-attempts', o.restartMaxAttempts),
         windowMs: parseDuration('--restart-window', o.restartWindow),
       },
-      placement: { constraints: [] },
+      placement: { constraints: [], preferences: [], maxReplicas: 0, strategy: 'SPREAD' },
+      resources: null,
     },
   };
 }

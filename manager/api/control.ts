@@ -71,6 +71,30 @@ export class ControlApi {
     return this.store.view((tx) => tx.get('nodes', id) as Node);
   }
 
+  /**
+   * Takes a node out of the cluster. A node that is up must be forced out (its tasks are
+   * replaced elsewhere); a manager must be demoted first.
+   */
+  async removeNode(ref: string, force: boolean): Promise<void> {
+    await this.store.update((tx) => {
+      const node = resolveNode(tx, ref);
+      const name = node.description?.hostname ?? node.id;
+      if (node.role === 'MANAGER' || node.spec?.desiredRole === 'MANAGER') {
+        throw new FlotillaError(
+          'CONFLICT',
+          `${name} is a manager: demote it first (\`cluster node demote ${name}\`), then remove it`,
+        );
+      }
+      if (node.status?.state !== 'DOWN' && !force) {
+        throw new FlotillaError(
+          'CONFLICT',
+          `${name} is not down: stop its daemon first, or remove it with --force (its tasks are then replaced elsewhere)`,
+        );
+      }
+      tx.delete('nodes', node.id);
+    });
+  }
+
   async createService(spec: ServiceSpec | null): Promise<Service> {
     validateServiceSpec(spec);
     const service: Service = { id: newId(), meta: null, spec, previousSpec: null, specVersion: 1 };

@@ -14,6 +14,7 @@ import type { GetNodeRequestInput as _flotilla_GetNodeRequestInput, GetNodeReque
 import type { GetNodeResponseInput as _flotilla_GetNodeResponseInput, GetNodeResponse as _flotilla_GetNodeResponse } from './flotilla/GetNodeResponse.js';
 import type { GetServiceRequestInput as _flotilla_GetServiceRequestInput, GetServiceRequest as _flotilla_GetServiceRequest } from './flotilla/GetServiceRequest.js';
 import type { GetServiceResponseInput as _flotilla_GetServiceResponseInput, GetServiceResponse as _flotilla_GetServiceResponse } from './flotilla/GetServiceResponse.js';
+import type { GlobalJobInput as _flotilla_GlobalJobInput, GlobalJob as _flotilla_GlobalJob } from './flotilla/GlobalJob.js';
 import type { GlobalServiceInput as _flotilla_GlobalServiceInput, GlobalService as _flotilla_GlobalService } from './flotilla/GlobalService.js';
 import type { JoinTokensInput as _flotilla_JoinTokensInput, JoinTokens as _flotilla_JoinTokens } from './flotilla/JoinTokens.js';
 import type { ListNodesRequestInput as _flotilla_ListNodesRequestInput, ListNodesRequest as _flotilla_ListNodesRequest } from './flotilla/ListNodesRequest.js';
@@ -29,10 +30,15 @@ import type { NodeDescriptionInput as _flotilla_NodeDescriptionInput, NodeDescri
 import type { NodeSpecInput as _flotilla_NodeSpecInput, NodeSpec as _flotilla_NodeSpec } from './flotilla/NodeSpec.js';
 import type { NodeStatusInput as _flotilla_NodeStatusInput, NodeStatus as _flotilla_NodeStatus } from './flotilla/NodeStatus.js';
 import type { PlacementInput as _flotilla_PlacementInput, Placement as _flotilla_Placement } from './flotilla/Placement.js';
+import type { PlacementPreferenceInput as _flotilla_PlacementPreferenceInput, PlacementPreference as _flotilla_PlacementPreference } from './flotilla/PlacementPreference.js';
 import type { PlatformInput as _flotilla_PlatformInput, Platform as _flotilla_Platform } from './flotilla/Platform.js';
+import type { RemoveNodeRequestInput as _flotilla_RemoveNodeRequestInput, RemoveNodeRequest as _flotilla_RemoveNodeRequest } from './flotilla/RemoveNodeRequest.js';
+import type { RemoveNodeResponseInput as _flotilla_RemoveNodeResponseInput, RemoveNodeResponse as _flotilla_RemoveNodeResponse } from './flotilla/RemoveNodeResponse.js';
 import type { RemoveServiceRequestInput as _flotilla_RemoveServiceRequestInput, RemoveServiceRequest as _flotilla_RemoveServiceRequest } from './flotilla/RemoveServiceRequest.js';
 import type { RemoveServiceResponseInput as _flotilla_RemoveServiceResponseInput, RemoveServiceResponse as _flotilla_RemoveServiceResponse } from './flotilla/RemoveServiceResponse.js';
+import type { ReplicatedJobInput as _flotilla_ReplicatedJobInput, ReplicatedJob as _flotilla_ReplicatedJob } from './flotilla/ReplicatedJob.js';
 import type { ReplicatedServiceInput as _flotilla_ReplicatedServiceInput, ReplicatedService as _flotilla_ReplicatedService } from './flotilla/ReplicatedService.js';
+import type { ResourceRequirementsInput as _flotilla_ResourceRequirementsInput, ResourceRequirements as _flotilla_ResourceRequirements } from './flotilla/ResourceRequirements.js';
 import type { ResourcesInput as _flotilla_ResourcesInput, Resources as _flotilla_Resources } from './flotilla/Resources.js';
 import type { RestartPolicyInput as _flotilla_RestartPolicyInput, RestartPolicy as _flotilla_RestartPolicy } from './flotilla/RestartPolicy.js';
 import type { ServiceInput as _flotilla_ServiceInput, Service as _flotilla_Service } from './flotilla/Service.js';
@@ -65,6 +71,7 @@ export interface ProtoGrpcType {
     GetNodeResponse: MessageTypeDefinition<_flotilla_GetNodeResponseInput, _flotilla_GetNodeResponse>
     GetServiceRequest: MessageTypeDefinition<_flotilla_GetServiceRequestInput, _flotilla_GetServiceRequest>
     GetServiceResponse: MessageTypeDefinition<_flotilla_GetServiceResponseInput, _flotilla_GetServiceResponse>
+    GlobalJob: MessageTypeDefinition<_flotilla_GlobalJobInput, _flotilla_GlobalJob>
     GlobalService: MessageTypeDefinition<_flotilla_GlobalServiceInput, _flotilla_GlobalService>
     JoinTokens: MessageTypeDefinition<_flotilla_JoinTokensInput, _flotilla_JoinTokens>
     ListNodesRequest: MessageTypeDefinition<_flotilla_ListNodesRequestInput, _flotilla_ListNodesRequest>
@@ -83,10 +90,16 @@ export interface ProtoGrpcType {
     NodeState: EnumTypeDefinition
     NodeStatus: MessageTypeDefinition<_flotilla_NodeStatusInput, _flotilla_NodeStatus>
     Placement: MessageTypeDefinition<_flotilla_PlacementInput, _flotilla_Placement>
+    PlacementPreference: MessageTypeDefinition<_flotilla_PlacementPreferenceInput, _flotilla_PlacementPreference>
+    PlacementStrategy: EnumTypeDefinition
     Platform: MessageTypeDefinition<_flotilla_PlatformInput, _flotilla_Platform>
+    RemoveNodeRequest: MessageTypeDefinition<_flotilla_RemoveNodeRequestInput, _flotilla_RemoveNodeRequest>
+    RemoveNodeResponse: MessageTypeDefinition<_flotilla_RemoveNodeResponseInput, _flotilla_RemoveNodeResponse>
     RemoveServiceRequest: MessageTypeDefinition<_flotilla_RemoveServiceRequestInput, _flotilla_RemoveServiceRequest>
     RemoveServiceResponse: MessageTypeDefinition<_flotilla_RemoveServiceResponseInput, _flotilla_RemoveServiceResponse>
+    ReplicatedJob: MessageTypeDefinition<_flotilla_ReplicatedJobInput, _flotilla_ReplicatedJob>
     ReplicatedService: MessageTypeDefinition<_flotilla_ReplicatedServiceInput, _flotilla_ReplicatedService>
+    ResourceRequirements: MessageTypeDefinition<_flotilla_ResourceRequirementsInput, _flotilla_ResourceRequirements>
     Resources: MessageTypeDefinition<_flotilla_ResourcesInput, _flotilla_Resources>
     RestartCondition: EnumTypeDefinition
     RestartPolicy: MessageTypeDefinition<_flotilla_RestartPolicyInput, _flotilla_RestartPolicy>

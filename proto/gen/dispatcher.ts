@@ -7,6 +7,7 @@ import type { ClusterSpecInput as _flotilla_ClusterSpecInput, ClusterSpec as _fl
 import type { ContainerSpecInput as _flotilla_ContainerSpecInput, ContainerSpec as _flotilla_ContainerSpec } from './flotilla/ContainerSpec.js';
 import type { ContainerStatusInput as _flotilla_ContainerStatusInput, ContainerStatus as _flotilla_ContainerStatus } from './flotilla/ContainerStatus.js';
 import type { DispatcherClient as _flotilla_DispatcherClient, DispatcherDefinition as _flotilla_DispatcherDefinition } from './flotilla/Dispatcher.js';
+import type { GlobalJobInput as _flotilla_GlobalJobInput, GlobalJob as _flotilla_GlobalJob } from './flotilla/GlobalJob.js';
 import type { GlobalServiceInput as _flotilla_GlobalServiceInput, GlobalService as _flotilla_GlobalService } from './flotilla/GlobalService.js';
 import type { HeartbeatRequestInput as _flotilla_HeartbeatRequestInput, HeartbeatRequest as _flotilla_HeartbeatRequest } from './flotilla/HeartbeatRequest.js';
 import type { HeartbeatResponseInput as _flotilla_HeartbeatResponseInput, HeartbeatResponse as _flotilla_HeartbeatResponse } from './flotilla/HeartbeatResponse.js';
@@ -18,6 +19,7 @@ import type { NodeDescriptionInput as _flotilla_NodeDescriptionInput, NodeDescri
 import type { NodeSpecInput as _flotilla_NodeSpecInput, NodeSpec as _flotilla_NodeSpec } from './flotilla/NodeSpec.js';
 import type { NodeStatusInput as _flotilla_NodeStatusInput, NodeStatus as _flotilla_NodeStatus } from './flotilla/NodeStatus.js';
 import type { PlacementInput as _flotilla_PlacementInput, Placement as _flotilla_Placement } from './flotilla/Placement.js';
+import type { PlacementPreferenceInput as _flotilla_PlacementPreferenceInput, PlacementPreference as _flotilla_PlacementPreference } from './flotilla/PlacementPreference.js';
 import type { PlatformInput as _flotilla_PlatformInput, Platform as _flotilla_Platform } from './flotilla/Platform.js';
 import type { RaftClient as _flotilla_RaftClient, RaftDefinition as _flotilla_RaftDefinition } from './flotilla/Raft.js';
 import type { RaftBatchInput as _flotilla_RaftBatchInput, RaftBatch as _flotilla_RaftBatch } from './flotilla/RaftBatch.js';
@@ -31,7 +33,9 @@ import type { RaftSnapshotInput as _flotilla_RaftSnapshotInput, RaftSnapshot as 
 import type { RaftSnapshotChunkInput as _flotilla_RaftSnapshotChunkInput, RaftSnapshotChunk as _flotilla_RaftSnapshotChunk } from './flotilla/RaftSnapshotChunk.js';
 import type { RaftSnapshotDataInput as _flotilla_RaftSnapshotDataInput, RaftSnapshotData as _flotilla_RaftSnapshotData } from './flotilla/RaftSnapshotData.js';
 import type { RaftSnapshotMetadataInput as _flotilla_RaftSnapshotMetadataInput, RaftSnapshotMetadata as _flotilla_RaftSnapshotMetadata } from './flotilla/RaftSnapshotMetadata.js';
+import type { ReplicatedJobInput as _flotilla_ReplicatedJobInput, ReplicatedJob as _flotilla_ReplicatedJob } from './flotilla/ReplicatedJob.js';
 import type { ReplicatedServiceInput as _flotilla_ReplicatedServiceInput, ReplicatedService as _flotilla_ReplicatedService } from './flotilla/ReplicatedService.js';
+import type { ResourceRequirementsInput as _flotilla_ResourceRequirementsInput, ResourceRequirements as _flotilla_ResourceRequirements } from './flotilla/ResourceRequirements.js';
 import type { ResourcesInput as _flotilla_ResourcesInput, Resources as _flotilla_Resources } from './flotilla/Resources.js';
 import type { RestartPolicyInput as _flotilla_RestartPolicyInput, RestartPolicy as _flotilla_RestartPolicy } from './flotilla/RestartPolicy.js';
 import type { ServiceInput as _flotilla_ServiceInput, Service as _flotilla_Service } from './flotilla/Service.js';
@@ -57,6 +61,7 @@ export interface ProtoGrpcType {
     ContainerSpec: MessageTypeDefinition<_flotilla_ContainerSpecInput, _flotilla_ContainerSpec>
     ContainerStatus: MessageTypeDefinition<_flotilla_ContainerStatusInput, _flotilla_ContainerStatus>
     Dispatcher: SubtypeConstructor<typeof grpc.Client, _flotilla_DispatcherClient> & { service: _flotilla_DispatcherDefinition }
+    GlobalJob: MessageTypeDefinition<_flotilla_GlobalJobInput, _flotilla_GlobalJob>
     GlobalService: MessageTypeDefinition<_flotilla_GlobalServiceInput, _flotilla_GlobalService>
     HeartbeatRequest: MessageTypeDefinition<_flotilla_HeartbeatRequestInput, _flotilla_HeartbeatRequest>
     HeartbeatResponse: MessageTypeDefinition<_flotilla_HeartbeatResponseInput, _flotilla_HeartbeatResponse>
@@ -71,6 +76,8 @@ export interface ProtoGrpcType {
     NodeState: EnumTypeDefinition
     NodeStatus: MessageTypeDefinition<_flotilla_NodeStatusInput, _flotilla_NodeStatus>
     Placement: MessageTypeDefinition<_flotilla_PlacementInput, _flotilla_Placement>
+    PlacementPreference: MessageTypeDefinition<_flotilla_PlacementPreferenceInput, _flotilla_PlacementPreference>
+    PlacementStrategy: EnumTypeDefinition
     Platform: MessageTypeDefinition<_flotilla_PlatformInput, _flotilla_Platform>
     Raft: SubtypeConstructor<typeof grpc.Client, _flotilla_RaftClient> & { service: _flotilla_RaftDefinition }
     RaftBatch: MessageTypeDefinition<_flotilla_RaftBatchInput, _flotilla_RaftBatch>
@@ -84,7 +91,9 @@ export interface ProtoGrpcType {
     RaftSnapshotChunk: MessageTypeDefinition<_flotilla_RaftSnapshotChunkInput, _flotilla_RaftSnapshotChunk>
     RaftSnapshotData: MessageTypeDefinition<_flotilla_RaftSnapshotDataInput, _flotilla_RaftSnapshotData>
     RaftSnapshotMetadata: MessageTypeDefinition<_flotilla_RaftSnapshotMetadataInput, _flotilla_RaftSnapshotMetadata>
+    ReplicatedJob: MessageTypeDefinition<_flotilla_ReplicatedJobInput, _flotilla_ReplicatedJob>
     ReplicatedService: MessageTypeDefinition<_flotilla_ReplicatedServiceInput, _flotilla_ReplicatedService>
+    ResourceRequirements: MessageTypeDefinition<_flotilla_ResourceRequirementsInput, _flotilla_ResourceRequirements>
     Resources: MessageTypeDefinition<_flotilla_ResourcesInput, _flotilla_Resources>
     RestartCondition: EnumTypeDefinition
     RestartPolicy: MessageTypeDefinition<_flotilla_RestartPolicyInput, _flotilla_RestartPolicy>

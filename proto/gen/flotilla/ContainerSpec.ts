@@ -20,6 +20,8 @@ export interface ContainerSpecInput {
   'labels'?: ({[key: string]: string});
   'stopSignal'?: (string);
   'stopGracePeriodMs'?: (number | string | Long);
+  'user'?: (string);
+  'hostname'?: (string);
 }
 
 export interface ContainerSpec {
@@ -40,4 +42,6 @@ export interface ContainerSpec {
   'labels': ({[key: string]: string});
   'stopSignal': (string);
   'stopGracePeriodMs': (number);
+  'user': (string);
+  'hostname': (string);
 }

@@ -16,6 +16,8 @@ import type { ListServicesRequestInput as _flotilla_ListServicesRequestInput, Li
 import type { ListServicesResponseInput as _flotilla_ListServicesResponseInput, ListServicesResponse as _flotilla_ListServicesResponse } from '../flotilla/ListServicesResponse.js';
 import type { ListTasksRequestInput as _flotilla_ListTasksRequestInput, ListTasksRequest as _flotilla_ListTasksRequest } from '../flotilla/ListTasksRequest.js';
 import type { ListTasksResponseInput as _flotilla_ListTasksResponseInput, ListTasksResponse as _flotilla_ListTasksResponse } from '../flotilla/ListTasksResponse.js';
+import type { RemoveNodeRequestInput as _flotilla_RemoveNodeRequestInput, RemoveNodeRequest as _flotilla_RemoveNodeRequest } from '../flotilla/RemoveNodeRequest.js';
+import type { RemoveNodeResponseInput as _flotilla_RemoveNodeResponseInput, RemoveNodeResponse as _flotilla_RemoveNodeResponse } from '../flotilla/RemoveNodeResponse.js';
 import type { RemoveServiceRequestInput as _flotilla_RemoveServiceRequestInput, RemoveServiceRequest as _flotilla_RemoveServiceRequest } from '../flotilla/RemoveServiceRequest.js';
 import type { RemoveServiceResponseInput as _flotilla_RemoveServiceResponseInput, RemoveServiceResponse as _flotilla_RemoveServiceResponse } from '../flotilla/RemoveServiceResponse.js';
 import type { UpdateNodeRequestInput as _flotilla_UpdateNodeRequestInput, UpdateNodeRequest as _flotilla_UpdateNodeRequest } from '../flotilla/UpdateNodeRequest.js';
@@ -87,6 +89,21 @@ export interface ControlClient extends grpc.Client {
   listTasks(argument: _flotilla_ListTasksRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListTasksResponse>): grpc.ClientUnaryCall;
   listTasks(argument: _flotilla_ListTasksRequestInput, callback: grpc.requestCallback<_flotilla_ListTasksResponse>): grpc.ClientUnaryCall;
   
+  /**
+   * Takes a node out of the cluster: a down one, or with force any node but a manager.
+   */
+  RemoveNode(argument: _flotilla_RemoveNodeRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveNodeResponse>): grpc.ClientUnaryCall;
+  RemoveNode(argument: _flotilla_RemoveNodeRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_RemoveNodeResponse>): grpc.ClientUnaryCall;
+  RemoveNode(argument: _flotilla_RemoveNodeRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveNodeResponse>): grpc.ClientUnaryCall;
+  RemoveNode(argument: _flotilla_RemoveNodeRequestInput, callback: grpc.requestCallback<_flotilla_RemoveNodeResponse>): grpc.ClientUnaryCall;
+  /**
+   * Takes a node out of the cluster: a down one, or with force any node but a manager.
+   */
+  removeNode(argument: _flotilla_RemoveNodeRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveNodeResponse>): grpc.ClientUnaryCall;
+  removeNode(argument: _flotilla_RemoveNodeRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_RemoveNodeResponse>): grpc.ClientUnaryCall;
+  removeNode(argument: _flotilla_RemoveNodeRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveNodeResponse>): grpc.ClientUnaryCall;
+  removeNode(argument: _flotilla_RemoveNodeRequestInput, callback: grpc.requestCallback<_flotilla_RemoveNodeResponse>): grpc.ClientUnaryCall;
+  
   RemoveService(argument: _flotilla_RemoveServiceRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveServiceResponse>): grpc.ClientUnaryCall;
   RemoveService(argument: _flotilla_RemoveServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_RemoveServiceResponse>): grpc.ClientUnaryCall;
   RemoveService(argument: _flotilla_RemoveServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveServiceResponse>): grpc.ClientUnaryCall;
@@ -137,6 +154,11 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   
   ListTasks: grpc.handleUnaryCall<_flotilla_ListTasksRequest, _flotilla_ListTasksResponseInput>;
   
+  /**
+   * Takes a node out of the cluster: a down one, or with force any node but a manager.
+   */
+  RemoveNode: grpc.handleUnaryCall<_flotilla_RemoveNodeRequest, _flotilla_RemoveNodeResponseInput>;
+  
   RemoveService: grpc.handleUnaryCall<_flotilla_RemoveServiceRequest, _flotilla_RemoveServiceResponseInput>;
   
   /**
@@ -156,6 +178,7 @@ export interface ControlDefinition extends grpc.ServiceDefinition {
   ListNodes: MethodDefinition<_flotilla_ListNodesRequestInput, _flotilla_ListNodesResponseInput, _flotilla_ListNodesRequest, _flotilla_ListNodesResponse>
   ListServices: MethodDefinition<_flotilla_ListServicesRequestInput, _flotilla_ListServicesResponseInput, _flotilla_ListServicesRequest, _flotilla_ListServicesResponse>
   ListTasks: MethodDefinition<_flotilla_ListTasksRequestInput, _flotilla_ListTasksResponseInput, _flotilla_ListTasksRequest, _flotilla_ListTasksResponse>
+  RemoveNode: MethodDefinition<_flotilla_RemoveNodeRequestInput, _flotilla_RemoveNodeResponseInput, _flotilla_RemoveNodeRequest, _flotilla_RemoveNodeResponse>
   RemoveService: MethodDefinition<_flotilla_RemoveServiceRequestInput, _flotilla_RemoveServiceResponseInput, _flotilla_RemoveServiceRequest, _flotilla_RemoveServiceResponse>
   UpdateNode: MethodDefinition<_flotilla_UpdateNodeRequestInput, _flotilla_UpdateNodeResponseInput, _flotilla_UpdateNodeRequest, _flotilla_UpdateNodeResponse>
   UpdateService: MethodDefinition<_flotilla_UpdateServiceRequestInput, _flotilla_UpdateServiceResponseInput, _flotilla_UpdateServiceRequest, _flotilla_UpdateServiceResponse>

@@ -2,6 +2,7 @@
 
 import type { PlatformInput as _flotilla_PlatformInput, Platform as _flotilla_Platform } from '../flotilla/Platform.js';
 import type { ResourcesInput as _flotilla_ResourcesInput, Resources as _flotilla_Resources } from '../flotilla/Resources.js';
+import type { Long } from '@grpc/proto-loader';
 
 export interface NodeDescriptionInput {
   'hostname'?: (string);
@@ -12,6 +13,10 @@ export interface NodeDescriptionInput {
    */
   'runtimes'?: (string)[];
   'version'?: (string);
+  /**
+   * Named resources the node offers, e.g. gpu=2.
+   */
+  'genericResources'?: ({[key: string]: number | string | Long});
 }
 
 export interface NodeDescription {
@@ -23,4 +28,8 @@ export interface NodeDescription {
    */
   'runtimes': (string)[];
   'version': (string);
+  /**
+   * Named resources the node offers, e.g. gpu=2.
+   */
+  'genericResources': ({[key: string]: number});
 }

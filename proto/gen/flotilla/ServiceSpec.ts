@@ -3,6 +3,8 @@
 import type { TaskSpecInput as _flotilla_TaskSpecInput, TaskSpec as _flotilla_TaskSpec } from '../flotilla/TaskSpec.js';
 import type { ReplicatedServiceInput as _flotilla_ReplicatedServiceInput, ReplicatedService as _flotilla_ReplicatedService } from '../flotilla/ReplicatedService.js';
 import type { GlobalServiceInput as _flotilla_GlobalServiceInput, GlobalService as _flotilla_GlobalService } from '../flotilla/GlobalService.js';
+import type { ReplicatedJobInput as _flotilla_ReplicatedJobInput, ReplicatedJob as _flotilla_ReplicatedJob } from '../flotilla/ReplicatedJob.js';
+import type { GlobalJobInput as _flotilla_GlobalJobInput, GlobalJob as _flotilla_GlobalJob } from '../flotilla/GlobalJob.js';
 
 export interface ServiceSpecInput {
   'name'?: (string);
@@ -10,7 +12,9 @@ export interface ServiceSpecInput {
   'task'?: (_flotilla_TaskSpecInput | null);
   'replicated'?: (_flotilla_ReplicatedServiceInput | null);
   'global'?: (_flotilla_GlobalServiceInput | null);
-  'mode'?: "replicated"|"global";
+  'replicatedJob'?: (_flotilla_ReplicatedJobInput | null);
+  'globalJob'?: (_flotilla_GlobalJobInput | null);
+  'mode'?: "replicated"|"global"|"replicatedJob"|"globalJob";
 }
 
 export interface ServiceSpec {
@@ -19,5 +23,7 @@ export interface ServiceSpec {
   'task': (_flotilla_TaskSpec | null);
   'replicated'?: (_flotilla_ReplicatedService | null);
   'global'?: (_flotilla_GlobalService | null);
-  'mode'?: "replicated"|"global";
+  'replicatedJob'?: (_flotilla_ReplicatedJob | null);
+  'globalJob'?: (_flotilla_GlobalJob | null);
+  'mode'?: "replicated"|"global"|"replicatedJob"|"globalJob";
 }

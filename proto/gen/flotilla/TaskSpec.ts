@@ -3,15 +3,18 @@
 import type { ContainerSpecInput as _flotilla_ContainerSpecInput, ContainerSpec as _flotilla_ContainerSpec } from '../flotilla/ContainerSpec.js';
 import type { RestartPolicyInput as _flotilla_RestartPolicyInput, RestartPolicy as _flotilla_RestartPolicy } from '../flotilla/RestartPolicy.js';
 import type { PlacementInput as _flotilla_PlacementInput, Placement as _flotilla_Placement } from '../flotilla/Placement.js';
+import type { ResourceRequirementsInput as _flotilla_ResourceRequirementsInput, ResourceRequirements as _flotilla_ResourceRequirements } from '../flotilla/ResourceRequirements.js';
 
 export interface TaskSpecInput {
   'container'?: (_flotilla_ContainerSpecInput | null);
   'restart'?: (_flotilla_RestartPolicyInput | null);
   'placement'?: (_flotilla_PlacementInput | null);
+  'resources'?: (_flotilla_ResourceRequirementsInput | null);
 }
 
 export interface TaskSpec {
   'container': (_flotilla_ContainerSpec | null);
   'restart': (_flotilla_RestartPolicy | null);
   'placement': (_flotilla_Placement | null);
+  'resources': (_flotilla_ResourceRequirements | null);
 }

@@ -130,9 +130,12 @@ test('specFromFlags maps every flag into the spec', (t) => {
         labels: { x: 'y=z' },
         stopSignal: 'SIGINT',
         stopGracePeriodMs: 2000,
+        user: '',
+        hostname: '',
       },
       restart: { condition: 'RESTART_ON_FAILURE', delayMs: 500, maxAttempts: 4, windowMs: 90_000 },
-      placement: { constraints: [] },
+      placement: { constraints: [], preferences: [], maxReplicas: 0, strategy: 'SPREAD' },
+      resources: null,
     },
   });
   t.notThrows(() => validateServiceSpec(spec));

@@ -1,0 +1,16 @@
+// Original file: /work/main/proto/flotilla/types.proto
+
+
+export interface PlacementPreferenceInput {
+  /**
+   * A node label, e.g. node.labels.zone.
+   */
+  'spread'?: (string);
+}
+
+export interface PlacementPreference {
+  /**
+   * A node label, e.g. node.labels.zone.
+   */
+  'spread': (string);
+}

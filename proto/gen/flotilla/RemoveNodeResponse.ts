@@ -1,0 +1,8 @@
+// Original file: /work/main/proto/flotilla/control.proto
+
+
+export interface RemoveNodeResponseInput {
+}
+
+export interface RemoveNodeResponse {
+}

@@ -1,0 +1,20 @@
+// Original file: /work/main/proto/flotilla/types.proto
+
+import type { ResourcesInput as _flotilla_ResourcesInput, Resources as _flotilla_Resources } from '../flotilla/Resources.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface ResourceRequirementsInput {
+  'reservations'?: (_flotilla_ResourcesInput | null);
+  /**
+   * Named resources a task needs, e.g. gpu=1, from what nodes advertise.
+   */
+  'generic'?: ({[key: string]: number | string | Long});
+}
+
+export interface ResourceRequirements {
+  'reservations': (_flotilla_Resources | null);
+  /**
+   * Named resources a task needs, e.g. gpu=1, from what nodes advertise.
+   */
+  'generic': ({[key: string]: number});
+}
