@@ -58,8 +58,9 @@ export class ReplicatedOrchestrator {
         return true;
       }
       case 'nodes': {
-        if (e.kind !== 'delete' && e.object.status?.state !== 'DOWN') return false;
-        if (e.kind === 'update' && e.old?.status?.state === 'DOWN') return false;
+        // A node that goes down, is removed or is drained gives up its tasks.
+        if (e.kind !== 'delete' && !whyLeaving(e.object)) return false;
+        if (e.kind === 'update' && e.old && whyLeaving(e.old) === whyLeaving(e.object)) return false;
         const ids = this.store.view((tx) => tx.tasksByNode(e.object.id).map((t) => t.serviceId));
         for (const id of ids) this.dirty.add(id);
         return ids.length > 0;
@@ -113,16 +114,18 @@ export class ReplicatedOrchestrator {
 
   private fillSlot(tx: WriteTx, service: Service, slot: number, history: Task[], now: number): void {
     let active = history.filter(isActive);
-    // A task on a node that is down or gone is lost: replace it now.
+    // A task on a node that is down, gone or drained is replaced now.
+    const leaving = (t: Task) => (t.nodeId ? whyLeaving(tx.get('nodes', t.nodeId)) : undefined);
     for (const t of active) {
-      if (t.nodeId && nodeLost(tx.get('nodes', t.nodeId))) {
+      const why = leaving(t);
+      if (why) {
         tx.update('tasks', {
           ...withDesiredState(t, 'SHUTDOWN'),
-          status: t.status && { ...t.status, message: 'node is down; task replaced' },
+          status: t.status && { ...t.status, message: `${why}; task replaced` },
         });
       }
     }
-    active = active.filter((t) => !(t.nodeId && nodeLost(tx.get('nodes', t.nodeId))));
+    active = active.filter((t) => !leaving(t));
     // Never more than one active task per slot: keep the newest.
     for (const t of active.slice(0, -1)) tx.update('tasks', withDesiredState(t, 'SHUTDOWN'));
     if (active.length > 0) return;
@@ -197,6 +200,14 @@ function byCreation(a: Task, b: Task): number {
 
 function nodeLost(node: Node | undefined): boolean {
   return !node || node.status?.state === 'DOWN';
+}
+
+/** Why a node's replicated tasks must move elsewhere, if they must. */
+function whyLeaving(node: Node | undefined): string | undefined {
+  if (!node) return 'node was removed';
+  if (node.status?.state === 'DOWN') return 'node is down';
+  if (node.spec?.availability === 'DRAIN') return 'node is drained';
+  return undefined;
 }
 
 function historyLimit(tx: ReadTx): number {

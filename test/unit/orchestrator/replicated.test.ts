@@ -347,6 +347,46 @@ test('max attempts are counted within the restart window only', async (t) => {
   t.not(third.id, second.id);
 });
 
+test('tasks on a drained node are stopped there and replaced; a paused node keeps its tasks', async (t) => {
+  const { store, orchestrator } = await setup();
+  const drained = makeNode();
+  const paused = makeNode();
+  const service = serviceWith(2);
+  await store.update((tx) => {
+    tx.create('nodes', drained);
+    tx.create('nodes', paused);
+    tx.create('services', service);
+  });
+  runLoop(t, orchestrator);
+  await eventually(() => tasksOf(store, service.id).length === 2);
+  const [a, b] = tasksOf(store, service.id).sort((x, y) => x.slot - y.slot);
+  const running = { timestamp: Date.now(), state: 'RUNNING' as const, message: '', err: '', container: null };
+  await store.update((tx) => {
+    tx.update('tasks', { ...tx.get('tasks', a!.id)!, nodeId: paused.id, status: running });
+    tx.update('tasks', { ...tx.get('tasks', b!.id)!, nodeId: drained.id, status: running });
+  });
+  await store.update((tx) => {
+    for (const [id, availability] of [
+      [drained.id, 'DRAIN'],
+      [paused.id, 'PAUSE'],
+    ] as const) {
+      const n = tx.get('nodes', id)!;
+      tx.update('nodes', { ...n, spec: { ...n.spec!, availability } });
+    }
+  });
+  const replacement = await eventually(() =>
+    tasksOf(store, service.id).find((x) => x.slot === b!.slot && x.id !== b!.id),
+  );
+  t.is(replacement.desiredState, 'RUNNING');
+  const old = store.view((tx) => tx.get('tasks', b!.id));
+  t.is(old?.desiredState, 'SHUTDOWN');
+  t.regex(old?.status?.message ?? '', /node is drained/);
+  t.is(
+    store.view((tx) => tx.get('tasks', a!.id)?.desiredState),
+    'RUNNING',
+  );
+});
+
 test('tasks on a node that goes DOWN are replaced', async (t) => {
   const { store, orchestrator } = await setup();
   const up = makeNode();
