@@ -3,8 +3,9 @@ import { Command } from 'commander';
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
-import type { Node } from '../../proto/types.js';
+import type { Node, NodeAvailability } from '../../proto/types.js';
 import { printInspected, table, titleCase } from '../format.js';
+import { taskRows } from './services.js';
 
 type Format = { format?: string };
 
@@ -88,6 +89,67 @@ export function nodeCommands(
       });
   }
 
+  node
+    .command('update')
+    .description("change a node's availability or labels")
+    .argument('<node>')
+    .option(
+      '--availability <availability>',
+      'active, pause (no new tasks) or drain (its tasks move elsewhere)',
+    )
+    .option('--label-add <KEY=VALUE>', 'add or change a label (repeatable)', collect, [])
+    .option('--label-rm <KEY>', 'remove a label (repeatable)', collect, [])
+    .action(async (ref: string, o: { availability?: string; labelAdd: string[]; labelRm: string[] }) => {
+      const availability = o.availability === undefined ? undefined : parseAvailability(o.availability);
+      const client = connect();
+      const { node: n } = await call(client, client.GetNode, { node: ref });
+      if (!n?.spec) throw new FlotillaError('NOT_FOUND', `node ${ref} not found`);
+      const labels = { ...n.spec.labels };
+      for (const kv of o.labelAdd) {
+        const eq = kv.indexOf('=');
+        if (eq < 1) throw invalidArgument('--label-add', 'KEY=VALUE', kv);
+        labels[kv.slice(0, eq)] = kv.slice(eq + 1);
+      }
+      for (const key of o.labelRm) delete labels[key];
+      await call(client, client.UpdateNode, {
+        nodeId: n.id,
+        version: n.meta?.version ?? 0,
+        spec: { ...n.spec, availability: availability ?? n.spec.availability, labels },
+      });
+      console.log(n.description?.hostname ?? ref);
+    });
+
+  node
+    .command('ps')
+    .description('list the tasks on nodes')
+    .argument('<node...>')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (refs: string[], o: Format) => {
+      const json = wantsJson(o);
+      const client = connect();
+      const { tasks, nodes } = await call(client, client.ListTasks, { services: [], nodes: refs });
+      if (json) return console.log(JSON.stringify(tasks, null, 2));
+      console.log(
+        table(
+          ['ID', 'NAME', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR'],
+          taskRows(tasks, nodes, Date.now()),
+        ),
+      );
+    });
+
+  node
+    .command('rm')
+    .description('remove nodes from the cluster (down ones, or any worker with --force)')
+    .argument('<node...>')
+    .option('-f, --force', 'remove a node that is still up; its tasks move elsewhere')
+    .action(async (refs: string[], o: { force?: boolean }) => {
+      const client = connect();
+      for (const ref of refs) {
+        await call(client, client.RemoveNode, { node: ref, force: o.force ?? false });
+        console.log(ref);
+      }
+    });
+
   program
     .command('join-token')
     .description('print the command that joins a node to this cluster')
@@ -130,3 +192,13 @@ async function waitForRole(
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+const AVAILABILITY = { active: 'ACTIVE', pause: 'PAUSE', drain: 'DRAIN' } as const;
+
+function parseAvailability(value: string): NodeAvailability {
+  const a = AVAILABILITY[value as keyof typeof AVAILABILITY];
+  if (!a) throw invalidArgument('--availability', 'active, pause or drain', value);
+  return a;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
