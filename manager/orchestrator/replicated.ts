@@ -2,15 +2,25 @@
  * The replicated orchestrator: keeps `replicas` slots of every service filled with one
  * active task each. It fills empty slots, shuts down tasks in slots beyond the count,
  * replaces tasks that stopped (per the restart policy) or whose node went down, removes
- * the tasks of removed services, and keeps a bounded history of old tasks per slot.
+ * the tasks of removed services (of every mode), and keeps a bounded history of old tasks
+ * per slot. Services of the other modes have their own loops (global.ts, jobs.ts).
  */
 import type { Logger } from '../../lib/log.js';
-import { isTerminal, taskStateRank, type Node, type Service, type Task } from '../../proto/types.js';
+import type { Node, Service, Task } from '../../proto/types.js';
 import { ControlLoop } from '../control-loop.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
-import { isActive, newTask, withDesiredState } from './tasks.js';
-
-export const DEFAULT_HISTORY_LIMIT = 5;
+import {
+  byCreation,
+  finished,
+  historyToKeep,
+  isActive,
+  newTask,
+  reap,
+  restartWait,
+  sameLifecycle,
+  stoppedRunning,
+  withDesiredState,
+} from './tasks.js';
 
 export class ReplicatedOrchestrator {
   private readonly dirty = new Set<string>();
@@ -92,7 +102,8 @@ export class ReplicatedOrchestrator {
       removeTasks(tx, tasks);
       return;
     }
-    const replicas = service.spec?.replicated?.replicas ?? 0;
+    if (service.spec?.mode !== 'replicated') return;
+    const replicas = service.spec.replicated?.replicas ?? 0;
     const bySlot = new Map<number, Task[]>();
     for (const t of tasks) {
       let slot = bySlot.get(t.slot);
@@ -107,8 +118,7 @@ export class ReplicatedOrchestrator {
         continue;
       }
       this.fillSlot(tx, service, slot, history, now);
-      // Restarts are counted in the slot's history: keep enough of it to count them.
-      reap(tx, history, Math.max(historyLimit(tx), service.spec?.task?.restart?.maxAttempts ?? 0));
+      reap(tx, history, historyToKeep(tx, service));
     }
   }
 
@@ -131,12 +141,8 @@ export class ReplicatedOrchestrator {
     if (active.length > 0) return;
 
     const last = history.at(-1);
-    if (
-      last &&
-      taskStateRank(last.desiredState) <= taskStateRank('RUNNING') &&
-      isTerminal(last.status?.state ?? 'NEW')
-    ) {
-      const wait = this.restartWait(service, slot, history, last, now);
+    if (stoppedRunning(last)) {
+      const wait = restartWait(service, history, last, now, this.log, { slot });
       if (wait === 'never') return;
       if (wait > 0) {
         this.retryLater(service.id, wait);
@@ -145,30 +151,6 @@ export class ReplicatedOrchestrator {
       tx.update('tasks', withDesiredState(last, 'SHUTDOWN'));
     }
     tx.create('tasks', newTask(service, slot, now));
-  }
-
-  /** Milliseconds until the slot may restart, 0 for now, or 'never' per the restart policy. */
-  private restartWait(
-    service: Service,
-    slot: number,
-    history: Task[],
-    last: Task,
-    now: number,
-  ): number | 'never' {
-    const policy = service.spec?.task?.restart;
-    const condition = policy?.condition ?? 'RESTART_ANY';
-    if (condition === 'RESTART_NONE') return 'never';
-    if (condition === 'RESTART_ON_FAILURE' && last.status?.state === 'COMPLETE') return 'never';
-    const maxAttempts = policy?.maxAttempts ?? 0;
-    if (maxAttempts > 0) {
-      const windowStart = policy?.windowMs ? now - policy.windowMs : 0;
-      const restarts = history.filter((t) => (t.meta?.createdAt ?? 0) >= windowStart).length - 1;
-      if (restarts >= maxAttempts) {
-        this.log.info({ service: service.spec?.name, slot }, 'restart attempts exhausted; slot left stopped');
-        return 'never';
-      }
-    }
-    return Math.max(0, (last.status?.timestamp ?? 0) + (policy?.delayMs ?? 0) - now);
   }
 
   private retryLater(serviceId: string, ms: number): void {
@@ -184,55 +166,12 @@ export class ReplicatedOrchestrator {
   }
 }
 
-function sameLifecycle(a: Task, b: Task): boolean {
-  return (
-    a.desiredState === b.desiredState &&
-    isTerminal(a.status?.state ?? 'NEW') === isTerminal(b.status?.state ?? 'NEW') &&
-    a.nodeId === b.nodeId
-  );
-}
-
-function byCreation(a: Task, b: Task): number {
-  return (
-    (a.meta?.createdAt ?? 0) - (b.meta?.createdAt ?? 0) || (a.meta?.version ?? 0) - (b.meta?.version ?? 0)
-  );
-}
-
-function nodeLost(node: Node | undefined): boolean {
-  return !node || node.status?.state === 'DOWN';
-}
-
 /** Why a node's replicated tasks must move elsewhere, if they must. */
 function whyLeaving(node: Node | undefined): string | undefined {
   if (!node) return 'node was removed';
   if (node.status?.state === 'DOWN') return 'node is down';
   if (node.spec?.availability === 'DRAIN') return 'node is drained';
   return undefined;
-}
-
-function historyLimit(tx: ReadTx): number {
-  const cluster = tx.all('clusters')[0];
-  return cluster?.spec?.taskHistoryLimit || DEFAULT_HISTORY_LIMIT;
-}
-
-/** A task that will not run again and that no worker still has to stop. */
-function finished(tx: ReadTx, t: Task): boolean {
-  if (isTerminal(t.status?.state ?? 'NEW')) return true;
-  const stopping = taskStateRank(t.desiredState) > taskStateRank('RUNNING');
-  return (
-    stopping &&
-    (!t.nodeId ||
-      taskStateRank(t.status?.state ?? 'NEW') < taskStateRank('ASSIGNED') ||
-      nodeLost(tx.get('nodes', t.nodeId)))
-  );
-}
-
-/** Deletes the oldest finished tasks beyond `keep` in one slot's history. */
-function reap(tx: WriteTx, history: Task[], keep: number): void {
-  const done = history.filter(
-    (t) => taskStateRank(t.desiredState) > taskStateRank('RUNNING') && finished(tx, t),
-  );
-  for (const t of done.slice(0, Math.max(0, done.length - keep))) tx.delete('tasks', t.id);
 }
 
 /** A removed service's tasks: stop those that run, delete those that have stopped. */

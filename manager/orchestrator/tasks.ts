@@ -1,22 +1,34 @@
-/** Making tasks from services, and the small facts about them every loop agrees on. */
+/** Making tasks from services, and the small facts about them every orchestrator agrees on. */
 import { newId } from '../../lib/ids.js';
-import { isTerminal, taskStateRank, type Service, type Task, type TaskState } from '../../proto/types.js';
+import type { Logger } from '../../lib/log.js';
+import {
+  isTerminal,
+  taskStateRank,
+  type Node,
+  type Service,
+  type Task,
+  type TaskState,
+} from '../../proto/types.js';
+import type { ReadTx, WriteTx } from '../store/types.js';
 
-export function newTask(service: Service, slot: number, now: number): Task {
+export const DEFAULT_HISTORY_LIMIT = 5;
+
+/** A new task: PENDING for the scheduler to place or, given a node (global modes), already ASSIGNED to it. */
+export function newTask(service: Service, slot: number, now: number, nodeId = ''): Task {
   return {
     id: newId(),
     meta: null,
     serviceId: service.id,
     serviceName: service.spec?.name ?? '',
     slot,
-    nodeId: '',
+    nodeId,
     spec: structuredClone(service.spec?.task ?? null),
     specVersion: service.specVersion,
     desiredState: 'RUNNING',
     status: {
       timestamp: now,
-      state: 'PENDING',
-      message: 'pending task scheduling',
+      state: nodeId ? 'ASSIGNED' : 'PENDING',
+      message: nodeId ? 'orchestrator assigned task to node' : 'pending task scheduling',
       err: '',
       container: null,
     },
@@ -37,4 +49,96 @@ export function withDesiredState(task: Task, desired: TaskState): Task {
 
 export function taskName(task: Task): string {
   return task.slot > 0 ? `${task.serviceName}.${task.slot}` : `${task.serviceName}.${task.nodeId}`;
+}
+
+/** Services whose tasks run to completion. */
+export function isJob(service: Service): boolean {
+  return service.spec?.mode === 'replicatedJob' || service.spec?.mode === 'globalJob';
+}
+
+/** Whether a task change frees or fills a slot (the only changes the orchestrators act on). */
+export function sameLifecycle(a: Task, b: Task): boolean {
+  return (
+    a.desiredState === b.desiredState &&
+    isTerminal(a.status?.state ?? 'NEW') === isTerminal(b.status?.state ?? 'NEW') &&
+    a.nodeId === b.nodeId
+  );
+}
+
+export function byCreation(a: Task, b: Task): number {
+  return (
+    (a.meta?.createdAt ?? 0) - (b.meta?.createdAt ?? 0) || (a.meta?.version ?? 0) - (b.meta?.version ?? 0)
+  );
+}
+
+export function nodeLost(node: Node | undefined): boolean {
+  return !node || node.status?.state === 'DOWN';
+}
+
+export function historyLimit(tx: ReadTx): number {
+  const cluster = tx.all('clusters')[0];
+  return cluster?.spec?.taskHistoryLimit || DEFAULT_HISTORY_LIMIT;
+}
+
+/** How much of a slot's history to keep: restarts are counted in it. */
+export function historyToKeep(tx: ReadTx, service: Service): number {
+  return Math.max(historyLimit(tx), service.spec?.task?.restart?.maxAttempts ?? 0);
+}
+
+/** A task that will not run again and that no worker still has to stop. */
+export function finished(tx: ReadTx, t: Task): boolean {
+  if (isTerminal(t.status?.state ?? 'NEW')) return true;
+  const stopping = taskStateRank(t.desiredState) > taskStateRank('RUNNING');
+  return (
+    stopping &&
+    (!t.nodeId ||
+      taskStateRank(t.status?.state ?? 'NEW') < taskStateRank('ASSIGNED') ||
+      nodeLost(tx.get('nodes', t.nodeId)))
+  );
+}
+
+/** Deletes the oldest finished tasks beyond `keep` in one slot's history. */
+export function reap(tx: WriteTx, history: Task[], keep: number): void {
+  const done = history.filter(
+    (t) => taskStateRank(t.desiredState) > taskStateRank('RUNNING') && finished(tx, t),
+  );
+  for (const t of done.slice(0, Math.max(0, done.length - keep))) tx.delete('tasks', t.id);
+}
+
+/** Whether the last task of a slot stopped while it was meant to run (so the slot may restart). */
+export function stoppedRunning(last: Task | undefined): last is Task {
+  return (
+    !!last &&
+    taskStateRank(last.desiredState) <= taskStateRank('RUNNING') &&
+    isTerminal(last.status?.state ?? 'NEW')
+  );
+}
+
+/**
+ * Milliseconds until a slot whose last task stopped may restart, 0 for now, or 'never' per
+ * the restart policy. A job's completed task is never restarted.
+ */
+export function restartWait(
+  service: Service,
+  history: Task[],
+  last: Task,
+  now: number,
+  log: Logger,
+  where: Record<string, unknown>,
+): number | 'never' {
+  const policy = service.spec?.task?.restart;
+  const condition = policy?.condition ?? 'RESTART_ANY';
+  const completed = last.status?.state === 'COMPLETE';
+  if (condition === 'RESTART_NONE') return 'never';
+  if (completed && (condition === 'RESTART_ON_FAILURE' || isJob(service))) return 'never';
+  const maxAttempts = policy?.maxAttempts ?? 0;
+  if (maxAttempts > 0) {
+    const windowStart = policy?.windowMs ? now - policy.windowMs : 0;
+    const restarts = history.filter((t) => (t.meta?.createdAt ?? 0) >= windowStart).length - 1;
+    if (restarts >= maxAttempts) {
+      log.info({ service: service.spec?.name, ...where }, 'restart attempts exhausted; slot left stopped');
+      return 'never';
+    }
+  }
+  return Math.max(0, (last.status?.timestamp ?? 0) + (policy?.delayMs ?? 0) - now);
 }
