@@ -1,13 +1,22 @@
 /**
  * Which nodes can take a task. Each filter says yes or no and, when no, a short reason
- * that the scheduler counts across nodes to explain a pending task.
+ * that the scheduler counts across nodes to explain a pending task. `Filter`s depend on the
+ * node and the task only, so a pass runs them once per group of identical tasks; `FitFilter`s
+ * also look at what the node already carries, and run for every task.
  */
 import { HOST_IMAGE, type Node, type Task } from '../../proto/types.js';
+import { parseConstraint, satisfies } from './constraints.js';
+import { demandOf, type NodeUsage } from './usage.js';
 
 export interface Filter {
   /** Short reason shown when the filter refuses, e.g. "node is down". */
   readonly reason: string;
   accepts(node: Node, task: Task): boolean;
+}
+
+export interface FitFilter {
+  readonly reason: string;
+  accepts(node: Node, usage: NodeUsage): boolean;
 }
 
 /** The runtimes that can run an image: `host` runs as a process, anything else needs a container runtime. */
@@ -31,16 +40,54 @@ export const filters: readonly Filter[] = [
   },
 ];
 
-/** Why no node could take a task: "no suitable node (2 nodes: no container runtime; 1 node: node is not ready)". */
+/** The fixed filters, then one per constraint of the task (platform constraints included). */
+export function filtersFor(task: Task): Filter[] {
+  const constraints = (task.spec?.placement?.constraints ?? []).map((expr): Filter => {
+    // The API validated the expression; one that does not parse matches no node.
+    const c = parseConstraint(expr);
+    return { reason: `constraint ${expr.trim()}`, accepts: (node) => c !== undefined && satisfies(node, c) };
+  });
+  return [...filters, ...constraints];
+}
+
+/** The filters on what a node still has room for; only those the task needs. */
+export function fitFiltersFor(task: Task): FitFilter[] {
+  const out: FitFilter[] = [];
+  const max = task.spec?.placement?.maxReplicas ?? 0;
+  if (max > 0) {
+    out.push({
+      reason: `max replicas per node (${max})`,
+      accepts: (_, u) => (u.byService.get(task.serviceId) ?? 0) < max,
+    });
+  }
+  const d = demandOf(task);
+  if (d.nanoCpus > 0) {
+    out.push({
+      reason: 'insufficient cpu',
+      accepts: (node, u) => u.nanoCpus + d.nanoCpus <= (node.description?.resources?.nanoCpus ?? 0),
+    });
+  }
+  if (d.memoryBytes > 0) {
+    out.push({
+      reason: 'insufficient memory',
+      accepts: (node, u) => u.memoryBytes + d.memoryBytes <= (node.description?.resources?.memoryBytes ?? 0),
+    });
+  }
+  for (const [key, n] of d.generic) {
+    out.push({
+      reason: `insufficient generic resource ${key}`,
+      accepts: (node, u) => (u.generic.get(key) ?? 0) + n <= (node.description?.genericResources[key] ?? 0),
+    });
+  }
+  return out;
+}
+
+/** Why no node could take a task: "no suitable node: insufficient memory on 3 nodes, constraint node.labels.zone==b on 2 nodes". */
 export function explain(refusals: Map<string, number>, nodeCount: number): string {
   if (nodeCount === 0) return 'no suitable node: the cluster has no nodes';
-  const parts = [...refusals].map(([reason, n]) => `${reason} on ${n} node${n === 1 ? '' : 's'}`);
-  if (
-    refusals.size === 1 &&
-    refusals.has('no container runtime') &&
-    (refusals.get('no container runtime') ?? 0) === nodeCount
-  ) {
+  if (refusals.size === 1 && (refusals.get('no container runtime') ?? 0) === nodeCount) {
     return 'no suitable node: no node has a container runtime';
   }
-  return `no suitable node (${parts.join(', ')})`;
+  const parts = [...refusals].map(([reason, n]) => `${reason} on ${n} node${n === 1 ? '' : 's'}`);
+  return `no suitable node: ${parts.join(', ')}`;
 }

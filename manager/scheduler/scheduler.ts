@@ -1,17 +1,25 @@
 /**
- * The scheduler: places PENDING tasks on nodes. A node must pass every filter; among those
- * that do, the one running the fewest tasks of the same service wins (spread), then the
- * one with the fewest tasks in all. Placements are written in batches, one store update
- * per pass; a task no node can take keeps its PENDING state with the reason in its status.
+ * The scheduler: places PENDING tasks on nodes. A node must pass every filter (filters.ts);
+ * among those that do, the strategy and placement preferences choose (strategy.ts).
+ * Placements are written in batches, one store update per pass; a task no node can take
+ * keeps its PENDING state with the reason in its status. What each node carries is kept
+ * from the task events (usage.ts), so a pass costs per task placed, not per task stored.
  */
 import type { Logger } from '../../lib/log.js';
-import { taskStateRank, type Node, type Task, type TaskStatus } from '../../proto/types.js';
+import type { Task, TaskStatus } from '../../proto/types.js';
 import { ControlLoop } from '../control-loop.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
-import { explain, filters } from './filters.js';
+import { TaskGroup } from './group.js';
+import { Usage } from './usage.js';
 
 export class Scheduler {
   private readonly pending = new Set<string>();
+  private readonly usage = new Usage();
+  /**
+   * Tasks placed by a pass whose write has not come back as an event yet, with their node:
+   * events about them from before the write are stale and must not undo the placement.
+   */
+  private readonly placing = new Map<string, string>();
   private readonly loop: ControlLoop;
 
   constructor(
@@ -34,20 +42,34 @@ export class Scheduler {
   }
 
   private start(tx: ReadTx): void {
-    for (const t of tx.all('tasks')) if (needsPlacement(t)) this.pending.add(t.id);
+    for (const t of tx.all('tasks')) {
+      this.usage.track(t);
+      if (needsPlacement(t)) this.pending.add(t.id);
+    }
   }
 
   private event(e: StoreEvent): boolean {
-    if (e.table === 'tasks') {
-      if (e.kind !== 'delete' && needsPlacement(e.object)) {
-        this.pending.add(e.object.id);
-        return true;
-      }
-      this.pending.delete(e.object.id);
-      return false;
+    if (e.table !== 'tasks') {
+      // A node that changed may now take tasks that waited.
+      return e.table === 'nodes' && this.pending.size > 0;
     }
-    // A node that changed may now take tasks that waited.
-    return e.table === 'nodes' && this.pending.size > 0;
+    const task = e.object;
+    const placedOn = this.placing.get(task.id);
+    let released = false;
+    if (e.kind === 'delete') {
+      this.placing.delete(task.id);
+      released = this.usage.forget(task.id);
+    } else if (placedOn === undefined || placedOn === task.nodeId) {
+      this.placing.delete(task.id);
+      released = this.usage.track(task);
+    }
+    if (e.kind !== 'delete' && needsPlacement(task)) {
+      this.pending.add(task.id);
+      return true;
+    }
+    this.pending.delete(task.id);
+    // A task that stopped frees room that waiting tasks may fit in.
+    return released && this.pending.size > 0;
   }
 
   private async schedule(): Promise<void> {
@@ -55,90 +77,61 @@ export class Scheduler {
     const ids = [...this.pending];
     this.pending.clear();
     const waiting: string[] = [];
-    let placed: number;
+    const placed: Task[] = [];
     try {
-      placed = await this.store.update((tx) => this.place(tx, ids, waiting));
+      await this.store.update((tx) => this.place(tx, ids, placed, waiting));
     } catch (err) {
+      // Nothing was written: take the placements back out of the usage.
+      for (const t of placed) {
+        this.placing.delete(t.id);
+        this.usage.forget(t.id);
+      }
       for (const id of ids) this.pending.add(id);
       throw err;
     }
     // Tasks no node could take wait for a node to change (their status may not change).
     for (const id of waiting) this.pending.add(id);
-    if (placed > 0) this.log.debug({ placed }, 'tasks placed');
+    if (placed.length > 0) this.log.debug({ placed: placed.length }, 'tasks placed');
   }
 
   /** Places what it can of `ids` in one transaction; notes the others in `waiting`. */
-  private place(tx: WriteTx, ids: string[], waiting: string[]): number {
+  private place(tx: WriteTx, ids: string[], placed: Task[], waiting: string[]): void {
     const nodes = tx.all('nodes');
-    const load = new Map<string, { total: number; byService: Map<string, number> }>();
-    for (const n of nodes) {
-      const byService = new Map<string, number>();
-      let total = 0;
-      for (const t of tx.tasksByNode(n.id)) {
-        if (taskStateRank(t.desiredState) > taskStateRank('RUNNING')) continue;
-        total++;
-        byService.set(t.serviceId, (byService.get(t.serviceId) ?? 0) + 1);
-      }
-      load.set(n.id, { total, byService });
-    }
-    let count = 0;
+    const groups = new Map<string, TaskGroup>();
+    const now = this.now();
     for (const id of ids) {
       const task = tx.get('tasks', id);
       if (!task || !needsPlacement(task)) continue;
-      const node = this.pick(task, nodes, load);
-      if (typeof node === 'string') {
+      const key = `${task.serviceId}/${task.specVersion}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = new TaskGroup(task, nodes, this.usage)));
+      const choice = group.pick();
+      if (typeof choice === 'string') {
         waiting.push(id);
-        if (task.status?.err !== node) {
+        if (task.status?.err !== choice) {
           tx.update('tasks', {
             ...task,
-            status: { ...status(task, this.now()), message: 'pending task scheduling', err: node },
+            status: { ...status(task, now), message: 'pending task scheduling', err: choice },
           });
         }
         continue;
       }
-      const l = load.get(node.id);
-      if (l) {
-        l.total++;
-        l.byService.set(task.serviceId, (l.byService.get(task.serviceId) ?? 0) + 1);
-      }
-      tx.update('tasks', {
+      const assigned: Task = {
         ...task,
-        nodeId: node.id,
+        nodeId: choice.node.id,
         status: {
-          ...status(task, this.now()),
+          ...status(task, now),
           state: 'ASSIGNED',
           message: 'scheduler assigned task to node',
           err: '',
         },
-      });
-      count++;
+      };
+      tx.update('tasks', assigned);
+      this.usage.track(assigned);
+      this.placing.set(id, choice.node.id);
+      group.placed(choice);
+      placed.push(assigned);
     }
-    return count;
-  }
-
-  /** The best node for the task, or the reason none fits. */
-  private pick(
-    task: Task,
-    nodes: Node[],
-    load: Map<string, { total: number; byService: Map<string, number> }>,
-  ): Node | string {
-    const refusals = new Map<string, number>();
-    let best: Node | undefined;
-    let bestScore: [number, number] = [Infinity, Infinity];
-    for (const node of nodes) {
-      const refused = filters.find((f) => !f.accepts(node, task));
-      if (refused) {
-        refusals.set(refused.reason, (refusals.get(refused.reason) ?? 0) + 1);
-        continue;
-      }
-      const l = load.get(node.id);
-      const score: [number, number] = [l?.byService.get(task.serviceId) ?? 0, l?.total ?? 0];
-      if (score[0] < bestScore[0] || (score[0] === bestScore[0] && score[1] < bestScore[1])) {
-        best = node;
-        bestScore = score;
-      }
-    }
-    return best ?? explain(refusals, nodes.length);
   }
 }
 

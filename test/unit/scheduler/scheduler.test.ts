@@ -165,7 +165,7 @@ test('a node that becomes ready gets the tasks that waited', async (t) => {
   await eventually(() => tasksOf(store, service.id).every((x) => x.status?.err));
   t.is(
     tasksOf(store, service.id)[0]?.status?.err,
-    'no suitable node (node is not ready on 1 node, no container runtime on 1 node)',
+    'no suitable node: node is not ready on 1 node, no container runtime on 1 node',
   );
   // Let the scheduler settle: once it has placed a task made after the refusals, it has
   // looked at the waiting tasks again too.
@@ -259,6 +259,6 @@ test('filters and explanations', (t) => {
       ]),
       3,
     ),
-    'no suitable node (node is not ready on 1 node, no container runtime on 2 nodes)',
+    'no suitable node: node is not ready on 1 node, no container runtime on 2 nodes',
   );
 });

@@ -1,0 +1,89 @@
+/**
+ * What each node already carries: tasks (in all and per service) and the resources they
+ * reserve. Kept up to date from the task events, one task at a time, so that a scheduling
+ * pass starts from it without reading every task in the store.
+ */
+import { isTerminal, taskStateRank, type Task } from '../../proto/types.js';
+
+export interface Demand {
+  readonly nanoCpus: number;
+  readonly memoryBytes: number;
+  readonly generic: readonly (readonly [string, number])[];
+}
+
+export function demandOf(task: Task): Demand {
+  const r = task.spec?.resources;
+  return {
+    nanoCpus: r?.reservations?.nanoCpus ?? 0,
+    memoryBytes: r?.reservations?.memoryBytes ?? 0,
+    generic: Object.entries(r?.generic ?? {}),
+  };
+}
+
+export class NodeUsage {
+  total = 0;
+  readonly byService = new Map<string, number>();
+  nanoCpus = 0;
+  memoryBytes = 0;
+  readonly generic = new Map<string, number>();
+
+  add(serviceId: string, d: Demand, sign: 1 | -1): void {
+    this.total += sign;
+    this.byService.set(serviceId, (this.byService.get(serviceId) ?? 0) + sign);
+    this.nanoCpus += sign * d.nanoCpus;
+    this.memoryBytes += sign * d.memoryBytes;
+    for (const [k, n] of d.generic) this.generic.set(k, (this.generic.get(k) ?? 0) + sign * n);
+  }
+}
+
+interface Held {
+  nodeId: string;
+  serviceId: string;
+  demand: Demand;
+}
+
+/** A task holds its node's resources from assignment until it stops or is meant to stop. */
+function holds(task: Task): boolean {
+  return (
+    task.nodeId !== '' &&
+    taskStateRank(task.desiredState) <= taskStateRank('RUNNING') &&
+    !isTerminal(task.status?.state ?? 'NEW')
+  );
+}
+
+export class Usage {
+  // NodeUsage objects live as long as the scheduler (one per node ever seen), so that a
+  // pass may keep references to them.
+  private readonly nodes = new Map<string, NodeUsage>();
+  private readonly held = new Map<string, Held>();
+
+  of(nodeId: string): NodeUsage {
+    let u = this.nodes.get(nodeId);
+    if (!u) this.nodes.set(nodeId, (u = new NodeUsage()));
+    return u;
+  }
+
+  /** Records the task as it is now (idempotent); true when it released what it held. */
+  track(task: Task): boolean {
+    const before = this.held.get(task.id);
+    const now = holds(task);
+    // A task's spec never changes, so the node alone tells whether what it holds changed.
+    if (before && now && before.nodeId === task.nodeId) return false;
+    const released = before ? this.forget(task.id) : false;
+    if (now) {
+      const h = { nodeId: task.nodeId, serviceId: task.serviceId, demand: demandOf(task) };
+      this.held.set(task.id, h);
+      this.of(h.nodeId).add(h.serviceId, h.demand, 1);
+    }
+    return released;
+  }
+
+  /** Drops what the task held; true when it held something. */
+  forget(taskId: string): boolean {
+    const h = this.held.get(taskId);
+    if (!h) return false;
+    this.held.delete(taskId);
+    this.of(h.nodeId).add(h.serviceId, h.demand, -1);
+    return true;
+  }
+}
