@@ -228,7 +228,7 @@ export class Agent {
     }
     const runner = new TaskRunner(
       task,
-      this.opts.nodeId,
+      { id: this.opts.nodeId, hostname: this.opts.description.hostname },
       driver,
       (id, s) => this.reporter.report(id, s),
       this.opts.log,

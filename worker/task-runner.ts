@@ -7,6 +7,7 @@ import { describeError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import { isTerminal, taskStateRank, type Task, type TaskState, type TaskStatus } from '../proto/types.js';
 import type { ContainerSummary, ExitStatus, RuntimeDriver } from '../runtime/driver.js';
+import { expandTemplate } from './templates.js';
 
 export const LABEL_TASK = 'flotilla.task.id';
 export const LABEL_SERVICE = 'flotilla.service.id';
@@ -25,7 +26,7 @@ export class TaskRunner {
 
   constructor(
     private task: Task,
-    private readonly nodeId: string,
+    private readonly node: { id: string; hostname: string },
     private readonly driver: RuntimeDriver,
     private readonly report: Report,
     private readonly log: Logger,
@@ -97,11 +98,12 @@ export class TaskRunner {
         FLOTILLA_TASK_SLOT: String(this.task.slot),
         FLOTILLA_SERVICE_ID: this.task.serviceId,
         FLOTILLA_SERVICE_NAME: this.task.serviceName,
-        FLOTILLA_NODE_ID: this.nodeId,
+        FLOTILLA_NODE_ID: this.node.id,
       };
+      const ctx = { task: this.task, nodeId: this.node.id, hostname: this.node.hostname };
       for (const kv of container.env) {
         const eq = kv.indexOf('=');
-        env[kv.slice(0, eq)] = kv.slice(eq + 1);
+        env[kv.slice(0, eq)] = expandTemplate(kv.slice(eq + 1), ctx);
       }
       this.containerId = await this.driver.create({
         image: container.image,
@@ -113,7 +115,7 @@ export class TaskRunner {
           [LABEL_TASK]: this.task.id,
           [LABEL_SERVICE]: this.task.serviceId,
           [LABEL_SLOT]: String(this.task.slot),
-          [LABEL_NODE]: this.nodeId,
+          [LABEL_NODE]: this.node.id,
         },
         stopSignal: (container.stopSignal || undefined) as NodeJS.Signals | undefined,
       });

@@ -3,6 +3,8 @@
  * removing nodes.
  */
 import test from 'ava';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Node, Task } from '../../proto/types.js';
 import { eventually, LocalCluster, runCli } from './cluster-harness.js';
 
@@ -95,4 +97,33 @@ test.serial('a node that is up is removed only with --force, a manager not at al
     return tasks.length === 6 && tasks.every((task) => task.nodeId !== w2);
   });
   t.pass();
+});
+
+test.serial('env templates expand on the node that runs the task', async (t) => {
+  const created = await c.cli(
+    'm1',
+    'service',
+    'create',
+    '--name',
+    'tmpl',
+    '--env',
+    'GREETING={{.Service.Name}}.{{.Task.Slot}}@{{.Node.Hostname}}',
+    'host',
+    'sh',
+    '-c',
+    'echo "greeting=$GREETING"; sleep 100000',
+  );
+  t.is(created.code, 0, created.stderr);
+  const [task] = running(await c.json<Task[]>('m1', 'service', 'ps', 'tmpl', '--format', 'json'));
+  const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
+  const host = nodes.find((n) => n.id === task?.nodeId)?.description?.hostname ?? '';
+  const out = await eventually('the task printed its greeting', async () => {
+    const dir = join(c.dataDir(host), 'runtime', 'process');
+    for (const id of await readdir(dir)) {
+      const text = await readFile(join(dir, id, 'stdout.log'), 'utf8').catch(() => '');
+      if (text.includes('greeting=')) return text;
+    }
+    return undefined;
+  });
+  t.regex(out, new RegExp(`greeting=tmpl\\.1@${host}`));
 });
