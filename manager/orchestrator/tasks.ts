@@ -9,7 +9,8 @@ import {
   type Task,
   type TaskState,
 } from '../../proto/types.js';
-import type { ReadTx, WriteTx } from '../store/types.js';
+import { ControlLoop } from '../control-loop.js';
+import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 
 export const DEFAULT_HISTORY_LIMIT = 5;
 
@@ -73,6 +74,36 @@ export function byCreation(a: Task, b: Task): number {
 
 export function nodeLost(node: Node | undefined): boolean {
   return !node || node.status?.state === 'DOWN';
+}
+
+/** Why a node's tasks must stop there, if they must. */
+export function whyLeaving(node: Node | undefined): string | undefined {
+  if (!node) return 'node was removed';
+  if (node.status?.state === 'DOWN') return 'node is down';
+  if (node.spec?.availability === 'DRAIN') return 'node is drained';
+  return undefined;
+}
+
+/**
+ * Settles the active tasks of a slot whose tasks go wherever the scheduler puts them: those
+ * on a node that is down, gone or drained are shut down (to be replaced), and of the rest
+ * only the newest is kept. Returns the active task left, if any.
+ */
+export function settleSlot(tx: WriteTx, history: Task[]): Task | undefined {
+  const leaving = (t: Task) => (t.nodeId ? whyLeaving(tx.get('nodes', t.nodeId)) : undefined);
+  const active: Task[] = [];
+  for (const t of history.filter(isActive)) {
+    const why = leaving(t);
+    if (!why) active.push(t);
+    else {
+      tx.update('tasks', {
+        ...withDesiredState(t, 'SHUTDOWN'),
+        status: t.status && { ...t.status, message: `${why}; task replaced` },
+      });
+    }
+  }
+  for (const t of active.slice(0, -1)) tx.update('tasks', withDesiredState(t, 'SHUTDOWN'));
+  return active.at(-1);
 }
 
 export function historyLimit(tx: ReadTx): number {
@@ -141,4 +172,113 @@ export function restartWait(
     }
   }
   return Math.max(0, (last.status?.timestamp ?? 0) + (policy?.delayMs ?? 0) - now);
+}
+
+/**
+ * The shape of an orchestrator: the services it owns are noted as they, their tasks or
+ * their nodes change, reconciled in one store update per pass, and noted again later when
+ * a restart has to wait.
+ */
+export abstract class Orchestrator {
+  private readonly dirty = new Set<string>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly loop: ControlLoop;
+
+  constructor(
+    name: string,
+    protected readonly store: Store,
+    protected readonly log: Logger,
+    protected readonly now: () => number,
+  ) {
+    this.loop = new ControlLoop(
+      name,
+      store,
+      { tables: ['services', 'tasks', 'nodes'] },
+      { start: (tx) => this.start(tx), event: (e) => this.event(e), reconcile: () => this.reconcile() },
+      log,
+    );
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    try {
+      await this.loop.run(signal);
+    } finally {
+      for (const t of this.timers.values()) clearTimeout(t);
+    }
+  }
+
+  /** Whether this loop reconciles the service (undefined: a service that was removed). */
+  protected abstract owns(service: Service | undefined): boolean;
+
+  /** The services a node change touches. */
+  protected abstract nodeChanged(tx: ReadTx, e: StoreEvent & { table: 'nodes' }): string[];
+
+  protected abstract reconcileService(
+    tx: WriteTx,
+    serviceId: string,
+    service: Service | undefined,
+    tasks: Task[],
+    now: number,
+  ): void;
+
+  /** Reconciles the service again in `ms` (a restart delay). */
+  protected retryLater(serviceId: string, ms: number): void {
+    if (this.timers.has(serviceId)) return;
+    this.timers.set(
+      serviceId,
+      setTimeout(() => {
+        this.timers.delete(serviceId);
+        this.dirty.add(serviceId);
+        this.loop.poke();
+      }, ms),
+    );
+  }
+
+  private note(ids: string[]): boolean {
+    for (const id of ids) this.dirty.add(id);
+    return ids.length > 0;
+  }
+
+  private start(tx: ReadTx): void {
+    for (const s of tx.all('services')) if (this.owns(s)) this.dirty.add(s.id);
+    // Tasks whose service is gone (removed while no leader ran this loop).
+    if (!this.owns(undefined)) return;
+    for (const t of tx.all('tasks')) if (!tx.get('services', t.serviceId)) this.dirty.add(t.serviceId);
+  }
+
+  private event(e: StoreEvent): boolean {
+    switch (e.table) {
+      case 'services':
+        return this.note(this.owns(e.kind === 'delete' ? undefined : e.object) ? [e.object.id] : []);
+      case 'tasks': {
+        const task = e.object;
+        // Only changes that free or fill a slot matter here.
+        if (e.kind === 'update' && e.old && sameLifecycle(e.old, task)) return false;
+        const service = this.store.view((tx) => tx.get('services', task.serviceId));
+        return this.note(this.owns(service) ? [task.serviceId] : []);
+      }
+      case 'nodes':
+        return this.note(this.store.view((tx) => this.nodeChanged(tx, e)));
+      default:
+        return false;
+    }
+  }
+
+  private async reconcile(): Promise<void> {
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    if (ids.length === 0) return;
+    try {
+      await this.store.update((tx) => {
+        const now = this.now();
+        for (const id of ids) {
+          const service = tx.get('services', id);
+          if (this.owns(service)) this.reconcileService(tx, id, service, tx.tasksByService(id), now);
+        }
+      });
+    } catch (err) {
+      for (const id of ids) this.dirty.add(id);
+      throw err;
+    }
+  }
 }
