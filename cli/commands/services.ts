@@ -5,13 +5,14 @@ import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
 import { isTerminal, type Node, type Service, type ServiceSpec, type Task } from '../../proto/types.js';
 import { humanDuration, parseCount, parseDuration, printInspected, table, titleCase } from '../format.js';
+import { placementFromFlags, type PlacementOptions } from './placement-flags.js';
 
 type Connect = () => ControlClient;
 type Format = { format?: string };
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
-interface CreateOptions {
+interface CreateOptions extends PlacementOptions {
   name: string;
   replicas: string;
   env: string[];
@@ -66,8 +67,7 @@ export function specFromFlags(image: string, command: string[], o: CreateOptions
         maxAttempts: parseCount('--restart-max-attempts', o.restartMaxAttempts),
         windowMs: parseDuration('--restart-window', o.restartWindow),
       },
-      placement: { constraints: [], preferences: [], maxReplicas: 0, strategy: 'SPREAD' },
-      resources: null,
+      ...placementFromFlags(o),
     },
   };
 }
@@ -162,6 +162,13 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
     .option('--restart-window <duration>', 'window over which restarts are counted (0: forever)', '0')
     .option('--stop-signal <signal>', 'signal that stops a task (default SIGTERM)')
     .option('--stop-grace-period <duration>', 'time to stop before the task is killed', '10s')
+    .option('--constraint <expr>', 'e.g. node.labels.zone==b (repeatable)', collect, [])
+    .option('--placement-pref <pref>', 'spread=node.labels.KEY (repeatable, hierarchical)', collect, [])
+    .option('--placement-strategy <strategy>', 'spread or binpack', 'spread')
+    .option('--replicas-max-per-node <n>', 'at most this many tasks on one node (0: no limit)', '0')
+    .option('--reserve-cpu <cores>', 'cpu reserved per task, e.g. 0.5')
+    .option('--reserve-memory <size>', 'memory reserved per task, e.g. 256M')
+    .option('--generic-resource <KEY=N>', 'named resource per task, e.g. gpu=1 (repeatable)', collect, [])
     .option('-d, --detach', 'return at once instead of waiting for the service to converge')
     .action(async (image: string, command: string[], o: CreateOptions) => {
       const client = connect();

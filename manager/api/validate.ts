@@ -4,6 +4,7 @@
  */
 import { invalidArgument } from '../../lib/errors.js';
 import { HOST_IMAGE, type NodeSpec, type ServiceSpec } from '../../proto/types.js';
+import { validatePlacement } from './validate-placement.js';
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 const SIGNAL = /^SIG[A-Z0-9]+$/;
@@ -53,6 +54,7 @@ export function validateServiceSpec(spec: ServiceSpec | null | undefined): asser
       'values ≥ 0',
     );
   }
+  validatePlacement(spec.task);
 }
 
 const ROLES = ['WORKER', 'MANAGER'];
