@@ -17,6 +17,8 @@ import type { Node, NodeDescription } from '../proto/types.js';
 import { ControlApi } from './api/control.js';
 import { join, newJoinTokens } from './ca/join.js';
 import { DEFAULT_HEARTBEAT_MS, Dispatcher } from './dispatcher/dispatcher.js';
+import { GlobalOrchestrator } from './orchestrator/global.js';
+import { ReplicatedJobOrchestrator } from './orchestrator/jobs.js';
 import { ReplicatedOrchestrator } from './orchestrator/replicated.js';
 import { DEFAULT_HISTORY_LIMIT } from './orchestrator/tasks.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -160,7 +162,11 @@ export class Manager {
             this.log.error({ loop: name, err: describeError(err) }, 'control loop stopped'),
           ),
       );
-    run('orchestrator', new ReplicatedOrchestrator(this.store, this.log.child({ room: 'orchestrator' })));
+    const orchestratorLog = this.log.child({ room: 'orchestrator' });
+    run('orchestrator', new ReplicatedOrchestrator(this.store, orchestratorLog));
+    run('global-orchestrator', new GlobalOrchestrator(this.store, orchestratorLog));
+    run('global-job-orchestrator', new GlobalOrchestrator(this.store, orchestratorLog, 'globalJob'));
+    run('replicated-job-orchestrator', new ReplicatedJobOrchestrator(this.store, orchestratorLog));
     run('scheduler', new Scheduler(this.store, this.log.child({ room: 'scheduler' })));
     run('dispatcher', dispatcher);
     if (this.group) {

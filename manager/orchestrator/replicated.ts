@@ -17,9 +17,9 @@ import {
   Orchestrator,
   reap,
   restartWait,
+  servicesLeaving,
   settleSlot,
   stoppedRunning,
-  whyLeaving,
   withDesiredState,
 } from './tasks.js';
 
@@ -34,9 +34,7 @@ export class ReplicatedOrchestrator extends Orchestrator {
 
   /** A node that goes down, is removed or is drained gives up its tasks. */
   protected nodeChanged(tx: ReadTx, e: StoreEvent & { table: 'nodes' }): string[] {
-    if (e.kind !== 'delete' && !whyLeaving(e.object)) return [];
-    if (e.kind === 'update' && e.old && whyLeaving(e.old) === whyLeaving(e.object)) return [];
-    return tx.tasksByNode(e.object.id).map((t) => t.serviceId);
+    return servicesLeaving(tx, e);
   }
 
   protected reconcileService(

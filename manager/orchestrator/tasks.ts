@@ -84,6 +84,13 @@ export function whyLeaving(node: Node | undefined): string | undefined {
   return undefined;
 }
 
+/** The services with tasks on a node that has just gone down, been removed or drained. */
+export function servicesLeaving(tx: ReadTx, e: StoreEvent & { table: 'nodes' }): string[] {
+  if (e.kind !== 'delete' && !whyLeaving(e.object)) return [];
+  if (e.kind === 'update' && e.old && whyLeaving(e.old) === whyLeaving(e.object)) return [];
+  return tx.tasksByNode(e.object.id).map((t) => t.serviceId);
+}
+
 /**
  * Settles the active tasks of a slot whose tasks go wherever the scheduler puts them: those
  * on a node that is down, gone or drained are shut down (to be replaced), and of the rest

@@ -1,0 +1,83 @@
+/**
+ * The replicated-job orchestrator: runs `totalCompletions` tasks to completion, at most
+ * `maxConcurrent` at a time, one slot (1..total) per completion. A slot with a completed
+ * task is done and never runs again; a task that fails is restarted per the restart
+ * policy; a task on a node that goes down, is removed or drained is replaced elsewhere.
+ * Global jobs are the global orchestrator's (global.ts, mode `globalJob`).
+ */
+import type { Logger } from '../../lib/log.js';
+import type { Service, Task } from '../../proto/types.js';
+import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
+import {
+  byCreation,
+  historyToKeep,
+  isActive,
+  newTask,
+  Orchestrator,
+  reap,
+  restartWait,
+  servicesLeaving,
+  settleSlot,
+  stoppedRunning,
+  withDesiredState,
+} from './tasks.js';
+
+export class ReplicatedJobOrchestrator extends Orchestrator {
+  constructor(store: Store, log: Logger, now: () => number = Date.now) {
+    super('replicated-job-orchestrator', store, log, now);
+  }
+
+  protected owns(service: Service | undefined): boolean {
+    return service?.spec?.mode === 'replicatedJob';
+  }
+
+  protected nodeChanged(tx: ReadTx, e: StoreEvent & { table: 'nodes' }): string[] {
+    return servicesLeaving(tx, e);
+  }
+
+  protected reconcileService(
+    tx: WriteTx,
+    _id: string,
+    service: Service | undefined,
+    tasks: Task[],
+    now: number,
+  ): void {
+    if (!service) return; // the replicated orchestrator removes the tasks of removed services
+    const total = service.spec?.replicatedJob?.totalCompletions ?? 0;
+    const maxConcurrent = service.spec?.replicatedJob?.maxConcurrent ?? 0;
+    const bySlot = new Map<number, Task[]>();
+    for (const t of tasks) {
+      let slot = bySlot.get(t.slot);
+      if (!slot) bySlot.set(t.slot, (slot = []));
+      slot.push(t);
+    }
+    let running = 0;
+    const open: { slot: number; history: Task[] }[] = [];
+    for (let slot = 1; slot <= Math.max(total, ...bySlot.keys()); slot++) {
+      const history = (bySlot.get(slot) ?? []).sort(byCreation);
+      if (slot > total) {
+        for (const t of history) if (isActive(t)) tx.update('tasks', withDesiredState(t, 'SHUTDOWN'));
+        reap(tx, history, 0);
+        continue;
+      }
+      if (settleSlot(tx, history)) running++;
+      else if (!history.some((t) => t.status?.state === 'COMPLETE')) open.push({ slot, history });
+      reap(tx, history, historyToKeep(tx, service));
+    }
+    for (const { slot, history } of open) {
+      if (running >= maxConcurrent) return;
+      const last = history.at(-1);
+      if (stoppedRunning(last)) {
+        const wait = restartWait(service, history, last, now, this.log, { slot });
+        if (wait === 'never') continue;
+        if (wait > 0) {
+          this.retryLater(service.id, wait);
+          continue;
+        }
+        tx.update('tasks', withDesiredState(last, 'SHUTDOWN'));
+      }
+      tx.create('tasks', newTask(service, slot, now));
+      running++;
+    }
+  }
+}
