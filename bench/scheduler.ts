@@ -1,0 +1,163 @@
+/**
+ * Scheduler benchmark: time to place `--replicas N` (default 10000) tasks of one service on
+ * 1,000 simulated nodes (store objects in an in-process MemoryStore; no workers), and the
+ * placements per second, for plain spread and for reservations with a zone preference.
+ * Prints one JSON line per figure. The `reference` fields are published figures of other
+ * schedulers, not measured here. Run: node dist/bench/scheduler.js [--replicas N] [--nodes N]
+ */
+import { performance } from 'node:perf_hooks';
+import { newId } from '../lib/ids.js';
+import { silentLogger } from '../lib/log.js';
+import { Scheduler } from '../manager/scheduler/scheduler.js';
+import { MemoryStore } from '../manager/store/memory-store.js';
+import type { Node, Service, Task, TaskSpec } from '../proto/types.js';
+import { progress } from './stats.js';
+
+const REFERENCE = {
+  note: 'published figures of other schedulers, not measured here',
+  kube_scheduler_pods_per_sec: [680, 1100],
+  nomad_c1m_containers_per_sec: 3750,
+};
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? fallback : Number(process.argv[i + 1]);
+}
+
+function node(i: number): Node {
+  return {
+    id: newId(),
+    meta: null,
+    role: 'WORKER',
+    spec: { desiredRole: 'WORKER', availability: 'ACTIVE', labels: { zone: `z${i % 3}` } },
+    description: {
+      hostname: `sim-${i}`,
+      platform: { os: 'linux', arch: 'amd64' },
+      resources: { nanoCpus: 64e9, memoryBytes: 256 * 2 ** 30 },
+      runtimes: ['process'],
+      version: 'bench',
+      genericResources: {},
+    },
+    status: { state: 'READY', message: '', addr: '' },
+    managerStatus: null,
+  };
+}
+
+function service(
+  placement: Partial<NonNullable<TaskSpec['placement']>>,
+  resources: TaskSpec['resources'],
+): Service {
+  const task: TaskSpec = {
+    container: {
+      image: 'host',
+      command: [],
+      args: ['true'],
+      env: [],
+      dir: '',
+      labels: {},
+      stopSignal: '',
+      stopGracePeriodMs: 0,
+      user: '',
+      hostname: '',
+    },
+    restart: null,
+    placement: { constraints: [], preferences: [], maxReplicas: 0, strategy: 'SPREAD', ...placement },
+    resources,
+  };
+  const spec = { name: 'bench', labels: {}, mode: 'replicated' as const, replicated: { replicas: 0 }, task };
+  return { id: newId(), meta: null, spec, previousSpec: null, specVersion: 1 };
+}
+
+function task(s: Service, slot: number): Task {
+  return {
+    id: newId(),
+    meta: null,
+    serviceId: s.id,
+    serviceName: s.spec!.name,
+    slot,
+    nodeId: '',
+    spec: s.spec!.task,
+    specVersion: 1,
+    desiredState: 'RUNNING',
+    status: { timestamp: Date.now(), state: 'PENDING', message: '', err: '', container: null },
+  };
+}
+
+async function placeAll(label: string, nodes: number, replicas: number, s: Service): Promise<void> {
+  const store = await MemoryStore.open();
+  await store.update((tx) => {
+    for (let i = 0; i < nodes; i++) tx.create('nodes', node(i));
+    tx.create('services', s);
+  });
+  const ac = new AbortController();
+  const loop = new Scheduler(store, silentLogger()).run(ac.signal);
+  let placed = 0;
+  let done: () => void = () => {};
+  const finished = new Promise<void>((r) => (done = r));
+  const watch = (async () => {
+    for await (const e of store.watch({ tables: ['tasks'], kinds: ['update'] }, ac.signal)) {
+      if (
+        e.table === 'tasks' &&
+        e.object.status?.state === 'ASSIGNED' &&
+        e.old?.status?.state === 'PENDING'
+      ) {
+        if (++placed === replicas) done();
+      }
+    }
+  })();
+  const start = performance.now();
+  await store.update((tx) => {
+    for (let slot = 1; slot <= replicas; slot++) tx.create('tasks', task(s, slot));
+  });
+  await finished;
+  const seconds = (performance.now() - start) / 1000;
+  ac.abort();
+  await Promise.all([loop, watch]);
+  await store.close();
+  const perSec = replicas / seconds;
+  const extra = { case: label, nodes, replicas };
+  report('time_to_place_all_s', seconds, 's', extra);
+  report('placements_per_sec', perSec, 'placements/s', {
+    ...extra,
+    reference: {
+      ...REFERENCE,
+      ratio_to_kube_scheduler: REFERENCE.kube_scheduler_pods_per_sec.map((r) => round(perSec / r)),
+      ratio_to_nomad_c1m: round(perSec / REFERENCE.nomad_c1m_containers_per_sec),
+    },
+  });
+}
+
+const round = (v: number) => Number(v.toPrecision(4));
+
+function report(figure: string, value: number, unit: string, extra: Record<string, unknown>): void {
+  console.log(JSON.stringify({ bench: 'scheduler', figure, value: round(value), unit, ...extra }));
+}
+
+const nodes = flag('nodes', 1000);
+const replicas = flag('replicas', 10_000);
+progress(`placing ${replicas} tasks on ${nodes} nodes: spread`);
+await placeAll('spread', nodes, replicas, service({}, null));
+progress('reservations, max per node and a zone preference');
+await placeAll(
+  'spread+reservations+zone-pref+max-per-node',
+  nodes,
+  replicas,
+  service(
+    {
+      preferences: [{ spread: 'node.labels.zone' }],
+      maxReplicas: 20,
+      constraints: ['node.platform.os==linux'],
+    },
+    { reservations: { nanoCpus: 5e8, memoryBytes: 256 * 2 ** 20 }, generic: {} },
+  ),
+);
+progress('binpack with reservations');
+await placeAll(
+  'binpack+reservations',
+  nodes,
+  replicas,
+  service(
+    { strategy: 'BINPACK' },
+    { reservations: { nanoCpus: 5e8, memoryBytes: 256 * 2 ** 20 }, generic: {} },
+  ),
+);
