@@ -18,17 +18,7 @@ export function validateServiceSpec(spec: ServiceSpec | null | undefined): asser
       spec.name,
     );
   }
-  if (spec.mode !== 'replicated' || !spec.replicated) {
-    throw invalidArgument(
-      'mode (--mode)',
-      'replicated (global services come with a later release)',
-      spec.mode,
-    );
-  }
-  const replicas = spec.replicated.replicas;
-  if (!Number.isSafeInteger(replicas) || replicas < 0 || replicas > 100_000) {
-    throw invalidArgument('replicas (--replicas)', 'a whole number from 0 to 100000', replicas);
-  }
+  validateMode(spec);
   const container = spec.task?.container;
   if (!container?.image)
     throw invalidArgument('image', 'an image reference, or "host" to run a plain process');
@@ -55,6 +45,22 @@ export function validateServiceSpec(spec: ServiceSpec | null | undefined): asser
     );
   }
   validatePlacement(spec.task);
+}
+
+function validateMode(spec: ServiceSpec): void {
+  const count = (field: string, value: number, min: number) => {
+    if (!Number.isSafeInteger(value) || value < min || value > 100_000) {
+      throw invalidArgument(field, `a whole number from ${min} to 100000`, value);
+    }
+  };
+  if (spec.mode === 'replicated' && spec.replicated)
+    count('replicas (--replicas)', spec.replicated.replicas, 0);
+  else if (spec.mode === 'replicatedJob' && spec.replicatedJob) {
+    count('total completions (--replicas)', spec.replicatedJob.totalCompletions, 1);
+    count('max concurrent (--max-concurrent)', spec.replicatedJob.maxConcurrent, 1);
+  } else if (!(spec.mode === 'global' && spec.global) && !(spec.mode === 'globalJob' && spec.globalJob)) {
+    throw invalidArgument('mode (--mode)', 'replicated, global, replicated-job or global-job', spec.mode);
+  }
 }
 
 const ROLES = ['WORKER', 'MANAGER'];
