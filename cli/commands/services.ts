@@ -14,7 +14,9 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 
 interface CreateOptions extends PlacementOptions {
   name: string;
-  replicas: string;
+  replicas?: string;
+  mode?: string;
+  maxConcurrent?: string;
   env: string[];
   label: string[];
   containerLabel: string[];
@@ -40,14 +42,56 @@ function labels(flag: string, values: string[]): Record<string, string> {
 
 const RESTART = { none: 'RESTART_NONE', 'on-failure': 'RESTART_ON_FAILURE', any: 'RESTART_ANY' } as const;
 
+const MODES = {
+  replicated: 'replicated',
+  global: 'global',
+  'replicated-job': 'replicatedJob',
+  'global-job': 'globalJob',
+} as const;
+
+/** The mode as the flag spells it, e.g. "replicated-job". */
+function modeName(spec: ServiceSpec | null | undefined): string {
+  return Object.entries(MODES).find(([, m]) => m === spec?.mode)?.[0] ?? '';
+}
+
+function isJob(spec: ServiceSpec | null | undefined): boolean {
+  return spec?.mode === 'replicatedJob' || spec?.mode === 'globalJob';
+}
+
+type ModeSpec = Pick<ServiceSpec, 'mode' | 'replicated' | 'global' | 'replicatedJob' | 'globalJob'>;
+
+function modeFromFlags(o: CreateOptions): ModeSpec {
+  const mode = MODES[(o.mode ?? 'replicated') as keyof typeof MODES];
+  if (!mode) throw invalidArgument('--mode', 'replicated, global, replicated-job or global-job', o.mode);
+  if (o.maxConcurrent !== undefined && mode !== 'replicatedJob') {
+    throw invalidArgument('--max-concurrent', 'only with --mode replicated-job', o.maxConcurrent);
+  }
+  if (o.replicas !== undefined && (mode === 'global' || mode === 'globalJob')) {
+    throw invalidArgument('--replicas', 'only with --mode replicated or replicated-job', o.replicas);
+  }
+  const replicas = parseCount('--replicas', o.replicas ?? '1');
+  switch (mode) {
+    case 'replicated':
+      return { mode, replicated: { replicas } };
+    case 'replicatedJob': {
+      // As in Docker: --replicas is the total of completions, all at once unless limited.
+      const max = o.maxConcurrent === undefined ? replicas : parseCount('--max-concurrent', o.maxConcurrent);
+      return { mode, replicatedJob: { totalCompletions: replicas, maxConcurrent: max } };
+    }
+    case 'global':
+      return { mode, global: {} };
+    case 'globalJob':
+      return { mode, globalJob: {} };
+  }
+}
+
 export function specFromFlags(image: string, command: string[], o: CreateOptions): ServiceSpec {
   const condition = RESTART[o.restartCondition as keyof typeof RESTART];
   if (!condition) throw invalidArgument('--restart-condition', 'none, on-failure or any', o.restartCondition);
   return {
     name: o.name,
     labels: labels('--label', o.label),
-    mode: 'replicated',
-    replicated: { replicas: parseCount('--replicas', o.replicas) },
+    ...modeFromFlags(o),
     task: {
       container: {
         image,
@@ -101,25 +145,34 @@ export function taskRows(tasks: Task[], nodes: Node[], now: number): string[][] 
   });
 }
 
-/** Waits until the service runs its replicas, showing progress; stops early when no task can be placed. */
+/**
+ * Waits until the service runs the tasks it wants (a job: until they have all completed),
+ * showing progress; stops early when no task can be placed.
+ */
 async function converge(client: ControlClient, service: Service): Promise<void> {
-  const want = service.spec?.replicated?.replicas ?? 0;
   const name = service.spec?.name ?? service.id;
+  const job = isJob(service.spec);
   const tty = process.stdout.isTTY;
   let last = '';
   for (;;) {
     const { tasks } = await call(client, client.ListTasks, { services: [service.id], nodes: [] });
+    const { services } = await call(client, client.ListServices, {});
+    const want = services.find((s) => s.service?.id === service.id)?.desiredTasks ?? 0;
     const current = tasks.filter(
       (t) => t.desiredState === 'RUNNING' && !isTerminal(t.status?.state ?? 'NEW'),
     );
     const running = current.filter((t) => t.status?.state === 'RUNNING').length;
-    const line = `${name}: ${running}/${want} running`;
+    const completed = tasks.filter((t) => t.status?.state === 'COMPLETE').length;
+    const line = job ? `${name}: ${completed}/${want} completed` : `${name}: ${running}/${want} running`;
     if (line !== last) {
       if (tty) process.stdout.write(`\r${line}`);
       else console.log(line);
       last = line;
     }
-    if (running === want && current.length === want) {
+    const done = job
+      ? completed >= want && current.length === 0
+      : running === want && current.length === want;
+    if (done) {
       console.log(tty ? `\r${line}: converged` : `${name}: converged`);
       return;
     }
@@ -151,7 +204,9 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
     .argument('[command...]')
     .passThroughOptions()
     .requiredOption('--name <name>', 'service name')
-    .option('--replicas <n>', 'number of tasks', '1')
+    .option('--mode <mode>', 'replicated, global, replicated-job or global-job', 'replicated')
+    .option('--replicas <n>', 'number of tasks (replicated-job: completions in all) (default 1)')
+    .option('--max-concurrent <n>', 'replicated-job: tasks run at once (default: --replicas)')
     .option('-e, --env <KEY=VALUE>', 'environment variable (repeatable)', collect, [])
     .option('--label <KEY=VALUE>', 'service label (repeatable)', collect, [])
     .option('--container-label <KEY=VALUE>', 'container label (repeatable)', collect, [])
@@ -186,13 +241,24 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
       const client = connect();
       const { services } = await call(client, client.ListServices, {});
       if (json) return console.log(JSON.stringify(services, null, 2));
+      // A job's progress is its completed tasks.
+      const completed = new Map<string, number>();
+      if (services.some((s) => isJob(s.service?.spec))) {
+        const { tasks } = await call(client, client.ListTasks, { services: [], nodes: [] });
+        for (const t of tasks) {
+          if (t.status?.state === 'COMPLETE')
+            completed.set(t.serviceId, (completed.get(t.serviceId) ?? 0) + 1);
+        }
+      }
       const rows = services
         .sort((a, b) => (a.service?.spec?.name ?? '').localeCompare(b.service?.spec?.name ?? ''))
         .map((s) => [
           s.service?.id.slice(0, 12) ?? '',
           s.service?.spec?.name ?? '',
-          s.service?.spec?.mode ?? '',
-          `${s.runningTasks}/${s.desiredTasks}`,
+          modeName(s.service?.spec),
+          isJob(s.service?.spec)
+            ? `${completed.get(s.service?.id ?? '') ?? 0}/${s.desiredTasks} completed`
+            : `${s.runningTasks}/${s.desiredTasks}`,
           s.service?.spec?.task?.container?.image ?? '',
         ]);
       console.log(table(['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE'], rows));
@@ -234,7 +300,7 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
         if (service.spec.mode !== 'replicated')
           throw new FlotillaError(
             'INVALID_ARGUMENT',
-            `service ${ref} is not replicated; only replicated services scale`,
+            `service ${ref} is in ${modeName(service.spec)} mode; only replicated services scale`,
           );
         const spec = { ...service.spec, replicated: { replicas } };
         const res = await call(client, client.UpdateService, {

@@ -8,8 +8,25 @@ import type { ListServicesResponse } from '../../proto/gen/flotilla/ListServices
 import type { ListTasksRequest } from '../../proto/gen/flotilla/ListTasksRequest.js';
 import type { ListTasksResponse } from '../../proto/gen/flotilla/ListTasksResponse.js';
 import type { Node, NodeSpec, Service, ServiceSpec } from '../../proto/types.js';
+import { eligibleNodes } from '../orchestrator/global.js';
 import type { ReadTx, Store } from '../store/types.js';
 import { validateNodeSpec, validateServiceSpec } from './validate.js';
+
+/** Tasks a service wants: running ones, or for a replicated job its completions. */
+function desiredTasks(tx: ReadTx, service: Service): number {
+  const spec = service.spec;
+  switch (spec?.mode) {
+    case 'replicated':
+      return spec.replicated?.replicas ?? 0;
+    case 'replicatedJob':
+      return spec.replicatedJob?.totalCompletions ?? 0;
+    case 'global':
+    case 'globalJob':
+      return eligibleNodes(tx.all('nodes'), service).length;
+    default:
+      return 0;
+  }
+}
 
 /** An object by exact id, by exact name, or by a unique id prefix. */
 function resolve<T extends { id: string }>(kind: string, all: T[], ref: string, name: (o: T) => string): T {
@@ -148,7 +165,7 @@ export class ControlApi {
           service,
           runningTasks: tasks.filter((t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING')
             .length,
-          desiredTasks: service.spec?.replicated?.replicas ?? 0,
+          desiredTasks: desiredTasks(tx, service),
         };
       }),
     }));

@@ -114,6 +114,13 @@ export class GlobalOrchestrator extends Orchestrator {
   }
 }
 
+/** The nodes that may run a new task of a global service (or job): those that pass every filter. */
+export function eligibleNodes(nodes: Node[], service: Service): Node[] {
+  const probe = newTask(service, 0, 0);
+  const checks = filtersFor(probe);
+  return nodes.filter((n) => checks.every((f) => f.accepts(n, probe)));
+}
+
 /** What of a node decides whether it runs a global task. */
 function placementKey(node: Node): string {
   return JSON.stringify([node.status?.state, node.spec, node.role, node.description]);
