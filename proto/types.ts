@@ -38,6 +38,7 @@ export const HOST_IMAGE = 'host';
 
 import { TaskState as TaskStateValues } from './gen/flotilla/TaskState.js';
 import type { TaskState } from './gen/flotilla/TaskState.js';
+import type { Task } from './gen/flotilla/Task.js';
 
 const taskStateOrder = new Map<TaskState, number>(
   Object.keys(TaskStateValues).map((name, i) => [name as TaskState, i]),
@@ -51,4 +52,9 @@ export function taskStateRank(state: TaskState): number {
 /** A task in this state has stopped for good (or will never start). */
 export function isTerminal(state: TaskState): boolean {
   return taskStateRank(state) >= taskStateRank('COMPLETE');
+}
+
+/** A task's name as people see it: service.slot, or service.node for the tasks of a global service. */
+export function taskName(task: Task): string {
+  return task.slot > 0 ? `${task.serviceName}.${task.slot}` : `${task.serviceName}.${task.nodeId}`;
 }

@@ -3,7 +3,7 @@
  * `{{.Service.Name}}`, `{{.Task.Slot}}`, `{{.Node.Hostname}}` and their kin. Expanded on the
  * node, which alone knows its hostname.
  */
-import type { Task } from '../proto/types.js';
+import { taskName, type Task } from '../proto/types.js';
 
 export interface TemplateContext {
   task: Task;
@@ -20,8 +20,7 @@ function values(ctx: TemplateContext): Record<string, Record<string, string>> {
     Task: {
       ID: task.id,
       Slot: String(task.slot),
-      // Global tasks have no slot: they are named after their node, as in Swarm.
-      Name: `${task.serviceName}.${task.slot || ctx.nodeId}.${task.id}`,
+      Name: `${taskName(task)}.${task.id}`,
     },
     Node: { ID: ctx.nodeId, Hostname: ctx.hostname },
   };

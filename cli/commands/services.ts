@@ -3,7 +3,14 @@ import { Command } from 'commander';
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
-import { isTerminal, type Node, type Service, type ServiceSpec, type Task } from '../../proto/types.js';
+import {
+  isTerminal,
+  taskName,
+  type Node,
+  type Service,
+  type ServiceSpec,
+  type Task,
+} from '../../proto/types.js';
 import { humanDuration, parseCount, parseDuration, printInspected, table, titleCase } from '../format.js';
 import { placementFromFlags, type PlacementOptions } from './placement-flags.js';
 
@@ -130,7 +137,7 @@ export function taskRows(tasks: Task[], nodes: Node[], now: number): string[][] 
   );
   let previous = '';
   return sorted.map((t) => {
-    const name = `${t.serviceName}.${t.slot}`;
+    const name = taskName(t);
     const shown = name === previous ? ` \\_ ${name}` : name;
     previous = name;
     const state = t.status?.state ?? 'NEW';

@@ -48,10 +48,6 @@ export function withDesiredState(task: Task, desired: TaskState): Task {
   return { ...task, desiredState: desired };
 }
 
-export function taskName(task: Task): string {
-  return task.slot > 0 ? `${task.serviceName}.${task.slot}` : `${task.serviceName}.${task.nodeId}`;
-}
-
 /** Services whose tasks run to completion. */
 export function isJob(service: Service): boolean {
   return service.spec?.mode === 'replicatedJob' || service.spec?.mode === 'globalJob';
