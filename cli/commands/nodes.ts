@@ -5,7 +5,7 @@ import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
 import type { Node, NodeAvailability } from '../../proto/types.js';
 import { printInspected, table, titleCase } from '../format.js';
-import { taskRows } from './services.js';
+import { printTasks } from './services.js';
 
 type Format = { format?: string };
 
@@ -127,14 +127,7 @@ export function nodeCommands(
     .action(async (refs: string[], o: Format) => {
       const json = wantsJson(o);
       const client = connect();
-      const { tasks, nodes } = await call(client, client.ListTasks, { services: [], nodes: refs });
-      if (json) return console.log(JSON.stringify(tasks, null, 2));
-      console.log(
-        table(
-          ['ID', 'NAME', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR'],
-          taskRows(tasks, nodes, Date.now()),
-        ),
-      );
+      printTasks(await call(client, client.ListTasks, { services: [], nodes: refs }), json);
     });
 
   node

@@ -127,6 +127,17 @@ function nodeName(nodes: Map<string, Node>, id: string): string {
   return nodes.get(id)?.description?.hostname ?? id.slice(0, 12);
 }
 
+/** `service ps` and `node ps`: the tasks as a table, or as JSON. */
+export function printTasks({ tasks, nodes }: { tasks: Task[]; nodes: Node[] }, json: boolean): void {
+  if (json) return console.log(JSON.stringify(tasks, null, 2));
+  console.log(
+    table(
+      ['ID', 'NAME', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR'],
+      taskRows(tasks, nodes, Date.now()),
+    ),
+  );
+}
+
 export function taskRows(tasks: Task[], nodes: Node[], now: number): string[][] {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const sorted = [...tasks].sort(
@@ -279,14 +290,7 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
     .action(async (refs: string[], o: Format) => {
       const json = wantsJson(o);
       const client = connect();
-      const { tasks, nodes } = await call(client, client.ListTasks, { services: refs, nodes: [] });
-      if (json) return console.log(JSON.stringify(tasks, null, 2));
-      console.log(
-        table(
-          ['ID', 'NAME', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR'],
-          taskRows(tasks, nodes, Date.now()),
-        ),
-      );
+      printTasks(await call(client, client.ListTasks, { services: refs, nodes: [] }), json);
     });
 
   service
