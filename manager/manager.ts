@@ -19,6 +19,7 @@ import { join, newJoinTokens } from './ca/join.js';
 import { DEFAULT_HEARTBEAT_MS, Dispatcher } from './dispatcher/dispatcher.js';
 import { GlobalOrchestrator } from './orchestrator/global.js';
 import { ReplicatedJobOrchestrator } from './orchestrator/jobs.js';
+import { Rebalancer } from './orchestrator/rebalance.js';
 import { ReplicatedOrchestrator } from './orchestrator/replicated.js';
 import { DEFAULT_HISTORY_LIMIT } from './orchestrator/tasks.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -167,6 +168,7 @@ export class Manager {
     run('global-orchestrator', new GlobalOrchestrator(this.store, orchestratorLog));
     run('global-job-orchestrator', new GlobalOrchestrator(this.store, orchestratorLog, 'globalJob'));
     run('replicated-job-orchestrator', new ReplicatedJobOrchestrator(this.store, orchestratorLog));
+    run('rebalancer', new Rebalancer(this.store, orchestratorLog));
     run('scheduler', new Scheduler(this.store, this.log.child({ room: 'scheduler' })));
     run('dispatcher', dispatcher);
     if (this.group) {
