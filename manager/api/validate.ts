@@ -4,6 +4,7 @@
  */
 import { invalidArgument } from '../../lib/errors.js';
 import { HOST_IMAGE, type NodeSpec, type ServiceSpec } from '../../proto/types.js';
+import { validateContainer } from './validate-container.js';
 import { validatePlacement } from './validate-placement.js';
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
@@ -28,6 +29,7 @@ export function validateServiceSpec(spec: ServiceSpec | null | undefined): asser
   for (const e of container.env) {
     if (!/^[^=\s]+=/.test(e)) throw invalidArgument('env (--env)', 'KEY=VALUE', e);
   }
+  validateContainer(container);
   if (container.stopSignal && !SIGNAL.test(container.stopSignal)) {
     throw invalidArgument(
       'stop signal (--stop-signal)',
