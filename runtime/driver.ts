@@ -15,6 +15,16 @@ export interface ContainerSpec {
   labels: Record<string, string>;
   /** Signal sent first on stop; default SIGTERM. */
   stopSignal?: NodeJS.Signals;
+  /**
+   * Who the command runs as: USER[:GROUP], each a name or a numeric id, looked up in the
+   * runtime's users (the node's for the process driver); default: the agent's user.
+   */
+  user?: string;
+  /**
+   * The container's hostname. The process driver ignores it: a plain process shares the
+   * node's hostname (and HOSTNAME is not faked in its environment); container runtimes set it.
+   */
+  hostname?: string;
 }
 
 export type ContainerState = 'created' | 'running' | 'exited';

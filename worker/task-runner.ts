@@ -118,6 +118,8 @@ export class TaskRunner {
           [LABEL_NODE]: this.node.id,
         },
         stopSignal: (container.stopSignal || undefined) as NodeJS.Signals | undefined,
+        user: container.user || undefined,
+        hostname: container.hostname ? expandTemplate(container.hostname, ctx) : undefined,
       });
       await this.startContainer(this.containerId);
     } catch (err) {

@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
+import { chmod, chown, mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -29,6 +29,7 @@ import { validateContainerSpec } from './container-spec.js';
 import { LogFileCursor } from './log-file.js';
 import { groupMembers, readCmdline, systemUnits } from './proc.js';
 import { runCaptured } from './run-captured.js';
+import { resolveUser, type ResolvedUser } from './users.js';
 import { isWrapperCmdline, signalName, signalNumber, wrapperArgs } from './wrapper.js';
 
 const ID_PATTERN = /^[0-9a-f]{32}$/;
@@ -81,6 +82,8 @@ export class ProcessDriver implements RuntimeDriver {
   async create(spec: ContainerSpec): Promise<string> {
     validateContainerSpec(spec);
     await this.ensureImage(spec.image);
+    // Resolved again at start; here so that an unknown user fails before anything is written.
+    if (spec.user) await resolveUser(spec.user);
     const id = randomBytes(16).toString('hex');
     const files = this.files(id);
     await mkdir(this.root, { recursive: true });
@@ -191,7 +194,12 @@ export class ProcessDriver implements RuntimeDriver {
     if (summary.state !== 'running') {
       throw new FlotillaError('INVALID_ARGUMENT', `container ${id} is not running (${summary.state})`);
     }
-    return runCaptured([program, ...args], { cwd: spec.workdir ?? files.dir, env: containerEnv(spec) });
+    const user = spec.user ? await resolveUser(spec.user) : undefined;
+    return runCaptured([program, ...args], {
+      cwd: spec.workdir ?? files.dir,
+      env: containerEnv(spec, user),
+      ...(user && { uid: user.uid, gid: user.gid }),
+    });
   }
 
   async stats(id: string): Promise<Stats> {
@@ -271,11 +279,14 @@ export class ProcessDriver implements RuntimeDriver {
     }
     const cwd = spec.workdir ?? files.dir;
     if (!(await isDirectory(cwd))) throw invalidArgument('workdir', 'an existing directory', cwd);
+    const user = spec.user ? await resolveUser(spec.user) : undefined;
+    if (user) await letWrapperRecordExit(files.dir, user);
 
     const [out, err] = await Promise.all([open(files.stdout, 'a'), open(files.stderr, 'a')]);
     const child = spawn('/bin/sh', wrapperArgs(files.exit, spec.command, spec.stopSignal ?? 'SIGTERM'), {
       cwd,
-      env: containerEnv(spec),
+      env: containerEnv(spec, user),
+      ...(user && { uid: user.uid, gid: user.gid }),
       // Its own session and process group: it survives the agent, and stop() signals the group.
       detached: true,
       stdio: ['ignore', out.fd, err.fd],
@@ -397,8 +408,19 @@ export class ProcessDriver implements RuntimeDriver {
   }
 }
 
-function containerEnv(spec: ContainerSpec): Record<string, string> {
-  return { PATH: BASE_PATH, HOME: homedir(), ...spec.env };
+function containerEnv(spec: ContainerSpec, user: ResolvedUser | undefined): Record<string, string> {
+  return { PATH: BASE_PATH, HOME: user?.home ?? homedir(), ...spec.env };
+}
+
+/**
+ * The wrapper runs as the container's user and renames its exit file into the container
+ * directory, so that directory's group becomes the user's, with write access. The sticky bit
+ * keeps the user from replacing the agent's own files there (spec.json, pid). The directories
+ * above it must let the user through (the data dir's are 0755).
+ */
+async function letWrapperRecordExit(dir: string, user: ResolvedUser): Promise<void> {
+  await chown(dir, process.getuid?.() ?? 0, user.gid);
+  await chmod(dir, 0o1775);
 }
 
 function exitStatus({ exitCode, finishedAt }: RecordedExit): ExitStatus {

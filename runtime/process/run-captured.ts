@@ -5,11 +5,11 @@ import { signalNumber } from './wrapper.js';
 
 export function runCaptured(
   cmd: [string, ...string[]],
-  opts: { cwd: string; env: Record<string, string> },
+  opts: { cwd: string; env: Record<string, string>; uid?: number; gid?: number },
 ): Promise<ExecResult> {
   return new Promise((resolve) => {
     const [program, ...args] = cmd;
-    const child = spawn(program, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));

@@ -3,7 +3,7 @@
  * process driver promises: its files on disk, the shell wrapper's exit codes, no shell
  * injection, and leftover processes being cleaned up.
  */
-import { readdir, readFile, rm, mkdtemp, stat } from 'node:fs/promises';
+import { chmod, readdir, readFile, rm, mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
@@ -201,4 +201,28 @@ test('process: list on a root that does not exist yet is empty', async (t) => {
   const driver = new ProcessDriver({ root: join(tmpdir(), `flotilla-absent-${process.pid}-${Date.now()}`) });
   t.deepEqual(await driver.list({}), []);
   await driver.close();
+});
+
+test('process: the command, its exec and its exit record run as the spec user (tests run as root)', async (t) => {
+  const { driver, shSpec, root } = await processHarness(t);
+  // The user must get through to its container directory, as it does under a 0755 data dir.
+  await chmod(root, 0o755);
+  for (const user of ['nobody', '65534:65534']) {
+    const id = await driver.create(shSpec('id -u; id -g; echo ready; sleep 1000', { user }));
+    await driver.start(id);
+    await waitForLine(driver, id, 'ready');
+    const stdout = await readFile(join(root, id, 'stdout.log'), 'utf8');
+    t.is(stdout, '65534\n65534\nready\n', user);
+    t.is((await driver.exec(id, ['id', '-u'])).stdout, '65534\n');
+    await driver.stop(id, 30_000);
+    // 143 comes from the wrapper, running as the user, having written the exit file itself.
+    t.like(await driver.inspect(id), { exit: { exitCode: 143 } });
+  }
+});
+
+test('process: a user that does not exist fails create, naming it', async (t) => {
+  const { driver, shSpec } = await processHarness(t);
+  const err = await t.throwsAsync(driver.create(shSpec('true', { user: 'no-such-user' })));
+  t.true(isFlotillaError(err, 'NOT_FOUND'));
+  t.is(err.message, 'user "no-such-user" not found in /etc/passwd');
 });
