@@ -1,6 +1,7 @@
-/** `cluster service ...`: create, ls, ps, scale, inspect, rm. */
+/** `cluster service ...`: create, ls, ps, scale, update, inspect, rm. */
 import { Command } from 'commander';
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
+import { REBALANCE_LABEL } from '../../manager/orchestrator/rebalance.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
 import {
@@ -35,6 +36,12 @@ interface CreateOptions extends PlacementOptions {
   stopSignal?: string;
   stopGracePeriod: string;
   detach?: boolean;
+}
+
+interface UpdateOptions {
+  rebalance?: boolean;
+  labelAdd: string[];
+  labelRm: string[];
 }
 
 function labels(flag: string, values: string[]): Record<string, string> {
@@ -322,6 +329,40 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
         console.log(`${service.spec.name} scaled to ${replicas}`);
         if (!o.detach && res.service) await converge(client, res.service);
       }
+    });
+
+  service
+    .command('update')
+    .description('change a service in place: its labels, and whether its tasks are rebalanced')
+    .argument('<service>')
+    .option(
+      '--rebalance',
+      `move tasks, one at a time, until the spread over the nodes is even within one, now and whenever nodes join or come back (sets the label ${REBALANCE_LABEL}=true; replicated services)`,
+    )
+    .option('--no-rebalance', `stop rebalancing (removes the label ${REBALANCE_LABEL})`)
+    .option('--label-add <KEY=VALUE>', 'add or change a service label (repeatable)', collect, [])
+    .option('--label-rm <KEY>', 'remove a service label (repeatable)', collect, [])
+    .action(async (ref: string, o: UpdateOptions) => {
+      const client = connect();
+      const { service } = await call(client, client.GetService, { service: ref });
+      if (!service?.spec) throw new FlotillaError('NOT_FOUND', `service ${ref} not found`);
+      if (o.rebalance && service.spec.mode !== 'replicated') {
+        throw new FlotillaError(
+          'INVALID_ARGUMENT',
+          `service ${ref} is in ${modeName(service.spec)} mode; only replicated services rebalance`,
+        );
+      }
+      const next = { ...service.spec.labels, ...labels('--label-add', o.labelAdd) };
+      for (const key of o.labelRm) delete next[key];
+      if (o.rebalance === true) next[REBALANCE_LABEL] = 'true';
+      if (o.rebalance === false) delete next[REBALANCE_LABEL];
+      // Rewriting the service, even unchanged, is what makes the rebalancer look again.
+      await call(client, client.UpdateService, {
+        serviceId: service.id,
+        version: service.meta?.version ?? 0,
+        spec: { ...service.spec, labels: next },
+      });
+      console.log(service.spec.name);
     });
 
   service
