@@ -13,6 +13,7 @@ import {
   type Task,
 } from '../../proto/types.js';
 import { humanDuration, parseCount, parseDuration, printInspected, table, titleCase } from '../format.js';
+import { containerFromFlags, type ContainerOptions } from './container-flags.js';
 import { placementFromFlags, type PlacementOptions } from './placement-flags.js';
 
 type Connect = () => ControlClient;
@@ -20,12 +21,11 @@ type Format = { format?: string };
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
-interface CreateOptions extends PlacementOptions {
+interface CreateOptions extends PlacementOptions, ContainerOptions {
   name: string;
   replicas?: string;
   mode?: string;
   maxConcurrent?: string;
-  env: string[];
   label: string[];
   containerLabel: string[];
   workdir?: string;
@@ -111,13 +111,11 @@ export function specFromFlags(image: string, command: string[], o: CreateOptions
         image,
         command: [],
         args: command,
-        env: o.env,
         dir: o.workdir ?? '',
         labels: labels('--container-label', o.containerLabel),
         stopSignal: o.stopSignal ?? '',
         stopGracePeriodMs: parseDuration('--stop-grace-period', o.stopGracePeriod),
-        user: '',
-        hostname: '',
+        ...containerFromFlags(o),
       },
       restart: {
         condition,
@@ -232,7 +230,10 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
     .option('--mode <mode>', 'replicated, global, replicated-job or global-job', 'replicated')
     .option('--replicas <n>', 'number of tasks (replicated-job: completions in all) (default 1)')
     .option('--max-concurrent <n>', 'replicated-job: tasks run at once (default: --replicas)')
-    .option('-e, --env <KEY=VALUE>', 'environment variable (repeatable)', collect, [])
+    .option('-e, --env <KEY=VALUE>', 'environment variable (repeatable; wins over --env-file)', collect, [])
+    .option('--env-file <file>', 'file of KEY=VALUE lines (repeatable)', collect, [])
+    .option('-u, --user <user[:group]>', 'user to run the command as, by name or id')
+    .option('--hostname <name>', 'container hostname (placeholders like {{.Task.Slot}} allowed)')
     .option('--label <KEY=VALUE>', 'service label (repeatable)', collect, [])
     .option('--container-label <KEY=VALUE>', 'container label (repeatable)', collect, [])
     .option('-w, --workdir <dir>', 'working directory of the command')
