@@ -40,6 +40,7 @@ export interface InitRequest {
   heartbeatMs?: number;
   /** Keep the state in this etcd cluster instead of the managers' own Raft group. */
   etcdEndpoints?: string[];
+  genericResources?: Record<string, number>;
 }
 
 export interface StartOptions {
@@ -49,14 +50,17 @@ export interface StartOptions {
   forceNewCluster?: boolean;
 }
 
-export function describeNode(hostname: string, runtimes: string[]): NodeDescription {
+export function describeNode(
+  { hostname, genericResources }: Pick<NodeIdentity, 'hostname' | 'genericResources'>,
+  runtimes: string[],
+): NodeDescription {
   return {
     hostname,
     platform: { os: process.platform, arch: process.arch },
     resources: { nanoCpus: cpus().length * 1e9, memoryBytes: totalmem() },
     runtimes,
     version: VERSION,
-    genericResources: {},
+    genericResources: genericResources ?? {},
   };
 }
 
@@ -146,7 +150,7 @@ export class Daemon {
       nodeId: id.nodeId,
       addr: id.listen,
       managers: id.managers,
-      description: describeNode(id.hostname, this.runtimes()),
+      description: describeNode(id, this.runtimes()),
       drivers: this.drivers,
       log: this.log.child({ room: 'agent' }),
       onManagers: (managers) => void this.saveIdentity({ managers }).catch(() => undefined),
@@ -217,7 +221,7 @@ export class Daemon {
     id.nodeId = await initCluster(this.store!, {
       clusterId: id.clusterId,
       addr: init.listen,
-      description: describeNode(id.hostname, this.runtimes()),
+      description: describeNode(id, this.runtimes()),
       heartbeatMs: init.heartbeatMs,
       raftId: id.raftId,
     });
@@ -303,6 +307,7 @@ function newManagerIdentity(init: InitRequest): NodeIdentity {
     listen: init.listen,
     hostname: init.hostname ?? osHostname(),
     managers: [init.listen],
+    genericResources: init.genericResources,
   };
   return init.etcdEndpoints
     ? { ...base, etcd: { endpoints: init.etcdEndpoints, prefix: `/flotilla/${clusterId}/` } }

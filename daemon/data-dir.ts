@@ -21,6 +21,8 @@ export interface NodeIdentity {
   raftPeers?: { id: number; address: string }[];
   /** For a manager of a cluster whose state etcd keeps (instead of the managers' Raft group). */
   etcd?: { endpoints: string[]; prefix: string };
+  /** Named resources this node offers (`--generic-resource gpu=2`), reported in its description. */
+  genericResources?: Record<string, number>;
 }
 
 export const paths = (dataDir: string) => ({

@@ -11,8 +11,15 @@ import { wire } from '../../proto/load.js';
 import { call, connect } from '../../proto/rpc.js';
 import { parseDuration } from '../format.js';
 import { runDaemon, startInBackground } from '../daemon-process.js';
+import { genericResources } from './placement-flags.js';
 
 const ADDR = /^[^:\s]+:\d{1,5}$/;
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+const GENERIC_RESOURCE = [
+  '--generic-resource <NAME=N>',
+  'a named resource this node offers, e.g. gpu=2 (repeatable)',
+] as const;
 
 function checkAddr(flag: string, value: string): string {
   if (!ADDR.test(value))
@@ -106,6 +113,7 @@ export function nodeLifecycleCommands(program: Command): void {
     .option('--dispatcher-heartbeat <duration>', 'how often workers send heartbeats', '5s')
     .option('--store <store>', 'where the cluster state lives: raft (the managers keep it) or etcd', 'raft')
     .option('--etcd-endpoints <urls>', 'with --store etcd: the etcd cluster, as http://HOST:PORT,...')
+    .option(...GENERIC_RESOURCE, collect, [])
     .option(
       '--force-new-cluster',
       'recover a stopped manager whose cluster lost its quorum: it restarts as the only manager, keeping the state',
@@ -120,16 +128,24 @@ export function nodeLifecycleCommands(program: Command): void {
         dispatcherHeartbeat: string;
         store: string;
         etcdEndpoints?: string;
+        genericResource: string[];
         forceNewCluster?: boolean;
         foreground?: boolean;
       }) => {
         const dataDir = dataDirFrom(o.dataDir);
         if (o.forceNewCluster) return forceNewCluster(dataDir, o.foreground ?? false);
+        const generic = genericResources(o.genericResource);
         const etcdEndpoints = storeChoice(o.store, o.etcdEndpoints);
         const listen = checkAddr('--listen', o.advertiseAddr ?? o.listen);
         const heartbeat = parseDuration('--dispatcher-heartbeat', o.dispatcherHeartbeat);
         const cleanup = await claimDataDir(dataDir);
-        const init = { listen, hostname: o.hostname, heartbeatMs: heartbeat, etcdEndpoints };
+        const init = {
+          listen,
+          hostname: o.hostname,
+          heartbeatMs: heartbeat,
+          etcdEndpoints,
+          genericResources: generic,
+        };
         if (o.foreground) return runDaemon(dataDir, { init, foreground: true });
         const args = [
           '--init',
@@ -139,6 +155,7 @@ export function nodeLifecycleCommands(program: Command): void {
           o.dispatcherHeartbeat,
           ...(o.hostname ? ['--hostname', o.hostname] : []),
           ...(etcdEndpoints ? ['--etcd-endpoints', etcdEndpoints.join(',')] : []),
+          ...o.genericResource.flatMap((r) => ['--generic-resource', r]),
         ];
         const id = await startInBackground(dataDir, args).catch(async (err: unknown) => {
           await cleanup();
@@ -168,6 +185,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
     .option('--listen <addr>', 'address to listen on', '0.0.0.0:4240')
     .option('--advertise-addr <addr>', 'address other nodes reach this one at (default: --listen)')
     .option('--hostname <name>', 'the name this node goes by (default: the machine hostname)')
+    .option(...GENERIC_RESOURCE, collect, [])
     .option('--foreground', 'stay attached instead of running in the background')
     .action(
       async (
@@ -178,20 +196,22 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           listen: string;
           advertiseAddr?: string;
           hostname?: string;
+          genericResource: string[];
           foreground?: boolean;
         },
       ) => {
         checkAddr('manager address', manager);
+        const generic = genericResources(o.genericResource);
         const dataDir = dataDirFrom(o.dataDir);
         const listen = checkAddr('--listen', o.advertiseAddr ?? o.listen);
         await assertNoNode(dataDir);
-        const hostname = o.hostname ?? osHostname();
+        const node = { hostname: o.hostname ?? osHostname(), genericResources: generic };
         const client: NodeCAClient = connect(wire.flotilla.NodeCA, manager);
         const res = await call(client, client.Join, {
           token: o.token,
           addr: listen,
           // The daemon reports its runtimes when its first session opens.
-          description: describeNode(hostname, []),
+          description: describeNode(node, []),
         }).finally(() => client.close());
         const cleanup = await claimDataDir(dataDir);
         const manages = res.role === 'MANAGER';
@@ -200,7 +220,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           clusterId: res.clusterId,
           role: manages ? 'MANAGER' : 'WORKER',
           listen,
-          hostname,
+          ...node,
           managers: res.managers.length ? res.managers : [manager],
           ...(manages && res.etcd ? { etcd: res.etcd } : {}),
           ...(manages && !res.etcd ? { raftId: res.raftId, raftPeers: res.raftMembers } : {}),
@@ -227,6 +247,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
     .addOption(new Option('--dispatcher-heartbeat <duration>').hideHelp())
     .addOption(new Option('--force-new-cluster').hideHelp())
     .addOption(new Option('--etcd-endpoints <urls>').hideHelp())
+    .addOption(new Option(GENERIC_RESOURCE[0]).hideHelp().argParser(collect).default([]))
     .action(
       async (o: {
         dataDir?: string;
@@ -236,6 +257,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
         hostname?: string;
         dispatcherHeartbeat?: string;
         etcdEndpoints?: string;
+        genericResource: string[];
       }) => {
         const dataDir = dataDirFrom(o.dataDir);
         const init = o.init
@@ -244,6 +266,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
               hostname: o.hostname,
               heartbeatMs: parseDuration('--dispatcher-heartbeat', o.dispatcherHeartbeat ?? '5s'),
               etcdEndpoints: o.etcdEndpoints ? storeChoice('etcd', o.etcdEndpoints) : undefined,
+              genericResources: genericResources(o.genericResource),
             }
           : undefined;
         await runDaemon(dataDir, { init, forceNewCluster: o.forceNewCluster, foreground: !process.send });

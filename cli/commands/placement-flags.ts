@@ -39,7 +39,8 @@ function preference(value: string): { spread: string } {
   return { spread: label };
 }
 
-function generic(values: string[]): Record<string, number> {
+/** `--generic-resource KEY=N` flags, as a service reserves them or a node advertises them. */
+export function genericResources(values: string[]): Record<string, number> {
   return Object.fromEntries(
     values.map((v) => {
       const eq = v.indexOf('=');
@@ -56,7 +57,7 @@ export function placementFromFlags(o: PlacementOptions): Pick<TaskSpec, 'placeme
   const strategy = STRATEGIES[name as keyof typeof STRATEGIES];
   if (!strategy) throw invalidArgument('--placement-strategy', 'spread or binpack', name);
   const reserves = o.reserveCpu !== undefined || o.reserveMemory !== undefined;
-  const gen = generic(o.genericResource ?? []);
+  const gen = genericResources(o.genericResource ?? []);
   return {
     placement: {
       constraints: o.constraint ?? [],

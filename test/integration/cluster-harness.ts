@@ -84,7 +84,7 @@ export class LocalCluster {
     return runCli(['init', '--data-dir', this.dataDir(name), '--listen', addr, '--hostname', name, ...extra]);
   }
 
-  async join(name: string, manager: string, token: string): Promise<CliResult> {
+  async join(name: string, manager: string, token: string, ...extra: string[]): Promise<CliResult> {
     const addr = `127.0.0.1:${await freePort()}`;
     const res = await runCli([
       'join',
@@ -96,6 +96,7 @@ export class LocalCluster {
       name,
       '--token',
       token,
+      ...extra,
       this.addr(manager),
     ]);
     if (res.code === 0) this.nodes.set(name, { dataDir: this.dataDir(name), addr });
