@@ -21,6 +21,11 @@ export function validateContainerSpec(spec: ContainerSpec): void {
   if (spec.workdir !== undefined && (!isCleanString(spec.workdir) || !isAbsolute(spec.workdir))) {
     throw invalidArgument('workdir', 'an absolute path', spec.workdir);
   }
+  for (const field of ['user', 'hostname'] as const) {
+    if (spec[field] !== undefined && !isCleanString(spec[field])) {
+      throw invalidArgument(field, 'a string without NUL', spec[field]);
+    }
+  }
   if (spec.stopSignal !== undefined && !Object.hasOwn(constants.signals, spec.stopSignal)) {
     throw invalidArgument('stopSignal', 'a signal name such as "SIGTERM"', spec.stopSignal);
   }

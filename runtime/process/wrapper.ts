@@ -9,6 +9,8 @@
  * - The wrapper traps the stop signals with a no-op handler, so a signal sent to the whole
  *   process group stops the command while the wrapper lives on to write `$?` (143 for
  *   SIGTERM, 130 for SIGINT, ...) with a tmp file + rename, which readers see atomically.
+ *   It then exits with that status too, which the agent that spawned it records should the
+ *   file be unwritable (a container user who cannot reach the container directory).
  * - Paths, signal numbers and argv arrive as positional parameters, never interpolated into
  *   the script. PATH is reset before `mv` because the container's env may have replaced it.
  * - Known window: a signal that reaches the forked subshell before it has exec'd the command
@@ -28,6 +30,7 @@ shift 2
 code=$?
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 printf '%s\\n' "$code" >"$exit_file.tmp" && mv -f "$exit_file.tmp" "$exit_file"
+exit "$code"
 `;
 
 /** Signals a stop is likely to use; the spec's stopSignal is added to them. */

@@ -226,3 +226,11 @@ test('process: a user that does not exist fails create, naming it', async (t) =>
   t.true(isFlotillaError(err, 'NOT_FOUND'));
   t.is(err.message, 'user "no-such-user" not found in /etc/passwd');
 });
+
+test('process: a user who cannot reach its container directory still gets its exit code recorded by the agent', async (t) => {
+  const { driver, shSpec } = await processHarness(t);
+  // The harness root is 0700: the wrapper, as nobody, cannot write the exit file and exits with the code.
+  const id = await driver.create(shSpec('exit 3', { user: 'nobody' }));
+  await driver.start(id);
+  t.is((await within('exit', driver.wait(id))).exitCode, 3);
+});
