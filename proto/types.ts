@@ -58,3 +58,6 @@ export function isTerminal(state: TaskState): boolean {
 export function taskName(task: Task): string {
   return task.slot > 0 ? `${task.serviceName}.${task.slot}` : `${task.serviceName}.${task.nodeId}`;
 }
+
+/** The service label that opts a replicated service into rebalancing (a setting until the spec has a field). */
+export const REBALANCE_LABEL = 'flotilla.rebalance';

@@ -1,11 +1,11 @@
 /** `cluster service ...`: create, ls, ps, scale, update, inspect, rm. */
 import { Command } from 'commander';
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
-import { REBALANCE_LABEL } from '../../manager/orchestrator/rebalance.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
 import {
   isTerminal,
+  REBALANCE_LABEL,
   taskName,
   type Node,
   type Service,

@@ -8,15 +8,13 @@
  * task of the service runs again. Leader-only, like every loop.
  */
 import type { Logger } from '../../lib/log.js';
-import type { Node, Service, Task } from '../../proto/types.js';
+import { REBALANCE_LABEL, type Node, type Service, type Task } from '../../proto/types.js';
 import { ControlLoop } from '../control-loop.js';
 import { TaskGroup } from '../scheduler/group.js';
 import { Usage } from '../scheduler/usage.js';
 import type { ReadTx, Store, StoreEvent } from '../store/types.js';
 import { eligibleNodes } from './global.js';
 import { byCreation, isActive, newTask, sameLifecycle, withDesiredState } from './tasks.js';
-
-export const REBALANCE_LABEL = 'flotilla.rebalance';
 
 export function wantsRebalance(service: Service | undefined): service is Service {
   return service?.spec?.mode === 'replicated' && service.spec.labels[REBALANCE_LABEL] === 'true';

@@ -1,11 +1,11 @@
 import test from 'ava';
 import { silentLogger } from '../../../lib/log.js';
-import { Rebalancer, REBALANCE_LABEL, taskToMove } from '../../../manager/orchestrator/rebalance.js';
+import { Rebalancer, taskToMove } from '../../../manager/orchestrator/rebalance.js';
 import { ReplicatedOrchestrator } from '../../../manager/orchestrator/replicated.js';
 import { Scheduler } from '../../../manager/scheduler/scheduler.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
 import type { Store } from '../../../manager/store/types.js';
-import type { Node, Service, Task } from '../../../proto/types.js';
+import { REBALANCE_LABEL, type Node, type Service, type Task } from '../../../proto/types.js';
 import { eventually, liveTasks, makeNode, makeService, makeSpec, makeTask, runLoop } from '../helpers.js';
 import { SimWorkers } from './sim-worker.js';
 
