@@ -13,6 +13,7 @@ const channelOptions: grpc.ChannelOptions = {
   'grpc.max_reconnect_backoff_ms': 2_000,
   'grpc.max_receive_message_length': 64 * 1024 * 1024,
   'grpc.max_send_message_length': 64 * 1024 * 1024,
+  'grpc.enable_channelz': 0,
 };
 
 /** `host:port`, or `unix:/path` for a local socket. */
@@ -26,6 +27,7 @@ export function createServer(): grpc.Server {
     'grpc.http2.min_ping_interval_without_data_ms': 5_000,
     'grpc.max_receive_message_length': 64 * 1024 * 1024,
     'grpc.max_send_message_length': 64 * 1024 * 1024,
+    'grpc.enable_channelz': 0,
   });
 }
 
