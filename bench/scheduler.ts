@@ -37,6 +37,7 @@ function node(i: number): Node {
       runtimes: ['process'],
       version: 'bench',
       genericResources: {},
+      engineLabels: {},
     },
     status: { state: 'READY', message: '', addr: '' },
     managerStatus: null,

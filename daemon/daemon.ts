@@ -41,6 +41,7 @@ export interface InitRequest {
   /** Keep the state in this etcd cluster instead of the managers' own Raft group. */
   etcdEndpoints?: string[];
   genericResources?: Record<string, number>;
+  engineLabels?: Record<string, string>;
 }
 
 export interface StartOptions {
@@ -51,7 +52,11 @@ export interface StartOptions {
 }
 
 export function describeNode(
-  { hostname, genericResources }: Pick<NodeIdentity, 'hostname' | 'genericResources'>,
+  {
+    hostname,
+    genericResources,
+    engineLabels,
+  }: Pick<NodeIdentity, 'hostname' | 'genericResources' | 'engineLabels'>,
   runtimes: string[],
 ): NodeDescription {
   return {
@@ -61,6 +66,7 @@ export function describeNode(
     runtimes,
     version: VERSION,
     genericResources: genericResources ?? {},
+    engineLabels: engineLabels ?? {},
   };
 }
 
@@ -308,6 +314,7 @@ function newManagerIdentity(init: InitRequest): NodeIdentity {
     hostname: init.hostname ?? osHostname(),
     managers: [init.listen],
     genericResources: init.genericResources,
+    engineLabels: init.engineLabels,
   };
   return init.etcdEndpoints
     ? { ...base, etcd: { endpoints: init.etcdEndpoints, prefix: `/flotilla/${clusterId}/` } }

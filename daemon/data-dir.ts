@@ -23,6 +23,8 @@ export interface NodeIdentity {
   etcd?: { endpoints: string[]; prefix: string };
   /** Named resources this node offers (`--generic-resource gpu=2`), reported in its description. */
   genericResources?: Record<string, number>;
+  /** Labels of this node's runtime (`--engine-label k=v`), matched by engine.labels constraints. */
+  engineLabels?: Record<string, string>;
 }
 
 export const paths = (dataDir: string) => ({

@@ -12,10 +12,15 @@ import { call, connect } from '../../proto/rpc.js';
 import { parseDuration } from '../format.js';
 import { runDaemon, startInBackground } from '../daemon-process.js';
 import { genericResources } from './placement-flags.js';
+import { labels } from './services.js';
 
 const ADDR = /^[^:\s]+:\d{1,5}$/;
 
 const collect = (v: string, prev: string[]) => [...prev, v];
+const ENGINE_LABEL = [
+  '--engine-label <KEY=VALUE>',
+  "a label of this node's runtime, matched by engine.labels.KEY constraints (repeatable)",
+] as const;
 const GENERIC_RESOURCE = [
   '--generic-resource <NAME=N>',
   'a named resource this node offers, e.g. gpu=2 (repeatable)',
@@ -114,6 +119,7 @@ export function nodeLifecycleCommands(program: Command): void {
     .option('--store <store>', 'where the cluster state lives: raft (the managers keep it) or etcd', 'raft')
     .option('--etcd-endpoints <urls>', 'with --store etcd: the etcd cluster, as http://HOST:PORT,...')
     .option(...GENERIC_RESOURCE, collect, [])
+    .option(...ENGINE_LABEL, collect, [])
     .option(
       '--force-new-cluster',
       'recover a stopped manager whose cluster lost its quorum: it restarts as the only manager, keeping the state',
@@ -129,12 +135,14 @@ export function nodeLifecycleCommands(program: Command): void {
         store: string;
         etcdEndpoints?: string;
         genericResource: string[];
+        engineLabel: string[];
         forceNewCluster?: boolean;
         foreground?: boolean;
       }) => {
         const dataDir = dataDirFrom(o.dataDir);
         if (o.forceNewCluster) return forceNewCluster(dataDir, o.foreground ?? false);
         const generic = genericResources(o.genericResource);
+        const engineLabels = labels('--engine-label', o.engineLabel);
         const etcdEndpoints = storeChoice(o.store, o.etcdEndpoints);
         const listen = checkAddr('--listen', o.advertiseAddr ?? o.listen);
         const heartbeat = parseDuration('--dispatcher-heartbeat', o.dispatcherHeartbeat);
@@ -145,6 +153,7 @@ export function nodeLifecycleCommands(program: Command): void {
           heartbeatMs: heartbeat,
           etcdEndpoints,
           genericResources: generic,
+          engineLabels,
         };
         if (o.foreground) return runDaemon(dataDir, { init, foreground: true });
         const args = [
@@ -156,6 +165,7 @@ export function nodeLifecycleCommands(program: Command): void {
           ...(o.hostname ? ['--hostname', o.hostname] : []),
           ...(etcdEndpoints ? ['--etcd-endpoints', etcdEndpoints.join(',')] : []),
           ...o.genericResource.flatMap((r) => ['--generic-resource', r]),
+          ...o.engineLabel.flatMap((l) => ['--engine-label', l]),
         ];
         const id = await startInBackground(dataDir, args).catch(async (err: unknown) => {
           await cleanup();
@@ -186,6 +196,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
     .option('--advertise-addr <addr>', 'address other nodes reach this one at (default: --listen)')
     .option('--hostname <name>', 'the name this node goes by (default: the machine hostname)')
     .option(...GENERIC_RESOURCE, collect, [])
+    .option(...ENGINE_LABEL, collect, [])
     .option('--foreground', 'stay attached instead of running in the background')
     .action(
       async (
@@ -197,6 +208,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           advertiseAddr?: string;
           hostname?: string;
           genericResource: string[];
+          engineLabel: string[];
           foreground?: boolean;
         },
       ) => {
@@ -205,7 +217,11 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
         const dataDir = dataDirFrom(o.dataDir);
         const listen = checkAddr('--listen', o.advertiseAddr ?? o.listen);
         await assertNoNode(dataDir);
-        const node = { hostname: o.hostname ?? osHostname(), genericResources: generic };
+        const node = {
+          hostname: o.hostname ?? osHostname(),
+          genericResources: generic,
+          engineLabels: labels('--engine-label', o.engineLabel),
+        };
         const client: NodeCAClient = connect(wire.flotilla.NodeCA, manager);
         const res = await call(client, client.Join, {
           token: o.token,
@@ -248,6 +264,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
     .addOption(new Option('--force-new-cluster').hideHelp())
     .addOption(new Option('--etcd-endpoints <urls>').hideHelp())
     .addOption(new Option(GENERIC_RESOURCE[0]).hideHelp().argParser(collect).default([]))
+    .addOption(new Option(ENGINE_LABEL[0]).hideHelp().argParser(collect).default([]))
     .action(
       async (o: {
         dataDir?: string;
@@ -258,6 +275,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
         dispatcherHeartbeat?: string;
         etcdEndpoints?: string;
         genericResource: string[];
+        engineLabel: string[];
       }) => {
         const dataDir = dataDirFrom(o.dataDir);
         const init = o.init
@@ -267,6 +285,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
               heartbeatMs: parseDuration('--dispatcher-heartbeat', o.dispatcherHeartbeat ?? '5s'),
               etcdEndpoints: o.etcdEndpoints ? storeChoice('etcd', o.etcdEndpoints) : undefined,
               genericResources: genericResources(o.genericResource),
+              engineLabels: labels('--engine-label', o.engineLabel),
             }
           : undefined;
         await runDaemon(dataDir, { init, forceNewCluster: o.forceNewCluster, foreground: !process.send });

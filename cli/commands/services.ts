@@ -44,7 +44,7 @@ interface UpdateOptions {
   labelRm: string[];
 }
 
-function labels(flag: string, values: string[]): Record<string, string> {
+export function labels(flag: string, values: string[]): Record<string, string> {
   return Object.fromEntries(
     values.map((v) => {
       const eq = v.indexOf('=');

@@ -37,9 +37,7 @@ export function nodeValue(node: Node, key: string): string | undefined {
       return node.description?.platform?.arch;
   }
   if (key.startsWith('node.labels.')) return node.spec?.labels[key.slice('node.labels.'.length)];
-  // engine.labels: nodes report no engine labels yet, so every node has an empty map
-  // (`==` never holds, `!=` always does).
-  return undefined;
+  return node.description?.engineLabels[key.slice('engine.labels.'.length)];
 }
 
 /** A node without the key fails `==` and passes `!=`, as in Swarm. */

@@ -1,7 +1,8 @@
 /**
- * Generic resources end to end: nodes advertise them (`cluster init` and `cluster join
- * --generic-resource`); a service that reserves gpu=1 runs on the node that has one,
- * and a second one waits, saying why.
+ * What nodes advertise, end to end: generic resources (`cluster init` and `cluster join
+ * --generic-resource`; a service that reserves gpu=1 runs on the node that has one, and a
+ * second one waits, saying why) and engine labels (`--engine-label`, matched by
+ * engine.labels constraints).
  */
 import test from 'ava';
 import type { Node, Task } from '../../proto/types.js';
@@ -14,7 +15,15 @@ test.before(async () => {
   const init = await cluster.init('m1', '--dispatcher-heartbeat', '1s', '--generic-resource', 'fpga=2');
   if (init.code !== 0) throw new Error(init.stderr);
   const token = await runCli(['--data-dir', cluster.dataDir('m1'), 'join-token', 'worker', '-q']);
-  const join = await cluster.join('w1', 'm1', token.stdout.trim(), '--generic-resource', 'gpu=1');
+  const join = await cluster.join(
+    'w1',
+    'm1',
+    token.stdout.trim(),
+    '--generic-resource',
+    'gpu=1',
+    '--engine-label',
+    'storage=ssd',
+  );
   if (join.code !== 0) throw new Error(join.stderr);
   await eventually('2 ready nodes', async () => {
     const nodes = await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
@@ -62,3 +71,29 @@ test.serial(
     t.regex(waiting?.status?.err ?? '', /gpu/);
   },
 );
+
+test.serial('engine labels set where a node starts are matched by engine.labels constraints', async (t) => {
+  const nodes = await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
+  const w1 = nodes.find((n) => n.description?.hostname === 'w1');
+  t.deepEqual(w1?.description?.engineLabels, { storage: 'ssd' });
+  const created = await cluster.cli(
+    'm1',
+    'service',
+    'create',
+    '--name',
+    'db',
+    '--replicas',
+    '2',
+    '--constraint',
+    'engine.labels.storage==ssd',
+    'host',
+    'sleep',
+    '100000',
+  );
+  t.is(created.code, 0, created.stderr);
+  const tasks = await cluster.json<Task[]>('m1', 'service', 'ps', 'db', '--format', 'json');
+  t.deepEqual(
+    tasks.map((task) => task.nodeId),
+    [w1?.id, w1?.id],
+  );
+});

@@ -62,6 +62,7 @@ export function makeNode(overrides: Partial<Node> & { runtimes?: string[] } = {}
       runtimes: runtimes ?? ['process', 'containerd'],
       version: 'test',
       genericResources: {},
+      engineLabels: {},
     },
     status: { state: 'READY', message: '', addr: '' },
     managerStatus: null,

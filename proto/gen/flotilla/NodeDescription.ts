@@ -17,6 +17,11 @@ export interface NodeDescriptionInput {
    * Named resources the node offers, e.g. gpu=2.
    */
   'genericResources'?: ({[key: string]: number | string | Long});
+  /**
+   * Labels of the node's runtime set where the node starts (`--engine-label`), matched by
+   * engine.labels.KEY constraints.
+   */
+  'engineLabels'?: ({[key: string]: string});
 }
 
 export interface NodeDescription {
@@ -32,4 +37,9 @@ export interface NodeDescription {
    * Named resources the node offers, e.g. gpu=2.
    */
   'genericResources': ({[key: string]: number});
+  /**
+   * Labels of the node's runtime set where the node starts (`--engine-label`), matched by
+   * engine.labels.KEY constraints.
+   */
+  'engineLabels': ({[key: string]: string});
 }

@@ -20,7 +20,7 @@ const CONSTRAINTS: Record<string, (n: Node) => boolean> = {
   'node.labels.zone!=b': (n) => n.spec?.labels.zone !== 'b',
   'node.platform.os==linux': (n) => n.description?.platform?.os === 'linux',
   'node.role!=manager': (n) => n.role !== 'MANAGER',
-  'engine.labels.x!=y': () => true,
+  'engine.labels.x!=y': (n) => n.description?.engineLabels.x !== 'y',
 };
 
 const nodeArb = fc

@@ -57,9 +57,11 @@ function perNode(tasks: Task[]): Record<string, number> {
   return out;
 }
 
-test('constraints: labels, role, platform; engine labels are empty', async (t) => {
+test('constraints: labels, role, platform, engine labels', async (t) => {
   const [a, b] = [node({ zone: 'a' }), node({ zone: 'b' })];
   b.description!.platform = { os: 'linux', arch: 'arm64' };
+  a.description!.engineLabels = { x: 'y' };
+  b.description!.engineLabels = { storage: 'ssd' };
   const s = service(
     placement({
       constraints: [
@@ -67,6 +69,7 @@ test('constraints: labels, role, platform; engine labels are empty', async (t) =
         'node.role==worker',
         'node.platform.arch==ARM64',
         'engine.labels.x!=y',
+        'engine.labels.storage==ssd',
       ],
     }),
   );
