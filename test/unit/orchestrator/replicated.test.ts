@@ -324,6 +324,29 @@ test('max attempts: a slot is left stopped after that many restarts', (t) =>
 
 test('max attempts are counted even when the task history limit is smaller', (t) => failUntilExhausted(t, 1));
 
+test('restarts counted by one leader still count after a change of leader', async (t) => {
+  const { store, orchestrator } = await setup();
+  const service = serviceWith(1, { maxAttempts: 1 });
+  const witness = serviceWith(0, {}, 'witness');
+  await store.update((tx) => {
+    tx.create('services', service);
+    tx.create('services', witness);
+  });
+  const first = runLoop(t, orchestrator);
+  const task = await eventually(() => liveTasks(store, service.id)[0]);
+  await setTaskState(store, task.id, 'FAILED');
+  const restarted = await eventually(() => liveTasks(store, service.id).find((x) => x.id !== task.id));
+  // The leader changes: its loop stops, and a new orchestrator reads the history from the store.
+  first.abort();
+  runLoop(t, new ReplicatedOrchestrator(store, log));
+  await setTaskState(store, restarted.id, 'FAILED');
+  // Once the new orchestrator has filled the witness's slot, it has seen the failure too.
+  await scale(store, witness.id, 1);
+  await eventually(() => tasksOf(store, witness.id).length === 1);
+  t.is(liveTasks(store, service.id).length, 0);
+  t.is(tasksOf(store, service.id).length, 2);
+});
+
 test('max attempts are counted within the restart window only', async (t) => {
   let now = 1_000_000;
   const { store, orchestrator } = await setup({ now: () => now });
