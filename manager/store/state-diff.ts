@@ -3,7 +3,8 @@ import type { StoreState } from './state.js';
 
 /**
  * The events that take a watcher from `before` to `after` when the state was replaced as a
- * whole (a snapshot from the leader), so that watches see no gap and never go back.
+ * whole (a snapshot from the Raft leader, or a fresh read from etcd), so that watches see no
+ * gap and never go back.
  */
 export function diffEvents(before: StoreSnapshotData, after: StoreState): StoreEvent[] {
   const events: StoreEvent[] = [];

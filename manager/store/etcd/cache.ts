@@ -14,7 +14,8 @@ import { Range, type Etcd3, type IEvent, type IWatchResponse, type Watcher } fro
 import { describeError, FlotillaError } from '../../../lib/errors.js';
 import type { Logger } from '../../../lib/log.js';
 import { StoreState, type Change } from '../state.js';
-import { TABLES, type StoreEvent, type StoreSnapshotData } from '../types.js';
+import { diffEvents } from '../state-diff.js';
+import type { StoreEvent, StoreSnapshotData } from '../types.js';
 import type { EventHub } from '../watch.js';
 import { failover } from './client.js';
 import { decodeObject, type Layout } from './layout.js';
@@ -157,24 +158,9 @@ export class EtcdCache {
   /** Takes a fresh read and publishes how it differs from what the cache had. */
   private reread(snap: StoreSnapshotData): void {
     if (snap.index <= this.state.index) return;
-    const before = new Map(
-      TABLES.map((table) => [table, new Map(this.state.all(table).map((o) => [o.id, o]))]),
-    );
+    const before = this.state.snapshot();
     this.state.restore(snap);
-    const index = snap.index;
-    const events: StoreEvent[] = [];
-    for (const table of TABLES) {
-      const old = before.get(table) ?? new Map();
-      for (const object of this.state.all(table)) {
-        const was = old.get(object.id);
-        old.delete(object.id);
-        if (!was) events.push({ kind: 'create', table, object, index } as StoreEvent);
-        else if (was.meta?.version !== object.meta?.version)
-          events.push({ kind: 'update', table, object, old: was, index } as StoreEvent);
-      }
-      for (const object of old.values()) events.push({ kind: 'delete', table, object, index } as StoreEvent);
-    }
-    this.hub.publish(events);
+    this.hub.publish(diffEvents(before, this.state));
     this.wake();
   }
 
