@@ -49,13 +49,7 @@ export class GlobalOrchestrator extends Orchestrator {
       .map((s) => s.id);
   }
 
-  protected reconcileService(
-    tx: WriteTx,
-    _id: string,
-    service: Service | undefined,
-    tasks: Task[],
-    now: number,
-  ): void {
+  protected reconcileService(tx: WriteTx, service: Service | undefined, tasks: Task[], now: number): void {
     if (!service) return; // the replicated orchestrator removes the tasks of removed services
     const byNode = new Map<string, Task[]>(tx.all('nodes').map((n) => [n.id, []]));
     for (const t of tasks) {

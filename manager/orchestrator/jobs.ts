@@ -35,13 +35,7 @@ export class ReplicatedJobOrchestrator extends Orchestrator {
     return servicesLeaving(tx, e);
   }
 
-  protected reconcileService(
-    tx: WriteTx,
-    _id: string,
-    service: Service | undefined,
-    tasks: Task[],
-    now: number,
-  ): void {
+  protected reconcileService(tx: WriteTx, service: Service | undefined, tasks: Task[], now: number): void {
     if (!service) return; // the replicated orchestrator removes the tasks of removed services
     const total = service.spec?.replicatedJob?.totalCompletions ?? 0;
     const maxConcurrent = service.spec?.replicatedJob?.maxConcurrent ?? 0;

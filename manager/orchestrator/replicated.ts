@@ -37,13 +37,7 @@ export class ReplicatedOrchestrator extends Orchestrator {
     return servicesLeaving(tx, e);
   }
 
-  protected reconcileService(
-    tx: WriteTx,
-    _id: string,
-    service: Service | undefined,
-    tasks: Task[],
-    now: number,
-  ): void {
+  protected reconcileService(tx: WriteTx, service: Service | undefined, tasks: Task[], now: number): void {
     if (!service) {
       removeTasks(tx, tasks);
       return;

@@ -218,7 +218,6 @@ export abstract class Orchestrator {
 
   protected abstract reconcileService(
     tx: WriteTx,
-    serviceId: string,
     service: Service | undefined,
     tasks: Task[],
     now: number,
@@ -276,7 +275,7 @@ export abstract class Orchestrator {
         const now = this.now();
         for (const id of ids) {
           const service = tx.get('services', id);
-          if (this.owns(service)) this.reconcileService(tx, id, service, tx.tasksByService(id), now);
+          if (this.owns(service)) this.reconcileService(tx, service, tx.tasksByService(id), now);
         }
       });
     } catch (err) {
