@@ -13,6 +13,20 @@ export function parseDuration(flag: string, value: string): number {
   return Math.round(parts.reduce((ms, p) => ms + Number(p[1]) * (UNITS[p[2] ?? 's'] ?? 0), 0));
 }
 
+/** A commander argument parser for repeatable flags: each value appended to the list. */
+export const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** `KEY=VALUE` (or a bare `KEY`, value "") flags as a label map. */
+export function labels(flag: string, values: string[]): Record<string, string> {
+  return Object.fromEntries(
+    values.map((v) => {
+      const eq = v.indexOf('=');
+      if (eq === 0) throw invalidArgument(flag, 'KEY or KEY=VALUE', v);
+      return eq < 0 ? [v, ''] : [v.slice(0, eq), v.slice(eq + 1)];
+    }),
+  );
+}
+
 export function parseCount(flag: string, value: string, max = 100_000): number {
   if (!/^\d+$/.test(value) || Number(value) > max) {
     throw invalidArgument(flag, `a whole number from 0 to ${max}`, value);

@@ -4,7 +4,7 @@ import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
 import type { Node, NodeAvailability } from '../../proto/types.js';
-import { printInspected, table, titleCase } from '../format.js';
+import { collect, printInspected, table, titleCase } from '../format.js';
 import { printTasks } from './services.js';
 
 type Format = { format?: string };
@@ -193,5 +193,3 @@ function parseAvailability(value: string): NodeAvailability {
   if (!a) throw invalidArgument('--availability', 'active, pause or drain', value);
   return a;
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];

@@ -12,14 +12,24 @@ import {
   type ServiceSpec,
   type Task,
 } from '../../proto/types.js';
-import { humanDuration, parseCount, parseDuration, printInspected, table, titleCase } from '../format.js';
+import {
+  collect,
+  humanDuration,
+  labels,
+  parseCount,
+  parseDuration,
+  printInspected,
+  table,
+  titleCase,
+} from '../format.js';
 import { containerFromFlags, type ContainerOptions } from './container-flags.js';
 import { placementFromFlags, type PlacementOptions } from './placement-flags.js';
 
 type Connect = () => ControlClient;
 type Format = { format?: string };
 
-const collect = (v: string, prev: string[]) => [...prev, v];
+/** node-lifecycle.ts still imports `labels` from here. */
+export { labels } from '../format.js';
 
 interface CreateOptions extends PlacementOptions, ContainerOptions {
   name: string;
@@ -42,16 +52,6 @@ interface UpdateOptions {
   rebalance?: boolean;
   labelAdd: string[];
   labelRm: string[];
-}
-
-export function labels(flag: string, values: string[]): Record<string, string> {
-  return Object.fromEntries(
-    values.map((v) => {
-      const eq = v.indexOf('=');
-      if (eq === 0) throw invalidArgument(flag, 'KEY or KEY=VALUE', v);
-      return eq < 0 ? [v, ''] : [v.slice(0, eq), v.slice(eq + 1)];
-    }),
-  );
 }
 
 const RESTART = { none: 'RESTART_NONE', 'on-failure': 'RESTART_ON_FAILURE', any: 'RESTART_ANY' } as const;
