@@ -27,7 +27,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** The application state: a hash chain over every applied normal entry. */
-export function chainHash(prev: string, e: Entry): string {
+function chainHash(prev: string, e: Entry): string {
   let h = 0x811c9dc5;
   const mix = (b: number): void => {
     h = Math.imul(h ^ b, 0x01000193) >>> 0;

@@ -9,7 +9,7 @@ import type { NodeOptions } from './node.js';
 
 /** Small builders for unit tests of the core. */
 
-export const DEFAULT_OPTIONS: NodeOptions = {
+const DEFAULT_OPTIONS: NodeOptions = {
   electionTick: 10,
   heartbeatTick: 1,
   checkQuorum: false,

@@ -20,7 +20,7 @@ export class ListMachine implements StateMachine {
   }
 }
 
-export type Tuning = Partial<Pick<RaftNodeOptions, 'snapshotEvery' | 'keepEntries' | 'proposalTimeoutMs'>>;
+type Tuning = Partial<Pick<RaftNodeOptions, 'snapshotEvery' | 'keepEntries'>>;
 
 export class Group {
   readonly net = new LocalNetwork();
