@@ -12,11 +12,20 @@ export function coalesceAppends(messages: readonly Message[]): Message[] {
   const out: Message[] = [];
   /** Where the last message to each peer is in `out`, while it is an append that can grow. */
   const open = new Map<RaftId, number>();
+  /** Merged appends in `out`: copies made here, so they grow in place (not one copy per merge). */
+  const merged = new Set<Message>();
   for (const m of messages) {
     const at = open.get(m.to);
     const prev = at === undefined ? undefined : out[at];
     if (m.type === MessageType.App && prev && continues(prev, m)) {
-      out[at!] = { ...prev, entries: [...prev.entries, ...m.entries], commit: m.commit };
+      if (merged.has(prev)) {
+        for (const e of m.entries) prev.entries.push(e);
+        prev.commit = m.commit;
+      } else {
+        const copy = { ...prev, entries: [...prev.entries, ...m.entries], commit: m.commit };
+        merged.add(copy);
+        out[at!] = copy;
+      }
       continue;
     }
     if (m.type === MessageType.App && !m.snapshot) open.set(m.to, out.length);
