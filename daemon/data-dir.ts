@@ -2,6 +2,7 @@
  * What a node keeps in its data dir: its identity (node.json), the manager's Raft log and snapshots, the
  * daemon's log, the local control socket and the runtime drivers' state.
  */
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FlotillaError } from '../lib/errors.js';
@@ -55,4 +56,23 @@ export async function writeIdentity(dataDir: string, id: NodeIdentity): Promise<
   const file = paths(dataDir).identity;
   await writeFile(`${file}.tmp`, JSON.stringify(id, null, 2) + '\n');
   await rename(`${file}.tmp`, file);
+}
+
+/** Whether a process with this id exists. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the daemon that wrote the data dir's pid file still runs. */
+export function daemonRunning(dataDir: string): boolean {
+  try {
+    return processAlive(Number(readFileSync(paths(dataDir).pid, 'utf8').trim()));
+  } catch {
+    return false;
+  }
 }

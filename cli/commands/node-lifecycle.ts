@@ -1,10 +1,9 @@
 /** `cluster init`, `cluster join`, `cluster daemon`: bringing a node up. */
-import { readFileSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { Command, Option } from 'commander';
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
-import { dataDirFrom, paths, readIdentity, writeIdentity } from '../../daemon/data-dir.js';
+import { daemonRunning, dataDirFrom, paths, readIdentity, writeIdentity } from '../../daemon/data-dir.js';
 import { describeNode } from '../../daemon/daemon.js';
 import type { NodeCAClient } from '../../proto/gen/flotilla/NodeCA.js';
 import { wire } from '../../proto/load.js';
@@ -92,16 +91,6 @@ async function forceNewCluster(dataDir: string, foreground: boolean): Promise<vo
   await startInBackground(dataDir, ['--force-new-cluster']);
   console.log(`This manager now leads a new cluster of one manager, with the state it had; the old Raft log is kept beside ${paths(dataDir).raft}.
 Add managers again with \`cluster join-token manager\`; the old ones must be given fresh data dirs to join.`);
-}
-
-function daemonRunning(dataDir: string): boolean {
-  try {
-    const pid = Number(readFileSync(paths(dataDir).pid, 'utf8').trim());
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export function nodeLifecycleCommands(program: Command): void {

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { paths, processAlive as alive } from '../../daemon/data-dir.js';
 import type { Node } from '../../proto/types.js';
 
 const cli = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
@@ -139,7 +140,7 @@ export class LocalCluster {
   }
 
   async daemonPid(name: string): Promise<number> {
-    return Number(await readFile(join(this.dataDir(name), 'daemon.pid'), 'utf8'));
+    return Number(await readFile(paths(this.dataDir(name)).pid, 'utf8'));
   }
 
   /** Starts a stopped node again from its data dir, as systemd would (detached, logging to its data dir). */
@@ -183,15 +184,6 @@ export class LocalCluster {
       for (const g of await this.runningTaskGroups(name)) killGroup(g);
     }
     await rm(this.root, { recursive: true, force: true });
-  }
-}
-
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
