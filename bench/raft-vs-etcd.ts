@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { EtcdSystem } from './raft-vs-etcd/etcd.js';
 import { FlotillaSystem } from './raft-vs-etcd/flotilla.js';
 import { commitLatency, failover, idle, throughput } from './raft-vs-etcd/measure.js';
+import { describeError } from '../lib/errors.js';
 import { median, progress } from './stats.js';
 import type { RaftSystem } from './raft-vs-etcd/system.js';
 
@@ -53,7 +54,7 @@ async function measure(sys: RaftSystem): Promise<Figures> {
     add('failover_median_s', median(seconds), 's', { reps: seconds.length });
     add('failover_max_s', Math.max(...seconds), 's', { reps: seconds.length });
   } catch (err) {
-    print({ system: sys.name, error: err instanceof Error ? err.message : String(err) });
+    print({ system: sys.name, error: describeError(err) });
   }
   return figures;
 }
@@ -86,7 +87,7 @@ try {
   try {
     etcd = await run(() => EtcdSystem.start(join(root, 'etcd-cluster-dir')));
   } catch (err) {
-    print({ system: 'etcd', unavailable: err instanceof Error ? err.message : String(err) });
+    print({ system: 'etcd', unavailable: describeError(err) });
   }
   for (const [figure, value] of ours) {
     const theirs = etcd.get(figure);

@@ -3,7 +3,7 @@
  * statuses and back. Transport security (mutual TLS) plugs in here.
  */
 import * as grpc from '@grpc/grpc-js';
-import { FlotillaError, type ErrorCode } from '../lib/errors.js';
+import { FlotillaError, describeError, type ErrorCode } from '../lib/errors.js';
 
 const channelOptions: grpc.ChannelOptions = {
   'grpc.keepalive_time_ms': 10_000,
@@ -87,10 +87,7 @@ const CODE_KEY = 'flotilla-code';
 
 /** An error as a gRPC status, keeping the Flotilla code in the trailers. */
 export function toServiceError(err: unknown): Partial<grpc.ServiceError> {
-  const fe =
-    err instanceof FlotillaError
-      ? err
-      : new FlotillaError('INTERNAL', err instanceof Error ? err.message : String(err));
+  const fe = err instanceof FlotillaError ? err : new FlotillaError('INTERNAL', describeError(err));
   const metadata = new grpc.Metadata();
   metadata.set(CODE_KEY, fe.code);
   return { code: toGrpc[fe.code], details: fe.message, metadata };
