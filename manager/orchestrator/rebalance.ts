@@ -9,12 +9,11 @@
  */
 import type { Logger } from '../../lib/log.js';
 import { REBALANCE_LABEL, type Node, type Service, type Task } from '../../proto/types.js';
-import { ControlLoop } from '../control-loop.js';
 import { TaskGroup } from '../scheduler/group.js';
 import { Usage } from '../scheduler/usage.js';
-import type { ReadTx, Store, StoreEvent } from '../store/types.js';
+import type { ReadTx, Store, WriteTx } from '../store/types.js';
 import { eligibleNodes } from './global.js';
-import { byCreation, isActive, newTask, sameLifecycle, withDesiredState } from './tasks.js';
+import { byCreation, isActive, newTask, Orchestrator, sameLifecycle, withDesiredState } from './tasks.js';
 
 export function wantsRebalance(service: Service | undefined): service is Service {
   return service?.spec?.mode === 'replicated' && service.spec.labels[REBALANCE_LABEL] === 'true';
@@ -50,83 +49,39 @@ export function taskToMove(tx: ReadTx, service: Service): Task | undefined {
   return victim;
 }
 
-export class Rebalancer {
-  private readonly dirty = new Set<string>();
-  private readonly loop: ControlLoop;
-
-  constructor(
-    private readonly store: Store,
-    private readonly log: Logger,
-  ) {
-    this.loop = new ControlLoop(
-      'rebalancer',
-      store,
-      { tables: ['services', 'tasks', 'nodes'] },
-      { start: (tx) => this.noteAll(tx), event: (e) => this.event(e), reconcile: () => this.reconcile() },
-      log,
-    );
+/** The orchestrator loop for rebalanced services: each pass moves at most one task of each. */
+export class Rebalancer extends Orchestrator {
+  constructor(store: Store, log: Logger) {
+    super('rebalancer', store, log, Date.now);
   }
 
-  run(signal: AbortSignal): Promise<void> {
-    return this.loop.run(signal);
+  protected owns(service: Service | undefined): boolean {
+    return wantsRebalance(service);
   }
 
-  private noteAll(tx: ReadTx): boolean {
-    const ids = tx
+  /** A task that starts RUNNING matters too: it ends a move. */
+  protected override taskChanged(old: Task, task: Task): boolean {
+    return !sameLifecycle(old, task) || old.status?.state !== task.status?.state;
+  }
+
+  /** A node that joins or comes back may take tasks. */
+  protected nodeChanged(tx: ReadTx): string[] {
+    return tx
       .all('services')
       .filter(wantsRebalance)
       .map((s) => s.id);
-    for (const id of ids) this.dirty.add(id);
-    return ids.length > 0;
   }
 
-  private event(e: StoreEvent): boolean {
-    switch (e.table) {
-      case 'services':
-        if (e.kind === 'delete' || !wantsRebalance(e.object)) return false;
-        this.dirty.add(e.object.id);
-        return true;
-      case 'tasks': {
-        const task = e.object;
-        // A task that starts RUNNING matters too: it ends a move.
-        if (e.kind === 'update' && e.old && sameLifecycle(e.old, task)) {
-          if (e.old.status?.state === task.status?.state) return false;
-        }
-        if (!wantsRebalance(this.store.view((tx) => tx.get('services', task.serviceId)))) return false;
-        this.dirty.add(task.serviceId);
-        return true;
-      }
-      case 'nodes':
-        // A node that joins or comes back may take tasks.
-        return this.store.view((tx) => this.noteAll(tx));
-      default:
-        return false;
-    }
-  }
-
-  private async reconcile(): Promise<void> {
-    const ids = [...this.dirty];
-    this.dirty.clear();
-    if (ids.length === 0) return;
-    try {
-      await this.store.update((tx) => {
-        for (const id of ids) {
-          const service = tx.get('services', id);
-          const victim = wantsRebalance(service) ? taskToMove(tx, service) : undefined;
-          if (!victim) continue;
-          this.log.info(
-            { service: service?.spec?.name, slot: victim.slot, node: victim.nodeId },
-            'rebalancing: moving a task off the fullest node',
-          );
-          tx.update('tasks', {
-            ...withDesiredState(victim, 'SHUTDOWN'),
-            status: victim.status && { ...victim.status, message: 'rebalancing; task replaced' },
-          });
-        }
-      });
-    } catch (err) {
-      for (const id of ids) this.dirty.add(id);
-      throw err;
-    }
+  protected reconcileService(tx: WriteTx, service: Service | undefined): void {
+    const victim = wantsRebalance(service) ? taskToMove(tx, service) : undefined;
+    if (!victim) return;
+    this.log.info(
+      { service: service?.spec?.name, slot: victim.slot, node: victim.nodeId },
+      'rebalancing: moving a task off the fullest node',
+    );
+    tx.update('tasks', {
+      ...withDesiredState(victim, 'SHUTDOWN'),
+      status: victim.status && { ...victim.status, message: 'rebalancing; task replaced' },
+    });
   }
 }

@@ -223,6 +223,11 @@ export abstract class Orchestrator {
     now: number,
   ): void;
 
+  /** Whether a task update matters to this loop; by default only changes that free or fill a slot. */
+  protected taskChanged(old: Task, task: Task): boolean {
+    return !sameLifecycle(old, task);
+  }
+
   /** Reconciles the service again in `ms` (a restart delay). */
   protected retryLater(serviceId: string, ms: number): void {
     if (this.timers.has(serviceId)) return;
@@ -254,8 +259,7 @@ export abstract class Orchestrator {
         return this.note(this.owns(e.kind === 'delete' ? undefined : e.object) ? [e.object.id] : []);
       case 'tasks': {
         const task = e.object;
-        // Only changes that free or fill a slot matter here.
-        if (e.kind === 'update' && e.old && sameLifecycle(e.old, task)) return false;
+        if (e.kind === 'update' && e.old && !this.taskChanged(e.old, task)) return false;
         const service = this.store.view((tx) => tx.get('services', task.serviceId));
         return this.note(this.owns(service) ? [task.serviceId] : []);
       }
