@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { silentLogger } from '../../../lib/log.js';
 import { GlobalOrchestrator, type GlobalMode } from '../../../manager/orchestrator/global.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
@@ -37,6 +37,17 @@ const withAvailability = (availability: NodeAvailability) => (n: Node) => ({
   spec: { ...n.spec!, availability },
 });
 
+/** A global service running its two tasks on nodes a and b. */
+async function runningOnTwoNodes(t: ExecutionContext) {
+  const a = makeNode();
+  const b = makeNode();
+  const service = globalService();
+  const { store, orchestrator } = await setup([a, b], service);
+  runLoop(t, orchestrator);
+  await eventually(() => liveTasks(store, service.id).length === 2);
+  return { a, b, service, store };
+}
+
 test('one task per eligible node, slot 0, created ASSIGNED to its node', async (t) => {
   const a = makeNode();
   const b = makeNode();
@@ -60,12 +71,7 @@ test('one task per eligible node, slot 0, created ASSIGNED to its node', async (
 });
 
 test('follows nodes: a joining node gets a task, a drained one loses it, a paused one keeps it', async (t) => {
-  const a = makeNode();
-  const b = makeNode();
-  const service = globalService();
-  const { store, orchestrator } = await setup([a, b], service);
-  runLoop(t, orchestrator);
-  await eventually(() => liveTasks(store, service.id).length === 2);
+  const { a, b, service, store } = await runningOnTwoNodes(t);
 
   const c = makeNode();
   await store.update((tx) => tx.create('nodes', c));
@@ -92,12 +98,7 @@ test('follows nodes: a joining node gets a task, a drained one loses it, a pause
 });
 
 test('a node that goes down or is removed has its task shut down; one that comes back gets a new one', async (t) => {
-  const a = makeNode();
-  const b = makeNode();
-  const service = globalService();
-  const { store, orchestrator } = await setup([a, b], service);
-  runLoop(t, orchestrator);
-  await eventually(() => liveTasks(store, service.id).length === 2);
+  const { a, b, service, store } = await runningOnTwoNodes(t);
   const onA = liveTasks(store, service.id).find((x) => x.nodeId === a.id)!;
 
   await updateNode(store, a.id, (n) => ({ ...n, status: { ...n.status!, state: 'DOWN' } }));
