@@ -4,7 +4,7 @@ import { hostname as osHostname } from 'node:os';
 import { Command, Option } from 'commander';
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 import { daemonRunning, dataDirFrom, paths, readIdentity, writeIdentity } from '../../daemon/data-dir.js';
-import { describeNode } from '../../daemon/daemon.js';
+import { describeNode, type InitRequest } from '../../daemon/daemon.js';
 import type { NodeCAClient } from '../../proto/gen/flotilla/NodeCA.js';
 import { wire } from '../../proto/load.js';
 import { call, connect } from '../../proto/rpc.js';
@@ -136,7 +136,7 @@ export function nodeLifecycleCommands(program: Command): void {
         const listen = checkAddr('--listen', o.advertiseAddr ?? o.listen);
         const heartbeat = parseDuration('--dispatcher-heartbeat', o.dispatcherHeartbeat);
         const cleanup = await claimDataDir(dataDir);
-        const init = {
+        const init: InitRequest = {
           listen,
           hostname: o.hostname,
           heartbeatMs: heartbeat,
@@ -145,21 +145,12 @@ export function nodeLifecycleCommands(program: Command): void {
           engineLabels,
         };
         if (o.foreground) return runDaemon(dataDir, { init, foreground: true });
-        const args = [
-          '--init',
-          '--listen',
-          listen,
-          '--dispatcher-heartbeat',
-          o.dispatcherHeartbeat,
-          ...(o.hostname ? ['--hostname', o.hostname] : []),
-          ...(etcdEndpoints ? ['--etcd-endpoints', etcdEndpoints.join(',')] : []),
-          ...o.genericResource.flatMap((r) => ['--generic-resource', r]),
-          ...o.engineLabel.flatMap((l) => ['--engine-label', l]),
-        ];
-        const id = await startInBackground(dataDir, args).catch(async (err: unknown) => {
-          await cleanup();
-          throw err;
-        });
+        const id = await startInBackground(dataDir, ['--init', JSON.stringify(init)]).catch(
+          async (err: unknown) => {
+            await cleanup();
+            throw err;
+          },
+        );
         const client = connect(wire.flotilla.Control, `unix:${paths(dataDir).socket}`);
         const tokens = await call(client, client.GetJoinTokens, {}).finally(() => client.close());
         console.log(`Cluster initialized: node ${id.nodeId} (${id.hostname}) is its manager, listening on ${id.listen}.
@@ -245,39 +236,12 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
     .command('daemon')
     .description('run the node of a data dir in the foreground (for systemd)')
     .option('--data-dir <dir>', 'the node’s data dir (default: $CLUSTER_DATA_DIR or /var/lib/flotilla)')
-    // How `init` hands its choices to the daemon it starts.
-    .addOption(new Option('--init').hideHelp())
-    .addOption(new Option('--listen <addr>').hideHelp())
-    .addOption(new Option('--hostname <name>').hideHelp())
-    .addOption(new Option('--dispatcher-heartbeat <duration>').hideHelp())
+    // How `init` hands its checked choices (an InitRequest, as JSON) to the daemon it starts.
+    .addOption(new Option('--init <request>').hideHelp())
     .addOption(new Option('--force-new-cluster').hideHelp())
-    .addOption(new Option('--etcd-endpoints <urls>').hideHelp())
-    .addOption(new Option(GENERIC_RESOURCE[0]).hideHelp().argParser(collect).default([]))
-    .addOption(new Option(ENGINE_LABEL[0]).hideHelp().argParser(collect).default([]))
-    .action(
-      async (o: {
-        dataDir?: string;
-        init?: boolean;
-        forceNewCluster?: boolean;
-        listen?: string;
-        hostname?: string;
-        dispatcherHeartbeat?: string;
-        etcdEndpoints?: string;
-        genericResource: string[];
-        engineLabel: string[];
-      }) => {
-        const dataDir = dataDirFrom(o.dataDir);
-        const init = o.init
-          ? {
-              listen: checkAddr('--listen', o.listen ?? ''),
-              hostname: o.hostname,
-              heartbeatMs: parseDuration('--dispatcher-heartbeat', o.dispatcherHeartbeat ?? '5s'),
-              etcdEndpoints: o.etcdEndpoints ? storeChoice('etcd', o.etcdEndpoints) : undefined,
-              genericResources: genericResources(o.genericResource),
-              engineLabels: labels('--engine-label', o.engineLabel),
-            }
-          : undefined;
-        await runDaemon(dataDir, { init, forceNewCluster: o.forceNewCluster, foreground: !process.send });
-      },
-    );
+    .action(async (o: { dataDir?: string; init?: string; forceNewCluster?: boolean }) => {
+      const dataDir = dataDirFrom(o.dataDir);
+      const init = o.init ? (JSON.parse(o.init) as InitRequest) : undefined;
+      await runDaemon(dataDir, { init, forceNewCluster: o.forceNewCluster, foreground: !process.send });
+    });
 }
