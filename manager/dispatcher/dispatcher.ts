@@ -24,7 +24,6 @@ interface Session {
   id: string;
   nodeId: string;
   stream: grpc.ServerWritableStream<SessionRequest, SessionMessageInput>;
-  lastHeartbeat: number;
   /** What the node was last sent of each task: changes to anything else are not its concern. */
   sent: Map<string, string>;
   dirty: Set<string>;
@@ -103,7 +102,6 @@ export class Dispatcher {
       id: newId(),
       nodeId: req.nodeId,
       stream,
-      lastHeartbeat: this.now(),
       sent: new Map(),
       dirty: new Set(),
     };
@@ -152,8 +150,7 @@ export class Dispatcher {
     if (!s || s.id !== req.sessionId) {
       throw new FlotillaError('NOT_FOUND', 'no such session on this manager; open a new one');
     }
-    s.lastHeartbeat = this.now();
-    this.lastSeen.set(req.nodeId, s.lastHeartbeat);
+    this.lastSeen.set(req.nodeId, this.now());
     return this.store.view((tx) => {
       const node = tx.get('nodes', req.nodeId);
       const managers = tx.all('nodes').flatMap((n) => (n.managerStatus ? [n.managerStatus] : []));
