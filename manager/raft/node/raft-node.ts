@@ -318,10 +318,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   async transferLeadership(to?: RaftId): Promise<RaftId> {
     const progress = this.rawNode.status().progress;
     if (!this.isLeader || !progress) {
-      throw new FlotillaError(
-        'NOT_LEADER',
-        `raft: only the leader can transfer leadership; ${this.leaderHint()}`,
-      );
+      throw this.notLeader('only the leader can transfer leadership');
     }
     const target =
       to ??
@@ -563,31 +560,27 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   private proposeEntry(append: () => LogPosition | undefined, confChange = false): Promise<number> {
     if (this.closed) return Promise.reject(closedError());
-    if (!this.isLeader) {
-      return Promise.reject(
-        new FlotillaError('NOT_LEADER', `raft: this node is not the leader; ${this.leaderHint()}`),
-      );
-    }
+    if (!this.isLeader) return Promise.reject(this.notLeader('this node is not the leader'));
     let position: LogPosition | undefined;
     try {
       position = append();
     } catch (err) {
       return Promise.reject(err);
     }
-    if (!position) {
-      return Promise.reject(
-        new FlotillaError('NOT_LEADER', `raft: this node is not the leader; ${this.leaderHint()}`),
-      );
-    }
+    if (!position) return Promise.reject(this.notLeader('this node is not the leader'));
     const done = this.proposals.wait(position, this.opts.proposalTimeoutMs, confChange);
     this.schedule();
     return done;
   }
 
-  private leaderHint(): string {
-    return this.leaderId === NONE
-      ? 'no leader is known yet (an election may be running); retry shortly'
-      : `the leader is member ${this.leaderId}${this.members.has(this.leaderId) ? ` at ${this.members.get(this.leaderId)}` : ''}`;
+  /** NOT_LEADER, saying where the leader is if this node knows. */
+  private notLeader(why: string): FlotillaError {
+    const address = this.members.get(this.leaderId);
+    const hint =
+      this.leaderId === NONE
+        ? 'no leader is known yet (an election may be running); retry shortly'
+        : `the leader is member ${this.leaderId}${address !== undefined ? ` at ${address}` : ''}`;
+    return new FlotillaError('NOT_LEADER', `raft: ${why}; ${hint}`);
   }
 
   private electionTimeoutMs(): number {
