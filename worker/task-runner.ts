@@ -10,8 +10,8 @@ import type { ContainerSummary, ExitStatus, RuntimeDriver } from '../runtime/dri
 import { expandTemplate } from './templates.js';
 
 export const LABEL_TASK = 'flotilla.task.id';
-export const LABEL_SERVICE = 'flotilla.service.id';
-export const LABEL_SLOT = 'flotilla.task.slot';
+const LABEL_SERVICE = 'flotilla.service.id';
+const LABEL_SLOT = 'flotilla.task.slot';
 export const LABEL_NODE = 'flotilla.node.id';
 
 const DEFAULT_STOP_GRACE_MS = 10_000;

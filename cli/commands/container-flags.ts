@@ -23,7 +23,7 @@ function variable(entry: string, env: NodeJS.ProcessEnv): [string, string] | und
 }
 
 /** The entries of an env file: one per line; blank lines and lines starting with `#` skipped. */
-export function readEnvFile(path: string): string[] {
+function readEnvFile(path: string): string[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

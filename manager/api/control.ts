@@ -43,10 +43,10 @@ function resolve<T extends { id: string }>(kind: string, all: T[], ref: string, 
   throw notFound(kind, ref);
 }
 
-export const resolveService = (tx: ReadTx, ref: string): Service =>
+const resolveService = (tx: ReadTx, ref: string): Service =>
   resolve('service', tx.all('services'), ref, (s) => s.spec?.name ?? '');
 
-export const resolveNode = (tx: ReadTx, ref: string): Node =>
+const resolveNode = (tx: ReadTx, ref: string): Node =>
   resolve('node', tx.all('nodes'), ref, (n) => n.description?.hostname ?? '');
 
 export class ControlApi {

@@ -68,7 +68,7 @@ export function byCreation(a: Task, b: Task): number {
   );
 }
 
-export function nodeLost(node: Node | undefined): boolean {
+function nodeLost(node: Node | undefined): boolean {
   return !node || node.status?.state === 'DOWN';
 }
 

@@ -20,7 +20,7 @@ export async function readCmdline(pid: number): Promise<string[] | undefined> {
   return text === '' ? [] : text.replace(/\0$/, '').split('\0');
 }
 
-export async function readStat(pid: number): Promise<ProcStat | undefined> {
+async function readStat(pid: number): Promise<ProcStat | undefined> {
   const text = await readProcFile(`/proc/${pid}/stat`);
   // Fields after the command name, which is in parentheses and may itself hold spaces or ')'.
   const rest = text?.slice(text.lastIndexOf(')') + 2).split(' ');

@@ -21,7 +21,7 @@ import { constants } from 'node:os';
 import { basename, dirname } from 'node:path';
 
 /** `$0` of the wrapper: the shell prefixes its own messages with it, and /proc shows it. */
-export const WRAPPER_NAME = 'flotilla-process';
+const WRAPPER_NAME = 'flotilla-process';
 
 const SCRIPT = `exit_file=$1
 trap : $2
