@@ -19,6 +19,7 @@ import {
   servicesLeaving,
   settleSlot,
   stoppedRunning,
+  tasksBySlot,
   withDesiredState,
 } from './tasks.js';
 
@@ -39,12 +40,7 @@ export class ReplicatedJobOrchestrator extends Orchestrator {
     if (!service) return; // the replicated orchestrator removes the tasks of removed services
     const total = service.spec?.replicatedJob?.totalCompletions ?? 0;
     const maxConcurrent = service.spec?.replicatedJob?.maxConcurrent ?? 0;
-    const bySlot = new Map<number, Task[]>();
-    for (const t of tasks) {
-      let slot = bySlot.get(t.slot);
-      if (!slot) bySlot.set(t.slot, (slot = []));
-      slot.push(t);
-    }
+    const bySlot = tasksBySlot(tasks);
     let running = 0;
     const open: { slot: number; history: Task[] }[] = [];
     for (let slot = 1; slot <= Math.max(total, ...bySlot.keys()); slot++) {

@@ -20,6 +20,7 @@ import {
   servicesLeaving,
   settleSlot,
   stoppedRunning,
+  tasksBySlot,
   withDesiredState,
 } from './tasks.js';
 
@@ -43,12 +44,7 @@ export class ReplicatedOrchestrator extends Orchestrator {
       return;
     }
     const replicas = service.spec?.replicated?.replicas ?? 0;
-    const bySlot = new Map<number, Task[]>();
-    for (const t of tasks) {
-      let slot = bySlot.get(t.slot);
-      if (!slot) bySlot.set(t.slot, (slot = []));
-      slot.push(t);
-    }
+    const bySlot = tasksBySlot(tasks);
     for (let slot = 1; slot <= Math.max(replicas, ...bySlot.keys()); slot++) {
       const history = (bySlot.get(slot) ?? []).sort(byCreation);
       if (slot > replicas) {

@@ -62,6 +62,17 @@ export function sameLifecycle(a: Task, b: Task): boolean {
   );
 }
 
+/** A service's tasks grouped by slot, in the order given. */
+export function tasksBySlot(tasks: Task[]): Map<number, Task[]> {
+  const bySlot = new Map<number, Task[]>();
+  for (const t of tasks) {
+    let slot = bySlot.get(t.slot);
+    if (!slot) bySlot.set(t.slot, (slot = []));
+    slot.push(t);
+  }
+  return bySlot;
+}
+
 export function byCreation(a: Task, b: Task): number {
   return (
     (a.meta?.createdAt ?? 0) - (b.meta?.createdAt ?? 0) || (a.meta?.version ?? 0) - (b.meta?.version ?? 0)
