@@ -1,21 +1,15 @@
 import { decodeConfChange } from '../../manager/raft/core/confchange.js';
-import type { RaftLogger } from '../../manager/raft/core/config.js';
+import type { Config, RaftLogger } from '../../manager/raft/core/config.js';
 import { RawNode } from '../../manager/raft/core/rawnode.js';
 import { MemoryStorage } from '../../manager/raft/core/storage.js';
 import type { ConfState, Entry, RaftId, Ready, ReadState } from '../../manager/raft/types.js';
 import { EntryType } from '../../manager/raft/types.js';
 
 /** Raft settings shared by every node of a test cluster. */
-export interface NodeOptions {
-  electionTick: number;
-  heartbeatTick: number;
-  checkQuorum: boolean;
-  preVote: boolean;
-  maxSizePerMsg?: number;
-  maxInflightMsgs?: number;
-  maxInflightBytes?: number;
-  disableProposalForwarding?: boolean;
-}
+export type NodeOptions = Required<
+  Pick<Config, 'electionTick' | 'heartbeatTick' | 'checkQuorum' | 'preVote'>
+> &
+  Pick<Config, 'maxSizePerMsg' | 'maxInflightMsgs' | 'maxInflightBytes' | 'disableProposalForwarding'>;
 
 /** Observes what a node applies, for invariant checks. */
 export interface ApplyObserver {
