@@ -39,6 +39,7 @@ export const HOST_IMAGE = 'host';
 import { TaskState as TaskStateValues } from './gen/flotilla/TaskState.js';
 import type { TaskState } from './gen/flotilla/TaskState.js';
 import type { Task } from './gen/flotilla/Task.js';
+import type { ServiceSpec } from './gen/flotilla/ServiceSpec.js';
 
 const taskStateOrder = new Map<TaskState, number>(
   Object.keys(TaskStateValues).map((name, i) => [name as TaskState, i]),
@@ -52,6 +53,11 @@ export function taskStateRank(state: TaskState): number {
 /** A task in this state has stopped for good (or will never start). */
 export function isTerminal(state: TaskState): boolean {
   return taskStateRank(state) >= taskStateRank('COMPLETE');
+}
+
+/** Services whose tasks run to completion. */
+export function isJob(spec: ServiceSpec | null | undefined): boolean {
+  return spec?.mode === 'replicatedJob' || spec?.mode === 'globalJob';
 }
 
 /** A task's name as people see it: service.slot, or service.node for the tasks of a global service. */

@@ -4,6 +4,7 @@ import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
 import {
+  isJob,
   isTerminal,
   REBALANCE_LABEL,
   taskName,
@@ -66,10 +67,6 @@ const MODES = {
 /** The mode as the flag spells it, e.g. "replicated-job". */
 function modeName(spec: ServiceSpec | null | undefined): string {
   return Object.entries(MODES).find(([, m]) => m === spec?.mode)?.[0] ?? '';
-}
-
-function isJob(spec: ServiceSpec | null | undefined): boolean {
-  return spec?.mode === 'replicatedJob' || spec?.mode === 'globalJob';
 }
 
 type ModeSpec = Pick<ServiceSpec, 'mode' | 'replicated' | 'global' | 'replicatedJob' | 'globalJob'>;

@@ -2,6 +2,7 @@
 import { newId } from '../../lib/ids.js';
 import type { Logger } from '../../lib/log.js';
 import {
+  isJob,
   isTerminal,
   taskStateRank,
   type Node,
@@ -46,11 +47,6 @@ export function isActive(task: Task): boolean {
 export function withDesiredState(task: Task, desired: TaskState): Task {
   if (taskStateRank(desired) <= taskStateRank(task.desiredState)) return task;
   return { ...task, desiredState: desired };
-}
-
-/** Services whose tasks run to completion. */
-export function isJob(service: Service): boolean {
-  return service.spec?.mode === 'replicatedJob' || service.spec?.mode === 'globalJob';
 }
 
 /** Whether a task change frees or fills a slot (the only changes the orchestrators act on). */
@@ -175,7 +171,7 @@ export function restartWait(
   const condition = policy?.condition ?? 'RESTART_ANY';
   const completed = last.status?.state === 'COMPLETE';
   if (condition === 'RESTART_NONE') return 'never';
-  if (completed && (condition === 'RESTART_ON_FAILURE' || isJob(service))) return 'never';
+  if (completed && (condition === 'RESTART_ON_FAILURE' || isJob(service.spec))) return 'never';
   const maxAttempts = policy?.maxAttempts ?? 0;
   if (maxAttempts > 0) {
     const windowStart = policy?.windowMs ? now - policy.windowMs : 0;
