@@ -1,2 +1,1 @@
 export { GrpcRaftTransport, type GrpcRaftTransportOptions } from './grpc-transport.js';
-export { messageFromWire, messageToWire } from './codec.js';
