@@ -13,7 +13,7 @@ import type { ReadTx, Store } from '../store/types.js';
 import { validateNodeSpec, validateServiceSpec } from './validate.js';
 
 /** Tasks a service wants: running ones, or for a replicated job its completions. */
-function desiredTasks(tx: ReadTx, service: Service): number {
+function desiredTasks(nodes: Node[], service: Service): number {
   const spec = service.spec;
   switch (spec?.mode) {
     case 'replicated':
@@ -22,7 +22,7 @@ function desiredTasks(tx: ReadTx, service: Service): number {
       return spec.replicatedJob?.totalCompletions ?? 0;
     case 'global':
     case 'globalJob':
-      return eligibleNodes(tx.all('nodes'), service).length;
+      return eligibleNodes(nodes, service).length;
     default:
       return 0;
   }
@@ -158,17 +158,20 @@ export class ControlApi {
   }
 
   listServices(): ListServicesResponse {
-    return this.store.view((tx) => ({
-      services: tx.all('services').map((service) => {
-        const tasks = tx.tasksByService(service.id);
-        return {
-          service,
-          runningTasks: tasks.filter((t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING')
-            .length,
-          desiredTasks: desiredTasks(tx, service),
-        };
-      }),
-    }));
+    return this.store.view((tx) => {
+      const nodes = tx.all('nodes');
+      return {
+        services: tx.all('services').map((service) => {
+          const tasks = tx.tasksByService(service.id);
+          return {
+            service,
+            runningTasks: tasks.filter((t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING')
+              .length,
+            desiredTasks: desiredTasks(nodes, service),
+          };
+        }),
+      };
+    });
   }
 
   listTasks(req: ListTasksRequest): ListTasksResponse {
