@@ -94,7 +94,7 @@ export class Checker implements ApplyObserver {
   /** After any event touching node n. */
   observe(n: SimNode): void {
     if (!n.rn) return;
-    const st = n.rn.status();
+    const st = n.rn.basicStatus();
     const commit = st.hardState.commit;
     const before = this.commitSeen.get(n.id) ?? 0;
     if (commit < before)
@@ -118,7 +118,7 @@ export class Checker implements ApplyObserver {
   /** A node restarted: its commit restarts from its persisted hard state, which must not regress. */
   restarted(n: SimNode): void {
     const persisted = this.persistedCommit.get(n.id) ?? 0;
-    const commit = n.rn!.status().hardState.commit;
+    const commit = n.rn!.basicStatus().hardState.commit;
     if (commit < persisted) {
       throw new InvariantViolation(
         'commit monotonic',
@@ -134,7 +134,7 @@ export class Checker implements ApplyObserver {
    * every entry committed in an earlier term, and record what it committed since last time.
    */
   leaderPersisted(n: SimNode, nodes: Iterable<SimNode>): void {
-    const st = n.rn?.status();
+    const st = n.rn?.basicStatus();
     if (!st || st.softState.raftState !== StateType.Leader) return;
     const term = st.hardState.term;
     const commit = st.hardState.commit;
@@ -161,7 +161,11 @@ export class Checker implements ApplyObserver {
       if (!prev || term < prev.term) this.committedInTerm.set(i, { term, entryTerm });
       for (const other of nodes) {
         const ot = this.checkedLeaders.get(other.id);
-        if (ot !== undefined && ot > term && other.rn?.status().softState.raftState === StateType.Leader) {
+        if (
+          ot !== undefined &&
+          ot > term &&
+          other.rn?.basicStatus().softState.raftState === StateType.Leader
+        ) {
           this.expectEntry(other, ot, i, entryTerm);
         }
       }

@@ -174,7 +174,7 @@ export class Simulation {
   private leader(): SimNode | undefined {
     let best: { n: SimNode; term: number } | undefined;
     for (const n of this.running()) {
-      const st = n.rn!.status();
+      const st = n.rn!.basicStatus();
       if (st.softState.raftState !== StateType.Leader) continue;
       if (!best || st.hardState.term > best.term) best = { n, term: st.hardState.term };
     }

@@ -28,6 +28,8 @@ export interface Status {
   progress?: Map<RaftId, ProgressStatus>;
 }
 
+export type BasicStatus = Omit<Status, 'progress'>;
+
 /** Where a proposed entry sits in the log. */
 export interface LogPosition {
   index: number;
@@ -211,9 +213,10 @@ export class RawNode {
       log.appliedTo(rd.snapshot.metadata.index);
   }
 
-  status(): Status {
+  /** status() without the leader's progress map: cheap enough to call after every step. */
+  basicStatus(): BasicStatus {
     const r = this.raft;
-    const status: Status = {
+    return {
       id: r.id,
       hardState: r.hardState(),
       softState: r.softState(),
@@ -221,6 +224,11 @@ export class RawNode {
       confState: r.tracker.confState(),
       leadTransferee: r.leadTransferee,
     };
+  }
+
+  status(): Status {
+    const r = this.raft;
+    const status: Status = this.basicStatus();
     if (r.state === StateType.Leader) {
       status.progress = new Map(
         r.tracker.ids().map((id) => {
