@@ -139,7 +139,11 @@ export class Daemon {
     const local = createServer();
     this.servers = [tcp, local];
     if (identity.role === 'MANAGER') {
-      await this.startManager(identity, tcp, local, { bootstrap: init !== undefined, forceNewCluster });
+      this.manager = await this.startManager(identity, tcp, {
+        bootstrap: init !== undefined,
+        forceNewCluster,
+      });
+      this.manager.register(tcp, local);
       if (init) await this.initCluster(identity, init);
       if (forceNewCluster) await this.leadingAlone();
     } else {
@@ -168,15 +172,14 @@ export class Daemon {
     return id;
   }
 
-  /** The store on the Raft group of managers, and the manager's services on both servers. */
+  /** The store on the Raft group of managers (its transport on the TCP server), and the manager on it. */
   private async startManager(
     id: NodeIdentity,
     tcp: grpc.Server,
-    local: grpc.Server,
     opts: { bootstrap: boolean; forceNewCluster?: boolean },
-  ): Promise<void> {
+  ): Promise<Manager> {
     const log = this.log.child({ room: 'manager' });
-    if (id.etcd) return this.startEtcdManager(id, id.etcd, tcp, local, log);
+    if (id.etcd) return this.startEtcdManager(id, id.etcd, log);
     const dir = paths(this.dataDir).raft;
     // A manager that ran before and lost its log must not start a new, empty group.
     if (!opts.bootstrap && !id.raftPeers && !existsSync(dir)) {
@@ -201,24 +204,18 @@ export class Daemon {
     this.store = store;
     this.leadership = new RaftLeadership(store.raft, log);
     const group = new ManagerGroup(store.raft, log, this.dataDir);
-    this.manager = new Manager({ store, leadership: this.leadership, group, log });
-    this.manager.register(tcp, { control: true, cluster: true });
-    this.manager.register(local, { control: true, cluster: false });
+    return new Manager({ store, leadership: this.leadership, group, log });
   }
 
   /** A manager whose state etcd keeps: every manager writes there; an etcd lease elects the one that runs the loops. */
   private async startEtcdManager(
     id: NodeIdentity,
     etcd: { endpoints: string[]; prefix: string },
-    tcp: grpc.Server,
-    local: grpc.Server,
     log: Logger,
-  ): Promise<void> {
+  ): Promise<Manager> {
     this.store = await EtcdStore.open({ ...etcd, logger: log });
     this.leadership = EtcdLeadership.start({ ...etcd, id: id.listen, logger: log });
-    this.manager = new Manager({ store: this.store, leadership: this.leadership, log, etcd });
-    this.manager.register(tcp, { control: true, cluster: true });
-    this.manager.register(local, { control: true, cluster: false });
+    return new Manager({ store: this.store, leadership: this.leadership, log, etcd });
   }
 
   /** Writes the new cluster into the store once this first manager leads its group of one. */

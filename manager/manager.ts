@@ -101,10 +101,11 @@ export class Manager {
     this.api = new ControlApi(opts.store);
   }
 
-  /** Adds the manager's services to a server (the node's TCP server and its local socket). */
-  register(server: grpc.Server, opts: { control: boolean; cluster: boolean }): void {
-    if (opts.control) server.addService(wire.flotilla.Control.service, this.controlHandlers());
-    if (!opts.cluster) return;
+  /** Adds the control API to the node's TCP server and its local socket, and the cluster's services to the TCP server. */
+  register(tcp: grpc.Server, local: grpc.Server): void {
+    const control = this.controlHandlers();
+    local.addService(wire.flotilla.Control.service, control);
+    tcp.addService(wire.flotilla.Control.service, control);
     const ca: NodeCAHandlers = {
       Join: this.routed(
         (req) =>
@@ -129,8 +130,8 @@ export class Manager {
         return {};
       }),
     };
-    server.addService(wire.flotilla.NodeCA.service, ca);
-    server.addService(wire.flotilla.Dispatcher.service, dispatcher);
+    tcp.addService(wire.flotilla.NodeCA.service, ca);
+    tcp.addService(wire.flotilla.Dispatcher.service, dispatcher);
   }
 
   /** Runs the control loops whenever this manager leads, from now on. */
