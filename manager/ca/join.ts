@@ -22,7 +22,7 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function roleForToken(cluster: Cluster, token: string): NodeRole {
+function roleForToken(cluster: Cluster, token: string): NodeRole {
   const tokens = cluster.joinTokens;
   const parts = token.split('-');
   if (parts.length !== 4 || parts[0] !== 'FLT' || parts[1] !== '1') {
