@@ -12,7 +12,6 @@ export interface Objects {
 }
 export type Table = keyof Objects;
 export const TABLES: readonly Table[] = ['clusters', 'nodes', 'services', 'tasks'];
-export type StoreObject = Objects[Table];
 
 export interface ReadTx {
   /** Index of the last applied change; object versions are indexes too. */
