@@ -44,6 +44,11 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
   });
 }
 
+/** The arguments of `cluster service create` for a detached service of `sleep seconds` processes. */
+export function sleeperService(name: string, seconds = 100_000): string[] {
+  return ['service', 'create', '-d', '--name', name, 'host', 'sleep', String(seconds)];
+}
+
 export async function eventually<T>(
   what: string,
   fn: () => Promise<T | undefined | false>,

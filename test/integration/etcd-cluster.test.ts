@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import type { Node, Service } from '../../proto/types.js';
-import { eventually, LocalCluster, runCli } from './cluster-harness.js';
+import { eventually, LocalCluster, runCli, sleeperService } from './cluster-harness.js';
 import { EtcdCluster } from './etcd-harness.js';
 
 let etcd: EtcdCluster;
@@ -53,7 +53,7 @@ test.serial('init --store etcd, a second manager joins, and both serve the same 
 test.serial('the loops move to the other manager when the leader dies, and nothing is lost', async (t) => {
   await c.stop('m1', 'SIGKILL');
   const written = await eventually('a write through m2', async () => {
-    const res = await c.cli('m2', 'service', 'create', '-d', '--name', 'api', 'host', 'sleep', '100000');
+    const res = await c.cli('m2', ...sleeperService('api'));
     return res.code === 0 ? res : undefined;
   });
   t.truthy(written);

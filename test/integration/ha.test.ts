@@ -6,7 +6,7 @@
 import test from 'ava';
 import type { ServiceSummary } from '../../proto/gen/flotilla/ServiceSummary.js';
 import type { Node, Task } from '../../proto/types.js';
-import { eventually, LocalCluster, runCli } from './cluster-harness.js';
+import { eventually, LocalCluster, runCli, sleeperService } from './cluster-harness.js';
 
 const MANAGERS = ['m1', 'm2', 'm3'];
 const WORKERS = ['w1', 'w2'];
@@ -151,7 +151,7 @@ test.serial(
     );
     t.true(survivingWeb.length >= 3, 'web runs on the surviving nodes');
     for (const s of ['scale-a', 'scale-b']) {
-      const res = await cluster.cli('m1', 'service', 'create', '-d', '--name', s, 'host', 'sleep', '100000');
+      const res = await cluster.cli('m1', ...sleeperService(s));
       t.is(res.code, 0, res.stderr);
     }
 
@@ -162,9 +162,8 @@ test.serial(
     const creator = async (who: string) => {
       for (let i = 0; i < 6; i++) {
         const name = `burst-${who}-${i}`;
-        const args = ['service', 'create', '-d', '--name', name, 'host', 'sleep', '100000'];
         // "already exists" after a failed attempt: that attempt was applied after all.
-        const outcome = await persist(survivors, args, (err) => /already exists/.test(err));
+        const outcome = await persist(survivors, sleeperService(name), (err) => /already exists/.test(err));
         creates.set(name, outcome);
         if (outcome.acked) acks++;
       }
@@ -293,8 +292,7 @@ test.serial(
     await Promise.all(stopped.map((m) => cluster.stop(m)));
 
     // At once, the remaining manager may still think it leads, or that the stopped leader does.
-    const createArgs = (name: string) => ['service', 'create', '-d', '--name', name, 'host', 'sleep', '1'];
-    const first = await cluster.cli(remaining, ...createArgs('no-quorum-1'));
+    const first = await cluster.cli(remaining, ...sleeperService('no-quorum-1', 1));
     t.log(`write at once: exit ${first.code}: ${first.stderr.trim()}`);
     t.not(first.code, 0);
 
@@ -309,18 +307,14 @@ test.serial(
       t.log(`${read.join(' ')} without quorum: exit ${res.code}: ${res.stderr.trim()}`);
     }
     const started = Date.now();
-    const write = await cluster.cli(remaining, ...createArgs('no-quorum-2'));
+    const write = await cluster.cli(remaining, ...sleeperService('no-quorum-2', 1));
     t.log(`write once it knows: exit ${write.code} after ${Date.now() - started} ms: ${write.stderr.trim()}`);
     t.not(write.code, 0);
     t.regex(write.stderr, /quorum|no manager leads/);
     t.regex(write.stderr, /--force-new-cluster/);
 
     for (const m of stopped) cluster.restart(m);
-    const res = await persist(
-      [remaining],
-      ['service', 'create', '-d', '--name', 'quorum-back', 'host', 'sleep', '100000'],
-      () => false,
-    );
+    const res = await persist([remaining], sleeperService('quorum-back'), () => false);
     t.true(res.acked, res.failures.join('\n'));
     t.truthy(byName(await servicesVia(remaining))['quorum-back']);
   },

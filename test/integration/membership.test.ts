@@ -6,7 +6,7 @@ import test from 'ava';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Node, Service, Task } from '../../proto/types.js';
-import { eventually, LocalCluster, runCli } from './cluster-harness.js';
+import { eventually, LocalCluster, runCli, sleeperService } from './cluster-harness.js';
 
 const nodesVia = (c: LocalCluster, via: string) => c.json<Node[]>(via, 'node', 'ls', '--format', 'json');
 const byName = (nodes: Node[], name: string) => nodes.find((n) => n.description?.hostname === name);
@@ -88,7 +88,7 @@ test.serial(
     t.teardown(() => c.destroy());
     t.is((await c.init('m1')).code, 0);
     for (const m of ['m2', 'm3']) t.is((await c.joinManager(m, 'm1')).code, 0);
-    t.is((await c.cli('m1', 'service', 'create', '-d', '--name', 'kept', 'host', 'sleep', '100000')).code, 0);
+    t.is((await c.cli('m1', ...sleeperService('kept'))).code, 0);
     await eventually('m3 has the service', async () => {
       const local = await runCli(['--data-dir', c.dataDir('m3'), 'service', 'ls', '--format', 'json']);
       return local.code === 0 && local.stdout.includes('"kept"');
@@ -97,7 +97,7 @@ test.serial(
     await c.stop('m1', 'SIGKILL');
     await c.stop('m2', 'SIGKILL');
     const write = await eventually('the write is refused for want of quorum', async () => {
-      const res = await c.cli('m3', 'service', 'create', '-d', '--name', 'lost', 'host', 'sleep', '1');
+      const res = await c.cli('m3', ...sleeperService('lost', 1));
       return res.code !== 0 && /no manager leads/.test(res.stderr) ? res : undefined;
     });
     t.regex(write.stderr, /cluster init --force-new-cluster --data-dir \S+m3/);
@@ -112,10 +112,7 @@ test.serial(
     await c.stop('m3');
     const forced = await runCli(['init', '--force-new-cluster', '--data-dir', c.dataDir('m3')]);
     t.is(forced.code, 0, forced.stderr);
-    t.is(
-      (await c.cli('m3', 'service', 'create', '-d', '--name', 'after', 'host', 'sleep', '100000')).code,
-      0,
-    );
+    t.is((await c.cli('m3', ...sleeperService('after'))).code, 0);
     const names = (await c.json<{ service: Service }[]>('m3', 'service', 'ls', '--format', 'json'))
       .map((s) => s.service.spec?.name)
       .sort();
