@@ -7,7 +7,7 @@ import { openSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FlotillaError, describeError } from '../lib/errors.js';
 import { createLogger } from '../lib/log.js';
-import { Daemon, type StartOptions } from '../daemon/daemon.js';
+import type { Daemon, StartOptions } from '../daemon/daemon.js';
 import { paths, type NodeIdentity } from '../daemon/data-dir.js';
 
 type DaemonMessage = { ready: NodeIdentity } | { error: string; code: string };
@@ -54,6 +54,8 @@ export async function runDaemon(
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
+  // Loaded here, not at the top: every other command of the CLI goes without the daemon's code.
+  const { Daemon } = await import('../daemon/daemon.js');
   let start: StartOptions = opts;
   for (;;) {
     let daemon: Daemon;

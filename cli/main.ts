@@ -2,7 +2,7 @@
 /** `cluster`: the command line of Flotilla. */
 import { Command, CommanderError } from 'commander';
 import { describeError, invalidArgument, isFlotillaError } from '../lib/errors.js';
-import { VERSION } from '../daemon/daemon.js';
+import { VERSION } from '../daemon/description.js';
 import { onCallWarning } from '../proto/rpc.js';
 import { controlClient } from './client.js';
 import { nodeLifecycleCommands } from './commands/node-lifecycle.js';

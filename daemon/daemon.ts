@@ -4,8 +4,8 @@
  * node's runtime drivers, and serves the control API on a local unix socket.
  */
 import * as grpc from '@grpc/grpc-js';
-import { hostname as osHostname, cpus, totalmem } from 'node:os';
-import { existsSync, readFileSync } from 'node:fs';
+import { hostname as osHostname } from 'node:os';
+import { existsSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { randomInt } from 'node:crypto';
 import { FlotillaError } from '../lib/errors.js';
@@ -23,16 +23,11 @@ import type { Store } from '../manager/store/types.js';
 import { wire } from '../proto/load.js';
 import { createServer, listen, shutdown, unary } from '../proto/rpc.js';
 import type { HeartbeatResponse } from '../proto/gen/flotilla/HeartbeatResponse.js';
-import type { NodeDescription } from '../proto/types.js';
 import type { RuntimeDriver } from '../runtime/driver.js';
 import { ProcessDriver } from '../runtime/process/index.js';
 import { Agent } from '../worker/agent.js';
 import { paths, readIdentity, writeIdentity, type NodeIdentity } from './data-dir.js';
-
-/** The release, as package.json says (read from the source tree, next to dist/). */
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+import { describeNode } from './description.js';
 
 export interface InitRequest {
   listen: string;
@@ -49,25 +44,6 @@ export interface StartOptions {
   init?: InitRequest;
   /** Recover a manager whose group lost its quorum: it becomes the only manager, keeping the state. */
   forceNewCluster?: boolean;
-}
-
-export function describeNode(
-  {
-    hostname,
-    genericResources,
-    engineLabels,
-  }: Pick<NodeIdentity, 'hostname' | 'genericResources' | 'engineLabels'>,
-  runtimes: string[],
-): NodeDescription {
-  return {
-    hostname,
-    platform: { os: process.platform, arch: process.arch },
-    resources: { nanoCpus: cpus().length * 1e9, memoryBytes: totalmem() },
-    runtimes,
-    version: VERSION,
-    genericResources: genericResources ?? {},
-    engineLabels: engineLabels ?? {},
-  };
 }
 
 export class Daemon {
