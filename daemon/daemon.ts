@@ -131,21 +131,20 @@ export class Daemon {
     await writeFile(p.pid, `${process.pid}\n`);
     this.manager?.start();
 
-    const id = identity;
     const agent = new Agent({
-      nodeId: id.nodeId,
-      addr: id.listen,
-      managers: id.managers,
-      description: describeNode(id, this.runtimes()),
+      nodeId: identity.nodeId,
+      addr: identity.listen,
+      managers: identity.managers,
+      description: describeNode(identity, this.runtimes()),
       drivers: this.drivers,
       log: this.log.child({ room: 'agent' }),
       onManagers: (managers) => void this.saveIdentity({ managers }).catch(() => undefined),
-      role: id.role,
+      role: identity.role,
       onRoleChange: (change) => void this.changeRole(change),
     });
     this.agentRun = agent.run(this.abort.signal);
-    this.log.info({ node: id.nodeId, role: id.role, listen: id.listen }, 'node ready');
-    return id;
+    this.log.info({ node: identity.nodeId, role: identity.role, listen: identity.listen }, 'node ready');
+    return identity;
   }
 
   /** The store on the Raft group of managers (its transport on the TCP server), and the manager on it. */
