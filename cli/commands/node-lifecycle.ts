@@ -9,14 +9,12 @@ import { describeNode } from '../../daemon/description.js';
 import type { NodeCAClient } from '../../proto/gen/flotilla/NodeCA.js';
 import { wire } from '../../proto/load.js';
 import { call, connect } from '../../proto/rpc.js';
-import { parseDuration } from '../format.js';
+import { collect, labels, parseDuration } from '../format.js';
 import { runDaemon, startInBackground } from '../daemon-process.js';
 import { genericResources } from './placement-flags.js';
-import { labels } from './services.js';
 
 const ADDR = /^[^:\s]+:\d{1,5}$/;
 
-const collect = (v: string, prev: string[]) => [...prev, v];
 const ENGINE_LABEL = [
   '--engine-label <KEY=VALUE>',
   "a label of this node's runtime, matched by engine.labels.KEY constraints (repeatable)",

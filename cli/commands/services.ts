@@ -29,9 +29,6 @@ import { placementFromFlags, type PlacementOptions } from './placement-flags.js'
 type Connect = () => ControlClient;
 type Format = { format?: string };
 
-/** node-lifecycle.ts still imports `labels` from here. */
-export { labels } from '../format.js';
-
 interface CreateOptions extends PlacementOptions, ContainerOptions {
   name: string;
   replicas?: string;
