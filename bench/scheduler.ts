@@ -62,7 +62,15 @@ function service(
       hostname: '',
     },
     restart: null,
-    placement: { constraints: [], preferences: [], maxReplicas: 0, strategy: 'SPREAD', ...placement },
+    placement: {
+      constraints: [],
+      preferences: [],
+      maxReplicas: 0,
+      strategy: 'SPREAD',
+      affinities: [],
+      antiAffinities: [],
+      ...placement,
+    },
     resources,
   };
   const spec = { name: 'bench', labels: {}, mode: 'replicated' as const, replicated: { replicas: 0 }, task };

@@ -344,7 +344,10 @@ export class Manager {
         false,
       ),
       GetService: this.routed(
-        async (req) => ({ service: api.getService(req.service) }),
+        async (req) => {
+          const service = api.getService(req.service);
+          return { service, unplaced: api.unplacedTasks(service.id) };
+        },
         (addr, req) => f.toControl(addr, (c) => c.GetService, req),
         true,
       ),

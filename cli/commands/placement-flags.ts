@@ -8,6 +8,8 @@ export interface PlacementOptions {
   constraint?: string[];
   placementPref?: string[];
   placementStrategy?: string;
+  affinity?: string[];
+  antiAffinity?: string[];
   replicasMaxPerNode?: string;
   reserveCpu?: string;
   reserveMemory?: string;
@@ -64,6 +66,8 @@ export function placementFromFlags(o: PlacementOptions): Pick<TaskSpec, 'placeme
       preferences: (o.placementPref ?? []).map(preference),
       maxReplicas: parseCount('--replicas-max-per-node', o.replicasMaxPerNode ?? '0'),
       strategy,
+      affinities: o.affinity ?? [],
+      antiAffinities: o.antiAffinity ?? [],
     },
     resources:
       reserves || Object.keys(gen).length > 0

@@ -240,6 +240,18 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
     .option('--constraint <expr>', 'e.g. node.labels.zone==b (repeatable)', collect, [])
     .option('--placement-pref <pref>', 'spread=node.labels.KEY (repeatable, hierarchical)', collect, [])
     .option('--placement-strategy <strategy>', 'spread or binpack', 'spread')
+    .option(
+      '--affinity <expr>',
+      'only on nodes running a task of service.name==NAME or service.labels.KEY==VALUE (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--anti-affinity <expr>',
+      'only on nodes running no task of service.name==NAME or service.labels.KEY==VALUE (repeatable)',
+      collect,
+      [],
+    )
     .option('--replicas-max-per-node <n>', 'at most this many tasks on one node (0: no limit)', '0')
     .option('--reserve-cpu <cores>', 'cpu reserved per task, e.g. 0.5')
     .option('--reserve-memory <size>', 'memory reserved per task, e.g. 256M')
@@ -366,10 +378,10 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
     .argument('<service...>')
     .action(async (refs: string[]) => {
       const client = connect();
-      await printInspected(
-        refs,
-        async (service) => (await call(client, client.GetService, { service })).service,
-      );
+      await printInspected(refs, async (service) => {
+        const got = await call(client, client.GetService, { service });
+        return { ...got.service, unplaced: got.unplaced };
+      });
     });
 
   service

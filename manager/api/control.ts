@@ -7,6 +7,7 @@ import { newId } from '../../lib/ids.js';
 import type { ListServicesResponse } from '../../proto/gen/flotilla/ListServicesResponse.js';
 import type { ListTasksRequest } from '../../proto/gen/flotilla/ListTasksRequest.js';
 import type { ListTasksResponse } from '../../proto/gen/flotilla/ListTasksResponse.js';
+import type { UnplacedTask } from '../../proto/gen/flotilla/UnplacedTask.js';
 import type { Node, NodeSpec, Service, ServiceSpec } from '../../proto/types.js';
 import { eligibleNodes } from '../orchestrator/global.js';
 import type { ReadTx, Store } from '../store/types.js';
@@ -129,6 +130,16 @@ export class ControlApi {
 
   getService(ref: string): Service {
     return this.store.view((tx) => resolveService(tx, ref));
+  }
+
+  /** The service's tasks that wait for a node, with the scheduler's reason. */
+  unplacedTasks(serviceId: string): UnplacedTask[] {
+    return this.store.view((tx) =>
+      tx
+        .tasksByService(serviceId)
+        .filter((t) => t.status?.state === 'PENDING' && t.desiredState === 'RUNNING' && t.status.err)
+        .map((t) => ({ taskId: t.id, slot: t.slot, nodeId: t.nodeId, reason: t.status!.err })),
+    );
   }
 
   async updateService(id: string, version: number, spec: ServiceSpec | null): Promise<Service> {

@@ -1,10 +1,12 @@
 /** Checks where a service's tasks may go and what they reserve, naming the CLI flags. */
 import { invalidArgument } from '../../lib/errors.js';
 import type { TaskSpec } from '../../proto/types.js';
+import { parseServiceSelector } from '../scheduler/affinity.js';
 import { parseConstraint } from '../scheduler/constraints.js';
 
 const CONSTRAINT =
   'node.id, node.hostname, node.role, node.platform.os, node.platform.arch, node.labels.KEY or engine.labels.KEY, then == or !=, then a value';
+const SELECTOR = 'service.name==NAME or service.labels.KEY==VALUE';
 const PREFERENCE = /^node\.labels\.[^\s=!]+$/;
 const GENERIC_KEY = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/;
 
@@ -14,6 +16,13 @@ export function validatePlacement(task: TaskSpec | null | undefined): void {
   const p = task?.placement;
   for (const c of p?.constraints ?? []) {
     if (!parseConstraint(c)) throw invalidArgument('constraint (--constraint)', CONSTRAINT, c);
+  }
+  for (const a of p?.affinities ?? []) {
+    if (!parseServiceSelector(a)) throw invalidArgument('service affinity (--affinity)', SELECTOR, a);
+  }
+  for (const a of p?.antiAffinities ?? []) {
+    if (!parseServiceSelector(a))
+      throw invalidArgument('service anti-affinity (--anti-affinity)', SELECTOR, a);
   }
   for (const pref of p?.preferences ?? []) {
     if (!PREFERENCE.test(pref.spread)) {

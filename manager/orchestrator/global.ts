@@ -2,7 +2,8 @@
  * The global orchestrator: one task on every eligible node (ready, active, with a runtime
  * for the image, within the constraints) for each global service, or, in mode `globalJob`,
  * one task per node run to completion and not run again. Tasks have slot 0, are keyed by
- * node and are created already ASSIGNED to it, so the scheduler never places them. A node
+ * node and are created with it; the scheduler assigns them once the node has room (their
+ * reservations, affinities). A node
  * that drains, goes down or is removed has its task shut down, not replaced elsewhere; a
  * paused node keeps its task but gets no new one. A task that stops is restarted on its
  * node per the restart policy.

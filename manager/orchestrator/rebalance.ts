@@ -44,7 +44,9 @@ export function taskToMove(tx: ReadTx, service: Service): Task | undefined {
     .at(-1);
   if (!victim) return undefined;
   usage.forget(victim.id);
-  const choice = new TaskGroup(newTask(service, victim.slot, 0), nodes, usage).pick();
+  const choice = new TaskGroup(newTask(service, victim.slot, 0), nodes, usage, () =>
+    tx.all('services'),
+  ).pick();
   if (typeof choice === 'string' || count(choice.node) >= count(fullest)) return undefined;
   return victim;
 }

@@ -15,7 +15,10 @@ import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 
 export const DEFAULT_HISTORY_LIMIT = 5;
 
-/** A new task: PENDING for the scheduler to place or, given a node (global modes), already ASSIGNED to it. */
+/**
+ * A new task, PENDING for the scheduler: to place, or, given a node (global modes), to
+ * assign there once the node has room for it.
+ */
 export function newTask(service: Service, slot: number, now: number, nodeId = ''): Task {
   return {
     id: newId(),
@@ -29,8 +32,8 @@ export function newTask(service: Service, slot: number, now: number, nodeId = ''
     desiredState: 'RUNNING',
     status: {
       timestamp: now,
-      state: nodeId ? 'ASSIGNED' : 'PENDING',
-      message: nodeId ? 'orchestrator assigned task to node' : 'pending task scheduling',
+      state: 'PENDING',
+      message: 'pending task scheduling',
       err: '',
       container: null,
     },

@@ -4,7 +4,8 @@
  * node and the task only, so a pass runs them once per group of identical tasks; `FitFilter`s
  * also look at what the node already carries, and run for every task.
  */
-import { HOST_IMAGE, type Node, type Task } from '../../proto/types.js';
+import { HOST_IMAGE, type Node, type Service, type Task } from '../../proto/types.js';
+import { selectedServices } from './affinity.js';
 import { parseConstraint, satisfies } from './constraints.js';
 import { demandOf, type NodeUsage } from './usage.js';
 
@@ -50,9 +51,21 @@ export function filtersFor(task: Task): Filter[] {
   return [...filters, ...constraints];
 }
 
-/** The filters on what a node still has room for; only those the task needs. */
-export function fitFiltersFor(task: Task): FitFilter[] {
+/**
+ * The filters on what a node already carries; only those the task needs. `services` is read
+ * only for service affinities.
+ */
+export function fitFiltersFor(task: Task, services: () => readonly Service[]): FitFilter[] {
   const out: FitFilter[] = [];
+  const runsAny = (u: NodeUsage, ids: string[]) => ids.some((id) => (u.byService.get(id) ?? 0) > 0);
+  for (const expr of task.spec?.placement?.affinities ?? []) {
+    const ids = selectedServices(expr, services());
+    out.push({ reason: `affinity ${expr.trim()}`, accepts: (_, u) => runsAny(u, ids) });
+  }
+  for (const expr of task.spec?.placement?.antiAffinities ?? []) {
+    const ids = selectedServices(expr, services());
+    out.push({ reason: `anti-affinity ${expr.trim()}`, accepts: (_, u) => !runsAny(u, ids) });
+  }
   const max = task.spec?.placement?.maxReplicas ?? 0;
   if (max > 0) {
     out.push({

@@ -2,7 +2,7 @@
  * The tasks of one service at one spec version are alike, so a pass filters the nodes for
  * them once and then, per task, only checks what changes as tasks land: room on each node.
  */
-import type { Node, Task } from '../../proto/types.js';
+import type { Node, Service, Task } from '../../proto/types.js';
 import { explain, filtersFor, fitFiltersFor, type FitFilter } from './filters.js';
 import { Ranking, type Candidate } from './strategy.js';
 import type { Usage } from './usage.js';
@@ -18,6 +18,7 @@ export class TaskGroup {
     task: Task,
     private readonly nodes: readonly Node[],
     usage: Usage,
+    services: () => readonly Service[],
   ) {
     const filters = filtersFor(task);
     const eligible = nodes.filter((node) => {
@@ -26,7 +27,7 @@ export class TaskGroup {
       return !refused;
     });
     this.ranking = new Ranking(task, eligible, (id) => usage.of(id));
-    this.fits = fitFiltersFor(task);
+    this.fits = fitFiltersFor(task, services);
   }
 
   /** The best node for the next task of the group, or the reason none fits. */

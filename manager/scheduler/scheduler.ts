@@ -1,12 +1,13 @@
 /**
- * The scheduler: places PENDING tasks on nodes. A node must pass every filter (filters.ts);
+ * The scheduler: places PENDING tasks on nodes, or, for tasks that come with their node
+ * (global modes), checks that the node has room. A node must pass every filter (filters.ts);
  * among those that do, the strategy and placement preferences choose (strategy.ts).
  * Placements are written in batches, one store update per pass; a task no node can take
  * keeps its PENDING state with the reason in its status. What each node carries is kept
  * from the task events (usage.ts), so a pass costs per task placed, not per task stored.
  */
 import type { Logger } from '../../lib/log.js';
-import type { Task, TaskStatus } from '../../proto/types.js';
+import type { Node, Service, Task, TaskStatus } from '../../proto/types.js';
 import { ControlLoop } from '../control-loop.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 import { TaskGroup } from './group.js';
@@ -97,14 +98,23 @@ export class Scheduler {
   /** Places what it can of `ids` in one transaction; notes the others in `waiting`. */
   private place(tx: WriteTx, ids: string[], placed: Task[], waiting: string[]): void {
     const nodes = tx.all('nodes');
+    let services: Service[] | undefined;
+    let byId: Map<string, Node> | undefined;
+    const allServices = () => (services ??= tx.all('services'));
     const groups = new Map<string, TaskGroup>();
     const now = this.now();
     for (const id of ids) {
       const task = tx.get('tasks', id);
       if (!task || !needsPlacement(task)) continue;
-      const key = `${task.serviceId}/${task.specVersion}`;
+      // A task that comes with its node (global modes) only waits for room there.
+      const key = `${task.serviceId}/${task.specVersion}/${task.nodeId}`;
       let group = groups.get(key);
-      if (!group) groups.set(key, (group = new TaskGroup(task, nodes, this.usage)));
+      if (!group) {
+        byId ??= new Map(nodes.map((n) => [n.id, n]));
+        const own = byId.get(task.nodeId);
+        const candidates = task.nodeId ? (own ? [own] : []) : nodes;
+        groups.set(key, (group = new TaskGroup(task, candidates, this.usage, allServices)));
+      }
       const choice = group.pick();
       if (typeof choice === 'string') {
         waiting.push(id);

@@ -42,10 +42,14 @@ interface Held {
   demand: Demand;
 }
 
-/** A task holds its node's resources from assignment until it stops or is meant to stop. */
+/**
+ * A task holds its node's resources from assignment until it stops or is meant to stop (a
+ * global task named its node before the scheduler assigned it: it holds nothing yet).
+ */
 function holds(task: Task): boolean {
   return (
     task.nodeId !== '' &&
+    taskStateRank(task.status?.state ?? 'NEW') >= taskStateRank('ASSIGNED') &&
     taskStateRank(task.desiredState) <= taskStateRank('RUNNING') &&
     !isTerminal(task.status?.state ?? 'NEW')
   );

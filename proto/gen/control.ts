@@ -47,6 +47,7 @@ import type { ServiceSummaryInput as _flotilla_ServiceSummaryInput, ServiceSumma
 import type { TaskInput as _flotilla_TaskInput, Task as _flotilla_Task } from './flotilla/Task.js';
 import type { TaskSpecInput as _flotilla_TaskSpecInput, TaskSpec as _flotilla_TaskSpec } from './flotilla/TaskSpec.js';
 import type { TaskStatusInput as _flotilla_TaskStatusInput, TaskStatus as _flotilla_TaskStatus } from './flotilla/TaskStatus.js';
+import type { UnplacedTaskInput as _flotilla_UnplacedTaskInput, UnplacedTask as _flotilla_UnplacedTask } from './flotilla/UnplacedTask.js';
 import type { UpdateNodeRequestInput as _flotilla_UpdateNodeRequestInput, UpdateNodeRequest as _flotilla_UpdateNodeRequest } from './flotilla/UpdateNodeRequest.js';
 import type { UpdateNodeResponseInput as _flotilla_UpdateNodeResponseInput, UpdateNodeResponse as _flotilla_UpdateNodeResponse } from './flotilla/UpdateNodeResponse.js';
 import type { UpdateServiceRequestInput as _flotilla_UpdateServiceRequestInput, UpdateServiceRequest as _flotilla_UpdateServiceRequest } from './flotilla/UpdateServiceRequest.js';
@@ -110,6 +111,7 @@ export interface ProtoGrpcType {
     TaskSpec: MessageTypeDefinition<_flotilla_TaskSpecInput, _flotilla_TaskSpec>
     TaskState: EnumTypeDefinition
     TaskStatus: MessageTypeDefinition<_flotilla_TaskStatusInput, _flotilla_TaskStatus>
+    UnplacedTask: MessageTypeDefinition<_flotilla_UnplacedTaskInput, _flotilla_UnplacedTask>
     UpdateNodeRequest: MessageTypeDefinition<_flotilla_UpdateNodeRequestInput, _flotilla_UpdateNodeRequest>
     UpdateNodeResponse: MessageTypeDefinition<_flotilla_UpdateNodeResponseInput, _flotilla_UpdateNodeResponse>
     UpdateServiceRequest: MessageTypeDefinition<_flotilla_UpdateServiceRequestInput, _flotilla_UpdateServiceRequest>

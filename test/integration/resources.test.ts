@@ -69,6 +69,14 @@ test.serial(
     const [waiting] = await cluster.json<Task[]>('m1', 'service', 'ps', 'trainer2', '--format', 'json');
     t.is(waiting?.status?.state, 'PENDING');
     t.regex(waiting?.status?.err ?? '', /gpu/);
+    const [inspected] = await cluster.json<{ unplaced: { slot: number; reason: string }[] }[]>(
+      'm1',
+      'service',
+      'inspect',
+      'trainer2',
+    );
+    t.is(inspected?.unplaced.length, 1);
+    t.regex(inspected?.unplaced[0]?.reason ?? '', /insufficient generic resource gpu/);
   },
 );
 

@@ -19,6 +19,12 @@ export interface PlacementInput {
    */
   'maxReplicas'?: (number | string | Long);
   'strategy'?: (_flotilla_PlacementStrategyInput);
+  /**
+   * Nodes must already run (affinity) or must not run (anti-affinity) a task of a service
+   * that matches: service.name==NAME or service.labels.KEY==VALUE.
+   */
+  'affinities'?: (string)[];
+  'antiAffinities'?: (string)[];
 }
 
 export interface Placement {
@@ -36,4 +42,10 @@ export interface Placement {
    */
   'maxReplicas': (number);
   'strategy': (_flotilla_PlacementStrategy);
+  /**
+   * Nodes must already run (affinity) or must not run (anti-affinity) a task of a service
+   * that matches: service.name==NAME or service.labels.KEY==VALUE.
+   */
+  'affinities': (string)[];
+  'antiAffinities': (string)[];
 }

@@ -49,6 +49,16 @@ const badSpecs: [string, ServiceSpec | null, RegExp][] = [
     specWith((s) => (s.task!.restart!.maxAttempts = -1)),
     /--restart-max-attempts/,
   ],
+  [
+    'an affinity on a node label',
+    specWith((s) => (s.task!.placement!.affinities = ['node.labels.zone==a'])),
+    /invalid service affinity \(--affinity\).*service\.name==NAME/,
+  ],
+  [
+    'an anti-affinity with !=',
+    specWith((s) => (s.task!.placement!.antiAffinities = ['service.name!=db'])),
+    /invalid service anti-affinity \(--anti-affinity\)/,
+  ],
 ];
 
 for (const [name, spec, message] of badSpecs) {

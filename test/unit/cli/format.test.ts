@@ -134,7 +134,14 @@ test('specFromFlags maps every flag into the spec', (t) => {
         hostname: '',
       },
       restart: { condition: 'RESTART_ON_FAILURE', delayMs: 500, maxAttempts: 4, windowMs: 90_000 },
-      placement: { constraints: [], preferences: [], maxReplicas: 0, strategy: 'SPREAD' },
+      placement: {
+        constraints: [],
+        preferences: [],
+        maxReplicas: 0,
+        strategy: 'SPREAD',
+        affinities: [],
+        antiAffinities: [],
+      },
       resources: null,
     },
   });

@@ -48,7 +48,7 @@ async function runningOnTwoNodes(t: ExecutionContext) {
   return { a, b, service, store };
 }
 
-test('one task per eligible node, slot 0, created ASSIGNED to its node', async (t) => {
+test('one task per eligible node, slot 0, created PENDING on its node for the scheduler to assign', async (t) => {
   const a = makeNode();
   const b = makeNode();
   const noRuntime = makeNode({ runtimes: ['containerd'] });
@@ -65,7 +65,7 @@ test('one task per eligible node, slot 0, created ASSIGNED to its node', async (
   t.deepEqual(tasks.map((x) => x.nodeId).sort(), [a.id, b.id].sort());
   for (const task of tasks) {
     t.is(task.slot, 0);
-    t.is(task.status?.state, 'ASSIGNED');
+    t.is(task.status?.state, 'PENDING');
     t.is(task.desiredState, 'RUNNING');
   }
 });

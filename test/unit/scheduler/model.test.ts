@@ -65,6 +65,8 @@ const serviceArb = fc
       preferences: r.spreadZone ? [{ spread: 'node.labels.zone' }] : [],
       maxReplicas: r.maxReplicas,
       strategy: r.binpack ? 'BINPACK' : 'SPREAD',
+      affinities: [],
+      antiAffinities: [],
     };
     spec.task!.resources = {
       reservations: { nanoCpus: r.halfCores * 5e8, memoryBytes: r.memGb * GB },

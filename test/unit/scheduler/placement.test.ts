@@ -29,7 +29,15 @@ function service(task: Partial<TaskSpec>): Service {
 }
 
 const placement = (p: Partial<NonNullable<TaskSpec['placement']>>) => ({
-  placement: { constraints: [], preferences: [], maxReplicas: 0, strategy: 'SPREAD' as const, ...p },
+  placement: {
+    constraints: [],
+    preferences: [],
+    maxReplicas: 0,
+    strategy: 'SPREAD' as const,
+    affinities: [],
+    antiAffinities: [],
+    ...p,
+  },
 });
 const reserve = (cores: number, memGb: number, generic: Record<string, number> = {}) => ({
   resources: { reservations: { nanoCpus: cores * 1e9, memoryBytes: memGb * GB }, generic },
@@ -158,4 +166,70 @@ test('a task that stops frees its reservation for a task that waited', async (t)
   });
   await eventually(() => store.view((tx) => tx.get('tasks', waiting!.id)?.nodeId === n.id));
   t.pass();
+});
+
+test('a task that comes with its node (global modes) is assigned there only when it fits', async (t) => {
+  const [small, big] = [node({}, 4, 1), node({}, 4, 8)];
+  const s = service(reserve(0, 2));
+  const store = await MemoryStore.open();
+  const [onSmall, onBig] = [makeTask(s, { slot: 0 }), makeTask(s, { slot: 0 })];
+  onSmall.nodeId = small.id;
+  onBig.nodeId = big.id;
+  await store.update((tx) => {
+    for (const x of [small, big]) tx.create('nodes', x);
+    tx.create('services', s);
+    for (const x of [onSmall, onBig]) tx.create('tasks', x);
+  });
+  runLoop(t, new Scheduler(store, log));
+  await settled(store, s.id);
+  const got = (id: string) => store.view((tx) => tx.get('tasks', id)!);
+  t.is(got(onBig.id).status?.state, 'ASSIGNED');
+  t.is(got(onBig.id).nodeId, big.id);
+  t.is(got(onSmall.id).status?.state, 'PENDING');
+  t.is(got(onSmall.id).nodeId, small.id);
+  t.is(got(onSmall.id).status?.err, 'no suitable node: insufficient memory on 1 node');
+});
+
+test('service affinity and anti-affinity follow the tasks of the selected services', async (t) => {
+  const nodes = [node({}), node({}), node({})];
+  const cache = service({});
+  cache.spec!.name = 'cache';
+  cache.spec!.labels = { tier: 'cache' };
+  const store = await MemoryStore.open();
+  const cacheTask = makeTask(cache, { slot: 1 });
+  cacheTask.nodeId = nodes[1]!.id;
+  cacheTask.status = { ...cacheTask.status!, state: 'RUNNING' };
+  const near = service(placement({ affinities: ['service.labels.tier==cache'] }));
+  const apart = service(placement({ antiAffinities: ['service.name==cache'] }));
+  const nowhere = service(placement({ affinities: ['service.name==missing'] }));
+  near.spec!.name = 'near';
+  apart.spec!.name = 'apart';
+  nowhere.spec!.name = 'nowhere';
+  await store.update((tx) => {
+    for (const x of nodes) tx.create('nodes', x);
+    for (const x of [cache, near, apart, nowhere]) tx.create('services', x);
+    tx.create('tasks', cacheTask);
+    for (const x of [near, apart, nowhere])
+      for (let i = 1; i <= 2; i++) tx.create('tasks', makeTask(x, { slot: i }));
+  });
+  runLoop(t, new Scheduler(store, log));
+  for (const x of [near, apart, nowhere]) await settled(store, x.id);
+  t.deepEqual(perNode(tasksOf(store, near.id)), { [nodes[1]!.id]: 2 });
+  t.false(tasksOf(store, apart.id).some((x) => x.nodeId === nodes[1]!.id));
+  t.is(tasksOf(store, apart.id).filter((x) => x.nodeId).length, 2);
+  for (const x of tasksOf(store, nowhere.id)) {
+    t.is(x.status?.err, 'no suitable node: affinity service.name==missing on 3 nodes');
+  }
+});
+
+test('a service in anti-affinity with itself runs one task per node', async (t) => {
+  const s = service(placement({ antiAffinities: ['service.labels.spread==one'] }));
+  s.spec!.labels = { spread: 'one' };
+  const store = await schedule(t, [node({}), node({})], s, 3);
+  const tasks = tasksOf(store, s.id);
+  t.deepEqual(Object.values(perNode(tasks)), [1, 1]);
+  t.is(
+    tasks.find((x) => !x.nodeId)?.status?.err,
+    'no suitable node: anti-affinity service.labels.spread==one on 2 nodes',
+  );
 });
