@@ -10,7 +10,7 @@
  */
 import type { Logger } from '../../lib/log.js';
 import type { Node, Service, Task } from '../../proto/types.js';
-import { filtersFor } from '../scheduler/filters.js';
+import { filtersFor, placementChanged } from '../scheduler/filters.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 import {
   byCreation,
@@ -43,7 +43,7 @@ export class GlobalOrchestrator extends Orchestrator {
 
   /** Any node that comes, goes or changes what it can run touches every service of the mode. */
   protected nodeChanged(tx: ReadTx, e: StoreEvent & { table: 'nodes' }): string[] {
-    if (e.kind === 'update' && e.old && placementKey(e.old) === placementKey(e.object)) return [];
+    if (e.kind === 'update' && e.old && !placementChanged(e.old, e.object)) return [];
     return tx
       .all('services')
       .filter((s) => this.owns(s))
@@ -114,9 +114,4 @@ export function eligibleNodes(nodes: Node[], service: Service): Node[] {
   const probe = newTask(service, 0, 0);
   const checks = filtersFor(probe);
   return nodes.filter((n) => checks.every((f) => f.accepts(n, probe)));
-}
-
-/** What of a node decides whether it runs a global task. */
-function placementKey(node: Node): string {
-  return JSON.stringify([node.status?.state, node.spec, node.role, node.description]);
 }

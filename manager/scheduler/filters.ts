@@ -20,6 +20,12 @@ export interface FitFilter {
   accepts(node: Node, usage: NodeUsage): boolean;
 }
 
+/** Whether a node changed in what the filters and strategies read of it. */
+export function placementChanged(a: Node, b: Node): boolean {
+  const key = (n: Node) => JSON.stringify([n.status?.state, n.spec, n.role, n.description]);
+  return key(a) !== key(b);
+}
+
 /** The runtimes that can run an image: `host` runs as a process, anything else needs a container runtime. */
 export function runtimesFor(image: string): string[] {
   return image === HOST_IMAGE ? ['process'] : ['containerd', 'docker'];

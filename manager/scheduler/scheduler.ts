@@ -10,6 +10,7 @@ import type { Logger } from '../../lib/log.js';
 import type { Node, Service, Task, TaskStatus } from '../../proto/types.js';
 import { ControlLoop } from '../control-loop.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
+import { placementChanged } from './filters.js';
 import { TaskGroup } from './group.js';
 import { Usage } from './usage.js';
 
@@ -50,10 +51,12 @@ export class Scheduler {
   }
 
   private event(e: StoreEvent): boolean {
-    if (e.table !== 'tasks') {
-      // A node that changed may now take tasks that waited.
-      return e.table === 'nodes' && this.pending.size > 0;
+    if (e.table === 'nodes') {
+      // A node that came, went or changed what it offers may now take tasks that waited.
+      const changed = e.kind !== 'update' || !e.old || placementChanged(e.old, e.object);
+      return changed && this.pending.size > 0;
     }
+    if (e.table !== 'tasks') return false;
     const task = e.object;
     const placedOn = this.placing.get(task.id);
     let released = false;
