@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'ALREADY_EXISTS'
   | 'CONFLICT' // optimistic concurrency: the object changed since it was read
   | 'PERMISSION_DENIED' // e.g. a wrong join token
+  | 'NODE_REMOVED' // the node was removed from the cluster: it must join again
   | 'UNAVAILABLE' // a peer or the cluster cannot be reached now; retrying may help
   | 'NOT_LEADER' // this manager does not lead; the message names the leader if known
   | 'NO_QUORUM'

@@ -74,6 +74,7 @@ const toGrpc: Record<ErrorCode, grpc.status> = {
   ALREADY_EXISTS: grpc.status.ALREADY_EXISTS,
   CONFLICT: grpc.status.ABORTED,
   PERMISSION_DENIED: grpc.status.PERMISSION_DENIED,
+  NODE_REMOVED: grpc.status.NOT_FOUND,
   UNAVAILABLE: grpc.status.UNAVAILABLE,
   NOT_LEADER: grpc.status.UNAVAILABLE,
   NO_QUORUM: grpc.status.UNAVAILABLE,

@@ -58,9 +58,14 @@ export class Agent {
     while (!signal.aborted) {
       const addr = this.managers[next++ % this.managers.length] ?? '';
       const opened = await this.session(addr, signal).catch((err: unknown) => {
+        if (isFlotillaError(err, 'NODE_REMOVED')) return err;
         this.opts.log.warn({ manager: addr, err: describeError(err) }, 'session with the dispatcher ended');
         return false;
       });
+      if (opened instanceof Error) {
+        this.leaveCluster(opened);
+        break;
+      }
       attempt = opened ? 0 : attempt + 1;
       if (signal.aborted) break;
       const backoff = Math.min(SESSION_RETRY_MAX_MS, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
@@ -140,11 +145,13 @@ export class Agent {
         },
       );
       stream.on('error', (err: grpc.ServiceError) => {
+        const fe = fromServiceError(err, addr);
         if (err.code === grpc.status.CANCELLED) resolve(opened);
+        else if (fe.code === 'NODE_REMOVED') reject(fe);
         else if (opened) {
-          this.opts.log.warn({ err: fromServiceError(err, addr).message }, 'session lost');
+          this.opts.log.warn({ err: fe.message }, 'session lost');
           resolve(true);
-        } else reject(fromServiceError(err, addr));
+        } else reject(fe);
       });
       stream.on('end', () => resolve(opened));
     }).finally(() => {
@@ -237,6 +244,15 @@ export class Agent {
     if (orphan) runner.adopt(orphan.container);
     else if (wantsRun) runner.start();
     if (!wantsRun) void runner.shutdown();
+  }
+
+  /** The managers removed this node: nothing it runs is wanted any more, and it stops asking. */
+  private leaveCluster(err: Error): void {
+    this.opts.log.error(
+      { tasks: this.runners.size + this.orphans.size },
+      `${err.message}; stopping every task of this node`,
+    );
+    this.assign({ kind: 'COMPLETE', tasks: [], removed: [] });
   }
 
   private forget(id: string): void {

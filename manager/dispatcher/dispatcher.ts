@@ -11,6 +11,7 @@ import { newId } from '../../lib/ids.js';
 import type { Logger } from '../../lib/log.js';
 import type { HeartbeatRequest } from '../../proto/gen/flotilla/HeartbeatRequest.js';
 import type { HeartbeatResponse } from '../../proto/gen/flotilla/HeartbeatResponse.js';
+import type { RaftMember } from '../../proto/gen/flotilla/RaftMember.js';
 import type { SessionMessageInput } from '../../proto/gen/flotilla/SessionMessage.js';
 import type { SessionRequest } from '../../proto/gen/flotilla/SessionRequest.js';
 import type { UpdateTaskStatusRequest } from '../../proto/gen/flotilla/UpdateTaskStatusRequest.js';
@@ -32,6 +33,8 @@ interface Session {
 
 export class Dispatcher {
   private readonly sessions = new Map<string, Session>();
+  /** The managers' Raft ids and addresses that heartbeats hand out; recomputed after a node changes. */
+  private raftMembers: RaftMember[] | undefined;
   private readonly lastSeen = new Map<string, number>();
   private statusQueue = new Map<string, { nodeId: string; status: TaskStatus }>();
   private statusFlush: Promise<void> | undefined;
@@ -60,7 +63,13 @@ export class Dispatcher {
       this.heartbeatMs() / 2,
     );
     try {
-      for await (const e of this.store.watch({ tables: ['tasks'] }, this.abort.signal)) {
+      for await (const e of this.store.watch({ tables: ['tasks', 'nodes'] }, this.abort.signal)) {
+        if (e.table === 'nodes') {
+          this.raftMembers = undefined;
+          const s = e.kind === 'delete' ? this.sessions.get(e.object.id) : undefined;
+          if (s) failStream(s.stream, removed(e.object.id));
+          continue;
+        }
         if (e.table !== 'tasks') continue;
         const nodeIds = new Set([e.object.nodeId, e.old?.nodeId ?? '']);
         for (const nodeId of nodeIds) {
@@ -88,12 +97,7 @@ export class Dispatcher {
     }
     const node = this.store.view((tx) => tx.get('nodes', req.nodeId));
     if (!node) {
-      fail(
-        new FlotillaError(
-          'NOT_FOUND',
-          `node ${req.nodeId} is not part of this cluster; it was removed: join it again`,
-        ),
-      );
+      fail(removed(req.nodeId));
       return;
     }
     const old = this.sessions.get(req.nodeId);
@@ -153,12 +157,16 @@ export class Dispatcher {
     this.lastSeen.set(req.nodeId, this.now());
     return this.store.view((tx) => {
       const node = tx.get('nodes', req.nodeId);
-      const managers = tx.all('nodes').flatMap((n) => (n.managerStatus ? [n.managerStatus] : []));
+      this.raftMembers ??= tx
+        .all('nodes')
+        .flatMap((n) =>
+          n.managerStatus ? [{ id: n.managerStatus.raftId, address: n.managerStatus.addr }] : [],
+        );
       return {
         periodMs: this.heartbeatMs(),
         role: node?.role ?? 'WORKER',
         raftId: node?.managerStatus?.raftId ?? 0,
-        raftMembers: managers.map((m) => ({ id: m.raftId, address: m.addr })),
+        raftMembers: this.raftMembers,
       };
     });
   }
@@ -278,4 +286,11 @@ function assigned(t: Task): boolean {
 /** The parts of a task that the worker acts on; status changes it made itself are not resent. */
 function sentKey(t: Task): string {
   return `${t.desiredState}/${t.specVersion}`;
+}
+
+function removed(nodeId: string): FlotillaError {
+  return new FlotillaError(
+    'NODE_REMOVED',
+    `node ${nodeId} is not part of this cluster; it was removed: join it again with \`cluster join\``,
+  );
 }

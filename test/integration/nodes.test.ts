@@ -5,6 +5,7 @@
 import test from 'ava';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processAlive as alive } from '../../daemon/data-dir.js';
 import type { Node, Task } from '../../proto/types.js';
 import { eventually, LocalCluster, runCli } from './cluster-harness.js';
 
@@ -24,6 +25,17 @@ test.before(async () => {
 test.after.always(async () => {
   await c?.destroy();
 });
+
+/** The process groups of the tasks a node runs now. */
+async function taskPids(name: string): Promise<number[]> {
+  const dir = join(c.dataDir(name), 'runtime', 'process');
+  const pids = await Promise.all(
+    (await readdir(dir)).map(async (id) =>
+      Number(await readFile(join(dir, id, 'pid'), 'utf8').catch(() => '0')),
+    ),
+  );
+  return pids.filter((pid) => pid > 0 && alive(pid));
+}
 
 const running = (tasks: Task[]) =>
   tasks.filter((t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING');
@@ -89,6 +101,8 @@ test.serial('a node that is up is removed only with --force, a manager not at al
   t.regex(manager.stderr, /m1 is a manager: demote it first/);
 
   const w2 = await nodeId('w2');
+  const processes = await taskPids('w2');
+  t.true(processes.length > 0);
   t.is((await c.cli('m1', 'node', 'rm', '--force', 'w2')).code, 0);
   const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
   t.false(nodes.some((n) => n.id === w2));
@@ -96,7 +110,10 @@ test.serial('a node that is up is removed only with --force, a manager not at al
     const tasks = running(await c.json<Task[]>('m1', 'service', 'ps', 'web', '--format', 'json'));
     return tasks.length === 6 && tasks.every((task) => task.nodeId !== w2);
   });
-  t.pass();
+  // The removed node learns it was removed and stops what it ran.
+  await eventually('the removed node stopped its tasks', async () => processes.every((pid) => !alive(pid)));
+  const log = await readFile(join(c.dataDir('w2'), 'daemon.log'), 'utf8');
+  t.regex(log, /it was removed: join it again/);
 });
 
 test.serial('env templates expand on the node that runs the task', async (t) => {
