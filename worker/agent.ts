@@ -211,6 +211,8 @@ export class Agent {
           message: 'shutdown before start',
           err: '',
           container: null,
+          health: 'HEALTH_NONE',
+          healthOutput: '',
         });
       return;
     }
@@ -223,6 +225,8 @@ export class Agent {
         message: 'rejected',
         err: `no runtime on this node can run image ${JSON.stringify(image)}`,
         container: null,
+        health: 'HEALTH_NONE',
+        healthOutput: '',
       });
       return;
     }
