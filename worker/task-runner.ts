@@ -185,6 +185,7 @@ export class TaskRunner {
 
   private finish(exit: ExitStatus): void {
     this.health.monitor?.close();
+    if (isTerminal(this.state)) return; // e.g. failed as unhealthy, then stopped
     if (this.stopped()) {
       this.set('SHUTDOWN', 'shutdown', '', undefined, exit.exitCode);
     } else if (exit.exitCode === 0) {
