@@ -11,12 +11,14 @@ import { call } from '../proto/rpc.js';
 import { isTerminal, taskName, type Service, type Task } from '../proto/types.js';
 import { titleCase } from './format.js';
 
-export type Outcome = 'converged' | 'unplaceable' | 'paused' | 'rolled-back' | 'rollback-paused';
+export type Outcome =
+  'converged' | 'unplaceable' | 'awaiting-promotion' | 'paused' | 'rolled-back' | 'rollback-paused';
 
 /** The exit code of a command that waited: 0 when it converged (or cannot place tasks yet). */
 export const EXIT_CODES: Record<Outcome, number> = {
   converged: 0,
   unplaceable: 0,
+  'awaiting-promotion': 0,
   paused: 3,
   'rolled-back': 4,
   'rollback-paused': 5,
@@ -102,6 +104,7 @@ function outcome(
 ): Outcome | undefined {
   switch (service.updateStatus?.state) {
     case 'UPDATING':
+      return service.updateStatus?.awaitingPromotion ? 'awaiting-promotion' : undefined;
     case 'ROLLBACK_STARTED':
       return undefined;
     case 'UPDATE_PAUSED':
@@ -126,6 +129,11 @@ function ending(service: Service, result: Outcome, tasks: Task[]): string {
   switch (result) {
     case 'converged':
       return `${name}: converged (v${service.specVersion})`;
+    case 'awaiting-promotion':
+      return (
+        `${name}: the canaries of v${service.specVersion} run beside the old tasks; ` +
+        `go on with \`cluster service promote ${name}\`, or \`cluster service rollback ${name}\``
+      );
     case 'paused':
     case 'rollback-paused':
       return `${name}: ${message || 'paused'}`;

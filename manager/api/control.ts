@@ -9,7 +9,8 @@ import type { ListTasksRequest } from '../../proto/gen/flotilla/ListTasksRequest
 import type { ListTasksResponse } from '../../proto/gen/flotilla/ListTasksResponse.js';
 import type { Node, NodeSpec, Service, ServiceSpec } from '../../proto/types.js';
 import { eligibleNodes } from '../orchestrator/global.js';
-import { promoted, rolledBack, withSpec } from '../orchestrator/versions.js';
+import { rollBack } from '../orchestrator/updater.js';
+import { promoted, withSpec } from '../orchestrator/versions.js';
 import type { ReadTx, Store } from '../store/types.js';
 import { validateNodeSpec, validateServiceSpec } from './validate.js';
 
@@ -160,7 +161,7 @@ export class ControlApi {
   async rollbackService(ref: string, toVersion: number): Promise<Service> {
     const id = await this.store.update((tx) => {
       const current = resolveService(tx, ref);
-      tx.update('services', rolledBack(current, toVersion, Date.now(), 'rollback requested'));
+      rollBack(tx, current, toVersion, Date.now(), 'rollback requested');
       return current.id;
     });
     return this.store.view((tx) => tx.get('services', id) as Service);

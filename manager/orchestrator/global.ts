@@ -24,7 +24,7 @@ import {
   whyLeaving,
   withDesiredState,
 } from './tasks.js';
-import { startsFirst } from './versions.js';
+import { overlaps } from './versions.js';
 
 export type GlobalMode = 'global' | 'globalJob';
 
@@ -94,7 +94,7 @@ export class GlobalOrchestrator extends Orchestrator {
   ): void {
     const active = history.filter(isActive);
     // Never more than one active task per node: keep the newest (and in a start-first update the one it replaces).
-    for (const t of active.slice(0, -keptBeside(active, startsFirst(service)))) {
+    for (const t of active.slice(0, -keptBeside(active, overlaps(service)))) {
       tx.update('tasks', withDesiredState(t, 'SHUTDOWN'));
     }
     if (active.length > 0 || paused) return;

@@ -123,9 +123,13 @@ export function settleSlot(tx: WriteTx, history: Task[], overlap = false): Task 
   return active.at(-1);
 }
 
-/** How many of a unit's active tasks (oldest first) stay: the newest, and in a start-first overlap the one it replaces. */
+/**
+ * How many of a unit's active tasks (oldest first) stay: the newest, and in an overlap the
+ * one it replaces, while the newest has not started running or is a canary.
+ */
 export function keptBeside(active: Task[], overlap: boolean): number {
-  return overlap && active.length > 1 && active.at(-1)?.status?.state !== 'RUNNING' ? 2 : 1;
+  const newest = active.at(-1);
+  return overlap && active.length > 1 && (newest?.status?.state !== 'RUNNING' || newest.canary) ? 2 : 1;
 }
 
 export function historyLimit(tx: ReadTx): number {

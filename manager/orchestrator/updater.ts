@@ -18,7 +18,14 @@ import type { Logger } from '../../lib/log.js';
 import { isJob, taskName, type Service, type Task, type UpdateConfig } from '../../proto/types.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 import { byCreation, isActive, newTask, Orchestrator, tasksBySlot, withDesiredState } from './tasks.js';
-import { rolledBack, rollingBack, sameTaskSpec, updateConfig, updateInProgress } from './versions.js';
+import {
+  inCanaryPhase,
+  rolledBack,
+  rollingBack,
+  sameTaskSpec,
+  updateConfig,
+  updateInProgress,
+} from './versions.js';
 
 /** A replica slot, or a node of a global service, with its tasks oldest first. */
 interface Unit {
@@ -114,13 +121,14 @@ export class Updater extends Orchestrator {
     const inFlight: Unit[] = [];
     const todo: Unit[] = [];
     const settling: Task[] = [];
+    const canaries = inCanaryPhase(service);
     for (const unit of units) {
       const active = unit.history.filter(isActive);
       const stale = active.filter((t) => !fresh(t));
       const newest = active.filter(fresh).at(-1);
       if (newest && isUp(newest)) {
-        // start-first: the new task runs, so the one it replaces goes.
-        for (const t of stale) tx.update('tasks', replaced(t, service.specVersion));
+        // The new task runs, so the one it replaces goes (a canary's stays until promoted).
+        if (!canaries) for (const t of stale) tx.update('tasks', replaced(t, service.specVersion));
         const runningFor = now - (newest.runningSince || newest.status?.timestamp || now);
         if (runningFor < config.delayMs) {
           inFlight.push(unit);
@@ -139,15 +147,22 @@ export class Updater extends Orchestrator {
       }
     }
 
+    // Canaries: new tasks beside the old ones in the first `canary` units, and no others.
+    if (canaries) todo.splice(0, todo.length, ...todo.filter((u) => units.indexOf(u) < config.canary));
     const parallelism = config.parallelism || Infinity;
     for (const unit of todo.slice(0, Math.max(0, parallelism - inFlight.length))) {
-      if (config.order === 'STOP_FIRST') {
+      if (config.order === 'STOP_FIRST' && !canaries) {
         for (const t of unit.history.filter(isActive)) tx.update('tasks', replaced(t, service.specVersion));
       }
-      tx.create('tasks', newTask(service, unit.slot, now, unit.nodeId));
+      tx.create('tasks', { ...newTask(service, unit.slot, now, unit.nodeId), canary: canaries });
     }
 
     if (todo.length === 0 && inFlight.length === 0) {
+      if (canaries) {
+        if (settling.length === 0) this.canariesPassed(tx, service, config);
+        for (const t of settling) later(config.monitorMs - (now - (t.runningSince || now)));
+        return waitMs === undefined ? undefined : Math.max(waitMs, 1);
+      }
       if (settling.length === 0) {
         this.complete(tx, service, now);
         return undefined;
@@ -156,6 +171,21 @@ export class Updater extends Orchestrator {
       for (const t of settling) later(config.monitorMs - (now - (t.runningSince || now)));
     }
     return waitMs === undefined ? undefined : Math.max(waitMs, 1);
+  }
+
+  /** The canaries ran the monitor period: promoted at once with auto-promote, else the update waits for `service promote`. */
+  private canariesPassed(tx: WriteTx, service: Service, config: UpdateConfig): void {
+    const status = service.updateStatus!;
+    if (config.autoPromote) {
+      tx.update('services', {
+        ...service,
+        updateStatus: { ...status, awaitingPromotion: false, promoted: true },
+      });
+      this.log.info({ service: service.spec?.name }, 'canaries promoted');
+    } else if (!status.awaitingPromotion) {
+      tx.update('services', { ...service, updateStatus: { ...status, awaitingPromotion: true } });
+      this.log.info({ service: service.spec?.name }, 'canaries run; waiting for promotion');
+    }
   }
 
   private complete(tx: WriteTx, service: Service, now: number): void {
@@ -194,7 +224,7 @@ export class Updater extends Orchestrator {
       const from = service.updateStatus?.fromVersion ?? 0;
       const to = service.specHistory.some((v) => v.version === from) ? from : 0;
       if (service.specHistory.length > 0) {
-        tx.update('services', rolledBack(service, to, now, reason));
+        rollBack(tx, service, to, now, reason);
         this.log.warn({ service: name, why }, 'update failed; rolling back');
         return;
       }
@@ -214,4 +244,12 @@ function replaced(t: Task, version: number): Task {
     ...withDesiredState(t, 'SHUTDOWN'),
     status: t.status && { ...t.status, message: `replaced by version ${version}` },
   };
+}
+
+/** Rolls the service back in `tx` (see rolledBack); the canaries of its update are shut down. */
+export function rollBack(tx: WriteTx, service: Service, to: number, now: number, why: string): void {
+  tx.update('services', rolledBack(service, to, now, why));
+  for (const t of tx.tasksByService(service.id)) {
+    if (t.canary && isActive(t)) tx.update('tasks', withDesiredState(t, 'SHUTDOWN'));
+  }
 }

@@ -59,9 +59,23 @@ export function updateConfig(service: Service): UpdateConfig {
   return (rollingBack(service) ? spec?.rollback : spec?.update) ?? DEFAULT_UPDATE_CONFIG;
 }
 
-/** Whether the update in progress starts new tasks before it stops the old ones. */
-export function startsFirst(service: Service): boolean {
-  return updateInProgress(service) && updateConfig(service).order === 'START_FIRST';
+/** Whether the update runs canaries beside the old tasks and has not been promoted yet. */
+export function inCanaryPhase(service: Service): boolean {
+  return (
+    service.updateStatus?.state === 'UPDATING' &&
+    updateConfig(service).canary > 0 &&
+    !service.updateStatus.promoted
+  );
+}
+
+/**
+ * Whether a unit may run a new task beside the old one for now: a start-first update (until
+ * the new one runs) or canaries (until promoted).
+ */
+export function overlaps(service: Service): boolean {
+  return (
+    (updateInProgress(service) && updateConfig(service).order === 'START_FIRST') || inCanaryPhase(service)
+  );
 }
 
 function pushHistory(service: Service, now: number): SpecVersion[] {

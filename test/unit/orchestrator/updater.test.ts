@@ -3,8 +3,13 @@ import { silentLogger } from '../../../lib/log.js';
 import { ControlLoop } from '../../../manager/control-loop.js';
 import { GlobalOrchestrator } from '../../../manager/orchestrator/global.js';
 import { ReplicatedOrchestrator } from '../../../manager/orchestrator/replicated.js';
-import { Updater } from '../../../manager/orchestrator/updater.js';
-import { DEFAULT_UPDATE_CONFIG, rolledBack, withSpec } from '../../../manager/orchestrator/versions.js';
+import { rollBack, Updater } from '../../../manager/orchestrator/updater.js';
+import {
+  DEFAULT_UPDATE_CONFIG,
+  promoted,
+  rolledBack,
+  withSpec,
+} from '../../../manager/orchestrator/versions.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
 import type { Store } from '../../../manager/store/types.js';
 import { isTerminal, type Service, type Task, type UpdateConfig } from '../../../proto/types.js';
@@ -262,4 +267,39 @@ test('a global service is updated node by node', async (t) => {
   t.is(tasks.length, 3);
   t.is(new Set(tasks.map((task) => task.nodeId)).size, 3);
   t.true(tasks.every((task) => task.specVersion === 2));
+});
+
+test('canaries run beside the old tasks until promoted, then the update goes on', async (t) => {
+  const { store, service, running } = await setup(t, { replicas: 4, update: { parallelism: 2, canary: 1 } });
+  await update(store, service.id, setEnv(['V=2']));
+  await eventually(() => getService(store, service.id).updateStatus?.awaitingPromotion);
+  const now = running();
+  t.is(now.length, 5);
+  t.deepEqual(
+    now.filter((task) => task.canary).map((task) => [task.slot, task.specVersion]),
+    [[1, 2]],
+  );
+  await store.update((tx) => tx.update('services', promoted(tx.get('services', service.id)!)));
+  await settled(store, service.id, 'UPDATE_COMPLETED');
+  await eventually(() => running().length === 4 && running().every((task) => task.specVersion === 2));
+});
+
+test('a rollback discards the canaries; auto-promote goes on by itself', async (t) => {
+  const { store, service, running } = await setup(t, { replicas: 3, update: { canary: 2 } });
+  await update(store, service.id, setEnv(['V=2']));
+  await eventually(() => getService(store, service.id).updateStatus?.awaitingPromotion);
+  await store.update((tx) => rollBack(tx, tx.get('services', service.id)!, 0, Date.now(), 'asked'));
+  await settled(store, service.id, 'ROLLBACK_COMPLETED');
+  await eventually(() => running().length === 3 && running().every((task) => !task.canary));
+  t.true(running().every((task) => task.specVersion === 1));
+
+  await update(store, service.id, (s) => {
+    s.spec!.update = policy({ canary: 1, autoPromote: true });
+    s.spec!.task!.container!.env = ['V=4'];
+  });
+  await settled(store, service.id, 'UPDATE_COMPLETED');
+  t.true(getService(store, service.id).updateStatus?.promoted);
+  await eventually(
+    () => running().length === 3 && running().every((task) => task.spec?.container?.env[0] === 'V=4'),
+  );
 });
