@@ -60,6 +60,7 @@ function service(
       stopGracePeriodMs: 0,
       user: '',
       hostname: '',
+      healthcheck: null,
     },
     restart: null,
     placement: {
@@ -72,9 +73,26 @@ function service(
       ...placement,
     },
     resources,
+    forceUpdate: 0,
   };
-  const spec = { name: 'bench', labels: {}, mode: 'replicated' as const, replicated: { replicas: 0 }, task };
-  return { id: newId(), meta: null, spec, previousSpec: null, specVersion: 1 };
+  const spec = {
+    name: 'bench',
+    labels: {},
+    mode: 'replicated' as const,
+    replicated: { replicas: 0 },
+    task,
+    update: null,
+    rollback: null,
+  };
+  return {
+    id: newId(),
+    meta: null,
+    spec,
+    previousSpec: null,
+    specVersion: 1,
+    updateStatus: null,
+    specHistory: [],
+  };
 }
 
 function task(s: Service, slot: number): Task {
@@ -88,7 +106,17 @@ function task(s: Service, slot: number): Task {
     spec: s.spec!.task,
     specVersion: 1,
     desiredState: 'RUNNING',
-    status: { timestamp: Date.now(), state: 'PENDING', message: '', err: '', container: null },
+    status: {
+      timestamp: Date.now(),
+      state: 'PENDING',
+      message: '',
+      err: '',
+      container: null,
+      health: 'HEALTH_NONE',
+      healthOutput: '',
+    },
+    runningSince: 0,
+    canary: false,
   };
 }
 

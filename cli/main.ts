@@ -45,7 +45,7 @@ serviceCommands(program, connect, wantsJson);
 
 try {
   await program.parseAsync(process.argv);
-  process.exit(0);
+  process.exit(process.exitCode ?? 0);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
   let message = describeError(err);

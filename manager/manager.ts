@@ -21,6 +21,7 @@ import { GlobalOrchestrator } from './orchestrator/global.js';
 import { ReplicatedJobOrchestrator } from './orchestrator/jobs.js';
 import { Rebalancer } from './orchestrator/rebalance.js';
 import { ReplicatedOrchestrator } from './orchestrator/replicated.js';
+import { Updater } from './orchestrator/updater.js';
 import { DEFAULT_HISTORY_LIMIT } from './orchestrator/tasks.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { LeaderForwarder, wasForwarded } from './forward.js';
@@ -170,6 +171,7 @@ export class Manager {
     run('global-job-orchestrator', new GlobalOrchestrator(this.store, orchestratorLog, 'globalJob'));
     run('replicated-job-orchestrator', new ReplicatedJobOrchestrator(this.store, orchestratorLog));
     run('rebalancer', new Rebalancer(this.store, orchestratorLog));
+    run('updater', new Updater(this.store, orchestratorLog));
     run('scheduler', new Scheduler(this.store, this.log.child({ room: 'scheduler' })));
     run('dispatcher', dispatcher);
     if (this.group) {
@@ -378,6 +380,16 @@ export class Manager {
         async () => ({ tokens: api.joinTokens() }),
         (addr, req) => f.toControl(addr, (c) => c.GetJoinTokens, req),
         true,
+      ),
+      RollbackService: this.routed(
+        async (req) => ({ service: await api.rollbackService(req.service, req.toVersion) }),
+        (addr, req) => f.toControl(addr, (c) => c.RollbackService, req),
+        false,
+      ),
+      PromoteService: this.routed(
+        async (req) => ({ service: await api.promoteService(req.service) }),
+        (addr, req) => f.toControl(addr, (c) => c.PromoteService, req),
+        false,
       ),
     };
   }

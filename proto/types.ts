@@ -25,6 +25,12 @@ export type { Assignments } from './gen/flotilla/Assignments.js';
 export type { SessionMessage } from './gen/flotilla/SessionMessage.js';
 export type { TaskStatusUpdate } from './gen/flotilla/TaskStatusUpdate.js';
 export { TaskState as TaskStates } from './gen/flotilla/TaskState.js';
+export type { UpdateConfig } from './gen/flotilla/UpdateConfig.js';
+export type { UpdateStatus } from './gen/flotilla/UpdateStatus.js';
+export type { UpdateState } from './gen/flotilla/UpdateState.js';
+export type { SpecVersion } from './gen/flotilla/SpecVersion.js';
+export type { HealthCheck } from './gen/flotilla/HealthCheck.js';
+export type { HealthState } from './gen/flotilla/HealthState.js';
 
 /**
  * The longest a node's agent waits between attempts to open a session. A manager that has

@@ -218,6 +218,8 @@ export class Agent {
           message: 'shutdown before start',
           err: '',
           container: null,
+          health: 'HEALTH_NONE',
+          healthOutput: '',
         });
       return;
     }
@@ -230,6 +232,8 @@ export class Agent {
         message: 'rejected',
         err: `no runtime on this node can run image ${JSON.stringify(image)}`,
         container: null,
+        health: 'HEALTH_NONE',
+        healthOutput: '',
       });
       return;
     }

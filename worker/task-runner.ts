@@ -5,8 +5,16 @@
  */
 import { describeError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
-import { isTerminal, taskStateRank, type Task, type TaskState, type TaskStatus } from '../proto/types.js';
+import {
+  isTerminal,
+  taskStateRank,
+  type HealthState,
+  type Task,
+  type TaskState,
+  type TaskStatus,
+} from '../proto/types.js';
 import type { ContainerSummary, ExitStatus, RuntimeDriver } from '../runtime/driver.js';
+import { HealthMonitor } from './health.js';
 import { expandTemplate } from './templates.js';
 
 export const LABEL_TASK = 'flotilla.task.id';
@@ -23,6 +31,10 @@ export class TaskRunner {
   private state: TaskState;
   private stopping: Promise<void> | undefined;
   private starting: Promise<void> | undefined;
+  private health: { state: HealthState; output: string; monitor?: HealthMonitor } = {
+    state: 'HEALTH_NONE',
+    output: '',
+  };
 
   constructor(
     private task: Task,
@@ -57,6 +69,7 @@ export class TaskRunner {
     }
     if (container.state === 'running') {
       this.set('RUNNING', 'started', '', container.pid);
+      this.checkHealth(container.id, container.pid);
       void this.watch(container.id);
       return;
     }
@@ -68,6 +81,7 @@ export class TaskRunner {
   shutdown(): Promise<void> {
     this.stopping ??= (async () => {
       await this.starting?.catch(() => undefined);
+      this.health.monitor?.close();
       if (this.containerId && !isTerminal(this.state)) {
         const grace = this.task.spec?.container?.stopGracePeriodMs || DEFAULT_STOP_GRACE_MS;
         await this.driver.stop(this.containerId, grace);
@@ -132,8 +146,33 @@ export class TaskRunner {
     this.set('STARTING', 'starting', '');
     await this.driver.start(id);
     const info = await this.driver.inspect(id);
-    this.set('RUNNING', 'started', '', info.pid);
+    if (!this.checkHealth(id, info.pid)) this.set('RUNNING', 'started', '', info.pid);
     void this.watch(id);
+  }
+
+  /**
+   * Starts the task's health check, if it has one: RUNNING once healthy, FAILED (and
+   * stopped) once unhealthy. Returns whether there is a check.
+   */
+  private checkHealth(id: string, pid?: number): boolean {
+    const check = this.task.spec?.container?.healthcheck;
+    if (!check?.cmd) return false;
+    this.health = { state: 'HEALTH_STARTING', output: '' };
+    const monitor = new HealthMonitor(this.driver, id, check, (state, output) => {
+      this.health = { state, output, monitor };
+      if (state === 'HEALTHY') this.set('RUNNING', 'started (healthy)', '', pid);
+      if (state !== 'UNHEALTHY' || this.stopped()) return;
+      this.set('FAILED', 'unhealthy', `task: unhealthy: ${output}`, pid);
+      const grace = this.task.spec?.container?.stopGracePeriodMs || DEFAULT_STOP_GRACE_MS;
+      this.driver
+        .stop(id, grace)
+        .catch((err: unknown) =>
+          this.log.warn({ task: this.id, err: describeError(err) }, 'stopping an unhealthy task failed'),
+        );
+    });
+    this.health.monitor = monitor;
+    monitor.start();
+    return true;
   }
 
   private async watch(id: string): Promise<void> {
@@ -145,6 +184,8 @@ export class TaskRunner {
   }
 
   private finish(exit: ExitStatus): void {
+    this.health.monitor?.close();
+    if (isTerminal(this.state)) return; // e.g. failed as unhealthy, then stopped
     if (this.stopped()) {
       this.set('SHUTDOWN', 'shutdown', '', undefined, exit.exitCode);
     } else if (exit.exitCode === 0) {
@@ -172,6 +213,8 @@ export class TaskRunner {
       container: this.containerId
         ? { containerId: this.containerId, pid: pid ?? 0, exitCode: exitCode ?? 0 }
         : null,
+      health: this.health.state,
+      healthOutput: this.health.output,
     });
   }
 }

@@ -25,11 +25,20 @@ import {
 } from '../format.js';
 import { containerFromFlags, type ContainerOptions } from './container-flags.js';
 import { placementFromFlags, type PlacementOptions } from './placement-flags.js';
+import {
+  addSpecChangeOptions,
+  EXIT_HELP,
+  follow,
+  updateCommands,
+  withSpecChanges,
+  type SpecChangeOptions,
+} from './service-update.js';
+import { addPolicyOptions, withPolicyFlags, type PolicyOptions } from './update-flags.js';
 
 type Connect = () => ControlClient;
 type Format = { format?: string };
 
-interface CreateOptions extends PlacementOptions, ContainerOptions {
+interface CreateOptions extends PlacementOptions, ContainerOptions, PolicyOptions {
   name: string;
   replicas?: string;
   mode?: string;
@@ -46,7 +55,8 @@ interface CreateOptions extends PlacementOptions, ContainerOptions {
   detach?: boolean;
 }
 
-interface UpdateOptions {
+interface UpdateOptions extends SpecChangeOptions, PolicyOptions {
+  detach?: boolean;
   rebalance?: boolean;
   labelAdd: string[];
   labelRm: string[];
@@ -96,10 +106,12 @@ function modeFromFlags(o: CreateOptions): ModeSpec {
 export function specFromFlags(image: string, command: string[], o: CreateOptions): ServiceSpec {
   const condition = RESTART[o.restartCondition as keyof typeof RESTART];
   if (!condition) throw invalidArgument('--restart-condition', 'none, on-failure or any', o.restartCondition);
-  return {
+  const spec: ServiceSpec = {
     name: o.name,
     labels: labels('--label', o.label),
     ...modeFromFlags(o),
+    update: null,
+    rollback: null,
     task: {
       container: {
         image,
@@ -110,6 +122,7 @@ export function specFromFlags(image: string, command: string[], o: CreateOptions
         stopSignal: o.stopSignal ?? '',
         stopGracePeriodMs: parseDuration('--stop-grace-period', o.stopGracePeriod),
         ...containerFromFlags(o),
+        healthcheck: null,
       },
       restart: {
         condition,
@@ -118,8 +131,10 @@ export function specFromFlags(image: string, command: string[], o: CreateOptions
         windowMs: parseDuration('--restart-window', o.restartWindow),
       },
       ...placementFromFlags(o),
+      forceUpdate: 0,
     },
   };
+  return withPolicyFlags(spec, o);
 }
 
 function nodeName(nodes: Map<string, Node>, id: string): string {
@@ -151,12 +166,15 @@ export function taskRows(tasks: Task[], nodes: Node[], now: number): string[][] 
     const shown = name === previous ? ` \\_ ${name}` : name;
     previous = name;
     const state = t.status?.state ?? 'NEW';
+    const health = t.status?.health;
+    const healthNote =
+      health && health !== 'HEALTH_NONE' ? ` (${health.replace('HEALTH_', '').toLowerCase()})` : '';
     return [
       t.id.slice(0, 12),
       shown,
       t.nodeId ? nodeName(byId, t.nodeId) : '',
       titleCase(t.desiredState),
-      `${titleCase(state)} ${humanDuration(now - (t.status?.timestamp ?? now))} ago`,
+      `${titleCase(state)}${healthNote} ${humanDuration(now - (t.status?.timestamp ?? now))} ago`,
       t.status?.err ?? '',
     ];
   });
@@ -212,7 +230,7 @@ async function converge(client: ControlClient, service: Service): Promise<void> 
 export function serviceCommands(program: Command, connect: Connect, wantsJson: (o: Format) => boolean): void {
   const service = program.command('service').description('manage services');
 
-  service
+  const create = service
     .command('create')
     .description(
       'create a service: IMAGE [COMMAND] [ARG...]; the image "host" runs the command as a plain process',
@@ -261,8 +279,11 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
       const client = connect();
       const res = await call(client, client.CreateService, { spec: specFromFlags(image, command, o) });
       console.log(res.service?.id);
-      if (!o.detach && res.service) await converge(client, res.service);
+      if (o.detach || !res.service) return;
+      if (isJob(res.service.spec)) await converge(client, res.service);
+      else await follow(client, res.service.id);
     });
+  addPolicyOptions(create);
 
   service
     .command('ls')
@@ -338,9 +359,11 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
       }
     });
 
-  service
+  const update = service
     .command('update')
-    .description('change a service in place: its labels, and whether its tasks are rebalanced')
+    .description(
+      'change a service: a changed task spec rolls out per the update policy; the same spec again resumes a paused update',
+    )
     .argument('<service>')
     .option(
       '--rebalance',
@@ -349,6 +372,8 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
     .option('--no-rebalance', `stop rebalancing (removes the label ${REBALANCE_LABEL})`)
     .option('--label-add <KEY=VALUE>', 'add or change a service label (repeatable)', collect, [])
     .option('--label-rm <KEY>', 'remove a service label (repeatable)', collect, [])
+    .option('-d, --detach', 'return at once instead of following the update')
+    .addHelpText('after', EXIT_HELP)
     .action(async (ref: string, o: UpdateOptions) => {
       const client = connect();
       const { service } = await call(client, client.GetService, { service: ref });
@@ -364,13 +389,17 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
       if (o.rebalance === true) next[REBALANCE_LABEL] = 'true';
       if (o.rebalance === false) delete next[REBALANCE_LABEL];
       // Rewriting the service, even unchanged, is what makes the rebalancer look again.
+      const spec = withPolicyFlags(withSpecChanges({ ...service.spec, labels: next }, o), o);
       await call(client, client.UpdateService, {
         serviceId: service.id,
         version: service.meta?.version ?? 0,
-        spec: { ...service.spec, labels: next },
+        spec,
       });
       console.log(service.spec.name);
+      if (!o.detach && !isJob(spec)) await follow(client, service.id);
     });
+  addPolicyOptions(addSpecChangeOptions(update));
+  updateCommands(service, connect);
 
   service
     .command('inspect')

@@ -10,6 +10,8 @@ import type { ListTasksResponse } from '../../proto/gen/flotilla/ListTasksRespon
 import type { UnplacedTask } from '../../proto/gen/flotilla/UnplacedTask.js';
 import type { Node, NodeSpec, Service, ServiceSpec } from '../../proto/types.js';
 import { eligibleNodes } from '../orchestrator/global.js';
+import { rollBack } from '../orchestrator/updater.js';
+import { promoted, withSpec } from '../orchestrator/versions.js';
 import type { ReadTx, Store } from '../store/types.js';
 import { validateNodeSpec, validateServiceSpec } from './validate.js';
 
@@ -115,7 +117,15 @@ export class ControlApi {
 
   async createService(spec: ServiceSpec | null): Promise<Service> {
     validateServiceSpec(spec);
-    const service: Service = { id: newId(), meta: null, spec, previousSpec: null, specVersion: 1 };
+    const service: Service = {
+      id: newId(),
+      meta: null,
+      spec,
+      previousSpec: null,
+      specVersion: 1,
+      updateStatus: null,
+      specHistory: [],
+    };
     await this.store.update((tx) => {
       if (tx.serviceByName(spec.name)) {
         throw new FlotillaError(
@@ -153,13 +163,27 @@ export class ControlApi {
           `service ${spec.name} changed since it was read (version ${current.meta?.version}, not ${version}); read it again and retry`,
         );
       }
-      const taskChanged = JSON.stringify(current.spec?.task) !== JSON.stringify(spec.task);
-      tx.update('services', {
-        ...current,
-        spec,
-        previousSpec: current.spec,
-        specVersion: current.specVersion + (taskChanged ? 1 : 0),
-      });
+      tx.update('services', withSpec(current, spec, Date.now()));
+    });
+    return this.store.view((tx) => tx.get('services', id) as Service);
+  }
+
+  /** Back to an earlier spec (0: the previous one), with the rollback policy. */
+  async rollbackService(ref: string, toVersion: number): Promise<Service> {
+    const id = await this.store.update((tx) => {
+      const current = resolveService(tx, ref);
+      rollBack(tx, current, toVersion, Date.now(), 'rollback requested');
+      return current.id;
+    });
+    return this.store.view((tx) => tx.get('services', id) as Service);
+  }
+
+  /** Lets an update waiting on its canaries go on. */
+  async promoteService(ref: string): Promise<Service> {
+    const id = await this.store.update((tx) => {
+      const current = resolveService(tx, ref);
+      tx.update('services', promoted(current));
+      return current.id;
     });
     return this.store.view((tx) => tx.get('services', id) as Service);
   }

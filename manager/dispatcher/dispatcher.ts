@@ -200,7 +200,9 @@ export class Dispatcher {
             status.err === task.status?.err
           )
             continue;
-          tx.update('tasks', { ...task, status });
+          // When it first runs: the updater watches a new task for failures from then on.
+          const runningSince = task.runningSince || (status.state === 'RUNNING' ? status.timestamp : 0);
+          tx.update('tasks', { ...task, status, runningSince });
         }
       })
       .finally(() => (this.statusFlush = undefined));

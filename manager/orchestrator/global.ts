@@ -16,6 +16,7 @@ import {
   byCreation,
   historyToKeep,
   isActive,
+  keptBeside,
   newTask,
   Orchestrator,
   reap,
@@ -24,6 +25,7 @@ import {
   whyLeaving,
   withDesiredState,
 } from './tasks.js';
+import { overlaps } from './versions.js';
 
 export type GlobalMode = 'global' | 'globalJob';
 
@@ -92,8 +94,10 @@ export class GlobalOrchestrator extends Orchestrator {
     now: number,
   ): void {
     const active = history.filter(isActive);
-    // Never more than one active task per node: keep the newest.
-    for (const t of active.slice(0, -1)) tx.update('tasks', withDesiredState(t, 'SHUTDOWN'));
+    // Never more than one active task per node: keep the newest (and in a start-first update the one it replaces).
+    for (const t of active.slice(0, -keptBeside(active, overlaps(service)))) {
+      tx.update('tasks', withDesiredState(t, 'SHUTDOWN'));
+    }
     if (active.length > 0 || paused) return;
     const last = history.at(-1);
     if (stoppedRunning(last)) {

@@ -23,6 +23,7 @@ import {
   tasksBySlot,
   withDesiredState,
 } from './tasks.js';
+import { overlaps } from './versions.js';
 
 export class ReplicatedOrchestrator extends Orchestrator {
   constructor(store: Store, log: Logger, now: () => number = Date.now) {
@@ -58,7 +59,7 @@ export class ReplicatedOrchestrator extends Orchestrator {
   }
 
   private fillSlot(tx: WriteTx, service: Service, slot: number, history: Task[], now: number): void {
-    if (settleSlot(tx, history)) return;
+    if (settleSlot(tx, history, overlaps(service))) return;
     const last = history.at(-1);
     if (stoppedRunning(last)) {
       const wait = restartWait(service, history, last, now, this.log, { slot });

@@ -36,7 +36,11 @@ export function newTask(service: Service, slot: number, now: number, nodeId = ''
       message: 'pending task scheduling',
       err: '',
       container: null,
+      health: 'HEALTH_NONE',
+      healthOutput: '',
     },
+    runningSince: 0,
+    canary: false,
   };
 }
 
@@ -100,9 +104,10 @@ export function servicesLeaving(tx: ReadTx, e: StoreEvent & { table: 'nodes' }):
 /**
  * Settles the active tasks of a slot whose tasks go wherever the scheduler puts them: those
  * on a node that is down, gone or drained are shut down (to be replaced), and of the rest
- * only the newest is kept. Returns the active task left, if any.
+ * only the newest is kept — and, with `overlap` (a start-first update), the one before it
+ * while the newest has not started running. Returns the newest active task, if any.
  */
-export function settleSlot(tx: WriteTx, history: Task[]): Task | undefined {
+export function settleSlot(tx: WriteTx, history: Task[], overlap = false): Task | undefined {
   const leaving = (t: Task) => (t.nodeId ? whyLeaving(tx.get('nodes', t.nodeId)) : undefined);
   const active: Task[] = [];
   for (const t of history.filter(isActive)) {
@@ -115,8 +120,19 @@ export function settleSlot(tx: WriteTx, history: Task[]): Task | undefined {
       });
     }
   }
-  for (const t of active.slice(0, -1)) tx.update('tasks', withDesiredState(t, 'SHUTDOWN'));
+  for (const t of active.slice(0, -keptBeside(active, overlap))) {
+    tx.update('tasks', withDesiredState(t, 'SHUTDOWN'));
+  }
   return active.at(-1);
+}
+
+/**
+ * How many of a unit's active tasks (oldest first) stay: the newest, and in an overlap the
+ * one it replaces, while the newest has not started running or is a canary.
+ */
+export function keptBeside(active: Task[], overlap: boolean): number {
+  const newest = active.at(-1);
+  return overlap && active.length > 1 && (newest?.status?.state !== 'RUNNING' || newest.canary) ? 2 : 1;
 }
 
 export function historyLimit(tx: ReadTx): number {
@@ -194,7 +210,7 @@ export function restartWait(
  */
 export abstract class Orchestrator {
   private readonly dirty = new Set<string>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private readonly loop: ControlLoop;
 
   constructor(
@@ -216,7 +232,7 @@ export abstract class Orchestrator {
     try {
       await this.loop.run(signal);
     } finally {
-      for (const t of this.timers.values()) clearTimeout(t);
+      for (const t of this.timers.values()) clearTimeout(t.timer);
     }
   }
 
@@ -238,17 +254,18 @@ export abstract class Orchestrator {
     return !sameLifecycle(old, task);
   }
 
-  /** Reconciles the service again in `ms` (a restart delay). */
+  /** Reconciles the service again in `ms` (a restart delay), or sooner if already due sooner. */
   protected retryLater(serviceId: string, ms: number): void {
-    if (this.timers.has(serviceId)) return;
-    this.timers.set(
-      serviceId,
-      setTimeout(() => {
-        this.timers.delete(serviceId);
-        this.dirty.add(serviceId);
-        this.loop.poke();
-      }, ms),
-    );
+    const at = Date.now() + ms;
+    const pending = this.timers.get(serviceId);
+    if (pending && pending.at <= at) return;
+    if (pending) clearTimeout(pending.timer);
+    const timer = setTimeout(() => {
+      this.timers.delete(serviceId);
+      this.dirty.add(serviceId);
+      this.loop.poke();
+    }, ms);
+    this.timers.set(serviceId, { at, timer });
   }
 
   private note(ids: string[]): boolean {

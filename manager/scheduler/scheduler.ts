@@ -153,6 +153,14 @@ function needsPlacement(t: Task): boolean {
 }
 
 function status(task: Task, now: number): TaskStatus {
-  const base: TaskStatus = { timestamp: now, state: 'PENDING', message: '', err: '', container: null };
+  const base: TaskStatus = {
+    timestamp: now,
+    state: 'PENDING',
+    message: '',
+    err: '',
+    container: null,
+    health: 'HEALTH_NONE',
+    healthOutput: '',
+  };
   return { ...base, ...task.status, timestamp: now };
 }

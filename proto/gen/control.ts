@@ -16,6 +16,7 @@ import type { GetServiceRequestInput as _flotilla_GetServiceRequestInput, GetSer
 import type { GetServiceResponseInput as _flotilla_GetServiceResponseInput, GetServiceResponse as _flotilla_GetServiceResponse } from './flotilla/GetServiceResponse.js';
 import type { GlobalJobInput as _flotilla_GlobalJobInput, GlobalJob as _flotilla_GlobalJob } from './flotilla/GlobalJob.js';
 import type { GlobalServiceInput as _flotilla_GlobalServiceInput, GlobalService as _flotilla_GlobalService } from './flotilla/GlobalService.js';
+import type { HealthCheckInput as _flotilla_HealthCheckInput, HealthCheck as _flotilla_HealthCheck } from './flotilla/HealthCheck.js';
 import type { JoinTokensInput as _flotilla_JoinTokensInput, JoinTokens as _flotilla_JoinTokens } from './flotilla/JoinTokens.js';
 import type { ListNodesRequestInput as _flotilla_ListNodesRequestInput, ListNodesRequest as _flotilla_ListNodesRequest } from './flotilla/ListNodesRequest.js';
 import type { ListNodesResponseInput as _flotilla_ListNodesResponseInput, ListNodesResponse as _flotilla_ListNodesResponse } from './flotilla/ListNodesResponse.js';
@@ -32,6 +33,7 @@ import type { NodeStatusInput as _flotilla_NodeStatusInput, NodeStatus as _floti
 import type { PlacementInput as _flotilla_PlacementInput, Placement as _flotilla_Placement } from './flotilla/Placement.js';
 import type { PlacementPreferenceInput as _flotilla_PlacementPreferenceInput, PlacementPreference as _flotilla_PlacementPreference } from './flotilla/PlacementPreference.js';
 import type { PlatformInput as _flotilla_PlatformInput, Platform as _flotilla_Platform } from './flotilla/Platform.js';
+import type { PromoteServiceRequestInput as _flotilla_PromoteServiceRequestInput, PromoteServiceRequest as _flotilla_PromoteServiceRequest } from './flotilla/PromoteServiceRequest.js';
 import type { RemoveNodeRequestInput as _flotilla_RemoveNodeRequestInput, RemoveNodeRequest as _flotilla_RemoveNodeRequest } from './flotilla/RemoveNodeRequest.js';
 import type { RemoveNodeResponseInput as _flotilla_RemoveNodeResponseInput, RemoveNodeResponse as _flotilla_RemoveNodeResponse } from './flotilla/RemoveNodeResponse.js';
 import type { RemoveServiceRequestInput as _flotilla_RemoveServiceRequestInput, RemoveServiceRequest as _flotilla_RemoveServiceRequest } from './flotilla/RemoveServiceRequest.js';
@@ -41,17 +43,21 @@ import type { ReplicatedServiceInput as _flotilla_ReplicatedServiceInput, Replic
 import type { ResourceRequirementsInput as _flotilla_ResourceRequirementsInput, ResourceRequirements as _flotilla_ResourceRequirements } from './flotilla/ResourceRequirements.js';
 import type { ResourcesInput as _flotilla_ResourcesInput, Resources as _flotilla_Resources } from './flotilla/Resources.js';
 import type { RestartPolicyInput as _flotilla_RestartPolicyInput, RestartPolicy as _flotilla_RestartPolicy } from './flotilla/RestartPolicy.js';
+import type { RollbackServiceRequestInput as _flotilla_RollbackServiceRequestInput, RollbackServiceRequest as _flotilla_RollbackServiceRequest } from './flotilla/RollbackServiceRequest.js';
 import type { ServiceInput as _flotilla_ServiceInput, Service as _flotilla_Service } from './flotilla/Service.js';
 import type { ServiceSpecInput as _flotilla_ServiceSpecInput, ServiceSpec as _flotilla_ServiceSpec } from './flotilla/ServiceSpec.js';
 import type { ServiceSummaryInput as _flotilla_ServiceSummaryInput, ServiceSummary as _flotilla_ServiceSummary } from './flotilla/ServiceSummary.js';
+import type { SpecVersionInput as _flotilla_SpecVersionInput, SpecVersion as _flotilla_SpecVersion } from './flotilla/SpecVersion.js';
 import type { TaskInput as _flotilla_TaskInput, Task as _flotilla_Task } from './flotilla/Task.js';
 import type { TaskSpecInput as _flotilla_TaskSpecInput, TaskSpec as _flotilla_TaskSpec } from './flotilla/TaskSpec.js';
 import type { TaskStatusInput as _flotilla_TaskStatusInput, TaskStatus as _flotilla_TaskStatus } from './flotilla/TaskStatus.js';
 import type { UnplacedTaskInput as _flotilla_UnplacedTaskInput, UnplacedTask as _flotilla_UnplacedTask } from './flotilla/UnplacedTask.js';
+import type { UpdateConfigInput as _flotilla_UpdateConfigInput, UpdateConfig as _flotilla_UpdateConfig } from './flotilla/UpdateConfig.js';
 import type { UpdateNodeRequestInput as _flotilla_UpdateNodeRequestInput, UpdateNodeRequest as _flotilla_UpdateNodeRequest } from './flotilla/UpdateNodeRequest.js';
 import type { UpdateNodeResponseInput as _flotilla_UpdateNodeResponseInput, UpdateNodeResponse as _flotilla_UpdateNodeResponse } from './flotilla/UpdateNodeResponse.js';
 import type { UpdateServiceRequestInput as _flotilla_UpdateServiceRequestInput, UpdateServiceRequest as _flotilla_UpdateServiceRequest } from './flotilla/UpdateServiceRequest.js';
 import type { UpdateServiceResponseInput as _flotilla_UpdateServiceResponseInput, UpdateServiceResponse as _flotilla_UpdateServiceResponse } from './flotilla/UpdateServiceResponse.js';
+import type { UpdateStatusInput as _flotilla_UpdateStatusInput, UpdateStatus as _flotilla_UpdateStatus } from './flotilla/UpdateStatus.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -66,6 +72,7 @@ export interface ProtoGrpcType {
     Control: SubtypeConstructor<typeof grpc.Client, _flotilla_ControlClient> & { service: _flotilla_ControlDefinition }
     CreateServiceRequest: MessageTypeDefinition<_flotilla_CreateServiceRequestInput, _flotilla_CreateServiceRequest>
     CreateServiceResponse: MessageTypeDefinition<_flotilla_CreateServiceResponseInput, _flotilla_CreateServiceResponse>
+    FailureAction: EnumTypeDefinition
     GetJoinTokensRequest: MessageTypeDefinition<_flotilla_GetJoinTokensRequestInput, _flotilla_GetJoinTokensRequest>
     GetJoinTokensResponse: MessageTypeDefinition<_flotilla_GetJoinTokensResponseInput, _flotilla_GetJoinTokensResponse>
     GetNodeRequest: MessageTypeDefinition<_flotilla_GetNodeRequestInput, _flotilla_GetNodeRequest>
@@ -74,6 +81,8 @@ export interface ProtoGrpcType {
     GetServiceResponse: MessageTypeDefinition<_flotilla_GetServiceResponseInput, _flotilla_GetServiceResponse>
     GlobalJob: MessageTypeDefinition<_flotilla_GlobalJobInput, _flotilla_GlobalJob>
     GlobalService: MessageTypeDefinition<_flotilla_GlobalServiceInput, _flotilla_GlobalService>
+    HealthCheck: MessageTypeDefinition<_flotilla_HealthCheckInput, _flotilla_HealthCheck>
+    HealthState: EnumTypeDefinition
     JoinTokens: MessageTypeDefinition<_flotilla_JoinTokensInput, _flotilla_JoinTokens>
     ListNodesRequest: MessageTypeDefinition<_flotilla_ListNodesRequestInput, _flotilla_ListNodesRequest>
     ListNodesResponse: MessageTypeDefinition<_flotilla_ListNodesResponseInput, _flotilla_ListNodesResponse>
@@ -94,6 +103,7 @@ export interface ProtoGrpcType {
     PlacementPreference: MessageTypeDefinition<_flotilla_PlacementPreferenceInput, _flotilla_PlacementPreference>
     PlacementStrategy: EnumTypeDefinition
     Platform: MessageTypeDefinition<_flotilla_PlatformInput, _flotilla_Platform>
+    PromoteServiceRequest: MessageTypeDefinition<_flotilla_PromoteServiceRequestInput, _flotilla_PromoteServiceRequest>
     RemoveNodeRequest: MessageTypeDefinition<_flotilla_RemoveNodeRequestInput, _flotilla_RemoveNodeRequest>
     RemoveNodeResponse: MessageTypeDefinition<_flotilla_RemoveNodeResponseInput, _flotilla_RemoveNodeResponse>
     RemoveServiceRequest: MessageTypeDefinition<_flotilla_RemoveServiceRequestInput, _flotilla_RemoveServiceRequest>
@@ -104,18 +114,24 @@ export interface ProtoGrpcType {
     Resources: MessageTypeDefinition<_flotilla_ResourcesInput, _flotilla_Resources>
     RestartCondition: EnumTypeDefinition
     RestartPolicy: MessageTypeDefinition<_flotilla_RestartPolicyInput, _flotilla_RestartPolicy>
+    RollbackServiceRequest: MessageTypeDefinition<_flotilla_RollbackServiceRequestInput, _flotilla_RollbackServiceRequest>
     Service: MessageTypeDefinition<_flotilla_ServiceInput, _flotilla_Service>
     ServiceSpec: MessageTypeDefinition<_flotilla_ServiceSpecInput, _flotilla_ServiceSpec>
     ServiceSummary: MessageTypeDefinition<_flotilla_ServiceSummaryInput, _flotilla_ServiceSummary>
+    SpecVersion: MessageTypeDefinition<_flotilla_SpecVersionInput, _flotilla_SpecVersion>
     Task: MessageTypeDefinition<_flotilla_TaskInput, _flotilla_Task>
     TaskSpec: MessageTypeDefinition<_flotilla_TaskSpecInput, _flotilla_TaskSpec>
     TaskState: EnumTypeDefinition
     TaskStatus: MessageTypeDefinition<_flotilla_TaskStatusInput, _flotilla_TaskStatus>
     UnplacedTask: MessageTypeDefinition<_flotilla_UnplacedTaskInput, _flotilla_UnplacedTask>
+    UpdateConfig: MessageTypeDefinition<_flotilla_UpdateConfigInput, _flotilla_UpdateConfig>
     UpdateNodeRequest: MessageTypeDefinition<_flotilla_UpdateNodeRequestInput, _flotilla_UpdateNodeRequest>
     UpdateNodeResponse: MessageTypeDefinition<_flotilla_UpdateNodeResponseInput, _flotilla_UpdateNodeResponse>
+    UpdateOrder: EnumTypeDefinition
     UpdateServiceRequest: MessageTypeDefinition<_flotilla_UpdateServiceRequestInput, _flotilla_UpdateServiceRequest>
     UpdateServiceResponse: MessageTypeDefinition<_flotilla_UpdateServiceResponseInput, _flotilla_UpdateServiceResponse>
+    UpdateState: EnumTypeDefinition
+    UpdateStatus: MessageTypeDefinition<_flotilla_UpdateStatusInput, _flotilla_UpdateStatus>
   }
 }
 

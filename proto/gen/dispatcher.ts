@@ -9,6 +9,7 @@ import type { ContainerStatusInput as _flotilla_ContainerStatusInput, ContainerS
 import type { DispatcherClient as _flotilla_DispatcherClient, DispatcherDefinition as _flotilla_DispatcherDefinition } from './flotilla/Dispatcher.js';
 import type { GlobalJobInput as _flotilla_GlobalJobInput, GlobalJob as _flotilla_GlobalJob } from './flotilla/GlobalJob.js';
 import type { GlobalServiceInput as _flotilla_GlobalServiceInput, GlobalService as _flotilla_GlobalService } from './flotilla/GlobalService.js';
+import type { HealthCheckInput as _flotilla_HealthCheckInput, HealthCheck as _flotilla_HealthCheck } from './flotilla/HealthCheck.js';
 import type { HeartbeatRequestInput as _flotilla_HeartbeatRequestInput, HeartbeatRequest as _flotilla_HeartbeatRequest } from './flotilla/HeartbeatRequest.js';
 import type { HeartbeatResponseInput as _flotilla_HeartbeatResponseInput, HeartbeatResponse as _flotilla_HeartbeatResponse } from './flotilla/HeartbeatResponse.js';
 import type { JoinTokensInput as _flotilla_JoinTokensInput, JoinTokens as _flotilla_JoinTokens } from './flotilla/JoinTokens.js';
@@ -42,10 +43,13 @@ import type { ServiceInput as _flotilla_ServiceInput, Service as _flotilla_Servi
 import type { ServiceSpecInput as _flotilla_ServiceSpecInput, ServiceSpec as _flotilla_ServiceSpec } from './flotilla/ServiceSpec.js';
 import type { SessionMessageInput as _flotilla_SessionMessageInput, SessionMessage as _flotilla_SessionMessage } from './flotilla/SessionMessage.js';
 import type { SessionRequestInput as _flotilla_SessionRequestInput, SessionRequest as _flotilla_SessionRequest } from './flotilla/SessionRequest.js';
+import type { SpecVersionInput as _flotilla_SpecVersionInput, SpecVersion as _flotilla_SpecVersion } from './flotilla/SpecVersion.js';
 import type { TaskInput as _flotilla_TaskInput, Task as _flotilla_Task } from './flotilla/Task.js';
 import type { TaskSpecInput as _flotilla_TaskSpecInput, TaskSpec as _flotilla_TaskSpec } from './flotilla/TaskSpec.js';
 import type { TaskStatusInput as _flotilla_TaskStatusInput, TaskStatus as _flotilla_TaskStatus } from './flotilla/TaskStatus.js';
 import type { TaskStatusUpdateInput as _flotilla_TaskStatusUpdateInput, TaskStatusUpdate as _flotilla_TaskStatusUpdate } from './flotilla/TaskStatusUpdate.js';
+import type { UpdateConfigInput as _flotilla_UpdateConfigInput, UpdateConfig as _flotilla_UpdateConfig } from './flotilla/UpdateConfig.js';
+import type { UpdateStatusInput as _flotilla_UpdateStatusInput, UpdateStatus as _flotilla_UpdateStatus } from './flotilla/UpdateStatus.js';
 import type { UpdateTaskStatusRequestInput as _flotilla_UpdateTaskStatusRequestInput, UpdateTaskStatusRequest as _flotilla_UpdateTaskStatusRequest } from './flotilla/UpdateTaskStatusRequest.js';
 import type { UpdateTaskStatusResponseInput as _flotilla_UpdateTaskStatusResponseInput, UpdateTaskStatusResponse as _flotilla_UpdateTaskStatusResponse } from './flotilla/UpdateTaskStatusResponse.js';
 
@@ -61,8 +65,11 @@ export interface ProtoGrpcType {
     ContainerSpec: MessageTypeDefinition<_flotilla_ContainerSpecInput, _flotilla_ContainerSpec>
     ContainerStatus: MessageTypeDefinition<_flotilla_ContainerStatusInput, _flotilla_ContainerStatus>
     Dispatcher: SubtypeConstructor<typeof grpc.Client, _flotilla_DispatcherClient> & { service: _flotilla_DispatcherDefinition }
+    FailureAction: EnumTypeDefinition
     GlobalJob: MessageTypeDefinition<_flotilla_GlobalJobInput, _flotilla_GlobalJob>
     GlobalService: MessageTypeDefinition<_flotilla_GlobalServiceInput, _flotilla_GlobalService>
+    HealthCheck: MessageTypeDefinition<_flotilla_HealthCheckInput, _flotilla_HealthCheck>
+    HealthState: EnumTypeDefinition
     HeartbeatRequest: MessageTypeDefinition<_flotilla_HeartbeatRequestInput, _flotilla_HeartbeatRequest>
     HeartbeatResponse: MessageTypeDefinition<_flotilla_HeartbeatResponseInput, _flotilla_HeartbeatResponse>
     JoinTokens: MessageTypeDefinition<_flotilla_JoinTokensInput, _flotilla_JoinTokens>
@@ -101,11 +108,16 @@ export interface ProtoGrpcType {
     ServiceSpec: MessageTypeDefinition<_flotilla_ServiceSpecInput, _flotilla_ServiceSpec>
     SessionMessage: MessageTypeDefinition<_flotilla_SessionMessageInput, _flotilla_SessionMessage>
     SessionRequest: MessageTypeDefinition<_flotilla_SessionRequestInput, _flotilla_SessionRequest>
+    SpecVersion: MessageTypeDefinition<_flotilla_SpecVersionInput, _flotilla_SpecVersion>
     Task: MessageTypeDefinition<_flotilla_TaskInput, _flotilla_Task>
     TaskSpec: MessageTypeDefinition<_flotilla_TaskSpecInput, _flotilla_TaskSpec>
     TaskState: EnumTypeDefinition
     TaskStatus: MessageTypeDefinition<_flotilla_TaskStatusInput, _flotilla_TaskStatus>
     TaskStatusUpdate: MessageTypeDefinition<_flotilla_TaskStatusUpdateInput, _flotilla_TaskStatusUpdate>
+    UpdateConfig: MessageTypeDefinition<_flotilla_UpdateConfigInput, _flotilla_UpdateConfig>
+    UpdateOrder: EnumTypeDefinition
+    UpdateState: EnumTypeDefinition
+    UpdateStatus: MessageTypeDefinition<_flotilla_UpdateStatusInput, _flotilla_UpdateStatus>
     UpdateTaskStatusRequest: MessageTypeDefinition<_flotilla_UpdateTaskStatusRequestInput, _flotilla_UpdateTaskStatusRequest>
     UpdateTaskStatusResponse: MessageTypeDefinition<_flotilla_UpdateTaskStatusResponseInput, _flotilla_UpdateTaskStatusResponse>
   }

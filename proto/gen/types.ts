@@ -7,6 +7,7 @@ import type { ContainerSpecInput as _flotilla_ContainerSpecInput, ContainerSpec 
 import type { ContainerStatusInput as _flotilla_ContainerStatusInput, ContainerStatus as _flotilla_ContainerStatus } from './flotilla/ContainerStatus.js';
 import type { GlobalJobInput as _flotilla_GlobalJobInput, GlobalJob as _flotilla_GlobalJob } from './flotilla/GlobalJob.js';
 import type { GlobalServiceInput as _flotilla_GlobalServiceInput, GlobalService as _flotilla_GlobalService } from './flotilla/GlobalService.js';
+import type { HealthCheckInput as _flotilla_HealthCheckInput, HealthCheck as _flotilla_HealthCheck } from './flotilla/HealthCheck.js';
 import type { JoinTokensInput as _flotilla_JoinTokensInput, JoinTokens as _flotilla_JoinTokens } from './flotilla/JoinTokens.js';
 import type { ManagerStatusInput as _flotilla_ManagerStatusInput, ManagerStatus as _flotilla_ManagerStatus } from './flotilla/ManagerStatus.js';
 import type { MetaInput as _flotilla_MetaInput, Meta as _flotilla_Meta } from './flotilla/Meta.js';
@@ -24,9 +25,12 @@ import type { ResourcesInput as _flotilla_ResourcesInput, Resources as _flotilla
 import type { RestartPolicyInput as _flotilla_RestartPolicyInput, RestartPolicy as _flotilla_RestartPolicy } from './flotilla/RestartPolicy.js';
 import type { ServiceInput as _flotilla_ServiceInput, Service as _flotilla_Service } from './flotilla/Service.js';
 import type { ServiceSpecInput as _flotilla_ServiceSpecInput, ServiceSpec as _flotilla_ServiceSpec } from './flotilla/ServiceSpec.js';
+import type { SpecVersionInput as _flotilla_SpecVersionInput, SpecVersion as _flotilla_SpecVersion } from './flotilla/SpecVersion.js';
 import type { TaskInput as _flotilla_TaskInput, Task as _flotilla_Task } from './flotilla/Task.js';
 import type { TaskSpecInput as _flotilla_TaskSpecInput, TaskSpec as _flotilla_TaskSpec } from './flotilla/TaskSpec.js';
 import type { TaskStatusInput as _flotilla_TaskStatusInput, TaskStatus as _flotilla_TaskStatus } from './flotilla/TaskStatus.js';
+import type { UpdateConfigInput as _flotilla_UpdateConfigInput, UpdateConfig as _flotilla_UpdateConfig } from './flotilla/UpdateConfig.js';
+import type { UpdateStatusInput as _flotilla_UpdateStatusInput, UpdateStatus as _flotilla_UpdateStatus } from './flotilla/UpdateStatus.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -38,8 +42,11 @@ export interface ProtoGrpcType {
     ClusterSpec: MessageTypeDefinition<_flotilla_ClusterSpecInput, _flotilla_ClusterSpec>
     ContainerSpec: MessageTypeDefinition<_flotilla_ContainerSpecInput, _flotilla_ContainerSpec>
     ContainerStatus: MessageTypeDefinition<_flotilla_ContainerStatusInput, _flotilla_ContainerStatus>
+    FailureAction: EnumTypeDefinition
     GlobalJob: MessageTypeDefinition<_flotilla_GlobalJobInput, _flotilla_GlobalJob>
     GlobalService: MessageTypeDefinition<_flotilla_GlobalServiceInput, _flotilla_GlobalService>
+    HealthCheck: MessageTypeDefinition<_flotilla_HealthCheckInput, _flotilla_HealthCheck>
+    HealthState: EnumTypeDefinition
     JoinTokens: MessageTypeDefinition<_flotilla_JoinTokensInput, _flotilla_JoinTokens>
     ManagerStatus: MessageTypeDefinition<_flotilla_ManagerStatusInput, _flotilla_ManagerStatus>
     Meta: MessageTypeDefinition<_flotilla_MetaInput, _flotilla_Meta>
@@ -62,10 +69,15 @@ export interface ProtoGrpcType {
     RestartPolicy: MessageTypeDefinition<_flotilla_RestartPolicyInput, _flotilla_RestartPolicy>
     Service: MessageTypeDefinition<_flotilla_ServiceInput, _flotilla_Service>
     ServiceSpec: MessageTypeDefinition<_flotilla_ServiceSpecInput, _flotilla_ServiceSpec>
+    SpecVersion: MessageTypeDefinition<_flotilla_SpecVersionInput, _flotilla_SpecVersion>
     Task: MessageTypeDefinition<_flotilla_TaskInput, _flotilla_Task>
     TaskSpec: MessageTypeDefinition<_flotilla_TaskSpecInput, _flotilla_TaskSpec>
     TaskState: EnumTypeDefinition
     TaskStatus: MessageTypeDefinition<_flotilla_TaskStatusInput, _flotilla_TaskStatus>
+    UpdateConfig: MessageTypeDefinition<_flotilla_UpdateConfigInput, _flotilla_UpdateConfig>
+    UpdateOrder: EnumTypeDefinition
+    UpdateState: EnumTypeDefinition
+    UpdateStatus: MessageTypeDefinition<_flotilla_UpdateStatusInput, _flotilla_UpdateStatus>
   }
 }
 

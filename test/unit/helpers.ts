@@ -88,6 +88,7 @@ export function makeSpec(overrides: Partial<ServiceSpec> = {}, replicas = 1): Se
         stopGracePeriodMs: 10_000,
         user: '',
         hostname: '',
+        healthcheck: null,
       },
       restart: { condition: 'RESTART_ANY', delayMs: 0, maxAttempts: 0, windowMs: 0 },
       placement: {
@@ -99,13 +100,16 @@ export function makeSpec(overrides: Partial<ServiceSpec> = {}, replicas = 1): Se
         antiAffinities: [],
       },
       resources: null,
+      forceUpdate: 0,
     },
+    update: null,
+    rollback: null,
     ...overrides,
   };
 }
 
 export function makeService(spec: ServiceSpec = makeSpec(), id = newId()): Service {
-  return { id, meta: null, spec, previousSpec: null, specVersion: 1 };
+  return { id, meta: null, spec, previousSpec: null, specVersion: 1, updateStatus: null, specHistory: [] };
 }
 
 export function makeTask(service: Service, overrides: Partial<Task> = {}): Task {
@@ -119,7 +123,17 @@ export function makeTask(service: Service, overrides: Partial<Task> = {}): Task 
     spec: structuredClone(service.spec?.task ?? null),
     specVersion: service.specVersion,
     desiredState: 'RUNNING',
-    status: { timestamp: 0, state: 'PENDING', message: '', err: '', container: null },
+    status: {
+      timestamp: 0,
+      state: 'PENDING',
+      message: '',
+      err: '',
+      container: null,
+      health: 'HEALTH_NONE',
+      healthOutput: '',
+    },
+    runningSince: 0,
+    canary: false,
     ...overrides,
   };
 }
@@ -129,7 +143,18 @@ export async function setTaskState(store: Store, taskId: string, state: TaskStat
   await store.update((tx) => {
     const t = tx.get('tasks', taskId);
     if (!t) throw new Error(`no task ${taskId}`);
-    tx.update('tasks', { ...t, status: { timestamp, state, message: '', err: '', container: null } });
+    tx.update('tasks', {
+      ...t,
+      status: {
+        timestamp,
+        state,
+        message: '',
+        err: '',
+        container: null,
+        health: 'HEALTH_NONE',
+        healthOutput: '',
+      },
+    });
   });
 }
 

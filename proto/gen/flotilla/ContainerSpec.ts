@@ -1,5 +1,6 @@
 // Original file: /work/main/proto/flotilla/types.proto
 
+import type { HealthCheckInput as _flotilla_HealthCheckInput, HealthCheck as _flotilla_HealthCheck } from '../flotilla/HealthCheck.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ContainerSpecInput {
@@ -22,6 +23,10 @@ export interface ContainerSpecInput {
   'stopGracePeriodMs'?: (number | string | Long);
   'user'?: (string);
   'hostname'?: (string);
+  /**
+   * Run by the worker in the task's context; a task that has one is RUNNING only once healthy.
+   */
+  'healthcheck'?: (_flotilla_HealthCheckInput | null);
 }
 
 export interface ContainerSpec {
@@ -44,4 +49,8 @@ export interface ContainerSpec {
   'stopGracePeriodMs': (number);
   'user': (string);
   'hostname': (string);
+  /**
+   * Run by the worker in the task's context; a task that has one is RUNNING only once healthy.
+   */
+  'healthcheck': (_flotilla_HealthCheck | null);
 }

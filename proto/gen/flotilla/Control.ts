@@ -16,10 +16,12 @@ import type { ListServicesRequestInput as _flotilla_ListServicesRequestInput, Li
 import type { ListServicesResponseInput as _flotilla_ListServicesResponseInput, ListServicesResponse as _flotilla_ListServicesResponse } from '../flotilla/ListServicesResponse.js';
 import type { ListTasksRequestInput as _flotilla_ListTasksRequestInput, ListTasksRequest as _flotilla_ListTasksRequest } from '../flotilla/ListTasksRequest.js';
 import type { ListTasksResponseInput as _flotilla_ListTasksResponseInput, ListTasksResponse as _flotilla_ListTasksResponse } from '../flotilla/ListTasksResponse.js';
+import type { PromoteServiceRequestInput as _flotilla_PromoteServiceRequestInput, PromoteServiceRequest as _flotilla_PromoteServiceRequest } from '../flotilla/PromoteServiceRequest.js';
 import type { RemoveNodeRequestInput as _flotilla_RemoveNodeRequestInput, RemoveNodeRequest as _flotilla_RemoveNodeRequest } from '../flotilla/RemoveNodeRequest.js';
 import type { RemoveNodeResponseInput as _flotilla_RemoveNodeResponseInput, RemoveNodeResponse as _flotilla_RemoveNodeResponse } from '../flotilla/RemoveNodeResponse.js';
 import type { RemoveServiceRequestInput as _flotilla_RemoveServiceRequestInput, RemoveServiceRequest as _flotilla_RemoveServiceRequest } from '../flotilla/RemoveServiceRequest.js';
 import type { RemoveServiceResponseInput as _flotilla_RemoveServiceResponseInput, RemoveServiceResponse as _flotilla_RemoveServiceResponse } from '../flotilla/RemoveServiceResponse.js';
+import type { RollbackServiceRequestInput as _flotilla_RollbackServiceRequestInput, RollbackServiceRequest as _flotilla_RollbackServiceRequest } from '../flotilla/RollbackServiceRequest.js';
 import type { UpdateNodeRequestInput as _flotilla_UpdateNodeRequestInput, UpdateNodeRequest as _flotilla_UpdateNodeRequest } from '../flotilla/UpdateNodeRequest.js';
 import type { UpdateNodeResponseInput as _flotilla_UpdateNodeResponseInput, UpdateNodeResponse as _flotilla_UpdateNodeResponse } from '../flotilla/UpdateNodeResponse.js';
 import type { UpdateServiceRequestInput as _flotilla_UpdateServiceRequestInput, UpdateServiceRequest as _flotilla_UpdateServiceRequest } from '../flotilla/UpdateServiceRequest.js';
@@ -90,6 +92,21 @@ export interface ControlClient extends grpc.Client {
   listTasks(argument: _flotilla_ListTasksRequestInput, callback: grpc.requestCallback<_flotilla_ListTasksResponse>): grpc.ClientUnaryCall;
   
   /**
+   * Lets an update that waits on its canaries go on.
+   */
+  PromoteService(argument: _flotilla_PromoteServiceRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  PromoteService(argument: _flotilla_PromoteServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  PromoteService(argument: _flotilla_PromoteServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  PromoteService(argument: _flotilla_PromoteServiceRequestInput, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  /**
+   * Lets an update that waits on its canaries go on.
+   */
+  promoteService(argument: _flotilla_PromoteServiceRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  promoteService(argument: _flotilla_PromoteServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  promoteService(argument: _flotilla_PromoteServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  promoteService(argument: _flotilla_PromoteServiceRequestInput, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  
+  /**
    * Takes a node out of the cluster: a down one, or with force any node but a manager.
    */
   RemoveNode(argument: _flotilla_RemoveNodeRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveNodeResponse>): grpc.ClientUnaryCall;
@@ -112,6 +129,23 @@ export interface ControlClient extends grpc.Client {
   removeService(argument: _flotilla_RemoveServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_RemoveServiceResponse>): grpc.ClientUnaryCall;
   removeService(argument: _flotilla_RemoveServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveServiceResponse>): grpc.ClientUnaryCall;
   removeService(argument: _flotilla_RemoveServiceRequestInput, callback: grpc.requestCallback<_flotilla_RemoveServiceResponse>): grpc.ClientUnaryCall;
+  
+  /**
+   * Returns a service to an earlier spec (the previous one, or a version from its history)
+   * with its rollback policy; canaries of an update are discarded.
+   */
+  RollbackService(argument: _flotilla_RollbackServiceRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  RollbackService(argument: _flotilla_RollbackServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  RollbackService(argument: _flotilla_RollbackServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  RollbackService(argument: _flotilla_RollbackServiceRequestInput, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  /**
+   * Returns a service to an earlier spec (the previous one, or a version from its history)
+   * with its rollback policy; canaries of an update are discarded.
+   */
+  rollbackService(argument: _flotilla_RollbackServiceRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  rollbackService(argument: _flotilla_RollbackServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  rollbackService(argument: _flotilla_RollbackServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  rollbackService(argument: _flotilla_RollbackServiceRequestInput, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
   
   /**
    * Changes a node's spec: its role (promote, demote), availability or labels.
@@ -155,11 +189,22 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   ListTasks: grpc.handleUnaryCall<_flotilla_ListTasksRequest, _flotilla_ListTasksResponseInput>;
   
   /**
+   * Lets an update that waits on its canaries go on.
+   */
+  PromoteService: grpc.handleUnaryCall<_flotilla_PromoteServiceRequest, _flotilla_UpdateServiceResponseInput>;
+  
+  /**
    * Takes a node out of the cluster: a down one, or with force any node but a manager.
    */
   RemoveNode: grpc.handleUnaryCall<_flotilla_RemoveNodeRequest, _flotilla_RemoveNodeResponseInput>;
   
   RemoveService: grpc.handleUnaryCall<_flotilla_RemoveServiceRequest, _flotilla_RemoveServiceResponseInput>;
+  
+  /**
+   * Returns a service to an earlier spec (the previous one, or a version from its history)
+   * with its rollback policy; canaries of an update are discarded.
+   */
+  RollbackService: grpc.handleUnaryCall<_flotilla_RollbackServiceRequest, _flotilla_UpdateServiceResponseInput>;
   
   /**
    * Changes a node's spec: its role (promote, demote), availability or labels.
@@ -178,8 +223,10 @@ export interface ControlDefinition extends grpc.ServiceDefinition {
   ListNodes: MethodDefinition<_flotilla_ListNodesRequestInput, _flotilla_ListNodesResponseInput, _flotilla_ListNodesRequest, _flotilla_ListNodesResponse>
   ListServices: MethodDefinition<_flotilla_ListServicesRequestInput, _flotilla_ListServicesResponseInput, _flotilla_ListServicesRequest, _flotilla_ListServicesResponse>
   ListTasks: MethodDefinition<_flotilla_ListTasksRequestInput, _flotilla_ListTasksResponseInput, _flotilla_ListTasksRequest, _flotilla_ListTasksResponse>
+  PromoteService: MethodDefinition<_flotilla_PromoteServiceRequestInput, _flotilla_UpdateServiceResponseInput, _flotilla_PromoteServiceRequest, _flotilla_UpdateServiceResponse>
   RemoveNode: MethodDefinition<_flotilla_RemoveNodeRequestInput, _flotilla_RemoveNodeResponseInput, _flotilla_RemoveNodeRequest, _flotilla_RemoveNodeResponse>
   RemoveService: MethodDefinition<_flotilla_RemoveServiceRequestInput, _flotilla_RemoveServiceResponseInput, _flotilla_RemoveServiceRequest, _flotilla_RemoveServiceResponse>
+  RollbackService: MethodDefinition<_flotilla_RollbackServiceRequestInput, _flotilla_UpdateServiceResponseInput, _flotilla_RollbackServiceRequest, _flotilla_UpdateServiceResponse>
   UpdateNode: MethodDefinition<_flotilla_UpdateNodeRequestInput, _flotilla_UpdateNodeResponseInput, _flotilla_UpdateNodeRequest, _flotilla_UpdateNodeResponse>
   UpdateService: MethodDefinition<_flotilla_UpdateServiceRequestInput, _flotilla_UpdateServiceResponseInput, _flotilla_UpdateServiceRequest, _flotilla_UpdateServiceResponse>
 }

@@ -2,6 +2,8 @@
 
 import type { MetaInput as _flotilla_MetaInput, Meta as _flotilla_Meta } from '../flotilla/Meta.js';
 import type { ServiceSpecInput as _flotilla_ServiceSpecInput, ServiceSpec as _flotilla_ServiceSpec } from '../flotilla/ServiceSpec.js';
+import type { UpdateStatusInput as _flotilla_UpdateStatusInput, UpdateStatus as _flotilla_UpdateStatus } from '../flotilla/UpdateStatus.js';
+import type { SpecVersionInput as _flotilla_SpecVersionInput, SpecVersion as _flotilla_SpecVersion } from '../flotilla/SpecVersion.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ServiceInput {
@@ -13,6 +15,14 @@ export interface ServiceInput {
    * Bumped on every spec change; tasks remember the version they were made from.
    */
   'specVersion'?: (number | string | Long);
+  /**
+   * Where the rolling update (or rollback) to the current spec stands.
+   */
+  'updateStatus'?: (_flotilla_UpdateStatusInput | null);
+  /**
+   * The specs before the current one, oldest first (at most SPEC_HISTORY_LIMIT).
+   */
+  'specHistory'?: (_flotilla_SpecVersionInput)[];
 }
 
 export interface Service {
@@ -24,4 +34,12 @@ export interface Service {
    * Bumped on every spec change; tasks remember the version they were made from.
    */
   'specVersion': (number);
+  /**
+   * Where the rolling update (or rollback) to the current spec stands.
+   */
+  'updateStatus': (_flotilla_UpdateStatus | null);
+  /**
+   * The specs before the current one, oldest first (at most SPEC_HISTORY_LIMIT).
+   */
+  'specHistory': (_flotilla_SpecVersion)[];
 }

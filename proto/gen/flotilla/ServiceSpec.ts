@@ -5,6 +5,7 @@ import type { ReplicatedServiceInput as _flotilla_ReplicatedServiceInput, Replic
 import type { GlobalServiceInput as _flotilla_GlobalServiceInput, GlobalService as _flotilla_GlobalService } from '../flotilla/GlobalService.js';
 import type { ReplicatedJobInput as _flotilla_ReplicatedJobInput, ReplicatedJob as _flotilla_ReplicatedJob } from '../flotilla/ReplicatedJob.js';
 import type { GlobalJobInput as _flotilla_GlobalJobInput, GlobalJob as _flotilla_GlobalJob } from '../flotilla/GlobalJob.js';
+import type { UpdateConfigInput as _flotilla_UpdateConfigInput, UpdateConfig as _flotilla_UpdateConfig } from '../flotilla/UpdateConfig.js';
 
 export interface ServiceSpecInput {
   'name'?: (string);
@@ -14,6 +15,12 @@ export interface ServiceSpecInput {
   'global'?: (_flotilla_GlobalServiceInput | null);
   'replicatedJob'?: (_flotilla_ReplicatedJobInput | null);
   'globalJob'?: (_flotilla_GlobalJobInput | null);
+  /**
+   * How tasks are replaced when the task spec changes, and when an update is rolled back.
+   * Unset: the defaults (one at a time, no delay, pause on failure, monitor 5s, stop-first).
+   */
+  'update'?: (_flotilla_UpdateConfigInput | null);
+  'rollback'?: (_flotilla_UpdateConfigInput | null);
   'mode'?: "replicated"|"global"|"replicatedJob"|"globalJob";
 }
 
@@ -25,5 +32,11 @@ export interface ServiceSpec {
   'global'?: (_flotilla_GlobalService | null);
   'replicatedJob'?: (_flotilla_ReplicatedJob | null);
   'globalJob'?: (_flotilla_GlobalJob | null);
+  /**
+   * How tasks are replaced when the task spec changes, and when an update is rolled back.
+   * Unset: the defaults (one at a time, no delay, pause on failure, monitor 5s, stop-first).
+   */
+  'update': (_flotilla_UpdateConfig | null);
+  'rollback': (_flotilla_UpdateConfig | null);
   'mode'?: "replicated"|"global"|"replicatedJob"|"globalJob";
 }

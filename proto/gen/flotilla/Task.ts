@@ -20,6 +20,14 @@ export interface TaskInput {
   'specVersion'?: (number | string | Long);
   'desiredState'?: (_flotilla_TaskStateInput);
   'status'?: (_flotilla_TaskStatusInput | null);
+  /**
+   * When the task was first reported RUNNING (0: not yet): updates monitor failures from here.
+   */
+  'runningSince'?: (number | string | Long);
+  /**
+   * Started beside the old tasks by an update with --update-canary; kept until promoted.
+   */
+  'canary'?: (boolean);
 }
 
 export interface Task {
@@ -36,4 +44,12 @@ export interface Task {
   'specVersion': (number);
   'desiredState': (_flotilla_TaskState);
   'status': (_flotilla_TaskStatus | null);
+  /**
+   * When the task was first reported RUNNING (0: not yet): updates monitor failures from here.
+   */
+  'runningSince': (number);
+  /**
+   * Started beside the old tasks by an update with --update-canary; kept until promoted.
+   */
+  'canary': (boolean);
 }

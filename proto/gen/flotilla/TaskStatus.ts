@@ -2,6 +2,7 @@
 
 import type { TaskStateInput as _flotilla_TaskStateInput, TaskState as _flotilla_TaskState } from '../flotilla/TaskState.js';
 import type { ContainerStatusInput as _flotilla_ContainerStatusInput, ContainerStatus as _flotilla_ContainerStatus } from '../flotilla/ContainerStatus.js';
+import type { HealthStateInput as _flotilla_HealthStateInput, HealthState as _flotilla_HealthState } from '../flotilla/HealthState.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface TaskStatusInput {
@@ -16,6 +17,14 @@ export interface TaskStatusInput {
    */
   'err'?: (string);
   'container'?: (_flotilla_ContainerStatusInput | null);
+  /**
+   * Only for tasks with a health check.
+   */
+  'health'?: (_flotilla_HealthStateInput);
+  /**
+   * The output of the last failed check.
+   */
+  'healthOutput'?: (string);
 }
 
 export interface TaskStatus {
@@ -30,4 +39,12 @@ export interface TaskStatus {
    */
   'err': (string);
   'container': (_flotilla_ContainerStatus | null);
+  /**
+   * Only for tasks with a health check.
+   */
+  'health': (_flotilla_HealthState);
+  /**
+   * The output of the last failed check.
+   */
+  'healthOutput': (string);
 }

@@ -220,7 +220,15 @@ test('removeService by name; listServices and listTasks', async (t) => {
     tx.create('nodes', node);
     tx.create('tasks', {
       ...makeTask(web, { slot: 1, nodeId: node.id }),
-      status: { timestamp: 1, state: 'RUNNING', message: '', err: '', container: null },
+      status: {
+        timestamp: 1,
+        state: 'RUNNING',
+        message: '',
+        err: '',
+        container: null,
+        health: 'HEALTH_NONE',
+        healthOutput: '',
+      },
     });
     tx.create('tasks', makeTask(web, { slot: 2 }));
     tx.create('tasks', makeTask(db, { slot: 1 }));

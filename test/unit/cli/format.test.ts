@@ -132,6 +132,7 @@ test('specFromFlags maps every flag into the spec', (t) => {
         stopGracePeriodMs: 2000,
         user: '',
         hostname: '',
+        healthcheck: null,
       },
       restart: { condition: 'RESTART_ON_FAILURE', delayMs: 500, maxAttempts: 4, windowMs: 90_000 },
       placement: {
@@ -143,7 +144,10 @@ test('specFromFlags maps every flag into the spec', (t) => {
         antiAffinities: [],
       },
       resources: null,
+      forceUpdate: 0,
     },
+    update: null,
+    rollback: null,
   });
   t.notThrows(() => validateServiceSpec(spec));
 });
@@ -196,7 +200,15 @@ test('taskRows: sorted by service and slot, history under the current task, node
       id: 'current-task-id-long',
       slot: 1,
       nodeId: node.id,
-      status: { timestamp: now - 5000, state: 'RUNNING', message: '', err: '', container: null },
+      status: {
+        timestamp: now - 5000,
+        state: 'RUNNING',
+        message: '',
+        err: '',
+        container: null,
+        health: 'HEALTH_NONE',
+        healthOutput: '',
+      },
     }),
     now - 6000,
   );
@@ -206,7 +218,15 @@ test('taskRows: sorted by service and slot, history under the current task, node
       slot: 1,
       nodeId: 'unknownnode123456',
       desiredState: 'SHUTDOWN',
-      status: { timestamp: now - 120_000, state: 'FAILED', message: '', err: 'exit code 1', container: null },
+      status: {
+        timestamp: now - 120_000,
+        state: 'FAILED',
+        message: '',
+        err: 'exit code 1',
+        container: null,
+        health: 'HEALTH_NONE',
+        healthOutput: '',
+      },
     }),
     now - 200_000,
   );

@@ -28,7 +28,15 @@ const assignments = (s: Stream): Assigned[] => s.writes.map((w) => w.assignments
 const sessionId = (s: Stream): string => String(s.writes[0]?.sessionId ?? '');
 
 function status(state: TaskState, message = ''): TaskStatus {
-  return { timestamp: Date.now(), state, message, err: '', container: null };
+  return {
+    timestamp: Date.now(),
+    state,
+    message,
+    err: '',
+    container: null,
+    health: 'HEALTH_NONE',
+    healthOutput: '',
+  };
 }
 
 async function setup(opts: { heartbeatMs?: number; now?: () => number } = {}) {

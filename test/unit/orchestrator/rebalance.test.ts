@@ -22,7 +22,15 @@ const running = (s: Service, nodeId: string, slot: number): Task =>
   makeTask(s, {
     slot,
     nodeId,
-    status: { timestamp: 0, state: 'RUNNING', message: '', err: '', container: null },
+    status: {
+      timestamp: 0,
+      state: 'RUNNING',
+      message: '',
+      err: '',
+      container: null,
+      health: 'HEALTH_NONE',
+      healthOutput: '',
+    },
   });
 
 /** A store holding the nodes, the service and its tasks placed as `placement` says (node index per slot). */

@@ -1,0 +1,171 @@
+/**
+ * What `service update` changes in the task spec (--image, --env-add, --env-rm, --args,
+ * --replicas, --force), waiting on an update with its progress, and the commands around
+ * updates: `service rollback`, `service promote`, `service history`.
+ */
+import type { Command } from 'commander';
+import { FlotillaError, invalidArgument } from '../../lib/errors.js';
+import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
+import { call } from '../../proto/rpc.js';
+import type { ServiceSpec } from '../../proto/types.js';
+import { collect, humanDuration, parseCount, table } from '../format.js';
+import { EXIT_CODES, followService } from '../update-progress.js';
+
+export interface SpecChangeOptions {
+  image?: string;
+  envAdd: string[];
+  envRm: string[];
+  args?: string;
+  replicas?: string;
+  force?: boolean;
+}
+
+export function addSpecChangeOptions(cmd: Command): Command {
+  return cmd
+    .option('--image <image>', 'the image of the tasks')
+    .option('--env-add <KEY=VALUE>', 'add or change an environment variable (repeatable)', collect, [])
+    .option('--env-rm <KEY>', 'remove an environment variable (repeatable)', collect, [])
+    .option('--args <args>', 'the command and its arguments, split as a shell would (quotes kept together)')
+    .option('--replicas <n>', 'number of tasks (replicated services)')
+    .option('--force', 'replace every task, even when the spec did not change');
+}
+
+/** Words as a shell splits them: on blanks, with '…' and "…" kept together (no expansion). */
+export function shellWords(text: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charAt(i);
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && i + 1 < text.length) word += text.charAt(++i);
+      else word += c;
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      word ??= '';
+    } else if (c === '\\' && i + 1 < text.length) {
+      word = (word ?? '') + text.charAt(++i);
+    } else word = (word ?? '') + c;
+  }
+  if (quote) throw invalidArgument('--args', 'words with balanced quotes', text);
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/** The spec with the task changes of the flags applied. */
+export function withSpecChanges(spec: ServiceSpec, o: SpecChangeOptions): ServiceSpec {
+  const task = spec.task;
+  const container = task?.container;
+  if (!task || !container) return spec;
+  const env = new Map(container.env.map((e) => [e.slice(0, e.indexOf('=')), e] as const));
+  for (const key of o.envRm) env.delete(key);
+  for (const e of o.envAdd) {
+    const eq = e.indexOf('=');
+    if (eq <= 0) throw invalidArgument('--env-add', 'KEY=VALUE', e);
+    env.set(e.slice(0, eq), e);
+  }
+  let mode = {};
+  if (o.replicas !== undefined) {
+    if (spec.mode !== 'replicated') {
+      throw invalidArgument('--replicas', 'only for replicated services', o.replicas);
+    }
+    mode = { replicated: { replicas: parseCount('--replicas', o.replicas) } };
+  }
+  return {
+    ...spec,
+    ...mode,
+    task: {
+      ...task,
+      forceUpdate: task.forceUpdate + (o.force ? 1 : 0),
+      container: {
+        ...container,
+        image: o.image ?? container.image,
+        env: [...env.values()],
+        ...(o.args !== undefined && { command: [], args: shellWords(o.args) }),
+      },
+    },
+  };
+}
+
+/** Waits for the service with progress, and sets the exit code to say how it ended. */
+export async function follow(
+  client: ControlClient,
+  serviceId: string,
+  expectRollback = false,
+): Promise<void> {
+  const outcome = await followService(client, serviceId, { expectRollback });
+  process.exitCode = EXIT_CODES[outcome];
+}
+
+export const EXIT_HELP =
+  'Exit codes when waiting: 0 converged, 3 update paused, 4 update failed and was rolled back, 5 rollback paused.';
+
+export function updateCommands(service: Command, connect: () => ControlClient): void {
+  service
+    .command('rollback')
+    .description('return a service to its previous spec, or to a version of its history')
+    .argument('<service>')
+    .option('--to-version <n>', 'a version from `cluster service history`')
+    .option('-d, --detach', 'return at once instead of following the rollback')
+    .addHelpText('after', EXIT_HELP)
+    .action(async (ref: string, o: { toVersion?: string; detach?: boolean }) => {
+      const client = connect();
+      const toVersion =
+        o.toVersion === undefined ? 0 : parseCount('--to-version', o.toVersion, Number.MAX_SAFE_INTEGER);
+      const { service: s } = await call(client, client.RollbackService, { service: ref, toVersion });
+      if (!s) throw new FlotillaError('NOT_FOUND', `service ${ref} not found`);
+      console.log(`${s.spec?.name}: ${s.updateStatus?.message}, as v${s.specVersion}`);
+      if (!o.detach) await follow(client, s.id, true);
+    });
+
+  service
+    .command('promote')
+    .description('let an update that waits on its canaries go on')
+    .argument('<service>')
+    .option('-d, --detach', 'return at once instead of following the update')
+    .addHelpText('after', EXIT_HELP)
+    .action(async (ref: string, o: { detach?: boolean }) => {
+      const client = connect();
+      const { service: s } = await call(client, client.PromoteService, { service: ref });
+      if (!s) throw new FlotillaError('NOT_FOUND', `service ${ref} not found`);
+      console.log(`${s.spec?.name}: canaries promoted`);
+      if (!o.detach) await follow(client, s.id);
+    });
+
+  service
+    .command('history')
+    .description('the versions of a service spec, oldest first, and where its update stands')
+    .argument('<service>')
+    .action(async (ref: string) => {
+      const client = connect();
+      const { service: s } = await call(client, client.GetService, { service: ref });
+      if (!s) throw new FlotillaError('NOT_FOUND', `service ${ref} not found`);
+      const now = Date.now();
+      const row = (version: number, spec: ServiceSpec | null, at: number, current: boolean) => [
+        `${version}${current ? ' (current)' : ''}`,
+        spec?.task?.container?.image ?? '',
+        [...(spec?.task?.container?.command ?? []), ...(spec?.task?.container?.args ?? [])].join(' '),
+        (spec?.task?.container?.env ?? []).join(' '),
+        spec?.mode === 'replicated' ? String(spec.replicated?.replicas ?? 0) : (spec?.mode ?? ''),
+        at ? `${humanDuration(now - at)} ago` : '',
+      ];
+      const rows = [
+        ...s.specHistory.map((v) => row(v.version, v.spec, v.createdAt, false)),
+        row(s.specVersion, s.spec, s.meta?.updatedAt ?? 0, true),
+      ];
+      console.log(table(['VERSION', 'IMAGE', 'COMMAND', 'ENV', 'REPLICAS', 'SINCE'], rows));
+      const status = s.updateStatus;
+      if (status && status.state !== 'UPDATE_NONE') {
+        // Messages of pauses and rollbacks already say what happened.
+        const state = status.state.toLowerCase().replace(/_/g, ' ');
+        const says = status.message.startsWith('update') || status.message.startsWith('rollback');
+        console.log(
+          `\nupdate: ${says ? status.message : `${state}${status.message ? `: ${status.message}` : ''}`}`,
+        );
+      }
+    });
+}

@@ -1,0 +1,199 @@
+/**
+ * Live progress of a service converging after `service create`, `update` or `rollback`:
+ * one line per slot (or node, for global services) with the version it moves from and to
+ * and the state of its task, an overall n/N line, and at the end what happened: converged,
+ * the update paused, or it was rolled back. A terminal gets the block redrawn in place;
+ * anything else gets a line each time something changes.
+ */
+import { sameTaskSpec } from '../manager/orchestrator/versions.js';
+import type { ControlClient } from '../proto/gen/flotilla/Control.js';
+import { call } from '../proto/rpc.js';
+import { isTerminal, taskName, type Service, type Task } from '../proto/types.js';
+import { titleCase } from './format.js';
+
+export type Outcome =
+  'converged' | 'unplaceable' | 'awaiting-promotion' | 'paused' | 'rolled-back' | 'rollback-paused';
+
+/** The exit code of a command that waited: 0 when it converged (or cannot place tasks yet). */
+export const EXIT_CODES: Record<Outcome, number> = {
+  converged: 0,
+  unplaceable: 0,
+  'awaiting-promotion': 0,
+  paused: 3,
+  'rolled-back': 4,
+  'rollback-paused': 5,
+};
+
+interface UnitLine {
+  key: string;
+  text: string;
+  /** Runs a task of the current spec. */
+  done: boolean;
+}
+
+const byCreation = (a: Task, b: Task) => (a.meta?.createdAt ?? 0) - (b.meta?.createdAt ?? 0);
+const wanted = (t: Task) => t.desiredState === 'RUNNING';
+
+function stateText(t: Task | undefined): string {
+  if (!t) return 'no task';
+  const state = t.status?.state ?? 'NEW';
+  const health = t.status?.health;
+  let text = titleCase(state).toLowerCase();
+  if (health && health !== 'HEALTH_NONE')
+    text += ` (${health === 'HEALTH_STARTING' ? 'health: starting' : health.toLowerCase()})`;
+  if (t.status?.err && (state === 'FAILED' || state === 'REJECTED' || state === 'PENDING'))
+    text += `: ${t.status.err}`;
+  return text;
+}
+
+/** One line per slot (or node): the version it had → the version it runs, and the newest task's state. */
+export function unitLines(service: Service, tasks: Task[]): UnitLine[] {
+  const groups = new Map<string, Task[]>();
+  const replicated = service.spec?.mode === 'replicated';
+  const replicas = service.spec?.replicated?.replicas ?? 0;
+  if (replicated) for (let slot = 1; slot <= replicas; slot++) groups.set(String(slot), []);
+  for (const t of tasks) {
+    const key = replicated ? String(t.slot) : t.nodeId;
+    if (!key || (replicated && t.slot > replicas)) continue;
+    const group = groups.get(key);
+    if (group) group.push(t);
+    else groups.set(key, [t]);
+  }
+  const lines: UnitLine[] = [];
+  for (const [key, history] of groups) {
+    history.sort(byCreation);
+    const live = history.filter((t) => wanted(t) && !isTerminal(t.status?.state ?? 'NEW'));
+    if (!replicated && live.length === 0) continue;
+    const newest = history.filter(wanted).at(-1) ?? history.at(-1);
+    const before = history.filter((t) => t !== newest && t.specVersion !== newest?.specVersion).at(-1);
+    const versions = before
+      ? `v${before.specVersion} → v${newest?.specVersion}`
+      : `v${newest?.specVersion ?? '?'}`;
+    const name = newest ? taskName(newest) : `${service.spec?.name}.${key}`;
+    const done =
+      !!newest &&
+      newest.status?.state === 'RUNNING' &&
+      sameTaskSpec(newest.spec, service.spec?.task) &&
+      live.length === 1;
+    lines.push({ key, text: `  ${name}  ${versions}  ${stateText(newest)}`, done });
+  }
+  return lines;
+}
+
+function headline(service: Service, lines: UnitLine[]): string {
+  const name = service.spec?.name ?? service.id;
+  const n = lines.filter((l) => l.done).length;
+  const status = service.updateStatus;
+  const doing =
+    status?.state === 'UPDATING'
+      ? status.awaitingPromotion
+        ? `canaries running; waiting for \`cluster service promote ${name}\``
+        : `updating to v${service.specVersion}`
+      : status?.state === 'ROLLBACK_STARTED'
+        ? `rolling back from v${status.fromVersion} as v${service.specVersion}`
+        : 'converging';
+  return `${name}: ${doing}: ${n}/${lines.length} running v${service.specVersion}`;
+}
+
+/** The outcome, once there is one. `expectRollback`: the command itself asked for a rollback. */
+function outcome(
+  service: Service,
+  tasks: Task[],
+  lines: UnitLine[],
+  expectRollback: boolean,
+): Outcome | undefined {
+  switch (service.updateStatus?.state) {
+    case 'UPDATING':
+      return service.updateStatus?.awaitingPromotion ? 'awaiting-promotion' : undefined;
+    case 'ROLLBACK_STARTED':
+      return undefined;
+    case 'UPDATE_PAUSED':
+      return 'paused';
+    case 'ROLLBACK_PAUSED':
+      return 'rollback-paused';
+    default:
+  }
+  const rolledBack = service.updateStatus?.state === 'ROLLBACK_COMPLETED' && !expectRollback;
+  if (lines.length > 0 && lines.every((l) => l.done)) return rolledBack ? 'rolled-back' : 'converged';
+  const waiting = tasks.filter(
+    (t) => wanted(t) && t.status?.state !== 'RUNNING' && !isTerminal(t.status?.state ?? 'NEW'),
+  );
+  if (waiting.length > 0 && waiting.every((t) => t.status?.state === 'PENDING' && t.status.err))
+    return 'unplaceable';
+  return undefined;
+}
+
+function ending(service: Service, result: Outcome, tasks: Task[]): string {
+  const name = service.spec?.name ?? service.id;
+  const message = service.updateStatus?.message ?? '';
+  switch (result) {
+    case 'converged':
+      return `${name}: converged (v${service.specVersion})`;
+    case 'awaiting-promotion':
+      return (
+        `${name}: the canaries of v${service.specVersion} run beside the old tasks; ` +
+        `go on with \`cluster service promote ${name}\`, or \`cluster service rollback ${name}\``
+      );
+    case 'paused':
+    case 'rollback-paused':
+      return `${name}: ${message || 'paused'}`;
+    case 'rolled-back':
+      return `${name}: ${message || 'update rolled back'}; now at v${service.specVersion}`;
+    case 'unplaceable': {
+      const waiting = tasks.filter((t) => wanted(t) && t.status?.state === 'PENDING');
+      return (
+        `${name}: ${waiting.length} task${waiting.length === 1 ? '' : 's'} cannot be placed: ${waiting[0]?.status?.err}.\n` +
+        'The service is saved; its tasks start when a node can run them (see `cluster service ps`).'
+      );
+    }
+  }
+}
+
+/** Redraws a block of lines in place on a terminal, or prints what changed elsewhere. */
+class Screen {
+  private drawn = 0;
+  private readonly printed = new Map<string, string>();
+
+  constructor(private readonly out: NodeJS.WriteStream) {}
+
+  show(head: string, lines: UnitLine[]): void {
+    if (this.out.isTTY) {
+      const block = [head, ...lines.map((l) => l.text)];
+      if (this.drawn) this.out.write(`\x1b[${this.drawn}A`);
+      for (const line of block) this.out.write(`\x1b[2K${line}\n`);
+      this.drawn = block.length;
+      return;
+    }
+    for (const [key, text] of [...lines.map((l) => [l.key, l.text] as const), ['', head] as const]) {
+      if (this.printed.get(key) === text) continue;
+      this.printed.set(key, text);
+      this.out.write(`${text}\n`);
+    }
+  }
+
+  end(text: string): void {
+    this.out.write(`${text}\n`);
+  }
+}
+
+/** Follows a service until it converges or its update stops; prints progress and says how it ended. */
+export async function followService(
+  client: ControlClient,
+  serviceId: string,
+  opts: { expectRollback?: boolean; out?: NodeJS.WriteStream; intervalMs?: number } = {},
+): Promise<Outcome> {
+  const screen = new Screen(opts.out ?? process.stdout);
+  for (;;) {
+    const { service } = await call(client, client.GetService, { service: serviceId });
+    const { tasks } = await call(client, client.ListTasks, { services: [serviceId], nodes: [] });
+    if (!service) throw new Error(`service ${serviceId} is gone`);
+    const lines = unitLines(service, tasks);
+    screen.show(headline(service, lines), lines);
+    const result = outcome(service, tasks, lines, opts.expectRollback ?? false);
+    if (result) {
+      screen.end(ending(service, result, tasks));
+      return result;
+    }
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 250));
+  }
+}

@@ -1,0 +1,10 @@
+// Original file: /work/main/proto/flotilla/control.proto
+
+
+export interface PromoteServiceRequestInput {
+  'service'?: (string);
+}
+
+export interface PromoteServiceRequest {
+  'service': (string);
+}
