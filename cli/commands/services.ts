@@ -25,11 +25,18 @@ import {
 } from '../format.js';
 import { containerFromFlags, type ContainerOptions } from './container-flags.js';
 import { placementFromFlags, type PlacementOptions } from './placement-flags.js';
+import {
+  endpointFromFlags,
+  portsColumn,
+  updateEndpoint,
+  type PublishOptions,
+  type PublishUpdateOptions,
+} from './publish-flags.js';
 
 type Connect = () => ControlClient;
 type Format = { format?: string };
 
-interface CreateOptions extends PlacementOptions, ContainerOptions {
+interface CreateOptions extends PlacementOptions, ContainerOptions, PublishOptions {
   name: string;
   replicas?: string;
   mode?: string;
@@ -46,7 +53,7 @@ interface CreateOptions extends PlacementOptions, ContainerOptions {
   detach?: boolean;
 }
 
-interface UpdateOptions {
+interface UpdateOptions extends PublishUpdateOptions {
   rebalance?: boolean;
   labelAdd: string[];
   labelRm: string[];
@@ -119,6 +126,7 @@ export function specFromFlags(image: string, command: string[], o: CreateOptions
       },
       ...placementFromFlags(o),
     },
+    ...endpointFromFlags(o),
   };
 }
 
@@ -244,6 +252,14 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
     .option('--reserve-cpu <cores>', 'cpu reserved per task, e.g. 0.5')
     .option('--reserve-memory <size>', 'memory reserved per task, e.g. 256M')
     .option('--generic-resource <KEY=N>', 'named resource per task, e.g. gpu=1 (repeatable)', collect, [])
+    .option(
+      '-p, --publish <port>',
+      '[PUBLISHED:]TARGET[/udp] or published=,target=,protocol=,mode= (repeatable)',
+      collect,
+      [],
+    )
+    .option('--lb <mode>', 'how published ports spread connections: round-robin or least-conn')
+    .option('--proxy-protocol', 'send tasks a PROXY protocol header with the client address')
     .option('-d, --detach', 'return at once instead of waiting for the service to converge')
     .action(async (image: string, command: string[], o: CreateOptions) => {
       const client = connect();
@@ -280,8 +296,9 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
             ? `${completed.get(s.service?.id ?? '') ?? 0}/${s.desiredTasks} completed`
             : `${s.runningTasks}/${s.desiredTasks}`,
           s.service?.spec?.task?.container?.image ?? '',
+          portsColumn(s.service?.endpoint?.ports),
         ]);
-      console.log(table(['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE'], rows));
+      console.log(table(['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE', 'PORTS'], rows));
     });
 
   service
@@ -328,7 +345,9 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
 
   service
     .command('update')
-    .description('change a service in place: its labels, and whether its tasks are rebalanced')
+    .description(
+      'change a service in place: its labels, published ports, and whether its tasks are rebalanced',
+    )
     .argument('<service>')
     .option(
       '--rebalance',
@@ -337,6 +356,16 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
     .option('--no-rebalance', `stop rebalancing (removes the label ${REBALANCE_LABEL})`)
     .option('--label-add <KEY=VALUE>', 'add or change a service label (repeatable)', collect, [])
     .option('--label-rm <KEY>', 'remove a service label (repeatable)', collect, [])
+    .option('--publish-add <port>', 'publish a port, as --publish of create (repeatable)', collect, [])
+    .option(
+      '--publish-rm <port[/proto]>',
+      'stop publishing a port (published, or target when picked)',
+      collect,
+      [],
+    )
+    .option('--lb <mode>', 'round-robin or least-conn')
+    .option('--proxy-protocol', 'send tasks a PROXY protocol header')
+    .option('--no-proxy-protocol', 'stop sending the PROXY protocol header')
     .action(async (ref: string, o: UpdateOptions) => {
       const client = connect();
       const { service } = await call(client, client.GetService, { service: ref });
@@ -355,7 +384,11 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
       await call(client, client.UpdateService, {
         serviceId: service.id,
         version: service.meta?.version ?? 0,
-        spec: { ...service.spec, labels: next },
+        spec: {
+          ...service.spec,
+          labels: next,
+          ...updateEndpoint(service.spec.endpoint, service.endpoint?.ports ?? [], o),
+        },
       });
       console.log(service.spec.name);
     });

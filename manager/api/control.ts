@@ -8,6 +8,7 @@ import type { ListServicesResponse } from '../../proto/gen/flotilla/ListServices
 import type { ListTasksRequest } from '../../proto/gen/flotilla/ListTasksRequest.js';
 import type { ListTasksResponse } from '../../proto/gen/flotilla/ListTasksResponse.js';
 import type { Node, NodeSpec, Service, ServiceSpec } from '../../proto/types.js';
+import { reservePorts } from '../allocator/ports.js';
 import { eligibleNodes } from '../orchestrator/global.js';
 import type { ReadTx, Store } from '../store/types.js';
 import { validateNodeSpec, validateServiceSpec } from './validate.js';
@@ -122,7 +123,8 @@ export class ControlApi {
           `a service named ${JSON.stringify(spec.name)} already exists; pick another name or update it`,
         );
       }
-      tx.create('services', service);
+      const endpoint = reservePorts(tx, service.id, spec.endpoint);
+      tx.create('services', endpoint ? { ...service, endpoint } : service);
     });
     return this.store.view((tx) => tx.get('services', service.id) ?? service);
   }
@@ -142,10 +144,15 @@ export class ControlApi {
           `service ${spec.name} changed since it was read (version ${current.meta?.version}, not ${version}); read it again and retry`,
         );
       }
-      const taskChanged = JSON.stringify(current.spec?.task) !== JSON.stringify(spec.task);
+      const endpoint = reservePorts(tx, id, spec.endpoint, current.endpoint);
+      // Tasks carry the ports they were made for: new ports need new tasks.
+      const taskChanged =
+        JSON.stringify(current.spec?.task) !== JSON.stringify(spec.task) ||
+        JSON.stringify(current.endpoint?.ports ?? []) !== JSON.stringify(endpoint?.ports ?? []);
       tx.update('services', {
         ...current,
         spec,
+        endpoint,
         previousSpec: current.spec,
         specVersion: current.specVersion + (taskChanged ? 1 : 0),
       });

@@ -6,6 +6,7 @@ import { invalidArgument } from '../../lib/errors.js';
 import { HOST_IMAGE, type NodeSpec, type ServiceSpec } from '../../proto/types.js';
 import { validateContainer } from './validate-container.js';
 import { validatePlacement } from './validate-placement.js';
+import { validateEndpoint } from './validate-ports.js';
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 const SIGNAL = /^SIG[A-Z0-9]+$/;
@@ -47,6 +48,7 @@ export function validateServiceSpec(spec: ServiceSpec | null | undefined): asser
     );
   }
   validatePlacement(spec.task);
+  validateEndpoint(spec.endpoint);
 }
 
 function validateMode(spec: ServiceSpec): void {

@@ -2,6 +2,7 @@
 
 import type { MetaInput as _flotilla_MetaInput, Meta as _flotilla_Meta } from '../flotilla/Meta.js';
 import type { ServiceSpecInput as _flotilla_ServiceSpecInput, ServiceSpec as _flotilla_ServiceSpec } from '../flotilla/ServiceSpec.js';
+import type { EndpointInput as _flotilla_EndpointInput, Endpoint as _flotilla_Endpoint } from '../flotilla/Endpoint.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ServiceInput {
@@ -13,6 +14,11 @@ export interface ServiceInput {
    * Bumped on every spec change; tasks remember the version they were made from.
    */
   'specVersion'?: (number | string | Long);
+  /**
+   * The published ports as the allocator reserved them (every published port filled in).
+   */
+  'endpoint'?: (_flotilla_EndpointInput | null);
+  '_endpoint'?: "endpoint";
 }
 
 export interface Service {
@@ -24,4 +30,9 @@ export interface Service {
    * Bumped on every spec change; tasks remember the version they were made from.
    */
   'specVersion': (number);
+  /**
+   * The published ports as the allocator reserved them (every published port filled in).
+   */
+  'endpoint'?: (_flotilla_Endpoint | null);
+  '_endpoint'?: "endpoint";
 }

@@ -5,6 +5,7 @@ import type { ReplicatedServiceInput as _flotilla_ReplicatedServiceInput, Replic
 import type { GlobalServiceInput as _flotilla_GlobalServiceInput, GlobalService as _flotilla_GlobalService } from '../flotilla/GlobalService.js';
 import type { ReplicatedJobInput as _flotilla_ReplicatedJobInput, ReplicatedJob as _flotilla_ReplicatedJob } from '../flotilla/ReplicatedJob.js';
 import type { GlobalJobInput as _flotilla_GlobalJobInput, GlobalJob as _flotilla_GlobalJob } from '../flotilla/GlobalJob.js';
+import type { EndpointSpecInput as _flotilla_EndpointSpecInput, EndpointSpec as _flotilla_EndpointSpec } from '../flotilla/EndpointSpec.js';
 
 export interface ServiceSpecInput {
   'name'?: (string);
@@ -14,7 +15,12 @@ export interface ServiceSpecInput {
   'global'?: (_flotilla_GlobalServiceInput | null);
   'replicatedJob'?: (_flotilla_ReplicatedJobInput | null);
   'globalJob'?: (_flotilla_GlobalJobInput | null);
+  /**
+   * Published ports and how the mesh balances them.
+   */
+  'endpoint'?: (_flotilla_EndpointSpecInput | null);
   'mode'?: "replicated"|"global"|"replicatedJob"|"globalJob";
+  '_endpoint'?: "endpoint";
 }
 
 export interface ServiceSpec {
@@ -25,5 +31,10 @@ export interface ServiceSpec {
   'global'?: (_flotilla_GlobalService | null);
   'replicatedJob'?: (_flotilla_ReplicatedJob | null);
   'globalJob'?: (_flotilla_GlobalJob | null);
+  /**
+   * Published ports and how the mesh balances them.
+   */
+  'endpoint'?: (_flotilla_EndpointSpec | null);
   'mode'?: "replicated"|"global"|"replicatedJob"|"globalJob";
+  '_endpoint'?: "endpoint";
 }

@@ -4,6 +4,7 @@ import type { MetaInput as _flotilla_MetaInput, Meta as _flotilla_Meta } from '.
 import type { TaskSpecInput as _flotilla_TaskSpecInput, TaskSpec as _flotilla_TaskSpec } from '../flotilla/TaskSpec.js';
 import type { TaskStateInput as _flotilla_TaskStateInput, TaskState as _flotilla_TaskState } from '../flotilla/TaskState.js';
 import type { TaskStatusInput as _flotilla_TaskStatusInput, TaskStatus as _flotilla_TaskStatus } from '../flotilla/TaskStatus.js';
+import type { EndpointInput as _flotilla_EndpointInput, Endpoint as _flotilla_Endpoint } from '../flotilla/Endpoint.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface TaskInput {
@@ -20,6 +21,11 @@ export interface TaskInput {
   'specVersion'?: (number | string | Long);
   'desiredState'?: (_flotilla_TaskStateInput);
   'status'?: (_flotilla_TaskStatusInput | null);
+  /**
+   * The service's ports (as allocated) when the task was made: the targets it gets addresses for.
+   */
+  'endpoint'?: (_flotilla_EndpointInput | null);
+  '_endpoint'?: "endpoint";
 }
 
 export interface Task {
@@ -36,4 +42,9 @@ export interface Task {
   'specVersion': (number);
   'desiredState': (_flotilla_TaskState);
   'status': (_flotilla_TaskStatus | null);
+  /**
+   * The service's ports (as allocated) when the task was made: the targets it gets addresses for.
+   */
+  'endpoint'?: (_flotilla_Endpoint | null);
+  '_endpoint'?: "endpoint";
 }

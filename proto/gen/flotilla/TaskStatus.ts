@@ -2,6 +2,7 @@
 
 import type { TaskStateInput as _flotilla_TaskStateInput, TaskState as _flotilla_TaskState } from '../flotilla/TaskState.js';
 import type { ContainerStatusInput as _flotilla_ContainerStatusInput, ContainerStatus as _flotilla_ContainerStatus } from '../flotilla/ContainerStatus.js';
+import type { TaskAddressesInput as _flotilla_TaskAddressesInput, TaskAddresses as _flotilla_TaskAddresses } from '../flotilla/TaskAddresses.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface TaskStatusInput {
@@ -16,6 +17,11 @@ export interface TaskStatusInput {
    */
   'err'?: (string);
   'container'?: (_flotilla_ContainerStatusInput | null);
+  /**
+   * Where the task listens, once it does: one address per target port.
+   */
+  'addresses'?: (_flotilla_TaskAddressesInput | null);
+  '_addresses'?: "addresses";
 }
 
 export interface TaskStatus {
@@ -30,4 +36,9 @@ export interface TaskStatus {
    */
   'err': (string);
   'container': (_flotilla_ContainerStatus | null);
+  /**
+   * Where the task listens, once it does: one address per target port.
+   */
+  'addresses'?: (_flotilla_TaskAddresses | null);
+  '_addresses'?: "addresses";
 }
