@@ -26,6 +26,7 @@ import type { HeartbeatResponse } from '../proto/gen/flotilla/HeartbeatResponse.
 import type { RuntimeDriver } from '../runtime/driver.js';
 import { ProcessDriver } from '../runtime/process/index.js';
 import { Agent } from '../worker/agent.js';
+import { NodeNetwork } from '../worker/mesh/node-network.js';
 import { paths, readIdentity, writeIdentity, type NodeIdentity } from './data-dir.js';
 import { describeNode } from './description.js';
 
@@ -58,6 +59,7 @@ export class Daemon {
   private manager: Manager | undefined;
   private agentRun: Promise<void> | undefined;
   private drivers: RuntimeDriver[] = [];
+  private network: NodeNetwork | undefined;
 
   private constructor(
     private readonly dataDir: string,
@@ -131,11 +133,15 @@ export class Daemon {
     await writeFile(p.pid, `${process.pid}\n`);
     this.manager?.start();
 
+    const network = await NodeNetwork.start(identity.listen, this.log.child({ room: 'mesh' }));
+    this.network = network;
     const agent = new Agent({
       nodeId: identity.nodeId,
       addr: identity.listen,
       managers: identity.managers,
-      description: describeNode(identity, this.runtimes()),
+      description: { ...describeNode(identity, this.runtimes()), dnsAddr: network.dnsAddr },
+      onEndpoints: (table) => network.apply(table),
+      taskEnv: network.taskEnv(),
       drivers: this.drivers,
       log: this.log.child({ room: 'agent' }),
       onManagers: (managers) => void this.saveIdentity({ managers }).catch(() => undefined),
@@ -264,6 +270,7 @@ export class Daemon {
   async close(): Promise<void> {
     this.abort.abort();
     await this.agentRun;
+    await this.network?.close();
     await this.identityWrites;
     await this.leadership?.close();
     await this.manager?.close();

@@ -46,6 +46,11 @@ export interface ContainerSummary {
   createdAt: number;
   startedAt?: number;
   exit?: ExitStatus;
+  /**
+   * Where each target port of the container answers (target -> host:port), from runtimes
+   * whose containers have their own network (see RuntimeDriver.network).
+   */
+  addresses?: Record<number, string>;
 }
 
 export interface LogOptions {
@@ -87,6 +92,12 @@ export interface DriverLogger {
 /** Unknown ids reject with FlotillaError NOT_FOUND, invalid specs with INVALID_ARGUMENT. */
 export interface RuntimeDriver {
   readonly name: string;
+  /**
+   * 'host' (the default): containers share the node's network, and the agent gives each
+   * published target a free port of the node, in the environment (PORT...). 'own': each
+   * container has its own network and inspect() reports its addresses.
+   */
+  readonly network?: 'host' | 'own';
   canRun(image: string): boolean;
   ensureImage(ref: string, signal: AbortSignal): Promise<void>;
   /** Creates (does not start) a container; returns its id. */

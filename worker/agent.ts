@@ -22,7 +22,9 @@ import {
 } from '../proto/types.js';
 import type { ContainerSummary, RuntimeDriver } from '../runtime/driver.js';
 import { StatusReporter } from './status-reporter.js';
-import { LABEL_NODE, LABEL_TASK, TaskRunner } from './task-runner.js';
+import type { EndpointTable } from '../proto/gen/flotilla/EndpointTable.js';
+import { hostOf } from './addr.js';
+import { LABEL_NODE, LABEL_TASK, TaskRunner, type NodeInfo } from './task-runner.js';
 
 export interface AgentOptions {
   nodeId: string;
@@ -38,6 +40,10 @@ export interface AgentOptions {
   role: NodeRole;
   /** Called once when the managers say the node is to have another role (promoted or demoted). */
   onRoleChange?: (change: HeartbeatResponse) => void;
+  /** Called with the cluster's service endpoints whenever the managers send them (the mesh). */
+  onEndpoints?: (table: EndpointTable) => void;
+  /** Environment every task of the node gets. */
+  taskEnv?: Record<string, string>;
 }
 
 export class Agent {
@@ -46,9 +52,16 @@ export class Agent {
   private managers: string[];
   private roleChanging = false;
   private orphans = new Map<string, { driver: RuntimeDriver; container: ContainerSummary }>();
+  private readonly node: NodeInfo;
 
   constructor(private readonly opts: AgentOptions) {
     this.managers = [...opts.managers];
+    this.node = {
+      id: opts.nodeId,
+      hostname: opts.description.hostname,
+      host: hostOf(opts.addr),
+      env: opts.taskEnv,
+    };
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -110,6 +123,7 @@ export class Agent {
           heartbeatPeriodMs: number;
           managers: string[];
           assignments: Assignments | null;
+          endpoints?: EndpointTable | null;
         }) => {
           if (!opened) {
             opened = true;
@@ -141,6 +155,7 @@ export class Agent {
             );
           }
           this.noteManagers(msg.managers);
+          if (msg.endpoints) this.opts.onEndpoints?.(msg.endpoints);
           if (msg.assignments) this.assign(msg.assignments);
         },
       );
@@ -239,7 +254,7 @@ export class Agent {
     }
     const runner = new TaskRunner(
       task,
-      { id: this.opts.nodeId, hostname: this.opts.description.hostname },
+      this.node,
       driver,
       (id, s) => this.reporter.report(id, s),
       this.opts.log,

@@ -3,6 +3,7 @@
  * ACCEPTED -> PREPARING -> STARTING -> RUNNING, then COMPLETE, FAILED or SHUTDOWN.
  * A runner can also adopt the container of a task that a previous agent started.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { describeError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import {
@@ -15,14 +16,35 @@ import {
 } from '../proto/types.js';
 import type { ContainerSummary, ExitStatus, RuntimeDriver } from '../runtime/driver.js';
 import { HealthMonitor } from './health.js';
+import type { TaskPort } from '../proto/gen/flotilla/TaskPort.js';
+import { pickTaskPorts, portEnv, reportedPorts, serviceAddrEnv } from './task-ports.js';
 import { expandTemplate } from './templates.js';
 
 export const LABEL_TASK = 'flotilla.task.id';
 const LABEL_SERVICE = 'flotilla.service.id';
 const LABEL_SLOT = 'flotilla.task.slot';
 export const LABEL_NODE = 'flotilla.node.id';
+/** The task's addresses (JSON), so that an agent that adopts the container reports them again. */
+const LABEL_PORTS = 'flotilla.task.ports';
+
+/** What a task learns of the node it runs on. */
+export interface NodeInfo {
+  id: string;
+  hostname: string;
+  /** The node's own address (the host part of its --listen address). */
+  host: string;
+  /** Environment every task of the node gets (e.g. where its resolver is). */
+  env?: Record<string, string>;
+}
 
 const DEFAULT_STOP_GRACE_MS = 10_000;
+/**
+ * How long a task with published ports keeps running, untouched, after it was told to stop:
+ * it left the endpoint table when its desired state changed, and this gives every node's
+ * mesh the time to apply that before the stop signal. Connections already open then have
+ * the stop grace period to finish (the meshes never cut them).
+ */
+const LEAVE_MS = 1_000;
 
 export type Report = (taskId: string, status: TaskStatus) => void;
 
@@ -35,10 +57,11 @@ export class TaskRunner {
     state: 'HEALTH_NONE',
     output: '',
   };
+  private ports: TaskPort[] = [];
 
   constructor(
     private task: Task,
-    private readonly node: { id: string; hostname: string },
+    private readonly node: NodeInfo,
     private readonly driver: RuntimeDriver,
     private readonly report: Report,
     private readonly log: Logger,
@@ -63,6 +86,7 @@ export class TaskRunner {
   /** Takes over a container that a previous agent started for this task. */
   adopt(container: ContainerSummary): void {
     this.containerId = container.id;
+    this.ports = JSON.parse(container.labels[LABEL_PORTS] ?? '[]') as TaskPort[];
     if (container.state === 'exited' && container.exit) {
       this.finish(container.exit);
       return;
@@ -84,6 +108,7 @@ export class TaskRunner {
       this.health.monitor?.close();
       if (this.containerId && !isTerminal(this.state)) {
         const grace = this.task.spec?.container?.stopGracePeriodMs || DEFAULT_STOP_GRACE_MS;
+        if (this.ports.length > 0 && this.state === 'RUNNING') await delay(Math.min(LEAVE_MS, grace));
         await this.driver.stop(this.containerId, grace);
       }
       if (!isTerminal(this.state)) this.set('SHUTDOWN', 'shutdown', '');
@@ -113,7 +138,14 @@ export class TaskRunner {
         FLOTILLA_SERVICE_ID: this.task.serviceId,
         FLOTILLA_SERVICE_NAME: this.task.serviceName,
         FLOTILLA_NODE_ID: this.node.id,
+        ...this.node.env,
       };
+      const published = this.task.endpoint?.ports ?? [];
+      if (published.length > 0 && (this.driver.network ?? 'host') === 'host') {
+        this.ports = await pickTaskPorts(this.node.host, published);
+        Object.assign(env, portEnv(this.ports));
+      }
+      Object.assign(env, serviceAddrEnv(this.node.host, published));
       const ctx = { task: this.task, nodeId: this.node.id, hostname: this.node.hostname };
       for (const kv of container.env) {
         const eq = kv.indexOf('=');
@@ -130,6 +162,7 @@ export class TaskRunner {
           [LABEL_SERVICE]: this.task.serviceId,
           [LABEL_SLOT]: String(this.task.slot),
           [LABEL_NODE]: this.node.id,
+          ...(this.ports.length > 0 ? { [LABEL_PORTS]: JSON.stringify(this.ports) } : {}),
         },
         stopSignal: (container.stopSignal || undefined) as NodeJS.Signals | undefined,
         user: container.user || undefined,
@@ -146,6 +179,7 @@ export class TaskRunner {
     this.set('STARTING', 'starting', '');
     await this.driver.start(id);
     const info = await this.driver.inspect(id);
+    if (info.addresses) this.ports = reportedPorts(info.addresses, this.task.endpoint?.ports ?? []);
     if (!this.checkHealth(id, info.pid)) this.set('RUNNING', 'started', '', info.pid);
     void this.watch(id);
   }
@@ -215,6 +249,7 @@ export class TaskRunner {
         : null,
       health: this.health.state,
       healthOutput: this.health.output,
+      ...(this.ports.length > 0 ? { addresses: { ports: this.ports } } : {}),
     });
   }
 }

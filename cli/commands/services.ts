@@ -34,11 +34,18 @@ import {
   type SpecChangeOptions,
 } from './service-update.js';
 import { addPolicyOptions, withPolicyFlags, type PolicyOptions } from './update-flags.js';
+import {
+  endpointFromFlags,
+  portsColumn,
+  updateEndpoint,
+  type PublishOptions,
+  type PublishUpdateOptions,
+} from './publish-flags.js';
 
 type Connect = () => ControlClient;
 type Format = { format?: string };
 
-interface CreateOptions extends PlacementOptions, ContainerOptions, PolicyOptions {
+interface CreateOptions extends PlacementOptions, ContainerOptions, PolicyOptions, PublishOptions {
   name: string;
   replicas?: string;
   mode?: string;
@@ -55,7 +62,7 @@ interface CreateOptions extends PlacementOptions, ContainerOptions, PolicyOption
   detach?: boolean;
 }
 
-interface UpdateOptions extends SpecChangeOptions, PolicyOptions {
+interface UpdateOptions extends SpecChangeOptions, PolicyOptions, PublishUpdateOptions {
   detach?: boolean;
   rebalance?: boolean;
   labelAdd: string[];
@@ -133,6 +140,7 @@ export function specFromFlags(image: string, command: string[], o: CreateOptions
       ...placementFromFlags(o),
       forceUpdate: 0,
     },
+    ...endpointFromFlags(o),
   };
   return withPolicyFlags(spec, o);
 }
@@ -274,6 +282,14 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
     .option('--reserve-cpu <cores>', 'cpu reserved per task, e.g. 0.5')
     .option('--reserve-memory <size>', 'memory reserved per task, e.g. 256M')
     .option('--generic-resource <KEY=N>', 'named resource per task, e.g. gpu=1 (repeatable)', collect, [])
+    .option(
+      '-p, --publish <port>',
+      '[PUBLISHED:]TARGET[/udp] or published=,target=,protocol=,mode= (repeatable)',
+      collect,
+      [],
+    )
+    .option('--lb <mode>', 'how published ports spread connections: round-robin or least-conn')
+    .option('--proxy-protocol', 'send tasks a PROXY protocol header with the client address')
     .option('-d, --detach', 'return at once instead of waiting for the service to converge')
     .action(async (image: string, command: string[], o: CreateOptions) => {
       const client = connect();
@@ -313,8 +329,9 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
             ? `${completed.get(s.service?.id ?? '') ?? 0}/${s.desiredTasks} completed`
             : `${s.runningTasks}/${s.desiredTasks}`,
           s.service?.spec?.task?.container?.image ?? '',
+          portsColumn(s.service?.endpoint?.ports),
         ]);
-      console.log(table(['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE'], rows));
+      console.log(table(['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE', 'PORTS'], rows));
     });
 
   service
@@ -362,7 +379,7 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
   const update = service
     .command('update')
     .description(
-      'change a service: a changed task spec rolls out per the update policy; the same spec again resumes a paused update',
+      'change a service: a changed task spec or published ports roll out per the update policy; the same spec again resumes a paused update',
     )
     .argument('<service>')
     .option(
@@ -373,6 +390,16 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
     .option('--label-add <KEY=VALUE>', 'add or change a service label (repeatable)', collect, [])
     .option('--label-rm <KEY>', 'remove a service label (repeatable)', collect, [])
     .option('-d, --detach', 'return at once instead of following the update')
+    .option('--publish-add <port>', 'publish a port, as --publish of create (repeatable)', collect, [])
+    .option(
+      '--publish-rm <port[/proto]>',
+      'stop publishing a port (published, or target when picked)',
+      collect,
+      [],
+    )
+    .option('--lb <mode>', 'round-robin or least-conn')
+    .option('--proxy-protocol', 'send tasks a PROXY protocol header')
+    .option('--no-proxy-protocol', 'stop sending the PROXY protocol header')
     .addHelpText('after', EXIT_HELP)
     .action(async (ref: string, o: UpdateOptions) => {
       const client = connect();
@@ -389,7 +416,11 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
       if (o.rebalance === true) next[REBALANCE_LABEL] = 'true';
       if (o.rebalance === false) delete next[REBALANCE_LABEL];
       // Rewriting the service, even unchanged, is what makes the rebalancer look again.
-      const spec = withPolicyFlags(withSpecChanges({ ...service.spec, labels: next }, o), o);
+      const changed = withSpecChanges({ ...service.spec, labels: next }, o);
+      const spec = withPolicyFlags(
+        { ...changed, ...updateEndpoint(service.spec.endpoint, service.endpoint?.ports ?? [], o) },
+        o,
+      );
       await call(client, client.UpdateService, {
         serviceId: service.id,
         version: service.meta?.version ?? 0,

@@ -9,6 +9,7 @@ import type { ListTasksRequest } from '../../proto/gen/flotilla/ListTasksRequest
 import type { ListTasksResponse } from '../../proto/gen/flotilla/ListTasksResponse.js';
 import type { UnplacedTask } from '../../proto/gen/flotilla/UnplacedTask.js';
 import type { Node, NodeSpec, Service, ServiceSpec } from '../../proto/types.js';
+import { reservePorts } from '../allocator/ports.js';
 import { eligibleNodes } from '../orchestrator/global.js';
 import { rollBack } from '../orchestrator/updater.js';
 import { promoted, withSpec } from '../orchestrator/versions.js';
@@ -133,7 +134,8 @@ export class ControlApi {
           `a service named ${JSON.stringify(spec.name)} already exists; pick another name or update it`,
         );
       }
-      tx.create('services', service);
+      const endpoint = reservePorts(tx, service.id, spec.endpoint);
+      tx.create('services', endpoint ? { ...service, endpoint } : service);
     });
     return this.store.view((tx) => tx.get('services', service.id) ?? service);
   }
@@ -163,7 +165,11 @@ export class ControlApi {
           `service ${spec.name} changed since it was read (version ${current.meta?.version}, not ${version}); read it again and retry`,
         );
       }
-      tx.update('services', withSpec(current, spec, Date.now()));
+      const endpoint = reservePorts(tx, id, spec.endpoint, current.endpoint);
+      // Tasks carry the ports they were made for: new ports need new tasks.
+      const portsChanged =
+        JSON.stringify(current.endpoint?.ports ?? []) !== JSON.stringify(endpoint?.ports ?? []);
+      tx.update('services', withSpec({ ...current, endpoint }, spec, Date.now(), portsChanged));
     });
     return this.store.view((tx) => tx.get('services', id) as Service);
   }

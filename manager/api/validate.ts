@@ -7,6 +7,7 @@ import { HOST_IMAGE, type NodeSpec, type ServiceSpec } from '../../proto/types.j
 import { validateContainer } from './validate-container.js';
 import { validatePlacement } from './validate-placement.js';
 import { validateUpdatePolicies } from './validate-update.js';
+import { validateEndpoint } from './validate-ports.js';
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 const SIGNAL = /^SIG[A-Z0-9]+$/;
@@ -49,6 +50,7 @@ export function validateServiceSpec(spec: ServiceSpec | null | undefined): asser
   }
   validatePlacement(spec.task);
   validateUpdatePolicies(spec);
+  validateEndpoint(spec.endpoint);
 }
 
 function validateMode(spec: ServiceSpec): void {

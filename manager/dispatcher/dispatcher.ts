@@ -17,6 +17,7 @@ import type { SessionRequest } from '../../proto/gen/flotilla/SessionRequest.js'
 import type { UpdateTaskStatusRequest } from '../../proto/gen/flotilla/UpdateTaskStatusRequest.js';
 import { SESSION_RETRY_MAX_MS, taskStateRank, type Task, type TaskStatus } from '../../proto/types.js';
 import type { Store } from '../store/types.js';
+import { EndpointPublisher } from './endpoints.js';
 
 export const DEFAULT_HEARTBEAT_MS = 5_000;
 const MISSED_HEARTBEATS = 3;
@@ -29,6 +30,8 @@ interface Session {
   sent: Map<string, string>;
   dirty: Set<string>;
   timer?: NodeJS.Timeout;
+  /** Set once the first message (the COMPLETE set and the endpoints) is written. */
+  opened?: boolean;
 }
 
 export class Dispatcher {
@@ -39,13 +42,21 @@ export class Dispatcher {
   private statusQueue = new Map<string, { nodeId: string; status: TaskStatus }>();
   private statusFlush: Promise<void> | undefined;
   private readonly abort = new AbortController();
+  private readonly endpoints: EndpointPublisher;
 
   constructor(
     private readonly store: Store,
     private readonly log: Logger,
     private readonly heartbeatMs: () => number,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.endpoints = new EndpointPublisher(
+      (fn) => store.view(fn),
+      (endpoints) => {
+        for (const s of this.sessions.values()) if (s.opened) this.write(s, { assignments: null, endpoints });
+      },
+    );
+  }
 
   /** Runs until the signal aborts: routes task changes to sessions and expires silent nodes. */
   async run(signal: AbortSignal): Promise<void> {
@@ -63,7 +74,8 @@ export class Dispatcher {
       this.heartbeatMs() / 2,
     );
     try {
-      for await (const e of this.store.watch({ tables: ['tasks', 'nodes'] }, this.abort.signal)) {
+      for await (const e of this.store.watch({ tables: ['tasks', 'nodes', 'services'] }, this.abort.signal)) {
+        this.endpoints.note(e);
         if (e.table === 'nodes') {
           this.raftMembers = undefined;
           const s = e.kind === 'delete' ? this.sessions.get(e.object.id) : undefined;
@@ -79,6 +91,7 @@ export class Dispatcher {
       }
     } finally {
       clearInterval(expiry);
+      this.endpoints.close();
       for (const s of this.sessions.values()) {
         clearTimeout(s.timer);
         failStream(s.stream, new FlotillaError('UNAVAILABLE', 'this manager stopped dispatching; reconnect'));
@@ -136,12 +149,11 @@ export class Dispatcher {
         if (this.sessions.get(req.nodeId) !== session) return;
         const tasks = this.store.view((tx) => tx.tasksByNode(req.nodeId).filter(assigned));
         for (const t of tasks) session.sent.set(t.id, sentKey(t));
-        stream.write({
-          sessionId: session.id,
-          heartbeatPeriodMs: this.heartbeatMs(),
-          managers: this.managers(),
+        this.write(session, {
           assignments: { kind: 'COMPLETE', tasks, removed: [] },
+          endpoints: this.endpoints.flush(),
         });
+        session.opened = true;
         this.log.info({ node: req.nodeId, tasks: tasks.length }, 'session opened');
       })
       .catch((err: unknown) =>
@@ -219,6 +231,8 @@ export class Dispatcher {
 
   private sendChanges(s: Session): void {
     if (this.sessions.get(s.nodeId) !== s) return;
+    // Endpoints go out first: a task on its way out leaves every mesh before it is stopped.
+    this.endpoints.flush();
     const tasks: Task[] = [];
     const removed: string[] = [];
     this.store.view((tx) => {
@@ -236,11 +250,15 @@ export class Dispatcher {
     });
     s.dirty.clear();
     if (tasks.length + removed.length === 0) return;
+    this.write(s, { assignments: { kind: 'INCREMENTAL', tasks, removed } });
+  }
+
+  private write(s: Session, msg: Pick<SessionMessageInput, 'assignments' | 'endpoints'>): void {
     s.stream.write({
       sessionId: s.id,
       heartbeatPeriodMs: this.heartbeatMs(),
       managers: this.managers(),
-      assignments: { kind: 'INCREMENTAL', tasks, removed },
+      ...msg,
     });
   }
 

@@ -29,6 +29,7 @@ export function newTask(service: Service, slot: number, now: number, nodeId = ''
     nodeId,
     spec: structuredClone(service.spec?.task ?? null),
     specVersion: service.specVersion,
+    ...(service.endpoint ? { endpoint: structuredClone(service.endpoint) } : {}),
     desiredState: 'RUNNING',
     status: {
       timestamp: now,

@@ -111,9 +111,9 @@ function newStatus(
  * replaces goes into the history) and starts a rolling update; any other change keeps the
  * version and resumes a paused update or rollback (`cluster service update SERVICE`).
  */
-export function withSpec(service: Service, spec: ServiceSpec, now: number): Service {
+export function withSpec(service: Service, spec: ServiceSpec, now: number, tasksChange = false): Service {
   const status = service.updateStatus;
-  if (sameTaskSpec(service.spec?.task, spec.task)) {
+  if (!tasksChange && sameTaskSpec(service.spec?.task, spec.task)) {
     const paused = status?.state === 'UPDATE_PAUSED' || status?.state === 'ROLLBACK_PAUSED';
     const state = status?.state === 'UPDATE_PAUSED' ? 'UPDATING' : 'ROLLBACK_STARTED';
     const resumed: UpdateStatus | null =

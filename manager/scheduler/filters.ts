@@ -2,7 +2,8 @@
  * Which nodes can take a task. Each filter says yes or no and, when no, a short reason
  * that the scheduler counts across nodes to explain a pending task. `Filter`s depend on the
  * node and the task only, so a pass runs them once per group of identical tasks; `FitFilter`s
- * also look at what the node already carries, and run for every task.
+ * also look at what the node already carries (resources, host-mode published ports), and run
+ * for every task.
  */
 import { HOST_IMAGE, type Node, type Service, type Task } from '../../proto/types.js';
 import { selectedServices } from './affinity.js';
@@ -97,6 +98,9 @@ export function fitFiltersFor(task: Task, services: () => readonly Service[]): F
       reason: `insufficient generic resource ${key}`,
       accepts: (node, u) => (u.generic.get(key) ?? 0) + n <= (node.description?.genericResources[key] ?? 0),
     });
+  }
+  for (const port of d.hostPorts) {
+    out.push({ reason: `host-mode port ${port} in use`, accepts: (_, u) => !u.hostPorts.get(port) });
   }
   return out;
 }

@@ -3,12 +3,15 @@
  * reserve. Kept up to date from the task events, one task at a time, so that a scheduling
  * pass starts from it without reading every task in the store.
  */
+import { portName } from '../../proto/ports.js';
 import { isTerminal, taskStateRank, type Task } from '../../proto/types.js';
 
 export interface Demand {
   readonly nanoCpus: number;
   readonly memoryBytes: number;
   readonly generic: readonly (readonly [string, number])[];
+  /** Host-mode published ports ("8080/tcp"): a node has one of each. */
+  readonly hostPorts: readonly string[];
 }
 
 export function demandOf(task: Task): Demand {
@@ -17,6 +20,9 @@ export function demandOf(task: Task): Demand {
     nanoCpus: r?.reservations?.nanoCpus ?? 0,
     memoryBytes: r?.reservations?.memoryBytes ?? 0,
     generic: Object.entries(r?.generic ?? {}),
+    hostPorts: (task.endpoint?.ports ?? [])
+      .filter((p) => p.mode === 'HOST')
+      .map((p) => portName(p.publishedPort, p.protocol)),
   };
 }
 
@@ -26,6 +32,7 @@ export class NodeUsage {
   nanoCpus = 0;
   memoryBytes = 0;
   readonly generic = new Map<string, number>();
+  readonly hostPorts = new Map<string, number>();
 
   add(serviceId: string, d: Demand, sign: 1 | -1): void {
     this.total += sign;
@@ -33,6 +40,7 @@ export class NodeUsage {
     this.nanoCpus += sign * d.nanoCpus;
     this.memoryBytes += sign * d.memoryBytes;
     for (const [k, n] of d.generic) this.generic.set(k, (this.generic.get(k) ?? 0) + sign * n);
+    for (const p of d.hostPorts) this.hostPorts.set(p, (this.hostPorts.get(p) ?? 0) + sign);
   }
 }
 

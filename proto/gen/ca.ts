@@ -5,6 +5,9 @@ import type { ClusterInput as _flotilla_ClusterInput, Cluster as _flotilla_Clust
 import type { ClusterSpecInput as _flotilla_ClusterSpecInput, ClusterSpec as _flotilla_ClusterSpec } from './flotilla/ClusterSpec.js';
 import type { ContainerSpecInput as _flotilla_ContainerSpecInput, ContainerSpec as _flotilla_ContainerSpec } from './flotilla/ContainerSpec.js';
 import type { ContainerStatusInput as _flotilla_ContainerStatusInput, ContainerStatus as _flotilla_ContainerStatus } from './flotilla/ContainerStatus.js';
+import type { EndpointInput as _flotilla_EndpointInput, Endpoint as _flotilla_Endpoint } from './flotilla/Endpoint.js';
+import type { EndpointSpecInput as _flotilla_EndpointSpecInput, EndpointSpec as _flotilla_EndpointSpec } from './flotilla/EndpointSpec.js';
+import type { EndpointTableInput as _flotilla_EndpointTableInput, EndpointTable as _flotilla_EndpointTable } from './flotilla/EndpointTable.js';
 import type { EtcdStoreRefInput as _flotilla_EtcdStoreRefInput, EtcdStoreRef as _flotilla_EtcdStoreRef } from './flotilla/EtcdStoreRef.js';
 import type { GlobalJobInput as _flotilla_GlobalJobInput, GlobalJob as _flotilla_GlobalJob } from './flotilla/GlobalJob.js';
 import type { GlobalServiceInput as _flotilla_GlobalServiceInput, GlobalService as _flotilla_GlobalService } from './flotilla/GlobalService.js';
@@ -22,6 +25,7 @@ import type { NodeStatusInput as _flotilla_NodeStatusInput, NodeStatus as _floti
 import type { PlacementInput as _flotilla_PlacementInput, Placement as _flotilla_Placement } from './flotilla/Placement.js';
 import type { PlacementPreferenceInput as _flotilla_PlacementPreferenceInput, PlacementPreference as _flotilla_PlacementPreference } from './flotilla/PlacementPreference.js';
 import type { PlatformInput as _flotilla_PlatformInput, Platform as _flotilla_Platform } from './flotilla/Platform.js';
+import type { PortConfigInput as _flotilla_PortConfigInput, PortConfig as _flotilla_PortConfig } from './flotilla/PortConfig.js';
 import type { RaftClient as _flotilla_RaftClient, RaftDefinition as _flotilla_RaftDefinition } from './flotilla/Raft.js';
 import type { RaftBatchInput as _flotilla_RaftBatchInput, RaftBatch as _flotilla_RaftBatch } from './flotilla/RaftBatch.js';
 import type { RaftConfStateInput as _flotilla_RaftConfStateInput, RaftConfState as _flotilla_RaftConfState } from './flotilla/RaftConfState.js';
@@ -40,9 +44,13 @@ import type { ResourceRequirementsInput as _flotilla_ResourceRequirementsInput, 
 import type { ResourcesInput as _flotilla_ResourcesInput, Resources as _flotilla_Resources } from './flotilla/Resources.js';
 import type { RestartPolicyInput as _flotilla_RestartPolicyInput, RestartPolicy as _flotilla_RestartPolicy } from './flotilla/RestartPolicy.js';
 import type { ServiceInput as _flotilla_ServiceInput, Service as _flotilla_Service } from './flotilla/Service.js';
+import type { ServiceEndpointsInput as _flotilla_ServiceEndpointsInput, ServiceEndpoints as _flotilla_ServiceEndpoints } from './flotilla/ServiceEndpoints.js';
 import type { ServiceSpecInput as _flotilla_ServiceSpecInput, ServiceSpec as _flotilla_ServiceSpec } from './flotilla/ServiceSpec.js';
 import type { SpecVersionInput as _flotilla_SpecVersionInput, SpecVersion as _flotilla_SpecVersion } from './flotilla/SpecVersion.js';
 import type { TaskInput as _flotilla_TaskInput, Task as _flotilla_Task } from './flotilla/Task.js';
+import type { TaskAddressesInput as _flotilla_TaskAddressesInput, TaskAddresses as _flotilla_TaskAddresses } from './flotilla/TaskAddresses.js';
+import type { TaskEndpointInput as _flotilla_TaskEndpointInput, TaskEndpoint as _flotilla_TaskEndpoint } from './flotilla/TaskEndpoint.js';
+import type { TaskPortInput as _flotilla_TaskPortInput, TaskPort as _flotilla_TaskPort } from './flotilla/TaskPort.js';
 import type { TaskSpecInput as _flotilla_TaskSpecInput, TaskSpec as _flotilla_TaskSpec } from './flotilla/TaskSpec.js';
 import type { TaskStatusInput as _flotilla_TaskStatusInput, TaskStatus as _flotilla_TaskStatus } from './flotilla/TaskStatus.js';
 import type { UpdateConfigInput as _flotilla_UpdateConfigInput, UpdateConfig as _flotilla_UpdateConfig } from './flotilla/UpdateConfig.js';
@@ -58,6 +66,9 @@ export interface ProtoGrpcType {
     ClusterSpec: MessageTypeDefinition<_flotilla_ClusterSpecInput, _flotilla_ClusterSpec>
     ContainerSpec: MessageTypeDefinition<_flotilla_ContainerSpecInput, _flotilla_ContainerSpec>
     ContainerStatus: MessageTypeDefinition<_flotilla_ContainerStatusInput, _flotilla_ContainerStatus>
+    Endpoint: MessageTypeDefinition<_flotilla_EndpointInput, _flotilla_Endpoint>
+    EndpointSpec: MessageTypeDefinition<_flotilla_EndpointSpecInput, _flotilla_EndpointSpec>
+    EndpointTable: MessageTypeDefinition<_flotilla_EndpointTableInput, _flotilla_EndpointTable>
     EtcdStoreRef: MessageTypeDefinition<_flotilla_EtcdStoreRefInput, _flotilla_EtcdStoreRef>
     FailureAction: EnumTypeDefinition
     GlobalJob: MessageTypeDefinition<_flotilla_GlobalJobInput, _flotilla_GlobalJob>
@@ -67,6 +78,7 @@ export interface ProtoGrpcType {
     JoinRequest: MessageTypeDefinition<_flotilla_JoinRequestInput, _flotilla_JoinRequest>
     JoinResponse: MessageTypeDefinition<_flotilla_JoinResponseInput, _flotilla_JoinResponse>
     JoinTokens: MessageTypeDefinition<_flotilla_JoinTokensInput, _flotilla_JoinTokens>
+    LoadBalancing: EnumTypeDefinition
     ManagerStatus: MessageTypeDefinition<_flotilla_ManagerStatusInput, _flotilla_ManagerStatus>
     Meta: MessageTypeDefinition<_flotilla_MetaInput, _flotilla_Meta>
     Node: MessageTypeDefinition<_flotilla_NodeInput, _flotilla_Node>
@@ -81,6 +93,9 @@ export interface ProtoGrpcType {
     PlacementPreference: MessageTypeDefinition<_flotilla_PlacementPreferenceInput, _flotilla_PlacementPreference>
     PlacementStrategy: EnumTypeDefinition
     Platform: MessageTypeDefinition<_flotilla_PlatformInput, _flotilla_Platform>
+    PortConfig: MessageTypeDefinition<_flotilla_PortConfigInput, _flotilla_PortConfig>
+    PortProtocol: EnumTypeDefinition
+    PublishMode: EnumTypeDefinition
     Raft: SubtypeConstructor<typeof grpc.Client, _flotilla_RaftClient> & { service: _flotilla_RaftDefinition }
     RaftBatch: MessageTypeDefinition<_flotilla_RaftBatchInput, _flotilla_RaftBatch>
     RaftConfState: MessageTypeDefinition<_flotilla_RaftConfStateInput, _flotilla_RaftConfState>
@@ -100,9 +115,13 @@ export interface ProtoGrpcType {
     RestartCondition: EnumTypeDefinition
     RestartPolicy: MessageTypeDefinition<_flotilla_RestartPolicyInput, _flotilla_RestartPolicy>
     Service: MessageTypeDefinition<_flotilla_ServiceInput, _flotilla_Service>
+    ServiceEndpoints: MessageTypeDefinition<_flotilla_ServiceEndpointsInput, _flotilla_ServiceEndpoints>
     ServiceSpec: MessageTypeDefinition<_flotilla_ServiceSpecInput, _flotilla_ServiceSpec>
     SpecVersion: MessageTypeDefinition<_flotilla_SpecVersionInput, _flotilla_SpecVersion>
     Task: MessageTypeDefinition<_flotilla_TaskInput, _flotilla_Task>
+    TaskAddresses: MessageTypeDefinition<_flotilla_TaskAddressesInput, _flotilla_TaskAddresses>
+    TaskEndpoint: MessageTypeDefinition<_flotilla_TaskEndpointInput, _flotilla_TaskEndpoint>
+    TaskPort: MessageTypeDefinition<_flotilla_TaskPortInput, _flotilla_TaskPort>
     TaskSpec: MessageTypeDefinition<_flotilla_TaskSpecInput, _flotilla_TaskSpec>
     TaskState: EnumTypeDefinition
     TaskStatus: MessageTypeDefinition<_flotilla_TaskStatusInput, _flotilla_TaskStatus>

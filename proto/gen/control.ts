@@ -8,6 +8,9 @@ import type { ContainerStatusInput as _flotilla_ContainerStatusInput, ContainerS
 import type { ControlClient as _flotilla_ControlClient, ControlDefinition as _flotilla_ControlDefinition } from './flotilla/Control.js';
 import type { CreateServiceRequestInput as _flotilla_CreateServiceRequestInput, CreateServiceRequest as _flotilla_CreateServiceRequest } from './flotilla/CreateServiceRequest.js';
 import type { CreateServiceResponseInput as _flotilla_CreateServiceResponseInput, CreateServiceResponse as _flotilla_CreateServiceResponse } from './flotilla/CreateServiceResponse.js';
+import type { EndpointInput as _flotilla_EndpointInput, Endpoint as _flotilla_Endpoint } from './flotilla/Endpoint.js';
+import type { EndpointSpecInput as _flotilla_EndpointSpecInput, EndpointSpec as _flotilla_EndpointSpec } from './flotilla/EndpointSpec.js';
+import type { EndpointTableInput as _flotilla_EndpointTableInput, EndpointTable as _flotilla_EndpointTable } from './flotilla/EndpointTable.js';
 import type { GetJoinTokensRequestInput as _flotilla_GetJoinTokensRequestInput, GetJoinTokensRequest as _flotilla_GetJoinTokensRequest } from './flotilla/GetJoinTokensRequest.js';
 import type { GetJoinTokensResponseInput as _flotilla_GetJoinTokensResponseInput, GetJoinTokensResponse as _flotilla_GetJoinTokensResponse } from './flotilla/GetJoinTokensResponse.js';
 import type { GetNodeRequestInput as _flotilla_GetNodeRequestInput, GetNodeRequest as _flotilla_GetNodeRequest } from './flotilla/GetNodeRequest.js';
@@ -33,6 +36,7 @@ import type { NodeStatusInput as _flotilla_NodeStatusInput, NodeStatus as _floti
 import type { PlacementInput as _flotilla_PlacementInput, Placement as _flotilla_Placement } from './flotilla/Placement.js';
 import type { PlacementPreferenceInput as _flotilla_PlacementPreferenceInput, PlacementPreference as _flotilla_PlacementPreference } from './flotilla/PlacementPreference.js';
 import type { PlatformInput as _flotilla_PlatformInput, Platform as _flotilla_Platform } from './flotilla/Platform.js';
+import type { PortConfigInput as _flotilla_PortConfigInput, PortConfig as _flotilla_PortConfig } from './flotilla/PortConfig.js';
 import type { PromoteServiceRequestInput as _flotilla_PromoteServiceRequestInput, PromoteServiceRequest as _flotilla_PromoteServiceRequest } from './flotilla/PromoteServiceRequest.js';
 import type { RemoveNodeRequestInput as _flotilla_RemoveNodeRequestInput, RemoveNodeRequest as _flotilla_RemoveNodeRequest } from './flotilla/RemoveNodeRequest.js';
 import type { RemoveNodeResponseInput as _flotilla_RemoveNodeResponseInput, RemoveNodeResponse as _flotilla_RemoveNodeResponse } from './flotilla/RemoveNodeResponse.js';
@@ -45,10 +49,14 @@ import type { ResourcesInput as _flotilla_ResourcesInput, Resources as _flotilla
 import type { RestartPolicyInput as _flotilla_RestartPolicyInput, RestartPolicy as _flotilla_RestartPolicy } from './flotilla/RestartPolicy.js';
 import type { RollbackServiceRequestInput as _flotilla_RollbackServiceRequestInput, RollbackServiceRequest as _flotilla_RollbackServiceRequest } from './flotilla/RollbackServiceRequest.js';
 import type { ServiceInput as _flotilla_ServiceInput, Service as _flotilla_Service } from './flotilla/Service.js';
+import type { ServiceEndpointsInput as _flotilla_ServiceEndpointsInput, ServiceEndpoints as _flotilla_ServiceEndpoints } from './flotilla/ServiceEndpoints.js';
 import type { ServiceSpecInput as _flotilla_ServiceSpecInput, ServiceSpec as _flotilla_ServiceSpec } from './flotilla/ServiceSpec.js';
 import type { ServiceSummaryInput as _flotilla_ServiceSummaryInput, ServiceSummary as _flotilla_ServiceSummary } from './flotilla/ServiceSummary.js';
 import type { SpecVersionInput as _flotilla_SpecVersionInput, SpecVersion as _flotilla_SpecVersion } from './flotilla/SpecVersion.js';
 import type { TaskInput as _flotilla_TaskInput, Task as _flotilla_Task } from './flotilla/Task.js';
+import type { TaskAddressesInput as _flotilla_TaskAddressesInput, TaskAddresses as _flotilla_TaskAddresses } from './flotilla/TaskAddresses.js';
+import type { TaskEndpointInput as _flotilla_TaskEndpointInput, TaskEndpoint as _flotilla_TaskEndpoint } from './flotilla/TaskEndpoint.js';
+import type { TaskPortInput as _flotilla_TaskPortInput, TaskPort as _flotilla_TaskPort } from './flotilla/TaskPort.js';
 import type { TaskSpecInput as _flotilla_TaskSpecInput, TaskSpec as _flotilla_TaskSpec } from './flotilla/TaskSpec.js';
 import type { TaskStatusInput as _flotilla_TaskStatusInput, TaskStatus as _flotilla_TaskStatus } from './flotilla/TaskStatus.js';
 import type { UnplacedTaskInput as _flotilla_UnplacedTaskInput, UnplacedTask as _flotilla_UnplacedTask } from './flotilla/UnplacedTask.js';
@@ -72,6 +80,9 @@ export interface ProtoGrpcType {
     Control: SubtypeConstructor<typeof grpc.Client, _flotilla_ControlClient> & { service: _flotilla_ControlDefinition }
     CreateServiceRequest: MessageTypeDefinition<_flotilla_CreateServiceRequestInput, _flotilla_CreateServiceRequest>
     CreateServiceResponse: MessageTypeDefinition<_flotilla_CreateServiceResponseInput, _flotilla_CreateServiceResponse>
+    Endpoint: MessageTypeDefinition<_flotilla_EndpointInput, _flotilla_Endpoint>
+    EndpointSpec: MessageTypeDefinition<_flotilla_EndpointSpecInput, _flotilla_EndpointSpec>
+    EndpointTable: MessageTypeDefinition<_flotilla_EndpointTableInput, _flotilla_EndpointTable>
     FailureAction: EnumTypeDefinition
     GetJoinTokensRequest: MessageTypeDefinition<_flotilla_GetJoinTokensRequestInput, _flotilla_GetJoinTokensRequest>
     GetJoinTokensResponse: MessageTypeDefinition<_flotilla_GetJoinTokensResponseInput, _flotilla_GetJoinTokensResponse>
@@ -90,6 +101,7 @@ export interface ProtoGrpcType {
     ListServicesResponse: MessageTypeDefinition<_flotilla_ListServicesResponseInput, _flotilla_ListServicesResponse>
     ListTasksRequest: MessageTypeDefinition<_flotilla_ListTasksRequestInput, _flotilla_ListTasksRequest>
     ListTasksResponse: MessageTypeDefinition<_flotilla_ListTasksResponseInput, _flotilla_ListTasksResponse>
+    LoadBalancing: EnumTypeDefinition
     ManagerStatus: MessageTypeDefinition<_flotilla_ManagerStatusInput, _flotilla_ManagerStatus>
     Meta: MessageTypeDefinition<_flotilla_MetaInput, _flotilla_Meta>
     Node: MessageTypeDefinition<_flotilla_NodeInput, _flotilla_Node>
@@ -103,7 +115,10 @@ export interface ProtoGrpcType {
     PlacementPreference: MessageTypeDefinition<_flotilla_PlacementPreferenceInput, _flotilla_PlacementPreference>
     PlacementStrategy: EnumTypeDefinition
     Platform: MessageTypeDefinition<_flotilla_PlatformInput, _flotilla_Platform>
+    PortConfig: MessageTypeDefinition<_flotilla_PortConfigInput, _flotilla_PortConfig>
+    PortProtocol: EnumTypeDefinition
     PromoteServiceRequest: MessageTypeDefinition<_flotilla_PromoteServiceRequestInput, _flotilla_PromoteServiceRequest>
+    PublishMode: EnumTypeDefinition
     RemoveNodeRequest: MessageTypeDefinition<_flotilla_RemoveNodeRequestInput, _flotilla_RemoveNodeRequest>
     RemoveNodeResponse: MessageTypeDefinition<_flotilla_RemoveNodeResponseInput, _flotilla_RemoveNodeResponse>
     RemoveServiceRequest: MessageTypeDefinition<_flotilla_RemoveServiceRequestInput, _flotilla_RemoveServiceRequest>
@@ -116,10 +131,14 @@ export interface ProtoGrpcType {
     RestartPolicy: MessageTypeDefinition<_flotilla_RestartPolicyInput, _flotilla_RestartPolicy>
     RollbackServiceRequest: MessageTypeDefinition<_flotilla_RollbackServiceRequestInput, _flotilla_RollbackServiceRequest>
     Service: MessageTypeDefinition<_flotilla_ServiceInput, _flotilla_Service>
+    ServiceEndpoints: MessageTypeDefinition<_flotilla_ServiceEndpointsInput, _flotilla_ServiceEndpoints>
     ServiceSpec: MessageTypeDefinition<_flotilla_ServiceSpecInput, _flotilla_ServiceSpec>
     ServiceSummary: MessageTypeDefinition<_flotilla_ServiceSummaryInput, _flotilla_ServiceSummary>
     SpecVersion: MessageTypeDefinition<_flotilla_SpecVersionInput, _flotilla_SpecVersion>
     Task: MessageTypeDefinition<_flotilla_TaskInput, _flotilla_Task>
+    TaskAddresses: MessageTypeDefinition<_flotilla_TaskAddressesInput, _flotilla_TaskAddresses>
+    TaskEndpoint: MessageTypeDefinition<_flotilla_TaskEndpointInput, _flotilla_TaskEndpoint>
+    TaskPort: MessageTypeDefinition<_flotilla_TaskPortInput, _flotilla_TaskPort>
     TaskSpec: MessageTypeDefinition<_flotilla_TaskSpecInput, _flotilla_TaskSpec>
     TaskState: EnumTypeDefinition
     TaskStatus: MessageTypeDefinition<_flotilla_TaskStatusInput, _flotilla_TaskStatus>

@@ -22,6 +22,11 @@ export interface NodeDescriptionInput {
    * engine.labels.KEY constraints.
    */
   'engineLabels'?: ({[key: string]: string});
+  /**
+   * The node's service-discovery resolver (udp host:port), on the node's own address.
+   */
+  'dnsAddr'?: (string);
+  '_dnsAddr'?: "dnsAddr";
 }
 
 export interface NodeDescription {
@@ -42,4 +47,9 @@ export interface NodeDescription {
    * engine.labels.KEY constraints.
    */
   'engineLabels': ({[key: string]: string});
+  /**
+   * The node's service-discovery resolver (udp host:port), on the node's own address.
+   */
+  'dnsAddr'?: (string);
+  '_dnsAddr'?: "dnsAddr";
 }

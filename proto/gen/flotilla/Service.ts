@@ -4,6 +4,7 @@ import type { MetaInput as _flotilla_MetaInput, Meta as _flotilla_Meta } from '.
 import type { ServiceSpecInput as _flotilla_ServiceSpecInput, ServiceSpec as _flotilla_ServiceSpec } from '../flotilla/ServiceSpec.js';
 import type { UpdateStatusInput as _flotilla_UpdateStatusInput, UpdateStatus as _flotilla_UpdateStatus } from '../flotilla/UpdateStatus.js';
 import type { SpecVersionInput as _flotilla_SpecVersionInput, SpecVersion as _flotilla_SpecVersion } from '../flotilla/SpecVersion.js';
+import type { EndpointInput as _flotilla_EndpointInput, Endpoint as _flotilla_Endpoint } from '../flotilla/Endpoint.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ServiceInput {
@@ -23,6 +24,11 @@ export interface ServiceInput {
    * The specs before the current one, oldest first (at most SPEC_HISTORY_LIMIT).
    */
   'specHistory'?: (_flotilla_SpecVersionInput)[];
+  /**
+   * The published ports as the allocator reserved them (every published port filled in).
+   */
+  'endpoint'?: (_flotilla_EndpointInput | null);
+  '_endpoint'?: "endpoint";
 }
 
 export interface Service {
@@ -42,4 +48,9 @@ export interface Service {
    * The specs before the current one, oldest first (at most SPEC_HISTORY_LIMIT).
    */
   'specHistory': (_flotilla_SpecVersion)[];
+  /**
+   * The published ports as the allocator reserved them (every published port filled in).
+   */
+  'endpoint'?: (_flotilla_Endpoint | null);
+  '_endpoint'?: "endpoint";
 }

@@ -6,6 +6,7 @@ import type { GlobalServiceInput as _flotilla_GlobalServiceInput, GlobalService 
 import type { ReplicatedJobInput as _flotilla_ReplicatedJobInput, ReplicatedJob as _flotilla_ReplicatedJob } from '../flotilla/ReplicatedJob.js';
 import type { GlobalJobInput as _flotilla_GlobalJobInput, GlobalJob as _flotilla_GlobalJob } from '../flotilla/GlobalJob.js';
 import type { UpdateConfigInput as _flotilla_UpdateConfigInput, UpdateConfig as _flotilla_UpdateConfig } from '../flotilla/UpdateConfig.js';
+import type { EndpointSpecInput as _flotilla_EndpointSpecInput, EndpointSpec as _flotilla_EndpointSpec } from '../flotilla/EndpointSpec.js';
 
 export interface ServiceSpecInput {
   'name'?: (string);
@@ -21,7 +22,12 @@ export interface ServiceSpecInput {
    */
   'update'?: (_flotilla_UpdateConfigInput | null);
   'rollback'?: (_flotilla_UpdateConfigInput | null);
+  /**
+   * Published ports and how the mesh balances them.
+   */
+  'endpoint'?: (_flotilla_EndpointSpecInput | null);
   'mode'?: "replicated"|"global"|"replicatedJob"|"globalJob";
+  '_endpoint'?: "endpoint";
 }
 
 export interface ServiceSpec {
@@ -38,5 +44,10 @@ export interface ServiceSpec {
    */
   'update': (_flotilla_UpdateConfig | null);
   'rollback': (_flotilla_UpdateConfig | null);
+  /**
+   * Published ports and how the mesh balances them.
+   */
+  'endpoint'?: (_flotilla_EndpointSpec | null);
   'mode'?: "replicated"|"global"|"replicatedJob"|"globalJob";
+  '_endpoint'?: "endpoint";
 }

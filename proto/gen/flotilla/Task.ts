@@ -4,6 +4,7 @@ import type { MetaInput as _flotilla_MetaInput, Meta as _flotilla_Meta } from '.
 import type { TaskSpecInput as _flotilla_TaskSpecInput, TaskSpec as _flotilla_TaskSpec } from '../flotilla/TaskSpec.js';
 import type { TaskStateInput as _flotilla_TaskStateInput, TaskState as _flotilla_TaskState } from '../flotilla/TaskState.js';
 import type { TaskStatusInput as _flotilla_TaskStatusInput, TaskStatus as _flotilla_TaskStatus } from '../flotilla/TaskStatus.js';
+import type { EndpointInput as _flotilla_EndpointInput, Endpoint as _flotilla_Endpoint } from '../flotilla/Endpoint.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface TaskInput {
@@ -21,6 +22,10 @@ export interface TaskInput {
   'desiredState'?: (_flotilla_TaskStateInput);
   'status'?: (_flotilla_TaskStatusInput | null);
   /**
+   * The service's ports (as allocated) when the task was made: the targets it gets addresses for.
+   */
+  'endpoint'?: (_flotilla_EndpointInput | null);
+  /**
    * When the task was first reported RUNNING (0: not yet): updates monitor failures from here.
    */
   'runningSince'?: (number | string | Long);
@@ -28,6 +33,7 @@ export interface TaskInput {
    * Started beside the old tasks by an update with --update-canary; kept until promoted.
    */
   'canary'?: (boolean);
+  '_endpoint'?: "endpoint";
 }
 
 export interface Task {
@@ -45,6 +51,10 @@ export interface Task {
   'desiredState': (_flotilla_TaskState);
   'status': (_flotilla_TaskStatus | null);
   /**
+   * The service's ports (as allocated) when the task was made: the targets it gets addresses for.
+   */
+  'endpoint'?: (_flotilla_Endpoint | null);
+  /**
    * When the task was first reported RUNNING (0: not yet): updates monitor failures from here.
    */
   'runningSince': (number);
@@ -52,4 +62,5 @@ export interface Task {
    * Started beside the old tasks by an update with --update-canary; kept until promoted.
    */
   'canary': (boolean);
+  '_endpoint'?: "endpoint";
 }

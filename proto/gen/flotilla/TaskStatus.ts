@@ -3,6 +3,7 @@
 import type { TaskStateInput as _flotilla_TaskStateInput, TaskState as _flotilla_TaskState } from '../flotilla/TaskState.js';
 import type { ContainerStatusInput as _flotilla_ContainerStatusInput, ContainerStatus as _flotilla_ContainerStatus } from '../flotilla/ContainerStatus.js';
 import type { HealthStateInput as _flotilla_HealthStateInput, HealthState as _flotilla_HealthState } from '../flotilla/HealthState.js';
+import type { TaskAddressesInput as _flotilla_TaskAddressesInput, TaskAddresses as _flotilla_TaskAddresses } from '../flotilla/TaskAddresses.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface TaskStatusInput {
@@ -25,6 +26,11 @@ export interface TaskStatusInput {
    * The output of the last failed check.
    */
   'healthOutput'?: (string);
+  /**
+   * Where the task listens, once it does: one address per target port.
+   */
+  'addresses'?: (_flotilla_TaskAddressesInput | null);
+  '_addresses'?: "addresses";
 }
 
 export interface TaskStatus {
@@ -47,4 +53,9 @@ export interface TaskStatus {
    * The output of the last failed check.
    */
   'healthOutput': (string);
+  /**
+   * Where the task listens, once it does: one address per target port.
+   */
+  'addresses'?: (_flotilla_TaskAddresses | null);
+  '_addresses'?: "addresses";
 }

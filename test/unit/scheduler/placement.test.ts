@@ -233,3 +233,29 @@ test('a service in anti-affinity with itself runs one task per node', async (t) 
     'no suitable node: anti-affinity service.labels.spread==one on 2 nodes',
   );
 });
+
+test('host-mode published ports: one task per port per node, counted like the other reasons', async (t) => {
+  const nodes = [node({}), node({})];
+  const s = service({});
+  s.endpoint = { ports: [{ publishedPort: 8080, targetPort: 80, protocol: 'TCP', mode: 'HOST' }] };
+  const other = service({});
+  other.spec!.name = 'other';
+  other.endpoint = s.endpoint;
+  const store = await MemoryStore.open();
+  await store.update((tx) => {
+    for (const x of nodes) tx.create('nodes', x);
+    tx.create('services', s);
+    tx.create('services', other);
+    for (let i = 1; i <= 2; i++) tx.create('tasks', makeTask(s, { slot: i, endpoint: s.endpoint }));
+  });
+  runLoop(t, new Scheduler(store, log));
+  await settled(store, s.id);
+  t.deepEqual(Object.values(perNode(tasksOf(store, s.id))), [1, 1]);
+  // Another service's task on the same host port finds no node either.
+  await store.update((tx) => tx.create('tasks', makeTask(other, { slot: 1, endpoint: other.endpoint })));
+  await settled(store, other.id);
+  t.is(
+    tasksOf(store, other.id)[0]?.status?.err,
+    'no suitable node: host-mode port 8080/tcp in use on 2 nodes',
+  );
+});

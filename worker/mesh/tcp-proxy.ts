@@ -1,0 +1,100 @@
+/**
+ * One published TCP port of the mesh: accepts connections on the node's address and joins
+ * each to a task chosen by the balancer. A task that refuses the connection (or does not
+ * answer in time) is left out and another is tried, so a task that just went away costs a
+ * retry, not a failed request. Bytes are piped between the sockets by Node's streams,
+ * nothing parsed; a connection open when its task leaves the table is left to finish.
+ */
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { Logger } from '../../lib/log.js';
+import { Balancer } from './balancer.js';
+import { proxyHeaderV1 } from './proxy-protocol.js';
+import { splitHostPort } from '../addr.js';
+
+const CONNECT_TIMEOUT_MS = 2_000;
+
+export class TcpProxy {
+  readonly balancer = new Balancer();
+  proxyProtocol = false;
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(
+    private readonly what: string,
+    private readonly log: Logger,
+  ) {
+    this.server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (client) =>
+      this.accept(client),
+    );
+  }
+
+  listen(host: string, port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host, port, backlog: 1024 }, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  /** Stops accepting; connections already open run on until either end closes them. */
+  close(): void {
+    if (this.server.listening) this.server.close();
+  }
+
+  /** Stops accepting and cuts every open connection (the node is going away). */
+  destroy(): void {
+    this.close();
+    for (const s of this.sockets) s.destroy();
+  }
+
+  private accept(client: Socket): void {
+    this.track(client);
+    client.on('error', () => client.destroy());
+    this.dial(client, new Set());
+  }
+
+  private dial(client: Socket, tried: Set<string>): void {
+    const addr = this.balancer.pick(tried);
+    if (addr === undefined) {
+      if (tried.size === 0) this.log.debug({ port: this.what }, 'no task to send a connection to');
+      client.destroy();
+      return;
+    }
+    const { host, port } = splitHostPort(addr);
+    const upstream = connect({ host, port, allowHalfOpen: true, noDelay: true });
+    this.track(upstream);
+    const timer = setTimeout(() => upstream.destroy(new Error('connect timed out')), CONNECT_TIMEOUT_MS);
+    const retry = (err: Error) => {
+      clearTimeout(timer);
+      this.log.debug(
+        { port: this.what, task: addr, err: err.message },
+        'task refused a connection; trying another',
+      );
+      tried.add(addr);
+      if (!client.destroyed) this.dial(client, tried);
+    };
+    upstream.once('error', retry);
+    upstream.once('connect', () => {
+      clearTimeout(timer);
+      upstream.off('error', retry);
+      if (client.destroyed) return void upstream.destroy();
+      this.balancer.acquire(addr);
+      upstream.once('close', () => this.balancer.release(addr));
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+      client.once('close', () => upstream.destroy());
+      upstream.once('close', () => client.destroy());
+      if (this.proxyProtocol) upstream.write(proxyHeaderV1(client));
+      client.pipe(upstream);
+      upstream.pipe(client);
+      client.resume();
+    });
+  }
+
+  private track(s: Socket): void {
+    this.sockets.add(s);
+    s.once('close', () => this.sockets.delete(s));
+  }
+}
