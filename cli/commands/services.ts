@@ -269,7 +269,7 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
       console.log(res.service?.id);
       if (o.detach || !res.service) return;
       if (isJob(res.service.spec)) await converge(client, res.service);
-      else await follow(client, res.service.id);
+      else await follow(client, res.service);
     });
   addPolicyOptions(create);
 
@@ -378,13 +378,13 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
       if (o.rebalance === false) delete next[REBALANCE_LABEL];
       // Rewriting the service, even unchanged, is what makes the rebalancer look again.
       const spec = withPolicyFlags(withSpecChanges({ ...service.spec, labels: next }, o), o);
-      await call(client, client.UpdateService, {
+      const res = await call(client, client.UpdateService, {
         serviceId: service.id,
         version: service.meta?.version ?? 0,
         spec,
       });
       console.log(service.spec.name);
-      if (!o.detach && !isJob(spec)) await follow(client, service.id);
+      if (!o.detach && !isJob(spec) && res.service) await follow(client, res.service);
     });
   addPolicyOptions(addSpecChangeOptions(update));
   updateCommands(service, connect);

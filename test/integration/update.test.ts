@@ -147,6 +147,35 @@ test.serial('an unhealthy task fails and is replaced', async (t) => {
   await cluster.cli('m1', 'service', 'rm', 'sick');
 });
 
+test.serial('a canary runs beside the old tasks until promoted', async (t) => {
+  const create = await cluster.cli(
+    'm1',
+    ...['service', 'create', '-d', '--name', 'canary', '--replicas', '2', '--update-canary', '1'],
+    ...['--update-monitor', '300ms', 'host', 'sleep', '100000'],
+  );
+  t.is(create.code, 0, create.stderr);
+  await eventually('canary runs', async () => running(await tasks('m1', 'canary')).length === 2);
+  const update = await cluster.cli('m1', 'service', 'update', '--env-add', 'V=2', 'canary');
+  t.is(update.code, 0, update.stdout + update.stderr);
+  t.regex(
+    update.stdout,
+    /the canaries of v2 run beside the old tasks; go on with `cluster service promote canary`/,
+  );
+  const beside = running(await tasks('m1', 'canary'));
+  t.is(beside.length, 3);
+  t.deepEqual(
+    beside.filter((task) => task.canary).map((task) => envOf(task)),
+    [['V=2']],
+  );
+  const promote = await cluster.cli('m1', 'service', 'promote', 'canary');
+  t.is(promote.code, 0, promote.stdout + promote.stderr);
+  t.regex(promote.stdout, /canary: converged \(v2\)/);
+  const after = running(await tasks('m1', 'canary'));
+  t.is(after.length, 2);
+  t.true(after.every((task) => envOf(task).includes('V=2')));
+  await cluster.cli('m1', 'service', 'rm', 'canary');
+});
+
 test.serial('a leader killed in the middle of an update: the next leader continues it', async (t) => {
   for (const m of ['m2', 'm3']) {
     const res = await cluster.joinManager(m, 'm1');
