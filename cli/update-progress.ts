@@ -158,7 +158,8 @@ class Screen {
   show(head: string, lines: UnitLine[]): void {
     if (this.out.isTTY) {
       const block = [head, ...lines.map((l) => l.text)];
-      if (this.drawn) this.out.write(`\x1b[${this.drawn}A`);
+      // Back to the top of the last block, and clear it (it may have had more lines).
+      if (this.drawn) this.out.write(`\x1b[${this.drawn}A\x1b[J`);
       for (const line of block) this.out.write(`\x1b[2K${line}\n`);
       this.drawn = block.length;
       return;
