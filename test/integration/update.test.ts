@@ -181,35 +181,45 @@ test.serial('a leader killed in the middle of an update: the next leader continu
     const res = await cluster.joinManager(m, 'm1');
     t.is(res.code, 0, res.stderr);
   }
-  // The tasks keep off m1, the leader to be killed, so that none is replaced for its loss.
+  const leader = (await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json')).find(
+    (n) => n.managerStatus?.leader,
+  )?.description?.hostname;
+  if (!leader) throw new Error('no leader');
+  const via = ['m1', 'm2', 'm3'].find((m) => m !== leader)!;
+  // The tasks keep off the leader to be killed, so that none is replaced for its loss.
   const create = await cluster.cli(
-    'm2',
-    ...['service', 'create', '--name', 'steady', '--replicas', '4', '--constraint', 'node.hostname!=m1'],
+    via,
+    ...[
+      'service',
+      'create',
+      '--name',
+      'steady',
+      '--replicas',
+      '4',
+      '--constraint',
+      `node.hostname!=${leader}`,
+    ],
     ...['--update-delay', '1s', '--update-monitor', '300ms', 'host', 'sleep', '100000'],
   );
   t.is(create.code, 0, create.stderr);
-  const update = await cluster.cli('m2', 'service', 'update', '-d', '--env-add', 'V=2', 'steady');
+  const update = await cluster.cli(via, 'service', 'update', '-d', '--env-add', 'V=2', 'steady');
   t.is(update.code, 0, update.stderr);
   const done = await eventually('one slot updated', async () => {
-    const ts = running(await tasks('m2', 'steady')).filter((task) => envOf(task).includes('V=2'));
+    const ts = running(await tasks(via, 'steady')).filter((task) => envOf(task).includes('V=2'));
     return ts.length >= 1 && ts.length < 4 && ts;
   });
-  const leader = (await cluster.json<Node[]>('m2', 'node', 'ls', '--format', 'json')).find(
-    (n) => n.managerStatus?.leader,
-  );
-  t.is(leader?.description?.hostname, 'm1');
-  await cluster.stop('m1', 'SIGKILL');
+  await cluster.stop(leader, 'SIGKILL');
 
   await eventually(
     'the update completed under the next leader',
-    async () => (await service('m2', 'steady')).updateStatus?.state === 'UPDATE_COMPLETED',
+    async () => (await service(via, 'steady')).updateStatus?.state === 'UPDATE_COMPLETED',
     90_000,
   );
-  const after = running(await tasks('m2', 'steady'));
+  const after = running(await tasks(via, 'steady'));
   t.is(after.length, 4);
   t.true(after.every((task) => envOf(task).includes('V=2')));
   // Slots updated before the kill were not updated again.
   for (const task of done) t.true(after.some((a) => a.id === task.id));
-  const all = await tasks('m2', 'steady');
+  const all = await tasks(via, 'steady');
   t.is(all.filter((task) => envOf(task).includes('V=2')).length, 4);
 });
