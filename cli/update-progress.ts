@@ -95,13 +95,11 @@ function headline(service: Service, lines: UnitLine[]): string {
   return `${name}: ${doing}: ${n}/${lines.length} running v${service.specVersion}`;
 }
 
-/** The outcome, once there is one. `expectRollback`: the command itself asked for a rollback. */
-function outcome(
-  service: Service,
-  tasks: Task[],
-  lines: UnitLine[],
-  expectRollback: boolean,
-): Outcome | undefined {
+/**
+ * The outcome, once there is one. `ours`: the spec version the command wrote; a rollback
+ * that made another version rolled back what the command started.
+ */
+function outcome(service: Service, tasks: Task[], lines: UnitLine[], ours: number): Outcome | undefined {
   switch (service.updateStatus?.state) {
     case 'UPDATING':
       return service.updateStatus?.awaitingPromotion ? 'awaiting-promotion' : undefined;
@@ -113,7 +111,8 @@ function outcome(
       return 'rollback-paused';
     default:
   }
-  const rolledBack = service.updateStatus?.state === 'ROLLBACK_COMPLETED' && !expectRollback;
+  const status = service.updateStatus;
+  const rolledBack = status?.state === 'ROLLBACK_COMPLETED' && status.toVersion !== ours;
   if (lines.length > 0 && lines.every((l) => l.done)) return rolledBack ? 'rolled-back' : 'converged';
   const waiting = tasks.filter(
     (t) => wanted(t) && t.status?.state !== 'RUNNING' && !isTerminal(t.status?.state ?? 'NEW'),
@@ -159,7 +158,8 @@ class Screen {
   show(head: string, lines: UnitLine[]): void {
     if (this.out.isTTY) {
       const block = [head, ...lines.map((l) => l.text)];
-      if (this.drawn) this.out.write(`\x1b[${this.drawn}A`);
+      // Back to the top of the last block, and clear it (it may have had more lines).
+      if (this.drawn) this.out.write(`\x1b[${this.drawn}A\x1b[J`);
       for (const line of block) this.out.write(`\x1b[2K${line}\n`);
       this.drawn = block.length;
       return;
@@ -179,9 +179,10 @@ class Screen {
 /** Follows a service until it converges or its update stops; prints progress and says how it ended. */
 export async function followService(
   client: ControlClient,
-  serviceId: string,
-  opts: { expectRollback?: boolean; out?: NodeJS.WriteStream; intervalMs?: number } = {},
+  written: Service,
+  opts: { out?: NodeJS.WriteStream; intervalMs?: number } = {},
 ): Promise<Outcome> {
+  const serviceId = written.id;
   const screen = new Screen(opts.out ?? process.stdout);
   for (;;) {
     const { service } = await call(client, client.GetService, { service: serviceId });
@@ -189,7 +190,7 @@ export async function followService(
     if (!service) throw new Error(`service ${serviceId} is gone`);
     const lines = unitLines(service, tasks);
     screen.show(headline(service, lines), lines);
-    const result = outcome(service, tasks, lines, opts.expectRollback ?? false);
+    const result = outcome(service, tasks, lines, written.specVersion);
     if (result) {
       screen.end(ending(service, result, tasks));
       return result;

@@ -35,7 +35,10 @@ function addExtensions(dir) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) addExtensions(path);
     else if (name.endsWith('.ts')) {
-      const src = readFileSync(path, 'utf8').replace(/from '(\.{1,2}\/[^']+)'/g, "from '$1.js'");
+      // Headers name the source relative to the repository, not to wherever it was generated.
+      const src = readFileSync(path, 'utf8')
+        .replace(/from '(\.{1,2}\/[^']+)'/g, "from '$1.js'")
+        .replaceAll(`// Original file: ${root}`, '// Original file: ');
       writeFileSync(path, src);
     }
   }

@@ -52,7 +52,8 @@ export class HealthMonitor {
         return;
       }
     }
-    this.timer = setTimeout(() => void this.probe(), this.check.intervalMs);
+    // Checks never keep a stopping daemon alive: its tasks outlive it, and the next one checks them.
+    this.timer = setTimeout(() => void this.probe(), this.check.intervalMs).unref();
   }
 
   private async run(): Promise<{ ok: boolean; output: string }> {

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
-import type { ServiceSpec } from '../../proto/types.js';
+import type { Service, ServiceSpec } from '../../proto/types.js';
 import { collect, humanDuration, parseCount, table } from '../format.js';
 import { EXIT_CODES, followService } from '../update-progress.js';
 
@@ -92,12 +92,8 @@ export function withSpecChanges(spec: ServiceSpec, o: SpecChangeOptions): Servic
 }
 
 /** Waits for the service with progress, and sets the exit code to say how it ended. */
-export async function follow(
-  client: ControlClient,
-  serviceId: string,
-  expectRollback = false,
-): Promise<void> {
-  const outcome = await followService(client, serviceId, { expectRollback });
+export async function follow(client: ControlClient, written: Service): Promise<void> {
+  const outcome = await followService(client, written);
   process.exitCode = EXIT_CODES[outcome];
 }
 
@@ -119,7 +115,7 @@ export function updateCommands(service: Command, connect: () => ControlClient): 
       const { service: s } = await call(client, client.RollbackService, { service: ref, toVersion });
       if (!s) throw new FlotillaError('NOT_FOUND', `service ${ref} not found`);
       console.log(`${s.spec?.name}: ${s.updateStatus?.message}, as v${s.specVersion}`);
-      if (!o.detach) await follow(client, s.id, true);
+      if (!o.detach) await follow(client, s);
     });
 
   service
@@ -133,7 +129,7 @@ export function updateCommands(service: Command, connect: () => ControlClient): 
       const { service: s } = await call(client, client.PromoteService, { service: ref });
       if (!s) throw new FlotillaError('NOT_FOUND', `service ${ref} not found`);
       console.log(`${s.spec?.name}: canaries promoted`);
-      if (!o.detach) await follow(client, s.id);
+      if (!o.detach) await follow(client, s);
     });
 
   service

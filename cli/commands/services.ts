@@ -189,12 +189,11 @@ export function taskRows(tasks: Task[], nodes: Node[], now: number): string[][] 
 }
 
 /**
- * Waits until the service runs the tasks it wants (a job: until they have all completed),
- * showing progress; stops early when no task can be placed.
+ * Waits until a job's tasks have all completed, showing progress; stops early when no task
+ * can be placed. (Services that keep running are followed by `cli/update-progress.ts`.)
  */
 async function converge(client: ControlClient, service: Service): Promise<void> {
   const name = service.spec?.name ?? service.id;
-  const job = isJob(service.spec);
   const tty = process.stdout.isTTY;
   let last = '';
   for (;;) {
@@ -204,18 +203,14 @@ async function converge(client: ControlClient, service: Service): Promise<void> 
     const current = tasks.filter(
       (t) => t.desiredState === 'RUNNING' && !isTerminal(t.status?.state ?? 'NEW'),
     );
-    const running = current.filter((t) => t.status?.state === 'RUNNING').length;
     const completed = tasks.filter((t) => t.status?.state === 'COMPLETE').length;
-    const line = job ? `${name}: ${completed}/${want} completed` : `${name}: ${running}/${want} running`;
+    const line = `${name}: ${completed}/${want} completed`;
     if (line !== last) {
       if (tty) process.stdout.write(`\r${line}`);
       else console.log(line);
       last = line;
     }
-    const done = job
-      ? completed >= want && current.length === 0
-      : running === want && current.length === want;
-    if (done) {
+    if (completed >= want && current.length === 0) {
       console.log(tty ? `\r${line}: converged` : `${name}: converged`);
       return;
     }
@@ -297,7 +292,7 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
       console.log(res.service?.id);
       if (o.detach || !res.service) return;
       if (isJob(res.service.spec)) await converge(client, res.service);
-      else await follow(client, res.service.id);
+      else await follow(client, res.service);
     });
   addPolicyOptions(create);
 
@@ -372,7 +367,7 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
           spec,
         });
         console.log(`${service.spec.name} scaled to ${replicas}`);
-        if (!o.detach && res.service) await converge(client, res.service);
+        if (!o.detach && res.service) await follow(client, res.service);
       }
     });
 
@@ -421,13 +416,13 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
         { ...changed, ...updateEndpoint(service.spec.endpoint, service.endpoint?.ports ?? [], o) },
         o,
       );
-      await call(client, client.UpdateService, {
+      const res = await call(client, client.UpdateService, {
         serviceId: service.id,
         version: service.meta?.version ?? 0,
         spec,
       });
       console.log(service.spec.name);
-      if (!o.detach && !isJob(spec)) await follow(client, service.id);
+      if (!o.detach && !isJob(spec) && res.service) await follow(client, res.service);
     });
   addPolicyOptions(addSpecChangeOptions(update));
   updateCommands(service, connect);

@@ -105,8 +105,8 @@ export function servicesLeaving(tx: ReadTx, e: StoreEvent & { table: 'nodes' }):
 /**
  * Settles the active tasks of a slot whose tasks go wherever the scheduler puts them: those
  * on a node that is down, gone or drained are shut down (to be replaced), and of the rest
- * only the newest is kept — and, with `overlap` (a start-first update), the one before it
- * while the newest has not started running. Returns the newest active task, if any.
+ * only the newest is kept — and, with `overlap` (a start-first update, or canaries), the one
+ * before it (see keptBeside). Returns the newest active task, if any.
  */
 export function settleSlot(tx: WriteTx, history: Task[], overlap = false): Task | undefined {
   const leaving = (t: Task) => (t.nodeId ? whyLeaving(tx.get('nodes', t.nodeId)) : undefined);

@@ -157,20 +157,14 @@ export class Updater extends Orchestrator {
       tx.create('tasks', { ...newTask(service, unit.slot, now, unit.nodeId), canary: canaries });
     }
 
-    if (todo.length === 0 && inFlight.length === 0) {
-      if (canaries) {
-        if (settling.length === 0) this.canariesPassed(tx, service, config);
-        for (const t of settling) later(config.monitorMs - (now - (t.runningSince || now)));
-        return waitMs === undefined ? undefined : Math.max(waitMs, 1);
-      }
-      if (settling.length === 0) {
-        this.complete(tx, service, now);
-        return undefined;
-      }
-      // The last tasks have yet to outlive the monitor period.
-      for (const t of settling) later(config.monitorMs - (now - (t.runningSince || now)));
-    }
-    return waitMs === undefined ? undefined : Math.max(waitMs, 1);
+    const again = () => (waitMs === undefined ? undefined : Math.max(waitMs, 1));
+    if (todo.length > 0 || inFlight.length > 0) return again();
+    // Every unit is done: the tasks started last have yet to outlive the monitor period.
+    for (const t of settling) later(config.monitorMs - (now - (t.runningSince || now)));
+    if (settling.length > 0) return again();
+    if (canaries) this.canariesPassed(tx, service, config);
+    else this.complete(tx, service, now);
+    return undefined;
   }
 
   /** The canaries ran the monitor period: promoted at once with auto-promote, else the update waits for `service promote`. */

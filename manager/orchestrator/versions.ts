@@ -5,13 +5,14 @@
  * failure action may roll back) share these.
  */
 import { FlotillaError } from '../../lib/errors.js';
-import type {
-  Service,
-  ServiceSpec,
-  SpecVersion,
-  TaskSpec,
-  UpdateConfig,
-  UpdateStatus,
+import {
+  isJob,
+  type Service,
+  type ServiceSpec,
+  type SpecVersion,
+  type TaskSpec,
+  type UpdateConfig,
+  type UpdateStatus,
 } from '../../proto/types.js';
 
 /** Versions kept in a service's history (`cluster service history`). */
@@ -127,7 +128,8 @@ export function withSpec(service: Service, spec: ServiceSpec, now: number, tasks
     previousSpec: service.spec,
     specVersion: version,
     specHistory: pushHistory(service, now),
-    updateStatus: newStatus('UPDATING', service.specVersion, version, now),
+    // Jobs are not rolled: their next tasks simply take the new spec.
+    updateStatus: isJob(spec) ? status : newStatus('UPDATING', service.specVersion, version, now),
   };
 }
 

@@ -147,40 +147,79 @@ test.serial('an unhealthy task fails and is replaced', async (t) => {
   await cluster.cli('m1', 'service', 'rm', 'sick');
 });
 
+test.serial('a canary runs beside the old tasks until promoted', async (t) => {
+  const create = await cluster.cli(
+    'm1',
+    ...['service', 'create', '-d', '--name', 'canary', '--replicas', '2', '--update-canary', '1'],
+    ...['--update-monitor', '300ms', 'host', 'sleep', '100000'],
+  );
+  t.is(create.code, 0, create.stderr);
+  await eventually('canary runs', async () => running(await tasks('m1', 'canary')).length === 2);
+  const update = await cluster.cli('m1', 'service', 'update', '--env-add', 'V=2', 'canary');
+  t.is(update.code, 0, update.stdout + update.stderr);
+  t.regex(
+    update.stdout,
+    /the canaries of v2 run beside the old tasks; go on with `cluster service promote canary`/,
+  );
+  const beside = running(await tasks('m1', 'canary'));
+  t.is(beside.length, 3);
+  t.deepEqual(
+    beside.filter((task) => task.canary).map((task) => envOf(task)),
+    [['V=2']],
+  );
+  const promote = await cluster.cli('m1', 'service', 'promote', 'canary');
+  t.is(promote.code, 0, promote.stdout + promote.stderr);
+  t.regex(promote.stdout, /canary: converged \(v2\)/);
+  const after = running(await tasks('m1', 'canary'));
+  t.is(after.length, 2);
+  t.true(after.every((task) => envOf(task).includes('V=2')));
+  await cluster.cli('m1', 'service', 'rm', 'canary');
+});
+
 test.serial('a leader killed in the middle of an update: the next leader continues it', async (t) => {
   for (const m of ['m2', 'm3']) {
     const res = await cluster.joinManager(m, 'm1');
     t.is(res.code, 0, res.stderr);
   }
-  // The tasks keep off m1, the leader to be killed, so that none is replaced for its loss.
+  const leader = (await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json')).find(
+    (n) => n.managerStatus?.leader,
+  )?.description?.hostname;
+  if (!leader) throw new Error('no leader');
+  const via = ['m1', 'm2', 'm3'].find((m) => m !== leader)!;
+  // The tasks keep off the leader to be killed, so that none is replaced for its loss.
   const create = await cluster.cli(
-    'm2',
-    ...['service', 'create', '--name', 'steady', '--replicas', '4', '--constraint', 'node.hostname!=m1'],
+    via,
+    ...[
+      'service',
+      'create',
+      '--name',
+      'steady',
+      '--replicas',
+      '4',
+      '--constraint',
+      `node.hostname!=${leader}`,
+    ],
     ...['--update-delay', '1s', '--update-monitor', '300ms', 'host', 'sleep', '100000'],
   );
   t.is(create.code, 0, create.stderr);
-  const update = await cluster.cli('m2', 'service', 'update', '-d', '--env-add', 'V=2', 'steady');
+  const update = await cluster.cli(via, 'service', 'update', '-d', '--env-add', 'V=2', 'steady');
   t.is(update.code, 0, update.stderr);
   const done = await eventually('one slot updated', async () => {
-    const ts = running(await tasks('m2', 'steady')).filter((task) => envOf(task).includes('V=2'));
+    const ts = running(await tasks(via, 'steady')).filter((task) => envOf(task).includes('V=2'));
     return ts.length >= 1 && ts.length < 4 && ts;
   });
-  const leader = (await cluster.json<Node[]>('m2', 'node', 'ls', '--format', 'json')).find(
-    (n) => n.managerStatus?.leader,
-  );
-  t.is(leader?.description?.hostname, 'm1');
-  await cluster.stop('m1', 'SIGKILL');
+  await cluster.stop(leader, 'SIGKILL');
 
   await eventually(
     'the update completed under the next leader',
-    async () => (await service('m2', 'steady')).updateStatus?.state === 'UPDATE_COMPLETED',
+    async () => (await service(via, 'steady')).updateStatus?.state === 'UPDATE_COMPLETED',
     90_000,
   );
-  const after = running(await tasks('m2', 'steady'));
+  const after = running(await tasks(via, 'steady'));
   t.is(after.length, 4);
   t.true(after.every((task) => envOf(task).includes('V=2')));
   // Slots updated before the kill were not updated again.
   for (const task of done) t.true(after.some((a) => a.id === task.id));
-  const all = await tasks('m2', 'steady');
+  const all = await tasks(via, 'steady');
   t.is(all.filter((task) => envOf(task).includes('V=2')).length, 4);
 });

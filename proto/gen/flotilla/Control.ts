@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/control.proto
+// Original file: proto/flotilla/control.proto
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/control.proto
+// Original file: proto/flotilla/control.proto
 
 import type { ServiceSpecInput as _flotilla_ServiceSpecInput, ServiceSpec as _flotilla_ServiceSpec } from '../flotilla/ServiceSpec.js';
 

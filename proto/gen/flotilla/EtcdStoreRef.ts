@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/ca.proto
+// Original file: proto/flotilla/ca.proto
 
 
 export interface EtcdStoreRefInput {

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/types.proto
+// Original file: proto/flotilla/types.proto
 
 export const FailureAction = {
   FAILURE_PAUSE: 'FAILURE_PAUSE',

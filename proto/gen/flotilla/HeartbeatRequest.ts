@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/dispatcher.proto
+// Original file: proto/flotilla/dispatcher.proto
 
 
 export interface HeartbeatRequestInput {

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/dispatcher.proto
+// Original file: proto/flotilla/dispatcher.proto
 
 import type { NodeRoleInput as _flotilla_NodeRoleInput, NodeRole as _flotilla_NodeRole } from '../flotilla/NodeRole.js';
 import type { RaftMemberInput as _flotilla_RaftMemberInput, RaftMember as _flotilla_RaftMember } from '../flotilla/RaftMember.js';

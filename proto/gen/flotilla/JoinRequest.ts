@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/ca.proto
+// Original file: proto/flotilla/ca.proto
 
 import type { NodeDescriptionInput as _flotilla_NodeDescriptionInput, NodeDescription as _flotilla_NodeDescription } from '../flotilla/NodeDescription.js';
 

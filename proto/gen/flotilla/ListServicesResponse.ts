@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/control.proto
+// Original file: proto/flotilla/control.proto
 
 import type { ServiceSummaryInput as _flotilla_ServiceSummaryInput, ServiceSummary as _flotilla_ServiceSummary } from '../flotilla/ServiceSummary.js';
 

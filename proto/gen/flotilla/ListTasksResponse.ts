@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/control.proto
+// Original file: proto/flotilla/control.proto
 
 import type { TaskInput as _flotilla_TaskInput, Task as _flotilla_Task } from '../flotilla/Task.js';
 import type { NodeInput as _flotilla_NodeInput, Node as _flotilla_Node } from '../flotilla/Node.js';

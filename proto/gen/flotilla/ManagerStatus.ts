@@ -1,8 +1,8 @@
-// Original file: /work/main/proto/flotilla/types.proto
+// Original file: proto/flotilla/types.proto
 
 import type { Long } from '@grpc/proto-loader';
 
-// Original file: /work/main/proto/flotilla/types.proto
+// Original file: proto/flotilla/types.proto
 
 export const _flotilla_ManagerStatus_Reachability = {
   UNKNOWN: 'UNKNOWN',

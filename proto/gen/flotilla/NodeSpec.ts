@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/types.proto
+// Original file: proto/flotilla/types.proto
 
 import type { NodeRoleInput as _flotilla_NodeRoleInput, NodeRole as _flotilla_NodeRole } from '../flotilla/NodeRole.js';
 import type { NodeAvailabilityInput as _flotilla_NodeAvailabilityInput, NodeAvailability as _flotilla_NodeAvailability } from '../flotilla/NodeAvailability.js';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/types.proto
+// Original file: proto/flotilla/types.proto
 
 import type { NodeStateInput as _flotilla_NodeStateInput, NodeState as _flotilla_NodeState } from '../flotilla/NodeState.js';
 

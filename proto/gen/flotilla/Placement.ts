@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/types.proto
+// Original file: proto/flotilla/types.proto
 
 import type { PlacementPreferenceInput as _flotilla_PlacementPreferenceInput, PlacementPreference as _flotilla_PlacementPreference } from '../flotilla/PlacementPreference.js';
 import type { PlacementStrategyInput as _flotilla_PlacementStrategyInput, PlacementStrategy as _flotilla_PlacementStrategy } from '../flotilla/PlacementStrategy.js';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/types.proto
+// Original file: proto/flotilla/types.proto
 
 import type { PortProtocolInput as _flotilla_PortProtocolInput, PortProtocol as _flotilla_PortProtocol } from '../flotilla/PortProtocol.js';
 import type { PublishModeInput as _flotilla_PublishModeInput, PublishMode as _flotilla_PublishMode } from '../flotilla/PublishMode.js';

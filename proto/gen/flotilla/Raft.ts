@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/raft.proto
+// Original file: proto/flotilla/raft.proto
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/raft.proto
+// Original file: proto/flotilla/raft.proto
 
 import type { Long } from '@grpc/proto-loader';
 

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/raft.proto
+// Original file: proto/flotilla/raft.proto
 
 import type { RaftEntryInput as _flotilla_RaftEntryInput, RaftEntry as _flotilla_RaftEntry } from '../flotilla/RaftEntry.js';
 import type { RaftSnapshotInput as _flotilla_RaftSnapshotInput, RaftSnapshot as _flotilla_RaftSnapshot } from '../flotilla/RaftSnapshot.js';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/raft.proto
+// Original file: proto/flotilla/raft.proto
 
 import type { RaftSnapshotMetadataInput as _flotilla_RaftSnapshotMetadataInput, RaftSnapshotMetadata as _flotilla_RaftSnapshotMetadata } from '../flotilla/RaftSnapshotMetadata.js';
 

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/raft.proto
+// Original file: proto/flotilla/raft.proto
 
 import type { RaftMessageInput as _flotilla_RaftMessageInput, RaftMessage as _flotilla_RaftMessage } from '../flotilla/RaftMessage.js';
 

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/raft.proto
+// Original file: proto/flotilla/raft.proto
 
 import type { RaftMemberInput as _flotilla_RaftMemberInput, RaftMember as _flotilla_RaftMember } from '../flotilla/RaftMember.js';
 

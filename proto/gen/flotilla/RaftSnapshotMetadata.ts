@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/raft.proto
+// Original file: proto/flotilla/raft.proto
 
 import type { RaftConfStateInput as _flotilla_RaftConfStateInput, RaftConfState as _flotilla_RaftConfState } from '../flotilla/RaftConfState.js';
 import type { Long } from '@grpc/proto-loader';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/types.proto
+// Original file: proto/flotilla/types.proto
 
 import type { RestartConditionInput as _flotilla_RestartConditionInput, RestartCondition as _flotilla_RestartCondition } from '../flotilla/RestartCondition.js';
 import type { Long } from '@grpc/proto-loader';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/types.proto
+// Original file: proto/flotilla/types.proto
 
 import type { PortConfigInput as _flotilla_PortConfigInput, PortConfig as _flotilla_PortConfig } from '../flotilla/PortConfig.js';
 import type { LoadBalancingInput as _flotilla_LoadBalancingInput, LoadBalancing as _flotilla_LoadBalancing } from '../flotilla/LoadBalancing.js';

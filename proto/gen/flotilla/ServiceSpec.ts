@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/types.proto
+// Original file: proto/flotilla/types.proto
 
 import type { TaskSpecInput as _flotilla_TaskSpecInput, TaskSpec as _flotilla_TaskSpec } from '../flotilla/TaskSpec.js';
 import type { ReplicatedServiceInput as _flotilla_ReplicatedServiceInput, ReplicatedService as _flotilla_ReplicatedService } from '../flotilla/ReplicatedService.js';

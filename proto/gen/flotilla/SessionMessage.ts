@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/dispatcher.proto
+// Original file: proto/flotilla/dispatcher.proto
 
 import type { AssignmentsInput as _flotilla_AssignmentsInput, Assignments as _flotilla_Assignments } from '../flotilla/Assignments.js';
 import type { EndpointTableInput as _flotilla_EndpointTableInput, EndpointTable as _flotilla_EndpointTable } from '../flotilla/EndpointTable.js';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/types.proto
+// Original file: proto/flotilla/types.proto
 
 import type { ServiceSpecInput as _flotilla_ServiceSpecInput, ServiceSpec as _flotilla_ServiceSpec } from '../flotilla/ServiceSpec.js';
 import type { Long } from '@grpc/proto-loader';

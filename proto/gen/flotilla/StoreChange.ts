@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/store.proto
+// Original file: proto/flotilla/store.proto
 
 import type { ClusterInput as _flotilla_ClusterInput, Cluster as _flotilla_Cluster } from '../flotilla/Cluster.js';
 import type { NodeInput as _flotilla_NodeInput, Node as _flotilla_Node } from '../flotilla/Node.js';
@@ -6,7 +6,7 @@ import type { ServiceInput as _flotilla_ServiceInput, Service as _flotilla_Servi
 import type { TaskInput as _flotilla_TaskInput, Task as _flotilla_Task } from '../flotilla/Task.js';
 import type { Long } from '@grpc/proto-loader';
 
-// Original file: /work/main/proto/flotilla/store.proto
+// Original file: proto/flotilla/store.proto
 
 export const _flotilla_StoreChange_Kind = {
   CREATE: 'CREATE',

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/store.proto
+// Original file: proto/flotilla/store.proto
 
 import type { ClusterInput as _flotilla_ClusterInput, Cluster as _flotilla_Cluster } from '../flotilla/Cluster.js';
 import type { NodeInput as _flotilla_NodeInput, Node as _flotilla_Node } from '../flotilla/Node.js';

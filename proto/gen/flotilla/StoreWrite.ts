@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/store.proto
+// Original file: proto/flotilla/store.proto
 
 import type { StoreChangeInput as _flotilla_StoreChangeInput, StoreChange as _flotilla_StoreChange } from '../flotilla/StoreChange.js';
 import type { Long } from '@grpc/proto-loader';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/types.proto
+// Original file: proto/flotilla/types.proto
 
 import type { TaskPortInput as _flotilla_TaskPortInput, TaskPort as _flotilla_TaskPort } from '../flotilla/TaskPort.js';
 

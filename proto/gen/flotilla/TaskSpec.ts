@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/types.proto
+// Original file: proto/flotilla/types.proto
 
 import type { ContainerSpecInput as _flotilla_ContainerSpecInput, ContainerSpec as _flotilla_ContainerSpec } from '../flotilla/ContainerSpec.js';
 import type { RestartPolicyInput as _flotilla_RestartPolicyInput, RestartPolicy as _flotilla_RestartPolicy } from '../flotilla/RestartPolicy.js';

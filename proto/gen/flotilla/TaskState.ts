@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/types.proto
+// Original file: proto/flotilla/types.proto
 
 /**
  * Swarm's task life cycle. Numbers are ordered: a state never moves to a lower one.

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/types.proto
+// Original file: proto/flotilla/types.proto
 
 import type { TaskStateInput as _flotilla_TaskStateInput, TaskState as _flotilla_TaskState } from '../flotilla/TaskState.js';
 import type { ContainerStatusInput as _flotilla_ContainerStatusInput, ContainerStatus as _flotilla_ContainerStatus } from '../flotilla/ContainerStatus.js';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/dispatcher.proto
+// Original file: proto/flotilla/dispatcher.proto
 
 import type { TaskStatusInput as _flotilla_TaskStatusInput, TaskStatus as _flotilla_TaskStatus } from '../flotilla/TaskStatus.js';
 

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/types.proto
+// Original file: proto/flotilla/types.proto
 
 import type { FailureActionInput as _flotilla_FailureActionInput, FailureAction as _flotilla_FailureAction } from '../flotilla/FailureAction.js';
 import type { UpdateOrderInput as _flotilla_UpdateOrderInput, UpdateOrder as _flotilla_UpdateOrder } from '../flotilla/UpdateOrder.js';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/control.proto
+// Original file: proto/flotilla/control.proto
 
 import type { ServiceInput as _flotilla_ServiceInput, Service as _flotilla_Service } from '../flotilla/Service.js';
 

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/flotilla/dispatcher.proto
+// Original file: proto/flotilla/dispatcher.proto
 
 import type { TaskStatusUpdateInput as _flotilla_TaskStatusUpdateInput, TaskStatusUpdate as _flotilla_TaskStatusUpdate } from '../flotilla/TaskStatusUpdate.js';
 
