@@ -25,6 +25,30 @@ export interface ContainerSpec {
    * node's hostname (and HOSTNAME is not faked in its environment); container runtimes set it.
    */
   hostname?: string;
+  /** Container runtimes only: the root filesystem mounted read-only. */
+  readOnly?: boolean;
+  /** Container runtimes only: host directories (bind) or memory file systems (tmpfs) to mount. */
+  mounts?: MountSpec[];
+  /** Cgroup limits; container runtimes enforce them, the process driver does not. */
+  limits?: Limits;
+  /** Capabilities on top of the runtime's default set, and taken from it ("NET_ADMIN", "ALL"). */
+  capAdd?: string[];
+  capDrop?: string[];
+}
+
+export interface MountSpec {
+  type: 'bind' | 'tmpfs';
+  /** Host path, for bind mounts. */
+  source?: string;
+  target: string;
+  readOnly?: boolean;
+}
+
+export interface Limits {
+  /** CPU time in billionths of a CPU (1e9 = one CPU). */
+  nanoCpus?: number;
+  memoryBytes?: number;
+  pids?: number;
 }
 
 export type ContainerState = 'created' | 'running' | 'exited';
