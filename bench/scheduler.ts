@@ -33,7 +33,7 @@ function node(i: number): Node {
     description: {
       hostname: `sim-${i}`,
       platform: { os: 'linux', arch: 'amd64' },
-      resources: { nanoCpus: 64e9, memoryBytes: 256 * 2 ** 30 },
+      resources: { nanoCpus: 64e9, memoryBytes: 256 * 2 ** 30, pids: 0 },
       runtimes: ['process'],
       version: 'bench',
       genericResources: {},
@@ -60,6 +60,10 @@ function service(
       stopGracePeriodMs: 0,
       user: '',
       hostname: '',
+      mounts: [],
+      readOnly: false,
+      capAdd: [],
+      capDrop: [],
     },
     restart: null,
     placement: { constraints: [], preferences: [], maxReplicas: 0, strategy: 'SPREAD', ...placement },
@@ -149,7 +153,7 @@ await placeAll(
       maxReplicas: 20,
       constraints: ['node.platform.os==linux'],
     },
-    { reservations: { nanoCpus: 5e8, memoryBytes: 256 * 2 ** 20 }, generic: {} },
+    { reservations: { nanoCpus: 5e8, memoryBytes: 256 * 2 ** 20, pids: 0 }, generic: {}, limits: null },
   ),
 );
 progress('binpack with reservations');
@@ -159,6 +163,6 @@ await placeAll(
   replicas,
   service(
     { strategy: 'BINPACK' },
-    { reservations: { nanoCpus: 5e8, memoryBytes: 256 * 2 ** 20 }, generic: {} },
+    { reservations: { nanoCpus: 5e8, memoryBytes: 256 * 2 ** 20, pids: 0 }, generic: {}, limits: null },
   ),
 );

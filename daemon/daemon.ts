@@ -24,10 +24,10 @@ import { wire } from '../proto/load.js';
 import { createServer, listen, shutdown, unary } from '../proto/rpc.js';
 import type { HeartbeatResponse } from '../proto/gen/flotilla/HeartbeatResponse.js';
 import type { RuntimeDriver } from '../runtime/driver.js';
-import { ProcessDriver } from '../runtime/process/index.js';
 import { Agent } from '../worker/agent.js';
 import { paths, readIdentity, writeIdentity, type NodeIdentity } from './data-dir.js';
 import { describeNode } from './description.js';
+import { nodeDrivers } from './drivers.js';
 
 export interface InitRequest {
   listen: string;
@@ -37,6 +37,7 @@ export interface InitRequest {
   etcdEndpoints?: string[];
   genericResources?: Record<string, number>;
   engineLabels?: Record<string, string>;
+  containerdSocket?: string;
 }
 
 export interface StartOptions {
@@ -84,9 +85,6 @@ export class Daemon {
 
   private async boot({ init, forceNewCluster }: StartOptions): Promise<NodeIdentity> {
     const p = paths(this.dataDir);
-    this.drivers = [
-      new ProcessDriver({ root: p.processRuntime, logger: this.log.child({ room: 'runtime' }) }),
-    ];
     const found = await readIdentity(this.dataDir);
     if (init && found) {
       throw new FlotillaError(
@@ -111,6 +109,7 @@ export class Daemon {
         `${this.dataDir} holds a worker; only a manager can force a new cluster`,
       );
     }
+    this.drivers = await nodeDrivers(this.dataDir, identity, this.log);
     const tcp = createServer();
     const local = createServer();
     this.servers = [tcp, local];
@@ -287,6 +286,7 @@ function newManagerIdentity(init: InitRequest): NodeIdentity {
     managers: [init.listen],
     genericResources: init.genericResources,
     engineLabels: init.engineLabels,
+    containerdSocket: init.containerdSocket,
   };
   return init.etcdEndpoints
     ? { ...base, etcd: { endpoints: init.etcdEndpoints, prefix: `/flotilla/${clusterId}/` } }

@@ -7,6 +7,7 @@ import { describeError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import { isTerminal, taskStateRank, type Task, type TaskState, type TaskStatus } from '../proto/types.js';
 import type { ContainerSummary, ExitStatus, RuntimeDriver } from '../runtime/driver.js';
+import { runtimeFields } from './runtime-fields.js';
 import { expandTemplate } from './templates.js';
 
 export const LABEL_TASK = 'flotilla.task.id';
@@ -120,6 +121,7 @@ export class TaskRunner {
         stopSignal: (container.stopSignal || undefined) as NodeJS.Signals | undefined,
         user: container.user || undefined,
         hostname: container.hostname ? expandTemplate(container.hostname, ctx) : undefined,
+        ...runtimeFields(container, this.task.spec?.resources?.limits),
       });
       await this.startContainer(this.containerId);
     } catch (err) {

@@ -25,11 +25,12 @@ import {
 } from '../format.js';
 import { containerFromFlags, type ContainerOptions } from './container-flags.js';
 import { placementFromFlags, type PlacementOptions } from './placement-flags.js';
+import { addRuntimeFlags, runtimeFromFlags, withLimits, type RuntimeOptions } from './runtime-flags.js';
 
 type Connect = () => ControlClient;
 type Format = { format?: string };
 
-interface CreateOptions extends PlacementOptions, ContainerOptions {
+interface CreateOptions extends PlacementOptions, ContainerOptions, RuntimeOptions {
   name: string;
   replicas?: string;
   mode?: string;
@@ -110,6 +111,7 @@ export function specFromFlags(image: string, command: string[], o: CreateOptions
         stopSignal: o.stopSignal ?? '',
         stopGracePeriodMs: parseDuration('--stop-grace-period', o.stopGracePeriod),
         ...containerFromFlags(o),
+        ...runtimeFromFlags(o),
       },
       restart: {
         condition,
@@ -117,7 +119,7 @@ export function specFromFlags(image: string, command: string[], o: CreateOptions
         maxAttempts: parseCount('--restart-max-attempts', o.restartMaxAttempts),
         windowMs: parseDuration('--restart-window', o.restartWindow),
       },
-      ...placementFromFlags(o),
+      ...withLimits(o, placementFromFlags(o)),
     },
   };
 }
@@ -212,8 +214,7 @@ async function converge(client: ControlClient, service: Service): Promise<void> 
 export function serviceCommands(program: Command, connect: Connect, wantsJson: (o: Format) => boolean): void {
   const service = program.command('service').description('manage services');
 
-  service
-    .command('create')
+  addRuntimeFlags(service.command('create'))
     .description(
       'create a service: IMAGE [COMMAND] [ARG...]; the image "host" runs the command as a plain process',
     )

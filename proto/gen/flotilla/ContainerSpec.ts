@@ -1,5 +1,6 @@
 // Original file: /work/main/proto/flotilla/types.proto
 
+import type { MountInput as _flotilla_MountInput, Mount as _flotilla_Mount } from '../flotilla/Mount.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ContainerSpecInput {
@@ -22,6 +23,19 @@ export interface ContainerSpecInput {
   'stopGracePeriodMs'?: (number | string | Long);
   'user'?: (string);
   'hostname'?: (string);
+  /**
+   * Container runtimes only: host directories or tmpfs mounted into the container.
+   */
+  'mounts'?: (_flotilla_MountInput)[];
+  /**
+   * Container runtimes only: the root filesystem read-only.
+   */
+  'readOnly'?: (boolean);
+  /**
+   * Capabilities on top of the runtime's default set, and taken from it (NET_ADMIN, ALL).
+   */
+  'capAdd'?: (string)[];
+  'capDrop'?: (string)[];
 }
 
 export interface ContainerSpec {
@@ -44,4 +58,17 @@ export interface ContainerSpec {
   'stopGracePeriodMs': (number);
   'user': (string);
   'hostname': (string);
+  /**
+   * Container runtimes only: host directories or tmpfs mounted into the container.
+   */
+  'mounts': (_flotilla_Mount)[];
+  /**
+   * Container runtimes only: the root filesystem read-only.
+   */
+  'readOnly': (boolean);
+  /**
+   * Capabilities on top of the runtime's default set, and taken from it (NET_ADMIN, ALL).
+   */
+  'capAdd': (string)[];
+  'capDrop': (string)[];
 }
