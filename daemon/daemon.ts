@@ -28,6 +28,7 @@ import { Agent } from '../worker/agent.js';
 import { paths, readIdentity, writeIdentity, type NodeIdentity } from './data-dir.js';
 import { describeNode } from './description.js';
 import { nodeDrivers } from './drivers.js';
+import { nodeService } from '../worker/node-service.js';
 
 export interface InitRequest {
   listen: string;
@@ -113,6 +114,14 @@ export class Daemon {
     const tcp = createServer();
     const local = createServer();
     this.servers = [tcp, local];
+    tcp.addService(
+      wire.flotilla.Agent.service,
+      nodeService({
+        drivers: this.drivers,
+        uploads: p.uploads,
+        log: this.log.child({ room: 'node-service' }),
+      }),
+    );
     if (identity.role === 'MANAGER') {
       this.manager = await this.startManager(identity, tcp, {
         bootstrap: init !== undefined,

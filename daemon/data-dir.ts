@@ -38,6 +38,7 @@ export const paths = (dataDir: string) => ({
   pid: join(dataDir, 'daemon.pid'),
   processRuntime: join(dataDir, 'runtime', 'process'),
   containerdRuntime: join(dataDir, 'runtime', 'containerd'),
+  uploads: join(dataDir, 'runtime', 'uploads'),
 });
 
 export const DEFAULT_DATA_DIR = '/var/lib/flotilla';

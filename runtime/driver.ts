@@ -108,9 +108,25 @@ export interface DriverLogger {
   error(obj: object, msg?: string): void;
 }
 
+export interface ImageSummary {
+  name: string;
+  digest: string;
+  size: number;
+  createdAt: number;
+}
+
+/** The images of a container runtime (drivers that run images have them). */
+export interface ImageOps {
+  /** Loads an OCI-layout or `docker save` archive; returns the names of its images. */
+  load(path: string, progress?: (done: number, total: number) => void): Promise<string[]>;
+  list(): Promise<ImageSummary[]>;
+  remove(ref: string): Promise<void>;
+}
+
 /** Unknown ids reject with FlotillaError NOT_FOUND, invalid specs with INVALID_ARGUMENT. */
 export interface RuntimeDriver {
   readonly name: string;
+  readonly images?: ImageOps;
   canRun(image: string): boolean;
   ensureImage(ref: string, signal: AbortSignal): Promise<void>;
   /** Creates (does not start) a container; returns its id. */

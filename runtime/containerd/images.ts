@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { FlotillaError, invalidArgument, notFound } from '../../lib/errors.js';
+import type { ImageOps, ImageSummary } from '../driver.js';
 import { TarIndex } from '../tar-index.js';
 import { timestampMs, unlessNotFound, type ContainerdClient } from './client.js';
 import { withLease } from './leases.js';
@@ -49,13 +50,6 @@ export interface ResolvedImage {
   chainId: string;
 }
 
-export interface ImageSummary {
-  name: string;
-  digest: string;
-  size: number;
-  createdAt: number;
-}
-
 interface Manifest {
   mediaType?: string;
   config: Descriptor;
@@ -85,7 +79,7 @@ export function chainIds(diffIds: string[]): string[] {
   return chains;
 }
 
-export class ImageStore {
+export class ImageStore implements ImageOps {
   private readonly resolved = new Map<string, ResolvedImage>();
 
   constructor(private readonly client: ContainerdClient) {}

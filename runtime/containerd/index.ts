@@ -4,4 +4,4 @@ export {
   DEFAULT_CONTAINERD_SOCKET,
   type ContainerdDriverOptions,
 } from './containerd-driver.js';
-export { normalizeReference, type ImageSummary } from './images.js';
+export { normalizeReference } from './images.js';

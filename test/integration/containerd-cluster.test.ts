@@ -35,12 +35,6 @@ if (missing) {
   test.before(async () => {
     containerd = await PrivateContainerd.start();
     cluster = await LocalCluster.create();
-    const driver = new ContainerdDriver({ socket: containerd.socket, root: tmpdir() });
-    try {
-      await driver.images.load((await testImages()).busybox);
-    } finally {
-      await driver.close();
-    }
   });
 
   test.after.always(async () => {
@@ -66,6 +60,16 @@ if (missing) {
       });
       t.deepEqual([...(node?.description?.runtimes ?? [])].sort(), ['containerd', 'process']);
 
+      const load = await c.cli('m1', 'image', 'load', (await testImages()).busybox);
+      t.is(load.code, 0, load.stderr);
+      t.regex(load.stdout, /m1: loaded docker.io\/flotilla\/busybox:latest/);
+      t.regex(load.stderr, /100%/);
+      const ls = await c.json<{ node: string; name: string }[]>('m1', 'image', 'ls', '--format', 'json');
+      t.deepEqual(
+        ls.map((i) => [i.node, i.name]),
+        [['m1', 'docker.io/flotilla/busybox:latest']],
+      );
+
       const create = await c.cli(
         'm1',
         'service',
@@ -78,8 +82,9 @@ if (missing) {
         '--stop-grace-period',
         '1s',
         'flotilla/busybox',
-        'sleep',
-        '100000',
+        'sh',
+        '-c',
+        'echo "hello from $(hostname)"; exec sleep 100000',
       );
       t.is(create.code, 0, create.stderr);
       await eventually('3 running tasks', async () => {
@@ -89,11 +94,59 @@ if (missing) {
       const live = await containers();
       t.is(live.filter((x) => x.state === 'running').length, 3);
 
+      const logs = await eventually('the logs of all three', async () => {
+        const res = await c.cli('m1', 'service', 'logs', 'bb');
+        return res.stdout.split('\n').filter((l) => / \| hello from /.test(l)).length === 3 ? res : undefined;
+      });
+      t.regex(logs.stdout, /^bb\.1\.\w+@m1 \| hello from \w+$/m);
+      const exec = await c.cli('m1', 'task', 'exec', 'bb.1', '--', 'sh', '-c', 'echo inside; exit 7');
+      t.is(exec.code, 7, exec.stderr);
+      t.is(exec.stdout, 'inside\n');
+      const inspect = JSON.parse((await c.cli('m1', 'task', 'inspect', 'bb.2')).stdout) as {
+        container: { runtime: string; state: string; memoryBytes: number };
+      };
+      t.like(inspect.container, { runtime: 'containerd', state: 'running' });
+      t.true(inspect.container.memoryBytes > 0);
+      const stats = await c.json<{ task: string }[]>('m1', 'task', 'stats', 'bb', '--format', 'json');
+      t.deepEqual(
+        stats.map((x) => x.task),
+        ['bb.1', 'bb.2', 'bb.3'],
+      );
+
       const rm = await c.cli('m1', 'service', 'rm', 'bb');
       t.is(rm.code, 0, rm.stderr);
       await eventually('no containers left', async () => (await containers()).length === 0);
       await eventually('no shims left', async () => (await containerd!.shims()).length === 0);
       t.deepEqual(await containerd!.mounts(), []);
+
+      const rmi = await c.cli('m1', 'image', 'rm', 'flotilla/busybox');
+      t.is(rmi.code, 0, rmi.stderr);
+      t.deepEqual(await c.json('m1', 'image', 'ls', '--format', 'json'), []);
     },
   );
+
+  test.serial('logs and exec work for host (process) tasks too', async (t) => {
+    const c = cluster!;
+    const create = await c.cli(
+      'm1',
+      'service',
+      'create',
+      '-d',
+      '--name',
+      'hs',
+      'host',
+      'sh',
+      '-c',
+      'echo from-host; exec sleep 100000',
+    );
+    t.is(create.code, 0, create.stderr);
+    const logs = await eventually('the host task logs', async () => {
+      const res = await c.cli('m1', 'service', 'logs', 'hs.1');
+      return res.stdout.includes('from-host') ? res : undefined;
+    });
+    t.is(logs.stdout, 'from-host\n');
+    const exec = await c.cli('m1', 'task', 'exec', 'hs.1', '--', 'sh', '-c', 'exit 3');
+    t.is(exec.code, 3);
+    t.is((await c.cli('m1', 'service', 'rm', 'hs')).code, 0);
+  });
 }

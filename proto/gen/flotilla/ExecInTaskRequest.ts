@@ -1,0 +1,12 @@
+// Original file: /work/main/proto/flotilla/agent.proto
+
+
+export interface ExecInTaskRequestInput {
+  'taskId'?: (string);
+  'cmd'?: (string)[];
+}
+
+export interface ExecInTaskRequest {
+  'taskId': (string);
+  'cmd': (string)[];
+}

@@ -1,0 +1,10 @@
+// Original file: /work/main/proto/flotilla/agent.proto
+
+
+export interface ImageArchiveChunkInput {
+  'data'?: (Buffer | Uint8Array | string);
+}
+
+export interface ImageArchiveChunk {
+  'data': (Buffer);
+}

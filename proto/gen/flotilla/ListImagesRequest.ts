@@ -1,0 +1,8 @@
+// Original file: /work/main/proto/flotilla/agent.proto
+
+
+export interface ListImagesRequestInput {
+}
+
+export interface ListImagesRequest {
+}

@@ -1,0 +1,8 @@
+// Original file: /work/main/proto/flotilla/agent.proto
+
+
+export interface RemoveImageResponseInput {
+}
+
+export interface RemoveImageResponse {
+}
