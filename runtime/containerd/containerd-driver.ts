@@ -100,14 +100,6 @@ export class ContainerdDriver implements RuntimeDriver {
     this.logger = opts.logger;
   }
 
-  /** Whether a containerd socket is at `socket` (not whether containerd answers on it). */
-  static async available(socket: string): Promise<boolean> {
-    return access(socket).then(
-      () => true,
-      () => false,
-    );
-  }
-
   canRun(image: string): boolean {
     return image !== HOST_IMAGE && image !== '';
   }
