@@ -70,6 +70,10 @@ export class PrivateContainerd {
     return new PrivateContainerd(dir, socket, daemon);
   }
 
+  get pid(): number {
+    return this.daemon.pid ?? 0;
+  }
+
   /** Mount points under this containerd's dirs (snapshots, task root filesystems). */
   async mounts(): Promise<string[]> {
     const info = await readFile('/proc/self/mountinfo', 'utf8');
