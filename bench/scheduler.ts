@@ -64,6 +64,7 @@ function service(
       readOnly: false,
       capAdd: [],
       capDrop: [],
+      registryAuth: '',
     },
     restart: null,
     placement: { constraints: [], preferences: [], maxReplicas: 0, strategy: 'SPREAD', ...placement },

@@ -108,6 +108,12 @@ export interface DriverLogger {
   error(obj: object, msg?: string): void;
 }
 
+/** Credentials for a registry, passed only to the nodes that pull. */
+export interface RegistryAuth {
+  username: string;
+  password: string;
+}
+
 export interface ImageSummary {
   name: string;
   digest: string;
@@ -128,7 +134,8 @@ export interface RuntimeDriver {
   readonly name: string;
   readonly images?: ImageOps;
   canRun(image: string): boolean;
-  ensureImage(ref: string, signal: AbortSignal): Promise<void>;
+  /** Makes the image ready to run; drivers that can pull it from its registry do (with `auth`). */
+  ensureImage(ref: string, signal: AbortSignal, auth?: RegistryAuth): Promise<void>;
   /** Creates (does not start) a container; returns its id. */
   create(spec: ContainerSpec): Promise<string>;
   start(id: string): Promise<void>;

@@ -1,5 +1,5 @@
 /** The container spec fields only container runtimes honour, from the task spec to the driver's terms. */
-import type { ContainerSpec as DriverSpec, MountSpec } from '../runtime/driver.js';
+import type { ContainerSpec as DriverSpec, MountSpec, RegistryAuth } from '../runtime/driver.js';
 import type { ContainerSpec, Resources } from '../proto/types.js';
 
 export function runtimeFields(
@@ -26,4 +26,17 @@ export function runtimeFields(
       },
     }),
   };
+}
+
+/** ContainerSpec.registry_auth (base64 of {"username","password"}), if the service has it. */
+export function registryAuth(encoded: string): RegistryAuth | undefined {
+  if (!encoded) return undefined;
+  try {
+    const { username, password } = JSON.parse(
+      Buffer.from(encoded, 'base64').toString('utf8'),
+    ) as RegistryAuth;
+    return typeof username === 'string' && typeof password === 'string' ? { username, password } : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -7,7 +7,7 @@ import { describeError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import { isTerminal, taskStateRank, type Task, type TaskState, type TaskStatus } from '../proto/types.js';
 import type { ContainerSummary, ExitStatus, RuntimeDriver } from '../runtime/driver.js';
-import { runtimeFields } from './runtime-fields.js';
+import { registryAuth, runtimeFields } from './runtime-fields.js';
 import { expandTemplate } from './templates.js';
 
 export const LABEL_TASK = 'flotilla.task.id';
@@ -92,7 +92,11 @@ export class TaskRunner {
       this.set('ACCEPTED', 'accepted', '');
       this.set('PREPARING', 'preparing', '');
       if (!container) throw new Error('the task has no container spec');
-      await this.driver.ensureImage(container.image, AbortSignal.timeout(10 * 60_000));
+      await this.driver.ensureImage(
+        container.image,
+        AbortSignal.timeout(10 * 60_000),
+        registryAuth(container.registryAuth),
+      );
       if (this.stopped()) return;
       const env: Record<string, string> = {
         FLOTILLA_TASK_ID: this.task.id,

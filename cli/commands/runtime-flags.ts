@@ -4,7 +4,11 @@
  * read-only root filesystem and mounts (--mount type=bind,source=/x,target=/y,readonly).
  */
 import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { invalidArgument } from '../../lib/errors.js';
+import { parseReference } from '../../runtime/containerd/registry.js';
 import type { ContainerSpec, TaskSpec } from '../../proto/types.js';
 import { collect, parseCount } from '../format.js';
 import { parseBytes, parseCpus } from './placement-flags.js';
@@ -17,6 +21,7 @@ export interface RuntimeOptions {
   capDrop?: string[];
   readOnly?: boolean;
   mount?: string[];
+  withRegistryAuth?: boolean;
 }
 
 export function addRuntimeFlags(cmd: Command): Command {
@@ -32,6 +37,7 @@ export function addRuntimeFlags(cmd: Command): Command {
     )
     .option('--cap-drop <cap>', 'capability taken from the default set, or ALL (repeatable)', collect, [])
     .option('--read-only', 'mount the container root filesystem read-only')
+    .option('--with-registry-auth', 'send the registry credentials of `docker login` to the nodes that pull')
     .option(
       '--mount <spec>',
       'type=bind,source=/host/path,target=/path[,readonly] or type=tmpfs,target=/path (repeatable)',
@@ -42,13 +48,47 @@ export function addRuntimeFlags(cmd: Command): Command {
 
 export function runtimeFromFlags(
   o: RuntimeOptions,
-): Pick<ContainerSpec, 'mounts' | 'readOnly' | 'capAdd' | 'capDrop'> {
+  image: string,
+): Pick<ContainerSpec, 'mounts' | 'readOnly' | 'capAdd' | 'capDrop' | 'registryAuth'> {
   return {
     mounts: (o.mount ?? []).map(parseMount),
     readOnly: o.readOnly ?? false,
     capAdd: o.capAdd ?? [],
     capDrop: o.capDrop ?? [],
+    registryAuth: o.withRegistryAuth ? registryAuthFor(image) : '',
   };
+}
+
+/**
+ * The credentials `docker login` stored for the image's registry ($DOCKER_CONFIG or
+ * ~/.docker/config.json), encoded for ContainerSpec.registry_auth.
+ */
+export function registryAuthFor(image: string, env: NodeJS.ProcessEnv = process.env): string {
+  const { registry } = parseReference(image);
+  const file = join(env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
+  let auths: Record<string, { auth?: string; username?: string; password?: string }> = {};
+  try {
+    auths = (JSON.parse(readFileSync(file, 'utf8')) as { auths?: typeof auths }).auths ?? {};
+  } catch {
+    // no config: the error below says what to do
+  }
+  const keys =
+    registry === 'registry-1.docker.io' ? ['https://index.docker.io/v1/', 'docker.io'] : [registry];
+  const entry = keys.map((k) => auths[k] ?? auths[`https://${k}`]).find((e) => e !== undefined);
+  let username = entry?.username;
+  let password = entry?.password;
+  if (entry?.auth) {
+    const plain = Buffer.from(entry.auth, 'base64').toString('utf8');
+    username = plain.slice(0, plain.indexOf(':'));
+    password = plain.slice(plain.indexOf(':') + 1);
+  }
+  if (!username || password === undefined) {
+    throw invalidArgument(
+      '--with-registry-auth',
+      `credentials for ${registry} in ${file} (run docker login ${registry})`,
+    );
+  }
+  return Buffer.from(JSON.stringify({ username, password })).toString('base64');
 }
 
 type Resourcing = Pick<TaskSpec, 'placement' | 'resources'>;

@@ -111,7 +111,7 @@ export function specFromFlags(image: string, command: string[], o: CreateOptions
         stopSignal: o.stopSignal ?? '',
         stopGracePeriodMs: parseDuration('--stop-grace-period', o.stopGracePeriod),
         ...containerFromFlags(o),
-        ...runtimeFromFlags(o),
+        ...runtimeFromFlags(o, image),
       },
       restart: {
         condition,

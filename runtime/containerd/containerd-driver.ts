@@ -21,6 +21,7 @@ import type {
   ExitStatus,
   LogLine,
   LogOptions,
+  RegistryAuth,
   RuntimeDriver,
   Stats,
 } from '../driver.js';
@@ -35,6 +36,7 @@ import { ImageStore, SNAPSHOTTER } from './images.js';
 import { withLease } from './leases.js';
 import { installLogger, loggerUri } from './logger.js';
 import { ociSpec, resolveImageUser } from './oci-spec.js';
+import { registryImage } from './registry.js';
 
 export const CONTAINERD_NAMESPACE = 'flotilla';
 export const DEFAULT_CONTAINERD_SOCKET = '/run/containerd/containerd.sock';
@@ -104,9 +106,23 @@ export class ContainerdDriver implements RuntimeDriver {
     return image !== HOST_IMAGE && image !== '';
   }
 
-  async ensureImage(ref: string, _signal?: AbortSignal): Promise<void> {
+  /** The image as stored, or else pulled from its registry (with `auth` if given). */
+  async ensureImage(ref: string, signal?: AbortSignal, auth?: RegistryAuth): Promise<void> {
     if (!this.canRun(ref)) throw invalidArgument('image', 'an image reference (not "host")', ref);
-    await this.images.unpack(await this.images.resolve(ref));
+    const stored = await this.images.resolve(ref).catch((err: unknown) => {
+      if (!isFlotillaError(err, 'NOT_FOUND')) throw err;
+      return undefined;
+    });
+    if (stored) return this.images.unpack(stored);
+    this.logger?.info({ image: ref }, 'pulling image');
+    await this.images.store([await registryImage(ref, auth, signal)]).catch((err: unknown) => {
+      throw new FlotillaError(
+        isFlotillaError(err) ? err.code : 'UNAVAILABLE',
+        `image ${ref} is not on this node and could not be pulled (${(err as Error).message}); ` +
+          'load it with "cluster image load FILE.tar" or check the registry',
+        { cause: err },
+      );
+    });
   }
 
   async create(spec: ContainerSpec): Promise<string> {

@@ -50,7 +50,7 @@ export interface ResolvedImage {
   chainId: string;
 }
 
-interface Manifest {
+export interface Manifest {
   mediaType?: string;
   config: Descriptor;
   layers: Descriptor[];
@@ -200,32 +200,40 @@ export class ImageStore implements ImageOps {
     try {
       const images = tar.has('index.json') ? await ociImages(tar) : await dockerSaveImages(tar);
       if (images.length === 0) throw invalidArgument('archive', 'at least one named image', path);
-      const total = images.reduce((sum, i) => sum + i.blobs.reduce((s, b) => s + b.size, 0), 0);
-      let done = 0;
-      const names: string[] = [];
-      await withLease(this.client, `load-${randomBytes(6).toString('hex')}`, async (lease) => {
-        for (const image of images) {
-          for (const blob of image.blobs) {
-            await this.writeBlob(tar, blob, lease, (n) => progress?.((done += n), total));
-          }
-          const record = { name: image.name, target: image.manifest };
-          const created = await this.client
-            .unary('images', 'Create', { image: record }, { lease })
-            .then(() => true)
-            .catch((err: unknown) => {
-              if (err instanceof FlotillaError && err.code === 'ALREADY_EXISTS') return false;
-              throw err;
-            });
-          if (!created) await this.client.unary('images', 'Update', { image: record }, { lease });
-          this.resolved.delete(image.name);
-          await this.unpack(await this.resolve(image.name));
-          names.push(image.name);
-        }
-      });
-      return names;
+      return await this.store(images, progress);
     } finally {
       await tar.close();
     }
+  }
+
+  /**
+   * Writes the images' blobs (with their garbage-collection labels) and records, under one
+   * lease, then unpacks them; returns their names.
+   */
+  async store(images: ImageSource[], progress?: (done: number, total: number) => void): Promise<string[]> {
+    const total = images.reduce((sum, i) => sum + i.blobs.reduce((s, b) => s + b.size, 0), 0);
+    let done = 0;
+    const names: string[] = [];
+    await withLease(this.client, `store-${randomBytes(6).toString('hex')}`, async (lease) => {
+      for (const image of images) {
+        for (const blob of image.blobs) {
+          await this.writeBlob(blob, lease, (n) => progress?.((done += n), total));
+        }
+        const record = { name: image.name, target: image.manifest };
+        const created = await this.client
+          .unary('images', 'Create', { image: record }, { lease })
+          .then(() => true)
+          .catch((err: unknown) => {
+            if (err instanceof FlotillaError && err.code === 'ALREADY_EXISTS') return false;
+            throw err;
+          });
+        if (!created) await this.client.unary('images', 'Update', { image: record }, { lease });
+        this.resolved.delete(image.name);
+        await this.unpack(await this.resolve(image.name));
+        names.push(image.name);
+      }
+    });
+    return names;
   }
 
   async readBlob(digest: string): Promise<Buffer> {
@@ -248,12 +256,7 @@ export class ImageStore implements ImageOps {
   }
 
   /** Writes one blob with its garbage-collection labels, unless the store has it (then labels it). */
-  private async writeBlob(
-    tar: TarIndex,
-    blob: ArchiveBlob,
-    lease: string,
-    wrote: (n: number) => void,
-  ): Promise<void> {
+  private async writeBlob(blob: BlobSource, lease: string, wrote: (n: number) => void): Promise<void> {
     const info = await unlessNotFound(this.client.unary('content', 'Info', { digest: blob.digest }));
     if (info) {
       if (Object.keys(blob.labels).length > 0) {
@@ -276,14 +279,13 @@ export class ImageStore implements ImageOps {
       stream.on('error', (err) => reject(this.client.error(err as never, 'Content.Write')));
       stream.on('end', () => resolve());
     });
-    const ref = `flotilla-load-${blob.digest}`;
+    const ref = `flotilla-write-${blob.digest}`;
     const base = { ref, total: blob.size, expected: blob.digest };
     let offset = 0;
     const send = async (msg: object): Promise<void> => {
       if (!stream.write(msg)) await new Promise((r) => stream.once('drain', r));
     };
-    const source = blob.bytes ? [blob.bytes] : tar.chunks(blob.path);
-    for await (const data of source) {
+    for await (const data of blob.read()) {
       await send({ ...base, action: 'WRITE', offset, data });
       offset += data.length;
       wrote(data.length);
@@ -292,56 +294,60 @@ export class ImageStore implements ImageOps {
     stream.end();
     await finished;
     if (responses.at(-1)?.digest !== blob.digest) {
-      throw new FlotillaError('CORRUPT', `content store did not commit ${blob.digest} from ${tar.path}`);
+      throw new FlotillaError('CORRUPT', `the content store did not commit ${blob.digest}`);
     }
   }
 }
 
-interface ArchiveBlob {
+/** A blob to store: what it is, the garbage-collection labels it gets, and how to read it. */
+export interface BlobSource {
   digest: string;
   size: number;
-  /** Where it is in the archive, or its bytes when made up (a manifest for `docker save`). */
-  path: string;
-  bytes?: Buffer;
   labels: Record<string, string>;
+  read(): AsyncIterable<Buffer> | Iterable<Buffer>;
 }
 
-interface ArchiveImage {
+export interface ImageSource {
   name: string;
   manifest: Descriptor;
   /** Layers and config first, the manifest last: what refers to a blob comes after it. */
-  blobs: ArchiveBlob[];
+  blobs: BlobSource[];
 }
 
 const blobPath = (digest: string): string => `blobs/${digest.replace(':', '/')}`;
 
 /** The labels that make a manifest keep its config and layers, and the config its snapshot. */
-function gcBlobs(
-  tar: TarIndex,
+export function gcBlobs(
   manifest: Manifest,
-  manifestBlob: Omit<ArchiveBlob, 'labels'>,
+  manifestBlob: Omit<BlobSource, 'labels'>,
   diffIds: string[],
-  pathOf: (digest: string) => string = blobPath,
-): ArchiveBlob[] {
+  blobOf: (d: Descriptor) => Omit<BlobSource, 'labels'>,
+): BlobSource[] {
   const manifestLabels: Record<string, string> = {
     'containerd.io/gc.ref.content.config': manifest.config.digest,
   };
   manifest.layers.forEach((l, i) => (manifestLabels[`containerd.io/gc.ref.content.l.${i}`] = l.digest));
   const top = chainIds(diffIds).at(-1);
-  const blobOf = (d: Descriptor, labels: Record<string, string> = {}): ArchiveBlob => {
-    const path = pathOf(d.digest);
-    return { digest: d.digest, size: tar.entry(path).size, path, labels };
-  };
   return [
-    ...manifest.layers.map((l) => blobOf(l)),
-    blobOf(manifest.config, top ? { [`containerd.io/gc.ref.snapshot.${SNAPSHOTTER}`]: top } : {}),
+    ...manifest.layers.map((l) => ({ ...blobOf(l), labels: {} })),
+    {
+      ...blobOf(manifest.config),
+      labels: top ? { [`containerd.io/gc.ref.snapshot.${SNAPSHOTTER}`]: top } : {},
+    },
     { ...manifestBlob, labels: manifestLabels },
   ];
 }
 
-async function ociImages(tar: TarIndex): Promise<ArchiveImage[]> {
+/** A blob read from the archive at `path`. */
+const tarBlob = (tar: TarIndex, digest: string, path: string): Omit<BlobSource, 'labels'> => ({
+  digest,
+  size: tar.entry(path).size,
+  read: () => tar.chunks(path),
+});
+
+async function ociImages(tar: TarIndex): Promise<ImageSource[]> {
   const index = JSON.parse((await tar.read('index.json')).toString('utf8')) as { manifests: Descriptor[] };
-  const images: ArchiveImage[] = [];
+  const images: ImageSource[] = [];
   for (const desc of index.manifests) {
     const named =
       desc.annotations?.['io.containerd.image.name'] ??
@@ -354,18 +360,22 @@ async function ociImages(tar: TarIndex): Promise<ArchiveImage[]> {
     const config = JSON.parse((await tar.read(blobPath(manifest.config.digest))).toString('utf8')) as {
       rootfs?: { diff_ids?: string[] };
     };
-    const manifestBlob = { digest: desc.digest, size: Number(desc.size), path: blobPath(desc.digest) };
     images.push({
       name: normalizeReference(named),
       manifest: { mediaType: desc.mediaType, digest: desc.digest, size: Number(desc.size) },
-      blobs: gcBlobs(tar, manifest, manifestBlob, config.rootfs?.diff_ids ?? []),
+      blobs: gcBlobs(
+        manifest,
+        tarBlob(tar, desc.digest, blobPath(desc.digest)),
+        config.rootfs?.diff_ids ?? [],
+        (d) => tarBlob(tar, d.digest, blobPath(d.digest)),
+      ),
     });
   }
   return images;
 }
 
 /** `docker save`: manifest.json names the config and layer files; we write the OCI manifest. */
-async function dockerSaveImages(tar: TarIndex): Promise<ArchiveImage[]> {
+async function dockerSaveImages(tar: TarIndex): Promise<ImageSource[]> {
   if (!tar.has('manifest.json')) {
     throw invalidArgument(
       'archive',
@@ -378,7 +388,7 @@ async function dockerSaveImages(tar: TarIndex): Promise<ArchiveImage[]> {
     RepoTags?: string[];
     Layers: string[];
   }[];
-  const images: ArchiveImage[] = [];
+  const images: ImageSource[] = [];
   for (const entry of entries) {
     const configBytes = await tar.read(entry.Config);
     const config = JSON.parse(configBytes.toString('utf8')) as { rootfs?: { diff_ids?: string[] } };
@@ -401,13 +411,9 @@ async function dockerSaveImages(tar: TarIndex): Promise<ArchiveImage[]> {
     };
     const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, ...manifest }));
     const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-    const manifestBlob = { digest, size: bytes.length, path: '', bytes };
-    const blobs = gcBlobs(
-      tar,
-      manifest,
-      manifestBlob,
-      config.rootfs?.diff_ids ?? [],
-      (d) => paths.get(d) ?? '',
+    const manifestBlob = { digest, size: bytes.length, read: () => [bytes] };
+    const blobs = gcBlobs(manifest, manifestBlob, config.rootfs?.diff_ids ?? [], (d) =>
+      tarBlob(tar, d.digest, paths.get(d.digest) ?? ''),
     );
     for (const name of entry.RepoTags ?? []) {
       images.push({

@@ -9,6 +9,7 @@ import type { Node, Task } from '../../proto/types.js';
 import { ContainerdDriver } from '../../runtime/containerd/index.js';
 import { eventually, LocalCluster } from './cluster-harness.js';
 import { containerdMissing, PrivateContainerd, testImages } from './containerd-harness.js';
+import { skippedBecause } from './host-tools.js';
 
 const missing = await containerdMissing();
 let cluster: LocalCluster | undefined;
@@ -27,10 +28,7 @@ async function containers(): Promise<{ id: string; state: string }[]> {
 }
 
 if (missing) {
-  test('containerd cluster: skipped', (t) => {
-    t.log(`skipped: ${missing}`);
-    t.pass();
-  });
+  skippedBecause(test, 'containerd cluster', missing);
 } else {
   test.before(async () => {
     containerd = await PrivateContainerd.start();
@@ -46,13 +44,7 @@ if (missing) {
     'a node with containerd runs a 3-replica busybox service and removes it without a trace',
     async (t) => {
       const c = cluster!;
-      const init = await c.init(
-        'm1',
-        '--dispatcher-heartbeat',
-        '1s',
-        '--containerd-socket',
-        containerd!.socket,
-      );
+      const init = await c.init('m1', ...containerd!.nodeArgs());
       t.is(init.code, 0, init.stderr);
       const [node] = await eventually('the node to report its runtimes', async () => {
         const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'json');

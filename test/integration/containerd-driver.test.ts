@@ -19,6 +19,7 @@ import {
   within,
   type ConformanceTarget,
 } from './runtime-conformance.js';
+import { skippedBecause } from './host-tools.js';
 
 const IMAGE = 'flotilla/busybox';
 const missing = await containerdMissing();
@@ -57,10 +58,7 @@ const target: ConformanceTarget = {
 };
 
 if (missing) {
-  test('containerd: conformance suite skipped', (t) => {
-    t.log(`skipped: ${missing}`);
-    t.pass();
-  });
+  skippedBecause(test, 'containerd: conformance suite', missing);
 } else {
   test.before(async () => {
     containerd = await PrivateContainerd.start();

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
+import { mountsUnder, onPath, unmountAndRemove } from './host-tools.js';
 
 const run = promisify(execFile);
 const buildScript = fileURLToPath(new URL('../../../deploy/images/build.sh', import.meta.url));
@@ -21,11 +22,7 @@ const buildScript = fileURLToPath(new URL('../../../deploy/images/build.sh', imp
 export async function containerdMissing(): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return 'containerd tests need root';
   for (const tool of ['containerd', 'containerd-shim-runc-v2', 'runc']) {
-    const found = await run('sh', ['-c', `command -v ${tool}`]).then(
-      () => true,
-      () => false,
-    );
-    if (!found) return `${tool} is not installed (Debian: apt-get install containerd runc)`;
+    if (!(await onPath(tool))) return `${tool} is not installed (Debian: apt-get install containerd runc)`;
   }
   return undefined;
 }
@@ -75,12 +72,13 @@ export class PrivateContainerd {
   }
 
   /** Mount points under this containerd's dirs (snapshots, task root filesystems). */
-  async mounts(): Promise<string[]> {
-    const info = await readFile('/proc/self/mountinfo', 'utf8');
-    return info
-      .split('\n')
-      .map((line) => line.split(' ')[4] ?? '')
-      .filter((point) => point.startsWith(this.dir));
+  mounts(): Promise<string[]> {
+    return mountsUnder(this.dir);
+  }
+
+  /** `cluster init | join` arguments for a node that uses this containerd. */
+  nodeArgs(): string[] {
+    return ['--dispatcher-heartbeat', '1s', '--containerd-socket', this.socket];
   }
 
   /** Pids of this containerd's shims. */
@@ -100,10 +98,7 @@ export class PrivateContainerd {
     }
     this.daemon.kill('SIGTERM');
     if (this.daemon.exitCode === null) await once(this.daemon, 'exit');
-    for (const point of (await this.mounts()).reverse()) {
-      await run('umount', ['-l', point]).catch(() => undefined);
-    }
-    await rm(this.dir, { recursive: true, force: true });
+    await unmountAndRemove(this.dir);
   }
 }
 

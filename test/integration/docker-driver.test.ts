@@ -9,6 +9,7 @@ import { DockerDriver } from '../../runtime/docker/index.js';
 import { testImages } from './containerd-harness.js';
 import { dockerMissing, PrivateDockerd } from './docker-harness.js';
 import { runtimeConformance, type ConformanceTarget } from './runtime-conformance.js';
+import { skippedBecause } from './host-tools.js';
 
 const missing = await dockerMissing();
 let dockerd: PrivateDockerd | undefined;
@@ -30,10 +31,7 @@ const target: ConformanceTarget = {
 };
 
 if (missing) {
-  test('docker: conformance suite skipped', (t) => {
-    t.log(`skipped: ${missing}`);
-    t.pass();
-  });
+  skippedBecause(test, 'docker: conformance suite', missing);
 } else {
   test.before(async () => {
     dockerd = await PrivateDockerd.start();

@@ -3,26 +3,20 @@
  * manages), pid file and socket under a temp dir, never the system's; no bridge, no iptables.
  * stop() removes what runs there, stops the engine, unmounts what is left and removes the dir.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { openSync } from 'node:fs';
-import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { access, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import Docker from 'dockerode';
-
-const run = promisify(execFile);
+import { onPath, unmountAndRemove } from './host-tools.js';
 
 /** Why docker tests cannot run here, or undefined if they can. */
 export async function dockerMissing(): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return 'docker tests need root';
-  const found = await run('sh', ['-c', 'command -v dockerd']).then(
-    () => true,
-    () => false,
-  );
-  return found
+  return (await onPath('dockerd'))
     ? undefined
     : 'dockerd is not installed (Debian: apt-get install docker.io); CI need not have it';
 }
@@ -85,12 +79,6 @@ export class PrivateDockerd {
     }
     this.daemon.kill('SIGTERM');
     if (this.daemon.exitCode === null) await once(this.daemon, 'exit');
-    const info = await readFile('/proc/self/mountinfo', 'utf8');
-    const points = info
-      .split('\n')
-      .map((line) => line.split(' ')[4] ?? '')
-      .filter((p) => p.startsWith(this.dir));
-    for (const point of points.reverse()) await run('umount', ['-l', point]).catch(() => undefined);
-    await rm(this.dir, { recursive: true, force: true });
+    await unmountAndRemove(this.dir);
   }
 }

@@ -92,6 +92,7 @@ export function makeSpec(overrides: Partial<ServiceSpec> = {}, replicas = 1): Se
         readOnly: false,
         capAdd: [],
         capDrop: [],
+        registryAuth: '',
       },
       restart: { condition: 'RESTART_ANY', delayMs: 0, maxAttempts: 0, windowMs: 0 },
       placement: { constraints: [], preferences: [], maxReplicas: 0, strategy: 'SPREAD' },

@@ -36,6 +36,11 @@ export interface ContainerSpecInput {
    */
   'capAdd'?: (string)[];
   'capDrop'?: (string)[];
+  /**
+   * Registry credentials for pulling the image (`--with-registry-auth`): base64 of
+   * {"username","password"} JSON. Sent only to the nodes the service's tasks run on.
+   */
+  'registryAuth'?: (string);
 }
 
 export interface ContainerSpec {
@@ -71,4 +76,9 @@ export interface ContainerSpec {
    */
   'capAdd': (string)[];
   'capDrop': (string)[];
+  /**
+   * Registry credentials for pulling the image (`--with-registry-auth`): base64 of
+   * {"username","password"} JSON. Sent only to the nodes the service's tasks run on.
+   */
+  'registryAuth': (string);
 }

@@ -136,6 +136,7 @@ test('specFromFlags maps every flag into the spec', (t) => {
         readOnly: false,
         capAdd: [],
         capDrop: [],
+        registryAuth: '',
       },
       restart: { condition: 'RESTART_ON_FAILURE', delayMs: 500, maxAttempts: 4, windowMs: 90_000 },
       placement: { constraints: [], preferences: [], maxReplicas: 0, strategy: 'SPREAD' },
