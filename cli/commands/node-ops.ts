@@ -14,6 +14,7 @@ import { taskName, type Node, type Task } from '../../proto/types.js';
 import { agentClient, nodeLabel, resolveNodes, resolveTask, resolveTasks } from '../node-agents.js';
 import { collect, parseCount, parseDuration, table } from '../format.js';
 import { ProgressBar } from '../progress.js';
+import { redactRegistryAuth } from './runtime-flags.js';
 import type * as grpc from '@grpc/grpc-js';
 
 type Connect = () => ControlClient;
@@ -65,6 +66,7 @@ export function nodeOpsCommands(program: Command, connect: Connect, wantsJson: W
     .option('--format <format>', 'table or json', 'table')
     .action(async (o: { node: string[]; format: string }) => {
       const nodes = containerNodes(await resolveNodes(connect(), o.node), o.node.length > 0);
+      if (nodes.length === 0) console.error('note: no ready node has a container runtime');
       const rows: { node: string; name: string; digest: string; size: number }[] = [];
       await eachNode(nodes, async (node, client) => {
         const { images } = await call(client, client.ListImages, {});
@@ -187,7 +189,7 @@ export function nodeOpsCommands(program: Command, connect: Connect, wantsJson: W
       const container = await call(client, client.InspectTaskContainer, { taskId: task.id }).catch(
         (err: unknown) => ({ error: describeError(err) }),
       );
-      console.log(JSON.stringify({ ...task, node: nodeLabel(node), container }, null, 2));
+      console.log(JSON.stringify(redactRegistryAuth({ ...task, node: nodeLabel(node), container }), null, 2));
     });
 
   task

@@ -25,7 +25,13 @@ import {
 } from '../format.js';
 import { containerFromFlags, type ContainerOptions } from './container-flags.js';
 import { placementFromFlags, type PlacementOptions } from './placement-flags.js';
-import { addRuntimeFlags, runtimeFromFlags, withLimits, type RuntimeOptions } from './runtime-flags.js';
+import {
+  addRuntimeFlags,
+  redactRegistryAuth,
+  runtimeFromFlags,
+  withLimits,
+  type RuntimeOptions,
+} from './runtime-flags.js';
 
 type Connect = () => ControlClient;
 type Format = { format?: string };
@@ -367,9 +373,8 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
     .argument('<service...>')
     .action(async (refs: string[]) => {
       const client = connect();
-      await printInspected(
-        refs,
-        async (service) => (await call(client, client.GetService, { service })).service,
+      await printInspected(refs, async (service) =>
+        redactRegistryAuth((await call(client, client.GetService, { service })).service),
       );
     });
 

@@ -95,6 +95,9 @@ if (missing) {
         { DOCKER_CONFIG: dockerConfig },
       );
       t.is(create.code, 0, create.stderr);
+      const inspect = await cluster.cli('m1', 'service', 'inspect', 'pulled');
+      t.regex(inspect.stdout, /"registryAuth": "<redacted>"/);
+      t.false(inspect.stdout.includes(auth));
       await eventually('the pulled task running', async () => {
         const tasks = await cluster!.json<Task[]>('m1', 'service', 'ps', 'pulled', '--format', 'json');
         return tasks.some((x) => x.status?.state === 'RUNNING');
