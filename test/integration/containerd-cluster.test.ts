@@ -105,6 +105,18 @@ if (missing) {
         ['bb.1', 'bb.2', 'bb.3'],
       );
 
+      // A daemon killed and restarted adopts its containers by their labels: no duplicates.
+      const before = (await containers()).map((x) => x.id).sort();
+      await c.stop('m1', 'SIGKILL');
+      c.restart('m1');
+      await eventually('the node back with its 3 tasks running', async () => {
+        const tasks = await c.json<Task[]>('m1', 'service', 'ps', 'bb', '--format', 'json');
+        return running(tasks).length === 3;
+      });
+      const after = await containers();
+      t.deepEqual(after.map((x) => x.id).sort(), before);
+      t.true(after.every((x) => x.state === 'running'));
+
       const rm = await c.cli('m1', 'service', 'rm', 'bb');
       t.is(rm.code, 0, rm.stderr);
       await eventually('no containers left', async () => (await containers()).length === 0);

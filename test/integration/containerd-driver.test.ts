@@ -11,6 +11,7 @@ import test, { type ExecutionContext } from 'ava';
 import { isFlotillaError } from '../../lib/errors.js';
 import { ContainerdDriver } from '../../runtime/containerd/index.js';
 import type { ContainerSpec } from '../../runtime/driver.js';
+import { freePort } from './cluster-harness.js';
 import { containerdMissing, PrivateContainerd, testImages } from './containerd-harness.js';
 import {
   collectLogs,
@@ -62,10 +63,11 @@ if (missing) {
 } else {
   test.before(async () => {
     containerd = await PrivateContainerd.start();
-    const { busybox } = await testImages();
+    const { busybox, httpd } = await testImages();
     const driver = new ContainerdDriver({ socket: containerd.socket, root: tmpdir() });
     try {
       await driver.images.load(busybox);
+      await driver.images.load(httpd);
     } finally {
       await driver.close();
     }
@@ -165,5 +167,30 @@ if (missing) {
     const stats = await driver.stats(id);
     t.true(stats.memoryBytes > 0);
     t.true(stats.cpuSeconds > 0);
+  });
+
+  test('containerd: the httpd test image serves its page on the node network', async (t) => {
+    const h = await harness(t, target);
+    const driver = await h.newDriver();
+    const port = await freePort();
+    // The image's own command listens on 8080; another port keeps tests from colliding.
+    const id = await driver.create({
+      ...h.shSpec(''),
+      image: 'flotilla/httpd',
+      command: ['httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', '/www'],
+    });
+    await driver.start(id);
+    const page = await within(
+      'the page',
+      (async () => {
+        for (;;) {
+          const res = await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined);
+          if (res?.ok) return res.text();
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      })(),
+    );
+    t.is(page, 'hello from flotilla/httpd\n');
+    await driver.stop(id, 1000);
   });
 }

@@ -4,11 +4,14 @@
  * failing; `image load` refuses clearly where no node has a container runtime.
  */
 import test from 'ava';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Task } from '../../proto/types.js';
 import { eventually, LocalCluster, runCli } from './cluster-harness.js';
 
+const cli = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 let cluster: LocalCluster;
 
 test.before(async () => {
@@ -54,6 +57,27 @@ test.serial('service logs gathers every node’s tasks and notes a node that is 
   });
   const tail = await cluster.cli('m1', 'service', 'logs', '--tail', '0', 'echoer');
   t.is(tail.stdout, '');
+  const stamped = await cluster.cli('m1', 'service', 'logs', '--timestamps', 'echoer.1');
+  t.regex(stamped.stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z slot 1$/m);
+  const future = await cluster.cli('m1', 'service', 'logs', '--since', '2099-01-01T00:00:00Z', 'echoer');
+  t.is(future.stdout, '');
+  t.regex((await cluster.cli('m1', 'service', 'logs', '--since', '1h', 'echoer.2')).stdout, /slot 2/);
+
+  // -f keeps the stream open: it shows what is there, then waits for more.
+  const follower = spawn(process.execPath, [
+    cli,
+    '--host',
+    cluster.addr('m1'),
+    'service',
+    'logs',
+    '-f',
+    'echoer.1',
+  ]);
+  let followed = '';
+  follower.stdout.on('data', (chunk: Buffer) => (followed += chunk.toString()));
+  await eventually('the followed line', async () => followed.includes('slot 1'));
+  t.is(follower.exitCode, null, 'still following');
+  follower.kill();
 
   await cluster.stop('w1', 'SIGKILL');
   const partial = await cluster.cli('m1', 'service', 'logs', 'echoer');
