@@ -193,4 +193,22 @@ if (missing) {
     t.is(page, 'hello from flotilla/httpd\n');
     await driver.stop(id, 1000);
   });
+
+  test('containerd: cpu, memory and pids limits are the container cgroup settings', async (t) => {
+    const h = await harness(t, target);
+    const driver = await h.newDriver();
+    const limits = { nanoCpus: 5e8, memoryBytes: 64 * 2 ** 20, pids: 50 };
+    const id = await driver.create(h.shSpec('echo ready; sleep 600', { limits }));
+    await driver.start(id);
+    // cgroup v1 (one hierarchy per controller) or v2 (one hierarchy).
+    const cgroup = async (controller: string, v1: string, v2: string): Promise<string> =>
+      (
+        await readFile(`/sys/fs/cgroup/${controller}/flotilla/${id}/${v1}`, 'utf8').catch(() =>
+          readFile(`/sys/fs/cgroup/flotilla/${id}/${v2}`, 'utf8'),
+        )
+      ).trim();
+    t.regex(await cgroup('cpu', 'cpu.cfs_quota_us', 'cpu.max'), /^50000( 100000)?$/);
+    t.is(await cgroup('memory', 'memory.limit_in_bytes', 'memory.max'), String(64 * 2 ** 20));
+    t.is(await cgroup('pids', 'pids.max', 'pids.max'), '50');
+  });
 }
