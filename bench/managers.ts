@@ -15,7 +15,7 @@ import { wire } from '../proto/load.js';
 import { call, connect } from '../proto/rpc.js';
 import type { Node } from '../proto/types.js';
 import { eventually, LocalCluster } from '../test/integration/cluster-harness.js';
-import { median, progress } from './stats.js';
+import { CREATE_DEFAULTS, median, progress } from './stats.js';
 
 const quick = process.argv.includes('--quick');
 const mode = quick ? 'quick' : 'full';
@@ -28,18 +28,7 @@ function print(line: Record<string, unknown>): void {
 
 /** The spec `cluster service create --replicas 0 --name NAME host sleep 1000` sends. */
 const spec = (name: string) =>
-  specFromFlags('host', ['sleep', '1000'], {
-    name,
-    replicas: '0',
-    env: [],
-    label: [],
-    containerLabel: [],
-    restartCondition: 'any',
-    restartDelay: '5s',
-    restartMaxAttempts: '0',
-    restartWindow: '0',
-    stopGracePeriod: '10s',
-  });
+  specFromFlags('host', ['sleep', '1000'], { ...CREATE_DEFAULTS, name, replicas: '0' });
 
 let names = 0;
 const create = (client: ControlClient, timeoutMs: number) =>

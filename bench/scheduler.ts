@@ -33,7 +33,7 @@ function node(i: number): Node {
     description: {
       hostname: `sim-${i}`,
       platform: { os: 'linux', arch: 'amd64' },
-      resources: { nanoCpus: 64e9, memoryBytes: 256 * 2 ** 30 },
+      resources: { nanoCpus: 64e9, memoryBytes: 256 * 2 ** 30, pids: 0 },
       runtimes: ['process'],
       version: 'bench',
       genericResources: {},
@@ -61,6 +61,11 @@ function service(
       user: '',
       hostname: '',
       healthcheck: null,
+      mounts: [],
+      readOnly: false,
+      capAdd: [],
+      capDrop: [],
+      registryAuth: '',
     },
     restart: null,
     placement: {
@@ -185,7 +190,7 @@ await placeAll(
       maxReplicas: 20,
       constraints: ['node.platform.os==linux'],
     },
-    { reservations: { nanoCpus: 5e8, memoryBytes: 256 * 2 ** 20 }, generic: {} },
+    { reservations: { nanoCpus: 5e8, memoryBytes: 256 * 2 ** 20, pids: 0 }, generic: {}, limits: null },
   ),
 );
 progress('binpack with reservations');
@@ -195,6 +200,6 @@ await placeAll(
   replicas,
   service(
     { strategy: 'BINPACK' },
-    { reservations: { nanoCpus: 5e8, memoryBytes: 256 * 2 ** 20 }, generic: {} },
+    { reservations: { nanoCpus: 5e8, memoryBytes: 256 * 2 ** 20, pids: 0 }, generic: {}, limits: null },
   ),
 );

@@ -14,3 +14,15 @@ export function median(values: readonly number[]): number {
 export function progress(msg: string): void {
   console.error(`[bench ${new Date().toISOString().slice(11, 23)}] ${msg}`);
 }
+
+/** The flags `cluster service create` defaults to, as specFromFlags takes them. */
+export const CREATE_DEFAULTS = {
+  env: [] as string[],
+  label: [] as string[],
+  containerLabel: [] as string[],
+  restartCondition: 'any',
+  restartDelay: '5s',
+  restartMaxAttempts: '0',
+  restartWindow: '0',
+  stopGracePeriod: '10s',
+};

@@ -8,6 +8,7 @@ import { controlClient } from './client.js';
 import { nodeLifecycleCommands } from './commands/node-lifecycle.js';
 import { nodeCommands } from './commands/nodes.js';
 import { serviceCommands } from './commands/services.js';
+import { nodeOpsCommands } from './commands/node-ops.js';
 
 const program = new Command('cluster')
   .description('Flotilla: run replicated services on a cluster of nodes')
@@ -42,9 +43,11 @@ onCallWarning((warning) => {
 nodeLifecycleCommands(program);
 nodeCommands(program, connect, wantsJson);
 serviceCommands(program, connect, wantsJson);
+nodeOpsCommands(program, connect, wantsJson);
 
 try {
   await program.parseAsync(process.argv);
+  // A command may pass an exit code through (task exec).
   process.exit(process.exitCode ?? 0);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);

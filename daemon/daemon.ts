@@ -24,11 +24,12 @@ import { wire } from '../proto/load.js';
 import { createServer, listen, shutdown, unary } from '../proto/rpc.js';
 import type { HeartbeatResponse } from '../proto/gen/flotilla/HeartbeatResponse.js';
 import type { RuntimeDriver } from '../runtime/driver.js';
-import { ProcessDriver } from '../runtime/process/index.js';
 import { Agent } from '../worker/agent.js';
 import { NodeNetwork } from '../worker/mesh/node-network.js';
 import { paths, readIdentity, writeIdentity, type NodeIdentity } from './data-dir.js';
 import { describeNode } from './description.js';
+import { nodeDrivers } from './drivers.js';
+import { nodeService } from '../worker/node-service.js';
 
 export interface InitRequest {
   listen: string;
@@ -38,6 +39,7 @@ export interface InitRequest {
   etcdEndpoints?: string[];
   genericResources?: Record<string, number>;
   engineLabels?: Record<string, string>;
+  containerdSocket?: string;
 }
 
 export interface StartOptions {
@@ -86,9 +88,6 @@ export class Daemon {
 
   private async boot({ init, forceNewCluster }: StartOptions): Promise<NodeIdentity> {
     const p = paths(this.dataDir);
-    this.drivers = [
-      new ProcessDriver({ root: p.processRuntime, logger: this.log.child({ room: 'runtime' }) }),
-    ];
     const found = await readIdentity(this.dataDir);
     if (init && found) {
       throw new FlotillaError(
@@ -113,9 +112,18 @@ export class Daemon {
         `${this.dataDir} holds a worker; only a manager can force a new cluster`,
       );
     }
+    this.drivers = await nodeDrivers(this.dataDir, identity, this.log);
     const tcp = createServer();
     const local = createServer();
     this.servers = [tcp, local];
+    tcp.addService(
+      wire.flotilla.Agent.service,
+      nodeService({
+        drivers: this.drivers,
+        uploads: p.uploads,
+        log: this.log.child({ room: 'node-service' }),
+      }),
+    );
     if (identity.role === 'MANAGER') {
       this.manager = await this.startManager(identity, tcp, {
         bootstrap: init !== undefined,
@@ -294,6 +302,7 @@ function newManagerIdentity(init: InitRequest): NodeIdentity {
     managers: [init.listen],
     genericResources: init.genericResources,
     engineLabels: init.engineLabels,
+    containerdSocket: init.containerdSocket,
   };
   return init.etcdEndpoints
     ? { ...base, etcd: { endpoints: init.etcdEndpoints, prefix: `/flotilla/${clusterId}/` } }

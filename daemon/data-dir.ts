@@ -26,6 +26,8 @@ export interface NodeIdentity {
   genericResources?: Record<string, number>;
   /** Labels of this node's runtime (`--engine-label k=v`), matched by engine.labels constraints. */
   engineLabels?: Record<string, string>;
+  /** containerd's socket (`--containerd-socket`; "" for none); unset: the default one if it exists. */
+  containerdSocket?: string;
 }
 
 export const paths = (dataDir: string) => ({
@@ -35,6 +37,8 @@ export const paths = (dataDir: string) => ({
   socket: join(dataDir, 'cluster.sock'),
   pid: join(dataDir, 'daemon.pid'),
   processRuntime: join(dataDir, 'runtime', 'process'),
+  containerdRuntime: join(dataDir, 'runtime', 'containerd'),
+  uploads: join(dataDir, 'runtime', 'uploads'),
 });
 
 export const DEFAULT_DATA_DIR = '/var/lib/flotilla';

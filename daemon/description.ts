@@ -23,7 +23,7 @@ export function describeNode(
   return {
     hostname,
     platform: { os: process.platform, arch: process.arch },
-    resources: { nanoCpus: cpus().length * 1e9, memoryBytes: totalmem() },
+    resources: { nanoCpus: cpus().length * 1e9, memoryBytes: totalmem(), pids: 0 },
     runtimes,
     version: VERSION,
     genericResources: genericResources ?? {},

@@ -11,6 +11,8 @@ export type { Service } from './gen/flotilla/Service.js';
 export type { ServiceSpec } from './gen/flotilla/ServiceSpec.js';
 export type { TaskSpec } from './gen/flotilla/TaskSpec.js';
 export type { ContainerSpec } from './gen/flotilla/ContainerSpec.js';
+export type { Resources } from './gen/flotilla/Resources.js';
+export type { Mount } from './gen/flotilla/Mount.js';
 export type { RestartPolicy } from './gen/flotilla/RestartPolicy.js';
 export type { RestartCondition } from './gen/flotilla/RestartCondition.js';
 export type { Task } from './gen/flotilla/Task.js';

@@ -25,6 +25,30 @@ export interface ContainerSpec {
    * node's hostname (and HOSTNAME is not faked in its environment); container runtimes set it.
    */
   hostname?: string;
+  /** Container runtimes only: the root filesystem mounted read-only. */
+  readOnly?: boolean;
+  /** Container runtimes only: host directories (bind) or memory file systems (tmpfs) to mount. */
+  mounts?: MountSpec[];
+  /** Cgroup limits; container runtimes enforce them, the process driver does not. */
+  limits?: Limits;
+  /** Capabilities on top of the runtime's default set, and taken from it ("NET_ADMIN", "ALL"). */
+  capAdd?: string[];
+  capDrop?: string[];
+}
+
+export interface MountSpec {
+  type: 'bind' | 'tmpfs';
+  /** Host path, for bind mounts. */
+  source?: string;
+  target: string;
+  readOnly?: boolean;
+}
+
+export interface Limits {
+  /** CPU time in billionths of a CPU (1e9 = one CPU). */
+  nanoCpus?: number;
+  memoryBytes?: number;
+  pids?: number;
 }
 
 export type ContainerState = 'created' | 'running' | 'exited';
@@ -89,6 +113,27 @@ export interface DriverLogger {
   error(obj: object, msg?: string): void;
 }
 
+/** Credentials for a registry, passed only to the nodes that pull. */
+export interface RegistryAuth {
+  username: string;
+  password: string;
+}
+
+export interface ImageSummary {
+  name: string;
+  digest: string;
+  size: number;
+  createdAt: number;
+}
+
+/** The images of a container runtime (drivers that run images have them). */
+export interface ImageOps {
+  /** Loads an OCI-layout or `docker save` archive; returns the names of its images. */
+  load(path: string, progress?: (done: number, total: number) => void): Promise<string[]>;
+  list(): Promise<ImageSummary[]>;
+  remove(ref: string): Promise<void>;
+}
+
 /** Unknown ids reject with FlotillaError NOT_FOUND, invalid specs with INVALID_ARGUMENT. */
 export interface RuntimeDriver {
   readonly name: string;
@@ -98,8 +143,10 @@ export interface RuntimeDriver {
    * container has its own network and inspect() reports its addresses.
    */
   readonly network?: 'host' | 'own';
+  readonly images?: ImageOps;
   canRun(image: string): boolean;
-  ensureImage(ref: string, signal: AbortSignal): Promise<void>;
+  /** Makes the image ready to run; drivers that can pull it from its registry do (with `auth`). */
+  ensureImage(ref: string, signal: AbortSignal, auth?: RegistryAuth): Promise<void>;
   /** Creates (does not start) a container; returns its id. */
   create(spec: ContainerSpec): Promise<string>;
   start(id: string): Promise<void>;

@@ -18,6 +18,7 @@ import type { ContainerSummary, ExitStatus, RuntimeDriver } from '../runtime/dri
 import { HealthMonitor } from './health.js';
 import type { TaskPort } from '../proto/gen/flotilla/TaskPort.js';
 import { pickTaskPorts, portEnv, reportedPorts, serviceAddrEnv } from './task-ports.js';
+import { registryAuth, runtimeFields } from './runtime-fields.js';
 import { expandTemplate } from './templates.js';
 
 export const LABEL_TASK = 'flotilla.task.id';
@@ -130,7 +131,11 @@ export class TaskRunner {
       this.set('ACCEPTED', 'accepted', '');
       this.set('PREPARING', 'preparing', '');
       if (!container) throw new Error('the task has no container spec');
-      await this.driver.ensureImage(container.image, AbortSignal.timeout(10 * 60_000));
+      await this.driver.ensureImage(
+        container.image,
+        AbortSignal.timeout(10 * 60_000),
+        registryAuth(container.registryAuth),
+      );
       if (this.stopped()) return;
       const env: Record<string, string> = {
         FLOTILLA_TASK_ID: this.task.id,
@@ -167,6 +172,7 @@ export class TaskRunner {
         stopSignal: (container.stopSignal || undefined) as NodeJS.Signals | undefined,
         user: container.user || undefined,
         hostname: container.hostname ? expandTemplate(container.hostname, ctx) : undefined,
+        ...runtimeFields(container, this.task.spec?.resources?.limits),
       });
       await this.startContainer(this.containerId);
     } catch (err) {

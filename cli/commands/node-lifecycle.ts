@@ -15,6 +15,10 @@ import { genericResources } from './placement-flags.js';
 
 const ADDR = /^[^:\s]+:\d{1,5}$/;
 
+const CONTAINERD_SOCKET = [
+  '--containerd-socket <path>',
+  'containerd socket for running images (default: /run/containerd/containerd.sock if it exists; "" for none)',
+] as const;
 const ENGINE_LABEL = [
   '--engine-label <KEY=VALUE>',
   "a label of this node's runtime, matched by engine.labels.KEY constraints (repeatable)",
@@ -108,6 +112,7 @@ export function nodeLifecycleCommands(program: Command): void {
     .option('--etcd-endpoints <urls>', 'with --store etcd: the etcd cluster, as http://HOST:PORT,...')
     .option(...GENERIC_RESOURCE, collect, [])
     .option(...ENGINE_LABEL, collect, [])
+    .option(...CONTAINERD_SOCKET)
     .option(
       '--force-new-cluster',
       'recover a stopped manager whose cluster lost its quorum: it restarts as the only manager, keeping the state',
@@ -124,6 +129,7 @@ export function nodeLifecycleCommands(program: Command): void {
         etcdEndpoints?: string;
         genericResource: string[];
         engineLabel: string[];
+        containerdSocket?: string;
         forceNewCluster?: boolean;
         foreground?: boolean;
       }) => {
@@ -142,6 +148,7 @@ export function nodeLifecycleCommands(program: Command): void {
           etcdEndpoints,
           genericResources: generic,
           engineLabels,
+          containerdSocket: o.containerdSocket,
         };
         if (o.foreground) return runDaemon(dataDir, { init, foreground: true });
         const id = await startInBackground(dataDir, ['--init', JSON.stringify(init)]).catch(
@@ -176,6 +183,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
     .option('--hostname <name>', 'the name this node goes by (default: the machine hostname)')
     .option(...GENERIC_RESOURCE, collect, [])
     .option(...ENGINE_LABEL, collect, [])
+    .option(...CONTAINERD_SOCKET)
     .option('--foreground', 'stay attached instead of running in the background')
     .action(
       async (
@@ -188,6 +196,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           hostname?: string;
           genericResource: string[];
           engineLabel: string[];
+          containerdSocket?: string;
           foreground?: boolean;
         },
       ) => {
@@ -200,6 +209,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           hostname: o.hostname ?? osHostname(),
           genericResources: generic,
           engineLabels: labels('--engine-label', o.engineLabel),
+          ...(o.containerdSocket !== undefined && { containerdSocket: o.containerdSocket }),
         };
         const client: NodeCAClient = connect(wire.flotilla.NodeCA, manager);
         const res = await call(client, client.Join, {

@@ -17,7 +17,7 @@ export interface PlacementOptions {
 }
 
 /** Cores, possibly fractional ("0.5"), in nano cpus. */
-function parseCpus(flag: string, value: string): number {
+export function parseCpus(flag: string, value: string): number {
   const cores = Number(value);
   if (!/^\d*\.?\d+$/.test(value.trim()) || !Number.isFinite(cores)) {
     throw invalidArgument(flag, 'a number of cores such as 0.5 or 2', value);
@@ -28,7 +28,7 @@ function parseCpus(flag: string, value: string): number {
 const UNITS: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
 
 /** A size in bytes, as Docker reads it: "256M", "1g", "512KiB", "1024" (binary units). */
-function parseBytes(flag: string, value: string): number {
+export function parseBytes(flag: string, value: string): number {
   const m = /^(\d*\.?\d+)\s*([kmgt]?)(i?b)?$/i.exec(value.trim());
   const unit = UNITS[(m?.[2] ?? '').toLowerCase()];
   if (!m || unit === undefined) throw invalidArgument(flag, 'a size such as 256M or 1G', value);
@@ -76,8 +76,10 @@ export function placementFromFlags(o: PlacementOptions): Pick<TaskSpec, 'placeme
               nanoCpus: o.reserveCpu === undefined ? 0 : parseCpus('--reserve-cpu', o.reserveCpu),
               memoryBytes:
                 o.reserveMemory === undefined ? 0 : parseBytes('--reserve-memory', o.reserveMemory),
+              pids: 0,
             },
             generic: gen,
+            limits: null,
           }
         : null,
   };

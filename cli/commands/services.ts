@@ -41,11 +41,19 @@ import {
   type PublishOptions,
   type PublishUpdateOptions,
 } from './publish-flags.js';
+import {
+  addRuntimeFlags,
+  redactRegistryAuth,
+  runtimeFromFlags,
+  withLimits,
+  type RuntimeOptions,
+} from './runtime-flags.js';
 
 type Connect = () => ControlClient;
 type Format = { format?: string };
 
-interface CreateOptions extends PlacementOptions, ContainerOptions, PolicyOptions, PublishOptions {
+interface CreateOptions
+  extends PlacementOptions, ContainerOptions, PolicyOptions, PublishOptions, RuntimeOptions {
   name: string;
   replicas?: string;
   mode?: string;
@@ -129,6 +137,7 @@ export function specFromFlags(image: string, command: string[], o: CreateOptions
         stopSignal: o.stopSignal ?? '',
         stopGracePeriodMs: parseDuration('--stop-grace-period', o.stopGracePeriod),
         ...containerFromFlags(o),
+        ...runtimeFromFlags(o, image),
         healthcheck: null,
       },
       restart: {
@@ -137,7 +146,7 @@ export function specFromFlags(image: string, command: string[], o: CreateOptions
         maxAttempts: parseCount('--restart-max-attempts', o.restartMaxAttempts),
         windowMs: parseDuration('--restart-window', o.restartWindow),
       },
-      ...placementFromFlags(o),
+      ...withLimits(o, placementFromFlags(o)),
       forceUpdate: 0,
     },
     ...endpointFromFlags(o),
@@ -233,8 +242,7 @@ async function converge(client: ControlClient, service: Service): Promise<void> 
 export function serviceCommands(program: Command, connect: Connect, wantsJson: (o: Format) => boolean): void {
   const service = program.command('service').description('manage services');
 
-  const create = service
-    .command('create')
+  const create = addRuntimeFlags(service.command('create'))
     .description(
       'create a service: IMAGE [COMMAND] [ARG...]; the image "host" runs the command as a plain process',
     )
@@ -435,7 +443,7 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
       const client = connect();
       await printInspected(refs, async (service) => {
         const got = await call(client, client.GetService, { service });
-        return { ...got.service, unplaced: got.unplaced };
+        return { ...redactRegistryAuth(got.service), unplaced: got.unplaced };
       });
     });
 

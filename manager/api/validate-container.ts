@@ -4,7 +4,9 @@
  */
 import { invalidArgument } from '../../lib/errors.js';
 import { ALLOWED_PLACEHOLDERS, PLACEHOLDER, TEMPLATE_FIELDS } from '../../proto/templates.js';
-import type { ContainerSpec } from '../../proto/types.js';
+import { isAbsolute } from 'node:path/posix';
+import { capabilityName } from '../../proto/capabilities.js';
+import type { ContainerSpec, Resources } from '../../proto/types.js';
 
 /** A user or group: a name as useradd takes it, or a numeric id. */
 const ID = String.raw`(?:[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?|\d{1,10})`;
@@ -53,4 +55,39 @@ function isKnown(group: string, name: string): boolean {
 
 function badTemplate(field: string, got: string) {
   return invalidArgument(field, `only the placeholders ${ALLOWED_PLACEHOLDERS}`, got);
+}
+
+/** Mounts, capabilities and limits: the fields only container runtimes honour. */
+export function validateRuntimeFields(container: ContainerSpec, limits: Resources | null | undefined): void {
+  for (const [i, m] of container.mounts.entries()) {
+    const field = `mounts[${i}] (--mount)`;
+    if (m.type !== 'bind' && m.type !== 'tmpfs')
+      throw invalidArgument(field, 'type=bind or type=tmpfs', m.type);
+    if (!isAbsolute(m.target) || m.target === '/') {
+      throw invalidArgument(`${field} target`, 'an absolute path other than /', m.target);
+    }
+    if (m.type === 'bind' && !isAbsolute(m.source)) {
+      throw invalidArgument(`${field} source`, 'an absolute host path', m.source);
+    }
+    if (m.type === 'tmpfs' && m.source !== '')
+      throw invalidArgument(`${field} source`, 'none for tmpfs', m.source);
+  }
+  for (const [field, names] of [
+    ['capAdd (--cap-add)', container.capAdd],
+    ['capDrop (--cap-drop)', container.capDrop],
+  ] as const) {
+    for (const name of names) {
+      if (name.toUpperCase() !== 'ALL' && !capabilityName(name)) {
+        throw invalidArgument(field, 'capability names such as NET_ADMIN, or ALL', name);
+      }
+    }
+  }
+  if (limits) {
+    if (limits.nanoCpus < 0)
+      throw invalidArgument('limits.nanoCpus (--limit-cpu)', 'at least 0', limits.nanoCpus);
+    if (limits.memoryBytes !== 0 && limits.memoryBytes < 4 * 2 ** 20) {
+      throw invalidArgument('limits.memoryBytes (--limit-memory)', 'at least 4M', limits.memoryBytes);
+    }
+    if (limits.pids < 0) throw invalidArgument('limits.pids (--limit-pids)', 'at least 0', limits.pids);
+  }
 }

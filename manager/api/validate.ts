@@ -4,7 +4,7 @@
  */
 import { invalidArgument } from '../../lib/errors.js';
 import { HOST_IMAGE, type NodeSpec, type ServiceSpec } from '../../proto/types.js';
-import { validateContainer } from './validate-container.js';
+import { validateContainer, validateRuntimeFields } from './validate-container.js';
 import { validatePlacement } from './validate-placement.js';
 import { validateUpdatePolicies } from './validate-update.js';
 import { validateEndpoint } from './validate-ports.js';
@@ -32,6 +32,7 @@ export function validateServiceSpec(spec: ServiceSpec | null | undefined): asser
     if (!/^[^=\s]+=/.test(e)) throw invalidArgument('env (--env)', 'KEY=VALUE', e);
   }
   validateContainer(container);
+  validateRuntimeFields(container, spec.task?.resources?.limits);
   if (container.stopSignal && !SIGNAL.test(container.stopSignal)) {
     throw invalidArgument(
       'stop signal (--stop-signal)',

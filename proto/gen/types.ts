@@ -14,6 +14,7 @@ import type { HealthCheckInput as _flotilla_HealthCheckInput, HealthCheck as _fl
 import type { JoinTokensInput as _flotilla_JoinTokensInput, JoinTokens as _flotilla_JoinTokens } from './flotilla/JoinTokens.js';
 import type { ManagerStatusInput as _flotilla_ManagerStatusInput, ManagerStatus as _flotilla_ManagerStatus } from './flotilla/ManagerStatus.js';
 import type { MetaInput as _flotilla_MetaInput, Meta as _flotilla_Meta } from './flotilla/Meta.js';
+import type { MountInput as _flotilla_MountInput, Mount as _flotilla_Mount } from './flotilla/Mount.js';
 import type { NodeInput as _flotilla_NodeInput, Node as _flotilla_Node } from './flotilla/Node.js';
 import type { NodeDescriptionInput as _flotilla_NodeDescriptionInput, NodeDescription as _flotilla_NodeDescription } from './flotilla/NodeDescription.js';
 import type { NodeSpecInput as _flotilla_NodeSpecInput, NodeSpec as _flotilla_NodeSpec } from './flotilla/NodeSpec.js';
@@ -62,6 +63,7 @@ export interface ProtoGrpcType {
     LoadBalancing: EnumTypeDefinition
     ManagerStatus: MessageTypeDefinition<_flotilla_ManagerStatusInput, _flotilla_ManagerStatus>
     Meta: MessageTypeDefinition<_flotilla_MetaInput, _flotilla_Meta>
+    Mount: MessageTypeDefinition<_flotilla_MountInput, _flotilla_Mount>
     Node: MessageTypeDefinition<_flotilla_NodeInput, _flotilla_Node>
     NodeAvailability: EnumTypeDefinition
     NodeDescription: MessageTypeDefinition<_flotilla_NodeDescriptionInput, _flotilla_NodeDescription>

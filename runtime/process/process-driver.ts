@@ -25,12 +25,13 @@ import type {
 import { FlotillaError, invalidArgument, isFlotillaError, notFound } from '../../lib/errors.js';
 import { HOST_IMAGE } from '../../proto/types.js';
 import { ContainerFiles, type RecordedExit, type StoredSpec } from './container-files.js';
-import { validateContainerSpec } from './container-spec.js';
-import { LogFileCursor } from './log-file.js';
+import { validateContainerSpec } from '../container-spec.js';
+import { readLogFiles } from '../log-file.js';
 import { groupMembers, readCmdline, systemUnits } from './proc.js';
 import { runCaptured } from './run-captured.js';
 import { resolveUser, type ResolvedUser } from './users.js';
-import { isWrapperCmdline, signalName, signalNumber, wrapperArgs } from './wrapper.js';
+import { isWrapperCmdline, wrapperArgs } from './wrapper.js';
+import { exitStatusOf, hasLabels, settlesWithin, signalNumber } from '../driver-util.js';
 
 const ID_PATTERN = /^[0-9a-f]{32}$/;
 /** The base environment of a container; the spec's env goes on top. */
@@ -166,25 +167,16 @@ export class ProcessDriver implements RuntimeDriver {
 
   async *logs(id: string, opts: LogOptions): AsyncIterable<LogLine> {
     const { files } = await this.load(id);
-    const streams = [
-      { stream: 'stdout' as const, cursor: await LogFileCursor.open(files.stdout, opts) },
-      { stream: 'stderr' as const, cursor: await LogFileCursor.open(files.stderr, opts) },
-    ];
-    const stop = opts.signal ? AbortSignal.any([opts.signal, this.closing.signal]) : this.closing.signal;
-    while (!stop.aborted) {
-      // Decided before reading, so that everything written before the exit gets read.
-      const last = !opts.follow || (await this.load(id)).summary.state === 'exited';
-      for (const { stream, cursor } of streams) {
-        for (const line of await cursor.read()) yield { stream, line };
-      }
-      if (last) {
-        for (const { stream, cursor } of streams) {
-          for (const line of cursor.flush()) yield { stream, line };
-        }
-        return;
-      }
-      await delay(POLL_MS, undefined, { signal: stop }).catch(() => undefined);
-    }
+    yield* readLogFiles(
+      [
+        { stream: 'stdout', path: files.stdout },
+        { stream: 'stderr', path: files.stderr },
+      ],
+      opts,
+      async () => (await this.load(id)).summary.state === 'exited',
+      this.closing.signal,
+      POLL_MS,
+    );
   }
 
   async exec(id: string, cmd: string[]): Promise<ExecResult> {
@@ -254,7 +246,7 @@ export class ProcessDriver implements RuntimeDriver {
       recorded =
         (await files.readExit()) ?? (await this.recordExit(id, files, 128 + signalNumber('SIGKILL')));
     }
-    return exitStatus(recorded);
+    return exitStatusOf(recorded.exitCode, recorded.finishedAt);
   }
 
   private async recordExit(id: string, files: ContainerFiles, exitCode: number): Promise<RecordedExit> {
@@ -421,32 +413,6 @@ function containerEnv(spec: ContainerSpec, user: ResolvedUser | undefined): Reco
 async function letWrapperRecordExit(dir: string, user: ResolvedUser): Promise<void> {
   await chown(dir, process.getuid?.() ?? 0, user.gid);
   await chmod(dir, 0o1775);
-}
-
-function exitStatus({ exitCode, finishedAt }: RecordedExit): ExitStatus {
-  // As shells report it, 128 + n means "died of signal n".
-  const signal = exitCode > 128 ? signalName(exitCode - 128) : undefined;
-  return { exitCode, finishedAt, ...(signal && { signal }) };
-}
-
-function hasLabels(have: Record<string, string>, want: Record<string, string>): boolean {
-  return Object.entries(want).every(([k, v]) => have[k] === v);
-}
-
-/** True if `work` settles within `ms`. */
-async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  const timer = new AbortController();
-  try {
-    return await Promise.race([
-      work.then(
-        () => true,
-        () => true,
-      ),
-      delay(ms, false, { signal: timer.signal }).catch(() => false),
-    ]);
-  } finally {
-    timer.abort();
-  }
 }
 
 async function isDirectory(path: string): Promise<boolean> {

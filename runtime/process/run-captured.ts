@@ -1,7 +1,7 @@
 /** Runs a command to completion and captures its output, as `exec` into a container does. */
 import { spawn } from 'node:child_process';
 import type { ExecResult } from '../driver.js';
-import { signalNumber } from './wrapper.js';
+import { signalNumber } from '../driver-util.js';
 
 export function runCaptured(
   cmd: [string, ...string[]],

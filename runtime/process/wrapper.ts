@@ -17,8 +17,8 @@
  *   runs the inherited no-op handler and is lost; stop() then kills after its grace period.
  * - dash reports a command killed by a signal other than SIGINT on stderr ("Terminated").
  */
-import { constants } from 'node:os';
 import { basename, dirname } from 'node:path';
+import { signalNumber } from '../driver-util.js';
 
 /** `$0` of the wrapper: the shell prefixes its own messages with it, and /proc shows it. */
 const WRAPPER_NAME = 'flotilla-process';
@@ -51,15 +51,4 @@ export function wrapperArgs(exitFile: string, command: string[], stopSignal: Nod
 export function isWrapperCmdline(argv: string[], id: string): boolean {
   const exitFile = argv[4];
   return argv[3] === WRAPPER_NAME && exitFile !== undefined && basename(dirname(exitFile)) === id;
-}
-
-export function signalNumber(name: string): number {
-  const n = (constants.signals as Record<string, number | undefined>)[name];
-  if (n === undefined) throw new Error(`unknown signal ${name}`);
-  return n;
-}
-
-export function signalName(n: number): NodeJS.Signals | undefined {
-  const entry = Object.entries(constants.signals).find(([, v]) => v === n);
-  return entry?.[0] as NodeJS.Signals | undefined;
 }

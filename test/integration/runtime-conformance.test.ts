@@ -25,6 +25,7 @@ const target: ConformanceTarget = {
   name: 'process',
   image: 'host',
   factoryModule: new URL('./process-driver-factory.js', import.meta.url).href,
+  limits: 'plain processes run without cgroups of their own',
   async setup() {
     // Spaces, quotes, `$` and backticks in the root: paths must never be interpolated into a script.
     const root = await mkdtemp(join(tmpdir(), `flotilla proc '"$HOME\`x\`-`));

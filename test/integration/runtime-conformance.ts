@@ -29,6 +29,10 @@ export interface ConformanceTarget {
   factoryModule: string;
   /** Prepares one test's backing state (a temp dir, a namespace...); options must be JSON. */
   setup(): Promise<{ options: unknown; cleanup(): Promise<void> }>;
+  /** True if the driver enforces cgroup limits; else why not (the limits tests are skipped). */
+  limits: true | string;
+  /** What the runtime still holds of a removed container (mounts, snapshots, shims), by description. */
+  leftovers?(id: string): Promise<string[]>;
 }
 
 /** Deadline for conditions that should hold within moments; generous for loaded machines. */
@@ -412,7 +416,7 @@ export function runtimeConformance(test: TestFn, target: ConformanceTarget): voi
       await rejectsWith(t, driver.stats(id), ['NOT_FOUND']);
       await rejectsWith(t, collectLogs(driver, id), ['NOT_FOUND']);
     }
-    await rejectsWith(t, driver.create({ ...h.shSpec(''), command: [] }), ['INVALID_ARGUMENT']);
+    await rejectsWith(t, driver.create({ ...h.shSpec(''), command: [''] }), ['INVALID_ARGUMENT']);
     await rejectsWith(t, driver.create(h.shSpec('', { stopSignal: 'SIGNOPE' as NodeJS.Signals })), [
       'INVALID_ARGUMENT',
     ]);
@@ -480,4 +484,46 @@ export function runtimeConformance(test: TestFn, target: ConformanceTarget): voi
     await driver.remove(id);
     if (pid !== undefined) t.deepEqual(await processGroup(pid), []);
   });
+
+  const limitsTest = target.limits === true ? test : test.skip;
+  const limitsTitle = (what: string): string =>
+    title(target.limits === true ? what : `${what} (skipped: ${target.limits})`);
+
+  limitsTest(limitsTitle('limits: a memory hog is OOM-killed'), async (t) => {
+    const h = await harness(t, target);
+    const driver = await h.newDriver();
+    const hog = 'echo ready; a=0123456789abcdef; while :; do a="$a$a"; done';
+    const id = await driver.create(h.shSpec(hog, { limits: { memoryBytes: 32 * 1024 * 1024 } }));
+    await driver.start(id);
+    const exit = await within('the OOM kill', driver.wait(id));
+    t.is(exit.exitCode, 137);
+    t.is(exit.signal, 'SIGKILL');
+  });
+
+  limitsTest(limitsTitle('limits: the pids limit stops forks'), async (t) => {
+    const h = await harness(t, target);
+    const driver = await h.newDriver();
+    // Some shells give up at the first failed fork, others go on: either way, it says so.
+    const forks =
+      'i=0; while [ $i -lt 20 ]; do sleep 60 & i=$((i+1)); done; kill $(jobs -p) 2>/dev/null; exit 0';
+    const id = await driver.create(h.shSpec(forks, { limits: { pids: 8 } }));
+    await driver.start(id);
+    await within('exit', driver.wait(id));
+    t.regex((await collectLogs(driver, id)).stderr.join('\n'), /fork|resource/i);
+  });
+
+  if (target.leftovers) {
+    const leftovers = target.leftovers;
+    test(title('cleanup: a removed container leaves nothing behind in the runtime'), async (t) => {
+      const h = await harness(t, target);
+      const driver = await h.newDriver();
+      const id = await driver.create(h.shSpec(`echo ready; ${waitForTrigger}`));
+      await driver.start(id);
+      await waitForLine(driver, id, 'ready');
+      t.not((await leftovers(id)).length, 0, 'a running container shows in the runtime');
+      await within('stop', driver.stop(id, 1000));
+      await driver.remove(id);
+      t.deepEqual(await leftovers(id), []);
+    });
+  }
 }

@@ -89,6 +89,11 @@ export function makeSpec(overrides: Partial<ServiceSpec> = {}, replicas = 1): Se
         user: '',
         hostname: '',
         healthcheck: null,
+        mounts: [],
+        readOnly: false,
+        capAdd: [],
+        capDrop: [],
+        registryAuth: '',
       },
       restart: { condition: 'RESTART_ANY', delayMs: 0, maxAttempts: 0, windowMs: 0 },
       placement: {

@@ -1,6 +1,7 @@
 // Original file: proto/flotilla/types.proto
 
 import type { HealthCheckInput as _flotilla_HealthCheckInput, HealthCheck as _flotilla_HealthCheck } from '../flotilla/HealthCheck.js';
+import type { MountInput as _flotilla_MountInput, Mount as _flotilla_Mount } from '../flotilla/Mount.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ContainerSpecInput {
@@ -27,6 +28,24 @@ export interface ContainerSpecInput {
    * Run by the worker in the task's context; a task that has one is RUNNING only once healthy.
    */
   'healthcheck'?: (_flotilla_HealthCheckInput | null);
+  /**
+   * Container runtimes only: host directories or tmpfs mounted into the container.
+   */
+  'mounts'?: (_flotilla_MountInput)[];
+  /**
+   * Container runtimes only: the root filesystem read-only.
+   */
+  'readOnly'?: (boolean);
+  /**
+   * Capabilities on top of the runtime's default set, and taken from it (NET_ADMIN, ALL).
+   */
+  'capAdd'?: (string)[];
+  'capDrop'?: (string)[];
+  /**
+   * Registry credentials for pulling the image (`--with-registry-auth`): base64 of
+   * {"username","password"} JSON. Sent only to the nodes the service's tasks run on.
+   */
+  'registryAuth'?: (string);
 }
 
 export interface ContainerSpec {
@@ -53,4 +72,22 @@ export interface ContainerSpec {
    * Run by the worker in the task's context; a task that has one is RUNNING only once healthy.
    */
   'healthcheck': (_flotilla_HealthCheck | null);
+  /**
+   * Container runtimes only: host directories or tmpfs mounted into the container.
+   */
+  'mounts': (_flotilla_Mount)[];
+  /**
+   * Container runtimes only: the root filesystem read-only.
+   */
+  'readOnly': (boolean);
+  /**
+   * Capabilities on top of the runtime's default set, and taken from it (NET_ADMIN, ALL).
+   */
+  'capAdd': (string)[];
+  'capDrop': (string)[];
+  /**
+   * Registry credentials for pulling the image (`--with-registry-auth`): base64 of
+   * {"username","password"} JSON. Sent only to the nodes the service's tasks run on.
+   */
+  'registryAuth': (string);
 }

@@ -9,6 +9,10 @@ export interface ResourceRequirementsInput {
    * Named resources a task needs, e.g. gpu=1, from what nodes advertise.
    */
   'generic'?: ({[key: string]: number | string | Long});
+  /**
+   * Enforced by container runtimes (cgroups): cpu, memory, pids.
+   */
+  'limits'?: (_flotilla_ResourcesInput | null);
 }
 
 export interface ResourceRequirements {
@@ -17,4 +21,8 @@ export interface ResourceRequirements {
    * Named resources a task needs, e.g. gpu=1, from what nodes advertise.
    */
   'generic': ({[key: string]: number});
+  /**
+   * Enforced by container runtimes (cgroups): cpu, memory, pids.
+   */
+  'limits': (_flotilla_Resources | null);
 }

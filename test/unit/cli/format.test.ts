@@ -133,6 +133,11 @@ test('specFromFlags maps every flag into the spec', (t) => {
         user: '',
         hostname: '',
         healthcheck: null,
+        mounts: [],
+        readOnly: false,
+        capAdd: [],
+        capDrop: [],
+        registryAuth: '',
       },
       restart: { condition: 'RESTART_ON_FAILURE', delayMs: 500, maxAttempts: 4, windowMs: 90_000 },
       placement: {

@@ -86,11 +86,15 @@ test('counts only nodes that may run the service: a paused or down node takes no
 test('does not move a task the scheduler would put back on the same node', async (t) => {
   // The empty node has no memory for the task: its replacement could only go back.
   const big = makeNode();
-  big.description!.resources = { nanoCpus: 4e9, memoryBytes: 2 ** 32 };
+  big.description!.resources = { nanoCpus: 4e9, memoryBytes: 2 ** 32, pids: 0 };
   const small = makeNode();
-  small.description!.resources = { nanoCpus: 4e9, memoryBytes: 0 };
+  small.description!.resources = { nanoCpus: 4e9, memoryBytes: 0, pids: 0 };
   const s = rebalanced(3);
-  s.spec!.task!.resources = { reservations: { nanoCpus: 0, memoryBytes: 2 ** 20 }, generic: {} };
+  s.spec!.task!.resources = {
+    reservations: { nanoCpus: 0, memoryBytes: 2 ** 20, pids: 0 },
+    generic: {},
+    limits: null,
+  };
   const store = await storeWith([big, small], s, [0, 0, 0]);
   t.is(
     store.view((tx) => taskToMove(tx, s)),

@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { LogFileCursor } from '../../../runtime/process/log-file.js';
+import { LogFileCursor } from '../../../runtime/log-file.js';
 
 async function withFile(t: { teardown(fn: () => Promise<void>): void }, content: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'flotilla-log-file-'));

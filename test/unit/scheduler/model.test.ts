@@ -40,7 +40,7 @@ const nodeArb = fc
     n.description = {
       ...n.description!,
       platform: { os: r.os, arch: 'amd64' },
-      resources: { nanoCpus: r.cores * 1e9, memoryBytes: r.memGb * GB },
+      resources: { nanoCpus: r.cores * 1e9, memoryBytes: r.memGb * GB, pids: 0 },
       genericResources: r.gpus ? { gpu: r.gpus } : {},
     };
     n.status = { state: r.state, message: '', addr: '' };
@@ -69,8 +69,9 @@ const serviceArb = fc
       antiAffinities: [],
     };
     spec.task!.resources = {
-      reservations: { nanoCpus: r.halfCores * 5e8, memoryBytes: r.memGb * GB },
+      reservations: { nanoCpus: r.halfCores * 5e8, memoryBytes: r.memGb * GB, pids: 0 },
       generic: r.gpus ? { gpu: r.gpus } : {},
+      limits: null,
     };
     return makeService(spec);
   });

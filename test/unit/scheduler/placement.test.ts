@@ -17,7 +17,7 @@ function node(
 ): Node {
   const n = makeNode();
   n.spec!.labels = labels;
-  n.description!.resources = { nanoCpus: cores * 1e9, memoryBytes: memGb * GB };
+  n.description!.resources = { nanoCpus: cores * 1e9, memoryBytes: memGb * GB, pids: 0 };
   n.description!.genericResources = generic;
   return n;
 }
@@ -40,7 +40,11 @@ const placement = (p: Partial<NonNullable<TaskSpec['placement']>>) => ({
   },
 });
 const reserve = (cores: number, memGb: number, generic: Record<string, number> = {}) => ({
-  resources: { reservations: { nanoCpus: cores * 1e9, memoryBytes: memGb * GB }, generic },
+  resources: {
+    reservations: { nanoCpus: cores * 1e9, memoryBytes: memGb * GB, pids: 0 },
+    generic,
+    limits: null,
+  },
 });
 
 async function schedule(t: Parameters<typeof runLoop>[0], nodes: Node[], s: Service, n: number) {

@@ -5,6 +5,8 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { LogLine, LogOptions } from './driver.js';
 
 const CHUNK = 64 * 1024;
 const NEWLINE = 0x0a;
@@ -56,6 +58,37 @@ export class LogFileCursor {
     const rest = this.partial + this.decoder.end();
     this.partial = '';
     return rest === '' ? [] : [rest];
+  }
+}
+
+/**
+ * The lines of a container's stdout and stderr files, per LogOptions. Following, it polls
+ * until `exited()` says the writer is done (checked before each read, so that everything
+ * written before the exit is read) or a signal aborts.
+ */
+export async function* readLogFiles(
+  files: { stream: LogLine['stream']; path: string }[],
+  opts: LogOptions,
+  exited: () => Promise<boolean>,
+  closing: AbortSignal,
+  pollMs: number,
+): AsyncIterable<LogLine> {
+  const streams = await Promise.all(
+    files.map(async ({ stream, path }) => ({ stream, cursor: await LogFileCursor.open(path, opts) })),
+  );
+  const stop = opts.signal ? AbortSignal.any([opts.signal, closing]) : closing;
+  while (!stop.aborted) {
+    const last = !opts.follow || (await exited());
+    for (const { stream, cursor } of streams) {
+      for (const line of await cursor.read()) yield { stream, line };
+    }
+    if (last) {
+      for (const { stream, cursor } of streams) {
+        for (const line of cursor.flush()) yield { stream, line };
+      }
+      return;
+    }
+    await delay(pollMs, undefined, { signal: stop }).catch(() => undefined);
   }
 }
 

@@ -4,12 +4,14 @@
  */
 import { constants } from 'node:os';
 import { isAbsolute } from 'node:path';
-import type { ContainerSpec } from '../driver.js';
-import { invalidArgument } from '../../lib/errors.js';
+import type { ContainerSpec } from './driver.js';
+import { invalidArgument } from '../lib/errors.js';
 
-export function validateContainerSpec(spec: ContainerSpec): void {
+/** `imageCommand`: an empty command means the image's (container runtimes). */
+export function validateContainerSpec(spec: ContainerSpec, { imageCommand = false } = {}): void {
   if (typeof spec !== 'object' || spec === null) throw invalidArgument('spec', 'an object');
-  if (!Array.isArray(spec.command) || spec.command.length === 0 || !spec.command.every(isCleanString)) {
+  const minimum = imageCommand ? 0 : 1;
+  if (!Array.isArray(spec.command) || spec.command.length < minimum || !spec.command.every(isCleanString)) {
     throw invalidArgument('command', 'a non-empty array of strings without NUL', spec.command);
   }
   if (spec.command[0] === '') throw invalidArgument('command[0]', 'a program name', '');

@@ -1,0 +1,149 @@
+/**
+ * The `service create` flags that only container runtimes honour: cgroup limits
+ * (--limit-cpu, --limit-memory, --limit-pids), capabilities (--cap-add, --cap-drop), a
+ * read-only root filesystem and mounts (--mount type=bind,source=/x,target=/y,readonly).
+ */
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { invalidArgument } from '../../lib/errors.js';
+import { parseReference } from '../../runtime/containerd/registry.js';
+import type { ContainerSpec, TaskSpec } from '../../proto/types.js';
+import { collect, parseCount } from '../format.js';
+import { parseBytes, parseCpus } from './placement-flags.js';
+
+export interface RuntimeOptions {
+  limitCpu?: string;
+  limitMemory?: string;
+  limitPids?: string;
+  capAdd?: string[];
+  capDrop?: string[];
+  readOnly?: boolean;
+  mount?: string[];
+  withRegistryAuth?: boolean;
+}
+
+export function addRuntimeFlags(cmd: Command): Command {
+  return cmd
+    .option('--limit-cpu <cores>', 'cpu a task may use at most, e.g. 0.5 (container runtimes)')
+    .option('--limit-memory <size>', 'memory a task may use at most, e.g. 64M; beyond it, OOM-killed')
+    .option('--limit-pids <n>', 'processes a task may run at most')
+    .option(
+      '--cap-add <cap>',
+      'capability on top of the default set, e.g. NET_ADMIN (repeatable)',
+      collect,
+      [],
+    )
+    .option('--cap-drop <cap>', 'capability taken from the default set, or ALL (repeatable)', collect, [])
+    .option('--read-only', 'mount the container root filesystem read-only')
+    .option('--with-registry-auth', 'send the registry credentials of `docker login` to the nodes that pull')
+    .option(
+      '--mount <spec>',
+      'type=bind,source=/host/path,target=/path[,readonly] or type=tmpfs,target=/path (repeatable)',
+      collect,
+      [],
+    );
+}
+
+export function runtimeFromFlags(
+  o: RuntimeOptions,
+  image: string,
+): Pick<ContainerSpec, 'mounts' | 'readOnly' | 'capAdd' | 'capDrop' | 'registryAuth'> {
+  return {
+    mounts: (o.mount ?? []).map(parseMount),
+    readOnly: o.readOnly ?? false,
+    capAdd: o.capAdd ?? [],
+    capDrop: o.capDrop ?? [],
+    registryAuth: o.withRegistryAuth ? registryAuthFor(image) : '',
+  };
+}
+
+/**
+ * The credentials `docker login` stored for the image's registry ($DOCKER_CONFIG or
+ * ~/.docker/config.json), encoded for ContainerSpec.registry_auth.
+ */
+export function registryAuthFor(image: string, env: NodeJS.ProcessEnv = process.env): string {
+  const { registry } = parseReference(image);
+  const file = join(env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
+  let auths: Record<string, { auth?: string; username?: string; password?: string }> = {};
+  try {
+    auths = (JSON.parse(readFileSync(file, 'utf8')) as { auths?: typeof auths }).auths ?? {};
+  } catch {
+    // no config: the error below says what to do
+  }
+  const keys =
+    registry === 'registry-1.docker.io' ? ['https://index.docker.io/v1/', 'docker.io'] : [registry];
+  const entry = keys.map((k) => auths[k] ?? auths[`https://${k}`]).find((e) => e !== undefined);
+  let username = entry?.username;
+  let password = entry?.password;
+  if (entry?.auth) {
+    const plain = Buffer.from(entry.auth, 'base64').toString('utf8');
+    username = plain.slice(0, plain.indexOf(':'));
+    password = plain.slice(plain.indexOf(':') + 1);
+  }
+  if (!username || password === undefined) {
+    throw invalidArgument(
+      '--with-registry-auth',
+      `credentials for ${registry} in ${file} (run docker login ${registry})`,
+    );
+  }
+  return Buffer.from(JSON.stringify({ username, password })).toString('base64');
+}
+
+type Resourcing = Pick<TaskSpec, 'placement' | 'resources'>;
+
+/** The task's resources with the --limit-* flags' limits added. */
+export function withLimits(o: RuntimeOptions, task: Resourcing): Resourcing {
+  const limits = {
+    nanoCpus: o.limitCpu === undefined ? 0 : parseCpus('--limit-cpu', o.limitCpu),
+    memoryBytes: o.limitMemory === undefined ? 0 : parseBytes('--limit-memory', o.limitMemory),
+    pids: o.limitPids === undefined ? 0 : parseCount('--limit-pids', o.limitPids, 4_194_304),
+  };
+  if (limits.nanoCpus === 0 && limits.memoryBytes === 0 && limits.pids === 0) return task;
+  return {
+    ...task,
+    resources: { reservations: null, generic: {}, ...task.resources, limits },
+  };
+}
+
+/** Docker's --mount syntax: comma-separated key=value (source/src, target/dst/destination, readonly/ro). */
+export function parseMount(value: string): {
+  type: string;
+  source: string;
+  target: string;
+  readOnly: boolean;
+} {
+  const mount = { type: 'volume', source: '', target: '', readOnly: false };
+  for (const part of value.split(',')) {
+    const [key = '', val] = part.split('=', 2) as [string, string | undefined];
+    switch (key.trim()) {
+      case 'type':
+        mount.type = val ?? '';
+        break;
+      case 'source':
+      case 'src':
+        mount.source = val ?? '';
+        break;
+      case 'target':
+      case 'dst':
+      case 'destination':
+        mount.target = val ?? '';
+        break;
+      case 'readonly':
+      case 'ro':
+        mount.readOnly = val === undefined || val === 'true' || val === '1';
+        break;
+      default:
+        throw invalidArgument('--mount', 'type=, source=, target= and readonly keys', value);
+    }
+  }
+  return mount;
+}
+
+/** `value` for printing, with registry credentials (ContainerSpec.registry_auth) blanked out. */
+export function redactRegistryAuth<T>(value: T): T {
+  return JSON.parse(
+    JSON.stringify(value, (key, v: unknown) => (key === 'registryAuth' && v ? '<redacted>' : v)),
+  ) as T;
+}

@@ -1,0 +1,46 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { AgentClient as _flotilla_AgentClient, AgentDefinition as _flotilla_AgentDefinition } from './flotilla/Agent.js';
+import type { ExecInTaskRequestInput as _flotilla_ExecInTaskRequestInput, ExecInTaskRequest as _flotilla_ExecInTaskRequest } from './flotilla/ExecInTaskRequest.js';
+import type { ExecInTaskResponseInput as _flotilla_ExecInTaskResponseInput, ExecInTaskResponse as _flotilla_ExecInTaskResponse } from './flotilla/ExecInTaskResponse.js';
+import type { ImageArchiveChunkInput as _flotilla_ImageArchiveChunkInput, ImageArchiveChunk as _flotilla_ImageArchiveChunk } from './flotilla/ImageArchiveChunk.js';
+import type { InspectTaskContainerRequestInput as _flotilla_InspectTaskContainerRequestInput, InspectTaskContainerRequest as _flotilla_InspectTaskContainerRequest } from './flotilla/InspectTaskContainerRequest.js';
+import type { ListImagesRequestInput as _flotilla_ListImagesRequestInput, ListImagesRequest as _flotilla_ListImagesRequest } from './flotilla/ListImagesRequest.js';
+import type { ListImagesResponseInput as _flotilla_ListImagesResponseInput, ListImagesResponse as _flotilla_ListImagesResponse } from './flotilla/ListImagesResponse.js';
+import type { LoadImageResponseInput as _flotilla_LoadImageResponseInput, LoadImageResponse as _flotilla_LoadImageResponse } from './flotilla/LoadImageResponse.js';
+import type { NodeImageInput as _flotilla_NodeImageInput, NodeImage as _flotilla_NodeImage } from './flotilla/NodeImage.js';
+import type { RemoveImageRequestInput as _flotilla_RemoveImageRequestInput, RemoveImageRequest as _flotilla_RemoveImageRequest } from './flotilla/RemoveImageRequest.js';
+import type { RemoveImageResponseInput as _flotilla_RemoveImageResponseInput, RemoveImageResponse as _flotilla_RemoveImageResponse } from './flotilla/RemoveImageResponse.js';
+import type { TaskContainerInput as _flotilla_TaskContainerInput, TaskContainer as _flotilla_TaskContainer } from './flotilla/TaskContainer.js';
+import type { TaskLogLineInput as _flotilla_TaskLogLineInput, TaskLogLine as _flotilla_TaskLogLine } from './flotilla/TaskLogLine.js';
+import type { TaskLogsRequestInput as _flotilla_TaskLogsRequestInput, TaskLogsRequest as _flotilla_TaskLogsRequest } from './flotilla/TaskLogsRequest.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  flotilla: {
+    /**
+     * Node-local operations, served by every node's daemon at the node's address
+     * (Node.status.addr): images in the node's container runtime, and the logs, exec and
+     * container state of the tasks on the node. The CLI calls each node directly.
+     */
+    Agent: SubtypeConstructor<typeof grpc.Client, _flotilla_AgentClient> & { service: _flotilla_AgentDefinition }
+    ExecInTaskRequest: MessageTypeDefinition<_flotilla_ExecInTaskRequestInput, _flotilla_ExecInTaskRequest>
+    ExecInTaskResponse: MessageTypeDefinition<_flotilla_ExecInTaskResponseInput, _flotilla_ExecInTaskResponse>
+    ImageArchiveChunk: MessageTypeDefinition<_flotilla_ImageArchiveChunkInput, _flotilla_ImageArchiveChunk>
+    InspectTaskContainerRequest: MessageTypeDefinition<_flotilla_InspectTaskContainerRequestInput, _flotilla_InspectTaskContainerRequest>
+    ListImagesRequest: MessageTypeDefinition<_flotilla_ListImagesRequestInput, _flotilla_ListImagesRequest>
+    ListImagesResponse: MessageTypeDefinition<_flotilla_ListImagesResponseInput, _flotilla_ListImagesResponse>
+    LoadImageResponse: MessageTypeDefinition<_flotilla_LoadImageResponseInput, _flotilla_LoadImageResponse>
+    NodeImage: MessageTypeDefinition<_flotilla_NodeImageInput, _flotilla_NodeImage>
+    RemoveImageRequest: MessageTypeDefinition<_flotilla_RemoveImageRequestInput, _flotilla_RemoveImageRequest>
+    RemoveImageResponse: MessageTypeDefinition<_flotilla_RemoveImageResponseInput, _flotilla_RemoveImageResponse>
+    TaskContainer: MessageTypeDefinition<_flotilla_TaskContainerInput, _flotilla_TaskContainer>
+    TaskLogLine: MessageTypeDefinition<_flotilla_TaskLogLineInput, _flotilla_TaskLogLine>
+    TaskLogsRequest: MessageTypeDefinition<_flotilla_TaskLogsRequestInput, _flotilla_TaskLogsRequest>
+  }
+}
+

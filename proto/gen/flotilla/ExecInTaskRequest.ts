@@ -1,0 +1,12 @@
+// Original file: proto/flotilla/agent.proto
+
+
+export interface ExecInTaskRequestInput {
+  'taskId'?: (string);
+  'cmd'?: (string)[];
+}
+
+export interface ExecInTaskRequest {
+  'taskId': (string);
+  'cmd': (string)[];
+}

@@ -1,0 +1,14 @@
+// Original file: proto/flotilla/agent.proto
+
+
+export interface ExecInTaskResponseInput {
+  'exitCode'?: (number);
+  'stdout'?: (string);
+  'stderr'?: (string);
+}
+
+export interface ExecInTaskResponse {
+  'exitCode': (number);
+  'stdout': (string);
+  'stderr': (string);
+}

@@ -1,0 +1,8 @@
+// Original file: proto/flotilla/agent.proto
+
+
+export interface ListImagesRequestInput {
+}
+
+export interface ListImagesRequest {
+}

@@ -1,0 +1,510 @@
+/**
+ * The containerd runtime driver: containers in containerd's namespace `flotilla`, root
+ * filesystems as overlayfs snapshots of the image, run by the io.containerd.runc.v2 shim
+ * with an OCI spec generated from the image config and the container spec (oci-spec.ts).
+ *
+ * All state lives in containerd (the container record's labels carry the spec's labels and
+ * ours: the image as given, the stop signal, start time and, once the task is deleted, its
+ * exit) except the logs, which are files under `<root>/<id>/` written by the shim's logging
+ * program (logger.ts). A task that has exited is deleted as soon as the driver sees it
+ * (that flushes its logs and unmounts its root filesystem) and its exit recorded in labels.
+ */
+import { randomBytes } from 'node:crypto';
+import { access, mkdir, open, readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import type {
+  ContainerSpec,
+  ContainerSummary,
+  DriverLogger,
+  ExecResult,
+  ExitStatus,
+  LogLine,
+  LogOptions,
+  RegistryAuth,
+  RuntimeDriver,
+  Stats,
+} from '../driver.js';
+import { FlotillaError, invalidArgument, isFlotillaError, notFound } from '../../lib/errors.js';
+import { HOST_IMAGE } from '../../proto/types.js';
+import { validateContainerSpec } from '../container-spec.js';
+import { exitStatusOf, hasLabels, settlesWithin, signalNumber } from '../driver-util.js';
+import { readLogFiles } from '../log-file.js';
+import { ContainerdClient, timestampMs, unlessNotFound } from './client.js';
+import { cgroupStats } from './cgroup-stats.js';
+import { ImageStore, SNAPSHOTTER } from './images.js';
+import { withLease } from './leases.js';
+import { installLogger, loggerUri } from './logger.js';
+import { ociSpec, resolveImageUser } from './oci-spec.js';
+import { registryImage } from './registry.js';
+
+export const CONTAINERD_NAMESPACE = 'flotilla';
+export const DEFAULT_CONTAINERD_SOCKET = '/run/containerd/containerd.sock';
+const RUNTIME = 'io.containerd.runc.v2';
+const SPEC_TYPE = 'types.containerd.io/opencontainers/runtime-spec/1/Spec';
+const PROCESS_TYPE = 'types.containerd.io/opencontainers/runtime-spec/1/Process';
+const ID_PATTERN = /^[0-9a-f]{32}$/;
+const POLL_MS = 200;
+/** Our labels on container records, next to the spec's. */
+const OWN = 'flotilla.driver/';
+const L = {
+  image: `${OWN}image`,
+  stopSignal: `${OWN}stop-signal`,
+  startedAt: `${OWN}started-at`,
+  pid: `${OWN}pid`,
+  exitCode: `${OWN}exit-code`,
+  finishedAt: `${OWN}finished-at`,
+};
+
+export interface ContainerdDriverOptions {
+  /** containerd's gRPC socket. */
+  socket: string;
+  /** Directory (under the node's data dir) for logs and the logging program. */
+  root: string;
+  /** containerd namespace; default `flotilla`. */
+  namespace?: string;
+  logger?: DriverLogger;
+}
+
+interface Record_ {
+  id: string;
+  labels: Record<string, string>;
+  image: string;
+  spec: { value: Buffer };
+  createdAt: { seconds: number; nanos: number };
+}
+
+interface TaskProcess {
+  containerId: string;
+  id: string;
+  pid: number;
+  status: 'UNKNOWN' | 'CREATED' | 'RUNNING' | 'STOPPED' | 'PAUSED' | 'PAUSING';
+  exitStatus: number;
+  exitedAt: { seconds: number; nanos: number } | null;
+}
+
+export class ContainerdDriver implements RuntimeDriver {
+  readonly name = 'containerd';
+  readonly images: ImageStore;
+  private readonly client: ContainerdClient;
+  private readonly root: string;
+  private readonly logger: DriverLogger | undefined;
+  private readonly closing = new AbortController();
+  private readonly waits = new Map<string, Promise<ExitStatus>>();
+  private readonly starts = new Map<string, Promise<void>>();
+  private readonly settles = new Map<string, Promise<void>>();
+  private loggerPath: Promise<string> | undefined;
+
+  constructor(opts: ContainerdDriverOptions) {
+    this.client = new ContainerdClient(opts.socket, opts.namespace ?? CONTAINERD_NAMESPACE);
+    this.images = new ImageStore(this.client);
+    this.root = resolve(opts.root);
+    this.logger = opts.logger;
+  }
+
+  canRun(image: string): boolean {
+    return image !== HOST_IMAGE && image !== '';
+  }
+
+  /** The image as stored, or else pulled from its registry (with `auth` if given). */
+  async ensureImage(ref: string, signal?: AbortSignal, auth?: RegistryAuth): Promise<void> {
+    if (!this.canRun(ref)) throw invalidArgument('image', 'an image reference (not "host")', ref);
+    const stored = await this.images.resolve(ref).catch((err: unknown) => {
+      if (!isFlotillaError(err, 'NOT_FOUND')) throw err;
+      return undefined;
+    });
+    if (stored) return this.images.unpack(stored);
+    this.logger?.info({ image: ref }, 'pulling image');
+    await this.images.store([await registryImage(ref, auth, signal)]).catch((err: unknown) => {
+      throw new FlotillaError(
+        isFlotillaError(err) ? err.code : 'UNAVAILABLE',
+        `image ${ref} is not on this node and could not be pulled (${(err as Error).message}); ` +
+          'load it with "cluster image load FILE.tar" or check the registry',
+        { cause: err },
+      );
+    });
+  }
+
+  async create(spec: ContainerSpec): Promise<string> {
+    validateContainerSpec(spec, { imageCommand: true });
+    if (!this.canRun(spec.image))
+      throw invalidArgument('image', 'an image reference (not "host")', spec.image);
+    const image = await this.images.resolve(spec.image);
+    await this.images.unpack(image);
+    const id = randomBytes(16).toString('hex');
+    const labels = {
+      ...spec.labels,
+      [L.image]: spec.image,
+      ...(spec.stopSignal && { [L.stopSignal]: spec.stopSignal }),
+    };
+    try {
+      await withLease(this.client, `create-${id.slice(0, 12)}`, async (lease) => {
+        const { mounts } = await this.client.unary<{ mounts: { options: string[]; source: string }[] }>(
+          'snapshots',
+          'Prepare',
+          { snapshotter: SNAPSHOTTER, key: id, parent: image.chainId },
+          { lease },
+        );
+        const user = await resolveImageUser(spec.user ?? image.config.User, layerDirs(mounts));
+        const oci = ociSpec({
+          id,
+          image: image.config,
+          spec,
+          user,
+          cgroupsPath: `/flotilla/${id}`,
+          swapAccounting: await swapAccounting(),
+        });
+        await this.client.unary(
+          'containers',
+          'Create',
+          {
+            container: {
+              id,
+              labels,
+              image: image.name,
+              runtime: { name: RUNTIME },
+              spec: { typeUrl: SPEC_TYPE, value: Buffer.from(JSON.stringify(oci)) },
+              snapshotter: SNAPSHOTTER,
+              snapshotKey: id,
+            },
+          },
+          { lease },
+        );
+      });
+    } catch (err) {
+      await unlessNotFound(this.client.unary('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: id }));
+      throw err;
+    }
+    this.logger?.debug({ id, image: image.name, labels: spec.labels }, 'containerd container created');
+    return id;
+  }
+
+  /** Starts a created container; a no-op if it already runs. */
+  start(id: string): Promise<void> {
+    return singleFlight(this.starts, id, () => this.startTask(id));
+  }
+
+  wait(id: string): Promise<ExitStatus> {
+    return singleFlight(this.waits, id, () => this.waitForExit(id));
+  }
+
+  async stop(id: string, graceMs: number): Promise<void> {
+    const { record, summary } = await this.load(id);
+    if (summary.state !== 'running') return;
+    const exited = this.wait(id);
+    const signal = record.labels[L.stopSignal] ?? 'SIGTERM';
+    this.logger?.info({ id, signal, graceMs }, 'stopping containerd container');
+    await this.kill(id, signal, false);
+    if (!(await settlesWithin(exited, graceMs))) {
+      this.logger?.warn({ id, graceMs }, `no exit within grace period after ${signal}; killing`);
+      await this.kill(id, 'SIGKILL', true);
+    }
+    await exited;
+  }
+
+  async remove(id: string): Promise<void> {
+    const { summary } = await this.load(id);
+    if (summary.state === 'running') {
+      throw new FlotillaError('INVALID_ARGUMENT', `container ${id} is running; stop it before removing it`);
+    }
+    await unlessNotFound(this.client.unary('containers', 'Delete', { id }));
+    await unlessNotFound(this.client.unary('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: id }));
+    await rm(this.logDir(id), { recursive: true, force: true });
+    this.logger?.debug({ id }, 'containerd container removed');
+  }
+
+  async inspect(id: string): Promise<ContainerSummary> {
+    return (await this.load(id)).summary;
+  }
+
+  async list(labels: Record<string, string>): Promise<ContainerSummary[]> {
+    const [{ containers }, { tasks }] = await Promise.all([
+      this.client.unary<{ containers: Record_[] }>('containers', 'List', {}),
+      this.client.unary<{ tasks: TaskProcess[] }>('tasks', 'List', {}),
+    ]);
+    // Tasks.List names each task by its container in `id`.
+    const byId = new Map(tasks.map((t) => [t.containerId || t.id, t]));
+    const out: ContainerSummary[] = [];
+    for (const record of containers) {
+      if (!hasLabels(userLabels(record.labels), labels)) continue;
+      const summary = await this.summarize(record, byId.get(record.id)).catch((err: unknown) => {
+        if (isFlotillaError(err, 'NOT_FOUND')) return undefined; // removed meanwhile
+        throw err;
+      });
+      if (summary) out.push(summary);
+    }
+    return out.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  async *logs(id: string, opts: LogOptions): AsyncIterable<LogLine> {
+    await this.load(id);
+    const dir = this.logDir(id);
+    await ensureLogFiles(dir);
+    yield* readLogFiles(
+      [
+        { stream: 'stdout', path: join(dir, 'stdout.log') },
+        { stream: 'stderr', path: join(dir, 'stderr.log') },
+      ],
+      opts,
+      async () => (await this.load(id)).summary.state === 'exited',
+      this.closing.signal,
+      POLL_MS,
+    );
+  }
+
+  async exec(id: string, cmd: string[]): Promise<ExecResult> {
+    if (cmd.length === 0 || cmd[0] === '') throw invalidArgument('cmd', 'a non-empty command', cmd);
+    const { record, summary } = await this.load(id);
+    if (summary.state !== 'running') {
+      throw new FlotillaError('INVALID_ARGUMENT', `container ${id} is not running (${summary.state})`);
+    }
+    const spec = JSON.parse(record.spec.value.toString('utf8')) as { process: Record<string, unknown> };
+    const execId = `exec-${randomBytes(6).toString('hex')}`;
+    const dir = join(this.logDir(id), execId);
+    await ensureLogFiles(dir);
+    const uri = loggerUri(await this.installedLogger(), dir);
+    try {
+      await this.client.unary('tasks', 'Exec', {
+        containerId: id,
+        execId,
+        stdout: uri,
+        stderr: uri,
+        spec: { typeUrl: PROCESS_TYPE, value: Buffer.from(JSON.stringify({ ...spec.process, args: cmd })) },
+      });
+      try {
+        const waiting = this.client.unary<{ exitStatus: number }>(
+          'tasks',
+          'Wait',
+          { containerId: id, execId },
+          { timeoutMs: 0, signal: this.closing.signal },
+        );
+        const started = await this.client.unary('tasks', 'Start', { containerId: id, execId }).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        if (started !== undefined) {
+          // runc refuses a program it cannot find; a shell would say 127.
+          waiting.catch(() => undefined);
+          return { exitCode: 127, stdout: '', stderr: `${(started as Error).message}\n` };
+        }
+        const { exitStatus } = await waiting;
+        // Deleting the process ends its logger, so the files are complete afterwards.
+        await unlessNotFound(this.client.unary('tasks', 'DeleteProcess', { containerId: id, execId }));
+        const [stdout, stderr] = await Promise.all(
+          ['stdout.log', 'stderr.log'].map((f) => readFile(join(dir, f), 'utf8')),
+        );
+        return { exitCode: exitStatus, stdout: stdout ?? '', stderr: stderr ?? '' };
+      } finally {
+        await unlessNotFound(this.client.unary('tasks', 'DeleteProcess', { containerId: id, execId })).catch(
+          () => undefined,
+        );
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async stats(id: string): Promise<Stats> {
+    const { summary } = await this.load(id);
+    if (summary.state !== 'running') return { cpuSeconds: 0, memoryBytes: 0 };
+    return cgroupStats(`/flotilla/${id}`);
+  }
+
+  /** Pending wait()s reject with CANCELLED and followed logs end; the containers keep running. */
+  async close(): Promise<void> {
+    this.closing.abort();
+    this.client.close();
+  }
+
+  /** Whether the container's writable snapshot exists (tests check that removal frees it). */
+  async snapshotExists(id: string): Promise<boolean> {
+    const stat = await unlessNotFound(
+      this.client.unary('snapshots', 'Stat', { snapshotter: SNAPSHOTTER, key: id }),
+    );
+    return stat !== undefined;
+  }
+
+  /** Whether containerd answers (and with what error if not). */
+  async ping(): Promise<void> {
+    await this.client.unary('containers', 'List', { filters: ['id==flotilla-ping'] }, { timeoutMs: 5_000 });
+  }
+
+  private async startTask(id: string): Promise<void> {
+    const { summary } = await this.load(id);
+    if (summary.state === 'running') return;
+    if (summary.state === 'exited') {
+      throw new FlotillaError('INVALID_ARGUMENT', `container ${id} has already run; create a new one`);
+    }
+    const { mounts } = await this.client.unary<{ mounts: unknown[] }>('snapshots', 'Mounts', {
+      snapshotter: SNAPSHOTTER,
+      key: id,
+    });
+    const dir = this.logDir(id);
+    await ensureLogFiles(dir);
+    const uri = loggerUri(await this.installedLogger(), dir);
+    try {
+      await this.client.unary('tasks', 'Create', {
+        containerId: id,
+        rootfs: mounts,
+        stdout: uri,
+        stderr: uri,
+      });
+    } catch (err) {
+      // runc checks the program at create: report it as the container's failure to start.
+      throw new FlotillaError('INVALID_ARGUMENT', `container ${id} cannot start: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    const { pid } = await this.client.unary<{ pid: number }>('tasks', 'Start', { containerId: id });
+    await this.setLabels(id, { [L.startedAt]: String(Date.now()), [L.pid]: String(pid) });
+    this.logger?.info({ id, pid }, 'containerd container started');
+  }
+
+  private async waitForExit(id: string): Promise<ExitStatus> {
+    for (;;) {
+      if (this.closing.signal.aborted) throw closedError();
+      const { summary } = await this.load(id);
+      if (summary.exit) return summary.exit;
+      if (summary.state === 'running') {
+        await this.client
+          .unary('tasks', 'Wait', { containerId: id }, { timeoutMs: 0, signal: this.closing.signal })
+          .catch((err: unknown) => {
+            if (this.closing.signal.aborted) throw closedError();
+            if (!isFlotillaError(err, 'NOT_FOUND')) throw err;
+          });
+        continue;
+      }
+      await delay(POLL_MS, undefined, { signal: this.closing.signal }).catch(() => {
+        throw closedError();
+      });
+    }
+  }
+
+  private async kill(id: string, signal: string, all: boolean): Promise<void> {
+    await unlessNotFound(
+      this.client.unary('tasks', 'Kill', { containerId: id, signal: signalNumber(signal), all }),
+    ).catch((err: unknown) => {
+      // The task exited between our look and the signal.
+      if (!isFlotillaError(err, 'CONFLICT')) throw err;
+    });
+  }
+
+  private async load(id: string): Promise<{ record: Record_; summary: ContainerSummary }> {
+    if (!ID_PATTERN.test(id)) throw notFound('container', id);
+    const found = await unlessNotFound(
+      this.client.unary<{ container: Record_ }>('containers', 'Get', { id }),
+    );
+    if (!found) throw notFound('container', id);
+    const task = await unlessNotFound(
+      this.client.unary<{ process: TaskProcess }>('tasks', 'Get', { containerId: id }),
+    );
+    const record = found.container;
+    return { record, summary: await this.summarize(record, task?.process) };
+  }
+
+  private async summarize(record: Record_, task: TaskProcess | undefined): Promise<ContainerSummary> {
+    let labels = record.labels;
+    if (task?.status === 'STOPPED' || (task === undefined && labels[L.startedAt] && !labels[L.exitCode])) {
+      await this.settle(record.id, task);
+      labels = (await this.client.unary<{ container: Record_ }>('containers', 'Get', { id: record.id }))
+        .container.labels;
+    }
+    const base = {
+      id: record.id,
+      image: labels[L.image] ?? record.image,
+      labels: userLabels(labels),
+      createdAt: timestampMs(record.createdAt),
+      ...(labels[L.pid] && { pid: Number(labels[L.pid]) }),
+      ...(labels[L.startedAt] && { startedAt: Number(labels[L.startedAt]) }),
+    };
+    if (labels[L.exitCode] !== undefined) {
+      const exit = exitStatusOf(Number(labels[L.exitCode]), Number(labels[L.finishedAt]));
+      return { ...base, state: 'exited', exit };
+    }
+    if (task && (task.status === 'RUNNING' || task.status === 'PAUSED' || task.status === 'PAUSING')) {
+      return { ...base, state: 'running', pid: task.pid };
+    }
+    return { ...base, state: 'created' };
+  }
+
+  /** Deletes an exited task (flushing its logs, unmounting its root) and records its exit in labels. */
+  private settle(id: string, task: TaskProcess | undefined): Promise<void> {
+    return singleFlight(this.settles, id, async () => {
+      const deleted = await unlessNotFound(
+        this.client.unary<{ exitStatus: number; exitedAt: TaskProcess['exitedAt'] }>('tasks', 'Delete', {
+          containerId: id,
+        }),
+      );
+      const current = (await this.client.unary<{ container: Record_ }>('containers', 'Get', { id }))
+        .container;
+      if (current.labels[L.exitCode] !== undefined) return; // settled by another agent or call
+      // A task that vanished without our seeing its end (containerd lost it) reads as killed.
+      const exitCode = deleted?.exitStatus ?? task?.exitStatus ?? 128 + signalNumber('SIGKILL');
+      const finishedAt = timestampMs(deleted?.exitedAt ?? task?.exitedAt) || Date.now();
+      await this.setLabels(id, { [L.exitCode]: String(exitCode), [L.finishedAt]: String(finishedAt) });
+      this.logger?.debug({ id, exitCode }, 'containerd container exited');
+    });
+  }
+
+  private async setLabels(id: string, labels: Record<string, string>): Promise<void> {
+    await this.client.unary('containers', 'Update', {
+      container: { id, labels },
+      updateMask: { paths: Object.keys(labels).map((k) => `labels.${k}`) },
+    });
+  }
+
+  private logDir(id: string): string {
+    return join(this.root, id);
+  }
+
+  private installedLogger(): Promise<string> {
+    this.loggerPath ??= installLogger(this.root);
+    return this.loggerPath;
+  }
+}
+
+/** Labels from the spec, without ours. */
+function userLabels(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).filter(([k]) => !k.startsWith(OWN)));
+}
+
+/** The host directories of a snapshot's layers, top first (for reading the image's /etc/passwd). */
+function layerDirs(mounts: { source: string; options: string[] }[]): string[] {
+  const dirs: string[] = [];
+  for (const m of mounts) {
+    for (const option of m.options) {
+      if (option.startsWith('upperdir=')) dirs.push(option.slice('upperdir='.length));
+      if (option.startsWith('lowerdir=')) dirs.push(...option.slice('lowerdir='.length).split(':'));
+    }
+    if (m.options.includes('rbind') || m.options.includes('bind')) dirs.push(m.source);
+  }
+  return dirs;
+}
+
+async function ensureLogFiles(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await Promise.all(['stdout.log', 'stderr.log'].map(async (f) => (await open(join(dir, f), 'a')).close()));
+}
+
+let swapAccounted: Promise<boolean> | undefined;
+/** cgroup v1 accounts swap only with swapaccount=1; then the memory limit covers swap too. */
+function swapAccounting(): Promise<boolean> {
+  swapAccounted ??= access('/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes').then(
+    () => true,
+    () => false,
+  );
+  return swapAccounted;
+}
+
+function singleFlight<T>(pending: Map<string, Promise<T>>, id: string, work: () => Promise<T>): Promise<T> {
+  let running = pending.get(id);
+  if (!running) {
+    running = work().finally(() => pending.delete(id));
+    pending.set(id, running);
+  }
+  return running;
+}
+
+function closedError(): FlotillaError {
+  return new FlotillaError('CANCELLED', 'the containerd driver was closed');
+}

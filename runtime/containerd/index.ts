@@ -1,0 +1,7 @@
+export {
+  CONTAINERD_NAMESPACE,
+  ContainerdDriver,
+  DEFAULT_CONTAINERD_SOCKET,
+  type ContainerdDriverOptions,
+} from './containerd-driver.js';
+export { normalizeReference } from './images.js';

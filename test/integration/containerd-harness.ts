@@ -1,0 +1,155 @@
+/**
+ * A private containerd for tests: its own config, root, state and socket under a temp dir
+ * (never the system's), started and stopped by the test. stop() kills only the shims of
+ * this containerd (and what runs under them), unmounts what is left under its dirs, and
+ * removes them. Also builds the test images once per machine (deploy/images/build.sh).
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { access, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as delay } from 'node:timers/promises';
+import { mountsUnder, onPath, unmountAndRemove } from './host-tools.js';
+
+const run = promisify(execFile);
+const buildScript = fileURLToPath(new URL('../../../deploy/images/build.sh', import.meta.url));
+
+/** Why containerd tests cannot run here, or undefined if they can. */
+export async function containerdMissing(): Promise<string | undefined> {
+  if (process.getuid?.() !== 0) return 'containerd tests need root';
+  for (const tool of ['containerd', 'containerd-shim-runc-v2', 'runc']) {
+    if (!(await onPath(tool))) return `${tool} is not installed (Debian: apt-get install containerd runc)`;
+  }
+  return undefined;
+}
+
+export class PrivateContainerd {
+  private constructor(
+    readonly dir: string,
+    readonly socket: string,
+    private readonly daemon: ChildProcess,
+  ) {}
+
+  static async start(): Promise<PrivateContainerd> {
+    // Short: unix socket paths have a length limit.
+    const dir = await mkdtemp(join(tmpdir(), 'fctd-'));
+    const socket = join(dir, 'c.sock');
+    const config = [
+      'version = 2',
+      `root = "${dir}/root"`,
+      `state = "${dir}/state"`,
+      'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
+      '[grpc]',
+      `  address = "${socket}"`,
+      '[ttrpc]',
+      `  address = "${socket}.ttrpc"`,
+      '[debug]',
+      `  address = "${dir}/debug.sock"`,
+    ].join('\n');
+    await writeFile(join(dir, 'config.toml'), `${config}\n`);
+    const log = openSync(join(dir, 'containerd.log'), 'a');
+    const daemon = spawn('containerd', ['--config', join(dir, 'config.toml')], {
+      stdio: ['ignore', log, log],
+    });
+    const deadline = Date.now() + 30_000;
+    while (!(await exists(socket))) {
+      if (daemon.exitCode !== null || Date.now() > deadline) {
+        const text = await readFile(join(dir, 'containerd.log'), 'utf8').catch(() => '');
+        daemon.kill('SIGKILL');
+        throw new Error(`private containerd did not start:\n${text.slice(-2000)}`);
+      }
+      await delay(50);
+    }
+    return new PrivateContainerd(dir, socket, daemon);
+  }
+
+  get pid(): number {
+    return this.daemon.pid ?? 0;
+  }
+
+  /** Mount points under this containerd's dirs (snapshots, task root filesystems). */
+  mounts(): Promise<string[]> {
+    return mountsUnder(this.dir);
+  }
+
+  /** `cluster init | join` arguments for a node that uses this containerd. */
+  nodeArgs(): string[] {
+    return ['--dispatcher-heartbeat', '1s', '--containerd-socket', this.socket];
+  }
+
+  /** Pids of this containerd's shims. */
+  async shims(): Promise<number[]> {
+    const pids: number[] = [];
+    for (const name of await readdir('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      const argv = (await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '')).split('\0');
+      if (argv[0]?.includes('containerd-shim') && argv.includes(this.socket)) pids.push(Number(name));
+    }
+    return pids;
+  }
+
+  async stop(): Promise<void> {
+    for (const shim of await this.shims()) {
+      for (const pid of [...(await descendants(shim)), shim]) kill(pid);
+    }
+    this.daemon.kill('SIGTERM');
+    if (this.daemon.exitCode === null) await once(this.daemon, 'exit');
+    await unmountAndRemove(this.dir);
+  }
+}
+
+/** The test images' archives, built once into a cache dir shared by the test files. */
+export async function testImages(): Promise<{ busybox: string; httpd: string }> {
+  const dir = join(tmpdir(), 'flotilla-test-images');
+  const busybox = join(dir, 'busybox.tar');
+  const httpd = join(dir, 'httpd.tar');
+  const built = async (): Promise<boolean> => (await exists(busybox)) && (await exists(httpd));
+  if (!(await built())) {
+    // Built aside and moved in, so that test files building at once do not see half an archive.
+    await mkdir(dir, { recursive: true });
+    const work = await mkdtemp(join(dir, 'build-'));
+    await run(buildScript, [work]);
+    await rename(join(work, 'busybox.tar'), busybox);
+    await rename(join(work, 'httpd.tar'), httpd);
+    await rm(work, { recursive: true, force: true });
+  }
+  return { busybox, httpd };
+}
+
+async function descendants(pid: number): Promise<number[]> {
+  const children = new Map<number, number[]>();
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const text = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+  }
+  const out: number[] = [];
+  const walk = (p: number): void => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+function kill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}

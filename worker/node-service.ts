@@ -1,0 +1,140 @@
+/**
+ * The node-local Agent service (proto/flotilla/agent.proto), served by every daemon at the
+ * node's address: images in the node's container runtime, and the logs, exec and container
+ * state of the tasks on this node, found by the task label their containers carry.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import type { Logger } from 'pino';
+import { FlotillaError, invalidArgument } from '../lib/errors.js';
+import type { ImageArchiveChunk } from '../proto/gen/flotilla/ImageArchiveChunk.js';
+import type { LoadImageResponse } from '../proto/gen/flotilla/LoadImageResponse.js';
+import type { TaskLogsRequest } from '../proto/gen/flotilla/TaskLogsRequest.js';
+import type { TaskLogLineInput } from '../proto/gen/flotilla/TaskLogLine.js';
+import type { TaskContainerInput } from '../proto/gen/flotilla/TaskContainer.js';
+import type { ExecInTaskRequest } from '../proto/gen/flotilla/ExecInTaskRequest.js';
+import type { AgentHandlers } from '../proto/gen/flotilla/Agent.js';
+import { failStream, toServiceError, unary } from '../proto/rpc.js';
+import type { ContainerSummary, ImageOps, RuntimeDriver } from '../runtime/driver.js';
+import { LABEL_TASK } from './task-runner.js';
+
+export interface NodeServiceOptions {
+  drivers: RuntimeDriver[];
+  /** Where uploaded archives wait while they are loaded (under the data dir). */
+  uploads: string;
+  log: Logger;
+}
+
+export function nodeService({ drivers, uploads, log }: NodeServiceOptions): AgentHandlers {
+  const images = (): ImageOps => {
+    const ops = drivers.find((d) => d.images)?.images;
+    if (!ops) {
+      throw new FlotillaError(
+        'UNAVAILABLE',
+        'this node has no container runtime for images (start containerd, or join with --containerd-socket)',
+      );
+    }
+    return ops;
+  };
+
+  /** The newest container of the task on this node, and its driver. */
+  const containerOf = async (
+    taskId: string,
+  ): Promise<{ driver: RuntimeDriver; container: ContainerSummary }> => {
+    if (!taskId) throw invalidArgument('task_id', 'a task id');
+    for (const driver of drivers) {
+      const found = await driver.list({ [LABEL_TASK]: taskId });
+      const container = found.at(-1);
+      if (container) return { driver, container };
+    }
+    throw new FlotillaError('NOT_FOUND', `task ${taskId} has no container on this node (any more)`);
+  };
+
+  return {
+    LoadImage(call: grpc.ServerReadableStream<ImageArchiveChunk, LoadImageResponse>, done) {
+      const path = join(uploads, `upload-${randomBytes(6).toString('hex')}.tar`);
+      const unwrap = new Transform({
+        readableObjectMode: false,
+        writableObjectMode: true,
+        transform: (chunk: ImageArchiveChunk, _enc, next) => next(null, chunk.data),
+      });
+      (async () => {
+        const ops = images();
+        await mkdir(uploads, { recursive: true });
+        try {
+          await pipeline(call, unwrap, createWriteStream(path));
+          const loaded = await ops.load(path);
+          log.info({ images: loaded }, 'images loaded');
+          return { images: loaded };
+        } finally {
+          await rm(path, { force: true });
+        }
+      })().then(
+        (res) => done(null, res),
+        (err: unknown) => done(toServiceError(err)),
+      );
+    },
+
+    ListImages: unary(async () => ({
+      images: (await images().list()).map((i) => ({ ...i, createdAtMs: i.createdAt })),
+    })),
+
+    RemoveImage: unary(async (req: { name: string }) => {
+      await images().remove(req.name);
+      return {};
+    }),
+
+    TaskLogs(stream: grpc.ServerWritableStream<TaskLogsRequest, TaskLogLineInput>) {
+      const abort = new AbortController();
+      stream.on('cancelled', () => abort.abort());
+      const { taskId, follow, tail, sinceMs } = stream.request;
+      (async () => {
+        const { driver, container } = await containerOf(taskId);
+        const opts = {
+          follow,
+          signal: abort.signal,
+          ...(tail >= 0 && { tail }),
+          ...(sinceMs > 0 && { since: sinceMs }),
+        };
+        for await (const line of driver.logs(container.id, opts)) {
+          const ok = stream.write({ stream: line.stream, line: line.line, timeMs: line.time ?? Date.now() });
+          if (!ok) await new Promise((r) => stream.once('drain', r));
+          if (abort.signal.aborted) break;
+        }
+        stream.end();
+      })().catch((err: unknown) => failStream(stream, err));
+    },
+
+    ExecInTask: unary(async (req: ExecInTaskRequest) => {
+      if (req.cmd.length === 0) throw invalidArgument('cmd', 'a command to run');
+      const { driver, container } = await containerOf(req.taskId);
+      return driver.exec(container.id, req.cmd);
+    }),
+
+    InspectTaskContainer: unary(async (req: { taskId: string }): Promise<TaskContainerInput> => {
+      const { driver, container } = await containerOf(req.taskId);
+      const stats = await driver.stats(container.id).catch(() => ({ cpuSeconds: 0, memoryBytes: 0 }));
+      return {
+        runtime: driver.name,
+        id: container.id,
+        image: container.image,
+        state: container.state,
+        pid: container.pid ?? 0,
+        createdAtMs: container.createdAt,
+        startedAtMs: container.startedAt ?? 0,
+        exited: container.exit !== undefined,
+        exitCode: container.exit?.exitCode ?? 0,
+        exitSignal: container.exit?.signal ?? '',
+        finishedAtMs: container.exit?.finishedAt ?? 0,
+        cpuSeconds: stats.cpuSeconds,
+        memoryBytes: stats.memoryBytes,
+        labels: container.labels,
+      };
+    }),
+  };
+}
