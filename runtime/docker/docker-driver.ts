@@ -20,6 +20,7 @@ import type {
   ImageSummary,
   LogLine,
   LogOptions,
+  RegistryAuth,
   RuntimeDriver,
   Stats,
 } from '../driver.js';
@@ -64,15 +65,40 @@ export class DockerDriver implements RuntimeDriver {
     return image !== HOST_IMAGE && image !== '';
   }
 
-  async ensureImage(ref: string, _signal?: AbortSignal): Promise<void> {
+  /** The image as the engine has it, or else pulled by the engine (with `auth` if given). */
+  async ensureImage(ref: string, _signal?: AbortSignal, auth?: RegistryAuth): Promise<void> {
     if (!this.canRun(ref)) throw invalidArgument('image', 'an image reference (not "host")', ref);
-    await engine(this.docker.getImage(ref).inspect(), `image ${ref}`).catch((err: unknown) => {
-      if (!isFlotillaError(err, 'NOT_FOUND')) throw err;
-      throw new FlotillaError(
-        'NOT_FOUND',
-        `image ${ref} is not on this node; load it with "cluster image load FILE.tar"`,
+    const present = await engine(this.docker.getImage(ref).inspect(), `image ${ref}`).then(
+      () => true,
+      (err: unknown) => {
+        if (!isFlotillaError(err, 'NOT_FOUND')) throw err;
+        return false;
+      },
+    );
+    if (present) return;
+    this.logger?.info({ image: ref }, 'pulling image');
+    try {
+      const progress = await engine(
+        this.docker.pull(ref, auth ? { authconfig: auth } : {}) as Promise<Readable>,
+        `pull ${ref}`,
       );
-    });
+      // The engine reports a failed pull in the stream, not in the status.
+      let text = '';
+      for await (const chunk of progress) text += String(chunk);
+      const failed = text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { error?: string })
+        .find((m) => m.error);
+      if (failed) throw new FlotillaError('UNAVAILABLE', failed.error ?? 'pull failed');
+    } catch (err) {
+      throw new FlotillaError(
+        isFlotillaError(err) ? err.code : 'UNAVAILABLE',
+        `image ${ref} is not on this node and could not be pulled (${(err as Error).message}); ` +
+          'load it with "cluster image load FILE.tar" or check the registry',
+        { cause: err },
+      );
+    }
   }
 
   async create(spec: ContainerSpec): Promise<string> {

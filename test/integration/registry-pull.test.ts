@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { isFlotillaError } from '../../lib/errors.js';
 import type { Task } from '../../proto/types.js';
 import { ContainerdDriver } from '../../runtime/containerd/index.js';
+import { DockerDriver } from '../../runtime/docker/index.js';
 import { eventually, LocalCluster, runCli } from './cluster-harness.js';
+import { dockerMissing, PrivateDockerd } from './docker-harness.js';
 import { containerdMissing, PrivateContainerd, testImages } from './containerd-harness.js';
 import { collectLogs, within } from './runtime-conformance.js';
 import { LocalRegistry, REGISTRY_PASSWORD, REGISTRY_USER, registryMissing } from './registry-harness.js';
@@ -103,6 +105,39 @@ if (missing) {
         return tasks.some((x) => x.status?.state === 'RUNNING');
       });
       t.is((await cluster.cli('m1', 'service', 'rm', 'pulled')).code, 0);
+    },
+  );
+
+  test.serial(
+    'the docker driver has the engine pull it, with credentials (when dockerd is here)',
+    async (t) => {
+      const noDocker = await dockerMissing();
+      if (noDocker) {
+        t.log(`skipped: ${noDocker}`);
+        return t.pass();
+      }
+      const dockerd = await PrivateDockerd.start();
+      t.teardown(() => dockerd.stop());
+      const driver = new DockerDriver({ socket: dockerd.socket });
+      t.teardown(() => driver.close());
+      const ref = `${registry!.host}/team/bb:1`;
+      await t.throwsAsync(driver.ensureImage(ref, AbortSignal.timeout(60_000)), {
+        message: /could not be pulled/,
+      });
+      await driver.ensureImage(ref, AbortSignal.timeout(60_000), {
+        username: REGISTRY_USER,
+        password: REGISTRY_PASSWORD,
+      });
+      const id = await driver.create({
+        image: ref,
+        command: ['echo', 'pulled by docker'],
+        env: {},
+        labels: {},
+      });
+      await driver.start(id);
+      t.is((await within('exit', driver.wait(id))).exitCode, 0);
+      t.deepEqual((await collectLogs(driver, id)).stdout, ['pulled by docker']);
+      await driver.remove(id);
     },
   );
 }
