@@ -26,6 +26,8 @@ import type { HeartbeatResponse } from '../proto/gen/flotilla/HeartbeatResponse.
 import type { RuntimeDriver } from '../runtime/driver.js';
 import { Agent } from '../worker/agent.js';
 import { NodeNetwork } from '../worker/mesh/node-network.js';
+import { BridgeServices } from '../worker/bridge-services.js';
+import { hostOf } from '../worker/addr.js';
 import { paths, readIdentity, writeIdentity, type NodeIdentity } from './data-dir.js';
 import { describeNode } from './description.js';
 import { nodeDrivers } from './drivers.js';
@@ -40,6 +42,7 @@ export interface InitRequest {
   genericResources?: Record<string, number>;
   engineLabels?: Record<string, string>;
   containerdSocket?: string;
+  containerNetwork?: string;
 }
 
 export interface StartOptions {
@@ -62,6 +65,7 @@ export class Daemon {
   private agentRun: Promise<void> | undefined;
   private drivers: RuntimeDriver[] = [];
   private network: NodeNetwork | undefined;
+  private bridgeServices: BridgeServices | undefined;
 
   private constructor(
     private readonly dataDir: string,
@@ -143,12 +147,20 @@ export class Daemon {
 
     const network = await NodeNetwork.start(identity.listen, this.log.child({ room: 'mesh' }));
     this.network = network;
+    const gateway = this.drivers.find((d) => d.network === 'own')?.gateway;
+    const bridge = gateway
+      ? await BridgeServices.start(gateway, hostOf(identity.listen), this.log.child({ room: 'mesh' }))
+      : undefined;
+    this.bridgeServices = bridge;
     const agent = new Agent({
       nodeId: identity.nodeId,
       addr: identity.listen,
       managers: identity.managers,
       description: { ...describeNode(identity, this.runtimes()), dnsAddr: network.dnsAddr },
-      onEndpoints: (table) => network.apply(table),
+      onEndpoints: (table) => {
+        network.apply(table);
+        bridge?.apply(table);
+      },
       taskEnv: network.taskEnv(),
       drivers: this.drivers,
       log: this.log.child({ room: 'agent' }),
@@ -279,6 +291,7 @@ export class Daemon {
     this.abort.abort();
     await this.agentRun;
     await this.network?.close();
+    await this.bridgeServices?.close();
     await this.identityWrites;
     await this.leadership?.close();
     await this.manager?.close();
@@ -303,6 +316,7 @@ function newManagerIdentity(init: InitRequest): NodeIdentity {
     genericResources: init.genericResources,
     engineLabels: init.engineLabels,
     containerdSocket: init.containerdSocket,
+    containerNetwork: init.containerNetwork,
   };
   return init.etcdEndpoints
     ? { ...base, etcd: { endpoints: init.etcdEndpoints, prefix: `/flotilla/${clusterId}/` } }

@@ -28,6 +28,8 @@ export interface NodeIdentity {
   engineLabels?: Record<string, string>;
   /** containerd's socket (`--containerd-socket`; "" for none); unset: the default one if it exists. */
   containerdSocket?: string;
+  /** How containers are networked (`--container-network`: bridge, bridge:NAME:CIDR or host); unset: bridge. */
+  containerNetwork?: string;
 }
 
 export const paths = (dataDir: string) => ({

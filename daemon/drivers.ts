@@ -4,19 +4,26 @@
  * init/join (`--containerd-socket`, "" for none), else /run/containerd/containerd.sock if
  * it exists. A socket that does not answer is logged and left out, so the node reports
  * only runtimes that work and the scheduler places container tasks elsewhere. A node
- * without containerd whose Docker Engine answers at /var/run/docker.sock uses that instead.
+ * without containerd whose Docker Engine answers at /var/run/docker.sock uses that instead
+ * (its containers share the node's network).
+ *
+ * containerd's containers get their own network namespaces on the node bridge unless the
+ * node was made with `--container-network host`; a node without the CNI plugins (or that
+ * cannot make the bridge) says why and shares its network with its containers instead.
  */
 import { access } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { RuntimeDriver } from '../runtime/driver.js';
 import { ContainerdDriver, DEFAULT_CONTAINERD_SOCKET } from '../runtime/containerd/index.js';
+import { DEFAULT_CNI_PATH } from '../runtime/containerd/cni.js';
+import { parseContainerNetwork } from '../runtime/containerd/network-config.js';
 import { DEFAULT_DOCKER_SOCKET, DockerDriver } from '../runtime/docker/index.js';
 import { ProcessDriver } from '../runtime/process/index.js';
 import { paths, type NodeIdentity } from './data-dir.js';
 
 export async function nodeDrivers(
   dataDir: string,
-  identity: Pick<NodeIdentity, 'containerdSocket'> | undefined,
+  identity: Pick<NodeIdentity, 'containerdSocket' | 'containerNetwork'> | undefined,
   log: Logger,
 ): Promise<RuntimeDriver[]> {
   const p = paths(dataDir);
@@ -25,14 +32,41 @@ export async function nodeDrivers(
   const socket = identity?.containerdSocket ?? DEFAULT_CONTAINERD_SOCKET;
   const explicit = identity?.containerdSocket !== undefined;
   if (socket !== '' && (explicit || (await exists(socket)))) {
-    const containerd = new ContainerdDriver({ socket, root: p.containerdRuntime, logger });
-    if (await answers(containerd, socket, log)) return [...drivers, containerd];
+    const options = { socket, root: p.containerdRuntime, logger };
+    const containerd = new ContainerdDriver({ ...options, network: await bridgeOf(identity, log) });
+    if (await answers(containerd, socket, log)) {
+      const bridged = await containerd.bridge?.ensure().then(
+        () => true,
+        (err: unknown) => {
+          log.warn({ err }, 'cannot set up the container bridge; containers share the node network');
+          return false;
+        },
+      );
+      if (bridged === false) return [...drivers, new ContainerdDriver(options)];
+      return [...drivers, containerd];
+    }
   }
   if (!explicit && (await exists(DEFAULT_DOCKER_SOCKET))) {
     const docker = new DockerDriver({ socket: DEFAULT_DOCKER_SOCKET, logger });
     if (await answers(docker, DEFAULT_DOCKER_SOCKET, log)) return [...drivers, docker];
   }
   return drivers;
+}
+
+/** The bridge for containerd's containers, or undefined for the node's network. */
+async function bridgeOf(
+  identity: Pick<NodeIdentity, 'containerNetwork'> | undefined,
+  log: Logger,
+): Promise<{ bridge: string; subnet: string } | undefined> {
+  const config = parseContainerNetwork(identity?.containerNetwork);
+  if (config.mode === 'host') return undefined;
+  if (!(await exists(`${DEFAULT_CNI_PATH}/bridge`))) {
+    log.warn(
+      `no CNI plugins in ${DEFAULT_CNI_PATH} (Debian: apt-get install containernetworking-plugins); containers share the node network`,
+    );
+    return undefined;
+  }
+  return { bridge: config.bridge, subnet: config.subnet };
 }
 
 async function answers(

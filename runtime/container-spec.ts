@@ -31,6 +31,10 @@ export function validateContainerSpec(spec: ContainerSpec, { imageCommand = fals
   if (spec.stopSignal !== undefined && !Object.hasOwn(constants.signals, spec.stopSignal)) {
     throw invalidArgument('stopSignal', 'a signal name such as "SIGTERM"', spec.stopSignal);
   }
+  const isPort = (p: unknown) => Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535;
+  if (spec.ports !== undefined && (!Array.isArray(spec.ports) || !spec.ports.every(isPort))) {
+    throw invalidArgument('ports', 'an array of port numbers (1-65535)', spec.ports);
+  }
 }
 
 function checkStringRecord(field: string, value: unknown): void {

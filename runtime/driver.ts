@@ -34,6 +34,11 @@ export interface ContainerSpec {
   /** Capabilities on top of the runtime's default set, and taken from it ("NET_ADMIN", "ALL"). */
   capAdd?: string[];
   capDrop?: string[];
+  /**
+   * The ports the container serves (its published targets). A runtime that gives containers
+   * their own network reports where each answers (ContainerSummary.addresses).
+   */
+  ports?: number[];
 }
 
 export interface MountSpec {
@@ -143,6 +148,11 @@ export interface RuntimeDriver {
    * container has its own network and inspect() reports its addresses.
    */
   readonly network?: 'host' | 'own';
+  /**
+   * With network 'own': the node's address on the containers' network (their gateway), where
+   * the node serves them its resolver (their /etc/resolv.conf names it) and its mesh.
+   */
+  readonly gateway?: string;
   readonly images?: ImageOps;
   canRun(image: string): boolean;
   /** Makes the image ready to run; drivers that can pull it from its registry do (with `auth`). */

@@ -19,6 +19,7 @@ import { HealthMonitor } from './health.js';
 import type { TaskPort } from '../proto/gen/flotilla/TaskPort.js';
 import { pickTaskPorts, portEnv, reportedPorts, serviceAddrEnv } from './task-ports.js';
 import { registryAuth, runtimeFields } from './runtime-fields.js';
+import { taskTargets } from '../proto/ports.js';
 import { expandTemplate } from './templates.js';
 
 export const LABEL_TASK = 'flotilla.task.id';
@@ -87,7 +88,9 @@ export class TaskRunner {
   /** Takes over a container that a previous agent started for this task. */
   adopt(container: ContainerSummary): void {
     this.containerId = container.id;
-    this.ports = JSON.parse(container.labels[LABEL_PORTS] ?? '[]') as TaskPort[];
+    this.ports = container.addresses
+      ? reportedPorts(container.addresses, this.task.endpoint?.ports ?? [])
+      : (JSON.parse(container.labels[LABEL_PORTS] ?? '[]') as TaskPort[]);
     if (container.state === 'exited' && container.exit) {
       this.finish(container.exit);
       return;
@@ -172,6 +175,7 @@ export class TaskRunner {
         stopSignal: (container.stopSignal || undefined) as NodeJS.Signals | undefined,
         user: container.user || undefined,
         hostname: container.hostname ? expandTemplate(container.hostname, ctx) : undefined,
+        ports: taskTargets(published).map((t) => t.target),
         ...runtimeFields(container, this.task.spec?.resources?.limits),
       });
       await this.startContainer(this.containerId);

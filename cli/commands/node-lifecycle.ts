@@ -12,12 +12,17 @@ import { call, connect } from '../../proto/rpc.js';
 import { collect, labels, parseDuration } from '../format.js';
 import { runDaemon, startInBackground } from '../daemon-process.js';
 import { genericResources } from './placement-flags.js';
+import { parseContainerNetwork } from '../../runtime/containerd/network-config.js';
 
 const ADDR = /^[^:\s]+:\d{1,5}$/;
 
 const CONTAINERD_SOCKET = [
   '--containerd-socket <path>',
   'containerd socket for running images (default: /run/containerd/containerd.sock if it exists; "" for none)',
+] as const;
+const CONTAINER_NETWORK = [
+  '--container-network <mode>',
+  "how containerd's containers are networked: bridge (own namespaces on bridge flotilla0, 10.213.0.0/16), bridge:NAME:CIDR, or host",
 ] as const;
 const ENGINE_LABEL = [
   '--engine-label <KEY=VALUE>',
@@ -34,6 +39,11 @@ function checkAddr(flag: string, value: string): string {
       'INVALID_ARGUMENT',
       `invalid ${flag}: expected HOST:PORT such as 127.0.0.1:4240, got ${JSON.stringify(value)}`,
     );
+  return value;
+}
+
+function checkContainerNetwork(value: string | undefined): string | undefined {
+  parseContainerNetwork(value);
   return value;
 }
 
@@ -113,6 +123,7 @@ export function nodeLifecycleCommands(program: Command): void {
     .option(...GENERIC_RESOURCE, collect, [])
     .option(...ENGINE_LABEL, collect, [])
     .option(...CONTAINERD_SOCKET)
+    .option(...CONTAINER_NETWORK)
     .option(
       '--force-new-cluster',
       'recover a stopped manager whose cluster lost its quorum: it restarts as the only manager, keeping the state',
@@ -130,6 +141,7 @@ export function nodeLifecycleCommands(program: Command): void {
         genericResource: string[];
         engineLabel: string[];
         containerdSocket?: string;
+        containerNetwork?: string;
         forceNewCluster?: boolean;
         foreground?: boolean;
       }) => {
@@ -140,6 +152,7 @@ export function nodeLifecycleCommands(program: Command): void {
         const etcdEndpoints = storeChoice(o.store, o.etcdEndpoints);
         const listen = checkAddr('--listen', o.advertiseAddr ?? o.listen);
         const heartbeat = parseDuration('--dispatcher-heartbeat', o.dispatcherHeartbeat);
+        const containerNetwork = checkContainerNetwork(o.containerNetwork);
         const cleanup = await claimDataDir(dataDir);
         const init: InitRequest = {
           listen,
@@ -149,6 +162,7 @@ export function nodeLifecycleCommands(program: Command): void {
           genericResources: generic,
           engineLabels,
           containerdSocket: o.containerdSocket,
+          containerNetwork,
         };
         if (o.foreground) return runDaemon(dataDir, { init, foreground: true });
         const id = await startInBackground(dataDir, ['--init', JSON.stringify(init)]).catch(
@@ -184,6 +198,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
     .option(...GENERIC_RESOURCE, collect, [])
     .option(...ENGINE_LABEL, collect, [])
     .option(...CONTAINERD_SOCKET)
+    .option(...CONTAINER_NETWORK)
     .option('--foreground', 'stay attached instead of running in the background')
     .action(
       async (
@@ -197,6 +212,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           genericResource: string[];
           engineLabel: string[];
           containerdSocket?: string;
+          containerNetwork?: string;
           foreground?: boolean;
         },
       ) => {
@@ -210,6 +226,9 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           genericResources: generic,
           engineLabels: labels('--engine-label', o.engineLabel),
           ...(o.containerdSocket !== undefined && { containerdSocket: o.containerdSocket }),
+          ...(o.containerNetwork !== undefined && {
+            containerNetwork: checkContainerNetwork(o.containerNetwork),
+          }),
         };
         const client: NodeCAClient = connect(wire.flotilla.NodeCA, manager);
         const res = await call(client, client.Join, {

@@ -8,9 +8,14 @@
  * exit) except the logs, which are files under `<root>/<id>/` written by the shim's logging
  * program (logger.ts). A task that has exited is deleted as soon as the driver sees it
  * (that flushes its logs and unmounts its root filesystem) and its exit recorded in labels.
+ *
+ * Networking: with a bridge (`network` option), each container has its own network
+ * namespace on the node bridge (cni.ts), made at create and released at remove; its address
+ * is a label, so inspect() reports it (and a restarted agent finds it) as the addresses of
+ * the spec's ports. Without one, containers share the node's network.
  */
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, open, readFile, rm } from 'node:fs/promises';
+import { access, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type {
@@ -33,9 +38,10 @@ import { readLogFiles } from '../log-file.js';
 import { ContainerdClient, timestampMs, unlessNotFound } from './client.js';
 import { cgroupStats } from './cgroup-stats.js';
 import { ImageStore, SNAPSHOTTER } from './images.js';
+import { BridgeNetwork } from './cni.js';
 import { withLease } from './leases.js';
 import { installLogger, loggerUri } from './logger.js';
-import { ociSpec, resolveImageUser } from './oci-spec.js';
+import { ociSpec, resolveImageUser, type SpecInput } from './oci-spec.js';
 import { registryImage } from './registry.js';
 
 export const CONTAINERD_NAMESPACE = 'flotilla';
@@ -54,6 +60,9 @@ const L = {
   pid: `${OWN}pid`,
   exitCode: `${OWN}exit-code`,
   finishedAt: `${OWN}finished-at`,
+  /** The container's address on the bridge, and the ports it serves there (JSON). */
+  ip: `${OWN}ip`,
+  ports: `${OWN}ports`,
 };
 
 export interface ContainerdDriverOptions {
@@ -64,6 +73,8 @@ export interface ContainerdDriverOptions {
   /** containerd namespace; default `flotilla`. */
   namespace?: string;
   logger?: DriverLogger;
+  /** Own network namespaces on this bridge (created if missing); unset: the node's network. */
+  network?: { bridge: string; subnet: string; cniPath?: string };
 }
 
 interface Record_ {
@@ -94,12 +105,21 @@ export class ContainerdDriver implements RuntimeDriver {
   private readonly starts = new Map<string, Promise<void>>();
   private readonly settles = new Map<string, Promise<void>>();
   private loggerPath: Promise<string> | undefined;
+  /** The containers' bridge network, when they have their own. */
+  readonly bridge: BridgeNetwork | undefined;
+  readonly network: 'host' | 'own';
+  readonly gateway: string | undefined;
 
   constructor(opts: ContainerdDriverOptions) {
     this.client = new ContainerdClient(opts.socket, opts.namespace ?? CONTAINERD_NAMESPACE);
     this.images = new ImageStore(this.client);
     this.root = resolve(opts.root);
     this.logger = opts.logger;
+    this.bridge =
+      opts.network &&
+      new BridgeNetwork({ ...opts.network, dir: join(this.root, 'network'), logger: opts.logger });
+    this.network = this.bridge ? 'own' : 'host';
+    this.gateway = this.bridge?.gateway;
   }
 
   canRun(image: string): boolean {
@@ -132,12 +152,22 @@ export class ContainerdDriver implements RuntimeDriver {
     const image = await this.images.resolve(spec.image);
     await this.images.unpack(image);
     const id = randomBytes(16).toString('hex');
-    const labels = {
+    const labels: Record<string, string> = {
       ...spec.labels,
       [L.image]: spec.image,
       ...(spec.stopSignal && { [L.stopSignal]: spec.stopSignal }),
     };
+    let network: SpecInput['network'];
     try {
+      if (this.bridge) {
+        const { netns, ip } = await this.bridge.attach(id);
+        labels[L.ip] = ip;
+        if (spec.ports?.length) labels[L.ports] = JSON.stringify(spec.ports);
+        const hosts = join(this.logDir(id), 'hosts');
+        await mkdir(this.logDir(id), { recursive: true });
+        await writeFile(hosts, `127.0.0.1\tlocalhost\n${ip}\t${spec.hostname ?? id.slice(0, 12)}\n`);
+        network = { netns, resolvConf: this.bridge.resolvConf, hosts };
+      }
       await withLease(this.client, `create-${id.slice(0, 12)}`, async (lease) => {
         const { mounts } = await this.client.unary<{ mounts: { options: string[]; source: string }[] }>(
           'snapshots',
@@ -153,6 +183,7 @@ export class ContainerdDriver implements RuntimeDriver {
           user,
           cgroupsPath: `/flotilla/${id}`,
           swapAccounting: await swapAccounting(),
+          network,
         });
         await this.client.unary(
           'containers',
@@ -173,6 +204,8 @@ export class ContainerdDriver implements RuntimeDriver {
       });
     } catch (err) {
       await unlessNotFound(this.client.unary('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: id }));
+      await this.bridge?.detach(id).catch(() => undefined);
+      await rm(this.logDir(id), { recursive: true, force: true });
       throw err;
     }
     this.logger?.debug({ id, image: image.name, labels: spec.labels }, 'containerd container created');
@@ -209,6 +242,7 @@ export class ContainerdDriver implements RuntimeDriver {
     }
     await unlessNotFound(this.client.unary('containers', 'Delete', { id }));
     await unlessNotFound(this.client.unary('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: id }));
+    await this.bridge?.detach(id);
     await rm(this.logDir(id), { recursive: true, force: true });
     this.logger?.debug({ id }, 'containerd container removed');
   }
@@ -404,6 +438,7 @@ export class ContainerdDriver implements RuntimeDriver {
 
   private async summarize(record: Record_, task: TaskProcess | undefined): Promise<ContainerSummary> {
     let labels = record.labels;
+    const ip = labels[L.ip];
     if (task?.status === 'STOPPED' || (task === undefined && labels[L.startedAt] && !labels[L.exitCode])) {
       await this.settle(record.id, task);
       labels = (await this.client.unary<{ container: Record_ }>('containers', 'Get', { id: record.id }))
@@ -416,6 +451,7 @@ export class ContainerdDriver implements RuntimeDriver {
       createdAt: timestampMs(record.createdAt),
       ...(labels[L.pid] && { pid: Number(labels[L.pid]) }),
       ...(labels[L.startedAt] && { startedAt: Number(labels[L.startedAt]) }),
+      ...(ip && { addresses: addressesOf(ip, labels[L.ports]) }),
     };
     if (labels[L.exitCode] !== undefined) {
       const exit = exitStatusOf(Number(labels[L.exitCode]), Number(labels[L.finishedAt]));
@@ -461,6 +497,11 @@ export class ContainerdDriver implements RuntimeDriver {
     this.loggerPath ??= installLogger(this.root);
     return this.loggerPath;
   }
+}
+
+/** Where each port of a container on the bridge answers. */
+function addressesOf(ip: string, ports: string | undefined): Record<number, string> {
+  return Object.fromEntries((JSON.parse(ports ?? '[]') as number[]).map((p) => [p, `${ip}:${p}`]));
 }
 
 /** Labels from the spec, without ours. */

@@ -1,8 +1,8 @@
 /**
  * The OCI runtime spec of a container, from its image's config and the task's container
  * spec: process (argv, env, user, working directory, capabilities), root filesystem,
- * hostname, mounts and cgroup limits. Containers share the node's network namespace (the
- * routing mesh adds container networks); they get their own pid, ipc, uts and mount ones.
+ * hostname, mounts and cgroup limits. Containers get their own pid, ipc, uts and mount
+ * namespaces, and either a network namespace made for them (cni.ts) or the node's.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -110,6 +110,8 @@ export interface SpecInput {
   cgroupsPath: string;
   /** Whether the kernel accounts swap (then swap is limited along with memory). */
   swapAccounting: boolean;
+  /** The container's own network namespace and name-resolution files; unset: the node's network. */
+  network?: { netns: string; resolvConf: string; hosts: string };
 }
 
 export function ociProcess(input: SpecInput): Record<string, unknown> {
@@ -133,11 +135,17 @@ export function ociSpec(input: SpecInput): Record<string, unknown> {
     process: ociProcess(input),
     root: { path: 'rootfs', readonly: spec.readOnly ?? false },
     hostname: spec.hostname ?? id.slice(0, 12),
-    mounts: [...BASE_MOUNTS, ...HOST_NETWORK_FILES, ...(spec.mounts ?? []).map(ociMount)],
+    mounts: [...BASE_MOUNTS, ...networkFiles(input.network), ...(spec.mounts ?? []).map(ociMount)],
     linux: {
       resources: resources(input),
       cgroupsPath: input.cgroupsPath,
-      namespaces: [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }],
+      namespaces: [
+        { type: 'pid' },
+        { type: 'ipc' },
+        { type: 'uts' },
+        { type: 'mount' },
+        ...(input.network ? [{ type: 'network', path: input.network.netns }] : []),
+      ],
       maskedPaths: [
         '/proc/acpi',
         '/proc/kcore',
@@ -214,10 +222,18 @@ const BASE_MOUNTS = [
   { destination: '/run', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=755'] },
 ];
 
-/** In the node's network namespace, the node's name resolution applies. */
-const HOST_NETWORK_FILES = ['/etc/hosts', '/etc/resolv.conf'].map((path) => ({
-  destination: path,
-  type: 'bind',
-  source: path,
-  options: ['rbind', 'rprivate', 'ro'],
-}));
+/**
+ * In the node's network namespace, the node's name resolution applies; a container with its
+ * own network gets its own hosts file and the resolv.conf that names the node's resolver.
+ */
+function networkFiles(network: SpecInput['network']): Record<string, unknown>[] {
+  const files = network
+    ? { '/etc/hosts': network.hosts, '/etc/resolv.conf': network.resolvConf }
+    : { '/etc/hosts': '/etc/hosts', '/etc/resolv.conf': '/etc/resolv.conf' };
+  return Object.entries(files).map(([destination, source]) => ({
+    destination,
+    type: 'bind',
+    source,
+    options: ['rbind', 'rprivate', 'ro'],
+  }));
+}

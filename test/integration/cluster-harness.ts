@@ -4,13 +4,14 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { paths, processAlive as alive } from '../../daemon/data-dir.js';
 import type { Node } from '../../proto/types.js';
+import { unmountAndRemove } from './host-tools.js';
 
 const cli = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 
@@ -188,7 +189,8 @@ export class LocalCluster {
       if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
       for (const g of await this.runningTaskGroups(name)) killGroup(g);
     }
-    await rm(this.root, { recursive: true, force: true });
+    // Containers' network namespaces are mounts in the data dirs.
+    await unmountAndRemove(this.root);
   }
 }
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { isFlotillaError } from '../../lib/errors.js';
-import { ContainerdDriver } from '../../runtime/containerd/index.js';
+import { ContainerdDriver, type ContainerdDriverOptions } from '../../runtime/containerd/index.js';
 import type { ContainerSpec } from '../../runtime/driver.js';
 import { freePort } from './cluster-harness.js';
 import { containerdMissing, PrivateContainerd, testImages } from './containerd-harness.js';
@@ -20,11 +20,14 @@ import {
   within,
   type ConformanceTarget,
 } from './runtime-conformance.js';
-import { skippedBecause } from './host-tools.js';
+import { skippedBecause, unmountAndRemove } from './host-tools.js';
+import { networkLeftovers, removeBridge, testBridge } from './bridge-tools.js';
 
 const IMAGE = 'flotilla/busybox';
 const missing = await containerdMissing();
 let containerd: PrivateContainerd | undefined;
+/** The conformance driver's network dir and bridge. */
+let network: { dir: string; bridge: string } | undefined;
 
 const target: ConformanceTarget = {
   name: 'containerd',
@@ -34,14 +37,22 @@ const target: ConformanceTarget = {
   async setup() {
     if (!containerd) throw new Error('the private containerd is not running');
     const root = await mkdtemp(join(tmpdir(), 'flotilla-ctd-logs-'));
+    // Containers on a bridge of their own, as on a node (see cni.ts).
+    const bridge = testBridge();
+    network = { dir: join(root, 'network'), bridge: bridge.bridge };
     return {
-      options: { socket: containerd.socket, root },
-      cleanup: () => rm(root, { recursive: true, force: true }),
+      options: { socket: containerd.socket, root, network: bridge },
+      cleanup: async () => {
+        await unmountAndRemove(root);
+        await removeBridge(bridge.bridge);
+      },
     };
   },
   async leftovers(id) {
     const ctd = containerd as PrivateContainerd;
     const found: string[] = [];
+    if (network)
+      found.push(...(await networkLeftovers(network.dir, network.bridge)).filter((f) => f.includes(id)));
     found.push(...(await ctd.mounts()).filter((m) => m.includes(id)).map((m) => `mount ${m}`));
     for (const pid of await ctd.shims()) {
       const argv = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
@@ -169,9 +180,40 @@ if (missing) {
     t.true(stats.cpuSeconds > 0);
   });
 
-  test('containerd: the httpd test image serves its page on the node network', async (t) => {
+  test('containerd: two httpd containers serve port 8080 each on its own address on the bridge', async (t) => {
     const h = await harness(t, target);
     const driver = await h.newDriver();
+    const spec = { ...h.shSpec(''), image: 'flotilla/httpd', command: [], ports: [8080] };
+    const ids = [await driver.create(spec), await driver.create(spec)];
+    for (const id of ids) await driver.start(id);
+    const addrs = await Promise.all(ids.map(async (id) => (await driver.inspect(id)).addresses?.[8080]));
+    t.is(new Set(addrs).size, 2, `distinct addresses: ${addrs.join(', ')}`);
+    for (const addr of addrs) {
+      t.regex(addr ?? '', /^10\.\d+\.\d+\.\d+:8080$/);
+      const page = await within(
+        `the page at ${addr}`,
+        (async () => {
+          for (;;) {
+            const res = await fetch(`http://${addr}/`).catch(() => undefined);
+            if (res?.ok) return res.text();
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        })(),
+      );
+      t.is(page, 'hello from flotilla/httpd\n');
+    }
+    // The container's resolver is the node's, on the bridge's gateway.
+    const resolv = await driver.exec(ids[0]!, ['cat', '/etc/resolv.conf']);
+    t.regex(resolv.stdout, /^nameserver 10\.\d+\.\d+\.1$/m);
+    for (const id of ids) await driver.stop(id, 1000);
+  });
+
+  test('containerd: without a bridge, a container shares the node network', async (t) => {
+    const h = await harness(t, target);
+    const options = { ...(h.options as ContainerdDriverOptions), network: undefined };
+    const driver = new ContainerdDriver(options);
+    t.teardown(() => driver.close());
+    t.is(driver.network, 'host');
     const port = await freePort();
     // The image's own command listens on 8080; another port keeps tests from colliding.
     const id = await driver.create({
@@ -180,6 +222,7 @@ if (missing) {
       command: ['httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', '/www'],
     });
     await driver.start(id);
+    t.is((await driver.inspect(id)).addresses, undefined);
     const page = await within(
       'the page',
       (async () => {

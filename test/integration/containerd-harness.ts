@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { mountsUnder, onPath, unmountAndRemove } from './host-tools.js';
+import { bridgeArg, removeBridge, testBridge, type TestBridge } from './bridge-tools.js';
 
 const run = promisify(execFile);
 const buildScript = fileURLToPath(new URL('../../../deploy/images/build.sh', import.meta.url));
@@ -76,10 +77,20 @@ export class PrivateContainerd {
     return mountsUnder(this.dir);
   }
 
-  /** `cluster init | join` arguments for a node that uses this containerd. */
-  nodeArgs(): string[] {
-    return ['--dispatcher-heartbeat', '1s', '--containerd-socket', this.socket];
+  /**
+   * `cluster init | join` arguments for a node that uses this containerd, its containers on
+   * a bridge of their own (removed by stop()); `host` shares the node's network instead.
+   */
+  nodeArgs(network?: 'host'): string[] {
+    const args = ['--dispatcher-heartbeat', '1s', '--containerd-socket', this.socket];
+    if (network === 'host') return [...args, '--container-network', 'host'];
+    const bridge = testBridge();
+    this.bridges.push(bridge);
+    return [...args, '--container-network', bridgeArg(bridge)];
   }
+
+  /** The bridges handed out by nodeArgs(), in order. */
+  readonly bridges: TestBridge[] = [];
 
   /** Pids of this containerd's shims. */
   async shims(): Promise<number[]> {
@@ -99,6 +110,7 @@ export class PrivateContainerd {
     this.daemon.kill('SIGTERM');
     if (this.daemon.exitCode === null) await once(this.daemon, 'exit');
     await unmountAndRemove(this.dir);
+    for (const { bridge } of this.bridges) await removeBridge(bridge);
   }
 }
 

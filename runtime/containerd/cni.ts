@@ -1,0 +1,215 @@
+/**
+ * Containers' own networks on a node bridge, through the CNI plugins (Debian's
+ * containernetworking-plugins: /usr/lib/cni). Each container gets a network namespace
+ * that the driver creates and bind-mounts at `<dir>/netns/<id>` (so it outlives the agent
+ * and an agent that restarts finds it again), with loopback up and an `eth0` on the bridge
+ * from the `bridge` plugin, addressed by `host-local` IPAM whose leases live in
+ * `<dir>/ipam/` (one file per address, named by it, holding the container id). The bridge
+ * holds the subnet's first address: the containers' gateway, routable from the node, so
+ * the node's mesh reaches containers directly and containers reach the node there.
+ * Outgoing traffic is masqueraded (the plugin's own iptables chains, removed on DEL).
+ *
+ * `<dir>/<network>.conflist` is the configuration the driver uses, written for operators
+ * (e.g. `cnitool`); `<dir>/resolv.conf` points containers at the node's resolver on the gateway.
+ */
+import { spawn, execFile } from 'node:child_process';
+import { mkdir, open, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { FlotillaError } from '../../lib/errors.js';
+import type { DriverLogger } from '../driver.js';
+import { gatewayOf, parseSubnet } from './network-config.js';
+
+const run = promisify(execFile);
+export const DEFAULT_CNI_PATH = '/usr/lib/cni';
+const CNI_VERSION = '1.0.0';
+
+export interface BridgeNetworkOptions {
+  bridge: string;
+  subnet: string;
+  /** Directory the driver owns for namespaces, leases and configuration. */
+  dir: string;
+  /** Where the plugins are; default /usr/lib/cni. */
+  cniPath?: string;
+  logger?: DriverLogger;
+}
+
+export interface Attachment {
+  netns: string;
+  ip: string;
+}
+
+export class BridgeNetwork {
+  readonly gateway: string;
+  readonly name: string;
+  private readonly cniPath: string;
+  private ready: Promise<void> | undefined;
+
+  constructor(private readonly opts: BridgeNetworkOptions) {
+    this.gateway = gatewayOf(opts.subnet);
+    this.name = `flotilla-${opts.bridge}`;
+    this.cniPath = opts.cniPath ?? DEFAULT_CNI_PATH;
+  }
+
+  get resolvConf(): string {
+    return join(this.opts.dir, 'resolv.conf');
+  }
+
+  netnsPath(id: string): string {
+    return join(this.opts.dir, 'netns', id);
+  }
+
+  /** The ids of containers that have a namespace here. */
+  async namespaces(): Promise<string[]> {
+    return readdir(join(this.opts.dir, 'netns')).catch(() => []);
+  }
+
+  /**
+   * Creates the bridge with the gateway address (once; the bridge stays, as the node's
+   * network, when the node stops), the configuration and resolv.conf. The bridge exists
+   * before any container so that the node's resolver and mesh can listen on the gateway.
+   */
+  ensure(): Promise<void> {
+    this.ready ??= this.setUp().catch((err: unknown) => {
+      this.ready = undefined;
+      throw err;
+    });
+    return this.ready;
+  }
+
+  /** A namespace for the container with loopback and eth0 on the bridge; returns its address. */
+  async attach(id: string): Promise<Attachment> {
+    await this.ensure();
+    const netns = this.netnsPath(id);
+    await (await open(netns, 'w')).close();
+    try {
+      await run('unshare', [`--net=${netns}`, 'true']);
+      await this.plugin('ADD', id, netns, 'lo', this.loopbackConfig());
+      const result = (await this.plugin('ADD', id, netns, 'eth0', this.bridgeConfig())) as {
+        ips?: { address: string }[];
+      };
+      const ip = result.ips?.[0]?.address.split('/')[0];
+      if (!ip) throw new Error('the bridge plugin gave the container no address');
+      this.opts.logger?.debug({ id, ip, bridge: this.opts.bridge }, 'container network attached');
+      return { netns, ip };
+    } catch (err) {
+      await this.detach(id).catch(() => undefined);
+      throw new FlotillaError(
+        'UNAVAILABLE',
+        `cannot give container ${id} its network on bridge ${this.opts.bridge}: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+  }
+
+  /** Releases the container's address and veth (CNI DEL) and removes its namespace; idempotent. */
+  async detach(id: string): Promise<void> {
+    const netns = this.netnsPath(id);
+    const present = (await this.namespaces()).includes(id);
+    // DEL without a namespace still releases the address (host-local finds it by id); a
+    // namespace that was never made (a file not yet mounted) is left to that too.
+    await this.plugin('DEL', id, present ? netns : '', 'eth0', this.bridgeConfig()).catch((err: unknown) => {
+      if (!present) throw err;
+      return this.plugin('DEL', id, '', 'eth0', this.bridgeConfig());
+    });
+    if (!present) return;
+    await run('umount', [netns]).catch(() => undefined); // not mounted: a half-made namespace
+    await rm(netns, { force: true });
+    this.opts.logger?.debug({ id }, 'container network detached');
+  }
+
+  private async setUp(): Promise<void> {
+    const { dir, bridge, subnet } = this.opts;
+    await mkdir(join(dir, 'netns'), { recursive: true });
+    await writeFile(
+      join(dir, `${this.name}.conflist`),
+      `${JSON.stringify(
+        { cniVersion: CNI_VERSION, name: this.name, plugins: [this.pluginConfig()] },
+        null,
+        2,
+      )}\n`,
+    );
+    await writeFile(this.resolvConf, `nameserver ${this.gateway}\noptions ndots:0\n`);
+    const exists = await run('ip', ['link', 'show', 'dev', bridge]).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) await run('ip', ['link', 'add', bridge, 'type', 'bridge']);
+    const prefix = parseSubnet(subnet)?.prefix ?? 16;
+    await run('ip', ['addr', 'replace', `${this.gateway}/${prefix}`, 'dev', bridge]);
+    await run('ip', ['link', 'set', bridge, 'up']);
+    this.opts.logger?.info({ bridge, subnet, gateway: this.gateway }, 'container bridge ready');
+  }
+
+  private pluginConfig(): Record<string, unknown> {
+    return {
+      type: 'bridge',
+      bridge: this.opts.bridge,
+      isGateway: true,
+      ipMasq: true,
+      hairpinMode: true,
+      ipam: {
+        type: 'host-local',
+        ranges: [[{ subnet: this.opts.subnet, gateway: this.gateway }]],
+        routes: [{ dst: '0.0.0.0/0' }],
+        dataDir: join(this.opts.dir, 'ipam'),
+      },
+    };
+  }
+
+  private bridgeConfig(): Record<string, unknown> {
+    return { cniVersion: CNI_VERSION, name: this.name, ...this.pluginConfig() };
+  }
+
+  private loopbackConfig(): Record<string, unknown> {
+    return { cniVersion: CNI_VERSION, name: this.name, type: 'loopback' };
+  }
+
+  /** Runs one plugin as the CNI specification says: parameters in the environment, config on stdin. */
+  private plugin(
+    command: 'ADD' | 'DEL',
+    id: string,
+    netns: string,
+    ifname: string,
+    config: Record<string, unknown>,
+  ): Promise<unknown> {
+    const type = String(config.type);
+    const child = spawn(join(this.cniPath, type), [], {
+      env: {
+        PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+        CNI_COMMAND: command,
+        CNI_CONTAINERID: id,
+        CNI_NETNS: netns,
+        CNI_IFNAME: ifname,
+        CNI_PATH: this.cniPath,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stdin.end(JSON.stringify(config));
+    return new Promise((resolve, reject) => {
+      child.once('error', (e) =>
+        reject(
+          new Error(
+            `CNI plugin ${type} cannot run (${e.message}); install containernetworking-plugins or start the node with --container-network host`,
+          ),
+        ),
+      );
+      child.once('close', (code) => {
+        const text = Buffer.concat(out).toString('utf8');
+        if (code === 0) return resolve(text.trim() ? JSON.parse(text) : {});
+        let why = Buffer.concat(err).toString('utf8').trim() || text.trim();
+        try {
+          const parsed = JSON.parse(text) as { msg?: string; details?: string };
+          why = [parsed.msg, parsed.details].filter(Boolean).join(': ');
+        } catch {
+          // not JSON: keep the raw output
+        }
+        reject(new Error(`CNI ${command} with ${type} failed: ${why || `exit ${code}`}`));
+      });
+    });
+  }
+}

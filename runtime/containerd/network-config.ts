@@ -1,0 +1,44 @@
+/**
+ * How a node's containers are networked (`cluster init|join --container-network`):
+ * `bridge` (the default) gives each container its own network namespace on the node bridge
+ * flotilla0 with addresses from 10.213.0.0/16 (clear of Docker's 172.17.0.0/16);
+ * `bridge:NAME:CIDR` names another bridge and subnet; `host` shares the node's network.
+ */
+import { isIPv4 } from 'node:net';
+import { invalidArgument } from '../../lib/errors.js';
+
+export const DEFAULT_BRIDGE = 'flotilla0';
+export const DEFAULT_BRIDGE_SUBNET = '10.213.0.0/16';
+
+export type ContainerNetworkConfig = { mode: 'host' } | { mode: 'bridge'; bridge: string; subnet: string };
+
+const EXPECTED = 'bridge, bridge:NAME:CIDR (e.g. bridge:flotilla0:10.213.0.0/16) or host';
+const BRIDGE_NAME = /^[A-Za-z0-9_.-]{1,15}$/;
+
+export function parseContainerNetwork(value: string | undefined): ContainerNetworkConfig {
+  if (value === undefined || value === 'bridge')
+    return { mode: 'bridge', bridge: DEFAULT_BRIDGE, subnet: DEFAULT_BRIDGE_SUBNET };
+  if (value === 'host') return { mode: 'host' };
+  const [mode, bridge = '', subnet = '', ...rest] = value.split(':');
+  if (mode !== 'bridge' || rest.length > 0 || !BRIDGE_NAME.test(bridge) || !parseSubnet(subnet))
+    throw invalidArgument('--container-network', EXPECTED, value);
+  return { mode: 'bridge', bridge, subnet };
+}
+
+/** An IPv4 subnet with room for containers (prefix 8 to 29), as network number and prefix. */
+export function parseSubnet(cidr: string): { base: number; prefix: number } | undefined {
+  const [ip = '', bits = ''] = cidr.split('/');
+  const prefix = Number(bits);
+  if (!isIPv4(ip) || !/^\d+$/.test(bits) || prefix < 8 || prefix > 29) return undefined;
+  const base = ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  return (base & mask) >>> 0 === base ? { base, prefix } : undefined;
+}
+
+/** The subnet's first address: the bridge's own, the containers' gateway. */
+export function gatewayOf(cidr: string): string {
+  const parsed = parseSubnet(cidr);
+  if (!parsed) throw invalidArgument('subnet', 'an IPv4 CIDR such as 10.213.0.0/16', cidr);
+  const n = parsed.base + 1;
+  return [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join('.');
+}

@@ -1,0 +1,74 @@
+/**
+ * Container bridges for tests: each node of a test run gets a bridge name and subnet of
+ * its own (so runs on one machine never share one), and removeBridge() takes away the
+ * bridge and any masquerading rules the CNI plugins left for it.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface TestBridge {
+  bridge: string;
+  subnet: string;
+}
+
+/** A fresh bridge name and a /24 in 10.214.0.0-10.250.255.0 that no route of the machine covers. */
+export function testBridge(): TestBridge {
+  const routes = execFileSync('ip', ['-4', 'route', 'show', 'table', 'all'], { encoding: 'utf8' });
+  for (;;) {
+    const prefix = `10.${randomInt(214, 251)}.${randomInt(0, 256)}.`;
+    if (!routes.includes(prefix)) {
+      return { bridge: `flt${randomBytes(4).toString('hex')}`, subnet: `${prefix}0/24` };
+    }
+  }
+}
+
+/** `--container-network` for a node on this bridge. */
+export function bridgeArg({ bridge, subnet }: TestBridge): string {
+  return `bridge:${bridge}:${subnet}`;
+}
+
+/** Removes the bridge and the nat rules and chains named after its network (flotilla-NAME). */
+export async function removeBridge(bridge: string): Promise<void> {
+  await run('ip', ['link', 'del', bridge]).catch(() => undefined);
+  const rules = (await run('iptables', ['-t', 'nat', '-S']).catch(() => ({ stdout: '' }))).stdout;
+  const mine = rules.split('\n').filter((r) => r.includes(`"flotilla-${bridge}"`));
+  const chains = new Set<string>();
+  for (const rule of mine) {
+    const [, chain = '', ...rest] = rule.split(' ');
+    if (!rule.startsWith('-A ')) continue;
+    if (chain.startsWith('CNI-')) chains.add(chain);
+    const args = ['-t', 'nat', '-D', chain, ...splitRule(rest.join(' '))];
+    await run('iptables', args).catch(() => undefined);
+  }
+  for (const chain of chains) {
+    await run('iptables', ['-t', 'nat', '-F', chain]).catch(() => undefined);
+    await run('iptables', ['-t', 'nat', '-X', chain]).catch(() => undefined);
+  }
+}
+
+/** What a node's network left for its containers: namespaces, leases, veths on the bridge, nat rules. */
+export async function networkLeftovers(dir: string, bridge: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const ns of await readdir(join(dir, 'netns')).catch(() => [])) found.push(`netns ${ns}`);
+  const ipam = join(dir, 'ipam', `flotilla-${bridge}`);
+  for (const file of await readdir(ipam).catch(() => [])) {
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(file))
+      found.push(`ip lease ${file} (${(await readFile(join(ipam, file), 'utf8')).trim()})`);
+  }
+  const links = (await run('ip', ['-o', 'link', 'show', 'master', bridge]).catch(() => ({ stdout: '' })))
+    .stdout;
+  for (const line of links.split('\n').filter(Boolean)) found.push(`link ${line.split(':')[1]?.trim()}`);
+  const rules = (await run('iptables', ['-t', 'nat', '-S']).catch(() => ({ stdout: '' }))).stdout;
+  for (const rule of rules.split('\n')) if (rule.includes(`"flotilla-${bridge}"`)) found.push(`nat ${rule}`);
+  return found;
+}
+
+/** iptables -S output back into arguments (quoted comments stay one argument). */
+function splitRule(rule: string): string[] {
+  return [...rule.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
+}

@@ -1,0 +1,116 @@
+/**
+ * What the node serves to containers that have their own network: on the bridge's gateway
+ * address (the node's address as those containers see it) a resolver on port 53, which
+ * their /etc/resolv.conf names, and the routing mesh's published ports, both fed the same
+ * endpoint table as the node's own (worker/mesh/node-network.ts). The resolver answers the
+ * cluster's names (a service's name is the gateway, where this mesh listens; tasks.NAME the
+ * tasks' addresses) and forwards every other query to the node's own nameserver, so that
+ * containers still resolve names outside the cluster.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { readFile } from 'node:fs/promises';
+import { describeError } from '../lib/errors.js';
+import type { Logger } from '../lib/log.js';
+import type { EndpointTable } from '../proto/gen/flotilla/EndpointTable.js';
+import { Resolver } from './mesh/dns.js';
+import { Mesh } from './mesh/mesh.js';
+
+const DNS_PORT = 53;
+const FORWARD_TIMEOUT_MS = 5_000;
+const RCODE_NXDOMAIN = 3;
+
+export class BridgeServices {
+  private readonly resolver: Resolver;
+  /** Unset when the node's own mesh already listens on every address (a wildcard --listen). */
+  private readonly mesh: Mesh | undefined;
+  private socket: Socket | undefined;
+
+  private constructor(
+    readonly gateway: string,
+    nodeHost: string,
+    private readonly upstream: string | undefined,
+    private readonly log: Logger,
+  ) {
+    this.resolver = new Resolver(gateway, log);
+    const wildcard = nodeHost === '0.0.0.0' || nodeHost === '::' || nodeHost === gateway;
+    this.mesh = wildcard ? undefined : new Mesh(gateway, log);
+  }
+
+  /** Starts the resolver on gateway:53 (a warning, not a failure, if it cannot listen). */
+  static async start(gateway: string, nodeHost: string, log: Logger): Promise<BridgeServices> {
+    const services = new BridgeServices(gateway, nodeHost, await hostNameserver(), log);
+    try {
+      await services.listen();
+      log.info({ dns: `${gateway}:${DNS_PORT}` }, 'resolver for containers listening (udp)');
+    } catch (err) {
+      log.warn(
+        { err: describeError(err) },
+        `the resolver for containers cannot listen on udp ${gateway}:${DNS_PORT}; containers on this node cannot resolve service names`,
+      );
+    }
+    return services;
+  }
+
+  apply(table: EndpointTable): void {
+    this.resolver.apply(table);
+    this.mesh
+      ?.apply(table)
+      .catch((err: unknown) =>
+        this.log.warn(
+          { err: describeError(err) },
+          'the mesh on the container bridge cannot apply the endpoints',
+        ),
+      );
+  }
+
+  async close(): Promise<void> {
+    this.socket?.close();
+    this.socket = undefined;
+    await this.mesh?.close();
+  }
+
+  private async listen(): Promise<void> {
+    const socket = createSocket('udp4');
+    socket.on('message', (msg, from) => {
+      const reply = this.resolver.answer(msg);
+      if (!reply) return;
+      if ((reply[3]! & 0x0f) === RCODE_NXDOMAIN && this.upstream) {
+        this.forward(msg).then(
+          (answer) => socket.send(answer ?? reply, from.port, from.address),
+          () => socket.send(reply, from.port, from.address),
+        );
+        return;
+      }
+      socket.send(reply, from.port, from.address);
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(DNS_PORT, this.gateway, () => {
+        socket.off('error', reject);
+        socket.on('error', (err) => this.log.warn({ err: err.message }, 'container resolver error'));
+        resolve();
+      });
+    });
+    this.socket = socket;
+  }
+
+  /** The node's nameserver's answer to a query for a name outside the cluster. */
+  private forward(query: Buffer): Promise<Buffer | undefined> {
+    const socket = createSocket(this.upstream!.includes(':') ? 'udp6' : 'udp4');
+    return new Promise<Buffer | undefined>((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), FORWARD_TIMEOUT_MS);
+      socket.once('error', () => resolve(undefined));
+      socket.once('message', (answer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      });
+      socket.send(query, DNS_PORT, this.upstream!);
+    }).finally(() => socket.close());
+  }
+}
+
+/** The first nameserver of the node's /etc/resolv.conf. */
+async function hostNameserver(): Promise<string | undefined> {
+  const text = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+  return /^\s*nameserver\s+(\S+)/m.exec(text)?.[1];
+}
