@@ -1,0 +1,167 @@
+/**
+ * Containers on their own networks through a cluster: a node whose containerd containers
+ * sit on a bridge of their own (CNI) runs a 3-replica httpd service published through the
+ * mesh; the replicas all serve port 8080 on one node without clashing, requests through the
+ * node's mesh reach every task, a container resolves the service's names through the node's
+ * resolver and reaches the service by name, and once the services are removed no namespace,
+ * veth, address lease or nat rule is left. Skipped, saying why, without containerd, root or
+ * the CNI plugins.
+ */
+import { access } from 'node:fs/promises';
+import test from 'ava';
+import { paths } from '../../daemon/data-dir.js';
+import type { Task } from '../../proto/types.js';
+import { DEFAULT_CNI_PATH } from '../../runtime/containerd/cni.js';
+import { join } from 'node:path';
+import { eventually, freePort, LocalCluster } from './cluster-harness.js';
+import { containerdMissing, PrivateContainerd, testImages } from './containerd-harness.js';
+import { networkLeftovers } from './bridge-tools.js';
+import { skippedBecause } from './host-tools.js';
+
+const cniMissing = await access(join(DEFAULT_CNI_PATH, 'bridge')).then(
+  () => undefined,
+  () => `no CNI plugins in ${DEFAULT_CNI_PATH} (Debian: apt-get install containernetworking-plugins)`,
+);
+const missing = (await containerdMissing()) ?? cniMissing;
+let cluster: LocalCluster | undefined;
+let containerd: PrivateContainerd | undefined;
+
+const running = (tasks: Task[]) =>
+  tasks.filter((t) => t.status?.state === 'RUNNING' && t.desiredState === 'RUNNING');
+
+if (missing) {
+  skippedBecause(test, 'container networks', missing);
+} else {
+  test.before(async () => {
+    containerd = await PrivateContainerd.start();
+    cluster = await LocalCluster.create();
+  });
+
+  test.after.always(async () => {
+    await cluster?.destroy();
+    await containerd?.stop();
+  });
+
+  test.serial(
+    'httpd replicas on one node each have an address on the bridge, behind the mesh and the resolver',
+    async (t) => {
+      const c = cluster!;
+      const init = await c.init('m1', ...containerd!.nodeArgs());
+      t.is(init.code, 0, init.stderr);
+      const { bridge, subnet } = containerd!.bridges[0]!;
+      const net = subnet.split('.').slice(0, 3).join('.');
+      const gateway = `${net}.1`;
+      for (const image of Object.values(await testImages())) {
+        const load = await c.cli('m1', 'image', 'load', image);
+        t.is(load.code, 0, load.stderr);
+      }
+
+      // Each replica writes its task id as its page, so that answers say who served them.
+      const port = await freePort();
+      const web = await c.cli(
+        'm1',
+        'service',
+        'create',
+        '-d',
+        '--name',
+        'web',
+        '--replicas',
+        '3',
+        '--stop-grace-period',
+        '1s',
+        '-p',
+        `${port}:8080`,
+        'flotilla/httpd',
+        'sh',
+        '-c',
+        'echo "$FLOTILLA_TASK_ID" > /www/index.html; exec httpd -f -p 8080 -h /www',
+      );
+      t.is(web.code, 0, web.stderr);
+      const tasks = await eventually('3 web tasks running with addresses', async () => {
+        const list = running(await c.json<Task[]>('m1', 'service', 'ps', 'web', '--format', 'json'));
+        return list.length === 3 && list.every((x) => x.status?.addresses?.ports.length) ? list : undefined;
+      });
+      const addrs = tasks.map((x) => x.status!.addresses!.ports[0]!.addr);
+      t.is(new Set(addrs).size, 3, addrs.join(' '));
+      for (const addr of addrs) t.true(addr.startsWith(`${net}.`) && addr.endsWith(':8080'), addr);
+
+      // Through the node's mesh, every task answers.
+      const host = c.addr('m1').split(':')[0]!;
+      const served = await eventually('every task to answer through the mesh', async () => {
+        const seen = new Set<string>();
+        for (let i = 0; i < 30; i++) {
+          const res = await fetch(`http://${host}:${port}/`).catch(() => undefined);
+          if (res?.ok) seen.add((await res.text()).trim());
+        }
+        return seen.size === 3 ? seen : undefined;
+      });
+      t.deepEqual([...served].sort(), tasks.map((x) => x.id).sort());
+
+      // A container resolves the service's names through the node's resolver on the gateway.
+      const client = await c.cli(
+        'm1',
+        'service',
+        'create',
+        '-d',
+        '--name',
+        'client',
+        '--stop-grace-period',
+        '1s',
+        'flotilla/busybox',
+        'sleep',
+        '100000',
+      );
+      t.is(client.code, 0, client.stderr);
+      await eventually('the client task running', async () => {
+        const list = await c.json<Task[]>('m1', 'service', 'ps', 'client', '--format', 'json');
+        return running(list).length === 1;
+      });
+      const ips = addrs.map((a) => a.split(':')[0]!).sort();
+      const lookup = await eventually('tasks.web to resolve to the task addresses', async () => {
+        const res = await c.cli('m1', 'task', 'exec', 'client.1', '--', 'nslookup', 'tasks.web');
+        const found = [...res.stdout.matchAll(/Address:\s*(\d+\.\d+\.\d+\.\d+)$/gm)]
+          .map((m) => m[1]!)
+          .filter((ip) => ip !== gateway);
+        return found.sort().join() === ips.join() ? res : undefined;
+      });
+      t.regex(lookup.stdout, new RegExp(`Server:\\s*${gateway.replace(/\./g, '\\.')}`));
+      const byName = await c.cli('m1', 'task', 'exec', 'client.1', '--', 'nslookup', 'web');
+      t.regex(byName.stdout, new RegExp(`Name:\\s*web\\s+Address:\\s*${gateway.replace(/\./g, '\\.')}`));
+      // ...and reaches the service by name through the mesh on the gateway.
+      const fetched = await c.cli(
+        'm1',
+        'task',
+        'exec',
+        'client.1',
+        '--',
+        'wget',
+        '-qO-',
+        `http://web:${port}/`,
+      );
+      t.is(fetched.code, 0, fetched.stderr);
+      t.true(
+        tasks.some((x) => x.id === fetched.stdout.trim()),
+        fetched.stdout,
+      );
+
+      // Removing the services leaves no namespace, veth, lease or nat rule.
+      for (const name of ['web', 'client']) {
+        const rm = await c.cli('m1', 'service', 'rm', name);
+        t.is(rm.code, 0, rm.stderr);
+      }
+      const dir = join(paths(c.dataDir('m1')).containerdRuntime, 'network');
+      const left = await eventually(
+        'the containers networks to be released',
+        async () => {
+          const found = await networkLeftovers(dir, bridge);
+          return found.length === 0 ? found : undefined;
+        },
+        60_000,
+      ).catch(async (err: unknown) => {
+        t.log(await networkLeftovers(dir, bridge));
+        throw err;
+      });
+      t.deepEqual(left, []);
+    },
+  );
+}
