@@ -87,15 +87,28 @@ if (missing) {
 
       // Through the node's mesh, every task answers.
       const host = c.addr('m1').split(':')[0]!;
-      const served = await eventually('every task to answer through the mesh', async () => {
+      const answering = async () => {
         const seen = new Set<string>();
         for (let i = 0; i < 30; i++) {
           const res = await fetch(`http://${host}:${port}/`).catch(() => undefined);
           if (res?.ok) seen.add((await res.text()).trim());
         }
         return seen.size === 3 ? seen : undefined;
-      });
+      };
+      const served = await eventually('every task to answer through the mesh', answering);
       t.deepEqual([...served].sort(), tasks.map((x) => x.id).sort());
+
+      // A daemon killed and restarted finds its containers' networks again: same addresses.
+      await c.stop('m1', 'SIGKILL');
+      c.restart('m1');
+      await eventually('the restarted node to report the same addresses', async () => {
+        const list = running(await c.json<Task[]>('m1', 'service', 'ps', 'web', '--format', 'json'));
+        const now = list.map((x) => x.status?.addresses?.ports[0]?.addr ?? '').sort();
+        return (
+          list.every((x) => tasks.some((old) => old.id === x.id)) && now.join() === [...addrs].sort().join()
+        );
+      });
+      await eventually('every task to answer through the restarted mesh', answering);
 
       // A container resolves the service's names through the node's resolver on the gateway.
       const client = await c.cli(
