@@ -66,7 +66,12 @@ async function flotilla(): Promise<Figures> {
   const driver = new ContainerdDriver({ socket: containerd.socket, root: tmpdir() });
   let client: ControlClient | undefined;
   try {
-    const init = await cluster.init('m1', '--containerd-socket', containerd.socket);
+    const init = await cluster.init(
+      'm1',
+      '--containerd-socket',
+      containerd.socket,
+      ...containerd.networkArgs(),
+    );
     if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
     const load = await cluster.cli('m1', 'image', 'load', (await testImages()).busybox);
     if (load.code !== 0) throw new Error(`image load failed: ${load.stderr}`);

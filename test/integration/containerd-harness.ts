@@ -82,11 +82,15 @@ export class PrivateContainerd {
    * a bridge of their own (removed by stop()); `host` shares the node's network instead.
    */
   nodeArgs(network?: 'host'): string[] {
-    const args = ['--dispatcher-heartbeat', '1s', '--containerd-socket', this.socket];
-    if (network === 'host') return [...args, '--container-network', 'host'];
+    return ['--dispatcher-heartbeat', '1s', '--containerd-socket', this.socket, ...this.networkArgs(network)];
+  }
+
+  /** `--container-network` for a node: a bridge of its own (removed by stop()), or `host`. */
+  networkArgs(network?: 'host'): string[] {
+    if (network === 'host') return ['--container-network', 'host'];
     const bridge = testBridge();
     this.bridges.push(bridge);
-    return [...args, '--container-network', bridgeArg(bridge)];
+    return ['--container-network', bridgeArg(bridge)];
   }
 
   /** The bridges handed out by nodeArgs(), in order. */
