@@ -35,6 +35,10 @@ export function validateContainerSpec(spec: ContainerSpec, { imageCommand = fals
   if (spec.ports !== undefined && (!Array.isArray(spec.ports) || !spec.ports.every(isPort))) {
     throw invalidArgument('ports', 'an array of port numbers (1-65535)', spec.ports);
   }
+  for (const m of spec.publish ?? []) {
+    if (!isPort(m.hostPort) || !isPort(m.containerPort) || !['tcp', 'udp'].includes(m.protocol))
+      throw invalidArgument('publish', 'host and container ports (1-65535) and tcp or udp', m);
+  }
 }
 
 function checkStringRecord(field: string, value: unknown): void {

@@ -39,6 +39,19 @@ export interface ContainerSpec {
    * their own network reports where each answers (ContainerSummary.addresses).
    */
   ports?: number[];
+  /**
+   * Ports of the node forwarded to the container (host-mode published ports), for runtimes
+   * whose containers have their own network; others serve them on the node directly.
+   */
+  publish?: PortMapping[];
+}
+
+export interface PortMapping {
+  /** The node's address to forward from; "" for all of them. */
+  hostIp: string;
+  hostPort: number;
+  containerPort: number;
+  protocol: 'tcp' | 'udp';
 }
 
 export interface MountSpec {

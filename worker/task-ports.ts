@@ -15,6 +15,7 @@ import type { PortConfig } from '../proto/gen/flotilla/PortConfig.js';
 import type { PortProtocol } from '../proto/gen/flotilla/PortProtocol.js';
 import type { TaskPort } from '../proto/gen/flotilla/TaskPort.js';
 import { taskTargets } from '../proto/ports.js';
+import type { PortMapping } from '../runtime/driver.js';
 import { joinHostPort, splitHostPort } from './addr.js';
 
 /** A port free for TCP (and UDP when asked) on `host` now: the kernel picks, we check UDP too. */
@@ -63,6 +64,22 @@ export function portEnv(ports: readonly TaskPort[]): Record<string, string> {
     env[`PORT_${p.targetPort}`] = port;
   }
   return env;
+}
+
+/**
+ * The host-mode published ports of a task whose container has its own network: the runtime
+ * forwards them from the node's address (all of its addresses for a wildcard --listen).
+ */
+export function hostForwards(host: string, ports: readonly PortConfig[]): PortMapping[] {
+  const hostIp = host === '0.0.0.0' || host === '::' ? '' : host;
+  return ports
+    .filter((p) => p.mode === 'HOST')
+    .map((p) => ({
+      hostIp,
+      hostPort: p.publishedPort,
+      containerPort: p.targetPort,
+      protocol: p.protocol === 'UDP' ? 'udp' : 'tcp',
+    }));
 }
 
 /** The addresses a runtime reported (target port -> host:port), as task ports. */

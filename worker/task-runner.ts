@@ -17,7 +17,7 @@ import {
 import type { ContainerSummary, ExitStatus, RuntimeDriver } from '../runtime/driver.js';
 import { HealthMonitor } from './health.js';
 import type { TaskPort } from '../proto/gen/flotilla/TaskPort.js';
-import { pickTaskPorts, portEnv, reportedPorts, serviceAddrEnv } from './task-ports.js';
+import { hostForwards, pickTaskPorts, portEnv, reportedPorts, serviceAddrEnv } from './task-ports.js';
 import { registryAuth, runtimeFields } from './runtime-fields.js';
 import { taskTargets } from '../proto/ports.js';
 import { expandTemplate } from './templates.js';
@@ -153,7 +153,8 @@ export class TaskRunner {
         this.ports = await pickTaskPorts(this.node.host, published);
         Object.assign(env, portEnv(this.ports));
       }
-      Object.assign(env, serviceAddrEnv(this.node.host, published));
+      // A container on its own network reaches the node's mesh at its gateway.
+      Object.assign(env, serviceAddrEnv(this.driver.gateway ?? this.node.host, published));
       const ctx = { task: this.task, nodeId: this.node.id, hostname: this.node.hostname };
       for (const kv of container.env) {
         const eq = kv.indexOf('=');
@@ -176,6 +177,7 @@ export class TaskRunner {
         user: container.user || undefined,
         hostname: container.hostname ? expandTemplate(container.hostname, ctx) : undefined,
         ports: taskTargets(published).map((t) => t.target),
+        ...(this.driver.network === 'own' && { publish: hostForwards(this.node.host, published) }),
         ...runtimeFields(container, this.task.spec?.resources?.limits),
       });
       await this.startContainer(this.containerId);

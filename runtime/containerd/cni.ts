@@ -7,7 +7,9 @@
  * `<dir>/ipam/` (one file per address, named by it, holding the container id). The bridge
  * holds the subnet's first address: the containers' gateway, routable from the node, so
  * the node's mesh reaches containers directly and containers reach the node there.
- * Outgoing traffic is masqueraded (the plugin's own iptables chains, removed on DEL).
+ * Outgoing traffic is masqueraded (the plugin's own iptables chains, removed on DEL), and
+ * ports of the node published in host mode are forwarded to the container by `portmap`
+ * (DNAT chains of its own, removed on DEL).
  *
  * `<dir>/<network>.conflist` is the configuration the driver uses, written for operators
  * (e.g. `cnitool`); `<dir>/resolv.conf` points containers at the node's resolver on the gateway.
@@ -17,7 +19,7 @@ import { mkdir, open, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FlotillaError } from '../../lib/errors.js';
-import type { DriverLogger } from '../driver.js';
+import type { DriverLogger, PortMapping } from '../driver.js';
 import { gatewayOf, parseSubnet } from './network-config.js';
 
 const run = promisify(execFile);
@@ -77,8 +79,11 @@ export class BridgeNetwork {
     return this.ready;
   }
 
-  /** A namespace for the container with loopback and eth0 on the bridge; returns its address. */
-  async attach(id: string): Promise<Attachment> {
+  /**
+   * A namespace for the container with loopback and eth0 on the bridge, and the node's ports
+   * in `publish` forwarded to it; returns its address.
+   */
+  async attach(id: string, publish: PortMapping[] = []): Promise<Attachment> {
     await this.ensure();
     const netns = this.netnsPath(id);
     await (await open(netns, 'w')).close();
@@ -90,10 +95,12 @@ export class BridgeNetwork {
       };
       const ip = result.ips?.[0]?.address.split('/')[0];
       if (!ip) throw new Error('the bridge plugin gave the container no address');
+      if (publish.length > 0)
+        await this.plugin('ADD', id, netns, 'eth0', this.portmapConfig(publish, result));
       this.opts.logger?.debug({ id, ip, bridge: this.opts.bridge }, 'container network attached');
       return { netns, ip };
     } catch (err) {
-      await this.detach(id).catch(() => undefined);
+      await this.detach(id, publish).catch(() => undefined);
       throw new FlotillaError(
         'UNAVAILABLE',
         `cannot give container ${id} its network on bridge ${this.opts.bridge}: ${(err as Error).message}`,
@@ -103,9 +110,14 @@ export class BridgeNetwork {
   }
 
   /** Releases the container's address and veth (CNI DEL) and removes its namespace; idempotent. */
-  async detach(id: string): Promise<void> {
+  async detach(id: string, publish: PortMapping[] = []): Promise<void> {
     const netns = this.netnsPath(id);
     const present = (await this.namespaces()).includes(id);
+    if (publish.length > 0) {
+      await this.plugin('DEL', id, netns, 'eth0', this.portmapConfig(publish)).catch((err: unknown) =>
+        this.opts.logger?.warn({ id, err: (err as Error).message }, 'cannot remove the port forwards'),
+      );
+    }
     // DEL without a namespace still releases the address (host-local finds it by id); a
     // namespace that was never made (a file not yet mounted) is left to that too.
     await this.plugin('DEL', id, present ? netns : '', 'eth0', this.bridgeConfig()).catch((err: unknown) => {
@@ -159,6 +171,25 @@ export class BridgeNetwork {
 
   private bridgeConfig(): Record<string, unknown> {
     return { cniVersion: CNI_VERSION, name: this.name, ...this.pluginConfig() };
+  }
+
+  private portmapConfig(publish: PortMapping[], prevResult?: unknown): Record<string, unknown> {
+    return {
+      cniVersion: CNI_VERSION,
+      name: this.name,
+      type: 'portmap',
+      snat: true,
+      capabilities: { portMappings: true },
+      runtimeConfig: {
+        portMappings: publish.map((m) => ({
+          hostIP: m.hostIp,
+          hostPort: m.hostPort,
+          containerPort: m.containerPort,
+          protocol: m.protocol,
+        })),
+      },
+      ...(prevResult !== undefined && { prevResult }),
+    };
   }
 
   private loopbackConfig(): Record<string, unknown> {

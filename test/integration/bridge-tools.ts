@@ -36,18 +36,44 @@ export function bridgeArg({ bridge, subnet }: TestBridge): string {
 export async function removeBridge(bridge: string): Promise<void> {
   await run('ip', ['link', 'del', bridge]).catch(() => undefined);
   const rules = (await run('iptables', ['-t', 'nat', '-S']).catch(() => ({ stdout: '' }))).stdout;
-  const mine = rules.split('\n').filter((r) => r.includes(`"flotilla-${bridge}"`));
+  const mine = rules.split('\n').filter((r) => r.startsWith('-A ') && namesNetwork(r, bridge));
   const chains = new Set<string>();
   for (const rule of mine) {
-    const [, chain = '', ...rest] = rule.split(' ');
-    if (!rule.startsWith('-A ')) continue;
-    if (chain.startsWith('CNI-')) chains.add(chain);
-    const args = ['-t', 'nat', '-D', chain, ...splitRule(rest.join(' '))];
-    await run('iptables', args).catch(() => undefined);
+    const [, chain = '', ...rest] = splitRule(rule);
+    // The per-container chains (masquerading, port forwards), not the plugins' shared ones.
+    for (const name of [chain, /-j (\S+)/.exec(rule)?.[1] ?? ''])
+      if (/^CNI-(DN-)?[0-9a-f]+$/.test(name)) chains.add(name);
+    await run('iptables', ['-t', 'nat', '-D', chain, ...rest]).catch(() => undefined);
   }
   for (const chain of chains) {
     await run('iptables', ['-t', 'nat', '-F', chain]).catch(() => undefined);
     await run('iptables', ['-t', 'nat', '-X', chain]).catch(() => undefined);
+  }
+}
+
+/**
+ * Removes the chains the portmap plugin shares between all its users, once none forwards a
+ * port any more (a run on the machine that still forwards keeps them).
+ */
+export async function removeIdlePortmapChains(): Promise<void> {
+  const nat = (args: string[]) => run('iptables', ['-t', 'nat', ...args]).catch(() => undefined);
+  const rules = (await run('iptables', ['-t', 'nat', '-S']).catch(() => ({ stdout: '' }))).stdout;
+  if (!rules.includes('-N CNI-HOSTPORT-DNAT') || rules.includes('-A CNI-HOSTPORT-DNAT ')) return;
+  for (const chain of ['PREROUTING', 'OUTPUT'])
+    await nat(['-D', chain, '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'CNI-HOSTPORT-DNAT']);
+  await nat([
+    '-D',
+    'POSTROUTING',
+    '-m',
+    'comment',
+    '--comment',
+    'CNI portfwd requiring masquerade',
+    '-j',
+    'CNI-HOSTPORT-MASQ',
+  ]);
+  for (const chain of ['CNI-HOSTPORT-DNAT', 'CNI-HOSTPORT-MASQ', 'CNI-HOSTPORT-SETMARK']) {
+    await nat(['-F', chain]);
+    await nat(['-X', chain]);
   }
 }
 
@@ -64,11 +90,18 @@ export async function networkLeftovers(dir: string, bridge: string): Promise<str
     .stdout;
   for (const line of links.split('\n').filter(Boolean)) found.push(`link ${line.split(':')[1]?.trim()}`);
   const rules = (await run('iptables', ['-t', 'nat', '-S']).catch(() => ({ stdout: '' }))).stdout;
-  for (const rule of rules.split('\n')) if (rule.includes(`"flotilla-${bridge}"`)) found.push(`nat ${rule}`);
+  for (const rule of rules.split('\n')) if (namesNetwork(rule, bridge)) found.push(`nat ${rule}`);
   return found;
 }
 
-/** iptables -S output back into arguments (quoted comments stay one argument). */
+/** Whether an `iptables -S` rule's comment names the bridge's CNI network (quotes come escaped). */
+function namesNetwork(rule: string, bridge: string): boolean {
+  return rule.includes(`flotilla-${bridge}"`) || rule.includes(`flotilla-${bridge}\\"`);
+}
+
+/** `iptables -S` output back into arguments (a quoted comment, with \" inside, stays one). */
 function splitRule(rule: string): string[] {
-  return [...rule.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
+  return [...rule.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) =>
+    m[1] !== undefined ? m[1].replace(/\\"/g, '"') : (m[2] ?? ''),
+  );
 }

@@ -157,8 +157,47 @@ if (missing) {
         fetched.stdout,
       );
 
+      // A task learns where its own service answers through the mesh, reachable from inside.
+      const self = await c.cli(
+        'm1',
+        'task',
+        'exec',
+        'web.1',
+        '--',
+        'sh',
+        '-c',
+        'wget -qO- "http://$FLOTILLA_SERVICE_ADDR/"',
+      );
+      t.is(self.code, 0, self.stderr);
+      t.true(
+        tasks.some((x) => x.id === self.stdout.trim()),
+        self.stdout,
+      );
+
+      // A port published in host mode is forwarded from the node to the container (portmap).
+      const hostPort = await freePort();
+      const direct = await c.cli(
+        'm1',
+        'service',
+        'create',
+        '-d',
+        '--name',
+        'direct',
+        '--stop-grace-period',
+        '1s',
+        '--publish',
+        `published=${hostPort},target=8080,mode=host`,
+        'flotilla/httpd',
+      );
+      t.is(direct.code, 0, direct.stderr);
+      const page = await eventually('the page on the host-mode port', async () => {
+        const res = await fetch(`http://${host}:${hostPort}/`).catch(() => undefined);
+        return res?.ok ? res.text() : undefined;
+      });
+      t.is(page, 'hello from flotilla/httpd\n');
+
       // Removing the services leaves no namespace, veth, lease or nat rule.
-      for (const name of ['web', 'client']) {
+      for (const name of ['web', 'client', 'direct']) {
         const rm = await c.cli('m1', 'service', 'rm', name);
         t.is(rm.code, 0, rm.stderr);
       }

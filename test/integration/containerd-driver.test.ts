@@ -26,8 +26,8 @@ import { networkLeftovers, removeBridge, testBridge } from './bridge-tools.js';
 const IMAGE = 'flotilla/busybox';
 const missing = await containerdMissing();
 let containerd: PrivateContainerd | undefined;
-/** The conformance driver's network dir and bridge. */
-let network: { dir: string; bridge: string } | undefined;
+/** The network dir and bridge of every driver setup (tests run at once, each with its own). */
+const networks: { dir: string; bridge: string }[] = [];
 
 const target: ConformanceTarget = {
   name: 'containerd',
@@ -39,7 +39,7 @@ const target: ConformanceTarget = {
     const root = await mkdtemp(join(tmpdir(), 'flotilla-ctd-logs-'));
     // Containers on a bridge of their own, as on a node (see cni.ts).
     const bridge = testBridge();
-    network = { dir: join(root, 'network'), bridge: bridge.bridge };
+    networks.push({ dir: join(root, 'network'), bridge: bridge.bridge });
     return {
       options: { socket: containerd.socket, root, network: bridge },
       cleanup: async () => {
@@ -51,8 +51,8 @@ const target: ConformanceTarget = {
   async leftovers(id) {
     const ctd = containerd as PrivateContainerd;
     const found: string[] = [];
-    if (network)
-      found.push(...(await networkLeftovers(network.dir, network.bridge)).filter((f) => f.includes(id)));
+    for (const { dir, bridge } of networks)
+      found.push(...(await networkLeftovers(dir, bridge)).filter((f) => f.includes(id)));
     found.push(...(await ctd.mounts()).filter((m) => m.includes(id)).map((m) => `mount ${m}`));
     for (const pid of await ctd.shims()) {
       const argv = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
@@ -68,6 +68,20 @@ const target: ConformanceTarget = {
     return found;
   },
 };
+
+/** The body of the first successful answer at `url`, tried until the conformance time limit. */
+function pageAt(url: string): Promise<string> {
+  return within(
+    `the page at ${url}`,
+    (async () => {
+      for (;;) {
+        const res = await fetch(url).catch(() => undefined);
+        if (res?.ok) return res.text();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })(),
+  );
+}
 
 if (missing) {
   skippedBecause(test, 'containerd: conformance suite', missing);
@@ -190,22 +204,38 @@ if (missing) {
     t.is(new Set(addrs).size, 2, `distinct addresses: ${addrs.join(', ')}`);
     for (const addr of addrs) {
       t.regex(addr ?? '', /^10\.\d+\.\d+\.\d+:8080$/);
-      const page = await within(
-        `the page at ${addr}`,
-        (async () => {
-          for (;;) {
-            const res = await fetch(`http://${addr}/`).catch(() => undefined);
-            if (res?.ok) return res.text();
-            await new Promise((r) => setTimeout(r, 100));
-          }
-        })(),
-      );
+      const page = await pageAt(`http://${addr}/`);
       t.is(page, 'hello from flotilla/httpd\n');
     }
     // The container's resolver is the node's, on the bridge's gateway.
     const resolv = await driver.exec(ids[0]!, ['cat', '/etc/resolv.conf']);
     t.regex(resolv.stdout, /^nameserver 10\.\d+\.\d+\.1$/m);
     for (const id of ids) await driver.stop(id, 1000);
+  });
+
+  test('containerd: a port of the node forwarded to a container on the bridge (portmap)', async (t) => {
+    const h = await harness(t, target);
+    const driver = await h.newDriver();
+    const options = h.options as ContainerdDriverOptions;
+    const hostPort = await freePort();
+    const id = await driver.create({
+      ...h.shSpec(''),
+      image: 'flotilla/httpd',
+      command: [],
+      ports: [8080],
+      publish: [{ hostIp: '127.0.0.1', hostPort, containerPort: 8080, protocol: 'tcp' }],
+    });
+    await driver.start(id);
+    const page = await pageAt(`http://127.0.0.1:${hostPort}/`);
+    t.is(page, 'hello from flotilla/httpd\n');
+    const rules = async () =>
+      (await networkLeftovers(join(options.root, 'network'), options.network!.bridge)).filter(
+        (f) => f.includes(id) && f.startsWith('nat'),
+      );
+    t.not((await rules()).length, 0, 'forwarding rules while it exists');
+    await driver.stop(id, 1000);
+    await driver.remove(id);
+    t.deepEqual(await rules(), []);
   });
 
   test('containerd: without a bridge, a container shares the node network', async (t) => {
@@ -223,16 +253,7 @@ if (missing) {
     });
     await driver.start(id);
     t.is((await driver.inspect(id)).addresses, undefined);
-    const page = await within(
-      'the page',
-      (async () => {
-        for (;;) {
-          const res = await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined);
-          if (res?.ok) return res.text();
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      })(),
-    );
+    const page = await pageAt(`http://127.0.0.1:${port}/`);
     t.is(page, 'hello from flotilla/httpd\n');
     await driver.stop(id, 1000);
   });

@@ -14,7 +14,13 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { mountsUnder, onPath, unmountAndRemove } from './host-tools.js';
-import { bridgeArg, removeBridge, testBridge, type TestBridge } from './bridge-tools.js';
+import {
+  bridgeArg,
+  removeBridge,
+  removeIdlePortmapChains,
+  testBridge,
+  type TestBridge,
+} from './bridge-tools.js';
 
 const run = promisify(execFile);
 const buildScript = fileURLToPath(new URL('../../../deploy/images/build.sh', import.meta.url));
@@ -115,6 +121,7 @@ export class PrivateContainerd {
     if (this.daemon.exitCode === null) await once(this.daemon, 'exit');
     await unmountAndRemove(this.dir);
     for (const { bridge } of this.bridges) await removeBridge(bridge);
+    await removeIdlePortmapChains();
   }
 }
 
