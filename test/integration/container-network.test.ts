@@ -7,6 +7,7 @@
  * veth, address lease or nat rule is left. Skipped, saying why, without containerd, root or
  * the CNI plugins.
  */
+import { resolve4 } from 'node:dns/promises';
 import { access } from 'node:fs/promises';
 import test from 'ava';
 import { paths } from '../../daemon/data-dir.js';
@@ -140,6 +141,17 @@ if (missing) {
       t.regex(lookup.stdout, new RegExp(`Server:\\s*${gateway.replace(/\./g, '\\.')}`));
       const byName = await c.cli('m1', 'task', 'exec', 'client.1', '--', 'nslookup', 'web');
       t.regex(byName.stdout, new RegExp(`Name:\\s*web\\s+Address:\\s*${gateway.replace(/\./g, '\\.')}`));
+      // Names outside the cluster go on to the node's nameserver (where the node resolves one).
+      const outside = 'deb.debian.org';
+      if (
+        await resolve4(outside).then(
+          () => true,
+          () => false,
+        )
+      ) {
+        const res = await c.cli('m1', 'task', 'exec', 'client.1', '--', 'nslookup', outside);
+        t.regex(res.stdout, new RegExp(`Name:\\s*${outside.replace(/\./g, '\\.')}`), res.stdout + res.stderr);
+      } else t.log(`the node cannot resolve ${outside}: forwarding not checked`);
       // ...and reaches the service by name through the mesh on the gateway.
       const fetched = await c.cli(
         'm1',
