@@ -43,6 +43,9 @@ export async function nodeDrivers(
         },
       );
       if (bridged === false) return [...drivers, new ContainerdDriver(options)];
+      await containerd
+        .pruneNetworks()
+        .catch((err: unknown) => log.warn({ err }, 'cannot release the networks of vanished containers'));
       return [...drivers, containerd];
     }
   }

@@ -354,6 +354,22 @@ export class ContainerdDriver implements RuntimeDriver {
     this.client.close();
   }
 
+  /**
+   * Releases the networks of containers that no longer exist (containerd's records gone
+   * while their namespaces stayed, e.g. its state wiped); returns their ids. For a node's
+   * start, before it creates containers: one being created has its network but no record yet.
+   */
+  async pruneNetworks(): Promise<string[]> {
+    if (!this.bridge) return [];
+    const { containers } = await this.client.unary<{ containers: Record_[] }>('containers', 'List', {});
+    const known = new Set(containers.map((c) => c.id));
+    const stale = (await this.bridge.namespaces()).filter((id) => !known.has(id));
+    for (const id of stale) await this.bridge.detach(id);
+    if (stale.length > 0)
+      this.logger?.info({ containers: stale }, 'released the networks of vanished containers');
+    return stale;
+  }
+
   /** Whether the container's writable snapshot exists (tests check that removal frees it). */
   async snapshotExists(id: string): Promise<boolean> {
     const stat = await unlessNotFound(

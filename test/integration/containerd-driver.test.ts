@@ -238,6 +238,22 @@ if (missing) {
     t.deepEqual(await rules(), []);
   });
 
+  test('containerd: the network of a container that vanished from containerd is released', async (t) => {
+    const h = await harness(t, target);
+    const options = h.options as ContainerdDriverOptions;
+    const driver = new ContainerdDriver(options);
+    t.teardown(() => driver.close());
+    const id = 'f'.repeat(32);
+    await driver.bridge!.attach(id);
+    const left = () => networkLeftovers(join(options.root, 'network'), options.network!.bridge);
+    t.true((await left()).some((f) => f.includes(id)));
+    t.deepEqual(await driver.pruneNetworks(), [id]);
+    t.deepEqual(
+      (await left()).filter((f) => f.includes(id)),
+      [],
+    );
+  });
+
   test('containerd: without a bridge, a container shares the node network', async (t) => {
     const h = await harness(t, target);
     const options = { ...(h.options as ContainerdDriverOptions), network: undefined };
