@@ -7,7 +7,9 @@
  * `<dir>/ipam/` (one file per address, named by it, holding the container id). The bridge
  * holds the subnet's first address: the containers' gateway, routable from the node, so
  * the node's mesh reaches containers directly and containers reach the node there.
- * Outgoing traffic is masqueraded (the plugin's own iptables chains, removed on DEL), and
+ * Outgoing traffic is masqueraded (the plugin's own iptables chains, removed on DEL), the
+ * `firewall` plugin lets the container's traffic through a FORWARD chain that drops by
+ * default (as on machines with Docker), and
  * ports of the node published in host mode are forwarded to the container by `portmap`
  * (DNAT chains of its own, removed on DEL).
  *
@@ -15,7 +17,8 @@
  * (e.g. `cnitool`); `<dir>/resolv.conf` points containers at the node's resolver on the gateway.
  */
 import { spawn, execFile } from 'node:child_process';
-import { mkdir, open, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { isIPv4 } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FlotillaError } from '../../lib/errors.js';
@@ -95,6 +98,7 @@ export class BridgeNetwork {
       };
       const ip = result.ips?.[0]?.address.split('/')[0];
       if (!ip) throw new Error('the bridge plugin gave the container no address');
+      await this.plugin('ADD', id, netns, 'eth0', this.firewallConfig(result));
       if (publish.length > 0)
         await this.plugin('ADD', id, netns, 'eth0', this.portmapConfig(publish, result));
       this.opts.logger?.debug({ id, ip, bridge: this.opts.bridge }, 'container network attached');
@@ -113,6 +117,15 @@ export class BridgeNetwork {
   async detach(id: string, publish: PortMapping[] = []): Promise<void> {
     const netns = this.netnsPath(id);
     const present = (await this.namespaces()).includes(id);
+    const ip = await this.leaseOf(id);
+    // The firewall plugin finds its rules by the address, which only the attach result had.
+    if (ip) {
+      const prefix = parseSubnet(this.opts.subnet)?.prefix ?? 32;
+      const prevResult = { cniVersion: CNI_VERSION, ips: [{ address: `${ip}/${prefix}` }] };
+      await this.plugin('DEL', id, netns, 'eth0', this.firewallConfig(prevResult)).catch((err: unknown) =>
+        this.opts.logger?.warn({ id, err: (err as Error).message }, 'cannot remove the firewall rules'),
+      );
+    }
     if (publish.length > 0) {
       await this.plugin('DEL', id, netns, 'eth0', this.portmapConfig(publish)).catch((err: unknown) =>
         this.opts.logger?.warn({ id, err: (err as Error).message }, 'cannot remove the port forwards'),
@@ -136,7 +149,15 @@ export class BridgeNetwork {
     await writeFile(
       join(dir, `${this.name}.conflist`),
       `${JSON.stringify(
-        { cniVersion: CNI_VERSION, name: this.name, plugins: [this.pluginConfig()] },
+        {
+          cniVersion: CNI_VERSION,
+          name: this.name,
+          plugins: [
+            this.pluginConfig(),
+            { type: 'firewall', backend: 'iptables' },
+            { type: 'portmap', snat: true, capabilities: { portMappings: true } },
+          ],
+        },
         null,
         2,
       )}\n`,
@@ -171,6 +192,21 @@ export class BridgeNetwork {
 
   private bridgeConfig(): Record<string, unknown> {
     return { cniVersion: CNI_VERSION, name: this.name, ...this.pluginConfig() };
+  }
+
+  /** The address host-local leased to the container, from its lease file (named by the address). */
+  private async leaseOf(id: string): Promise<string | undefined> {
+    const dir = join(this.opts.dir, 'ipam', this.name);
+    for (const file of await readdir(dir).catch(() => [])) {
+      if (!isIPv4(file)) continue;
+      const holder = (await readFile(join(dir, file), 'utf8').catch(() => '')).split(/\r?\n/)[0]?.trim();
+      if (holder === id) return file;
+    }
+    return undefined;
+  }
+
+  private firewallConfig(prevResult: unknown): Record<string, unknown> {
+    return { cniVersion: CNI_VERSION, name: this.name, type: 'firewall', backend: 'iptables', prevResult };
   }
 
   private portmapConfig(publish: PortMapping[], prevResult?: unknown): Record<string, unknown> {

@@ -32,9 +32,15 @@ export function bridgeArg({ bridge, subnet }: TestBridge): string {
   return `bridge:${bridge}:${subnet}`;
 }
 
-/** Removes the bridge and the nat rules and chains named after its network (flotilla-NAME). */
-export async function removeBridge(bridge: string): Promise<void> {
+/**
+ * Removes the bridge, the nat rules and chains named after its network (flotilla-NAME) and
+ * the firewall plugin's rules for addresses of its subnet.
+ */
+export async function removeBridge({ bridge, subnet }: TestBridge): Promise<void> {
   await run('ip', ['link', 'del', bridge]).catch(() => undefined);
+  for (const rule of await forwardRules(subnet)) {
+    await run('iptables', ['-D', ...splitRule(rule).slice(1)]).catch(() => undefined);
+  }
   const rules = (await run('iptables', ['-t', 'nat', '-S']).catch(() => ({ stdout: '' }))).stdout;
   const mine = rules.split('\n').filter((r) => r.startsWith('-A ') && namesNetwork(r, bridge));
   const chains = new Set<string>();
@@ -52,10 +58,27 @@ export async function removeBridge(bridge: string): Promise<void> {
 }
 
 /**
- * Removes the chains the portmap plugin shares between all its users, once none forwards a
- * port any more (a run on the machine that still forwards keeps them).
+ * Removes the chains the firewall and portmap plugins share between all their users, once
+ * none has rules in them any more (a run on the machine that still has some keeps them).
  */
-export async function removeIdlePortmapChains(): Promise<void> {
+export async function removeIdleSharedChains(): Promise<void> {
+  const filter = (await run('iptables', ['-S']).catch(() => ({ stdout: '' }))).stdout;
+  const own = filter.split('\n').filter((r) => r.startsWith('-A CNI-FORWARD ') && !r.includes('CNI-ADMIN'));
+  if (filter.includes('-N CNI-FORWARD') && own.length === 0) {
+    const comment = ['-m', 'comment', '--comment'];
+    await run('iptables', [
+      '-D',
+      'FORWARD',
+      ...comment,
+      'CNI firewall plugin rules',
+      '-j',
+      'CNI-FORWARD',
+    ]).catch(() => undefined);
+    for (const chain of ['CNI-FORWARD', 'CNI-ADMIN']) {
+      await run('iptables', ['-F', chain]).catch(() => undefined);
+      await run('iptables', ['-X', chain]).catch(() => undefined);
+    }
+  }
   const nat = (args: string[]) => run('iptables', ['-t', 'nat', ...args]).catch(() => undefined);
   const rules = (await run('iptables', ['-t', 'nat', '-S']).catch(() => ({ stdout: '' }))).stdout;
   if (!rules.includes('-N CNI-HOSTPORT-DNAT') || rules.includes('-A CNI-HOSTPORT-DNAT ')) return;
@@ -78,7 +101,7 @@ export async function removeIdlePortmapChains(): Promise<void> {
 }
 
 /** What a node's network left for its containers: namespaces, leases, veths on the bridge, nat rules. */
-export async function networkLeftovers(dir: string, bridge: string): Promise<string[]> {
+export async function networkLeftovers(dir: string, bridge: string, subnet?: string): Promise<string[]> {
   const found: string[] = [];
   for (const ns of await readdir(join(dir, 'netns')).catch(() => [])) found.push(`netns ${ns}`);
   const ipam = join(dir, 'ipam', `flotilla-${bridge}`);
@@ -91,7 +114,15 @@ export async function networkLeftovers(dir: string, bridge: string): Promise<str
   for (const line of links.split('\n').filter(Boolean)) found.push(`link ${line.split(':')[1]?.trim()}`);
   const rules = (await run('iptables', ['-t', 'nat', '-S']).catch(() => ({ stdout: '' }))).stdout;
   for (const rule of rules.split('\n')) if (namesNetwork(rule, bridge)) found.push(`nat ${rule}`);
+  if (subnet) for (const rule of await forwardRules(subnet)) found.push(`filter ${rule}`);
   return found;
+}
+
+/** The firewall plugin's rules for addresses of a test /24 (it names them by address only). */
+async function forwardRules(subnet: string): Promise<string[]> {
+  const prefix = subnet.split('.').slice(0, 3).join('.');
+  const rules = (await run('iptables', ['-S', 'CNI-FORWARD']).catch(() => ({ stdout: '' }))).stdout;
+  return rules.split('\n').filter((r) => r.startsWith('-A ') && r.includes(` ${prefix}.`));
 }
 
 /** Whether an `iptables -S` rule's comment names the bridge's CNI network (quotes come escaped). */

@@ -169,6 +169,14 @@ if (missing) {
         fetched.stdout,
       );
 
+      // Containers reach each other directly at their addresses.
+      const peer = await c.cli('m1', 'task', 'exec', 'client.1', '--', 'wget', '-qO-', `http://${addrs[0]}/`);
+      t.is(peer.code, 0, peer.stderr);
+      t.true(
+        tasks.some((x) => x.id === peer.stdout.trim()),
+        peer.stdout,
+      );
+
       // A task learns where its own service answers through the mesh, reachable from inside.
       const self = await c.cli(
         'm1',
@@ -217,12 +225,12 @@ if (missing) {
       const left = await eventually(
         'the containers networks to be released',
         async () => {
-          const found = await networkLeftovers(dir, bridge);
+          const found = await networkLeftovers(dir, bridge, subnet);
           return found.length === 0 ? found : undefined;
         },
         60_000,
       ).catch(async (err: unknown) => {
-        t.log(await networkLeftovers(dir, bridge));
+        t.log(await networkLeftovers(dir, bridge, subnet));
         throw err;
       });
       t.deepEqual(left, []);

@@ -44,7 +44,7 @@ const target: ConformanceTarget = {
       options: { socket: containerd.socket, root, network: bridge },
       cleanup: async () => {
         await unmountAndRemove(root);
-        await removeBridge(bridge.bridge);
+        await removeBridge(bridge);
       },
     };
   },

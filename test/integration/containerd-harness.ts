@@ -17,7 +17,7 @@ import { mountsUnder, onPath, unmountAndRemove } from './host-tools.js';
 import {
   bridgeArg,
   removeBridge,
-  removeIdlePortmapChains,
+  removeIdleSharedChains,
   testBridge,
   type TestBridge,
 } from './bridge-tools.js';
@@ -120,8 +120,8 @@ export class PrivateContainerd {
     this.daemon.kill('SIGTERM');
     if (this.daemon.exitCode === null) await once(this.daemon, 'exit');
     await unmountAndRemove(this.dir);
-    for (const { bridge } of this.bridges) await removeBridge(bridge);
-    await removeIdlePortmapChains();
+    for (const bridge of this.bridges) await removeBridge(bridge);
+    await removeIdleSharedChains();
   }
 }
 
