@@ -13,6 +13,7 @@
  * ports of the node published in host mode are forwarded to the container by `portmap`
  * (DNAT chains of its own, removed on DEL).
  *
+ * `<dir>/forwards/<id>.json` keeps a container's port forwards for their removal.
  * `<dir>/<network>.conflist` is the configuration the driver uses, written for operators
  * (e.g. `cnitool`); `<dir>/resolv.conf` points containers at the node's resolver on the gateway.
  */
@@ -64,6 +65,10 @@ export class BridgeNetwork {
     return join(this.opts.dir, 'netns', id);
   }
 
+  private forwardsPath(id: string): string {
+    return join(this.opts.dir, 'forwards', `${id}.json`);
+  }
+
   /** The ids of containers that have a namespace here. */
   async namespaces(): Promise<string[]> {
     return readdir(join(this.opts.dir, 'netns')).catch(() => []);
@@ -99,12 +104,15 @@ export class BridgeNetwork {
       const ip = result.ips?.[0]?.address.split('/')[0];
       if (!ip) throw new Error('the bridge plugin gave the container no address');
       await this.plugin('ADD', id, netns, 'eth0', this.firewallConfig(result));
-      if (publish.length > 0)
+      if (publish.length > 0) {
+        // Kept for DEL, which needs the same mappings (also when the container record is gone).
+        await writeFile(this.forwardsPath(id), JSON.stringify(publish));
         await this.plugin('ADD', id, netns, 'eth0', this.portmapConfig(publish, result));
+      }
       this.opts.logger?.debug({ id, ip, bridge: this.opts.bridge }, 'container network attached');
       return { netns, ip };
     } catch (err) {
-      await this.detach(id, publish).catch(() => undefined);
+      await this.detach(id).catch(() => undefined);
       throw new FlotillaError(
         'UNAVAILABLE',
         `cannot give container ${id} its network on bridge ${this.opts.bridge}: ${(err as Error).message}`,
@@ -114,7 +122,7 @@ export class BridgeNetwork {
   }
 
   /** Releases the container's address and veth (CNI DEL) and removes its namespace; idempotent. */
-  async detach(id: string, publish: PortMapping[] = []): Promise<void> {
+  async detach(id: string): Promise<void> {
     const netns = this.netnsPath(id);
     const present = (await this.namespaces()).includes(id);
     const ip = await this.leaseOf(id);
@@ -126,10 +134,13 @@ export class BridgeNetwork {
         this.opts.logger?.warn({ id, err: (err as Error).message }, 'cannot remove the firewall rules'),
       );
     }
-    if (publish.length > 0) {
+    const forwards = await readFile(this.forwardsPath(id), 'utf8').catch(() => undefined);
+    if (forwards !== undefined) {
+      const publish = JSON.parse(forwards) as PortMapping[];
       await this.plugin('DEL', id, netns, 'eth0', this.portmapConfig(publish)).catch((err: unknown) =>
         this.opts.logger?.warn({ id, err: (err as Error).message }, 'cannot remove the port forwards'),
       );
+      await rm(this.forwardsPath(id), { force: true });
     }
     // DEL without a namespace still releases the address (host-local finds it by id); a
     // namespace that was never made (a file not yet mounted) is left to that too.
@@ -146,6 +157,7 @@ export class BridgeNetwork {
   private async setUp(): Promise<void> {
     const { dir, bridge, subnet } = this.opts;
     await mkdir(join(dir, 'netns'), { recursive: true });
+    await mkdir(join(dir, 'forwards'), { recursive: true });
     await writeFile(
       join(dir, `${this.name}.conflist`),
       `${JSON.stringify(

@@ -26,7 +26,6 @@ import type {
   ExitStatus,
   LogLine,
   LogOptions,
-  PortMapping,
   RegistryAuth,
   RuntimeDriver,
   Stats,
@@ -64,7 +63,6 @@ const L = {
   /** The container's address on the bridge, and the ports it serves there (JSON). */
   ip: `${OWN}ip`,
   ports: `${OWN}ports`,
-  publish: `${OWN}publish`,
 };
 
 export interface ContainerdDriverOptions {
@@ -165,7 +163,6 @@ export class ContainerdDriver implements RuntimeDriver {
         const { netns, ip } = await this.bridge.attach(id, spec.publish);
         labels[L.ip] = ip;
         if (spec.ports?.length) labels[L.ports] = JSON.stringify(spec.ports);
-        if (spec.publish?.length) labels[L.publish] = JSON.stringify(spec.publish);
         const hosts = join(this.logDir(id), 'hosts');
         await mkdir(this.logDir(id), { recursive: true });
         await writeFile(hosts, `127.0.0.1\tlocalhost\n${ip}\t${spec.hostname ?? id.slice(0, 12)}\n`);
@@ -207,7 +204,7 @@ export class ContainerdDriver implements RuntimeDriver {
       });
     } catch (err) {
       await unlessNotFound(this.client.unary('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: id }));
-      await this.bridge?.detach(id, spec.publish).catch(() => undefined);
+      await this.bridge?.detach(id).catch(() => undefined);
       await rm(this.logDir(id), { recursive: true, force: true });
       throw err;
     }
@@ -239,14 +236,13 @@ export class ContainerdDriver implements RuntimeDriver {
   }
 
   async remove(id: string): Promise<void> {
-    const { record, summary } = await this.load(id);
+    const { summary } = await this.load(id);
     if (summary.state === 'running') {
       throw new FlotillaError('INVALID_ARGUMENT', `container ${id} is running; stop it before removing it`);
     }
-    const publish = JSON.parse(record.labels[L.publish] ?? '[]') as PortMapping[];
     await unlessNotFound(this.client.unary('containers', 'Delete', { id }));
     await unlessNotFound(this.client.unary('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: id }));
-    await this.bridge?.detach(id, publish);
+    await this.bridge?.detach(id);
     await rm(this.logDir(id), { recursive: true, force: true });
     this.logger?.debug({ id }, 'containerd container removed');
   }
