@@ -7,9 +7,10 @@
  * `<dir>/ipam/` (one file per address, named by it, holding the container id). The bridge
  * holds the subnet's first address: the containers' gateway, routable from the node, so
  * the node's mesh reaches containers directly and containers reach the node there.
- * Outgoing traffic is masqueraded (the plugin's own iptables chains, removed on DEL), the
- * `firewall` plugin lets the container's traffic through a FORWARD chain that drops by
- * default (as on machines with Docker), and
+ * Three iptables rules per bridge, made with it and kept with it, do for every container
+ * what per-container rules would do at a cost per container: masquerade what leaves the
+ * subnet, and let the bridge's traffic through FORWARD where it drops by default (machines
+ * with Docker). And
  * ports of the node published in host mode are forwarded to the container by `portmap`
  * (DNAT chains of its own, removed on DEL).
  *
@@ -19,7 +20,6 @@
  */
 import { spawn, execFile } from 'node:child_process';
 import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { isIPv4 } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FlotillaError } from '../../lib/errors.js';
@@ -103,7 +103,6 @@ export class BridgeNetwork {
       };
       const ip = result.ips?.[0]?.address.split('/')[0];
       if (!ip) throw new Error('the bridge plugin gave the container no address');
-      await this.plugin('ADD', id, netns, 'eth0', this.firewallConfig(result));
       if (publish.length > 0) {
         // Kept for DEL, which needs the same mappings (also when the container record is gone).
         await writeFile(this.forwardsPath(id), JSON.stringify(publish));
@@ -125,15 +124,6 @@ export class BridgeNetwork {
   async detach(id: string): Promise<void> {
     const netns = this.netnsPath(id);
     const present = (await this.namespaces()).includes(id);
-    const ip = await this.leaseOf(id);
-    // The firewall plugin finds its rules by the address, which only the attach result had.
-    if (ip) {
-      const prefix = parseSubnet(this.opts.subnet)?.prefix ?? 32;
-      const prevResult = { cniVersion: CNI_VERSION, ips: [{ address: `${ip}/${prefix}` }] };
-      await this.plugin('DEL', id, netns, 'eth0', this.firewallConfig(prevResult)).catch((err: unknown) =>
-        this.opts.logger?.warn({ id, err: (err as Error).message }, 'cannot remove the firewall rules'),
-      );
-    }
     const forwards = await readFile(this.forwardsPath(id), 'utf8').catch(() => undefined);
     if (forwards !== undefined) {
       const publish = JSON.parse(forwards) as PortMapping[];
@@ -166,7 +156,6 @@ export class BridgeNetwork {
           name: this.name,
           plugins: [
             this.pluginConfig(),
-            { type: 'firewall', backend: 'iptables' },
             { type: 'portmap', snat: true, capabilities: { portMappings: true } },
           ],
         },
@@ -183,6 +172,14 @@ export class BridgeNetwork {
     const prefix = parseSubnet(subnet)?.prefix ?? 16;
     await run('ip', ['addr', 'replace', `${this.gateway}/${prefix}`, 'dev', bridge]);
     await run('ip', ['link', 'set', bridge, 'up']);
+    for (const { table, chain, rule } of this.bridgeRules()) {
+      const present = await run('iptables', ['-w', '-t', table, '-C', chain, ...rule]).then(
+        () => true,
+        () => false,
+      );
+      // First in the chain, ahead of a default that drops.
+      if (!present) await run('iptables', ['-w', '-t', table, '-I', chain, '1', ...rule]);
+    }
     this.opts.logger?.info({ bridge, subnet, gateway: this.gateway }, 'container bridge ready');
   }
 
@@ -191,7 +188,7 @@ export class BridgeNetwork {
       type: 'bridge',
       bridge: this.opts.bridge,
       isGateway: true,
-      ipMasq: true,
+      ipMasq: false, // one rule for the subnet instead (bridgeRules)
       hairpinMode: true,
       ipam: {
         type: 'host-local',
@@ -206,19 +203,33 @@ export class BridgeNetwork {
     return { cniVersion: CNI_VERSION, name: this.name, ...this.pluginConfig() };
   }
 
-  /** The address host-local leased to the container, from its lease file (named by the address). */
-  private async leaseOf(id: string): Promise<string | undefined> {
-    const dir = join(this.opts.dir, 'ipam', this.name);
-    for (const file of await readdir(dir).catch(() => [])) {
-      if (!isIPv4(file)) continue;
-      const holder = (await readFile(join(dir, file), 'utf8').catch(() => '')).split(/\r?\n/)[0]?.trim();
-      if (holder === id) return file;
-    }
-    return undefined;
-  }
-
-  private firewallConfig(prevResult: unknown): Record<string, unknown> {
-    return { cniVersion: CNI_VERSION, name: this.name, type: 'firewall', backend: 'iptables', prevResult };
+  /** Masquerading out of the subnet, and the bridge's traffic through FORWARD (see the top). */
+  private bridgeRules(): { table: string; chain: string; rule: string[] }[] {
+    const { bridge, subnet } = this.opts;
+    const comment = ['-m', 'comment', '--comment', `${this.name} network`];
+    return [
+      {
+        table: 'nat',
+        chain: 'POSTROUTING',
+        rule: ['-s', subnet, '!', '-o', bridge, ...comment, '-j', 'MASQUERADE'],
+      },
+      { table: 'filter', chain: 'FORWARD', rule: ['-i', bridge, ...comment, '-j', 'ACCEPT'] },
+      {
+        table: 'filter',
+        chain: 'FORWARD',
+        rule: [
+          '-o',
+          bridge,
+          '-m',
+          'conntrack',
+          '--ctstate',
+          'RELATED,ESTABLISHED,DNAT',
+          ...comment,
+          '-j',
+          'ACCEPT',
+        ],
+      },
+    ];
   }
 
   private portmapConfig(publish: PortMapping[], prevResult?: unknown): Record<string, unknown> {

@@ -33,52 +33,34 @@ export function bridgeArg({ bridge, subnet }: TestBridge): string {
 }
 
 /**
- * Removes the bridge, the nat rules and chains named after its network (flotilla-NAME) and
- * the firewall plugin's rules for addresses of its subnet.
+ * Removes the bridge and the iptables rules that name its network (flotilla-NAME): the
+ * node's rules for the bridge, and any a container's port forwards left, with their chains.
  */
-export async function removeBridge({ bridge, subnet }: TestBridge): Promise<void> {
+export async function removeBridge({ bridge }: TestBridge): Promise<void> {
   await run('ip', ['link', 'del', bridge]).catch(() => undefined);
-  for (const rule of await forwardRules(subnet)) {
-    await run('iptables', ['-D', ...splitRule(rule).slice(1)]).catch(() => undefined);
-  }
-  const rules = (await run('iptables', ['-t', 'nat', '-S']).catch(() => ({ stdout: '' }))).stdout;
-  const mine = rules.split('\n').filter((r) => r.startsWith('-A ') && namesNetwork(r, bridge));
-  const chains = new Set<string>();
-  for (const rule of mine) {
-    const [, chain = '', ...rest] = splitRule(rule);
-    // The per-container chains (masquerading, port forwards), not the plugins' shared ones.
-    for (const name of [chain, /-j (\S+)/.exec(rule)?.[1] ?? ''])
-      if (/^CNI-(DN-)?[0-9a-f]+$/.test(name)) chains.add(name);
-    await run('iptables', ['-t', 'nat', '-D', chain, ...rest]).catch(() => undefined);
-  }
-  for (const chain of chains) {
-    await run('iptables', ['-t', 'nat', '-F', chain]).catch(() => undefined);
-    await run('iptables', ['-t', 'nat', '-X', chain]).catch(() => undefined);
+  for (const table of ['nat', 'filter']) {
+    const rules = (await run('iptables', ['-t', table, '-S']).catch(() => ({ stdout: '' }))).stdout;
+    const mine = rules.split('\n').filter((r) => r.startsWith('-A ') && namesNetwork(r, bridge));
+    const chains = new Set<string>();
+    for (const rule of mine) {
+      const [, chain = '', ...rest] = splitRule(rule);
+      // A container's own chains, not the plugins' shared ones.
+      for (const name of [chain, /-j (\S+)/.exec(rule)?.[1] ?? ''])
+        if (/^CNI-(DN-)?[0-9a-f]+$/.test(name)) chains.add(name);
+      await run('iptables', ['-t', table, '-D', chain, ...rest]).catch(() => undefined);
+    }
+    for (const chain of chains) {
+      await run('iptables', ['-t', table, '-F', chain]).catch(() => undefined);
+      await run('iptables', ['-t', table, '-X', chain]).catch(() => undefined);
+    }
   }
 }
 
 /**
- * Removes the chains the firewall and portmap plugins share between all their users, once
- * none has rules in them any more (a run on the machine that still has some keeps them).
+ * Removes the chains the portmap plugin shares between all its users, once none forwards a
+ * port any more (a run on the machine that still forwards keeps them).
  */
 export async function removeIdleSharedChains(): Promise<void> {
-  const filter = (await run('iptables', ['-S']).catch(() => ({ stdout: '' }))).stdout;
-  const own = filter.split('\n').filter((r) => r.startsWith('-A CNI-FORWARD ') && !r.includes('CNI-ADMIN'));
-  if (filter.includes('-N CNI-FORWARD') && own.length === 0) {
-    const comment = ['-m', 'comment', '--comment'];
-    await run('iptables', [
-      '-D',
-      'FORWARD',
-      ...comment,
-      'CNI firewall plugin rules',
-      '-j',
-      'CNI-FORWARD',
-    ]).catch(() => undefined);
-    for (const chain of ['CNI-FORWARD', 'CNI-ADMIN']) {
-      await run('iptables', ['-F', chain]).catch(() => undefined);
-      await run('iptables', ['-X', chain]).catch(() => undefined);
-    }
-  }
   const nat = (args: string[]) => run('iptables', ['-t', 'nat', ...args]).catch(() => undefined);
   const rules = (await run('iptables', ['-t', 'nat', '-S']).catch(() => ({ stdout: '' }))).stdout;
   if (!rules.includes('-N CNI-HOSTPORT-DNAT') || rules.includes('-A CNI-HOSTPORT-DNAT ')) return;
@@ -101,7 +83,7 @@ export async function removeIdleSharedChains(): Promise<void> {
 }
 
 /** What a node's network left for its containers: namespaces, leases, veths on the bridge, nat rules. */
-export async function networkLeftovers(dir: string, bridge: string, subnet?: string): Promise<string[]> {
+export async function networkLeftovers(dir: string, bridge: string): Promise<string[]> {
   const found: string[] = [];
   for (const ns of await readdir(join(dir, 'netns')).catch(() => [])) found.push(`netns ${ns}`);
   const ipam = join(dir, 'ipam', `flotilla-${bridge}`);
@@ -112,22 +94,20 @@ export async function networkLeftovers(dir: string, bridge: string, subnet?: str
   const links = (await run('ip', ['-o', 'link', 'show', 'master', bridge]).catch(() => ({ stdout: '' })))
     .stdout;
   for (const line of links.split('\n').filter(Boolean)) found.push(`link ${line.split(':')[1]?.trim()}`);
-  const rules = (await run('iptables', ['-t', 'nat', '-S']).catch(() => ({ stdout: '' }))).stdout;
-  for (const rule of rules.split('\n')) if (namesNetwork(rule, bridge)) found.push(`nat ${rule}`);
-  if (subnet) for (const rule of await forwardRules(subnet)) found.push(`filter ${rule}`);
+  // A container's rules (its port forwards) name it by id; the node's rules for the bridge stay.
+  for (const table of ['nat', 'filter']) {
+    const rules = (await run('iptables', ['-t', table, '-S']).catch(() => ({ stdout: '' }))).stdout;
+    for (const rule of rules.split('\n'))
+      if (namesNetwork(rule, bridge) && rule.includes('id: ')) found.push(`${table} ${rule}`);
+  }
   return found;
-}
-
-/** The firewall plugin's rules for addresses of a test /24 (it names them by address only). */
-async function forwardRules(subnet: string): Promise<string[]> {
-  const prefix = subnet.split('.').slice(0, 3).join('.');
-  const rules = (await run('iptables', ['-S', 'CNI-FORWARD']).catch(() => ({ stdout: '' }))).stdout;
-  return rules.split('\n').filter((r) => r.startsWith('-A ') && r.includes(` ${prefix}.`));
 }
 
 /** Whether an `iptables -S` rule's comment names the bridge's CNI network (quotes come escaped). */
 function namesNetwork(rule: string, bridge: string): boolean {
-  return rule.includes(`flotilla-${bridge}"`) || rule.includes(`flotilla-${bridge}\\"`);
+  return [`flotilla-${bridge}"`, `flotilla-${bridge}\\"`, `flotilla-${bridge} network`].some((n) =>
+    rule.includes(n),
+  );
 }
 
 /** `iptables -S` output back into arguments (a quoted comment, with \" inside, stays one). */

@@ -225,12 +225,12 @@ if (missing) {
       const left = await eventually(
         'the containers networks to be released',
         async () => {
-          const found = await networkLeftovers(dir, bridge, subnet);
+          const found = await networkLeftovers(dir, bridge);
           return found.length === 0 ? found : undefined;
         },
         60_000,
       ).catch(async (err: unknown) => {
-        t.log(await networkLeftovers(dir, bridge, subnet));
+        t.log(await networkLeftovers(dir, bridge));
         throw err;
       });
       t.deepEqual(left, []);
