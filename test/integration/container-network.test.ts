@@ -5,16 +5,17 @@
  * node's mesh reach every task, a container resolves the service's names through the node's
  * resolver and reaches the service by name, and once the services are removed no namespace,
  * veth, address lease or nat rule is left. Skipped, saying why, without containerd, root or
- * the CNI plugins.
+ * the CNI plugins. Also: a bad --container-network is refused before anything is written.
  */
 import { resolve4 } from 'node:dns/promises';
+import { existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import test from 'ava';
 import { paths } from '../../daemon/data-dir.js';
 import type { Task } from '../../proto/types.js';
 import { DEFAULT_CNI_PATH } from '../../runtime/containerd/cni.js';
 import { join } from 'node:path';
-import { eventually, freePort, LocalCluster } from './cluster-harness.js';
+import { eventually, freePort, LocalCluster, runCli } from './cluster-harness.js';
 import { containerdMissing, PrivateContainerd, testImages } from './containerd-harness.js';
 import { networkLeftovers } from './bridge-tools.js';
 import { skippedBecause } from './host-tools.js';
@@ -29,6 +30,28 @@ let containerd: PrivateContainerd | undefined;
 
 const running = (tasks: Task[]) =>
   tasks.filter((t) => t.status?.state === 'RUNNING' && t.desiredState === 'RUNNING');
+
+test('init and join refuse a bad --container-network, naming it, and write nothing', async (t) => {
+  const c = await LocalCluster.create();
+  t.teardown(() => c.destroy());
+  const init = await c.init('bad', '--container-network', 'bridge:br0');
+  t.not(init.code, 0);
+  t.regex(init.stderr, /--container-network.*bridge:NAME:CIDR/);
+  t.false(existsSync(c.dataDir('bad')));
+  const joined = await runCli([
+    'join',
+    '--data-dir',
+    c.dataDir('bad2'),
+    '--token',
+    'SWMTKN-x',
+    '--container-network',
+    'bridge:br0:10.1.2.3/24',
+    '127.0.0.1:1',
+  ]);
+  t.not(joined.code, 0);
+  t.regex(joined.stderr, /--container-network/);
+  t.false(existsSync(join(c.dataDir('bad2'), 'node.json')));
+});
 
 if (missing) {
   skippedBecause(test, 'container networks', missing);
