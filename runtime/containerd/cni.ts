@@ -18,13 +18,14 @@
  * `<dir>/<network>.conflist` is the configuration the driver uses, written for operators
  * (e.g. `cnitool`); `<dir>/resolv.conf` points containers at the node's resolver on the gateway.
  */
-import { spawn, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FlotillaError } from '../../lib/errors.js';
 import type { DriverLogger, PortMapping } from '../driver.js';
 import { gatewayOf, parseSubnet } from './network-config.js';
+import { runCaptured } from '../run-captured.js';
 
 const run = promisify(execFile);
 export const DEFAULT_CNI_PATH = '/usr/lib/cni';
@@ -256,7 +257,7 @@ export class BridgeNetwork {
   }
 
   /** Runs one plugin as the CNI specification says: parameters in the environment, config on stdin. */
-  private plugin(
+  private async plugin(
     command: 'ADD' | 'DEL',
     id: string,
     netns: string,
@@ -264,7 +265,8 @@ export class BridgeNetwork {
     config: Record<string, unknown>,
   ): Promise<unknown> {
     const type = String(config.type);
-    const child = spawn(join(this.cniPath, type), [], {
+    const { exitCode, stdout, stderr } = await runCaptured([join(this.cniPath, type)], {
+      cwd: '/',
       env: {
         PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
         CNI_COMMAND: command,
@@ -273,33 +275,21 @@ export class BridgeNetwork {
         CNI_IFNAME: ifname,
         CNI_PATH: this.cniPath,
       },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      input: JSON.stringify(config),
     });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.stdin.end(JSON.stringify(config));
-    return new Promise((resolve, reject) => {
-      child.once('error', (e) =>
-        reject(
-          new Error(
-            `CNI plugin ${type} cannot run (${e.message}); install containernetworking-plugins or start the node with --container-network host`,
-          ),
-        ),
+    if (exitCode === 0) return stdout.trim() ? JSON.parse(stdout) : {};
+    if (exitCode === 127 || exitCode === 126) {
+      throw new Error(
+        `CNI plugin ${type} cannot run (${stderr.trim()}); install containernetworking-plugins or start the node with --container-network host`,
       );
-      child.once('close', (code) => {
-        const text = Buffer.concat(out).toString('utf8');
-        if (code === 0) return resolve(text.trim() ? JSON.parse(text) : {});
-        let why = Buffer.concat(err).toString('utf8').trim() || text.trim();
-        try {
-          const parsed = JSON.parse(text) as { msg?: string; details?: string };
-          why = [parsed.msg, parsed.details].filter(Boolean).join(': ');
-        } catch {
-          // not JSON: keep the raw output
-        }
-        reject(new Error(`CNI ${command} with ${type} failed: ${why || `exit ${code}`}`));
-      });
-    });
+    }
+    let why = stderr.trim() || stdout.trim();
+    try {
+      const parsed = JSON.parse(stdout) as { msg?: string; details?: string };
+      why = [parsed.msg, parsed.details].filter(Boolean).join(': ');
+    } catch {
+      // not JSON: keep the raw output
+    }
+    throw new Error(`CNI ${command} with ${type} failed: ${why || `exit ${exitCode}`}`);
   }
 }

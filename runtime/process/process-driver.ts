@@ -28,7 +28,7 @@ import { ContainerFiles, type RecordedExit, type StoredSpec } from './container-
 import { validateContainerSpec } from '../container-spec.js';
 import { readLogFiles } from '../log-file.js';
 import { groupMembers, readCmdline, systemUnits } from './proc.js';
-import { runCaptured } from './run-captured.js';
+import { runCaptured } from '../run-captured.js';
 import { resolveUser, type ResolvedUser } from './users.js';
 import { isWrapperCmdline, wrapperArgs } from './wrapper.js';
 import { exitStatusOf, hasLabels, settlesWithin, signalNumber } from '../driver-util.js';

@@ -1,15 +1,24 @@
-/** Runs a command to completion and captures its output, as `exec` into a container does. */
+/**
+ * Runs a command to completion and captures its output, as `exec` into a container does
+ * (also the CNI plugins, which read their configuration from `input` on stdin).
+ */
 import { spawn } from 'node:child_process';
-import type { ExecResult } from '../driver.js';
-import { signalNumber } from '../driver-util.js';
+import type { ExecResult } from './driver.js';
+import { signalNumber } from './driver-util.js';
 
 export function runCaptured(
   cmd: [string, ...string[]],
-  opts: { cwd: string; env: Record<string, string>; uid?: number; gid?: number },
+  {
+    input,
+    ...opts
+  }: { cwd: string; env: Record<string, string>; uid?: number; gid?: number; input?: string },
 ): Promise<ExecResult> {
   return new Promise((resolve) => {
     const [program, ...args] = cmd;
-    const child = spawn(program, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program, args, { ...opts, stdio: ['pipe', 'pipe', 'pipe'] });
+    // stdin is `input`, or empty; a program may exit without reading it.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
