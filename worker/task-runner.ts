@@ -147,6 +147,8 @@ export class TaskRunner {
         FLOTILLA_SERVICE_NAME: this.task.serviceName,
         FLOTILLA_NODE_ID: this.node.id,
         ...this.node.env,
+        // A container on its own network has the node's resolver at its gateway.
+        ...(this.driver.gateway && { FLOTILLA_DNS: `${this.driver.gateway}:53` }),
       };
       const published = this.task.endpoint?.ports ?? [];
       if (published.length > 0 && (this.driver.network ?? 'host') === 'host') {

@@ -164,6 +164,8 @@ if (missing) {
       t.regex(lookup.stdout, new RegExp(`Server:\\s*${gateway.replace(/\./g, '\\.')}`));
       const byName = await c.cli('m1', 'task', 'exec', 'client.1', '--', 'nslookup', 'web');
       t.regex(byName.stdout, new RegExp(`Name:\\s*web\\s+Address:\\s*${gateway.replace(/\./g, '\\.')}`));
+      const dnsEnv = await c.cli('m1', 'task', 'exec', 'client.1', '--', 'sh', '-c', 'echo "$FLOTILLA_DNS"');
+      t.is(dnsEnv.stdout.trim(), `${gateway}:53`);
       // Names outside the cluster go on to the node's nameserver (where the node resolves one).
       const outside = 'deb.debian.org';
       if (
