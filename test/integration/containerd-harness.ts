@@ -102,22 +102,22 @@ export class PrivateContainerd {
   }
 }
 
-/** The test images' archives, built once into a cache dir shared by the test files. */
-export async function testImages(): Promise<{ busybox: string; httpd: string }> {
+/** The test images' archives (busybox2: flotilla/busybox:2), built once into a cache dir shared by the test files. */
+export async function testImages(): Promise<{ busybox: string; busybox2: string; httpd: string }> {
   const dir = join(tmpdir(), 'flotilla-test-images');
-  const busybox = join(dir, 'busybox.tar');
-  const httpd = join(dir, 'httpd.tar');
-  const built = async (): Promise<boolean> => (await exists(busybox)) && (await exists(httpd));
+  const files = { busybox: 'busybox.tar', busybox2: 'busybox-2.tar', httpd: 'httpd.tar' };
+  const paths = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, join(dir, f)])) as typeof files;
+  const built = async (): Promise<boolean> =>
+    (await Promise.all(Object.values(paths).map((p) => exists(p)))).every(Boolean);
   if (!(await built())) {
     // Built aside and moved in, so that test files building at once do not see half an archive.
     await mkdir(dir, { recursive: true });
     const work = await mkdtemp(join(dir, 'build-'));
     await run(buildScript, [work]);
-    await rename(join(work, 'busybox.tar'), busybox);
-    await rename(join(work, 'httpd.tar'), httpd);
+    for (const file of Object.values(files)) await rename(join(work, file), join(dir, file));
     await rm(work, { recursive: true, force: true });
   }
-  return { busybox, httpd };
+  return paths;
 }
 
 async function descendants(pid: number): Promise<number[]> {
