@@ -1,11 +1,11 @@
 /**
  * The rolling update of bench:update on the container runtime, side by side with Docker Swarm:
  * N busybox replicas (`sleep`, stopped with SIGKILL as busybox ignores SIGTERM as pid 1) created
- * with `--update-parallelism 10 --update-delay 0s`, then `service update --image` of a second
- * image, timed from the start of that CLI command until every running task has the new image
- * and none with the old one runs (both CLIs with --detach; polled every 0.1 s). Flotilla runs on one node with a private containerd
- * (flotilla/busybox:latest → :2), Swarm on the peer kit's one-node swarm (local/bb:1 → :2).
- * A fresh service per run, removed after it.
+ * with `--update-parallelism 10 --update-delay 0s`, then `service update --detach --image` of a
+ * second image, timed from the start of that CLI command until every running task has the new
+ * image and none with the old one runs (polled every 0.1 s). Flotilla runs on one node with a
+ * private containerd (flotilla/busybox:latest → :2), Swarm on the peer kit's one-node swarm
+ * (local/bb:1 → :2, as section c of the kit's bench). A fresh service per run, removed after it.
  */
 import { performance } from 'node:perf_hooks';
 import { specFromFlags } from '../cli/commands/services.js';

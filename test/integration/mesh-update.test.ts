@@ -59,7 +59,7 @@ test('a start-first rolling update under continuous requests through the mesh fa
   const create = await cluster.cli(
     'm1',
     ...['service', 'create', '-d', '--name', 'web', '--replicas', '2', '-p', `${port}:80`],
-    ...['--update-order', 'start-first', '--stop-grace-period', '2s'],
+    ...['--update-order', 'start-first', '--update-monitor', '500ms', '--stop-grace-period', '2s'],
     ...['--health-cmd', HEALTH, '--health-interval', '200ms', '--health-retries', '50'],
     ...['host', process.execPath, server],
   );
@@ -97,6 +97,7 @@ test('a start-first rolling update under continuous requests through the mesh fa
   sending = false;
   await Promise.all(clients);
 
+  t.log(`${answers.length} requests answered, ${failures.length} failed`);
   t.deepEqual(failures, [], `${failures.length} of ${answers.length + failures.length} requests failed`);
   t.true(
     answers.some((task) => oldTasks.has(task)),
