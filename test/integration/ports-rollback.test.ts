@@ -57,7 +57,8 @@ test('an update to another published port rolls out, and a rollback takes the ol
   const create = await cluster.cli(
     'm1',
     ...['service', 'create', '--name', 'web', '--replicas', '2', '-p', `${before}:80`],
-    ...['--stop-grace-period', '2s', 'host', process.execPath, server],
+    ...['--update-monitor', '500ms', '--rollback-monitor', '500ms', '--stop-grace-period', '2s'],
+    ...['host', process.execPath, server],
   );
   t.is(create.code, 0, create.stdout + create.stderr);
   const first = await running('web');
