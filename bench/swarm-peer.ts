@@ -4,7 +4,7 @@
  * local/bb:1, local/bb:2 and local/httpd:1; teardown.sh removes all of it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const SWARM_KIT = '/work/shared/peers/swarm';
 
@@ -17,6 +17,12 @@ export interface SwarmPeer {
 
 /** Runs `main` against a fresh kit daemon, torn down after; or says why the kit cannot run here. */
 export function withSwarmPeer<T>(main: (swarm: SwarmPeer) => T): { figures: T } | { unavailable: string } {
+  // The kit keeps one daemon's state in one file: another run's teardown would stop ours, ours theirs.
+  if (existsSync(`${SWARM_KIT}/.state`)) {
+    return {
+      unavailable: `the peer kit is in use (${SWARM_KIT}/.state exists); run again once it is free, or run its teardown.sh if no run is under way`,
+    };
+  }
   const setup = spawnSync(`${SWARM_KIT}/setup.sh`, [], { cwd: SWARM_KIT, encoding: 'utf8' });
   try {
     if (setup.status !== 0) {
