@@ -16,8 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Service, Task } from '../proto/types.js';
-import { eventually, freePort, LocalCluster } from '../test/integration/cluster-harness.js';
-import { median, progress } from './stats.js';
+import { eventually, freePort, type LocalCluster } from '../test/integration/cluster-harness.js';
+import { median, progress, round } from './stats.js';
+import { withCluster } from './with-cluster.js';
 
 const quick = process.argv.includes('--quick');
 const mode = quick ? 'quick' : 'full';
@@ -143,11 +144,9 @@ async function main(cluster: LocalCluster): Promise<void> {
     for (const close of [false, true]) {
       const conns = close ? 'new_connection_per_request' : 'keepalive';
       const runs = new Map<string, Result[]>(paths.map(([path]) => [path, []]));
-      for (let round = 1; round <= cfg.rounds; round++) {
+      for (let n = 1; n <= cfg.rounds; n++) {
         for (const [path, addr] of paths) {
-          progress(
-            `${path} (${addr}), ${conns}, ${CONNECTIONS} connections, ${cfg.seconds} s, round ${round}`,
-          );
+          progress(`${path} (${addr}), ${conns}, ${CONNECTIONS} connections, ${cfg.seconds} s, round ${n}`);
           wrk(`http://${addr}/`, cfg.warmup, close);
           runs.get(path)?.push(wrk(`http://${addr}/`, cfg.seconds, close));
         }
@@ -199,14 +198,4 @@ async function main(cluster: LocalCluster): Promise<void> {
   }
 }
 
-const round = (v: number) => Number(v.toPrecision(4));
-
-const cluster = await LocalCluster.create({ distinctHosts: true });
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void cluster.destroy().finally(() => process.exit(130)));
-}
-try {
-  await main(cluster);
-} finally {
-  await cluster.destroy();
-}
+await withCluster({ distinctHosts: true }, main);

@@ -14,3 +14,6 @@ export function median(values: readonly number[]): number {
 export function progress(msg: string): void {
   console.error(`[bench ${new Date().toISOString().slice(11, 23)}] ${msg}`);
 }
+
+/** Four significant digits, as the figures are printed. */
+export const round = (v: number): number => Number(v.toPrecision(4));
