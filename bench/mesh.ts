@@ -4,13 +4,15 @@
  * of a real node (a published port), and through HAProxy in TCP mode (one thread, as the
  * mesh has one) as an L4 peer, with wrk as the load. Each path is measured with keep-alive
  * connections and with a new connection per request, the paths taking turns over rounds
- * (medians are printed). Prints one JSON line per figure;
+ * (medians are printed), and the CPU the proxy in the path (the node daemon, HAProxy) uses
+ * per request. Prints one JSON line per figure;
  * progress goes to stderr. Needs wrk (Debian `wrk`); HAProxy (Debian `haproxy`) is skipped
  * with a line saying so when it is not installed.
  *
  *   npm run bench:mesh [-- --quick]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +39,24 @@ interface Result {
   p50: number;
   p99: number;
   errors: number;
+  requests: number;
+}
+
+/**
+ * CPU seconds (user + system) a process has used, from /proc: what the proxy in the path
+ * costs per request, a figure that a busy machine disturbs far less than latency.
+ */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
+    // After the command: state is field 3, utime and stime fields 14 and 15 (clock ticks, 100 a second).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 /** wrk prints latencies as "260.00us", "1.20ms" or "2.00s": in milliseconds. */
@@ -67,6 +87,7 @@ function wrk(url: string, seconds: number, close: boolean): Result {
     p99: pct('99'),
     // wrk counts a server's close after each response as a read error; only connects and timeouts are failures here.
     errors: (errors ? Number(errors[1]) + Number(errors[4]) : 0) + non2xx,
+    requests: Number(/(\d+) requests in/.exec(out)?.[1] ?? 0),
   };
 }
 
@@ -132,6 +153,8 @@ async function main(cluster: LocalCluster): Promise<void> {
   const peerAddr = `${host}:${await freePort(host)}`;
   const peer = await haproxy(dir, peerAddr, task);
   try {
+    // The process whose CPU each path adds: the node daemon (its mesh), HAProxy.
+    const proxies = new Map<string, number | undefined>([['mesh', await cluster.daemonPid('n1')]]);
     const paths: [string, string][] = [
       ['direct', task],
       ['mesh', meshAddr],
@@ -140,15 +163,24 @@ async function main(cluster: LocalCluster): Promise<void> {
     else {
       await eventually('haproxy answering', async () => wrk(`http://${peerAddr}/`, 1, false).rps > 0);
       paths.push(['haproxy', peerAddr]);
+      proxies.set('haproxy', peer.pid);
     }
     for (const close of [false, true]) {
       const conns = close ? 'new_connection_per_request' : 'keepalive';
       const runs = new Map<string, Result[]>(paths.map(([path]) => [path, []]));
+      const cpu = new Map<string, { seconds: number; requests: number }>();
       for (let n = 1; n <= cfg.rounds; n++) {
         for (const [path, addr] of paths) {
           progress(`${path} (${addr}), ${conns}, ${CONNECTIONS} connections, ${cfg.seconds} s, round ${n}`);
           wrk(`http://${addr}/`, cfg.warmup, close);
-          runs.get(path)?.push(wrk(`http://${addr}/`, cfg.seconds, close));
+          const before = cpuSeconds(proxies.get(path));
+          const r = wrk(`http://${addr}/`, cfg.seconds, close);
+          runs.get(path)?.push(r);
+          const used = cpu.get(path) ?? { seconds: 0, requests: 0 };
+          cpu.set(path, {
+            seconds: used.seconds + cpuSeconds(proxies.get(path)) - before,
+            requests: used.requests + r.requests,
+          });
         }
       }
       const results = new Map<string, Result>();
@@ -158,6 +190,7 @@ async function main(cluster: LocalCluster): Promise<void> {
           p50: median(rs.map((x) => x.p50)),
           p99: median(rs.map((x) => x.p99)),
           errors: rs.reduce((n, x) => n + x.errors, 0),
+          requests: rs.reduce((n, x) => n + x.requests, 0),
         };
         results.set(path, r);
         const common = {
@@ -171,6 +204,14 @@ async function main(cluster: LocalCluster): Promise<void> {
         print({ figure: 'requests_per_s', value: round(r.rps), unit: 'req/s', ...common });
         print({ figure: 'latency_p50_ms', value: round(r.p50), unit: 'ms', ...common });
         print({ figure: 'latency_p99_ms', value: round(r.p99), unit: 'ms', ...common });
+        const used = cpu.get(path);
+        if (proxies.has(path) && used && used.requests > 0)
+          print({
+            figure: 'proxy_cpu_us_per_request',
+            value: round((used.seconds / used.requests) * 1e6),
+            unit: 'us',
+            ...common,
+          });
       }
       const direct = results.get('direct');
       for (const [path, r] of results) {
