@@ -5,7 +5,7 @@
  * mesh has one) as an L4 peer, with wrk as the load. Each path is measured with keep-alive
  * connections and with a new connection per request, the paths taking turns over rounds
  * (medians are printed), and the CPU the proxy in the path (the node daemon, HAProxy) uses
- * per request. Prints one JSON line per figure;
+ * per request; then how long a killed task stays in the endpoint table. Prints one JSON line per figure;
  * progress goes to stderr. Needs wrk (Debian `wrk`); HAProxy (Debian `haproxy`) is skipped
  * with a line saying so when it is not installed.
  *
@@ -14,10 +14,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Resolver } from 'node:dns/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import type { Service, Task } from '../proto/types.js';
+import type { Node, Service, Task } from '../proto/types.js';
 import { eventually, freePort, type LocalCluster } from '../test/integration/cluster-harness.js';
 import { median, progress, round } from './stats.js';
 import { withCluster } from './with-cluster.js';
@@ -118,6 +120,34 @@ async function haproxy(dir: string, listen: string, task: string): Promise<Child
   return child;
 }
 
+/**
+ * How long a killed task stays in the endpoint table: from SIGKILL of its processes until
+ * the node's resolver, which applies each table together with the mesh, stops listing it.
+ */
+async function leaveTimes(cluster: LocalCluster): Promise<void> {
+  const [node] = await cluster.json<Node[]>('n1', 'node', 'ls', '--format', 'json');
+  const dns = new Resolver({ timeout: 500, tries: 1 });
+  dns.setServers([node?.description?.dnsAddr ?? '']);
+  const listed = async () =>
+    (await dns.resolveSrv('tasks.bench').catch(() => [])).map((r) => r.name.split('.')[0]);
+  const times: number[] = [];
+  for (let i = 0; i < (quick ? 3 : 10); i++) {
+    const task = await eventually('a task running and listed', async () => {
+      const tasks = await cluster.json<Task[]>('n1', 'service', 'ps', 'bench', '--format', 'json');
+      const t = tasks.find((x) => x.status?.state === 'RUNNING' && x.desiredState === 'RUNNING');
+      return t && (await listed()).includes(t.id) ? t : undefined;
+    });
+    const start = performance.now();
+    process.kill(-(task.status?.container?.pid ?? 0), 'SIGKILL');
+    while ((await listed()).includes(task.id)) await new Promise((r) => setTimeout(r, 2));
+    times.push(performance.now() - start);
+    progress(`killed task left the endpoints after ${times.at(-1)?.toFixed(1)} ms`);
+  }
+  const common = { unit: 'ms', reps: times.length, goal: '<= 1000' };
+  print({ figure: 'killed_task_out_of_endpoints_median_ms', value: round(median(times)), ...common });
+  print({ figure: 'killed_task_out_of_endpoints_max_ms', value: round(Math.max(...times)), ...common });
+}
+
 async function main(cluster: LocalCluster): Promise<void> {
   if (spawnSync('wrk', ['-v']).error) {
     print({ unavailable: 'wrk is not installed (Debian package wrk); no figures' });
@@ -135,6 +165,8 @@ async function main(cluster: LocalCluster): Promise<void> {
     'bench',
     '-p',
     '80',
+    '--restart-delay',
+    '0s',
     'host',
     process.execPath,
     server,
@@ -233,6 +265,7 @@ async function main(cluster: LocalCluster): Promise<void> {
         });
       }
     }
+    await leaveTimes(cluster);
   } finally {
     if (typeof peer !== 'string') peer.kill();
     await rm(dir, { recursive: true, force: true });
