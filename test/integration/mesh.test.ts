@@ -256,12 +256,14 @@ test.serial('host mode: the port is the task’s own on its node, one task per n
   await create('hm', 4, '--publish', 'target=80,mode=host');
   await eventually('3 of 4 running', async () => (await running('hm')).length === 3);
   const port = await publishedPort('hm');
-  const tasks = await tasksOf('hm');
-  const waiting = tasks.find((x) => x.status?.state === 'PENDING');
-  t.is(waiting?.status?.err, `no suitable node: host-mode port ${port}/tcp in use on 3 nodes`);
+  const waiting = await eventually('the fourth task waiting with its reason', async () =>
+    (await tasksOf('hm')).find((x) => x.status?.state === 'PENDING' && x.status.err),
+  );
+  t.is(waiting.status?.err, `no suitable node: host-mode port ${port}/tcp in use on 3 nodes`);
   const nodes = await cluster.json<Node[]>('n1', 'node', 'ls', '--format', 'json');
   for (const name of NODES) {
-    const answer = await get(hostOf(name), port);
+    // RUNNING means started: the process may take a moment to listen, and no mesh retries for it.
+    const answer = await eventually(`${name} answering on its host port`, () => get(hostOf(name), port));
     const id = nodes.find((n) => n.description?.hostname === name)?.id;
     t.is(answer.env.FLOTILLA_NODE_ID, id, `${name} answers with its own task`);
   }
