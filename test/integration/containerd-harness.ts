@@ -93,12 +93,23 @@ export class PrivateContainerd {
   }
 
   async stop(): Promise<void> {
+    // Tasks deleted through containerd take their runc state and shim sockets (kept in /run,
+    // outside our dirs) with them; only what does not go that way is killed below.
+    await this.deleteTasks().catch(() => undefined);
     for (const shim of await this.shims()) {
       for (const pid of [...(await descendants(shim)), shim]) kill(pid);
     }
     this.daemon.kill('SIGTERM');
     if (this.daemon.exitCode === null) await once(this.daemon, 'exit');
     await unmountAndRemove(this.dir);
+  }
+
+  private async deleteTasks(): Promise<void> {
+    const ctr = (...args: string[]) =>
+      run('ctr', ['--address', this.socket, '--namespace', 'flotilla', ...args], { timeout: 10_000 });
+    const { stdout } = await ctr('tasks', 'ls', '-q');
+    for (const id of stdout.split('\n').filter(Boolean))
+      await ctr('tasks', 'rm', '--force', id).catch(() => undefined);
   }
 }
 
