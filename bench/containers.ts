@@ -15,7 +15,7 @@ import { specFromFlags } from '../cli/commands/services.js';
 import { call } from '../proto/rpc.js';
 import { containerdMissing, testImages } from '../test/integration/containerd-harness.js';
 import { until, withContainerdNode } from './containerd-node.js';
-import { CREATE_DEFAULTS, median, progress } from './stats.js';
+import { CREATE_DEFAULTS, median, progress, round } from './stats.js';
 import { withSwarmPeer } from './swarm-peer.js';
 
 const quick = process.argv.includes('--quick');
@@ -28,7 +28,6 @@ function print(line: Record<string, unknown>): void {
   console.log(JSON.stringify({ bench: 'containers', ...line, mode }));
 }
 
-const round = (v: number) => Number(v.toPrecision(4));
 const seconds = (since: number) => (performance.now() - since) / 1000;
 
 /** What `cluster service create --replicas N --stop-signal SIGKILL flotilla/busybox sleep 100000` sends. */

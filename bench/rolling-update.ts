@@ -20,7 +20,7 @@ import type { Service } from '../proto/types.js';
 import { eventually, LocalCluster, runCli } from '../test/integration/cluster-harness.js';
 import { containerdMissing } from '../test/integration/containerd-harness.js';
 import { flotillaImageUpdate, swarmImageUpdate } from './rolling-update-containers.js';
-import { median, progress } from './stats.js';
+import { median, progress, round } from './stats.js';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -167,7 +167,7 @@ async function containers(): Promise<void> {
   figures('swarm', swarm.figures);
   print({
     figure,
-    ratio_flotilla_over_swarm: Number((median(ours) / median(swarm.figures)).toPrecision(4)),
+    ratio_flotilla_over_swarm: round(median(ours) / median(swarm.figures)),
     swarm_reference_s: 12.7,
   });
 }
