@@ -6,10 +6,10 @@
  * completes every answer comes from a task of the new version.
  */
 import test from 'ava';
-import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Task } from '../../proto/types.js';
 import { eventually, freePort, LocalCluster } from './cluster-harness.js';
+import { getSlot } from './slot-client.js';
 
 const server = fileURLToPath(new URL('../fixtures/slot-server.js', import.meta.url));
 // Healthy once the task accepts connections on its port.
@@ -26,27 +26,6 @@ test.before(async () => {
 test.after.always(async () => {
   await cluster?.destroy();
 });
-
-/** One GET on a fresh connection (no keep-alive): the id of the task that answered. */
-function get(host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host, port, agent: false, timeout: 5_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => {
-        try {
-          resolve((JSON.parse(body) as { task: string }).task);
-        } catch (err) {
-          reject(err as Error);
-        }
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 const running = async (name: string) =>
   (await cluster.json<Task[]>('m1', 'service', 'ps', name, '--format', 'json')).filter(
@@ -67,7 +46,13 @@ test('a start-first rolling update under continuous requests through the mesh fa
   await eventually('web runs', async () => (await running('web')).length === 2);
   const host = cluster.addr('m1').replace(/:\d+$/, '');
   const oldTasks = new Set((await running('web')).map((task) => task.id));
-  await eventually('the mesh reaches web', async () => oldTasks.has(await get(host, port).catch(() => '')));
+  await eventually('the mesh reaches web', async () =>
+    oldTasks.has(
+      await getSlot(host, port)
+        .then((a) => a.task)
+        .catch(() => ''),
+    ),
+  );
 
   // Two clients, one request after another each, until told to stop.
   const answers: string[] = [];
@@ -75,10 +60,12 @@ test('a start-first rolling update under continuous requests through the mesh fa
   let sending = true;
   const client = async () => {
     while (sending) {
-      await get(host, port).then(
-        (task) => answers.push(task),
-        (err: Error) => failures.push(err.message),
-      );
+      await getSlot(host, port)
+        .then((a) => a.task)
+        .then(
+          (task) => answers.push(task),
+          (err: Error) => failures.push(err.message),
+        );
     }
   };
   const clients = [client(), client()];

@@ -6,46 +6,16 @@
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
-import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Node, Service, Task } from '../../proto/types.js';
 import { eventually, killGroup, LocalCluster, runCli } from './cluster-harness.js';
+import { getSlot } from './slot-client.js';
 
 const server = fileURLToPath(new URL('../fixtures/slot-server.js', import.meta.url));
 const NODES = ['n1', 'n2', 'n3'];
 
 let cluster: LocalCluster;
 const hostOf = (name: string) => cluster.addr(name).replace(/:\d+$/, '');
-
-interface Answer {
-  slot: string;
-  task: string;
-  proxy: string | null;
-  env: Record<string, string>;
-  /** The client's own port for the connection. */
-  localPort: number;
-}
-
-/** One GET on a fresh connection (no keep-alive), so every request is a connection the mesh balances. */
-function get(host: string, port: number): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host, port, agent: false, timeout: 5_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => {
-        try {
-          resolve({ ...(JSON.parse(body) as Answer), localPort: req.socket?.localPort ?? 0 });
-        } catch (err) {
-          reject(err as Error);
-        }
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 function udp(host: string, port: number, text: string): Promise<string> {
   const socket = createSocket('udp4');
@@ -101,7 +71,7 @@ async function create(name: string, replicas: number, ...flags: string[]): Promi
 async function slotsThrough(host: string, port: number, want: number): Promise<Set<string>> {
   const seen = new Set<string>();
   await eventually(`${want} slots through ${host}:${port}`, async () => {
-    for (let i = 0; i < want * 3 && seen.size < want; i++) seen.add((await get(host, port)).slot);
+    for (let i = 0; i < want * 3 && seen.size < want; i++) seen.add((await getSlot(host, port)).slot);
     return seen.size >= want;
   });
   return seen;
@@ -141,7 +111,7 @@ test.serial('a published port on every node reaches every task, wherever it runs
 
 test.serial('tasks learn their address, and where their service answers on their node', async (t) => {
   const port = await publishedPort('web');
-  const answer = await get(hostOf('n2'), port);
+  const answer = await getSlot(hostOf('n2'), port);
   const task = (await running('web')).find((x) => x.id === answer.task);
   const addr = task?.status?.addresses?.ports[0]?.addr ?? '';
   t.is(answer.env.FLOTILLA_TASK_ADDR, addr, 'the address in the environment is the one in the status');
@@ -161,7 +131,7 @@ test.serial(
     // balancer); once its processes are gone, a connect to it fails and the mesh tries another.
     await eventually('the task gone', async () => !groupAlive(group));
     const answers = [];
-    for (let i = 0; i < 30; i++) answers.push(await get(hostOf('n3'), port));
+    for (let i = 0; i < 30; i++) answers.push(await getSlot(hostOf('n3'), port));
     t.false(
       answers.some((a) => a.task === victim?.id),
       'the dead task answered nothing',
@@ -183,7 +153,7 @@ test.serial(
     let done = false;
     const load = (async () => {
       while (!done) {
-        await get(hostOf('n2'), port).then(
+        await getSlot(hostOf('n2'), port).then(
           () => answered++,
           () => failures++,
         );
@@ -248,7 +218,7 @@ test.serial('--proxy-protocol tells the task the client address', async (t) => {
   await create('pp', 1, '-p', '80', '--proxy-protocol');
   await eventually('pp running', async () => (await running('pp')).length === 1);
   const port = await publishedPort('pp');
-  const answer = await eventually('an answer', () => get(hostOf('n2'), port));
+  const answer = await eventually('an answer', () => getSlot(hostOf('n2'), port));
   t.is(answer.proxy, `PROXY TCP4 127.0.0.1 ${hostOf('n2')} ${answer.localPort} ${port}`);
 });
 
@@ -263,7 +233,7 @@ test.serial('host mode: the port is the task’s own on its node, one task per n
   const nodes = await cluster.json<Node[]>('n1', 'node', 'ls', '--format', 'json');
   for (const name of NODES) {
     // RUNNING means started: the process may take a moment to listen, and no mesh retries for it.
-    const answer = await eventually(`${name} answering on its host port`, () => get(hostOf(name), port));
+    const answer = await eventually(`${name} answering on its host port`, () => getSlot(hostOf(name), port));
     const id = nodes.find((n) => n.description?.hostname === name)?.id;
     t.is(answer.env.FLOTILLA_NODE_ID, id, `${name} answers with its own task`);
   }
@@ -298,7 +268,7 @@ test.serial(
     await cluster.cli('n1', 'service', 'rm', 'pp');
     await eventually('the mesh closed the port', async () => {
       try {
-        await get(hostOf('n3'), port);
+        await getSlot(hostOf('n3'), port);
         return false;
       } catch (err) {
         return (err as NodeJS.ErrnoException).code === 'ECONNREFUSED';
@@ -311,4 +281,3 @@ test.serial(
 
 // Rolling updates come with another branch; once they are here, this test replaces tasks
 // with `service update --update-order start-first` under continuous requests.
-test.todo('a start-first rolling update under continuous requests fails none');
