@@ -9,24 +9,18 @@
  *
  *   npm run bench:containers [-- --quick]
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { tmpdir } from 'node:os';
 import { specFromFlags } from '../cli/commands/services.js';
-import type { ControlClient } from '../proto/gen/flotilla/Control.js';
-import { wire } from '../proto/load.js';
-import { call, connect } from '../proto/rpc.js';
-import { ContainerdDriver } from '../runtime/containerd/index.js';
-import { LocalCluster } from '../test/integration/cluster-harness.js';
-import { containerdMissing, PrivateContainerd, testImages } from '../test/integration/containerd-harness.js';
-import { CREATE_DEFAULTS, median, progress } from './stats.js';
+import { call } from '../proto/rpc.js';
+import { containerdMissing, testImages } from '../test/integration/containerd-harness.js';
+import { until, withContainerdNode } from './containerd-node.js';
+import { CREATE_DEFAULTS, median, progress, round } from './stats.js';
+import { withSwarmPeer } from './swarm-peer.js';
 
 const quick = process.argv.includes('--quick');
 const mode = quick ? 'quick' : 'full';
 const reps = quick ? 1 : 3;
-const POLL_MS = 100;
-const SWARM_KIT = '/work/shared/peers/swarm';
 
 type Figures = { create100: number[]; rm100: number[]; scale50to100: number[] };
 
@@ -34,7 +28,6 @@ function print(line: Record<string, unknown>): void {
   console.log(JSON.stringify({ bench: 'containers', ...line, mode }));
 }
 
-const round = (v: number) => Number(v.toPrecision(4));
 const seconds = (since: number) => (performance.now() - since) / 1000;
 
 /** What `cluster service create --replicas N --stop-signal SIGKILL flotilla/busybox sleep 100000` sends. */
@@ -47,105 +40,71 @@ const spec = (name: string, replicas: number) =>
     stopSignal: 'SIGKILL',
   });
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 600_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-}
-
 function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 async function flotilla(): Promise<Figures> {
-  const containerd = await PrivateContainerd.start();
-  const cluster = await LocalCluster.create();
-  const driver = new ContainerdDriver({ socket: containerd.socket, root: tmpdir() });
-  let client: ControlClient | undefined;
-  try {
-    const init = await cluster.init(
-      'm1',
-      '--containerd-socket',
-      containerd.socket,
-      ...containerd.networkArgs(),
-    );
-    if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
-    const load = await cluster.cli('m1', 'image', 'load', (await testImages()).busybox);
-    if (load.code !== 0) throw new Error(`image load failed: ${load.stderr}`);
-    client = connect(wire.flotilla.Control, cluster.addr('m1'));
-    const c = client;
-    const running = async (service: string, n: number) => {
-      const { tasks } = await call(c, c.ListTasks, { services: [service], nodes: [] });
-      return tasks.filter((t) => t.status?.state === 'RUNNING' && t.desiredState === 'RUNNING').length >= n;
-    };
-    const gone = async () => (await driver.list({})).length === 0;
-    const figures: Figures = { create100: [], rm100: [], scale50to100: [] };
-    for (let i = 0; i < reps; i++) {
-      const name = `bb${i}`;
-      progress(`flotilla run ${i + 1}/${reps}: create 100`);
-      let t0 = performance.now();
-      await call(c, c.CreateService, { spec: spec(name, 100) });
-      await until('100 running', () => running(name, 100));
-      figures.create100.push(seconds(t0));
-      if (i === 0) {
-        const daemon = await cluster.daemonPid('m1');
-        print({
-          figure: 'rss_with_100_tasks_node_daemon_mib',
-          value: round(rssMiB(daemon)),
-          unit: 'MiB',
-          system: 'flotilla',
-        });
-        print({
-          figure: 'rss_with_100_tasks_containerd_mib',
-          value: round(rssMiB(containerd.pid)),
-          unit: 'MiB',
-          system: 'flotilla',
-        });
-      }
-      progress(`flotilla run ${i + 1}/${reps}: rm 100`);
-      t0 = performance.now();
-      await call(c, c.RemoveService, { service: name });
-      await until('no containers', gone);
-      figures.rm100.push(seconds(t0));
+  const images = [(await testImages()).busybox];
+  return withContainerdNode(
+    images,
+    async ({ cluster, containerd, client: c, running, noContainers: gone }) => {
+      const figures: Figures = { create100: [], rm100: [], scale50to100: [] };
+      for (let i = 0; i < reps; i++) {
+        const name = `bb${i}`;
+        progress(`flotilla run ${i + 1}/${reps}: create 100`);
+        let t0 = performance.now();
+        await call(c, c.CreateService, { spec: spec(name, 100) });
+        await until('100 running', () => running(name, 100));
+        figures.create100.push(seconds(t0));
+        if (i === 0) {
+          const daemon = await cluster.daemonPid('m1');
+          print({
+            figure: 'rss_with_100_tasks_node_daemon_mib',
+            value: round(rssMiB(daemon)),
+            unit: 'MiB',
+            system: 'flotilla',
+          });
+          print({
+            figure: 'rss_with_100_tasks_containerd_mib',
+            value: round(rssMiB(containerd.pid)),
+            unit: 'MiB',
+            system: 'flotilla',
+          });
+        }
+        progress(`flotilla run ${i + 1}/${reps}: rm 100`);
+        t0 = performance.now();
+        await call(c, c.RemoveService, { service: name });
+        await until('no containers', gone);
+        figures.rm100.push(seconds(t0));
 
-      progress(`flotilla run ${i + 1}/${reps}: scale 50 -> 100`);
-      const scaled = `sc${i}`;
-      await call(c, c.CreateService, { spec: spec(scaled, 50) });
-      await until('50 running', () => running(scaled, 50));
-      const { service } = await call(c, c.GetService, { service: scaled });
-      const next = structuredClone(service!.spec!);
-      next.replicated = { replicas: 100 };
-      t0 = performance.now();
-      await call(c, c.UpdateService, { serviceId: service!.id, version: service!.meta!.version, spec: next });
-      await until('100 running', () => running(scaled, 100));
-      figures.scale50to100.push(seconds(t0));
-      await call(c, c.RemoveService, { service: scaled });
-      await until('no containers', gone);
-    }
-    return figures;
-  } finally {
-    client?.close();
-    await driver.close();
-    await cluster.destroy();
-    await containerd.stop();
-  }
+        progress(`flotilla run ${i + 1}/${reps}: scale 50 -> 100`);
+        const scaled = `sc${i}`;
+        await call(c, c.CreateService, { spec: spec(scaled, 50) });
+        await until('50 running', () => running(scaled, 50));
+        const { service } = await call(c, c.GetService, { service: scaled });
+        const next = structuredClone(service!.spec!);
+        next.replicated = { replicas: 100 };
+        t0 = performance.now();
+        await call(c, c.UpdateService, {
+          serviceId: service!.id,
+          version: service!.meta!.version,
+          spec: next,
+        });
+        await until('100 running', () => running(scaled, 100));
+        figures.scale50to100.push(seconds(t0));
+        await call(c, c.RemoveService, { service: scaled });
+        await until('no containers', gone);
+      }
+      return figures;
+    },
+  );
 }
 
 /** The same steps on Docker Swarm with the peer kit, or why it cannot run here. */
-function swarm(): Figures | string {
-  const setup = spawnSync(`${SWARM_KIT}/setup.sh`, [], { cwd: SWARM_KIT, encoding: 'utf8' });
-  if (setup.status !== 0) return `setup.sh failed (exit ${setup.status}): ${setup.stderr.trim().slice(-300)}`;
-  const host = /DOCKER_HOST=(\S+)/.exec(readFileSync(`${SWARM_KIT}/.state`, 'utf8'))?.[1];
-  try {
-    if (!host) return 'setup.sh wrote no DOCKER_HOST';
-    const sock = host.replace(/^unix:\/\//, '');
-    const docker = (...args: string[]) =>
-      execFileSync('docker', args, { env: { ...process.env, DOCKER_HOST: host }, encoding: 'utf8' }).trim();
-    const poll = (...args: string[]) =>
-      execFileSync(`${SWARM_KIT}/swbpoll.py`, [sock, ...args], { stdio: 'ignore' });
+function swarm(): ReturnType<typeof withSwarmPeer<Figures>> {
+  return withSwarmPeer(({ docker, poll }) => {
     const create = (name: string, n: number) =>
       docker(
         'service',
@@ -185,9 +144,7 @@ function swarm(): Figures | string {
       poll('gone', sid);
     }
     return figures;
-  } finally {
-    spawnSync(`${SWARM_KIT}/teardown.sh`, [], { cwd: SWARM_KIT, stdio: 'ignore' });
-  }
+  });
 }
 
 const FIGURES = {
@@ -219,11 +176,11 @@ const ours = await flotilla();
 printFigures('flotilla', ours);
 progress('Docker Swarm with the peer kit');
 const peer = swarm();
-if (typeof peer === 'string') {
-  print({ peer: 'swarm', unavailable: peer });
+if ('unavailable' in peer) {
+  print({ peer: 'swarm', unavailable: peer.unavailable });
 } else {
-  printFigures('swarm', peer);
+  printFigures('swarm', peer.figures);
   for (const [key, figure] of Object.entries(FIGURES) as [keyof Figures, string][]) {
-    print({ figure, ratio_flotilla_over_swarm: round(median(ours[key]) / median(peer[key])) });
+    print({ figure, ratio_flotilla_over_swarm: round(median(ours[key]) / median(peer.figures[key])) });
   }
 }

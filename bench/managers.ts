@@ -14,8 +14,9 @@ import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { wire } from '../proto/load.js';
 import { call, connect } from '../proto/rpc.js';
 import type { Node } from '../proto/types.js';
-import { eventually, LocalCluster } from '../test/integration/cluster-harness.js';
-import { CREATE_DEFAULTS, median, progress } from './stats.js';
+import { eventually, type LocalCluster } from '../test/integration/cluster-harness.js';
+import { CREATE_DEFAULTS, median, progress, round } from './stats.js';
+import { withCluster } from './with-cluster.js';
 
 const quick = process.argv.includes('--quick');
 const mode = quick ? 'quick' : 'full';
@@ -183,14 +184,4 @@ function printFailover(system: string, seconds: number[]): void {
   print({ figure: 'kill_leader_to_acked_create_max_s', value: round(Math.max(...seconds)), ...common });
 }
 
-const round = (v: number) => Number(v.toPrecision(4));
-
-const cluster = await LocalCluster.create();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void cluster.destroy().finally(() => process.exit(130)));
-}
-try {
-  await main(cluster);
-} finally {
-  await cluster.destroy();
-}
+await withCluster({}, main);

@@ -1,12 +1,13 @@
 /**
- * Rolling-update benchmark on the process runtime: a service of 50 replicas (plain `sleep`
+ * Rolling-update benchmark. On the process runtime: a service of 50 replicas (plain `sleep`
  * processes on one manager and one worker, real daemons on loopback) updated with
  * `--update-parallelism 10 --update-delay 0s` (the default monitor, 5s), three times. Two
  * figures, each the median of the runs: the time until all 50 tasks run the new spec, and
  * the time until the update reports completed (what `cluster service update` waits for,
- * the monitor period of the last batch included). Prints one JSON line per figure; progress
- * goes to stderr. The container-runtime run beside Docker Swarm waits for the containerd
- * driver; until then the Swarm figure is printed as a labelled reference, not a measurement.
+ * the monitor period of the last batch included). Then on the container runtime, side by
+ * side with Docker Swarm (rolling-update-containers.ts): `service update --image` of 50
+ * busybox replicas until all run the new image, medians of the runs and their ratio.
+ * Prints one JSON line per figure; progress goes to stderr.
  *
  *   npm run bench:update [-- --replicas N --runs N]
  */
@@ -17,7 +18,9 @@ import { wire } from '../proto/load.js';
 import { call, connect } from '../proto/rpc.js';
 import type { Service } from '../proto/types.js';
 import { eventually, LocalCluster, runCli } from '../test/integration/cluster-harness.js';
-import { median, progress } from './stats.js';
+import { containerdMissing } from '../test/integration/containerd-harness.js';
+import { flotillaImageUpdate, swarmImageUpdate } from './rolling-update-containers.js';
+import { median, progress, round } from './stats.js';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -113,7 +116,6 @@ async function main(): Promise<void> {
       );
       results.push(r);
     }
-    const seconds = (ms: number) => Math.round(ms) / 1000;
     print({
       figure: 'all_tasks_replaced_s',
       runtime: 'process',
@@ -129,15 +131,46 @@ async function main(): Promise<void> {
       value: seconds(median(results.map((r) => r.completed))),
       runs: results.map((r) => seconds(r.completed)),
     });
-    print({
-      figure: 'reference_swarm_update_s',
-      runtime: 'container',
-      reference: 'Docker Swarm, median of 3, quoted from the issue; not measured here',
-      value: 12.7,
-    });
   } finally {
     await cluster.destroy();
   }
 }
 
+const seconds = (ms: number) => Math.round(ms) / 1000;
+
+/** The container-runtime figures, Flotilla's and Swarm's from the same run, and their ratio. */
+async function containers(): Promise<void> {
+  const figure = 'image_update_all_running_new_s';
+  const missing = await containerdMissing();
+  if (missing) {
+    print({ figure, runtime: 'container', system: 'flotilla', unavailable: missing });
+    return;
+  }
+  progress(`flotilla on a private containerd: ${runs} image updates of ${replicas} busybox replicas`);
+  const ours = await flotillaImageUpdate(replicas, PARALLELISM, runs);
+  const figures = (system: string, times: number[]) =>
+    print({
+      figure,
+      runtime: 'container',
+      system,
+      median_of: runs,
+      value: seconds(median(times)),
+      runs: times.map(seconds),
+    });
+  figures('flotilla', ours);
+  progress('Docker Swarm with the peer kit');
+  const swarm = swarmImageUpdate(replicas, PARALLELISM, runs);
+  if ('unavailable' in swarm) {
+    print({ figure, system: 'swarm', unavailable: swarm.unavailable });
+    return;
+  }
+  figures('swarm', swarm.figures);
+  print({
+    figure,
+    ratio_flotilla_over_swarm: round(median(ours) / median(swarm.figures)),
+    swarm_reference_s: 12.7,
+  });
+}
+
 await main();
+await containers();

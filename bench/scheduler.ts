@@ -11,7 +11,7 @@ import { silentLogger } from '../lib/log.js';
 import { Scheduler } from '../manager/scheduler/scheduler.js';
 import { MemoryStore } from '../manager/store/memory-store.js';
 import type { Node, Service, Task, TaskSpec } from '../proto/types.js';
-import { progress } from './stats.js';
+import { progress, round } from './stats.js';
 
 const REFERENCE = {
   note: 'published figures of other schedulers, not measured here',
@@ -168,8 +168,6 @@ async function placeAll(label: string, nodes: number, replicas: number, s: Servi
     },
   });
 }
-
-const round = (v: number) => Number(v.toPrecision(4));
 
 function report(figure: string, value: number, unit: string, extra: Record<string, unknown>): void {
   console.log(JSON.stringify({ bench: 'scheduler', figure, value: round(value), unit, ...extra }));

@@ -26,3 +26,6 @@ export const CREATE_DEFAULTS = {
   restartWindow: '0',
   stopGracePeriod: '10s',
 };
+
+/** Four significant digits, as the figures are printed. */
+export const round = (v: number): number => Number(v.toPrecision(4));

@@ -5,7 +5,7 @@
  * the update paused, or it was rolled back. A terminal gets the block redrawn in place;
  * anything else gets a line each time something changes.
  */
-import { sameTaskSpec } from '../manager/orchestrator/versions.js';
+import { isCurrent } from '../manager/orchestrator/versions.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { call } from '../proto/rpc.js';
 import { isTerminal, taskName, type Service, type Task } from '../proto/types.js';
@@ -71,10 +71,7 @@ export function unitLines(service: Service, tasks: Task[]): UnitLine[] {
       : `v${newest?.specVersion ?? '?'}`;
     const name = newest ? taskName(newest) : `${service.spec?.name}.${key}`;
     const done =
-      !!newest &&
-      newest.status?.state === 'RUNNING' &&
-      sameTaskSpec(newest.spec, service.spec?.task) &&
-      live.length === 1;
+      !!newest && newest.status?.state === 'RUNNING' && isCurrent(newest, service) && live.length === 1;
     lines.push({ key, text: `  ${name}  ${versions}  ${stateText(newest)}`, done });
   }
   return lines;

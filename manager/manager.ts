@@ -15,6 +15,7 @@ import { wire } from '../proto/load.js';
 import { failStream, unary } from '../proto/rpc.js';
 import type { Node, NodeDescription } from '../proto/types.js';
 import { ControlApi } from './api/control.js';
+import { withoutSecrets } from './api/secrets.js';
 import { join, newJoinTokens } from './ca/join.js';
 import { DEFAULT_HEARTBEAT_MS, Dispatcher } from './dispatcher/dispatcher.js';
 import { GlobalOrchestrator } from './orchestrator/global.js';
@@ -215,10 +216,12 @@ export class Manager {
    * forwarded to the leader otherwise.
    */
   private routed<Req, Res>(
-    local: (req: Req) => Promise<Res>,
+    handle: (req: Req) => Promise<Res>,
     remote: (leaderAddr: string, req: Req) => Promise<Res>,
     read: boolean,
   ): grpc.handleUnaryCall<Req, Res> {
+    // Answered here or by the leader, an answer leaves without registry credentials.
+    const local = async (req: Req) => withoutSecrets(await handle(req));
     return unary(async (req: Req, metadata, warn) => {
       const group = this.group;
       if (!group) {

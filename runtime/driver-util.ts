@@ -1,6 +1,7 @@
 /** What every runtime driver needs alike: signals and exit codes, label matching, grace periods. */
 import { constants } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
+import { FlotillaError, isFlotillaError } from '../lib/errors.js';
 import type { ExitStatus } from './driver.js';
 
 export function signalNumber(name: string): number {
@@ -38,4 +39,14 @@ export async function settlesWithin(work: Promise<unknown>, ms: number): Promise
   } finally {
     timer.abort();
   }
+}
+
+/** An image a node lacks and could not pull: what went wrong, and what to do instead. */
+export function pullFailed(ref: string, err: unknown): FlotillaError {
+  return new FlotillaError(
+    isFlotillaError(err) ? err.code : 'UNAVAILABLE',
+    `image ${ref} is not on this node and could not be pulled (${(err as Error).message}); ` +
+      'load it with "cluster image load FILE.tar" or check the registry',
+    { cause: err },
+  );
 }

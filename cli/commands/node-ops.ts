@@ -14,7 +14,6 @@ import { taskName, type Node, type Task } from '../../proto/types.js';
 import { agentClient, nodeLabel, resolveNodes, resolveTask, resolveTasks } from '../node-agents.js';
 import { collect, parseCount, parseDuration, table } from '../format.js';
 import { ProgressBar } from '../progress.js';
-import { redactRegistryAuth } from './runtime-flags.js';
 import type * as grpc from '@grpc/grpc-js';
 
 type Connect = () => ControlClient;
@@ -189,7 +188,7 @@ export function nodeOpsCommands(program: Command, connect: Connect, wantsJson: W
       const container = await call(client, client.InspectTaskContainer, { taskId: task.id }).catch(
         (err: unknown) => ({ error: describeError(err) }),
       );
-      console.log(JSON.stringify(redactRegistryAuth({ ...task, node: nodeLabel(node), container }), null, 2));
+      console.log(JSON.stringify({ ...task, node: nodeLabel(node), container }, null, 2));
     });
 
   task

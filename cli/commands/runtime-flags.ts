@@ -140,10 +140,3 @@ export function parseMount(value: string): {
   }
   return mount;
 }
-
-/** `value` for printing, with registry credentials (ContainerSpec.registry_auth) blanked out. */
-export function redactRegistryAuth<T>(value: T): T {
-  return JSON.parse(
-    JSON.stringify(value, (key, v: unknown) => (key === 'registryAuth' && v ? '<redacted>' : v)),
-  ) as T;
-}

@@ -41,13 +41,7 @@ import {
   type PublishOptions,
   type PublishUpdateOptions,
 } from './publish-flags.js';
-import {
-  addRuntimeFlags,
-  redactRegistryAuth,
-  runtimeFromFlags,
-  withLimits,
-  type RuntimeOptions,
-} from './runtime-flags.js';
+import { addRuntimeFlags, runtimeFromFlags, withLimits, type RuntimeOptions } from './runtime-flags.js';
 
 type Connect = () => ControlClient;
 type Format = { format?: string };
@@ -443,7 +437,7 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
       const client = connect();
       await printInspected(refs, async (service) => {
         const got = await call(client, client.GetService, { service });
-        return { ...redactRegistryAuth(got.service), unplaced: got.unplaced };
+        return { ...got.service, unplaced: got.unplaced };
       });
     });
 

@@ -5,7 +5,8 @@
 #
 #   deploy/images/build.sh [OUT_DIR]    (default: deploy/images/out)
 #
-# Writes busybox.tar (flotilla/busybox:latest, command sh) and httpd.tar
+# Writes busybox.tar (flotilla/busybox:latest, command sh), busybox-2.tar (flotilla/busybox:2,
+# the same with a /version file: a second image to update to) and httpd.tar
 # (flotilla/httpd:latest, `busybox httpd -f -p 8080` serving /www).
 set -eu
 
@@ -31,10 +32,13 @@ blob() {
   printf '{"mediaType":"%s","digest":"sha256:%s","size":%s}' "$2" "$digest" "$(wc -c <"$1" | tr -d ' ')"
 }
 
-# image NAME CONFIG_JSON_FRAGMENT SETUP: builds one archive; SETUP adds files to the root in $root.
+# image NAME TAG CONFIG_JSON_FRAGMENT SETUP: builds NAME.tar (NAME-TAG.tar unless TAG is latest);
+# SETUP adds files to the root in $root.
 image() {
-  name=$1 fragment=$2 setup=$3
-  root=$work/$name/root layout=$work/$name/layout
+  name=$1 tag=$2 fragment=$3 setup=$4
+  file=$name
+  [ "$tag" = latest ] || file=$name-$tag
+  root=$work/$file/root layout=$work/$file/layout
   mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/root" "$layout/blobs/sha256"
   chmod 1777 "$root/tmp"
   cp "$busybox" "$root/bin/busybox"
@@ -44,34 +48,36 @@ image() {
   printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
   printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
   $setup "$root"
-  tar --sort=name --mtime="$epoch" --owner=0 --group=0 --numeric-owner -C "$root" -cf "$work/$name/layer.tar" .
-  diff_id=sha256:$(sha "$work/$name/layer.tar")
-  layer=$(blob "$work/$name/layer.tar" application/vnd.oci.image.layer.v1.tar)
+  tar --sort=name --mtime="$epoch" --owner=0 --group=0 --numeric-owner -C "$root" -cf "$work/$file/layer.tar" .
+  diff_id=sha256:$(sha "$work/$file/layer.tar")
+  layer=$(blob "$work/$file/layer.tar" application/vnd.oci.image.layer.v1.tar)
   printf '{"architecture":"amd64","os":"linux","created":"%s","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],%s},"rootfs":{"type":"layers","diff_ids":["%s"]}}' \
-    "$epoch" "$fragment" "$diff_id" >"$work/$name/config.json"
-  config=$(blob "$work/$name/config.json" application/vnd.oci.image.config.v1+json)
+    "$epoch" "$fragment" "$diff_id" >"$work/$file/config.json"
+  config=$(blob "$work/$file/config.json" application/vnd.oci.image.config.v1+json)
   printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":%s,"layers":[%s]}' \
-    "$config" "$layer" >"$work/$name/manifest.json"
-  manifest=$(blob "$work/$name/manifest.json" application/vnd.oci.image.manifest.v1+json)
-  ref=flotilla/$name:latest
+    "$config" "$layer" >"$work/$file/manifest.json"
+  manifest=$(blob "$work/$file/manifest.json" application/vnd.oci.image.manifest.v1+json)
+  ref=flotilla/$name:$tag
   # The index names the image; manifest.json says the same for `docker load`.
   printf '{"schemaVersion":2,"manifests":[%s]}' \
-    "$(echo "$manifest" | sed "s|}\$|,\"annotations\":{\"io.containerd.image.name\":\"docker.io/$ref\",\"org.opencontainers.image.ref.name\":\"latest\"}}|")" \
+    "$(echo "$manifest" | sed "s|}\$|,\"annotations\":{\"io.containerd.image.name\":\"docker.io/$ref\",\"org.opencontainers.image.ref.name\":\"$tag\"}}|")" \
     >"$layout/index.json"
   printf '{"imageLayoutVersion":"1.0.0"}' >"$layout/oci-layout"
-  config_digest=$(sha "$work/$name/config.json")
-  layer_digest=$(sha "$work/$name/layer.tar")
+  config_digest=$(sha "$work/$file/config.json")
+  layer_digest=$(sha "$work/$file/layer.tar")
   printf '[{"Config":"blobs/sha256/%s","RepoTags":["%s"],"Layers":["blobs/sha256/%s"]}]' \
     "$config_digest" "$ref" "$layer_digest" >"$layout/manifest.json"
-  tar --sort=name --mtime="$epoch" --owner=0 --group=0 --numeric-owner -C "$layout" -cf "$out/$name.tar" .
-  echo "built $out/$name.tar ($ref)"
+  tar --sort=name --mtime="$epoch" --owner=0 --group=0 --numeric-owner -C "$layout" -cf "$out/$file.tar" .
+  echo "built $out/$file.tar ($ref)"
 }
 
 no_files() { :; }
+version_2() { echo 2 >"$1/version"; }
 www() {
   mkdir -p "$1/www"
   echo 'hello from flotilla/httpd' >"$1/www/index.html"
 }
 
-image busybox '"Cmd":["sh"]' no_files
-image httpd '"Cmd":["httpd","-f","-p","8080","-h","/www"],"ExposedPorts":{"8080/tcp":{}}' www
+image busybox latest '"Cmd":["sh"]' no_files
+image busybox 2 '"Cmd":["sh"]' version_2
+image httpd latest '"Cmd":["httpd","-f","-p","8080","-h","/www"],"ExposedPorts":{"8080/tcp":{}}' www

@@ -14,6 +14,7 @@ import { eligibleNodes } from '../orchestrator/global.js';
 import { rollBack } from '../orchestrator/updater.js';
 import { promoted, withSpec } from '../orchestrator/versions.js';
 import type { ReadTx, Store } from '../store/types.js';
+import { keepSecrets } from './secrets.js';
 import { validateNodeSpec, validateServiceSpec } from './validate.js';
 
 /** Tasks a service wants: running ones, or for a replicated job its completions. */
@@ -169,7 +170,10 @@ export class ControlApi {
       // Tasks carry the ports they were made for: new ports need new tasks.
       const portsChanged =
         JSON.stringify(current.endpoint?.ports ?? []) !== JSON.stringify(endpoint?.ports ?? []);
-      tx.update('services', withSpec({ ...current, endpoint }, spec, Date.now(), portsChanged));
+      tx.update(
+        'services',
+        withSpec({ ...current, endpoint }, keepSecrets(spec, current.spec), Date.now(), portsChanged),
+      );
     });
     return this.store.view((tx) => tx.get('services', id) as Service);
   }

@@ -14,15 +14,17 @@
  * has run for `monitor` counts as failed; when the failures exceed `max failure ratio` of
  * the units, the failure action runs: pause, continue, or roll back.
  */
+import { FlotillaError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
+import { reservePorts } from '../allocator/ports.js';
 import { isJob, taskName, type Service, type Task, type UpdateConfig } from '../../proto/types.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 import { byCreation, isActive, newTask, Orchestrator, tasksBySlot, withDesiredState } from './tasks.js';
 import {
   inCanaryPhase,
+  isCurrent,
   rolledBack,
   rollingBack,
-  sameTaskSpec,
   updateConfig,
   updateInProgress,
 } from './versions.js';
@@ -103,8 +105,7 @@ export class Updater extends Orchestrator {
   private step(tx: WriteTx, service: Service, tasks: Task[], now: number): number | undefined {
     const status = service.updateStatus!;
     const config = updateConfig(service);
-    const want = service.spec?.task;
-    const fresh = (t: Task) => sameTaskSpec(t.spec, want);
+    const fresh = (t: Task) => isCurrent(t, service);
     const sinceStart = (t: Task) => (t.meta?.createdAt ?? now) >= status.startedAt;
 
     const failed = tasks.filter((t) => fresh(t) && sinceStart(t) && failedEarly(t, config.monitorMs));
@@ -213,17 +214,24 @@ export class Updater extends Orchestrator {
     const why = `${failed.length} of ${units} task${units === 1 ? '' : 's'} failed (${taskName(first)}: ${first.status?.err || first.status?.state})`;
     const back = rollingBack(service);
     const name = service.spec?.name;
+    let cannot = '';
     if (config.failureAction === 'FAILURE_ROLLBACK' && !back) {
       const reason = `update to version ${service.specVersion} rolled back: ${why}`;
       const from = service.updateStatus?.fromVersion ?? 0;
       const to = service.specHistory.some((v) => v.version === from) ? from : 0;
       if (service.specHistory.length > 0) {
-        rollBack(tx, service, to, now, reason);
-        this.log.warn({ service: name, why }, 'update failed; rolling back');
-        return;
+        try {
+          rollBack(tx, service, to, now, reason);
+          this.log.warn({ service: name, why }, 'update failed; rolling back');
+          return;
+        } catch (err) {
+          // The old spec's ports went to another service meanwhile: pause, saying so.
+          if (!(err instanceof FlotillaError && err.code === 'CONFLICT')) throw err;
+          cannot = `; cannot roll back: ${err.message}`;
+        }
       }
     }
-    const message = `${back ? 'rollback' : 'update'} paused: ${why}; resume with \`cluster service update ${name}\``;
+    const message = `${back ? 'rollback' : 'update'} paused: ${why}${cannot}; resume with \`cluster service update ${name}\``;
     tx.update('services', {
       ...service,
       updateStatus: { ...service.updateStatus!, state: back ? 'ROLLBACK_PAUSED' : 'UPDATE_PAUSED', message },
@@ -240,9 +248,15 @@ function replaced(t: Task, version: number): Task {
   };
 }
 
-/** Rolls the service back in `tx` (see rolledBack); the canaries of its update are shut down. */
+/**
+ * Rolls the service back in `tx` (see rolledBack): the ports of the spec it goes back to are
+ * reserved again and those it no longer publishes freed (CONFLICT, with nothing written, when
+ * another service took one meanwhile); the canaries of its update are shut down.
+ */
 export function rollBack(tx: WriteTx, service: Service, to: number, now: number, why: string): void {
-  tx.update('services', rolledBack(service, to, now, why));
+  const back = rolledBack(service, to, now, why);
+  const endpoint = reservePorts(tx, service.id, back.spec?.endpoint, service.endpoint);
+  tx.update('services', { ...back, endpoint });
   for (const t of tx.tasksByService(service.id)) {
     if (t.canary && isActive(t)) tx.update('tasks', withDesiredState(t, 'SHUTDOWN'));
   }

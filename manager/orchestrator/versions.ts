@@ -10,6 +10,7 @@ import {
   type Service,
   type ServiceSpec,
   type SpecVersion,
+  type Task,
   type TaskSpec,
   type UpdateConfig,
   type UpdateStatus,
@@ -41,6 +42,18 @@ function canonical(value: unknown): string {
 /** Whether two task specs would run the same task (an update replaces tasks only when not). */
 export function sameTaskSpec(a: TaskSpec | null | undefined, b: TaskSpec | null | undefined): boolean {
   return canonical(a ?? null) === canonical(b ?? null);
+}
+
+/**
+ * Whether a task runs what its service asks for now: the same task spec and the published
+ * ports the service holds (tasks carry the ports they were made for; an update replaces the
+ * others).
+ */
+export function isCurrent(task: Task, service: Service): boolean {
+  return (
+    sameTaskSpec(task.spec, service.spec?.task) &&
+    canonical(task.endpoint?.ports ?? []) === canonical(service.endpoint?.ports ?? [])
+  );
 }
 
 export function rollingBack(service: Service): boolean {

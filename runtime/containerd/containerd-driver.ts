@@ -33,7 +33,7 @@ import type {
 import { FlotillaError, invalidArgument, isFlotillaError, notFound } from '../../lib/errors.js';
 import { HOST_IMAGE } from '../../proto/types.js';
 import { validateContainerSpec } from '../container-spec.js';
-import { exitStatusOf, hasLabels, settlesWithin, signalNumber } from '../driver-util.js';
+import { exitStatusOf, hasLabels, pullFailed, settlesWithin, signalNumber } from '../driver-util.js';
 import { readLogFiles } from '../log-file.js';
 import { ContainerdClient, timestampMs, unlessNotFound } from './client.js';
 import { cgroupStats } from './cgroup-stats.js';
@@ -136,12 +136,7 @@ export class ContainerdDriver implements RuntimeDriver {
     if (stored) return this.images.unpack(stored);
     this.logger?.info({ image: ref }, 'pulling image');
     await this.images.store([await registryImage(ref, auth, signal)]).catch((err: unknown) => {
-      throw new FlotillaError(
-        isFlotillaError(err) ? err.code : 'UNAVAILABLE',
-        `image ${ref} is not on this node and could not be pulled (${(err as Error).message}); ` +
-          'load it with "cluster image load FILE.tar" or check the registry',
-        { cause: err },
-      );
+      throw pullFailed(ref, err);
     });
   }
 

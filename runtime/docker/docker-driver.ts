@@ -33,7 +33,7 @@ import {
 } from '../../lib/errors.js';
 import { HOST_IMAGE } from '../../proto/types.js';
 import { validateContainerSpec } from '../container-spec.js';
-import { exitStatusOf, settlesWithin } from '../driver-util.js';
+import { exitStatusOf, pullFailed, settlesWithin } from '../driver-util.js';
 import { collectOutput, demuxLines } from './docker-streams.js';
 
 export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
@@ -92,12 +92,7 @@ export class DockerDriver implements RuntimeDriver {
         .find((m) => m.error);
       if (failed) throw new FlotillaError('UNAVAILABLE', failed.error ?? 'pull failed');
     } catch (err) {
-      throw new FlotillaError(
-        isFlotillaError(err) ? err.code : 'UNAVAILABLE',
-        `image ${ref} is not on this node and could not be pulled (${(err as Error).message}); ` +
-          'load it with "cluster image load FILE.tar" or check the registry',
-        { cause: err },
-      );
+      throw pullFailed(ref, err);
     }
   }
 

@@ -21,10 +21,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export function freePort(): Promise<number> {
+export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
+    srv.listen(0, host, () => {
       const addr = srv.address();
       srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
     });
@@ -70,15 +70,40 @@ export async function eventually<T>(
   }
 }
 
+export interface ClusterOptions {
+  /**
+   * Each node on a loopback address of its own, as separate machines would be: what each
+   * node's mesh listens on is then its own. Default: every node on 127.0.0.1.
+   */
+  distinctHosts?: boolean;
+}
+
+/**
+ * Loopback hosts handed out so far by this process: 127.77.<pid % 256>.<n>, so that clusters
+ * of one test file, and of test files that run at the same time, never share a host.
+ */
+let lastHost = 0;
+
 export class LocalCluster {
   readonly nodes = new Map<string, { dataDir: string; addr: string }>();
   /** Daemons started by restart(), killed by destroy() even if they never wrote their pid file. */
   private readonly restarted = new Set<number>();
 
-  private constructor(readonly root: string) {}
+  private constructor(
+    readonly root: string,
+    private readonly opts: ClusterOptions,
+  ) {}
 
-  static async create(): Promise<LocalCluster> {
-    return new LocalCluster(await mkdtemp(join(tmpdir(), 'flotilla-it-')));
+  static async create(opts: ClusterOptions = {}): Promise<LocalCluster> {
+    return new LocalCluster(await mkdtemp(join(tmpdir(), 'flotilla-it-')), opts);
+  }
+
+  /** The address for a new node: 127.0.0.1, or a loopback host of its own, with a free port. */
+  private async newAddr(): Promise<string> {
+    const host = this.opts.distinctHosts
+      ? `127.77.${process.pid % 256}.${(lastHost++ % 254) + 1}`
+      : '127.0.0.1';
+    return `${host}:${await freePort(host)}`;
   }
 
   dataDir(name: string): string {
@@ -86,13 +111,13 @@ export class LocalCluster {
   }
 
   async init(name: string, ...extra: string[]): Promise<CliResult> {
-    const addr = `127.0.0.1:${await freePort()}`;
+    const addr = await this.newAddr();
     this.nodes.set(name, { dataDir: this.dataDir(name), addr });
     return runCli(['init', '--data-dir', this.dataDir(name), '--listen', addr, '--hostname', name, ...extra]);
   }
 
   async join(name: string, manager: string, token: string, ...extra: string[]): Promise<CliResult> {
-    const addr = `127.0.0.1:${await freePort()}`;
+    const addr = await this.newAddr();
     const res = await runCli([
       'join',
       '--data-dir',

@@ -52,7 +52,7 @@ if (missing) {
       });
       t.deepEqual([...(node?.description?.runtimes ?? [])].sort(), ['containerd', 'process']);
 
-      const load = await c.cli('m1', 'image', 'load', (await testImages()).busybox);
+      const load = await c.cli('m1', 'image', 'load', '--node', 'm1', (await testImages()).busybox);
       t.is(load.code, 0, load.stderr);
       t.regex(load.stdout, /m1: loaded docker.io\/flotilla\/busybox:latest/);
       t.regex(load.stderr, /100%/);

@@ -114,6 +114,9 @@ export class PrivateContainerd {
   }
 
   async stop(): Promise<void> {
+    // Tasks deleted through containerd take their runc state and shim sockets (kept in /run,
+    // outside our dirs) with them; only what does not go that way is killed below.
+    await this.deleteTasks().catch(() => undefined);
     for (const shim of await this.shims()) {
       for (const pid of [...(await descendants(shim)), shim]) kill(pid);
     }
@@ -123,24 +126,32 @@ export class PrivateContainerd {
     for (const bridge of this.bridges) await removeBridge(bridge);
     await removeIdleSharedChains();
   }
+
+  private async deleteTasks(): Promise<void> {
+    const ctr = (...args: string[]) =>
+      run('ctr', ['--address', this.socket, '--namespace', 'flotilla', ...args], { timeout: 10_000 });
+    const { stdout } = await ctr('tasks', 'ls', '-q');
+    for (const id of stdout.split('\n').filter(Boolean))
+      await ctr('tasks', 'rm', '--force', id).catch(() => undefined);
+  }
 }
 
-/** The test images' archives, built once into a cache dir shared by the test files. */
-export async function testImages(): Promise<{ busybox: string; httpd: string }> {
+/** The test images' archives (busybox2: flotilla/busybox:2), built once into a cache dir shared by the test files. */
+export async function testImages(): Promise<{ busybox: string; busybox2: string; httpd: string }> {
   const dir = join(tmpdir(), 'flotilla-test-images');
-  const busybox = join(dir, 'busybox.tar');
-  const httpd = join(dir, 'httpd.tar');
-  const built = async (): Promise<boolean> => (await exists(busybox)) && (await exists(httpd));
+  const files = { busybox: 'busybox.tar', busybox2: 'busybox-2.tar', httpd: 'httpd.tar' };
+  const paths = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, join(dir, f)])) as typeof files;
+  const built = async (): Promise<boolean> =>
+    (await Promise.all(Object.values(paths).map((p) => exists(p)))).every(Boolean);
   if (!(await built())) {
     // Built aside and moved in, so that test files building at once do not see half an archive.
     await mkdir(dir, { recursive: true });
     const work = await mkdtemp(join(dir, 'build-'));
     await run(buildScript, [work]);
-    await rename(join(work, 'busybox.tar'), busybox);
-    await rename(join(work, 'httpd.tar'), httpd);
+    for (const file of Object.values(files)) await rename(join(work, file), join(dir, file));
     await rm(work, { recursive: true, force: true });
   }
-  return { busybox, httpd };
+  return paths;
 }
 
 async function descendants(pid: number): Promise<number[]> {

@@ -94,4 +94,9 @@ test.serial('image load with no container runtime in the cluster says so', async
   const res = await cluster.cli('m1', 'image', 'load', archive);
   t.is(res.code, 1);
   t.regex(res.stderr, /no ready node has a container runtime/);
+  // Nodes named with --node are checked one by one.
+  const named = await cluster.cli('m1', 'image', 'load', '--node', 'm1', archive);
+  t.regex(named.stderr, /node m1 has no container runtime/);
+  const unknown = await cluster.cli('m1', 'image', 'load', '--node', 'nosuch', archive);
+  t.regex(unknown.stderr, /node nosuch not found/);
 });

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId } from '../../lib/ids.js';
-import type { Node, Service, ServiceSpec, Task, TaskState } from '../../proto/types.js';
+import type { Node, Service, ServiceSpec, Task, TaskState, TaskStatus } from '../../proto/types.js';
 import type { Store } from '../../manager/store/types.js';
 
 /**
@@ -117,6 +117,20 @@ export function makeService(spec: ServiceSpec = makeSpec(), id = newId()): Servi
   return { id, meta: null, spec, previousSpec: null, specVersion: 1, updateStatus: null, specHistory: [] };
 }
 
+/** A task status in `state`, now, with nothing else to say. */
+export function makeStatus(state: TaskState, overrides: Partial<TaskStatus> = {}): TaskStatus {
+  return {
+    timestamp: Date.now(),
+    state,
+    message: '',
+    err: '',
+    container: null,
+    health: 'HEALTH_NONE',
+    healthOutput: '',
+    ...overrides,
+  };
+}
+
 export function makeTask(service: Service, overrides: Partial<Task> = {}): Task {
   return {
     id: newId(),
@@ -128,15 +142,7 @@ export function makeTask(service: Service, overrides: Partial<Task> = {}): Task 
     spec: structuredClone(service.spec?.task ?? null),
     specVersion: service.specVersion,
     desiredState: 'RUNNING',
-    status: {
-      timestamp: 0,
-      state: 'PENDING',
-      message: '',
-      err: '',
-      container: null,
-      health: 'HEALTH_NONE',
-      healthOutput: '',
-    },
+    status: makeStatus('PENDING', { timestamp: 0 }),
     runningSince: 0,
     canary: false,
     ...overrides,
@@ -150,15 +156,7 @@ export async function setTaskState(store: Store, taskId: string, state: TaskStat
     if (!t) throw new Error(`no task ${taskId}`);
     tx.update('tasks', {
       ...t,
-      status: {
-        timestamp,
-        state,
-        message: '',
-        err: '',
-        container: null,
-        health: 'HEALTH_NONE',
-        healthOutput: '',
-      },
+      status: makeStatus(state, { timestamp }),
     });
   });
 }

@@ -12,7 +12,7 @@ import { portName } from '../../proto/ports.js';
 import { TcpProxy } from './tcp-proxy.js';
 import { UdpProxy } from './udp-proxy.js';
 
-type Proxy = TcpProxy | UdpProxy;
+type Listener = TcpProxy | UdpProxy;
 
 interface Wanted {
   protocol: 'TCP' | 'UDP';
@@ -24,7 +24,7 @@ interface Wanted {
 }
 
 export class Mesh {
-  private readonly proxies = new Map<string, Proxy>();
+  private readonly proxies = new Map<string, Listener>();
   /** Ports whose listener could not start, so that a warning is logged once, not at every table. */
   private readonly failed = new Map<string, string>();
   private applying: Promise<void> = Promise.resolve();

@@ -23,9 +23,7 @@ export class TcpProxy {
     private readonly what: string,
     private readonly log: Logger,
   ) {
-    this.server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (client) =>
-      this.accept(client),
-    );
+    this.server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => this.accept(client));
   }
 
   listen(host: string, port: number): Promise<void> {
@@ -50,8 +48,10 @@ export class TcpProxy {
   }
 
   private accept(client: Socket): void {
-    this.track(client);
-    client.on('error', () => client.destroy());
+    this.sockets.add(client);
+    // The client's first bytes are read while the task is dialled and kept until the pipe.
+    client.on('error', ignore);
+    client.once('close', () => this.sockets.delete(client));
     this.dial(client, new Set());
   }
 
@@ -62,9 +62,7 @@ export class TcpProxy {
       client.destroy();
       return;
     }
-    const { host, port } = splitHostPort(addr);
-    const upstream = connect({ host, port, allowHalfOpen: true, noDelay: true });
-    this.track(upstream);
+    const upstream = connect({ ...splitHostPort(addr), allowHalfOpen: true, noDelay: true });
     const timer = setTimeout(() => upstream.destroy(new Error('connect timed out')), CONNECT_TIMEOUT_MS);
     const retry = (err: Error) => {
       clearTimeout(timer);
@@ -79,22 +77,20 @@ export class TcpProxy {
     upstream.once('connect', () => {
       clearTimeout(timer);
       upstream.off('error', retry);
+      // An error on either side is followed by its close, which ends the other side.
+      upstream.on('error', ignore);
       if (client.destroyed) return void upstream.destroy();
       this.balancer.acquire(addr);
-      upstream.once('close', () => this.balancer.release(addr));
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
       client.once('close', () => upstream.destroy());
-      upstream.once('close', () => client.destroy());
+      upstream.once('close', () => {
+        this.balancer.release(addr);
+        client.destroy();
+      });
       if (this.proxyProtocol) upstream.write(proxyHeaderV1(client));
       client.pipe(upstream);
       upstream.pipe(client);
-      client.resume();
     });
   }
-
-  private track(s: Socket): void {
-    this.sockets.add(s);
-    s.once('close', () => this.sockets.delete(s));
-  }
 }
+
+function ignore(): void {}

@@ -4,7 +4,7 @@ import { ControlApi } from '../../../manager/api/control.js';
 import { validateServiceSpec } from '../../../manager/api/validate.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
 import type { ServiceSpec } from '../../../proto/types.js';
-import { makeNode, makeService, makeSpec, makeTask } from '../helpers.js';
+import { makeNode, makeService, makeStatus, makeSpec, makeTask } from '../helpers.js';
 
 function specWith(change: (s: ServiceSpec) => void, replicas = 1): ServiceSpec {
   const spec = makeSpec({ name: 'web' }, replicas);
@@ -220,15 +220,7 @@ test('removeService by name; listServices and listTasks', async (t) => {
     tx.create('nodes', node);
     tx.create('tasks', {
       ...makeTask(web, { slot: 1, nodeId: node.id }),
-      status: {
-        timestamp: 1,
-        state: 'RUNNING',
-        message: '',
-        err: '',
-        container: null,
-        health: 'HEALTH_NONE',
-        healthOutput: '',
-      },
+      status: makeStatus('RUNNING', { timestamp: 1 }),
     });
     tx.create('tasks', makeTask(web, { slot: 2 }));
     tx.create('tasks', makeTask(db, { slot: 1 }));

@@ -4,7 +4,7 @@ import { humanDuration, parseCount, parseDuration, table, titleCase } from '../.
 import { specFromFlags, taskRows } from '../../../cli/commands/services.js';
 import { validateServiceSpec } from '../../../manager/api/validate.js';
 import type { Task } from '../../../proto/types.js';
-import { makeNode, makeService, makeTask } from '../helpers.js';
+import { makeNode, makeService, makeStatus, makeTask } from '../helpers.js';
 
 test('parseDuration reads ms, s, m, h and combinations', (t) => {
   t.is(parseDuration('--d', '500ms'), 500);
@@ -205,15 +205,7 @@ test('taskRows: sorted by service and slot, history under the current task, node
       id: 'current-task-id-long',
       slot: 1,
       nodeId: node.id,
-      status: {
-        timestamp: now - 5000,
-        state: 'RUNNING',
-        message: '',
-        err: '',
-        container: null,
-        health: 'HEALTH_NONE',
-        healthOutput: '',
-      },
+      status: makeStatus('RUNNING', { timestamp: now - 5000 }),
     }),
     now - 6000,
   );
@@ -223,15 +215,7 @@ test('taskRows: sorted by service and slot, history under the current task, node
       slot: 1,
       nodeId: 'unknownnode123456',
       desiredState: 'SHUTDOWN',
-      status: {
-        timestamp: now - 120_000,
-        state: 'FAILED',
-        message: '',
-        err: 'exit code 1',
-        container: null,
-        health: 'HEALTH_NONE',
-        healthOutput: '',
-      },
+      status: makeStatus('FAILED', { timestamp: now - 120_000, err: 'exit code 1' }),
     }),
     now - 200_000,
   );

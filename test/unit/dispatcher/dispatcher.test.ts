@@ -8,7 +8,7 @@ import type { Store } from '../../../manager/store/types.js';
 import type { SessionMessageInput } from '../../../proto/gen/flotilla/SessionMessage.js';
 import type { SessionRequest } from '../../../proto/gen/flotilla/SessionRequest.js';
 import type { Node, Task, TaskState, TaskStatus } from '../../../proto/types.js';
-import { eventually, FakeStream, makeNode, makeService, makeTask, runLoop } from '../helpers.js';
+import { eventually, FakeStream, makeNode, makeService, makeStatus, makeTask, runLoop } from '../helpers.js';
 
 const log = silentLogger();
 type Stream = FakeStream<SessionRequest, SessionMessageInput>;
@@ -27,17 +27,7 @@ function open(dispatcher: Dispatcher, node: Node): Stream {
 const assignments = (s: Stream): Assigned[] => s.writes.map((w) => w.assignments as Assigned);
 const sessionId = (s: Stream): string => String(s.writes[0]?.sessionId ?? '');
 
-function status(state: TaskState, message = ''): TaskStatus {
-  return {
-    timestamp: Date.now(),
-    state,
-    message,
-    err: '',
-    container: null,
-    health: 'HEALTH_NONE',
-    healthOutput: '',
-  };
-}
+const status = (state: TaskState, message = ''): TaskStatus => makeStatus(state, { message });
 
 async function setup(opts: { heartbeatMs?: number; now?: () => number } = {}) {
   const store = await MemoryStore.open();

@@ -7,23 +7,23 @@ import type { EndpointTable } from '../../../proto/gen/flotilla/EndpointTable.js
 import type { SessionMessageInput } from '../../../proto/gen/flotilla/SessionMessage.js';
 import type { SessionRequest } from '../../../proto/gen/flotilla/SessionRequest.js';
 import type { Task } from '../../../proto/types.js';
-import { eventually, FakeStream, makeNode, makeService, makeSpec, makeTask, runLoop } from '../helpers.js';
+import {
+  eventually,
+  FakeStream,
+  makeNode,
+  makeService,
+  makeStatus,
+  makeSpec,
+  makeTask,
+  runLoop,
+} from '../helpers.js';
 
 const endpoint = {
   ports: [{ publishedPort: 8080, targetPort: 80, protocol: 'TCP' as const, mode: 'INGRESS' as const }],
 };
 
 function running(addr: string): Task['status'] {
-  return {
-    timestamp: Date.now(),
-    state: 'RUNNING',
-    message: '',
-    err: '',
-    container: null,
-    health: 'HEALTH_NONE',
-    healthOutput: '',
-    addresses: { ports: [{ targetPort: 80, protocol: 'TCP', addr }] },
-  };
+  return makeStatus('RUNNING', { addresses: { ports: [{ targetPort: 80, protocol: 'TCP', addr }] } });
 }
 
 test('every session gets the running tasks of published services; a task told to stop leaves before its node hears', async (t) => {

@@ -6,7 +6,16 @@ import { Scheduler } from '../../../manager/scheduler/scheduler.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
 import type { Store } from '../../../manager/store/types.js';
 import { REBALANCE_LABEL, type Node, type Service, type Task } from '../../../proto/types.js';
-import { eventually, liveTasks, makeNode, makeService, makeSpec, makeTask, runLoop } from '../helpers.js';
+import {
+  eventually,
+  liveTasks,
+  makeNode,
+  makeService,
+  makeStatus,
+  makeSpec,
+  makeTask,
+  runLoop,
+} from '../helpers.js';
 import { SimWorkers } from './sim-worker.js';
 
 const log = silentLogger();
@@ -22,15 +31,7 @@ const running = (s: Service, nodeId: string, slot: number): Task =>
   makeTask(s, {
     slot,
     nodeId,
-    status: {
-      timestamp: 0,
-      state: 'RUNNING',
-      message: '',
-      err: '',
-      container: null,
-      health: 'HEALTH_NONE',
-      healthOutput: '',
-    },
+    status: makeStatus('RUNNING', { timestamp: 0 }),
   });
 
 /** A store holding the nodes, the service and its tasks placed as `placement` says (node index per slot). */

@@ -9,6 +9,7 @@ import {
   liveTasks,
   makeNode,
   makeService,
+  makeStatus,
   makeSpec,
   makeTask,
   runLoop,
@@ -112,15 +113,7 @@ test('scaling up fills new slots; scaling down shuts down the tasks in slots bey
       tx.update('tasks', {
         ...tx.get('tasks', task.id)!,
         nodeId: node.id,
-        status: {
-          timestamp: Date.now(),
-          state: 'RUNNING',
-          message: '',
-          err: '',
-          container: null,
-          health: 'HEALTH_NONE',
-          healthOutput: '',
-        },
+        status: makeStatus('RUNNING'),
       }),
     );
   }
@@ -391,15 +384,7 @@ test('tasks on a drained node are stopped there and replaced; a paused node keep
   runLoop(t, orchestrator);
   await eventually(() => tasksOf(store, service.id).length === 2);
   const [a, b] = tasksOf(store, service.id).sort((x, y) => x.slot - y.slot);
-  const running = {
-    timestamp: Date.now(),
-    state: 'RUNNING' as const,
-    message: '',
-    err: '',
-    container: null,
-    health: 'HEALTH_NONE' as const,
-    healthOutput: '',
-  };
+  const running = makeStatus('RUNNING');
   await store.update((tx) => {
     tx.update('tasks', { ...tx.get('tasks', a!.id)!, nodeId: paused.id, status: running });
     tx.update('tasks', { ...tx.get('tasks', b!.id)!, nodeId: drained.id, status: running });
@@ -444,15 +429,7 @@ test('tasks on a node that goes DOWN are replaced', async (t) => {
       tx.update('tasks', {
         ...tx.get('tasks', task.id)!,
         nodeId,
-        status: {
-          timestamp: Date.now(),
-          state: 'RUNNING',
-          message: '',
-          err: '',
-          container: null,
-          health: 'HEALTH_NONE',
-          healthOutput: '',
-        },
+        status: makeStatus('RUNNING'),
       }),
     );
   await place(a!, up.id);
@@ -493,15 +470,7 @@ test('tasks on a node that was removed are replaced', async (t) => {
     tx.update('tasks', {
       ...tx.get('tasks', first.id)!,
       nodeId: node.id,
-      status: {
-        timestamp: Date.now(),
-        state: 'RUNNING',
-        message: '',
-        err: '',
-        container: null,
-        health: 'HEALTH_NONE',
-        healthOutput: '',
-      },
+      status: makeStatus('RUNNING'),
     }),
   );
   await store.update((tx) => tx.delete('nodes', node.id));
@@ -526,28 +495,12 @@ test('removing a service: unassigned tasks are deleted, running ones get desired
     tx.update('tasks', {
       ...tx.get('tasks', running!.id)!,
       nodeId: node.id,
-      status: {
-        timestamp: Date.now(),
-        state: 'RUNNING',
-        message: '',
-        err: '',
-        container: null,
-        health: 'HEALTH_NONE',
-        healthOutput: '',
-      },
+      status: makeStatus('RUNNING'),
     });
     tx.update('tasks', {
       ...tx.get('tasks', assigned!.id)!,
       nodeId: node.id,
-      status: {
-        timestamp: Date.now(),
-        state: 'ASSIGNED',
-        message: '',
-        err: '',
-        container: null,
-        health: 'HEALTH_NONE',
-        healthOutput: '',
-      },
+      status: makeStatus('ASSIGNED'),
     });
   });
   await store.update((tx) => tx.delete('services', service.id));

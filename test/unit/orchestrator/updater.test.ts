@@ -12,6 +12,7 @@ import {
 } from '../../../manager/orchestrator/versions.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
 import type { Store } from '../../../manager/store/types.js';
+import type { PortConfig } from '../../../proto/gen/flotilla/PortConfig.js';
 import { isTerminal, type Service, type Task, type UpdateConfig } from '../../../proto/types.js';
 import { eventually, makeNode, makeService, makeSpec, runLoop } from '../helpers.js';
 
@@ -301,5 +302,42 @@ test('a rollback discards the canaries; auto-promote goes on by itself', async (
   t.true(getService(store, service.id).updateStatus?.promoted);
   await eventually(
     () => running().length === 3 && running().every((task) => task.spec?.container?.env[0] === 'V=4'),
+  );
+});
+
+test('a change of published ports replaces the tasks; a rollback reserves the old ports again', async (t) => {
+  const { store, service, running } = await setup(t, { replicas: 2 });
+  const port = (publishedPort: number): PortConfig => ({
+    targetPort: 80,
+    publishedPort,
+    protocol: 'TCP',
+    mode: 'INGRESS',
+  });
+  // As `service update --publish-add` does: the spec asks for the port, the service holds it.
+  const publish = (publishedPort: number) =>
+    store.update((tx) => {
+      const current = tx.get('services', service.id)!;
+      const endpoint = { ports: [port(publishedPort)], lb: 'ROUND_ROBIN' as const, proxyProtocol: false };
+      const held = { ...current, endpoint: { ports: [port(publishedPort)] } };
+      tx.update('services', withSpec(held, { ...current.spec!, endpoint }, Date.now(), true));
+    });
+  const first = running().map((task) => task.id);
+  await publish(8080);
+  await settled(store, service.id, 'UPDATE_COMPLETED');
+  await eventually(() => running().length === 2 && running().every((task) => task.specVersion === 2));
+  t.false(running().some((task) => first.includes(task.id)));
+  t.true(running().every((task) => task.endpoint?.ports[0]?.publishedPort === 8080));
+
+  await publish(9090);
+  await settled(store, service.id, 'UPDATE_COMPLETED');
+  await store.update((tx) => rollBack(tx, tx.get('services', service.id)!, 0, Date.now(), 'asked'));
+  t.deepEqual(
+    getService(store, service.id).endpoint?.ports.map((p) => p.publishedPort),
+    [8080],
+  );
+  await settled(store, service.id, 'ROLLBACK_COMPLETED');
+  await eventually(
+    () =>
+      running().length === 2 && running().every((task) => task.endpoint?.ports[0]?.publishedPort === 8080),
   );
 });

@@ -51,8 +51,10 @@ export class Group {
       dir: join(this.dir, String(id)),
       transport: this.net.transport(id),
       stateMachine: machine,
+      // Quick ticks, but an election timeout (200-400 ms) that a loaded machine's pauses do
+      // not reach unless a test means it to.
       tickMs: 5,
-      electionTick: 10,
+      electionTick: 40,
       heartbeatTick: 1,
       ...this.tuning,
       ...extra,

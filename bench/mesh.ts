@@ -1,0 +1,275 @@
+/**
+ * Routing mesh benchmark: HTTP requests per second and p50/p99 latency to one task (a Node
+ * HTTP server process, test/fixtures/slot-server) straight to its address, through the mesh
+ * of a real node (a published port), and through HAProxy in TCP mode (one thread, as the
+ * mesh has one) as an L4 peer, with wrk as the load. Each path is measured with keep-alive
+ * connections and with a new connection per request, the paths taking turns over rounds
+ * (medians are printed), and the CPU the proxy in the path (the node daemon, HAProxy) uses
+ * per request; then how long a killed task stays in the endpoint table. Prints one JSON line per figure;
+ * progress goes to stderr. Needs wrk (Debian `wrk`); HAProxy (Debian `haproxy`) is skipped
+ * with a line saying so when it is not installed.
+ *
+ *   npm run bench:mesh [-- --quick]
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Resolver } from 'node:dns/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import type { Node, Service, Task } from '../proto/types.js';
+import { eventually, freePort, type LocalCluster } from '../test/integration/cluster-harness.js';
+import { median, progress, round } from './stats.js';
+import { withCluster } from './with-cluster.js';
+
+const quick = process.argv.includes('--quick');
+const mode = quick ? 'quick' : 'full';
+// The paths take turns, round after round, so that a busy moment of the machine falls on all
+// of them; each figure is the median over the rounds.
+const cfg = quick ? { seconds: 3, warmup: 1, rounds: 1 } : { seconds: 5, warmup: 1, rounds: 3 };
+const CONNECTIONS = 16;
+const server = fileURLToPath(new URL('../test/fixtures/slot-server.js', import.meta.url));
+
+function print(line: Record<string, unknown>): void {
+  console.log(JSON.stringify({ bench: 'mesh', ...line, mode }));
+}
+
+interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  requests: number;
+}
+
+/**
+ * CPU seconds (user + system) a process has used, from /proc: what the proxy in the path
+ * costs per request, a figure that a busy machine disturbs far less than latency.
+ */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
+    // After the command: state is field 3, utime and stime fields 14 and 15 (clock ticks, 100 a second).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** wrk prints latencies as "260.00us", "1.20ms" or "2.00s": in milliseconds. */
+function ms(text: string): number {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(text);
+  if (!m) return NaN;
+  return Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2] as 'us' | 'ms' | 's'];
+}
+
+function wrk(url: string, seconds: number, close: boolean): Result {
+  const args = [
+    '-t1',
+    `-c${CONNECTIONS}`,
+    `-d${seconds}s`,
+    '--latency',
+    ...(close ? ['-H', 'Connection: close'] : []),
+    url,
+  ];
+  const run = spawnSync('wrk', args, { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr || run.error?.message}`);
+  const out = run.stdout;
+  const pct = (p: string) => ms(new RegExp(`^\\s+${p}%\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '');
+  const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),
+    p50: pct('50'),
+    p99: pct('99'),
+    // wrk counts a server's close after each response as a read error; only connects and timeouts are failures here.
+    errors: (errors ? Number(errors[1]) + Number(errors[4]) : 0) + non2xx,
+    requests: Number(/(\d+) requests in/.exec(out)?.[1] ?? 0),
+  };
+}
+
+/** HAProxy in TCP mode in front of the task, or why it cannot run. */
+async function haproxy(dir: string, listen: string, task: string): Promise<ChildProcess | string> {
+  if (spawnSync('haproxy', ['-v']).error) return 'haproxy is not installed (Debian package haproxy)';
+  const cfgFile = join(dir, 'haproxy.cfg');
+  await writeFile(
+    cfgFile,
+    [
+      'global',
+      '  nbthread 1',
+      '  maxconn 4096',
+      'defaults',
+      '  mode tcp',
+      '  timeout connect 2s',
+      '  timeout client 30s',
+      '  timeout server 30s',
+      'frontend mesh_peer',
+      `  bind ${listen}`,
+      '  default_backend task',
+      'backend task',
+      `  server t1 ${task}`,
+      '',
+    ].join('\n'),
+  );
+  const child = spawn('haproxy', ['-db', '-f', cfgFile], { stdio: 'ignore' });
+  return child;
+}
+
+/**
+ * How long a killed task stays in the endpoint table: from SIGKILL of its processes until
+ * the node's resolver, which applies each table together with the mesh, stops listing it.
+ */
+async function leaveTimes(cluster: LocalCluster): Promise<void> {
+  const [node] = await cluster.json<Node[]>('n1', 'node', 'ls', '--format', 'json');
+  const dns = new Resolver({ timeout: 500, tries: 1 });
+  dns.setServers([node?.description?.dnsAddr ?? '']);
+  const listed = async () =>
+    (await dns.resolveSrv('tasks.bench').catch(() => [])).map((r) => r.name.split('.')[0]);
+  const times: number[] = [];
+  for (let i = 0; i < (quick ? 3 : 10); i++) {
+    const task = await eventually('a task running and listed', async () => {
+      const tasks = await cluster.json<Task[]>('n1', 'service', 'ps', 'bench', '--format', 'json');
+      const t = tasks.find((x) => x.status?.state === 'RUNNING' && x.desiredState === 'RUNNING');
+      return t && (await listed()).includes(t.id) ? t : undefined;
+    });
+    const start = performance.now();
+    process.kill(-(task.status?.container?.pid ?? 0), 'SIGKILL');
+    while ((await listed()).includes(task.id)) await new Promise((r) => setTimeout(r, 2));
+    times.push(performance.now() - start);
+    progress(`killed task left the endpoints after ${times.at(-1)?.toFixed(1)} ms`);
+  }
+  const common = { unit: 'ms', reps: times.length, goal: '<= 1000' };
+  print({ figure: 'killed_task_out_of_endpoints_median_ms', value: round(median(times)), ...common });
+  print({ figure: 'killed_task_out_of_endpoints_max_ms', value: round(Math.max(...times)), ...common });
+}
+
+async function main(cluster: LocalCluster): Promise<void> {
+  if (spawnSync('wrk', ['-v']).error) {
+    print({ unavailable: 'wrk is not installed (Debian package wrk); no figures' });
+    return;
+  }
+  progress(`mode ${mode}; one node, one task published through its mesh`);
+  const init = await cluster.init('n1');
+  if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
+  const create = await cluster.cli(
+    'n1',
+    'service',
+    'create',
+    '-d',
+    '--name',
+    'bench',
+    '-p',
+    '80',
+    '--restart-delay',
+    '0s',
+    'host',
+    process.execPath,
+    server,
+  );
+  if (create.code !== 0) throw new Error(`service create failed: ${create.stderr}`);
+  const task = await eventually('the task running with its address', async () => {
+    const tasks = await cluster.json<Task[]>('n1', 'service', 'ps', 'bench', '--format', 'json');
+    return tasks.find((t) => t.status?.state === 'RUNNING')?.status?.addresses?.ports[0]?.addr;
+  });
+  const [service] = await cluster.json<Service[]>('n1', 'service', 'inspect', 'bench');
+  const host = cluster.addr('n1').replace(/:\d+$/, '');
+  const meshAddr = `${host}:${service?.endpoint?.ports[0]?.publishedPort}`;
+  await eventually('the mesh answering', async () => wrk(`http://${meshAddr}/`, 1, false).rps > 0);
+
+  const dir = await mkdtemp(join(tmpdir(), 'flotilla-bench-mesh-'));
+  const peerAddr = `${host}:${await freePort(host)}`;
+  const peer = await haproxy(dir, peerAddr, task);
+  try {
+    // The process whose CPU each path adds: the node daemon (its mesh), HAProxy.
+    const proxies = new Map<string, number | undefined>([['mesh', await cluster.daemonPid('n1')]]);
+    const paths: [string, string][] = [
+      ['direct', task],
+      ['mesh', meshAddr],
+    ];
+    if (typeof peer === 'string') print({ peer: 'haproxy', unavailable: peer });
+    else {
+      await eventually('haproxy answering', async () => wrk(`http://${peerAddr}/`, 1, false).rps > 0);
+      paths.push(['haproxy', peerAddr]);
+      proxies.set('haproxy', peer.pid);
+    }
+    for (const close of [false, true]) {
+      const conns = close ? 'new_connection_per_request' : 'keepalive';
+      const runs = new Map<string, Result[]>(paths.map(([path]) => [path, []]));
+      const cpu = new Map<string, { seconds: number; requests: number }>();
+      for (let n = 1; n <= cfg.rounds; n++) {
+        for (const [path, addr] of paths) {
+          progress(`${path} (${addr}), ${conns}, ${CONNECTIONS} connections, ${cfg.seconds} s, round ${n}`);
+          wrk(`http://${addr}/`, cfg.warmup, close);
+          const before = cpuSeconds(proxies.get(path));
+          const r = wrk(`http://${addr}/`, cfg.seconds, close);
+          runs.get(path)?.push(r);
+          const used = cpu.get(path) ?? { seconds: 0, requests: 0 };
+          cpu.set(path, {
+            seconds: used.seconds + cpuSeconds(proxies.get(path)) - before,
+            requests: used.requests + r.requests,
+          });
+        }
+      }
+      const results = new Map<string, Result>();
+      for (const [path, rs] of runs) {
+        const r: Result = {
+          rps: median(rs.map((x) => x.rps)),
+          p50: median(rs.map((x) => x.p50)),
+          p99: median(rs.map((x) => x.p99)),
+          errors: rs.reduce((n, x) => n + x.errors, 0),
+          requests: rs.reduce((n, x) => n + x.requests, 0),
+        };
+        results.set(path, r);
+        const common = {
+          path,
+          conns,
+          connections: CONNECTIONS,
+          seconds: cfg.seconds,
+          rounds: cfg.rounds,
+          errors: r.errors,
+        };
+        print({ figure: 'requests_per_s', value: round(r.rps), unit: 'req/s', ...common });
+        print({ figure: 'latency_p50_ms', value: round(r.p50), unit: 'ms', ...common });
+        print({ figure: 'latency_p99_ms', value: round(r.p99), unit: 'ms', ...common });
+        const used = cpu.get(path);
+        if (proxies.has(path) && used && used.requests > 0)
+          print({
+            figure: 'proxy_cpu_us_per_request',
+            value: round((used.seconds / used.requests) * 1e6),
+            unit: 'us',
+            ...common,
+          });
+      }
+      const direct = results.get('direct');
+      for (const [path, r] of results) {
+        if (path === 'direct' || !direct) continue;
+        print({
+          figure: 'throughput_over_direct',
+          path,
+          conns,
+          value: round(r.rps / direct.rps),
+          goal: '>= 0.8',
+        });
+        print({
+          figure: 'added_p99_ms',
+          path,
+          conns,
+          value: round(r.p99 - direct.p99),
+          unit: 'ms',
+          goal: '<= 1',
+        });
+      }
+    }
+    await leaveTimes(cluster);
+  } finally {
+    if (typeof peer !== 'string') peer.kill();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await withCluster({ distinctHosts: true }, main);

@@ -1,0 +1,118 @@
+import test from 'ava';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { silentLogger } from '../../../lib/log.js';
+import type { EndpointTable } from '../../../proto/gen/flotilla/EndpointTable.js';
+import type { LoadBalancing } from '../../../proto/gen/flotilla/LoadBalancing.js';
+import { Balancer } from '../../../worker/mesh/balancer.js';
+import { Mesh } from '../../../worker/mesh/mesh.js';
+import { proxyHeaderV1 } from '../../../worker/mesh/proxy-protocol.js';
+import { freePort } from '../../integration/cluster-harness.js';
+import { eventually } from '../helpers.js';
+
+/** A task: answers each connection with its name and what it was sent first. */
+async function upstream(name: string): Promise<{ addr: string; server: Server; open: Set<Socket> }> {
+  const open = new Set<Socket>();
+  const server = createServer((s) => {
+    open.add(s);
+    s.on('close', () => open.delete(s));
+    s.once('data', (d) => s.end(`${name} ${d.toString()}`));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { addr: `127.0.0.1:${(server.address() as { port: number }).port}`, server, open };
+}
+
+function table(
+  port: number,
+  addrs: string[],
+  lb: LoadBalancing = 'ROUND_ROBIN',
+  proxyProtocol = false,
+): EndpointTable {
+  return {
+    services: [
+      {
+        serviceId: 's',
+        serviceName: 'web',
+        ports: [{ publishedPort: port, targetPort: 80, protocol: 'TCP', mode: 'INGRESS' }],
+        lb,
+        proxyProtocol,
+        tasks: addrs.map((addr, i) => ({
+          taskId: `t${i}`,
+          nodeId: 'n',
+          ports: [{ targetPort: 80, protocol: 'TCP', addr }],
+        })),
+      },
+    ],
+  };
+}
+
+function ask(port: number, text = 'hi'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => s.write(text));
+    let out = '';
+    s.on('data', (d) => (out += d.toString()));
+    s.on('end', () => resolve(out));
+    s.on('error', reject);
+  });
+}
+
+test('round-robin over the tasks; a task that refuses is skipped, and no connection fails', async (t) => {
+  const [a, b] = await Promise.all([upstream('a'), upstream('b')]);
+  const dead = `127.0.0.1:${await freePort()}`;
+  const port = await freePort();
+  const mesh = new Mesh('127.0.0.1', silentLogger());
+  t.teardown(() => Promise.all([mesh.close(), a.server.close(), b.server.close()]));
+  await mesh.apply(table(port, [a.addr, dead, b.addr]));
+  t.deepEqual(mesh.listening(), [`${port}/tcp`]);
+  const answers = [];
+  for (let i = 0; i < 6; i++) answers.push(await ask(port));
+  t.deepEqual(answers.sort(), ['a hi', 'a hi', 'a hi', 'b hi', 'b hi', 'b hi']);
+  await mesh.apply({ services: [] });
+  t.deepEqual(mesh.listening(), []);
+});
+
+test('least-conn sends new connections to the task with the fewest open', async (t) => {
+  const [a, b] = await Promise.all([upstream('a'), upstream('b')]);
+  const port = await freePort();
+  const mesh = new Mesh('127.0.0.1', silentLogger());
+  t.teardown(() => Promise.all([mesh.close(), a.server.close(), b.server.close()]));
+  await mesh.apply(table(port, [a.addr, b.addr], 'LEAST_CONN'));
+  // Two connections held open (nothing sent, so the tasks keep them), one on each task...
+  const held = [connect(port, '127.0.0.1'), connect(port, '127.0.0.1')];
+  t.teardown(() => held.forEach((s) => s.destroy()));
+  await eventually(() => a.open.size + b.open.size === 2);
+  // ...then a third on a; the next ones go to b until they are even.
+  held.push(connect(port, '127.0.0.1'));
+  await eventually(() => a.open.size + b.open.size === 3);
+  const fuller = a.open.size === 2 ? 'a' : 'b';
+  t.not(await ask(port), `${fuller} hi`);
+});
+
+test('the PROXY v1 header names the client and the published address', async (t) => {
+  const a = await upstream('a');
+  const port = await freePort();
+  const mesh = new Mesh('127.0.0.1', silentLogger());
+  t.teardown(() => Promise.all([mesh.close(), a.server.close()]));
+  await mesh.apply(table(port, [a.addr], 'ROUND_ROBIN', true));
+  t.regex(
+    await ask(port, ''),
+    new RegExp(`^a PROXY TCP4 127\\.0\\.0\\.1 127\\.0\\.0\\.1 \\d+ ${port}\\r\\n$`),
+  );
+  t.is(proxyHeaderV1({}), 'PROXY UNKNOWN\r\n');
+});
+
+test('balancer: round-robin skips what was tried; least-conn counts what is open', (t) => {
+  const rr = new Balancer();
+  rr.set(['x', 'y', 'z'], 'ROUND_ROBIN');
+  t.deepEqual([rr.pick(), rr.pick(), rr.pick(), rr.pick()], ['x', 'y', 'z', 'x']);
+  t.is(rr.pick(new Set(['y', 'z'])), 'x');
+  t.is(rr.pick(new Set(['x', 'y', 'z'])), undefined);
+  const lc = new Balancer();
+  lc.set(['x', 'y'], 'LEAST_CONN');
+  lc.acquire('x');
+  t.is(lc.pick(), 'y');
+  lc.acquire('y');
+  lc.acquire('y');
+  t.is(lc.pick(), 'x');
+  lc.set(['y'], 'LEAST_CONN');
+  t.is(lc.pick(), 'y');
+});
