@@ -8,12 +8,24 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { existsSync } from 'node:fs';
+import { DEFAULT_CNI_PATH } from '../../runtime/containerd/cni.js';
+import { onPath } from './host-tools.js';
 
 const run = promisify(execFile);
 
 export interface TestBridge {
   bridge: string;
   subnet: string;
+}
+
+/** Why containers cannot have bridges of their own here (no CNI plugins, ip or iptables), if so. */
+export async function bridgesMissing(): Promise<string | undefined> {
+  if (!existsSync(join(DEFAULT_CNI_PATH, 'bridge')))
+    return `no CNI plugins in ${DEFAULT_CNI_PATH} (Debian: apt-get install containernetworking-plugins)`;
+  for (const tool of ['ip', 'iptables'])
+    if (!(await onPath(tool))) return `${tool} is not installed (Debian: apt-get install iproute2 iptables)`;
+  return undefined;
 }
 
 /** A fresh bridge name and a /24 in 10.214.0.0-10.250.255.0 that no route of the machine covers. */
@@ -88,8 +100,10 @@ export async function networkLeftovers(dir: string, bridge: string): Promise<str
   for (const ns of await readdir(join(dir, 'netns')).catch(() => [])) found.push(`netns ${ns}`);
   const ipam = join(dir, 'ipam', `flotilla-${bridge}`);
   for (const file of await readdir(ipam).catch(() => [])) {
-    if (/^\d+\.\d+\.\d+\.\d+$/.test(file))
-      found.push(`ip lease ${file} (${(await readFile(join(ipam, file), 'utf8')).trim()})`);
+    if (!/^\d+\.\d+\.\d+\.\d+$/.test(file)) continue;
+    // Released meanwhile by a test running at the same time: not left over.
+    const holder = await readFile(join(ipam, file), 'utf8').catch(() => undefined);
+    if (holder !== undefined) found.push(`ip lease ${file} (${holder.trim()})`);
   }
   const links = (await run('ip', ['-o', 'link', 'show', 'master', bridge]).catch(() => ({ stdout: '' })))
     .stdout;

@@ -9,22 +9,16 @@
  */
 import { resolve4 } from 'node:dns/promises';
 import { existsSync } from 'node:fs';
-import { access } from 'node:fs/promises';
 import test from 'ava';
 import { paths } from '../../daemon/data-dir.js';
 import type { Task } from '../../proto/types.js';
-import { DEFAULT_CNI_PATH } from '../../runtime/containerd/cni.js';
 import { join } from 'node:path';
 import { eventually, freePort, LocalCluster, runCli } from './cluster-harness.js';
 import { containerdMissing, PrivateContainerd, testImages } from './containerd-harness.js';
-import { networkLeftovers } from './bridge-tools.js';
+import { bridgesMissing, networkLeftovers } from './bridge-tools.js';
 import { skippedBecause } from './host-tools.js';
 
-const cniMissing = await access(join(DEFAULT_CNI_PATH, 'bridge')).then(
-  () => undefined,
-  () => `no CNI plugins in ${DEFAULT_CNI_PATH} (Debian: apt-get install containernetworking-plugins)`,
-);
-const missing = (await containerdMissing()) ?? cniMissing;
+const missing = (await containerdMissing()) ?? (await bridgesMissing());
 let cluster: LocalCluster | undefined;
 let containerd: PrivateContainerd | undefined;
 
