@@ -66,6 +66,7 @@ function service(
       capAdd: [],
       capDrop: [],
       registryAuth: '',
+      hostNetwork: false,
     },
     restart: null,
     placement: {

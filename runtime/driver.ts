@@ -40,6 +40,11 @@ export interface ContainerSpec {
    */
   ports?: number[];
   /**
+   * Share the node's network even where the runtime gives containers their own (the agent
+   * then hands the container free ports of the node, as for a runtime without networks).
+   */
+  hostNetwork?: boolean;
+  /**
    * Ports of the node forwarded to the container (host-mode published ports), for runtimes
    * whose containers have their own network; others serve them on the node directly.
    */

@@ -140,6 +140,9 @@ export class TaskRunner {
         registryAuth(container.registryAuth),
       );
       if (this.stopped()) return;
+      // The node's address on the container's own network, when it has one (else it shares the node's).
+      const gateway =
+        this.driver.network === 'own' && !container.hostNetwork ? this.driver.gateway : undefined;
       const env: Record<string, string> = {
         FLOTILLA_TASK_ID: this.task.id,
         FLOTILLA_TASK_SLOT: String(this.task.slot),
@@ -148,15 +151,15 @@ export class TaskRunner {
         FLOTILLA_NODE_ID: this.node.id,
         ...this.node.env,
         // A container on its own network has the node's resolver at its gateway.
-        ...(this.driver.gateway && { FLOTILLA_DNS: `${this.driver.gateway}:53` }),
+        ...(gateway && { FLOTILLA_DNS: `${gateway}:53` }),
       };
       const published = this.task.endpoint?.ports ?? [];
-      if (published.length > 0 && (this.driver.network ?? 'host') === 'host') {
+      if (published.length > 0 && !gateway) {
         this.ports = await pickTaskPorts(this.node.host, published);
         Object.assign(env, portEnv(this.ports));
       }
       // A container on its own network reaches the node's mesh at its gateway.
-      Object.assign(env, serviceAddrEnv(this.driver.gateway ?? this.node.host, published));
+      Object.assign(env, serviceAddrEnv(gateway ?? this.node.host, published));
       const ctx = { task: this.task, nodeId: this.node.id, hostname: this.node.hostname };
       for (const kv of container.env) {
         const eq = kv.indexOf('=');
@@ -179,7 +182,8 @@ export class TaskRunner {
         user: container.user || undefined,
         hostname: container.hostname ? expandTemplate(container.hostname, ctx) : undefined,
         ports: taskTargets(published).map((t) => t.target),
-        ...(this.driver.network === 'own' && { publish: hostForwards(this.node.host, published) }),
+        ...(gateway && { publish: hostForwards(this.node.host, published) }),
+        ...(container.hostNetwork && { hostNetwork: true }),
         ...runtimeFields(container, this.task.spec?.resources?.limits),
       });
       await this.startContainer(this.containerId);

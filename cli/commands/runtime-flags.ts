@@ -22,6 +22,7 @@ export interface RuntimeOptions {
   readOnly?: boolean;
   mount?: string[];
   withRegistryAuth?: boolean;
+  network?: string;
 }
 
 export function addRuntimeFlags(cmd: Command): Command {
@@ -37,6 +38,10 @@ export function addRuntimeFlags(cmd: Command): Command {
     )
     .option('--cap-drop <cap>', 'capability taken from the default set, or ALL (repeatable)', collect, [])
     .option('--read-only', 'mount the container root filesystem read-only')
+    .option(
+      '--network <mode>',
+      "bridge: the container's own address on the node's container network (default); host: the node's network",
+    )
     .option('--with-registry-auth', 'send the registry credentials of `docker login` to the nodes that pull')
     .option(
       '--mount <spec>',
@@ -49,13 +54,17 @@ export function addRuntimeFlags(cmd: Command): Command {
 export function runtimeFromFlags(
   o: RuntimeOptions,
   image: string,
-): Pick<ContainerSpec, 'mounts' | 'readOnly' | 'capAdd' | 'capDrop' | 'registryAuth'> {
+): Pick<ContainerSpec, 'mounts' | 'readOnly' | 'capAdd' | 'capDrop' | 'registryAuth' | 'hostNetwork'> {
+  const network = o.network ?? 'bridge';
+  if (network !== 'bridge' && network !== 'host')
+    throw invalidArgument('--network', 'bridge or host', network);
   return {
     mounts: (o.mount ?? []).map(parseMount),
     readOnly: o.readOnly ?? false,
     capAdd: o.capAdd ?? [],
     capDrop: o.capDrop ?? [],
     registryAuth: o.withRegistryAuth ? registryAuthFor(image) : '',
+    hostNetwork: network === 'host',
   };
 }
 

@@ -154,7 +154,7 @@ export class ContainerdDriver implements RuntimeDriver {
     };
     let network: SpecInput['network'];
     try {
-      if (this.bridge) {
+      if (this.bridge && !spec.hostNetwork) {
         const { netns, ip } = await this.bridge.attach(id, spec.publish);
         labels[L.ip] = ip;
         if (spec.ports?.length) labels[L.ports] = JSON.stringify(spec.ports);
@@ -231,13 +231,14 @@ export class ContainerdDriver implements RuntimeDriver {
   }
 
   async remove(id: string): Promise<void> {
-    const { summary } = await this.load(id);
+    const { record, summary } = await this.load(id);
     if (summary.state === 'running') {
       throw new FlotillaError('INVALID_ARGUMENT', `container ${id} is running; stop it before removing it`);
     }
     await unlessNotFound(this.client.unary('containers', 'Delete', { id }));
     await unlessNotFound(this.client.unary('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: id }));
-    await this.bridge?.detach(id);
+    // A container on the node's network (`--network host`) never had a network to release.
+    if (record.labels[L.ip]) await this.bridge?.detach(id);
     await rm(this.logDir(id), { recursive: true, force: true });
     this.logger?.debug({ id }, 'containerd container removed');
   }

@@ -235,8 +235,29 @@ if (missing) {
       });
       t.is(page, 'hello from flotilla/httpd\n');
 
+      // A service that asks for the node's network gets no network of its own: it sees the
+      // node's interfaces, the bridge among them.
+      const hostnet = await c.cli(
+        'm1',
+        'service',
+        'create',
+        '--name',
+        'hostnet',
+        '--network',
+        'host',
+        '--stop-signal',
+        'SIGKILL',
+        'flotilla/busybox',
+        'sleep',
+        '100000',
+      );
+      t.is(hostnet.code, 0, hostnet.stderr);
+      const devices = await c.cli('m1', 'task', 'exec', 'hostnet.1', '--', 'cat', '/proc/net/dev');
+      t.is(devices.code, 0, devices.stderr);
+      t.true(devices.stdout.includes(`${bridge}:`), devices.stdout);
+
       // Removing the services leaves no namespace, veth, lease or nat rule.
-      for (const name of ['web', 'client', 'direct']) {
+      for (const name of ['web', 'client', 'direct', 'hostnet']) {
         const rm = await c.cli('m1', 'service', 'rm', name);
         t.is(rm.code, 0, rm.stderr);
       }

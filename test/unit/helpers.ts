@@ -94,6 +94,7 @@ export function makeSpec(overrides: Partial<ServiceSpec> = {}, replicas = 1): Se
         capAdd: [],
         capDrop: [],
         registryAuth: '',
+        hostNetwork: false,
       },
       restart: { condition: 'RESTART_ANY', delayMs: 0, maxAttempts: 0, windowMs: 0 },
       placement: {

@@ -46,6 +46,11 @@ export interface ContainerSpecInput {
    * {"username","password"} JSON. Sent only to the nodes the service's tasks run on.
    */
   'registryAuth'?: (string);
+  /**
+   * Container runtimes only: share the node's network rather than a network of its own on
+   * the node bridge (`--network host`).
+   */
+  'hostNetwork'?: (boolean);
 }
 
 export interface ContainerSpec {
@@ -90,4 +95,9 @@ export interface ContainerSpec {
    * {"username","password"} JSON. Sent only to the nodes the service's tasks run on.
    */
   'registryAuth': (string);
+  /**
+   * Container runtimes only: share the node's network rather than a network of its own on
+   * the node bridge (`--network host`).
+   */
+  'hostNetwork': (boolean);
 }

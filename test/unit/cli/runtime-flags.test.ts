@@ -82,3 +82,12 @@ test('--with-registry-auth takes the docker login credentials of the image regis
     /docker login other\.example/,
   );
 });
+
+test('--network host asks for the node network; anything but bridge or host is refused', (t) => {
+  t.false(runtimeFromFlags({}, 'img').hostNetwork);
+  t.false(runtimeFromFlags({ network: 'bridge' }, 'img').hostNetwork);
+  t.true(runtimeFromFlags({ network: 'host' }, 'img').hostNetwork);
+  t.throws(() => runtimeFromFlags({ network: 'overlay' }, 'img'), {
+    message: /invalid --network: expected bridge or host/,
+  });
+});
