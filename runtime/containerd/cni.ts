@@ -2,7 +2,8 @@
  * Containers' own networks on a node bridge, through the CNI plugins (Debian's
  * containernetworking-plugins: /usr/lib/cni). Each container gets a network namespace
  * that the driver creates and bind-mounts at `<dir>/netns/<id>` (so it outlives the agent
- * and an agent that restarts finds it again), with loopback up and an `eth0` on the bridge
+ * and an agent that restarts finds it again), with loopback up (`ip`, in the same process that
+ * makes it) and an `eth0` on the bridge
  * from the `bridge` plugin, addressed by `host-local` IPAM whose leases live in
  * `<dir>/ipam/` (one file per address, named by it, holding the container id). The bridge
  * holds the subnet's first address: the containers' gateway, routable from the node, so
@@ -97,8 +98,8 @@ export class BridgeNetwork {
     const netns = this.netnsPath(id);
     await (await open(netns, 'w')).close();
     try {
-      await run('unshare', [`--net=${netns}`, 'true']);
-      await this.plugin('ADD', id, netns, 'lo', this.loopbackConfig());
+      // One process makes the namespace (bind-mounted at `netns`) and brings its loopback up.
+      await run('unshare', [`--net=${netns}`, 'ip', 'link', 'set', 'lo', 'up']);
       const result = (await this.plugin('ADD', id, netns, 'eth0', this.bridgeConfig())) as {
         ips?: { address: string }[];
       };
@@ -250,10 +251,6 @@ export class BridgeNetwork {
       },
       ...(prevResult !== undefined && { prevResult }),
     };
-  }
-
-  private loopbackConfig(): Record<string, unknown> {
-    return { cniVersion: CNI_VERSION, name: this.name, type: 'loopback' };
   }
 
   /** Runs one plugin as the CNI specification says: parameters in the environment, config on stdin. */
