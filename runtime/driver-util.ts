@@ -50,3 +50,11 @@ export function pullFailed(ref: string, err: unknown): FlotillaError {
     { cause: err },
   );
 }
+
+/** What `work` gives, or undefined when its container was removed meanwhile (NOT_FOUND). */
+export function unlessRemoved<T>(work: Promise<T>): Promise<T | undefined> {
+  return work.catch((err: unknown) => {
+    if (isFlotillaError(err, 'NOT_FOUND')) return undefined;
+    throw err;
+  });
+}

@@ -33,7 +33,14 @@ import type {
 import { FlotillaError, invalidArgument, isFlotillaError, notFound } from '../../lib/errors.js';
 import { HOST_IMAGE } from '../../proto/types.js';
 import { validateContainerSpec } from '../container-spec.js';
-import { exitStatusOf, hasLabels, pullFailed, settlesWithin, signalNumber } from '../driver-util.js';
+import {
+  exitStatusOf,
+  hasLabels,
+  pullFailed,
+  settlesWithin,
+  signalNumber,
+  unlessRemoved,
+} from '../driver-util.js';
 import { readLogFiles } from '../log-file.js';
 import { ContainerdClient, timestampMs, unlessNotFound } from './client.js';
 import { cgroupStats } from './cgroup-stats.js';
@@ -257,10 +264,7 @@ export class ContainerdDriver implements RuntimeDriver {
     const out: ContainerSummary[] = [];
     for (const record of containers) {
       if (!hasLabels(userLabels(record.labels), labels)) continue;
-      const summary = await this.summarize(record, byId.get(record.id)).catch((err: unknown) => {
-        if (isFlotillaError(err, 'NOT_FOUND')) return undefined; // removed meanwhile
-        throw err;
-      });
+      const summary = await unlessRemoved(this.summarize(record, byId.get(record.id)));
       if (summary) out.push(summary);
     }
     return out.sort((a, b) => a.createdAt - b.createdAt);

@@ -33,7 +33,7 @@ import {
 } from '../../lib/errors.js';
 import { HOST_IMAGE } from '../../proto/types.js';
 import { validateContainerSpec } from '../container-spec.js';
-import { exitStatusOf, pullFailed, settlesWithin } from '../driver-util.js';
+import { exitStatusOf, pullFailed, settlesWithin, unlessRemoved } from '../driver-util.js';
 import { collectOutput, demuxLines } from './docker-streams.js';
 
 export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
@@ -200,10 +200,7 @@ export class DockerDriver implements RuntimeDriver {
     const found = await engine(this.docker.listContainers({ all: true, filters: { label } }), 'list');
     const out: ContainerSummary[] = [];
     for (const c of found) {
-      const summary = await this.inspect(c.Id).catch((err: unknown) => {
-        if (isFlotillaError(err, 'NOT_FOUND')) return undefined; // removed meanwhile
-        throw err;
-      });
+      const summary = await unlessRemoved(this.inspect(c.Id));
       if (summary) out.push(summary);
     }
     return out.sort((a, b) => a.createdAt - b.createdAt);
