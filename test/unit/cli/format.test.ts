@@ -138,6 +138,7 @@ test('specFromFlags maps every flag into the spec', (t) => {
         capAdd: [],
         capDrop: [],
         registryAuth: '',
+        hostNetwork: false,
       },
       restart: { condition: 'RESTART_ON_FAILURE', delayMs: 500, maxAttempts: 4, windowMs: 90_000 },
       placement: {
