@@ -1,16 +1,21 @@
 /**
  * Scheduler benchmark: time to place `--replicas N` (default 10000) tasks of one service on
  * 1,000 simulated nodes (store objects in an in-process MemoryStore; no workers), and the
- * placements per second, for plain spread and for reservations with a zone preference.
+ * placements per second, for plain spread and for reservations with a zone preference; then
+ * the time for a new service of N replicas to converge, from its creation until every task
+ * runs: the replicated orchestrator and the scheduler with simulated workers (tasks start
+ * RUNNING once assigned, no runtime).
  * Prints one JSON line per figure. The `reference` fields are published figures of other
  * schedulers, not measured here. Run: node dist/bench/scheduler.js [--replicas N] [--nodes N]
  */
 import { performance } from 'node:perf_hooks';
 import { newId } from '../lib/ids.js';
 import { silentLogger } from '../lib/log.js';
+import { ReplicatedOrchestrator } from '../manager/orchestrator/replicated.js';
 import { Scheduler } from '../manager/scheduler/scheduler.js';
 import { MemoryStore } from '../manager/store/memory-store.js';
 import type { Node, Service, Task, TaskSpec } from '../proto/types.js';
+import { SimWorkers } from '../test/unit/orchestrator/sim-worker.js';
 import { progress, round } from './stats.js';
 
 const REFERENCE = {
@@ -170,6 +175,41 @@ async function placeAll(label: string, nodes: number, replicas: number, s: Servi
   });
 }
 
+/** From the service's creation until all its tasks run, through orchestrator, scheduler and simulated workers. */
+async function converge(nodes: number, replicas: number): Promise<void> {
+  const store = await MemoryStore.open();
+  await store.update((tx) => {
+    for (let i = 0; i < nodes; i++) tx.create('nodes', node(i));
+  });
+  const ac = new AbortController();
+  const log = silentLogger();
+  const loops = [
+    new ReplicatedOrchestrator(store, log),
+    new Scheduler(store, log),
+    new SimWorkers(store),
+  ].map((l) => l.run(ac.signal));
+  const s = service({}, null);
+  s.spec!.replicated = { replicas };
+  let running = 0;
+  let done: () => void = () => {};
+  const finished = new Promise<void>((r) => (done = r));
+  const watch = (async () => {
+    for await (const e of store.watch({ tables: ['tasks'], kinds: ['update'] }, ac.signal)) {
+      if (e.table === 'tasks' && e.object.status?.state === 'RUNNING' && e.old?.status?.state !== 'RUNNING') {
+        if (++running === replicas) done();
+      }
+    }
+  })();
+  const start = performance.now();
+  await store.update((tx) => tx.create('services', s));
+  await finished;
+  const seconds = (performance.now() - start) / 1000;
+  ac.abort();
+  await Promise.all([...loops, watch]);
+  await store.close();
+  report('time_to_converge_s', seconds, 's', { case: 'spread, simulated workers', nodes, replicas });
+}
+
 function report(figure: string, value: number, unit: string, extra: Record<string, unknown>): void {
   console.log(JSON.stringify({ bench: 'scheduler', figure, value: round(value), unit, ...extra }));
 }
@@ -202,3 +242,5 @@ await placeAll(
     { reservations: { nanoCpus: 5e8, memoryBytes: 256 * 2 ** 20, pids: 0 }, generic: {}, limits: null },
   ),
 );
+progress(`a service of ${replicas} replicas converging on ${nodes} nodes with simulated workers`);
+await converge(nodes, replicas);
