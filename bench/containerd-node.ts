@@ -23,9 +23,11 @@ export interface ContainerdNode {
   noContainers(): Promise<boolean>;
 }
 
+/** `network`: the containers' network, a bridge of the run's own (default) or the node's. */
 export async function withContainerdNode<T>(
   images: string[],
   main: (node: ContainerdNode) => Promise<T>,
+  network?: 'host',
 ): Promise<T> {
   const containerd = await PrivateContainerd.start();
   const cluster = await LocalCluster.create();
@@ -36,7 +38,7 @@ export async function withContainerdNode<T>(
       'm1',
       '--containerd-socket',
       containerd.socket,
-      ...containerd.networkArgs(),
+      ...containerd.networkArgs(network),
     );
     if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
     for (const image of images) {

@@ -7,7 +7,10 @@
  * runs the same steps in the same run when it can, and the ratios are printed. One JSON
  * line per figure; progress goes to stderr.
  *
- *   npm run bench:containers [-- --quick]
+ *   npm run bench:containers [-- --quick] [-- --node-network]
+ *
+ * Containers get networks of their own on a bridge, as on any node with the CNI plugins;
+ * --node-network puts them on the node's network instead (the runtime's cost alone).
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -21,11 +24,12 @@ import { withSwarmPeer } from './swarm-peer.js';
 const quick = process.argv.includes('--quick');
 const mode = quick ? 'quick' : 'full';
 const reps = quick ? 1 : 3;
+const network = process.argv.includes('--node-network') ? 'host' : undefined;
 
 type Figures = { create100: number[]; rm100: number[]; scale50to100: number[] };
 
 function print(line: Record<string, unknown>): void {
-  console.log(JSON.stringify({ bench: 'containers', ...line, mode }));
+  console.log(JSON.stringify({ bench: 'containers', ...line, mode, flotilla_network: network ?? 'bridge' }));
 }
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
@@ -99,6 +103,7 @@ async function flotilla(): Promise<Figures> {
       }
       return figures;
     },
+    network,
   );
 }
 
