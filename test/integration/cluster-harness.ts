@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { paths, processAlive as alive } from '../../daemon/data-dir.js';
 import type { Node } from '../../proto/types.js';
-import { unmountAndRemove } from './host-tools.js';
+import { processesMentioning, unmountAndRemove } from './host-tools.js';
 
 const cli = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 
@@ -213,6 +213,12 @@ export class LocalCluster {
       const pid = await this.daemonPid(name).catch(() => 0);
       if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
       for (const g of await this.runningTaskGroups(name)) killGroup(g);
+    }
+    // A task a daemon started as it was killed may have no pid file yet; its wrapper still
+    // names its directory under the root.
+    for (const pid of await processesMentioning(this.root)) {
+      killGroup(pid);
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
     }
     // Containers' network namespaces are mounts in the data dirs.
     await unmountAndRemove(this.root);

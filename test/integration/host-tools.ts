@@ -1,6 +1,6 @@
 /** What the tests that need tools of the host (containerd, dockerd, a registry) share. */
 import { execFile } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { TestFn } from 'ava';
 
@@ -37,4 +37,15 @@ export async function unmountAndRemove(dir: string): Promise<void> {
     await run('umount', ['-l', point]).catch(() => undefined);
   }
   await rm(dir, { recursive: true, force: true });
+}
+
+/** Pids of the processes whose command line mentions `text` (e.g. a test's temp dir). */
+export async function processesMentioning(text: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    const argv = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
+    if (argv.includes(text)) pids.push(Number(name));
+  }
+  return pids;
 }
