@@ -9,12 +9,13 @@
  * schedulers, not measured here. Run: node dist/bench/scheduler.js [--replicas N] [--nodes N]
  */
 import { performance } from 'node:perf_hooks';
-import { newId } from '../lib/ids.js';
 import { silentLogger } from '../lib/log.js';
 import { ReplicatedOrchestrator } from '../manager/orchestrator/replicated.js';
+import { newTask } from '../manager/orchestrator/tasks.js';
 import { Scheduler } from '../manager/scheduler/scheduler.js';
 import { MemoryStore } from '../manager/store/memory-store.js';
-import type { Node, Service, Task, TaskSpec } from '../proto/types.js';
+import type { Node, Service, TaskSpec } from '../proto/types.js';
+import { makeNode, makeService, makeSpec } from '../test/unit/helpers.js';
 import { SimWorkers } from '../test/unit/orchestrator/sim-worker.js';
 import { progress, round } from './stats.js';
 
@@ -30,105 +31,24 @@ function flag(name: string, fallback: number): number {
 }
 
 function node(i: number): Node {
-  return {
-    id: newId(),
-    meta: null,
-    role: 'WORKER',
-    spec: { desiredRole: 'WORKER', availability: 'ACTIVE', labels: { zone: `z${i % 3}` } },
-    description: {
-      hostname: `sim-${i}`,
-      platform: { os: 'linux', arch: 'amd64' },
-      resources: { nanoCpus: 64e9, memoryBytes: 256 * 2 ** 30, pids: 0 },
-      runtimes: ['process'],
-      version: 'bench',
-      genericResources: {},
-      engineLabels: {},
-    },
-    status: { state: 'READY', message: '', addr: '' },
-    managerStatus: null,
+  const n = makeNode({ runtimes: ['process'] });
+  n.spec!.labels = { zone: `z${i % 3}` };
+  n.description = {
+    ...n.description!,
+    hostname: `sim-${i}`,
+    platform: { os: 'linux', arch: 'amd64' },
+    resources: { nanoCpus: 64e9, memoryBytes: 256 * 2 ** 30, pids: 0 },
   };
+  return n;
 }
 
 function service(
   placement: Partial<NonNullable<TaskSpec['placement']>>,
   resources: TaskSpec['resources'],
 ): Service {
-  const task: TaskSpec = {
-    container: {
-      image: 'host',
-      command: [],
-      args: ['true'],
-      env: [],
-      dir: '',
-      labels: {},
-      stopSignal: '',
-      stopGracePeriodMs: 0,
-      user: '',
-      hostname: '',
-      healthcheck: null,
-      mounts: [],
-      readOnly: false,
-      capAdd: [],
-      capDrop: [],
-      registryAuth: '',
-      hostNetwork: false,
-    },
-    restart: null,
-    placement: {
-      constraints: [],
-      preferences: [],
-      maxReplicas: 0,
-      strategy: 'SPREAD',
-      affinities: [],
-      antiAffinities: [],
-      ...placement,
-    },
-    resources,
-    forceUpdate: 0,
-  };
-  const spec = {
-    name: 'bench',
-    labels: {},
-    mode: 'replicated' as const,
-    replicated: { replicas: 0 },
-    task,
-    update: null,
-    rollback: null,
-  };
-  return {
-    id: newId(),
-    meta: null,
-    spec,
-    previousSpec: null,
-    specVersion: 1,
-    updateStatus: null,
-    specHistory: [],
-  };
-}
-
-function task(s: Service, slot: number): Task {
-  return {
-    id: newId(),
-    meta: null,
-    serviceId: s.id,
-    serviceName: s.spec!.name,
-    slot,
-    nodeId: '',
-    spec: s.spec!.task,
-    specVersion: 1,
-    desiredState: 'RUNNING',
-    status: {
-      timestamp: Date.now(),
-      state: 'PENDING',
-      message: '',
-      err: '',
-      container: null,
-      health: 'HEALTH_NONE',
-      healthOutput: '',
-    },
-    runningSince: 0,
-    canary: false,
-  };
+  const spec = makeSpec({ name: 'bench' }, 0);
+  spec.task = { ...spec.task!, placement: { ...spec.task!.placement!, ...placement }, resources };
+  return makeService(spec);
 }
 
 async function placeAll(label: string, nodes: number, replicas: number, s: Service): Promise<void> {
@@ -155,7 +75,7 @@ async function placeAll(label: string, nodes: number, replicas: number, s: Servi
   })();
   const start = performance.now();
   await store.update((tx) => {
-    for (let slot = 1; slot <= replicas; slot++) tx.create('tasks', task(s, slot));
+    for (let slot = 1; slot <= replicas; slot++) tx.create('tasks', newTask(s, slot, Date.now()));
   });
   await finished;
   const seconds = (performance.now() - start) / 1000;
