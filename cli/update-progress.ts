@@ -47,7 +47,7 @@ function stateText(t: Task | undefined): string {
 }
 
 /** One line per slot (or node): the version it had → the version it runs, and the newest task's state. */
-export function unitLines(service: Service, tasks: Task[]): UnitLine[] {
+function unitLines(service: Service, tasks: Task[]): UnitLine[] {
   const groups = new Map<string, Task[]>();
   const replicated = service.spec?.mode === 'replicated';
   const replicas = service.spec?.replicated?.replicas ?? 0;

@@ -43,7 +43,7 @@ export const paths = (dataDir: string) => ({
   uploads: join(dataDir, 'runtime', 'uploads'),
 });
 
-export const DEFAULT_DATA_DIR = '/var/lib/flotilla';
+const DEFAULT_DATA_DIR = '/var/lib/flotilla';
 
 export function dataDirFrom(flag: string | undefined): string {
   return flag ?? process.env.CLUSTER_DATA_DIR ?? DEFAULT_DATA_DIR;

@@ -10,7 +10,7 @@ export function signalNumber(name: string): number {
   return n;
 }
 
-export function signalName(n: number): NodeJS.Signals | undefined {
+function signalName(n: number): NodeJS.Signals | undefined {
   const entry = Object.entries(constants.signals).find(([, v]) => v === n);
   return entry?.[0] as NodeJS.Signals | undefined;
 }

@@ -40,7 +40,7 @@ const ACTIONS = {
 } as const;
 const ORDERS = { 'stop-first': 'STOP_FIRST', 'start-first': 'START_FIRST' } as const;
 
-export const DEFAULT_HEALTH = { intervalMs: 30_000, timeoutMs: 30_000, retries: 3, startPeriodMs: 0 };
+const DEFAULT_HEALTH = { intervalMs: 30_000, timeoutMs: 30_000, retries: 3, startPeriodMs: 0 };
 
 /** Adds the update, rollback and health flags to a command (no commander defaults: unset means unchanged). */
 export function addPolicyOptions(cmd: Command): Command {

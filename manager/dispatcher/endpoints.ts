@@ -12,7 +12,7 @@ import type { ReadTx, StoreEvent } from '../store/types.js';
 /** Batches changes: a burst of task events makes one table. */
 const SETTLE_MS = 10;
 
-export function endpointTable(tx: ReadTx): EndpointTable {
+function endpointTable(tx: ReadTx): EndpointTable {
   const services: ServiceEndpoints[] = [];
   for (const s of tx.all('services')) {
     const ports = s.endpoint?.ports ?? [];

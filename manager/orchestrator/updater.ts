@@ -39,7 +39,7 @@ interface Unit {
 const FAILED_STATES = new Set(['FAILED', 'REJECTED', 'COMPLETE']);
 
 /** A task that stopped by itself (not shut down) before it had run for `monitorMs`. */
-export function failedEarly(t: Task, monitorMs: number): boolean {
+function failedEarly(t: Task, monitorMs: number): boolean {
   const state = t.status?.state ?? 'NEW';
   if (!FAILED_STATES.has(state)) return false;
   return !t.runningSince || (t.status?.timestamp ?? 0) - t.runningSince < monitorMs;

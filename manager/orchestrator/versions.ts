@@ -40,7 +40,7 @@ function canonical(value: unknown): string {
 }
 
 /** Whether two task specs would run the same task (an update replaces tasks only when not). */
-export function sameTaskSpec(a: TaskSpec | null | undefined, b: TaskSpec | null | undefined): boolean {
+function sameTaskSpec(a: TaskSpec | null | undefined, b: TaskSpec | null | undefined): boolean {
   return canonical(a ?? null) === canonical(b ?? null);
 }
 

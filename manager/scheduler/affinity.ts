@@ -19,7 +19,7 @@ export function parseServiceSelector(expr: string): ServiceSelector | undefined 
   return m ? { label: m[2], value: m[3]! } : undefined;
 }
 
-export function selects(s: ServiceSelector, service: Service): boolean {
+function selects(s: ServiceSelector, service: Service): boolean {
   const have = s.label === undefined ? service.spec?.name : service.spec?.labels[s.label];
   return have === s.value;
 }

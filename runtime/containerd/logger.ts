@@ -17,7 +17,7 @@ exec 3<&- 4<&- 5>&-
 wait
 `;
 
-export const LOGGER_NAME = 'flotilla-logger';
+const LOGGER_NAME = 'flotilla-logger';
 
 /** Writes the logging program under `root` (if it is not there as it should be); returns its path. */
 export async function installLogger(root: string): Promise<string> {

@@ -83,7 +83,7 @@ async function readFromLayers(dirs: string[], path: string): Promise<string | un
 }
 
 /** KEY=VALUE list: the image's, then the spec's on top. */
-export function processEnv(image: ImageConfig, spec: ContainerSpec, home: string): string[] {
+function processEnv(image: ImageConfig, spec: ContainerSpec, home: string): string[] {
   const env = new Map<string, string>([['PATH', DEFAULT_PATH]]);
   for (const kv of image.Env ?? []) {
     const at = kv.indexOf('=');
@@ -95,7 +95,7 @@ export function processEnv(image: ImageConfig, spec: ContainerSpec, home: string
 }
 
 /** The image's entrypoint, then the spec's command in place of the image's Cmd. */
-export function processArgs(image: ImageConfig, spec: ContainerSpec): string[] {
+function processArgs(image: ImageConfig, spec: ContainerSpec): string[] {
   const args = [...(image.Entrypoint ?? []), ...(spec.command.length > 0 ? spec.command : (image.Cmd ?? []))];
   if (args.length === 0) throw invalidArgument('command', 'a command (the image has none)', spec.command);
   return args;
@@ -114,7 +114,7 @@ export interface SpecInput {
   network?: { netns: string; resolvConf: string; hosts: string };
 }
 
-export function ociProcess(input: SpecInput): Record<string, unknown> {
+function ociProcess(input: SpecInput): Record<string, unknown> {
   const { image, spec, user } = input;
   const caps = capabilities(spec.capAdd, spec.capDrop);
   return {
