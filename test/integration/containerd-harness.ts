@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
-import { mountsUnder, onPath, unmountAndRemove } from './host-tools.js';
+import { mountsUnder, onPath, processesWhere, unmountAndRemove } from './host-tools.js';
 import {
   bridgeArg,
   removeBridge,
@@ -103,14 +103,8 @@ export class PrivateContainerd {
   readonly bridges: TestBridge[] = [];
 
   /** Pids of this containerd's shims. */
-  async shims(): Promise<number[]> {
-    const pids: number[] = [];
-    for (const name of await readdir('/proc')) {
-      if (!/^\d+$/.test(name)) continue;
-      const argv = (await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '')).split('\0');
-      if (argv[0]?.includes('containerd-shim') && argv.includes(this.socket)) pids.push(Number(name));
-    }
-    return pids;
+  shims(): Promise<number[]> {
+    return processesWhere((argv) => !!argv[0]?.includes('containerd-shim') && argv.includes(this.socket));
   }
 
   async stop(): Promise<void> {

@@ -39,13 +39,18 @@ export async function unmountAndRemove(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
-/** Pids of the processes whose command line mentions `text` (e.g. a test's temp dir). */
-export async function processesMentioning(text: string): Promise<number[]> {
+/** Pids of the processes (other than this one) whose argv passes `match`. */
+export async function processesWhere(match: (argv: string[]) => boolean): Promise<number[]> {
   const pids: number[] = [];
   for (const name of await readdir('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    const argv = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
-    if (argv.includes(text)) pids.push(Number(name));
+    const argv = (await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (match(argv)) pids.push(Number(name));
   }
   return pids;
+}
+
+/** Pids of the processes whose command line mentions `text` (e.g. a test's temp dir). */
+export function processesMentioning(text: string): Promise<number[]> {
+  return processesWhere((argv) => argv.some((a) => a.includes(text)));
 }
