@@ -1,109 +1,116 @@
 /**
- * The routing mesh of one node: a listener on the node's own address for every published
- * ingress port of the cluster (TCP and UDP), each balancing over the addresses of the
- * service's running tasks, wherever they run. It follows the endpoint table the managers
- * send (see manager/dispatcher/endpoints.ts). Host-mode ports have no listener here: the
- * task itself serves the published port on its node.
+ * The routing mesh of one node on one address: a listener for every published ingress port
+ * of the cluster (see listeners.ts), following the endpoint table the managers send. The
+ * listeners run in a thread of their own (mesh-thread.ts): on the daemon's event loop a
+ * pause of the daemon (a large write to the store, a collection of its heap) added
+ * milliseconds to the slowest requests. If the thread dies it is started again with the
+ * last table.
  */
+import { Worker } from 'node:worker_threads';
+import { describeError } from '../../lib/errors.js';
+import type pino from 'pino';
 import type { Logger } from '../../lib/log.js';
 import type { EndpointTable } from '../../proto/gen/flotilla/EndpointTable.js';
-import type { LoadBalancing } from '../../proto/gen/flotilla/LoadBalancing.js';
-import { portName } from '../../proto/ports.js';
-import { TcpProxy } from './tcp-proxy.js';
-import { UdpProxy } from './udp-proxy.js';
 
-type Listener = TcpProxy | UdpProxy;
+export interface MeshThreadData {
+  host: string;
+  level: string;
+}
+export type ToMeshThread = { kind: 'apply'; seq: number; table: EndpointTable } | { kind: 'close' };
+export type FromMeshThread =
+  | { kind: 'applied'; seq: number; listening: string[]; error?: string | undefined }
+  | { kind: 'log'; line: string };
 
-interface Wanted {
-  protocol: 'TCP' | 'UDP';
-  port: number;
-  service: string;
-  upstreams: string[];
-  lb: LoadBalancing;
-  proxyProtocol: boolean;
+const CLOSE_TIMEOUT_MS = 5_000;
+
+interface Settle {
+  resolve(): void;
+  reject(err: Error): void;
 }
 
 export class Mesh {
-  private readonly proxies = new Map<string, Listener>();
-  /** Ports whose listener could not start, so that a warning is logged once, not at every table. */
-  private readonly failed = new Map<string, string>();
-  private applying: Promise<void> = Promise.resolve();
+  private thread: Worker;
+  private table: EndpointTable | undefined;
+  private seq = 0;
+  /** Applies waiting for the thread, by sequence number; an answer settles every one up to it. */
+  private readonly waiting = new Map<number, Settle>();
+  private ports: string[] = [];
   private closed = false;
 
   constructor(
     private readonly host: string,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.thread = this.start();
+  }
 
-  /** Takes a new endpoint table; listeners open and close to match it. */
+  /** Takes a new endpoint table; resolves once the listeners match it. */
   apply(table: EndpointTable): Promise<void> {
-    this.applying = this.applying.then(() => this.reconcile(table));
-    return this.applying;
+    if (this.closed) return Promise.resolve();
+    this.table = table;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(++this.seq, { resolve, reject });
+      this.send({ kind: 'apply', seq: this.seq, table });
+    });
   }
 
-  /** The ports the mesh listens on now, e.g. ["8080/tcp"]. */
+  /** The ports the mesh listened on after the last table it applied, e.g. ["8080/tcp"]. */
   listening(): string[] {
-    return [...this.proxies.keys()];
+    return this.ports;
   }
 
+  /** Stops every listener and cuts their connections (the node is going away). */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
-    await this.applying;
-    for (const p of this.proxies.values()) p.destroy();
-    this.proxies.clear();
+    const thread = this.thread;
+    const ended = new Promise((resolve) => thread.once('exit', resolve));
+    this.send({ kind: 'close' });
+    const timer = setTimeout(() => void thread.terminate(), CLOSE_TIMEOUT_MS);
+    await ended;
+    clearTimeout(timer);
+    this.settle(this.seq);
   }
 
-  private async reconcile(table: EndpointTable): Promise<void> {
-    if (this.closed) return;
-    const wanted = new Map<string, Wanted>();
-    for (const s of table.services) {
-      for (const p of s.ports) {
-        if (p.mode !== 'INGRESS') continue;
-        const upstreams = s.tasks.flatMap((t) =>
-          t.ports
-            .filter((tp) => tp.targetPort === p.targetPort && tp.protocol === p.protocol)
-            .map((tp) => tp.addr),
-        );
-        wanted.set(portName(p.publishedPort, p.protocol), {
-          protocol: p.protocol,
-          port: p.publishedPort,
-          service: s.serviceName,
-          upstreams,
-          lb: s.lb,
-          proxyProtocol: s.proxyProtocol,
-        });
+  private start(): Worker {
+    const data: MeshThreadData = { host: this.host, level: this.log.level };
+    const thread = new Worker(new URL('./mesh-thread.js', import.meta.url), { workerData: data });
+    // The daemon's own servers keep it alive; the mesh must not keep a finished process up.
+    thread.unref();
+    thread.on('message', (msg: FromMeshThread) => {
+      if (msg.kind === 'log') this.relog(msg.line);
+      else {
+        this.ports = msg.listening;
+        this.settle(msg.seq, msg.error);
       }
+    });
+    thread.on('error', (err) => {
+      if (this.closed) return;
+      this.log.error({ err: describeError(err) }, 'the mesh thread failed; starting it again');
+      this.thread = this.start();
+      if (this.table) this.send({ kind: 'apply', seq: this.seq, table: this.table });
+    });
+    return thread;
+  }
+
+  private send(msg: ToMeshThread): void {
+    this.thread.postMessage(msg);
+  }
+
+  /** Settles the applies up to `upTo`; only that one fails with the thread's error, the older ones it replaced. */
+  private settle(upTo: number, error?: string): void {
+    for (const [seq, { resolve, reject }] of this.waiting) {
+      if (seq > upTo) break;
+      this.waiting.delete(seq);
+      if (seq === upTo && error) reject(new Error(error));
+      else resolve();
     }
-    for (const [key, proxy] of this.proxies) {
-      if (wanted.has(key)) continue;
-      proxy.close();
-      this.proxies.delete(key);
-      this.log.info({ port: key }, 'mesh stopped listening');
-    }
-    for (const [key, w] of wanted) {
-      let proxy = this.proxies.get(key);
-      if (!proxy) {
-        const made = w.protocol === 'TCP' ? new TcpProxy(key, this.log) : new UdpProxy(key, this.log);
-        try {
-          await made.listen(this.host, w.port);
-        } catch (err) {
-          const why = (err as Error).message;
-          if (this.failed.get(key) !== why)
-            this.log.warn(
-              { port: key, service: w.service, err: why },
-              `the mesh cannot listen on ${this.host}:${w.port}: free the port on this node (another program, or another node on the same address?); it is tried again at the next change`,
-            );
-          this.failed.set(key, why);
-          made.destroy();
-          continue;
-        }
-        this.failed.delete(key);
-        this.proxies.set(key, (proxy = made));
-        this.log.info({ port: key, service: w.service }, 'mesh listening');
-      }
-      proxy.balancer.set(w.upstreams, w.lb);
-      if (proxy instanceof TcpProxy) proxy.proxyProtocol = w.proxyProtocol;
-      else proxy.prune();
-    }
+  }
+
+  /** A record the thread logged, passed to the daemon's logger (which adds its own fields). */
+  private relog(line: string): void {
+    const { level, msg, time: _time, ...fields } = JSON.parse(line) as Record<string, unknown>;
+    const label = this.log.levels.labels[level as number] as pino.Level | undefined;
+    if (label) this.log[label](fields, String(msg ?? ''));
   }
 }

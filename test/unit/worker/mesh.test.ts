@@ -1,5 +1,6 @@
 import test from 'ava';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import pino from 'pino';
 import { silentLogger } from '../../../lib/log.js';
 import type { EndpointTable } from '../../../proto/gen/flotilla/EndpointTable.js';
 import type { LoadBalancing } from '../../../proto/gen/flotilla/LoadBalancing.js';
@@ -98,6 +99,24 @@ test('the PROXY v1 header names the client and the published address', async (t)
     new RegExp(`^a PROXY TCP4 127\\.0\\.0\\.1 127\\.0\\.0\\.1 \\d+ ${port}\\r\\n$`),
   );
   t.is(proxyHeaderV1({}), 'PROXY UNKNOWN\r\n');
+});
+
+test("the mesh runs in its own thread: its log records reach the daemon's logger, and close ends the thread", async (t) => {
+  const taken = createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+  const port = (taken.address() as { port: number }).port;
+  const lines: Record<string, unknown>[] = [];
+  const log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) }).child({
+    room: 'mesh',
+  });
+  const mesh = new Mesh('127.0.0.1', log);
+  t.teardown(() => Promise.all([mesh.close(), new Promise((r) => taken.close(r))]));
+  await mesh.apply(table(port, ['127.0.0.1:1']));
+  t.deepEqual(mesh.listening(), []);
+  const warning = lines.find((l) => String(l.msg).startsWith('the mesh cannot listen'));
+  t.like(warning, { level: 40, room: 'mesh', port: `${port}/tcp`, service: 'web' });
+  await mesh.close();
+  await t.notThrowsAsync(mesh.apply(table(port, [])), 'a closed mesh takes no more tables');
 });
 
 test('balancer: round-robin skips what was tried; least-conn counts what is open', (t) => {
