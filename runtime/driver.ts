@@ -121,6 +121,13 @@ export interface ExecResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** The command ran out of its `timeoutMs` and was killed. */
+  timedOut?: boolean;
+}
+
+export interface ExecOptions {
+  /** After this long the command, and what it started, are killed (SIGKILL). */
+  timeoutMs?: number;
 }
 
 export interface Stats {
@@ -188,7 +195,7 @@ export interface RuntimeDriver {
   /** Containers whose labels include every given label. */
   list(labels: Record<string, string>): Promise<ContainerSummary[]>;
   logs(id: string, opts: LogOptions): AsyncIterable<LogLine>;
-  exec(id: string, cmd: string[]): Promise<ExecResult>;
+  exec(id: string, cmd: string[], opts?: ExecOptions): Promise<ExecResult>;
   stats(id: string): Promise<Stats>;
   /** Releases what the driver holds (watchers, connections); containers keep running. */
   close(): Promise<void>;

@@ -10,12 +10,33 @@ export function runCaptured(
   cmd: [string, ...string[]],
   {
     input,
+    timeoutMs,
     ...opts
-  }: { cwd: string; env: Record<string, string>; uid?: number; gid?: number; input?: string },
+  }: {
+    cwd: string;
+    env: Record<string, string>;
+    uid?: number;
+    gid?: number;
+    input?: string;
+    /** Then the command's whole process group is killed: a shell's children would keep the pipes open. */
+    timeoutMs?: number;
+  },
 ): Promise<ExecResult> {
   return new Promise((resolve) => {
     const [program, ...args] = cmd;
-    const child = spawn(program, args, { ...opts, stdio: ['pipe', 'pipe', 'pipe'] });
+    const detached = timeoutMs !== undefined;
+    const child = spawn(program, args, { ...opts, detached, stdio: ['pipe', 'pipe', 'pipe'] });
+    let timedOut = false;
+    const timer = detached
+      ? setTimeout(() => {
+          timedOut = true;
+          try {
+            process.kill(-child.pid!, 'SIGKILL');
+          } catch {
+            // Already gone.
+          }
+        }, timeoutMs)
+      : undefined;
     // stdin is `input`, or empty; a program may exit without reading it.
     child.stdin.on('error', () => undefined);
     child.stdin.end(input);
@@ -34,11 +55,13 @@ export function runCaptured(
       });
     });
     child.once('close', (code, signal) => {
+      clearTimeout(timer);
       if (failed) return;
       resolve({
         exitCode: code ?? 128 + signalNumber(signal ?? 'SIGKILL'),
         stdout: Buffer.concat(stdout).toString('utf8'),
         stderr: Buffer.concat(stderr).toString('utf8'),
+        ...(timedOut ? { timedOut } : {}),
       });
     });
   });

@@ -56,26 +56,18 @@ export class HealthMonitor {
     this.timer = setTimeout(() => void this.probe(), this.check.intervalMs).unref();
   }
 
+  /** One check; the driver kills a check that outlives its timeout, so hung checks do not pile up. */
   private async run(): Promise<{ ok: boolean; output: string }> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<{ ok: false; output: string }>((resolve) => {
-      timer = setTimeout(
-        () => resolve({ ok: false, output: `health check timed out after ${this.check.timeoutMs}ms` }),
-        this.check.timeoutMs,
-      );
-    });
-    const exec = this.driver
-      .exec(this.containerId, ['/bin/sh', '-c', this.check.cmd])
+    const { timeoutMs } = this.check;
+    return this.driver
+      .exec(this.containerId, ['/bin/sh', '-c', this.check.cmd], { timeoutMs })
       .then((r) => ({
-        ok: r.exitCode === 0,
-        output: summary(`${r.stdout}\n${r.stderr}`) || `exit code ${r.exitCode}`,
+        ok: r.exitCode === 0 && !r.timedOut,
+        output: r.timedOut
+          ? `health check timed out after ${timeoutMs}ms`
+          : summary(`${r.stdout}\n${r.stderr}`) || `exit code ${r.exitCode}`,
       }))
       .catch((err: unknown) => ({ ok: false, output: describeError(err) }));
-    try {
-      return await Promise.race([exec, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   private change(health: HealthState, output: string): void {

@@ -22,6 +22,7 @@ import type {
   ContainerSpec,
   ContainerSummary,
   DriverLogger,
+  ExecOptions,
   ExecResult,
   ExitStatus,
   LogLine,
@@ -47,6 +48,7 @@ import { cgroupStats } from './cgroup-stats.js';
 import { ImageStore, SNAPSHOTTER } from './images.js';
 import { BridgeNetwork } from './cni.js';
 import { withLease } from './leases.js';
+import { killDescendants } from '../proc.js';
 import { installLogger, loggerUri } from './logger.js';
 import { ociSpec, resolveImageUser, type SpecInput } from './oci-spec.js';
 import { registryImage } from './registry.js';
@@ -286,7 +288,7 @@ export class ContainerdDriver implements RuntimeDriver {
     );
   }
 
-  async exec(id: string, cmd: string[]): Promise<ExecResult> {
+  async exec(id: string, cmd: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     if (cmd.length === 0 || cmd[0] === '') throw invalidArgument('cmd', 'a non-empty command', cmd);
     const { record, summary } = await this.load(id);
     if (summary.state !== 'running') {
@@ -312,22 +314,44 @@ export class ContainerdDriver implements RuntimeDriver {
           { containerId: id, execId },
           { timeoutMs: 0, signal: this.closing.signal },
         );
-        const started = await this.client.unary('tasks', 'Start', { containerId: id, execId }).then(
-          () => undefined,
-          (err: unknown) => err,
-        );
-        if (started !== undefined) {
+        const started = await this.client
+          .unary<{ pid: number }>('tasks', 'Start', { containerId: id, execId })
+          .catch((err: Error) => err);
+        if (started instanceof Error) {
           // runc refuses a program it cannot find; a shell would say 127.
           waiting.catch(() => undefined);
-          return { exitCode: 127, stdout: '', stderr: `${(started as Error).message}\n` };
+          return { exitCode: 127, stdout: '', stderr: `${started.message}\n` };
         }
-        const { exitStatus } = await waiting;
+        let timedOut = false;
+        const killer =
+          opts.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                // Its children first (seen from the host, as root): they would outlive it and keep
+                // its output open, so that its end would wait for them.
+                void killDescendants(started.pid)
+                  .then(() =>
+                    this.client.unary('tasks', 'Kill', {
+                      containerId: id,
+                      execId,
+                      signal: signalNumber('SIGKILL'),
+                    }),
+                  )
+                  .catch(() => undefined);
+              }, opts.timeoutMs);
+        const { exitStatus } = await waiting.finally(() => clearTimeout(killer));
         // Deleting the process ends its logger, so the files are complete afterwards.
         await unlessNotFound(this.client.unary('tasks', 'DeleteProcess', { containerId: id, execId }));
         const [stdout, stderr] = await Promise.all(
           ['stdout.log', 'stderr.log'].map((f) => readFile(join(dir, f), 'utf8')),
         );
-        return { exitCode: exitStatus, stdout: stdout ?? '', stderr: stderr ?? '' };
+        return {
+          exitCode: exitStatus,
+          stdout: stdout ?? '',
+          stderr: stderr ?? '',
+          ...(timedOut ? { timedOut } : {}),
+        };
       } finally {
         await unlessNotFound(this.client.unary('tasks', 'DeleteProcess', { containerId: id, execId })).catch(
           () => undefined,

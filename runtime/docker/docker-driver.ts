@@ -14,6 +14,7 @@ import type {
   ContainerState,
   ContainerSummary,
   DriverLogger,
+  ExecOptions,
   ExecResult,
   ExitStatus,
   ImageOps,
@@ -34,6 +35,7 @@ import {
 import { HOST_IMAGE } from '../../proto/types.js';
 import { validateContainerSpec } from '../container-spec.js';
 import { exitStatusOf, pullFailed, settlesWithin, unlessRemoved } from '../driver-util.js';
+import { killDescendants } from '../proc.js';
 import { collectOutput, demuxLines } from './docker-streams.js';
 
 export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
@@ -238,7 +240,7 @@ export class DockerDriver implements RuntimeDriver {
     }
   }
 
-  async exec(id: string, cmd: string[]): Promise<ExecResult> {
+  async exec(id: string, cmd: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     if (cmd.length === 0 || cmd[0] === '') throw invalidArgument('cmd', 'a non-empty command', cmd);
     if (stateOf(await this.raw(id)) !== 'running') {
       throw new FlotillaError('INVALID_ARGUMENT', `container ${id} is not running`);
@@ -251,9 +253,26 @@ export class DockerDriver implements RuntimeDriver {
       exec.start({ hijack: true, stdin: false }) as unknown as Promise<Readable>,
       `exec ${id}`,
     );
-    const output = await collectOutput(stream);
+    let timedOut = false;
+    // The engine cannot stop an exec: its process and what it started are killed by their pids,
+    // as this host sees them.
+    const killer =
+      opts.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            exec
+              .inspect()
+              .then(async ({ Pid }) => {
+                if (!(Pid > 0)) return;
+                await killDescendants(Pid);
+                process.kill(Pid, 'SIGKILL');
+              })
+              .catch(() => undefined);
+          }, opts.timeoutMs);
+    const output = await collectOutput(stream).finally(() => clearTimeout(killer));
     const { ExitCode } = await engine(exec.inspect(), `exec ${id}`);
-    return { exitCode: ExitCode ?? 0, ...output };
+    return { exitCode: ExitCode ?? 0, ...output, ...(timedOut ? { timedOut } : {}) };
   }
 
   async stats(id: string): Promise<Stats> {

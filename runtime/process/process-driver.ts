@@ -15,6 +15,7 @@ import type {
   ContainerSpec,
   ContainerSummary,
   DriverLogger,
+  ExecOptions,
   ExecResult,
   ExitStatus,
   LogLine,
@@ -27,7 +28,7 @@ import { HOST_IMAGE } from '../../proto/types.js';
 import { ContainerFiles, type RecordedExit, type StoredSpec } from './container-files.js';
 import { validateContainerSpec } from '../container-spec.js';
 import { readLogFiles } from '../log-file.js';
-import { groupMembers, readCmdline, systemUnits } from './proc.js';
+import { groupMembers, readCmdline, systemUnits } from '../proc.js';
 import { runCaptured } from '../run-captured.js';
 import { resolveUser, type ResolvedUser } from './users.js';
 import { isWrapperCmdline, wrapperArgs } from './wrapper.js';
@@ -179,7 +180,7 @@ export class ProcessDriver implements RuntimeDriver {
     );
   }
 
-  async exec(id: string, cmd: string[]): Promise<ExecResult> {
+  async exec(id: string, cmd: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     const [program, ...args] = cmd;
     if (program === undefined || program === '') throw invalidArgument('cmd', 'a non-empty command', cmd);
     const { files, spec, summary } = await this.load(id);
@@ -191,6 +192,7 @@ export class ProcessDriver implements RuntimeDriver {
       cwd: spec.workdir ?? files.dir,
       env: containerEnv(spec, user),
       ...(user && { uid: user.uid, gid: user.gid }),
+      timeoutMs: opts.timeoutMs,
     });
   }
 

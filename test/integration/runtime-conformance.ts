@@ -329,6 +329,23 @@ export function runtimeConformance(test: TestFn, target: ConformanceTarget): voi
     t.is((await driver.exec(id, ['true'])).exitCode, 0);
   });
 
+  test(title('exec with a timeout: the command is killed then, and the result says so'), async (t) => {
+    const h = await harness(t, target);
+    const driver = await h.newDriver();
+    const id = await driver.create(h.shSpec(`echo ready; ${waitForTrigger}`));
+    await driver.start(id);
+    // A child left in the background would keep the output open: it goes too.
+    const hung = await driver.exec(id, ['sh', '-c', 'sleep 300 & echo started; sleep 301'], {
+      timeoutMs: 300,
+    });
+    t.like(hung, { timedOut: true, exitCode: 137, stdout: 'started\n' });
+    t.deepEqual(await driver.exec(id, ['true'], { timeoutMs: 10_000 }), {
+      exitCode: 0,
+      stdout: '',
+      stderr: '',
+    });
+  });
+
   test(title('exec into a container that is not running is refused'), async (t) => {
     const h = await harness(t, target);
     const driver = await h.newDriver();

@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { HealthState } from '../../../proto/types.js';
-import type { ExecResult, RuntimeDriver } from '../../../runtime/driver.js';
+import type { ExecOptions, ExecResult, RuntimeDriver } from '../../../runtime/driver.js';
 import { HealthMonitor } from '../../../worker/health.js';
 import { eventually } from '../helpers.js';
 
@@ -53,9 +53,16 @@ test('failures within the start period do not count', async (t) => {
   t.is(seen[0]?.[0], 'UNHEALTHY');
 });
 
-test('a check that takes longer than the timeout fails', async (t) => {
-  const slow = { exec: () => new Promise(() => undefined) } as unknown as RuntimeDriver;
+test('a check that runs out of its timeout fails; the driver is asked to kill it then', async (t) => {
+  const asked: (number | undefined)[] = [];
+  const slow = {
+    exec: async (_id: string, _cmd: string[], opts?: ExecOptions): Promise<ExecResult> => {
+      asked.push(opts?.timeoutMs);
+      return { exitCode: 137, stdout: '', stderr: '', timedOut: true };
+    },
+  } as unknown as RuntimeDriver;
   const { seen } = watch(slow, { ...check, retries: 1, timeoutMs: 20 });
   await eventually(() => seen.length === 1);
   t.deepEqual(seen, [['UNHEALTHY', 'health check timed out after 20ms']]);
+  t.deepEqual(asked, [20]);
 });

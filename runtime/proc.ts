@@ -1,4 +1,4 @@
-/** What the process driver reads from Linux's /proc. */
+/** What the runtime drivers read from Linux's /proc. */
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
@@ -7,6 +7,7 @@ export interface ProcStat {
   pid: number;
   /** R, S, D, Z, ... */
   state: string;
+  ppid: number;
   pgrp: number;
   /** utime + stime + cutime + cstime, in clock ticks. */
   cpuTicks: number;
@@ -29,17 +30,40 @@ async function readStat(pid: number): Promise<ProcStat | undefined> {
   return {
     pid,
     state: rest[0] ?? '?',
+    ppid: field(4),
     pgrp: field(5),
     cpuTicks: field(14) + field(15) + field(16) + field(17),
     rssPages: field(24),
   };
 }
 
-/** Live (non-zombie) processes whose process group is `pgid`. */
-export async function groupMembers(pgid: number): Promise<ProcStat[]> {
+/** Every live (non-zombie) process. */
+async function liveProcesses(): Promise<ProcStat[]> {
   const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
   const stats = await Promise.all(pids.map((pid) => readStat(pid)));
-  return stats.filter((s): s is ProcStat => s !== undefined && s.pgrp === pgid && s.state !== 'Z');
+  return stats.filter((s): s is ProcStat => s !== undefined && s.state !== 'Z');
+}
+
+/** Live processes whose process group is `pgid`. */
+export async function groupMembers(pgid: number): Promise<ProcStat[]> {
+  return (await liveProcesses()).filter((s) => s.pgrp === pgid);
+}
+
+/** Sends SIGKILL to `pid`'s children, their children, and so on (not to `pid` itself). */
+export async function killDescendants(pid: number): Promise<void> {
+  const children = new Map<number, number[]>();
+  for (const s of await liveProcesses()) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s.pid]);
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      try {
+        process.kill(child, 'SIGKILL');
+      } catch {
+        // Gone meanwhile.
+      }
+      queue.push(child);
+    }
+  }
 }
 
 export interface SystemUnits {
