@@ -22,7 +22,9 @@ import {
 } from '../proto/types.js';
 import type { ContainerSummary, RuntimeDriver } from '../runtime/driver.js';
 import { StatusReporter } from './status-reporter.js';
+import type { EndpointChanges } from '../proto/gen/flotilla/EndpointChanges.js';
 import type { EndpointTable } from '../proto/gen/flotilla/EndpointTable.js';
+import { EndpointView } from './endpoint-view.js';
 import { hostOf } from './addr.js';
 import { LABEL_NODE, LABEL_TASK, TaskRunner, type NodeInfo } from './task-runner.js';
 
@@ -49,6 +51,7 @@ export interface AgentOptions {
 export class Agent {
   private readonly runners = new Map<string, TaskRunner>();
   private readonly reporter = new StatusReporter();
+  private readonly endpoints = new EndpointView();
   private managers: string[];
   private roleChanging = false;
   private orphans = new Map<string, { driver: RuntimeDriver; container: ContainerSummary }>();
@@ -123,7 +126,7 @@ export class Agent {
           heartbeatPeriodMs: number;
           managers: string[];
           assignments: Assignments | null;
-          endpoints?: EndpointTable | null;
+          endpoints?: EndpointChanges | null;
         }) => {
           if (!opened) {
             opened = true;
@@ -155,7 +158,7 @@ export class Agent {
             );
           }
           this.noteManagers(msg.managers);
-          if (msg.endpoints) this.opts.onEndpoints?.(msg.endpoints);
+          if (msg.endpoints) this.opts.onEndpoints?.(this.endpoints.apply(msg.endpoints));
           if (msg.assignments) this.assign(msg.assignments);
         },
       );

@@ -38,6 +38,8 @@ export class Dispatcher {
   private readonly sessions = new Map<string, Session>();
   /** The managers' Raft ids and addresses that heartbeats hand out; recomputed after a node changes. */
   private raftMembers: RaftMember[] | undefined;
+  /** The managers' addresses that every session message carries; recomputed after a node changes. */
+  private managerAddrs: string[] | undefined;
   private readonly lastSeen = new Map<string, number>();
   private statusQueue = new Map<string, { nodeId: string; status: TaskStatus }>();
   private statusFlush: Promise<void> | undefined;
@@ -78,6 +80,7 @@ export class Dispatcher {
         this.endpoints.note(e);
         if (e.table === 'nodes') {
           this.raftMembers = undefined;
+          this.managerAddrs = undefined;
           const s = e.kind === 'delete' ? this.sessions.get(e.object.id) : undefined;
           if (s) failStream(s.stream, removed(e.object.id));
           continue;
@@ -151,7 +154,7 @@ export class Dispatcher {
         for (const t of tasks) session.sent.set(t.id, sentKey(t));
         this.write(session, {
           assignments: { kind: 'COMPLETE', tasks, removed: [] },
-          endpoints: this.endpoints.flush(),
+          endpoints: this.endpoints.full(),
         });
         session.opened = true;
         this.log.info({ node: req.nodeId, tasks: tasks.length }, 'session opened');
@@ -263,12 +266,13 @@ export class Dispatcher {
   }
 
   private managers(): string[] {
-    return this.store.view((tx) =>
+    this.managerAddrs ??= this.store.view((tx) =>
       tx
         .all('nodes')
         .filter((n) => n.role === 'MANAGER' && n.status?.addr)
         .map((n) => n.status?.addr ?? ''),
     );
+    return this.managerAddrs;
   }
 
   private async expireNodes(): Promise<void> {

@@ -9,6 +9,7 @@ import type { ControlClient as _flotilla_ControlClient, ControlDefinition as _fl
 import type { CreateServiceRequestInput as _flotilla_CreateServiceRequestInput, CreateServiceRequest as _flotilla_CreateServiceRequest } from './flotilla/CreateServiceRequest.js';
 import type { CreateServiceResponseInput as _flotilla_CreateServiceResponseInput, CreateServiceResponse as _flotilla_CreateServiceResponse } from './flotilla/CreateServiceResponse.js';
 import type { EndpointInput as _flotilla_EndpointInput, Endpoint as _flotilla_Endpoint } from './flotilla/Endpoint.js';
+import type { EndpointChangesInput as _flotilla_EndpointChangesInput, EndpointChanges as _flotilla_EndpointChanges } from './flotilla/EndpointChanges.js';
 import type { EndpointSpecInput as _flotilla_EndpointSpecInput, EndpointSpec as _flotilla_EndpointSpec } from './flotilla/EndpointSpec.js';
 import type { EndpointTableInput as _flotilla_EndpointTableInput, EndpointTable as _flotilla_EndpointTable } from './flotilla/EndpointTable.js';
 import type { GetJoinTokensRequestInput as _flotilla_GetJoinTokensRequestInput, GetJoinTokensRequest as _flotilla_GetJoinTokensRequest } from './flotilla/GetJoinTokensRequest.js';
@@ -82,6 +83,7 @@ export interface ProtoGrpcType {
     CreateServiceRequest: MessageTypeDefinition<_flotilla_CreateServiceRequestInput, _flotilla_CreateServiceRequest>
     CreateServiceResponse: MessageTypeDefinition<_flotilla_CreateServiceResponseInput, _flotilla_CreateServiceResponse>
     Endpoint: MessageTypeDefinition<_flotilla_EndpointInput, _flotilla_Endpoint>
+    EndpointChanges: MessageTypeDefinition<_flotilla_EndpointChangesInput, _flotilla_EndpointChanges>
     EndpointSpec: MessageTypeDefinition<_flotilla_EndpointSpecInput, _flotilla_EndpointSpec>
     EndpointTable: MessageTypeDefinition<_flotilla_EndpointTableInput, _flotilla_EndpointTable>
     FailureAction: EnumTypeDefinition

@@ -8,6 +8,7 @@ import type { ContainerSpecInput as _flotilla_ContainerSpecInput, ContainerSpec 
 import type { ContainerStatusInput as _flotilla_ContainerStatusInput, ContainerStatus as _flotilla_ContainerStatus } from './flotilla/ContainerStatus.js';
 import type { DispatcherClient as _flotilla_DispatcherClient, DispatcherDefinition as _flotilla_DispatcherDefinition } from './flotilla/Dispatcher.js';
 import type { EndpointInput as _flotilla_EndpointInput, Endpoint as _flotilla_Endpoint } from './flotilla/Endpoint.js';
+import type { EndpointChangesInput as _flotilla_EndpointChangesInput, EndpointChanges as _flotilla_EndpointChanges } from './flotilla/EndpointChanges.js';
 import type { EndpointSpecInput as _flotilla_EndpointSpecInput, EndpointSpec as _flotilla_EndpointSpec } from './flotilla/EndpointSpec.js';
 import type { EndpointTableInput as _flotilla_EndpointTableInput, EndpointTable as _flotilla_EndpointTable } from './flotilla/EndpointTable.js';
 import type { GlobalJobInput as _flotilla_GlobalJobInput, GlobalJob as _flotilla_GlobalJob } from './flotilla/GlobalJob.js';
@@ -75,6 +76,7 @@ export interface ProtoGrpcType {
     ContainerStatus: MessageTypeDefinition<_flotilla_ContainerStatusInput, _flotilla_ContainerStatus>
     Dispatcher: SubtypeConstructor<typeof grpc.Client, _flotilla_DispatcherClient> & { service: _flotilla_DispatcherDefinition }
     Endpoint: MessageTypeDefinition<_flotilla_EndpointInput, _flotilla_Endpoint>
+    EndpointChanges: MessageTypeDefinition<_flotilla_EndpointChangesInput, _flotilla_EndpointChanges>
     EndpointSpec: MessageTypeDefinition<_flotilla_EndpointSpecInput, _flotilla_EndpointSpec>
     EndpointTable: MessageTypeDefinition<_flotilla_EndpointTableInput, _flotilla_EndpointTable>
     FailureAction: EnumTypeDefinition

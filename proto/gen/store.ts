@@ -6,6 +6,7 @@ import type { ClusterSpecInput as _flotilla_ClusterSpecInput, ClusterSpec as _fl
 import type { ContainerSpecInput as _flotilla_ContainerSpecInput, ContainerSpec as _flotilla_ContainerSpec } from './flotilla/ContainerSpec.js';
 import type { ContainerStatusInput as _flotilla_ContainerStatusInput, ContainerStatus as _flotilla_ContainerStatus } from './flotilla/ContainerStatus.js';
 import type { EndpointInput as _flotilla_EndpointInput, Endpoint as _flotilla_Endpoint } from './flotilla/Endpoint.js';
+import type { EndpointChangesInput as _flotilla_EndpointChangesInput, EndpointChanges as _flotilla_EndpointChanges } from './flotilla/EndpointChanges.js';
 import type { EndpointSpecInput as _flotilla_EndpointSpecInput, EndpointSpec as _flotilla_EndpointSpec } from './flotilla/EndpointSpec.js';
 import type { EndpointTableInput as _flotilla_EndpointTableInput, EndpointTable as _flotilla_EndpointTable } from './flotilla/EndpointTable.js';
 import type { GlobalJobInput as _flotilla_GlobalJobInput, GlobalJob as _flotilla_GlobalJob } from './flotilla/GlobalJob.js';
@@ -55,6 +56,7 @@ export interface ProtoGrpcType {
     ContainerSpec: MessageTypeDefinition<_flotilla_ContainerSpecInput, _flotilla_ContainerSpec>
     ContainerStatus: MessageTypeDefinition<_flotilla_ContainerStatusInput, _flotilla_ContainerStatus>
     Endpoint: MessageTypeDefinition<_flotilla_EndpointInput, _flotilla_Endpoint>
+    EndpointChanges: MessageTypeDefinition<_flotilla_EndpointChangesInput, _flotilla_EndpointChanges>
     EndpointSpec: MessageTypeDefinition<_flotilla_EndpointSpecInput, _flotilla_EndpointSpec>
     EndpointTable: MessageTypeDefinition<_flotilla_EndpointTableInput, _flotilla_EndpointTable>
     FailureAction: EnumTypeDefinition

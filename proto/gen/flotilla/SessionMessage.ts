@@ -1,7 +1,7 @@
 // Original file: proto/flotilla/dispatcher.proto
 
 import type { AssignmentsInput as _flotilla_AssignmentsInput, Assignments as _flotilla_Assignments } from '../flotilla/Assignments.js';
-import type { EndpointTableInput as _flotilla_EndpointTableInput, EndpointTable as _flotilla_EndpointTable } from '../flotilla/EndpointTable.js';
+import type { EndpointChangesInput as _flotilla_EndpointChangesInput, EndpointChanges as _flotilla_EndpointChanges } from '../flotilla/EndpointChanges.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface SessionMessageInput {
@@ -10,9 +10,9 @@ export interface SessionMessageInput {
   'managers'?: (string)[];
   'assignments'?: (_flotilla_AssignmentsInput | null);
   /**
-   * The cluster's service endpoints, when they changed (published ports and endpoints).
+   * The cluster's service endpoints (published ports and the tasks behind them), when they changed.
    */
-  'endpoints'?: (_flotilla_EndpointTableInput | null);
+  'endpoints'?: (_flotilla_EndpointChangesInput | null);
   '_endpoints'?: "endpoints";
 }
 
@@ -22,8 +22,8 @@ export interface SessionMessage {
   'managers': (string)[];
   'assignments': (_flotilla_Assignments | null);
   /**
-   * The cluster's service endpoints, when they changed (published ports and endpoints).
+   * The cluster's service endpoints (published ports and the tasks behind them), when they changed.
    */
-  'endpoints'?: (_flotilla_EndpointTable | null);
+  'endpoints'?: (_flotilla_EndpointChanges | null);
   '_endpoints'?: "endpoints";
 }

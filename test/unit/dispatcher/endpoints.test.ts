@@ -3,10 +3,12 @@ import type * as grpc from '@grpc/grpc-js';
 import { silentLogger } from '../../../lib/log.js';
 import { Dispatcher } from '../../../manager/dispatcher/dispatcher.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
+import type { EndpointChanges } from '../../../proto/gen/flotilla/EndpointChanges.js';
 import type { EndpointTable } from '../../../proto/gen/flotilla/EndpointTable.js';
 import type { SessionMessageInput } from '../../../proto/gen/flotilla/SessionMessage.js';
 import type { SessionRequest } from '../../../proto/gen/flotilla/SessionRequest.js';
 import type { Task } from '../../../proto/types.js';
+import { EndpointView } from '../../../worker/endpoint-view.js';
 import {
   eventually,
   FakeStream,
@@ -49,8 +51,13 @@ test('every session gets the running tasks of published services; a task told to
   });
   dispatcher.session(stream as unknown as grpc.ServerWritableStream<SessionRequest, SessionMessageInput>);
   await eventually(() => stream.writes.length > 0);
-  const tables = () =>
-    stream.writes.flatMap((w, i) => (w.endpoints ? [{ i, t: w.endpoints as EndpointTable }] : []));
+  // The tables the node builds from what it was sent, and at which message each.
+  const tables = () => {
+    const view = new EndpointView();
+    return stream.writes.flatMap((w, i) =>
+      w.endpoints ? [{ i, t: view.apply(w.endpoints as EndpointChanges) as EndpointTable }] : [],
+    );
+  };
   const first = tables()[0]?.t;
   t.deepEqual(
     first?.services.map((s) => s.serviceName),
@@ -71,4 +78,47 @@ test('every session gets the running tasks of published services; a task told to
   t.truthy(left, 'a table without the stopping task was sent');
   t.true(left!.i < shutdownAt, 'before the node was told to stop it');
   t.is(left!.t.services[0]?.tasks[0]?.taskId, b.id);
+});
+
+test('after the whole table, a session gets only what changed: the new entry of a service, or its removal', async (t) => {
+  const store = await MemoryStore.open();
+  const node = makeNode();
+  const [web, api] = ['web', 'api'].map((name) => ({ ...makeService(makeSpec({ name })), endpoint }));
+  const a = makeTask(web!, { slot: 1, nodeId: node.id, endpoint, status: running('127.0.0.2:40001') });
+  const b = makeTask(api!, { slot: 1, nodeId: node.id, endpoint, status: running('127.0.0.2:40002') });
+  await store.update((tx) => {
+    tx.create('nodes', node);
+    for (const s of [web!, api!]) tx.create('services', s);
+    for (const x of [a, b]) tx.create('tasks', x);
+  });
+  const dispatcher = new Dispatcher(store, silentLogger(), () => 60_000);
+  runLoop(t, dispatcher);
+  const stream = new FakeStream<SessionRequest, SessionMessageInput>({
+    nodeId: node.id,
+    description: null,
+    addr: '',
+  });
+  dispatcher.session(stream as unknown as grpc.ServerWritableStream<SessionRequest, SessionMessageInput>);
+  const sent = () => stream.writes.flatMap((w) => (w.endpoints ? [w.endpoints as EndpointChanges] : []));
+  await eventually(() => sent().length === 1);
+  t.like(sent()[0], { full: true, removedServiceIds: [] });
+  t.deepEqual(
+    sent()[0]
+      ?.services.map((s) => s.serviceName)
+      .sort(),
+    ['api', 'web'],
+  );
+
+  await store.update((tx) => tx.update('tasks', { ...tx.get('tasks', a.id)!, desiredState: 'SHUTDOWN' }));
+  await eventually(() => sent().length === 2);
+  t.like(sent()[1], { full: false, removedServiceIds: [] });
+  t.deepEqual(
+    sent()[1]?.services.map((s) => [s.serviceName, s.tasks.length]),
+    [['web', 0]],
+    'api did not change, so it is not sent again',
+  );
+
+  await store.update((tx) => tx.delete('services', api!.id));
+  await eventually(() => sent().length === 3);
+  t.like(sent()[2], { full: false, services: [], removedServiceIds: [api!.id] });
 });

@@ -1,0 +1,30 @@
+import test from 'ava';
+import type { EndpointTable } from '../../../proto/gen/flotilla/EndpointTable.js';
+import type { ServiceEndpoints } from '../../../proto/gen/flotilla/ServiceEndpoints.js';
+import { EndpointView } from '../../../worker/endpoint-view.js';
+
+const service = (serviceId: string, serviceName: string, tasks = 0): ServiceEndpoints => ({
+  serviceId,
+  serviceName,
+  ports: [],
+  lb: 'ROUND_ROBIN',
+  proxyProtocol: false,
+  tasks: Array.from({ length: tasks }, (_, i) => ({ taskId: `${serviceId}.${i}`, nodeId: 'n', ports: [] })),
+});
+const names = (table: EndpointTable) => table.services.map((s) => `${s.serviceName}:${s.tasks.length}`);
+
+test('changes update the table; a full table (a new session) replaces everything known', (t) => {
+  const view = new EndpointView();
+  const removedServiceIds: string[] = [];
+  t.deepEqual(
+    names(
+      view.apply({ full: true, services: [service('b', 'web', 2), service('a', 'api')], removedServiceIds }),
+    ),
+    ['api:0', 'web:2'],
+  );
+  t.deepEqual(
+    names(view.apply({ full: false, services: [service('b', 'web', 1)], removedServiceIds: ['a'] })),
+    ['web:1'],
+  );
+  t.deepEqual(names(view.apply({ full: true, services: [service('c', 'db')], removedServiceIds })), ['db:0']);
+});
