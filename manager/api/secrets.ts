@@ -7,15 +7,27 @@ import type { ServiceSpec } from '../../proto/types.js';
 
 export const REDACTED = '<redacted>';
 
-/** A copy of an answer with every non-empty `registryAuth` replaced by the marker. */
+/**
+ * The answer with every non-empty `registryAuth` replaced by the marker. Only the objects on
+ * the way to a credential are copied; the rest (nearly every answer, whole) is returned as it
+ * is, so a large listing costs a walk, not a copy.
+ */
 export function withoutSecrets<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(withoutSecrets) as T;
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    out[key] = key === 'registryAuth' && typeof v === 'string' && v ? REDACTED : withoutSecrets(v);
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((v: unknown, i) => {
+      const r = withoutSecrets(v);
+      if (r !== v) (out ??= [...value])[i] = r;
+    });
+    return (out ?? value) as T;
   }
-  return out as T;
+  let out: Record<string, unknown> | undefined;
+  for (const [key, v] of Object.entries(value)) {
+    const r = key === 'registryAuth' && typeof v === 'string' && v ? REDACTED : withoutSecrets(v);
+    if (r !== v) (out ??= { ...(value as Record<string, unknown>) })[key] = r;
+  }
+  return (out ?? value) as T;
 }
 
 /** The spec, with the credentials of `current` where the caller sent back the marker. */

@@ -26,6 +26,15 @@ test('answers carry the marker in place of registry credentials, at any depth', 
   t.is(withoutSecrets(specWithAuth('')).task!.container!.registryAuth, '');
 });
 
+test('an answer without credentials comes back as it is, bytes included', (t) => {
+  const plain = { tasks: [{ spec: makeSpec({ name: 'open' }).task, data: new Uint8Array([1, 2]) }] };
+  t.is(withoutSecrets(plain), plain);
+  const mixed = { services: [specWithAuth(AUTH), specWithAuth('')] };
+  const shown = withoutSecrets(mixed);
+  t.not(shown.services[0], mixed.services[0]);
+  t.is(shown.services[1], mixed.services[1], 'only what leads to a credential is copied');
+});
+
 test('a spec sent back with the marker keeps the stored credentials, and no new version', async (t) => {
   const api = new ControlApi(await MemoryStore.open());
   const created = await api.createService(specWithAuth(AUTH));
