@@ -236,17 +236,16 @@ export class Daemon {
   private leadingAlone(): Promise<void> {
     const leadership = this.leadership!;
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(new FlotillaError('TIMEOUT', 'this manager did not become the leader of its group of one')),
-        10_000,
-      );
       const stop = leadership.subscribe((leading) => {
         if (!leading) return;
         clearTimeout(timer);
-        queueMicrotask(() => stop());
+        stop();
         resolve();
       });
+      const timer = setTimeout(() => {
+        stop();
+        reject(new FlotillaError('TIMEOUT', 'this manager did not become the leader of its group of one'));
+      }, 10_000);
     });
   }
 

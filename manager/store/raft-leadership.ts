@@ -1,5 +1,5 @@
 import type { Logger } from '../../lib/log.js';
-import type { Leadership } from '../leadership.js';
+import { LeadershipState, type Leadership } from '../leadership.js';
 import type { RaftNode } from '../raft/node/index.js';
 import type { RaftId } from '../raft/types.js';
 
@@ -8,9 +8,7 @@ import type { RaftId } from '../raft/types.js';
  * applied everything its predecessors committed, so they never act on an old state.
  */
 export class RaftLeadership implements Leadership {
-  private leading = false;
-  private closed = false;
-  private readonly subscribers = new Set<(isLeader: boolean) => void>();
+  private readonly state = new LeadershipState();
   private readonly onLeader = (leader: RaftId): void => this.leaderChanged(leader);
 
   constructor(
@@ -22,7 +20,7 @@ export class RaftLeadership implements Leadership {
   }
 
   get isLeader(): boolean {
-    return this.leading;
+    return this.state.isLeader;
   }
 
   async leaderAddr(): Promise<string | undefined> {
@@ -30,17 +28,15 @@ export class RaftLeadership implements Leadership {
   }
 
   subscribe(fn: (isLeader: boolean) => void): () => void {
-    this.subscribers.add(fn);
-    fn(this.leading);
-    return () => this.subscribers.delete(fn);
+    return this.state.subscribe(fn);
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.state.isClosed) return;
     this.raft.off('leader', this.onLeader);
-    const wasLeading = this.leading;
+    const wasLeading = this.state.isLeader;
     this.set(false);
+    this.state.close();
     if (wasLeading && this.raft.memberList().length > 1) {
       // Hand over now rather than let the others wait out an election timeout.
       await this.raft.transferLeadership().catch((err: unknown) => {
@@ -57,16 +53,15 @@ export class RaftLeadership implements Leadership {
     const term = this.raft.term;
     this.raft.readBarrier().then(
       () => {
-        if (!this.closed && this.raft.isLeader && this.raft.term === term) this.set(true);
+        // Once closed, the state ignores this.
+        if (this.raft.isLeader && this.raft.term === term) this.set(true);
       },
       (err: unknown) => this.log.debug({ err }, 'leadership not confirmed'),
     );
   }
 
   private set(leading: boolean): void {
-    if (leading === this.leading) return;
-    this.leading = leading;
-    this.log.info(leading ? 'this manager leads: control loops start' : 'this manager no longer leads');
-    for (const fn of this.subscribers) fn(leading);
+    if (this.state.set(leading))
+      this.log.info(leading ? 'this manager leads: control loops start' : 'this manager no longer leads');
   }
 }

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EtcdLeaseInvalidError, type Etcd3, type Lease } from 'etcd3';
 import { describeError } from '../../../lib/errors.js';
 import { silentLogger, type Logger } from '../../../lib/log.js';
-import type { Leadership } from '../../leadership.js';
+import { LeadershipState, type Leadership } from '../../leadership.js';
 import { connect, type EtcdClientOptions } from './client.js';
 import { Layout } from './layout.js';
 
@@ -29,8 +29,7 @@ export interface EtcdLeadershipOptions extends EtcdClientOptions {
 }
 
 export class EtcdLeadership implements Leadership {
-  private leading = false;
-  private readonly subscribers = new Set<(isLeader: boolean) => void>();
+  private readonly state = new LeadershipState();
   private readonly closing = new AbortController();
   private readonly running: Promise<void>;
 
@@ -53,13 +52,11 @@ export class EtcdLeadership implements Leadership {
   }
 
   get isLeader(): boolean {
-    return this.leading;
+    return this.state.isLeader;
   }
 
   subscribe(fn: (isLeader: boolean) => void): () => void {
-    fn(this.leading);
-    this.subscribers.add(fn);
-    return () => this.subscribers.delete(fn);
+    return this.state.subscribe(fn);
   }
 
   /** The id of the contender that leads now (the oldest key), if any: managers use their address. */
@@ -74,16 +71,16 @@ export class EtcdLeadership implements Leadership {
   }
 
   async close(): Promise<void> {
+    // Step down before the campaign ends and gives up the lease.
+    this.set(false);
+    this.state.close();
     this.closing.abort();
     await this.running;
     this.client.close();
   }
 
   private set(leading: boolean): void {
-    if (leading === this.leading) return;
-    this.leading = leading;
-    this.log.info({ leading }, leading ? 'leading' : 'not leading');
-    for (const fn of this.subscribers) fn(leading);
+    if (this.state.set(leading)) this.log.info({ leading }, leading ? 'leading' : 'not leading');
   }
 
   private async run(): Promise<void> {
