@@ -58,3 +58,24 @@ export function unlessRemoved<T>(work: Promise<T>): Promise<T | undefined> {
     throw err;
   });
 }
+
+/**
+ * An exec's timeout: `kill` runs (its failure ignored) if `work`, the wait for the command,
+ * has not settled after `timeoutMs`; without a timeout, never. Says whether it ran.
+ */
+export async function killedAfter<T>(
+  timeoutMs: number | undefined,
+  kill: () => Promise<unknown>,
+  work: Promise<T>,
+): Promise<{ value: T; timedOut: boolean }> {
+  let timedOut = false;
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          kill().catch(() => undefined);
+        }, timeoutMs);
+  const value = await work.finally(() => clearTimeout(timer));
+  return { value, timedOut };
+}

@@ -37,6 +37,7 @@ import { validateContainerSpec } from '../container-spec.js';
 import {
   exitStatusOf,
   hasLabels,
+  killedAfter,
   pullFailed,
   settlesWithin,
   signalNumber,
@@ -322,25 +323,20 @@ export class ContainerdDriver implements RuntimeDriver {
           waiting.catch(() => undefined);
           return { exitCode: 127, stdout: '', stderr: `${started.message}\n` };
         }
-        let timedOut = false;
-        const killer =
-          opts.timeoutMs === undefined
-            ? undefined
-            : setTimeout(() => {
-                timedOut = true;
-                // Its children first (seen from the host, as root): they would outlive it and keep
-                // its output open, so that its end would wait for them.
-                void killDescendants(started.pid)
-                  .then(() =>
-                    this.client.unary('tasks', 'Kill', {
-                      containerId: id,
-                      execId,
-                      signal: signalNumber('SIGKILL'),
-                    }),
-                  )
-                  .catch(() => undefined);
-              }, opts.timeoutMs);
-        const { exitStatus } = await waiting.finally(() => clearTimeout(killer));
+        // At the timeout its children go first (seen from the host, as root): they would outlive
+        // it and keep its output open, so that its end would wait for them.
+        const kill = async () => {
+          await killDescendants(started.pid);
+          await this.client.unary('tasks', 'Kill', {
+            containerId: id,
+            execId,
+            signal: signalNumber('SIGKILL'),
+          });
+        };
+        const {
+          value: { exitStatus },
+          timedOut,
+        } = await killedAfter(opts.timeoutMs, kill, waiting);
         // Deleting the process ends its logger, so the files are complete afterwards.
         await unlessNotFound(this.client.unary('tasks', 'DeleteProcess', { containerId: id, execId }));
         const [stdout, stderr] = await Promise.all(

@@ -34,7 +34,7 @@ import {
 } from '../../lib/errors.js';
 import { HOST_IMAGE } from '../../proto/types.js';
 import { validateContainerSpec } from '../container-spec.js';
-import { exitStatusOf, pullFailed, settlesWithin, unlessRemoved } from '../driver-util.js';
+import { exitStatusOf, killedAfter, pullFailed, settlesWithin, unlessRemoved } from '../driver-util.js';
 import { killDescendants } from '../proc.js';
 import { collectOutput, demuxLines } from './docker-streams.js';
 
@@ -253,24 +253,15 @@ export class DockerDriver implements RuntimeDriver {
       exec.start({ hijack: true, stdin: false }) as unknown as Promise<Readable>,
       `exec ${id}`,
     );
-    let timedOut = false;
-    // The engine cannot stop an exec: its process and what it started are killed by their pids,
-    // as this host sees them.
-    const killer =
-      opts.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            exec
-              .inspect()
-              .then(async ({ Pid }) => {
-                if (!(Pid > 0)) return;
-                await killDescendants(Pid);
-                process.kill(Pid, 'SIGKILL');
-              })
-              .catch(() => undefined);
-          }, opts.timeoutMs);
-    const output = await collectOutput(stream).finally(() => clearTimeout(killer));
+    // The engine cannot stop an exec: at the timeout its process and what it started are killed
+    // by their pids, as this host sees them.
+    const kill = async () => {
+      const { Pid } = await exec.inspect();
+      if (!(Pid > 0)) return;
+      await killDescendants(Pid);
+      process.kill(Pid, 'SIGKILL');
+    };
+    const { value: output, timedOut } = await killedAfter(opts.timeoutMs, kill, collectOutput(stream));
     const { ExitCode } = await engine(exec.inspect(), `exec ${id}`);
     return { exitCode: ExitCode ?? 0, ...output, ...(timedOut ? { timedOut } : {}) };
   }
