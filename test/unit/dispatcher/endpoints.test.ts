@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import type * as grpc from '@grpc/grpc-js';
 import { silentLogger } from '../../../lib/log.js';
 import { Dispatcher } from '../../../manager/dispatcher/dispatcher.js';
@@ -28,6 +28,15 @@ function running(addr: string): Task['status'] {
   return makeStatus('RUNNING', { addresses: { ports: [{ targetPort: 80, protocol: 'TCP', addr }] } });
 }
 
+/** A dispatcher on `store` running for the test, and the session stream of node `nodeId`. */
+function openSession(t: ExecutionContext, store: MemoryStore, nodeId: string) {
+  const dispatcher = new Dispatcher(store, silentLogger(), () => 60_000);
+  runLoop(t, dispatcher);
+  const stream = new FakeStream<SessionRequest, SessionMessageInput>({ nodeId, description: null, addr: '' });
+  dispatcher.session(stream as unknown as grpc.ServerWritableStream<SessionRequest, SessionMessageInput>);
+  return stream;
+}
+
 test('every session gets the running tasks of published services; a task told to stop leaves before its node hears', async (t) => {
   const store = await MemoryStore.open();
   const node = makeNode();
@@ -42,14 +51,7 @@ test('every session gets the running tasks of published services; a task told to
     for (const s of [web, quiet]) tx.create('services', s);
     for (const x of [a, b, starting]) tx.create('tasks', x);
   });
-  const dispatcher = new Dispatcher(store, silentLogger(), () => 60_000);
-  runLoop(t, dispatcher);
-  const stream = new FakeStream<SessionRequest, SessionMessageInput>({
-    nodeId: node.id,
-    description: null,
-    addr: '',
-  });
-  dispatcher.session(stream as unknown as grpc.ServerWritableStream<SessionRequest, SessionMessageInput>);
+  const stream = openSession(t, store, node.id);
   await eventually(() => stream.writes.length > 0);
   // The tables the node builds from what it was sent, and at which message each.
   const tables = () => {
@@ -91,14 +93,7 @@ test('after the whole table, a session gets only what changed: the new entry of 
     for (const s of [web!, api!]) tx.create('services', s);
     for (const x of [a, b]) tx.create('tasks', x);
   });
-  const dispatcher = new Dispatcher(store, silentLogger(), () => 60_000);
-  runLoop(t, dispatcher);
-  const stream = new FakeStream<SessionRequest, SessionMessageInput>({
-    nodeId: node.id,
-    description: null,
-    addr: '',
-  });
-  dispatcher.session(stream as unknown as grpc.ServerWritableStream<SessionRequest, SessionMessageInput>);
+  const stream = openSession(t, store, node.id);
   const sent = () => stream.writes.flatMap((w) => (w.endpoints ? [w.endpoints as EndpointChanges] : []));
   await eventually(() => sent().length === 1);
   t.like(sent()[0], { full: true, removedServiceIds: [] });
