@@ -1,4 +1,4 @@
-/** What every runtime driver needs alike: signals and exit codes, label matching, grace periods. */
+/** What every runtime driver needs alike: signals and exit codes, label matching, grace periods, exec timeouts. */
 import { constants } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FlotillaError, isFlotillaError } from '../lib/errors.js';
