@@ -10,20 +10,31 @@ export type ErrorCode =
   | 'PERMISSION_DENIED' // e.g. a wrong join token
   | 'NODE_REMOVED' // the node was removed from the cluster: it must join again
   | 'UNAVAILABLE' // a peer or the cluster cannot be reached now; retrying may help
-  | 'NOT_LEADER' // this manager does not lead; the message names the leader if known
+  | 'NOT_LEADER' // this manager does not lead; `leader` says where the leader is, if known
   | 'NO_QUORUM'
   | 'TIMEOUT'
   | 'CANCELLED'
   | 'CORRUPT' // persisted data failed a checksum or could not be decoded
   | 'INTERNAL';
 
+/** Where the leader is, as far as the manager or Raft member that refused a call knows. */
+export interface LeaderHint {
+  /** The leader's Raft id. */
+  readonly id: number;
+  /** The leader's address, when the refuser knows it. */
+  readonly address?: string;
+}
+
 export class FlotillaError extends Error {
   readonly code: ErrorCode;
+  /** On NOT_LEADER: the leader to send the call to instead, when one is known. */
+  readonly leader?: LeaderHint;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; leader?: LeaderHint }) {
     super(message, options);
     this.code = code;
     this.name = 'FlotillaError';
+    this.leader = options?.leader;
   }
 }
 

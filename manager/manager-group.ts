@@ -16,7 +16,7 @@ const PROMOTE_CHECK_MS = 200;
 /** Longer than an election timeout, so that a member is Unreachable only when it really is. */
 const REACHABLE_WITHIN_MS = 1_000;
 
-export type Route = { local: true } | { local: false; leaderAddr: string };
+export type Route = { local: true } | { local: false; leaderId: RaftId; leaderAddr: string };
 
 export class ManagerGroup {
   constructor(
@@ -31,7 +31,7 @@ export class ManagerGroup {
     const leader = this.raft.leader;
     const addr = leader === NONE ? undefined : this.raft.memberList().find((m) => m.id === leader)?.address;
     if (addr === undefined) throw this.noLeaderError();
-    return { local: false, leaderAddr: addr };
+    return { local: false, leaderId: leader, leaderAddr: addr };
   }
 
   /** The error for a write when no manager leads: it says why and how to recover. */

@@ -192,16 +192,22 @@ export class Manager {
 
   private dispatcherOrRefusal(): Dispatcher | FlotillaError {
     if (this.term) return this.term.dispatcher;
-    let where = 'no manager leads right now';
+    let route: Route | undefined;
     try {
-      const route = this.group?.route();
-      if (route && !route.local) where = `the leader is ${route.leaderAddr}`;
+      route = this.group?.route();
     } catch {
-      // No leader: the default message stands.
+      // No leader: nobody to name.
+    }
+    if (route && !route.local) {
+      return new FlotillaError(
+        'NOT_LEADER',
+        `this manager does not dispatch tasks: the leader is ${route.leaderAddr}; try another manager`,
+        { leader: { id: route.leaderId, address: route.leaderAddr } },
+      );
     }
     return new FlotillaError(
       'NOT_LEADER',
-      `this manager does not dispatch tasks: ${where}; try another manager`,
+      'this manager does not dispatch tasks: no manager leads right now; try another manager',
     );
   }
 

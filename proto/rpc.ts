@@ -3,7 +3,7 @@
  * statuses and back. Transport security (mutual TLS) plugs in here.
  */
 import * as grpc from '@grpc/grpc-js';
-import { FlotillaError, describeError, type ErrorCode } from '../lib/errors.js';
+import { FlotillaError, describeError, type ErrorCode, type LeaderHint } from '../lib/errors.js';
 
 const channelOptions: grpc.ChannelOptions = {
   'grpc.keepalive_time_ms': 10_000,
@@ -85,12 +85,19 @@ const toGrpc: Record<ErrorCode, grpc.status> = {
 };
 
 const CODE_KEY = 'flotilla-code';
+// A NOT_LEADER refusal names the leader in these trailers, when it knows it.
+const LEADER_ID_KEY = 'flotilla-leader-id';
+const LEADER_ADDRESS_KEY = 'flotilla-leader-address';
 
 /** An error as a gRPC status, keeping the Flotilla code in the trailers. */
 export function toServiceError(err: unknown): Partial<grpc.ServiceError> {
   const fe = err instanceof FlotillaError ? err : new FlotillaError('INTERNAL', describeError(err));
   const metadata = new grpc.Metadata();
   metadata.set(CODE_KEY, fe.code);
+  if (fe.leader) {
+    metadata.set(LEADER_ID_KEY, String(fe.leader.id));
+    if (fe.leader.address !== undefined) metadata.set(LEADER_ADDRESS_KEY, fe.leader.address);
+  }
   return { code: toGrpc[fe.code], details: fe.message, metadata };
 }
 
@@ -98,7 +105,10 @@ export function toServiceError(err: unknown): Partial<grpc.ServiceError> {
 export function fromServiceError(err: grpc.ServiceError, addr: string): FlotillaError {
   const code = err.metadata?.get(CODE_KEY)[0];
   if (typeof code === 'string' && code in toGrpc) {
-    return new FlotillaError(code as ErrorCode, err.details, { cause: err });
+    return new FlotillaError(code as ErrorCode, err.details, {
+      cause: err,
+      leader: leaderHint(err.metadata),
+    });
   }
   switch (err.code) {
     case grpc.status.UNAVAILABLE: {
@@ -113,6 +123,13 @@ export function fromServiceError(err: grpc.ServiceError, addr: string): Flotilla
     default:
       return new FlotillaError('INTERNAL', `${addr}: ${err.details}`, { cause: err });
   }
+}
+
+function leaderHint(metadata: grpc.Metadata): LeaderHint | undefined {
+  const id = Number(metadata.get(LEADER_ID_KEY)[0]);
+  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  const address = metadata.get(LEADER_ADDRESS_KEY)[0];
+  return typeof address === 'string' ? { id, address } : { id };
 }
 
 // The shortest overload of a generated client method: enough for inferring Req and Res.

@@ -1,6 +1,6 @@
 /**
  * The agent on every node: keeps a session with the dispatcher (reconnecting with backoff,
- * trying each known manager), heartbeats, runs the tasks assigned to this node through
+ * trying each known manager, or first the leader a refusing manager names), heartbeats, runs the tasks assigned to this node through
  * the runtime drivers, and reports their status. After a restart it adopts the containers
  * its previous run left, by their labels, instead of starting duplicates.
  */
@@ -71,10 +71,14 @@ export class Agent {
     await this.findContainers();
     let attempt = 0;
     let next = 0;
+    /** The leader a refusing manager named: the next session goes there, not down the list. */
+    let named: string | undefined;
     while (!signal.aborted) {
-      const addr = this.managers[next++ % this.managers.length] ?? '';
+      const addr = named ?? this.managers[next++ % this.managers.length] ?? '';
+      named = undefined;
       const opened = await this.session(addr, signal).catch((err: unknown) => {
         if (isFlotillaError(err, 'NODE_REMOVED')) return err;
+        if (isFlotillaError(err, 'NOT_LEADER')) named = err.leader?.address;
         this.opts.log.warn({ manager: addr, err: describeError(err) }, 'session with the dispatcher ended');
         return false;
       });

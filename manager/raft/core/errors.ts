@@ -36,7 +36,9 @@ export class SnapshotOutOfDateError extends FlotillaError {
 /** A proposal (entry or leadership transfer) that this node could not accept. */
 export function proposalDropped(reason: string, lead: RaftId): FlotillaError {
   const who = lead === NONE ? 'the leader is unknown' : `the leader is ${lead}`;
-  return new FlotillaError('NOT_LEADER', `raft proposal dropped: ${reason}; ${who}`);
+  return new FlotillaError('NOT_LEADER', `raft proposal dropped: ${reason}; ${who}`, {
+    leader: lead === NONE ? undefined : { id: lead },
+  });
 }
 
 export function isProposalDropped(err: unknown): boolean {

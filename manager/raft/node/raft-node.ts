@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../../lib/log.js';
 import { silentLogger } from '../../../lib/log.js';
-import { FlotillaError } from '../../../lib/errors.js';
+import { FlotillaError, type LeaderHint } from '../../../lib/errors.js';
 import {
   decodeConfChange,
   MemoryStorage,
@@ -455,11 +455,13 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.role = state;
     if (wasLeader && state !== StateType.Leader) {
       this.leaderContact = Date.now();
+      const leader = lead === NONE ? undefined : this.leaderHint(lead);
       this.proposals.failAll(
         () =>
           new FlotillaError(
             'NOT_LEADER',
             'raft: this node lost leadership before the write committed; it may still be applied by the new leader',
+            { leader },
           ),
       );
     }
@@ -575,12 +577,22 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   /** NOT_LEADER, saying where the leader is if this node knows. */
   private notLeader(why: string): FlotillaError {
-    const address = this.members.get(this.leaderId);
-    const hint =
-      this.leaderId === NONE
-        ? 'no leader is known yet (an election may be running); retry shortly'
-        : `the leader is member ${this.leaderId}${address !== undefined ? ` at ${address}` : ''}`;
-    return new FlotillaError('NOT_LEADER', `raft: ${why}; ${hint}`);
+    if (this.leaderId === NONE) {
+      return new FlotillaError(
+        'NOT_LEADER',
+        `raft: ${why}; no leader is known yet (an election may be running); retry shortly`,
+      );
+    }
+    const leader = this.leaderHint(this.leaderId);
+    const at = leader.address === undefined ? '' : ` at ${leader.address}`;
+    return new FlotillaError('NOT_LEADER', `raft: ${why}; the leader is member ${leader.id}${at}`, {
+      leader,
+    });
+  }
+
+  private leaderHint(id: RaftId): LeaderHint {
+    const address = this.members.get(id);
+    return address === undefined ? { id } : { id, address };
   }
 
   private electionTimeoutMs(): number {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { isFlotillaError } from '../../../../lib/errors.js';
+import { isFlotillaError, type FlotillaError } from '../../../../lib/errors.js';
 import { eventually } from '../../helpers.js';
 import { Group, text } from './group.js';
 
@@ -28,6 +28,7 @@ test('a follower refuses proposals and names the leader', async (t) => {
   const err = await t.throwsAsync(follower.propose(text('x')));
   t.true(isFlotillaError(err, 'NOT_LEADER'));
   t.regex(err.message, new RegExp(`leader is member ${leader.id} at node-${leader.id}`));
+  t.deepEqual((err as FlotillaError).leader, { id: leader.id, address: `node-${leader.id}` });
 });
 
 test('an isolated leader fails its pending proposal instead of hanging, and a new leader takes over', async (t) => {

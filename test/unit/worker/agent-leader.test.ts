@@ -1,0 +1,67 @@
+import test from 'ava';
+import * as grpc from '@grpc/grpc-js';
+import { FlotillaError } from '../../../lib/errors.js';
+import { silentLogger } from '../../../lib/log.js';
+import type { DispatcherHandlers } from '../../../proto/gen/flotilla/Dispatcher.js';
+import { wire } from '../../../proto/load.js';
+import { createServer, listen, shutdown, toServiceError } from '../../../proto/rpc.js';
+import type { NodeDescription } from '../../../proto/types.js';
+import { Agent } from '../../../worker/agent.js';
+
+/** A dispatcher that answers each Session with `answer`, counting the sessions asked for. */
+async function fakeDispatcher(answer: (call: grpc.ServerWritableStream<unknown, unknown>) => void) {
+  const server = createServer();
+  const seen = { sessions: 0 };
+  const unimplemented = (_: unknown, cb: grpc.sendUnaryData<never>) =>
+    cb({ code: grpc.status.UNIMPLEMENTED, details: 'not in this test' });
+  const handlers: DispatcherHandlers = {
+    Session: (call) => {
+      seen.sessions++;
+      answer(call as grpc.ServerWritableStream<unknown, unknown>);
+    },
+    Heartbeat: unimplemented,
+    UpdateTaskStatus: unimplemented,
+  };
+  server.addService(wire.flotilla.Dispatcher.service, handlers);
+  const port = await listen(server, '127.0.0.1:0');
+  return { addr: `127.0.0.1:${port}`, seen, close: () => shutdown(server, 1_000) };
+}
+
+test('a worker refused by a manager that does not lead goes to the leader it names, not down its list', async (t) => {
+  let opened!: () => void;
+  const sessionOpened = new Promise<void>((r) => (opened = r));
+  const leader = await fakeDispatcher((call) => {
+    call.write({ sessionId: 's1', heartbeatPeriodMs: 60_000, managers: [] });
+    opened();
+  });
+  const refuser = await fakeDispatcher((call) =>
+    call.emit(
+      'error',
+      toServiceError(
+        new FlotillaError('NOT_LEADER', 'this manager does not dispatch tasks', {
+          leader: { id: 3, address: leader.addr },
+        }),
+      ),
+    ),
+  );
+  const next = await fakeDispatcher((call) => call.emit('error', toServiceError(new Error('unused'))));
+  t.teardown(() => Promise.all([leader.close(), refuser.close(), next.close()]).then(() => undefined));
+
+  const agent = new Agent({
+    nodeId: 'n1',
+    addr: '127.0.0.1:1',
+    managers: [refuser.addr, next.addr, leader.addr],
+    description: { hostname: 'n1' } as NodeDescription,
+    drivers: [],
+    log: silentLogger(),
+    role: 'WORKER',
+  });
+  const stop = new AbortController();
+  const running = agent.run(stop.signal);
+  await sessionOpened;
+  stop.abort();
+  await running;
+  t.is(refuser.seen.sessions, 1);
+  t.is(next.seen.sessions, 0, 'the manager after the refuser in the list was not tried');
+  t.is(leader.seen.sessions, 1);
+});
