@@ -27,7 +27,6 @@ import type { RuntimeDriver } from '../runtime/driver.js';
 import { Agent } from '../worker/agent.js';
 import { NodeNetwork } from '../worker/mesh/node-network.js';
 import { BridgeServices } from '../worker/bridge-services.js';
-import { hostOf } from '../worker/addr.js';
 import { paths, readIdentity, writeIdentity, type NodeIdentity } from './data-dir.js';
 import { describeNode } from './description.js';
 import { nodeDrivers } from './drivers.js';
@@ -145,11 +144,11 @@ export class Daemon {
     await writeFile(p.pid, `${process.pid}\n`);
     this.manager?.start();
 
-    const network = await NodeNetwork.start(identity.listen, this.log.child({ room: 'mesh' }));
-    this.network = network;
     const gateway = this.drivers.find((d) => d.network === 'own')?.gateway;
+    const network = await NodeNetwork.start(identity.listen, gateway, this.log.child({ room: 'mesh' }));
+    this.network = network;
     const bridge = gateway
-      ? await BridgeServices.start(gateway, hostOf(identity.listen), this.log.child({ room: 'mesh' }))
+      ? await BridgeServices.start(gateway, this.log.child({ room: 'mesh' }))
       : undefined;
     this.bridgeServices = bridge;
     const agent = new Agent({
@@ -290,7 +289,7 @@ export class Daemon {
     this.abort.abort();
     await this.agentRun;
     await this.network?.close();
-    await this.bridgeServices?.close();
+    this.bridgeServices?.close();
     await this.identityWrites;
     await this.leadership?.close();
     await this.manager?.close();

@@ -1,8 +1,9 @@
 /**
  * What the node serves to containers that have their own network: on the bridge's gateway
  * address (the node's address as those containers see it) a resolver on port 53, which
- * their /etc/resolv.conf names, and the routing mesh's published ports, both fed the same
- * endpoint table as the node's own (worker/mesh/node-network.ts). The resolver answers the
+ * their /etc/resolv.conf names, fed the same endpoint table as the node's own. (The routing
+ * mesh's published ports are there too: the node's mesh also listens on the gateway, see
+ * worker/mesh/node-network.ts.) The resolver answers the
  * cluster's names (a service's name is the gateway, where this mesh listens; tasks.NAME the
  * tasks' addresses) and forwards every other query to the node's own nameserver, so that
  * containers still resolve names outside the cluster.
@@ -13,7 +14,6 @@ import { describeError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import type { EndpointTable } from '../proto/gen/flotilla/EndpointTable.js';
 import { Resolver } from './mesh/dns.js';
-import { Mesh } from './mesh/mesh.js';
 
 const DNS_PORT = 53;
 const FORWARD_TIMEOUT_MS = 5_000;
@@ -21,24 +21,19 @@ const RCODE_NXDOMAIN = 3;
 
 export class BridgeServices {
   private readonly resolver: Resolver;
-  /** Unset when the node's own mesh already listens on every address (a wildcard --listen). */
-  private readonly mesh: Mesh | undefined;
   private socket: Socket | undefined;
 
   private constructor(
     readonly gateway: string,
-    nodeHost: string,
     private readonly upstream: string | undefined,
     private readonly log: Logger,
   ) {
     this.resolver = new Resolver(gateway, log);
-    const wildcard = nodeHost === '0.0.0.0' || nodeHost === '::' || nodeHost === gateway;
-    this.mesh = wildcard ? undefined : new Mesh(gateway, log);
   }
 
   /** Starts the resolver on gateway:53 (a warning, not a failure, if it cannot listen). */
-  static async start(gateway: string, nodeHost: string, log: Logger): Promise<BridgeServices> {
-    const services = new BridgeServices(gateway, nodeHost, await hostNameserver(), log);
+  static async start(gateway: string, log: Logger): Promise<BridgeServices> {
+    const services = new BridgeServices(gateway, await hostNameserver(), log);
     try {
       await services.listen();
       log.info({ dns: `${gateway}:${DNS_PORT}` }, 'resolver for containers listening (udp)');
@@ -53,20 +48,11 @@ export class BridgeServices {
 
   apply(table: EndpointTable): void {
     this.resolver.apply(table);
-    this.mesh
-      ?.apply(table)
-      .catch((err: unknown) =>
-        this.log.warn(
-          { err: describeError(err) },
-          'the mesh on the container bridge cannot apply the endpoints',
-        ),
-      );
   }
 
-  async close(): Promise<void> {
+  close(): void {
     this.socket?.close();
     this.socket = undefined;
-    await this.mesh?.close();
   }
 
   private async listen(): Promise<void> {

@@ -14,20 +14,22 @@ if (!port) throw new Error('mesh-thread.js runs only as a worker thread (see wor
 const data = workerData as MeshThreadData;
 const post = (msg: FromMeshThread) => port.postMessage(msg);
 const log = pino({ level: data.level, base: null }, { write: (line: string) => post({ kind: 'log', line }) });
-const listeners = new MeshListeners(data.host, log);
+const listeners = data.hosts.map((host) => new MeshListeners(host, log));
 
 port.on('message', (msg: ToMeshThread) => {
   if (msg.kind === 'apply') {
-    const answer = (error?: unknown) =>
+    // Every address takes the table, whether or not another one failed to.
+    void Promise.allSettled(listeners.map((l) => l.apply(msg.table))).then((results) => {
+      const errors = results.flatMap((r) => (r.status === 'rejected' ? [describeError(r.reason)] : []));
       post({
         kind: 'applied',
         seq: msg.seq,
-        listening: listeners.listening(),
-        error: error === undefined ? undefined : describeError(error),
+        listening: listeners[0]?.listening() ?? [],
+        error: errors.length > 0 ? errors.join('; ') : undefined,
       });
-    listeners.apply(msg.table).then(() => answer(), answer);
+    });
   } else {
     // Once the listeners and their connections are gone, nothing holds the thread: it ends.
-    void listeners.close().then(() => port.close());
+    void Promise.all(listeners.map((l) => l.close())).then(() => port.close());
   }
 });

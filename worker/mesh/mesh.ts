@@ -1,7 +1,7 @@
 /**
- * The routing mesh of one node on one address: a listener for every published ingress port
- * of the cluster (see listeners.ts), following the endpoint table the managers send. The
- * listeners run in a thread of their own (mesh-thread.ts): on the daemon's event loop a
+ * The routing mesh of one node: on each of its addresses a listener for every published
+ * ingress port of the cluster (see listeners.ts), following the endpoint table the managers
+ * send. The listeners of all addresses run in one thread of their own (mesh-thread.ts): on the daemon's event loop a
  * pause of the daemon (a large write to the store, a collection of its heap) added
  * milliseconds to the slowest requests. If the thread dies it is started again with the
  * last table.
@@ -13,7 +13,7 @@ import type { Logger } from '../../lib/log.js';
 import type { EndpointTable } from '../../proto/gen/flotilla/EndpointTable.js';
 
 export interface MeshThreadData {
-  host: string;
+  hosts: readonly string[];
   level: string;
 }
 export type ToMeshThread = { kind: 'apply'; seq: number; table: EndpointTable } | { kind: 'close' };
@@ -37,8 +37,9 @@ export class Mesh {
   private ports: string[] = [];
   private closed = false;
 
+  /** `hosts`: the addresses to listen on; the first is the one `listening()` reports. */
   constructor(
-    private readonly host: string,
+    private readonly hosts: readonly string[],
     private readonly log: Logger,
   ) {
     this.thread = this.start();
@@ -54,7 +55,7 @@ export class Mesh {
     });
   }
 
-  /** The ports the mesh listened on after the last table it applied, e.g. ["8080/tcp"]. */
+  /** The ports the first address listened on after the last table applied, e.g. ["8080/tcp"]. */
   listening(): string[] {
     return this.ports;
   }
@@ -73,7 +74,7 @@ export class Mesh {
   }
 
   private start(): Worker {
-    const data: MeshThreadData = { host: this.host, level: this.log.level };
+    const data: MeshThreadData = { hosts: this.hosts, level: this.log.level };
     const thread = new Worker(new URL('./mesh-thread.js', import.meta.url), { workerData: data });
     // The daemon's own servers keep it alive; the mesh must not keep a finished process up.
     thread.unref();

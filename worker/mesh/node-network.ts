@@ -2,7 +2,9 @@
  * What a node serves of the cluster's network: the routing mesh and the resolver, both on
  * the node's own address (the host part of its --listen address), both fed the endpoint
  * table the managers send. The resolver takes the UDP port of the same number as the node's
- * TCP listen port (4240 by default), so each node's is found without asking.
+ * TCP listen port (4240 by default), so each node's is found without asking. When the node
+ * runs containers on a bridge of their own, the mesh listens on the bridge's gateway too
+ * (the node's address as those containers see it), unless the node listens on every address.
  */
 import { describeError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
@@ -19,15 +21,18 @@ export class NodeNetwork {
 
   private constructor(
     listen: string,
+    gateway: string | undefined,
     private readonly log: Logger,
   ) {
     const { host } = splitHostPort(listen);
-    this.mesh = new Mesh(host, log);
+    const wildcard = host === '0.0.0.0' || host === '::';
+    this.mesh = new Mesh(gateway && !wildcard && gateway !== host ? [host, gateway] : [host], log);
     this.resolver = new Resolver(host, log);
   }
 
-  static async start(listen: string, log: Logger): Promise<NodeNetwork> {
-    const net = new NodeNetwork(listen, log);
+  /** `gateway`: the container bridge's address on this node, if its containers have their own network. */
+  static async start(listen: string, gateway: string | undefined, log: Logger): Promise<NodeNetwork> {
+    const net = new NodeNetwork(listen, gateway, log);
     try {
       net.dnsAddr = await net.resolver.listen(splitHostPort(listen).port);
       log.info({ dns: net.dnsAddr }, 'service discovery resolver listening (udp)');

@@ -46,9 +46,9 @@ function table(
   };
 }
 
-function ask(port: number, text = 'hi'): Promise<string> {
+function ask(port: number, text = 'hi', host = '127.0.0.1'): Promise<string> {
   return new Promise((resolve, reject) => {
-    const s = connect(port, '127.0.0.1', () => s.write(text));
+    const s = connect(port, host, () => s.write(text));
     let out = '';
     s.on('data', (d) => (out += d.toString()));
     s.on('end', () => resolve(out));
@@ -60,7 +60,7 @@ test('round-robin over the tasks; a task that refuses is skipped, and no connect
   const [a, b] = await Promise.all([upstream('a'), upstream('b')]);
   const dead = `127.0.0.1:${await freePort()}`;
   const port = await freePort();
-  const mesh = new Mesh('127.0.0.1', silentLogger());
+  const mesh = new Mesh(['127.0.0.1'], silentLogger());
   t.teardown(() => Promise.all([mesh.close(), a.server.close(), b.server.close()]));
   await mesh.apply(table(port, [a.addr, dead, b.addr]));
   t.deepEqual(mesh.listening(), [`${port}/tcp`]);
@@ -74,7 +74,7 @@ test('round-robin over the tasks; a task that refuses is skipped, and no connect
 test('least-conn sends new connections to the task with the fewest open', async (t) => {
   const [a, b] = await Promise.all([upstream('a'), upstream('b')]);
   const port = await freePort();
-  const mesh = new Mesh('127.0.0.1', silentLogger());
+  const mesh = new Mesh(['127.0.0.1'], silentLogger());
   t.teardown(() => Promise.all([mesh.close(), a.server.close(), b.server.close()]));
   await mesh.apply(table(port, [a.addr, b.addr], 'LEAST_CONN'));
   // Two connections held open (nothing sent, so the tasks keep them), one on each task...
@@ -91,7 +91,7 @@ test('least-conn sends new connections to the task with the fewest open', async 
 test('the PROXY v1 header names the client and the published address', async (t) => {
   const a = await upstream('a');
   const port = await freePort();
-  const mesh = new Mesh('127.0.0.1', silentLogger());
+  const mesh = new Mesh(['127.0.0.1'], silentLogger());
   t.teardown(() => Promise.all([mesh.close(), a.server.close()]));
   await mesh.apply(table(port, [a.addr], 'ROUND_ROBIN', true));
   t.regex(
@@ -109,7 +109,7 @@ test("the mesh runs in its own thread: its log records reach the daemon's logger
   const log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) }).child({
     room: 'mesh',
   });
-  const mesh = new Mesh('127.0.0.1', log);
+  const mesh = new Mesh(['127.0.0.1'], log);
   t.teardown(() => Promise.all([mesh.close(), new Promise((r) => taken.close(r))]));
   await mesh.apply(table(port, ['127.0.0.1:1']));
   t.deepEqual(mesh.listening(), []);
@@ -117,6 +117,21 @@ test("the mesh runs in its own thread: its log records reach the daemon's logger
   t.like(warning, { level: 40, room: 'mesh', port: `${port}/tcp`, service: 'web' });
   await mesh.close();
   await t.notThrowsAsync(mesh.apply(table(port, [])), 'a closed mesh takes no more tables');
+});
+
+test('one mesh serves the published ports on each of its addresses; listening() reports the first', async (t) => {
+  const a = await upstream('a');
+  const port = await freePort();
+  // Both addresses are loopback: the mesh of a node that also serves a container bridge.
+  const mesh = new Mesh(['127.0.0.1', '127.0.0.2'], silentLogger());
+  t.teardown(() => Promise.all([mesh.close(), a.server.close()]));
+  await mesh.apply(table(port, [a.addr]));
+  t.deepEqual(mesh.listening(), [`${port}/tcp`]);
+  t.is(await ask(port, 'one', '127.0.0.1'), 'a one');
+  t.is(await ask(port, 'two', '127.0.0.2'), 'a two');
+  await mesh.apply({ services: [] });
+  t.deepEqual(mesh.listening(), []);
+  await t.throwsAsync(ask(port, 'gone', '127.0.0.2'), { code: 'ECONNREFUSED' });
 });
 
 test('balancer: round-robin skips what was tried; least-conn counts what is open', (t) => {
