@@ -21,6 +21,9 @@ export class ControlLoop {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  /** Store index of the last change the loop took in (or of the state it started from). */
+  private seen = 0;
+  private settledWaiters: { index: number; resolve: () => void }[] = [];
 
   constructor(
     private readonly name: string,
@@ -32,16 +35,35 @@ export class ControlLoop {
   ) {}
 
   async run(signal: AbortSignal): Promise<void> {
-    this.store.view((tx) => this.handlers.start(tx));
+    this.store.view((tx) => {
+      this.seen = tx.index;
+      this.handlers.start(tx);
+    });
     const events = this.store.watch(this.filter, signal);
     this.poke();
     try {
-      for await (const e of events) if (this.handlers.event(e)) this.poke();
+      for await (const e of events) {
+        this.seen = e.index;
+        if (this.handlers.event(e)) this.poke();
+        else this.checkSettled();
+      }
     } finally {
       this.stopped = true;
       clearTimeout(this.timer);
       await this.running;
     }
+  }
+
+  /**
+   * Resolves once the loop has taken in the changes up to store index `index` (of the
+   * tables it watches) and no pass is due or running: whatever it was going to do about
+   * them is done. The witness for tests that check that a loop leaves something alone.
+   */
+  settled(index: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.settledWaiters.push({ index, resolve });
+      this.checkSettled();
+    });
   }
 
   /** Asks for a reconcile pass soon (several pokes share one pass). */
@@ -71,5 +93,15 @@ export class ControlLoop {
       this.again = false;
       this.poke(Math.max(retryMs, this.batchMs));
     }
+    this.checkSettled();
+  }
+
+  private checkSettled(): void {
+    if (this.running || this.timer) return;
+    this.settledWaiters = this.settledWaiters.filter((w) => {
+      if (w.index > this.seen) return true;
+      w.resolve();
+      return false;
+    });
   }
 }

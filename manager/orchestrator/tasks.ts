@@ -237,6 +237,20 @@ export abstract class Orchestrator {
     }
   }
 
+  /**
+   * Resolves once the changes up to store index `index` are reconciled and no restart
+   * waits on its delay (see ControlLoop.settled).
+   */
+  async settled(index: number): Promise<void> {
+    await this.loop.settled(index);
+    while (this.timers.size > 0) {
+      const due = Math.min(...[...this.timers.values()].map((t) => t.at));
+      // The retry's own timer fires first and pokes the loop, which settled then waits for.
+      await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now()) + 1));
+      await this.loop.settled(index);
+    }
+  }
+
   /** Whether this loop reconciles the service (undefined: a service that was removed). */
   protected abstract owns(service: Service | undefined): boolean;
 

@@ -56,7 +56,7 @@ test('runs total completions, at most max concurrent at a time; completed tasks 
     const s = tx.get('services', service.id)!;
     tx.update('services', { ...s, spec: { ...s.spec!, labels: { touched: '1' } } });
   });
-  await new Promise((r) => setTimeout(r, 50));
+  await orchestrator.settled(store.view((tx) => tx.index));
   t.is(tasksOf(store, service.id).length, 5);
 });
 
@@ -75,7 +75,7 @@ test('a failed task is retried per the restart policy; with condition none it is
   const only = (await eventually(() => liveTasks(b.store, once.id)[0]))!;
   await setTaskState(b.store, only.id, 'FAILED');
   await eventually(() => liveTasks(b.store, once.id).length === 0);
-  await new Promise((r) => setTimeout(r, 50));
+  await b.orchestrator.settled(b.store.view((tx) => tx.index));
   t.is(tasksOf(b.store, once.id).length, 1);
 });
 

@@ -110,16 +110,19 @@ async function cluster(t: Parameters<typeof runLoop>[0], s: Service, nodes: Node
     for (const n of nodes) tx.create('nodes', n);
     tx.create('services', s);
   });
+  const rebalancer = new Rebalancer(store, log);
   for (const loop of [
     new ReplicatedOrchestrator(store, log),
     new Scheduler(store, log),
     new SimWorkers(store),
-    new Rebalancer(store, log),
+    rebalancer,
   ])
     runLoop(t, loop);
   const runningNow = () => liveTasks(store, s.id).filter((x) => x.status?.state === 'RUNNING').length;
   await eventually(() => runningNow() === s.spec!.replicated!.replicas);
-  return { store, runningNow };
+  /** Once the rebalancer has done what it would about every change so far. */
+  const rebalancerDone = () => rebalancer.settled(store.view((tx) => tx.index));
+  return { store, runningNow, rebalancerDone };
 }
 
 test('a node that joins gets tasks moved to it, one at a time', async (t) => {
@@ -146,10 +149,10 @@ test('a node that joins gets tasks moved to it, one at a time', async (t) => {
 test('without the label, a joining node gets nothing', async (t) => {
   const first = makeNode();
   const s = rebalanced(4, {});
-  const { store } = await cluster(t, s, [first]);
+  const { store, rebalancerDone } = await cluster(t, s, [first]);
   const second = makeNode();
   await store.update((tx) => tx.create('nodes', second));
-  await new Promise((r) => setTimeout(r, 300));
+  await rebalancerDone();
   t.deepEqual(spread(store, s, [first, second]), [4, 0]);
 });
 
@@ -158,12 +161,12 @@ test('setting the label on a running service triggers the move', async (t) => {
   const second = makeNode();
   second.spec!.availability = 'PAUSE';
   const s = rebalanced(3, {});
-  const { store } = await cluster(t, s, [first, second]);
+  const { store, rebalancerDone } = await cluster(t, s, [first, second]);
   await store.update((tx) => {
     const n = tx.get('nodes', second.id)!;
     tx.update('nodes', { ...n, spec: { ...n.spec!, availability: 'ACTIVE' } });
   });
-  await new Promise((r) => setTimeout(r, 100));
+  await rebalancerDone();
   t.deepEqual(spread(store, s, [first, second]), [3, 0]);
   await store.update((tx) => {
     const cur = tx.get('services', s.id)!;

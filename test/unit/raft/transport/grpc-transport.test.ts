@@ -18,6 +18,9 @@ import {
   transportToRaw,
 } from './helpers.js';
 
+/** Resolves after the current turn of the event loop, with its microtasks, is over. */
+const nextTurn = () => new Promise((r) => setImmediate(r));
+
 const app = (to: number, index: number): Message =>
   message({
     to,
@@ -189,7 +192,9 @@ test('a peer that does not read: what waits is bounded, beyond it batches are dr
   for (let i = 0; i < 200; i++) transport.send([batch]);
   await eventually(() => rec.unreachables.length > 0);
   for (let i = 0; i < 200; i++) transport.send([batch]);
-  await new Promise((r) => setTimeout(r, 100));
+  // Batches are dropped inside send(), and reports follow in a microtask: a turn of the
+  // event loop has seen every report these sends could make.
+  await nextTurn();
   t.deepEqual(rec.unreachables, [2]);
   const said = (msg: string) => log.lines.filter((l) => l.msg === msg).length;
   t.true(said('raft stream backed up: batch dropped') > 200);
@@ -210,7 +215,8 @@ test('close() stops delivery both ways; a closed transport sends nothing and rep
   const reports = one!.rec.unreachables.length;
   one!.transport.setPeer(3, two!.address);
   one!.transport.send([app(2, 3), app(3, 3)]);
-  await new Promise((r) => setTimeout(r, 100));
+  // A closed transport's send() returns at once, and reports come in a microtask if at all.
+  await nextTurn();
   t.is(one!.rec.unreachables.length, reports);
   t.is(two!.rec.received.length, 1);
 });
