@@ -4,7 +4,8 @@
  * send. The listeners of all addresses run in one thread of their own (mesh-thread.ts): on the daemon's event loop a
  * pause of the daemon (a large write to the store, a collection of its heap) added
  * milliseconds to the slowest requests. If the thread dies it is started again with the
- * last table.
+ * last table, after a pause that doubles while it keeps dying (a table that kills it would
+ * otherwise spin).
  */
 import { Worker } from 'node:worker_threads';
 import { describeError } from '../../lib/errors.js';
@@ -22,6 +23,8 @@ export type FromMeshThread =
   | { kind: 'log'; line: string };
 
 const CLOSE_TIMEOUT_MS = 5_000;
+const MIN_RESTART_MS = 100;
+const MAX_RESTART_MS = 10_000;
 
 interface Settle {
   resolve(): void;
@@ -29,7 +32,10 @@ interface Settle {
 }
 
 export class Mesh {
-  private thread: Worker;
+  /** Unset while a thread that died waits to be started again. */
+  private thread: Worker | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private restartMs = MIN_RESTART_MS;
   private table: EndpointTable | undefined;
   private seq = 0;
   /** Applies waiting for the thread, by sequence number; an answer settles every one up to it. */
@@ -37,10 +43,14 @@ export class Mesh {
   private ports: string[] = [];
   private closed = false;
 
-  /** `hosts`: the addresses to listen on; the first is the one `listening()` reports. */
+  /**
+   * `hosts`: the addresses to listen on; the first is the one `listening()` reports.
+   * `script`: the thread's code (tests give a stand-in that can fail).
+   */
   constructor(
     private readonly hosts: readonly string[],
     private readonly log: Logger,
+    private readonly script = new URL('./mesh-thread.js', import.meta.url),
   ) {
     this.thread = this.start();
   }
@@ -64,38 +74,51 @@ export class Mesh {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.restartTimer);
     const thread = this.thread;
-    const ended = new Promise((resolve) => thread.once('exit', resolve));
-    this.send({ kind: 'close' });
-    const timer = setTimeout(() => void thread.terminate(), CLOSE_TIMEOUT_MS);
-    await ended;
-    clearTimeout(timer);
+    if (thread) {
+      const ended = new Promise((resolve) => thread.once('exit', resolve));
+      this.send({ kind: 'close' });
+      const timer = setTimeout(() => void thread.terminate(), CLOSE_TIMEOUT_MS);
+      await ended;
+      clearTimeout(timer);
+    }
     this.settle(this.seq);
   }
 
   private start(): Worker {
     const data: MeshThreadData = { hosts: this.hosts, level: this.log.level };
-    const thread = new Worker(new URL('./mesh-thread.js', import.meta.url), { workerData: data });
+    const thread = new Worker(this.script, { workerData: data });
     // The daemon's own servers keep it alive; the mesh must not keep a finished process up.
     thread.unref();
     thread.on('message', (msg: FromMeshThread) => {
       if (msg.kind === 'log') this.relog(msg.line);
       else {
+        this.restartMs = MIN_RESTART_MS;
         this.ports = msg.listening;
         this.settle(msg.seq, msg.error);
       }
     });
     thread.on('error', (err) => {
       if (this.closed) return;
-      this.log.error({ err: describeError(err) }, 'the mesh thread failed; starting it again');
-      this.thread = this.start();
-      if (this.table) this.send({ kind: 'apply', seq: this.seq, table: this.table });
+      this.thread = undefined;
+      this.log.error(
+        { err: describeError(err), restartMs: this.restartMs },
+        'the mesh thread failed; starting it again',
+      );
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = undefined;
+        this.thread = this.start();
+        // Applies made meanwhile went nowhere: the last table answers them all.
+        if (this.table) this.send({ kind: 'apply', seq: this.seq, table: this.table });
+      }, this.restartMs);
+      this.restartMs = Math.min(this.restartMs * 2, MAX_RESTART_MS);
     });
     return thread;
   }
 
   private send(msg: ToMeshThread): void {
-    this.thread.postMessage(msg);
+    this.thread?.postMessage(msg);
   }
 
   /** Settles the applies up to `upTo`; only that one fails with the thread's error, the older ones it replaced. */

@@ -134,6 +134,36 @@ test('one mesh serves the published ports on each of its addresses; listening() 
   await t.throwsAsync(ask(port, 'gone', '127.0.0.2'), { code: 'ECONNREFUSED' });
 });
 
+test('a mesh thread that dies starts again with the last table; one that keeps dying does not hold up close', async (t) => {
+  const a = await upstream('a');
+  const port = await freePort();
+  const lines: Record<string, unknown>[] = [];
+  const log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+  const standIn = new URL('../../fixtures/mesh-thread-crash.js', import.meta.url);
+  const mesh = new Mesh(['127.0.0.1'], log, standIn);
+  t.teardown(() => Promise.all([mesh.close(), a.server.close()]));
+  const restarts = () => lines.filter((l) => l.msg === 'the mesh thread failed; starting it again');
+  const kill: EndpointTable = {
+    services: [{ ...table(port, [a.addr]).services[0]!, serviceName: 'kill-the-thread' }],
+  };
+
+  // The thread dies on the first table; the second, sent meanwhile, is the one it starts again with.
+  const killed = mesh.apply(kill);
+  const next = mesh.apply(table(port, [a.addr]));
+  await Promise.all([killed, next]);
+  t.is(restarts().length, 1);
+  t.is(await ask(port), 'a hi');
+
+  // A table that kills every thread: each start comes after a longer pause, and close() returns.
+  void mesh.apply(kill);
+  await eventually(() => restarts().length >= 3);
+  t.deepEqual(
+    restarts().map((l) => l.restartMs),
+    [100, 100, 200],
+  );
+  await mesh.close();
+});
+
 test('balancer: round-robin skips what was tried; least-conn counts what is open', (t) => {
   const rr = new Balancer();
   rr.set(['x', 'y', 'z'], 'ROUND_ROBIN');
