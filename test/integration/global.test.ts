@@ -112,8 +112,23 @@ test.serial('a replicated job completes its tasks a few at a time and does not r
   t.is(done.length, 4);
   const ls = await cluster.cli('m1', 'service', 'ls');
   t.regex(ls.stdout, /batch\s+replicated-job\s+4\/4 completed/);
-  // Still four tasks, all complete, after the orchestrator has had every chance to act.
-  await new Promise((r) => setTimeout(r, 2000));
+  // The witness that the job orchestrator is past every change to 'batch': it has run a job
+  // created after them (one loop takes its changes in order, and a pass reconciles all it noted).
+  const probe = await cluster.cli(
+    'm1',
+    'service',
+    'create',
+    '--name',
+    'probe',
+    '--mode',
+    'replicated-job',
+    '--replicas',
+    '1',
+    'host',
+    'true',
+  );
+  t.regex(probe.stdout, /1\/1 completed/, probe.stderr);
+  // Still four tasks, all complete.
   const after = await tasksOf('batch');
   t.is(after.length, 4);
   t.true(after.every((x) => x.status?.state === 'COMPLETE'));
