@@ -12,7 +12,6 @@
  *   npm run bench:mesh [-- --quick]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Resolver } from 'node:dns/promises';
 import { tmpdir } from 'node:os';
@@ -21,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { Node, Service, Task } from '../proto/types.js';
 import { eventually, freePort, type LocalCluster } from '../test/integration/cluster-harness.js';
-import { median, progress, round } from './stats.js';
+import { cpuSeconds, median, progress, round } from './stats.js';
 import { withCluster } from './with-cluster.js';
 
 const quick = process.argv.includes('--quick');
@@ -42,23 +41,6 @@ interface Result {
   p99: number;
   errors: number;
   requests: number;
-}
-
-/**
- * CPU seconds (user + system) a process has used, from /proc: what the proxy in the path
- * costs per request, a figure that a busy machine disturbs far less than latency.
- */
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return NaN;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      .replace(/^.*\) /, '')
-      .split(' ');
-    // After the command: state is field 3, utime and stime fields 14 and 15 (clock ticks, 100 a second).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
 }
 
 /** wrk prints latencies as "260.00us", "1.20ms" or "2.00s": in milliseconds. */

@@ -1,8 +1,8 @@
 /**
  * Raft benchmark: our Raft (three raft-member processes, fsync on) against etcd (the shared
  * peer kit's 3-member cluster), one after the other in the same run, on loopback:
- * sequential commit latency, throughput at 64 and 256 in flight, leader failover, and
- * elections while idle. Prints one JSON line per figure and one per flotilla/etcd ratio;
+ * sequential commit latency (and the CPU the three members use per put meanwhile),
+ * throughput at 64 and 256 in flight, leader failover, and elections while idle. Prints one JSON line per figure and one per flotilla/etcd ratio;
  * progress goes to stderr.
  *
  *   npm run build && node dist/bench/raft-vs-etcd.js [--quick]
@@ -40,6 +40,7 @@ async function measure(sys: RaftSystem): Promise<Figures> {
     const latency = await commitLatency(sys, cfg.puts, cfg.warm);
     add('commit_latency_p50_ms', latency.p50, 'ms', { puts: cfg.puts });
     add('commit_latency_p99_ms', latency.p99, 'ms', { puts: cfg.puts });
+    add('members_cpu_ms_per_sequential_put', latency.cpuMsPerPut, 'ms', { puts: cfg.puts });
     for (const inFlight of [64, 256]) {
       progress(`${sys.name}: throughput, ${inFlight} in flight, ${cfg.throughputSeconds} s`);
       const t = await throughput(sys, inFlight, cfg.throughputSeconds);

@@ -4,7 +4,7 @@
  * teardown.sh. The kit's state file is kept in our temp dir, not in the kit.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,6 +99,12 @@ export class EtcdSystem implements RaftSystem {
   async status(id: number, timeoutMs: number): Promise<MemberStatus> {
     const s = await this.client(id).maintenance.status({ deadline: Date.now() + timeoutMs });
     return { leader: this.byMemberId.get(s.leader) ?? 0, term: Number(s.raftTerm) };
+  }
+
+  pids(): number[] {
+    // A killed member's pid file is gone until it is started again.
+    const pidFiles = this.ids.map((id) => join(this.dir, `m${id}.pid`)).filter((f) => existsSync(f));
+    return pidFiles.map((f) => Number(readFileSync(f, 'utf8')));
   }
 
   async kill(id: number): Promise<void> {

@@ -29,6 +29,10 @@ export class FlotillaSystem implements RaftSystem {
     return { leader: s.leader, term: s.term };
   }
 
+  pids(): number[] {
+    return this.cluster.members.flatMap((m) => (m.proc?.pid ? [m.proc.pid] : []));
+  }
+
   kill(id: number): Promise<void> {
     return this.cluster.kill(id);
   }

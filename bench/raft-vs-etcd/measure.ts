@@ -1,27 +1,33 @@
 /** The measurements, the same for either system. Progress goes to stderr. */
 import { performance } from 'node:perf_hooks';
-import { percentile, progress } from '../stats.js';
+import { cpuSeconds, percentile, progress } from '../stats.js';
 import type { RaftSystem } from './system.js';
 
 const VALUE = new Uint8Array(256).fill(0x61);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Puts of 256 bytes through the leader, one in flight, after `warm` unmeasured ones. */
+/**
+ * Puts of 256 bytes through the leader, one in flight, after `warm` unmeasured ones; and the
+ * CPU the members used meanwhile, per put (all three together).
+ */
 export async function commitLatency(
   sys: RaftSystem,
   n: number,
   warm: number,
-): Promise<{ p50: number; p99: number }> {
+): Promise<{ p50: number; p99: number; cpuMsPerPut: number }> {
   const leader = await sys.leader();
   for (let i = 0; i < warm; i++) await sys.put(leader, `seq/${i % 1000}`, VALUE, 10_000);
+  const pids = sys.pids();
+  const cpuBefore = pids.map(cpuSeconds);
   const ms: number[] = [];
   for (let i = 0; i < n; i++) {
     const start = performance.now();
     await sys.put(leader, `seq/${i % 1000}`, VALUE, 10_000);
     ms.push(performance.now() - start);
   }
+  const cpu = pids.reduce((sum, pid, i) => sum + cpuSeconds(pid) - cpuBefore[i]!, 0);
   ms.sort((a, b) => a - b);
-  return { p50: percentile(ms, 50), p99: percentile(ms, 99) };
+  return { p50: percentile(ms, 50), p99: percentile(ms, 99), cpuMsPerPut: (cpu * 1000) / n };
 }
 
 /** Puts/s through the leader with `inFlight` callers, each starting a put when its last ends. */

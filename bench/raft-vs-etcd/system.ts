@@ -17,6 +17,8 @@ export interface RaftSystem {
    */
   put(id: number, key: string, value: Uint8Array, timeoutMs: number): Promise<void>;
   status(id: number, timeoutMs: number): Promise<MemberStatus>;
+  /** Process ids of the members that run, for the CPU they use. */
+  pids(): number[];
   /** SIGKILLs a member before it returns; resolves once the process is gone. */
   kill(id: number): Promise<void>;
   /** Starts a killed member again from its data dir. */
