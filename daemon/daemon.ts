@@ -156,8 +156,8 @@ export class Daemon {
       addr: identity.listen,
       managers: identity.managers,
       description: { ...describeNode(identity, this.runtimes()), dnsAddr: network.dnsAddr },
-      onEndpoints: (table) => {
-        network.apply(table);
+      onEndpoints: (changes) => {
+        const table = network.apply(changes);
         bridge?.apply(table);
       },
       taskEnv: network.taskEnv(),

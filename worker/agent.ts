@@ -23,8 +23,6 @@ import {
 import type { ContainerSummary, RuntimeDriver } from '../runtime/driver.js';
 import { StatusReporter } from './status-reporter.js';
 import type { EndpointChanges } from '../proto/gen/flotilla/EndpointChanges.js';
-import type { EndpointTable } from '../proto/gen/flotilla/EndpointTable.js';
-import { EndpointView } from './endpoint-view.js';
 import { hostOf } from './addr.js';
 import { LABEL_NODE, LABEL_TASK, TaskRunner, type NodeInfo } from './task-runner.js';
 
@@ -42,8 +40,8 @@ export interface AgentOptions {
   role: NodeRole;
   /** Called once when the managers say the node is to have another role (promoted or demoted). */
   onRoleChange?: (change: HeartbeatResponse) => void;
-  /** Called with the cluster's service endpoints whenever the managers send them (the mesh). */
-  onEndpoints?: (table: EndpointTable) => void;
+  /** Called with each change to the cluster's service endpoints the managers send (for the mesh). */
+  onEndpoints?: (changes: EndpointChanges) => void;
   /** Environment every task of the node gets. */
   taskEnv?: Record<string, string>;
 }
@@ -51,7 +49,6 @@ export interface AgentOptions {
 export class Agent {
   private readonly runners = new Map<string, TaskRunner>();
   private readonly reporter = new StatusReporter();
-  private readonly endpoints = new EndpointView();
   private managers: string[];
   private roleChanging = false;
   private orphans = new Map<string, { driver: RuntimeDriver; container: ContainerSummary }>();
@@ -162,7 +159,7 @@ export class Agent {
             );
           }
           this.noteManagers(msg.managers);
-          if (msg.endpoints) this.opts.onEndpoints?.(this.endpoints.apply(msg.endpoints));
+          if (msg.endpoints) this.opts.onEndpoints?.(msg.endpoints);
           if (msg.assignments) this.assign(msg.assignments);
         },
       );

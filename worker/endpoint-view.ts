@@ -9,11 +9,15 @@ import type { ServiceEndpoints } from '../proto/gen/flotilla/ServiceEndpoints.js
 export class EndpointView {
   private readonly services = new Map<string, ServiceEndpoints>();
 
-  /** Takes changes in; returns the whole table, services by name. */
-  apply(changes: EndpointChanges): EndpointTable {
+  /** Takes changes in. */
+  apply(changes: EndpointChanges): void {
     if (changes.full) this.services.clear();
     for (const id of changes.removedServiceIds) this.services.delete(id);
     for (const s of changes.services) this.services.set(s.serviceId, s);
+  }
+
+  /** The whole table, services by name. */
+  table(): EndpointTable {
     return {
       services: [...this.services.values()].sort((a, b) => a.serviceName.localeCompare(b.serviceName)),
     };

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import { describeError } from '../../lib/errors.js';
+import { EndpointView } from '../endpoint-view.js';
 import { MeshListeners } from './listeners.js';
 import type { FromMeshThread, MeshThreadData, ToMeshThread } from './mesh.js';
 
@@ -15,11 +16,14 @@ const data = workerData as MeshThreadData;
 const post = (msg: FromMeshThread) => port.postMessage(msg);
 const log = pino({ level: data.level, base: null }, { write: (line: string) => post({ kind: 'log', line }) });
 const listeners = data.hosts.map((host) => new MeshListeners(host, log));
+const view = new EndpointView();
 
 port.on('message', (msg: ToMeshThread) => {
   if (msg.kind === 'apply') {
+    view.apply(msg.changes);
+    const table = view.table();
     // Every address takes the table, whether or not another one failed to.
-    void Promise.allSettled(listeners.map((l) => l.apply(msg.table))).then((results) => {
+    void Promise.allSettled(listeners.map((l) => l.apply(table))).then((results) => {
       const errors = results.flatMap((r) => (r.status === 'rejected' ? [describeError(r.reason)] : []));
       post({
         kind: 'applied',

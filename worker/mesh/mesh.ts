@@ -1,7 +1,9 @@
 /**
  * The routing mesh of one node: on each of its addresses a listener for every published
  * ingress port of the cluster (see listeners.ts), following the endpoint table the managers
- * send. The listeners of all addresses run in one thread of their own (mesh-thread.ts): on the daemon's event loop a
+ * send. The thread gets the changes to the table, not the whole table each time: copying a
+ * table of a thousand services between threads takes about 10 ms. The listeners of all
+ * addresses run in one thread of their own (mesh-thread.ts): on the daemon's event loop a
  * pause of the daemon (a large write to the store, a collection of its heap) added
  * milliseconds to the slowest requests. If the thread dies it is started again with the
  * last table, after a pause that doubles while it keeps dying (a table that kills it would
@@ -11,13 +13,14 @@ import { Worker } from 'node:worker_threads';
 import { describeError } from '../../lib/errors.js';
 import type pino from 'pino';
 import type { Logger } from '../../lib/log.js';
-import type { EndpointTable } from '../../proto/gen/flotilla/EndpointTable.js';
+import type { EndpointChanges } from '../../proto/gen/flotilla/EndpointChanges.js';
+import { EndpointView } from '../endpoint-view.js';
 
 export interface MeshThreadData {
   hosts: readonly string[];
   level: string;
 }
-export type ToMeshThread = { kind: 'apply'; seq: number; table: EndpointTable } | { kind: 'close' };
+export type ToMeshThread = { kind: 'apply'; seq: number; changes: EndpointChanges } | { kind: 'close' };
 export type FromMeshThread =
   | { kind: 'applied'; seq: number; listening: string[]; error?: string | undefined }
   | { kind: 'log'; line: string };
@@ -36,7 +39,8 @@ export class Mesh {
   private thread: Worker | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private restartMs = MIN_RESTART_MS;
-  private table: EndpointTable | undefined;
+  /** The table as the thread should have it: a thread started again gets it whole. */
+  private readonly view = new EndpointView();
   private seq = 0;
   /** Applies waiting for the thread, by sequence number; an answer settles every one up to it. */
   private readonly waiting = new Map<number, Settle>();
@@ -55,13 +59,13 @@ export class Mesh {
     this.thread = this.start();
   }
 
-  /** Takes a new endpoint table; resolves once the listeners match it. */
-  apply(table: EndpointTable): Promise<void> {
+  /** Takes a change to the endpoint table; resolves once the listeners match it. */
+  apply(changes: EndpointChanges): Promise<void> {
     if (this.closed) return Promise.resolve();
-    this.table = table;
+    this.view.apply(changes);
     return new Promise((resolve, reject) => {
       this.waiting.set(++this.seq, { resolve, reject });
-      this.send({ kind: 'apply', seq: this.seq, table });
+      this.send({ kind: 'apply', seq: this.seq, changes });
     });
   }
 
@@ -109,8 +113,15 @@ export class Mesh {
       this.restartTimer = setTimeout(() => {
         this.restartTimer = undefined;
         this.thread = this.start();
-        // Applies made meanwhile went nowhere: the last table answers them all.
-        if (this.table) this.send({ kind: 'apply', seq: this.seq, table: this.table });
+        // Applies made meanwhile went nowhere: the whole table answers them all.
+        if (this.seq > 0) {
+          const { services } = this.view.table();
+          this.send({
+            kind: 'apply',
+            seq: this.seq,
+            changes: { full: true, services, removedServiceIds: [] },
+          });
+        }
       }, this.restartMs);
       this.restartMs = Math.min(this.restartMs * 2, MAX_RESTART_MS);
     });

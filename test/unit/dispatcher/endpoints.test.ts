@@ -4,7 +4,6 @@ import { silentLogger } from '../../../lib/log.js';
 import { Dispatcher } from '../../../manager/dispatcher/dispatcher.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
 import type { EndpointChanges } from '../../../proto/gen/flotilla/EndpointChanges.js';
-import type { EndpointTable } from '../../../proto/gen/flotilla/EndpointTable.js';
 import type { SessionMessageInput } from '../../../proto/gen/flotilla/SessionMessage.js';
 import type { SessionRequest } from '../../../proto/gen/flotilla/SessionRequest.js';
 import type { Task } from '../../../proto/types.js';
@@ -57,7 +56,7 @@ test('every session gets the running tasks of published services; a task told to
   const tables = () => {
     const view = new EndpointView();
     return stream.writes.flatMap((w, i) =>
-      w.endpoints ? [{ i, t: view.apply(w.endpoints as EndpointChanges) as EndpointTable }] : [],
+      w.endpoints ? [{ i, t: (view.apply(w.endpoints as EndpointChanges), view.table()) }] : [],
     );
   };
   const first = tables()[0]?.t;

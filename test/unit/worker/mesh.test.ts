@@ -2,7 +2,8 @@ import test from 'ava';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import pino from 'pino';
 import { silentLogger } from '../../../lib/log.js';
-import type { EndpointTable } from '../../../proto/gen/flotilla/EndpointTable.js';
+import type { EndpointChanges } from '../../../proto/gen/flotilla/EndpointChanges.js';
+import type { ServiceEndpoints } from '../../../proto/gen/flotilla/ServiceEndpoints.js';
 import type { LoadBalancing } from '../../../proto/gen/flotilla/LoadBalancing.js';
 import { Balancer } from '../../../worker/mesh/balancer.js';
 import { Mesh } from '../../../worker/mesh/mesh.js';
@@ -22,29 +23,39 @@ async function upstream(name: string): Promise<{ addr: string; server: Server; o
   return { addr: `127.0.0.1:${(server.address() as { port: number }).port}`, server, open };
 }
 
+/** A service published on `port`, balancing over `addrs`. */
+function service(
+  id: string,
+  port: number,
+  addrs: string[],
+  lb: LoadBalancing = 'ROUND_ROBIN',
+  proxyProtocol = false,
+): ServiceEndpoints {
+  return {
+    serviceId: id,
+    serviceName: `web-${id}`,
+    ports: [{ publishedPort: port, targetPort: 80, protocol: 'TCP', mode: 'INGRESS' }],
+    lb,
+    proxyProtocol,
+    tasks: addrs.map((addr, i) => ({
+      taskId: `${id}.${i}`,
+      nodeId: 'n',
+      ports: [{ targetPort: 80, protocol: 'TCP', addr }],
+    })),
+  };
+}
+
+/** A whole table (as a session's first message brings) with one published service. */
 function table(
   port: number,
   addrs: string[],
   lb: LoadBalancing = 'ROUND_ROBIN',
   proxyProtocol = false,
-): EndpointTable {
-  return {
-    services: [
-      {
-        serviceId: 's',
-        serviceName: 'web',
-        ports: [{ publishedPort: port, targetPort: 80, protocol: 'TCP', mode: 'INGRESS' }],
-        lb,
-        proxyProtocol,
-        tasks: addrs.map((addr, i) => ({
-          taskId: `t${i}`,
-          nodeId: 'n',
-          ports: [{ targetPort: 80, protocol: 'TCP', addr }],
-        })),
-      },
-    ],
-  };
+): EndpointChanges {
+  return { full: true, removedServiceIds: [], services: [service('s', port, addrs, lb, proxyProtocol)] };
 }
+
+const none: EndpointChanges = { full: true, services: [], removedServiceIds: [] };
 
 function ask(port: number, text = 'hi', host = '127.0.0.1'): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -67,7 +78,7 @@ test('round-robin over the tasks; a task that refuses is skipped, and no connect
   const answers = [];
   for (let i = 0; i < 6; i++) answers.push(await ask(port));
   t.deepEqual(answers.sort(), ['a hi', 'a hi', 'a hi', 'b hi', 'b hi', 'b hi']);
-  await mesh.apply({ services: [] });
+  await mesh.apply(none);
   t.deepEqual(mesh.listening(), []);
 });
 
@@ -114,7 +125,7 @@ test("the mesh runs in its own thread: its log records reach the daemon's logger
   await mesh.apply(table(port, ['127.0.0.1:1']));
   t.deepEqual(mesh.listening(), []);
   const warning = lines.find((l) => String(l.msg).startsWith('the mesh cannot listen'));
-  t.like(warning, { level: 40, room: 'mesh', port: `${port}/tcp`, service: 'web' });
+  t.like(warning, { level: 40, room: 'mesh', port: `${port}/tcp`, service: 'web-s' });
   await mesh.close();
   await t.notThrowsAsync(mesh.apply(table(port, [])), 'a closed mesh takes no more tables');
 });
@@ -129,7 +140,7 @@ test('one mesh serves the published ports on each of its addresses; listening() 
   t.deepEqual(mesh.listening(), [`${port}/tcp`]);
   t.is(await ask(port, 'one', '127.0.0.1'), 'a one');
   t.is(await ask(port, 'two', '127.0.0.2'), 'a two');
-  await mesh.apply({ services: [] });
+  await mesh.apply(none);
   t.deepEqual(mesh.listening(), []);
   await t.throwsAsync(ask(port, 'gone', '127.0.0.2'), { code: 'ECONNREFUSED' });
 });
@@ -143,7 +154,8 @@ test('a mesh thread that dies starts again with the last table; one that keeps d
   const mesh = new Mesh(['127.0.0.1'], log, standIn);
   t.teardown(() => Promise.all([mesh.close(), a.server.close()]));
   const restarts = () => lines.filter((l) => l.msg === 'the mesh thread failed; starting it again');
-  const kill: EndpointTable = {
+  const kill: EndpointChanges = {
+    ...table(port, [a.addr]),
     services: [{ ...table(port, [a.addr]).services[0]!, serviceName: 'kill-the-thread' }],
   };
 
@@ -162,6 +174,20 @@ test('a mesh thread that dies starts again with the last table; one that keeps d
     [100, 100, 200],
   );
   await mesh.close();
+});
+
+test('the mesh follows changes, not only whole tables: a service changed moves, one removed stops, the rest stay', async (t) => {
+  const [a, b] = await Promise.all([upstream('a'), upstream('b')]);
+  const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
+  const mesh = new Mesh(['127.0.0.1'], silentLogger());
+  t.teardown(() => Promise.all([mesh.close(), a.server.close(), b.server.close()]));
+  const services = [service('x', p1, [a.addr]), service('y', p2, [a.addr]), service('z', p3, [a.addr])];
+  await mesh.apply({ full: true, services, removedServiceIds: [] });
+  await mesh.apply({ full: false, services: [service('x', p1, [b.addr])], removedServiceIds: ['y'] });
+  t.deepEqual(mesh.listening().sort(), [`${p1}/tcp`, `${p3}/tcp`].sort());
+  t.is(await ask(p1), 'b hi');
+  t.is(await ask(p3), 'a hi');
+  await t.throwsAsync(ask(p2), { code: 'ECONNREFUSED' });
 });
 
 test('balancer: round-robin skips what was tried; least-conn counts what is open', (t) => {
