@@ -14,13 +14,11 @@ import { paths } from '../../daemon/data-dir.js';
 import type { Task } from '../../proto/types.js';
 import { join } from 'node:path';
 import { eventually, freePort, LocalCluster, runCli } from './cluster-harness.js';
-import { containerdMissing, PrivateContainerd, testImages } from './containerd-harness.js';
+import { containerdMissing, sharedContainerdCluster, testImages } from './containerd-harness.js';
 import { bridgesMissing, networkLeftovers } from './bridge-tools.js';
 import { skippedBecause } from './host-tools.js';
 
 const missing = (await containerdMissing()) ?? (await bridgesMissing());
-let cluster: LocalCluster | undefined;
-let containerd: PrivateContainerd | undefined;
 
 const running = (tasks: Task[]) =>
   tasks.filter((t) => t.status?.state === 'RUNNING' && t.desiredState === 'RUNNING');
@@ -50,23 +48,15 @@ test('init and join refuse a bad --container-network, naming it, and write nothi
 if (missing) {
   skippedBecause(test, 'container networks', missing);
 } else {
-  test.before(async () => {
-    containerd = await PrivateContainerd.start();
-    cluster = await LocalCluster.create();
-  });
-
-  test.after.always(async () => {
-    await cluster?.destroy();
-    await containerd?.stop();
-  });
+  const shared = sharedContainerdCluster(test);
 
   test.serial(
     'httpd replicas on one node each have an address on the bridge, behind the mesh and the resolver',
     async (t) => {
-      const c = cluster!;
-      const init = await c.init('m1', ...containerd!.nodeArgs());
+      const c = shared.cluster();
+      const init = await c.init('m1', ...shared.containerd().nodeArgs());
       t.is(init.code, 0, init.stderr);
-      const { bridge, subnet } = containerd!.bridges[0]!;
+      const { bridge, subnet } = shared.containerd().bridges[0]!;
       const net = subnet.split('.').slice(0, 3).join('.');
       const gateway = `${net}.1`;
       for (const image of Object.values(await testImages())) {

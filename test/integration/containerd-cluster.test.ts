@@ -7,19 +7,22 @@ import test from 'ava';
 import { tmpdir } from 'node:os';
 import type { Node, Task } from '../../proto/types.js';
 import { ContainerdDriver } from '../../runtime/containerd/index.js';
-import { eventually, LocalCluster } from './cluster-harness.js';
-import { containerdMissing, PrivateContainerd, testImages } from './containerd-harness.js';
+import { eventually } from './cluster-harness.js';
+import {
+  containerdMissing,
+  sharedContainerdCluster,
+  testImages,
+  type PrivateContainerd,
+} from './containerd-harness.js';
 import { skippedBecause } from './host-tools.js';
 
 const missing = await containerdMissing();
-let cluster: LocalCluster | undefined;
-let containerd: PrivateContainerd | undefined;
 
 const running = (tasks: Task[]) => tasks.filter((t) => t.status?.state === 'RUNNING');
 
 /** The containers in the private containerd's flotilla namespace. */
-async function containers(): Promise<{ id: string; state: string }[]> {
-  const driver = new ContainerdDriver({ socket: containerd!.socket, root: tmpdir() });
+async function containers(containerd: PrivateContainerd): Promise<{ id: string; state: string }[]> {
+  const driver = new ContainerdDriver({ socket: containerd.socket, root: tmpdir() });
   try {
     return await driver.list({});
   } finally {
@@ -30,21 +33,13 @@ async function containers(): Promise<{ id: string; state: string }[]> {
 if (missing) {
   skippedBecause(test, 'containerd cluster', missing);
 } else {
-  test.before(async () => {
-    containerd = await PrivateContainerd.start();
-    cluster = await LocalCluster.create();
-  });
-
-  test.after.always(async () => {
-    await cluster?.destroy();
-    await containerd?.stop();
-  });
+  const shared = sharedContainerdCluster(test);
 
   test.serial(
     'a node with containerd runs a 3-replica busybox service and removes it without a trace',
     async (t) => {
-      const c = cluster!;
-      const init = await c.init('m1', ...containerd!.nodeArgs());
+      const c = shared.cluster();
+      const init = await c.init('m1', ...shared.containerd().nodeArgs());
       t.is(init.code, 0, init.stderr);
       const [node] = await eventually('the node to report its runtimes', async () => {
         const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
@@ -83,7 +78,7 @@ if (missing) {
         const tasks = await c.json<Task[]>('m1', 'service', 'ps', 'bb', '--format', 'json');
         return running(tasks).length === 3;
       });
-      const live = await containers();
+      const live = await containers(shared.containerd());
       t.is(live.filter((x) => x.state === 'running').length, 3);
 
       const logs = await eventually('the logs of all three', async () => {
@@ -106,22 +101,25 @@ if (missing) {
       );
 
       // A daemon killed and restarted adopts its containers by their labels: no duplicates.
-      const before = (await containers()).map((x) => x.id).sort();
+      const before = (await containers(shared.containerd())).map((x) => x.id).sort();
       await c.stop('m1', 'SIGKILL');
       c.restart('m1');
       await eventually('the node back with its 3 tasks running', async () => {
         const tasks = await c.json<Task[]>('m1', 'service', 'ps', 'bb', '--format', 'json');
         return running(tasks).length === 3;
       });
-      const after = await containers();
+      const after = await containers(shared.containerd());
       t.deepEqual(after.map((x) => x.id).sort(), before);
       t.true(after.every((x) => x.state === 'running'));
 
       const rm = await c.cli('m1', 'service', 'rm', 'bb');
       t.is(rm.code, 0, rm.stderr);
-      await eventually('no containers left', async () => (await containers()).length === 0);
-      await eventually('no shims left', async () => (await containerd!.shims()).length === 0);
-      t.deepEqual(await containerd!.mounts(), []);
+      await eventually(
+        'no containers left',
+        async () => (await containers(shared.containerd())).length === 0,
+      );
+      await eventually('no shims left', async () => (await shared.containerd().shims()).length === 0);
+      t.deepEqual(await shared.containerd().mounts(), []);
 
       const rmi = await c.cli('m1', 'image', 'rm', 'flotilla/busybox');
       t.is(rmi.code, 0, rmi.stderr);
@@ -130,7 +128,7 @@ if (missing) {
   );
 
   test.serial('logs and exec work for host (process) tasks too', async (t) => {
-    const c = cluster!;
+    const c = shared.cluster();
     const create = await c.cli(
       'm1',
       'service',

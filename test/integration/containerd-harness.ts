@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { TestFn } from 'ava';
+import { LocalCluster } from './cluster-harness.js';
 import { mountsUnder, onPath, processesWhere, unmountAndRemove } from './host-tools.js';
 import {
   bridgeArg,
@@ -32,6 +34,31 @@ export async function containerdMissing(): Promise<string | undefined> {
     if (!(await onPath(tool))) return `${tool} is not installed (Debian: apt-get install containerd runc)`;
   }
   return undefined;
+}
+
+/**
+ * One private containerd and one local cluster, shared by a test file's serial tests: both
+ * start before the file's tests and stop after them.
+ */
+export function sharedContainerdCluster(test: TestFn): {
+  containerd(): PrivateContainerd;
+  cluster(): LocalCluster;
+} {
+  let containerd: PrivateContainerd | undefined;
+  let cluster: LocalCluster | undefined;
+  test.before(async () => {
+    containerd = await PrivateContainerd.start();
+    cluster = await LocalCluster.create();
+  });
+  test.after.always(async () => {
+    await cluster?.destroy();
+    await containerd?.stop();
+  });
+  const started = <T>(what: T | undefined): T => {
+    if (!what) throw new Error('the shared containerd and cluster start in test.before');
+    return what;
+  };
+  return { containerd: () => started(containerd), cluster: () => started(cluster) };
 }
 
 export class PrivateContainerd {
