@@ -138,7 +138,10 @@ export class MemoryStorage implements Storage {
     if (at > this.ents.length) {
       throw raftPanic(`missing log entries: last ${this.lastIndex()}, appending at ${fresh[0]!.index}`);
     }
-    this.ents = this.ents.slice(0, at).concat(fresh);
+    // In place: a copy of the whole log at every append would cost in proportion to the
+    // entries kept. Nothing outside holds this array (reads return slices of it).
+    this.ents.length = at;
+    for (const e of fresh) this.ents.push(e);
   }
 }
 
