@@ -157,8 +157,8 @@ export class Daemon {
       managers: identity.managers,
       description: { ...describeNode(identity, this.runtimes()), dnsAddr: network.dnsAddr },
       onEndpoints: (changes) => {
-        const table = network.apply(changes);
-        bridge?.apply(table);
+        network.apply(changes);
+        bridge?.apply(changes);
       },
       taskEnv: network.taskEnv(),
       drivers: this.drivers,

@@ -12,7 +12,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { describeError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
-import type { EndpointTable } from '../proto/gen/flotilla/EndpointTable.js';
+import type { EndpointChanges } from '../proto/gen/flotilla/EndpointChanges.js';
 import { Resolver } from './mesh/dns.js';
 
 const DNS_PORT = 53;
@@ -46,8 +46,8 @@ export class BridgeServices {
     return services;
   }
 
-  apply(table: EndpointTable): void {
-    this.resolver.apply(table);
+  apply(changes: EndpointChanges): void {
+    this.resolver.apply(changes);
   }
 
   close(): void {

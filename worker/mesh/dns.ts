@@ -1,6 +1,7 @@
 /**
  * The node's service-discovery resolver: a small DNS server over UDP on the node's own
- * address, answering from the endpoint table. `NAME` (a service with ingress ports) is this
+ * address, answering from the endpoint table (kept up to date from the changes the managers
+ * send: a change rebuilds the names of the services it touches, not all). `NAME` (a service with ingress ports) is this
  * node's address, where the mesh balances its published ports; for a service published only
  * in host mode it is the hosts of its tasks. `tasks.NAME` is the hosts of the service's running
  * tasks (A), and each task's port (SRV, with the task as `TASKID.tasks.NAME` and its A record
@@ -9,7 +10,8 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv4 } from 'node:net';
 import type { Logger } from '../../lib/log.js';
-import type { EndpointTable } from '../../proto/gen/flotilla/EndpointTable.js';
+import type { EndpointChanges } from '../../proto/gen/flotilla/EndpointChanges.js';
+import type { ServiceEndpoints } from '../../proto/gen/flotilla/ServiceEndpoints.js';
 import { splitHostPort } from '../addr.js';
 
 const TYPE_A = 1;
@@ -30,7 +32,9 @@ interface Records {
 }
 
 export class Resolver {
-  private names = new Map<string, Records>();
+  private readonly names = new Map<string, Records>();
+  /** The names each service (by id) has records under. */
+  private readonly namesOf = new Map<string, string[]>();
   private socket: Socket | undefined;
 
   constructor(
@@ -57,21 +61,35 @@ export class Resolver {
     return `${addr.address}:${addr.port}`;
   }
 
-  apply(table: EndpointTable): void {
-    const names = new Map<string, Records>();
-    for (const s of table.services) {
-      const name = s.serviceName.toLowerCase();
-      const srv: Target[] = s.tasks.flatMap((t) => {
-        const first = t.ports[0];
-        return first ? [{ name: `${t.taskId}.tasks.${name}`, ...splitHostPort(first.addr) }] : [];
-      });
-      const hosts = [...new Set(srv.map((t) => t.host))].filter((h) => isIPv4(h));
-      const ingress = s.ports.some((p) => p.mode === 'INGRESS') && isIPv4(this.host);
-      names.set(name, { a: ingress ? [this.host] : hosts, srv: [] });
-      names.set(`tasks.${name}`, { a: hosts, srv });
-      for (const t of srv) names.set(t.name, { a: isIPv4(t.host) ? [t.host] : [], srv: [] });
+  apply(changes: EndpointChanges): void {
+    if (changes.full) {
+      this.names.clear();
+      this.namesOf.clear();
     }
-    this.names = names;
+    for (const id of changes.removedServiceIds) this.forget(id);
+    for (const s of changes.services) {
+      this.forget(s.serviceId);
+      this.add(s);
+    }
+  }
+
+  private add(s: ServiceEndpoints): void {
+    const name = s.serviceName.toLowerCase();
+    const srv: Target[] = s.tasks.flatMap((t) => {
+      const first = t.ports[0];
+      return first ? [{ name: `${t.taskId}.tasks.${name}`, ...splitHostPort(first.addr) }] : [];
+    });
+    const hosts = [...new Set(srv.map((t) => t.host))].filter((h) => isIPv4(h));
+    const ingress = s.ports.some((p) => p.mode === 'INGRESS') && isIPv4(this.host);
+    this.names.set(name, { a: ingress ? [this.host] : hosts, srv: [] });
+    this.names.set(`tasks.${name}`, { a: hosts, srv });
+    for (const t of srv) this.names.set(t.name, { a: isIPv4(t.host) ? [t.host] : [], srv: [] });
+    this.namesOf.set(s.serviceId, [name, `tasks.${name}`, ...srv.map((t) => t.name)]);
+  }
+
+  private forget(serviceId: string): void {
+    for (const name of this.namesOf.get(serviceId) ?? []) this.names.delete(name);
+    this.namesOf.delete(serviceId);
   }
 
   close(): void {

@@ -9,16 +9,13 @@
 import { describeError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import type { EndpointChanges } from '../../proto/gen/flotilla/EndpointChanges.js';
-import type { EndpointTable } from '../../proto/gen/flotilla/EndpointTable.js';
 import { splitHostPort } from '../addr.js';
-import { EndpointView } from '../endpoint-view.js';
 import { Resolver } from './dns.js';
 import { Mesh } from './mesh.js';
 
 export class NodeNetwork {
   readonly mesh: Mesh;
   private readonly resolver: Resolver;
-  private readonly view = new EndpointView();
   /** udp host:port of the resolver; empty when it could not start. */
   dnsAddr = '';
 
@@ -53,17 +50,14 @@ export class NodeNetwork {
     return this.dnsAddr ? { FLOTILLA_DNS: this.dnsAddr } : {};
   }
 
-  /** Takes a change to the endpoints; returns the whole table as it is now. */
-  apply(changes: EndpointChanges): EndpointTable {
-    this.view.apply(changes);
-    const table = this.view.table();
-    this.resolver.apply(table);
+  /** Takes a change to the endpoint table the managers sent. */
+  apply(changes: EndpointChanges): void {
+    this.resolver.apply(changes);
     this.mesh
       .apply(changes)
       .catch((err: unknown) =>
         this.log.warn({ err: describeError(err) }, 'the mesh cannot apply the endpoints'),
       );
-    return table;
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,8 @@ test('the resolver answers NAME, tasks.NAME (A and SRV) and each task, and NXDOM
   t.teardown(() => resolver.close());
   const ingress = { publishedPort: 8080, targetPort: 80, protocol: 'TCP' as const, mode: 'INGRESS' as const };
   resolver.apply({
+    full: true,
+    removedServiceIds: [],
     services: [
       {
         serviceId: 's1',
@@ -56,4 +58,40 @@ test('the resolver answers NAME, tasks.NAME (A and SRV) and each task, and NXDOM
   ]);
   t.deepEqual(await client.resolve4('b2.tasks.web'), ['10.0.0.2']);
   await t.throwsAsync(client.resolve4('db'), { code: 'ENOTFOUND' });
+});
+
+test('the resolver follows changes: a service changed answers anew, one removed is gone with its tasks, the rest stay', async (t) => {
+  const resolver = new Resolver('127.0.0.1', silentLogger());
+  const addr = await resolver.listen(0);
+  t.teardown(() => resolver.close());
+  const service = (id: string, name: string, taskAddr: string) => ({
+    serviceId: id,
+    serviceName: name,
+    ports: [{ publishedPort: 8080, targetPort: 80, protocol: 'TCP' as const, mode: 'HOST' as const }],
+    lb: 'ROUND_ROBIN' as const,
+    proxyProtocol: false,
+    tasks: [
+      {
+        taskId: `${id}t`,
+        nodeId: 'n',
+        ports: [{ targetPort: 80, protocol: 'TCP' as const, addr: taskAddr }],
+      },
+    ],
+  });
+  resolver.apply({
+    full: true,
+    removedServiceIds: [],
+    services: [
+      service('s1', 'api', '10.0.0.1:80'),
+      service('s2', 'db', '10.0.0.2:80'),
+      service('s3', 'web', '10.0.0.3:80'),
+    ],
+  });
+  resolver.apply({ full: false, removedServiceIds: ['s2'], services: [service('s1', 'api', '10.0.0.9:80')] });
+  const client = new DnsClient({ timeout: 1_000, tries: 1 });
+  client.setServers([addr]);
+  t.deepEqual(await client.resolve4('api'), ['10.0.0.9']);
+  await t.throwsAsync(client.resolve4('db'), { code: 'ENOTFOUND' });
+  await t.throwsAsync(client.resolve4('s2t.tasks.db'), { code: 'ENOTFOUND' });
+  t.deepEqual(await client.resolve4('web'), ['10.0.0.3']);
 });
