@@ -1,9 +1,11 @@
 /**
  * Raft benchmark: our Raft (three raft-member processes, fsync on) against etcd (the shared
- * peer kit's 3-member cluster), one after the other in the same run, on loopback:
- * sequential commit latency (and the CPU the three members use per put meanwhile),
- * throughput at 64 and 256 in flight, leader failover, and elections while idle. Prints one JSON line per figure and one per flotilla/etcd ratio;
- * progress goes to stderr.
+ * peer kit's 3-member cluster) in the same run, on loopback. First sequential commit latency
+ * (and the CPU the three members use per put meanwhile) of ours, etcd's and the floor's
+ * (floor.ts: the same round trip with no consensus, the least this stack can do here), in
+ * rounds where the three take turns. Then, one system after the other, throughput at 64 and
+ * 256 in flight, elections while idle, and leader failover. Prints one JSON line per figure
+ * and one per flotilla/etcd and floor/etcd ratio; progress goes to stderr.
  *
  *   npm run build && node dist/bench/raft-vs-etcd.js [--quick]
  */
@@ -11,6 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EtcdSystem } from './raft-vs-etcd/etcd.js';
+import { FloorSystem } from './raft-vs-etcd/floor.js';
 import { FlotillaSystem } from './raft-vs-etcd/flotilla.js';
 import { commitLatency, failover, idle, throughput } from './raft-vs-etcd/measure.js';
 import { describeError } from '../lib/errors.js';
@@ -20,82 +23,131 @@ import type { RaftSystem } from './raft-vs-etcd/system.js';
 const quick = process.argv.includes('--quick');
 const mode = quick ? 'quick' : 'full';
 const cfg = quick
-  ? { puts: 200, warm: 20, throughputSeconds: 2, failovers: 2, idleSeconds: 10 }
-  : { puts: 2000, warm: 200, throughputSeconds: 10, failovers: 10, idleSeconds: 60 };
+  ? { puts: 200, warm: 20, rounds: 1, throughputSeconds: 2, failovers: 2, idleSeconds: 10 }
+  : { puts: 2000, warm: 200, rounds: 3, throughputSeconds: 10, failovers: 10, idleSeconds: 60 };
 
 type Figures = Map<string, number>;
+type LatencySubject = Parameters<typeof commitLatency>[0] & Pick<RaftSystem, 'name' | 'close'>;
 
 function print(line: Record<string, unknown>): void {
   console.log(JSON.stringify({ bench: 'raft', ...line, mode }));
 }
 
-async function measure(sys: RaftSystem): Promise<Figures> {
-  const figures: Figures = new Map();
-  const add = (figure: string, value: number, unit: string, extra: Record<string, unknown> = {}) => {
-    figures.set(figure, value);
-    print({ figure, system: sys.name, value: Number(value.toPrecision(4)), unit, ...extra });
-  };
+/** Records a figure of `system` and prints it. */
+function add(
+  figures: Figures,
+  system: string,
+  figure: string,
+  value: number,
+  unit: string,
+  extra: Record<string, unknown> = {},
+): void {
+  figures.set(figure, value);
+  print({ figure, system, value: Number(value.toPrecision(4)), unit, ...extra });
+}
+
+/**
+ * Sequential commit latency of each system, the systems taking turns `cfg.rounds` times so
+ * that a busy spell of the (shared) machine falls on all of them alike; each figure is the
+ * median over the rounds.
+ */
+async function latencies(systems: LatencySubject[]): Promise<Map<string, Figures>> {
+  const rounds = new Map(systems.map((s) => [s.name, [] as Awaited<ReturnType<typeof commitLatency>>[]]));
+  for (let r = 1; r <= cfg.rounds; r++) {
+    for (const sys of systems) {
+      progress(`${sys.name}: sequential commit latency, round ${r} of ${cfg.rounds} (${cfg.puts} puts)`);
+      try {
+        rounds.get(sys.name)!.push(await commitLatency(sys, cfg.puts, cfg.warm));
+      } catch (err) {
+        print({ system: sys.name, error: describeError(err) });
+      }
+    }
+  }
+  const all = new Map<string, Figures>();
+  for (const [system, results] of rounds) {
+    const figures: Figures = new Map();
+    all.set(system, figures);
+    if (results.length === 0) continue;
+    const extra = { puts: cfg.puts, rounds: results.length };
+    add(figures, system, 'commit_latency_p50_ms', median(results.map((l) => l.p50)), 'ms', extra);
+    add(figures, system, 'commit_latency_p99_ms', median(results.map((l) => l.p99)), 'ms', extra);
+    const cpu = median(results.map((l) => l.cpuMsPerPut));
+    add(figures, system, 'members_cpu_ms_per_sequential_put', cpu, 'ms', extra);
+  }
+  return all;
+}
+
+/** Throughput, idle stability and failover of one system, added to its figures. */
+async function measure(sys: RaftSystem, figures: Figures): Promise<void> {
   try {
-    progress(`${sys.name}: sequential commit latency (${cfg.puts} puts)`);
-    const latency = await commitLatency(sys, cfg.puts, cfg.warm);
-    add('commit_latency_p50_ms', latency.p50, 'ms', { puts: cfg.puts });
-    add('commit_latency_p99_ms', latency.p99, 'ms', { puts: cfg.puts });
-    add('members_cpu_ms_per_sequential_put', latency.cpuMsPerPut, 'ms', { puts: cfg.puts });
     for (const inFlight of [64, 256]) {
       progress(`${sys.name}: throughput, ${inFlight} in flight, ${cfg.throughputSeconds} s`);
       const t = await throughput(sys, inFlight, cfg.throughputSeconds);
-      add(`throughput_${inFlight}_in_flight_puts_per_s`, t.putsPerSec, 'puts/s', { errors: t.errors });
+      const figure = `throughput_${inFlight}_in_flight_puts_per_s`;
+      add(figures, sys.name, figure, t.putsPerSec, 'puts/s', { errors: t.errors });
     }
     progress(`${sys.name}: idle for ${cfg.idleSeconds} s`);
     const quiet = await idle(sys, cfg.idleSeconds);
-    add('idle_term_changes', quiet.termChanges, 'terms', { seconds: cfg.idleSeconds });
-    add('idle_leader_changes', quiet.leaderChanges, 'leaders', { seconds: cfg.idleSeconds });
+    const seconds = { seconds: cfg.idleSeconds };
+    add(figures, sys.name, 'idle_term_changes', quiet.termChanges, 'terms', seconds);
+    add(figures, sys.name, 'idle_leader_changes', quiet.leaderChanges, 'leaders', seconds);
     progress(`${sys.name}: leader failover x${cfg.failovers}`);
-    const seconds = await failover(sys, cfg.failovers);
-    add('failover_median_s', median(seconds), 's', { reps: seconds.length });
-    add('failover_max_s', Math.max(...seconds), 's', { reps: seconds.length });
+    const times = await failover(sys, cfg.failovers);
+    add(figures, sys.name, 'failover_median_s', median(times), 's', { reps: times.length });
+    add(figures, sys.name, 'failover_max_s', Math.max(...times), 's', { reps: times.length });
   } catch (err) {
     print({ system: sys.name, error: describeError(err) });
   }
-  return figures;
 }
 
-let running: RaftSystem | undefined;
+const running = new Set<Pick<RaftSystem, 'close'>>();
 
-async function run(start: () => Promise<RaftSystem>): Promise<Figures> {
-  running = await start();
-  try {
-    return await measure(running);
-  } finally {
-    await running.close();
-    running = undefined;
-  }
+async function start<S extends Pick<RaftSystem, 'close'>>(what: string, fn: () => Promise<S>): Promise<S> {
+  progress(`starting ${what}`);
+  const sys = await fn();
+  running.add(sys);
+  return sys;
 }
 
-// On Ctrl-C, stop the cluster that runs (our members also stop when this process ends).
+async function stop(sys: Pick<RaftSystem, 'close'>): Promise<void> {
+  running.delete(sys);
+  await sys.close();
+}
+
+// On Ctrl-C, stop what runs (our members also stop when this process ends).
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void (running?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+    void Promise.allSettled([...running].map((s) => s.close())).finally(() => process.exit(130));
   });
 }
 
 const root = await mkdtemp(join(tmpdir(), 'flotilla-bench-raft-'));
 try {
-  progress(`mode ${mode}; starting 3 raft-member processes`);
-  const ours = await run(() => FlotillaSystem.start());
-  progress('starting etcd with the peer kit');
-  let etcd: Figures = new Map();
-  try {
-    etcd = await run(() => EtcdSystem.start(join(root, 'etcd-cluster-dir')));
-  } catch (err) {
+  progress(`mode ${mode}`);
+  const ours = await start('3 raft-member processes', () => FlotillaSystem.start());
+  const etcd = await start('etcd with the peer kit', () =>
+    EtcdSystem.start(join(root, 'etcd-cluster-dir')),
+  ).catch((err: unknown) => {
     print({ system: 'etcd', unavailable: describeError(err) });
+    return undefined;
+  });
+  const floor = await start('the floor', () => FloorSystem.start(join(root, 'floor')));
+  const figures = await latencies(etcd ? [ours, etcd, floor] : [ours, floor]);
+  await stop(floor);
+  for (const sys of etcd ? [ours, etcd] : [ours]) {
+    await measure(sys, figures.get(sys.name)!);
+    await stop(sys);
   }
-  for (const [figure, value] of ours) {
-    const theirs = etcd.get(figure);
-    if (theirs && !figure.startsWith('idle_')) {
-      print({ figure, ratio_flotilla_over_etcd: Number((value / theirs).toPrecision(3)) });
+  const theirs = figures.get('etcd') ?? new Map<string, number>();
+  for (const system of ['flotilla', 'floor']) {
+    for (const [figure, value] of figures.get(system) ?? []) {
+      const etcdValue = theirs.get(figure);
+      if (etcdValue && !figure.startsWith('idle_')) {
+        print({ figure, [`ratio_${system}_over_etcd`]: Number((value / etcdValue).toPrecision(3)) });
+      }
     }
   }
 } finally {
+  await Promise.allSettled([...running].map((s) => stop(s)));
   await rm(root, { recursive: true, force: true });
 }

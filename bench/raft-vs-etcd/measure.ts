@@ -11,7 +11,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * CPU the members used meanwhile, per put (all three together).
  */
 export async function commitLatency(
-  sys: RaftSystem,
+  sys: Pick<RaftSystem, 'leader' | 'put' | 'pids'>,
   n: number,
   warm: number,
 ): Promise<{ p50: number; p99: number; cpuMsPerPut: number }> {
