@@ -2,10 +2,9 @@
  * The write-ahead log: Raft entries, hard state and snapshot markers appended to segment
  * files in `<dir>/wal/` (format in wal-format.ts, replay rules in replay.ts).
  *
- * Writes are serialized through one queue. Saves made while the queue is busy are merged
- * into one write; a save that must sync queues an fsync behind its write, so one
- * fdatasync covers every concurrent save and the syncs queued behind it find nothing left
- * to do (group commit). After any failed write or sync the log refuses further use: the file's
+ * Writes are serialized through one queue. A save that must sync queues an fsync behind its
+ * write, so with concurrent saves one fdatasync covers every write queued before it and the
+ * syncs queued behind it find nothing left to do (group commit). After any failed write or sync the log refuses further use: the file's
  * tail is unknown, and only a reopen (which truncates a torn tail) makes it sound again.
  */
 import * as fs from 'node:fs/promises';
@@ -55,13 +54,6 @@ interface OpenSegment {
   headerEnd: number;
 }
 
-/** Records accepted but not yet written, and the log's state once they are. */
-interface PendingWrite {
-  parts: Uint8Array[];
-  lastIndex: number;
-  hardState?: HardState;
-}
-
 export class Wal {
   private queue: Promise<unknown> = Promise.resolve();
   private failure: Error | undefined;
@@ -72,8 +64,6 @@ export class Wal {
   /** Last index and hard state as written to the file, in queue order. */
   private writtenLastIndex: number;
   private writtenHardState: HardState | undefined;
-  /** Records waiting for the queue, with the queued operation that will write them. */
-  private pending: { batch: PendingWrite; written: Promise<void> } | undefined;
 
   private constructor(
     private readonly walDir: string,
@@ -147,7 +137,7 @@ export class Wal {
     if (hardState) records.hardState(hardState);
     const last = entries.at(-1);
     if (last) this.acceptedLastIndex = last.index;
-    if (records.byteLength > 0) await this.write(records.bytes(), hardState);
+    if (records.byteLength > 0) await this.write(records.bytes(), this.acceptedLastIndex, hardState);
     // Not sync(): a close() that began meanwhile has synced this write and must not fail it.
     if (mustSync) await this.enqueue(() => this.syncIfDirty());
   }
@@ -156,7 +146,7 @@ export class Wal {
   async saveSnapshotMarker(marker: SnapshotMarker): Promise<void> {
     this.checkOpen();
     this.acceptedLastIndex = Math.max(this.acceptedLastIndex, marker.index);
-    await this.write(new RecordBatch().snapshotMarker(marker).bytes(), undefined);
+    await this.write(new RecordBatch().snapshotMarker(marker).bytes(), this.acceptedLastIndex, undefined);
     await this.enqueue(() => this.syncIfDirty());
   }
 
@@ -241,26 +231,13 @@ export class Wal {
     return run;
   }
 
-  /**
-   * Queues framed records for writing. Records queued while earlier work is still running
-   * join one pending write, so concurrent saves cost one write call as well as one fsync.
-   */
-  private write(bytes: Uint8Array, hardState: HardState | undefined): Promise<void> {
-    let pending = this.pending;
-    if (!pending) {
-      const batch: PendingWrite = { parts: [], lastIndex: this.acceptedLastIndex };
-      const written = this.enqueue(async () => {
-        if (this.pending?.batch === batch) this.pending = undefined;
-        await this.append(Buffer.concat(batch.parts));
-        this.writtenLastIndex = batch.lastIndex;
-        if (batch.hardState) this.writtenHardState = batch.hardState;
-      });
-      pending = this.pending = { batch, written };
-    }
-    pending.batch.parts.push(bytes);
-    pending.batch.lastIndex = this.acceptedLastIndex;
-    if (hardState) pending.batch.hardState = hardState;
-    return pending.written;
+  /** Queues framed records for writing; `lastIndex` and `hardState` are the log's once they are. */
+  private write(bytes: Uint8Array, lastIndex: number, hardState: HardState | undefined): Promise<void> {
+    return this.enqueue(async () => {
+      await this.append(bytes);
+      this.writtenLastIndex = lastIndex;
+      if (hardState) this.writtenHardState = hardState;
+    });
   }
 
   private async append(bytes: Uint8Array): Promise<void> {

@@ -64,7 +64,7 @@ test('concurrent saves all become durable (group commit)', async (t) => {
   t.is(state.hardState.commit, 64);
 });
 
-test('concurrent saves merged into one write keep their order, overwrites included', async (t) => {
+test('concurrent saves keep their order, overwrites included', async (t) => {
   const dir = await tempDir(t);
   const { wal } = await Wal.open(dir);
   await Promise.all([
