@@ -58,9 +58,8 @@ test('service update --rebalance spreads tasks onto a node that joined, one at a
   const w2 = await cluster.join('w2', 'm1', token);
   t.is(w2.code, 0, w2.stderr);
   await eventually('3 ready nodes', async () => (await readyNodes()) === 3);
-  // Without the setting, nothing moves to the new node.
-  await new Promise((r) => setTimeout(r, 1500));
-  t.deepEqual(await spread(), [2, 2]);
+  // That nothing moves without the setting is the unit tests' to show (test/unit/orchestrator/
+  // rebalance.test.ts waits there until the loop has seen the join); no sleep here can.
 
   const update = await cluster.cli('m1', 'service', 'update', '--rebalance', 'web');
   t.is(update.code, 0, update.stderr);
