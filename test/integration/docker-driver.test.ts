@@ -1,7 +1,7 @@
 /**
  * The runtime conformance suite against the docker driver, on a private dockerd
  * (docker-harness.ts) with the busybox test image loaded. Skipped, saying why, where dockerd
- * or root is missing (CI need not install docker.io).
+ * or root is missing (.ci/run installs docker.io).
  */
 import test from 'ava';
 import Docker from 'dockerode';

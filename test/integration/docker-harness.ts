@@ -18,7 +18,7 @@ export async function dockerMissing(): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return 'docker tests need root';
   return (await onPath('dockerd'))
     ? undefined
-    : 'dockerd is not installed (Debian: apt-get install docker.io); CI need not have it';
+    : 'dockerd is not installed (Debian: apt-get install docker.io)';
 }
 
 export class PrivateDockerd {
