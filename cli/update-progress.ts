@@ -5,9 +5,12 @@
  * the update paused, or it was rolled back. A terminal gets the block redrawn in place;
  * anything else gets a line each time something changes.
  */
+import type * as grpc from '@grpc/grpc-js';
+import { FlotillaError } from '../lib/errors.js';
 import { isCurrent } from '../manager/orchestrator/versions.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
-import { call } from '../proto/rpc.js';
+import type { ServiceState } from '../proto/gen/flotilla/ServiceState.js';
+import { fromServiceError } from '../proto/rpc.js';
 import { isTerminal, taskName, type Service, type Task } from '../proto/types.js';
 import { titleCase } from './format.js';
 
@@ -173,25 +176,40 @@ class Screen {
   }
 }
 
-/** Follows a service until it converges or its update stops; prints progress and says how it ended. */
-export async function followService(
+/**
+ * Follows a service (through WatchService: a new state comes with each change) until it
+ * converges or its update stops; prints progress and says how it ended.
+ */
+export function followService(
   client: ControlClient,
   written: Service,
-  opts: { out?: NodeJS.WriteStream; intervalMs?: number } = {},
+  opts: { out?: NodeJS.WriteStream } = {},
 ): Promise<Outcome> {
-  const serviceId = written.id;
   const screen = new Screen(opts.out ?? process.stdout);
-  for (;;) {
-    const { service } = await call(client, client.GetService, { service: serviceId });
-    const { tasks } = await call(client, client.ListTasks, { services: [serviceId], nodes: [] });
-    if (!service) throw new Error(`service ${serviceId} is gone`);
-    const lines = unitLines(service, tasks);
-    screen.show(headline(service, lines), lines);
-    const result = outcome(service, tasks, lines, written.specVersion);
-    if (result) {
+  const addr = client.getChannel().getTarget().replace(/^dns:/, '');
+  return new Promise((resolve, reject) => {
+    let over = false;
+    const finish = (end: () => void) => {
+      if (over) return;
+      over = true;
+      stream.cancel();
+      end();
+    };
+    const stream = client.WatchService({ service: written.id });
+    stream.on('data', ({ service, tasks }: ServiceState) => {
+      if (over || !service) return;
+      const lines = unitLines(service, tasks);
+      screen.show(headline(service, lines), lines);
+      const result = outcome(service, tasks, lines, written.specVersion);
+      if (!result) return;
       screen.end(ending(service, result, tasks));
-      return result;
-    }
-    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 250));
-  }
+      finish(() => resolve(result));
+    });
+    stream.on('error', (err: grpc.ServiceError) => finish(() => reject(fromServiceError(err, addr))));
+    stream.on('end', () =>
+      finish(() =>
+        reject(new FlotillaError('UNAVAILABLE', `${addr} ended the watch of the service before it settled`)),
+      ),
+    );
+  });
 }

@@ -21,7 +21,7 @@ import { EtcdLeadership } from '../manager/store/etcd/etcd-election.js';
 import { EtcdStore } from '../manager/store/etcd/etcd-store.js';
 import type { Store } from '../manager/store/types.js';
 import { wire } from '../proto/load.js';
-import { createServer, listen, shutdown, unary } from '../proto/rpc.js';
+import { createServer, failStream, listen, shutdown, unary } from '../proto/rpc.js';
 import type { HeartbeatResponse } from '../proto/gen/flotilla/HeartbeatResponse.js';
 import type { RuntimeDriver } from '../runtime/driver.js';
 import { Agent } from '../worker/agent.js';
@@ -323,11 +323,19 @@ function newManagerIdentity(init: InitRequest): NodeIdentity {
 
 /** On a worker, every control call says where to go instead. */
 function workerControl(): grpc.UntypedServiceImplementation {
-  const refuse = unary(async () => {
-    throw new FlotillaError(
+  const why = () =>
+    new FlotillaError(
       'UNAVAILABLE',
       'this node is a worker: run the command on a manager, or point at one with --host MANAGER_ADDR',
     );
+  const refuse = unary(async () => {
+    throw why();
   });
-  return Object.fromEntries(Object.keys(wire.flotilla.Control.service).map((name) => [name, refuse]));
+  const refuseStream = (stream: grpc.ServerWritableStream<unknown, unknown>) => failStream(stream, why());
+  return Object.fromEntries(
+    Object.entries(wire.flotilla.Control.service).map(([name, method]) => [
+      name,
+      method.responseStream ? refuseStream : refuse,
+    ]),
+  );
 }

@@ -16,6 +16,7 @@ import { failStream, unary } from '../proto/rpc.js';
 import type { Node, NodeDescription } from '../proto/types.js';
 import { ControlApi } from './api/control.js';
 import { withoutSecrets } from './api/secrets.js';
+import { ServiceWatches } from './api/service-watch.js';
 import { join, newJoinTokens } from './ca/join.js';
 import { DEFAULT_HEARTBEAT_MS, Dispatcher } from './dispatcher/dispatcher.js';
 import { GlobalOrchestrator } from './orchestrator/global.js';
@@ -88,6 +89,7 @@ export interface ManagerOptions {
 
 export class Manager {
   readonly api: ControlApi;
+  private readonly watches: ServiceWatches;
   private readonly store: Store;
   private readonly group: ManagerGroup | undefined;
   private readonly log: Logger;
@@ -101,6 +103,7 @@ export class Manager {
     this.group = opts.group;
     this.log = opts.log;
     this.api = new ControlApi(opts.store);
+    this.watches = new ServiceWatches(opts.store, this.api);
   }
 
   /** Adds the control API to the node's TCP server and its local socket, and the cluster's services to the TCP server. */
@@ -145,6 +148,7 @@ export class Manager {
   }
 
   async close(): Promise<void> {
+    this.watches.close();
     this.unsubscribe?.();
     await this.stepping;
     await this.follow();
@@ -385,6 +389,7 @@ export class Manager {
         (addr, req) => f.toControl(addr, (c) => c.ListTasks, req),
         true,
       ),
+      WatchService: (stream) => void this.watches.serve(stream),
       GetJoinTokens: this.routed(
         async () => ({ tokens: api.joinTokens() }),
         (addr, req) => f.toControl(addr, (c) => c.GetJoinTokens, req),

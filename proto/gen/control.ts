@@ -53,6 +53,7 @@ import type { RollbackServiceRequestInput as _flotilla_RollbackServiceRequestInp
 import type { ServiceInput as _flotilla_ServiceInput, Service as _flotilla_Service } from './flotilla/Service.js';
 import type { ServiceEndpointsInput as _flotilla_ServiceEndpointsInput, ServiceEndpoints as _flotilla_ServiceEndpoints } from './flotilla/ServiceEndpoints.js';
 import type { ServiceSpecInput as _flotilla_ServiceSpecInput, ServiceSpec as _flotilla_ServiceSpec } from './flotilla/ServiceSpec.js';
+import type { ServiceStateInput as _flotilla_ServiceStateInput, ServiceState as _flotilla_ServiceState } from './flotilla/ServiceState.js';
 import type { ServiceSummaryInput as _flotilla_ServiceSummaryInput, ServiceSummary as _flotilla_ServiceSummary } from './flotilla/ServiceSummary.js';
 import type { SpecVersionInput as _flotilla_SpecVersionInput, SpecVersion as _flotilla_SpecVersion } from './flotilla/SpecVersion.js';
 import type { TaskInput as _flotilla_TaskInput, Task as _flotilla_Task } from './flotilla/Task.js';
@@ -68,6 +69,7 @@ import type { UpdateNodeResponseInput as _flotilla_UpdateNodeResponseInput, Upda
 import type { UpdateServiceRequestInput as _flotilla_UpdateServiceRequestInput, UpdateServiceRequest as _flotilla_UpdateServiceRequest } from './flotilla/UpdateServiceRequest.js';
 import type { UpdateServiceResponseInput as _flotilla_UpdateServiceResponseInput, UpdateServiceResponse as _flotilla_UpdateServiceResponse } from './flotilla/UpdateServiceResponse.js';
 import type { UpdateStatusInput as _flotilla_UpdateStatusInput, UpdateStatus as _flotilla_UpdateStatus } from './flotilla/UpdateStatus.js';
+import type { WatchServiceRequestInput as _flotilla_WatchServiceRequestInput, WatchServiceRequest as _flotilla_WatchServiceRequest } from './flotilla/WatchServiceRequest.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -137,6 +139,7 @@ export interface ProtoGrpcType {
     Service: MessageTypeDefinition<_flotilla_ServiceInput, _flotilla_Service>
     ServiceEndpoints: MessageTypeDefinition<_flotilla_ServiceEndpointsInput, _flotilla_ServiceEndpoints>
     ServiceSpec: MessageTypeDefinition<_flotilla_ServiceSpecInput, _flotilla_ServiceSpec>
+    ServiceState: MessageTypeDefinition<_flotilla_ServiceStateInput, _flotilla_ServiceState>
     ServiceSummary: MessageTypeDefinition<_flotilla_ServiceSummaryInput, _flotilla_ServiceSummary>
     SpecVersion: MessageTypeDefinition<_flotilla_SpecVersionInput, _flotilla_SpecVersion>
     Task: MessageTypeDefinition<_flotilla_TaskInput, _flotilla_Task>
@@ -155,6 +158,7 @@ export interface ProtoGrpcType {
     UpdateServiceResponse: MessageTypeDefinition<_flotilla_UpdateServiceResponseInput, _flotilla_UpdateServiceResponse>
     UpdateState: EnumTypeDefinition
     UpdateStatus: MessageTypeDefinition<_flotilla_UpdateStatusInput, _flotilla_UpdateStatus>
+    WatchServiceRequest: MessageTypeDefinition<_flotilla_WatchServiceRequestInput, _flotilla_WatchServiceRequest>
   }
 }
 

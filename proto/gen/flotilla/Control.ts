@@ -22,10 +22,12 @@ import type { RemoveNodeResponseInput as _flotilla_RemoveNodeResponseInput, Remo
 import type { RemoveServiceRequestInput as _flotilla_RemoveServiceRequestInput, RemoveServiceRequest as _flotilla_RemoveServiceRequest } from '../flotilla/RemoveServiceRequest.js';
 import type { RemoveServiceResponseInput as _flotilla_RemoveServiceResponseInput, RemoveServiceResponse as _flotilla_RemoveServiceResponse } from '../flotilla/RemoveServiceResponse.js';
 import type { RollbackServiceRequestInput as _flotilla_RollbackServiceRequestInput, RollbackServiceRequest as _flotilla_RollbackServiceRequest } from '../flotilla/RollbackServiceRequest.js';
+import type { ServiceStateInput as _flotilla_ServiceStateInput, ServiceState as _flotilla_ServiceState } from '../flotilla/ServiceState.js';
 import type { UpdateNodeRequestInput as _flotilla_UpdateNodeRequestInput, UpdateNodeRequest as _flotilla_UpdateNodeRequest } from '../flotilla/UpdateNodeRequest.js';
 import type { UpdateNodeResponseInput as _flotilla_UpdateNodeResponseInput, UpdateNodeResponse as _flotilla_UpdateNodeResponse } from '../flotilla/UpdateNodeResponse.js';
 import type { UpdateServiceRequestInput as _flotilla_UpdateServiceRequestInput, UpdateServiceRequest as _flotilla_UpdateServiceRequest } from '../flotilla/UpdateServiceRequest.js';
 import type { UpdateServiceResponseInput as _flotilla_UpdateServiceResponseInput, UpdateServiceResponse as _flotilla_UpdateServiceResponse } from '../flotilla/UpdateServiceResponse.js';
+import type { WatchServiceRequestInput as _flotilla_WatchServiceRequestInput, WatchServiceRequest as _flotilla_WatchServiceRequest } from '../flotilla/WatchServiceRequest.js';
 
 export interface ControlClient extends grpc.Client {
   CreateService(argument: _flotilla_CreateServiceRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
@@ -171,6 +173,21 @@ export interface ControlClient extends grpc.Client {
   updateService(argument: _flotilla_UpdateServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
   updateService(argument: _flotilla_UpdateServiceRequestInput, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
   
+  /**
+   * A service and its tasks as they are, then again after each change to either (changes
+   * close together come as one); ends with NOT_FOUND once the service is removed. Served by
+   * the manager called, from its own copy of the store, after a read barrier.
+   */
+  WatchService(argument: _flotilla_WatchServiceRequestInput, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_flotilla_ServiceState>;
+  WatchService(argument: _flotilla_WatchServiceRequestInput, options?: grpc.CallOptions): grpc.ClientReadableStream<_flotilla_ServiceState>;
+  /**
+   * A service and its tasks as they are, then again after each change to either (changes
+   * close together come as one); ends with NOT_FOUND once the service is removed. Served by
+   * the manager called, from its own copy of the store, after a read barrier.
+   */
+  watchService(argument: _flotilla_WatchServiceRequestInput, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_flotilla_ServiceState>;
+  watchService(argument: _flotilla_WatchServiceRequestInput, options?: grpc.CallOptions): grpc.ClientReadableStream<_flotilla_ServiceState>;
+  
 }
 
 export interface ControlHandlers extends grpc.UntypedServiceImplementation {
@@ -213,6 +230,13 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   
   UpdateService: grpc.handleUnaryCall<_flotilla_UpdateServiceRequest, _flotilla_UpdateServiceResponseInput>;
   
+  /**
+   * A service and its tasks as they are, then again after each change to either (changes
+   * close together come as one); ends with NOT_FOUND once the service is removed. Served by
+   * the manager called, from its own copy of the store, after a read barrier.
+   */
+  WatchService: grpc.handleServerStreamingCall<_flotilla_WatchServiceRequest, _flotilla_ServiceStateInput>;
+  
 }
 
 export interface ControlDefinition extends grpc.ServiceDefinition {
@@ -229,4 +253,5 @@ export interface ControlDefinition extends grpc.ServiceDefinition {
   RollbackService: MethodDefinition<_flotilla_RollbackServiceRequestInput, _flotilla_UpdateServiceResponseInput, _flotilla_RollbackServiceRequest, _flotilla_UpdateServiceResponse>
   UpdateNode: MethodDefinition<_flotilla_UpdateNodeRequestInput, _flotilla_UpdateNodeResponseInput, _flotilla_UpdateNodeRequest, _flotilla_UpdateNodeResponse>
   UpdateService: MethodDefinition<_flotilla_UpdateServiceRequestInput, _flotilla_UpdateServiceResponseInput, _flotilla_UpdateServiceRequest, _flotilla_UpdateServiceResponse>
+  WatchService: MethodDefinition<_flotilla_WatchServiceRequestInput, _flotilla_ServiceStateInput, _flotilla_WatchServiceRequest, _flotilla_ServiceState>
 }
