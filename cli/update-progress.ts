@@ -5,14 +5,11 @@
  * the update paused, or it was rolled back. A terminal gets the block redrawn in place;
  * anything else gets a line each time something changes.
  */
-import type * as grpc from '@grpc/grpc-js';
-import { FlotillaError } from '../lib/errors.js';
 import { isCurrent } from '../manager/orchestrator/versions.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
-import type { ServiceState } from '../proto/gen/flotilla/ServiceState.js';
-import { fromServiceError } from '../proto/rpc.js';
 import { isTerminal, taskName, type Service, type Task } from '../proto/types.js';
 import { titleCase } from './format.js';
+import { watchService } from './service-watch.js';
 
 export type Outcome =
   'converged' | 'unplaceable' | 'awaiting-promotion' | 'paused' | 'rolled-back' | 'rollback-paused';
@@ -176,40 +173,18 @@ class Screen {
   }
 }
 
-/**
- * Follows a service (through WatchService: a new state comes with each change) until it
- * converges or its update stops; prints progress and says how it ended.
- */
+/** Follows a service until it converges or its update stops; prints progress and says how it ended. */
 export function followService(
   client: ControlClient,
   written: Service,
   opts: { out?: NodeJS.WriteStream } = {},
 ): Promise<Outcome> {
   const screen = new Screen(opts.out ?? process.stdout);
-  const addr = client.getChannel().getTarget().replace(/^dns:/, '');
-  return new Promise((resolve, reject) => {
-    let over = false;
-    const finish = (end: () => void) => {
-      if (over) return;
-      over = true;
-      stream.cancel();
-      end();
-    };
-    const stream = client.WatchService({ service: written.id });
-    stream.on('data', ({ service, tasks }: ServiceState) => {
-      if (over || !service) return;
-      const lines = unitLines(service, tasks);
-      screen.show(headline(service, lines), lines);
-      const result = outcome(service, tasks, lines, written.specVersion);
-      if (!result) return;
-      screen.end(ending(service, result, tasks));
-      finish(() => resolve(result));
-    });
-    stream.on('error', (err: grpc.ServiceError) => finish(() => reject(fromServiceError(err, addr))));
-    stream.on('end', () =>
-      finish(() =>
-        reject(new FlotillaError('UNAVAILABLE', `${addr} ended the watch of the service before it settled`)),
-      ),
-    );
+  return watchService(client, written.id, ({ service, tasks }) => {
+    const lines = unitLines(service, tasks);
+    screen.show(headline(service, lines), lines);
+    const result = outcome(service, tasks, lines, written.specVersion);
+    if (result) screen.end(ending(service, result, tasks));
+    return result;
   });
 }

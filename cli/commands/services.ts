@@ -34,6 +34,7 @@ import {
   type SpecChangeOptions,
 } from './service-update.js';
 import { addPolicyOptions, withPolicyFlags, type PolicyOptions } from './update-flags.js';
+import { watchService } from '../service-watch.js';
 import {
   endpointFromFlags,
   portsColumn,
@@ -199,10 +200,7 @@ async function converge(client: ControlClient, service: Service): Promise<void> 
   const name = service.spec?.name ?? service.id;
   const tty = process.stdout.isTTY;
   let last = '';
-  for (;;) {
-    const { tasks } = await call(client, client.ListTasks, { services: [service.id], nodes: [] });
-    const { services } = await call(client, client.ListServices, {});
-    const want = services.find((s) => s.service?.id === service.id)?.desiredTasks ?? 0;
+  await watchService(client, service.id, ({ tasks, desiredTasks: want }) => {
     const current = tasks.filter(
       (t) => t.desiredState === 'RUNNING' && !isTerminal(t.status?.state ?? 'NEW'),
     );
@@ -215,22 +213,20 @@ async function converge(client: ControlClient, service: Service): Promise<void> 
     }
     if (completed >= want && current.length === 0) {
       console.log(tty ? `\r${line}: converged` : `${name}: converged`);
-      return;
+      return true;
     }
     const waiting = current.filter((t) => t.status?.state !== 'RUNNING');
     const stuck = waiting.length > 0 && waiting.every((t) => t.status?.state === 'PENDING' && t.status.err);
-    if (stuck) {
-      if (tty) process.stdout.write('\n');
-      console.log(
-        `${name}: ${waiting.length} task${waiting.length === 1 ? '' : 's'} cannot be placed: ${waiting[0]?.status?.err}.`,
-      );
-      console.log(
-        'The service is created; its tasks start when a node can run them (see `cluster service ps`).',
-      );
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+    if (!stuck) return undefined;
+    if (tty) process.stdout.write('\n');
+    console.log(
+      `${name}: ${waiting.length} task${waiting.length === 1 ? '' : 's'} cannot be placed: ${waiting[0]?.status?.err}.`,
+    );
+    console.log(
+      'The service is created; its tasks start when a node can run them (see `cluster service ps`).',
+    );
+    return true;
+  });
 }
 
 export function serviceCommands(program: Command, connect: Connect, wantsJson: (o: Format) => boolean): void {

@@ -18,7 +18,7 @@ import { keepSecrets } from './secrets.js';
 import { validateNodeSpec, validateServiceSpec } from './validate.js';
 
 /** Tasks a service wants: running ones, or for a replicated job its completions. */
-function desiredTasks(nodes: Node[], service: Service): number {
+export function desiredTasks(nodes: Node[], service: Service): number {
   const spec = service.spec;
   switch (spec?.mode) {
     case 'replicated':

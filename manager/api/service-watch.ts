@@ -10,7 +10,7 @@ import type { ServiceStateInput } from '../../proto/gen/flotilla/ServiceState.js
 import type { WatchServiceRequest } from '../../proto/gen/flotilla/WatchServiceRequest.js';
 import { failStream } from '../../proto/rpc.js';
 import type { Store } from '../store/types.js';
-import type { ControlApi } from './control.js';
+import { desiredTasks, type ControlApi } from './control.js';
 import { withoutSecrets } from './secrets.js';
 
 type WatchStream = grpc.ServerWritableStream<WatchServiceRequest, ServiceStateInput>;
@@ -49,10 +49,11 @@ export class ServiceWatches {
         timer = undefined;
         if (full || !dirty || abort.signal.aborted) return;
         dirty = false;
-        const state = this.store.view((tx) => ({
-          service: tx.get('services', id),
-          tasks: tx.tasksByService(id),
-        }));
+        const state = this.store.view((tx) => {
+          const service = tx.get('services', id);
+          const desired = service ? desiredTasks(tx.all('nodes'), service) : 0;
+          return { service, tasks: tx.tasksByService(id), desiredTasks: desired };
+        });
         full = !stream.write(withoutSecrets(state));
       };
       stream.on('drain', () => {

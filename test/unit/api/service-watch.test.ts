@@ -62,13 +62,14 @@ async function setup(t: { teardown(fn: () => void): void }) {
 
 const states = (s: ServiceState) => s.tasks.map((t) => t.status?.state).sort();
 
-test('sends the service and its tasks at once, without credentials', async (t) => {
+test('sends the service, its tasks and how many it wants at once, without credentials', async (t) => {
   const { watch } = await setup(t);
   const { stream } = watch('web');
   await eventually(() => stream.states.length === 1);
   const [first] = stream.states;
   t.is(first!.service?.spec?.name, 'web');
   t.deepEqual(states(first!), ['PENDING', 'PENDING']);
+  t.is(first!.desiredTasks, 2);
   t.is(first!.service?.spec?.task?.container?.registryAuth, REDACTED);
 });
 
