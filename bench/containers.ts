@@ -14,11 +14,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { specFromFlags } from '../cli/commands/services.js';
+import { CREATE_DEFAULTS, specFromFlags } from '../cli/commands/services.js';
 import { call } from '../proto/rpc.js';
 import { containerdMissing, testImages } from '../test/integration/containerd-harness.js';
 import { until, withContainerdNode } from './containerd-node.js';
-import { CREATE_DEFAULTS, median, progress, round } from './stats.js';
+import { median, progress, round } from './stats.js';
 import { withSwarmPeer } from './swarm-peer.js';
 
 const quick = process.argv.includes('--quick');

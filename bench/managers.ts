@@ -9,13 +9,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { specFromFlags } from '../cli/commands/services.js';
+import { CREATE_DEFAULTS, specFromFlags } from '../cli/commands/services.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { wire } from '../proto/load.js';
 import { call, connect } from '../proto/rpc.js';
 import type { Node } from '../proto/types.js';
 import { eventually, type LocalCluster } from '../test/integration/cluster-harness.js';
-import { CREATE_DEFAULTS, median, progress, round } from './stats.js';
+import { median, progress, round } from './stats.js';
 import { withCluster } from './with-cluster.js';
 
 const quick = process.argv.includes('--quick');

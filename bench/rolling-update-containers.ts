@@ -8,11 +8,11 @@
  * (local/bb:1 → :2, as section c of the kit's bench). A fresh service per run, removed after it.
  */
 import { performance } from 'node:perf_hooks';
-import { specFromFlags } from '../cli/commands/services.js';
+import { CREATE_DEFAULTS, specFromFlags } from '../cli/commands/services.js';
 import { call } from '../proto/rpc.js';
 import { testImages } from '../test/integration/containerd-harness.js';
 import { until, withContainerdNode, type ContainerdNode } from './containerd-node.js';
-import { CREATE_DEFAULTS, progress } from './stats.js';
+import { progress } from './stats.js';
 import { withSwarmPeer } from './swarm-peer.js';
 
 const OLD = 'flotilla/busybox';

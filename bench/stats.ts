@@ -33,17 +33,5 @@ export function progress(msg: string): void {
   console.error(`[bench ${new Date().toISOString().slice(11, 23)}] ${msg}`);
 }
 
-/** The flags `cluster service create` defaults to, as specFromFlags takes them. */
-export const CREATE_DEFAULTS = {
-  env: [] as string[],
-  label: [] as string[],
-  containerLabel: [] as string[],
-  restartCondition: 'any',
-  restartDelay: '5s',
-  restartMaxAttempts: '0',
-  restartWindow: '0',
-  stopGracePeriod: '10s',
-};
-
 /** Four significant digits, as the figures are printed. */
 export const round = (v: number): number => Number(v.toPrecision(4));

@@ -113,6 +113,18 @@ function modeFromFlags(o: CreateOptions): ModeSpec {
   }
 }
 
+/** The flag defaults of `service create` that specFromFlags needs (the others are optional). */
+export const CREATE_DEFAULTS = {
+  env: [] as string[],
+  label: [] as string[],
+  containerLabel: [] as string[],
+  restartCondition: 'any',
+  restartDelay: '5s',
+  restartMaxAttempts: '0',
+  restartWindow: '0',
+  stopGracePeriod: '10s',
+};
+
 export function specFromFlags(image: string, command: string[], o: CreateOptions): ServiceSpec {
   const condition = RESTART[o.restartCondition as keyof typeof RESTART];
   if (!condition) throw invalidArgument('--restart-condition', 'none, on-failure or any', o.restartCondition);
@@ -243,19 +255,41 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
     .option('--mode <mode>', 'replicated, global, replicated-job or global-job', 'replicated')
     .option('--replicas <n>', 'number of tasks (replicated-job: completions in all) (default 1)')
     .option('--max-concurrent <n>', 'replicated-job: tasks run at once (default: --replicas)')
-    .option('-e, --env <KEY=VALUE>', 'environment variable (repeatable; wins over --env-file)', collect, [])
+    .option(
+      '-e, --env <KEY=VALUE>',
+      'environment variable (repeatable; wins over --env-file)',
+      collect,
+      CREATE_DEFAULTS.env,
+    )
     .option('--env-file <file>', 'file of KEY=VALUE lines (repeatable)', collect, [])
     .option('-u, --user <user[:group]>', 'user to run the command as, by name or id')
     .option('--hostname <name>', 'container hostname (placeholders like {{.Task.Slot}} allowed)')
-    .option('--label <KEY=VALUE>', 'service label (repeatable)', collect, [])
-    .option('--container-label <KEY=VALUE>', 'container label (repeatable)', collect, [])
+    .option('--label <KEY=VALUE>', 'service label (repeatable)', collect, CREATE_DEFAULTS.label)
+    .option(
+      '--container-label <KEY=VALUE>',
+      'container label (repeatable)',
+      collect,
+      CREATE_DEFAULTS.containerLabel,
+    )
     .option('-w, --workdir <dir>', 'working directory of the command')
-    .option('--restart-condition <when>', 'none, on-failure or any', 'any')
-    .option('--restart-delay <duration>', 'wait between restarts', '5s')
-    .option('--restart-max-attempts <n>', 'give up after this many restarts (0: never)', '0')
-    .option('--restart-window <duration>', 'window over which restarts are counted (0: forever)', '0')
+    .option('--restart-condition <when>', 'none, on-failure or any', CREATE_DEFAULTS.restartCondition)
+    .option('--restart-delay <duration>', 'wait between restarts', CREATE_DEFAULTS.restartDelay)
+    .option(
+      '--restart-max-attempts <n>',
+      'give up after this many restarts (0: never)',
+      CREATE_DEFAULTS.restartMaxAttempts,
+    )
+    .option(
+      '--restart-window <duration>',
+      'window over which restarts are counted (0: forever)',
+      CREATE_DEFAULTS.restartWindow,
+    )
     .option('--stop-signal <signal>', 'signal that stops a task (default SIGTERM)')
-    .option('--stop-grace-period <duration>', 'time to stop before the task is killed', '10s')
+    .option(
+      '--stop-grace-period <duration>',
+      'time to stop before the task is killed',
+      CREATE_DEFAULTS.stopGracePeriod,
+    )
     .option('--constraint <expr>', 'e.g. node.labels.zone==b (repeatable)', collect, [])
     .option('--placement-pref <pref>', 'spread=node.labels.KEY (repeatable, hierarchical)', collect, [])
     .option('--placement-strategy <strategy>', 'spread or binpack', 'spread')

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { isFlotillaError } from '../../../lib/errors.js';
 import { humanDuration, parseCount, parseDuration, table, titleCase } from '../../../cli/format.js';
-import { specFromFlags, taskRows } from '../../../cli/commands/services.js';
+import { CREATE_DEFAULTS, specFromFlags, taskRows } from '../../../cli/commands/services.js';
 import { validateServiceSpec } from '../../../manager/api/validate.js';
 import type { Task } from '../../../proto/types.js';
 import { makeNode, makeService, makeStatus, makeTask } from '../helpers.js';
@@ -87,18 +87,7 @@ test('titleCase', (t) => {
   t.is(titleCase(''), '');
 });
 
-const defaults = {
-  name: 'web',
-  replicas: '1',
-  env: [] as string[],
-  label: [] as string[],
-  containerLabel: [] as string[],
-  restartCondition: 'any',
-  restartDelay: '5s',
-  restartMaxAttempts: '0',
-  restartWindow: '0',
-  stopGracePeriod: '10s',
-};
+const defaults = { ...CREATE_DEFAULTS, name: 'web', replicas: '1' };
 
 test('specFromFlags maps every flag into the spec', (t) => {
   const spec = specFromFlags('host', ['sleep', '100'], {
