@@ -136,7 +136,10 @@ export class Daemon {
       if (init) await this.initCluster(identity, init);
       if (forceNewCluster) await this.leadingAlone();
     } else {
-      local.addService(wire.flotilla.Control.service, workerControl());
+      // On both servers, so that `--host WORKER_ADDR` also gets told where to go.
+      const refusal = workerControl();
+      local.addService(wire.flotilla.Control.service, refusal);
+      tcp.addService(wire.flotilla.Control.service, refusal);
     }
     await listen(tcp, identity.listen);
     await rm(p.socket, { force: true });

@@ -183,6 +183,10 @@ test.serial('the local socket serves the CLI on the manager, and a worker says w
   const worker = await runCli(['--data-dir', cluster.dataDir('w1'), 'service', 'ls']);
   t.is(worker.code, 1);
   t.regex(worker.stderr, /this node is a worker/);
+  // Also at its address, for calls and for the watch that `service scale` follows.
+  const byAddr = await cluster.cli('w1', 'service', 'ls');
+  t.is(byAddr.code, 1);
+  t.regex(byAddr.stderr, /this node is a worker/);
 });
 
 test.serial('service rm stops every process', async (t) => {
