@@ -27,7 +27,7 @@ const cfg = quick
   : { puts: 2000, warm: 200, rounds: 3, throughputSeconds: 10, failovers: 10, idleSeconds: 60 };
 
 type Figures = Map<string, number>;
-type LatencySubject = Parameters<typeof commitLatency>[0] & Pick<RaftSystem, 'name' | 'close'>;
+type LatencySubject = Parameters<typeof commitLatency>[0] & Pick<RaftSystem, 'name'>;
 
 function print(line: Record<string, unknown>): void {
   console.log(JSON.stringify({ bench: 'raft', ...line, mode }));

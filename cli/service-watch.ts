@@ -3,7 +3,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { FlotillaError } from '../lib/errors.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import type { ServiceState } from '../proto/gen/flotilla/ServiceState.js';
-import { fromServiceError } from '../proto/rpc.js';
+import { addressOf, fromServiceError } from '../proto/rpc.js';
 import type { Service, Task } from '../proto/types.js';
 
 export interface WatchedService {
@@ -21,7 +21,7 @@ export function watchService<R>(
   serviceId: string,
   onState: (state: WatchedService) => R | undefined,
 ): Promise<R> {
-  const addr = client.getChannel().getTarget().replace(/^dns:/, '');
+  const addr = addressOf(client);
   return new Promise((resolve, reject) => {
     let over = false;
     const finish = (end: () => void) => {

@@ -136,6 +136,11 @@ function leaderHint(metadata: grpc.Metadata): LeaderHint | undefined {
 // Every generated method also takes (req, metadata, options, callback), which call() uses.
 type UnaryMethod<Req, Res> = (req: Req, cb: grpc.requestCallback<Res>) => grpc.ClientUnaryCall;
 
+/** The address a client calls, as people wrote it (for messages). */
+export function addressOf(client: grpc.Client): string {
+  return client.getChannel().getTarget().replace(/^dns:/, '');
+}
+
 /** Calls a unary method with a deadline and turns failures into FlotillaErrors. */
 export function call<Req, Res>(
   client: grpc.Client,
@@ -151,7 +156,7 @@ export function call<Req, Res>(
       metadata,
       { deadline: Date.now() + timeoutMs },
       (err: grpc.ServiceError | null, res?: Res) => {
-        if (err) reject(fromServiceError(err, client.getChannel().getTarget().replace(/^dns:/, '')));
+        if (err) reject(fromServiceError(err, addressOf(client)));
         else resolve(res as Res);
       },
     );

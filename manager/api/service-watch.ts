@@ -18,6 +18,8 @@ type WatchStream = grpc.ServerWritableStream<WatchServiceRequest, ServiceStateIn
 /** How long a change waits for others to join it before the state goes out. */
 const COALESCE_MS = 50;
 
+const shuttingDown = () => new FlotillaError('UNAVAILABLE', 'this manager is shutting down; call another');
+
 export class ServiceWatches {
   private readonly open = new Map<WatchStream, AbortController>();
   private closed = false;
@@ -30,7 +32,7 @@ export class ServiceWatches {
   /** Serves one watch until the client cancels, the service is removed or close() is called. */
   async serve(stream: WatchStream): Promise<void> {
     if (this.closed) {
-      failStream(stream, new FlotillaError('UNAVAILABLE', 'this manager is shutting down; call another'));
+      failStream(stream, shuttingDown());
       return;
     }
     const abort = new AbortController();
@@ -89,7 +91,7 @@ export class ServiceWatches {
     this.closed = true;
     for (const [stream, abort] of this.open) {
       abort.abort();
-      failStream(stream, new FlotillaError('UNAVAILABLE', 'this manager is shutting down; call another'));
+      failStream(stream, shuttingDown());
     }
     this.open.clear();
   }

@@ -4,8 +4,9 @@
  *
  * Writes are serialized through one queue. A save that must sync queues an fsync behind its
  * write, so with concurrent saves one fdatasync covers every write queued before it and the
- * syncs queued behind it find nothing left to do (group commit). After any failed write or sync the log refuses further use: the file's
- * tail is unknown, and only a reopen (which truncates a torn tail) makes it sound again.
+ * syncs queued behind it find nothing left to do (group commit). After any failed write or
+ * sync the log refuses further use: the file's tail is unknown, and only a reopen (which
+ * truncates a torn tail) makes it sound again.
  */
 import * as fs from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -137,7 +138,7 @@ export class Wal {
     if (hardState) records.hardState(hardState);
     const last = entries.at(-1);
     if (last) this.acceptedLastIndex = last.index;
-    if (records.byteLength > 0) await this.write(records.bytes(), this.acceptedLastIndex, hardState);
+    if (records.byteLength > 0) await this.write(records.bytes(), hardState);
     // Not sync(): a close() that began meanwhile has synced this write and must not fail it.
     if (mustSync) await this.enqueue(() => this.syncIfDirty());
   }
@@ -146,7 +147,7 @@ export class Wal {
   async saveSnapshotMarker(marker: SnapshotMarker): Promise<void> {
     this.checkOpen();
     this.acceptedLastIndex = Math.max(this.acceptedLastIndex, marker.index);
-    await this.write(new RecordBatch().snapshotMarker(marker).bytes(), this.acceptedLastIndex, undefined);
+    await this.write(new RecordBatch().snapshotMarker(marker).bytes(), undefined);
     await this.enqueue(() => this.syncIfDirty());
   }
 
@@ -231,8 +232,12 @@ export class Wal {
     return run;
   }
 
-  /** Queues framed records for writing; `lastIndex` and `hardState` are the log's once they are. */
-  private write(bytes: Uint8Array, lastIndex: number, hardState: HardState | undefined): Promise<void> {
+  /**
+   * Queues framed records for writing; once they are written, the log's last index as
+   * accepted now and `hardState` are the file's.
+   */
+  private write(bytes: Uint8Array, hardState: HardState | undefined): Promise<void> {
+    const lastIndex = this.acceptedLastIndex;
     return this.enqueue(async () => {
       await this.append(bytes);
       this.writtenLastIndex = lastIndex;
