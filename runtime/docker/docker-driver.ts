@@ -41,6 +41,20 @@ import { collectOutput, demuxLines } from './docker-streams.js';
 export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
 const ID_PATTERN = /^[0-9a-f]{64}$/;
 const POLL_MS = 200;
+// The engine records an exec's process and its exit a moment after the fact: how often to
+// ask, and for how long.
+const EXEC_EXIT_POLL_MS = 10;
+const EXEC_EXIT_WAIT_MS = 5_000;
+
+/** The exit code of an exec whose output has ended, once the engine has recorded it. */
+async function execExitCode(exec: Docker.Exec, id: string): Promise<number> {
+  const deadline = Date.now() + EXEC_EXIT_WAIT_MS;
+  for (;;) {
+    const { Running, ExitCode } = await engine(exec.inspect(), `exec ${id}`);
+    if (!Running || Date.now() >= deadline) return ExitCode ?? 0;
+    await delay(EXEC_EXIT_POLL_MS);
+  }
+}
 const OWN = 'flotilla.driver/';
 const MANAGED = `${OWN}managed`;
 const IMAGE = `${OWN}image`;
@@ -256,14 +270,22 @@ export class DockerDriver implements RuntimeDriver {
     // The engine cannot stop an exec: at the timeout its process and what it started are killed
     // by their pids, as this host sees them.
     const kill = async () => {
-      const { Pid } = await exec.inspect();
-      if (!(Pid > 0)) return;
-      await killDescendants(Pid);
-      process.kill(Pid, 'SIGKILL');
+      // On a busy engine the exec may not have a process yet at the timeout: wait for it.
+      const deadline = Date.now() + EXEC_EXIT_WAIT_MS;
+      while (Date.now() < deadline) {
+        const { Pid, Running, ExitCode } = await exec.inspect();
+        if (Pid > 0) {
+          await killDescendants(Pid);
+          process.kill(Pid, 'SIGKILL');
+          return;
+        }
+        if (!Running && ExitCode !== null) return;
+        await delay(EXEC_EXIT_POLL_MS);
+      }
     };
     const { value: output, timedOut } = await killedAfter(opts.timeoutMs, kill, collectOutput(stream));
-    const { ExitCode } = await engine(exec.inspect(), `exec ${id}`);
-    return { exitCode: ExitCode ?? 0, ...output, ...(timedOut ? { timedOut } : {}) };
+    const exitCode = await execExitCode(exec, id);
+    return { exitCode, ...output, ...(timedOut ? { timedOut } : {}) };
   }
 
   async stats(id: string): Promise<Stats> {

@@ -334,9 +334,10 @@ export function runtimeConformance(test: TestFn, target: ConformanceTarget): voi
     const driver = await h.newDriver();
     const id = await driver.create(h.shSpec(`echo ready; ${waitForTrigger}`));
     await driver.start(id);
-    // A child left in the background would keep the output open: it goes too.
+    // A child left in the background would keep the output open: it goes too. The timeout
+    // leaves a busy engine (dockerd's execs start slowly under load) time to start the command.
     const hung = await driver.exec(id, ['sh', '-c', 'sleep 300 & echo started; sleep 301'], {
-      timeoutMs: 300,
+      timeoutMs: 2_000,
     });
     t.like(hung, { timedOut: true, exitCode: 137, stdout: 'started\n' });
     t.deepEqual(await driver.exec(id, ['true'], { timeoutMs: 10_000 }), {
