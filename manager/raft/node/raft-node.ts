@@ -159,7 +159,10 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       unreachable: (id) => this.input(() => this.rawNode.reportUnreachable(id)),
       snapshotSent: (id, ok) => this.input(() => this.rawNode.reportSnapshot(id, ok)),
     });
-    this.ticker = setInterval(() => this.input(() => this.rawNode.tick()), this.opts.tickMs);
+    this.ticker = setInterval(() => {
+      this.proposals.expire();
+      this.input(() => this.rawNode.tick());
+    }, this.opts.tickMs);
   }
 
   static async start(options: RaftNodeOptions): Promise<RaftNode> {
@@ -376,14 +379,16 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   }
 
   /**
-   * Handles Ready on the next turn of the event loop, so that proposals and messages that
-   * arrive together share one fsync. While a Ready is being persisted more input piles up for
-   * the next one.
+   * Handles Ready once the callback that brought the input has run (process.nextTick), so
+   * that what arrives together (the messages of one read, say) shares one Ready, and what it
+   * sends goes out in this same turn of the event loop; waiting for the next turn (as
+   * setImmediate does) cost about 0.1 ms per commit. While a Ready is being persisted more
+   * input piles up for the next one.
    */
   private schedule(): void {
     if (this.scheduled || this.busy || this.closed) return;
     this.scheduled = true;
-    setImmediate(() => {
+    process.nextTick(() => {
       this.scheduled = false;
       if (this.busy || this.closed || !this.rawNode.hasReady()) return;
       this.busy = this.handleReady(this.rawNode.ready()).then(

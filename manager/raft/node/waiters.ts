@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { FlotillaError } from '../../../lib/errors.js';
 import type { LogPosition } from '../core/index.js';
 
@@ -6,29 +7,42 @@ interface Waiter {
   confChange: boolean;
   resolve(index: number): void;
   reject(err: Error): void;
-  timer: NodeJS.Timeout;
+  /** performance.now() after which the wait fails with TIMEOUT. */
+  deadline: number;
+  timeoutMs: number;
 }
 
 /**
  * Proposals waiting for their entry to be applied, by log index. An entry applied at that
- * index with another term means a new leader overwrote the proposal.
+ * index with another term means a new leader overwrote the proposal. Waits that outlast
+ * their timeout fail at the next expire() (the node calls it every tick): one timer for all
+ * of them, rather than one set and cleared per proposal.
  */
 export class ProposalWaiters {
   private readonly byIndex = new Map<number, Waiter>();
 
   wait(position: LogPosition, timeoutMs: number, confChange: boolean): Promise<number> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.byIndex.delete(position.index);
-        reject(
-          new FlotillaError(
-            'TIMEOUT',
-            `raft: entry ${position.index} was not committed within ${timeoutMs} ms; it may still be applied later`,
-          ),
-        );
-      }, timeoutMs);
-      this.byIndex.set(position.index, { position, confChange, resolve, reject, timer });
+      const deadline = performance.now() + timeoutMs;
+      this.byIndex.set(position.index, { position, confChange, resolve, reject, deadline, timeoutMs });
     });
+  }
+
+  /**
+   * Fails the waits whose timeout has passed. They are in the order they began (a new wait
+   * is always for a later index), so the first one still in time ends the search.
+   */
+  expire(now = performance.now()): void {
+    for (const [index, w] of this.byIndex) {
+      if (w.deadline > now) return;
+      this.settle(
+        index,
+        new FlotillaError(
+          'TIMEOUT',
+          `raft: entry ${index} was not committed within ${w.timeoutMs} ms; it may still be applied later`,
+        ),
+      );
+    }
   }
 
   /** The entry at `index` was applied; `confChange` tells whether it was one. */
@@ -79,7 +93,6 @@ export class ProposalWaiters {
   private settle(index: number, err?: Error): void {
     const w = this.byIndex.get(index)!;
     this.byIndex.delete(index);
-    clearTimeout(w.timer);
     if (err) w.reject(err);
     else w.resolve(index);
   }

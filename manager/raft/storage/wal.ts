@@ -13,7 +13,7 @@ import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Entry, HardState } from '../types.js';
 import { FlotillaError } from '../../../lib/errors.js';
-import { ensureDir, syncDir, writeFully, writeFullySync } from './durable-fs.js';
+import { datasync, ensureDir, syncDir, writeFully, writeFullySync } from './durable-fs.js';
 import { LogReplay } from './replay.js';
 import type { ReplayedLog } from './replay.js';
 import { listSegments, segmentFileName } from './segment-files.js';
@@ -257,7 +257,7 @@ export class Wal {
 
   private async syncIfDirty(): Promise<void> {
     if (!this.dirty) return;
-    await this.tail.fh.datasync();
+    await datasync(this.tail.fh.fd);
     this.dirty = false;
   }
 
