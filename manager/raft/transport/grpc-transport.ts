@@ -6,16 +6,12 @@ import * as grpc from '@grpc/grpc-js';
 import { constants as bufferConstants } from 'node:buffer';
 import type { Logger } from 'pino';
 import { FlotillaError, describeError, invalidArgument } from '../../../lib/errors.js';
-import { wire } from '../../../proto/load.js';
 import { toServiceError } from '../../../proto/rpc.js';
-import type { RaftHandlers } from '../../../proto/gen/flotilla/Raft.js';
-import type { RaftBatch } from '../../../proto/gen/flotilla/RaftBatch.js';
-import type { RaftMessage } from '../../../proto/gen/flotilla/RaftMessage.js';
-import type { RaftSnapshotChunk } from '../../../proto/gen/flotilla/RaftSnapshotChunk.js';
 import type { RaftTransport, RaftTransportHandler } from '../node/transport.js';
 import type { Message, RaftId } from '../types.js';
-import { messageFromWire } from './codec.js';
+import type { SendBatch, SnapshotChunk } from './codec.js';
 import { PeerStream, type PeerEvents } from './peer-stream.js';
+import { raftService, type RaftServiceHandlers } from './raft-service.js';
 
 export interface GrpcRaftTransportOptions {
   /** This member. */
@@ -88,11 +84,11 @@ export class GrpcRaftTransport implements RaftTransport {
 
   /** Adds the Raft service to a server the caller owns and listens on. */
   register(server: grpc.Server): void {
-    const handlers: RaftHandlers = {
+    const handlers: RaftServiceHandlers = {
       Send: (call, callback) => this.serveSend(call, callback),
       InstallSnapshot: (call, callback) => this.serveSnapshot(call, callback),
     };
-    server.addService(wire.flotilla.Raft.service, handlers);
+    server.addService(raftService, handlers);
   }
 
   start(handler: RaftTransportHandler): void {
@@ -145,39 +141,39 @@ export class GrpcRaftTransport implements RaftTransport {
   }
 
   private serveSend(
-    call: grpc.ServerReadableStream<RaftBatch, object>,
+    call: grpc.ServerReadableStream<SendBatch, object>,
     callback: grpc.sendUnaryData<object>,
   ): void {
     const sc = this.accept(callback);
     if (!sc) return;
     call.sendMetadata(new grpc.Metadata()); // tells the sender the stream is up
-    call.on('data', (batch: RaftBatch) => {
+    call.on('data', (batch: SendBatch) => {
       if (sc.done) return;
       if (batch.clusterId !== this.clusterId) {
         sc.finish(this.refuse(batch.clusterId, call.getPeer()));
         return;
       }
-      for (const w of batch.messages) this.deliver(w);
+      for (const m of batch.messages) this.deliver(m);
     });
     call.on('end', () => sc.finish());
     call.on('close', () => sc.forget());
   }
 
   private serveSnapshot(
-    call: grpc.ServerReadableStream<RaftSnapshotChunk, object>,
+    call: grpc.ServerReadableStream<SnapshotChunk, object>,
     callback: grpc.sendUnaryData<object>,
   ): void {
     const sc = this.accept(callback);
     if (!sc) return;
     let head: Message | undefined;
-    let parts: Buffer[] = [];
+    let parts: Uint8Array[] = [];
     let size = 0;
     const fail = (err: FlotillaError): void => {
       parts = [];
       this.log.warn({ from: head?.from, peer: call.getPeer(), err: err.message }, 'snapshot refused');
       sc.finish(err);
     };
-    call.on('data', (chunk: RaftSnapshotChunk) => {
+    call.on('data', (chunk: SnapshotChunk) => {
       if (sc.done) return;
       if (chunk.clusterId !== this.clusterId) {
         sc.finish(this.refuse(chunk.clusterId, call.getPeer()));
@@ -188,7 +184,7 @@ export class GrpcRaftTransport implements RaftTransport {
           fail(new FlotillaError('INVALID_ARGUMENT', 'the first snapshot chunk carries no snapshot message'));
           return;
         }
-        head = messageFromWire(chunk.message);
+        head = chunk.message;
         if (head.to !== this.id) {
           fail(
             new FlotillaError('INVALID_ARGUMENT', `snapshot for member ${head.to} sent to member ${this.id}`),
@@ -246,14 +242,14 @@ export class GrpcRaftTransport implements RaftTransport {
     return err;
   }
 
-  private deliver(w: RaftMessage): void {
+  private deliver(m: Message): void {
     const handler = this.handler;
     if (!handler) return;
-    if (w.to !== this.id) {
-      this.log.debug({ to: w.to, from: w.from, type: w.type }, 'message for another member dropped');
+    if (m.to !== this.id) {
+      this.log.debug({ to: m.to, from: m.from, type: m.type }, 'message for another member dropped');
       return;
     }
-    this.hand(handler, messageFromWire(w));
+    this.hand(handler, m);
   }
 
   private hand(handler: RaftTransportHandler, m: Message): void {

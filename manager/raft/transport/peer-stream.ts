@@ -4,14 +4,10 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { wire } from '../../../proto/load.js';
 import { connect } from '../../../proto/rpc.js';
-import type { RaftClient } from '../../../proto/gen/flotilla/Raft.js';
-import type { RaftBatchInput } from '../../../proto/gen/flotilla/RaftBatch.js';
-import type { RaftMessageInput } from '../../../proto/gen/flotilla/RaftMessage.js';
-import type { RaftSnapshotChunkInput } from '../../../proto/gen/flotilla/RaftSnapshotChunk.js';
 import type { Message, RaftId } from '../types.js';
-import { messageToWire, sliceChunks, wireSize } from './codec.js';
+import { sliceChunks, wireSize, type SendBatch, type SnapshotChunk } from './codec.js';
+import { RaftPeerClient } from './raft-service.js';
 
 const MIN_BACKOFF_MS = 50;
 const MAX_BACKOFF_MS = 1_000;
@@ -28,7 +24,7 @@ export interface PeerEvents {
 }
 
 interface SendStream {
-  readonly call: grpc.ClientWritableStream<RaftBatchInput>;
+  readonly call: grpc.ClientWritableStream<SendBatch>;
   readonly openedAt: number;
   /** The peer's server took the call (sent its headers). */
   accepted: boolean;
@@ -41,21 +37,21 @@ interface SendStream {
 }
 
 interface HeldBatch {
-  messages: RaftMessageInput[];
+  messages: Message[];
   batches: number;
   bytes: number;
 }
 
 export class PeerStream {
-  private readonly client: RaftClient;
+  private readonly client: RaftPeerClient;
   private stream: SendStream | undefined;
   private retryAt = 0;
   private backoffMs = MIN_BACKOFF_MS;
   /** Unreachable was reported since the stream was last (re)opened or drained. */
   private reported = false;
-  private outbox: RaftMessageInput[] = [];
+  private outbox: Message[] = [];
   private outboxBytes = 0;
-  private snapshot: grpc.ClientWritableStream<RaftSnapshotChunkInput> | undefined;
+  private snapshot: grpc.ClientWritableStream<SnapshotChunk> | undefined;
 
   constructor(
     readonly id: RaftId,
@@ -64,7 +60,7 @@ export class PeerStream {
     private readonly log: Logger,
     private readonly events: PeerEvents,
   ) {
-    this.client = connect(wire.flotilla.Raft, address);
+    this.client = connect(RaftPeerClient, address);
   }
 
   /**
@@ -79,7 +75,7 @@ export class PeerStream {
 
   /** Adds `m` to the next batch; true if it is the first one since the last flush(). */
   queue(m: Message): boolean {
-    this.outbox.push(messageToWire(m));
+    this.outbox.push(m);
     this.outboxBytes += wireSize(m);
     return this.outbox.length === 1;
   }
@@ -136,11 +132,8 @@ export class PeerStream {
     let next = 0;
     const pump = (): void => {
       while (next < slices.length) {
-        const chunk: RaftSnapshotChunkInput = {
-          clusterId: this.clusterId,
-          message: next === 0 ? messageToWire(m, true) : undefined,
-          data: slices[next++],
-        };
+        const chunk: SnapshotChunk = { clusterId: this.clusterId, data: slices[next]! };
+        if (next++ === 0) chunk.message = m;
         if (!call.write(chunk)) {
           call.once('drain', pump);
           return;

@@ -3,8 +3,7 @@ import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { MessageType, type Message } from '../../../../manager/raft/types.js';
 import type { RaftSnapshotChunk } from '../../../../proto/gen/flotilla/RaftSnapshotChunk.js';
-import { messageToWire } from '../../../../manager/raft/transport/codec.js';
-import { wire } from '../../../../proto/load.js';
+import { RaftPeerClient } from '../../../../manager/raft/transport/raft-service.js';
 import { connect } from '../../../../proto/rpc.js';
 import { eventually } from '../../helpers.js';
 import {
@@ -97,14 +96,14 @@ test('an aborted snapshot stream delivers nothing', async (t) => {
   const log = recordingLogger();
   const two = await startMember(2, { logger: log.logger });
   t.teardown(() => two.stop());
-  const client = connect(wire.flotilla.Raft, two.address);
+  const client = connect(RaftPeerClient, two.address);
   t.teardown(() => client.close());
 
   let result: grpc.ServiceError | null | undefined;
   const call = client.InstallSnapshot((err) => (result = err));
   call.write({
     clusterId: 'cluster-a',
-    message: messageToWire(snap(2, new Uint8Array(0)), true),
+    message: snap(2, new Uint8Array(0)),
     data: randomBytes(1000),
   });
   call.write({ clusterId: 'cluster-a', data: randomBytes(1000) });
