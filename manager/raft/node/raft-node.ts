@@ -30,6 +30,7 @@ import {
 
 export type { RaftMemberAddress };
 import { coalesceAppends } from './coalesce.js';
+import { CommitNotices } from './commit-notices.js';
 import { forceNewCluster } from './force-new-cluster.js';
 import { ReadWaiters } from './read-waiters.js';
 import type { RaftTransport } from './transport.js';
@@ -92,6 +93,9 @@ export interface RaftNodeEvents {
   fatal: [err: Error];
 }
 
+/** How long an empty append waits for the next append to carry its commit index instead. */
+const COMMIT_NOTICE_DELAY_MS = 2;
+
 const DEFAULTS = {
   tickMs: 25,
   electionTick: 10,
@@ -106,6 +110,9 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private readonly opts: typeof DEFAULTS;
   private readonly proposals = new ProposalWaiters();
   private readonly reads = new ReadWaiters();
+  private readonly commitNotices = new CommitNotices(COMMIT_NOTICE_DELAY_MS, (messages) =>
+    this.transport.send(messages),
+  );
   private readonly ticker: NodeJS.Timeout;
   private leaderId: RaftId = NONE;
   private leaderContact: number | undefined;
@@ -352,6 +359,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.ticker);
+    this.commitNotices.close();
     await this.busy;
     await this.snapshotting;
     this.proposals.failAll(closedError);
@@ -407,18 +415,20 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private async handleReady(rd: Ready): Promise<void> {
     if (rd.hardState) this.currentTerm = rd.hardState.term;
     if (rd.softState) this.noteSoftState(rd.softState.lead, rd.softState.raftState);
-    // A leader may send its appends while it writes them itself (they count toward a quorum
-    // only once it has acknowledged them after this persist). Not when this Ready changes
+    // A leader may send its appends while it writes them itself. Not when this Ready changes
     // its term or vote: those must be on disk before anyone hears of them.
     const sendFirst = this.isLeader && !termOrVoteChanged(this.hardState, rd.hardState);
-    const messages = coalesceAppends(rd.messages);
+    const messages = this.commitNotices.filter(coalesceAppends(rd.messages));
     if (sendFirst) this.transport.send(messages);
-    // Committed entries already on this node's disk need not wait for this Ready's write,
-    // so under load a write is answered one fsync sooner. Those not yet on disk wait: a leader
-    // counts itself toward a quorum before its own write is done.
+    // A leader applies the committed entries already on its disk before this Ready's write,
+    // so under load a write is answered one fsync sooner. Those not yet on disk wait (the
+    // core counts the leader toward a quorum before its own write is done). A follower
+    // applies after its write and its answer, which are what the leader waits for.
     const ready = rd.committedEntries;
     let early = 0;
-    if (!rd.snapshot) while (early < ready.length && ready[early]!.index <= this.durableIndex) early++;
+    if (this.isLeader && !rd.snapshot) {
+      while (early < ready.length && ready[early]!.index <= this.durableIndex) early++;
+    }
     this.applyEntries(ready.slice(0, early));
     // A hard state that only moves the commit index waits for the next write: a commit index
     // on disk that lags is safe (the leader tells it again), and the write would cost time
@@ -449,6 +459,9 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.storage.append(rd.entries);
     if (!sendFirst) this.transport.send(messages);
     for (const rs of rd.readStates) this.reads.confirmed(rs.requestCtx, rs.index, this.applied);
+    // A follower's answer goes out at the end of this turn of the event loop; applying first
+    // would hold it back, and the leader is waiting for it.
+    if (!this.isLeader && messages.length > 0 && early < ready.length) await nextTurn();
     this.applyEntries(ready.slice(early));
     this.rawNode.advance(rd);
     const due = this.snapshotDue || this.applied - this.snapshotIndex >= this.opts.snapshotEvery;
@@ -501,6 +514,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
         this.log.warn('raft: this node was removed from the group');
         this.emit('removed');
       } else {
+        this.commitNotices.release(cc.nodeId);
         this.transport.removePeer(cc.nodeId);
       }
       return;
@@ -617,6 +631,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 function termOrVoteChanged(current: HardState, next: HardState | undefined): boolean {
   return next !== undefined && (next.term !== current.term || next.vote !== current.vote);
 }
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const closedError = (): FlotillaError => new FlotillaError('CANCELLED', 'raft: node is closed');
 
