@@ -1,0 +1,66 @@
+import test from 'ava';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { newMessage } from '../../../../manager/raft/core/message.js';
+import { CommitNotices } from '../../../../manager/raft/node/commit-notices.js';
+import { EntryType, MessageType, type Message } from '../../../../manager/raft/types.js';
+
+const notice = (to: number, commit: number): Message =>
+  newMessage({ type: MessageType.App, from: 1, to, term: 2, index: commit, logTerm: 2, commit });
+const append = (to: number, index: number, commit: number): Message =>
+  newMessage({
+    type: MessageType.App,
+    from: 1,
+    to,
+    term: 2,
+    index,
+    logTerm: 2,
+    commit,
+    entries: [{ index: index + 1, term: 2, type: EntryType.Normal, data: new Uint8Array([1]) }],
+  });
+const heartbeat = (to: number): Message => newMessage({ type: MessageType.Heartbeat, from: 1, to, term: 2 });
+
+function notices(delayMs: number): { cn: CommitNotices; sent: Message[][] } {
+  const sent: Message[][] = [];
+  const cn = new CommitNotices(delayMs, (ms) => sent.push(ms));
+  return { cn, sent };
+}
+
+test('an empty append is held and sent after the delay; other messages pass at once', async (t) => {
+  const { cn, sent } = notices(5);
+  t.teardown(() => cn.close());
+  const hb = heartbeat(3);
+  t.deepEqual(cn.filter([notice(2, 7), hb]), [hb]);
+  t.deepEqual(sent, []);
+  await sleep(30);
+  t.deepEqual(sent, [[notice(2, 7)]]);
+});
+
+test('an append with entries to the same peer supersedes the held one; to another peer it does not', async (t) => {
+  const { cn, sent } = notices(5);
+  t.teardown(() => cn.close());
+  cn.filter([notice(2, 7), notice(3, 7)]);
+  const next = append(2, 7, 7);
+  t.deepEqual(cn.filter([next]), [next]);
+  await sleep(30);
+  t.deepEqual(sent, [[notice(3, 7)]]);
+});
+
+test('a newer empty append replaces the held one to its peer', async (t) => {
+  const { cn, sent } = notices(5);
+  t.teardown(() => cn.close());
+  cn.filter([notice(2, 7)]);
+  cn.filter([notice(2, 8)]);
+  await sleep(30);
+  t.deepEqual(sent, [[notice(2, 8)]]);
+});
+
+test('release() sends what is held for a peer now; close() drops the rest', async (t) => {
+  const { cn, sent } = notices(5);
+  cn.filter([notice(2, 7), notice(3, 7)]);
+  cn.release(2);
+  cn.release(4);
+  t.deepEqual(sent, [[notice(2, 7)]]);
+  cn.close();
+  await sleep(30);
+  t.deepEqual(sent, [[notice(2, 7)]]);
+});
