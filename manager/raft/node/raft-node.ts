@@ -387,16 +387,20 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   }
 
   /**
-   * Handles Ready once the callback that brought the input has run (process.nextTick), so
-   * that what arrives together (the messages of one read, say) shares one Ready, and what it
-   * sends goes out in this same turn of the event loop; waiting for the next turn (as
-   * setImmediate does) cost about 0.1 ms per commit. While a Ready is being persisted more
-   * input piles up for the next one.
+   * Handles Ready soon, and then again whenever a Ready is done and more input came meanwhile
+   * (it piles up while a Ready is being persisted).
+   *
+   * How soon depends on the load. A lone write is handled once the callback that brought it
+   * has run (process.nextTick): what Ready sends then leaves in this same turn of the event
+   * loop, about 0.1 ms sooner per commit than a turn later. When several proposals wait,
+   * more are likely arriving in this turn (each request is its own callback), so Ready waits
+   * for the turn's end (setImmediate) and takes them all: fewer, larger writes, which is
+   * what throughput needs (about 10% more puts/s at 256 in flight than handling each at once).
    */
   private schedule(): void {
     if (this.scheduled || this.busy || this.closed) return;
     this.scheduled = true;
-    process.nextTick(() => {
+    const run = (): void => {
       this.scheduled = false;
       if (this.busy || this.closed || !this.rawNode.hasReady()) return;
       this.busy = this.handleReady(this.rawNode.ready()).then(
@@ -409,7 +413,9 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
           void this.fail(err instanceof Error ? err : new Error(String(err)));
         },
       );
-    });
+    };
+    if (this.proposals.size > 1) setImmediate(run);
+    else process.nextTick(run);
   }
 
   private async handleReady(rd: Ready): Promise<void> {
@@ -430,6 +436,9 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       while (early < ready.length && ready[early]!.index <= this.durableIndex) early++;
     }
     this.applyEntries(ready.slice(0, early));
+    // The appends just sent leave when this turn of the event loop ends: writing our own copy
+    // first would hold them back, and the followers' copies are what the commit waits for.
+    if (sendFirst && messages.length > 0 && rd.entries.length > 0) await nextTurn();
     // A hard state that only moves the commit index waits for the next write: a commit index
     // on disk that lags is safe (the leader tells it again), and the write would cost time
     // on every commit.
@@ -459,8 +468,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.storage.append(rd.entries);
     if (!sendFirst) this.transport.send(messages);
     for (const rs of rd.readStates) this.reads.confirmed(rs.requestCtx, rs.index, this.applied);
-    // A follower's answer goes out at the end of this turn of the event loop; applying first
-    // would hold it back, and the leader is waiting for it.
+    // Likewise a follower's answer: the leader is waiting for it, not for this apply.
     if (!this.isLeader && messages.length > 0 && early < ready.length) await nextTurn();
     this.applyEntries(ready.slice(early));
     this.rawNode.advance(rd);
