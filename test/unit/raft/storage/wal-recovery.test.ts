@@ -11,10 +11,12 @@ const N = 12;
 async function pristineLog(dir: string): Promise<{ bytes: Buffer; lastRecordAt: number; name: string }> {
   const { wal } = await Wal.open(dir);
   await wal.save({ term: 1, vote: 1, commit: 3 }, entries(1, N - 1), true);
+  await wal.close(); // cut back to its data: the file's length is where entry N will start
   const [file] = await segmentFiles(dir);
   const lastRecordAt = (await fs.stat(file as string)).size;
-  await wal.save(undefined, [entry(N, 1, 100)], true);
-  await wal.close();
+  const { wal: again } = await Wal.open(dir);
+  await again.save(undefined, [entry(N, 1, 100)], true);
+  await again.close();
   return { bytes: await fs.readFile(file as string), lastRecordAt, name: path.basename(file as string) };
 }
 
@@ -115,4 +117,52 @@ test('a newest segment torn while being created is dropped and the log continues
     const final = await recoverWal(dir);
     t.deepEqual(final.entries, [...entries(1, lastIndex, 1, 64), entry(lastIndex + 1, 2)]);
   }
+});
+
+test('the segment being written runs ahead of its data in zeros; closing cuts it back', async (t) => {
+  const dir = await tempDir(t);
+  const { wal } = await Wal.open(dir);
+  await wal.save({ term: 1, vote: 1, commit: 0 }, entries(1, 3), true);
+  const [file] = await segmentFiles(dir);
+  const open = await fs.readFile(file as string);
+  await wal.close();
+  const closed = await fs.readFile(file as string);
+  t.true(open.length > closed.length + 1024 * 1024);
+  t.true(open.subarray(0, closed.length).equals(closed));
+  t.true(open.subarray(closed.length).every((b) => b === 0));
+});
+
+test('after a crash the zeros ahead of the data are the clean end of the log, in any segment', async (t) => {
+  const root = await tempDir(t);
+  // What a crash leaves: the files as they are while the log is open.
+  const live = path.join(root, 'live');
+  const { wal } = await Wal.open(live, { segmentBytes: 512 });
+  for (let i = 1; i <= 20; i++) await wal.save({ term: 1, vote: 1, commit: i }, [entry(i, 1, 64)], true);
+  const names = (await segmentFiles(live)).map((f) => path.basename(f));
+  const crashed = path.join(root, 'crashed');
+  await fs.mkdir(path.join(crashed, 'wal'), { recursive: true });
+  for (const name of names) await fs.copyFile(path.join(live, 'wal', name), path.join(crashed, 'wal', name));
+  await wal.close();
+  // A segment rolled over just before the crash still has its zeros.
+  const [oldest] = await segmentFiles(crashed);
+  await fs.appendFile(oldest as string, Buffer.alloc(300));
+
+  const w = warnings();
+  const { wal: again, state } = await Wal.open(crashed, { segmentBytes: 512, warn: w.warn });
+  t.deepEqual(state.entries, entries(1, 20, 1, 64));
+  t.deepEqual(w.messages, []);
+  await again.save(undefined, [entry(21, 2)], true);
+  await again.close();
+  t.deepEqual((await recoverWal(crashed)).entries, [...entries(1, 20, 1, 64), entry(21, 2)]);
+});
+
+test('a write torn inside the zeros ahead of the data is dropped with a warning', async (t) => {
+  const root = await tempDir(t);
+  const log = await pristineLog(path.join(root, 'pristine'));
+  const torn = Buffer.concat([log.bytes.subarray(0, log.bytes.length - 5), Buffer.alloc(4096)]);
+  const dir = await logWith(root, 'torn-in-zeros', log.name, torn);
+  const w = warnings();
+  const state = await recoverWal(dir, { warn: w.warn });
+  t.deepEqual(state.entries, entries(1, N - 1));
+  t.regex(w.messages[0] ?? '', new RegExp(`dropped \\d+ bytes from offset ${log.lastRecordAt}`));
 });
