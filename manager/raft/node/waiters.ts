@@ -21,11 +21,6 @@ interface Waiter {
 export class ProposalWaiters {
   private readonly byIndex = new Map<number, Waiter>();
 
-  /** How many proposals are waiting. */
-  get size(): number {
-    return this.byIndex.size;
-  }
-
   wait(position: LogPosition, timeoutMs: number, confChange: boolean): Promise<number> {
     return new Promise((resolve, reject) => {
       const deadline = performance.now() + timeoutMs;
