@@ -43,18 +43,8 @@ const ID_PATTERN = /^[0-9a-f]{64}$/;
 const POLL_MS = 200;
 // The engine records an exec's process and its exit a moment after the fact: how often to
 // ask, and for how long.
-const EXEC_EXIT_POLL_MS = 10;
-const EXEC_EXIT_WAIT_MS = 5_000;
-
-/** The exit code of an exec whose output has ended, once the engine has recorded it. */
-async function execExitCode(exec: Docker.Exec, id: string): Promise<number> {
-  const deadline = Date.now() + EXEC_EXIT_WAIT_MS;
-  for (;;) {
-    const { Running, ExitCode } = await engine(exec.inspect(), `exec ${id}`);
-    if (!Running || Date.now() >= deadline) return ExitCode ?? 0;
-    await delay(EXEC_EXIT_POLL_MS);
-  }
-}
+const EXEC_POLL_MS = 10;
+const EXEC_SETTLE_MS = 5_000;
 const OWN = 'flotilla.driver/';
 const MANAGED = `${OWN}managed`;
 const IMAGE = `${OWN}image`;
@@ -271,21 +261,19 @@ export class DockerDriver implements RuntimeDriver {
     // by their pids, as this host sees them.
     const kill = async () => {
       // On a busy engine the exec may not have a process yet at the timeout: wait for it.
-      const deadline = Date.now() + EXEC_EXIT_WAIT_MS;
-      while (Date.now() < deadline) {
-        const { Pid, Running, ExitCode } = await exec.inspect();
-        if (Pid > 0) {
-          await killDescendants(Pid);
-          process.kill(Pid, 'SIGKILL');
-          return;
-        }
-        if (!Running && ExitCode !== null) return;
-        await delay(EXEC_EXIT_POLL_MS);
-      }
+      const { Pid } = await inspectExecUntil(
+        exec,
+        id,
+        (i) => i.Pid > 0 || (!i.Running && i.ExitCode !== null),
+      );
+      if (!(Pid > 0)) return;
+      await killDescendants(Pid);
+      process.kill(Pid, 'SIGKILL');
     };
     const { value: output, timedOut } = await killedAfter(opts.timeoutMs, kill, collectOutput(stream));
-    const exitCode = await execExitCode(exec, id);
-    return { exitCode, ...output, ...(timedOut ? { timedOut } : {}) };
+    // The output has ended; the exit code is the engine's once it has recorded the exit.
+    const { ExitCode } = await inspectExecUntil(exec, id, (i) => !i.Running);
+    return { exitCode: ExitCode ?? 0, ...output, ...(timedOut ? { timedOut } : {}) };
   }
 
   async stats(id: string): Promise<Stats> {
@@ -410,6 +398,20 @@ async function engine<T>(work: Promise<T>, what: string): Promise<T> {
           ? 'UNAVAILABLE'
           : 'INTERNAL';
     throw new FlotillaError(code, `docker ${what}: ${message}`, { cause: err });
+  }
+}
+
+/** Inspects an exec until `settled` holds, or EXEC_SETTLE_MS pass: then the last answer. */
+async function inspectExecUntil(
+  exec: Docker.Exec,
+  id: string,
+  settled: (info: Docker.ExecInspectInfo) => boolean,
+): Promise<Docker.ExecInspectInfo> {
+  const deadline = Date.now() + EXEC_SETTLE_MS;
+  for (;;) {
+    const info = await engine(exec.inspect(), `exec ${id}`);
+    if (settled(info) || Date.now() >= deadline) return info;
+    await delay(EXEC_POLL_MS);
   }
 }
 

@@ -26,7 +26,7 @@ export class CommitNotices {
     for (const m of messages) {
       if (m.type !== MessageType.App) {
         out.push(m);
-      } else if (m.entries.length > 0 || m.snapshot) {
+      } else if (m.entries.length > 0) {
         this.held.delete(m.to);
         out.push(m);
       } else {

@@ -32,7 +32,8 @@ export class ProposalWaiters {
    * Fails the waits whose timeout has passed. They are in the order they began (a new wait
    * is always for a later index), so the first one still in time ends the search.
    */
-  expire(now = performance.now()): void {
+  expire(): void {
+    const now = performance.now();
     for (const [index, w] of this.byIndex) {
       if (w.deadline > now) return;
       this.settle(

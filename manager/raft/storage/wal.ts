@@ -14,12 +14,12 @@
  * is cut back to its data when it is closed or rolled over; after a crash its zero tail is
  * read as the clean end of the log.
  */
+import { ftruncateSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Entry, HardState } from '../types.js';
 import { FlotillaError } from '../../../lib/errors.js';
-import { ftruncateSync } from 'node:fs';
 import { datasync, ensureDir, syncDir, writeFully, writeFullySync } from './durable-fs.js';
 import { LogReplay } from './replay.js';
 import type { ReplayedLog } from './replay.js';

@@ -7,7 +7,7 @@
  * out), and the decoder reads what any encoder writes (fields in any order, unknown fields
  * skipped, repeated numbers packed or not).
  */
-import { EMPTY } from '../core/message.js';
+import { EMPTY, newMessage } from '../core/message.js';
 import type {
   ConfState,
   Entry,
@@ -271,19 +271,7 @@ function readEntry(r: ProtoReader): Entry {
 }
 
 function readMessage(r: ProtoReader): Message {
-  const m: Message = {
-    type: 0 as MessageType,
-    to: 0,
-    from: 0,
-    term: 0,
-    logTerm: 0,
-    index: 0,
-    entries: [],
-    commit: 0,
-    reject: false,
-    rejectHint: 0,
-    context: EMPTY,
-  };
+  const m = newMessage({ type: 0 as MessageType });
   const s = sub(r, 'raft message');
   while (!s.done) {
     const tag = s.tag();

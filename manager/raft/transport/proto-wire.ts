@@ -34,7 +34,7 @@ export function lenFieldSize(length: number): number {
 
 /** Writes into a buffer of a size computed beforehand. */
 export class ProtoWriter {
-  readonly buf: Buffer;
+  private readonly buf: Buffer;
   private pos = 0;
 
   constructor(size: number) {

@@ -1,25 +1,9 @@
 import test from 'ava';
 import { newMessage } from '../../../../manager/raft/core/message.js';
 import { coalesceAppends } from '../../../../manager/raft/node/coalesce.js';
-import { EntryType, MessageType, type Entry, type Message } from '../../../../manager/raft/types.js';
+import { MessageType, type Message } from '../../../../manager/raft/types.js';
+import { app } from './appends.js';
 
-const entry = (index: number, term = 2): Entry => ({
-  index,
-  term,
-  type: EntryType.Normal,
-  data: new Uint8Array(),
-});
-const app = (to: number, index: number, commit: number, logTerm = 2): Message =>
-  newMessage({
-    type: MessageType.App,
-    from: 1,
-    to,
-    term: 2,
-    index,
-    logTerm,
-    commit,
-    entries: [entry(index + 1)],
-  });
 const shape = (ms: Message[]) =>
   ms.map((m) => ({
     to: m.to,

@@ -2,21 +2,9 @@ import test from 'ava';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newMessage } from '../../../../manager/raft/core/message.js';
 import { CommitNotices } from '../../../../manager/raft/node/commit-notices.js';
-import { EntryType, MessageType, type Message } from '../../../../manager/raft/types.js';
+import { MessageType, type Message } from '../../../../manager/raft/types.js';
+import { app, notice } from './appends.js';
 
-const notice = (to: number, commit: number): Message =>
-  newMessage({ type: MessageType.App, from: 1, to, term: 2, index: commit, logTerm: 2, commit });
-const append = (to: number, index: number, commit: number): Message =>
-  newMessage({
-    type: MessageType.App,
-    from: 1,
-    to,
-    term: 2,
-    index,
-    logTerm: 2,
-    commit,
-    entries: [{ index: index + 1, term: 2, type: EntryType.Normal, data: new Uint8Array([1]) }],
-  });
 const heartbeat = (to: number): Message => newMessage({ type: MessageType.Heartbeat, from: 1, to, term: 2 });
 
 // Timers of the same length fire in the order they were set, so a sleep of DELAY begun after
@@ -43,7 +31,7 @@ test('an append with entries to the same peer supersedes the held one; to anothe
   const { cn, sent } = notices(DELAY);
   t.teardown(() => cn.close());
   cn.filter([notice(2, 7), notice(3, 7)]);
-  const next = append(2, 7, 7);
+  const next = app(2, 7, 7);
   t.deepEqual(cn.filter([next]), [next]);
   await sleep(DELAY);
   t.deepEqual(sent, [[notice(3, 7)]]);
