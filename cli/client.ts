@@ -1,15 +1,55 @@
-/** The CLI's connection to a manager: --host ADDR, or the local node's unix socket. */
+/**
+ * The CLI's connection to a manager: the local node's unix socket, or a manager at
+ * --host / $CLUSTER_HOST with the admin client certificate in --cert-path / $CLUSTER_CERT_PATH
+ * (made by `cluster ca issue-client`).
+ */
+import { FlotillaError } from '../lib/errors.js';
+import { newKeyAndRequest } from '../lib/pki.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { wire } from '../proto/load.js';
-import { connect } from '../proto/rpc.js';
+import { call, connect } from '../proto/rpc.js';
+import { TlsCredentials } from '../proto/tls.js';
 import { dataDirFrom, paths } from '../daemon/data-dir.js';
+import { readTlsDir } from '../daemon/tls-dir.js';
 
 export interface Target {
   host?: string;
   dataDir?: string;
+  certPath?: string;
 }
 
+const credentialsOf = new WeakMap<ControlClient, TlsCredentials>();
+
 export function controlClient(t: Target): { client: ControlClient; addr: string } {
-  const addr = t.host ?? `unix:${paths(dataDirFrom(t.dataDir)).socket}`;
-  return { client: connect(wire.flotilla.Control, addr), addr };
+  const host = t.host ?? process.env.CLUSTER_HOST;
+  if (!host) {
+    const addr = `unix:${paths(dataDirFrom(t.dataDir)).socket}`;
+    return { client: connect(wire.flotilla.Control, addr), addr };
+  }
+  const certPath = t.certPath ?? process.env.CLUSTER_CERT_PATH;
+  if (!certPath) {
+    throw new FlotillaError(
+      'UNAUTHENTICATED',
+      `talking to ${host} takes an admin client certificate: make one with \`cluster ca issue-client --out DIR\` on a manager, then pass --cert-path DIR (or set CLUSTER_CERT_PATH)`,
+    );
+  }
+  const tls = new TlsCredentials(readTlsDir(certPath));
+  const client = connect(wire.flotilla.Control, host, tls);
+  credentialsOf.set(client, tls);
+  return { client, addr: host };
+}
+
+/** A short-lived admin certificate, for reaching nodes directly from a CLI on the local socket. */
+const EPHEMERAL_EXPIRY_MS = 3600_000;
+
+/**
+ * What the CLI shows nodes it calls directly (node-local operations): its client
+ * certificate, or one the local manager issues for this run.
+ */
+export async function adminCredentials(control: ControlClient): Promise<TlsCredentials> {
+  const own = credentialsOf.get(control);
+  if (own) return own;
+  const { key, csr } = await newKeyAndRequest();
+  const issued = await call(control, control.IssueClientCertificate, { csr, expiryMs: EPHEMERAL_EXPIRY_MS });
+  return new TlsCredentials({ ...issued, key });
 }

@@ -16,7 +16,7 @@ const main = fileURLToPath(new URL('./main.js', import.meta.url));
 
 /** Starts `cluster daemon` detached and resolves with the node's identity once it is ready. */
 export function startInBackground(dataDir: string, args: string[]): Promise<NodeIdentity> {
-  const log = openSync(paths(dataDir).log, 'a');
+  const log = openSync(paths(dataDir).log, 'a', 0o600);
   const child = spawn(process.execPath, [main, 'daemon', '--data-dir', dataDir, ...args], {
     detached: true,
     stdio: ['ignore', log, log, 'ipc'],

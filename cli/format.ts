@@ -1,11 +1,11 @@
 /** Turning flags into values and values into text for people. */
 import { invalidArgument } from '../lib/errors.js';
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** "500ms", "5s", "1m30s", "2h" -> milliseconds. */
 export function parseDuration(flag: string, value: string): number {
-  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
   if (value === '0') return 0;
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== value) {
     throw invalidArgument(flag, 'a duration such as 500ms, 5s, 1m30s', value);

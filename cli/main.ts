@@ -13,7 +13,8 @@ import { nodeOpsCommands } from './commands/node-ops.js';
 const program = new Command('cluster')
   .description('Flotilla: run replicated services on a cluster of nodes')
   .version(VERSION)
-  .option('-H, --host <addr>', 'manager to talk to, HOST:PORT (default: the local node’s socket)')
+  .option('-H, --host <addr>', 'manager to talk to, HOST:PORT (default: $CLUSTER_HOST, else the local node’s socket)')
+  .option('--cert-path <dir>', 'with --host: the admin client certificate (`cluster ca issue-client`; default: $CLUSTER_CERT_PATH)')
   .option('--data-dir <dir>', 'the local node’s data dir (default: $CLUSTER_DATA_DIR or /var/lib/flotilla)')
   .enablePositionalOptions()
   .showHelpAfterError('(run with --help for usage)')
@@ -21,7 +22,7 @@ const program = new Command('cluster')
 
 let target = '';
 const connect = () => {
-  const o = program.opts<{ host?: string; dataDir?: string }>();
+  const o = program.opts<{ host?: string; dataDir?: string; certPath?: string }>();
   const { client, addr } = controlClient(o);
   target = addr;
   return client;

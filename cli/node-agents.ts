@@ -8,12 +8,13 @@ import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { FlotillaError } from '../lib/errors.js';
 import { wire } from '../proto/load.js';
 import { call, connect } from '../proto/rpc.js';
+import type { TlsCredentials } from '../proto/tls.js';
 import { taskName, type Node, type Task } from '../proto/types.js';
 
-export function agentClient(node: Node): AgentClient {
+export function agentClient(node: Node, tls: TlsCredentials): AgentClient {
   const addr = node.status?.addr;
   if (!addr) throw new FlotillaError('UNAVAILABLE', `node ${nodeLabel(node)} has no known address`);
-  return connect(wire.flotilla.Agent, addr);
+  return connect(wire.flotilla.Agent, addr, tls);
 }
 
 export function nodeLabel(node: Node): string {

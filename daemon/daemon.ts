@@ -6,9 +6,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { hostname as osHostname } from 'node:os';
 import { existsSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { randomInt } from 'node:crypto';
-import { FlotillaError } from '../lib/errors.js';
+import { describeError, FlotillaError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/log.js';
 import { initCluster, Manager } from '../manager/manager.js';
@@ -21,7 +21,13 @@ import { EtcdLeadership } from '../manager/store/etcd/etcd-election.js';
 import { EtcdStore } from '../manager/store/etcd/etcd-store.js';
 import type { Store } from '../manager/store/types.js';
 import { wire } from '../proto/load.js';
-import { createServer, failStream, listen, shutdown, unary } from '../proto/rpc.js';
+import { createServer, failStream, listen, serve, shutdown, unary } from '../proto/rpc.js';
+import { TlsCredentials, type TlsMaterial } from '../proto/tls.js';
+import { describeCert, newKeyAndRequest } from '../lib/pki.js';
+import { issue, newRootCa, rootCa, DEFAULT_NODE_CERT_EXPIRY_MS } from '../manager/ca/authority.js';
+import type { NodeCertificate, RootCA } from '../proto/types.js';
+import { CertRenewal } from './cert-renewal.js';
+import { readTlsDir, writeTlsDir } from './tls-dir.js';
 import type { HeartbeatResponse } from '../proto/gen/flotilla/HeartbeatResponse.js';
 import type { RuntimeDriver } from '../runtime/driver.js';
 import { Agent } from '../worker/agent.js';
@@ -30,6 +36,7 @@ import { BridgeServices } from '../worker/bridge-services.js';
 import { paths, readIdentity, writeIdentity, type NodeIdentity } from './data-dir.js';
 import { describeNode } from './description.js';
 import { nodeDrivers } from './drivers.js';
+import { restrictDataDir, restrictSocket, socketGroupId } from './permissions.js';
 import { nodeService } from '../worker/node-service.js';
 
 export interface InitRequest {
@@ -42,6 +49,12 @@ export interface InitRequest {
   engineLabels?: Record<string, string>;
   containerdSocket?: string;
   containerNetwork?: string;
+  /** How long node certificates are valid (`--cert-expiry`); unset: 90 days. */
+  certExpiryMs?: number;
+  /** The user's own root CA (`--ca-cert`, `--ca-key`: PEM files); unset: a new one. */
+  ca?: { certFile: string; keyFile: string };
+  socketGroup?: string;
+  maxImageSize?: number;
 }
 
 export interface StartOptions {
@@ -64,6 +77,8 @@ export class Daemon {
   private agentRun: Promise<void> | undefined;
   private drivers: RuntimeDriver[] = [];
   private network: NodeNetwork | undefined;
+  private tls: TlsCredentials | undefined;
+  private renewal: CertRenewal | undefined;
   private bridgeServices: BridgeServices | undefined;
 
   private constructor(
@@ -105,6 +120,9 @@ export class Daemon {
         `${this.dataDir} holds no node: create one with \`cluster init\` or \`cluster join\``,
       );
     }
+    // The CLI makes data dirs 0700; older ones are tightened here.
+    const socketGid = await socketGroupId(identity.socketGroup);
+    await restrictDataDir(this.dataDir, socketGid);
     if (identity.role === 'WORKER' && existsSync(p.raft)) {
       // A demoted manager: its log is of no use to a worker, and a later promotion starts afresh.
       await rename(p.raft, `${p.raft}.demoted-${Date.now()}`);
@@ -115,17 +133,24 @@ export class Daemon {
         `${this.dataDir} holds a worker; only a manager can force a new cluster`,
       );
     }
+    const ca = init ? await this.newClusterCredentials(identity, init) : undefined;
+    const tls = new TlsCredentials(ca?.material ?? this.nodeCredentials());
+    this.tls = tls;
     this.drivers = await nodeDrivers(this.dataDir, identity, this.log);
-    const tcp = createServer();
-    const local = createServer();
+    const tcp = createServer(tls);
+    const local = createServer('local');
     this.servers = [tcp, local];
-    tcp.addService(
+    serve(
+      tcp,
       wire.flotilla.Agent.service,
       nodeService({
         drivers: this.drivers,
         uploads: p.uploads,
+        maxImageBytes: identity.maxImageSize,
         log: this.log.child({ room: 'node-service' }),
       }),
+      // Exec, logs and images are for the cluster's administrators only.
+      { allow: ['admin'] },
     );
     if (identity.role === 'MANAGER') {
       this.manager = await this.startManager(identity, tcp, {
@@ -133,18 +158,19 @@ export class Daemon {
         forceNewCluster,
       });
       this.manager.register(tcp, local);
-      if (init) await this.initCluster(identity, init);
+      if (init) await this.initCluster(identity, init, ca!);
       if (forceNewCluster) await this.leadingAlone();
     } else {
       // On both servers, so that `--host WORKER_ADDR` also gets told where to go.
       const refusal = workerControl();
-      local.addService(wire.flotilla.Control.service, refusal);
-      tcp.addService(wire.flotilla.Control.service, refusal);
+      serve(local, wire.flotilla.Control.service, refusal, { allow: ['local', 'admin'] });
+      serve(tcp, wire.flotilla.Control.service, refusal, { allow: ['local', 'admin'] });
     }
     await listen(tcp, identity.listen);
     await rm(p.socket, { force: true });
     await listen(local, `unix:${p.socket}`);
-    await writeFile(p.pid, `${process.pid}\n`);
+    await restrictSocket(p.socket, socketGid);
+    await writeFile(p.pid, `${process.pid}\n`, { mode: 0o600 });
     this.manager?.start();
 
     const gateway = this.drivers.find((d) => d.network === 'own')?.gateway;
@@ -154,8 +180,16 @@ export class Daemon {
       ? await BridgeServices.start(gateway, this.log.child({ room: 'mesh' }))
       : undefined;
     this.bridgeServices = bridge;
+    this.renewal = new CertRenewal({
+      dir: p.certs,
+      tls,
+      managers: async () => (await readIdentity(this.dataDir))?.managers ?? identity.managers,
+      log: this.log.child({ room: 'certificates' }),
+    });
+    this.renewal.start(identity.role === 'MANAGER' ? 'manager' : 'worker');
     const agent = new Agent({
       nodeId: identity.nodeId,
+      tls,
       addr: identity.listen,
       managers: identity.managers,
       description: { ...describeNode(identity, this.runtimes()), dnsAddr: network.dnsAddr },
@@ -192,8 +226,9 @@ export class Daemon {
       );
     }
     const raftId = id.raftId ?? 0;
-    const transport = new GrpcRaftTransport({ id: raftId, clusterId: id.clusterId, logger: log });
-    transport.register(tcp);
+    const tls = this.tls!;
+    const transport = new GrpcRaftTransport({ id: raftId, clusterId: id.clusterId, logger: log, tls });
+    transport.register(tcp, (nodeId) => this.manager?.revoked(nodeId) ?? false);
     const self = { id: raftId, address: id.listen };
     const store = await RaftStore.open({
       id: raftId,
@@ -207,7 +242,7 @@ export class Daemon {
     this.store = store;
     this.leadership = new RaftLeadership(store.raft, log);
     const group = new ManagerGroup(store.raft, log, this.dataDir);
-    return new Manager({ store, leadership: this.leadership, group, log });
+    return new Manager({ store, leadership: this.leadership, group, log, tls });
   }
 
   /** A manager whose state etcd keeps: every manager writes there; an etcd lease elects the one that runs the loops. */
@@ -218,18 +253,59 @@ export class Daemon {
   ): Promise<Manager> {
     this.store = await EtcdStore.open({ ...etcd, logger: log });
     this.leadership = EtcdLeadership.start({ ...etcd, id: id.listen, logger: log });
-    return new Manager({ store: this.store, leadership: this.leadership, log, etcd });
+    return new Manager({ store: this.store, leadership: this.leadership, log, etcd, tls: this.tls! });
+  }
+
+  /**
+   * A new cluster's CA (made here, or the user's) and this first manager's certificate,
+   * written to the data dir before the node serves anything.
+   */
+  private async newClusterCredentials(
+    id: NodeIdentity,
+    init: InitRequest,
+  ): Promise<{ root: RootCA; material: Required<TlsMaterial>; certificate: NodeCertificate }> {
+    const root = init.ca
+      ? await rootCa(await readFile(init.ca.certFile, 'utf8'), await readFile(init.ca.keyFile, 'utf8'))
+      : await newRootCa(id.clusterId);
+    const { key, csr } = await newKeyAndRequest();
+    const cert = await issue(root, csr, { id: id.nodeId, role: 'manager', clusterId: id.clusterId }, {
+      expiryMs: init.certExpiryMs ?? DEFAULT_NODE_CERT_EXPIRY_MS,
+    });
+    const material = { ca: root.cert, cert, key };
+    await writeTlsDir(paths(this.dataDir).certs, material);
+    const { expiresAtMs, issuer, serial } = describeCert(cert);
+    return { root, material, certificate: { expiresAtMs, issuer, serial } };
+  }
+
+  /** The certificate the node got when it joined (or last renewed). */
+  private nodeCredentials(): TlsMaterial {
+    try {
+      return readTlsDir(paths(this.dataDir).certs);
+    } catch (err) {
+      throw new FlotillaError(
+        'NOT_FOUND',
+        `${this.dataDir} holds no node certificate (a data dir from before mutual TLS?): join this node again. ${(err as Error).message}`,
+      );
+    }
   }
 
   /** Writes the new cluster into the store once this first manager leads its group of one. */
-  private async initCluster(id: NodeIdentity, init: InitRequest): Promise<void> {
+  private async initCluster(
+    id: NodeIdentity,
+    init: InitRequest,
+    ca: { root: RootCA; certificate: NodeCertificate },
+  ): Promise<void> {
     if (!id.etcd) await this.leadingAlone();
-    id.nodeId = await initCluster(this.store!, {
+    await initCluster(this.store!, {
       clusterId: id.clusterId,
+      nodeId: id.nodeId,
       addr: init.listen,
       description: describeNode(id, this.runtimes()),
       heartbeatMs: init.heartbeatMs,
+      nodeCertExpiryMs: init.certExpiryMs,
       raftId: id.raftId,
+      rootCa: ca.root,
+      certificate: ca.certificate,
     });
     await writeIdentity(this.dataDir, id);
   }
@@ -266,6 +342,10 @@ export class Daemon {
         : { role: 'WORKER', raftId: undefined, raftPeers: undefined };
     try {
       await this.saveIdentity(patch);
+      // A certificate for the new role; if none comes now, the restarted node asks again.
+      await this.renewal?.renewNow().catch((err: unknown) =>
+        this.log.warn({ err: describeError(err) }, 'no certificate for the new role yet'),
+      );
       this.log.info({ role: change.role }, 'restarting in the role the managers gave this node');
       this.restartWanted();
     } catch (err) {
@@ -290,6 +370,7 @@ export class Daemon {
   /** Stops the daemon; tasks keep running and are adopted when it starts again. */
   async close(): Promise<void> {
     this.abort.abort();
+    this.renewal?.close();
     await this.agentRun;
     await this.network?.close();
     this.bridgeServices?.close();
@@ -304,11 +385,11 @@ export class Daemon {
   }
 }
 
-/** A first manager's identity; its node id comes when the cluster is written. */
+/** A first manager's identity. */
 function newManagerIdentity(init: InitRequest): NodeIdentity {
   const clusterId = newId();
   const base = {
-    nodeId: '',
+    nodeId: newId(),
     clusterId,
     role: 'MANAGER' as const,
     listen: init.listen,
@@ -318,6 +399,8 @@ function newManagerIdentity(init: InitRequest): NodeIdentity {
     engineLabels: init.engineLabels,
     containerdSocket: init.containerdSocket,
     containerNetwork: init.containerNetwork,
+    socketGroup: init.socketGroup,
+    maxImageSize: init.maxImageSize,
   };
   return init.etcdEndpoints
     ? { ...base, etcd: { endpoints: init.etcdEndpoints, prefix: `/flotilla/${clusterId}/` } }

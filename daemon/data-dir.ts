@@ -30,6 +30,10 @@ export interface NodeIdentity {
   containerdSocket?: string;
   /** How containers are networked (`--container-network`: bridge, bridge:NAME:CIDR or host); unset: bridge. */
   containerNetwork?: string;
+  /** The group that may use the local control socket besides the daemon's user (`--socket-group`). */
+  socketGroup?: string;
+  /** The largest image archive this node takes, in bytes (`--max-image-size`); unset: 2 GiB. */
+  maxImageSize?: number;
 }
 
 export const paths = (dataDir: string) => ({
@@ -41,6 +45,8 @@ export const paths = (dataDir: string) => ({
   processRuntime: join(dataDir, 'runtime', 'process'),
   containerdRuntime: join(dataDir, 'runtime', 'containerd'),
   uploads: join(dataDir, 'runtime', 'uploads'),
+  /** The node's TLS identity: its key, its certificate and the cluster's roots. */
+  certs: join(dataDir, 'certs'),
 });
 
 const DEFAULT_DATA_DIR = '/var/lib/flotilla';
@@ -60,7 +66,7 @@ export async function readIdentity(dataDir: string): Promise<NodeIdentity | unde
 
 export async function writeIdentity(dataDir: string, id: NodeIdentity): Promise<void> {
   const file = paths(dataDir).identity;
-  await writeFile(`${file}.tmp`, JSON.stringify(id, null, 2) + '\n');
+  await writeFile(`${file}.tmp`, JSON.stringify(id, null, 2) + '\n', { mode: 0o600 });
   await rename(`${file}.tmp`, file);
 }
 

@@ -7,7 +7,9 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'ALREADY_EXISTS'
   | 'CONFLICT' // optimistic concurrency: the object changed since it was read
-  | 'PERMISSION_DENIED' // e.g. a wrong join token
+  | 'UNAUTHENTICATED' // the caller showed no certificate of this cluster
+  | 'PERMISSION_DENIED' // e.g. a wrong join token, or a certificate whose role may not make the call
+  | 'RESOURCE_EXHAUSTED' // a limit was reached (rate, size): the message names it
   | 'NODE_REMOVED' // the node was removed from the cluster: it must join again
   | 'UNAVAILABLE' // a peer or the cluster cannot be reached now; retrying may help
   | 'NOT_LEADER' // this manager does not lead; `leader` says where the leader is, if known

@@ -4,20 +4,26 @@
  * leader are forwarded to it.
  */
 import type * as grpc from '@grpc/grpc-js';
+import type { ServerSurfaceCall } from '@grpc/grpc-js/build/src/server-call.js';
 import { describeError, FlotillaError, isFlotillaError } from '../lib/errors.js';
-import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/log.js';
 import type { ControlHandlers } from '../proto/gen/flotilla/Control.js';
 import type { DispatcherHandlers } from '../proto/gen/flotilla/Dispatcher.js';
 import type { EtcdStoreRef } from '../proto/gen/flotilla/EtcdStoreRef.js';
+import type { JoinRequest } from '../proto/gen/flotilla/JoinRequest.js';
+import type { RenewCertificateRequest } from '../proto/gen/flotilla/RenewCertificateRequest.js';
+import type { HeartbeatRequest } from '../proto/gen/flotilla/HeartbeatRequest.js';
+import type { UpdateTaskStatusRequest } from '../proto/gen/flotilla/UpdateTaskStatusRequest.js';
 import type { NodeCAHandlers } from '../proto/gen/flotilla/NodeCA.js';
 import { wire } from '../proto/load.js';
-import { failStream, unary } from '../proto/rpc.js';
-import type { Node, NodeDescription } from '../proto/types.js';
+import { callerOf, failStream, nodeOf, serve, unary, type Access } from '../proto/rpc.js';
+import type { Node, NodeCertificate, NodeDescription, RootCA } from '../proto/types.js';
 import { ControlApi } from './api/control.js';
 import { withoutSecrets } from './api/secrets.js';
 import { ServiceWatches } from './api/service-watch.js';
 import { join, newJoinTokens } from './ca/join.js';
+import { JoinRateLimit } from './ca/join-limit.js';
+import { issueClientCertificate, renewCertificate, wasRemoved } from './ca/certificates.js';
 import { DEFAULT_HEARTBEAT_MS, Dispatcher } from './dispatcher/dispatcher.js';
 import { GlobalOrchestrator } from './orchestrator/global.js';
 import { ReplicatedJobOrchestrator } from './orchestrator/jobs.js';
@@ -26,26 +32,33 @@ import { ReplicatedOrchestrator } from './orchestrator/replicated.js';
 import { Updater } from './orchestrator/updater.js';
 import { DEFAULT_HISTORY_LIMIT } from './orchestrator/tasks.js';
 import { Scheduler } from './scheduler/scheduler.js';
-import { LeaderForwarder, wasForwarded } from './forward.js';
+import { LeaderForwarder, forwardedFor, wasForwarded } from './forward.js';
 import type { Leadership } from './leadership.js';
 import { NONE } from './raft/types.js';
 import { RoleManager } from './roles.js';
 import type { ManagerGroup, Route } from './manager-group.js';
 import type { Store } from './store/types.js';
+import type { TlsCredentials } from '../proto/tls.js';
 
 export interface InitOptions {
   clusterId: string;
+  /** This manager's node id, which its certificate already names. */
+  nodeId: string;
   addr: string;
   description: NodeDescription;
   heartbeatMs?: number;
+  /** How long node certificates are valid; 0 for the default. */
+  nodeCertExpiryMs?: number;
   /** This manager's place in the Raft group, when the store is the embedded one. */
   raftId?: number;
+  rootCa: RootCA;
+  /** This manager's own certificate, as issued at init. */
+  certificate: NodeCertificate;
 }
 
-/** Creates the cluster in an empty store: its spec, join tokens and this manager's node. Returns the node id. */
-export async function initCluster(store: Store, opts: InitOptions): Promise<string> {
-  const clusterId = opts.clusterId;
-  const nodeId = newId();
+/** Creates the cluster in an empty store: its spec, CA, join tokens and this manager's node. */
+export async function initCluster(store: Store, opts: InitOptions): Promise<void> {
+  const { clusterId, nodeId } = opts;
   await store.update((tx) => {
     tx.create('clusters', {
       id: clusterId,
@@ -54,8 +67,11 @@ export async function initCluster(store: Store, opts: InitOptions): Promise<stri
         name: 'default',
         heartbeatPeriodMs: opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
         taskHistoryLimit: DEFAULT_HISTORY_LIMIT,
+        nodeCertExpiryMs: opts.nodeCertExpiryMs ?? 0,
       },
-      joinTokens: newJoinTokens(clusterId),
+      joinTokens: newJoinTokens(opts.rootCa.digest),
+      rootCa: opts.rootCa,
+      removedNodes: [],
     });
     tx.create('nodes', {
       id: nodeId,
@@ -65,10 +81,25 @@ export async function initCluster(store: Store, opts: InitOptions): Promise<stri
       description: opts.description,
       status: { state: 'UNKNOWN', message: 'starting', addr: opts.addr },
       managerStatus: { raftId: opts.raftId ?? 0, addr: opts.addr, leader: false, reachability: 'UNKNOWN' },
+      certificate: opts.certificate,
     });
   });
-  return nodeId;
 }
+
+/** A node speaks to the dispatcher only as itself: the node id it sends must be its certificate's. */
+function notItself(call: ServerSurfaceCall, nodeId: string): FlotillaError | undefined {
+  const self = nodeOf(call).id;
+  return nodeId === self
+    ? undefined
+    : new FlotillaError('PERMISSION_DENIED', `node ${self} may not speak for node ${nodeId}`);
+}
+
+function throwIf(err: FlotillaError | undefined): void {
+  if (err) throw err;
+}
+
+/** The host of a caller's `host:port`: its connections each come from a port of their own. */
+const hostOf = (address: string) => address.replace(/:\d+$/, '');
 
 /** The loops of one term of leadership. */
 interface Term {
@@ -84,6 +115,8 @@ export interface ManagerOptions {
   group?: ManagerGroup;
   /** Where the state is when etcd keeps it, for managers that join. */
   etcd?: EtcdStoreRef;
+  /** This manager's TLS identity, for calls it forwards to the leader. */
+  tls: TlsCredentials;
   log: Logger;
 }
 
@@ -93,7 +126,8 @@ export class Manager {
   private readonly store: Store;
   private readonly group: ManagerGroup | undefined;
   private readonly log: Logger;
-  private readonly forwarder = new LeaderForwarder();
+  private readonly forwarder: LeaderForwarder;
+  private readonly joinLimit = new JoinRateLimit(Date.now);
   private term: Term | undefined;
   private stepping: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | undefined;
@@ -103,40 +137,83 @@ export class Manager {
     this.group = opts.group;
     this.log = opts.log;
     this.api = new ControlApi(opts.store);
+    this.forwarder = new LeaderForwarder(opts.tls);
     this.watches = new ServiceWatches(opts.store, this.api);
   }
 
-  /** Adds the control API to the node's TCP server and its local socket, and the cluster's services to the TCP server. */
+  /** Certificates of removed nodes are refused by every service of this manager. */
+  readonly revoked = (nodeId: string): boolean => this.store.view((tx) => wasRemoved(tx, nodeId));
+
+  /**
+   * Adds the control API to the node's TCP server and its local socket, and the cluster's
+   * services to the TCP server, each with who may call it.
+   */
   register(tcp: grpc.Server, local: grpc.Server): void {
     const control = this.controlHandlers();
-    local.addService(wire.flotilla.Control.service, control);
-    tcp.addService(wire.flotilla.Control.service, control);
+    const revoked = this.revoked;
+    // Managers forward control calls they took from admins to the leader.
+    const controlAccess: Access = { allow: ['local', 'admin', 'manager'], revoked };
+    serve(local, wire.flotilla.Control.service, control, controlAccess);
+    serve(tcp, wire.flotilla.Control.service, control, controlAccess);
     const ca: NodeCAHandlers = {
-      Join: this.routed(
-        (req) =>
-          join(this.store, req, {
-            managers: () => this.managerAddrs(),
-            group: this.group,
-            etcd: this.opts.etcd,
-          }),
-        (addr, req) => this.forwarder.toCA(addr, (c) => c.Join, req),
-        false,
-      ),
+      Join: (call, cb) => {
+        try {
+          // A forwarded join was counted where it arrived.
+          if (!wasForwarded(call.metadata)) this.joinLimit.check(hostOf(callerOf(call).address));
+        } catch (err) {
+          return unary(() => Promise.reject(err))(call, cb);
+        }
+        this.routed(
+          (req: JoinRequest) =>
+            join(this.store, req, {
+              managers: () => this.managerAddrs(),
+              group: this.group,
+              etcd: this.opts.etcd,
+            }),
+          (addr, req: JoinRequest) => this.forwarder.toCA(addr, (c) => c.Join, req),
+          false,
+        )(call, cb);
+      },
+      RenewCertificate: (call, cb) => {
+        const nodeId = this.renewing(call);
+        this.routed(
+          (req: RenewCertificateRequest) => renewCertificate(this.store, nodeId, req.csr),
+          (addr, req: RenewCertificateRequest) => this.forwarder.toCA(addr, (c) => c.RenewCertificate, req, nodeId),
+          false,
+        )(call, cb);
+      },
     };
     const dispatcher: DispatcherHandlers = {
       Session: (stream) => {
         const d = this.dispatcherOrRefusal();
-        if (d instanceof FlotillaError) failStream(stream, d);
-        else d.session(stream);
+        const refusal = d instanceof FlotillaError ? d : notItself(stream, stream.request.nodeId);
+        if (refusal) failStream(stream, refusal);
+        else (d as Dispatcher).session(stream);
       },
-      Heartbeat: unary((req) => this.dispatcher().heartbeat(req)),
-      UpdateTaskStatus: unary(async (req) => {
-        await this.dispatcher().updateTaskStatus(req);
-        return {};
-      }),
+      Heartbeat: (call, cb) =>
+        unary(async (req: HeartbeatRequest) => {
+          throwIf(notItself(call, req.nodeId));
+          return this.dispatcher().heartbeat(req);
+        })(call, cb),
+      UpdateTaskStatus: (call, cb) =>
+        unary(async (req: UpdateTaskStatusRequest) => {
+          throwIf(notItself(call, req.nodeId));
+          await this.dispatcher().updateTaskStatus(req);
+          return {};
+        })(call, cb),
     };
-    tcp.addService(wire.flotilla.NodeCA.service, ca);
-    tcp.addService(wire.flotilla.Dispatcher.service, dispatcher);
+    serve(tcp, wire.flotilla.NodeCA.service, ca, {
+      allow: ['manager', 'worker'],
+      methods: { Join: ['anyone'] },
+      revoked,
+    });
+    serve(tcp, wire.flotilla.Dispatcher.service, dispatcher, { allow: ['manager', 'worker'], revoked });
+  }
+
+  /** The node a renewal is for: the caller, or the node a manager forwarded it for. */
+  private renewing(call: ServerSurfaceCall): string {
+    const caller = nodeOf(call);
+    return (caller.role === 'manager' && forwardedFor(call.metadata)) || caller.id;
   }
 
   /** Runs the control loops whenever this manager leads, from now on. */
@@ -395,6 +472,13 @@ export class Manager {
         (addr, req) => f.toControl(addr, (c) => c.GetJoinTokens, req),
         true,
       ),
+      RotateJoinToken: this.routed(
+        async (req) => ({ tokens: await api.rotateJoinToken(req.role) }),
+        (addr, req) => f.toControl(addr, (c) => c.RotateJoinToken, req),
+        false,
+      ),
+      // Signed wherever it arrives: only the replicated root is needed, nothing is written.
+      IssueClientCertificate: unary((req) => issueClientCertificate(this.store, req.csr, req.expiryMs)),
       RollbackService: this.routed(
         async (req) => ({ service: await api.rollbackService(req.service, req.toVersion) }),
         (addr, req) => f.toControl(addr, (c) => c.RollbackService, req),

@@ -1,9 +1,18 @@
 /**
  * The one place that makes gRPC servers and channels, and that turns errors into gRPC
- * statuses and back. Transport security (mutual TLS) plugs in here.
+ * statuses and back. Every TCP server and channel is mutual TLS under the cluster's CA
+ * (`tls.ts`); plain text is only for unix sockets, whose file mode is their access rule.
+ * Who may call a service is checked here, once per call, before its handler runs.
  */
 import * as grpc from '@grpc/grpc-js';
+import type { ServerSurfaceCall } from '@grpc/grpc-js/build/src/server-call.js';
 import { FlotillaError, describeError, type ErrorCode, type LeaderHint } from '../lib/errors.js';
+import { callerOverTls, TLS_SERVER_NAME, type Caller, type CertRole, type TlsCredentials } from './tls.js';
+
+/** The most a request may hold, unless its service says otherwise (Raft between managers). */
+export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+// What gRPC itself lets through: Raft batches and snapshot chunks, at most.
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 const channelOptions: grpc.ChannelOptions = {
   'grpc.keepalive_time_ms': 10_000,
@@ -11,29 +20,46 @@ const channelOptions: grpc.ChannelOptions = {
   'grpc.keepalive_permit_without_calls': 1,
   'grpc.initial_reconnect_backoff_ms': 100,
   'grpc.max_reconnect_backoff_ms': 2_000,
-  'grpc.max_receive_message_length': 64 * 1024 * 1024,
-  'grpc.max_send_message_length': 64 * 1024 * 1024,
+  'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+  'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   'grpc.enable_channelz': 0,
+  // Certificates name no host: the server's cluster and role are checked instead (tls.ts).
+  'grpc.ssl_target_name_override': TLS_SERVER_NAME,
 };
+
+const isUnix = (addr: string) => addr.startsWith('unix:') || addr.startsWith('/');
 
 /** `host:port`, or `unix:/path` for a local socket. */
 export function target(addr: string): string {
-  return addr.startsWith('unix:') || addr.startsWith('/') ? `unix:${addr.replace(/^unix:/, '')}` : addr;
+  return isUnix(addr) ? `unix:${addr.replace(/^unix:/, '')}` : addr;
 }
 
-export function createServer(): grpc.Server {
-  return new grpc.Server({
+/** How a server's callers prove who they are: the node's TLS identity, or the local socket's file mode. */
+export type ServerSecurity = TlsCredentials | 'local';
+const securityOf = new WeakMap<grpc.Server, ServerSecurity>();
+
+export function createServer(security: ServerSecurity): grpc.Server {
+  const server = new grpc.Server({
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 5_000,
-    'grpc.max_receive_message_length': 64 * 1024 * 1024,
-    'grpc.max_send_message_length': 64 * 1024 * 1024,
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
     'grpc.enable_channelz': 0,
   });
+  securityOf.set(server, security);
+  return server;
 }
 
 export function listen(server: grpc.Server, addr: string): Promise<number> {
+  const security = securityOf.get(server);
+  if (!security) throw new FlotillaError('INTERNAL', 'a server made outside createServer()');
+  if (security === 'local' && !isUnix(addr)) {
+    throw new FlotillaError('INTERNAL', `plain text is only for the local socket, not ${addr}`);
+  }
+  const credentials =
+    security === 'local' ? grpc.ServerCredentials.createInsecure() : security.serverCredentials();
   return new Promise((resolve, reject) => {
-    server.bindAsync(target(addr), grpc.ServerCredentials.createInsecure(), (err, port) => {
+    server.bindAsync(target(addr), credentials, (err, port) => {
       if (err) {
         reject(
           new FlotillaError('UNAVAILABLE', `cannot listen on ${addr}: ${err.message}`, {
@@ -64,8 +90,118 @@ type ClientConstructor<C> = new (
   options?: grpc.ChannelOptions,
 ) => C;
 
-export function connect<C extends grpc.Client>(ctor: ClientConstructor<C>, addr: string): C {
-  return new ctor(target(addr), grpc.credentials.createInsecure(), channelOptions);
+/** A client of `addr`: over the local socket in plain text, over TCP with `tls` (required). */
+export function connect<C extends grpc.Client>(ctor: ClientConstructor<C>, addr: string, tls?: TlsCredentials): C {
+  if (isUnix(addr)) return new ctor(target(addr), grpc.credentials.createInsecure(), channelOptions);
+  if (!tls) throw new FlotillaError('INTERNAL', `no TLS credentials to reach ${addr} with`);
+  return new ctor(target(addr), tls.channelCredentials(), channelOptions);
+}
+
+/** Who may call: the local socket, holders of a certificate of a role, or anyone (over TLS). */
+export type Who = 'local' | CertRole | 'anyone';
+
+export interface Access {
+  allow: readonly Who[];
+  /** Per method (its name, e.g. `Join`), instead of `allow`. */
+  methods?: Readonly<Record<string, readonly Who[]>>;
+  /** Nodes removed from the cluster: their certificates are refused though still valid. */
+  revoked?: (nodeId: string) => boolean;
+  /** The largest single request (not a stream's messages); default MAX_REQUEST_BYTES. */
+  maxRequestBytes?: number;
+}
+
+/** A request over the size limit, in place of the request itself: the handler is never called with it. */
+class Oversized {
+  constructor(readonly bytes: number) {}
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+const callers = new WeakMap<object, Caller>();
+
+/** Who made a call that `serve()` let through. */
+export function callerOf(call: ServerSurfaceCall): Caller {
+  const caller = callers.get(call);
+  if (!caller) throw new FlotillaError('INTERNAL', 'a call that was not checked by serve()');
+  return caller;
+}
+
+/** The node a call came from, by its certificate: managers and workers only. */
+export function nodeOf(call: ServerSurfaceCall): { id: string; role: CertRole } {
+  const caller = callerOf(call);
+  if (caller.kind !== 'certified' || caller.role === 'admin') {
+    throw new FlotillaError('PERMISSION_DENIED', 'only a node of the cluster may make this call');
+  }
+  return { id: caller.id, role: caller.role };
+}
+
+/**
+ * Adds a service whose every method first checks its caller against `access`: a refused
+ * call ends with UNAUTHENTICATED, PERMISSION_DENIED or NODE_REMOVED before its handler runs.
+ */
+export function serve(
+  server: grpc.Server,
+  service: grpc.ServiceDefinition,
+  impl: grpc.UntypedServiceImplementation,
+  access: Access,
+): void {
+  const security = securityOf.get(server);
+  if (!security) throw new FlotillaError('INTERNAL', 'a server made outside createServer()');
+  const maxBytes = access.maxRequestBytes ?? MAX_REQUEST_BYTES;
+  const limited: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  const guarded = Object.fromEntries(
+    Object.entries(service).map(([name, method]) => {
+      const handler = impl[name] as (...args: unknown[]) => void;
+      const allow = access.methods?.[name] ?? access.allow;
+      limited[name] = method.requestStream
+        ? method
+        : { ...method, requestDeserialize: (b: Buffer) => (b.length > maxBytes ? new Oversized(b.length) : method.requestDeserialize(b)) };
+      const check = (call: ServerSurfaceCall): FlotillaError | undefined => {
+        const caller: Caller = security === 'local' ? { kind: 'local', address: 'local socket' } : callerOverTls(call);
+        const refusal = refuse(caller, allow, access, method.path);
+        if (refusal) return refusal;
+        const request = (call as { request?: unknown }).request;
+        if (request instanceof Oversized) {
+          return new FlotillaError('RESOURCE_EXHAUSTED', `the request is ${mib(request.bytes)}; the limit is ${mib(maxBytes)}`);
+        }
+        callers.set(call, caller);
+        return undefined;
+      };
+      const wrapped = method.responseStream
+        ? (call: ServerSurfaceCall, ...rest: unknown[]) => {
+            const refusal = check(call);
+            if (refusal) call.emit('error', toServiceError(refusal));
+            else handler(call, ...rest);
+          }
+        : (call: ServerSurfaceCall, cb: grpc.sendUnaryData<unknown>) => {
+            const refusal = check(call);
+            if (refusal) cb(toServiceError(refusal));
+            else handler(call, cb);
+          };
+      return [name, wrapped];
+    }),
+  );
+  server.addService(limited, guarded);
+}
+
+function refuse(caller: Caller, allow: readonly Who[], access: Access, path: string): FlotillaError | undefined {
+  const method = path.replace(/^\/flotilla\./, '').replace('/', '.');
+  if (caller.kind === 'local') {
+    return allow.includes('local') ? undefined : new FlotillaError('PERMISSION_DENIED', `${method} is not served on the local socket`);
+  }
+  if (allow.includes('anyone')) return undefined;
+  if (caller.kind === 'anonymous') {
+    return new FlotillaError(
+      'UNAUTHENTICATED',
+      `${method} needs a certificate of this cluster: on a manager, \`cluster ca issue-client --out DIR\` makes one for a remote CLI (then --cert-path DIR or CLUSTER_CERT_PATH)`,
+    );
+  }
+  if (access.revoked?.(caller.id)) {
+    return new FlotillaError('NODE_REMOVED', `node ${caller.id} was removed from the cluster; its certificate is refused`);
+  }
+  if (allow.includes(caller.role)) return undefined;
+  const who = allow.includes('admin') ? 'an admin client certificate or the local socket' : `a ${allow.filter((w) => w !== 'local').join(' or ')} certificate`;
+  return new FlotillaError('PERMISSION_DENIED', `a ${caller.role} certificate may not call ${method}: it takes ${who}`);
 }
 
 const toGrpc: Record<ErrorCode, grpc.status> = {
@@ -73,7 +209,9 @@ const toGrpc: Record<ErrorCode, grpc.status> = {
   NOT_FOUND: grpc.status.NOT_FOUND,
   ALREADY_EXISTS: grpc.status.ALREADY_EXISTS,
   CONFLICT: grpc.status.ABORTED,
+  UNAUTHENTICATED: grpc.status.UNAUTHENTICATED,
   PERMISSION_DENIED: grpc.status.PERMISSION_DENIED,
+  RESOURCE_EXHAUSTED: grpc.status.RESOURCE_EXHAUSTED,
   NODE_REMOVED: grpc.status.NOT_FOUND,
   UNAVAILABLE: grpc.status.UNAVAILABLE,
   NOT_LEADER: grpc.status.UNAVAILABLE,

@@ -20,6 +20,8 @@ export type { TaskStatus } from './gen/flotilla/TaskStatus.js';
 export type { TaskState } from './gen/flotilla/TaskState.js';
 export type { Cluster } from './gen/flotilla/Cluster.js';
 export type { JoinTokens } from './gen/flotilla/JoinTokens.js';
+export type { NodeCertificate } from './gen/flotilla/NodeCertificate.js';
+export type { RootCA } from './gen/flotilla/RootCA.js';
 export type { StoreSnapshot } from './gen/flotilla/StoreSnapshot.js';
 export type { StoreWrite } from './gen/flotilla/StoreWrite.js';
 export type { StoreChange } from './gen/flotilla/StoreChange.js';

@@ -11,6 +11,7 @@ import type { DispatcherClient } from '../proto/gen/flotilla/Dispatcher.js';
 import type { HeartbeatResponse } from '../proto/gen/flotilla/HeartbeatResponse.js';
 import { wire } from '../proto/load.js';
 import { call, connect, fromServiceError } from '../proto/rpc.js';
+import type { TlsCredentials } from '../proto/tls.js';
 import {
   taskStateRank,
   isTerminal,
@@ -28,6 +29,8 @@ import { LABEL_NODE, LABEL_TASK, TaskRunner, type NodeInfo } from './task-runner
 
 export interface AgentOptions {
   nodeId: string;
+  /** The node's TLS identity, for its sessions with the managers. */
+  tls: TlsCredentials;
   /** The node's own address, as managers should see it. */
   addr: string;
   managers: string[];
@@ -108,7 +111,7 @@ export class Agent {
 
   /** One session; resolves true if it was opened (the backoff then starts over). */
   private session(addr: string, signal: AbortSignal): Promise<boolean> {
-    const client: DispatcherClient = connect(wire.flotilla.Dispatcher, addr);
+    const client: DispatcherClient = connect(wire.flotilla.Dispatcher, addr, this.opts.tls);
     const stream = client.Session({
       nodeId: this.opts.nodeId,
       description: this.opts.description,

@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import type { Logger } from 'pino';
 import { FlotillaError, invalidArgument } from '../lib/errors.js';
+import { formatBytes } from '../lib/sizes.js';
 import type { ImageArchiveChunk } from '../proto/gen/flotilla/ImageArchiveChunk.js';
 import type { LoadImageResponse } from '../proto/gen/flotilla/LoadImageResponse.js';
 import type { TaskLogsRequest } from '../proto/gen/flotilla/TaskLogsRequest.js';
@@ -27,10 +28,19 @@ export interface NodeServiceOptions {
   drivers: RuntimeDriver[];
   /** Where uploaded archives wait while they are loaded (under the data dir). */
   uploads: string;
+  /** The largest archive taken (`--max-image-size`); default 2 GiB. */
+  maxImageBytes?: number;
   log: Logger;
 }
 
-export function nodeService({ drivers, uploads, log }: NodeServiceOptions): AgentHandlers {
+const DEFAULT_MAX_IMAGE_BYTES = 2 * 2 ** 30;
+
+export function nodeService({
+  drivers,
+  uploads,
+  maxImageBytes = DEFAULT_MAX_IMAGE_BYTES,
+  log,
+}: NodeServiceOptions): AgentHandlers {
   const images = (): ImageOps => {
     const ops = drivers.find((d) => d.images)?.images;
     if (!ops) {
@@ -58,16 +68,22 @@ export function nodeService({ drivers, uploads, log }: NodeServiceOptions): Agen
   return {
     LoadImage(call: grpc.ServerReadableStream<ImageArchiveChunk, LoadImageResponse>, done) {
       const path = join(uploads, `upload-${randomBytes(6).toString('hex')}.tar`);
+      let received = 0;
+      // Past the limit the upload fails, before the disk fills up; its file is removed below.
       const unwrap = new Transform({
         readableObjectMode: false,
         writableObjectMode: true,
-        transform: (chunk: ImageArchiveChunk, _enc, next) => next(null, chunk.data),
+        transform: (chunk: ImageArchiveChunk, _enc, next) => {
+          received += chunk.data.length;
+          if (received > maxImageBytes) next(imageTooLarge(maxImageBytes));
+          else next(null, chunk.data);
+        },
       });
       (async () => {
         const ops = images();
         await mkdir(uploads, { recursive: true });
         try {
-          await pipeline(call, unwrap, createWriteStream(path));
+          await pipeline(call, unwrap, createWriteStream(path, { mode: 0o600 }));
           const loaded = await ops.load(path);
           log.info({ images: loaded }, 'images loaded');
           return { images: loaded };
@@ -137,4 +153,11 @@ export function nodeService({ drivers, uploads, log }: NodeServiceOptions): Agen
       };
     }),
   };
+}
+
+function imageTooLarge(limit: number): FlotillaError {
+  return new FlotillaError(
+    'INVALID_ARGUMENT',
+    `the image archive is larger than ${formatBytes(limit)}, this node's limit (--max-image-size)`,
+  );
 }

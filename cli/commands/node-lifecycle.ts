@@ -1,5 +1,7 @@
 /** `cluster init`, `cluster join`, `cluster daemon`: bringing a node up. */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { rootCa } from '../../manager/ca/authority.js';
 import { hostname as osHostname } from 'node:os';
 import { Command, Option } from 'commander';
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
@@ -9,9 +11,14 @@ import { describeNode } from '../../daemon/description.js';
 import type { NodeCAClient } from '../../proto/gen/flotilla/NodeCA.js';
 import { wire } from '../../proto/load.js';
 import { call, connect } from '../../proto/rpc.js';
+import { fetchTrustedCa, TlsCredentials } from '../../proto/tls.js';
+import { newKeyAndRequest } from '../../lib/pki.js';
+import { parseJoinToken } from '../../manager/ca/join.js';
+import { writeTlsDir } from '../../daemon/tls-dir.js';
 import { collect, labels, parseDuration } from '../format.js';
 import { runDaemon, startInBackground } from '../daemon-process.js';
-import { genericResources } from './placement-flags.js';
+import { genericResources, parseBytes } from './placement-flags.js';
+import { socketGroupId } from '../../daemon/permissions.js';
 import { parseContainerNetwork } from '../../runtime/containerd/network-config.js';
 
 const ADDR = /^[^:\s]+:\d{1,5}$/;
@@ -32,6 +39,18 @@ const GENERIC_RESOURCE = [
   '--generic-resource <NAME=N>',
   'a named resource this node offers, e.g. gpu=2 (repeatable)',
 ] as const;
+const SOCKET_GROUP = [
+  '--socket-group <name>',
+  "a group that may use the local control socket (cluster.sock in the data dir) besides the daemon's user",
+] as const;
+const CERT_EXPIRY = [
+  '--cert-expiry <duration>',
+  'how long node certificates are valid; nodes renew theirs before the end (default: 90d)',
+] as const;
+const MAX_IMAGE_SIZE = [
+  '--max-image-size <size>',
+  'the largest image archive `cluster image load` may send this node, e.g. 512M (default: 2G)',
+] as const;
 
 function checkAddr(flag: string, value: string): string {
   if (!ADDR.test(value))
@@ -47,6 +66,13 @@ function checkContainerNetwork(value: string | undefined): string | undefined {
   return value;
 }
 
+function checkMaxImageSize(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const bytes = parseBytes('--max-image-size', value);
+  if (bytes < 1) throw invalidArgument('--max-image-size', 'a size above 0', value);
+  return bytes;
+}
+
 /** Creates the data dir for a new node; it must not hold one already. Returns a cleanup for failures. */
 async function claimDataDir(dataDir: string): Promise<() => Promise<void>> {
   await assertNoNode(dataDir);
@@ -54,7 +80,7 @@ async function claimDataDir(dataDir: string): Promise<() => Promise<void>> {
     (entries) => entries.length > 0,
     () => false,
   );
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   return existed ? async () => undefined : () => rm(dataDir, { recursive: true, force: true });
 }
 
@@ -106,6 +132,23 @@ async function forceNewCluster(dataDir: string, foreground: boolean): Promise<vo
 Add managers again with \`cluster join-token manager\`; the old ones must be given fresh data dirs to join.`);
 }
 
+/** Node certificates live at least a minute (renewed after half of it), at most 10 years. */
+function checkCertExpiry(value: string): number {
+  const ms = parseDuration('--cert-expiry', value);
+  if (ms < 60_000 || ms > 10 * 365 * 24 * 3600_000) {
+    throw invalidArgument('--cert-expiry', 'a duration from 1m to 3650d', value);
+  }
+  return ms;
+}
+
+async function userCa(certFile?: string, keyFile?: string): Promise<InitRequest['ca']> {
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw invalidArgument('--ca-cert and --ca-key', 'both, or neither');
+  const [cert, key] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);
+  await rootCa(cert, key); // refused here, with the reason, rather than by the daemon
+  return { certFile: resolve(certFile), keyFile: resolve(keyFile) };
+}
+
 export function nodeLifecycleCommands(program: Command): void {
   program
     .command('init')
@@ -124,6 +167,11 @@ export function nodeLifecycleCommands(program: Command): void {
     .option(...ENGINE_LABEL, collect, [])
     .option(...CONTAINERD_SOCKET)
     .option(...CONTAINER_NETWORK)
+    .option(...SOCKET_GROUP)
+    .option(...MAX_IMAGE_SIZE)
+    .option(...CERT_EXPIRY)
+    .option('--ca-cert <file>', "the cluster's root CA: your own CA certificate (PEM; with --ca-key)")
+    .option('--ca-key <file>', "the key of --ca-cert (PEM, PKCS#8 ECDSA P-256); the managers keep it in the store")
     .option(
       '--force-new-cluster',
       'recover a stopped manager whose cluster lost its quorum: it restarts as the only manager, keeping the state',
@@ -142,6 +190,11 @@ export function nodeLifecycleCommands(program: Command): void {
         engineLabel: string[];
         containerdSocket?: string;
         containerNetwork?: string;
+        socketGroup?: string;
+        maxImageSize?: string;
+        certExpiry?: string;
+        caCert?: string;
+        caKey?: string;
         forceNewCluster?: boolean;
         foreground?: boolean;
       }) => {
@@ -153,6 +206,10 @@ export function nodeLifecycleCommands(program: Command): void {
         const listen = checkAddr('--listen', o.advertiseAddr ?? o.listen);
         const heartbeat = parseDuration('--dispatcher-heartbeat', o.dispatcherHeartbeat);
         const containerNetwork = checkContainerNetwork(o.containerNetwork);
+        const maxImageSize = checkMaxImageSize(o.maxImageSize);
+        const certExpiryMs = o.certExpiry === undefined ? undefined : checkCertExpiry(o.certExpiry);
+        const ca = await userCa(o.caCert, o.caKey);
+        await socketGroupId(o.socketGroup);
         const cleanup = await claimDataDir(dataDir);
         const init: InitRequest = {
           listen,
@@ -163,6 +220,10 @@ export function nodeLifecycleCommands(program: Command): void {
           engineLabels,
           containerdSocket: o.containerdSocket,
           containerNetwork,
+          socketGroup: o.socketGroup,
+          maxImageSize,
+          certExpiryMs,
+          ca,
         };
         if (o.foreground) return runDaemon(dataDir, { init, foreground: true });
         const id = await startInBackground(dataDir, ['--init', JSON.stringify(init)]).catch(
@@ -199,6 +260,8 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
     .option(...ENGINE_LABEL, collect, [])
     .option(...CONTAINERD_SOCKET)
     .option(...CONTAINER_NETWORK)
+    .option(...SOCKET_GROUP)
+    .option(...MAX_IMAGE_SIZE)
     .option('--foreground', 'stay attached instead of running in the background')
     .action(
       async (
@@ -213,6 +276,8 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           engineLabel: string[];
           containerdSocket?: string;
           containerNetwork?: string;
+          socketGroup?: string;
+          maxImageSize?: string;
           foreground?: boolean;
         },
       ) => {
@@ -221,6 +286,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
         const dataDir = dataDirFrom(o.dataDir);
         const listen = checkAddr('--listen', o.advertiseAddr ?? o.listen);
         await assertNoNode(dataDir);
+        await socketGroupId(o.socketGroup);
         const node = {
           hostname: o.hostname ?? osHostname(),
           genericResources: generic,
@@ -229,15 +295,22 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           ...(o.containerNetwork !== undefined && {
             containerNetwork: checkContainerNetwork(o.containerNetwork),
           }),
+          socketGroup: o.socketGroup,
+          maxImageSize: checkMaxImageSize(o.maxImageSize),
         };
-        const client: NodeCAClient = connect(wire.flotilla.NodeCA, manager);
+        // Nothing is sent to the manager before it has shown the CA the token names.
+        const ca = await fetchTrustedCa(manager, parseJoinToken(o.token).digest);
+        const { key, csr } = await newKeyAndRequest();
+        const client: NodeCAClient = connect(wire.flotilla.NodeCA, manager, new TlsCredentials({ ca }));
         const res = await call(client, client.Join, {
           token: o.token,
           addr: listen,
           // The daemon reports its runtimes when its first session opens.
           description: describeNode(node, []),
+          csr,
         }).finally(() => client.close());
         const cleanup = await claimDataDir(dataDir);
+        await writeTlsDir(paths(dataDir).certs, { ...res.certificate!, key });
         const manages = res.role === 'MANAGER';
         await writeIdentity(dataDir, {
           nodeId: res.nodeId,

@@ -14,6 +14,8 @@ import { taskName, type Node, type Task } from '../../proto/types.js';
 import { agentClient, nodeLabel, resolveNodes, resolveTask, resolveTasks } from '../node-agents.js';
 import { collect, parseCount, parseDuration, table } from '../format.js';
 import { ProgressBar } from '../progress.js';
+import { adminCredentials } from '../client.js';
+import type { TlsCredentials } from '../../proto/tls.js';
 import type * as grpc from '@grpc/grpc-js';
 
 type Connect = () => ControlClient;
@@ -22,6 +24,11 @@ type WantsJson = (o: { format?: string }) => boolean;
 const CHUNK = 1 << 20;
 
 export function nodeOpsCommands(program: Command, connect: Connect, wantsJson: WantsJson): void {
+  // Node-local operations go to each node directly, as an admin client.
+  const reach = async () => {
+    const control = connect();
+    return { control, tls: await adminCredentials(control) };
+  };
   const image = program.command('image').description('images in the nodes’ container runtimes');
 
   image
@@ -33,13 +40,14 @@ export function nodeOpsCommands(program: Command, connect: Connect, wantsJson: W
       const { size } = await stat(file).catch(() => {
         throw invalidArgument('FILE', 'a readable image archive', file);
       });
-      const nodes = containerNodes(await resolveNodes(connect(), o.node), o.node.length > 0);
+      const { control, tls } = await reach();
+      const nodes = containerNodes(await resolveNodes(control, o.node), o.node.length > 0);
       if (nodes.length === 0) throw new FlotillaError('UNAVAILABLE', 'no ready node has a container runtime');
       const bar = new ProgressBar(`loading ${file} into ${nodes.length} node(s)`, size * nodes.length);
       const sent = new Map<string, number>();
       const results = await Promise.allSettled(
         nodes.map((node) =>
-          loadInto(node, file, (n) => {
+          loadInto(node, tls, file, (n) => {
             sent.set(node.id, n);
             bar.update([...sent.values()].reduce((a, b) => a + b, 0));
           }),
@@ -64,10 +72,11 @@ export function nodeOpsCommands(program: Command, connect: Connect, wantsJson: W
     .option('--node <node>', 'only this node (repeatable)', collect, [])
     .option('--format <format>', 'table or json', 'table')
     .action(async (o: { node: string[]; format: string }) => {
-      const nodes = containerNodes(await resolveNodes(connect(), o.node), o.node.length > 0);
+      const { control, tls } = await reach();
+      const nodes = containerNodes(await resolveNodes(control, o.node), o.node.length > 0);
       if (nodes.length === 0) console.error('note: no ready node has a container runtime');
       const rows: { node: string; name: string; digest: string; size: number }[] = [];
-      await eachNode(nodes, async (node, client) => {
+      await eachNode(nodes, tls, async (node, client) => {
         const { images } = await call(client, client.ListImages, {});
         for (const i of images)
           rows.push({ node: nodeLabel(node), name: i.name, digest: i.digest, size: i.size });
@@ -87,9 +96,10 @@ export function nodeOpsCommands(program: Command, connect: Connect, wantsJson: W
     .argument('<image>')
     .option('--node <node>', 'only this node (repeatable)', collect, [])
     .action(async (ref: string, o: { node: string[] }) => {
-      const nodes = containerNodes(await resolveNodes(connect(), o.node), o.node.length > 0);
+      const { control, tls } = await reach();
+      const nodes = containerNodes(await resolveNodes(control, o.node), o.node.length > 0);
       let removed = 0;
-      await eachNode(nodes, async (node, client) => {
+      await eachNode(nodes, tls, async (node, client) => {
         await call(client, client.RemoveImage, { name: ref }).then(
           () => {
             removed++;
@@ -114,7 +124,7 @@ export function nodeOpsCommands(program: Command, connect: Connect, wantsJson: W
     .option('-t, --timestamps', 'prefix each line with the time the node read it')
     .action(
       async (ref: string, o: { follow?: boolean; tail?: string; since?: string; timestamps?: boolean }) => {
-        const control = connect();
+        const { control, tls } = await reach();
         const { tasks, nodes } = await resolveTasks(control, ref);
         const request = {
           follow: o.follow ?? false,
@@ -142,7 +152,7 @@ export function nodeOpsCommands(program: Command, connect: Connect, wantsJson: W
         );
 
         function streamLogs(node: Node, task: Task, req: typeof request): Promise<void> {
-          const client = agentClient(node);
+          const client = agentClient(node, tls);
           const prefix = single ? '' : `${taskName(task)}.${task.id.slice(0, 12)}@${nodeLabel(node)} | `;
           return new Promise((resolve, reject) => {
             const stream = client.TaskLogs({ taskId: task.id, ...req });
@@ -170,8 +180,9 @@ export function nodeOpsCommands(program: Command, connect: Connect, wantsJson: W
     .action(async (ref: string, argv: string[]) => {
       const cmd = argv[0] === '--' ? argv.slice(1) : argv;
       if (cmd.length === 0) throw invalidArgument('CMD', 'a command after --');
-      const { node, task } = await taskOnNode(connect(), ref);
-      const client = agentClient(node);
+      const { control, tls } = await reach();
+      const { node, task } = await taskOnNode(control, ref);
+      const client = agentClient(node, tls);
       const res = await call(client, client.ExecInTask, { taskId: task.id, cmd }, 10 * 60_000);
       process.stdout.write(res.stdout);
       process.stderr.write(res.stderr);
@@ -183,8 +194,9 @@ export function nodeOpsCommands(program: Command, connect: Connect, wantsJson: W
     .description('the task as the managers know it, and its container as its node sees it')
     .argument('<task>')
     .action(async (ref: string) => {
-      const { node, task } = await taskOnNode(connect(), ref);
-      const client = agentClient(node);
+      const { control, tls } = await reach();
+      const { node, task } = await taskOnNode(control, ref);
+      const client = agentClient(node, tls);
       const container = await call(client, client.InspectTaskContainer, { taskId: task.id }).catch(
         (err: unknown) => ({ error: describeError(err) }),
       );
@@ -197,11 +209,13 @@ export function nodeOpsCommands(program: Command, connect: Connect, wantsJson: W
     .argument('<service|task>')
     .option('--format <format>', 'table or json', 'table')
     .action(async (ref: string, o: { format: string }) => {
-      const { tasks, nodes } = await resolveTasks(connect(), ref);
+      const { control, tls } = await reach();
+      const { tasks, nodes } = await resolveTasks(control, ref);
       const rows: { task: string; node: string; cpuSeconds: number; memoryBytes: number }[] = [];
       const live = tasks.filter((t) => t.status?.state === 'RUNNING');
       await eachNode(
         [...new Set(live.map((t) => nodes.get(t.nodeId)).filter((n): n is Node => n !== undefined))],
+        tls,
         async (node, client) => {
           for (const t of live.filter((x) => x.nodeId === node.id)) {
             const c = await call(client, client.InspectTaskContainer, { taskId: t.id });
@@ -245,11 +259,12 @@ function containerNodes(nodes: Node[], named: boolean): Node[] {
 /** Runs `work` on every node at once; a node that fails is noted on stderr and the rest go on. */
 async function eachNode(
   nodes: Node[],
+  tls: TlsCredentials,
   work: (node: Node, client: ReturnType<typeof agentClient>) => Promise<void>,
 ): Promise<void> {
   const failures = await Promise.allSettled(
     nodes.map(async (node) => {
-      const client = agentClient(node);
+      const client = agentClient(node, tls);
       try {
         await work(node, client);
       } finally {
@@ -266,8 +281,13 @@ async function eachNode(
   }
 }
 
-function loadInto(node: Node, file: string, sent: (bytes: number) => void): Promise<string[]> {
-  const client = agentClient(node);
+function loadInto(
+  node: Node,
+  tls: TlsCredentials,
+  file: string,
+  sent: (bytes: number) => void,
+): Promise<string[]> {
+  const client = agentClient(node, tls);
   return new Promise<string[]>((resolve, reject) => {
     const upload = client.LoadImage((err, res) => {
       client.close();

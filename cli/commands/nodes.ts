@@ -4,7 +4,9 @@ import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
 import type { Node, NodeAvailability } from '../../proto/types.js';
-import { collect, printInspected, table, titleCase } from '../format.js';
+import { collect, parseDuration, printInspected, table, titleCase } from '../format.js';
+import { describeCert, newKeyAndRequest } from '../../lib/pki.js';
+import { writeTlsDir } from '../../daemon/tls-dir.js';
 import { printTasks } from './services.js';
 
 type Format = { format?: string };
@@ -22,6 +24,7 @@ export function nodeCommands(
   connect: () => ControlClient,
   wantsJson: (o: Format) => boolean,
 ): void {
+  caCommands(program, connect);
   const node = program.command('node').description('manage nodes');
 
   node
@@ -148,15 +151,39 @@ export function nodeCommands(
     .description('print the command that joins a node to this cluster')
     .argument('<role>', 'worker or manager')
     .option('-q, --quiet', 'print the token only')
-    .action(async (role: string, o: { quiet?: boolean }) => {
+    .option('--rotate', 'replace the token: the old one is refused from now on (joined nodes are unaffected)')
+    .action(async (role: string, o: { quiet?: boolean; rotate?: boolean }) => {
       if (role !== 'worker' && role !== 'manager') throw invalidArgument('role', 'worker or manager', role);
       const client = connect();
-      const { tokens } = await call(client, client.GetJoinTokens, {});
+      const { tokens } = o.rotate
+        ? await call(client, client.RotateJoinToken, { role: role === 'worker' ? 'WORKER' : 'MANAGER' })
+        : await call(client, client.GetJoinTokens, {});
+      if (o.rotate && !o.quiet) console.log(`The ${role} join token was rotated: the old one is refused from now on.\n`);
       const { nodes } = await call(client, client.ListNodes, {});
       const token = role === 'worker' ? tokens?.worker : tokens?.manager;
       if (o.quiet) return console.log(token);
       const addr = nodes.find((n) => n.role === 'MANAGER')?.status?.addr ?? 'MANAGER_ADDR';
       console.log(`To add a ${role} to this cluster, run:\n\n    cluster join --token ${token} ${addr}\n`);
+    });
+}
+
+/** `cluster ca`: the cluster's certificate authority, as its users meet it. */
+function caCommands(program: Command, connect: () => ControlClient): void {
+  const ca = program.command('ca').description("the cluster's certificate authority");
+  ca.command('issue-client')
+    .description('make an admin client certificate, for a CLI on another machine (--host with --cert-path)')
+    .requiredOption('--out <dir>', 'where to write ca.pem, cert.pem and key.pem (made 0700)')
+    .option('--expiry <duration>', "how long it is valid (default: the cluster's node certificate expiry)")
+    .action(async (o: { out: string; expiry?: string }) => {
+      const expiryMs = o.expiry === undefined ? 0 : parseDuration('--expiry', o.expiry);
+      const client = connect();
+      // The key is made here and never leaves this machine; the managers sign its request.
+      const { key, csr } = await newKeyAndRequest();
+      const issued = await call(client, client.IssueClientCertificate, { csr, expiryMs });
+      await writeTlsDir(o.out, { ...issued, key });
+      const { id, expiresAtMs } = describeCert(issued.cert);
+      console.log(`Wrote the client certificate ${id} (valid until ${new Date(expiresAtMs).toISOString()}) to ${o.out}.
+Use it with: CLUSTER_HOST=MANAGER_ADDR CLUSTER_CERT_PATH=${o.out} cluster service ls`);
     });
 }
 

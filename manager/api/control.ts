@@ -2,13 +2,15 @@
  * The control API: what the CLI calls. It resolves names and id prefixes, validates input
  * (nothing is written when it is wrong) and reads and writes through the store.
  */
-import { FlotillaError, notFound } from '../../lib/errors.js';
+import { FlotillaError, invalidArgument, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { ListServicesResponse } from '../../proto/gen/flotilla/ListServicesResponse.js';
 import type { ListTasksRequest } from '../../proto/gen/flotilla/ListTasksRequest.js';
 import type { ListTasksResponse } from '../../proto/gen/flotilla/ListTasksResponse.js';
 import type { UnplacedTask } from '../../proto/gen/flotilla/UnplacedTask.js';
-import type { Node, NodeSpec, Service, ServiceSpec } from '../../proto/types.js';
+import type { JoinTokens, Node, NodeRole, NodeSpec, Service, ServiceSpec } from '../../proto/types.js';
+import { clusterOf, withRemoved } from '../ca/certificates.js';
+import { rotateJoinToken } from '../ca/join.js';
 import { reservePorts } from '../allocator/ports.js';
 import { eligibleNodes } from '../orchestrator/global.js';
 import { rollBack } from '../orchestrator/updater.js';
@@ -114,6 +116,9 @@ export class ControlApi {
         );
       }
       tx.delete('nodes', node.id);
+      // From this write on, every manager refuses the node's certificate.
+      const cluster = tx.all('clusters')[0];
+      if (cluster) tx.update('clusters', withRemoved(cluster, node));
     });
   }
 
@@ -234,5 +239,15 @@ export class ControlApi {
     const cluster = this.store.view((tx) => tx.all('clusters')[0]);
     if (!cluster?.joinTokens) throw new FlotillaError('UNAVAILABLE', 'this manager has no cluster yet');
     return cluster.joinTokens;
+  }
+
+  /** A new token for `role`; nodes that joined with the old one keep their certificates. */
+  async rotateJoinToken(role: NodeRole): Promise<JoinTokens> {
+    if (role !== 'WORKER' && role !== 'MANAGER') throw invalidArgument('role', 'WORKER or MANAGER', role);
+    return this.store.update((tx) => {
+      const cluster = rotateJoinToken(clusterOf(tx), role);
+      tx.update('clusters', cluster);
+      return cluster.joinTokens!;
+    });
   }
 }

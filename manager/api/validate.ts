@@ -2,7 +2,9 @@
  * Checks a service spec before anything is written. Each error names the field and what
  * was expected, in the words of the CLI flag where one exists.
  */
-import { invalidArgument } from '../../lib/errors.js';
+import { FlotillaError, invalidArgument } from '../../lib/errors.js';
+import { formatBytes } from '../../lib/sizes.js';
+import { codec } from '../../proto/load.js';
 import { HOST_IMAGE, type NodeSpec, type ServiceSpec } from '../../proto/types.js';
 import { validateContainer, validateRuntimeFields } from './validate-container.js';
 import { validatePlacement } from './validate-placement.js';
@@ -11,9 +13,16 @@ import { validateEndpoint } from './validate-ports.js';
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 const SIGNAL = /^SIG[A-Z0-9]+$/;
+/**
+ * The most a service spec may take, encoded: each version is written to every manager's log
+ * and kept in the service's history, and its task part goes to a node with every task.
+ */
+export const MAX_SPEC_BYTES = 512 * 1024;
+const specCodec = codec<ServiceSpec>('flotilla.ServiceSpec');
 
 export function validateServiceSpec(spec: ServiceSpec | null | undefined): asserts spec is ServiceSpec {
   if (!spec) throw invalidArgument('spec', 'a service spec');
+  validateSpecSize(spec);
   if (!NAME.test(spec.name)) {
     throw invalidArgument(
       'name (--name)',
@@ -52,6 +61,16 @@ export function validateServiceSpec(spec: ServiceSpec | null | undefined): asser
   validatePlacement(spec.task);
   validateUpdatePolicies(spec);
   validateEndpoint(spec.endpoint);
+}
+
+function validateSpecSize(spec: ServiceSpec): void {
+  const size = specCodec.encode(spec).length;
+  if (size > MAX_SPEC_BYTES) {
+    throw new FlotillaError(
+      'INVALID_ARGUMENT',
+      `the service spec is ${formatBytes(size)}; the limit is ${formatBytes(MAX_SPEC_BYTES)} (env, args and labels count)`,
+    );
+  }
 }
 
 function validateMode(spec: ServiceSpec): void {

@@ -1,6 +1,8 @@
 /**
- * Join tokens and the Join call. A token is `FLT-1-<cluster id>-<secret>`: the cluster id
- * tells a node it reached the cluster it meant to; the secret says which role it may take.
+ * Join tokens and the Join call. A token is `FLT-1-<CA digest>-<secret>`: the digest lets a
+ * joining node check that the manager it reached holds the cluster's CA before it sends
+ * anything; the secret says which role it may take. The node's certificate, for a key it
+ * made itself, comes back with the answer.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { FlotillaError } from '../../lib/errors.js';
@@ -11,9 +13,31 @@ import type { JoinResponse } from '../../proto/gen/flotilla/JoinResponse.js';
 import type { Cluster, JoinTokens, Node, NodeRole } from '../../proto/types.js';
 import type { ManagerGroup } from '../manager-group.js';
 import type { Store } from '../store/types.js';
+import { certRole, clusterOf, issueCertificate } from './certificates.js';
 
-export function newJoinTokens(clusterId: string): JoinTokens {
-  return { worker: `FLT-1-${clusterId}-${randomSecret()}`, manager: `FLT-1-${clusterId}-${randomSecret()}` };
+const token = (digest: string) => `FLT-1-${digest}-${randomSecret()}`;
+
+export function newJoinTokens(caDigest: string): JoinTokens {
+  return { worker: token(caDigest), manager: token(caDigest) };
+}
+
+/** The tokens with a new secret for `role`: the old token is refused from then on. */
+export function rotateJoinToken(cluster: Cluster, role: NodeRole): Cluster {
+  const tokens = cluster.joinTokens!;
+  const fresh = token(cluster.rootCa!.digest);
+  return { ...cluster, joinTokens: role === 'MANAGER' ? { ...tokens, manager: fresh } : { ...tokens, worker: fresh } };
+}
+
+/** The parts of a token: the CA digest it names, checked by the joining node before anything is sent. */
+export function parseJoinToken(value: string): { digest: string } {
+  const parts = value.split('-');
+  if (parts.length !== 4 || parts[0] !== 'FLT' || parts[1] !== '1' || !parts[2] || !parts[3]) {
+    throw new FlotillaError(
+      'INVALID_ARGUMENT',
+      'invalid join token: expected FLT-1-<CA digest>-<secret>; print one with `cluster join-token worker` on a manager',
+    );
+  }
+  return { digest: parts[2] };
 }
 
 function same(a: string, b: string): boolean {
@@ -22,23 +46,17 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function roleForToken(cluster: Cluster, token: string): NodeRole {
+function roleForToken(cluster: Cluster, value: string): NodeRole {
   const tokens = cluster.joinTokens;
-  const parts = token.split('-');
-  if (parts.length !== 4 || parts[0] !== 'FLT' || parts[1] !== '1') {
-    throw new FlotillaError(
-      'INVALID_ARGUMENT',
-      'invalid join token: expected FLT-1-<cluster>-<secret>; print one with `cluster join-token worker` on a manager',
-    );
-  }
-  if (parts[2] !== cluster.id) {
+  const { digest } = parseJoinToken(value);
+  if (digest !== cluster.rootCa?.digest) {
     throw new FlotillaError(
       'PERMISSION_DENIED',
-      'the join token is for another cluster; check the manager address and the token',
+      "the join token names another cluster's CA; check the manager address and the token",
     );
   }
-  if (tokens && same(token, tokens.worker)) return 'WORKER';
-  if (tokens && same(token, tokens.manager)) return 'MANAGER';
+  if (tokens && same(value, tokens.worker)) return 'WORKER';
+  if (tokens && same(value, tokens.manager)) return 'MANAGER';
   throw new FlotillaError(
     'PERMISSION_DENIED',
     'the join token is not valid (it may have been rotated); print the current one with `cluster join-token worker` on a manager',
@@ -55,16 +73,18 @@ export interface JoinContext {
 }
 
 export async function join(store: Store, req: JoinRequest, ctx: JoinContext): Promise<JoinResponse> {
-  const cluster = store.view((tx) => tx.all('clusters')[0]);
-  if (!cluster) throw new FlotillaError('UNAVAILABLE', 'this manager has no cluster yet');
+  const cluster = store.view(clusterOf);
   const role = roleForToken(cluster, req.token);
   if (role === 'MANAGER' && !ctx.group && !ctx.etcd) {
     throw new FlotillaError('INVALID_ARGUMENT', 'this manager cannot take more managers; join as a worker');
   }
+  const id = newId();
+  // Signed before anything is written: a request that is not a valid CSR changes nothing.
+  const { issued, info } = await issueCertificate(cluster, req.csr, id, certRole(role));
   const raftId = role === 'MANAGER' && ctx.group ? ctx.group.newRaftId() : 0;
   const members = raftId ? await ctx.group!.admit(raftId, req.addr) : [];
   const node: Node = {
-    id: newId(),
+    id,
     meta: null,
     role,
     spec: { desiredRole: role, availability: 'ACTIVE', labels: {} },
@@ -72,6 +92,7 @@ export async function join(store: Store, req: JoinRequest, ctx: JoinContext): Pr
     status: { state: 'UNKNOWN', message: 'joined; waiting for its first session', addr: req.addr },
     managerStatus:
       role === 'MANAGER' ? { raftId, addr: req.addr, leader: false, reachability: 'UNKNOWN' } : null,
+    certificate: info,
   };
   await store.update((tx) => tx.create('nodes', node));
   return {
@@ -82,5 +103,6 @@ export async function join(store: Store, req: JoinRequest, ctx: JoinContext): Pr
     raftId,
     raftMembers: members,
     etcd: role === 'MANAGER' ? (ctx.etcd ?? null) : null,
+    certificate: issued,
   };
 }

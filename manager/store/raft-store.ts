@@ -3,6 +3,8 @@
  * every manager in log order, so all of them hold the same state. Writes are taken by the
  * leader; reads are local (readBarrier() makes one linearizable).
  */
+import { hexHead } from '../../lib/bytes.js';
+import { silentLogger, type Logger } from '../../lib/log.js';
 import { codec, encodeInSlices } from '../../proto/load.js';
 import type { StoreSnapshot } from '../../proto/types.js';
 import { RaftNode, type RaftNodeOptions, type StateMachine } from '../raft/node/index.js';
@@ -12,7 +14,7 @@ import { diffEvents } from './state-diff.js';
 import { Transaction } from './transaction.js';
 import type { EventFilter, ReadTx, Store, StoreEvent, StoreSnapshotData, WriteTx } from './types.js';
 import { EventHub } from './watch.js';
-import { decodeWrite, encodeWrite } from './write-codec.js';
+import { decodeWrite, encodeWrite, type Write } from './write-codec.js';
 
 const snapshotCodec = codec<StoreSnapshot>('flotilla.StoreSnapshot');
 
@@ -24,15 +26,40 @@ class ReplicatedState implements StateMachine {
   readonly hub = new EventHub();
   readonly failures = new Map<number, Error>();
 
+  constructor(private readonly log: Logger) {}
+
   apply(entry: Entry): void {
-    const { changes, nowMs } = decodeWrite(entry.data);
+    const write = this.decode(entry);
+    if (!write) return;
     try {
-      this.hub.publish(this.state.apply(changes, entry.index, nowMs));
+      this.hub.publish(this.state.apply(write.changes, entry.index, write.nowMs));
     } catch (err) {
       // The same check fails on every manager, so the state stays the same everywhere.
-      this.failures.set(entry.index, err as Error);
-      if (this.failures.size > FAILURES_KEPT) this.failures.delete(this.failures.keys().next().value!);
+      this.fail(entry.index, err as Error);
     }
+  }
+
+  /**
+   * The entry's write, or undefined when it holds none: every manager then skips it alike
+   * and goes on, where a throw would stop the manager at every restart.
+   */
+  private decode(entry: Entry): Write | undefined {
+    try {
+      return decodeWrite(entry.data);
+    } catch (err) {
+      this.log.error(
+        { index: entry.index, bytes: entry.data.byteLength, head: hexHead(entry.data), err },
+        'store: skipped a log entry that holds no readable write',
+      );
+      this.fail(entry.index, err as Error);
+      return undefined;
+    }
+  }
+
+  /** Keeps a write's failure for its proposer, if it has one here. */
+  private fail(index: number, err: Error): void {
+    this.failures.set(index, err);
+    if (this.failures.size > FAILURES_KEPT) this.failures.delete(this.failures.keys().next().value!);
   }
 
   snapshot(): Promise<Uint8Array> {
@@ -59,7 +86,7 @@ export class RaftStore implements Store {
   ) {}
 
   static async open(options: Omit<RaftNodeOptions, 'stateMachine'>): Promise<RaftStore> {
-    const machine = new ReplicatedState();
+    const machine = new ReplicatedState((options.logger ?? silentLogger()).child({ room: 'store' }));
     const raft = await RaftNode.start({ ...options, stateMachine: machine });
     return new RaftStore(machine, raft);
   }

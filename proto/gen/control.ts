@@ -12,6 +12,7 @@ import type { EndpointInput as _flotilla_EndpointInput, Endpoint as _flotilla_En
 import type { EndpointChangesInput as _flotilla_EndpointChangesInput, EndpointChanges as _flotilla_EndpointChanges } from './flotilla/EndpointChanges.js';
 import type { EndpointSpecInput as _flotilla_EndpointSpecInput, EndpointSpec as _flotilla_EndpointSpec } from './flotilla/EndpointSpec.js';
 import type { EndpointTableInput as _flotilla_EndpointTableInput, EndpointTable as _flotilla_EndpointTable } from './flotilla/EndpointTable.js';
+import type { EtcdStoreRefInput as _flotilla_EtcdStoreRefInput, EtcdStoreRef as _flotilla_EtcdStoreRef } from './flotilla/EtcdStoreRef.js';
 import type { GetJoinTokensRequestInput as _flotilla_GetJoinTokensRequestInput, GetJoinTokensRequest as _flotilla_GetJoinTokensRequest } from './flotilla/GetJoinTokensRequest.js';
 import type { GetJoinTokensResponseInput as _flotilla_GetJoinTokensResponseInput, GetJoinTokensResponse as _flotilla_GetJoinTokensResponse } from './flotilla/GetJoinTokensResponse.js';
 import type { GetNodeRequestInput as _flotilla_GetNodeRequestInput, GetNodeRequest as _flotilla_GetNodeRequest } from './flotilla/GetNodeRequest.js';
@@ -21,6 +22,10 @@ import type { GetServiceResponseInput as _flotilla_GetServiceResponseInput, GetS
 import type { GlobalJobInput as _flotilla_GlobalJobInput, GlobalJob as _flotilla_GlobalJob } from './flotilla/GlobalJob.js';
 import type { GlobalServiceInput as _flotilla_GlobalServiceInput, GlobalService as _flotilla_GlobalService } from './flotilla/GlobalService.js';
 import type { HealthCheckInput as _flotilla_HealthCheckInput, HealthCheck as _flotilla_HealthCheck } from './flotilla/HealthCheck.js';
+import type { IssueClientCertificateRequestInput as _flotilla_IssueClientCertificateRequestInput, IssueClientCertificateRequest as _flotilla_IssueClientCertificateRequest } from './flotilla/IssueClientCertificateRequest.js';
+import type { IssuedCertificateInput as _flotilla_IssuedCertificateInput, IssuedCertificate as _flotilla_IssuedCertificate } from './flotilla/IssuedCertificate.js';
+import type { JoinRequestInput as _flotilla_JoinRequestInput, JoinRequest as _flotilla_JoinRequest } from './flotilla/JoinRequest.js';
+import type { JoinResponseInput as _flotilla_JoinResponseInput, JoinResponse as _flotilla_JoinResponse } from './flotilla/JoinResponse.js';
 import type { JoinTokensInput as _flotilla_JoinTokensInput, JoinTokens as _flotilla_JoinTokens } from './flotilla/JoinTokens.js';
 import type { ListNodesRequestInput as _flotilla_ListNodesRequestInput, ListNodesRequest as _flotilla_ListNodesRequest } from './flotilla/ListNodesRequest.js';
 import type { ListNodesResponseInput as _flotilla_ListNodesResponseInput, ListNodesResponse as _flotilla_ListNodesResponse } from './flotilla/ListNodesResponse.js';
@@ -32,6 +37,8 @@ import type { ManagerStatusInput as _flotilla_ManagerStatusInput, ManagerStatus 
 import type { MetaInput as _flotilla_MetaInput, Meta as _flotilla_Meta } from './flotilla/Meta.js';
 import type { MountInput as _flotilla_MountInput, Mount as _flotilla_Mount } from './flotilla/Mount.js';
 import type { NodeInput as _flotilla_NodeInput, Node as _flotilla_Node } from './flotilla/Node.js';
+import type { NodeCAClient as _flotilla_NodeCAClient, NodeCADefinition as _flotilla_NodeCADefinition } from './flotilla/NodeCA.js';
+import type { NodeCertificateInput as _flotilla_NodeCertificateInput, NodeCertificate as _flotilla_NodeCertificate } from './flotilla/NodeCertificate.js';
 import type { NodeDescriptionInput as _flotilla_NodeDescriptionInput, NodeDescription as _flotilla_NodeDescription } from './flotilla/NodeDescription.js';
 import type { NodeSpecInput as _flotilla_NodeSpecInput, NodeSpec as _flotilla_NodeSpec } from './flotilla/NodeSpec.js';
 import type { NodeStatusInput as _flotilla_NodeStatusInput, NodeStatus as _flotilla_NodeStatus } from './flotilla/NodeStatus.js';
@@ -40,16 +47,32 @@ import type { PlacementPreferenceInput as _flotilla_PlacementPreferenceInput, Pl
 import type { PlatformInput as _flotilla_PlatformInput, Platform as _flotilla_Platform } from './flotilla/Platform.js';
 import type { PortConfigInput as _flotilla_PortConfigInput, PortConfig as _flotilla_PortConfig } from './flotilla/PortConfig.js';
 import type { PromoteServiceRequestInput as _flotilla_PromoteServiceRequestInput, PromoteServiceRequest as _flotilla_PromoteServiceRequest } from './flotilla/PromoteServiceRequest.js';
+import type { RaftClient as _flotilla_RaftClient, RaftDefinition as _flotilla_RaftDefinition } from './flotilla/Raft.js';
+import type { RaftBatchInput as _flotilla_RaftBatchInput, RaftBatch as _flotilla_RaftBatch } from './flotilla/RaftBatch.js';
+import type { RaftConfStateInput as _flotilla_RaftConfStateInput, RaftConfState as _flotilla_RaftConfState } from './flotilla/RaftConfState.js';
+import type { RaftEntryInput as _flotilla_RaftEntryInput, RaftEntry as _flotilla_RaftEntry } from './flotilla/RaftEntry.js';
+import type { RaftInstallSnapshotResponseInput as _flotilla_RaftInstallSnapshotResponseInput, RaftInstallSnapshotResponse as _flotilla_RaftInstallSnapshotResponse } from './flotilla/RaftInstallSnapshotResponse.js';
+import type { RaftMemberInput as _flotilla_RaftMemberInput, RaftMember as _flotilla_RaftMember } from './flotilla/RaftMember.js';
+import type { RaftMessageInput as _flotilla_RaftMessageInput, RaftMessage as _flotilla_RaftMessage } from './flotilla/RaftMessage.js';
+import type { RaftSendResponseInput as _flotilla_RaftSendResponseInput, RaftSendResponse as _flotilla_RaftSendResponse } from './flotilla/RaftSendResponse.js';
+import type { RaftSnapshotInput as _flotilla_RaftSnapshotInput, RaftSnapshot as _flotilla_RaftSnapshot } from './flotilla/RaftSnapshot.js';
+import type { RaftSnapshotChunkInput as _flotilla_RaftSnapshotChunkInput, RaftSnapshotChunk as _flotilla_RaftSnapshotChunk } from './flotilla/RaftSnapshotChunk.js';
+import type { RaftSnapshotDataInput as _flotilla_RaftSnapshotDataInput, RaftSnapshotData as _flotilla_RaftSnapshotData } from './flotilla/RaftSnapshotData.js';
+import type { RaftSnapshotMetadataInput as _flotilla_RaftSnapshotMetadataInput, RaftSnapshotMetadata as _flotilla_RaftSnapshotMetadata } from './flotilla/RaftSnapshotMetadata.js';
 import type { RemoveNodeRequestInput as _flotilla_RemoveNodeRequestInput, RemoveNodeRequest as _flotilla_RemoveNodeRequest } from './flotilla/RemoveNodeRequest.js';
 import type { RemoveNodeResponseInput as _flotilla_RemoveNodeResponseInput, RemoveNodeResponse as _flotilla_RemoveNodeResponse } from './flotilla/RemoveNodeResponse.js';
 import type { RemoveServiceRequestInput as _flotilla_RemoveServiceRequestInput, RemoveServiceRequest as _flotilla_RemoveServiceRequest } from './flotilla/RemoveServiceRequest.js';
 import type { RemoveServiceResponseInput as _flotilla_RemoveServiceResponseInput, RemoveServiceResponse as _flotilla_RemoveServiceResponse } from './flotilla/RemoveServiceResponse.js';
+import type { RemovedNodeInput as _flotilla_RemovedNodeInput, RemovedNode as _flotilla_RemovedNode } from './flotilla/RemovedNode.js';
+import type { RenewCertificateRequestInput as _flotilla_RenewCertificateRequestInput, RenewCertificateRequest as _flotilla_RenewCertificateRequest } from './flotilla/RenewCertificateRequest.js';
 import type { ReplicatedJobInput as _flotilla_ReplicatedJobInput, ReplicatedJob as _flotilla_ReplicatedJob } from './flotilla/ReplicatedJob.js';
 import type { ReplicatedServiceInput as _flotilla_ReplicatedServiceInput, ReplicatedService as _flotilla_ReplicatedService } from './flotilla/ReplicatedService.js';
 import type { ResourceRequirementsInput as _flotilla_ResourceRequirementsInput, ResourceRequirements as _flotilla_ResourceRequirements } from './flotilla/ResourceRequirements.js';
 import type { ResourcesInput as _flotilla_ResourcesInput, Resources as _flotilla_Resources } from './flotilla/Resources.js';
 import type { RestartPolicyInput as _flotilla_RestartPolicyInput, RestartPolicy as _flotilla_RestartPolicy } from './flotilla/RestartPolicy.js';
 import type { RollbackServiceRequestInput as _flotilla_RollbackServiceRequestInput, RollbackServiceRequest as _flotilla_RollbackServiceRequest } from './flotilla/RollbackServiceRequest.js';
+import type { RootCAInput as _flotilla_RootCAInput, RootCA as _flotilla_RootCA } from './flotilla/RootCA.js';
+import type { RotateJoinTokenRequestInput as _flotilla_RotateJoinTokenRequestInput, RotateJoinTokenRequest as _flotilla_RotateJoinTokenRequest } from './flotilla/RotateJoinTokenRequest.js';
 import type { ServiceInput as _flotilla_ServiceInput, Service as _flotilla_Service } from './flotilla/Service.js';
 import type { ServiceEndpointsInput as _flotilla_ServiceEndpointsInput, ServiceEndpoints as _flotilla_ServiceEndpoints } from './flotilla/ServiceEndpoints.js';
 import type { ServiceSpecInput as _flotilla_ServiceSpecInput, ServiceSpec as _flotilla_ServiceSpec } from './flotilla/ServiceSpec.js';
@@ -88,6 +111,7 @@ export interface ProtoGrpcType {
     EndpointChanges: MessageTypeDefinition<_flotilla_EndpointChangesInput, _flotilla_EndpointChanges>
     EndpointSpec: MessageTypeDefinition<_flotilla_EndpointSpecInput, _flotilla_EndpointSpec>
     EndpointTable: MessageTypeDefinition<_flotilla_EndpointTableInput, _flotilla_EndpointTable>
+    EtcdStoreRef: MessageTypeDefinition<_flotilla_EtcdStoreRefInput, _flotilla_EtcdStoreRef>
     FailureAction: EnumTypeDefinition
     GetJoinTokensRequest: MessageTypeDefinition<_flotilla_GetJoinTokensRequestInput, _flotilla_GetJoinTokensRequest>
     GetJoinTokensResponse: MessageTypeDefinition<_flotilla_GetJoinTokensResponseInput, _flotilla_GetJoinTokensResponse>
@@ -99,6 +123,10 @@ export interface ProtoGrpcType {
     GlobalService: MessageTypeDefinition<_flotilla_GlobalServiceInput, _flotilla_GlobalService>
     HealthCheck: MessageTypeDefinition<_flotilla_HealthCheckInput, _flotilla_HealthCheck>
     HealthState: EnumTypeDefinition
+    IssueClientCertificateRequest: MessageTypeDefinition<_flotilla_IssueClientCertificateRequestInput, _flotilla_IssueClientCertificateRequest>
+    IssuedCertificate: MessageTypeDefinition<_flotilla_IssuedCertificateInput, _flotilla_IssuedCertificate>
+    JoinRequest: MessageTypeDefinition<_flotilla_JoinRequestInput, _flotilla_JoinRequest>
+    JoinResponse: MessageTypeDefinition<_flotilla_JoinResponseInput, _flotilla_JoinResponse>
     JoinTokens: MessageTypeDefinition<_flotilla_JoinTokensInput, _flotilla_JoinTokens>
     ListNodesRequest: MessageTypeDefinition<_flotilla_ListNodesRequestInput, _flotilla_ListNodesRequest>
     ListNodesResponse: MessageTypeDefinition<_flotilla_ListNodesResponseInput, _flotilla_ListNodesResponse>
@@ -112,6 +140,11 @@ export interface ProtoGrpcType {
     Mount: MessageTypeDefinition<_flotilla_MountInput, _flotilla_Mount>
     Node: MessageTypeDefinition<_flotilla_NodeInput, _flotilla_Node>
     NodeAvailability: EnumTypeDefinition
+    /**
+     * Served to callers without a certificate too (Join), over TLS under the cluster CA.
+     */
+    NodeCA: SubtypeConstructor<typeof grpc.Client, _flotilla_NodeCAClient> & { service: _flotilla_NodeCADefinition }
+    NodeCertificate: MessageTypeDefinition<_flotilla_NodeCertificateInput, _flotilla_NodeCertificate>
     NodeDescription: MessageTypeDefinition<_flotilla_NodeDescriptionInput, _flotilla_NodeDescription>
     NodeRole: EnumTypeDefinition
     NodeSpec: MessageTypeDefinition<_flotilla_NodeSpecInput, _flotilla_NodeSpec>
@@ -125,10 +158,24 @@ export interface ProtoGrpcType {
     PortProtocol: EnumTypeDefinition
     PromoteServiceRequest: MessageTypeDefinition<_flotilla_PromoteServiceRequestInput, _flotilla_PromoteServiceRequest>
     PublishMode: EnumTypeDefinition
+    Raft: SubtypeConstructor<typeof grpc.Client, _flotilla_RaftClient> & { service: _flotilla_RaftDefinition }
+    RaftBatch: MessageTypeDefinition<_flotilla_RaftBatchInput, _flotilla_RaftBatch>
+    RaftConfState: MessageTypeDefinition<_flotilla_RaftConfStateInput, _flotilla_RaftConfState>
+    RaftEntry: MessageTypeDefinition<_flotilla_RaftEntryInput, _flotilla_RaftEntry>
+    RaftInstallSnapshotResponse: MessageTypeDefinition<_flotilla_RaftInstallSnapshotResponseInput, _flotilla_RaftInstallSnapshotResponse>
+    RaftMember: MessageTypeDefinition<_flotilla_RaftMemberInput, _flotilla_RaftMember>
+    RaftMessage: MessageTypeDefinition<_flotilla_RaftMessageInput, _flotilla_RaftMessage>
+    RaftSendResponse: MessageTypeDefinition<_flotilla_RaftSendResponseInput, _flotilla_RaftSendResponse>
+    RaftSnapshot: MessageTypeDefinition<_flotilla_RaftSnapshotInput, _flotilla_RaftSnapshot>
+    RaftSnapshotChunk: MessageTypeDefinition<_flotilla_RaftSnapshotChunkInput, _flotilla_RaftSnapshotChunk>
+    RaftSnapshotData: MessageTypeDefinition<_flotilla_RaftSnapshotDataInput, _flotilla_RaftSnapshotData>
+    RaftSnapshotMetadata: MessageTypeDefinition<_flotilla_RaftSnapshotMetadataInput, _flotilla_RaftSnapshotMetadata>
     RemoveNodeRequest: MessageTypeDefinition<_flotilla_RemoveNodeRequestInput, _flotilla_RemoveNodeRequest>
     RemoveNodeResponse: MessageTypeDefinition<_flotilla_RemoveNodeResponseInput, _flotilla_RemoveNodeResponse>
     RemoveServiceRequest: MessageTypeDefinition<_flotilla_RemoveServiceRequestInput, _flotilla_RemoveServiceRequest>
     RemoveServiceResponse: MessageTypeDefinition<_flotilla_RemoveServiceResponseInput, _flotilla_RemoveServiceResponse>
+    RemovedNode: MessageTypeDefinition<_flotilla_RemovedNodeInput, _flotilla_RemovedNode>
+    RenewCertificateRequest: MessageTypeDefinition<_flotilla_RenewCertificateRequestInput, _flotilla_RenewCertificateRequest>
     ReplicatedJob: MessageTypeDefinition<_flotilla_ReplicatedJobInput, _flotilla_ReplicatedJob>
     ReplicatedService: MessageTypeDefinition<_flotilla_ReplicatedServiceInput, _flotilla_ReplicatedService>
     ResourceRequirements: MessageTypeDefinition<_flotilla_ResourceRequirementsInput, _flotilla_ResourceRequirements>
@@ -136,6 +183,8 @@ export interface ProtoGrpcType {
     RestartCondition: EnumTypeDefinition
     RestartPolicy: MessageTypeDefinition<_flotilla_RestartPolicyInput, _flotilla_RestartPolicy>
     RollbackServiceRequest: MessageTypeDefinition<_flotilla_RollbackServiceRequestInput, _flotilla_RollbackServiceRequest>
+    RootCA: MessageTypeDefinition<_flotilla_RootCAInput, _flotilla_RootCA>
+    RotateJoinTokenRequest: MessageTypeDefinition<_flotilla_RotateJoinTokenRequestInput, _flotilla_RotateJoinTokenRequest>
     Service: MessageTypeDefinition<_flotilla_ServiceInput, _flotilla_Service>
     ServiceEndpoints: MessageTypeDefinition<_flotilla_ServiceEndpointsInput, _flotilla_ServiceEndpoints>
     ServiceSpec: MessageTypeDefinition<_flotilla_ServiceSpecInput, _flotilla_ServiceSpec>

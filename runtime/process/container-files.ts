@@ -106,6 +106,6 @@ async function readNumberFile(path: string): Promise<{ value: number; mtimeMs: n
 
 async function writeAtomically(path: string, content: string): Promise<void> {
   const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, content);
+  await writeFile(tmp, content, { mode: 0o600 });
   await rename(tmp, path);
 }

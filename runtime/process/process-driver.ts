@@ -410,7 +410,8 @@ function containerEnv(spec: ContainerSpec, user: ResolvedUser | undefined): Reco
  * The wrapper runs as the container's user and renames its exit file into the container
  * directory, so that directory's group becomes the user's, with write access. The sticky bit
  * keeps the user from replacing the agent's own files there (spec.json, pid). The directories
- * above it must let the user through (the data dir's are 0755).
+ * above it must let the user through, which a node's data dir (0700) does not: there the agent
+ * records the exit status the wrapper exits with instead (see wrapper.ts).
  */
 async function letWrapperRecordExit(dir: string, user: ResolvedUser): Promise<void> {
   await chown(dir, process.getuid?.() ?? 0, user.gid);

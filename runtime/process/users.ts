@@ -1,6 +1,7 @@
 /**
  * Resolves a container's `user` (USER[:GROUP], names or numeric ids) against the node's
- * /etc/passwd and /etc/group, as Docker resolves it against the image's.
+ * /etc/passwd and /etc/group, as Docker resolves it against the image's; and group names
+ * alone (the daemon's --socket-group).
  */
 import { readFile } from 'node:fs/promises';
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
@@ -40,12 +41,15 @@ export async function resolveUser(spec: string, files: UserFiles = SYSTEM_FILES)
   const entry = await lookup(files.passwd, user);
   if (!entry && !NUMERIC.test(user)) throw notFoundIn('user', user, files.passwd);
   let gid = Number(entry?.[3] ?? 0); // as Docker: a uid without an entry gets group 0
-  if (group !== undefined) {
-    const found = NUMERIC.test(group) ? undefined : await lookup(files.group, group);
-    if (!found && !NUMERIC.test(group)) throw notFoundIn('group', group, files.group);
-    gid = Number(found?.[2] ?? group);
-  }
+  if (group !== undefined) gid = await resolveGroup(group, files);
   return { uid: Number(entry?.[2] ?? user), gid, home: entry?.[5] || '/' };
+}
+
+/** The id of a group named in /etc/group; a numeric id is taken as it is. */
+export async function resolveGroup(group: string, files: UserFiles = SYSTEM_FILES): Promise<number> {
+  const found = NUMERIC.test(group) ? undefined : await lookup(files.group, group);
+  if (!found && !NUMERIC.test(group)) throw notFoundIn('group', group, files.group);
+  return Number(found?.[2] ?? group);
 }
 
 /** The entry of a name (field 0) or a numeric id (field 2). */

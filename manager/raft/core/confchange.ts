@@ -24,7 +24,11 @@ export function decodeConfChange(data: Uint8Array): ConfChange {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const type = view.getUint8(0);
   if (!(type in ConfChangeType)) throw new FlotillaError('CORRUPT', `unknown conf change type ${type}`);
-  return { type, nodeId: view.getFloat64(1), context: data.slice(HEADER) };
+  const nodeId = view.getFloat64(1);
+  if (!Number.isSafeInteger(nodeId) || nodeId <= 0) {
+    throw new FlotillaError('CORRUPT', `conf change names no member (node id ${nodeId})`);
+  }
+  return { type, nodeId, context: data.slice(HEADER) };
 }
 
 /**

@@ -7,11 +7,11 @@ import { rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { FlotillaError } from '../../../lib/errors.js';
 import type { Logger } from '../../../lib/log.js';
-import { decodeConfChange, MemoryStorage } from '../core/index.js';
+import { MemoryStorage } from '../core/index.js';
 import { RaftDisk } from '../storage/index.js';
 import { syncDir } from '../storage/durable-fs.js';
-import { ConfChangeType, EntryType, type RaftId } from '../types.js';
-import { decodeAddress, decodeSnapshotData, encodeSnapshotData } from './members.js';
+import { ConfChangeType, EntryType, type ConfChange, type RaftId } from '../types.js';
+import { decodeAddress, decodeSnapshotData, encodeSnapshotData, readConfChange } from './members.js';
 import type { StateMachine } from './raft-node.js';
 
 export async function forceNewCluster(
@@ -34,14 +34,11 @@ export async function forceNewCluster(
   stateMachine.restore(app);
   const from = base.metadata.index + 1;
   const committed = commit >= from ? recovered.entries(from, commit + 1, Infinity) : [];
+  // Only membership changes are read here; the other entries go to the state machine as the
+  // running node would pass them, whatever their bytes, and it skips what it cannot read.
   for (const e of committed) {
-    if (e.type === EntryType.ConfChange) {
-      const cc = decodeConfChange(e.data);
-      if (cc.type === ConfChangeType.RemoveNode) members.delete(cc.nodeId);
-      else if (cc.context.length > 0) members.set(cc.nodeId, decodeAddress(cc.context));
-    } else if (e.data.length > 0) {
-      stateMachine.apply(e);
-    }
+    if (e.type === EntryType.ConfChange) noteMembership(members, readConfChange(e, log));
+    else if (e.data.length > 0) stateMachine.apply(e);
   }
   const address = members.get(id);
   if (address === undefined) {
@@ -74,4 +71,11 @@ export async function forceNewCluster(
     { index, dropped: recovered.lastIndex() - index, previous: aside },
     'raft: forced a new group of this member alone; the other members must join again',
   );
+}
+
+/** Follows a membership change in the members' addresses; one that did not decode changes nothing. */
+function noteMembership(members: Map<RaftId, string>, cc: ConfChange | undefined): void {
+  if (!cc) return;
+  if (cc.type === ConfChangeType.RemoveNode) members.delete(cc.nodeId);
+  else if (cc.context.length > 0) members.set(cc.nodeId, decodeAddress(cc.context));
 }

@@ -1,9 +1,12 @@
+import { hexHead } from '../../../lib/bytes.js';
+import type { Logger } from '../../../lib/log.js';
 import { codec } from '../../../proto/load.js';
 import type {
   RaftSnapshotData,
   RaftSnapshotDataInput,
 } from '../../../proto/gen/flotilla/RaftSnapshotData.js';
-import type { RaftId } from '../types.js';
+import { decodeConfChange } from '../core/index.js';
+import type { ConfChange, Entry, RaftId } from '../types.js';
 
 /** A member of the Raft group and where its peers reach it. */
 export interface RaftMemberAddress {
@@ -35,3 +38,19 @@ const fromUtf8 = new TextDecoder();
 /** A membership change carries the new member's address as its context. */
 export const encodeAddress = (address: string): Uint8Array => utf8.encode(address);
 export const decodeAddress = (context: Uint8Array): string => fromUtf8.decode(context);
+
+/**
+ * The membership change a conf change entry carries, or undefined (logged) when its data is
+ * none: every member then skips the entry alike, as the core skips a change it refuses.
+ */
+export function readConfChange(entry: Entry, log: Logger): ConfChange | undefined {
+  try {
+    return decodeConfChange(entry.data);
+  } catch (err) {
+    log.error(
+      { index: entry.index, bytes: entry.data.byteLength, head: hexHead(entry.data), err },
+      'raft: skipped a membership change entry that does not decode',
+    );
+    return undefined;
+  }
+}

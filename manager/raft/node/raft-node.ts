@@ -9,22 +9,16 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../../lib/log.js';
 import { silentLogger } from '../../../lib/log.js';
 import { FlotillaError, type LeaderHint } from '../../../lib/errors.js';
-import {
-  decodeConfChange,
-  MemoryStorage,
-  RawNode,
-  type LogPosition,
-  type RaftLogger,
-  type Status,
-} from '../core/index.js';
+import { MemoryStorage, RawNode, type LogPosition, type RaftLogger, type Status } from '../core/index.js';
 import { RaftDisk } from '../storage/index.js';
-import type { ConfChange, ConfState, Entry, HardState, RaftId, Ready, Snapshot } from '../types.js';
-import { ConfChangeType, EntryType, NONE, StateType } from '../types.js';
+import type { ConfChange, ConfState, Entry, HardState, Message, RaftId, Ready, Snapshot } from '../types.js';
+import { ConfChangeType, EntryType, MessageType, NONE, StateType } from '../types.js';
 import {
   decodeAddress,
   decodeSnapshotData,
   encodeAddress,
   encodeSnapshotData,
+  readConfChange,
   type RaftMemberAddress,
 } from './members.js';
 
@@ -38,7 +32,12 @@ import { ProposalWaiters } from './waiters.js';
 
 /** The application's replicated state. */
 export interface StateMachine {
-  /** Applies a committed entry, in log order. Entries without data are never passed. Synchronous, deterministic. */
+  /**
+   * Applies a committed entry, in log order. Entries without data are never passed. Synchronous,
+   * deterministic. The data is opaque to Raft and may be anything a log ever held: an entry the
+   * machine cannot read is its own to skip, never a throw (that would stop the node at every
+   * restart, and fail force-new-cluster).
+   */
   apply(entry: Entry): void;
   /**
    * The state as of the last applied entry, for a snapshot: captured when called, though
@@ -157,12 +156,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.snapshotIndex = this.applied;
     for (const [id, address] of members) if (id !== this.id) transport.setPeer(id, address);
     transport.start({
-      receive: (m) => {
-        const now = Date.now();
-        this.contact.set(m.from, now);
-        if (m.from === this.leaderId) this.leaderContact = now;
-        this.input(() => this.rawNode.step(m));
-      },
+      receive: (m) => this.receive(m),
       unreachable: (id) => this.input(() => this.rawNode.reportUnreachable(id)),
       snapshotSent: (id, ok) => this.input(() => this.rawNode.reportSnapshot(id, ok)),
     });
@@ -375,6 +369,21 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   // ---- the loop
 
+  /** A message from a peer. */
+  private receive(m: Message): void {
+    // Proposals are only taken from this node's own propose(): no member forwards one (see
+    // disableProposalForwarding), so one from the network is forged. The core refuses the
+    // other local-only types itself.
+    if (m.type === MessageType.Prop) {
+      this.log.warn({ from: m.from, type: MessageType[m.type] }, 'raft: dropped a proposal sent by a peer');
+      return;
+    }
+    const now = Date.now();
+    this.contact.set(m.from, now);
+    if (m.from === this.leaderId) this.leaderContact = now;
+    this.input(() => this.rawNode.step(m));
+  }
+
   /** Feeds the core one input, then makes sure its Ready will be handled. */
   private input(fn: () => void): void {
     if (this.closed) return;
@@ -496,8 +505,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private applyEntries(entries: readonly Entry[]): void {
     for (const e of entries) {
       if (e.type === EntryType.ConfChange) {
-        const cc = decodeConfChange(e.data);
-        this.applyMembership(cc);
+        const cc = readConfChange(e, this.log);
+        if (cc) this.applyMembership(cc);
         this.proposals.applied(e.index, e.term, true);
       } else {
         if (e.data.length > 0) this.stateMachine.apply(e);

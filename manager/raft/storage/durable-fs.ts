@@ -17,13 +17,13 @@ export async function syncDir(dir: string): Promise<void> {
 /** Creates `dir` (and missing parents), fsyncing each parent whose entries changed. */
 export async function ensureDir(dir: string): Promise<void> {
   try {
-    await fs.mkdir(dir);
+    await fs.mkdir(dir, 0o700);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return;
     if (code !== 'ENOENT') throw err;
     await ensureDir(path.dirname(dir));
-    await fs.mkdir(dir).catch((e: NodeJS.ErrnoException) => {
+    await fs.mkdir(dir, 0o700).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'EEXIST') throw e;
     });
   }
@@ -59,7 +59,7 @@ export function writeFullySync(fd: number, data: Uint8Array, position: number): 
  */
 export async function writeFileAtomic(file: string, data: Uint8Array, tempSuffix: string): Promise<void> {
   const temp = file + tempSuffix;
-  const fh = await fs.open(temp, 'w');
+  const fh = await fs.open(temp, 'w', 0o600);
   try {
     await writeFully(fh, data, 0);
     await fh.sync();

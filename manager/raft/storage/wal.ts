@@ -410,7 +410,7 @@ async function createSegment(
   const batch = new RecordBatch().header({ seq, firstIndex });
   // Carry the hard state over so older segments can be deleted without losing it.
   if (hardState) batch.hardState(hardState);
-  const fh = await fs.open(file.path, 'wx');
+  const fh = await fs.open(file.path, 'wx', 0o600);
   try {
     await writeFully(fh, batch.bytes(), 0);
     await fh.datasync();

@@ -6,7 +6,8 @@ import * as grpc from '@grpc/grpc-js';
 import { constants as bufferConstants } from 'node:buffer';
 import type { Logger } from 'pino';
 import { FlotillaError, describeError, invalidArgument } from '../../../lib/errors.js';
-import { toServiceError } from '../../../proto/rpc.js';
+import { serve, toServiceError } from '../../../proto/rpc.js';
+import type { TlsCredentials } from '../../../proto/tls.js';
 import type { RaftTransport, RaftTransportHandler } from '../node/transport.js';
 import type { Message, RaftId } from '../types.js';
 import type { SendBatch, SnapshotChunk } from './codec.js';
@@ -23,6 +24,8 @@ export interface GrpcRaftTransportOptions {
   snapshotChunkBytes?: number;
   /** Larger incoming snapshots are refused; default (and at most) 4 GiB. */
   maxSnapshotBytes?: number;
+  /** This member's TLS identity, for its streams to peers. */
+  tls: TlsCredentials;
 }
 
 /** One incoming call: answered once, by the stream's end, a refusal, or close(). */
@@ -53,6 +56,7 @@ class ServerCall {
 export class GrpcRaftTransport implements RaftTransport {
   private readonly id: RaftId;
   private readonly clusterId: string;
+  private readonly tls: TlsCredentials;
   private readonly log: Logger;
   private readonly chunkBytes: number;
   private readonly maxSnapshotBytes: number;
@@ -77,18 +81,22 @@ export class GrpcRaftTransport implements RaftTransport {
     }
     this.id = opts.id;
     this.clusterId = opts.clusterId;
+    this.tls = opts.tls;
     this.log = opts.logger.child({ room: 'raft-transport' });
     this.chunkBytes = chunkBytes;
     this.maxSnapshotBytes = Math.min(opts.maxSnapshotBytes ?? Infinity, bufferConstants.MAX_LENGTH);
   }
 
-  /** Adds the Raft service to a server the caller owns and listens on. */
-  register(server: grpc.Server): void {
+  /**
+   * Adds the Raft service to a server the caller owns and listens on: for managers'
+   * certificates only, less those `revoked` names.
+   */
+  register(server: grpc.Server, revoked?: (nodeId: string) => boolean): void {
     const handlers: RaftServiceHandlers = {
       Send: (call, callback) => this.serveSend(call, callback),
       InstallSnapshot: (call, callback) => this.serveSnapshot(call, callback),
     };
-    server.addService(raftService, handlers);
+    serve(server, raftService, handlers, { allow: ['manager'], revoked });
   }
 
   start(handler: RaftTransportHandler): void {
@@ -117,7 +125,7 @@ export class GrpcRaftTransport implements RaftTransport {
     const old = this.peers.get(id);
     if (old?.address === address) return;
     old?.close();
-    this.peers.set(id, new PeerStream(id, address, this.clusterId, this.log, this.events));
+    this.peers.set(id, new PeerStream(id, address, this.clusterId, this.log, this.events, this.tls));
     this.log.info({ peer: id, address }, old ? 'raft peer moved' : 'raft peer added');
   }
 

@@ -5,6 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { connect } from '../../../proto/rpc.js';
+import type { TlsCredentials } from '../../../proto/tls.js';
 import type { Message, RaftId } from '../types.js';
 import { sliceChunks, wireSize, type SendBatch, type SnapshotChunk } from './codec.js';
 import { RaftPeerClient } from './raft-service.js';
@@ -59,8 +60,9 @@ export class PeerStream {
     private readonly clusterId: string,
     private readonly log: Logger,
     private readonly events: PeerEvents,
+    tls: TlsCredentials,
   ) {
-    this.client = connect(RaftPeerClient, address);
+    this.client = connect(RaftPeerClient, address, tls);
   }
 
   /**

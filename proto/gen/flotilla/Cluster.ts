@@ -3,12 +3,19 @@
 import type { MetaInput as _flotilla_MetaInput, Meta as _flotilla_Meta } from '../flotilla/Meta.js';
 import type { ClusterSpecInput as _flotilla_ClusterSpecInput, ClusterSpec as _flotilla_ClusterSpec } from '../flotilla/ClusterSpec.js';
 import type { JoinTokensInput as _flotilla_JoinTokensInput, JoinTokens as _flotilla_JoinTokens } from '../flotilla/JoinTokens.js';
+import type { RootCAInput as _flotilla_RootCAInput, RootCA as _flotilla_RootCA } from '../flotilla/RootCA.js';
+import type { RemovedNodeInput as _flotilla_RemovedNodeInput, RemovedNode as _flotilla_RemovedNode } from '../flotilla/RemovedNode.js';
 
 export interface ClusterInput {
   'id'?: (string);
   'meta'?: (_flotilla_MetaInput | null);
   'spec'?: (_flotilla_ClusterSpecInput | null);
   'joinTokens'?: (_flotilla_JoinTokensInput | null);
+  'rootCa'?: (_flotilla_RootCAInput | null);
+  /**
+   * Nodes removed from the cluster, whose certificates are refused until they expire.
+   */
+  'removedNodes'?: (_flotilla_RemovedNodeInput)[];
 }
 
 export interface Cluster {
@@ -16,4 +23,9 @@ export interface Cluster {
   'meta': (_flotilla_Meta | null);
   'spec': (_flotilla_ClusterSpec | null);
   'joinTokens': (_flotilla_JoinTokens | null);
+  'rootCa': (_flotilla_RootCA | null);
+  /**
+   * Nodes removed from the cluster, whose certificates are refused until they expire.
+   */
+  'removedNodes': (_flotilla_RemovedNode)[];
 }

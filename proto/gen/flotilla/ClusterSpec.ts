@@ -9,6 +9,10 @@ export interface ClusterSpecInput {
    * Old tasks kept per slot for `service ps`.
    */
   'taskHistoryLimit'?: (number | string | Long);
+  /**
+   * How long the node certificates the managers issue are valid; renewed before they end.
+   */
+  'nodeCertExpiryMs'?: (number | string | Long);
 }
 
 export interface ClusterSpec {
@@ -18,4 +22,8 @@ export interface ClusterSpec {
    * Old tasks kept per slot for `service ps`.
    */
   'taskHistoryLimit': (number);
+  /**
+   * How long the node certificates the managers issue are valid; renewed before they end.
+   */
+  'nodeCertExpiryMs': (number);
 }

@@ -10,6 +10,8 @@ import type { GetNodeRequestInput as _flotilla_GetNodeRequestInput, GetNodeReque
 import type { GetNodeResponseInput as _flotilla_GetNodeResponseInput, GetNodeResponse as _flotilla_GetNodeResponse } from '../flotilla/GetNodeResponse.js';
 import type { GetServiceRequestInput as _flotilla_GetServiceRequestInput, GetServiceRequest as _flotilla_GetServiceRequest } from '../flotilla/GetServiceRequest.js';
 import type { GetServiceResponseInput as _flotilla_GetServiceResponseInput, GetServiceResponse as _flotilla_GetServiceResponse } from '../flotilla/GetServiceResponse.js';
+import type { IssueClientCertificateRequestInput as _flotilla_IssueClientCertificateRequestInput, IssueClientCertificateRequest as _flotilla_IssueClientCertificateRequest } from '../flotilla/IssueClientCertificateRequest.js';
+import type { IssuedCertificateInput as _flotilla_IssuedCertificateInput, IssuedCertificate as _flotilla_IssuedCertificate } from '../flotilla/IssuedCertificate.js';
 import type { ListNodesRequestInput as _flotilla_ListNodesRequestInput, ListNodesRequest as _flotilla_ListNodesRequest } from '../flotilla/ListNodesRequest.js';
 import type { ListNodesResponseInput as _flotilla_ListNodesResponseInput, ListNodesResponse as _flotilla_ListNodesResponse } from '../flotilla/ListNodesResponse.js';
 import type { ListServicesRequestInput as _flotilla_ListServicesRequestInput, ListServicesRequest as _flotilla_ListServicesRequest } from '../flotilla/ListServicesRequest.js';
@@ -22,6 +24,7 @@ import type { RemoveNodeResponseInput as _flotilla_RemoveNodeResponseInput, Remo
 import type { RemoveServiceRequestInput as _flotilla_RemoveServiceRequestInput, RemoveServiceRequest as _flotilla_RemoveServiceRequest } from '../flotilla/RemoveServiceRequest.js';
 import type { RemoveServiceResponseInput as _flotilla_RemoveServiceResponseInput, RemoveServiceResponse as _flotilla_RemoveServiceResponse } from '../flotilla/RemoveServiceResponse.js';
 import type { RollbackServiceRequestInput as _flotilla_RollbackServiceRequestInput, RollbackServiceRequest as _flotilla_RollbackServiceRequest } from '../flotilla/RollbackServiceRequest.js';
+import type { RotateJoinTokenRequestInput as _flotilla_RotateJoinTokenRequestInput, RotateJoinTokenRequest as _flotilla_RotateJoinTokenRequest } from '../flotilla/RotateJoinTokenRequest.js';
 import type { ServiceStateInput as _flotilla_ServiceStateInput, ServiceState as _flotilla_ServiceState } from '../flotilla/ServiceState.js';
 import type { UpdateNodeRequestInput as _flotilla_UpdateNodeRequestInput, UpdateNodeRequest as _flotilla_UpdateNodeRequest } from '../flotilla/UpdateNodeRequest.js';
 import type { UpdateNodeResponseInput as _flotilla_UpdateNodeResponseInput, UpdateNodeResponse as _flotilla_UpdateNodeResponse } from '../flotilla/UpdateNodeResponse.js';
@@ -65,6 +68,21 @@ export interface ControlClient extends grpc.Client {
   getService(argument: _flotilla_GetServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_GetServiceResponse>): grpc.ClientUnaryCall;
   getService(argument: _flotilla_GetServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetServiceResponse>): grpc.ClientUnaryCall;
   getService(argument: _flotilla_GetServiceRequestInput, callback: grpc.requestCallback<_flotilla_GetServiceResponse>): grpc.ClientUnaryCall;
+  
+  /**
+   * An admin client certificate for a key the caller made (a remote CLI's identity).
+   */
+  IssueClientCertificate(argument: _flotilla_IssueClientCertificateRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_IssuedCertificate>): grpc.ClientUnaryCall;
+  IssueClientCertificate(argument: _flotilla_IssueClientCertificateRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_IssuedCertificate>): grpc.ClientUnaryCall;
+  IssueClientCertificate(argument: _flotilla_IssueClientCertificateRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_IssuedCertificate>): grpc.ClientUnaryCall;
+  IssueClientCertificate(argument: _flotilla_IssueClientCertificateRequestInput, callback: grpc.requestCallback<_flotilla_IssuedCertificate>): grpc.ClientUnaryCall;
+  /**
+   * An admin client certificate for a key the caller made (a remote CLI's identity).
+   */
+  issueClientCertificate(argument: _flotilla_IssueClientCertificateRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_IssuedCertificate>): grpc.ClientUnaryCall;
+  issueClientCertificate(argument: _flotilla_IssueClientCertificateRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_IssuedCertificate>): grpc.ClientUnaryCall;
+  issueClientCertificate(argument: _flotilla_IssueClientCertificateRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_IssuedCertificate>): grpc.ClientUnaryCall;
+  issueClientCertificate(argument: _flotilla_IssueClientCertificateRequestInput, callback: grpc.requestCallback<_flotilla_IssuedCertificate>): grpc.ClientUnaryCall;
   
   ListNodes(argument: _flotilla_ListNodesRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListNodesResponse>): grpc.ClientUnaryCall;
   ListNodes(argument: _flotilla_ListNodesRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ListNodesResponse>): grpc.ClientUnaryCall;
@@ -150,6 +168,21 @@ export interface ControlClient extends grpc.Client {
   rollbackService(argument: _flotilla_RollbackServiceRequestInput, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
   
   /**
+   * A new secret for a role's token: the old token is refused from then on.
+   */
+  RotateJoinToken(argument: _flotilla_RotateJoinTokenRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
+  RotateJoinToken(argument: _flotilla_RotateJoinTokenRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
+  RotateJoinToken(argument: _flotilla_RotateJoinTokenRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
+  RotateJoinToken(argument: _flotilla_RotateJoinTokenRequestInput, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
+  /**
+   * A new secret for a role's token: the old token is refused from then on.
+   */
+  rotateJoinToken(argument: _flotilla_RotateJoinTokenRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
+  rotateJoinToken(argument: _flotilla_RotateJoinTokenRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
+  rotateJoinToken(argument: _flotilla_RotateJoinTokenRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
+  rotateJoinToken(argument: _flotilla_RotateJoinTokenRequestInput, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
+  
+  /**
    * Changes a node's spec: its role (promote, demote), availability or labels.
    */
   UpdateNode(argument: _flotilla_UpdateNodeRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateNodeResponse>): grpc.ClientUnaryCall;
@@ -199,6 +232,11 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   
   GetService: grpc.handleUnaryCall<_flotilla_GetServiceRequest, _flotilla_GetServiceResponseInput>;
   
+  /**
+   * An admin client certificate for a key the caller made (a remote CLI's identity).
+   */
+  IssueClientCertificate: grpc.handleUnaryCall<_flotilla_IssueClientCertificateRequest, _flotilla_IssuedCertificateInput>;
+  
   ListNodes: grpc.handleUnaryCall<_flotilla_ListNodesRequest, _flotilla_ListNodesResponseInput>;
   
   ListServices: grpc.handleUnaryCall<_flotilla_ListServicesRequest, _flotilla_ListServicesResponseInput>;
@@ -224,6 +262,11 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   RollbackService: grpc.handleUnaryCall<_flotilla_RollbackServiceRequest, _flotilla_UpdateServiceResponseInput>;
   
   /**
+   * A new secret for a role's token: the old token is refused from then on.
+   */
+  RotateJoinToken: grpc.handleUnaryCall<_flotilla_RotateJoinTokenRequest, _flotilla_GetJoinTokensResponseInput>;
+  
+  /**
    * Changes a node's spec: its role (promote, demote), availability or labels.
    */
   UpdateNode: grpc.handleUnaryCall<_flotilla_UpdateNodeRequest, _flotilla_UpdateNodeResponseInput>;
@@ -244,6 +287,7 @@ export interface ControlDefinition extends grpc.ServiceDefinition {
   GetJoinTokens: MethodDefinition<_flotilla_GetJoinTokensRequestInput, _flotilla_GetJoinTokensResponseInput, _flotilla_GetJoinTokensRequest, _flotilla_GetJoinTokensResponse>
   GetNode: MethodDefinition<_flotilla_GetNodeRequestInput, _flotilla_GetNodeResponseInput, _flotilla_GetNodeRequest, _flotilla_GetNodeResponse>
   GetService: MethodDefinition<_flotilla_GetServiceRequestInput, _flotilla_GetServiceResponseInput, _flotilla_GetServiceRequest, _flotilla_GetServiceResponse>
+  IssueClientCertificate: MethodDefinition<_flotilla_IssueClientCertificateRequestInput, _flotilla_IssuedCertificateInput, _flotilla_IssueClientCertificateRequest, _flotilla_IssuedCertificate>
   ListNodes: MethodDefinition<_flotilla_ListNodesRequestInput, _flotilla_ListNodesResponseInput, _flotilla_ListNodesRequest, _flotilla_ListNodesResponse>
   ListServices: MethodDefinition<_flotilla_ListServicesRequestInput, _flotilla_ListServicesResponseInput, _flotilla_ListServicesRequest, _flotilla_ListServicesResponse>
   ListTasks: MethodDefinition<_flotilla_ListTasksRequestInput, _flotilla_ListTasksResponseInput, _flotilla_ListTasksRequest, _flotilla_ListTasksResponse>
@@ -251,6 +295,7 @@ export interface ControlDefinition extends grpc.ServiceDefinition {
   RemoveNode: MethodDefinition<_flotilla_RemoveNodeRequestInput, _flotilla_RemoveNodeResponseInput, _flotilla_RemoveNodeRequest, _flotilla_RemoveNodeResponse>
   RemoveService: MethodDefinition<_flotilla_RemoveServiceRequestInput, _flotilla_RemoveServiceResponseInput, _flotilla_RemoveServiceRequest, _flotilla_RemoveServiceResponse>
   RollbackService: MethodDefinition<_flotilla_RollbackServiceRequestInput, _flotilla_UpdateServiceResponseInput, _flotilla_RollbackServiceRequest, _flotilla_UpdateServiceResponse>
+  RotateJoinToken: MethodDefinition<_flotilla_RotateJoinTokenRequestInput, _flotilla_GetJoinTokensResponseInput, _flotilla_RotateJoinTokenRequest, _flotilla_GetJoinTokensResponse>
   UpdateNode: MethodDefinition<_flotilla_UpdateNodeRequestInput, _flotilla_UpdateNodeResponseInput, _flotilla_UpdateNodeRequest, _flotilla_UpdateNodeResponse>
   UpdateService: MethodDefinition<_flotilla_UpdateServiceRequestInput, _flotilla_UpdateServiceResponseInput, _flotilla_UpdateServiceRequest, _flotilla_UpdateServiceResponse>
   WatchService: MethodDefinition<_flotilla_WatchServiceRequestInput, _flotilla_ServiceStateInput, _flotilla_WatchServiceRequest, _flotilla_ServiceState>

@@ -9,6 +9,10 @@ export interface JoinRequestInput {
    */
   'addr'?: (string);
   'description'?: (_flotilla_NodeDescriptionInput | null);
+  /**
+   * PEM certificate request for a key the node made itself; the managers fill in the subject.
+   */
+  'csr'?: (string);
 }
 
 export interface JoinRequest {
@@ -18,4 +22,8 @@ export interface JoinRequest {
    */
   'addr': (string);
   'description': (_flotilla_NodeDescription | null);
+  /**
+   * PEM certificate request for a key the node made itself; the managers fill in the subject.
+   */
+  'csr': (string);
 }

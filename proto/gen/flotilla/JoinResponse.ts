@@ -3,6 +3,7 @@
 import type { NodeRoleInput as _flotilla_NodeRoleInput, NodeRole as _flotilla_NodeRole } from '../flotilla/NodeRole.js';
 import type { RaftMemberInput as _flotilla_RaftMemberInput, RaftMember as _flotilla_RaftMember } from '../flotilla/RaftMember.js';
 import type { EtcdStoreRefInput as _flotilla_EtcdStoreRefInput, EtcdStoreRef as _flotilla_EtcdStoreRef } from '../flotilla/EtcdStoreRef.js';
+import type { IssuedCertificateInput as _flotilla_IssuedCertificateInput, IssuedCertificate as _flotilla_IssuedCertificate } from '../flotilla/IssuedCertificate.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface JoinResponseInput {
@@ -23,6 +24,7 @@ export interface JoinResponseInput {
    * For a manager of a cluster that keeps its state in etcd: where.
    */
   'etcd'?: (_flotilla_EtcdStoreRefInput | null);
+  'certificate'?: (_flotilla_IssuedCertificateInput | null);
 }
 
 export interface JoinResponse {
@@ -43,4 +45,5 @@ export interface JoinResponse {
    * For a manager of a cluster that keeps its state in etcd: where.
    */
   'etcd': (_flotilla_EtcdStoreRef | null);
+  'certificate': (_flotilla_IssuedCertificate | null);
 }

@@ -6,6 +6,7 @@ import type { NodeDescriptionInput as _flotilla_NodeDescriptionInput, NodeDescri
 import type { NodeStatusInput as _flotilla_NodeStatusInput, NodeStatus as _flotilla_NodeStatus } from '../flotilla/NodeStatus.js';
 import type { NodeRoleInput as _flotilla_NodeRoleInput, NodeRole as _flotilla_NodeRole } from '../flotilla/NodeRole.js';
 import type { ManagerStatusInput as _flotilla_ManagerStatusInput, ManagerStatus as _flotilla_ManagerStatus } from '../flotilla/ManagerStatus.js';
+import type { NodeCertificateInput as _flotilla_NodeCertificateInput, NodeCertificate as _flotilla_NodeCertificate } from '../flotilla/NodeCertificate.js';
 
 export interface NodeInput {
   'id'?: (string);
@@ -18,6 +19,10 @@ export interface NodeInput {
    * Set on managers only.
    */
   'managerStatus'?: (_flotilla_ManagerStatusInput | null);
+  /**
+   * The certificate the managers last issued to the node.
+   */
+  'certificate'?: (_flotilla_NodeCertificateInput | null);
 }
 
 export interface Node {
@@ -31,4 +36,8 @@ export interface Node {
    * Set on managers only.
    */
   'managerStatus': (_flotilla_ManagerStatus | null);
+  /**
+   * The certificate the managers last issued to the node.
+   */
+  'certificate': (_flotilla_NodeCertificate | null);
 }

@@ -19,6 +19,10 @@ test('conf change entries round-trip through their encoding', (t) => {
   const change = { type: ConfChangeType.AddLearnerNode, nodeId: 2 ** 40 + 7, context: text('10.0.0.4:4242') };
   t.deepEqual(decodeConfChange(encodeConfChange(change)), change);
   t.throws(() => decodeConfChange(new Uint8Array([1, 2])), { message: /conf change entry/ });
+  for (const nodeId of [0, -3, 1.5, NaN]) {
+    const data = encodeConfChange({ type: ConfChangeType.AddNode, nodeId, context: new Uint8Array() });
+    t.throws(() => decodeConfChange(data), { message: /names no member/ }, `node id ${nodeId}`);
+  }
 });
 
 test('a learner joins from an empty disk, receives the log and does not count for quorum', (t) => {

@@ -1,18 +1,24 @@
 import test, { type ExecutionContext } from 'ava';
+import fc from 'fast-check';
 import { join } from 'node:path';
+import pino from 'pino';
 import { isFlotillaError } from '../../../lib/errors.js';
+import type { Logger } from '../../../lib/log.js';
 import { RaftStore } from '../../../manager/store/raft-store.js';
+import { decodeWrite } from '../../../manager/store/write-codec.js';
 import type { StoreEvent } from '../../../manager/store/types.js';
 import { eventually, makeNode, makeService, makeSpec, tempDir } from '../helpers.js';
 import { LocalNetwork } from '../raft/node/local-network.js';
 
 const members = [1, 2, 3].map((id) => ({ id, address: `m${id}` }));
 
-async function group(t: ExecutionContext, tuning: { snapshotEvery?: number; keepEntries?: number } = {}) {
+type Tuning = { snapshotEvery?: number; keepEntries?: number; logger?: Logger };
+
+async function group(t: ExecutionContext, tuning: Tuning = {}) {
   const dir = await tempDir(t);
   const net = new LocalNetwork();
   const stores = new Map<number, RaftStore>();
-  const start = async (id: number) => {
+  const start = async (id: number, extra: { forceNewCluster?: boolean } = {}) => {
     const store = await RaftStore.open({
       id,
       dir: join(dir, String(id)),
@@ -21,6 +27,7 @@ async function group(t: ExecutionContext, tuning: { snapshotEvery?: number; keep
       tickMs: 5,
       heartbeatTick: 1,
       ...tuning,
+      ...extra,
     });
     stores.set(id, store);
     return store;
@@ -151,5 +158,69 @@ test('watches never go back in time across a change of leader', async (t) => {
   t.deepEqual(
     seen.map((e) => (e.object as { spec?: { name?: string } }).spec?.name),
     ['before', 'after'],
+  );
+});
+
+/** Entry data that is no store write: the bytes the attacker test sent, and random ones. */
+const garbage = [
+  Buffer.from('0102030405060708', 'hex'),
+  ...fc.sample(fc.uint8Array({ minLength: 1, maxLength: 64 }), { seed: 17, numRuns: 4 }),
+];
+
+test('an entry that holds no store write is skipped by every manager, also on restart', async (t) => {
+  const logged: { msg: string; index: number; head: string }[] = [];
+  const logger = pino({ level: 'error' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+  const g = await group(t, { logger });
+  const leader = await g.leader();
+  await leader.update((tx) => tx.create('nodes', makeNode()));
+  const before = leader.snapshot();
+  for (const data of garbage) {
+    t.throws(() => decodeWrite(data), { code: 'CORRUPT' });
+    await leader.raft.propose(data);
+  }
+  const last = leader.raft.appliedIndex;
+  for (const store of g.stores.values()) {
+    await eventually(() => store.raft.appliedIndex >= last);
+    t.deepEqual(store.snapshot(), before);
+  }
+  const skipped = logged.filter((l) => l.msg.startsWith('store: skipped'));
+  t.is(skipped.length, garbage.length * 3, 'once per entry and manager');
+  t.true(skipped.some((l) => l.head === '0102030405060708' && l.index > 0));
+  t.true(skipped.every((l) => l.head.length <= 33));
+  const node = makeNode();
+  await leader.update((tx) => tx.create('nodes', node));
+  for (const id of [1, 2, 3]) await g.stop(id);
+  for (const id of [1, 2, 3]) await g.start(id);
+  for (const store of g.stores.values()) {
+    t.truthy(await eventually(() => store.view((tx) => tx.get('nodes', node.id))));
+  }
+  const again = await g.leader();
+  await again.update((tx) => tx.create('nodes', makeNode()));
+  t.is(
+    again.view((tx) => tx.all('nodes').length),
+    3,
+  );
+});
+
+test('force-new-cluster recovers a log holding an entry that is no store write', async (t) => {
+  const g = await group(t);
+  const leader = await g.leader();
+  const [first, second] = [makeService(makeSpec({ name: 'a' })), makeService(makeSpec({ name: 'b' }))];
+  await leader.update((tx) => tx.create('services', first));
+  await leader.raft.propose(garbage[0]!);
+  await leader.update((tx) => tx.create('services', second));
+  const survivor = [...g.stores.entries()].find(([, s]) => s !== leader)![0];
+  const before = await eventually(() => {
+    const snap = g.stores.get(survivor)!.snapshot();
+    return snap.services.length === 2 ? snap : undefined;
+  });
+  for (const id of [1, 2, 3]) await g.stop(id);
+  const forced = await g.start(survivor, { forceNewCluster: true });
+  t.deepEqual(forced.snapshot(), before);
+  await eventually(() => forced.raft.isLeader, { message: 'the survivor leads' });
+  await forced.update((tx) => tx.create('services', makeService(makeSpec({ name: 'c' }))));
+  t.is(
+    forced.view((tx) => tx.all('services').length),
+    3,
   );
 });

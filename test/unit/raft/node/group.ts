@@ -28,7 +28,8 @@ export class Group {
   readonly machines = new Map<RaftId, ListMachine>();
 
   private constructor(
-    private readonly dir: string,
+    /** Member `id` keeps its files in `<dir>/<id>`. */
+    readonly dir: string,
     private readonly tuning: Tuning,
   ) {}
 

@@ -1,5 +1,9 @@
 import test from 'ava';
+import { join } from 'node:path';
 import { isFlotillaError, type FlotillaError } from '../../../../lib/errors.js';
+import { newMessage } from '../../../../manager/raft/core/message.js';
+import { RaftDisk } from '../../../../manager/raft/storage/index.js';
+import { EntryType, MessageType } from '../../../../manager/raft/types.js';
 import { eventually } from '../../helpers.js';
 import { Group, text } from './group.js';
 
@@ -162,4 +166,44 @@ test('force-new-cluster turns a survivor into a group of one that keeps every co
   await g.stop(survivor);
   await g.start(survivor);
   t.is((await g.converged(11))[10], 'after');
+});
+
+test('a proposal sent by a peer is dropped by the leader, not appended', async (t) => {
+  const g = await Group.create(t, 3);
+  const leader = await g.leader();
+  const peer = g.followers(leader)[0]!;
+  const forger = g.net.transport(peer.id);
+  forger.setPeer(leader.id, `node-${leader.id}`);
+  const entries = [{ term: 0, index: 0, type: EntryType.Normal, data: text('forged') }];
+  forger.send([newMessage({ type: MessageType.Prop, from: peer.id, to: leader.id, entries })]);
+  await new Promise((resolve) => setImmediate(resolve)); // delivered by now
+  await leader.propose(text('after'));
+  t.deepEqual(g.machines.get(leader.id)!.items, ['after']);
+  t.deepEqual(await g.converged(1), ['after']);
+});
+
+test('a membership change entry that does not decode is skipped, on restart and by force-new-cluster', async (t) => {
+  const g = await Group.create(t, 1);
+  const node = await g.leader();
+  await node.propose(text('before'));
+  await g.stop(node.id);
+  const dir = join(g.dir, String(node.id));
+  const { disk, state } = await RaftDisk.open(dir);
+  const last = state.entries.at(-1)!;
+  const garbage = Buffer.from('0102030405060708', 'hex');
+  await disk.persist({
+    entries: [
+      { term: last.term, index: last.index + 1, type: EntryType.ConfChange, data: garbage },
+      { term: last.term, index: last.index + 2, type: EntryType.Normal, data: text('after') },
+    ],
+    hardState: { ...state.hardState, commit: last.index + 2 },
+    mustSync: true,
+  });
+  await disk.close();
+  await g.start(node.id);
+  t.deepEqual(await g.converged(2), ['before', 'after']);
+  await g.stop(node.id);
+  const forced = await g.start(node.id, { forceNewCluster: true });
+  t.deepEqual(g.machines.get(node.id)!.items, ['before', 'after']);
+  t.deepEqual(forced.memberList(), [{ id: node.id, address: `node-${node.id}` }]);
 });

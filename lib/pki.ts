@@ -1,0 +1,107 @@
+/**
+ * Keys and certificates: what a node or a client makes for itself (a key and a request for
+ * a certificate) and what it reads from certificates. Signing is the CA's (manager/ca/).
+ * Keys are ECDSA P-256; certificates name the holder's id (CN), role (OU) and cluster (O).
+ */
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { createHash, createPublicKey, webcrypto, X509Certificate } from 'node:crypto';
+type CryptoKey = webcrypto.CryptoKey;
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+import { FlotillaError } from './errors.js';
+
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+// The one import of the certificate library, after the polyfill it needs.
+export { x509 };
+
+export const KEY_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+
+/** Who holds a certificate. Admin certificates are the remote CLI's. */
+export type CertRole = 'manager' | 'worker' | 'admin';
+const ROLES: readonly CertRole[] = ['manager', 'worker', 'admin'];
+
+export interface CertSubject {
+  id: string;
+  role: CertRole;
+  clusterId: string;
+}
+
+/** A private key and the certificate request for it, both PEM. */
+export interface KeyAndRequest {
+  key: string;
+  csr: string;
+}
+
+export async function newKeyPair(): Promise<CryptoKeyPair> {
+  return (await webcrypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
+}
+
+export async function privateKeyPem(key: CryptoKey): Promise<string> {
+  const der = await webcrypto.subtle.exportKey('pkcs8', key);
+  return `${x509.PemConverter.encode(der, 'PRIVATE KEY')}\n`;
+}
+
+export function importPrivateKey(pem: string): Promise<CryptoKey> {
+  return webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(pem), KEY_ALGORITHM, false, [
+    'sign',
+  ]) as Promise<CryptoKey>;
+}
+
+/** A new key and a request to certify it. */
+export async function newKeyAndRequest(): Promise<KeyAndRequest> {
+  const key = await privateKeyPem((await newKeyPair()).privateKey);
+  return { key, csr: await requestFor(key) };
+}
+
+/** A request to certify a key this node already has; the CA decides the subject, so it names none. */
+export async function requestFor(keyPem: string): Promise<string> {
+  const spki = createPublicKey(keyPem).export({ type: 'spki', format: 'der' });
+  const keys = {
+    privateKey: await importPrivateKey(keyPem),
+    publicKey: (await webcrypto.subtle.importKey('spki', spki, KEY_ALGORITHM, true, ['verify'])) as CryptoKey,
+  };
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+    name: 'CN=flotilla-request',
+    keys,
+    signingAlgorithm: KEY_ALGORITHM,
+  });
+  return `${csr.toString('pem')}\n`;
+}
+
+/** The certificates of a PEM bundle, in order. */
+export function splitPem(bundle: string): string[] {
+  return bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+/** The digest join tokens carry: sha256 of the certificate's DER, in base 36 (50 characters). */
+export function certDigest(certPem: string): string {
+  const der = new X509Certificate(certPem).raw;
+  return BigInt(`0x${createHash('sha256').update(der).digest('hex')}`)
+    .toString(36)
+    .padStart(50, '0');
+}
+
+/** The holder named by a certificate's subject (as Node parses it), if it is one of ours. */
+export function subjectOf(subject: Record<string, string | string[] | undefined>): CertSubject | undefined {
+  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? undefined : v);
+  const id = one(subject.CN);
+  const role = one(subject.OU) as CertRole | undefined;
+  const clusterId = one(subject.O);
+  if (!id || !clusterId || !role || !ROLES.includes(role)) return undefined;
+  return { id, role, clusterId };
+}
+
+/** The holder, expiry and issuer of a PEM certificate (its first, when a chain). */
+export function describeCert(certPem: string): CertSubject & { expiresAtMs: number; issuer: string; serial: string } {
+  const cert = new X509Certificate(certPem);
+  const fields = Object.fromEntries(cert.subject.split('\n').map((l) => l.split('=', 2) as [string, string]));
+  const subject = subjectOf(fields);
+  if (!subject) throw new FlotillaError('INVALID_ARGUMENT', `not a Flotilla certificate: ${cert.subject}`);
+  return {
+    ...subject,
+    expiresAtMs: Date.parse(cert.validTo),
+    issuer: cert.issuer.replace(/\n/g, ', '),
+    serial: cert.serialNumber,
+  };
+}

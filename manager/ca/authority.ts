@@ -1,0 +1,109 @@
+/**
+ * The cluster's certificate authority: a root made at `cluster init` (or given by the user),
+ * and the certificates it signs for the requests nodes and clients send. The root's key is
+ * in the store, so whichever manager leads can sign.
+ */
+import { randomBytes, webcrypto, X509Certificate } from 'node:crypto';
+import { FlotillaError } from '../../lib/errors.js';
+import {
+  certDigest,
+  importPrivateKey,
+  KEY_ALGORITHM,
+  newKeyPair,
+  privateKeyPem,
+  splitPem,
+  type CertSubject,
+  x509,
+} from '../../lib/pki.js';
+import type { RootCA } from '../../proto/gen/flotilla/RootCA.js';
+
+export const DEFAULT_NODE_CERT_EXPIRY_MS = 90 * 24 * 3600_000;
+const ROOT_EXPIRY_MS = 20 * 365 * 24 * 3600_000;
+// Clocks of nodes differ a little: a certificate is valid from a minute before it is made.
+const BACKDATE_MS = 60_000;
+
+const serial = () => randomBytes(16).toString('hex').replace(/^[89a-f]/, '7');
+
+export async function newRootCa(clusterId: string): Promise<RootCA> {
+  const keys = await newKeyPair();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: `CN=flotilla-root-ca, O=${clusterId}`,
+    notBefore: new Date(Date.now() - BACKDATE_MS),
+    notAfter: new Date(Date.now() + ROOT_EXPIRY_MS),
+    keys,
+    signingAlgorithm: KEY_ALGORITHM,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 1, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return rootCa(`${cert.toString('pem')}\n`, await privateKeyPem(keys.privateKey));
+}
+
+/** A root from a certificate and its key (the user's own CA, or one just made). */
+export async function rootCa(certPem: string, keyPem: string): Promise<RootCA> {
+  const first = splitPem(certPem)[0];
+  if (!first) throw new FlotillaError('INVALID_ARGUMENT', 'the CA certificate holds no PEM certificate');
+  const cert = new X509Certificate(first);
+  if (!cert.ca) throw new FlotillaError('INVALID_ARGUMENT', 'the CA certificate is not one that may sign others');
+  const key = await importPrivateKey(keyPem).catch((err: unknown) => {
+    throw new FlotillaError('INVALID_ARGUMENT', 'the CA key is not a PKCS#8 PEM ECDSA P-256 key', { cause: err });
+  });
+  const probe = new Uint8Array([1, 2, 3]);
+  const signature = await webcrypto.subtle.sign(KEY_ALGORITHM, key, probe);
+  const publicKey = await new x509.X509Certificate(first).publicKey.export(KEY_ALGORITHM, ['verify']);
+  if (!(await webcrypto.subtle.verify(KEY_ALGORITHM, publicKey, signature, probe))) {
+    throw new FlotillaError('INVALID_ARGUMENT', 'the CA key does not belong to the CA certificate');
+  }
+  return { cert: certPem, key: keyPem, digest: certDigest(first) };
+}
+
+export interface IssueOptions {
+  expiryMs: number;
+  /** Names the certificate also answers to (for peers that check hostnames, such as etcd). */
+  altNames?: { ip?: string[]; dns?: string[] };
+}
+
+/** Signs a certificate for the key of `csrPem`, naming `subject`. */
+export async function issue(
+  ca: RootCA,
+  csrPem: string,
+  subject: CertSubject,
+  opts: IssueOptions,
+): Promise<string> {
+  let csr: x509.Pkcs10CertificateRequest;
+  try {
+    csr = new x509.Pkcs10CertificateRequest(csrPem);
+  } catch (err) {
+    throw new FlotillaError('INVALID_ARGUMENT', 'csr: expected a PEM certificate request', { cause: err });
+  }
+  if (!(await csr.verify())) {
+    throw new FlotillaError('INVALID_ARGUMENT', 'csr: its signature does not match its key');
+  }
+  const signer = new x509.X509Certificate(splitPem(ca.cert)[0]!);
+  const extensions: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement, true),
+    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
+    await x509.AuthorityKeyIdentifierExtension.create(signer),
+  ];
+  const names = [
+    ...(opts.altNames?.ip ?? []).map((value) => ({ type: 'ip' as const, value })),
+    ...(opts.altNames?.dns ?? []).map((value) => ({ type: 'dns' as const, value })),
+  ];
+  if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names));
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject: `CN=${subject.id}, OU=${subject.role}, O=${subject.clusterId}`,
+    issuer: signer.subject,
+    notBefore: new Date(Date.now() - BACKDATE_MS),
+    notAfter: new Date(Date.now() + opts.expiryMs),
+    publicKey: await csr.publicKey.export(KEY_ALGORITHM, ['verify']),
+    signingKey: await importPrivateKey(ca.key),
+    signingAlgorithm: KEY_ALGORITHM,
+    extensions,
+  });
+  return `${cert.toString('pem')}\n`;
+}

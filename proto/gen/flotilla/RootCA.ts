@@ -1,0 +1,32 @@
+// Original file: proto/flotilla/types.proto
+
+
+/**
+ * The cluster's certificate authority. Never leaves the managers.
+ */
+export interface RootCAInput {
+  /**
+   * PEM: the certificate that signs, and the roots every node trusts (the signing one first).
+   */
+  'cert'?: (string);
+  'key'?: (string);
+  /**
+   * sha256 of the signing certificate, as join tokens carry it.
+   */
+  'digest'?: (string);
+}
+
+/**
+ * The cluster's certificate authority. Never leaves the managers.
+ */
+export interface RootCA {
+  /**
+   * PEM: the certificate that signs, and the roots every node trusts (the signing one first).
+   */
+  'cert': (string);
+  'key': (string);
+  /**
+   * sha256 of the signing certificate, as join tokens carry it.
+   */
+  'digest': (string);
+}
