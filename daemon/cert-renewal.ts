@@ -56,13 +56,16 @@ export class CertRenewal {
     clearTimeout(this.timer);
     if (this.closed) return;
     const wait = Math.max(0, at - Date.now());
-    this.timer = setTimeout(() => {
-      if (Date.now() < at) return this.schedule(at);
-      this.renewNow().catch((err: unknown) => {
-        this.opts.log.warn({ err: describeError(err), retryInMs: RETRY_MS }, 'certificate renewal failed');
-        this.schedule(Date.now() + RETRY_MS);
-      });
-    }, Math.min(wait, MAX_TIMER_MS));
+    this.timer = setTimeout(
+      () => {
+        if (Date.now() < at) return this.schedule(at);
+        this.renewNow().catch((err: unknown) => {
+          this.opts.log.warn({ err: describeError(err), retryInMs: RETRY_MS }, 'certificate renewal failed');
+          this.schedule(Date.now() + RETRY_MS);
+        });
+      },
+      Math.min(wait, MAX_TIMER_MS),
+    );
     this.timer.unref();
   }
 

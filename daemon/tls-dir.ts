@@ -9,12 +9,20 @@ import { join } from 'node:path';
 import { FlotillaError } from '../lib/errors.js';
 import type { TlsMaterial } from '../proto/tls.js';
 
-const files = (dir: string) => ({ ca: join(dir, 'ca.pem'), cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') });
+const files = (dir: string) => ({
+  ca: join(dir, 'ca.pem'),
+  cert: join(dir, 'cert.pem'),
+  key: join(dir, 'key.pem'),
+});
 
 export function readTlsDir(dir: string): Required<TlsMaterial> {
   const f = files(dir);
   try {
-    return { ca: readFileSync(f.ca, 'utf8'), cert: readFileSync(f.cert, 'utf8'), key: readFileSync(f.key, 'utf8') };
+    return {
+      ca: readFileSync(f.ca, 'utf8'),
+      cert: readFileSync(f.cert, 'utf8'),
+      key: readFileSync(f.key, 'utf8'),
+    };
   } catch (err) {
     throw new FlotillaError(
       'NOT_FOUND',

@@ -14,7 +14,8 @@ export function createLogger(opts: { file?: string; pretty?: boolean; level?: st
       transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } },
     });
   }
-  if (opts.file) return pino({ level }, pino.destination({ dest: opts.file, mkdir: true, sync: false, mode: 0o600 }));
+  if (opts.file)
+    return pino({ level }, pino.destination({ dest: opts.file, mkdir: true, sync: false, mode: 0o600 }));
   return pino({ level }, pino.destination(2));
 }
 

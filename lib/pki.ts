@@ -93,7 +93,9 @@ export function subjectOf(subject: Record<string, string | string[] | undefined>
 }
 
 /** The holder, expiry and issuer of a PEM certificate (its first, when a chain). */
-export function describeCert(certPem: string): CertSubject & { expiresAtMs: number; issuer: string; serial: string } {
+export function describeCert(
+  certPem: string,
+): CertSubject & { expiresAtMs: number; issuer: string; serial: string } {
   const cert = new X509Certificate(certPem);
   const fields = Object.fromEntries(cert.subject.split('\n').map((l) => l.split('=', 2) as [string, string]));
   const subject = subjectOf(fields);

@@ -178,7 +178,8 @@ export class Manager {
         const nodeId = this.renewing(call);
         this.routed(
           (req: RenewCertificateRequest) => renewCertificate(this.store, nodeId, req.csr),
-          (addr, req: RenewCertificateRequest) => this.forwarder.toCA(addr, (c) => c.RenewCertificate, req, nodeId),
+          (addr, req: RenewCertificateRequest) =>
+            this.forwarder.toCA(addr, (c) => c.RenewCertificate, req, nodeId),
           false,
         )(call, cb);
       },

@@ -91,7 +91,11 @@ type ClientConstructor<C> = new (
 ) => C;
 
 /** A client of `addr`: over the local socket in plain text, over TCP with `tls` (required). */
-export function connect<C extends grpc.Client>(ctor: ClientConstructor<C>, addr: string, tls?: TlsCredentials): C {
+export function connect<C extends grpc.Client>(
+  ctor: ClientConstructor<C>,
+  addr: string,
+  tls?: TlsCredentials,
+): C {
   if (isUnix(addr)) return new ctor(target(addr), grpc.credentials.createInsecure(), channelOptions);
   if (!tls) throw new FlotillaError('INTERNAL', `no TLS credentials to reach ${addr} with`);
   return new ctor(target(addr), tls.channelCredentials(), channelOptions);
@@ -155,14 +159,22 @@ export function serve(
       const allow = access.methods?.[name] ?? access.allow;
       limited[name] = method.requestStream
         ? method
-        : { ...method, requestDeserialize: (b: Buffer) => (b.length > maxBytes ? new Oversized(b.length) : method.requestDeserialize(b)) };
+        : {
+            ...method,
+            requestDeserialize: (b: Buffer) =>
+              b.length > maxBytes ? new Oversized(b.length) : method.requestDeserialize(b),
+          };
       const check = (call: ServerSurfaceCall): FlotillaError | undefined => {
-        const caller: Caller = security === 'local' ? { kind: 'local', address: 'local socket' } : callerOverTls(call);
+        const caller: Caller =
+          security === 'local' ? { kind: 'local', address: 'local socket' } : callerOverTls(call);
         const refusal = refuse(caller, allow, access, method.path);
         if (refusal) return refusal;
         const request = (call as { request?: unknown }).request;
         if (request instanceof Oversized) {
-          return new FlotillaError('RESOURCE_EXHAUSTED', `the request is ${mib(request.bytes)}; the limit is ${mib(maxBytes)}`);
+          return new FlotillaError(
+            'RESOURCE_EXHAUSTED',
+            `the request is ${mib(request.bytes)}; the limit is ${mib(maxBytes)}`,
+          );
         }
         callers.set(call, caller);
         return undefined;
@@ -184,10 +196,17 @@ export function serve(
   server.addService(limited, guarded);
 }
 
-function refuse(caller: Caller, allow: readonly Who[], access: Access, path: string): FlotillaError | undefined {
+function refuse(
+  caller: Caller,
+  allow: readonly Who[],
+  access: Access,
+  path: string,
+): FlotillaError | undefined {
   const method = path.replace(/^\/flotilla\./, '').replace('/', '.');
   if (caller.kind === 'local') {
-    return allow.includes('local') ? undefined : new FlotillaError('PERMISSION_DENIED', `${method} is not served on the local socket`);
+    return allow.includes('local')
+      ? undefined
+      : new FlotillaError('PERMISSION_DENIED', `${method} is not served on the local socket`);
   }
   if (allow.includes('anyone')) return undefined;
   if (caller.kind === 'anonymous') {
@@ -197,11 +216,19 @@ function refuse(caller: Caller, allow: readonly Who[], access: Access, path: str
     );
   }
   if (access.revoked?.(caller.id)) {
-    return new FlotillaError('NODE_REMOVED', `node ${caller.id} was removed from the cluster; its certificate is refused`);
+    return new FlotillaError(
+      'NODE_REMOVED',
+      `node ${caller.id} was removed from the cluster; its certificate is refused`,
+    );
   }
   if (allow.includes(caller.role)) return undefined;
-  const who = allow.includes('admin') ? 'an admin client certificate or the local socket' : `a ${allow.filter((w) => w !== 'local').join(' or ')} certificate`;
-  return new FlotillaError('PERMISSION_DENIED', `a ${caller.role} certificate may not call ${method}: it takes ${who}`);
+  const who = allow.includes('admin')
+    ? 'an admin client certificate or the local socket'
+    : `a ${allow.filter((w) => w !== 'local').join(' or ')} certificate`;
+  return new FlotillaError(
+    'PERMISSION_DENIED',
+    `a ${caller.role} certificate may not call ${method}: it takes ${who}`,
+  );
 }
 
 const toGrpc: Record<ErrorCode, grpc.status> = {

@@ -6,7 +6,10 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ServerSurfaceCall } from '@grpc/grpc-js/build/src/server-call.js';
-import type { CaCertificateUpdateListener, IdentityCertificateUpdateListener } from '@grpc/grpc-js/build/src/certificate-provider.js';
+import type {
+  CaCertificateUpdateListener,
+  IdentityCertificateUpdateListener,
+} from '@grpc/grpc-js/build/src/certificate-provider.js';
 import { X509Certificate } from 'node:crypto';
 import * as tls from 'node:tls';
 import { FlotillaError } from '../lib/errors.js';
@@ -99,13 +102,16 @@ function subjectOfPem(pem: string): CertSubject | undefined {
   const first = splitPem(pem)[0];
   if (!first) return undefined;
   const cert = new X509Certificate(first);
-  return subjectOf(Object.fromEntries(cert.subject.split('\n').map((l) => l.split('=', 2) as [string, string])));
+  return subjectOf(
+    Object.fromEntries(cert.subject.split('\n').map((l) => l.split('=', 2) as [string, string])),
+  );
 }
 
 /** A server is one of this cluster's nodes (its chain to our roots is checked by TLS itself). */
 function checkPeer(cert: tls.PeerCertificate, clusterId: string | undefined): Error | undefined {
   const subject = subjectOf(cert.subject);
-  if (!subject || subject.role === 'admin') return new Error(`the server's certificate does not name a node: ${JSON.stringify(cert.subject)}`);
+  if (!subject || subject.role === 'admin')
+    return new Error(`the server's certificate does not name a node: ${JSON.stringify(cert.subject)}`);
   if (clusterId && subject.clusterId !== clusterId) {
     return new Error(`the server belongs to cluster ${subject.clusterId}, not ${clusterId}`);
   }
@@ -182,7 +188,10 @@ function rootFromChain(leaf: tls.DetailedPeerCertificate, digest: string, addr: 
     );
   }
   if (!server.checkIssued(root) || !server.verify(root.publicKey)) {
-    throw new FlotillaError('PERMISSION_DENIED', `${addr}'s certificate is not signed by the CA the join token names`);
+    throw new FlotillaError(
+      'PERMISSION_DENIED',
+      `${addr}'s certificate is not signed by the CA the join token names`,
+    );
   }
   return root.toString();
 }

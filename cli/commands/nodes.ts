@@ -158,7 +158,8 @@ export function nodeCommands(
       const { tokens } = o.rotate
         ? await call(client, client.RotateJoinToken, { role: role === 'worker' ? 'WORKER' : 'MANAGER' })
         : await call(client, client.GetJoinTokens, {});
-      if (o.rotate && !o.quiet) console.log(`The ${role} join token was rotated: the old one is refused from now on.\n`);
+      if (o.rotate && !o.quiet)
+        console.log(`The ${role} join token was rotated: the old one is refused from now on.\n`);
       const { nodes } = await call(client, client.ListNodes, {});
       const token = role === 'worker' ? tokens?.worker : tokens?.manager;
       if (o.quiet) return console.log(token);

@@ -22,7 +22,10 @@ const ROOT_EXPIRY_MS = 20 * 365 * 24 * 3600_000;
 // Clocks of nodes differ a little: a certificate is valid from a minute before it is made.
 const BACKDATE_MS = 60_000;
 
-const serial = () => randomBytes(16).toString('hex').replace(/^[89a-f]/, '7');
+const serial = () =>
+  randomBytes(16)
+    .toString('hex')
+    .replace(/^[89a-f]/, '7');
 
 export async function newRootCa(clusterId: string): Promise<RootCA> {
   const keys = await newKeyPair();
@@ -47,9 +50,12 @@ export async function rootCa(certPem: string, keyPem: string): Promise<RootCA> {
   const first = splitPem(certPem)[0];
   if (!first) throw new FlotillaError('INVALID_ARGUMENT', 'the CA certificate holds no PEM certificate');
   const cert = new X509Certificate(first);
-  if (!cert.ca) throw new FlotillaError('INVALID_ARGUMENT', 'the CA certificate is not one that may sign others');
+  if (!cert.ca)
+    throw new FlotillaError('INVALID_ARGUMENT', 'the CA certificate is not one that may sign others');
   const key = await importPrivateKey(keyPem).catch((err: unknown) => {
-    throw new FlotillaError('INVALID_ARGUMENT', 'the CA key is not a PKCS#8 PEM ECDSA P-256 key', { cause: err });
+    throw new FlotillaError('INVALID_ARGUMENT', 'the CA key is not a PKCS#8 PEM ECDSA P-256 key', {
+      cause: err,
+    });
   });
   const probe = new Uint8Array([1, 2, 3]);
   const signature = await webcrypto.subtle.sign(KEY_ALGORITHM, key, probe);

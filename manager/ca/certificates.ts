@@ -34,7 +34,11 @@ export async function issueCertificate(
 }
 
 /** A node's new certificate, in the role it has now. A removed node gets none. */
-export async function renewCertificate(store: Store, nodeId: string, csr: string): Promise<IssuedCertificate> {
+export async function renewCertificate(
+  store: Store,
+  nodeId: string,
+  csr: string,
+): Promise<IssuedCertificate> {
   const { cluster, node } = store.view((tx) => ({ cluster: clusterOf(tx), node: tx.get('nodes', nodeId) }));
   if (!node) throw new FlotillaError('NODE_REMOVED', `node ${nodeId} is not in the cluster`);
   const { issued, info } = await issueCertificate(cluster, csr, node.id, certRole(node.role));
@@ -46,10 +50,21 @@ export async function renewCertificate(store: Store, nodeId: string, csr: string
 }
 
 /** An admin certificate for a remote CLI: it may do what the local socket may. */
-export async function issueClientCertificate(store: Store, csr: string, expiryMs: number): Promise<IssuedCertificate> {
-  if (expiryMs < 0) throw new FlotillaError('INVALID_ARGUMENT', 'invalid expiry: expected a positive duration');
+export async function issueClientCertificate(
+  store: Store,
+  csr: string,
+  expiryMs: number,
+): Promise<IssuedCertificate> {
+  if (expiryMs < 0)
+    throw new FlotillaError('INVALID_ARGUMENT', 'invalid expiry: expected a positive duration');
   const cluster = store.view(clusterOf);
-  const { issued } = await issueCertificate(cluster, csr, `client-${newId().slice(0, 12)}`, 'admin', expiryMs || undefined);
+  const { issued } = await issueCertificate(
+    cluster,
+    csr,
+    `client-${newId().slice(0, 12)}`,
+    'admin',
+    expiryMs || undefined,
+  );
   return issued;
 }
 

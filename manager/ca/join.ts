@@ -25,7 +25,10 @@ export function newJoinTokens(caDigest: string): JoinTokens {
 export function rotateJoinToken(cluster: Cluster, role: NodeRole): Cluster {
   const tokens = cluster.joinTokens!;
   const fresh = token(cluster.rootCa!.digest);
-  return { ...cluster, joinTokens: role === 'MANAGER' ? { ...tokens, manager: fresh } : { ...tokens, worker: fresh } };
+  return {
+    ...cluster,
+    joinTokens: role === 'MANAGER' ? { ...tokens, manager: fresh } : { ...tokens, worker: fresh },
+  };
 }
 
 /** The parts of a token: the CA digest it names, checked by the joining node before anything is sent. */

@@ -113,7 +113,16 @@ export class LocalCluster {
   async init(name: string, ...extra: string[]): Promise<CliResult> {
     const addr = await this.newAddr();
     this.nodes.set(name, { dataDir: this.dataDir(name), addr });
-    return runCli(['init', '--data-dir', this.dataDir(name), '--listen', addr, '--hostname', name, ...extra]);
+    const res = await runCli(['init', '--data-dir', this.dataDir(name), '--listen', addr, '--hostname', name, ...extra]);
+    if (res.code !== 0) return res;
+    // The tests' CLI reaches managers over TCP as an admin client, as a remote user would.
+    const issued = await runCli(['--data-dir', this.dataDir(name), 'ca', 'issue-client', '--out', this.certPath]);
+    return issued.code === 0 ? res : issued;
+  }
+
+  /** The admin client certificate the tests' CLI shows managers (`--cert-path`). */
+  get certPath(): string {
+    return join(this.root, 'admin-client');
   }
 
   async join(name: string, manager: string, token: string, ...extra: string[]): Promise<CliResult> {
@@ -161,7 +170,7 @@ export class LocalCluster {
 
   /** The CLI against a manager over TCP. */
   cli(manager: string, ...args: string[]): Promise<CliResult> {
-    return runCli(['--host', this.addr(manager), ...args]);
+    return runCli(['--host', this.addr(manager), '--cert-path', this.certPath, ...args]);
   }
 
   async json<T>(manager: string, ...args: string[]): Promise<T> {

@@ -168,7 +168,7 @@ test.serial('bad input gets a one-line error, a non-zero exit, and writes nothin
   }
   const services = await cluster.json<unknown[]>('m1', 'service', 'ls', '--format', 'json');
   t.is(services.length, 1);
-  const nothing = await runCli(['--host', '127.0.0.1:1', 'node', 'ls']);
+  const nothing = await runCli(['--host', '127.0.0.1:1', '--cert-path', cluster.certPath, 'node', 'ls']);
   t.is(nothing.code, 1);
   t.regex(nothing.stderr, /^error: cannot reach 127\.0\.0\.1:1/);
   const noLocal = await runCli(['--data-dir', cluster.dataDir('nowhere'), 'service', 'ls']);

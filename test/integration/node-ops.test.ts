@@ -68,6 +68,8 @@ test.serial('service logs gathers every node’s tasks and notes a node that is 
     cli,
     '--host',
     cluster.addr('m1'),
+    '--cert-path',
+    cluster.certPath,
     'service',
     'logs',
     '-f',

@@ -35,60 +35,85 @@ async function modesUnder(dir: string): Promise<Record<string, number>> {
   return out;
 }
 
-test.serial('init --socket-group: data dir 0710 and socket 0660 of that group; its files 0600, raft dirs 0700', async (t) => {
-  const res = await c.init('m1', '--socket-group', group.name, '--max-image-size', '512M');
-  t.is(res.code, 0, res.stderr);
-  const p = paths(c.dataDir('m1'));
-  t.is(await modeOf(c.dataDir('m1')), 0o710);
-  t.is((await stat(c.dataDir('m1'))).gid, group.gid);
-  t.is(await modeOf(p.socket), 0o660);
-  t.is((await stat(p.socket)).gid, group.gid);
-  for (const file of [p.identity, p.log, p.pid]) t.is(await modeOf(file), 0o600, file);
-  t.is(await modeOf(p.raft), 0o700);
-  for (const [name, mode] of Object.entries(await modesUnder(p.raft))) {
-    t.is(mode, (await stat(join(p.raft, name))).isDirectory() ? 0o700 : 0o600, name);
-  }
-  t.like(await identityOf('m1'), { socketGroup: group.name, maxImageSize: 512 * 2 ** 20 });
-  const ls = await runCli(['--data-dir', c.dataDir('m1'), 'node', 'ls']);
-  t.is(ls.code, 0, ls.stderr);
-});
+test.serial(
+  'init --socket-group: data dir 0710 and socket 0660 of that group; its files 0600, raft dirs 0700',
+  async (t) => {
+    const res = await c.init('m1', '--socket-group', group.name, '--max-image-size', '512M');
+    t.is(res.code, 0, res.stderr);
+    const p = paths(c.dataDir('m1'));
+    t.is(await modeOf(c.dataDir('m1')), 0o710);
+    t.is((await stat(c.dataDir('m1'))).gid, group.gid);
+    t.is(await modeOf(p.socket), 0o660);
+    t.is((await stat(p.socket)).gid, group.gid);
+    for (const file of [p.identity, p.log, p.pid]) t.is(await modeOf(file), 0o600, file);
+    t.is(await modeOf(p.raft), 0o700);
+    for (const [name, mode] of Object.entries(await modesUnder(p.raft))) {
+      t.is(mode, (await stat(join(p.raft, name))).isDirectory() ? 0o700 : 0o600, name);
+    }
+    t.like(await identityOf('m1'), { socketGroup: group.name, maxImageSize: 512 * 2 ** 20 });
+    const ls = await runCli(['--data-dir', c.dataDir('m1'), 'node', 'ls']);
+    t.is(ls.code, 0, ls.stderr);
+  },
+);
 
-test.serial('join: data dir 0700, socket 0600; a data dir made before is tightened when the daemon starts', async (t) => {
-  const token = (await runCli(['--data-dir', c.dataDir('m1'), 'join-token', 'worker', '-q'])).stdout.trim();
-  const res = await c.join('w1', 'm1', token, '--max-image-size', '1G');
-  t.is(res.code, 0, res.stderr);
-  const p = paths(c.dataDir('w1'));
-  t.is(await modeOf(c.dataDir('w1')), 0o700);
-  t.is(await modeOf(p.socket), 0o600);
-  for (const file of [p.identity, p.log, p.pid]) t.is(await modeOf(file), 0o600, file);
-  const identity = await identityOf('w1');
-  t.is(identity.maxImageSize, 2 ** 30);
-  t.false('socketGroup' in identity);
+test.serial(
+  'join: data dir 0700, socket 0600; a data dir made before is tightened when the daemon starts',
+  async (t) => {
+    const token = (await runCli(['--data-dir', c.dataDir('m1'), 'join-token', 'worker', '-q'])).stdout.trim();
+    const res = await c.join('w1', 'm1', token, '--max-image-size', '1G');
+    t.is(res.code, 0, res.stderr);
+    const p = paths(c.dataDir('w1'));
+    t.is(await modeOf(c.dataDir('w1')), 0o700);
+    t.is(await modeOf(p.socket), 0o600);
+    for (const file of [p.identity, p.log, p.pid]) t.is(await modeOf(file), 0o600, file);
+    const identity = await identityOf('w1');
+    t.is(identity.maxImageSize, 2 ** 30);
+    t.false('socketGroup' in identity);
 
-  const pid = await c.stop('w1');
-  await chmod(c.dataDir('w1'), 0o755);
-  c.restart('w1');
-  await eventually('w1 restarted', async () => (await c.daemonPid('w1').catch(() => pid)) !== pid);
-  t.is(await modeOf(c.dataDir('w1')), 0o700);
-});
+    const pid = await c.stop('w1');
+    await chmod(c.dataDir('w1'), 0o755);
+    c.restart('w1');
+    await eventually('w1 restarted', async () => (await c.daemonPid('w1').catch(() => pid)) !== pid);
+    t.is(await modeOf(c.dataDir('w1')), 0o700);
+  },
+);
 
-test.serial('an unknown --socket-group or a bad --max-image-size fails naming the flag; nothing is made', async (t) => {
-  const dataDir = c.dataDir('bad');
-  const listen = `127.0.0.1:${await freePort()}`;
-  const init = await runCli(['init', '--data-dir', dataDir, '--listen', listen, '--socket-group', 'no-such-group']);
-  t.not(init.code, 0);
-  t.regex(init.stderr, /invalid --socket-group: group "no-such-group" not found in \/etc\/group/);
-  const size = await runCli(['init', '--data-dir', dataDir, '--listen', listen, '--max-image-size', 'lots']);
-  t.not(size.code, 0);
-  t.regex(size.stderr, /invalid --max-image-size: expected a size such as 256M or 1G, got "lots"/);
-  const token = (await runCli(['--data-dir', c.dataDir('m1'), 'join-token', 'worker', '-q'])).stdout.trim();
-  const join = await runCli([
-    ...['join', '--data-dir', dataDir, '--listen', listen, '--token', token],
-    ...['--socket-group', 'no-such-group', c.addr('m1')],
-  ]);
-  t.not(join.code, 0);
-  t.regex(join.stderr, /invalid --socket-group/);
-  await t.throwsAsync(stat(dataDir), { code: 'ENOENT' });
-  const nodes = await c.json<unknown[]>('m1', 'node', 'ls', '--format', 'json');
-  t.is(nodes.length, 2);
-});
+test.serial(
+  'an unknown --socket-group or a bad --max-image-size fails naming the flag; nothing is made',
+  async (t) => {
+    const dataDir = c.dataDir('bad');
+    const listen = `127.0.0.1:${await freePort()}`;
+    const init = await runCli([
+      'init',
+      '--data-dir',
+      dataDir,
+      '--listen',
+      listen,
+      '--socket-group',
+      'no-such-group',
+    ]);
+    t.not(init.code, 0);
+    t.regex(init.stderr, /invalid --socket-group: group "no-such-group" not found in \/etc\/group/);
+    const size = await runCli([
+      'init',
+      '--data-dir',
+      dataDir,
+      '--listen',
+      listen,
+      '--max-image-size',
+      'lots',
+    ]);
+    t.not(size.code, 0);
+    t.regex(size.stderr, /invalid --max-image-size: expected a size such as 256M or 1G, got "lots"/);
+    const token = (await runCli(['--data-dir', c.dataDir('m1'), 'join-token', 'worker', '-q'])).stdout.trim();
+    const join = await runCli([
+      ...['join', '--data-dir', dataDir, '--listen', listen, '--token', token],
+      ...['--socket-group', 'no-such-group', c.addr('m1')],
+    ]);
+    t.not(join.code, 0);
+    t.regex(join.stderr, /invalid --socket-group/);
+    await t.throwsAsync(stat(dataDir), { code: 'ENOENT' });
+    const nodes = await c.json<unknown[]>('m1', 'node', 'ls', '--format', 'json');
+    t.is(nodes.length, 2);
+  },
+);

@@ -84,6 +84,8 @@ if (missing) {
         [
           '--host',
           cluster.addr('m1'),
+          '--cert-path',
+          cluster.certPath,
           'service',
           'create',
           '-d',

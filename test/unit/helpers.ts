@@ -66,6 +66,7 @@ export function makeNode(overrides: Partial<Node> & { runtimes?: string[] } = {}
     },
     status: { state: 'READY', message: '', addr: '' },
     managerStatus: null,
+    certificate: null,
     ...rest,
   };
 }

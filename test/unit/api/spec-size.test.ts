@@ -36,7 +36,9 @@ test('labels and args count too', async (t) => {
   const api = new ControlApi(await MemoryStore.open());
   const labelled = makeSpec();
   labelled.labels = { big: 'x'.repeat(600 * 1024) };
-  await t.throwsAsync(api.createService(labelled), { message: /^the service spec is 600\.\d KiB; the limit/ });
+  await t.throwsAsync(api.createService(labelled), {
+    message: /^the service spec is 600\.\d KiB; the limit/,
+  });
   const args = makeSpec();
   args.task!.container!.args = ['sh', '-c', 'x'.repeat(MAX_SPEC_BYTES)];
   await t.throwsAsync(api.createService(args), { message: /^the service spec is 512\.\d KiB; the limit/ });
@@ -49,7 +51,9 @@ test('a spec just under the limit is taken; an update past it is refused and the
   t.true(encodedSize(spec) < MAX_SPEC_BYTES);
   const created = await api.createService(spec);
   const index = store.view((tx) => tx.index);
-  const err = await t.throwsAsync(api.updateService(created.id, created.meta!.version, specWithEnv(600 * 1024)));
+  const err = await t.throwsAsync(
+    api.updateService(created.id, created.meta!.version, specWithEnv(600 * 1024)),
+  );
   t.true(isFlotillaError(err, 'INVALID_ARGUMENT'));
   t.regex(err?.message ?? '', /^the service spec is 600\.\d KiB; the limit is 512 KiB/);
   t.is(

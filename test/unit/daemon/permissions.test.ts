@@ -81,7 +81,11 @@ function connectAs(gid: number, socket: string): Promise<string> {
   const script = `require('net').connect(${JSON.stringify(socket)})
     .on('data', () => { console.log('ok'); process.exit(0); })
     .on('error', (e) => { console.log(e.code); process.exit(0); });`;
-  const child = spawn(process.execPath, ['-e', script], { uid: NOBODY, gid, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', script], {
+    uid: NOBODY,
+    gid,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   return new Promise((resolve) => child.on('exit', () => resolve(out.trim())));

@@ -35,8 +35,15 @@ async function setup(opts: { historyLimit?: number; now?: () => number } = {}) {
       tx.create('clusters', {
         id: 'cluster',
         meta: null,
-        spec: { name: 'test', heartbeatPeriodMs: 5000, taskHistoryLimit: opts.historyLimit! },
+        spec: {
+          name: 'test',
+          heartbeatPeriodMs: 5000,
+          taskHistoryLimit: opts.historyLimit!,
+          nodeCertExpiryMs: 0,
+        },
         joinTokens: null,
+        rootCa: null,
+        removedNodes: [],
       }),
     );
   }

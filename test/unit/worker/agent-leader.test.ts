@@ -4,13 +4,14 @@ import { FlotillaError } from '../../../lib/errors.js';
 import { silentLogger } from '../../../lib/log.js';
 import type { DispatcherHandlers } from '../../../proto/gen/flotilla/Dispatcher.js';
 import { wire } from '../../../proto/load.js';
-import { createServer, listen, shutdown, toServiceError } from '../../../proto/rpc.js';
+import { createServer, listen, serve, shutdown, toServiceError } from '../../../proto/rpc.js';
 import type { NodeDescription } from '../../../proto/types.js';
 import { Agent } from '../../../worker/agent.js';
+import { testCredentials } from '../../fixtures/tls.js';
 
 /** A dispatcher that answers each Session with `answer`, counting the sessions asked for. */
 async function fakeDispatcher(answer: (call: grpc.ServerWritableStream<unknown, unknown>) => void) {
-  const server = createServer();
+  const server = createServer(await testCredentials('manager', 'm1'));
   const seen = { sessions: 0 };
   const unimplemented = (_: unknown, cb: grpc.sendUnaryData<never>) =>
     cb({ code: grpc.status.UNIMPLEMENTED, details: 'not in this test' });
@@ -22,7 +23,7 @@ async function fakeDispatcher(answer: (call: grpc.ServerWritableStream<unknown, 
     Heartbeat: unimplemented,
     UpdateTaskStatus: unimplemented,
   };
-  server.addService(wire.flotilla.Dispatcher.service, handlers);
+  serve(server, wire.flotilla.Dispatcher.service, handlers, { allow: ['manager', 'worker'] });
   const port = await listen(server, '127.0.0.1:0');
   return { addr: `127.0.0.1:${port}`, seen, close: () => shutdown(server, 1_000) };
 }
@@ -49,6 +50,7 @@ test('a worker refused by a manager that does not lead goes to the leader it nam
 
   const agent = new Agent({
     nodeId: 'n1',
+    tls: await testCredentials('worker', 'n1'),
     addr: '127.0.0.1:1',
     managers: [refuser.addr, next.addr, leader.addr],
     description: { hostname: 'n1' } as NodeDescription,

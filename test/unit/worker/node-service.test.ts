@@ -31,11 +31,18 @@ async function serve(t: ExecutionContext, maxImageBytes: number) {
   const server = new grpc.Server();
   server.addService(
     wire.flotilla.Agent.service,
-    nodeService({ drivers: [driver], uploads, maxImageBytes, log: silentLogger() }) as grpc.UntypedServiceImplementation,
+    nodeService({
+      drivers: [driver],
+      uploads,
+      maxImageBytes,
+      log: silentLogger(),
+    }) as grpc.UntypedServiceImplementation,
   );
   const socket = `unix:${join(dir, 'agent.sock')}`;
   await new Promise<void>((resolve, reject) =>
-    server.bindAsync(socket, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())),
+    server.bindAsync(socket, grpc.ServerCredentials.createInsecure(), (err) =>
+      err ? reject(err) : resolve(),
+    ),
   );
   t.teardown(() => server.forceShutdown());
   const client: AgentClient = new wire.flotilla.Agent(socket, grpc.credentials.createInsecure());

@@ -18,7 +18,11 @@ async function modes(dir: string): Promise<Record<string, number>> {
 test('the log and snapshots are for the manager alone: directories 0700, files 0600', async (t) => {
   const dir = path.join(await tempDir(t), 'data', 'raft');
   const { disk } = await RaftDisk.open(dir, { segmentBytes: 4096 });
-  await disk.persist({ hardState: { term: 1, vote: 1, commit: 40 }, entries: entries(1, 40, 1, 256), mustSync: true });
+  await disk.persist({
+    hardState: { term: 1, vote: 1, commit: 40 },
+    entries: entries(1, 40, 1, 256),
+    mustSync: true,
+  });
   await disk.compact({
     metadata: { index: 40, term: 1, confState: { voters: [1], learners: [] } },
     data: payloadFor(40, 1),

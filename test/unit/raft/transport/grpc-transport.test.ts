@@ -1,16 +1,15 @@
-import * as grpc from '@grpc/grpc-js';
 import test from 'ava';
 import { GrpcRaftTransport } from '../../../../manager/raft/transport/index.js';
 import { EntryType, MessageType, type Message } from '../../../../manager/raft/types.js';
 import type { RaftBatch } from '../../../../proto/gen/flotilla/RaftBatch.js';
 import type { RaftHandlers } from '../../../../proto/gen/flotilla/Raft.js';
-import { wire } from '../../../../proto/load.js';
-import { createServer, listen, shutdown } from '../../../../proto/rpc.js';
 import { eventually } from '../../helpers.js';
 import {
   freePort,
+  managerTls,
   message,
   plain,
+  rawPeer,
   recordingLogger,
   Recorder,
   startCluster,
@@ -47,10 +46,11 @@ test('messages arrive in order at the member they are for', async (t) => {
 
 test('each send() writes one batch per peer, in order, carrying the cluster id', async (t) => {
   const batches = new Map<string, RaftBatch[]>();
-  const servers: grpc.Server[] = [];
   const addresses: string[] = [];
-  for (const name of ['two', 'three']) {
-    const server = createServer();
+  for (const [id, name] of [
+    [2, 'two'],
+    [3, 'three'],
+  ] as const) {
     const got: RaftBatch[] = [];
     batches.set(name, got);
     const handlers: RaftHandlers = {
@@ -60,19 +60,15 @@ test('each send() writes one batch per peer, in order, carrying the cluster id',
       },
       InstallSnapshot: (_call, callback) => callback(null, {}),
     };
-    server.addService(wire.flotilla.Raft.service, handlers);
-    addresses.push(`127.0.0.1:${await listen(server, '127.0.0.1:0')}`);
-    servers.push(server);
+    addresses.push(await rawPeer(t, id, handlers));
   }
   const transport = new GrpcRaftTransport({
     id: 1,
     clusterId: 'cluster-a',
     logger: recordingLogger().logger,
+    tls: await managerTls(1),
   });
-  t.teardown(async () => {
-    await transport.close();
-    await Promise.all(servers.map((s) => shutdown(s, 100)));
-  });
+  t.teardown(() => transport.close());
   transport.start(new Recorder());
   transport.setPeer(2, addresses[0]!);
   transport.setPeer(3, addresses[1]!);
@@ -248,7 +244,8 @@ test('changing a peer address moves its stream; removing a peer drops its messag
   );
 });
 
-test('a snapshot chunk size out of bounds is refused', (t) => {
+test('a snapshot chunk size out of bounds is refused', async (t) => {
+  const tls = await managerTls(1);
   const err = t.throws(
     () =>
       new GrpcRaftTransport({
@@ -256,6 +253,7 @@ test('a snapshot chunk size out of bounds is refused', (t) => {
         clusterId: 'c',
         logger: recordingLogger().logger,
         snapshotChunkBytes: 0,
+        tls,
       }),
   );
   t.regex(err!.message, /snapshotChunkBytes/);

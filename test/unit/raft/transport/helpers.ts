@@ -1,6 +1,7 @@
 /**
  * Helpers for the Raft transport tests: members on loopback (a transport on its own gRPC
- * server), a handler that records what it is told, a logger that keeps its lines.
+ * server, each with a manager certificate of the tests' CA), a handler that records what it
+ * is told, a logger that keeps its lines.
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { ExecutionContext } from 'ava';
@@ -15,7 +16,8 @@ import { MessageType, type Message, type RaftId } from '../../../../manager/raft
 import { newMessage } from '../../../../manager/raft/core/message.js';
 import type { RaftHandlers } from '../../../../proto/gen/flotilla/Raft.js';
 import { wire } from '../../../../proto/load.js';
-import { createServer, listen, shutdown } from '../../../../proto/rpc.js';
+import { createServer, listen, serve, shutdown } from '../../../../proto/rpc.js';
+import { testCredentials } from '../../../fixtures/tls.js';
 import { freePort } from '../../../integration/cluster-harness.js';
 
 export class Recorder implements RaftTransportHandler {
@@ -53,14 +55,17 @@ export interface Member {
   stop(): Promise<void>;
 }
 
-/** A started transport serving on 127.0.0.1 (on `port`, or a free one). */
+/** A manager's certificate of the tests' CA, named by its Raft id. */
+export const managerTls = (id: RaftId) => testCredentials('manager', String(id));
+
+/** A started transport serving on 127.0.0.1 (on `port`, or a free one), as manager `id` unless `tls` says otherwise. */
 export async function startMember(
   id: RaftId,
   opts: Partial<GrpcRaftTransportOptions> & { port?: number } = {},
 ): Promise<Member> {
-  const { port = 0, ...rest } = opts;
-  const transport = new GrpcRaftTransport({ id, clusterId: 'cluster-a', logger: silentLogger(), ...rest });
-  const server = createServer();
+  const { port = 0, tls = await managerTls(id), ...rest } = opts;
+  const transport = new GrpcRaftTransport({ id, clusterId: 'cluster-a', logger: silentLogger(), tls, ...rest });
+  const server = createServer(tls);
   transport.register(server);
   const bound = await listen(server, `127.0.0.1:${port}`);
   const rec = new Recorder();
@@ -96,6 +101,15 @@ export function message(fields: Partial<Message> & Pick<Message, 'to'>): Message
   return newMessage({ type: MessageType.App, from: 1, term: 1, ...fields });
 }
 
+/** A raw Raft service (`handlers`) on loopback for managers, as member `id`; shut down when the test ends. Its address. */
+export async function rawPeer(t: ExecutionContext, id: RaftId, handlers: RaftHandlers): Promise<string> {
+  const server = createServer(await managerTls(id));
+  serve(server, wire.flotilla.Raft.service, handlers, { allow: ['manager'] });
+  const port = await listen(server, '127.0.0.1:0');
+  t.teardown(() => shutdown(server, 100));
+  return `127.0.0.1:${port}`;
+}
+
 /**
  * A transport (member 1) whose peer 2 is a raw Raft service (`handlers`) on loopback, both
  * closed when the test ends.
@@ -105,17 +119,19 @@ export async function transportToRaw(
   handlers: RaftHandlers,
   opts: Partial<GrpcRaftTransportOptions> = {},
 ): Promise<{ transport: GrpcRaftTransport; rec: Recorder }> {
-  const server = createServer();
-  server.addService(wire.flotilla.Raft.service, handlers);
-  const port = await listen(server, '127.0.0.1:0');
-  const transport = new GrpcRaftTransport({ id: 1, clusterId: 'cluster-a', logger: silentLogger(), ...opts });
-  t.teardown(async () => {
-    await transport.close();
-    await shutdown(server, 100);
+  const address = await rawPeer(t, 2, handlers);
+  const transport = new GrpcRaftTransport({
+    id: 1,
+    clusterId: 'cluster-a',
+    logger: silentLogger(),
+    tls: await managerTls(1),
+    ...opts,
   });
+  // Teardowns run last first: the transport closes before the server shuts down.
+  t.teardown(() => transport.close());
   const rec = new Recorder();
   transport.start(rec);
-  transport.setPeer(2, `127.0.0.1:${port}`);
+  transport.setPeer(2, address);
   return { transport, rec };
 }
 

@@ -8,6 +8,7 @@ import { connect } from '../../../../proto/rpc.js';
 import { eventually } from '../../helpers.js';
 import {
   freePort,
+  managerTls,
   message,
   plain,
   recordingLogger,
@@ -96,7 +97,7 @@ test('an aborted snapshot stream delivers nothing', async (t) => {
   const log = recordingLogger();
   const two = await startMember(2, { logger: log.logger });
   t.teardown(() => two.stop());
-  const client = connect(RaftPeerClient, two.address);
+  const client = connect(RaftPeerClient, two.address, await managerTls(1));
   t.teardown(() => client.close());
 
   let result: grpc.ServiceError | null | undefined;
