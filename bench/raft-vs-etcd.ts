@@ -1,6 +1,7 @@
 /**
- * Raft benchmark: our Raft (three raft-member processes, fsync on) against etcd (the shared
- * peer kit's 3-member cluster) in the same run, on loopback. First sequential commit latency
+ * Raft benchmark: our Raft (three raft-member processes, fsync on) against etcd (3 members,
+ * etcd-server's defaults) in the same run, on loopback, all three systems with mutual TLS on
+ * every connection (raft-vs-etcd/etcd.ts, floor.ts). First sequential commit latency
  * (and the CPU the three members use per put meanwhile) of ours, etcd's and the floor's
  * (floor.ts: the same round trip with no consensus, the least this stack can do here), in
  * rounds where the three take turns. Then, one system after the other, throughput at 64 and
@@ -33,7 +34,7 @@ type Figures = Map<string, number>;
 type LatencySubject = Parameters<typeof commitLatency>[0] & Pick<RaftSystem, 'name'>;
 
 function print(line: Record<string, unknown>): void {
-  console.log(JSON.stringify({ bench: 'raft', ...line, mode }));
+  console.log(JSON.stringify({ bench: 'raft', ...line, mode, tls: true }));
 }
 
 /** Records a figure of `system` and prints it. */
@@ -128,12 +129,12 @@ const root = await mkdtemp(join(tmpdir(), 'flotilla-bench-raft-'));
 try {
   progress(`mode ${mode}`);
   const ours = await start('3 raft-member processes', () => FlotillaSystem.start());
-  const etcd = await start('etcd with the peer kit', () =>
-    EtcdSystem.start(join(root, 'etcd-cluster-dir')),
-  ).catch((err: unknown) => {
-    print({ system: 'etcd', unavailable: describeError(err) });
-    return undefined;
-  });
+  const etcd = await start('3 etcd members', () => EtcdSystem.start(join(root, 'etcd'))).catch(
+    (err: unknown) => {
+      print({ system: 'etcd', unavailable: describeError(err) });
+      return undefined;
+    },
+  );
   const floor = await start('the floor', () => FloorSystem.start(join(root, 'floor')));
   const figures = await latencies(etcd ? [ours, etcd, floor] : [ours, floor]);
   await stop(floor);

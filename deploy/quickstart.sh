@@ -36,21 +36,21 @@ cluster init --data-dir "$DIR/m1" --listen 127.0.0.1:4240 --hostname m1 --dispat
 token=$(cluster --data-dir "$DIR/m1" join-token worker -q)
 cluster join --data-dir "$DIR/w1" --listen 127.0.0.1:4250 --hostname w1 --token "$token" 127.0.0.1:4240
 cluster join --data-dir "$DIR/w2" --listen 127.0.0.1:4260 --hostname w2 --token "$token" 127.0.0.1:4240
-cluster --host 127.0.0.1:4240 node ls
+cluster --data-dir "$DIR/m1" node ls
 
 echo
 echo "==> Creating the service 'demo' with 3 replicas"
-cluster --host 127.0.0.1:4240 service create --name demo --replicas 3 \
+cluster --data-dir "$DIR/m1" service create --name demo --replicas 3 \
   host sh -c 'while true; do echo "task $FLOTILLA_TASK_SLOT on $FLOTILLA_NODE_ID"; sleep 5; done'
 echo
-cluster --host 127.0.0.1:4240 service ps demo
+cluster --data-dir "$DIR/m1" service ps demo
 
 cat <<TXT
 
 The cluster is up. Try:
-    node dist/cli/main.js --host 127.0.0.1:4240 service scale demo=5
-    node dist/cli/main.js --host 127.0.0.1:4240 service ps demo
-    node dist/cli/main.js --host 127.0.0.1:4240 node ls
+    node dist/cli/main.js --data-dir "$DIR/m1" service scale demo=5
+    node dist/cli/main.js --data-dir "$DIR/m1" service ps demo
+    node dist/cli/main.js --data-dir "$DIR/m1" node ls
 (\`npm link\` puts the same command on your PATH as \`cluster\`.)
 Stop it with: deploy/quickstart.sh stop
 TXT

@@ -1,37 +1,31 @@
 /**
- * The anchor: the 3-member etcd cluster of the shared peer kit (../shared/peers/etcd, or
- * ETCD_PEER_DIR), started by its setup.sh with etcd's default timing and stopped by its
- * teardown.sh. The kit's state file is kept in our temp dir, not in the kit.
+ * The anchor: a 3-member etcd cluster (Debian's etcd-server, etcd's default timing) on
+ * loopback, with mutual TLS on its client and peer URLs under the tests' CA, as ours runs.
+ * The shared peer kit's setup.sh (../shared/peers/etcd) speaks plain HTTP only, so the members
+ * are started here as it starts them, with TLS flags and certificates added.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { noop } from 'cockatiel';
-import { Etcd3 } from 'etcd3';
-import { eventually } from '../../test/integration/cluster-harness.js';
+import { Etcd3, type IOptions } from 'etcd3';
+import { eventually, freePort } from '../../test/integration/cluster-harness.js';
+import { testMaterial, writeTestCerts } from '../../test/fixtures/tls.js';
 import type { MemberStatus, RaftSystem } from './system.js';
 
-// From dist/bench/raft-vs-etcd/ the project root is three levels up; the kit is ../shared/peers/etcd from there.
-const peerDir =
-  process.env.ETCD_PEER_DIR ?? fileURLToPath(new URL('../../../../shared/peers/etcd/', import.meta.url));
-
-/** Runs one of the kit's scripts; its output goes to our stderr, keeping stdout for figures. */
-function kit(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(join(peerDir, script), args, { env, stdio: ['ignore', 2, 2] });
-    p.once('error', reject);
-    p.once('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${script} ${args.join(' ')}: exit ${code}`)),
-    );
-  });
+interface Member {
+  readonly name: string;
+  readonly clientUrl: string;
+  readonly peerUrl: string;
+  proc?: ChildProcess;
 }
 
-/** Gone, or a zombie that nobody has reaped yet (setup.sh's shell is not its parent any more). */
-async function gone(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  return stat === '' || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+/** The benchmark's client identity: an admin certificate, etcd3's way. */
+async function clientCredentials(): Promise<IOptions['credentials']> {
+  const { ca, cert, key } = await testMaterial('admin', 'bench-etcd-client');
+  return { rootCertificate: Buffer.from(ca), privateKey: Buffer.from(key), certChain: Buffer.from(cert) };
 }
 
 export class EtcdSystem implements RaftSystem {
@@ -40,43 +34,103 @@ export class EtcdSystem implements RaftSystem {
   private readonly byMemberId = new Map<string, number>();
 
   private constructor(
-    private readonly env: NodeJS.ProcessEnv,
     private readonly dir: string,
+    private readonly members: Member[],
     private readonly clients: Etcd3[],
   ) {}
 
-  /** Starts the cluster; tears it down again if it does not come up. */
-  static async start(stateFile: string): Promise<EtcdSystem> {
-    const env = { ...process.env, ETCD_BENCH_STATE: stateFile };
-    let sys: EtcdSystem | undefined;
+  /** Starts the cluster in `dir` on free ports and waits until it is healthy; stops it again if it is not. */
+  static async start(dir: string): Promise<EtcdSystem> {
+    if (spawnSync('etcd', ['--version']).error) {
+      throw new Error('the etcd binary is missing: apt-get install etcd-server');
+    }
+    await mkdir(dir, { recursive: true });
+    const members: Member[] = [];
+    for (const id of [1, 2, 3]) {
+      const name = `m${id}`;
+      // etcd checks the addresses its peers and clients reach it at against the certificate.
+      await writeTestCerts(join(dir, `${name}.certs`), 'manager', `etcd-${name}`, {
+        altNames: { ip: ['127.0.0.1'] },
+      });
+      const [client, peer] = [await freePort(), await freePort()];
+      members.push({ name, clientUrl: `https://127.0.0.1:${client}`, peerUrl: `https://127.0.0.1:${peer}` });
+    }
+    const credentials = await clientCredentials();
+    // No retries or circuit breakers inside the client: every error counts, none is hidden.
+    const clients = members.map(
+      (m) =>
+        new Etcd3({
+          hosts: m.clientUrl,
+          credentials,
+          dialTimeout: 2_000,
+          faultHandling: { host: () => noop, global: noop },
+        }),
+    );
+    const sys = new EtcdSystem(dir, members, clients);
     try {
-      await kit('setup.sh', [], env);
-      const dir = (await readFile(stateFile, 'utf8')).trim();
-      const clusterEnv = await readFile(join(dir, 'cluster.env'), 'utf8');
-      const endpoints = /^ETCD_ENDPOINTS=(.*)$/m.exec(clusterEnv)?.[1]?.split(',') ?? [];
-      if (endpoints.length !== 3) throw new Error(`expected 3 endpoints in ${dir}/cluster.env`);
-      // No retries or circuit breakers inside the client: every error counts, none is hidden.
-      const clients = endpoints.map(
-        (hosts) =>
-          new Etcd3({ hosts, dialTimeout: 2_000, faultHandling: { host: () => noop, global: noop } }),
-      );
-      sys = new EtcdSystem(env, dir, clients);
+      for (const m of members) sys.spawn(m, 'new');
+      await sys.waitHealthy();
       for (const [i, c] of clients.entries()) {
         const s = await c.maintenance.status({ deadline: Date.now() + 5_000 });
         sys.byMemberId.set(s.header.member_id, i + 1);
       }
       return sys;
     } catch (err) {
-      if (sys) await sys.close();
-      else await kit('teardown.sh', [], env).catch(() => undefined);
+      await sys.close();
       throw err;
     }
+  }
+
+  private member(id: number): Member {
+    const m = this.members[id - 1];
+    if (!m) throw new Error(`no etcd member ${id}`);
+    return m;
   }
 
   private client(id: number): Etcd3 {
     const c = this.clients[id - 1];
     if (!c) throw new Error(`no etcd member ${id}`);
     return c;
+  }
+
+  /** Starts a member on its data dir in this cluster; its output goes to `<name>.log`. */
+  private spawn(m: Member, state: 'new' | 'existing'): void {
+    const certs = join(this.dir, `${m.name}.certs`);
+    const tls = (prefix: string) => [
+      `--${prefix}cert-file=${join(certs, 'cert.pem')}`,
+      `--${prefix}key-file=${join(certs, 'key.pem')}`,
+      `--${prefix}trusted-ca-file=${join(certs, 'ca.pem')}`,
+      `--${prefix}client-cert-auth`,
+    ];
+    const out = openSync(join(this.dir, `${m.name}.log`), 'a');
+    const proc = spawn(
+      'etcd',
+      [
+        `--name=${m.name}`,
+        `--data-dir=${join(this.dir, m.name)}`,
+        `--listen-client-urls=${m.clientUrl}`,
+        `--advertise-client-urls=${m.clientUrl}`,
+        `--listen-peer-urls=${m.peerUrl}`,
+        `--initial-advertise-peer-urls=${m.peerUrl}`,
+        `--initial-cluster=${this.members.map((x) => `${x.name}=${x.peerUrl}`).join(',')}`,
+        `--initial-cluster-token=${this.dir}`,
+        `--initial-cluster-state=${state}`,
+        ...tls(''),
+        ...tls('peer-'),
+        '--logger=zap',
+        '--log-outputs=stderr',
+      ],
+      { stdio: ['ignore', out, out] },
+    );
+    closeSync(out);
+    m.proc = proc;
+    // Never leave a member behind, even when the benchmark dies early.
+    const reap = () => proc.kill('SIGKILL');
+    process.once('exit', reap);
+    proc.once('exit', () => {
+      process.off('exit', reap);
+      if (m.proc === proc) delete m.proc;
+    });
   }
 
   leader(): Promise<number> {
@@ -102,24 +156,21 @@ export class EtcdSystem implements RaftSystem {
   }
 
   pids(): number[] {
-    // A killed member's pid file is gone until it is started again.
-    const pidFiles = this.ids.map((id) => join(this.dir, `m${id}.pid`)).filter((f) => existsSync(f));
-    return pidFiles.map((f) => Number(readFileSync(f, 'utf8')));
+    return this.members.flatMap((m) => (m.proc?.pid ? [m.proc.pid] : []));
   }
 
   async kill(id: number): Promise<void> {
-    const pidFile = join(this.dir, `m${id}.pid`);
-    // Read synchronously so that the signal is sent before the caller's clock moves on.
-    const pid = Number(readFileSync(pidFile, 'utf8'));
-    process.kill(pid, 'SIGKILL');
-    await eventually(`etcd m${id} gone`, () => gone(pid), 10_000);
-    // `setup.sh start` takes a pid that still answers kill -0 for a running member, and a
-    // zombie does until it is reaped.
-    await rm(pidFile);
+    const proc = this.member(id).proc;
+    if (!proc) return;
+    const exited = once(proc, 'exit');
+    proc.kill('SIGKILL');
+    await exited;
   }
 
-  restart(id: number): Promise<void> {
-    return kit('setup.sh', ['start', String(id)], this.env);
+  /** Starts a killed member again and waits until a linearizable read answers through it. */
+  async restart(id: number): Promise<void> {
+    this.spawn(this.member(id), 'existing');
+    await eventually(`etcd m${id} serving`, () => this.read(this.client(id)));
   }
 
   async waitHealthy(): Promise<void> {
@@ -132,15 +183,18 @@ export class EtcdSystem implements RaftSystem {
       if (leaders.size !== 1 || leaders.has('0') || Math.max(...indexes) - Math.min(...indexes) > 2)
         return false;
       // And a linearizable read answers through every member.
-      await Promise.all(
-        this.clients.map((c) => c.kv.range({ key: Buffer.from('health') }, { deadline: Date.now() + 1_000 })),
-      );
+      await Promise.all(this.clients.map((c) => this.read(c)));
       return true;
     });
   }
 
+  private async read(c: Etcd3): Promise<true> {
+    await c.kv.range({ key: Buffer.from('health') }, { deadline: Date.now() + 1_000 });
+    return true;
+  }
+
   async close(): Promise<void> {
     for (const c of this.clients) c.close();
-    await kit('teardown.sh', [], this.env);
+    await Promise.all(this.ids.map((id) => this.kill(id)));
   }
 }

@@ -3,14 +3,18 @@
  * this stack, with no consensus at all. A follower appends what the leader streams to it,
  * fdatasyncs, and acknowledges. The leader serves Put: it streams the value to both
  * followers, appends and fdatasyncs it itself meanwhile, answers once its own write and one
- * follower's are done, then tells both followers (as Raft's commit notice does).
+ * follower's are done, then tells both followers (as Raft's commit notice does). Mutual
+ * TLS as on the Raft members, with the manager certificate in CERTS (ca.pem, cert.pem,
+ * key.pem): Replicate takes managers, Put admins and managers.
  *
- *   floor-member.js leader|follower LISTEN DIR [FOLLOWER_ADDR ...]
+ *   floor-member.js leader|follower LISTEN DIR CERTS [FOLLOWER_ADDR ...]
  */
 import * as grpc from '@grpc/grpc-js';
 import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect, createServer, listen } from '../../proto/rpc.js';
+import { readTlsDir } from '../../daemon/tls-dir.js';
+import { connect, createServer, listen, serve } from '../../proto/rpc.js';
+import { TlsCredentials } from '../../proto/tls.js';
 import { FloorClient, floorService } from './floor-service.js';
 
 // A frame is its sequence number (u32), a kind (u32: 0 data, 1 commit notice) and the value.
@@ -42,12 +46,12 @@ function follower(dir: string): grpc.UntypedServiceImplementation {
   };
 }
 
-function leader(dir: string, followers: string[]): grpc.UntypedServiceImplementation {
+function leader(dir: string, followers: string[], tls: TlsCredentials): grpc.UntypedServiceImplementation {
   const append = appender(join(dir, 'log'));
   // Per write in flight: how many of the leader's own append and the followers' acks are in, and its answer.
   const waiting = new Map<number, { acks: number; cb: grpc.sendUnaryData<Buffer> }>();
   const streams = followers.map((addr) => {
-    const client = connect(FloorClient, addr) as unknown as {
+    const client = connect(FloorClient, addr, tls) as unknown as {
       Replicate(): grpc.ClientDuplexStream<Buffer, Buffer>;
     };
     const stream = client.Replicate();
@@ -77,13 +81,15 @@ function leader(dir: string, followers: string[]): grpc.UntypedServiceImplementa
   };
 }
 
-const [role, listenAddr, dir, ...followers] = process.argv.slice(2);
-if ((role !== 'leader' && role !== 'follower') || !listenAddr || !dir) {
-  console.error('usage: floor-member.js leader|follower LISTEN DIR [FOLLOWER_ADDR ...]');
+const [role, listenAddr, dir, certs, ...followers] = process.argv.slice(2);
+if ((role !== 'leader' && role !== 'follower') || !listenAddr || !dir || !certs) {
+  console.error('usage: floor-member.js leader|follower LISTEN DIR CERTS [FOLLOWER_ADDR ...]');
   process.exit(2);
 }
-const server = createServer();
-server.addService(floorService, role === 'leader' ? leader(dir, followers) : follower(dir));
+const tls = new TlsCredentials(readTlsDir(certs));
+const server = createServer(tls);
+const impl = role === 'leader' ? leader(dir, followers, tls) : follower(dir);
+serve(server, floorService, impl, { allow: ['manager'], methods: { Put: ['admin', 'manager'] } });
 await listen(server, listenAddr);
 process.on('disconnect', () => process.exit(0)); // ends with the benchmark that started it
 process.send?.('ready');

@@ -3,14 +3,15 @@
  * gRPC allow here (a stream to each follower, an fdatasync on each, one follower's ack),
  * with no consensus, log or state machine. What it takes is the least that any Raft on this
  * stack can take, so its commit latency says how far ours is from the stack's limit, and
- * whether etcd's figure is within reach at all.
+ * whether etcd's figure is within reach at all. Mutual TLS under the tests' CA, as ours and
+ * etcd run: each member holds a manager certificate, the benchmark an admin one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as grpc from '@grpc/grpc-js';
 import { call, connect } from '../../proto/rpc.js';
+import { testCredentials, writeTestCerts } from '../../test/fixtures/tls.js';
 import { freePort } from '../../test/integration/cluster-harness.js';
 import { FloorClient } from './floor-service.js';
 import type { RaftSystem } from './system.js';
@@ -36,10 +37,11 @@ export class FloorSystem implements Pick<RaftSystem, 'name' | 'leader' | 'put' |
     try {
       const [leaderAddr, ...followerAddrs] = addrs as [string, ...string[]];
       for (const [i, addr] of followerAddrs.entries()) {
-        procs.push(await start(['follower', addr, join(dir, `f${i + 1}`)]));
+        procs.push(await start('follower', addr, join(dir, `f${i + 1}`)));
       }
-      procs.push(await start(['leader', leaderAddr, join(dir, 'leader'), ...followerAddrs]));
-      return new FloorSystem(procs, connect(FloorClient, leaderAddr));
+      procs.push(await start('leader', leaderAddr, join(dir, 'leader'), ...followerAddrs));
+      const tls = await testCredentials('admin', 'bench-floor-client');
+      return new FloorSystem(procs, connect(FloorClient, leaderAddr, tls));
     } catch (err) {
       for (const p of procs) p.kill('SIGKILL');
       throw err;
@@ -67,15 +69,20 @@ export class FloorSystem implements Pick<RaftSystem, 'name' | 'leader' | 'put' |
   }
 }
 
-/** Spawns a floor member and waits until it serves. */
+/** Spawns a floor member, with a manager certificate in `dir`/certs (which makes `dir`), and waits until it serves. */
 async function start(
-  args: [role: string, listen: string, dir: string, ...rest: string[]],
+  role: string,
+  listen: string,
+  dir: string,
+  ...followers: string[]
 ): Promise<ChildProcess> {
-  await mkdir(args[2], { recursive: true });
+  const certs = join(dir, 'certs');
+  await writeTestCerts(certs, 'manager', `floor-${basename(dir)}`);
+  const args = [role, listen, dir, certs, ...followers];
   const proc = spawn(process.execPath, [memberMain, ...args], { stdio: ['ignore', 'ignore', 2, 'ipc'] });
   await new Promise<void>((resolve, reject) => {
     proc.once('message', () => resolve());
-    proc.once('exit', (code, signal) => reject(new Error(`floor ${args[0]} exited (${code ?? signal})`)));
+    proc.once('exit', (code, signal) => reject(new Error(`floor ${role} exited (${code ?? signal})`)));
   });
   proc.unref();
   proc.channel?.unref();

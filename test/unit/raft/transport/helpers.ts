@@ -64,7 +64,13 @@ export async function startMember(
   opts: Partial<GrpcRaftTransportOptions> & { port?: number } = {},
 ): Promise<Member> {
   const { port = 0, tls = await managerTls(id), ...rest } = opts;
-  const transport = new GrpcRaftTransport({ id, clusterId: 'cluster-a', logger: silentLogger(), tls, ...rest });
+  const transport = new GrpcRaftTransport({
+    id,
+    clusterId: 'cluster-a',
+    logger: silentLogger(),
+    tls,
+    ...rest,
+  });
   const server = createServer(tls);
   transport.register(server);
   const bound = await listen(server, `127.0.0.1:${port}`);
@@ -101,7 +107,7 @@ export function message(fields: Partial<Message> & Pick<Message, 'to'>): Message
   return newMessage({ type: MessageType.App, from: 1, term: 1, ...fields });
 }
 
-/** A raw Raft service (`handlers`) on loopback for managers, as member `id`; shut down when the test ends. Its address. */
+/** Serves `handlers` as member `id`'s Raft service on loopback, to managers, until the test ends; returns its address. */
 export async function rawPeer(t: ExecutionContext, id: RaftId, handlers: RaftHandlers): Promise<string> {
   const server = createServer(await managerTls(id));
   serve(server, wire.flotilla.Raft.service, handlers, { allow: ['manager'] });
