@@ -13,8 +13,14 @@ import { nodeOpsCommands } from './commands/node-ops.js';
 const program = new Command('cluster')
   .description('Flotilla: run replicated services on a cluster of nodes')
   .version(VERSION)
-  .option('-H, --host <addr>', 'manager to talk to, HOST:PORT (default: $CLUSTER_HOST, else the local node’s socket)')
-  .option('--cert-path <dir>', 'with --host: the admin client certificate (`cluster ca issue-client`; default: $CLUSTER_CERT_PATH)')
+  .option(
+    '-H, --host <addr>',
+    'manager to talk to, HOST:PORT (default: $CLUSTER_HOST, else the local node’s socket)',
+  )
+  .option(
+    '--cert-path <dir>',
+    'with --host: the admin client certificate (`cluster ca issue-client`; default: $CLUSTER_CERT_PATH)',
+  )
   .option('--data-dir <dir>', 'the local node’s data dir (default: $CLUSTER_DATA_DIR or /var/lib/flotilla)')
   .enablePositionalOptions()
   .showHelpAfterError('(run with --help for usage)')

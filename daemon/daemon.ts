@@ -268,9 +268,14 @@ export class Daemon {
       ? await rootCa(await readFile(init.ca.certFile, 'utf8'), await readFile(init.ca.keyFile, 'utf8'))
       : await newRootCa(id.clusterId);
     const { key, csr } = await newKeyAndRequest();
-    const cert = await issue(root, csr, { id: id.nodeId, role: 'manager', clusterId: id.clusterId }, {
-      expiryMs: init.certExpiryMs ?? DEFAULT_NODE_CERT_EXPIRY_MS,
-    });
+    const cert = await issue(
+      root,
+      csr,
+      { id: id.nodeId, role: 'manager', clusterId: id.clusterId },
+      {
+        expiryMs: init.certExpiryMs ?? DEFAULT_NODE_CERT_EXPIRY_MS,
+      },
+    );
     const material = { ca: root.cert, cert, key };
     await writeTlsDir(paths(this.dataDir).certs, material);
     const { expiresAtMs, issuer, serial } = describeCert(cert);
@@ -343,9 +348,11 @@ export class Daemon {
     try {
       await this.saveIdentity(patch);
       // A certificate for the new role; if none comes now, the restarted node asks again.
-      await this.renewal?.renewNow().catch((err: unknown) =>
-        this.log.warn({ err: describeError(err) }, 'no certificate for the new role yet'),
-      );
+      await this.renewal
+        ?.renewNow()
+        .catch((err: unknown) =>
+          this.log.warn({ err: describeError(err) }, 'no certificate for the new role yet'),
+        );
       this.log.info({ role: change.role }, 'restarting in the role the managers gave this node');
       this.restartWanted();
     } catch (err) {

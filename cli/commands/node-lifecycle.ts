@@ -171,7 +171,10 @@ export function nodeLifecycleCommands(program: Command): void {
     .option(...MAX_IMAGE_SIZE)
     .option(...CERT_EXPIRY)
     .option('--ca-cert <file>', "the cluster's root CA: your own CA certificate (PEM; with --ca-key)")
-    .option('--ca-key <file>', "the key of --ca-cert (PEM, PKCS#8 ECDSA P-256); the managers keep it in the store")
+    .option(
+      '--ca-key <file>',
+      'the key of --ca-cert (PEM, PKCS#8 ECDSA P-256); the managers keep it in the store',
+    )
     .option(
       '--force-new-cluster',
       'recover a stopped manager whose cluster lost its quorum: it restarts as the only manager, keeping the state',

@@ -113,10 +113,26 @@ export class LocalCluster {
   async init(name: string, ...extra: string[]): Promise<CliResult> {
     const addr = await this.newAddr();
     this.nodes.set(name, { dataDir: this.dataDir(name), addr });
-    const res = await runCli(['init', '--data-dir', this.dataDir(name), '--listen', addr, '--hostname', name, ...extra]);
+    const res = await runCli([
+      'init',
+      '--data-dir',
+      this.dataDir(name),
+      '--listen',
+      addr,
+      '--hostname',
+      name,
+      ...extra,
+    ]);
     if (res.code !== 0) return res;
     // The tests' CLI reaches managers over TCP as an admin client, as a remote user would.
-    const issued = await runCli(['--data-dir', this.dataDir(name), 'ca', 'issue-client', '--out', this.certPath]);
+    const issued = await runCli([
+      '--data-dir',
+      this.dataDir(name),
+      'ca',
+      'issue-client',
+      '--out',
+      this.certPath,
+    ]);
     return issued.code === 0 ? res : issued;
   }
 
