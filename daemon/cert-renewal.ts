@@ -29,7 +29,7 @@ export interface CertRenewalOptions {
 
 export class CertRenewal {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> = Promise.resolve();
+  private inFlight: Promise<void> | undefined;
   private closed = false;
 
   constructor(private readonly opts: CertRenewalOptions) {}
@@ -40,11 +40,9 @@ export class CertRenewal {
     this.schedule(wrongRole ? Date.now() : renewalPoint(this.opts.tls.material.cert!));
   }
 
-  /** Renews now; resolves once the new certificate is in use, or fails naming why. */
+  /** Renews now (or joins the renewal under way); resolves once the new certificate is in use. */
   renewNow(): Promise<void> {
-    const run = this.running.then(() => this.renew());
-    this.running = run.catch(() => undefined);
-    return run;
+    return (this.inFlight ??= this.renew().finally(() => (this.inFlight = undefined)));
   }
 
   close(): void {

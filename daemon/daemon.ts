@@ -23,8 +23,9 @@ import type { Store } from '../manager/store/types.js';
 import { wire } from '../proto/load.js';
 import { createServer, failStream, listen, serve, shutdown, unary } from '../proto/rpc.js';
 import { TlsCredentials, type TlsMaterial } from '../proto/tls.js';
-import { describeCert, newKeyAndRequest } from '../lib/pki.js';
-import { issue, newRootCa, rootCa, DEFAULT_NODE_CERT_EXPIRY_MS } from '../manager/ca/authority.js';
+import { newKeyAndRequest, trustDigest } from '../lib/pki.js';
+import { newRootCa, rootCa, DEFAULT_NODE_CERT_EXPIRY_MS } from '../manager/ca/authority.js';
+import { issueCertificate } from '../manager/ca/certificates.js';
 import type { NodeCertificate, RootCA } from '../proto/types.js';
 import { CertRenewal } from './cert-renewal.js';
 import { readTlsDir, writeTlsDir } from './tls-dir.js';
@@ -201,6 +202,10 @@ export class Daemon {
       drivers: this.drivers,
       log: this.log.child({ room: 'agent' }),
       onManagers: (managers) => void this.saveIdentity({ managers }).catch(() => undefined),
+      // New roots to trust (a CA rotation): a certificate of the new root, and the roots, come with a renewal.
+      onTrust: (digest) => {
+        if (digest !== trustDigest(tls.material.ca)) void this.renewal?.renewNow().catch(() => undefined);
+      },
       role: identity.role,
       onRoleChange: (change) => void this.changeRole(change),
     });
@@ -268,18 +273,16 @@ export class Daemon {
       ? await rootCa(await readFile(init.ca.certFile, 'utf8'), await readFile(init.ca.keyFile, 'utf8'))
       : await newRootCa(id.clusterId);
     const { key, csr } = await newKeyAndRequest();
-    const cert = await issue(
+    const subject = { id: id.nodeId, role: 'manager' as const, clusterId: id.clusterId };
+    const { issued, info } = await issueCertificate(
       root,
       csr,
-      { id: id.nodeId, role: 'manager', clusterId: id.clusterId },
-      {
-        expiryMs: init.certExpiryMs ?? DEFAULT_NODE_CERT_EXPIRY_MS,
-      },
+      subject,
+      init.certExpiryMs ?? DEFAULT_NODE_CERT_EXPIRY_MS,
     );
-    const material = { ca: root.cert, cert, key };
+    const material = { ...issued, key };
     await writeTlsDir(paths(this.dataDir).certs, material);
-    const { expiresAtMs, issuer, serial } = describeCert(cert);
-    return { root, material, certificate: { expiresAtMs, issuer, serial } };
+    return { root, material, certificate: info };
   }
 
   /** The certificate the node got when it joined (or last renewed). */

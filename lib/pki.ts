@@ -82,6 +82,11 @@ export function certDigest(certPem: string): string {
     .padStart(50, '0');
 }
 
+/** A short digest of a bundle of roots, by which nodes see that the roots to trust changed. */
+export function trustDigest(bundle: string): string {
+  return createHash('sha256').update(splitPem(bundle).join('\n')).digest('hex').slice(0, 16);
+}
+
 /** The holder named by a certificate's subject (as Node parses it), if it is one of ours. */
 export function subjectOf(subject: Record<string, string | string[] | undefined>): CertSubject | undefined {
   const one = (v: string | string[] | undefined) => (Array.isArray(v) ? undefined : v);

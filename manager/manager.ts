@@ -23,7 +23,7 @@ import { withoutSecrets } from './api/secrets.js';
 import { ServiceWatches } from './api/service-watch.js';
 import { join, newJoinTokens } from './ca/join.js';
 import { JoinRateLimit } from './ca/join-limit.js';
-import { issueClientCertificate, renewCertificate, wasRemoved } from './ca/certificates.js';
+import { issueClientCertificate, renewCertificate, rotateRootCa, wasRemoved } from './ca/certificates.js';
 import { DEFAULT_HEARTBEAT_MS, Dispatcher } from './dispatcher/dispatcher.js';
 import { GlobalOrchestrator } from './orchestrator/global.js';
 import { ReplicatedJobOrchestrator } from './orchestrator/jobs.js';
@@ -476,6 +476,11 @@ export class Manager {
       RotateJoinToken: this.routed(
         async (req) => ({ tokens: await api.rotateJoinToken(req.role) }),
         (addr, req) => f.toControl(addr, (c) => c.RotateJoinToken, req),
+        false,
+      ),
+      RotateCA: this.routed(
+        async () => ({ digest: (await rotateRootCa(this.store)).digest }),
+        (addr, req) => f.toControl(addr, (c) => c.RotateCA, req),
         false,
       ),
       // Signed wherever it arrives: only the replicated root is needed, nothing is written.

@@ -39,6 +39,8 @@ export interface AgentOptions {
   log: Logger;
   /** Called when the managers tell of a new list of manager addresses. */
   onManagers?: (managers: string[]) => void;
+  /** The digest of the roots the managers say to trust, at every heartbeat. */
+  onTrust?: (digest: string) => void;
   /** The role the node runs in now. */
   role: NodeRole;
   /** Called once when the managers say the node is to have another role (promoted or demoted). */
@@ -94,9 +96,10 @@ export class Agent {
     this.reporter.close();
   }
 
-  /** A heartbeat's answer: the managers' addresses as they are now, and this node's role. */
+  /** A heartbeat's answer: the managers' addresses as they are now, the roots to trust, and this node's role. */
   private noteHeartbeat(res: HeartbeatResponse): void {
     this.noteManagers(res.raftMembers.map((m) => m.address));
+    if (res.trustDigest) this.opts.onTrust?.(res.trustDigest);
     if (res.role === this.opts.role || this.roleChanging) return;
     this.roleChanging = true;
     this.opts.log.info({ role: res.role }, "the managers changed this node's role");

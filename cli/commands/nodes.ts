@@ -170,7 +170,21 @@ export function nodeCommands(
 
 /** `cluster ca`: the cluster's certificate authority, as its users meet it. */
 function caCommands(program: Command, connect: () => ControlClient): void {
-  const ca = program.command('ca').description("the cluster's certificate authority");
+  const ca = program
+    .command('ca')
+    .description("the cluster's certificate authority")
+    .option(
+      '--rotate',
+      'move the cluster to a new root CA: every node gets a certificate of it, without downtime',
+    )
+    .option('-d, --detach', 'with --rotate: return at once instead of showing the nodes move')
+    .action(async (o: { rotate?: boolean; detach?: boolean }) => {
+      if (!o.rotate) return ca.help();
+      const client = connect();
+      const { digest } = await call(client, client.RotateCA, {});
+      console.log(`Rotating to a new root CA (${digest.slice(0, 12)}…); the join tokens now name it.`);
+      if (!o.detach) await followRotation(client, digest);
+    });
   ca.command('issue-client')
     .description('make an admin client certificate, for a CLI on another machine (--host with --cert-path)')
     .requiredOption('--out <dir>', 'where to write ca.pem, cert.pem and key.pem (made 0700)')
@@ -186,6 +200,27 @@ function caCommands(program: Command, connect: () => ControlClient): void {
       console.log(`Wrote the client certificate ${id} (valid until ${new Date(expiresAtMs).toISOString()}) to ${o.out}.
 Use it with: CLUSTER_HOST=MANAGER_ADDR CLUSTER_CERT_PATH=${o.out} cluster service ls`);
     });
+}
+
+/** Shows the nodes move to the new root until all have, naming those that are down. */
+async function followRotation(client: ControlClient, digest: string): Promise<void> {
+  let said = '';
+  for (;;) {
+    const { nodes } = await call(client, client.ListNodes, {});
+    const moved = nodes.filter((n) => n.certificate?.caDigest === digest).length;
+    const down = nodes.filter((n) => n.certificate?.caDigest !== digest && n.status?.state === 'DOWN');
+    const line = `rotating the CA: ${moved}/${nodes.length} nodes hold a certificate of the new root${
+      down.length
+        ? ` (down, will move when back: ${down.map((n) => n.description?.hostname ?? n.id).join(', ')})`
+        : ''
+    }`;
+    if (line !== said) console.log((said = line));
+    if (moved === nodes.length) break;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  console.log(
+    'The rotation is complete: only the new root is trusted. Client certificates made before it (`cluster ca issue-client`) are refused from now on; make new ones.',
+  );
 }
 
 /** Waits until the node runs in its new role, saying what it waits for. */

@@ -4,6 +4,7 @@
  * in the store, so whichever manager leads can sign.
  */
 import { randomBytes, webcrypto, X509Certificate } from 'node:crypto';
+type CryptoKey = webcrypto.CryptoKey;
 import { FlotillaError } from '../../lib/errors.js';
 import {
   certDigest,
@@ -27,22 +28,71 @@ const serial = () =>
     .toString('hex')
     .replace(/^[89a-f]/, '7');
 
-export async function newRootCa(clusterId: string): Promise<RootCA> {
+const ROOT_NAME = (clusterId: string) => `CN=flotilla-root-ca, O=${clusterId}`;
+
+async function rootExtensions(publicKey: CryptoKey): Promise<x509.Extension[]> {
+  return [
+    new x509.BasicConstraintsExtension(true, 1, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    await x509.SubjectKeyIdentifierExtension.create(publicKey),
+  ];
+}
+
+/** A new root: a key, and a certificate it signs itself. */
+async function selfSignedRoot(
+  clusterId: string,
+): Promise<{ cert: string; key: string; publicKey: CryptoKey }> {
   const keys = await newKeyPair();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
-    name: `CN=flotilla-root-ca, O=${clusterId}`,
+    name: ROOT_NAME(clusterId),
     notBefore: new Date(Date.now() - BACKDATE_MS),
     notAfter: new Date(Date.now() + ROOT_EXPIRY_MS),
     keys,
     signingAlgorithm: KEY_ALGORITHM,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, 1, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-    ],
+    extensions: await rootExtensions(keys.publicKey),
   });
-  return rootCa(`${cert.toString('pem')}\n`, await privateKeyPem(keys.privateKey));
+  return {
+    cert: `${cert.toString('pem')}\n`,
+    key: await privateKeyPem(keys.privateKey),
+    publicKey: keys.publicKey,
+  };
+}
+
+export async function newRootCa(clusterId: string): Promise<RootCA> {
+  const root = await selfSignedRoot(clusterId);
+  return rootCa(root.cert, root.key);
+}
+
+/**
+ * The next root of a rotation: a new key and self-signed certificate, trusted beside the
+ * roots before it, and the same certificate signed by the current root (sent with what the
+ * new root issues, so that nodes that trust only the current root accept it meanwhile).
+ */
+export async function nextRootCa(current: RootCA, clusterId: string): Promise<RootCA> {
+  const next = await selfSignedRoot(clusterId);
+  const signer = new x509.X509Certificate(splitPem(current.cert)[0]!);
+  const crossSigned = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject: ROOT_NAME(clusterId),
+    issuer: signer.subject,
+    notBefore: new Date(Date.now() - BACKDATE_MS),
+    notAfter: signer.notAfter,
+    publicKey: next.publicKey,
+    signingKey: await importPrivateKey(current.key),
+    signingAlgorithm: KEY_ALGORITHM,
+    extensions: await rootExtensions(next.publicKey),
+  });
+  return {
+    ...(await rootCa(next.cert, next.key)),
+    cert: `${next.cert}${current.cert}`,
+    crossSigned: `${crossSigned.toString('pem')}\n`,
+  };
+}
+
+/** A rotated root once every node holds a certificate it signed: only it is trusted from then on. */
+export function settledRootCa(root: RootCA): RootCA {
+  return { ...root, cert: splitPem(root.cert)[0]! + '\n', crossSigned: '' };
 }
 
 /** A root from a certificate and its key (the user's own CA, or one just made). */
@@ -63,7 +113,7 @@ export async function rootCa(certPem: string, keyPem: string): Promise<RootCA> {
   if (!(await webcrypto.subtle.verify(KEY_ALGORITHM, publicKey, signature, probe))) {
     throw new FlotillaError('INVALID_ARGUMENT', 'the CA key does not belong to the CA certificate');
   }
-  return { cert: certPem, key: keyPem, digest: certDigest(first) };
+  return { cert: certPem, key: keyPem, digest: certDigest(first), crossSigned: '' };
 }
 
 export interface IssueOptions {
@@ -111,5 +161,6 @@ export async function issue(
     signingAlgorithm: KEY_ALGORITHM,
     extensions,
   });
-  return `${cert.toString('pem')}\n`;
+  // During a rotation the new root's cross-signed certificate follows, for nodes that trust only the old one.
+  return `${cert.toString('pem')}\n${ca.crossSigned}`;
 }

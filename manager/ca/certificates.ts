@@ -5,11 +5,11 @@
  */
 import { FlotillaError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
-import { describeCert, type CertRole } from '../../lib/pki.js';
+import { describeCert, type CertRole, type CertSubject } from '../../lib/pki.js';
 import type { IssuedCertificate } from '../../proto/gen/flotilla/IssuedCertificate.js';
-import type { Cluster, Node, NodeCertificate, NodeRole } from '../../proto/types.js';
-import type { ReadTx, Store } from '../store/types.js';
-import { DEFAULT_NODE_CERT_EXPIRY_MS, issue } from './authority.js';
+import type { Cluster, Node, NodeCertificate, NodeRole, RootCA } from '../../proto/types.js';
+import type { ReadTx, Store, WriteTx } from '../store/types.js';
+import { DEFAULT_NODE_CERT_EXPIRY_MS, issue, nextRootCa, settledRootCa } from './authority.js';
 
 export const certRole = (role: NodeRole): CertRole => (role === 'MANAGER' ? 'manager' : 'worker');
 
@@ -19,19 +19,30 @@ export function clusterOf(tx: ReadTx): Cluster & { rootCa: NonNullable<Cluster['
   return cluster as Cluster & { rootCa: NonNullable<Cluster['rootCa']> };
 }
 
-/** A certificate for `id` in `role`, and what the node record keeps of it. */
+/** How long the certificates the managers issue are valid. */
+export const certExpiryOf = (cluster: Cluster) =>
+  cluster.spec?.nodeCertExpiryMs || DEFAULT_NODE_CERT_EXPIRY_MS;
+
+/** A certificate for `subject` from `root`, and what the node record keeps of it. */
 export async function issueCertificate(
-  cluster: Cluster,
+  root: RootCA,
   csr: string,
-  id: string,
-  role: CertRole,
-  expiryMs = cluster.spec?.nodeCertExpiryMs || DEFAULT_NODE_CERT_EXPIRY_MS,
+  subject: CertSubject,
+  expiryMs: number,
 ): Promise<{ issued: IssuedCertificate; info: NodeCertificate }> {
-  const rootCa = cluster.rootCa!;
-  const cert = await issue(rootCa, csr, { id, role, clusterId: cluster.id }, { expiryMs });
+  const cert = await issue(root, csr, subject, { expiryMs });
   const { expiresAtMs, issuer, serial } = describeCert(cert);
-  return { issued: { cert, ca: rootCa.cert }, info: { expiresAtMs, issuer, serial } };
+  return { issued: { cert, ca: root.cert }, info: { expiresAtMs, issuer, serial, caDigest: root.digest } };
 }
+
+/** A node's certificate in `role`, under the cluster's root and expiry. */
+export const nodeCertificate = (cluster: Cluster, csr: string, id: string, role: NodeRole) =>
+  issueCertificate(
+    cluster.rootCa!,
+    csr,
+    { id, role: certRole(role), clusterId: cluster.id },
+    certExpiryOf(cluster),
+  );
 
 /** A node's new certificate, in the role it has now. A removed node gets none. */
 export async function renewCertificate(
@@ -41,10 +52,11 @@ export async function renewCertificate(
 ): Promise<IssuedCertificate> {
   const { cluster, node } = store.view((tx) => ({ cluster: clusterOf(tx), node: tx.get('nodes', nodeId) }));
   if (!node) throw new FlotillaError('NODE_REMOVED', `node ${nodeId} is not in the cluster`);
-  const { issued, info } = await issueCertificate(cluster, csr, node.id, certRole(node.role));
+  const { issued, info } = await nodeCertificate(cluster, csr, node.id, node.role);
   await store.update((tx) => {
     const current = tx.get('nodes', nodeId);
     if (current) tx.update('nodes', { ...current, certificate: info } satisfies Node);
+    settleRotation(tx);
   });
   return issued;
 }
@@ -58,14 +70,52 @@ export async function issueClientCertificate(
   if (expiryMs < 0)
     throw new FlotillaError('INVALID_ARGUMENT', 'invalid expiry: expected a positive duration');
   const cluster = store.view(clusterOf);
-  const { issued } = await issueCertificate(
-    cluster,
-    csr,
-    `client-${newId().slice(0, 12)}`,
-    'admin',
-    expiryMs || undefined,
-  );
+  const subject = { id: `client-${newId().slice(0, 12)}`, role: 'admin' as const, clusterId: cluster.id };
+  const { issued } = await issueCertificate(cluster.rootCa, csr, subject, expiryMs || certExpiryOf(cluster));
   return issued;
+}
+
+/** Starts a rotation to a new root; the join tokens keep their secrets and name the new root. */
+export async function rotateRootCa(store: Store): Promise<RootCA> {
+  const before = store.view(clusterOf);
+  if (before.rootCa.crossSigned) {
+    throw new FlotillaError(
+      'CONFLICT',
+      `a CA rotation is under way (${rotationProgress(store)}); wait for it to end`,
+    );
+  }
+  const next = await nextRootCa(before.rootCa, before.id);
+  return store.update((tx) => {
+    const cluster = clusterOf(tx);
+    if (cluster.rootCa.digest !== before.rootCa.digest) {
+      throw new FlotillaError('CONFLICT', 'the CA changed meanwhile; look again and retry');
+    }
+    const retoken = (token: string) => token.replace(before.rootCa.digest, next.digest);
+    const tokens = cluster.joinTokens!;
+    tx.update('clusters', {
+      ...cluster,
+      rootCa: next,
+      joinTokens: { worker: retoken(tokens.worker), manager: retoken(tokens.manager) },
+    });
+    return next;
+  });
+}
+
+/** How many nodes hold a certificate of the signing root. */
+export function rotationProgress(store: Store): string {
+  return store.view((tx) => {
+    const digest = clusterOf(tx).rootCa.digest;
+    const nodes = tx.all('nodes');
+    return `${nodes.filter((n) => n.certificate?.caDigest === digest).length} of ${nodes.length} nodes moved`;
+  });
+}
+
+/** Ends a rotation once every node holds a certificate of the new root: the old roots are no longer trusted. */
+function settleRotation(tx: WriteTx): void {
+  const cluster = clusterOf(tx);
+  const root = cluster.rootCa;
+  if (!root.crossSigned || !tx.all('nodes').every((n) => n.certificate?.caDigest === root.digest)) return;
+  tx.update('clusters', { ...cluster, rootCa: settledRootCa(root) });
 }
 
 /** Whether a node was removed: its certificate is refused until it would have expired. */

@@ -13,7 +13,7 @@ import type { JoinResponse } from '../../proto/gen/flotilla/JoinResponse.js';
 import type { Cluster, JoinTokens, Node, NodeRole } from '../../proto/types.js';
 import type { ManagerGroup } from '../manager-group.js';
 import type { Store } from '../store/types.js';
-import { certRole, clusterOf, issueCertificate } from './certificates.js';
+import { clusterOf, nodeCertificate } from './certificates.js';
 
 const token = (digest: string) => `FLT-1-${digest}-${randomSecret()}`;
 
@@ -83,7 +83,7 @@ export async function join(store: Store, req: JoinRequest, ctx: JoinContext): Pr
   }
   const id = newId();
   // Signed before anything is written: a request that is not a valid CSR changes nothing.
-  const { issued, info } = await issueCertificate(cluster, req.csr, id, certRole(role));
+  const { issued, info } = await nodeCertificate(cluster, req.csr, id, role);
   const raftId = role === 'MANAGER' && ctx.group ? ctx.group.newRaftId() : 0;
   const members = raftId ? await ctx.group!.admit(raftId, req.addr) : [];
   const node: Node = {

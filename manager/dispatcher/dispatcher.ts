@@ -7,6 +7,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { FlotillaError } from '../../lib/errors.js';
 import { failStream } from '../../proto/rpc.js';
+import { trustDigest } from '../../lib/pki.js';
 import { newId } from '../../lib/ids.js';
 import type { Logger } from '../../lib/log.js';
 import type { HeartbeatRequest } from '../../proto/gen/flotilla/HeartbeatRequest.js';
@@ -177,11 +178,13 @@ export class Dispatcher {
         .flatMap((n) =>
           n.managerStatus ? [{ id: n.managerStatus.raftId, address: n.managerStatus.addr }] : [],
         );
+      const roots = tx.all('clusters')[0]?.rootCa?.cert;
       return {
         periodMs: this.heartbeatMs(),
         role: node?.role ?? 'WORKER',
         raftId: node?.managerStatus?.raftId ?? 0,
         raftMembers: this.raftMembers,
+        trustDigest: roots ? trustDigest(roots) : '',
       };
     });
   }

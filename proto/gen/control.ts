@@ -72,6 +72,8 @@ import type { ResourcesInput as _flotilla_ResourcesInput, Resources as _flotilla
 import type { RestartPolicyInput as _flotilla_RestartPolicyInput, RestartPolicy as _flotilla_RestartPolicy } from './flotilla/RestartPolicy.js';
 import type { RollbackServiceRequestInput as _flotilla_RollbackServiceRequestInput, RollbackServiceRequest as _flotilla_RollbackServiceRequest } from './flotilla/RollbackServiceRequest.js';
 import type { RootCAInput as _flotilla_RootCAInput, RootCA as _flotilla_RootCA } from './flotilla/RootCA.js';
+import type { RotateCARequestInput as _flotilla_RotateCARequestInput, RotateCARequest as _flotilla_RotateCARequest } from './flotilla/RotateCARequest.js';
+import type { RotateCAResponseInput as _flotilla_RotateCAResponseInput, RotateCAResponse as _flotilla_RotateCAResponse } from './flotilla/RotateCAResponse.js';
 import type { RotateJoinTokenRequestInput as _flotilla_RotateJoinTokenRequestInput, RotateJoinTokenRequest as _flotilla_RotateJoinTokenRequest } from './flotilla/RotateJoinTokenRequest.js';
 import type { ServiceInput as _flotilla_ServiceInput, Service as _flotilla_Service } from './flotilla/Service.js';
 import type { ServiceEndpointsInput as _flotilla_ServiceEndpointsInput, ServiceEndpoints as _flotilla_ServiceEndpoints } from './flotilla/ServiceEndpoints.js';
@@ -184,6 +186,8 @@ export interface ProtoGrpcType {
     RestartPolicy: MessageTypeDefinition<_flotilla_RestartPolicyInput, _flotilla_RestartPolicy>
     RollbackServiceRequest: MessageTypeDefinition<_flotilla_RollbackServiceRequestInput, _flotilla_RollbackServiceRequest>
     RootCA: MessageTypeDefinition<_flotilla_RootCAInput, _flotilla_RootCA>
+    RotateCARequest: MessageTypeDefinition<_flotilla_RotateCARequestInput, _flotilla_RotateCARequest>
+    RotateCAResponse: MessageTypeDefinition<_flotilla_RotateCAResponseInput, _flotilla_RotateCAResponse>
     RotateJoinTokenRequest: MessageTypeDefinition<_flotilla_RotateJoinTokenRequestInput, _flotilla_RotateJoinTokenRequest>
     Service: MessageTypeDefinition<_flotilla_ServiceInput, _flotilla_Service>
     ServiceEndpoints: MessageTypeDefinition<_flotilla_ServiceEndpointsInput, _flotilla_ServiceEndpoints>

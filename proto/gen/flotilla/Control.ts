@@ -24,6 +24,8 @@ import type { RemoveNodeResponseInput as _flotilla_RemoveNodeResponseInput, Remo
 import type { RemoveServiceRequestInput as _flotilla_RemoveServiceRequestInput, RemoveServiceRequest as _flotilla_RemoveServiceRequest } from '../flotilla/RemoveServiceRequest.js';
 import type { RemoveServiceResponseInput as _flotilla_RemoveServiceResponseInput, RemoveServiceResponse as _flotilla_RemoveServiceResponse } from '../flotilla/RemoveServiceResponse.js';
 import type { RollbackServiceRequestInput as _flotilla_RollbackServiceRequestInput, RollbackServiceRequest as _flotilla_RollbackServiceRequest } from '../flotilla/RollbackServiceRequest.js';
+import type { RotateCARequestInput as _flotilla_RotateCARequestInput, RotateCARequest as _flotilla_RotateCARequest } from '../flotilla/RotateCARequest.js';
+import type { RotateCAResponseInput as _flotilla_RotateCAResponseInput, RotateCAResponse as _flotilla_RotateCAResponse } from '../flotilla/RotateCAResponse.js';
 import type { RotateJoinTokenRequestInput as _flotilla_RotateJoinTokenRequestInput, RotateJoinTokenRequest as _flotilla_RotateJoinTokenRequest } from '../flotilla/RotateJoinTokenRequest.js';
 import type { ServiceStateInput as _flotilla_ServiceStateInput, ServiceState as _flotilla_ServiceState } from '../flotilla/ServiceState.js';
 import type { UpdateNodeRequestInput as _flotilla_UpdateNodeRequestInput, UpdateNodeRequest as _flotilla_UpdateNodeRequest } from '../flotilla/UpdateNodeRequest.js';
@@ -168,6 +170,21 @@ export interface ControlClient extends grpc.Client {
   rollbackService(argument: _flotilla_RollbackServiceRequestInput, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
   
   /**
+   * Starts a rotation to a new root CA: every node moves to it as it renews, at once.
+   */
+  RotateCA(argument: _flotilla_RotateCARequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RotateCAResponse>): grpc.ClientUnaryCall;
+  RotateCA(argument: _flotilla_RotateCARequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_RotateCAResponse>): grpc.ClientUnaryCall;
+  RotateCA(argument: _flotilla_RotateCARequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RotateCAResponse>): grpc.ClientUnaryCall;
+  RotateCA(argument: _flotilla_RotateCARequestInput, callback: grpc.requestCallback<_flotilla_RotateCAResponse>): grpc.ClientUnaryCall;
+  /**
+   * Starts a rotation to a new root CA: every node moves to it as it renews, at once.
+   */
+  rotateCa(argument: _flotilla_RotateCARequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RotateCAResponse>): grpc.ClientUnaryCall;
+  rotateCa(argument: _flotilla_RotateCARequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_RotateCAResponse>): grpc.ClientUnaryCall;
+  rotateCa(argument: _flotilla_RotateCARequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RotateCAResponse>): grpc.ClientUnaryCall;
+  rotateCa(argument: _flotilla_RotateCARequestInput, callback: grpc.requestCallback<_flotilla_RotateCAResponse>): grpc.ClientUnaryCall;
+  
+  /**
    * A new secret for a role's token: the old token is refused from then on.
    */
   RotateJoinToken(argument: _flotilla_RotateJoinTokenRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
@@ -262,6 +279,11 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   RollbackService: grpc.handleUnaryCall<_flotilla_RollbackServiceRequest, _flotilla_UpdateServiceResponseInput>;
   
   /**
+   * Starts a rotation to a new root CA: every node moves to it as it renews, at once.
+   */
+  RotateCA: grpc.handleUnaryCall<_flotilla_RotateCARequest, _flotilla_RotateCAResponseInput>;
+  
+  /**
    * A new secret for a role's token: the old token is refused from then on.
    */
   RotateJoinToken: grpc.handleUnaryCall<_flotilla_RotateJoinTokenRequest, _flotilla_GetJoinTokensResponseInput>;
@@ -295,6 +317,7 @@ export interface ControlDefinition extends grpc.ServiceDefinition {
   RemoveNode: MethodDefinition<_flotilla_RemoveNodeRequestInput, _flotilla_RemoveNodeResponseInput, _flotilla_RemoveNodeRequest, _flotilla_RemoveNodeResponse>
   RemoveService: MethodDefinition<_flotilla_RemoveServiceRequestInput, _flotilla_RemoveServiceResponseInput, _flotilla_RemoveServiceRequest, _flotilla_RemoveServiceResponse>
   RollbackService: MethodDefinition<_flotilla_RollbackServiceRequestInput, _flotilla_UpdateServiceResponseInput, _flotilla_RollbackServiceRequest, _flotilla_UpdateServiceResponse>
+  RotateCA: MethodDefinition<_flotilla_RotateCARequestInput, _flotilla_RotateCAResponseInput, _flotilla_RotateCARequest, _flotilla_RotateCAResponse>
   RotateJoinToken: MethodDefinition<_flotilla_RotateJoinTokenRequestInput, _flotilla_GetJoinTokensResponseInput, _flotilla_RotateJoinTokenRequest, _flotilla_GetJoinTokensResponse>
   UpdateNode: MethodDefinition<_flotilla_UpdateNodeRequestInput, _flotilla_UpdateNodeResponseInput, _flotilla_UpdateNodeRequest, _flotilla_UpdateNodeResponse>
   UpdateService: MethodDefinition<_flotilla_UpdateServiceRequestInput, _flotilla_UpdateServiceResponseInput, _flotilla_UpdateServiceRequest, _flotilla_UpdateServiceResponse>

@@ -13,6 +13,10 @@ export interface HeartbeatResponseInput {
   'role'?: (_flotilla_NodeRoleInput);
   'raftId'?: (number | string | Long);
   'raftMembers'?: (_flotilla_RaftMemberInput)[];
+  /**
+   * The digest of the roots nodes are to trust: a node whose own differ renews its certificate.
+   */
+  'trustDigest'?: (string);
 }
 
 export interface HeartbeatResponse {
@@ -24,4 +28,8 @@ export interface HeartbeatResponse {
   'role': (_flotilla_NodeRole);
   'raftId': (number);
   'raftMembers': (_flotilla_RaftMember)[];
+  /**
+   * The digest of the roots nodes are to trust: a node whose own differ renews its certificate.
+   */
+  'trustDigest': (string);
 }

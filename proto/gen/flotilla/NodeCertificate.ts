@@ -9,6 +9,10 @@ export interface NodeCertificateInput {
   'expiresAtMs'?: (number | string | Long);
   'issuer'?: (string);
   'serial'?: (string);
+  /**
+   * The digest of the root that signed it (a CA rotation waits until every node has the new one's).
+   */
+  'caDigest'?: (string);
 }
 
 /**
@@ -18,4 +22,8 @@ export interface NodeCertificate {
   'expiresAtMs': (number);
   'issuer': (string);
   'serial': (string);
+  /**
+   * The digest of the root that signed it (a CA rotation waits until every node has the new one's).
+   */
+  'caDigest': (string);
 }

@@ -14,6 +14,11 @@ export interface RootCAInput {
    * sha256 of the signing certificate, as join tokens carry it.
    */
   'digest'?: (string);
+  /**
+   * While a rotation is under way: the signing root's certificate signed by the root before
+   * it, sent after each certificate issued, so that nodes that trust only the old root accept it.
+   */
+  'crossSigned'?: (string);
 }
 
 /**
@@ -29,4 +34,9 @@ export interface RootCA {
    * sha256 of the signing certificate, as join tokens carry it.
    */
   'digest': (string);
+  /**
+   * While a rotation is under way: the signing root's certificate signed by the root before
+   * it, sent after each certificate issued, so that nodes that trust only the old root accept it.
+   */
+  'crossSigned': (string);
 }
