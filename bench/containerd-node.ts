@@ -45,7 +45,7 @@ export async function withContainerdNode<T>(
       const load = await cluster.cli('m1', 'image', 'load', image);
       if (load.code !== 0) throw new Error(`image load failed: ${load.stderr}`);
     }
-    const c = connect(wire.flotilla.Control, cluster.addr('m1'));
+    const c = connect(wire.flotilla.Control, cluster.addr('m1'), cluster.adminTls());
     client = c;
     return await main({
       cluster,

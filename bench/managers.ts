@@ -42,7 +42,11 @@ class Bench {
 
   client(name: string): ControlClient {
     let c = this.clients.get(name);
-    if (!c) this.clients.set(name, (c = connect(wire.flotilla.Control, this.cluster.addr(name))));
+    if (!c)
+      this.clients.set(
+        name,
+        (c = connect(wire.flotilla.Control, this.cluster.addr(name), this.cluster.adminTls())),
+      );
     return c;
   }
 

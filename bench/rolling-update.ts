@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     const token = await runCli(['--data-dir', cluster.dataDir('m1'), 'join-token', 'worker', '-q']);
     const join = await cluster.join('w1', 'm1', token.stdout.trim());
     if (join.code !== 0) throw new Error(join.stderr);
-    const client = connect(wire.flotilla.Control, cluster.addr('m1'));
+    const client = connect(wire.flotilla.Control, cluster.addr('m1'), cluster.adminTls());
     await call(client, client.CreateService, { spec });
     const { service } = await call(client, client.GetService, { service: 'bench' });
     await eventually(

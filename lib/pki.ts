@@ -97,14 +97,23 @@ export function subjectOf(subject: Record<string, string | string[] | undefined>
   return { id, role, clusterId };
 }
 
+/** The holder a PEM certificate (the first of a chain) names, if it is one of ours. */
+export function certSubject(certPem: string): CertSubject | undefined {
+  const first = splitPem(certPem)[0];
+  if (!first) return undefined;
+  const fields = new X509Certificate(first).subject
+    .split('\n')
+    .map((l) => l.split('=', 2) as [string, string]);
+  return subjectOf(Object.fromEntries(fields));
+}
+
 /** The holder, expiry and issuer of a PEM certificate (its first, when a chain). */
 export function describeCert(
   certPem: string,
 ): CertSubject & { expiresAtMs: number; issuer: string; serial: string } {
-  const cert = new X509Certificate(certPem);
-  const fields = Object.fromEntries(cert.subject.split('\n').map((l) => l.split('=', 2) as [string, string]));
-  const subject = subjectOf(fields);
-  if (!subject) throw new FlotillaError('INVALID_ARGUMENT', `not a Flotilla certificate: ${cert.subject}`);
+  const subject = certSubject(certPem);
+  if (!subject) throw new FlotillaError('INVALID_ARGUMENT', 'not a Flotilla certificate');
+  const cert = new X509Certificate(splitPem(certPem)[0]!);
   return {
     ...subject,
     expiresAtMs: Date.parse(cert.validTo),

@@ -13,7 +13,7 @@ import type {
 import { X509Certificate } from 'node:crypto';
 import * as tls from 'node:tls';
 import { FlotillaError } from '../lib/errors.js';
-import { certDigest, splitPem, subjectOf, type CertRole, type CertSubject } from '../lib/pki.js';
+import { certDigest, certSubject, subjectOf, type CertRole, type CertSubject } from '../lib/pki.js';
 
 /** PEM: the roots to trust, and (but for a node still joining) a certificate chain and its key. */
 export interface TlsMaterial {
@@ -43,7 +43,7 @@ export class TlsCredentials {
 
   /** Who this certificate names (undefined before a node has one). */
   get subject(): CertSubject | undefined {
-    return this.current.cert ? subjectOfPem(this.current.cert) : undefined;
+    return this.current.cert ? certSubject(this.current.cert) : undefined;
   }
 
   update(material: TlsMaterial): void {
@@ -66,7 +66,8 @@ export class TlsCredentials {
   }
 
   private clusterId(): string | undefined {
-    return this.subject?.clusterId ?? subjectOfPem(splitPem(this.current.ca)[0] ?? '')?.clusterId;
+    // A node still joining has no certificate: the root it pinned is its only check.
+    return this.subject?.clusterId;
   }
 
   private caUpdate() {
@@ -95,16 +96,6 @@ export class TlsCredentials {
   removeIdentityCertificateListener(listener: IdentityCertificateUpdateListener): void {
     this.identityListeners.delete(listener);
   }
-}
-
-/** The subject of a PEM certificate (the first of a chain), if it names one of ours. */
-function subjectOfPem(pem: string): CertSubject | undefined {
-  const first = splitPem(pem)[0];
-  if (!first) return undefined;
-  const cert = new X509Certificate(first);
-  return subjectOf(
-    Object.fromEntries(cert.subject.split('\n').map((l) => l.split('=', 2) as [string, string])),
-  );
 }
 
 /** A server is one of this cluster's nodes (its chain to our roots is checked by TLS itself). */

@@ -13,6 +13,7 @@ import { noop } from 'cockatiel';
 import { Etcd3, type IOptions } from 'etcd3';
 import { eventually, freePort } from '../../test/integration/cluster-harness.js';
 import { testMaterial, writeTestCerts } from '../../test/fixtures/tls.js';
+import { etcdMemberArgs } from '../../test/integration/etcd-harness.js';
 import type { MemberStatus, RaftSystem } from './system.js';
 
 interface Member {
@@ -105,21 +106,7 @@ export class EtcdSystem implements RaftSystem {
     const out = openSync(join(this.dir, `${m.name}.log`), 'a');
     const proc = spawn(
       'etcd',
-      [
-        `--name=${m.name}`,
-        `--data-dir=${join(this.dir, m.name)}`,
-        `--listen-client-urls=${m.clientUrl}`,
-        `--advertise-client-urls=${m.clientUrl}`,
-        `--listen-peer-urls=${m.peerUrl}`,
-        `--initial-advertise-peer-urls=${m.peerUrl}`,
-        `--initial-cluster=${this.members.map((x) => `${x.name}=${x.peerUrl}`).join(',')}`,
-        `--initial-cluster-token=${this.dir}`,
-        `--initial-cluster-state=${state}`,
-        ...tls(''),
-        ...tls('peer-'),
-        '--logger=zap',
-        '--log-outputs=stderr',
-      ],
+      [...etcdMemberArgs(this.dir, this.members, m, state), ...tls(''), ...tls('peer-')],
       { stdio: ['ignore', out, out] },
     );
     closeSync(out);

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { paths, processAlive as alive } from '../../daemon/data-dir.js';
+import { readTlsDir } from '../../daemon/tls-dir.js';
+import { TlsCredentials } from '../../proto/tls.js';
 import type { Node } from '../../proto/types.js';
 import { processesMentioning, unmountAndRemove } from './host-tools.js';
 
@@ -139,6 +141,11 @@ export class LocalCluster {
   /** The admin client certificate the tests' CLI shows managers (`--cert-path`). */
   get certPath(): string {
     return join(this.root, 'admin-client');
+  }
+
+  /** The same certificate, for a gRPC client in the test's own process. */
+  adminTls(): TlsCredentials {
+    return new TlsCredentials(readTlsDir(this.certPath));
   }
 
   async join(name: string, manager: string, token: string, ...extra: string[]): Promise<CliResult> {

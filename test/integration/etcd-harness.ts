@@ -20,6 +20,28 @@ interface Member {
   process?: ChildProcess;
 }
 
+/** The command line of member `m` of a local etcd cluster of `members` in `dir` (the bench's too). */
+export function etcdMemberArgs(
+  dir: string,
+  members: readonly Pick<Member, 'name' | 'peerUrl'>[],
+  m: Pick<Member, 'name' | 'clientUrl' | 'peerUrl'>,
+  state: 'new' | 'existing',
+): string[] {
+  return [
+    `--name=${m.name}`,
+    `--data-dir=${join(dir, m.name)}`,
+    `--listen-client-urls=${m.clientUrl}`,
+    `--advertise-client-urls=${m.clientUrl}`,
+    `--listen-peer-urls=${m.peerUrl}`,
+    `--initial-advertise-peer-urls=${m.peerUrl}`,
+    `--initial-cluster=${members.map((x) => `${x.name}=${x.peerUrl}`).join(',')}`,
+    `--initial-cluster-token=${dir}`,
+    `--initial-cluster-state=${state}`,
+    '--logger=zap',
+    '--log-outputs=stderr',
+  ];
+}
+
 export class EtcdCluster {
   private constructor(
     readonly dir: string,
@@ -99,23 +121,9 @@ export class EtcdCluster {
 
   private spawn(m: Member, state: 'new' | 'existing'): void {
     const log = createWriteStream(join(this.dir, `${m.name}.log`), { flags: 'a' });
-    m.process = spawn(
-      'etcd',
-      [
-        `--name=${m.name}`,
-        `--data-dir=${join(this.dir, m.name)}`,
-        `--listen-client-urls=${m.clientUrl}`,
-        `--advertise-client-urls=${m.clientUrl}`,
-        `--listen-peer-urls=${m.peerUrl}`,
-        `--initial-advertise-peer-urls=${m.peerUrl}`,
-        `--initial-cluster=${this.members.map((x) => `${x.name}=${x.peerUrl}`).join(',')}`,
-        `--initial-cluster-token=${this.dir}`,
-        `--initial-cluster-state=${state}`,
-        '--logger=zap',
-        '--log-outputs=stderr',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    m.process = spawn('etcd', etcdMemberArgs(this.dir, this.members, m, state), {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     m.process.stderr?.pipe(log);
     // Never leave a member behind, even when the test process dies early.
     const reap = () => m.process?.kill('SIGKILL');
