@@ -28,7 +28,10 @@ const serial = () =>
     .toString('hex')
     .replace(/^[89a-f]/, '7');
 
-const ROOT_NAME = (clusterId: string) => `CN=flotilla-root-ca, O=${clusterId}`;
+// Each root has a name of its own: a root cross-signed by the one before must not look
+// self-issued, or TLS would end its chain there.
+const rootName = (clusterId: string) =>
+  `CN=flotilla-root-ca-${randomBytes(4).toString('hex')}, O=${clusterId}`;
 
 async function rootExtensions(publicKey: CryptoKey): Promise<x509.Extension[]> {
   return [
@@ -41,11 +44,12 @@ async function rootExtensions(publicKey: CryptoKey): Promise<x509.Extension[]> {
 /** A new root: a key, and a certificate it signs itself. */
 async function selfSignedRoot(
   clusterId: string,
-): Promise<{ cert: string; key: string; publicKey: CryptoKey }> {
+): Promise<{ cert: string; key: string; publicKey: CryptoKey; name: string }> {
   const keys = await newKeyPair();
+  const name = rootName(clusterId);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
-    name: ROOT_NAME(clusterId),
+    name,
     notBefore: new Date(Date.now() - BACKDATE_MS),
     notAfter: new Date(Date.now() + ROOT_EXPIRY_MS),
     keys,
@@ -56,6 +60,7 @@ async function selfSignedRoot(
     cert: `${cert.toString('pem')}\n`,
     key: await privateKeyPem(keys.privateKey),
     publicKey: keys.publicKey,
+    name,
   };
 }
 
@@ -74,14 +79,17 @@ export async function nextRootCa(current: RootCA, clusterId: string): Promise<Ro
   const signer = new x509.X509Certificate(splitPem(current.cert)[0]!);
   const crossSigned = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
-    subject: ROOT_NAME(clusterId),
+    subject: next.name,
     issuer: signer.subject,
     notBefore: new Date(Date.now() - BACKDATE_MS),
     notAfter: signer.notAfter,
     publicKey: next.publicKey,
     signingKey: await importPrivateKey(current.key),
     signingAlgorithm: KEY_ALGORITHM,
-    extensions: await rootExtensions(next.publicKey),
+    extensions: [
+      ...(await rootExtensions(next.publicKey)),
+      await x509.AuthorityKeyIdentifierExtension.create(signer),
+    ],
   });
   return {
     ...(await rootCa(next.cert, next.key)),
