@@ -50,7 +50,7 @@ export function createServer(security: ServerSecurity): grpc.Server {
   return server;
 }
 
-export function listen(server: grpc.Server, addr: string): Promise<number> {
+export async function listen(server: grpc.Server, addr: string): Promise<number> {
   const security = securityOf.get(server);
   if (!security) throw new FlotillaError('INTERNAL', 'a server made outside createServer()');
   if (security === 'local' && !isUnix(addr)) {
