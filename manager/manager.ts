@@ -158,8 +158,10 @@ export class Manager {
     const ca: NodeCAHandlers = {
       Join: (call, cb) => {
         try {
-          // A forwarded join was counted where it arrived.
-          if (!wasForwarded(call.metadata)) this.joinLimit.check(hostOf(callerOf(call).address));
+          // A join a manager forwarded was counted where it arrived (the mark alone proves nothing).
+          const caller = callerOf(call);
+          const fromManager = caller.kind === 'certified' && caller.role === 'manager';
+          if (!(fromManager && wasForwarded(call.metadata))) this.joinLimit.check(hostOf(caller.address));
         } catch (err) {
           return unary(() => Promise.reject(err))(call, cb);
         }

@@ -281,3 +281,22 @@ test.serial('the CLI reaches nodes as an admin: logs and exec work through the l
   t.is(exec.code, 0, exec.stderr);
   t.is(exec.stdout, 'hello\n');
 });
+
+test.serial(
+  'join attempts from one address are rate-limited, naming the limit (last: it spends the budget)',
+  async (t) => {
+    const ca = client(wire.flotilla.NodeCA, 'm1', anonymous());
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 15 }, () =>
+        call(ca, ca.Join, { token: 'FLT-1-x-y', addr: '127.0.0.1:1', csr: '' }),
+      ),
+    );
+    const refusals = attempts.map((a) => (a.status === 'rejected' ? (a.reason as FlotillaError) : undefined));
+    const limited = refusals.filter((e) => e?.code === 'RESOURCE_EXHAUSTED');
+    t.true(limited.length >= 5, refusals.map((e) => e?.message).join('\n'));
+    t.regex(
+      limited[0]!.message,
+      /too many join attempts from 127\.0\.0\.1: at most 10 at once, then 1 every 3 s/,
+    );
+  },
+);
