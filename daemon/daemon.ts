@@ -24,7 +24,8 @@ import { wire } from '../proto/load.js';
 import { createServer, failStream, listen, serve, shutdown, unary } from '../proto/rpc.js';
 import { TlsCredentials, type TlsMaterial } from '../proto/tls.js';
 import { newKeyAndRequest, trustDigest } from '../lib/pki.js';
-import { newRootCa, rootCa, DEFAULT_NODE_CERT_EXPIRY_MS } from '../manager/ca/authority.js';
+import { externalRootCa, newRootCa, rootCa, DEFAULT_NODE_CERT_EXPIRY_MS } from '../manager/ca/authority.js';
+import type { ExternalCA } from '../proto/gen/flotilla/ExternalCA.js';
 import { issueCertificate } from '../manager/ca/certificates.js';
 import type { NodeCertificate, RootCA } from '../proto/types.js';
 import { CertRenewal } from './cert-renewal.js';
@@ -52,8 +53,11 @@ export interface InitRequest {
   containerNetwork?: string;
   /** How long node certificates are valid (`--cert-expiry`); unset: 90 days. */
   certExpiryMs?: number;
-  /** The user's own root CA (`--ca-cert`, `--ca-key`: PEM files); unset: a new one. */
-  ca?: { certFile: string; keyFile: string };
+  /**
+   * The user's own root CA (`--ca-cert`, and `--ca-key` or an external CA that signs for it,
+   * `--external-ca`); unset: a new one.
+   */
+  ca?: { certFile: string; keyFile?: string; external?: ExternalCA };
   socketGroup?: string;
   maxImageSize?: number;
 }
@@ -269,9 +273,7 @@ export class Daemon {
     id: NodeIdentity,
     init: InitRequest,
   ): Promise<{ root: RootCA; material: Required<TlsMaterial>; certificate: NodeCertificate }> {
-    const root = init.ca
-      ? await rootCa(await readFile(init.ca.certFile, 'utf8'), await readFile(init.ca.keyFile, 'utf8'))
-      : await newRootCa(id.clusterId);
+    const root = await clusterRoot(id.clusterId, init.ca);
     const { key, csr } = await newKeyAndRequest();
     const subject = { id: id.nodeId, role: 'manager' as const, clusterId: id.clusterId };
     const { issued, info } = await issueCertificate(
@@ -393,6 +395,14 @@ export class Daemon {
     await rm(paths(this.dataDir).socket, { force: true });
     await rm(paths(this.dataDir).pid, { force: true });
   }
+}
+
+/** A new cluster's root: made here, the user's with its key, or an external CA's. */
+async function clusterRoot(clusterId: string, ca: InitRequest['ca']): Promise<RootCA> {
+  if (!ca) return newRootCa(clusterId);
+  const cert = await readFile(ca.certFile, 'utf8');
+  if (ca.external) return externalRootCa(cert, ca.external);
+  return rootCa(cert, await readFile(ca.keyFile!, 'utf8'));
 }
 
 /** A first manager's identity. */

@@ -1,7 +1,8 @@
 /** `cluster init`, `cluster join`, `cluster daemon`: bringing a node up. */
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { rootCa } from '../../manager/ca/authority.js';
+import { externalRootCa, rootCa } from '../../manager/ca/authority.js';
+import type { ExternalCA } from '../../proto/gen/flotilla/ExternalCA.js';
 import { hostname as osHostname } from 'node:os';
 import { Command, Option } from 'commander';
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
@@ -141,12 +142,33 @@ function checkCertExpiry(value: string): number {
   return ms;
 }
 
-async function userCa(certFile?: string, keyFile?: string): Promise<InitRequest['ca']> {
+/** The user's root CA: its certificate with its key, or with the external CA that signs for it. Checked here, with the reason. */
+async function userCa(certFile?: string, keyFile?: string, externalCa?: string): Promise<InitRequest['ca']> {
+  if (externalCa !== undefined) {
+    if (!certFile)
+      throw invalidArgument('--ca-cert', "the external CA's certificate (PEM), with --external-ca");
+    if (keyFile)
+      throw invalidArgument('--ca-key', 'nothing with --external-ca (the external CA keeps its key)');
+    const external = await parseExternalCa(externalCa);
+    externalRootCa(await readFile(certFile, 'utf8'), external);
+    return { certFile: resolve(certFile), external };
+  }
   if (!certFile && !keyFile) return undefined;
   if (!certFile || !keyFile) throw invalidArgument('--ca-cert and --ca-key', 'both, or neither');
   const [cert, key] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);
-  await rootCa(cert, key); // refused here, with the reason, rather than by the daemon
+  await rootCa(cert, key);
   return { certFile: resolve(certFile), keyFile: resolve(keyFile) };
+}
+
+/** `protocol=cfssl,url=https://HOST/api/v1/cfssl/sign[,cacert=FILE]`. */
+async function parseExternalCa(value: string): Promise<ExternalCA> {
+  const fields = labels('--external-ca', value.split(','));
+  const expected = 'protocol=cfssl,url=http(s)://HOST:PORT/api/v1/cfssl/sign[,cacert=FILE]';
+  const unknown = Object.keys(fields).filter((k) => !['protocol', 'url', 'cacert'].includes(k));
+  if (fields.protocol !== 'cfssl' || !/^https?:\/\/\S+$/.test(fields.url ?? '') || unknown.length > 0) {
+    throw invalidArgument('--external-ca', expected, value);
+  }
+  return { url: fields.url!, serverCa: fields.cacert ? await readFile(fields.cacert, 'utf8') : '' };
 }
 
 export function nodeLifecycleCommands(program: Command): void {
@@ -170,7 +192,14 @@ export function nodeLifecycleCommands(program: Command): void {
     .option(...SOCKET_GROUP)
     .option(...MAX_IMAGE_SIZE)
     .option(...CERT_EXPIRY)
-    .option('--ca-cert <file>', "the cluster's root CA: your own CA certificate (PEM; with --ca-key)")
+    .option(
+      '--ca-cert <file>',
+      "the cluster's root CA: your own CA certificate (PEM; with --ca-key, or --external-ca)",
+    )
+    .option(
+      '--external-ca <spec>',
+      'an external CA signs node certificates: protocol=cfssl,url=URL[,cacert=FILE] (its sign API; with --ca-cert)',
+    )
     .option(
       '--ca-key <file>',
       'the key of --ca-cert (PEM, PKCS#8 ECDSA P-256); the managers keep it in the store',
@@ -198,6 +227,7 @@ export function nodeLifecycleCommands(program: Command): void {
         certExpiry?: string;
         caCert?: string;
         caKey?: string;
+        externalCa?: string;
         forceNewCluster?: boolean;
         foreground?: boolean;
       }) => {
@@ -211,7 +241,7 @@ export function nodeLifecycleCommands(program: Command): void {
         const containerNetwork = checkContainerNetwork(o.containerNetwork);
         const maxImageSize = checkMaxImageSize(o.maxImageSize);
         const certExpiryMs = o.certExpiry === undefined ? undefined : checkCertExpiry(o.certExpiry);
-        const ca = await userCa(o.caCert, o.caKey);
+        const ca = await userCa(o.caCert, o.caKey, o.externalCa);
         await socketGroupId(o.socketGroup);
         const cleanup = await claimDataDir(dataDir);
         const init: InitRequest = {

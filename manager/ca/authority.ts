@@ -17,6 +17,8 @@ import {
   x509,
 } from '../../lib/pki.js';
 import type { RootCA } from '../../proto/gen/flotilla/RootCA.js';
+import type { ExternalCA } from '../../proto/gen/flotilla/ExternalCA.js';
+import { externalSign } from './external.js';
 
 export const DEFAULT_NODE_CERT_EXPIRY_MS = 90 * 24 * 3600_000;
 const ROOT_EXPIRY_MS = 20 * 365 * 24 * 3600_000;
@@ -103,6 +105,18 @@ export function settledRootCa(root: RootCA): RootCA {
   return { ...root, cert: splitPem(root.cert)[0]! + '\n', crossSigned: '' };
 }
 
+/** A root whose key is elsewhere: an external CA signs for it. */
+export function externalRootCa(certPem: string, external: ExternalCA): RootCA {
+  const first = splitPem(certPem)[0];
+  if (!first || !new X509Certificate(first).ca) {
+    throw new FlotillaError(
+      'INVALID_ARGUMENT',
+      'invalid --ca-cert: expected the PEM certificate of the external CA',
+    );
+  }
+  return { cert: certPem, key: '', digest: certDigest(first), crossSigned: '', external };
+}
+
 /** A root from a certificate and its key (the user's own CA, or one just made). */
 export async function rootCa(certPem: string, keyPem: string): Promise<RootCA> {
   const first = splitPem(certPem)[0];
@@ -121,7 +135,7 @@ export async function rootCa(certPem: string, keyPem: string): Promise<RootCA> {
   if (!(await webcrypto.subtle.verify(KEY_ALGORITHM, publicKey, signature, probe))) {
     throw new FlotillaError('INVALID_ARGUMENT', 'the CA key does not belong to the CA certificate');
   }
-  return { cert: certPem, key: keyPem, digest: certDigest(first), crossSigned: '' };
+  return { cert: certPem, key: keyPem, digest: certDigest(first), crossSigned: '', external: null };
 }
 
 export interface IssueOptions {
@@ -130,13 +144,8 @@ export interface IssueOptions {
   altNames?: { ip?: string[]; dns?: string[] };
 }
 
-/** Signs a certificate for the key of `csrPem`, naming `subject`. */
-export async function issue(
-  ca: RootCA,
-  csrPem: string,
-  subject: CertSubject,
-  opts: IssueOptions,
-): Promise<string> {
+/** A request that is one, signed by the key it asks a certificate for. */
+async function checkedRequest(csrPem: string): Promise<x509.Pkcs10CertificateRequest> {
   let csr: x509.Pkcs10CertificateRequest;
   try {
     csr = new x509.Pkcs10CertificateRequest(csrPem);
@@ -146,6 +155,18 @@ export async function issue(
   if (!(await csr.verify())) {
     throw new FlotillaError('INVALID_ARGUMENT', 'csr: its signature does not match its key');
   }
+  return csr;
+}
+
+/** Signs (or has the external CA sign) a certificate for the key of `csrPem`, naming `subject`. */
+export async function issue(
+  ca: RootCA,
+  csrPem: string,
+  subject: CertSubject,
+  opts: IssueOptions,
+): Promise<string> {
+  const csr = await checkedRequest(csrPem);
+  if (ca.external) return externalSign(ca.external, ca.cert, csrPem, subject);
   const signer = new x509.X509Certificate(splitPem(ca.cert)[0]!);
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),

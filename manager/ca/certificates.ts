@@ -78,6 +78,12 @@ export async function issueClientCertificate(
 /** Starts a rotation to a new root; the join tokens keep their secrets and name the new root. */
 export async function rotateRootCa(store: Store): Promise<RootCA> {
   const before = store.view(clusterOf);
+  if (before.rootCa.external) {
+    throw new FlotillaError(
+      'INVALID_ARGUMENT',
+      `this cluster's certificates are signed by an external CA (${before.rootCa.external.url}); rotating it is not supported: rotate that CA's key there`,
+    );
+  }
   if (before.rootCa.crossSigned) {
     throw new FlotillaError(
       'CONFLICT',

@@ -10,6 +10,7 @@ import type { EndpointChangesInput as _flotilla_EndpointChangesInput, EndpointCh
 import type { EndpointSpecInput as _flotilla_EndpointSpecInput, EndpointSpec as _flotilla_EndpointSpec } from './flotilla/EndpointSpec.js';
 import type { EndpointTableInput as _flotilla_EndpointTableInput, EndpointTable as _flotilla_EndpointTable } from './flotilla/EndpointTable.js';
 import type { EtcdStoreRefInput as _flotilla_EtcdStoreRefInput, EtcdStoreRef as _flotilla_EtcdStoreRef } from './flotilla/EtcdStoreRef.js';
+import type { ExternalCAInput as _flotilla_ExternalCAInput, ExternalCA as _flotilla_ExternalCA } from './flotilla/ExternalCA.js';
 import type { GlobalJobInput as _flotilla_GlobalJobInput, GlobalJob as _flotilla_GlobalJob } from './flotilla/GlobalJob.js';
 import type { GlobalServiceInput as _flotilla_GlobalServiceInput, GlobalService as _flotilla_GlobalService } from './flotilla/GlobalService.js';
 import type { HealthCheckInput as _flotilla_HealthCheckInput, HealthCheck as _flotilla_HealthCheck } from './flotilla/HealthCheck.js';
@@ -78,6 +79,7 @@ export interface ProtoGrpcType {
     EndpointSpec: MessageTypeDefinition<_flotilla_EndpointSpecInput, _flotilla_EndpointSpec>
     EndpointTable: MessageTypeDefinition<_flotilla_EndpointTableInput, _flotilla_EndpointTable>
     EtcdStoreRef: MessageTypeDefinition<_flotilla_EtcdStoreRefInput, _flotilla_EtcdStoreRef>
+    ExternalCA: MessageTypeDefinition<_flotilla_ExternalCAInput, _flotilla_ExternalCA>
     FailureAction: EnumTypeDefinition
     GlobalJob: MessageTypeDefinition<_flotilla_GlobalJobInput, _flotilla_GlobalJob>
     GlobalService: MessageTypeDefinition<_flotilla_GlobalServiceInput, _flotilla_GlobalService>

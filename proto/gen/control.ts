@@ -13,6 +13,7 @@ import type { EndpointChangesInput as _flotilla_EndpointChangesInput, EndpointCh
 import type { EndpointSpecInput as _flotilla_EndpointSpecInput, EndpointSpec as _flotilla_EndpointSpec } from './flotilla/EndpointSpec.js';
 import type { EndpointTableInput as _flotilla_EndpointTableInput, EndpointTable as _flotilla_EndpointTable } from './flotilla/EndpointTable.js';
 import type { EtcdStoreRefInput as _flotilla_EtcdStoreRefInput, EtcdStoreRef as _flotilla_EtcdStoreRef } from './flotilla/EtcdStoreRef.js';
+import type { ExternalCAInput as _flotilla_ExternalCAInput, ExternalCA as _flotilla_ExternalCA } from './flotilla/ExternalCA.js';
 import type { GetJoinTokensRequestInput as _flotilla_GetJoinTokensRequestInput, GetJoinTokensRequest as _flotilla_GetJoinTokensRequest } from './flotilla/GetJoinTokensRequest.js';
 import type { GetJoinTokensResponseInput as _flotilla_GetJoinTokensResponseInput, GetJoinTokensResponse as _flotilla_GetJoinTokensResponse } from './flotilla/GetJoinTokensResponse.js';
 import type { GetNodeRequestInput as _flotilla_GetNodeRequestInput, GetNodeRequest as _flotilla_GetNodeRequest } from './flotilla/GetNodeRequest.js';
@@ -114,6 +115,7 @@ export interface ProtoGrpcType {
     EndpointSpec: MessageTypeDefinition<_flotilla_EndpointSpecInput, _flotilla_EndpointSpec>
     EndpointTable: MessageTypeDefinition<_flotilla_EndpointTableInput, _flotilla_EndpointTable>
     EtcdStoreRef: MessageTypeDefinition<_flotilla_EtcdStoreRefInput, _flotilla_EtcdStoreRef>
+    ExternalCA: MessageTypeDefinition<_flotilla_ExternalCAInput, _flotilla_ExternalCA>
     FailureAction: EnumTypeDefinition
     GetJoinTokensRequest: MessageTypeDefinition<_flotilla_GetJoinTokensRequestInput, _flotilla_GetJoinTokensRequest>
     GetJoinTokensResponse: MessageTypeDefinition<_flotilla_GetJoinTokensResponseInput, _flotilla_GetJoinTokensResponse>

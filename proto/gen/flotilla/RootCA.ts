@@ -1,5 +1,6 @@
 // Original file: proto/flotilla/types.proto
 
+import type { ExternalCAInput as _flotilla_ExternalCAInput, ExternalCA as _flotilla_ExternalCA } from '../flotilla/ExternalCA.js';
 
 /**
  * The cluster's certificate authority. Never leaves the managers.
@@ -19,6 +20,10 @@ export interface RootCAInput {
    * it, sent after each certificate issued, so that nodes that trust only the old root accept it.
    */
   'crossSigned'?: (string);
+  /**
+   * Set when an external CA signs (`--external-ca`): the managers hold no key then.
+   */
+  'external'?: (_flotilla_ExternalCAInput | null);
 }
 
 /**
@@ -39,4 +44,8 @@ export interface RootCA {
    * it, sent after each certificate issued, so that nodes that trust only the old root accept it.
    */
   'crossSigned': (string);
+  /**
+   * Set when an external CA signs (`--external-ca`): the managers hold no key then.
+   */
+  'external': (_flotilla_ExternalCA | null);
 }
