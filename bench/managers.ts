@@ -17,6 +17,7 @@ import type { Node } from '../proto/types.js';
 import { eventually, type LocalCluster } from '../test/integration/cluster-harness.js';
 import { median, progress, round } from './stats.js';
 import { withCluster } from './with-cluster.js';
+import { SWARM_KIT } from './swarm-peer.js';
 
 const quick = process.argv.includes('--quick');
 const mode = quick ? 'quick' : 'full';
@@ -114,8 +115,6 @@ class Bench {
     for (const c of this.clients.values()) c.close();
   }
 }
-
-const SWARM_KIT = '/work/shared/peers/swarm';
 
 /**
  * The peer kit's failover.sh: t_create, from SIGKILL of the leader's dockerd to a detached

@@ -5,8 +5,10 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-const SWARM_KIT = '/work/shared/peers/swarm';
+/** The kit, beside the project root (this file runs from dist/bench/). */
+export const SWARM_KIT = fileURLToPath(new URL('../../../shared/peers/swarm', import.meta.url));
 
 export interface SwarmPeer {
   /** Runs the docker CLI against the kit's daemon; its trimmed stdout. */
