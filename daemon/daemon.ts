@@ -35,7 +35,7 @@ import type { RuntimeDriver } from '../runtime/driver.js';
 import { Agent } from '../worker/agent.js';
 import { NodeNetwork } from '../worker/mesh/node-network.js';
 import { BridgeServices } from '../worker/bridge-services.js';
-import { paths, readIdentity, writeIdentity, type NodeIdentity } from './data-dir.js';
+import { advertised, paths, readIdentity, writeIdentity, type NodeIdentity } from './data-dir.js';
 import { describeNode } from './description.js';
 import { nodeDrivers } from './drivers.js';
 import { restrictDataDir, restrictSocket, socketGroupId } from './permissions.js';
@@ -43,6 +43,8 @@ import { nodeService } from '../worker/node-service.js';
 
 export interface InitRequest {
   listen: string;
+  /** What the other nodes dial (never a wildcard). */
+  advertise: string;
   hostname?: string;
   heartbeatMs?: number;
   /** Keep the state in this etcd cluster instead of the managers' own Raft group. */
@@ -179,7 +181,12 @@ export class Daemon {
     this.manager?.start();
 
     const gateway = this.drivers.find((d) => d.network === 'own')?.gateway;
-    const network = await NodeNetwork.start(identity.listen, gateway, this.log.child({ room: 'mesh' }));
+    const network = await NodeNetwork.start(
+      identity.listen,
+      advertised(identity),
+      gateway,
+      this.log.child({ room: 'mesh' }),
+    );
     this.network = network;
     const bridge = gateway
       ? await BridgeServices.start(gateway, this.log.child({ room: 'mesh' }))
@@ -195,7 +202,7 @@ export class Daemon {
     const agent = new Agent({
       nodeId: identity.nodeId,
       tls,
-      addr: identity.listen,
+      addr: advertised(identity),
       managers: identity.managers,
       description: { ...describeNode(identity, this.runtimes()), dnsAddr: network.dnsAddr },
       onEndpoints: (changes) => {
@@ -214,7 +221,15 @@ export class Daemon {
       onRoleChange: (change) => void this.changeRole(change),
     });
     this.agentRun = agent.run(this.abort.signal);
-    this.log.info({ node: identity.nodeId, role: identity.role, listen: identity.listen }, 'node ready');
+    this.log.info(
+      {
+        node: identity.nodeId,
+        role: identity.role,
+        listen: identity.listen,
+        advertise: advertised(identity),
+      },
+      'node ready',
+    );
     return identity;
   }
 
@@ -238,7 +253,7 @@ export class Daemon {
     const tls = this.tls!;
     const transport = new GrpcRaftTransport({ id: raftId, clusterId: id.clusterId, logger: log, tls });
     transport.register(tcp, (nodeId) => this.manager?.revoked(nodeId) ?? false);
-    const self = { id: raftId, address: id.listen };
+    const self = { id: raftId, address: advertised(id) };
     const store = await RaftStore.open({
       id: raftId,
       dir,
@@ -261,7 +276,7 @@ export class Daemon {
     log: Logger,
   ): Promise<Manager> {
     this.store = await EtcdStore.open({ ...etcd, logger: log });
-    this.leadership = EtcdLeadership.start({ ...etcd, id: id.listen, logger: log });
+    this.leadership = EtcdLeadership.start({ ...etcd, id: advertised(id), logger: log });
     return new Manager({ store: this.store, leadership: this.leadership, log, etcd, tls: this.tls! });
   }
 
@@ -309,7 +324,7 @@ export class Daemon {
     await initCluster(this.store!, {
       clusterId: id.clusterId,
       nodeId: id.nodeId,
-      addr: init.listen,
+      addr: init.advertise,
       description: describeNode(id, this.runtimes()),
       heartbeatMs: init.heartbeatMs,
       nodeCertExpiryMs: init.certExpiryMs,
@@ -413,8 +428,9 @@ function newManagerIdentity(init: InitRequest): NodeIdentity {
     clusterId,
     role: 'MANAGER' as const,
     listen: init.listen,
+    advertise: init.advertise,
     hostname: init.hostname ?? osHostname(),
-    managers: [init.listen],
+    managers: [init.advertise],
     genericResources: init.genericResources,
     engineLabels: init.engineLabels,
     containerdSocket: init.containerdSocket,

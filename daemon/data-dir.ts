@@ -11,8 +11,10 @@ export interface NodeIdentity {
   nodeId: string;
   clusterId: string;
   role: 'MANAGER' | 'WORKER';
-  /** Address the daemon listens on. */
+  /** Address the daemon listens on (binds). */
   listen: string;
+  /** Address the other nodes dial (never a wildcard); unset in data dirs made before it: `listen`. */
+  advertise?: string;
   hostname: string;
   /** Managers to open sessions with (kept current as the cluster tells). */
   managers: string[];
@@ -35,6 +37,9 @@ export interface NodeIdentity {
   /** The largest image archive this node takes, in bytes (`--max-image-size`); unset: 2 GiB. */
   maxImageSize?: number;
 }
+
+/** Where the other nodes reach this one. */
+export const advertised = (id: NodeIdentity): string => id.advertise ?? id.listen;
 
 export const paths = (dataDir: string) => ({
   identity: join(dataDir, 'node.json'),

@@ -128,9 +128,14 @@ export type { CertRole };
 /**
  * The first contact of a joining node: a TLS handshake (nothing sent but the hello) that
  * finds, in the chain the manager presents, the root whose digest the token names, and
- * checks that the manager's certificate is signed by it. Returns that root's PEM.
+ * checks that the manager's certificate is signed by it. Returns that root's PEM, and the
+ * local address the connection left from.
  */
-export function fetchTrustedCa(addr: string, digest: string, timeoutMs = 10_000): Promise<string> {
+export function fetchTrustedCa(
+  addr: string,
+  digest: string,
+  timeoutMs = 10_000,
+): Promise<{ ca: string; localAddress: string }> {
   const i = addr.lastIndexOf(':');
   const host = addr.slice(0, i).replace(/^\[|\]$/g, '');
   const port = Number(addr.slice(i + 1));
@@ -154,7 +159,9 @@ export function fetchTrustedCa(addr: string, digest: string, timeoutMs = 10_000)
     );
     socket.once('secureConnect', () => {
       try {
-        resolve(rootFromChain(socket.getPeerCertificate(true), digest, addr));
+        // The address this machine reached the manager from: the others can likely reach it there too.
+        const localAddress = socket.localAddress ?? '';
+        resolve({ ca: rootFromChain(socket.getPeerCertificate(true), digest, addr), localAddress });
         socket.end();
       } catch (err) {
         fail(err as FlotillaError);

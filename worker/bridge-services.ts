@@ -28,7 +28,7 @@ export class BridgeServices {
     private readonly upstream: string | undefined,
     private readonly log: Logger,
   ) {
-    this.resolver = new Resolver(gateway, log);
+    this.resolver = new Resolver(gateway, gateway, log);
   }
 
   /** Starts the resolver on gateway:53 (a warning, not a failure, if it cannot listen). */

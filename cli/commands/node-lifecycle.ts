@@ -6,7 +6,15 @@ import type { ExternalCA } from '../../proto/gen/flotilla/ExternalCA.js';
 import { hostname as osHostname } from 'node:os';
 import { Command, Option } from 'commander';
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
-import { daemonRunning, dataDirFrom, paths, readIdentity, writeIdentity } from '../../daemon/data-dir.js';
+import {
+  advertised,
+  daemonRunning,
+  dataDirFrom,
+  paths,
+  readIdentity,
+  writeIdentity,
+} from '../../daemon/data-dir.js';
+import { advertisedAddress, defaultRouteAddress } from '../../daemon/advertise.js';
 import type { InitRequest } from '../../daemon/daemon.js';
 import { describeNode } from '../../daemon/description.js';
 import type { NodeCAClient } from '../../proto/gen/flotilla/NodeCA.js';
@@ -43,6 +51,14 @@ const GENERIC_RESOURCE = [
 const SOCKET_GROUP = [
   '--socket-group <name>',
   "a group that may use the local control socket (cluster.sock in the data dir) besides the daemon's user",
+] as const;
+const ADVERTISE_ADDR_INIT = [
+  '--advertise-addr <addr>',
+  "address other nodes dial: IP[:PORT] or an interface (eth0[:PORT]) (default: --listen's address, or with the wildcard the default route interface's)",
+] as const;
+const ADVERTISE_ADDR_JOIN = [
+  '--advertise-addr <addr>',
+  "address other nodes dial: IP[:PORT] or an interface (eth0[:PORT]) (default: --listen's address, or with the wildcard the address that reaches the manager)",
 ] as const;
 const CERT_EXPIRY = [
   '--cert-expiry <duration>',
@@ -180,9 +196,13 @@ export function nodeLifecycleCommands(program: Command): void {
       'where the node keeps its state (default: $CLUSTER_DATA_DIR or /var/lib/flotilla)',
     )
     .option('--listen <addr>', 'address to listen on for nodes and the CLI', '0.0.0.0:4240')
-    .option('--advertise-addr <addr>', 'address other nodes reach this one at (default: --listen)')
+    .option(...ADVERTISE_ADDR_INIT)
     .option('--hostname <name>', 'the name this node goes by (default: the machine hostname)')
-    .option('--dispatcher-heartbeat <duration>', 'how often workers send heartbeats', '5s')
+    .option(
+      '--dispatcher-heartbeat <duration>',
+      'how often workers send heartbeats (a node is down after three missed)',
+      '1s',
+    )
     .option('--store <store>', 'where the cluster state lives: raft (the managers keep it) or etcd', 'raft')
     .option('--etcd-endpoints <urls>', 'with --store etcd: the etcd cluster, as http://HOST:PORT,...')
     .option(...GENERIC_RESOURCE, collect, [])
@@ -236,7 +256,8 @@ export function nodeLifecycleCommands(program: Command): void {
         const generic = genericResources(o.genericResource);
         const engineLabels = labels('--engine-label', o.engineLabel);
         const etcdEndpoints = storeChoice(o.store, o.etcdEndpoints);
-        const listen = checkAddr('--listen', o.advertiseAddr ?? o.listen);
+        const listen = checkAddr('--listen', o.listen);
+        const advertise = advertisedAddress(listen, o.advertiseAddr, defaultRouteAddress);
         const heartbeat = parseDuration('--dispatcher-heartbeat', o.dispatcherHeartbeat);
         const containerNetwork = checkContainerNetwork(o.containerNetwork);
         const maxImageSize = checkMaxImageSize(o.maxImageSize);
@@ -246,6 +267,7 @@ export function nodeLifecycleCommands(program: Command): void {
         const cleanup = await claimDataDir(dataDir);
         const init: InitRequest = {
           listen,
+          advertise,
           hostname: o.hostname,
           heartbeatMs: heartbeat,
           etcdEndpoints,
@@ -267,11 +289,11 @@ export function nodeLifecycleCommands(program: Command): void {
         );
         const client = connect(wire.flotilla.Control, `unix:${paths(dataDir).socket}`);
         const tokens = await call(client, client.GetJoinTokens, {}).finally(() => client.close());
-        console.log(`Cluster initialized: node ${id.nodeId} (${id.hostname}) is its manager, listening on ${id.listen}.
+        console.log(`Cluster initialized: node ${id.nodeId} (${id.hostname}) is its manager, at ${advertised(id)}.
 
 To add a worker to this cluster, run:
 
-    cluster join --token ${tokens.tokens?.worker} ${id.listen}
+    cluster join --token ${tokens.tokens?.worker} ${advertised(id)}
 
 To add a manager, run \`cluster join-token manager\` and follow the instructions.`);
       },
@@ -287,7 +309,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
       'where the node keeps its state (default: $CLUSTER_DATA_DIR or /var/lib/flotilla)',
     )
     .option('--listen <addr>', 'address to listen on', '0.0.0.0:4240')
-    .option('--advertise-addr <addr>', 'address other nodes reach this one at (default: --listen)')
+    .option(...ADVERTISE_ADDR_JOIN)
     .option('--hostname <name>', 'the name this node goes by (default: the machine hostname)')
     .option(...GENERIC_RESOURCE, collect, [])
     .option(...ENGINE_LABEL, collect, [])
@@ -317,7 +339,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
         checkAddr('manager address', manager);
         const generic = genericResources(o.genericResource);
         const dataDir = dataDirFrom(o.dataDir);
-        const listen = checkAddr('--listen', o.advertiseAddr ?? o.listen);
+        const listen = checkAddr('--listen', o.listen);
         await assertNoNode(dataDir);
         await socketGroupId(o.socketGroup);
         const node = {
@@ -332,12 +354,13 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           maxImageSize: checkMaxImageSize(o.maxImageSize),
         };
         // Nothing is sent to the manager before it has shown the CA the token names.
-        const ca = await fetchTrustedCa(manager, parseJoinToken(o.token).digest);
+        const { ca, localAddress } = await fetchTrustedCa(manager, parseJoinToken(o.token).digest);
+        const advertise = advertisedAddress(listen, o.advertiseAddr, () => localAddress);
         const { key, csr } = await newKeyAndRequest();
         const client: NodeCAClient = connect(wire.flotilla.NodeCA, manager, new TlsCredentials({ ca }));
         const res = await call(client, client.Join, {
           token: o.token,
-          addr: listen,
+          addr: advertise,
           // The daemon reports its runtimes when its first session opens.
           description: describeNode(node, []),
           csr,
@@ -350,6 +373,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           clusterId: res.clusterId,
           role: manages ? 'MANAGER' : 'WORKER',
           listen,
+          advertise,
           ...node,
           managers: res.managers.length ? res.managers : [manager],
           ...(manages && res.etcd ? { etcd: res.etcd } : {}),
@@ -361,7 +385,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           throw err;
         });
         console.log(
-          `This node joined the cluster as a ${manages ? 'manager' : 'worker'}: node ${id.nodeId} (${id.hostname}), listening on ${id.listen}.`,
+          `This node joined the cluster as a ${manages ? 'manager' : 'worker'}: node ${id.nodeId} (${id.hostname}), at ${advertised(id)}.`,
         );
       },
     );

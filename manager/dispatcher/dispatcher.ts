@@ -20,7 +20,8 @@ import { SESSION_RETRY_MAX_MS, taskStateRank, type Task, type TaskStatus } from 
 import type { Store } from '../store/types.js';
 import { EndpointPublisher } from './endpoints.js';
 
-export const DEFAULT_HEARTBEAT_MS = 5_000;
+// Three missed beats mark a node down: a dead host's tasks run elsewhere within about 4 s.
+export const DEFAULT_HEARTBEAT_MS = 1_000;
 const MISSED_HEARTBEATS = 3;
 
 interface Session {

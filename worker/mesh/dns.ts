@@ -37,8 +37,10 @@ export class Resolver {
   private readonly namesOf = new Map<string, string[]>();
   private socket: Socket | undefined;
 
+  /** `host`: what it binds (maybe every address); `own`: the node's address, which NAME answers. */
   constructor(
     private readonly host: string,
+    private readonly own: string,
     private readonly log: Logger,
   ) {}
 
@@ -57,8 +59,7 @@ export class Resolver {
       });
     });
     this.socket = socket;
-    const addr = socket.address();
-    return `${addr.address}:${addr.port}`;
+    return `${this.own}:${socket.address().port}`;
   }
 
   apply(changes: EndpointChanges): void {
@@ -80,8 +81,8 @@ export class Resolver {
       return first ? [{ name: `${t.taskId}.tasks.${name}`, ...splitHostPort(first.addr) }] : [];
     });
     const hosts = [...new Set(srv.map((t) => t.host))].filter((h) => isIPv4(h));
-    const ingress = s.ports.some((p) => p.mode === 'INGRESS') && isIPv4(this.host);
-    this.names.set(name, { a: ingress ? [this.host] : hosts, srv: [] });
+    const ingress = s.ports.some((p) => p.mode === 'INGRESS') && isIPv4(this.own);
+    this.names.set(name, { a: ingress ? [this.own] : hosts, srv: [] });
     this.names.set(`tasks.${name}`, { a: hosts, srv });
     for (const t of srv) this.names.set(t.name, { a: isIPv4(t.host) ? [t.host] : [], srv: [] });
     this.namesOf.set(s.serviceId, [name, `tasks.${name}`, ...srv.map((t) => t.name)]);

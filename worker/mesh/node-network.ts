@@ -1,6 +1,6 @@
 /**
  * What a node serves of the cluster's network: the routing mesh and the resolver, both on
- * the node's own address (the host part of its --listen address), both fed the endpoint
+ * what the node binds (the host part of its --listen address, maybe every address), both fed the endpoint
  * table the managers send. The resolver takes the UDP port of the same number as the node's
  * TCP listen port (4240 by default), so each node's is found without asking. When the node
  * runs containers on a bridge of their own, the mesh listens on the bridge's gateway too
@@ -21,18 +21,28 @@ export class NodeNetwork {
 
   private constructor(
     listen: string,
+    advertise: string,
     gateway: string | undefined,
     private readonly log: Logger,
   ) {
     const { host } = splitHostPort(listen);
     const wildcard = host === '0.0.0.0' || host === '::';
     this.mesh = new Mesh(gateway && !wildcard && gateway !== host ? [host, gateway] : [host], log);
-    this.resolver = new Resolver(host, log);
+    this.resolver = new Resolver(host, splitHostPort(advertise).host, log);
   }
 
-  /** `gateway`: the container bridge's address on this node, if its containers have their own network. */
-  static async start(listen: string, gateway: string | undefined, log: Logger): Promise<NodeNetwork> {
-    const net = new NodeNetwork(listen, gateway, log);
+  /**
+   * `listen`: what the mesh and resolver bind; `advertise`: the node's address as the others
+   * and its tasks reach it; `gateway`: the container bridge's address on this node, if its
+   * containers have their own network.
+   */
+  static async start(
+    listen: string,
+    advertise: string,
+    gateway: string | undefined,
+    log: Logger,
+  ): Promise<NodeNetwork> {
+    const net = new NodeNetwork(listen, advertise, gateway, log);
     try {
       net.dnsAddr = await net.resolver.listen(splitHostPort(listen).port);
       log.info({ dns: net.dnsAddr }, 'service discovery resolver listening (udp)');

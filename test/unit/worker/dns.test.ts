@@ -4,7 +4,7 @@ import { silentLogger } from '../../../lib/log.js';
 import { Resolver } from '../../../worker/mesh/dns.js';
 
 test('the resolver answers NAME, tasks.NAME (A and SRV) and each task, and NXDOMAIN for the rest', async (t) => {
-  const resolver = new Resolver('127.0.0.1', silentLogger());
+  const resolver = new Resolver('127.0.0.1', '127.0.0.1', silentLogger());
   const addr = await resolver.listen(0);
   t.teardown(() => resolver.close());
   const ingress = { publishedPort: 8080, targetPort: 80, protocol: 'TCP' as const, mode: 'INGRESS' as const };
@@ -61,7 +61,7 @@ test('the resolver answers NAME, tasks.NAME (A and SRV) and each task, and NXDOM
 });
 
 test('the resolver follows changes: a service changed answers anew, one removed is gone with its tasks, the rest stay', async (t) => {
-  const resolver = new Resolver('127.0.0.1', silentLogger());
+  const resolver = new Resolver('127.0.0.1', '127.0.0.1', silentLogger());
   const addr = await resolver.listen(0);
   t.teardown(() => resolver.close());
   const service = (id: string, name: string, taskAddr: string) => ({
@@ -94,4 +94,11 @@ test('the resolver follows changes: a service changed answers anew, one removed 
   await t.throwsAsync(client.resolve4('db'), { code: 'ENOTFOUND' });
   await t.throwsAsync(client.resolve4('s2t.tasks.db'), { code: 'ENOTFOUND' });
   t.deepEqual(await client.resolve4('web'), ['10.0.0.3']);
+});
+
+test("a resolver bound to every address answers NAME, and says where it is, with the node's own address", async (t) => {
+  const resolver = new Resolver('0.0.0.0', '127.0.0.1', silentLogger());
+  const addr = await resolver.listen(0);
+  t.teardown(() => resolver.close());
+  t.regex(addr, /^127\.0\.0\.1:\d+$/);
 });
