@@ -12,12 +12,24 @@ import { paths, type NodeIdentity } from '../daemon/data-dir.js';
 
 type DaemonMessage = { ready: NodeIdentity } | { error: string; code: string };
 
-const main = fileURLToPath(new URL('./main.js', import.meta.url));
+/** How to run this program, the `cluster` CLI, again. */
+export const clusterCommand: [string, string] = [
+  process.execPath,
+  fileURLToPath(new URL('./main.js', import.meta.url)),
+];
 
-/** Starts `cluster daemon` detached and resolves with the node's identity once it is ready. */
-export function startInBackground(dataDir: string, args: string[]): Promise<NodeIdentity> {
+/**
+ * Starts `cluster daemon` detached, after `launcher` if given (a command that execs the rest,
+ * e.g. nsenter into a network namespace), and resolves with the node's identity once it is ready.
+ */
+export function startInBackground(
+  dataDir: string,
+  args: string[],
+  launcher: string[] = [],
+): Promise<NodeIdentity> {
   const log = openSync(paths(dataDir).log, 'a', 0o600);
-  const child = spawn(process.execPath, [main, 'daemon', '--data-dir', dataDir, ...args], {
+  const [program, ...rest] = [...launcher, ...clusterCommand, 'daemon', '--data-dir', dataDir, ...args];
+  const child = spawn(program!, rest, {
     detached: true,
     stdio: ['ignore', log, log, 'ipc'],
   });
@@ -70,8 +82,16 @@ export async function runDaemon(
       throw err;
     }
     if (process.connected) process.disconnect();
-    const signal = await Promise.race([stopped, daemon.restart.then(() => undefined)]);
+    const signal = await Promise.race([
+      stopped,
+      daemon.restart.then(() => undefined),
+      daemon.left.then(() => 'left' as const),
+    ]);
     await daemon.close();
+    if (signal === 'left') {
+      log.info('stopped: this node left the cluster');
+      break;
+    }
     if (signal) {
       log.info({ signal }, 'stopped; tasks keep running and are adopted at the next start');
       break;

@@ -31,6 +31,8 @@ import type { NodeCertificate, RootCA } from '../proto/types.js';
 import { CertRenewal } from './cert-renewal.js';
 import { readTlsDir, writeTlsDir } from './tls-dir.js';
 import type { HeartbeatResponse } from '../proto/gen/flotilla/HeartbeatResponse.js';
+import type { LeaveRequest } from '../proto/gen/flotilla/LeaveRequest.js';
+import type { LeaveResponse } from '../proto/gen/flotilla/LeaveResponse.js';
 import type { RuntimeDriver } from '../runtime/driver.js';
 import { Agent } from '../worker/agent.js';
 import { NodeNetwork } from '../worker/mesh/node-network.js';
@@ -75,6 +77,11 @@ export class Daemon {
   /** Resolves when the daemon has to be restarted, e.g. in a new role. */
   readonly restart: Promise<void>;
   private restartWanted: () => void = () => undefined;
+  /** Resolves when the node has left the cluster (`cluster leave`): the daemon is to stop for good. */
+  readonly left: Promise<void>;
+  private leftDone: () => void = () => undefined;
+  private identity: NodeIdentity | undefined;
+  private agent: Agent | undefined;
   private identityWrites: Promise<void> = Promise.resolve();
   private readonly abort = new AbortController();
   private servers: grpc.Server[] = [];
@@ -93,6 +100,7 @@ export class Daemon {
     private readonly log: Logger,
   ) {
     this.restart = new Promise((resolve) => (this.restartWanted = resolve));
+    this.left = new Promise((resolve) => (this.leftDone = resolve));
   }
 
   /** Starts the node in `dataDir`. */
@@ -148,6 +156,12 @@ export class Daemon {
     const local = createServer('local');
     this.servers = [tcp, local];
     serve(
+      local,
+      wire.flotilla.NodeLocal.service,
+      { Leave: unary((req: LeaveRequest) => this.leave(req.force)) },
+      { allow: ['local'] },
+    );
+    serve(
       tcp,
       wire.flotilla.Agent.service,
       nodeService({
@@ -199,7 +213,7 @@ export class Daemon {
       log: this.log.child({ room: 'certificates' }),
     });
     this.renewal.start(identity.role === 'MANAGER' ? 'manager' : 'worker');
-    const agent = new Agent({
+    const agent = (this.agent = new Agent({
       nodeId: identity.nodeId,
       tls,
       addr: advertised(identity),
@@ -219,8 +233,9 @@ export class Daemon {
       },
       role: identity.role,
       onRoleChange: (change) => void this.changeRole(change),
-    });
+    }));
     this.agentRun = agent.run(this.abort.signal);
+    this.identity = identity;
     this.log.info(
       {
         node: identity.nodeId,
@@ -378,6 +393,27 @@ export class Daemon {
     } catch (err) {
       this.log.error({ err }, 'could not record the new role; staying as is');
     }
+  }
+
+  /**
+   * Leaves the cluster: every task stopped, then the daemon stops for good (`left`). A
+   * manager leaves only with force: its group loses a member.
+   */
+  private async leave(force: boolean): Promise<LeaveResponse> {
+    const identity = this.identity;
+    if (!identity || !this.agent)
+      throw new FlotillaError('UNAVAILABLE', 'this node is still starting; try again');
+    if (identity.role === 'MANAGER' && !force) {
+      throw new FlotillaError(
+        'CONFLICT',
+        `this node is a manager: demote it first (\`cluster node demote ${identity.hostname}\` on a manager), or leave with --force (the other managers lose a member of their group, and with too few left their quorum)`,
+      );
+    }
+    this.abort.abort();
+    const stoppedTasks = await this.agent.stopAll();
+    this.log.info({ tasks: stoppedTasks }, 'left the cluster: every task stopped');
+    setImmediate(() => this.leftDone());
+    return { stoppedTasks };
   }
 
   /** Changes the identity on disk, one change after another so that none is lost. */

@@ -202,22 +202,10 @@ export class Agent {
   private assign(a: Assignments): void {
     if (a.kind === 'COMPLETE') {
       const keep = new Set(a.tasks.map((t) => t.id));
-      for (const id of this.runners.keys()) if (!keep.has(id)) this.forget(id);
-      for (const [id, { driver, container }] of this.orphans) {
-        if (keep.has(id)) continue;
-        this.orphans.delete(id);
-        void driver
-          .stop(container.id, 0)
-          .then(() => driver.remove(container.id))
-          .catch((err: unknown) =>
-            this.opts.log.warn(
-              { container: container.id, err: describeError(err) },
-              'cannot remove a stale container',
-            ),
-          );
-      }
+      for (const id of this.runners.keys()) if (!keep.has(id)) void this.forget(id);
+      for (const id of this.orphans.keys()) if (!keep.has(id)) void this.removeOrphan(id);
     }
-    for (const id of a.removed) this.forget(id);
+    for (const id of a.removed) void this.forget(id);
     for (const task of a.tasks) this.apply(task);
   }
 
@@ -281,16 +269,43 @@ export class Agent {
       { tasks: this.runners.size + this.orphans.size },
       `${err.message}; stopping every task of this node`,
     );
-    this.assign({ kind: 'COMPLETE', tasks: [], removed: [] });
+    void this.stopAll();
   }
 
-  private forget(id: string): void {
+  /** Stops and removes every task of this node; resolves with how many once all are gone. */
+  async stopAll(): Promise<number> {
+    const ids = [...this.runners.keys(), ...this.orphans.keys()];
+    await Promise.all([
+      ...[...this.runners.keys()].map((id) => this.forget(id)),
+      ...[...this.orphans.keys()].map((id) => this.removeOrphan(id)),
+    ]);
+    return ids.length;
+  }
+
+  private async forget(id: string): Promise<void> {
     const runner = this.runners.get(id);
     if (!runner) return;
     this.runners.delete(id);
-    runner.remove().catch((err: unknown) => {
+    await runner.remove().catch((err: unknown) => {
       if (!isFlotillaError(err, 'NOT_FOUND'))
         this.opts.log.warn({ task: id, err: describeError(err) }, 'cannot remove the task container');
     });
+  }
+
+  /** A container of a previous run that no assignment wants. */
+  private async removeOrphan(id: string): Promise<void> {
+    const orphan = this.orphans.get(id);
+    if (!orphan) return;
+    this.orphans.delete(id);
+    const { driver, container } = orphan;
+    await driver
+      .stop(container.id, 0)
+      .then(() => driver.remove(container.id))
+      .catch((err: unknown) =>
+        this.opts.log.warn(
+          { container: container.id, err: describeError(err) },
+          'cannot remove a stale container',
+        ),
+      );
   }
 }

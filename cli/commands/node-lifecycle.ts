@@ -1,5 +1,5 @@
 /** `cluster init`, `cluster join`, `cluster daemon`: bringing a node up. */
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { externalRootCa, rootCa } from '../../manager/ca/authority.js';
 import type { ExternalCA } from '../../proto/gen/flotilla/ExternalCA.js';
@@ -9,6 +9,7 @@ import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 import {
   advertised,
   daemonRunning,
+  processAlive,
   dataDirFrom,
   paths,
   readIdentity,
@@ -18,6 +19,7 @@ import { advertisedAddress, defaultRouteAddress } from '../../daemon/advertise.j
 import type { InitRequest } from '../../daemon/daemon.js';
 import { describeNode } from '../../daemon/description.js';
 import type { NodeCAClient } from '../../proto/gen/flotilla/NodeCA.js';
+import type { NodeLocalClient } from '../../proto/gen/flotilla/NodeLocal.js';
 import { wire } from '../../proto/load.js';
 import { call, connect } from '../../proto/rpc.js';
 import { fetchTrustedCa, TlsCredentials } from '../../proto/tls.js';
@@ -147,6 +149,23 @@ async function forceNewCluster(dataDir: string, foreground: boolean): Promise<vo
   await startInBackground(dataDir, ['--force-new-cluster']);
   console.log(`This manager now leads a new cluster of one manager, with the state it had; the old Raft log is kept beside ${paths(dataDir).raft}.
 Add managers again with \`cluster join-token manager\`; the old ones must be given fresh data dirs to join.`);
+}
+
+/** Waits until the daemon of `pid` has exited. */
+async function daemonGone(pid: number): Promise<void> {
+  for (const deadline = Date.now() + 30_000; pid > 0 && processAlive(pid);) {
+    if (Date.now() > deadline)
+      throw new FlotillaError('TIMEOUT', `the daemon (pid ${pid}) did not stop; stop it by hand`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** What made the data dir a node of a cluster; a manager's Raft log is kept aside. */
+async function forgetNode(dataDir: string, manager: boolean): Promise<void> {
+  const p = paths(dataDir);
+  if (manager) await rename(p.raft, `${p.raft}.left-${Date.now()}`).catch(() => undefined);
+  await rm(p.certs, { recursive: true, force: true });
+  await rm(p.identity, { force: true });
 }
 
 /** Node certificates live at least a minute (renewed after half of it), at most 10 years. */
@@ -389,6 +408,27 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
         );
       },
     );
+
+  program
+    .command('leave')
+    .description('stop every task of this node and leave the cluster (a manager only with --force)')
+    .option('--data-dir <dir>', 'the node’s data dir (default: $CLUSTER_DATA_DIR or /var/lib/flotilla)')
+    .option('--force', 'leave though this node is a manager: the other managers lose a member of their group')
+    .action(async (o: { dataDir?: string; force?: boolean }) => {
+      const dataDir = dataDirFrom(o.dataDir);
+      const id = await readIdentity(dataDir);
+      if (!id) throw new FlotillaError('NOT_FOUND', `${dataDir} holds no node; nothing to leave`);
+      const client: NodeLocalClient = connect(wire.flotilla.NodeLocal, `unix:${paths(dataDir).socket}`);
+      const pid = Number(await readFile(paths(dataDir).pid, 'utf8').catch(() => '0'));
+      const { stoppedTasks } = await call(client, client.Leave, { force: o.force ?? false }, 120_000).finally(
+        () => client.close(),
+      );
+      await daemonGone(pid);
+      await forgetNode(dataDir, id.role === 'MANAGER');
+      console.log(
+        `This node left the cluster (${stoppedTasks} task(s) stopped). The managers see it down: remove it there with \`cluster node rm ${id.hostname}\`. ${dataDir} can join a cluster again.`,
+      );
+    });
 
   program
     .command('daemon')

@@ -6,10 +6,13 @@ import type { ExecInTaskRequestInput as _flotilla_ExecInTaskRequestInput, ExecIn
 import type { ExecInTaskResponseInput as _flotilla_ExecInTaskResponseInput, ExecInTaskResponse as _flotilla_ExecInTaskResponse } from './flotilla/ExecInTaskResponse.js';
 import type { ImageArchiveChunkInput as _flotilla_ImageArchiveChunkInput, ImageArchiveChunk as _flotilla_ImageArchiveChunk } from './flotilla/ImageArchiveChunk.js';
 import type { InspectTaskContainerRequestInput as _flotilla_InspectTaskContainerRequestInput, InspectTaskContainerRequest as _flotilla_InspectTaskContainerRequest } from './flotilla/InspectTaskContainerRequest.js';
+import type { LeaveRequestInput as _flotilla_LeaveRequestInput, LeaveRequest as _flotilla_LeaveRequest } from './flotilla/LeaveRequest.js';
+import type { LeaveResponseInput as _flotilla_LeaveResponseInput, LeaveResponse as _flotilla_LeaveResponse } from './flotilla/LeaveResponse.js';
 import type { ListImagesRequestInput as _flotilla_ListImagesRequestInput, ListImagesRequest as _flotilla_ListImagesRequest } from './flotilla/ListImagesRequest.js';
 import type { ListImagesResponseInput as _flotilla_ListImagesResponseInput, ListImagesResponse as _flotilla_ListImagesResponse } from './flotilla/ListImagesResponse.js';
 import type { LoadImageResponseInput as _flotilla_LoadImageResponseInput, LoadImageResponse as _flotilla_LoadImageResponse } from './flotilla/LoadImageResponse.js';
 import type { NodeImageInput as _flotilla_NodeImageInput, NodeImage as _flotilla_NodeImage } from './flotilla/NodeImage.js';
+import type { NodeLocalClient as _flotilla_NodeLocalClient, NodeLocalDefinition as _flotilla_NodeLocalDefinition } from './flotilla/NodeLocal.js';
 import type { RemoveImageRequestInput as _flotilla_RemoveImageRequestInput, RemoveImageRequest as _flotilla_RemoveImageRequest } from './flotilla/RemoveImageRequest.js';
 import type { RemoveImageResponseInput as _flotilla_RemoveImageResponseInput, RemoveImageResponse as _flotilla_RemoveImageResponse } from './flotilla/RemoveImageResponse.js';
 import type { TaskContainerInput as _flotilla_TaskContainerInput, TaskContainer as _flotilla_TaskContainer } from './flotilla/TaskContainer.js';
@@ -32,10 +35,16 @@ export interface ProtoGrpcType {
     ExecInTaskResponse: MessageTypeDefinition<_flotilla_ExecInTaskResponseInput, _flotilla_ExecInTaskResponse>
     ImageArchiveChunk: MessageTypeDefinition<_flotilla_ImageArchiveChunkInput, _flotilla_ImageArchiveChunk>
     InspectTaskContainerRequest: MessageTypeDefinition<_flotilla_InspectTaskContainerRequestInput, _flotilla_InspectTaskContainerRequest>
+    LeaveRequest: MessageTypeDefinition<_flotilla_LeaveRequestInput, _flotilla_LeaveRequest>
+    LeaveResponse: MessageTypeDefinition<_flotilla_LeaveResponseInput, _flotilla_LeaveResponse>
     ListImagesRequest: MessageTypeDefinition<_flotilla_ListImagesRequestInput, _flotilla_ListImagesRequest>
     ListImagesResponse: MessageTypeDefinition<_flotilla_ListImagesResponseInput, _flotilla_ListImagesResponse>
     LoadImageResponse: MessageTypeDefinition<_flotilla_LoadImageResponseInput, _flotilla_LoadImageResponse>
     NodeImage: MessageTypeDefinition<_flotilla_NodeImageInput, _flotilla_NodeImage>
+    /**
+     * What only the node's own user may ask, on its local socket.
+     */
+    NodeLocal: SubtypeConstructor<typeof grpc.Client, _flotilla_NodeLocalClient> & { service: _flotilla_NodeLocalDefinition }
     RemoveImageRequest: MessageTypeDefinition<_flotilla_RemoveImageRequestInput, _flotilla_RemoveImageRequest>
     RemoveImageResponse: MessageTypeDefinition<_flotilla_RemoveImageResponseInput, _flotilla_RemoveImageResponse>
     TaskContainer: MessageTypeDefinition<_flotilla_TaskContainerInput, _flotilla_TaskContainer>

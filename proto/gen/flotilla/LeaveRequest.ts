@@ -1,0 +1,16 @@
+// Original file: proto/flotilla/agent.proto
+
+
+export interface LeaveRequestInput {
+  /**
+   * A manager leaves only with force: the others lose a member of their Raft group.
+   */
+  'force'?: (boolean);
+}
+
+export interface LeaveRequest {
+  /**
+   * A manager leaves only with force: the others lose a member of their Raft group.
+   */
+  'force': (boolean);
+}
