@@ -9,6 +9,7 @@ import { nodeLifecycleCommands } from './commands/node-lifecycle.js';
 import { nodeCommands } from './commands/nodes.js';
 import { serviceCommands } from './commands/services.js';
 import { nodeOpsCommands } from './commands/node-ops.js';
+import { labCommands } from './commands/lab.js';
 
 const program = new Command('cluster')
   .description('Flotilla: run replicated services on a cluster of nodes')
@@ -51,6 +52,7 @@ nodeLifecycleCommands(program);
 nodeCommands(program, connect, wantsJson);
 serviceCommands(program, connect, wantsJson);
 nodeOpsCommands(program, connect, wantsJson);
+labCommands(program, wantsJson);
 
 try {
   await program.parseAsync(process.argv);

@@ -4,16 +4,19 @@
  * this containerd (and what runs under them), unmounts what is left under its dirs, and
  * removes them. Also builds the test images once per machine (deploy/images/build.sh).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { access, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { openSync } from 'node:fs';
+import { access, mkdir, mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { TestFn } from 'ava';
+import {
+  deleteContainerdTasks,
+  privateContainerdFiles,
+  startPrivateContainerd,
+} from '../../runtime/containerd/private-containerd.js';
 import { LocalCluster } from './cluster-harness.js';
 import { mountsUnder, onPath, processesWhere, unmountAndRemove } from './host-tools.js';
 import {
@@ -71,34 +74,8 @@ export class PrivateContainerd {
   static async start(): Promise<PrivateContainerd> {
     // Short: unix socket paths have a length limit.
     const dir = await mkdtemp(join(tmpdir(), 'fctd-'));
-    const socket = join(dir, 'c.sock');
-    const config = [
-      'version = 2',
-      `root = "${dir}/root"`,
-      `state = "${dir}/state"`,
-      'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
-      '[grpc]',
-      `  address = "${socket}"`,
-      '[ttrpc]',
-      `  address = "${socket}.ttrpc"`,
-      '[debug]',
-      `  address = "${dir}/debug.sock"`,
-    ].join('\n');
-    await writeFile(join(dir, 'config.toml'), `${config}\n`);
-    const log = openSync(join(dir, 'containerd.log'), 'a');
-    const daemon = spawn('containerd', ['--config', join(dir, 'config.toml')], {
-      stdio: ['ignore', log, log],
-    });
-    const deadline = Date.now() + 30_000;
-    while (!(await exists(socket))) {
-      if (daemon.exitCode !== null || Date.now() > deadline) {
-        const text = await readFile(join(dir, 'containerd.log'), 'utf8').catch(() => '');
-        daemon.kill('SIGKILL');
-        throw new Error(`private containerd did not start:\n${text.slice(-2000)}`);
-      }
-      await delay(50);
-    }
-    return new PrivateContainerd(dir, socket, daemon);
+    const daemon = await startPrivateContainerd(dir);
+    return new PrivateContainerd(dir, privateContainerdFiles(dir).socket, daemon);
   }
 
   get pid(): number {
@@ -137,7 +114,7 @@ export class PrivateContainerd {
   async stop(): Promise<void> {
     // Tasks deleted through containerd take their runc state and shim sockets (kept in /run,
     // outside our dirs) with them; only what does not go that way is killed below.
-    await this.deleteTasks().catch(() => undefined);
+    await deleteContainerdTasks(this.socket).catch(() => undefined);
     for (const shim of await this.shims()) {
       for (const pid of [...(await descendants(shim)), shim]) kill(pid);
     }
@@ -146,14 +123,6 @@ export class PrivateContainerd {
     await unmountAndRemove(this.dir);
     for (const bridge of this.bridges) await removeBridge(bridge);
     await removeIdleSharedChains();
-  }
-
-  private async deleteTasks(): Promise<void> {
-    const ctr = (...args: string[]) =>
-      run('ctr', ['--address', this.socket, '--namespace', 'flotilla', ...args], { timeout: 10_000 });
-    const { stdout } = await ctr('tasks', 'ls', '-q');
-    for (const id of stdout.split('\n').filter(Boolean))
-      await ctr('tasks', 'rm', '--force', id).catch(() => undefined);
   }
 }
 

@@ -1,8 +1,10 @@
 /** What the tests that need tools of the host (containerd, dockerd, a registry) share. */
 import { execFile } from 'node:child_process';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { TestFn } from 'ava';
+
+export { mountsUnder, unmountAndRemove } from '../../lib/mounts.js';
 
 const run = promisify(execFile);
 
@@ -20,23 +22,6 @@ export function skippedBecause(test: TestFn, what: string, reason: string): void
     t.log(`skipped: ${reason}`);
     t.pass();
   });
-}
-
-/** Mount points under `dir`, deepest last. */
-export async function mountsUnder(dir: string): Promise<string[]> {
-  const info = await readFile('/proc/self/mountinfo', 'utf8');
-  return info
-    .split('\n')
-    .map((line) => line.split(' ')[4] ?? '')
-    .filter((point) => point.startsWith(dir));
-}
-
-/** Unmounts what a stopped daemon left under `dir`, then removes it. */
-export async function unmountAndRemove(dir: string): Promise<void> {
-  for (const point of (await mountsUnder(dir)).reverse()) {
-    await run('umount', ['-l', point]).catch(() => undefined);
-  }
-  await rm(dir, { recursive: true, force: true });
 }
 
 /** Pids of the processes (other than this one) whose argv passes `match`. */
