@@ -72,6 +72,18 @@ export async function eventually<T>(
   }
 }
 
+/** Process-group ids of the tasks that the process runtime of the node in `dataDir` started and that still run. */
+export async function runningTaskGroupsIn(dataDir: string): Promise<number[]> {
+  const root = paths(dataDir).processRuntime;
+  const ids = await readdir(root).catch(() => [] as string[]);
+  const groups: number[] = [];
+  for (const id of ids) {
+    const pid = Number(await readFile(join(root, id, 'pid'), 'utf8').catch(() => '0'));
+    if (pid > 0 && alive(pid)) groups.push(pid);
+  }
+  return groups;
+}
+
 export interface ClusterOptions {
   /**
    * Each node on a loopback address of its own, as separate machines would be: what each
@@ -228,15 +240,8 @@ export class LocalCluster {
   }
 
   /** Process-group ids of the tasks a node's process runtime has started that still run. */
-  async runningTaskGroups(name: string): Promise<number[]> {
-    const root = join(this.dataDir(name), 'runtime', 'process');
-    const ids = await readdir(root).catch(() => [] as string[]);
-    const groups: number[] = [];
-    for (const id of ids) {
-      const pid = Number(await readFile(join(root, id, 'pid'), 'utf8').catch(() => '0'));
-      if (pid > 0 && alive(pid)) groups.push(pid);
-    }
-    return groups;
+  runningTaskGroups(name: string): Promise<number[]> {
+    return runningTaskGroupsIn(this.dataDir(name));
   }
 
   async destroy(): Promise<void> {

@@ -3,26 +3,20 @@
  * a host killed and restarted, and the lab taken down without a trace.
  */
 import test from 'ava';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Lab } from '../../cli/lab/state.js';
-import type { Node } from '../../proto/types.js';
-import { eventually, runCli } from '../integration/cluster-harness.js';
+import { eventually } from '../integration/cluster-harness.js';
 import { mountsUnder, processesMentioning, skippedBecause } from '../integration/host-tools.js';
-import { requireTools } from '../../cli/lab/hosts.js';
+import { labMissing, TestLab } from './lab-kit.js';
 
 const run = promisify(execFile);
-const name = `lt${randomBytes(4).toString('hex')}`;
-
-async function missing(): Promise<string | undefined> {
-  if (process.getuid?.() !== 0) return 'cluster lab needs root (network namespaces)';
-  return requireTools(['ip', 'nft', 'nsenter']).then(
-    () => undefined,
-    (err: Error) => err.message,
-  );
-}
+const testLab = new TestLab();
+const { name } = testLab;
+const lab = (command: string, ...args: string[]) => testLab.run(command, ...args);
+const states = () => testLab.states();
+const hostIs = (host: string, state: string) => testLab.hostIs(host, state);
+const labState = () => testLab.state();
 
 /** The system's tools: on npm's PATH, node_modules/.bin/nft is another program. */
 const system = (tool: string, ...args: string[]) =>
@@ -30,25 +24,7 @@ const system = (tool: string, ...args: string[]) =>
     env: { ...process.env, PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
   });
 
-const lab = (command: string, ...args: string[]) => runCli(['lab', command, '--name', name, ...args]);
-
-/** Each node's state (READY, DOWN) by hostname, as m1 reports it. */
-async function states(): Promise<Record<string, string>> {
-  const res = await lab('exec', 'm1', '--', 'cluster', 'node', 'ls', '--format', 'json');
-  if (res.code !== 0) throw new Error(res.stderr);
-  const nodes = JSON.parse(res.stdout) as Node[];
-  return Object.fromEntries(nodes.map((n) => [n.description?.hostname ?? '', n.status?.state ?? '']));
-}
-
-const hostIs = (host: string, state: string) =>
-  eventually(`${host} ${state}`, async () => (await states())[host] === state);
-
-async function labState(): Promise<Lab | undefined> {
-  const res = await runCli(['lab', 'ls', '--format', 'json']);
-  return (JSON.parse(res.stdout) as Lab[]).find((l) => l.name === name);
-}
-
-const reason = await missing();
+const reason = await labMissing();
 if (reason) {
   skippedBecause(test, 'cluster lab', reason);
 } else {
