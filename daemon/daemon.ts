@@ -27,6 +27,7 @@ import { newKeyAndRequest, trustDigest } from '../lib/pki.js';
 import { externalRootCa, newRootCa, rootCa, DEFAULT_NODE_CERT_EXPIRY_MS } from '../manager/ca/authority.js';
 import type { ExternalCA } from '../proto/gen/flotilla/ExternalCA.js';
 import { issueCertificate } from '../manager/ca/certificates.js';
+import { DEFAULT_CONTAINER_POOL, sliceOf } from '../manager/allocator/subnets.js';
 import type { NodeCertificate, RootCA } from '../proto/types.js';
 import { CertRenewal } from './cert-renewal.js';
 import { readTlsDir, writeTlsDir } from './tls-dir.js';
@@ -55,6 +56,8 @@ export interface InitRequest {
   engineLabels?: Record<string, string>;
   containerdSocket?: string;
   containerNetwork?: string;
+  /** The pool of the nodes' container subnets (`--default-addr-pool`); unset: 10.213.0.0/16. */
+  containerPool?: string;
   /** How long node certificates are valid (`--cert-expiry`); unset: 90 days. */
   certExpiryMs?: number;
   /**
@@ -346,6 +349,7 @@ export class Daemon {
       raftId: id.raftId,
       rootCa: ca.root,
       certificate: ca.certificate,
+      containerPool: init.containerPool ?? DEFAULT_CONTAINER_POOL,
     });
     await writeIdentity(this.dataDir, id);
   }
@@ -473,6 +477,8 @@ function newManagerIdentity(init: InitRequest): NodeIdentity {
     containerNetwork: init.containerNetwork,
     socketGroup: init.socketGroup,
     maxImageSize: init.maxImageSize,
+    // The first manager's slice of the pool is its first (initCluster records it so).
+    containerSubnet: sliceOf(init.containerPool ?? DEFAULT_CONTAINER_POOL, 0),
   };
   return init.etcdEndpoints
     ? { ...base, etcd: { endpoints: init.etcdEndpoints, prefix: `/flotilla/${clusterId}/` } }

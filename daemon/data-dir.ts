@@ -32,6 +32,8 @@ export interface NodeIdentity {
   containerdSocket?: string;
   /** How containers are networked (`--container-network`: bridge, bridge:NAME:CIDR or host); unset: bridge. */
   containerNetwork?: string;
+  /** The node's slice of the cluster's container pool (its bridge's subnet when containerNetwork is unset). */
+  containerSubnet?: string;
   /** The group that may use the local control socket besides the daemon's user (`--socket-group`). */
   socketGroup?: string;
   /** The largest image archive this node takes, in bytes (`--max-image-size`); unset: 2 GiB. */

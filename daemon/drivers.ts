@@ -23,7 +23,7 @@ import { paths, type NodeIdentity } from './data-dir.js';
 
 export async function nodeDrivers(
   dataDir: string,
-  identity: Pick<NodeIdentity, 'containerdSocket' | 'containerNetwork'> | undefined,
+  identity: Pick<NodeIdentity, 'containerdSocket' | 'containerNetwork' | 'containerSubnet'> | undefined,
   log: Logger,
 ): Promise<RuntimeDriver[]> {
   const p = paths(dataDir);
@@ -56,13 +56,25 @@ export async function nodeDrivers(
   return drivers;
 }
 
+/**
+ * The node's slice of the cluster's container pool, when its containers use it: on the
+ * default bridge (no --container-network), where the overlay routes to them from every node.
+ */
+export function overlaySubnet(
+  identity: Pick<NodeIdentity, 'containerNetwork' | 'containerSubnet'> | undefined,
+): string | undefined {
+  return identity?.containerNetwork === undefined ? identity?.containerSubnet || undefined : undefined;
+}
+
 /** The bridge for containerd's containers, or undefined for the node's network. */
 async function bridgeOf(
-  identity: Pick<NodeIdentity, 'containerNetwork'> | undefined,
+  identity: Pick<NodeIdentity, 'containerNetwork' | 'containerSubnet'> | undefined,
   log: Logger,
 ): Promise<{ bridge: string; subnet: string } | undefined> {
   const config = parseContainerNetwork(identity?.containerNetwork);
   if (config.mode === 'host') return undefined;
+  const slice = overlaySubnet(identity);
+  if (slice) config.subnet = slice;
   if (!(await exists(`${DEFAULT_CNI_PATH}/bridge`))) {
     log.warn(
       `no CNI plugins in ${DEFAULT_CNI_PATH} (Debian: apt-get install containernetworking-plugins); containers share the node network`,

@@ -23,6 +23,7 @@ import { withoutSecrets } from './api/secrets.js';
 import { ServiceWatches } from './api/service-watch.js';
 import { join, newJoinTokens } from './ca/join.js';
 import { JoinRateLimit } from './ca/join-limit.js';
+import { sliceOf } from './allocator/subnets.js';
 import { issueClientCertificate, renewCertificate, rotateRootCa, wasRemoved } from './ca/certificates.js';
 import { DEFAULT_HEARTBEAT_MS, Dispatcher } from './dispatcher/dispatcher.js';
 import { GlobalOrchestrator } from './orchestrator/global.js';
@@ -54,6 +55,8 @@ export interface InitOptions {
   rootCa: RootCA;
   /** This manager's own certificate, as issued at init. */
   certificate: NodeCertificate;
+  /** The pool of the nodes' container subnets; this manager's own is its first /24. */
+  containerPool: string;
 }
 
 /** Creates the cluster in an empty store: its spec, CA, join tokens and this manager's node. */
@@ -68,6 +71,7 @@ export async function initCluster(store: Store, opts: InitOptions): Promise<void
         heartbeatPeriodMs: opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
         taskHistoryLimit: DEFAULT_HISTORY_LIMIT,
         nodeCertExpiryMs: opts.nodeCertExpiryMs ?? 0,
+        containerPool: opts.containerPool,
       },
       joinTokens: newJoinTokens(opts.rootCa.digest),
       rootCa: opts.rootCa,
@@ -82,6 +86,7 @@ export async function initCluster(store: Store, opts: InitOptions): Promise<void
       status: { state: 'UNKNOWN', message: 'starting', addr: opts.addr },
       managerStatus: { raftId: opts.raftId ?? 0, addr: opts.addr, leader: false, reachability: 'UNKNOWN' },
       certificate: opts.certificate,
+      containerSubnet: sliceOf(opts.containerPool, 0),
     });
   });
 }

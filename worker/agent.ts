@@ -12,6 +12,7 @@ import type { HeartbeatResponse } from '../proto/gen/flotilla/HeartbeatResponse.
 import { wire } from '../proto/load.js';
 import { call, connect, fromServiceError } from '../proto/rpc.js';
 import type { TlsCredentials } from '../proto/tls.js';
+import type { OverlayPeer } from '../proto/gen/flotilla/OverlayPeer.js';
 import {
   taskStateRank,
   isTerminal,
@@ -41,6 +42,8 @@ export interface AgentOptions {
   onManagers?: (managers: string[]) => void;
   /** The digest of the roots the managers say to trust, at every heartbeat. */
   onTrust?: (digest: string) => void;
+  /** The other nodes' container subnets and addresses, at every heartbeat (for the overlay). */
+  onOverlayPeers?: (peers: OverlayPeer[]) => void;
   /** The role the node runs in now. */
   role: NodeRole;
   /** Called once when the managers say the node is to have another role (promoted or demoted). */
@@ -96,10 +99,11 @@ export class Agent {
     this.reporter.close();
   }
 
-  /** A heartbeat's answer: the managers' addresses as they are now, the roots to trust, and this node's role. */
+  /** A heartbeat's answer: the managers' addresses as they are now, the roots to trust, the overlay's peers, and this node's role. */
   private noteHeartbeat(res: HeartbeatResponse): void {
     this.noteManagers(res.raftMembers.map((m) => m.address));
     if (res.trustDigest) this.opts.onTrust?.(res.trustDigest);
+    this.opts.onOverlayPeers?.(res.overlayPeers.filter((p) => p.nodeId !== this.opts.nodeId));
     if (res.role === this.opts.role || this.roleChanging) return;
     this.roleChanging = true;
     this.opts.log.info({ role: res.role }, "the managers changed this node's role");

@@ -2,6 +2,7 @@
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { externalRootCa, rootCa } from '../../manager/ca/authority.js';
+import { parsePool } from '../../manager/allocator/subnets.js';
 import type { ExternalCA } from '../../proto/gen/flotilla/ExternalCA.js';
 import { hostname as osHostname } from 'node:os';
 import { Command, Option } from 'commander';
@@ -232,6 +233,10 @@ export function nodeLifecycleCommands(program: Command): void {
     .option(...MAX_IMAGE_SIZE)
     .option(...CERT_EXPIRY)
     .option(
+      '--default-addr-pool <cidr>',
+      "the pool every node's container subnet (a /24) comes from (default: 10.213.0.0/16)",
+    )
+    .option(
       '--ca-cert <file>',
       "the cluster's root CA: your own CA certificate (PEM; with --ca-key, or --external-ca)",
     )
@@ -264,6 +269,7 @@ export function nodeLifecycleCommands(program: Command): void {
         socketGroup?: string;
         maxImageSize?: string;
         certExpiry?: string;
+        defaultAddrPool?: string;
         caCert?: string;
         caKey?: string;
         externalCa?: string;
@@ -282,6 +288,7 @@ export function nodeLifecycleCommands(program: Command): void {
         const maxImageSize = checkMaxImageSize(o.maxImageSize);
         const certExpiryMs = o.certExpiry === undefined ? undefined : checkCertExpiry(o.certExpiry);
         const ca = await userCa(o.caCert, o.caKey, o.externalCa);
+        if (o.defaultAddrPool !== undefined) parsePool(o.defaultAddrPool);
         await socketGroupId(o.socketGroup);
         const cleanup = await claimDataDir(dataDir);
         const init: InitRequest = {
@@ -298,6 +305,7 @@ export function nodeLifecycleCommands(program: Command): void {
           maxImageSize,
           certExpiryMs,
           ca,
+          containerPool: o.defaultAddrPool,
         };
         if (o.foreground) return runDaemon(dataDir, { init, foreground: true });
         const id = await startInBackground(dataDir, ['--init', JSON.stringify(init)]).catch(
@@ -394,6 +402,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           listen,
           advertise,
           ...node,
+          containerSubnet: res.containerSubnet,
           managers: res.managers.length ? res.managers : [manager],
           ...(manages && res.etcd ? { etcd: res.etcd } : {}),
           ...(manages && !res.etcd ? { raftId: res.raftId, raftPeers: res.raftMembers } : {}),

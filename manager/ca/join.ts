@@ -14,6 +14,7 @@ import type { Cluster, JoinTokens, Node, NodeRole } from '../../proto/types.js';
 import type { ManagerGroup } from '../manager-group.js';
 import type { Store } from '../store/types.js';
 import { clusterOf, nodeCertificate } from './certificates.js';
+import { freeSubnet } from '../allocator/subnets.js';
 
 const token = (digest: string) => `FLT-1-${digest}-${randomSecret()}`;
 
@@ -86,7 +87,7 @@ export async function join(store: Store, req: JoinRequest, ctx: JoinContext): Pr
   const { issued, info } = await nodeCertificate(cluster, req.csr, id, role);
   const raftId = role === 'MANAGER' && ctx.group ? ctx.group.newRaftId() : 0;
   const members = raftId ? await ctx.group!.admit(raftId, req.addr) : [];
-  const node: Node = {
+  const made: Omit<Node, 'containerSubnet'> = {
     id,
     meta: null,
     role,
@@ -97,7 +98,12 @@ export async function join(store: Store, req: JoinRequest, ctx: JoinContext): Pr
       role === 'MANAGER' ? { raftId, addr: req.addr, leader: false, reachability: 'UNKNOWN' } : null,
     certificate: info,
   };
-  await store.update((tx) => tx.create('nodes', node));
+  // The node's container subnet is taken in the same write, so two joins never share one.
+  const node = await store.update((tx) => {
+    const created: Node = { ...made, containerSubnet: freeSubnet(tx, clusterOf(tx)) };
+    tx.create('nodes', created);
+    return created;
+  });
   return {
     nodeId: node.id,
     role,
@@ -107,5 +113,6 @@ export async function join(store: Store, req: JoinRequest, ctx: JoinContext): Pr
     raftMembers: members,
     etcd: role === 'MANAGER' ? (ctx.etcd ?? null) : null,
     certificate: issued,
+    containerSubnet: node.containerSubnet,
   };
 }

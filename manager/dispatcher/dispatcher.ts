@@ -13,14 +13,29 @@ import type { Logger } from '../../lib/log.js';
 import type { HeartbeatRequest } from '../../proto/gen/flotilla/HeartbeatRequest.js';
 import type { HeartbeatResponse } from '../../proto/gen/flotilla/HeartbeatResponse.js';
 import type { RaftMember } from '../../proto/gen/flotilla/RaftMember.js';
+import type { OverlayPeer } from '../../proto/gen/flotilla/OverlayPeer.js';
 import type { SessionMessageInput } from '../../proto/gen/flotilla/SessionMessage.js';
 import type { SessionRequest } from '../../proto/gen/flotilla/SessionRequest.js';
 import type { UpdateTaskStatusRequest } from '../../proto/gen/flotilla/UpdateTaskStatusRequest.js';
-import { SESSION_RETRY_MAX_MS, taskStateRank, type Task, type TaskStatus } from '../../proto/types.js';
+import {
+  SESSION_RETRY_MAX_MS,
+  taskStateRank,
+  type Node,
+  type Task,
+  type TaskStatus,
+} from '../../proto/types.js';
 import type { Store } from '../store/types.js';
 import { EndpointPublisher } from './endpoints.js';
 
 // Three missed beats mark a node down: a dead host's tasks run elsewhere within about 4 s.
+/** Where each node's containers are: its subnet behind its address (nodes that have both). */
+function overlayPeersOf(nodes: readonly Node[]): OverlayPeer[] {
+  return nodes.flatMap((n) => {
+    const addr = n.status?.addr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    return n.containerSubnet && addr ? [{ nodeId: n.id, subnet: n.containerSubnet, addr }] : [];
+  });
+}
+
 export const DEFAULT_HEARTBEAT_MS = 1_000;
 const MISSED_HEARTBEATS = 3;
 
@@ -40,6 +55,7 @@ export class Dispatcher {
   private readonly sessions = new Map<string, Session>();
   /** The managers' Raft ids and addresses that heartbeats hand out; recomputed after a node changes. */
   private raftMembers: RaftMember[] | undefined;
+  private overlayPeers: OverlayPeer[] | undefined;
   /** The managers' addresses that every session message carries; recomputed after a node changes. */
   private managerAddrs: string[] | undefined;
   private readonly lastSeen = new Map<string, number>();
@@ -82,6 +98,7 @@ export class Dispatcher {
         this.endpoints.note(e);
         if (e.table === 'nodes') {
           this.raftMembers = undefined;
+          this.overlayPeers = undefined;
           this.managerAddrs = undefined;
           const s = e.kind === 'delete' ? this.sessions.get(e.object.id) : undefined;
           if (s) failStream(s.stream, removed(e.object.id));
@@ -186,6 +203,7 @@ export class Dispatcher {
         raftId: node?.managerStatus?.raftId ?? 0,
         raftMembers: this.raftMembers,
         trustDigest: roots ? trustDigest(roots) : '',
+        overlayPeers: (this.overlayPeers ??= overlayPeersOf(tx.all('nodes'))),
       };
     });
   }

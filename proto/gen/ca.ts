@@ -27,6 +27,7 @@ import type { NodeCertificateInput as _flotilla_NodeCertificateInput, NodeCertif
 import type { NodeDescriptionInput as _flotilla_NodeDescriptionInput, NodeDescription as _flotilla_NodeDescription } from './flotilla/NodeDescription.js';
 import type { NodeSpecInput as _flotilla_NodeSpecInput, NodeSpec as _flotilla_NodeSpec } from './flotilla/NodeSpec.js';
 import type { NodeStatusInput as _flotilla_NodeStatusInput, NodeStatus as _flotilla_NodeStatus } from './flotilla/NodeStatus.js';
+import type { OverlayPeerInput as _flotilla_OverlayPeerInput, OverlayPeer as _flotilla_OverlayPeer } from './flotilla/OverlayPeer.js';
 import type { PlacementInput as _flotilla_PlacementInput, Placement as _flotilla_Placement } from './flotilla/Placement.js';
 import type { PlacementPreferenceInput as _flotilla_PlacementPreferenceInput, PlacementPreference as _flotilla_PlacementPreference } from './flotilla/PlacementPreference.js';
 import type { PlatformInput as _flotilla_PlatformInput, Platform as _flotilla_Platform } from './flotilla/Platform.js';
@@ -105,6 +106,7 @@ export interface ProtoGrpcType {
     NodeSpec: MessageTypeDefinition<_flotilla_NodeSpecInput, _flotilla_NodeSpec>
     NodeState: EnumTypeDefinition
     NodeStatus: MessageTypeDefinition<_flotilla_NodeStatusInput, _flotilla_NodeStatus>
+    OverlayPeer: MessageTypeDefinition<_flotilla_OverlayPeerInput, _flotilla_OverlayPeer>
     Placement: MessageTypeDefinition<_flotilla_PlacementInput, _flotilla_Placement>
     PlacementPreference: MessageTypeDefinition<_flotilla_PlacementPreferenceInput, _flotilla_PlacementPreference>
     PlacementStrategy: EnumTypeDefinition

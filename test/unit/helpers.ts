@@ -67,6 +67,7 @@ export function makeNode(overrides: Partial<Node> & { runtimes?: string[] } = {}
     status: { state: 'READY', message: '', addr: '' },
     managerStatus: null,
     certificate: null,
+    containerSubnet: '',
     ...rest,
   };
 }

@@ -13,6 +13,10 @@ export interface ClusterSpecInput {
    * How long the node certificates the managers issue are valid; renewed before they end.
    */
   'nodeCertExpiryMs'?: (number | string | Long);
+  /**
+   * The pool every node's container subnet (a /24) is taken from.
+   */
+  'containerPool'?: (string);
 }
 
 export interface ClusterSpec {
@@ -26,4 +30,8 @@ export interface ClusterSpec {
    * How long the node certificates the managers issue are valid; renewed before they end.
    */
   'nodeCertExpiryMs': (number);
+  /**
+   * The pool every node's container subnet (a /24) is taken from.
+   */
+  'containerPool': (string);
 }

@@ -2,6 +2,7 @@
 
 import type { NodeRoleInput as _flotilla_NodeRoleInput, NodeRole as _flotilla_NodeRole } from '../flotilla/NodeRole.js';
 import type { RaftMemberInput as _flotilla_RaftMemberInput, RaftMember as _flotilla_RaftMember } from '../flotilla/RaftMember.js';
+import type { OverlayPeerInput as _flotilla_OverlayPeerInput, OverlayPeer as _flotilla_OverlayPeer } from '../flotilla/OverlayPeer.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface HeartbeatResponseInput {
@@ -17,6 +18,10 @@ export interface HeartbeatResponseInput {
    * The digest of the roots nodes are to trust: a node whose own differ renews its certificate.
    */
   'trustDigest'?: (string);
+  /**
+   * Every node's container subnet and address, for the overlay's routes.
+   */
+  'overlayPeers'?: (_flotilla_OverlayPeerInput)[];
 }
 
 export interface HeartbeatResponse {
@@ -32,4 +37,8 @@ export interface HeartbeatResponse {
    * The digest of the roots nodes are to trust: a node whose own differ renews its certificate.
    */
   'trustDigest': (string);
+  /**
+   * Every node's container subnet and address, for the overlay's routes.
+   */
+  'overlayPeers': (_flotilla_OverlayPeer)[];
 }

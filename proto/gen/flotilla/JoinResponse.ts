@@ -25,6 +25,10 @@ export interface JoinResponseInput {
    */
   'etcd'?: (_flotilla_EtcdStoreRefInput | null);
   'certificate'?: (_flotilla_IssuedCertificateInput | null);
+  /**
+   * The node's slice of the container address pool.
+   */
+  'containerSubnet'?: (string);
 }
 
 export interface JoinResponse {
@@ -46,4 +50,8 @@ export interface JoinResponse {
    */
   'etcd': (_flotilla_EtcdStoreRef | null);
   'certificate': (_flotilla_IssuedCertificate | null);
+  /**
+   * The node's slice of the container address pool.
+   */
+  'containerSubnet': (string);
 }

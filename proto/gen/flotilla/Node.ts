@@ -23,6 +23,11 @@ export interface NodeInput {
    * The certificate the managers last issued to the node.
    */
   'certificate'?: (_flotilla_NodeCertificateInput | null);
+  /**
+   * The node's slice of the cluster's container address pool: its containers' subnet, routed
+   * to from every other node over the overlay ("" for nodes made before it).
+   */
+  'containerSubnet'?: (string);
 }
 
 export interface Node {
@@ -40,4 +45,9 @@ export interface Node {
    * The certificate the managers last issued to the node.
    */
   'certificate': (_flotilla_NodeCertificate | null);
+  /**
+   * The node's slice of the cluster's container address pool: its containers' subnet, routed
+   * to from every other node over the overlay ("" for nodes made before it).
+   */
+  'containerSubnet': (string);
 }

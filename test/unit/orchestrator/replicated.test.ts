@@ -40,6 +40,7 @@ async function setup(opts: { historyLimit?: number; now?: () => number } = {}) {
           heartbeatPeriodMs: 5000,
           taskHistoryLimit: opts.historyLimit!,
           nodeCertExpiryMs: 0,
+          containerPool: '',
         },
         joinTokens: null,
         rootCa: null,
