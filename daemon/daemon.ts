@@ -40,7 +40,8 @@ import { NodeNetwork } from '../worker/mesh/node-network.js';
 import { BridgeServices } from '../worker/bridge-services.js';
 import { advertised, paths, readIdentity, writeIdentity, type NodeIdentity } from './data-dir.js';
 import { describeNode } from './description.js';
-import { nodeDrivers } from './drivers.js';
+import { nodeDrivers, overlaySubnet } from './drivers.js';
+import { Overlay } from '../worker/overlay.js';
 import { restrictDataDir, restrictSocket, socketGroupId } from './permissions.js';
 import { nodeService } from '../worker/node-service.js';
 
@@ -97,6 +98,7 @@ export class Daemon {
   private tls: TlsCredentials | undefined;
   private renewal: CertRenewal | undefined;
   private bridgeServices: BridgeServices | undefined;
+  private overlay: Overlay | undefined;
 
   private constructor(
     private readonly dataDir: string,
@@ -209,6 +211,8 @@ export class Daemon {
       ? await BridgeServices.start(gateway, this.log.child({ room: 'mesh' }))
       : undefined;
     this.bridgeServices = bridge;
+    const overlay = gateway ? await this.startOverlay(identity) : undefined;
+    this.overlay = overlay;
     this.renewal = new CertRenewal({
       dir: p.certs,
       tls,
@@ -231,6 +235,7 @@ export class Daemon {
       log: this.log.child({ room: 'agent' }),
       onManagers: (managers) => void this.saveIdentity({ managers }).catch(() => undefined),
       // New roots to trust (a CA rotation): a certificate of the new root, and the roots, come with a renewal.
+      onOverlayPeers: (peers) => void overlay?.apply(peers),
       onTrust: (digest) => {
         if (digest !== trustDigest(tls.material.ca)) void this.renewal?.renewNow().catch(() => undefined);
       },
@@ -249,6 +254,28 @@ export class Daemon {
       'node ready',
     );
     return identity;
+  }
+
+  /**
+   * The overlay that routes every other node's containers to this node and back, when this
+   * node's containers use its slice of the cluster's pool; without it (no VXLAN here, say)
+   * containers reach only their own node's, and the log says so.
+   */
+  private async startOverlay(identity: NodeIdentity): Promise<Overlay | undefined> {
+    const subnet = overlaySubnet(identity);
+    if (!subnet) return undefined;
+    const underlay = advertised(identity)
+      .replace(/:\d+$/, '')
+      .replace(/^\[|\]$/g, '');
+    return Overlay.start({ subnet, underlay, log: this.log.child({ room: 'overlay' }) }).catch(
+      (err: unknown) => {
+        this.log.warn(
+          { err: describeError(err) },
+          "cannot set up the overlay: this node's containers are not reachable from other nodes",
+        );
+        return undefined;
+      },
+    );
   }
 
   /** The store on the Raft group of managers (its transport on the TCP server), and the manager on it. */
@@ -441,6 +468,7 @@ export class Daemon {
     await this.agentRun;
     await this.network?.close();
     this.bridgeServices?.close();
+    await this.overlay?.close();
     await this.identityWrites;
     await this.leadership?.close();
     await this.manager?.close();

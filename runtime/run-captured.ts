@@ -6,6 +6,12 @@ import { spawn } from 'node:child_process';
 import type { ExecResult } from './driver.js';
 import { signalNumber } from './driver-util.js';
 
+/**
+ * The system's directories alone: what tasks get as PATH, and how system tools are found (under
+ * npm, node_modules/.bin comes first on the PATH and may hold other programs of their names).
+ */
+export const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 export function runCaptured(
   cmd: [string, ...string[]],
   {

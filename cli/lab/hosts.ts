@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FlotillaError } from '../../lib/errors.js';
-import { runCaptured } from '../../runtime/run-captured.js';
+import { runCaptured, SYSTEM_PATH } from '../../runtime/run-captured.js';
 import { killDescendants } from '../../runtime/proc.js';
 import type { Lab, LabHost } from './state.js';
 
@@ -25,7 +25,6 @@ const PACKAGES: Record<string, string> = {
  * Where the lab finds its tools: the system's dirs alone (on npm's PATH, node_modules/.bin may
  * hold other programs of those names: @vercel/nft is an `nft`).
  */
-const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** The environment of the lab's children: ours, minus unset values. */
 export function environment(extra: Record<string, string> = {}): Record<string, string> {

@@ -4,14 +4,13 @@
  * hostname, mounts and cgroup limits. Containers get their own pid, ipc, uts and mount
  * namespaces, and either a network namespace made for them (cni.ts) or the node's.
  */
+import { SYSTEM_PATH } from '../run-captured.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerSpec, MountSpec } from '../driver.js';
 import { invalidArgument, notFound } from '../../lib/errors.js';
 import type { ImageConfig } from './images.js';
 import { ALL_CAPABILITIES, capabilityName, DEFAULT_CAPABILITIES } from '../../proto/capabilities.js';
-
-const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export function capabilities(add: string[] = [], drop: string[] = []): string[] {
   const expand = (names: string[], field: string): string[] =>
@@ -84,7 +83,7 @@ async function readFromLayers(dirs: string[], path: string): Promise<string | un
 
 /** KEY=VALUE list: the image's, then the spec's on top. */
 function processEnv(image: ImageConfig, spec: ContainerSpec, home: string): string[] {
-  const env = new Map<string, string>([['PATH', DEFAULT_PATH]]);
+  const env = new Map<string, string>([['PATH', SYSTEM_PATH]]);
   for (const kv of image.Env ?? []) {
     const at = kv.indexOf('=');
     if (at > 0) env.set(kv.slice(0, at), kv.slice(at + 1));

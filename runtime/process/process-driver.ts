@@ -29,14 +29,13 @@ import { ContainerFiles, type RecordedExit, type StoredSpec } from './container-
 import { validateContainerSpec } from '../container-spec.js';
 import { readLogFiles } from '../log-file.js';
 import { groupMembers, readCmdline, systemUnits } from '../proc.js';
-import { runCaptured } from '../run-captured.js';
+import { runCaptured, SYSTEM_PATH } from '../run-captured.js';
 import { resolveUser, type ResolvedUser } from './users.js';
 import { isWrapperCmdline, wrapperArgs } from './wrapper.js';
 import { exitStatusOf, hasLabels, settlesWithin, signalNumber } from '../driver-util.js';
 
 const ID_PATTERN = /^[0-9a-f]{32}$/;
 /** The base environment of a container; the spec's env goes on top. */
-const BASE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** How often adopted processes (not children of this agent) and followed logs are checked. */
 const POLL_MS = 200;
 
@@ -403,7 +402,7 @@ export class ProcessDriver implements RuntimeDriver {
 }
 
 function containerEnv(spec: ContainerSpec, user: ResolvedUser | undefined): Record<string, string> {
-  return { PATH: BASE_PATH, HOME: user?.home ?? homedir(), ...spec.env };
+  return { PATH: SYSTEM_PATH, HOME: user?.home ?? homedir(), ...spec.env };
 }
 
 /**

@@ -2,6 +2,7 @@
  * `cluster lab`: a cluster of three hosts, each a network namespace, partitioned, healed,
  * a host killed and restarted, and the lab taken down without a trace.
  */
+import { SYSTEM_PATH } from '../../runtime/run-captured.js';
 import test from 'ava';
 import { existsSync } from 'node:fs';
 import { execFile } from 'node:child_process';
@@ -21,7 +22,7 @@ const labState = () => testLab.state();
 /** The system's tools: on npm's PATH, node_modules/.bin/nft is another program. */
 const system = (tool: string, ...args: string[]) =>
   run(tool, args, {
-    env: { ...process.env, PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+    env: { ...process.env, PATH: SYSTEM_PATH },
   });
 
 const reason = await labMissing();

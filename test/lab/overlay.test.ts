@@ -1,0 +1,80 @@
+/**
+ * The default overlay on three hosts that run real containers (a private containerd each):
+ * a container pinned to one host is reached through the published port of every host, and
+ * from a container on another host by its address, by `tasks.NAME` and by `NAME`.
+ */
+import test from 'ava';
+import type { Task } from '../../proto/types.js';
+import { containerdMissing, testImages } from '../integration/containerd-harness.js';
+import { eventually } from '../integration/cluster-harness.js';
+import { skippedBecause } from '../integration/host-tools.js';
+import { labMissing, TestLab } from './lab-kit.js';
+
+const lab = new TestLab();
+const GET = 'printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc -w 3';
+
+const runningTask = async (service: string) =>
+  eventually(`${service} running`, async () =>
+    (await lab.json<Task[]>('m1', 'service', 'ps', service)).find(
+      (t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING',
+    ),
+  );
+
+const reason = (await labMissing()) ?? (await containerdMissing());
+if (reason) {
+  skippedBecause(test, 'the overlay in a lab', reason);
+} else {
+  test.before(async () => {
+    const up = await lab.run('up', '--managers', '1', '--workers', '2', '--runtime', 'containerd');
+    if (up.code !== 0) throw new Error(`lab up failed: ${up.stderr}`);
+    const images = await testImages();
+    for (const archive of [images.httpd, images.busybox]) {
+      const load = await lab.cluster('m1', 'image', 'load', archive);
+      if (load.code !== 0) throw new Error(`image load failed: ${load.stderr}`);
+    }
+  });
+
+  test.after.always(() => lab.down());
+
+  test.serial(
+    'a container on one host is reached from every host and from containers on the others',
+    async (t) => {
+      const web = ['--name', 'web', '-p', '8080:8080', '--constraint', 'node.hostname==w2', 'flotilla/httpd'];
+      const created = await lab.cluster('m1', 'service', 'create', ...web);
+      t.is(created.code, 0, created.stderr);
+      for (const host of (await lab.state())!.hosts) {
+        const body = await eventually(`web through ${host.name}`, async () => {
+          const res = await fetch(`http://${host.address}:8080/`, { signal: AbortSignal.timeout(2_000) });
+          return res.ok && res.text();
+        });
+        t.regex(body, /hello from flotilla\/httpd/, host.name);
+      }
+      const client = [
+        '--name',
+        'client',
+        '--constraint',
+        'node.hostname==w1',
+        'flotilla/busybox',
+        'sleep',
+        '100000',
+      ];
+      t.is((await lab.cluster('m1', 'service', 'create', '-d', ...client)).code, 0);
+      const webAddr = (await runningTask('web')).status!.addresses!.ports[0]!.addr.replace(/:\d+$/, '');
+      const clientTask = await runningTask('client');
+      for (const target of [webAddr, 'tasks.web', 'web']) {
+        const res = await lab.cluster(
+          'm1',
+          'task',
+          'exec',
+          clientTask.id,
+          '--',
+          'sh',
+          '-c',
+          `${GET} ${target} 8080`,
+        );
+        t.is(res.code, 0, res.stderr);
+        t.regex(res.stdout, /hello from flotilla\/httpd/, target);
+      }
+    },
+  );
+}
