@@ -1,0 +1,256 @@
+/**
+ * Multi-host benchmark on a lab (hosts that are network namespaces, `cluster lab`):
+ * container-to-container throughput and round-trip latency across the overlay, against the
+ * same hosts talking over their own network (the path the overlay rides on), the two taking
+ * turns over rounds; then the time from a host's death (every process of it killed) to its
+ * tasks running elsewhere, with the default heartbeat and a tuned one. Prints one JSON line
+ * per figure; progress goes to stderr. Needs root, ip, nsenter, nft and containerd.
+ *
+ *   npm run bench:overlay [-- --quick]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import type { Task } from '../proto/types.js';
+import { eventually } from '../test/integration/cluster-harness.js';
+import { testImages } from '../test/integration/containerd-harness.js';
+import { TestLab } from '../test/lab/lab-kit.js';
+import { median, progress, round } from './stats.js';
+
+const quick = process.argv.includes('--quick');
+const mode = quick ? 'quick' : 'full';
+const cfg = quick
+  ? { mib: 256, pings: 500, rounds: 1, deaths: 2 }
+  : { mib: 1024, pings: 2000, rounds: 3, deaths: 5 };
+const peer = fileURLToPath(new URL('./overlay/peer.js', import.meta.url));
+const PORT = 9000;
+
+function print(line: Record<string, unknown>): void {
+  console.log(JSON.stringify({ bench: 'overlay', ...line, mode }));
+}
+
+/** `node peer.js ARGS` inside the network namespace at `netns`. */
+function inNetns(netns: string, ...args: string[]): ChildProcess {
+  return spawn('nsenter', [`--net=${netns}`, process.execPath, peer, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+async function output(child: ChildProcess): Promise<string> {
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  if (code !== 0) throw new Error(`peer exited ${code}: ${out}`);
+  return out;
+}
+
+async function serving(netns: string): Promise<ChildProcess> {
+  const server = inNetns(netns, 'serve', String(PORT));
+  await new Promise<void>((resolve, reject) => {
+    server.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+    server.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+  });
+  return server;
+}
+
+const running = async (lab: TestLab, service: string): Promise<Task[]> =>
+  (await lab.json<Task[]>('m1', 'service', 'ps', service)).filter(
+    (t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING',
+  );
+
+/** A path to measure: a client's network namespace, and where the server is. */
+interface Path {
+  name: 'overlay' | 'host_network';
+  client: string;
+  server: string;
+  addr: string;
+}
+
+async function containerPaths(lab: TestLab): Promise<{ paths: Path[]; servers: ChildProcess[] }> {
+  const hosts = (await lab.state())!.hosts;
+  const netnsOf = async (service: string, host: string) => {
+    const [task] = await eventually(`${service} running`, async () => {
+      const tasks = await running(lab, service);
+      return tasks.length === 1 && tasks;
+    });
+    const dataDir = hosts.find((h) => h.name === host)!.dataDir;
+    return join(dataDir, 'runtime', 'containerd', 'network', 'netns', task!.status!.container!.containerId);
+  };
+  for (const [name, host] of [
+    ['srv', 'w2'],
+    ['cli', 'w1'],
+  ]) {
+    const args = [
+      '--name',
+      name!,
+      '--constraint',
+      `node.hostname==${host}`,
+      'flotilla/busybox',
+      'sleep',
+      '1000000',
+    ];
+    const res = await lab.cluster('m1', 'service', 'create', '-d', ...args);
+    if (res.code !== 0) throw new Error(res.stderr);
+  }
+  const srv = await netnsOf('srv', 'w2');
+  const cli = await netnsOf('cli', 'w1');
+  const ip = spawn('nsenter', [`--net=${srv}`, 'ip', '-4', '-o', 'addr', 'show', 'eth0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const srvAddr = /inet (\S+)\//.exec(await output(ip))![1]!;
+  const w1 = hosts.find((h) => h.name === 'w1')!;
+  const w2 = hosts.find((h) => h.name === 'w2')!;
+  const hostNs = (netns: string) => `/var/run/netns/${netns}`;
+  const servers = [await serving(srv), await serving(hostNs(w2.netns))];
+  return {
+    paths: [
+      { name: 'overlay', client: cli, server: srv, addr: srvAddr },
+      { name: 'host_network', client: hostNs(w1.netns), server: hostNs(w2.netns), addr: w2.address },
+    ],
+    servers,
+  };
+}
+
+async function measurePaths(lab: TestLab): Promise<void> {
+  const { paths, servers } = await containerPaths(lab);
+  const results = new Map(
+    paths.map((p) => [p.name, { mbit: [] as number[], p50: [] as number[], p99: [] as number[] }]),
+  );
+  try {
+    for (let r = 1; r <= cfg.rounds; r++) {
+      for (const p of paths) {
+        progress(`${p.name}: round ${r} of ${cfg.rounds}: ${cfg.mib} MiB, then ${cfg.pings} round trips`);
+        const t = JSON.parse(
+          await output(inNetns(p.client, 'throughput', p.addr, String(PORT), String(cfg.mib))),
+        );
+        const l = JSON.parse(
+          await output(inNetns(p.client, 'latency', p.addr, String(PORT), String(cfg.pings))),
+        );
+        const acc = results.get(p.name)!;
+        acc.mbit.push(t.mbitPerS);
+        acc.p50.push(l.p50Ms);
+        acc.p99.push(l.p99Ms);
+      }
+    }
+  } finally {
+    for (const s of servers) s.kill();
+  }
+  for (const [system, acc] of results) {
+    const extra = { system, rounds: cfg.rounds };
+    print({
+      figure: 'tcp_throughput_mbit_per_s',
+      value: round(median(acc.mbit)),
+      unit: 'Mbit/s',
+      mib: cfg.mib,
+      ...extra,
+    });
+    print({
+      figure: 'tcp_rtt_p50_ms',
+      value: round(median(acc.p50)),
+      unit: 'ms',
+      pings: cfg.pings,
+      ...extra,
+    });
+    print({
+      figure: 'tcp_rtt_p99_ms',
+      value: round(median(acc.p99)),
+      unit: 'ms',
+      pings: cfg.pings,
+      ...extra,
+    });
+  }
+  const [overlay, host] = [results.get('overlay')!, results.get('host_network')!];
+  print({
+    figure: 'tcp_throughput_mbit_per_s',
+    ratio_overlay_over_host: round(median(overlay.mbit) / median(host.mbit)),
+  });
+  print({ figure: 'tcp_rtt_p50_ms', ratio_overlay_over_host: round(median(overlay.p50) / median(host.p50)) });
+}
+
+/** Seconds from a worker host's death to its task running on the other worker, `reps` times. */
+async function hostDeaths(lab: TestLab, reps: number): Promise<number[]> {
+  const nodes = async () =>
+    Object.fromEntries(
+      (await lab.json<{ id: string; description: { hostname: string } }[]>('m1', 'node', 'ls')).map((n) => [
+        n.id,
+        n.description.hostname,
+      ]),
+    );
+  const created = await lab.cluster(
+    'm1',
+    'service',
+    'create',
+    '-d',
+    '--name',
+    'sl',
+    '--replicas',
+    '2',
+    '--constraint',
+    'node.role==worker',
+    'host',
+    'sleep',
+    '1000000',
+  );
+  if (created.code !== 0) throw new Error(created.stderr);
+  const seconds: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const names = await nodes();
+    const tasks = await eventually('2 tasks running', async () => {
+      const t = await running(lab, 'sl');
+      return t.length === 2 && t;
+    });
+    const victim = names[tasks[0]!.nodeId]!;
+    const start = performance.now();
+    await lab.run('kill', victim);
+    await eventually(
+      `the tasks off ${victim}`,
+      async () => {
+        const t = await running(lab, 'sl');
+        return t.length === 2 && t.every((x) => names[x.nodeId] !== victim);
+      },
+      120_000,
+    );
+    seconds.push((performance.now() - start) / 1000);
+    progress(`${victim} killed: its task ran elsewhere after ${seconds.at(-1)!.toFixed(2)} s`);
+    const back = await lab.run('restart', victim);
+    if (back.code !== 0) throw new Error(back.stderr);
+    await lab.hostIs(victim, 'READY');
+  }
+  return seconds;
+}
+
+async function withLab<T>(args: string[], fn: (lab: TestLab) => Promise<T>): Promise<T> {
+  const lab = new TestLab();
+  const up = await lab.run('up', ...args);
+  if (up.code !== 0) throw new Error(`lab up failed: ${up.stderr}`);
+  try {
+    return await fn(lab);
+  } finally {
+    await lab.down();
+  }
+}
+
+progress(`mode ${mode}; a lab of 3 hosts with containerd`);
+await withLab(['--managers', '1', '--workers', '2', '--runtime', 'containerd'], async (lab) => {
+  const load = await lab.cluster('m1', 'image', 'load', (await testImages()).busybox);
+  if (load.code !== 0) throw new Error(load.stderr);
+  await measurePaths(lab);
+});
+for (const heartbeat of ['1s', '250ms']) {
+  progress(
+    `host deaths with --dispatcher-heartbeat ${heartbeat}${heartbeat === '1s' ? ' (the default)' : ''}`,
+  );
+  const seconds = await withLab(
+    ['--managers', '1', '--workers', '2', '--dispatcher-heartbeat', heartbeat],
+    (lab) => hostDeaths(lab, cfg.deaths),
+  );
+  const common = { unit: 's', reps: seconds.length, heartbeat, system: 'flotilla' };
+  print({ figure: 'host_death_to_tasks_elsewhere_median_s', value: round(median(seconds)), ...common });
+  print({ figure: 'host_death_to_tasks_elsewhere_max_s', value: round(Math.max(...seconds)), ...common });
+}
+print({
+  peer: 'swarm',
+  unavailable:
+    'the peer kit runs a swarm of one node: there is no second node to lose (Swarm marks a node down after missed heartbeats of 5 s by default)',
+});
