@@ -20,6 +20,7 @@ import { parseContainerNetwork } from '../runtime/containerd/network-config.js';
 import { DEFAULT_DOCKER_SOCKET, DockerDriver } from '../runtime/docker/index.js';
 import { ProcessDriver } from '../runtime/process/index.js';
 import { paths, type NodeIdentity } from './data-dir.js';
+import { OVERLAY_MTU } from '../worker/overlay.js';
 
 export async function nodeDrivers(
   dataDir: string,
@@ -70,18 +71,20 @@ export function overlaySubnet(
 async function bridgeOf(
   identity: Pick<NodeIdentity, 'containerNetwork' | 'containerSubnet'> | undefined,
   log: Logger,
-): Promise<{ bridge: string; subnet: string } | undefined> {
+): Promise<{ bridge: string; subnet: string; mtu?: number } | undefined> {
   const config = parseContainerNetwork(identity?.containerNetwork);
   if (config.mode === 'host') return undefined;
   const slice = overlaySubnet(identity);
-  if (slice) config.subnet = slice;
   if (!(await exists(`${DEFAULT_CNI_PATH}/bridge`))) {
     log.warn(
       `no CNI plugins in ${DEFAULT_CNI_PATH} (Debian: apt-get install containernetworking-plugins); containers share the node network`,
     );
     return undefined;
   }
-  return { bridge: config.bridge, subnet: config.subnet };
+  // On its slice of the pool, the bridge's traffic to other nodes rides the overlay.
+  return slice
+    ? { bridge: config.bridge, subnet: slice, mtu: OVERLAY_MTU }
+    : { bridge: config.bridge, subnet: config.subnet };
 }
 
 async function answers(

@@ -23,8 +23,8 @@ import { runCaptured, SYSTEM_PATH } from '../runtime/run-captured.js';
 export const OVERLAY_DEVICE = 'flvx0';
 const VNI = '4213';
 const VXLAN_PORT = '4789';
-/** The underlay's 1500 less VXLAN's 50 bytes of headers. */
-const MTU = 1450;
+/** The underlay's 1500 less VXLAN's 50 bytes of headers: containers on the overlay send no more. */
+export const OVERLAY_MTU = 1450;
 const COMMENT = ['-m', 'comment', '--comment', `flotilla overlay ${OVERLAY_DEVICE}`];
 
 export interface OverlayPeer {
@@ -214,7 +214,8 @@ export class Overlay {
       const vxlan = ['id', VNI, 'dstport', VXLAN_PORT, 'local', underlay, 'nolearning'];
       await tool(['ip', 'link', 'add', OVERLAY_DEVICE, 'type', 'vxlan', ...vxlan]);
     }
-    if (link?.mtu !== MTU) await tool(['ip', 'link', 'set', OVERLAY_DEVICE, 'mtu', String(MTU)]);
+    if (link?.mtu !== OVERLAY_MTU)
+      await tool(['ip', 'link', 'set', OVERLAY_DEVICE, 'mtu', String(OVERLAY_MTU)]);
     // Only when it differs: setting a MAC flushes the device's neighbours (the first apply puts them back).
     if (link?.address !== mac) await tool(['ip', 'link', 'set', OVERLAY_DEVICE, 'address', mac]);
     await this.ensureAddress();

@@ -29,6 +29,7 @@ import {
 } from './hosts.js';
 import {
   createLabState,
+  whilePlanning,
   labExists,
   listLabs,
   planLab,
@@ -85,19 +86,22 @@ export interface UpOptions {
 
 export async function labUp(o: UpOptions, progress: Progress): Promise<Lab> {
   await requireTools(['ip', 'nsenter', ...(o.runtime === 'containerd' ? ['containerd', 'ctr'] : [])]);
-  const labs = await listLabs();
-  const prefix = `flab-${o.name}-`;
-  if (labs.some((l) => l.name === o.name) || (await netnsNames()).some((ns) => ns.startsWith(prefix))) {
-    throw labExists(o.name);
-  }
-  const lab = planLab(o.name, await freeIndex(labs.map((l) => l.index)), o);
-  if ((await readdir(lab.dir).catch(() => [])).length > 0) {
-    throw new FlotillaError(
-      'ALREADY_EXISTS',
-      `${lab.dir} is not empty: pick another --dir (the lab removes it at down)`,
-    );
-  }
-  await createLabState(lab);
+  const lab = await whilePlanning(async () => {
+    const labs = await listLabs();
+    const prefix = `flab-${o.name}-`;
+    if (labs.some((l) => l.name === o.name) || (await netnsNames()).some((ns) => ns.startsWith(prefix))) {
+      throw labExists(o.name);
+    }
+    const planned = planLab(o.name, await freeIndex(labs.map((l) => l.index)), o);
+    if ((await readdir(planned.dir).catch(() => [])).length > 0) {
+      throw new FlotillaError(
+        'ALREADY_EXISTS',
+        `${planned.dir} is not empty: pick another --dir (the lab removes it at down)`,
+      );
+    }
+    await createLabState(planned);
+    return planned;
+  });
   try {
     await mkdir(lab.dir, { recursive: true, mode: 0o700 });
     await makeBridge(lab);

@@ -2,7 +2,7 @@
  * What `cluster lab` knows of a lab: its hosts, their namespaces, links, addresses and dirs,
  * in /run/flotilla-lab/<name>.json (gone at reboot, as the namespaces are).
  */
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 
@@ -91,6 +91,38 @@ export function planLab(
     hosts: [...managers, ...workers],
     cut: {},
   };
+}
+
+const PLANNING = join(STATE_DIR, '.planning');
+// A lock older than this was left by a `lab up` that died while planning.
+const STALE_LOCK_MS = 60_000;
+
+/**
+ * Runs `fn` (choose a lab's subnet and record the lab) while no other `lab up` does, so two
+ * started at once never take the same subnet. The lock is a directory: mkdir is atomic.
+ */
+export async function whilePlanning<T>(fn: () => Promise<T>): Promise<T> {
+  await mkdir(STATE_DIR, { recursive: true, mode: 0o700 });
+  for (const deadline = Date.now() + 2 * STALE_LOCK_MS; ;) {
+    const taken = await mkdir(PLANNING).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+        return false;
+      },
+    );
+    if (taken) break;
+    const age = Date.now() - ((await stat(PLANNING).catch(() => undefined))?.mtimeMs ?? Date.now());
+    if (age > STALE_LOCK_MS) await rm(PLANNING, { recursive: true, force: true });
+    if (Date.now() > deadline)
+      throw new FlotillaError('TIMEOUT', `another \`cluster lab up\` holds ${PLANNING}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(PLANNING, { recursive: true, force: true });
+  }
 }
 
 /** Records a new lab; refuses if one of that name exists. */

@@ -39,6 +39,8 @@ export interface BridgeNetworkOptions {
   dir: string;
   /** Where the plugins are; default /usr/lib/cni. */
   cniPath?: string;
+  /** The containers' MTU (below the link's when their traffic is encapsulated); default the link's. */
+  mtu?: number;
   logger?: DriverLogger;
 }
 
@@ -192,6 +194,7 @@ export class BridgeNetwork {
       isGateway: true,
       ipMasq: false, // one rule for the subnet instead (bridgeRules)
       hairpinMode: true,
+      ...(this.opts.mtu ? { mtu: this.opts.mtu } : {}),
       ipam: {
         type: 'host-local',
         ranges: [[{ subnet: this.opts.subnet, gateway: this.gateway }]],

@@ -84,7 +84,7 @@ export interface ContainerdDriverOptions {
   namespace?: string;
   logger?: DriverLogger;
   /** Own network namespaces on this bridge (created if missing); unset: the node's network. */
-  network?: { bridge: string; subnet: string; cniPath?: string };
+  network?: { bridge: string; subnet: string; cniPath?: string; mtu?: number };
 }
 
 interface Record_ {
