@@ -12,7 +12,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import type { Task } from '../proto/types.js';
 import { eventually } from '../test/integration/cluster-harness.js';
 import { testImages } from '../test/integration/containerd-harness.js';
 import { TestLab } from '../test/lab/lab-kit.js';
@@ -54,11 +53,6 @@ async function serving(netns: string): Promise<ChildProcess> {
   return server;
 }
 
-const running = async (lab: TestLab, service: string): Promise<Task[]> =>
-  (await lab.json<Task[]>('m1', 'service', 'ps', service)).filter(
-    (t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING',
-  );
-
 /** A path to measure: a client's network namespace, and where the server is. */
 interface Path {
   name: 'overlay' | 'host_network';
@@ -71,7 +65,7 @@ async function containerPaths(lab: TestLab): Promise<{ paths: Path[]; servers: C
   const hosts = (await lab.state())!.hosts;
   const netnsOf = async (service: string, host: string) => {
     const [task] = await eventually(`${service} running`, async () => {
-      const tasks = await running(lab, service);
+      const tasks = await lab.running(service);
       return tasks.length === 1 && tasks;
     });
     const dataDir = hosts.find((h) => h.name === host)!.dataDir;
@@ -81,17 +75,14 @@ async function containerPaths(lab: TestLab): Promise<{ paths: Path[]; servers: C
     ['srv', 'w2'],
     ['cli', 'w1'],
   ]) {
-    const args = [
-      '--name',
+    await lab.createService(
       name!,
       '--constraint',
       `node.hostname==${host}`,
       'flotilla/busybox',
       'sleep',
       '1000000',
-    ];
-    const res = await lab.cluster('m1', 'service', 'create', '-d', ...args);
-    if (res.code !== 0) throw new Error(res.stderr);
+    );
   }
   const srv = await netnsOf('srv', 'w2');
   const cli = await netnsOf('cli', 'w1');
@@ -170,19 +161,7 @@ async function measurePaths(lab: TestLab): Promise<void> {
 
 /** Seconds from a worker host's death to its task running on the other worker, `reps` times. */
 async function hostDeaths(lab: TestLab, reps: number): Promise<number[]> {
-  const nodes = async () =>
-    Object.fromEntries(
-      (await lab.json<{ id: string; description: { hostname: string } }[]>('m1', 'node', 'ls')).map((n) => [
-        n.id,
-        n.description.hostname,
-      ]),
-    );
-  const created = await lab.cluster(
-    'm1',
-    'service',
-    'create',
-    '-d',
-    '--name',
+  await lab.createService(
     'sl',
     '--replicas',
     '2',
@@ -192,12 +171,11 @@ async function hostDeaths(lab: TestLab, reps: number): Promise<number[]> {
     'sleep',
     '1000000',
   );
-  if (created.code !== 0) throw new Error(created.stderr);
   const seconds: number[] = [];
   for (let i = 0; i < reps; i++) {
-    const names = await nodes();
+    const names = await lab.hostnames();
     const tasks = await eventually('2 tasks running', async () => {
-      const t = await running(lab, 'sl');
+      const t = await lab.running('sl');
       return t.length === 2 && t;
     });
     const victim = names[tasks[0]!.nodeId]!;
@@ -206,7 +184,7 @@ async function hostDeaths(lab: TestLab, reps: number): Promise<number[]> {
     await eventually(
       `the tasks off ${victim}`,
       async () => {
-        const t = await running(lab, 'sl');
+        const t = await lab.running('sl');
         return t.length === 2 && t.every((x) => names[x.nodeId] !== victim);
       },
       120_000,

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Lab } from '../../cli/lab/state.js';
 import { requireTools } from '../../cli/lab/hosts.js';
-import type { Node } from '../../proto/types.js';
+import type { Node, Task } from '../../proto/types.js';
 import { eventually, runCli, type CliResult } from '../integration/cluster-harness.js';
 
 /** Why a lab cannot run here, if it cannot. */
@@ -33,6 +33,24 @@ export class TestLab {
     const res = await this.cluster(host, ...args, '--format', 'json');
     if (res.code !== 0) throw new Error(`cluster ${args.join(' ')} in ${host}: ${res.stderr}`);
     return JSON.parse(res.stdout) as T;
+  }
+
+  /** `service create -d --name NAME ARGS` through m1; throws saying why if it fails. */
+  async createService(name: string, ...args: string[]): Promise<void> {
+    const res = await this.cluster('m1', 'service', 'create', '-d', '--name', name, ...args);
+    if (res.code !== 0) throw new Error(`service create ${name}: ${res.stderr}`);
+  }
+
+  /** The tasks of `service` that run and are meant to. */
+  async running(service: string): Promise<Task[]> {
+    const tasks = await this.json<Task[]>('m1', 'service', 'ps', service);
+    return tasks.filter((t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING');
+  }
+
+  /** Each node's hostname, by node id. */
+  async hostnames(): Promise<Record<string, string>> {
+    const nodes = await this.json<Node[]>('m1', 'node', 'ls');
+    return Object.fromEntries(nodes.map((n) => [n.id, n.description?.hostname ?? '']));
   }
 
   /** Each node's state (READY, DOWN) by hostname, as m1 reports it. */

@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { fileURLToPath } from 'node:url';
-import type { Node, Task } from '../../proto/types.js';
+import type { Node } from '../../proto/types.js';
 import { eventually, runningTaskGroupsIn } from '../integration/cluster-harness.js';
 import { skippedBecause } from '../integration/host-tools.js';
 import { labMissing, TestLab } from './lab-kit.js';
@@ -13,22 +13,11 @@ import { labMissing, TestLab } from './lab-kit.js';
 const slotServer = fileURLToPath(new URL('../fixtures/slot-server.js', import.meta.url));
 const lab = new TestLab();
 
-const running = (tasks: Task[]) =>
-  tasks.filter((t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING');
-
-async function nodeIds(): Promise<Record<string, string>> {
-  const nodes = await lab.json<Node[]>('m1', 'node', 'ls');
-  return Object.fromEntries(nodes.map((n) => [n.description?.hostname ?? '', n.id]));
-}
-
-/** The running tasks of `service` by hostname, once every one of the `replicas` runs. */
+/** The hosts of the running tasks of `service`, once all `replicas` run (none on `avoid`). */
 async function placed(service: string, replicas: number, avoid?: string): Promise<string[]> {
-  const ids = await nodeIds();
-  const byId = Object.fromEntries(Object.entries(ids).map(([host, id]) => [id, host]));
+  const names = await lab.hostnames();
   return eventually(`${replicas} tasks of ${service} running${avoid ? ` off ${avoid}` : ''}`, async () => {
-    const hosts = running(await lab.json<Task[]>('m1', 'service', 'ps', service)).map(
-      (t) => byId[t.nodeId] ?? '?',
-    );
+    const hosts = (await lab.running(service)).map((t) => names[t.nodeId] ?? '?');
     return hosts.length === replicas && !hosts.includes(avoid ?? '') && hosts.sort();
   });
 }
@@ -85,19 +74,7 @@ if (reason) {
   test.serial('a host that dies as a whole has its tasks running elsewhere', async (t) => {
     // Spread puts one on each worker.
     const args = ['--replicas', '2', '--constraint', 'node.role==worker'];
-    const created = await lab.cluster(
-      'm1',
-      'service',
-      'create',
-      '-d',
-      '--name',
-      'sl',
-      ...args,
-      'host',
-      'sleep',
-      '100000',
-    );
-    t.is(created.code, 0, created.stderr);
+    await lab.createService('sl', ...args, 'host', 'sleep', '100000');
     t.deepEqual(await placed('sl', 2), ['w1', 'w2']);
     const killedAt = Date.now();
     t.is((await lab.run('kill', 'w2')).code, 0);
@@ -114,19 +91,7 @@ if (reason) {
     'a worker cut off by a partition has its tasks moved, and stops the old ones when it heals',
     async (t) => {
       const args = ['--replicas', '1', '--constraint', 'node.hostname!=m1'];
-      const created = await lab.cluster(
-        'm1',
-        'service',
-        'create',
-        '-d',
-        '--name',
-        'cut',
-        ...args,
-        'host',
-        'sleep',
-        '100000',
-      );
-      t.is(created.code, 0, created.stderr);
+      await lab.createService('cut', ...args, 'host', 'sleep', '100000');
       const [first] = await placed('cut', 1);
       const other = first === 'w1' ? 'w2' : 'w1';
       const cutHost = (await lab.state())!.hosts.find((h) => h.name === first)!;
