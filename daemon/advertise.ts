@@ -39,6 +39,14 @@ export function advertisedAddress(
   return join(ip, port);
 }
 
+/** `--data-path-addr`: an IP, or an interface's; where the node's overlay traffic arrives. */
+export function dataPathAddress(value: string): string {
+  const ip = isIP(value) ? value : interfaceAddress(value, '--data-path-addr');
+  if (isWildcard(ip))
+    throw invalidArgument('--data-path-addr', 'an address others can reach, not a wildcard', value);
+  return ip;
+}
+
 function withPort(value: string, defaultPort: string): { host: string; port: string } {
   const m = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(value);
   if (!m) throw invalidArgument('--advertise-addr', 'an address or interface, with an optional :PORT', value);

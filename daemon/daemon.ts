@@ -59,6 +59,8 @@ export interface InitRequest {
   containerNetwork?: string;
   /** The pool of the nodes' container subnets (`--default-addr-pool`); unset: 10.213.0.0/16. */
   containerPool?: string;
+  /** Where this node's overlay traffic arrives (`--data-path-addr`, an IP). */
+  dataPathAddr?: string;
   /** How long node certificates are valid (`--cert-expiry`); unset: 90 days. */
   certExpiryMs?: number;
   /**
@@ -264,9 +266,11 @@ export class Daemon {
   private async startOverlay(identity: NodeIdentity): Promise<Overlay | undefined> {
     const subnet = overlaySubnet(identity);
     if (!subnet) return undefined;
-    const underlay = advertised(identity)
-      .replace(/:\d+$/, '')
-      .replace(/^\[|\]$/g, '');
+    const underlay =
+      identity.dataPathAddr ??
+      advertised(identity)
+        .replace(/:\d+$/, '')
+        .replace(/^\[|\]$/g, '');
     return Overlay.start({ subnet, underlay, log: this.log.child({ room: 'overlay' }) }).catch(
       (err: unknown) => {
         this.log.warn(
@@ -377,6 +381,7 @@ export class Daemon {
       rootCa: ca.root,
       certificate: ca.certificate,
       containerPool: init.containerPool ?? DEFAULT_CONTAINER_POOL,
+      dataPathAddr: init.dataPathAddr,
     });
     await writeIdentity(this.dataDir, id);
   }
@@ -507,6 +512,7 @@ function newManagerIdentity(init: InitRequest): NodeIdentity {
     maxImageSize: init.maxImageSize,
     // The first manager's slice of the pool is its first (initCluster records it so).
     containerSubnet: sliceOf(init.containerPool ?? DEFAULT_CONTAINER_POOL, 0),
+    dataPathAddr: init.dataPathAddr,
   };
   return init.etcdEndpoints
     ? { ...base, etcd: { endpoints: init.etcdEndpoints, prefix: `/flotilla/${clusterId}/` } }

@@ -34,6 +34,8 @@ export interface NodeIdentity {
   containerNetwork?: string;
   /** The node's slice of the cluster's container pool (its bridge's subnet when containerNetwork is unset). */
   containerSubnet?: string;
+  /** Where the node's overlay traffic arrives (`--data-path-addr`, an IP); unset: its advertised address's. */
+  dataPathAddr?: string;
   /** The group that may use the local control socket besides the daemon's user (`--socket-group`). */
   socketGroup?: string;
   /** The largest image archive this node takes, in bytes (`--max-image-size`); unset: 2 GiB. */

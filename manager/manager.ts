@@ -57,6 +57,8 @@ export interface InitOptions {
   certificate: NodeCertificate;
   /** The pool of the nodes' container subnets; this manager's own is its first /24. */
   containerPool: string;
+  /** Where this manager's overlay traffic arrives, when not at its advertised address. */
+  dataPathAddr?: string;
 }
 
 /** Creates the cluster in an empty store: its spec, CA, join tokens and this manager's node. */
@@ -87,6 +89,7 @@ export async function initCluster(store: Store, opts: InitOptions): Promise<void
       managerStatus: { raftId: opts.raftId ?? 0, addr: opts.addr, leader: false, reachability: 'UNKNOWN' },
       certificate: opts.certificate,
       containerSubnet: sliceOf(opts.containerPool, 0),
+      dataPathAddr: opts.dataPathAddr ?? '',
     });
   });
 }

@@ -16,7 +16,7 @@ import {
   readIdentity,
   writeIdentity,
 } from '../../daemon/data-dir.js';
-import { advertisedAddress, defaultRouteAddress } from '../../daemon/advertise.js';
+import { advertisedAddress, dataPathAddress, defaultRouteAddress } from '../../daemon/advertise.js';
 import type { InitRequest } from '../../daemon/daemon.js';
 import { describeNode } from '../../daemon/description.js';
 import type { NodeCAClient } from '../../proto/gen/flotilla/NodeCA.js';
@@ -62,6 +62,10 @@ const ADVERTISE_ADDR_INIT = [
 const ADVERTISE_ADDR_JOIN = [
   '--advertise-addr <addr>',
   "address other nodes dial: IP[:PORT] or an interface (eth0[:PORT]) (default: --listen's address, or with the wildcard the address that reaches the manager)",
+] as const;
+const DATA_PATH_ADDR = [
+  '--data-path-addr <addr>',
+  "where other nodes send this node's container traffic (the overlay): an IP or an interface (default: the advertised address)",
 ] as const;
 const CERT_EXPIRY = [
   '--cert-expiry <duration>',
@@ -217,6 +221,7 @@ export function nodeLifecycleCommands(program: Command): void {
     )
     .option('--listen <addr>', 'address to listen on for nodes and the CLI', '0.0.0.0:4240')
     .option(...ADVERTISE_ADDR_INIT)
+    .option(...DATA_PATH_ADDR)
     .option('--hostname <name>', 'the name this node goes by (default: the machine hostname)')
     .option(
       '--dispatcher-heartbeat <duration>',
@@ -258,6 +263,7 @@ export function nodeLifecycleCommands(program: Command): void {
         dataDir?: string;
         listen: string;
         advertiseAddr?: string;
+        dataPathAddr?: string;
         hostname?: string;
         dispatcherHeartbeat: string;
         store: string;
@@ -283,6 +289,7 @@ export function nodeLifecycleCommands(program: Command): void {
         const etcdEndpoints = storeChoice(o.store, o.etcdEndpoints);
         const listen = checkAddr('--listen', o.listen);
         const advertise = advertisedAddress(listen, o.advertiseAddr, defaultRouteAddress);
+        const dataPathAddr = o.dataPathAddr === undefined ? undefined : dataPathAddress(o.dataPathAddr);
         const heartbeat = parseDuration('--dispatcher-heartbeat', o.dispatcherHeartbeat);
         const containerNetwork = checkContainerNetwork(o.containerNetwork);
         const maxImageSize = checkMaxImageSize(o.maxImageSize);
@@ -306,6 +313,7 @@ export function nodeLifecycleCommands(program: Command): void {
           certExpiryMs,
           ca,
           containerPool: o.defaultAddrPool,
+          dataPathAddr,
         };
         if (o.foreground) return runDaemon(dataDir, { init, foreground: true });
         const id = await startInBackground(dataDir, ['--init', JSON.stringify(init)]).catch(
@@ -337,6 +345,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
     )
     .option('--listen <addr>', 'address to listen on', '0.0.0.0:4240')
     .option(...ADVERTISE_ADDR_JOIN)
+    .option(...DATA_PATH_ADDR)
     .option('--hostname <name>', 'the name this node goes by (default: the machine hostname)')
     .option(...GENERIC_RESOURCE, collect, [])
     .option(...ENGINE_LABEL, collect, [])
@@ -353,6 +362,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           dataDir?: string;
           listen: string;
           advertiseAddr?: string;
+          dataPathAddr?: string;
           hostname?: string;
           genericResource: string[];
           engineLabel: string[];
@@ -367,6 +377,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
         const generic = genericResources(o.genericResource);
         const dataDir = dataDirFrom(o.dataDir);
         const listen = checkAddr('--listen', o.listen);
+        const dataPathAddr = o.dataPathAddr === undefined ? undefined : dataPathAddress(o.dataPathAddr);
         await assertNoNode(dataDir);
         await socketGroupId(o.socketGroup);
         const node = {
@@ -391,6 +402,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           // The daemon reports its runtimes when its first session opens.
           description: describeNode(node, []),
           csr,
+          dataPathAddr: dataPathAddr ?? '',
         }).finally(() => client.close());
         const cleanup = await claimDataDir(dataDir);
         await writeTlsDir(paths(dataDir).certs, { ...res.certificate!, key });
@@ -403,6 +415,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           advertise,
           ...node,
           containerSubnet: res.containerSubnet,
+          dataPathAddr,
           managers: res.managers.length ? res.managers : [manager],
           ...(manages && res.etcd ? { etcd: res.etcd } : {}),
           ...(manages && !res.etcd ? { raftId: res.raftId, raftPeers: res.raftMembers } : {}),

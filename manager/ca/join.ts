@@ -97,6 +97,7 @@ export async function join(store: Store, req: JoinRequest, ctx: JoinContext): Pr
     managerStatus:
       role === 'MANAGER' ? { raftId, addr: req.addr, leader: false, reachability: 'UNKNOWN' } : null,
     certificate: info,
+    dataPathAddr: req.dataPathAddr,
   };
   // The node's container subnet is taken in the same write, so two joins never share one.
   const node = await store.update((tx) => {

@@ -29,9 +29,9 @@ import { EndpointPublisher } from './endpoints.js';
 
 // Three missed beats mark a node down: a dead host's tasks run elsewhere within about 4 s.
 /** Where each node's containers are: its subnet behind its address (nodes that have both). */
-function overlayPeersOf(nodes: readonly Node[]): OverlayPeer[] {
+export function overlayPeersOf(nodes: readonly Node[]): OverlayPeer[] {
   return nodes.flatMap((n) => {
-    const addr = n.status?.addr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    const addr = n.dataPathAddr || n.status?.addr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
     return n.containerSubnet && addr ? [{ nodeId: n.id, subnet: n.containerSubnet, addr }] : [];
   });
 }

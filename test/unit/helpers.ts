@@ -68,6 +68,7 @@ export function makeNode(overrides: Partial<Node> & { runtimes?: string[] } = {}
     managerStatus: null,
     certificate: null,
     containerSubnet: '',
+    dataPathAddr: '',
     ...rest,
   };
 }

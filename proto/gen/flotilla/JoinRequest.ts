@@ -13,6 +13,10 @@ export interface JoinRequestInput {
    * PEM certificate request for a key the node made itself; the managers fill in the subject.
    */
   'csr'?: (string);
+  /**
+   * Where the node's overlay traffic arrives (`--data-path-addr`); "" for its advertised address.
+   */
+  'dataPathAddr'?: (string);
 }
 
 export interface JoinRequest {
@@ -26,4 +30,8 @@ export interface JoinRequest {
    * PEM certificate request for a key the node made itself; the managers fill in the subject.
    */
   'csr': (string);
+  /**
+   * Where the node's overlay traffic arrives (`--data-path-addr`); "" for its advertised address.
+   */
+  'dataPathAddr': (string);
 }

@@ -28,6 +28,10 @@ export interface NodeInput {
    * to from every other node over the overlay ("" for nodes made before it).
    */
   'containerSubnet'?: (string);
+  /**
+   * The IP where its overlay traffic arrives (`--data-path-addr`); "": its advertised address's.
+   */
+  'dataPathAddr'?: (string);
 }
 
 export interface Node {
@@ -50,4 +54,8 @@ export interface Node {
    * to from every other node over the overlay ("" for nodes made before it).
    */
   'containerSubnet': (string);
+  /**
+   * The IP where its overlay traffic arrives (`--data-path-addr`); "": its advertised address's.
+   */
+  'dataPathAddr': (string);
 }

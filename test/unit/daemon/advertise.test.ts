@@ -1,6 +1,11 @@
 import test from 'ava';
 import { networkInterfaces } from 'node:os';
-import { advertisedAddress, defaultRouteAddress, interfaceAddress } from '../../../daemon/advertise.js';
+import {
+  advertisedAddress,
+  dataPathAddress,
+  defaultRouteAddress,
+  interfaceAddress,
+} from '../../../daemon/advertise.js';
 
 const never = () => {
   throw new Error('no fallback expected');
@@ -45,4 +50,15 @@ test('the default route interface has an address of this machine', (t) => {
     .map((a) => a?.address);
   t.true(all.includes(defaultRouteAddress()));
   t.is(interfaceAddress('lo', '--x'), '127.0.0.1');
+});
+
+test('--data-path-addr: an address or an interface, never a wildcard', (t) => {
+  t.is(dataPathAddress('10.9.8.7'), '10.9.8.7');
+  t.is(dataPathAddress('lo'), '127.0.0.1');
+  t.throws(() => dataPathAddress('0.0.0.0'), {
+    message: /invalid --data-path-addr: expected an address others can reach/,
+  });
+  t.throws(() => dataPathAddress('nosuch0'), {
+    message: /invalid --data-path-addr: expected an address or an interface/,
+  });
 });

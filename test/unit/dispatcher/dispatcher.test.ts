@@ -2,7 +2,7 @@ import test from 'ava';
 import type * as grpc from '@grpc/grpc-js';
 import { silentLogger } from '../../../lib/log.js';
 import { isFlotillaError } from '../../../lib/errors.js';
-import { Dispatcher } from '../../../manager/dispatcher/dispatcher.js';
+import { Dispatcher, overlayPeersOf } from '../../../manager/dispatcher/dispatcher.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
 import type { Store } from '../../../manager/store/types.js';
 import type { SessionMessageInput } from '../../../proto/gen/flotilla/SessionMessage.js';
@@ -254,4 +254,25 @@ test('stopping the dispatcher fails open sessions with UNAVAILABLE', async (t) =
   await done;
   t.is(stream.errors.length, 1);
   t.regex(String((stream.errors[0] as { details?: string }).details), /reconnect/);
+});
+
+test('the overlay peers: each node with a subnet, at its data path address or else its advertised one', (t) => {
+  const peers = overlayPeersOf([
+    makeNode({
+      id: 'a',
+      containerSubnet: '10.213.0.0/24',
+      status: { state: 'READY', message: '', addr: '10.0.0.1:4240' },
+    }),
+    makeNode({
+      id: 'b',
+      containerSubnet: '10.213.1.0/24',
+      dataPathAddr: '192.168.9.2',
+      status: { state: 'READY', message: '', addr: '10.0.0.2:4240' },
+    }),
+    makeNode({ id: 'c', status: { state: 'READY', message: '', addr: '10.0.0.3:4240' } }),
+  ]);
+  t.deepEqual(peers, [
+    { nodeId: 'a', subnet: '10.213.0.0/24', addr: '10.0.0.1' },
+    { nodeId: 'b', subnet: '10.213.1.0/24', addr: '192.168.9.2' },
+  ]);
 });
