@@ -56,6 +56,8 @@ export class Dispatcher {
   /** The managers' Raft ids and addresses that heartbeats hand out; recomputed after a node changes. */
   private raftMembers: RaftMember[] | undefined;
   private overlayPeers: OverlayPeer[] | undefined;
+  /** The roots' digest, kept with the roots it was taken of: heartbeats ask for it every second. */
+  private trust = { roots: '', digest: '' };
   /** The managers' addresses that every session message carries; recomputed after a node changes. */
   private managerAddrs: string[] | undefined;
   private readonly lastSeen = new Map<string, number>();
@@ -202,10 +204,15 @@ export class Dispatcher {
         role: node?.role ?? 'WORKER',
         raftId: node?.managerStatus?.raftId ?? 0,
         raftMembers: this.raftMembers,
-        trustDigest: roots ? trustDigest(roots) : '',
+        trustDigest: this.trustDigestOf(roots ?? ''),
         overlayPeers: (this.overlayPeers ??= overlayPeersOf(tx.all('nodes'))),
       };
     });
+  }
+
+  private trustDigestOf(roots: string): string {
+    if (roots !== this.trust.roots) this.trust = { roots, digest: roots ? trustDigest(roots) : '' };
+    return this.trust.digest;
   }
 
   async updateTaskStatus(req: UpdateTaskStatusRequest): Promise<void> {

@@ -127,16 +127,7 @@ export class LocalCluster {
   async init(name: string, ...extra: string[]): Promise<CliResult> {
     const addr = await this.newAddr();
     this.nodes.set(name, { dataDir: this.dataDir(name), addr });
-    const res = await runCli([
-      'init',
-      '--data-dir',
-      this.dataDir(name),
-      '--listen',
-      addr,
-      '--hostname',
-      name,
-      ...extra,
-    ]);
+    const res = await runCli(['init', ...this.nodeArgs(name, addr), ...extra]);
     if (res.code !== 0) return res;
     // The tests' CLI reaches managers over TCP as an admin client, as a remote user would.
     const issued = await runCli([
@@ -148,6 +139,11 @@ export class LocalCluster {
       this.certPath,
     ]);
     return issued.code === 0 ? res : issued;
+  }
+
+  /** What init and join say of the node: its data dir, its address and its name. */
+  private nodeArgs(name: string, addr: string): string[] {
+    return ['--data-dir', this.dataDir(name), '--listen', addr, '--hostname', name];
   }
 
   /** The admin client certificate the tests' CLI shows managers (`--cert-path`). */
@@ -164,12 +160,7 @@ export class LocalCluster {
     const addr = await this.newAddr();
     const res = await runCli([
       'join',
-      '--data-dir',
-      this.dataDir(name),
-      '--listen',
-      addr,
-      '--hostname',
-      name,
+      ...this.nodeArgs(name, addr),
       '--token',
       token,
       ...extra,
