@@ -10,6 +10,7 @@ import { nodeCommands } from './commands/nodes.js';
 import { serviceCommands } from './commands/services.js';
 import { nodeOpsCommands } from './commands/node-ops.js';
 import { labCommands } from './commands/lab.js';
+import { networkCommands } from './commands/networks.js';
 
 const program = new Command('cluster')
   .description('Flotilla: run replicated services on a cluster of nodes')
@@ -51,6 +52,7 @@ onCallWarning((warning) => {
 nodeLifecycleCommands(program);
 nodeCommands(program, connect, wantsJson);
 serviceCommands(program, connect, wantsJson);
+networkCommands(program, connect, wantsJson);
 nodeOpsCommands(program, connect, wantsJson);
 labCommands(program, wantsJson);
 

@@ -41,6 +41,7 @@ import { BridgeServices } from '../worker/bridge-services.js';
 import { advertised, paths, readIdentity, writeIdentity, type NodeIdentity } from './data-dir.js';
 import { describeNode } from './description.js';
 import { nodeDrivers, overlaySubnet } from './drivers.js';
+import { OverlayNetworks } from '../worker/networks.js';
 import { Overlay } from '../worker/overlay.js';
 import { restrictDataDir, restrictSocket, socketGroupId } from './permissions.js';
 import { nodeService } from '../worker/node-service.js';
@@ -210,11 +211,18 @@ export class Daemon {
     );
     this.network = network;
     const bridge = gateway
-      ? await BridgeServices.start(gateway, this.log.child({ room: 'mesh' }))
+      ? await BridgeServices.start(
+          gateway,
+          (ip) => this.agent?.networksOf(ip) ?? [],
+          this.log.child({ room: 'mesh' }),
+        )
       : undefined;
     this.bridgeServices = bridge;
     const overlay = gateway ? await this.startOverlay(identity) : undefined;
     this.overlay = overlay;
+    const networks = overlay
+      ? new OverlayNetworks(underlayOf(identity), this.log.child({ room: 'overlay' }))
+      : undefined;
     this.renewal = new CertRenewal({
       dir: p.certs,
       tls,
@@ -227,17 +235,24 @@ export class Daemon {
       tls,
       addr: advertised(identity),
       managers: identity.managers,
-      description: { ...describeNode(identity, this.runtimes()), dnsAddr: network.dnsAddr },
+      description: {
+        ...describeNode(identity, this.runtimes(), overlay !== undefined),
+        dnsAddr: network.dnsAddr,
+      },
       onEndpoints: (changes) => {
         network.apply(changes);
         bridge?.apply(changes);
       },
       taskEnv: network.taskEnv(),
+      networks,
       drivers: this.drivers,
       log: this.log.child({ room: 'agent' }),
       onManagers: (managers) => void this.saveIdentity({ managers }).catch(() => undefined),
       // New roots to trust (a CA rotation): a certificate of the new root, and the roots, come with a renewal.
-      onOverlayPeers: (peers) => void overlay?.apply(peers),
+      onOverlayPeers: (peers) => {
+        void overlay?.apply(peers);
+        networks?.setPeers(peers);
+      },
       onTrust: (digest) => {
         if (digest !== trustDigest(tls.material.ca)) void this.renewal?.renewNow().catch(() => undefined);
       },
@@ -266,11 +281,7 @@ export class Daemon {
   private async startOverlay(identity: NodeIdentity): Promise<Overlay | undefined> {
     const subnet = overlaySubnet(identity);
     if (!subnet) return undefined;
-    const underlay =
-      identity.dataPathAddr ??
-      advertised(identity)
-        .replace(/:\d+$/, '')
-        .replace(/^\[|\]$/g, '');
+    const underlay = underlayOf(identity);
     return Overlay.start({ subnet, underlay, log: this.log.child({ room: 'overlay' }) }).catch(
       (err: unknown) => {
         this.log.warn(
@@ -374,7 +385,7 @@ export class Daemon {
       clusterId: id.clusterId,
       nodeId: id.nodeId,
       addr: init.advertise,
-      description: describeNode(id, this.runtimes()),
+      description: describeNode(id, this.runtimes(), false),
       heartbeatMs: init.heartbeatMs,
       nodeCertExpiryMs: init.certExpiryMs,
       raftId: id.raftId,
@@ -535,5 +546,15 @@ function workerControl(): grpc.UntypedServiceImplementation {
       name,
       method.responseStream ? refuseStream : refuse,
     ]),
+  );
+}
+
+/** Where the node's overlay traffic arrives: its --data-path-addr, else its advertised address's IP. */
+function underlayOf(identity: NodeIdentity): string {
+  return (
+    identity.dataPathAddr ??
+    advertised(identity)
+      .replace(/:\d+$/, '')
+      .replace(/^\[|\]$/g, '')
   );
 }

@@ -19,6 +19,7 @@ export function describeNode(
     engineLabels,
   }: Pick<NodeIdentity, 'hostname' | 'genericResources' | 'engineLabels'>,
   runtimes: string[],
+  overlayNetworks: boolean,
 ): NodeDescription {
   return {
     hostname,
@@ -28,5 +29,6 @@ export function describeNode(
     version: VERSION,
     genericResources: genericResources ?? {},
     engineLabels: engineLabels ?? {},
+    overlayNetworks,
   };
 }

@@ -19,6 +19,7 @@ import { wire } from '../proto/load.js';
 import { callerOf, failStream, nodeOf, serve, unary, type Access } from '../proto/rpc.js';
 import type { Node, NodeCertificate, NodeDescription, RootCA } from '../proto/types.js';
 import { ControlApi } from './api/control.js';
+import { createNetwork, networkInfo, removeNetwork, resolveNetwork } from './api/networks.js';
 import { withoutSecrets } from './api/secrets.js';
 import { ServiceWatches } from './api/service-watch.js';
 import { join, newJoinTokens } from './ca/join.js';
@@ -503,6 +504,34 @@ export class Manager {
       PromoteService: this.routed(
         async (req) => ({ service: await api.promoteService(req.service) }),
         (addr, req) => f.toControl(addr, (c) => c.PromoteService, req),
+        false,
+      ),
+      CreateNetwork: this.routed(
+        async (req) => {
+          const network = await createNetwork(this.store, req.spec);
+          return this.store.view((tx) => networkInfo(tx, network));
+        },
+        (addr, req) => f.toControl(addr, (c) => c.CreateNetwork, req),
+        false,
+      ),
+      GetNetwork: this.routed(
+        async (req) => this.store.view((tx) => networkInfo(tx, resolveNetwork(tx, req.network))),
+        (addr, req) => f.toControl(addr, (c) => c.GetNetwork, req),
+        true,
+      ),
+      ListNetworks: this.routed(
+        async () => ({
+          networks: this.store.view((tx) => tx.all('networks').map((n) => networkInfo(tx, n))),
+        }),
+        (addr, req) => f.toControl(addr, (c) => c.ListNetworks, req),
+        true,
+      ),
+      RemoveNetwork: this.routed(
+        async (req) => {
+          await removeNetwork(this.store, req.network);
+          return {};
+        },
+        (addr, req) => f.toControl(addr, (c) => c.RemoveNetwork, req),
         false,
       ),
     };

@@ -49,6 +49,18 @@ export interface ContainerSpec {
    * whose containers have their own network; others serve them on the node directly.
    */
   publish?: PortMapping[];
+  /**
+   * Runtimes whose containers have their own network: further interfaces (eth1, eth2, ...),
+   * one on each of these bridges, which the caller has made.
+   */
+  networks?: NetworkPlug[];
+}
+
+export interface NetworkPlug {
+  bridge: string;
+  /** The container's address there, with the prefix length, e.g. 10.30.0.5/24. */
+  address: string;
+  mtu: number;
 }
 
 export interface PortMapping {
@@ -98,6 +110,8 @@ export interface ContainerSummary {
    * whose containers have their own network (see RuntimeDriver.network).
    */
   addresses?: Record<number, string>;
+  /** The container's address on its own network (its eth0), from runtimes that give it one. */
+  ip?: string;
 }
 
 export interface LogOptions {

@@ -72,3 +72,16 @@ export function runCaptured(
     });
   });
 }
+
+/** Runs a system tool (found on SYSTEM_PATH) to completion, its outcome whatever it is. */
+export function trySystemTool(cmd: [string, ...string[]]): Promise<ExecResult> {
+  return runCaptured(cmd, { cwd: '/', env: { PATH: SYSTEM_PATH }, timeoutMs: 30_000 });
+}
+
+/** Runs a system tool; returns its output, or throws with what it said if it fails. */
+export async function systemTool(cmd: [string, ...string[]]): Promise<string> {
+  const res = await trySystemTool(cmd);
+  if (res.exitCode !== 0)
+    throw new Error(`\`${cmd.join(' ')}\` failed: ${res.stderr.trim() || res.stdout.trim() || res.exitCode}`);
+  return res.stdout;
+}

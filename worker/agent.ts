@@ -27,6 +27,7 @@ import { StatusReporter } from './status-reporter.js';
 import type { EndpointChanges } from '../proto/gen/flotilla/EndpointChanges.js';
 import { hostOf } from './addr.js';
 import { LABEL_NODE, LABEL_TASK, TaskRunner, type NodeInfo } from './task-runner.js';
+import type { OverlayNetworks } from './networks.js';
 
 export interface AgentOptions {
   nodeId: string;
@@ -52,6 +53,8 @@ export interface AgentOptions {
   onEndpoints?: (changes: EndpointChanges) => void;
   /** Environment every task of the node gets. */
   taskEnv?: Record<string, string>;
+  /** The node's overlay networks, where its containers can join them. */
+  networks?: OverlayNetworks;
 }
 
 export class Agent {
@@ -69,7 +72,17 @@ export class Agent {
       hostname: opts.description.hostname,
       host: hostOf(opts.addr),
       env: opts.taskEnv,
+      networks: opts.networks,
     };
+  }
+
+  /** The overlay networks (ids) of the task whose container has this address on its node bridge. */
+  networksOf(ip: string): string[] {
+    for (const runner of this.runners.values()) {
+      const networks = runner.networksAt(ip);
+      if (networks) return networks;
+    }
+    return [];
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -294,6 +307,17 @@ export class Agent {
       if (!isFlotillaError(err, 'NOT_FOUND'))
         this.opts.log.warn({ task: id, err: describeError(err) }, 'cannot remove the task container');
     });
+    if (runner.vnis.length > 0) {
+      const inUse = new Set([...this.runners.values()].flatMap((r) => r.vnis));
+      await this.opts.networks
+        ?.prune(inUse)
+        .catch((err: unknown) =>
+          this.opts.log.warn(
+            { err: describeError(err) },
+            'cannot remove the devices of overlay networks left',
+          ),
+        );
+    }
   }
 
   /** A container of a previous run that no assignment wants. */

@@ -5,7 +5,8 @@
  * mesh's published ports are there too: the node's mesh also listens on the gateway, see
  * worker/mesh/node-network.ts.) The resolver answers the
  * cluster's names (a service's name is the gateway, where this mesh listens; tasks.NAME the
- * tasks' addresses) and forwards every other query to the node's own nameserver, so that
+ * tasks' addresses; on an overlay network the asking container is on, the addresses of the
+ * service's tasks there) and forwards every other query to the node's own nameserver, so that
  * containers still resolve names outside the cluster.
  */
 import { createSocket, type Socket } from 'node:dgram';
@@ -26,14 +27,20 @@ export class BridgeServices {
   private constructor(
     readonly gateway: string,
     private readonly upstream: string | undefined,
+    /** The overlay networks (ids) of the container with this address: their names come first. */
+    private readonly networksOf: (ip: string) => readonly string[],
     private readonly log: Logger,
   ) {
     this.resolver = new Resolver(gateway, gateway, log);
   }
 
   /** Starts the resolver on gateway:53 (a warning, not a failure, if it cannot listen). */
-  static async start(gateway: string, log: Logger): Promise<BridgeServices> {
-    const services = new BridgeServices(gateway, await hostNameserver(), log);
+  static async start(
+    gateway: string,
+    networksOf: (ip: string) => readonly string[],
+    log: Logger,
+  ): Promise<BridgeServices> {
+    const services = new BridgeServices(gateway, await hostNameserver(), networksOf, log);
     try {
       await services.listen();
       log.info({ dns: `${gateway}:${DNS_PORT}` }, 'resolver for containers listening (udp)');
@@ -58,7 +65,7 @@ export class BridgeServices {
   private async listen(): Promise<void> {
     const socket = createSocket('udp4');
     socket.on('message', (msg, from) => {
-      const reply = this.resolver.answer(msg);
+      const reply = this.resolver.answer(msg, this.networksOf(from.address));
       if (!reply) return;
       if ((reply[3]! & 0x0f) === RCODE_NXDOMAIN && this.upstream) {
         this.forward(msg).then(

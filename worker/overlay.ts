@@ -17,12 +17,12 @@
  */
 import { describeError, invalidArgument } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
-import { parseSubnet } from '../runtime/containerd/network-config.js';
-import { runCaptured, SYSTEM_PATH } from '../runtime/run-captured.js';
+import { parseSubnet } from '../lib/ipv4.js';
+import { systemTool, trySystemTool } from '../runtime/run-captured.js';
 
 export const OVERLAY_DEVICE = 'flvx0';
 const VNI = '4213';
-const VXLAN_PORT = '4789';
+export const VXLAN_PORT = '4789';
 /** The underlay's 1500 less VXLAN's 50 bytes of headers: containers on the overlay send no more. */
 export const OVERLAY_MTU = 1450;
 const COMMENT = ['-m', 'comment', '--comment', `flotilla overlay ${OVERLAY_DEVICE}`];
@@ -172,24 +172,24 @@ export class Overlay {
     if (key === this.applied) return;
     const dev = ['dev', OVERLAY_DEVICE];
     const present = presentEntries(
-      await tool(['ip', '-4', '-j', 'route', 'show', ...dev]),
-      await tool(['ip', '-4', '-j', 'neigh', 'show', ...dev]),
-      await tool(['bridge', '-j', 'fdb', 'show', ...dev]),
+      await systemTool(['ip', '-4', '-j', 'route', 'show', ...dev]),
+      await systemTool(['ip', '-4', '-j', 'neigh', 'show', ...dev]),
+      await systemTool(['bridge', '-j', 'fdb', 'show', ...dev]),
     );
     const routes = diffEntries(wanted.routes, present.routes);
     const neighs = diffEntries(wanted.neighs, present.neighs);
     const fdb = diffEntries(wanted.fdb, present.fdb);
     // Routes go last and come off first, so that none leads to a peer without its entries.
     for (const [mac, addr] of fdb.replace)
-      await tool(['bridge', 'fdb', 'replace', mac, ...dev, 'dst', addr, 'self', 'permanent']);
+      await systemTool(['bridge', 'fdb', 'replace', mac, ...dev, 'dst', addr, 'self', 'permanent']);
     for (const [ip, mac] of neighs.replace)
-      await tool(['ip', 'neigh', 'replace', ip, 'lladdr', mac, ...dev, 'nud', 'permanent']);
+      await systemTool(['ip', 'neigh', 'replace', ip, 'lladdr', mac, ...dev, 'nud', 'permanent']);
     for (const [dst, via] of routes.replace)
-      await tool(['ip', 'route', 'replace', dst, 'via', via, ...dev, 'onlink']);
-    for (const [dst] of routes.remove) await tool(['ip', 'route', 'del', dst, ...dev]);
-    for (const [ip] of neighs.remove) await tool(['ip', 'neigh', 'del', ip, ...dev]);
+      await systemTool(['ip', 'route', 'replace', dst, 'via', via, ...dev, 'onlink']);
+    for (const [dst] of routes.remove) await systemTool(['ip', 'route', 'del', dst, ...dev]);
+    for (const [ip] of neighs.remove) await systemTool(['ip', 'neigh', 'del', ip, ...dev]);
     for (const [mac, addr] of fdb.remove)
-      await tool(['bridge', 'fdb', 'del', mac, ...dev, ...(addr ? ['dst', addr] : []), 'self']);
+      await systemTool(['bridge', 'fdb', 'del', mac, ...dev, ...(addr ? ['dst', addr] : []), 'self']);
     this.applied = key;
     const changed = [routes, neighs, fdb].reduce((n, d) => n + d.replace.length + d.remove.length, 0);
     if (changed > 0) {
@@ -207,31 +207,33 @@ export class Overlay {
     let link = await readLink();
     if (link && !vxlanMatches(link, underlay)) {
       log.info({ device: OVERLAY_DEVICE }, 'overlay device has other VXLAN settings: made anew');
-      await tool(['ip', 'link', 'del', OVERLAY_DEVICE]);
+      await systemTool(['ip', 'link', 'del', OVERLAY_DEVICE]);
       link = undefined;
     }
     if (!link) {
       const vxlan = ['id', VNI, 'dstport', VXLAN_PORT, 'local', underlay, 'nolearning'];
-      await tool(['ip', 'link', 'add', OVERLAY_DEVICE, 'type', 'vxlan', ...vxlan]);
+      await systemTool(['ip', 'link', 'add', OVERLAY_DEVICE, 'type', 'vxlan', ...vxlan]);
     }
     if (link?.mtu !== OVERLAY_MTU)
-      await tool(['ip', 'link', 'set', OVERLAY_DEVICE, 'mtu', String(OVERLAY_MTU)]);
+      await systemTool(['ip', 'link', 'set', OVERLAY_DEVICE, 'mtu', String(OVERLAY_MTU)]);
     // Only when it differs: setting a MAC flushes the device's neighbours (the first apply puts them back).
-    if (link?.address !== mac) await tool(['ip', 'link', 'set', OVERLAY_DEVICE, 'address', mac]);
+    if (link?.address !== mac) await systemTool(['ip', 'link', 'set', OVERLAY_DEVICE, 'address', mac]);
     await this.ensureAddress();
-    if (!link?.flags.includes('UP')) await tool(['ip', 'link', 'set', OVERLAY_DEVICE, 'up']);
+    if (!link?.flags.includes('UP')) await systemTool(['ip', 'link', 'set', OVERLAY_DEVICE, 'up']);
   }
 
   /** The subnet's network address as flvx0's only IPv4 address. */
   private async ensureAddress(): Promise<void> {
     const wanted = `${networkAddress(this.opts.subnet)}/32`;
-    const [link] = JSON.parse(await tool(['ip', '-4', '-j', 'addr', 'show', 'dev', OVERLAY_DEVICE])) as {
+    const [link] = JSON.parse(
+      await systemTool(['ip', '-4', '-j', 'addr', 'show', 'dev', OVERLAY_DEVICE]),
+    ) as {
       addr_info: { local: string; prefixlen: number }[];
     }[];
     const present = (link?.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`);
     for (const addr of present.filter((a) => a !== wanted))
-      await tool(['ip', 'addr', 'del', addr, 'dev', OVERLAY_DEVICE]);
-    if (!present.includes(wanted)) await tool(['ip', 'addr', 'add', wanted, 'dev', OVERLAY_DEVICE]);
+      await systemTool(['ip', 'addr', 'del', addr, 'dev', OVERLAY_DEVICE]);
+    if (!present.includes(wanted)) await systemTool(['ip', 'addr', 'add', wanted, 'dev', OVERLAY_DEVICE]);
   }
 
   /**
@@ -245,9 +247,10 @@ export class Overlay {
       { table: 'filter', chain: 'FORWARD', rule: ['-o', OVERLAY_DEVICE, ...COMMENT, '-j', 'ACCEPT'] },
     ];
     for (const { table, chain, rule } of rules) {
-      const present = (await capture(['iptables', '-w', '-t', table, '-C', chain, ...rule])).exitCode === 0;
+      const present =
+        (await trySystemTool(['iptables', '-w', '-t', table, '-C', chain, ...rule])).exitCode === 0;
       // First in the chain: ahead of the masquerade rule, and of a default that drops.
-      if (!present) await tool(['iptables', '-w', '-t', table, '-I', chain, '1', ...rule]);
+      if (!present) await systemTool(['iptables', '-w', '-t', table, '-I', chain, '1', ...rule]);
     }
   }
 }
@@ -259,18 +262,6 @@ function serialize(entries: OverlayEntries): string {
 
 /** flvx0 as `ip` shows it, or undefined if there is none. */
 async function readLink(): Promise<DeviceInfo | undefined> {
-  const res = await capture(['ip', '-j', '-d', 'link', 'show', 'dev', OVERLAY_DEVICE]);
+  const res = await trySystemTool(['ip', '-j', '-d', 'link', 'show', 'dev', OVERLAY_DEVICE]);
   return res.exitCode === 0 ? (JSON.parse(res.stdout) as DeviceInfo[])[0] : undefined;
-}
-
-function capture(cmd: [string, ...string[]]) {
-  return runCaptured(cmd, { cwd: '/', env: { PATH: SYSTEM_PATH }, timeoutMs: 30_000 });
-}
-
-/** Runs a tool; throws with what it said if it fails. */
-async function tool(cmd: [string, ...string[]]): Promise<string> {
-  const res = await capture(cmd);
-  if (res.exitCode !== 0)
-    throw new Error(`\`${cmd.join(' ')}\` failed: ${res.stderr.trim() || res.stdout.trim() || res.exitCode}`);
-  return res.stdout;
 }

@@ -14,7 +14,9 @@ import {
   type TaskState,
   type TaskStatus,
 } from '../proto/types.js';
-import type { ContainerSummary, ExitStatus, RuntimeDriver } from '../runtime/driver.js';
+import type { ContainerSummary, ExitStatus, NetworkPlug, RuntimeDriver } from '../runtime/driver.js';
+import type { OverlayNetworks } from './networks.js';
+import { OVERLAY_MTU } from './overlay.js';
 import { HealthMonitor } from './health.js';
 import type { TaskPort } from '../proto/gen/flotilla/TaskPort.js';
 import { hostForwards, pickTaskPorts, portEnv, reportedPorts, serviceAddrEnv } from './task-ports.js';
@@ -37,6 +39,8 @@ export interface NodeInfo {
   host: string;
   /** Environment every task of the node gets (e.g. where its resolver is). */
   env?: Record<string, string>;
+  /** The node's overlay networks, where its containers can join them. */
+  networks?: OverlayNetworks;
 }
 
 const DEFAULT_STOP_GRACE_MS = 10_000;
@@ -60,6 +64,8 @@ export class TaskRunner {
     output: '',
   };
   private ports: TaskPort[] = [];
+  /** The container's address on its own network, once known. */
+  private ip: string | undefined;
 
   constructor(
     private task: Task,
@@ -75,6 +81,16 @@ export class TaskRunner {
     return this.task.id;
   }
 
+  /** The overlay networks (ids) of the task whose container has this address, if this is it. */
+  networksAt(ip: string): string[] | undefined {
+    return ip === this.ip ? this.task.networks.map((a) => a.networkId) : undefined;
+  }
+
+  /** The VXLAN ids of the task's overlay networks. */
+  get vnis(): number[] {
+    return this.task.networks.map((a) => a.vni);
+  }
+
   /** Takes the latest version of the task from the dispatcher. */
   update(task: Task): void {
     this.task = task;
@@ -88,6 +104,15 @@ export class TaskRunner {
   /** Takes over a container that a previous agent started for this task. */
   adopt(container: ContainerSummary): void {
     this.containerId = container.id;
+    this.ip = container.ip;
+    // Its overlay networks' devices, as the previous agent left them, are this node's again.
+    for (const a of this.task.networks) {
+      this.node.networks
+        ?.ensure(a.vni)
+        .catch((err: unknown) =>
+          this.log.warn({ task: this.id, err: describeError(err) }, 'cannot restore an overlay network'),
+        );
+    }
     this.ports = container.addresses
       ? reportedPorts(container.addresses, this.task.endpoint?.ports ?? [])
       : (JSON.parse(container.labels[LABEL_PORTS] ?? '[]') as TaskPort[]);
@@ -165,6 +190,7 @@ export class TaskRunner {
         const eq = kv.indexOf('=');
         env[kv.slice(0, eq)] = expandTemplate(kv.slice(eq + 1), ctx);
       }
+      const networks = await this.networkPlugs(gateway);
       this.containerId = await this.driver.create({
         image: container.image,
         command: [...container.command, ...container.args],
@@ -184,6 +210,7 @@ export class TaskRunner {
         ports: taskTargets(published).map((t) => t.target),
         ...(gateway && { publish: hostForwards(this.node.host, published) }),
         ...(container.hostNetwork && { hostNetwork: true }),
+        ...(networks.length > 0 && { networks }),
         ...runtimeFields(container, this.task.spec?.resources?.limits),
       });
       await this.startContainer(this.containerId);
@@ -192,11 +219,27 @@ export class TaskRunner {
     }
   }
 
+  /** The container's interfaces on the task's overlay networks, their bridges made. */
+  private async networkPlugs(gateway: string | undefined): Promise<NetworkPlug[]> {
+    const { networks } = this.node;
+    if (this.task.networks.length === 0) return [];
+    if (!gateway || !networks) {
+      throw new Error(
+        "this node cannot put containers on overlay networks (its containers share the node's network, or its overlay is down)",
+      );
+    }
+    const plugs: NetworkPlug[] = [];
+    for (const a of this.task.networks)
+      plugs.push({ bridge: await networks.ensure(a.vni), address: a.address, mtu: OVERLAY_MTU });
+    return plugs;
+  }
+
   private async startContainer(id: string): Promise<void> {
     if (this.stopped()) return;
     this.set('STARTING', 'starting', '');
     await this.driver.start(id);
     const info = await this.driver.inspect(id);
+    this.ip = info.ip;
     if (info.addresses) this.ports = reportedPorts(info.addresses, this.task.endpoint?.ports ?? []);
     if (!this.checkHealth(id, info.pid)) this.set('RUNNING', 'started', '', info.pid);
     void this.watch(id);

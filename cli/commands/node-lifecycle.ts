@@ -400,7 +400,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           token: o.token,
           addr: advertise,
           // The daemon reports its runtimes when its first session opens.
-          description: describeNode(node, []),
+          description: describeNode(node, [], false),
           csr,
           dataPathAddr: dataPathAddr ?? '',
         }).finally(() => client.close());

@@ -22,7 +22,7 @@ export interface RuntimeOptions {
   readOnly?: boolean;
   mount?: string[];
   withRegistryAuth?: boolean;
-  network?: string;
+  network?: string[];
 }
 
 export function addRuntimeFlags(cmd: Command): Command {
@@ -39,8 +39,10 @@ export function addRuntimeFlags(cmd: Command): Command {
     .option('--cap-drop <cap>', 'capability taken from the default set, or ALL (repeatable)', collect, [])
     .option('--read-only', 'mount the container root filesystem read-only')
     .option(
-      '--network <mode>',
-      "bridge: the container's own address on the node's container network (default); host: the node's network",
+      '--network <name>',
+      "an overlay network to join, by name or id (repeatable); or bridge: the container's own address on the node's container network alone (default); host: the node's network",
+      collect,
+      [],
     )
     .option('--with-registry-auth', 'send the registry credentials of `docker login` to the nodes that pull')
     .option(
@@ -55,17 +57,27 @@ export function runtimeFromFlags(
   o: RuntimeOptions,
   image: string,
 ): Pick<ContainerSpec, 'mounts' | 'readOnly' | 'capAdd' | 'capDrop' | 'registryAuth' | 'hostNetwork'> {
-  const network = o.network ?? 'bridge';
-  if (network !== 'bridge' && network !== 'host')
-    throw invalidArgument('--network', 'bridge or host', network);
+  const networks = o.network ?? [];
+  const host = networks.includes('host');
+  if (host && networks.length > 1)
+    throw invalidArgument(
+      '--network',
+      "host alone: a container on the node's network joins no other",
+      networks.join(', '),
+    );
   return {
     mounts: (o.mount ?? []).map(parseMount),
     readOnly: o.readOnly ?? false,
     capAdd: o.capAdd ?? [],
     capDrop: o.capDrop ?? [],
     registryAuth: o.withRegistryAuth ? registryAuthFor(image) : '',
-    hostNetwork: network === 'host',
+    hostNetwork: host,
   };
+}
+
+/** The overlay networks of the --network flags (bridge and host are none). */
+export function overlayNetworksFromFlags(o: RuntimeOptions): string[] {
+  return (o.network ?? []).filter((n) => n !== 'bridge' && n !== 'host');
 }
 
 /**

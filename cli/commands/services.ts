@@ -42,7 +42,13 @@ import {
   type PublishOptions,
   type PublishUpdateOptions,
 } from './publish-flags.js';
-import { addRuntimeFlags, runtimeFromFlags, withLimits, type RuntimeOptions } from './runtime-flags.js';
+import {
+  addRuntimeFlags,
+  overlayNetworksFromFlags,
+  runtimeFromFlags,
+  withLimits,
+  type RuntimeOptions,
+} from './runtime-flags.js';
 
 type Connect = () => ControlClient;
 type Format = { format?: string };
@@ -155,6 +161,7 @@ export function specFromFlags(image: string, command: string[], o: CreateOptions
       },
       ...withLimits(o, placementFromFlags(o)),
       forceUpdate: 0,
+      networks: overlayNetworksFromFlags(o),
     },
     ...endpointFromFlags(o),
   };

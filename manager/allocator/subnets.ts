@@ -4,20 +4,18 @@
  * in the cluster and routable from every node over the overlay.
  */
 import { FlotillaError } from '../../lib/errors.js';
+import { ipv4ToNumber, numberToIpv4 } from '../../lib/ipv4.js';
 import type { Cluster } from '../../proto/types.js';
 import type { ReadTx } from '../store/types.js';
 
 export const DEFAULT_CONTAINER_POOL = '10.213.0.0/16';
 const SLICE_PREFIX = 24;
 
-const toIp = (n: number) => [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join('.');
-const fromIp = (ip: string) => ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0) >>> 0;
-
 /** The first address and size of an IPv4 pool written as CIDR with a prefix of 8 to 24. */
 export function parsePool(cidr: string): { base: number; slices: number } {
   const m = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(cidr);
   const prefix = Number(m?.[2]);
-  const base = m ? fromIp(m[1]!) : 0;
+  const base = m ? ipv4ToNumber(m[1]!) : 0;
   const aligned =
     prefix >= 8 && prefix <= SLICE_PREFIX && ((base >>> (32 - prefix)) << (32 - prefix)) >>> 0 === base;
   if (!m || !aligned || m[1]!.split('.').some((o) => Number(o) > 255)) {
@@ -30,7 +28,7 @@ export function parsePool(cidr: string): { base: number; slices: number } {
 }
 
 /** The n-th /24 of the pool. */
-export const sliceOf = (pool: string, n: number) => `${toIp(parsePool(pool).base + n * 256)}/${SLICE_PREFIX}`;
+export const sliceOf = (pool: string, n: number) => `${numberToIpv4(parsePool(pool).base + n * 256)}/${SLICE_PREFIX}`;
 
 /** The lowest /24 of the cluster's pool that no node holds. */
 export function freeSubnet(tx: ReadTx, cluster: Cluster): string {

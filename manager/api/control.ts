@@ -16,6 +16,7 @@ import { eligibleNodes } from '../orchestrator/global.js';
 import { rollBack } from '../orchestrator/updater.js';
 import { promoted, withSpec } from '../orchestrator/versions.js';
 import type { ReadTx, Store } from '../store/types.js';
+import { attachNetworks } from './networks.js';
 import { keepSecrets } from './secrets.js';
 import { validateNodeSpec, validateServiceSpec } from './validate.js';
 
@@ -134,14 +135,16 @@ export class ControlApi {
       specHistory: [],
     };
     await this.store.update((tx) => {
-      if (tx.serviceByName(spec.name)) {
+      const attached = attachNetworks(tx, spec);
+      if (tx.byName('services', spec.name)) {
         throw new FlotillaError(
           'ALREADY_EXISTS',
           `a service named ${JSON.stringify(spec.name)} already exists; pick another name or update it`,
         );
       }
       const endpoint = reservePorts(tx, service.id, spec.endpoint);
-      tx.create('services', endpoint ? { ...service, endpoint } : service);
+      const created = { ...service, spec: attached };
+      tx.create('services', endpoint ? { ...created, endpoint } : created);
     });
     return this.store.view((tx) => tx.get('services', service.id) ?? service);
   }
@@ -177,7 +180,12 @@ export class ControlApi {
         JSON.stringify(current.endpoint?.ports ?? []) !== JSON.stringify(endpoint?.ports ?? []);
       tx.update(
         'services',
-        withSpec({ ...current, endpoint }, keepSecrets(spec, current.spec), Date.now(), portsChanged),
+        withSpec(
+          { ...current, endpoint },
+          keepSecrets(attachNetworks(tx, spec), current.spec),
+          Date.now(),
+          portsChanged,
+        ),
       );
     });
     return this.store.view((tx) => tx.get('services', id) as Service);

@@ -11,7 +11,7 @@ import { validatePlacement } from './validate-placement.js';
 import { validateUpdatePolicies } from './validate-update.js';
 import { validateEndpoint } from './validate-ports.js';
 
-const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
+export const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 const SIGNAL = /^SIG[A-Z0-9]+$/;
 /**
  * The most a service spec may take, encoded: each version is written to every manager's log
@@ -91,7 +91,7 @@ function validateMode(spec: ServiceSpec): void {
 
 const ROLES = ['WORKER', 'MANAGER'];
 const AVAILABILITIES = ['ACTIVE', 'PAUSE', 'DRAIN'];
-const LABEL_KEY = /^[a-zA-Z0-9][a-zA-Z0-9_./-]{0,127}$/;
+export const LABEL_KEY = /^[a-zA-Z0-9][a-zA-Z0-9_./-]{0,127}$/;
 
 export function validateNodeSpec(spec: NodeSpec | null | undefined): asserts spec is NodeSpec {
   if (!spec) throw invalidArgument('spec', 'a node spec');

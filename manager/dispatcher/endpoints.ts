@@ -1,6 +1,7 @@
 /**
  * The endpoint table every node's mesh and resolver work from: for each service with
- * published ports, the addresses of its tasks that run and are meant to. A task leaves the
+ * published ports or overlay networks, the addresses of its tasks that run and are meant to
+ * (where each task's published targets answer, and its address on each network). A task leaves the
  * table as soon as its desired state moves past RUNNING, before its node is told to stop it
  * (the dispatcher flushes the table ahead of assignments), so no new connection is sent to
  * a task on its way out. Nodes get the whole table when their session opens and, after
@@ -9,20 +10,31 @@
  */
 import type { EndpointChanges } from '../../proto/gen/flotilla/EndpointChanges.js';
 import type { ServiceEndpoints } from '../../proto/gen/flotilla/ServiceEndpoints.js';
+import type { Task } from '../../proto/types.js';
 import type { ReadTx, StoreEvent } from '../store/types.js';
 
 /** Batches changes: a burst of task events makes one set of changes. */
 const SETTLE_MS = 10;
 
-/** A service's entry, or undefined when it publishes nothing (or is gone). */
+/** A service's entry, or undefined when it publishes nothing and joins no network (or is gone). */
 function serviceEndpoints(tx: ReadTx, serviceId: string): ServiceEndpoints | undefined {
   const s = tx.get('services', serviceId);
   const ports = s?.endpoint?.ports ?? [];
-  if (!s || ports.length === 0) return undefined;
+  if (!s || (ports.length === 0 && !s.spec?.task?.networks.length)) return undefined;
   const tasks = tx
     .tasksByService(s.id)
-    .filter((t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING' && t.status.addresses)
-    .map((t) => ({ taskId: t.id, nodeId: t.nodeId, ports: t.status?.addresses?.ports ?? [] }))
+    .filter(
+      (t) =>
+        t.desiredState === 'RUNNING' &&
+        t.status?.state === 'RUNNING' &&
+        (t.status.addresses || t.networks.length > 0),
+    )
+    .map((t) => ({
+      taskId: t.id,
+      nodeId: t.nodeId,
+      ports: t.status?.addresses?.ports ?? [],
+      networkAddrs: Object.fromEntries(t.networks.map((a) => [a.networkId, a.address.split('/')[0]!])),
+    }))
     .sort((a, b) => a.taskId.localeCompare(b.taskId));
   return {
     serviceId: s.id,
@@ -33,6 +45,8 @@ function serviceEndpoints(tx: ReadTx, serviceId: string): ServiceEndpoints | und
     tasks,
   };
 }
+
+const inTable = (t: Task): boolean => Boolean(t.endpoint) || t.networks.length > 0;
 
 /** Recomputes the entries of services that events touched and hands on what changed. */
 export class EndpointPublisher {
@@ -48,10 +62,10 @@ export class EndpointPublisher {
     private readonly publish: (changes: EndpointChanges) => void,
   ) {}
 
-  /** Notes a store event; services and tasks of published services change the table. */
+  /** Notes a store event; services, and tasks of published or attached services, change the table. */
   note(e: StoreEvent): void {
     if (e.table === 'services') this.markDirty(e.object.id);
-    else if (e.table === 'tasks' && (e.object.endpoint || e.old?.endpoint))
+    else if (e.table === 'tasks' && (inTable(e.object) || (e.old && inTable(e.old))))
       this.markDirty(e.object.serviceId);
   }
 

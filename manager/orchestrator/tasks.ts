@@ -42,6 +42,7 @@ export function newTask(service: Service, slot: number, now: number, nodeId = ''
     },
     runningSince: 0,
     canary: false,
+    networks: [],
   };
 }
 

@@ -48,6 +48,12 @@ export const filters: readonly Filter[] = [
   },
 ];
 
+/** Containers on overlay networks need a node whose containers have their own network and the overlay up. */
+const overlayNetworks: Filter = {
+  reason: 'no overlay networks',
+  accepts: (node) => node.description?.overlayNetworks === true,
+};
+
 /** The fixed filters, then one per constraint of the task (platform constraints included). */
 export function filtersFor(task: Task): Filter[] {
   const constraints = (task.spec?.placement?.constraints ?? []).map((expr): Filter => {
@@ -55,7 +61,8 @@ export function filtersFor(task: Task): Filter[] {
     const c = parseConstraint(expr);
     return { reason: `constraint ${expr.trim()}`, accepts: (node) => c !== undefined && satisfies(node, c) };
   });
-  return [...filters, ...constraints];
+  const networks = (task.spec?.networks.length ?? 0) > 0 ? [overlayNetworks] : [];
+  return [...filters, ...networks, ...constraints];
 }
 
 /**

@@ -5,9 +5,11 @@
  * Placements are written in batches, one store update per pass; a task no node can take
  * keeps its PENDING state with the reason in its status. What each node carries is kept
  * from the task events (usage.ts), so a pass costs per task placed, not per task stored.
+ * A task on overlay networks gets its addresses there in the same write as its node.
  */
 import type { Logger } from '../../lib/log.js';
-import type { Node, Service, Task, TaskStatus } from '../../proto/types.js';
+import type { Network, NetworkAttachment, Node, Service, Task, TaskStatus } from '../../proto/types.js';
+import { NetworkAddresses } from '../allocator/addresses.js';
 import { ControlLoop } from '../control-loop.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 import { placementChanged } from './filters.js';
@@ -17,6 +19,7 @@ import { Usage } from './usage.js';
 export class Scheduler {
   private readonly pending = new Set<string>();
   private readonly usage = new Usage();
+  private readonly addresses = new NetworkAddresses();
   /**
    * Tasks placed by a pass whose write has not come back as an event yet, with their node:
    * events about them from before the write are stale and must not undo the placement.
@@ -46,6 +49,7 @@ export class Scheduler {
   private start(tx: ReadTx): void {
     for (const t of tx.all('tasks')) {
       this.usage.track(t);
+      this.addresses.track(t);
       if (needsPlacement(t)) this.pending.add(t.id);
     }
   }
@@ -63,9 +67,11 @@ export class Scheduler {
     if (e.kind === 'delete') {
       this.placing.delete(task.id);
       released = this.usage.forget(task.id);
+      this.addresses.forget(task.id);
     } else if (placedOn === undefined || placedOn === task.nodeId) {
       this.placing.delete(task.id);
       released = this.usage.track(task);
+      this.addresses.track(task);
     }
     if (e.kind !== 'delete' && needsPlacement(task)) {
       this.pending.add(task.id);
@@ -89,6 +95,7 @@ export class Scheduler {
       for (const t of placed) {
         this.placing.delete(t.id);
         this.usage.forget(t.id);
+        this.addresses.forget(t.id);
       }
       for (const id of ids) this.pending.add(id);
       throw err;
@@ -119,18 +126,21 @@ export class Scheduler {
         groups.set(key, (group = new TaskGroup(task, candidates, this.usage, allServices)));
       }
       const choice = group.pick();
-      if (typeof choice === 'string') {
+      const networks = typeof choice === 'string' ? choice : this.attachments(tx, task);
+      if (typeof choice === 'string' || typeof networks === 'string') {
+        const why = typeof choice === 'string' ? choice : (networks as string);
         waiting.push(id);
-        if (task.status?.err !== choice) {
+        if (task.status?.err !== why) {
           tx.update('tasks', {
             ...task,
-            status: { ...status(task, now), message: 'pending task scheduling', err: choice },
+            status: { ...status(task, now), message: 'pending task scheduling', err: why },
           });
         }
         continue;
       }
       const assigned: Task = {
         ...task,
+        networks,
         nodeId: choice.node.id,
         status: {
           ...status(task, now),
@@ -145,6 +155,16 @@ export class Scheduler {
       group.placed(choice);
       placed.push(assigned);
     }
+  }
+
+  /** The task's addresses on the networks of its spec, or why it cannot have them now. */
+  private attachments(tx: ReadTx, task: Task): NetworkAttachment[] | string {
+    const ids = task.spec?.networks ?? [];
+    if (ids.length === 0) return [];
+    const networks = ids.map((id) => tx.get('networks', id));
+    const gone = ids.find((_, i) => !networks[i]);
+    if (gone) return `network ${gone} was removed`;
+    return this.addresses.allocate(task.id, networks as Network[]);
   }
 }
 

@@ -4,9 +4,11 @@
  * ends with the same state.
  */
 import { FlotillaError } from '../../lib/errors.js';
-import type { Service, Task } from '../../proto/types.js';
+import type { Task } from '../../proto/types.js';
 import {
+  NAMED_TABLES,
   TABLES,
+  type NamedTable,
   type Objects,
   type ReadTx,
   type StoreEvent,
@@ -58,7 +60,8 @@ export class StoreState implements ReadTx {
   private tables: Tables = emptyTables();
   private tasksByServiceIdx = new Index();
   private tasksByNodeIdx = new Index();
-  private serviceNames = new Map<string, string>();
+  /** Per named table, each name's object id. */
+  private names = emptyNames();
 
   get<T extends Table>(table: T, id: string): Objects[T] | undefined {
     return this.tables[table].get(id);
@@ -76,9 +79,9 @@ export class StoreState implements ReadTx {
     return [...this.tasksByNodeIdx.get(nodeId)].map((id) => this.tables.tasks.get(id) as Task);
   }
 
-  serviceByName(name: string): Service | undefined {
-    const id = this.serviceNames.get(name);
-    return id === undefined ? undefined : this.tables.services.get(id);
+  byName<T extends NamedTable>(table: T, name: string): Objects[T] | undefined {
+    const id = this.names[table].get(name);
+    return id === undefined ? undefined : this.tables[table].get(id);
   }
 
   /** Checks a changeset against the current state without changing anything. */
@@ -98,24 +101,27 @@ export class StoreState implements ReadTx {
         );
       }
     }
-    this.validateServiceNames(changes);
+    for (const table of NAMED_TABLES) this.validateNames(table, changes);
   }
 
   /**
-   * Service names stay unique after the changeset as a whole: a name may be taken by a
-   * service that the same changeset renames or removes, but never by two services.
+   * Names stay unique in their table after the changeset as a whole: a name may be taken by
+   * an object that the same changeset renames or removes, but never by two objects.
    */
-  private validateServiceNames(changes: Change[]): void {
+  private validateNames(table: NamedTable, changes: Change[]): void {
     const changed = new Set<string>();
-    for (const c of changes) if (c.table === 'services') changed.add(c.object.id);
+    for (const c of changes) if (c.table === table) changed.add(c.object.id);
     if (changed.size === 0) return;
     const claimed = new Map<string, string>();
     for (const c of changes) {
-      if (c.table !== 'services' || c.kind === 'delete') continue;
+      if (c.table !== table || c.kind === 'delete') continue;
       const name = c.object.spec?.name ?? '';
-      const owner = claimed.get(name) ?? this.serviceNames.get(name);
+      const owner = claimed.get(name) ?? this.names[table].get(name);
       if (owner !== undefined && owner !== c.object.id && (claimed.has(name) || !changed.has(owner))) {
-        throw new FlotillaError('ALREADY_EXISTS', `a service named ${JSON.stringify(name)} already exists`);
+        throw new FlotillaError(
+          'ALREADY_EXISTS',
+          `a ${singular(table)} named ${JSON.stringify(name)} already exists`,
+        );
       }
       claimed.set(name, c.object.id);
     }
@@ -154,6 +160,7 @@ export class StoreState implements ReadTx {
       nodes: this.all('nodes'),
       services: this.all('services'),
       tasks: this.all('tasks'),
+      networks: this.all('networks'),
     };
   }
 
@@ -161,9 +168,10 @@ export class StoreState implements ReadTx {
     this.tables = emptyTables();
     this.tasksByServiceIdx = new Index();
     this.tasksByNodeIdx = new Index();
-    this.serviceNames = new Map();
+    this.names = emptyNames();
     for (const table of TABLES) {
-      for (const object of snap[table]) {
+      // A snapshot from before a table existed has none of its objects.
+      for (const object of snap[table] ?? []) {
         const frozen = deepFreeze(structuredClone(object));
         (this.tables[table] as Map<string, typeof frozen>).set(frozen.id, frozen);
         this.indexObject(table, frozen);
@@ -177,8 +185,8 @@ export class StoreState implements ReadTx {
       const task = object as Task;
       this.tasksByServiceIdx.add(task.serviceId, task.id);
       this.tasksByNodeIdx.add(task.nodeId, task.id);
-    } else if (table === 'services') {
-      this.serviceNames.set((object as Service).spec?.name ?? '', object.id);
+    } else if (isNamed(table)) {
+      this.names[table].set((object as Objects[NamedTable]).spec?.name ?? '', object.id);
     }
   }
 
@@ -187,16 +195,24 @@ export class StoreState implements ReadTx {
       const task = object as Task;
       this.tasksByServiceIdx.remove(task.serviceId, task.id);
       this.tasksByNodeIdx.remove(task.nodeId, task.id);
-    } else if (table === 'services') {
-      const name = (object as Service).spec?.name ?? '';
-      // The name may already belong to a service that took it in the same changeset.
-      if (this.serviceNames.get(name) === object.id) this.serviceNames.delete(name);
+    } else if (isNamed(table)) {
+      const name = (object as Objects[NamedTable]).spec?.name ?? '';
+      // The name may already belong to an object that took it in the same changeset.
+      if (this.names[table].get(name) === object.id) this.names[table].delete(name);
     }
   }
 }
 
 function emptyTables(): Tables {
-  return { clusters: new Map(), nodes: new Map(), services: new Map(), tasks: new Map() };
+  return { clusters: new Map(), nodes: new Map(), services: new Map(), tasks: new Map(), networks: new Map() };
+}
+
+function emptyNames(): Record<NamedTable, Map<string, string>> {
+  return { services: new Map(), networks: new Map() };
+}
+
+function isNamed(table: Table): table is NamedTable {
+  return (NAMED_TABLES as readonly Table[]).includes(table);
 }
 
 export function singular(table: Table): string {

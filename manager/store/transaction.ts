@@ -3,9 +3,9 @@
  * become one changeset (at most one change per object) for the backend to commit.
  */
 import { FlotillaError } from '../../lib/errors.js';
-import type { Service, Task } from '../../proto/types.js';
+import type { Task } from '../../proto/types.js';
 import { singular, type Change, type StoreState } from './state.js';
-import type { Objects, Table, WriteTx } from './types.js';
+import type { NamedTable, Objects, Table, WriteTx } from './types.js';
 
 type Pending = { kind: Change['kind']; object: Objects[Table]; expectedVersion: number };
 
@@ -40,9 +40,9 @@ export class Transaction implements WriteTx {
     return this.filtered('tasks', this.state.tasksByNode(nodeId), (t) => t.nodeId === nodeId);
   }
 
-  serviceByName(name: string): Service | undefined {
-    if (!this.pending.has('services')) return this.state.serviceByName(name);
-    return this.all('services').find((s) => s.spec?.name === name);
+  byName<T extends NamedTable>(table: T, name: string): Objects[T] | undefined {
+    if (!this.pending.has(table)) return this.state.byName(table, name);
+    return this.all(table).find((o) => o.spec?.name === name);
   }
 
   create<T extends Table>(table: T, object: Objects[T]): void {

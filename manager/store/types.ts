@@ -2,16 +2,20 @@
  * The store every control loop sees: typed objects in tables, read in consistent views,
  * written in transactions that resolve once durable, and watched as a stream of events.
  */
-import type { Cluster, Node, Service, Task } from '../../proto/types.js';
+import type { Cluster, Network, Node, Service, Task } from '../../proto/types.js';
 
 export interface Objects {
   clusters: Cluster;
   nodes: Node;
   services: Service;
   tasks: Task;
+  networks: Network;
 }
 export type Table = keyof Objects;
-export const TABLES: readonly Table[] = ['clusters', 'nodes', 'services', 'tasks'];
+export const TABLES: readonly Table[] = ['clusters', 'nodes', 'services', 'tasks', 'networks'];
+/** The tables whose objects have a name (`spec.name`) unique in the table. */
+export type NamedTable = 'services' | 'networks';
+export const NAMED_TABLES: readonly NamedTable[] = ['services', 'networks'];
 
 export interface ReadTx {
   /** Index of the last applied change; object versions are indexes too. */
@@ -20,11 +24,11 @@ export interface ReadTx {
   all<T extends Table>(table: T): Objects[T][];
   tasksByService(serviceId: string): Task[];
   tasksByNode(nodeId: string): Task[];
-  serviceByName(name: string): Service | undefined;
+  byName<T extends NamedTable>(table: T, name: string): Objects[T] | undefined;
 }
 
 export interface WriteTx extends ReadTx {
-  /** Adds a new object; fails with ALREADY_EXISTS if the id (or a service name) is taken. */
+  /** Adds a new object; fails with ALREADY_EXISTS if the id (or the name, in a named table) is taken. */
   create<T extends Table>(table: T, object: Objects[T]): void;
   /**
    * Replaces an object. Its meta.version must be the version currently stored
@@ -73,4 +77,5 @@ export interface StoreSnapshotData {
   nodes: Node[];
   services: Service[];
   tasks: Task[];
+  networks: Network[];
 }

@@ -10,7 +10,13 @@ import type { Objects, Table } from './types.js';
 
 const writeCodec = codec<StoreWrite>('flotilla.StoreWrite');
 
-const FIELD = { clusters: 'cluster', nodes: 'node', services: 'service', tasks: 'task' } as const;
+const FIELD = {
+  clusters: 'cluster',
+  nodes: 'node',
+  services: 'service',
+  tasks: 'task',
+  networks: 'network',
+} as const;
 type Field = (typeof FIELD)[Table];
 const TABLE_OF = Object.fromEntries(Object.entries(FIELD).map(([t, f]) => [f, t])) as Record<Field, Table>;
 

@@ -6,6 +6,7 @@ import type { ClusterSpecInput as _flotilla_ClusterSpecInput, ClusterSpec as _fl
 import type { ContainerSpecInput as _flotilla_ContainerSpecInput, ContainerSpec as _flotilla_ContainerSpec } from './flotilla/ContainerSpec.js';
 import type { ContainerStatusInput as _flotilla_ContainerStatusInput, ContainerStatus as _flotilla_ContainerStatus } from './flotilla/ContainerStatus.js';
 import type { ControlClient as _flotilla_ControlClient, ControlDefinition as _flotilla_ControlDefinition } from './flotilla/Control.js';
+import type { CreateNetworkRequestInput as _flotilla_CreateNetworkRequestInput, CreateNetworkRequest as _flotilla_CreateNetworkRequest } from './flotilla/CreateNetworkRequest.js';
 import type { CreateServiceRequestInput as _flotilla_CreateServiceRequestInput, CreateServiceRequest as _flotilla_CreateServiceRequest } from './flotilla/CreateServiceRequest.js';
 import type { CreateServiceResponseInput as _flotilla_CreateServiceResponseInput, CreateServiceResponse as _flotilla_CreateServiceResponse } from './flotilla/CreateServiceResponse.js';
 import type { EndpointInput as _flotilla_EndpointInput, Endpoint as _flotilla_Endpoint } from './flotilla/Endpoint.js';
@@ -16,6 +17,7 @@ import type { EtcdStoreRefInput as _flotilla_EtcdStoreRefInput, EtcdStoreRef as 
 import type { ExternalCAInput as _flotilla_ExternalCAInput, ExternalCA as _flotilla_ExternalCA } from './flotilla/ExternalCA.js';
 import type { GetJoinTokensRequestInput as _flotilla_GetJoinTokensRequestInput, GetJoinTokensRequest as _flotilla_GetJoinTokensRequest } from './flotilla/GetJoinTokensRequest.js';
 import type { GetJoinTokensResponseInput as _flotilla_GetJoinTokensResponseInput, GetJoinTokensResponse as _flotilla_GetJoinTokensResponse } from './flotilla/GetJoinTokensResponse.js';
+import type { GetNetworkRequestInput as _flotilla_GetNetworkRequestInput, GetNetworkRequest as _flotilla_GetNetworkRequest } from './flotilla/GetNetworkRequest.js';
 import type { GetNodeRequestInput as _flotilla_GetNodeRequestInput, GetNodeRequest as _flotilla_GetNodeRequest } from './flotilla/GetNodeRequest.js';
 import type { GetNodeResponseInput as _flotilla_GetNodeResponseInput, GetNodeResponse as _flotilla_GetNodeResponse } from './flotilla/GetNodeResponse.js';
 import type { GetServiceRequestInput as _flotilla_GetServiceRequestInput, GetServiceRequest as _flotilla_GetServiceRequest } from './flotilla/GetServiceRequest.js';
@@ -28,6 +30,8 @@ import type { IssuedCertificateInput as _flotilla_IssuedCertificateInput, Issued
 import type { JoinRequestInput as _flotilla_JoinRequestInput, JoinRequest as _flotilla_JoinRequest } from './flotilla/JoinRequest.js';
 import type { JoinResponseInput as _flotilla_JoinResponseInput, JoinResponse as _flotilla_JoinResponse } from './flotilla/JoinResponse.js';
 import type { JoinTokensInput as _flotilla_JoinTokensInput, JoinTokens as _flotilla_JoinTokens } from './flotilla/JoinTokens.js';
+import type { ListNetworksRequestInput as _flotilla_ListNetworksRequestInput, ListNetworksRequest as _flotilla_ListNetworksRequest } from './flotilla/ListNetworksRequest.js';
+import type { ListNetworksResponseInput as _flotilla_ListNetworksResponseInput, ListNetworksResponse as _flotilla_ListNetworksResponse } from './flotilla/ListNetworksResponse.js';
 import type { ListNodesRequestInput as _flotilla_ListNodesRequestInput, ListNodesRequest as _flotilla_ListNodesRequest } from './flotilla/ListNodesRequest.js';
 import type { ListNodesResponseInput as _flotilla_ListNodesResponseInput, ListNodesResponse as _flotilla_ListNodesResponse } from './flotilla/ListNodesResponse.js';
 import type { ListServicesRequestInput as _flotilla_ListServicesRequestInput, ListServicesRequest as _flotilla_ListServicesRequest } from './flotilla/ListServicesRequest.js';
@@ -37,6 +41,10 @@ import type { ListTasksResponseInput as _flotilla_ListTasksResponseInput, ListTa
 import type { ManagerStatusInput as _flotilla_ManagerStatusInput, ManagerStatus as _flotilla_ManagerStatus } from './flotilla/ManagerStatus.js';
 import type { MetaInput as _flotilla_MetaInput, Meta as _flotilla_Meta } from './flotilla/Meta.js';
 import type { MountInput as _flotilla_MountInput, Mount as _flotilla_Mount } from './flotilla/Mount.js';
+import type { NetworkInput as _flotilla_NetworkInput, Network as _flotilla_Network } from './flotilla/Network.js';
+import type { NetworkAttachmentInput as _flotilla_NetworkAttachmentInput, NetworkAttachment as _flotilla_NetworkAttachment } from './flotilla/NetworkAttachment.js';
+import type { NetworkInfoInput as _flotilla_NetworkInfoInput, NetworkInfo as _flotilla_NetworkInfo } from './flotilla/NetworkInfo.js';
+import type { NetworkSpecInput as _flotilla_NetworkSpecInput, NetworkSpec as _flotilla_NetworkSpec } from './flotilla/NetworkSpec.js';
 import type { NodeInput as _flotilla_NodeInput, Node as _flotilla_Node } from './flotilla/Node.js';
 import type { NodeCAClient as _flotilla_NodeCAClient, NodeCADefinition as _flotilla_NodeCADefinition } from './flotilla/NodeCA.js';
 import type { NodeCertificateInput as _flotilla_NodeCertificateInput, NodeCertificate as _flotilla_NodeCertificate } from './flotilla/NodeCertificate.js';
@@ -61,6 +69,8 @@ import type { RaftSnapshotInput as _flotilla_RaftSnapshotInput, RaftSnapshot as 
 import type { RaftSnapshotChunkInput as _flotilla_RaftSnapshotChunkInput, RaftSnapshotChunk as _flotilla_RaftSnapshotChunk } from './flotilla/RaftSnapshotChunk.js';
 import type { RaftSnapshotDataInput as _flotilla_RaftSnapshotDataInput, RaftSnapshotData as _flotilla_RaftSnapshotData } from './flotilla/RaftSnapshotData.js';
 import type { RaftSnapshotMetadataInput as _flotilla_RaftSnapshotMetadataInput, RaftSnapshotMetadata as _flotilla_RaftSnapshotMetadata } from './flotilla/RaftSnapshotMetadata.js';
+import type { RemoveNetworkRequestInput as _flotilla_RemoveNetworkRequestInput, RemoveNetworkRequest as _flotilla_RemoveNetworkRequest } from './flotilla/RemoveNetworkRequest.js';
+import type { RemoveNetworkResponseInput as _flotilla_RemoveNetworkResponseInput, RemoveNetworkResponse as _flotilla_RemoveNetworkResponse } from './flotilla/RemoveNetworkResponse.js';
 import type { RemoveNodeRequestInput as _flotilla_RemoveNodeRequestInput, RemoveNodeRequest as _flotilla_RemoveNodeRequest } from './flotilla/RemoveNodeRequest.js';
 import type { RemoveNodeResponseInput as _flotilla_RemoveNodeResponseInput, RemoveNodeResponse as _flotilla_RemoveNodeResponse } from './flotilla/RemoveNodeResponse.js';
 import type { RemoveServiceRequestInput as _flotilla_RemoveServiceRequestInput, RemoveServiceRequest as _flotilla_RemoveServiceRequest } from './flotilla/RemoveServiceRequest.js';
@@ -109,6 +119,7 @@ export interface ProtoGrpcType {
     ContainerSpec: MessageTypeDefinition<_flotilla_ContainerSpecInput, _flotilla_ContainerSpec>
     ContainerStatus: MessageTypeDefinition<_flotilla_ContainerStatusInput, _flotilla_ContainerStatus>
     Control: SubtypeConstructor<typeof grpc.Client, _flotilla_ControlClient> & { service: _flotilla_ControlDefinition }
+    CreateNetworkRequest: MessageTypeDefinition<_flotilla_CreateNetworkRequestInput, _flotilla_CreateNetworkRequest>
     CreateServiceRequest: MessageTypeDefinition<_flotilla_CreateServiceRequestInput, _flotilla_CreateServiceRequest>
     CreateServiceResponse: MessageTypeDefinition<_flotilla_CreateServiceResponseInput, _flotilla_CreateServiceResponse>
     Endpoint: MessageTypeDefinition<_flotilla_EndpointInput, _flotilla_Endpoint>
@@ -120,6 +131,7 @@ export interface ProtoGrpcType {
     FailureAction: EnumTypeDefinition
     GetJoinTokensRequest: MessageTypeDefinition<_flotilla_GetJoinTokensRequestInput, _flotilla_GetJoinTokensRequest>
     GetJoinTokensResponse: MessageTypeDefinition<_flotilla_GetJoinTokensResponseInput, _flotilla_GetJoinTokensResponse>
+    GetNetworkRequest: MessageTypeDefinition<_flotilla_GetNetworkRequestInput, _flotilla_GetNetworkRequest>
     GetNodeRequest: MessageTypeDefinition<_flotilla_GetNodeRequestInput, _flotilla_GetNodeRequest>
     GetNodeResponse: MessageTypeDefinition<_flotilla_GetNodeResponseInput, _flotilla_GetNodeResponse>
     GetServiceRequest: MessageTypeDefinition<_flotilla_GetServiceRequestInput, _flotilla_GetServiceRequest>
@@ -133,6 +145,8 @@ export interface ProtoGrpcType {
     JoinRequest: MessageTypeDefinition<_flotilla_JoinRequestInput, _flotilla_JoinRequest>
     JoinResponse: MessageTypeDefinition<_flotilla_JoinResponseInput, _flotilla_JoinResponse>
     JoinTokens: MessageTypeDefinition<_flotilla_JoinTokensInput, _flotilla_JoinTokens>
+    ListNetworksRequest: MessageTypeDefinition<_flotilla_ListNetworksRequestInput, _flotilla_ListNetworksRequest>
+    ListNetworksResponse: MessageTypeDefinition<_flotilla_ListNetworksResponseInput, _flotilla_ListNetworksResponse>
     ListNodesRequest: MessageTypeDefinition<_flotilla_ListNodesRequestInput, _flotilla_ListNodesRequest>
     ListNodesResponse: MessageTypeDefinition<_flotilla_ListNodesResponseInput, _flotilla_ListNodesResponse>
     ListServicesRequest: MessageTypeDefinition<_flotilla_ListServicesRequestInput, _flotilla_ListServicesRequest>
@@ -143,6 +157,10 @@ export interface ProtoGrpcType {
     ManagerStatus: MessageTypeDefinition<_flotilla_ManagerStatusInput, _flotilla_ManagerStatus>
     Meta: MessageTypeDefinition<_flotilla_MetaInput, _flotilla_Meta>
     Mount: MessageTypeDefinition<_flotilla_MountInput, _flotilla_Mount>
+    Network: MessageTypeDefinition<_flotilla_NetworkInput, _flotilla_Network>
+    NetworkAttachment: MessageTypeDefinition<_flotilla_NetworkAttachmentInput, _flotilla_NetworkAttachment>
+    NetworkInfo: MessageTypeDefinition<_flotilla_NetworkInfoInput, _flotilla_NetworkInfo>
+    NetworkSpec: MessageTypeDefinition<_flotilla_NetworkSpecInput, _flotilla_NetworkSpec>
     Node: MessageTypeDefinition<_flotilla_NodeInput, _flotilla_Node>
     NodeAvailability: EnumTypeDefinition
     /**
@@ -176,6 +194,8 @@ export interface ProtoGrpcType {
     RaftSnapshotChunk: MessageTypeDefinition<_flotilla_RaftSnapshotChunkInput, _flotilla_RaftSnapshotChunk>
     RaftSnapshotData: MessageTypeDefinition<_flotilla_RaftSnapshotDataInput, _flotilla_RaftSnapshotData>
     RaftSnapshotMetadata: MessageTypeDefinition<_flotilla_RaftSnapshotMetadataInput, _flotilla_RaftSnapshotMetadata>
+    RemoveNetworkRequest: MessageTypeDefinition<_flotilla_RemoveNetworkRequestInput, _flotilla_RemoveNetworkRequest>
+    RemoveNetworkResponse: MessageTypeDefinition<_flotilla_RemoveNetworkResponseInput, _flotilla_RemoveNetworkResponse>
     RemoveNodeRequest: MessageTypeDefinition<_flotilla_RemoveNodeRequestInput, _flotilla_RemoveNodeRequest>
     RemoveNodeResponse: MessageTypeDefinition<_flotilla_RemoveNodeResponseInput, _flotilla_RemoveNodeResponse>
     RemoveServiceRequest: MessageTypeDefinition<_flotilla_RemoveServiceRequestInput, _flotilla_RemoveServiceRequest>

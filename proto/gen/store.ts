@@ -17,6 +17,9 @@ import type { JoinTokensInput as _flotilla_JoinTokensInput, JoinTokens as _floti
 import type { ManagerStatusInput as _flotilla_ManagerStatusInput, ManagerStatus as _flotilla_ManagerStatus } from './flotilla/ManagerStatus.js';
 import type { MetaInput as _flotilla_MetaInput, Meta as _flotilla_Meta } from './flotilla/Meta.js';
 import type { MountInput as _flotilla_MountInput, Mount as _flotilla_Mount } from './flotilla/Mount.js';
+import type { NetworkInput as _flotilla_NetworkInput, Network as _flotilla_Network } from './flotilla/Network.js';
+import type { NetworkAttachmentInput as _flotilla_NetworkAttachmentInput, NetworkAttachment as _flotilla_NetworkAttachment } from './flotilla/NetworkAttachment.js';
+import type { NetworkSpecInput as _flotilla_NetworkSpecInput, NetworkSpec as _flotilla_NetworkSpec } from './flotilla/NetworkSpec.js';
 import type { NodeInput as _flotilla_NodeInput, Node as _flotilla_Node } from './flotilla/Node.js';
 import type { NodeCertificateInput as _flotilla_NodeCertificateInput, NodeCertificate as _flotilla_NodeCertificate } from './flotilla/NodeCertificate.js';
 import type { NodeDescriptionInput as _flotilla_NodeDescriptionInput, NodeDescription as _flotilla_NodeDescription } from './flotilla/NodeDescription.js';
@@ -75,6 +78,9 @@ export interface ProtoGrpcType {
     ManagerStatus: MessageTypeDefinition<_flotilla_ManagerStatusInput, _flotilla_ManagerStatus>
     Meta: MessageTypeDefinition<_flotilla_MetaInput, _flotilla_Meta>
     Mount: MessageTypeDefinition<_flotilla_MountInput, _flotilla_Mount>
+    Network: MessageTypeDefinition<_flotilla_NetworkInput, _flotilla_Network>
+    NetworkAttachment: MessageTypeDefinition<_flotilla_NetworkAttachmentInput, _flotilla_NetworkAttachment>
+    NetworkSpec: MessageTypeDefinition<_flotilla_NetworkSpecInput, _flotilla_NetworkSpec>
     Node: MessageTypeDefinition<_flotilla_NodeInput, _flotilla_Node>
     NodeAvailability: EnumTypeDefinition
     NodeCertificate: MessageTypeDefinition<_flotilla_NodeCertificateInput, _flotilla_NodeCertificate>

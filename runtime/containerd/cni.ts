@@ -24,8 +24,9 @@ import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FlotillaError } from '../../lib/errors.js';
-import type { DriverLogger, PortMapping } from '../driver.js';
-import { gatewayOf, parseSubnet } from './network-config.js';
+import type { DriverLogger, NetworkPlug, PortMapping } from '../driver.js';
+import { parseSubnet } from '../../lib/ipv4.js';
+import { gatewayOf } from './network-config.js';
 import { runCaptured } from '../run-captured.js';
 
 const run = promisify(execFile);
@@ -92,10 +93,11 @@ export class BridgeNetwork {
   }
 
   /**
-   * A namespace for the container with loopback and eth0 on the bridge, and the node's ports
-   * in `publish` forwarded to it; returns its address.
+   * A namespace for the container with loopback and eth0 on the bridge, the node's ports in
+   * `publish` forwarded to it, and eth1... on the bridges of `networks` (which their
+   * namespace's removal takes away); returns its address on the node bridge.
    */
-  async attach(id: string, publish: PortMapping[] = []): Promise<Attachment> {
+  async attach(id: string, publish: PortMapping[] = [], networks: NetworkPlug[] = []): Promise<Attachment> {
     await this.ensure();
     const netns = this.netnsPath(id);
     await (await open(netns, 'w')).close();
@@ -112,6 +114,8 @@ export class BridgeNetwork {
         await writeFile(this.forwardsPath(id), JSON.stringify(publish));
         await this.plugin('ADD', id, netns, 'eth0', this.portmapConfig(publish, result));
       }
+      for (const [i, plug] of networks.entries())
+        await this.plugin('ADD', id, netns, `eth${i + 1}`, plugConfig(plug));
       this.opts.logger?.debug({ id, ip, bridge: this.opts.bridge }, 'container network attached');
       return { netns, ip };
     } catch (err) {
@@ -292,4 +296,21 @@ export class BridgeNetwork {
     }
     throw new Error(`CNI ${command} with ${type} failed: ${why || `exit ${exitCode}`}`);
   }
+}
+
+/**
+ * An interface on an overlay network's bridge: a fixed address (the managers gave it), no
+ * gateway and no masquerading (the node has no address there: it only carries the network).
+ */
+function plugConfig(plug: NetworkPlug): Record<string, unknown> {
+  return {
+    cniVersion: CNI_VERSION,
+    name: `flotilla-${plug.bridge}`,
+    type: 'bridge',
+    bridge: plug.bridge,
+    isGateway: false,
+    ipMasq: false,
+    mtu: plug.mtu,
+    ipam: { type: 'static', addresses: [{ address: plug.address }] },
+  };
 }

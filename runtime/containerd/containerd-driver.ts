@@ -165,7 +165,7 @@ export class ContainerdDriver implements RuntimeDriver {
     let network: SpecInput['network'];
     try {
       if (this.bridge && !spec.hostNetwork) {
-        const { netns, ip } = await this.bridge.attach(id, spec.publish);
+        const { netns, ip } = await this.bridge.attach(id, spec.publish, spec.networks);
         labels[L.ip] = ip;
         if (spec.ports?.length) labels[L.ports] = JSON.stringify(spec.ports);
         const hosts = join(this.logDir(id), 'hosts');
@@ -487,7 +487,7 @@ export class ContainerdDriver implements RuntimeDriver {
       createdAt: timestampMs(record.createdAt),
       ...(labels[L.pid] && { pid: Number(labels[L.pid]) }),
       ...(labels[L.startedAt] && { startedAt: Number(labels[L.startedAt]) }),
-      ...(ip && { addresses: addressesOf(ip, labels[L.ports]) }),
+      ...(ip && { ip, addresses: addressesOf(ip, labels[L.ports]) }),
     };
     if (labels[L.exitCode] !== undefined) {
       const exit = exitStatusOf(Number(labels[L.exitCode]), Number(labels[L.finishedAt]));

@@ -4,8 +4,8 @@
  * flotilla0 with addresses from 10.213.0.0/16 (clear of Docker's 172.17.0.0/16);
  * `bridge:NAME:CIDR` names another bridge and subnet; `host` shares the node's network.
  */
-import { isIPv4 } from 'node:net';
 import { invalidArgument } from '../../lib/errors.js';
+import { numberToIpv4, parseSubnet } from '../../lib/ipv4.js';
 
 export const DEFAULT_BRIDGE = 'flotilla0';
 export const DEFAULT_BRIDGE_SUBNET = '10.213.0.0/16';
@@ -25,20 +25,9 @@ export function parseContainerNetwork(value: string | undefined): ContainerNetwo
   return { mode: 'bridge', bridge, subnet };
 }
 
-/** An IPv4 subnet with room for containers (prefix 8 to 29), as network number and prefix. */
-export function parseSubnet(cidr: string): { base: number; prefix: number } | undefined {
-  const [ip = '', bits = ''] = cidr.split('/');
-  const prefix = Number(bits);
-  if (!isIPv4(ip) || !/^\d+$/.test(bits) || prefix < 8 || prefix > 29) return undefined;
-  const base = ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return (base & mask) >>> 0 === base ? { base, prefix } : undefined;
-}
-
 /** The subnet's first address: the bridge's own, the containers' gateway. */
 export function gatewayOf(cidr: string): string {
   const parsed = parseSubnet(cidr);
   if (!parsed) throw invalidArgument('subnet', 'an IPv4 CIDR such as 10.213.0.0/16', cidr);
-  const n = parsed.base + 1;
-  return [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join('.');
+  return numberToIpv4(parsed.base + 1);
 }

@@ -48,6 +48,7 @@ function contents(store: Store): Omit<StoreSnapshotData, 'index'> {
     nodes: byId(snap.nodes),
     services: byId(snap.services),
     tasks: byId(snap.tasks),
+    networks: byId(snap.networks),
   };
 }
 
@@ -180,7 +181,7 @@ test('two stores on one prefix see each other’s writes through their watches',
   })();
   const service = makeService(makeSpec({ name: 'web' }));
   await a.update((tx) => tx.create('services', service));
-  await eventually(() => b.view((tx) => tx.serviceByName('web')), wait);
+  await eventually(() => b.view((tx) => tx.byName('services', 'web')), wait);
   await b.update((tx) =>
     tx.update('services', { ...tx.get('services', service.id)!, spec: makeSpec({ name: 'web' }, 3) }),
   );

@@ -1,7 +1,9 @@
 /**
  * The default overlay on three hosts that run real containers (a private containerd each):
  * a container pinned to one host is reached through the published port of every host, and
- * from a container on another host by its address, by `tasks.NAME` and by `NAME`.
+ * from a container on another host by its address, by `tasks.NAME` and by `NAME`; on a
+ * user-defined overlay network, containers on two hosts reach each other by their addresses
+ * there and by service name, and containers off the network do neither.
  */
 import test from 'ava';
 import type { Task } from '../../proto/types.js';
@@ -75,6 +77,46 @@ if (reason) {
         t.is(res.code, 0, res.stderr);
         t.regex(res.stdout, /hello from flotilla\/httpd/, target);
       }
+    },
+  );
+
+  test.serial(
+    'containers on a network of their own reach each other across hosts; others do not',
+    async (t) => {
+      const created = await lab.cluster('m1', 'network', 'create', '--subnet', '10.30.0.0/24', 'backend');
+      t.is(created.code, 0, created.stderr);
+      const pinned = (host: string) => ['--constraint', `node.hostname==${host}`];
+      const sleeper = ['flotilla/busybox', 'sleep', '100000'];
+      await lab.createService('api', '--network', 'backend', ...pinned('w2'), 'flotilla/httpd');
+      await lab.createService('probe', '--network', 'backend', ...pinned('w1'), ...sleeper);
+      await lab.createService('outsider', ...pinned('w1'), ...sleeper);
+      const api = await runningTask('api');
+      const apiAddr = api.networks[0]!.address.replace(/\/\d+$/, '');
+      t.regex(apiAddr, /^10\.30\.0\.\d+$/);
+      const exec = async (service: string, script: string) =>
+        lab.cluster('m1', 'task', 'exec', (await runningTask(service)).id, '--', 'sh', '-c', script);
+      for (const target of [apiAddr, 'api', 'tasks.api']) {
+        const res = await eventually(`probe reaches ${target}`, async () => {
+          const r = await exec('probe', `${GET} ${target} 8080`);
+          return r.code === 0 && r;
+        });
+        t.regex(res.stdout, /hello from flotilla\/httpd/, target);
+      }
+      const lookup = await exec('outsider', 'nslookup api');
+      t.not(lookup.code, 0, 'a container off the network does not resolve its services');
+      const reach = await exec('outsider', `${GET} ${apiAddr} 8080`);
+      t.notRegex(reach.stdout, /hello/, 'nor reach their addresses');
+
+      const inUse = await lab.cluster('m1', 'network', 'rm', 'backend');
+      t.not(inUse.code, 0);
+      t.regex(inUse.stderr, /network backend is in use by services api, probe/);
+      const listed = await lab.json<{ services: string[] }[]>('m1', 'network', 'ls');
+      t.deepEqual(listed[0]?.services, ['api', 'probe']);
+      for (const service of ['api', 'probe', 'outsider']) await lab.cluster('m1', 'service', 'rm', service);
+      await eventually(
+        'backend removed',
+        async () => (await lab.cluster('m1', 'network', 'rm', 'backend')).code === 0,
+      );
     },
   );
 }

@@ -63,6 +63,7 @@ export function makeNode(overrides: Partial<Node> & { runtimes?: string[] } = {}
       version: 'test',
       genericResources: {},
       engineLabels: {},
+      overlayNetworks: false,
     },
     status: { state: 'READY', message: '', addr: '' },
     managerStatus: null,
@@ -109,6 +110,7 @@ export function makeSpec(overrides: Partial<ServiceSpec> = {}, replicas = 1): Se
         antiAffinities: [],
       },
       resources: null,
+      networks: [],
       forceUpdate: 0,
     },
     update: null,
@@ -149,6 +151,7 @@ export function makeTask(service: Service, overrides: Partial<Task> = {}): Task 
     status: makeStatus('PENDING', { timestamp: 0 }),
     runningSince: 0,
     canary: false,
+    networks: [],
     ...overrides,
   };
 }

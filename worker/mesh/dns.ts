@@ -5,7 +5,10 @@
  * node's address, where the mesh balances its published ports; for a service published only
  * in host mode it is the hosts of its tasks. `tasks.NAME` is the hosts of the service's running
  * tasks (A), and each task's port (SRV, with the task as `TASKID.tasks.NAME` and its A record
- * alongside). Other names get NXDOMAIN: the resolver serves the cluster's names only.
+ * alongside). A container on an overlay network (the asker's networks come with the query)
+ * finds the services of that network first: `NAME` and `tasks.NAME` are then the addresses
+ * of their running tasks on it. Other names get NXDOMAIN: the resolver serves the cluster's
+ * names only.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv4 } from 'node:net';
@@ -33,8 +36,10 @@ interface Records {
 
 export class Resolver {
   private readonly names = new Map<string, Records>();
-  /** The names each service (by id) has records under. */
-  private readonly namesOf = new Map<string, string[]>();
+  /** Per overlay network id, the names of the services on it. */
+  private readonly networkNames = new Map<string, Map<string, Records>>();
+  /** Each service's (by id) name, the names it has records under, and the networks it has them on. */
+  private readonly namesOf = new Map<string, { name: string; names: string[]; networks: string[] }>();
   private socket: Socket | undefined;
 
   /** `host`: what it binds (maybe every address); `own`: the node's address, which NAME answers. */
@@ -65,6 +70,7 @@ export class Resolver {
   apply(changes: EndpointChanges): void {
     if (changes.full) {
       this.names.clear();
+      this.networkNames.clear();
       this.namesOf.clear();
     }
     for (const id of changes.removedServiceIds) this.forget(id);
@@ -80,16 +86,40 @@ export class Resolver {
       const first = t.ports[0];
       return first ? [{ name: `${t.taskId}.tasks.${name}`, ...splitHostPort(first.addr) }] : [];
     });
-    const hosts = [...new Set(srv.map((t) => t.host))].filter((h) => isIPv4(h));
-    const ingress = s.ports.some((p) => p.mode === 'INGRESS') && isIPv4(this.own);
-    this.names.set(name, { a: ingress ? [this.own] : hosts, srv: [] });
-    this.names.set(`tasks.${name}`, { a: hosts, srv });
-    for (const t of srv) this.names.set(t.name, { a: isIPv4(t.host) ? [t.host] : [], srv: [] });
-    this.namesOf.set(s.serviceId, [name, `tasks.${name}`, ...srv.map((t) => t.name)]);
+    const names: string[] = [];
+    if (s.ports.length > 0) {
+      const hosts = [...new Set(srv.map((t) => t.host))].filter((h) => isIPv4(h));
+      const ingress = s.ports.some((p) => p.mode === 'INGRESS') && isIPv4(this.own);
+      this.names.set(name, { a: ingress ? [this.own] : hosts, srv: [] });
+      this.names.set(`tasks.${name}`, { a: hosts, srv });
+      for (const t of srv) this.names.set(t.name, { a: isIPv4(t.host) ? [t.host] : [], srv: [] });
+      names.push(name, `tasks.${name}`, ...srv.map((t) => t.name));
+    }
+    const byNetwork = new Map<string, string[]>();
+    for (const t of s.tasks) {
+      for (const [network, addr] of Object.entries(t.networkAddrs)) {
+        byNetwork.set(network, [...(byNetwork.get(network) ?? []), addr]);
+      }
+    }
+    for (const [network, addrs] of byNetwork) {
+      let records = this.networkNames.get(network);
+      if (!records) this.networkNames.set(network, (records = new Map()));
+      records.set(name, { a: addrs, srv: [] });
+      records.set(`tasks.${name}`, { a: addrs, srv: [] });
+    }
+    this.namesOf.set(s.serviceId, { name, names, networks: [...byNetwork.keys()] });
   }
 
   private forget(serviceId: string): void {
-    for (const name of this.namesOf.get(serviceId) ?? []) this.names.delete(name);
+    const of = this.namesOf.get(serviceId);
+    if (!of) return;
+    for (const name of of.names) this.names.delete(name);
+    for (const network of of.networks) {
+      const records = this.networkNames.get(network);
+      records?.delete(of.name);
+      records?.delete(`tasks.${of.name}`);
+      if (records?.size === 0) this.networkNames.delete(network);
+    }
     this.namesOf.delete(serviceId);
   }
 
@@ -98,14 +128,14 @@ export class Resolver {
     this.socket = undefined;
   }
 
-  /** The reply to one query, or undefined for what is not a query. */
-  answer(msg: Buffer): Buffer | undefined {
+  /** The reply to one query from a container on `networks` (ids), or undefined for what is not a query. */
+  answer(msg: Buffer, networks: readonly string[] = []): Buffer | undefined {
     if (msg.length < 12 || msg[2]! & 0x80) return undefined;
     const q = readQuestion(msg, 12);
     const flags = 0x8400 | (msg.readUInt16BE(2) & 0x0100); // response, authoritative, RD echoed
     if (!q || msg.readUInt16BE(4) !== 1) return header(msg, flags | 4, 0, 0, Buffer.alloc(0)); // NOTIMP
     const question = msg.subarray(12, q.end);
-    const records = this.names.get(q.name);
+    const records = this.lookup(q.name, networks);
     if (!records) return header(msg, flags | 3, 0, 0, question); // NXDOMAIN
     const answers: Buffer[] = [];
     const extra: Buffer[] = [];
@@ -120,6 +150,14 @@ export class Resolver {
       }
     }
     return header(msg, flags, answers.length, extra.length, Buffer.concat([question, ...answers, ...extra]));
+  }
+
+  private lookup(name: string, networks: readonly string[]): Records | undefined {
+    for (const network of networks) {
+      const records = this.networkNames.get(network)?.get(name);
+      if (records) return records;
+    }
+    return this.names.get(name);
   }
 }
 

@@ -132,7 +132,14 @@ export class EtcdCache {
   /** All objects under the prefix, at one revision. */
   private async read(): Promise<StoreSnapshotData> {
     const { start, end } = Range.prefix(this.layout.prefix);
-    const snap: StoreSnapshotData = { index: 0, clusters: [], nodes: [], services: [], tasks: [] };
+    const snap: StoreSnapshotData = {
+      index: 0,
+      clusters: [],
+      nodes: [],
+      services: [],
+      tasks: [],
+      networks: [],
+    };
     let key = start;
     for (;;) {
       const res = await failover(() =>

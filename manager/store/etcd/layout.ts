@@ -2,20 +2,21 @@
  * Where the etcd store keeps what, under its prefix:
  *   `<prefix><table>/<id>`  one key per object, its value the object's protobuf encoding;
  *                           meta.version is not kept in it: it is the key's mod_revision.
- *   `<prefix>names/<name>`  one key per service name (value: the service id), so that etcd
- *                           itself refuses a second service with a taken name.
+ *   `<prefix>names/<table>/<name>`  one key per service or network name (value: the
+ *                           object's id), so that etcd itself refuses a taken name.
  *   `<prefix>last-write`    rewritten by every commit: its mod_revision is the last revision
  *                           that changed anything under the prefix.
  *   `<prefix>election/`     the leader election's keys (etcd-election.ts).
  */
 import { codec, type Codec } from '../../../proto/load.js';
-import { TABLES, type Objects, type Table } from '../types.js';
+import { TABLES, type NamedTable, type Objects, type Table } from '../types.js';
 
 const codecs: { [T in Table]: Codec<Objects[T]> } = {
   clusters: codec('flotilla.Cluster'),
   nodes: codec('flotilla.Node'),
   services: codec('flotilla.Service'),
   tasks: codec('flotilla.Task'),
+  networks: codec('flotilla.Network'),
 };
 
 export class Layout {
@@ -31,8 +32,8 @@ export class Layout {
     return `${this.prefix}${table}/${id}`;
   }
 
-  name(name: string): string {
-    return `${this.prefix}names/${name}`;
+  name(table: NamedTable, name: string): string {
+    return `${this.prefix}names/${table}/${name}`;
   }
 
   /** The table and id an object key names; undefined for the other keys under the prefix. */

@@ -2,23 +2,30 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { CreateNetworkRequestInput as _flotilla_CreateNetworkRequestInput, CreateNetworkRequest as _flotilla_CreateNetworkRequest } from '../flotilla/CreateNetworkRequest.js';
 import type { CreateServiceRequestInput as _flotilla_CreateServiceRequestInput, CreateServiceRequest as _flotilla_CreateServiceRequest } from '../flotilla/CreateServiceRequest.js';
 import type { CreateServiceResponseInput as _flotilla_CreateServiceResponseInput, CreateServiceResponse as _flotilla_CreateServiceResponse } from '../flotilla/CreateServiceResponse.js';
 import type { GetJoinTokensRequestInput as _flotilla_GetJoinTokensRequestInput, GetJoinTokensRequest as _flotilla_GetJoinTokensRequest } from '../flotilla/GetJoinTokensRequest.js';
 import type { GetJoinTokensResponseInput as _flotilla_GetJoinTokensResponseInput, GetJoinTokensResponse as _flotilla_GetJoinTokensResponse } from '../flotilla/GetJoinTokensResponse.js';
+import type { GetNetworkRequestInput as _flotilla_GetNetworkRequestInput, GetNetworkRequest as _flotilla_GetNetworkRequest } from '../flotilla/GetNetworkRequest.js';
 import type { GetNodeRequestInput as _flotilla_GetNodeRequestInput, GetNodeRequest as _flotilla_GetNodeRequest } from '../flotilla/GetNodeRequest.js';
 import type { GetNodeResponseInput as _flotilla_GetNodeResponseInput, GetNodeResponse as _flotilla_GetNodeResponse } from '../flotilla/GetNodeResponse.js';
 import type { GetServiceRequestInput as _flotilla_GetServiceRequestInput, GetServiceRequest as _flotilla_GetServiceRequest } from '../flotilla/GetServiceRequest.js';
 import type { GetServiceResponseInput as _flotilla_GetServiceResponseInput, GetServiceResponse as _flotilla_GetServiceResponse } from '../flotilla/GetServiceResponse.js';
 import type { IssueClientCertificateRequestInput as _flotilla_IssueClientCertificateRequestInput, IssueClientCertificateRequest as _flotilla_IssueClientCertificateRequest } from '../flotilla/IssueClientCertificateRequest.js';
 import type { IssuedCertificateInput as _flotilla_IssuedCertificateInput, IssuedCertificate as _flotilla_IssuedCertificate } from '../flotilla/IssuedCertificate.js';
+import type { ListNetworksRequestInput as _flotilla_ListNetworksRequestInput, ListNetworksRequest as _flotilla_ListNetworksRequest } from '../flotilla/ListNetworksRequest.js';
+import type { ListNetworksResponseInput as _flotilla_ListNetworksResponseInput, ListNetworksResponse as _flotilla_ListNetworksResponse } from '../flotilla/ListNetworksResponse.js';
 import type { ListNodesRequestInput as _flotilla_ListNodesRequestInput, ListNodesRequest as _flotilla_ListNodesRequest } from '../flotilla/ListNodesRequest.js';
 import type { ListNodesResponseInput as _flotilla_ListNodesResponseInput, ListNodesResponse as _flotilla_ListNodesResponse } from '../flotilla/ListNodesResponse.js';
 import type { ListServicesRequestInput as _flotilla_ListServicesRequestInput, ListServicesRequest as _flotilla_ListServicesRequest } from '../flotilla/ListServicesRequest.js';
 import type { ListServicesResponseInput as _flotilla_ListServicesResponseInput, ListServicesResponse as _flotilla_ListServicesResponse } from '../flotilla/ListServicesResponse.js';
 import type { ListTasksRequestInput as _flotilla_ListTasksRequestInput, ListTasksRequest as _flotilla_ListTasksRequest } from '../flotilla/ListTasksRequest.js';
 import type { ListTasksResponseInput as _flotilla_ListTasksResponseInput, ListTasksResponse as _flotilla_ListTasksResponse } from '../flotilla/ListTasksResponse.js';
+import type { NetworkInfoInput as _flotilla_NetworkInfoInput, NetworkInfo as _flotilla_NetworkInfo } from '../flotilla/NetworkInfo.js';
 import type { PromoteServiceRequestInput as _flotilla_PromoteServiceRequestInput, PromoteServiceRequest as _flotilla_PromoteServiceRequest } from '../flotilla/PromoteServiceRequest.js';
+import type { RemoveNetworkRequestInput as _flotilla_RemoveNetworkRequestInput, RemoveNetworkRequest as _flotilla_RemoveNetworkRequest } from '../flotilla/RemoveNetworkRequest.js';
+import type { RemoveNetworkResponseInput as _flotilla_RemoveNetworkResponseInput, RemoveNetworkResponse as _flotilla_RemoveNetworkResponse } from '../flotilla/RemoveNetworkResponse.js';
 import type { RemoveNodeRequestInput as _flotilla_RemoveNodeRequestInput, RemoveNodeRequest as _flotilla_RemoveNodeRequest } from '../flotilla/RemoveNodeRequest.js';
 import type { RemoveNodeResponseInput as _flotilla_RemoveNodeResponseInput, RemoveNodeResponse as _flotilla_RemoveNodeResponse } from '../flotilla/RemoveNodeResponse.js';
 import type { RemoveServiceRequestInput as _flotilla_RemoveServiceRequestInput, RemoveServiceRequest as _flotilla_RemoveServiceRequest } from '../flotilla/RemoveServiceRequest.js';
@@ -35,6 +42,15 @@ import type { UpdateServiceResponseInput as _flotilla_UpdateServiceResponseInput
 import type { WatchServiceRequestInput as _flotilla_WatchServiceRequestInput, WatchServiceRequest as _flotilla_WatchServiceRequest } from '../flotilla/WatchServiceRequest.js';
 
 export interface ControlClient extends grpc.Client {
+  CreateNetwork(argument: _flotilla_CreateNetworkRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
+  CreateNetwork(argument: _flotilla_CreateNetworkRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
+  CreateNetwork(argument: _flotilla_CreateNetworkRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
+  CreateNetwork(argument: _flotilla_CreateNetworkRequestInput, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
+  createNetwork(argument: _flotilla_CreateNetworkRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
+  createNetwork(argument: _flotilla_CreateNetworkRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
+  createNetwork(argument: _flotilla_CreateNetworkRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
+  createNetwork(argument: _flotilla_CreateNetworkRequestInput, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
+  
   CreateService(argument: _flotilla_CreateServiceRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
   CreateService(argument: _flotilla_CreateServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
   CreateService(argument: _flotilla_CreateServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
@@ -52,6 +68,15 @@ export interface ControlClient extends grpc.Client {
   getJoinTokens(argument: _flotilla_GetJoinTokensRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
   getJoinTokens(argument: _flotilla_GetJoinTokensRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
   getJoinTokens(argument: _flotilla_GetJoinTokensRequestInput, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
+  
+  GetNetwork(argument: _flotilla_GetNetworkRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
+  GetNetwork(argument: _flotilla_GetNetworkRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
+  GetNetwork(argument: _flotilla_GetNetworkRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
+  GetNetwork(argument: _flotilla_GetNetworkRequestInput, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
+  getNetwork(argument: _flotilla_GetNetworkRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
+  getNetwork(argument: _flotilla_GetNetworkRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
+  getNetwork(argument: _flotilla_GetNetworkRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
+  getNetwork(argument: _flotilla_GetNetworkRequestInput, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
   
   GetNode(argument: _flotilla_GetNodeRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetNodeResponse>): grpc.ClientUnaryCall;
   GetNode(argument: _flotilla_GetNodeRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_GetNodeResponse>): grpc.ClientUnaryCall;
@@ -85,6 +110,15 @@ export interface ControlClient extends grpc.Client {
   issueClientCertificate(argument: _flotilla_IssueClientCertificateRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_IssuedCertificate>): grpc.ClientUnaryCall;
   issueClientCertificate(argument: _flotilla_IssueClientCertificateRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_IssuedCertificate>): grpc.ClientUnaryCall;
   issueClientCertificate(argument: _flotilla_IssueClientCertificateRequestInput, callback: grpc.requestCallback<_flotilla_IssuedCertificate>): grpc.ClientUnaryCall;
+  
+  ListNetworks(argument: _flotilla_ListNetworksRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListNetworksResponse>): grpc.ClientUnaryCall;
+  ListNetworks(argument: _flotilla_ListNetworksRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ListNetworksResponse>): grpc.ClientUnaryCall;
+  ListNetworks(argument: _flotilla_ListNetworksRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListNetworksResponse>): grpc.ClientUnaryCall;
+  ListNetworks(argument: _flotilla_ListNetworksRequestInput, callback: grpc.requestCallback<_flotilla_ListNetworksResponse>): grpc.ClientUnaryCall;
+  listNetworks(argument: _flotilla_ListNetworksRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListNetworksResponse>): grpc.ClientUnaryCall;
+  listNetworks(argument: _flotilla_ListNetworksRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ListNetworksResponse>): grpc.ClientUnaryCall;
+  listNetworks(argument: _flotilla_ListNetworksRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListNetworksResponse>): grpc.ClientUnaryCall;
+  listNetworks(argument: _flotilla_ListNetworksRequestInput, callback: grpc.requestCallback<_flotilla_ListNetworksResponse>): grpc.ClientUnaryCall;
   
   ListNodes(argument: _flotilla_ListNodesRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListNodesResponse>): grpc.ClientUnaryCall;
   ListNodes(argument: _flotilla_ListNodesRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ListNodesResponse>): grpc.ClientUnaryCall;
@@ -127,6 +161,21 @@ export interface ControlClient extends grpc.Client {
   promoteService(argument: _flotilla_PromoteServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
   promoteService(argument: _flotilla_PromoteServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
   promoteService(argument: _flotilla_PromoteServiceRequestInput, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
+  
+  /**
+   * Refused while a service is attached to the network or a task still holds an address on it.
+   */
+  RemoveNetwork(argument: _flotilla_RemoveNetworkRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveNetworkResponse>): grpc.ClientUnaryCall;
+  RemoveNetwork(argument: _flotilla_RemoveNetworkRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_RemoveNetworkResponse>): grpc.ClientUnaryCall;
+  RemoveNetwork(argument: _flotilla_RemoveNetworkRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveNetworkResponse>): grpc.ClientUnaryCall;
+  RemoveNetwork(argument: _flotilla_RemoveNetworkRequestInput, callback: grpc.requestCallback<_flotilla_RemoveNetworkResponse>): grpc.ClientUnaryCall;
+  /**
+   * Refused while a service is attached to the network or a task still holds an address on it.
+   */
+  removeNetwork(argument: _flotilla_RemoveNetworkRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveNetworkResponse>): grpc.ClientUnaryCall;
+  removeNetwork(argument: _flotilla_RemoveNetworkRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_RemoveNetworkResponse>): grpc.ClientUnaryCall;
+  removeNetwork(argument: _flotilla_RemoveNetworkRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveNetworkResponse>): grpc.ClientUnaryCall;
+  removeNetwork(argument: _flotilla_RemoveNetworkRequestInput, callback: grpc.requestCallback<_flotilla_RemoveNetworkResponse>): grpc.ClientUnaryCall;
   
   /**
    * Takes a node out of the cluster: a down one, or with force any node but a manager.
@@ -241,9 +290,13 @@ export interface ControlClient extends grpc.Client {
 }
 
 export interface ControlHandlers extends grpc.UntypedServiceImplementation {
+  CreateNetwork: grpc.handleUnaryCall<_flotilla_CreateNetworkRequest, _flotilla_NetworkInfoInput>;
+  
   CreateService: grpc.handleUnaryCall<_flotilla_CreateServiceRequest, _flotilla_CreateServiceResponseInput>;
   
   GetJoinTokens: grpc.handleUnaryCall<_flotilla_GetJoinTokensRequest, _flotilla_GetJoinTokensResponseInput>;
+  
+  GetNetwork: grpc.handleUnaryCall<_flotilla_GetNetworkRequest, _flotilla_NetworkInfoInput>;
   
   GetNode: grpc.handleUnaryCall<_flotilla_GetNodeRequest, _flotilla_GetNodeResponseInput>;
   
@@ -253,6 +306,8 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
    * An admin client certificate for a key the caller made (a remote CLI's identity).
    */
   IssueClientCertificate: grpc.handleUnaryCall<_flotilla_IssueClientCertificateRequest, _flotilla_IssuedCertificateInput>;
+  
+  ListNetworks: grpc.handleUnaryCall<_flotilla_ListNetworksRequest, _flotilla_ListNetworksResponseInput>;
   
   ListNodes: grpc.handleUnaryCall<_flotilla_ListNodesRequest, _flotilla_ListNodesResponseInput>;
   
@@ -264,6 +319,11 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
    * Lets an update that waits on its canaries go on.
    */
   PromoteService: grpc.handleUnaryCall<_flotilla_PromoteServiceRequest, _flotilla_UpdateServiceResponseInput>;
+  
+  /**
+   * Refused while a service is attached to the network or a task still holds an address on it.
+   */
+  RemoveNetwork: grpc.handleUnaryCall<_flotilla_RemoveNetworkRequest, _flotilla_RemoveNetworkResponseInput>;
   
   /**
    * Takes a node out of the cluster: a down one, or with force any node but a manager.
@@ -305,15 +365,19 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface ControlDefinition extends grpc.ServiceDefinition {
+  CreateNetwork: MethodDefinition<_flotilla_CreateNetworkRequestInput, _flotilla_NetworkInfoInput, _flotilla_CreateNetworkRequest, _flotilla_NetworkInfo>
   CreateService: MethodDefinition<_flotilla_CreateServiceRequestInput, _flotilla_CreateServiceResponseInput, _flotilla_CreateServiceRequest, _flotilla_CreateServiceResponse>
   GetJoinTokens: MethodDefinition<_flotilla_GetJoinTokensRequestInput, _flotilla_GetJoinTokensResponseInput, _flotilla_GetJoinTokensRequest, _flotilla_GetJoinTokensResponse>
+  GetNetwork: MethodDefinition<_flotilla_GetNetworkRequestInput, _flotilla_NetworkInfoInput, _flotilla_GetNetworkRequest, _flotilla_NetworkInfo>
   GetNode: MethodDefinition<_flotilla_GetNodeRequestInput, _flotilla_GetNodeResponseInput, _flotilla_GetNodeRequest, _flotilla_GetNodeResponse>
   GetService: MethodDefinition<_flotilla_GetServiceRequestInput, _flotilla_GetServiceResponseInput, _flotilla_GetServiceRequest, _flotilla_GetServiceResponse>
   IssueClientCertificate: MethodDefinition<_flotilla_IssueClientCertificateRequestInput, _flotilla_IssuedCertificateInput, _flotilla_IssueClientCertificateRequest, _flotilla_IssuedCertificate>
+  ListNetworks: MethodDefinition<_flotilla_ListNetworksRequestInput, _flotilla_ListNetworksResponseInput, _flotilla_ListNetworksRequest, _flotilla_ListNetworksResponse>
   ListNodes: MethodDefinition<_flotilla_ListNodesRequestInput, _flotilla_ListNodesResponseInput, _flotilla_ListNodesRequest, _flotilla_ListNodesResponse>
   ListServices: MethodDefinition<_flotilla_ListServicesRequestInput, _flotilla_ListServicesResponseInput, _flotilla_ListServicesRequest, _flotilla_ListServicesResponse>
   ListTasks: MethodDefinition<_flotilla_ListTasksRequestInput, _flotilla_ListTasksResponseInput, _flotilla_ListTasksRequest, _flotilla_ListTasksResponse>
   PromoteService: MethodDefinition<_flotilla_PromoteServiceRequestInput, _flotilla_UpdateServiceResponseInput, _flotilla_PromoteServiceRequest, _flotilla_UpdateServiceResponse>
+  RemoveNetwork: MethodDefinition<_flotilla_RemoveNetworkRequestInput, _flotilla_RemoveNetworkResponseInput, _flotilla_RemoveNetworkRequest, _flotilla_RemoveNetworkResponse>
   RemoveNode: MethodDefinition<_flotilla_RemoveNodeRequestInput, _flotilla_RemoveNodeResponseInput, _flotilla_RemoveNodeRequest, _flotilla_RemoveNodeResponse>
   RemoveService: MethodDefinition<_flotilla_RemoveServiceRequestInput, _flotilla_RemoveServiceResponseInput, _flotilla_RemoveServiceRequest, _flotilla_RemoveServiceResponse>
   RollbackService: MethodDefinition<_flotilla_RollbackServiceRequestInput, _flotilla_UpdateServiceResponseInput, _flotilla_RollbackServiceRequest, _flotilla_UpdateServiceResponse>

@@ -26,6 +26,10 @@ export interface NodeDescriptionInput {
    * The node's service-discovery resolver (udp host:port), on the node's own address.
    */
   'dnsAddr'?: (string);
+  /**
+   * The node's containers can join overlay networks (their own network, and the overlay up).
+   */
+  'overlayNetworks'?: (boolean);
   '_dnsAddr'?: "dnsAddr";
 }
 
@@ -51,5 +55,9 @@ export interface NodeDescription {
    * The node's service-discovery resolver (udp host:port), on the node's own address.
    */
   'dnsAddr'?: (string);
+  /**
+   * The node's containers can join overlay networks (their own network, and the overlay up).
+   */
+  'overlayNetworks': (boolean);
   '_dnsAddr'?: "dnsAddr";
 }

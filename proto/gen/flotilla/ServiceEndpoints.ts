@@ -5,7 +5,8 @@ import type { LoadBalancingInput as _flotilla_LoadBalancingInput, LoadBalancing 
 import type { TaskEndpointInput as _flotilla_TaskEndpointInput, TaskEndpoint as _flotilla_TaskEndpoint } from '../flotilla/TaskEndpoint.js';
 
 /**
- * The running tasks of one service with published ports, as every node's mesh and resolver see them.
+ * The running tasks of one service with published ports or overlay networks, as every node's
+ * mesh and resolver see them.
  */
 export interface ServiceEndpointsInput {
   'serviceId'?: (string);
@@ -17,7 +18,8 @@ export interface ServiceEndpointsInput {
 }
 
 /**
- * The running tasks of one service with published ports, as every node's mesh and resolver see them.
+ * The running tasks of one service with published ports or overlay networks, as every node's
+ * mesh and resolver see them.
  */
 export interface ServiceEndpoints {
   'serviceId': (string);

@@ -4,6 +4,7 @@ import type { ClusterInput as _flotilla_ClusterInput, Cluster as _flotilla_Clust
 import type { NodeInput as _flotilla_NodeInput, Node as _flotilla_Node } from '../flotilla/Node.js';
 import type { ServiceInput as _flotilla_ServiceInput, Service as _flotilla_Service } from '../flotilla/Service.js';
 import type { TaskInput as _flotilla_TaskInput, Task as _flotilla_Task } from '../flotilla/Task.js';
+import type { NetworkInput as _flotilla_NetworkInput, Network as _flotilla_Network } from '../flotilla/Network.js';
 import type { Long } from '@grpc/proto-loader';
 
 // Original file: proto/flotilla/store.proto
@@ -37,7 +38,8 @@ export interface StoreChangeInput {
   'node'?: (_flotilla_NodeInput | null);
   'service'?: (_flotilla_ServiceInput | null);
   'task'?: (_flotilla_TaskInput | null);
-  'object'?: "cluster"|"node"|"service"|"task";
+  'network'?: (_flotilla_NetworkInput | null);
+  'object'?: "cluster"|"node"|"service"|"task"|"network";
 }
 
 /**
@@ -53,5 +55,6 @@ export interface StoreChange {
   'node'?: (_flotilla_Node | null);
   'service'?: (_flotilla_Service | null);
   'task'?: (_flotilla_Task | null);
-  'object'?: "cluster"|"node"|"service"|"task";
+  'network'?: (_flotilla_Network | null);
+  'object'?: "cluster"|"node"|"service"|"task"|"network";
 }

@@ -4,6 +4,7 @@ import type { ClusterInput as _flotilla_ClusterInput, Cluster as _flotilla_Clust
 import type { NodeInput as _flotilla_NodeInput, Node as _flotilla_Node } from '../flotilla/Node.js';
 import type { ServiceInput as _flotilla_ServiceInput, Service as _flotilla_Service } from '../flotilla/Service.js';
 import type { TaskInput as _flotilla_TaskInput, Task as _flotilla_Task } from '../flotilla/Task.js';
+import type { NetworkInput as _flotilla_NetworkInput, Network as _flotilla_Network } from '../flotilla/Network.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -15,6 +16,7 @@ export interface StoreSnapshotInput {
   'nodes'?: (_flotilla_NodeInput)[];
   'services'?: (_flotilla_ServiceInput)[];
   'tasks'?: (_flotilla_TaskInput)[];
+  'networks'?: (_flotilla_NetworkInput)[];
 }
 
 /**
@@ -26,4 +28,5 @@ export interface StoreSnapshot {
   'nodes': (_flotilla_Node)[];
   'services': (_flotilla_Service)[];
   'tasks': (_flotilla_Task)[];
+  'networks': (_flotilla_Network)[];
 }

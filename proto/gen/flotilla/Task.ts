@@ -5,6 +5,7 @@ import type { TaskSpecInput as _flotilla_TaskSpecInput, TaskSpec as _flotilla_Ta
 import type { TaskStateInput as _flotilla_TaskStateInput, TaskState as _flotilla_TaskState } from '../flotilla/TaskState.js';
 import type { TaskStatusInput as _flotilla_TaskStatusInput, TaskStatus as _flotilla_TaskStatus } from '../flotilla/TaskStatus.js';
 import type { EndpointInput as _flotilla_EndpointInput, Endpoint as _flotilla_Endpoint } from '../flotilla/Endpoint.js';
+import type { NetworkAttachmentInput as _flotilla_NetworkAttachmentInput, NetworkAttachment as _flotilla_NetworkAttachment } from '../flotilla/NetworkAttachment.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface TaskInput {
@@ -33,6 +34,10 @@ export interface TaskInput {
    * Started beside the old tasks by an update with --update-canary; kept until promoted.
    */
   'canary'?: (boolean);
+  /**
+   * The task's address on each network of its spec, given with its node by the scheduler.
+   */
+  'networks'?: (_flotilla_NetworkAttachmentInput)[];
   '_endpoint'?: "endpoint";
 }
 
@@ -62,5 +67,9 @@ export interface Task {
    * Started beside the old tasks by an update with --update-canary; kept until promoted.
    */
   'canary': (boolean);
+  /**
+   * The task's address on each network of its spec, given with its node by the scheduler.
+   */
+  'networks': (_flotilla_NetworkAttachment)[];
   '_endpoint'?: "endpoint";
 }

@@ -6,10 +6,18 @@ export interface TaskEndpointInput {
   'taskId'?: (string);
   'nodeId'?: (string);
   'ports'?: (_flotilla_TaskPortInput)[];
+  /**
+   * The task's address (without prefix) on each overlay network it joins, by network id.
+   */
+  'networkAddrs'?: ({[key: string]: string});
 }
 
 export interface TaskEndpoint {
   'taskId': (string);
   'nodeId': (string);
   'ports': (_flotilla_TaskPort)[];
+  /**
+   * The task's address (without prefix) on each overlay network it joins, by network id.
+   */
+  'networkAddrs': ({[key: string]: string});
 }

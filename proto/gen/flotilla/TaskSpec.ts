@@ -15,6 +15,11 @@ export interface TaskSpecInput {
    * Bumped by `service update --force`: a changed spec, so every task is replaced.
    */
   'forceUpdate'?: (number | string | Long);
+  /**
+   * The overlay networks the task's container joins besides the default one, by network id
+   * (a spec names them by name or id; the API stores ids).
+   */
+  'networks'?: (string)[];
 }
 
 export interface TaskSpec {
@@ -26,4 +31,9 @@ export interface TaskSpec {
    * Bumped by `service update --force`: a changed spec, so every task is replaced.
    */
   'forceUpdate': (number);
+  /**
+   * The overlay networks the task's container joins besides the default one, by network id
+   * (a spec names them by name or id; the API stores ids).
+   */
+  'networks': (string)[];
 }

@@ -101,7 +101,7 @@ test('createService writes the service with version and specVersion 1', async (t
   t.is(created.meta?.version, 1);
   t.is(created.spec?.replicated?.replicas, 3);
   t.is(
-    store.view((tx) => tx.serviceByName('web')?.id),
+    store.view((tx) => tx.byName('services', 'web')?.id),
     created.id,
   );
 });

@@ -140,6 +140,7 @@ test('specFromFlags maps every flag into the spec', (t) => {
       },
       resources: null,
       forceUpdate: 0,
+      networks: [],
     },
     update: null,
     rollback: null,

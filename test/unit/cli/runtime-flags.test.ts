@@ -6,6 +6,7 @@ import { validateRuntimeFields } from '../../../manager/api/validate-container.j
 import {
   parseMount,
   registryAuthFor,
+  overlayNetworksFromFlags,
   runtimeFromFlags,
   withLimits,
 } from '../../../cli/commands/runtime-flags.js';
@@ -83,11 +84,13 @@ test('--with-registry-auth takes the docker login credentials of the image regis
   );
 });
 
-test('--network host asks for the node network; anything but bridge or host is refused', (t) => {
+test('--network host asks for the node network, alone; other names are overlay networks', (t) => {
   t.false(runtimeFromFlags({}, 'img').hostNetwork);
-  t.false(runtimeFromFlags({ network: 'bridge' }, 'img').hostNetwork);
-  t.true(runtimeFromFlags({ network: 'host' }, 'img').hostNetwork);
-  t.throws(() => runtimeFromFlags({ network: 'overlay' }, 'img'), {
-    message: /invalid --network: expected bridge or host/,
+  t.false(runtimeFromFlags({ network: ['bridge'] }, 'img').hostNetwork);
+  t.true(runtimeFromFlags({ network: ['host'] }, 'img').hostNetwork);
+  t.throws(() => runtimeFromFlags({ network: ['host', 'backend'] }, 'img'), {
+    message: /invalid --network: expected host alone/,
   });
+  t.deepEqual(overlayNetworksFromFlags({ network: ['bridge', 'backend', 'front'] }), ['backend', 'front']);
+  t.deepEqual(overlayNetworksFromFlags({}), []);
 });

@@ -7,6 +7,8 @@
  */
 import type { ExecutionContext, TestFn } from 'ava';
 import { isFlotillaError } from '../../../lib/errors.js';
+import { newId } from '../../../lib/ids.js';
+import type { Network } from '../../../proto/types.js';
 import type { Objects, Store, StoreEvent, Table } from '../../../manager/store/types.js';
 import { TABLES } from '../../../manager/store/types.js';
 import { eventually, makeNode, makeService, makeSpec, makeTask } from '../helpers.js';
@@ -249,15 +251,15 @@ export function storeConformance(test: TestFn, target: StoreTarget): void {
       2,
     );
     t.is(
-      store.view((tx) => tx.serviceByName('web')?.id),
+      store.view((tx) => tx.byName('services', 'web')?.id),
       web.id,
     );
     t.is(
-      store.view((tx) => tx.serviceByName('api')?.id),
+      store.view((tx) => tx.byName('services', 'api')?.id),
       api.id,
     );
     t.is(
-      store.view((tx) => tx.serviceByName('db')),
+      store.view((tx) => tx.byName('services', 'db')),
       undefined,
     );
   });
@@ -274,6 +276,28 @@ export function storeConformance(test: TestFn, target: StoreTarget): void {
     );
   });
 
+  it("networks have names of their own: racing writers, one wins; a service may share a network's name", async (t, store) => {
+    const network = (name: string): Network => ({
+      id: newId(),
+      meta: null,
+      spec: { name, labels: {}, driver: 'overlay', subnet: '' },
+      vni: 4300,
+    });
+    const create = () => store.update((tx) => tx.create('networks', network('back')));
+    const results = await Promise.allSettled([create(), create()]);
+    const lost = results.filter((r) => r.status === 'rejected');
+    t.is(lost.length, 1);
+    t.true(isFlotillaError(lost[0]?.reason, 'ALREADY_EXISTS'), String(lost[0]?.reason));
+    await store.update((tx) => tx.create('services', makeService(makeSpec({ name: 'back' }))));
+    const back = store.view((tx) => tx.byName('networks', 'back'))!;
+    t.is(back.spec?.name, 'back');
+    t.is(store.view((tx) => tx.byName('services', 'back'))?.spec?.name, 'back');
+    await store.update((tx) => tx.delete('networks', back.id));
+    await store.update((tx) => tx.create('networks', network('back')));
+    t.not(store.view((tx) => tx.byName('networks', 'back'))?.id, back.id);
+    t.is(store.snapshot().networks.length, 1);
+  });
+
   it('a name freed in a transaction can be taken in the same transaction', async (t, store) => {
     const a = makeService(makeSpec({ name: 'a' }));
     const b = makeService(makeSpec({ name: 'b' }));
@@ -287,11 +311,11 @@ export function storeConformance(test: TestFn, target: StoreTarget): void {
       tx.update('services', { ...tx.get('services', b.id)!, spec: makeSpec({ name: 'a' }) });
     });
     t.is(
-      store.view((tx) => tx.serviceByName('a')?.id),
+      store.view((tx) => tx.byName('services', 'a')?.id),
       b.id,
     );
     t.is(
-      store.view((tx) => tx.serviceByName('b')?.id),
+      store.view((tx) => tx.byName('services', 'b')?.id),
       a.id,
     );
     // Remove one and create another under its name.
@@ -301,7 +325,7 @@ export function storeConformance(test: TestFn, target: StoreTarget): void {
       tx.create('services', c);
     });
     t.is(
-      store.view((tx) => tx.serviceByName('a')?.id),
+      store.view((tx) => tx.byName('services', 'a')?.id),
       c.id,
     );
     // A removed service's name is free again.
@@ -389,8 +413,8 @@ export function storeConformance(test: TestFn, target: StoreTarget): void {
         [n2.id],
       );
       tx.update('services', { ...tx.get('services', service.id)!, spec: makeSpec({ name: 'renamed' }) });
-      t.is(tx.serviceByName('renamed')?.id, service.id);
-      t.is(tx.serviceByName('web'), undefined);
+      t.is(tx.byName('services', 'renamed')?.id, service.id);
+      t.is(tx.byName('services', 'web'), undefined);
     });
     // The state after the commit matches what the transaction saw.
     t.deepEqual(
@@ -406,11 +430,11 @@ export function storeConformance(test: TestFn, target: StoreTarget): void {
       undefined,
     );
     t.is(
-      store.view((tx) => tx.serviceByName('renamed')?.id),
+      store.view((tx) => tx.byName('services', 'renamed')?.id),
       service.id,
     );
     t.is(
-      store.view((tx) => tx.serviceByName('web')),
+      store.view((tx) => tx.byName('services', 'web')),
       undefined,
     );
   });
@@ -484,11 +508,11 @@ export function storeConformance(test: TestFn, target: StoreTarget): void {
       tx.update('services', { ...tx.get('services', s2.id)!, spec: makeSpec({ name: 's3' }) }),
     );
     t.is(
-      store.view((tx) => tx.serviceByName('s2')),
+      store.view((tx) => tx.byName('services', 's2')),
       undefined,
     );
     t.is(
-      store.view((tx) => tx.serviceByName('s3')?.id),
+      store.view((tx) => tx.byName('services', 's3')?.id),
       s2.id,
     );
   });

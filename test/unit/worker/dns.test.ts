@@ -23,11 +23,13 @@ test('the resolver answers NAME, tasks.NAME (A and SRV) and each task, and NXDOM
             taskId: 'a1',
             nodeId: 'n1',
             ports: [{ targetPort: 80, protocol: 'TCP', addr: '10.0.0.1:40001' }],
+            networkAddrs: {},
           },
           {
             taskId: 'b2',
             nodeId: 'n2',
             ports: [{ targetPort: 80, protocol: 'TCP', addr: '10.0.0.2:40002' }],
+            networkAddrs: {},
           },
         ],
       },
@@ -38,7 +40,12 @@ test('the resolver answers NAME, tasks.NAME (A and SRV) and each task, and NXDOM
         lb: 'ROUND_ROBIN',
         proxyProtocol: false,
         tasks: [
-          { taskId: 'c3', nodeId: 'n3', ports: [{ targetPort: 80, protocol: 'TCP', addr: '10.0.0.3:8080' }] },
+          {
+            taskId: 'c3',
+            nodeId: 'n3',
+            ports: [{ targetPort: 80, protocol: 'TCP', addr: '10.0.0.3:8080' }],
+            networkAddrs: {},
+          },
         ],
       },
     ],
@@ -75,6 +82,7 @@ test('the resolver follows changes: a service changed answers anew, one removed 
         taskId: `${id}t`,
         nodeId: 'n',
         ports: [{ targetPort: 80, protocol: 'TCP' as const, addr: taskAddr }],
+        networkAddrs: {},
       },
     ],
   });

@@ -10,7 +10,12 @@ const service = (serviceId: string, serviceName: string, tasks = 0): ServiceEndp
   ports: [],
   lb: 'ROUND_ROBIN',
   proxyProtocol: false,
-  tasks: Array.from({ length: tasks }, (_, i) => ({ taskId: `${serviceId}.${i}`, nodeId: 'n', ports: [] })),
+  tasks: Array.from({ length: tasks }, (_, i) => ({
+    taskId: `${serviceId}.${i}`,
+    nodeId: 'n',
+    ports: [],
+    networkAddrs: {},
+  })),
 });
 const names = (table: EndpointTable) => table.services.map((s) => `${s.serviceName}:${s.tasks.length}`);
 /** The table after `changes`. */

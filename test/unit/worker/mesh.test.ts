@@ -41,6 +41,7 @@ function service(
       taskId: `${id}.${i}`,
       nodeId: 'n',
       ports: [{ targetPort: 80, protocol: 'TCP', addr }],
+      networkAddrs: {},
     })),
   };
 }
