@@ -107,7 +107,9 @@ export function servicesLeaving(tx: ReadTx, e: StoreEvent & { table: 'nodes' }):
  * Settles the active tasks of a slot whose tasks go wherever the scheduler puts them: those
  * on a node that is down, gone or drained are shut down (to be replaced), and of the rest
  * only the newest is kept — and, with `overlap` (a start-first update, or canaries), the one
- * before it (see keptBeside). Returns the newest active task, if any.
+ * before it (see keptBeside). Tasks that stopped while meant to run, in a slot that another
+ * task keeps running (say a start-first update's new task that failed beside the old one),
+ * will not run again, and are marked so. Returns the newest active task, if any.
  */
 export function settleSlot(tx: WriteTx, history: Task[], overlap = false): Task | undefined {
   const leaving = (t: Task) => (t.nodeId ? whyLeaving(tx.get('nodes', t.nodeId)) : undefined);
@@ -124,6 +126,9 @@ export function settleSlot(tx: WriteTx, history: Task[], overlap = false): Task 
   }
   for (const t of active.slice(0, -keptBeside(active, overlap))) {
     tx.update('tasks', withDesiredState(t, 'SHUTDOWN'));
+  }
+  if (active.length > 0) {
+    for (const t of history.filter(stoppedRunning)) tx.update('tasks', withDesiredState(t, 'SHUTDOWN'));
   }
   return active.at(-1);
 }

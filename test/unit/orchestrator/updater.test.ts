@@ -240,6 +240,28 @@ test('start-first never has fewer than N tasks running', async (t) => {
   t.true(running().every((task) => task.spec?.container?.env.includes('V=2')));
 });
 
+test('a start-first update rolled back leaves its failed tasks marked shut down, not meant to run', async (t) => {
+  const { store, service, running } = await setup(t, {
+    replicas: 4,
+    update: { parallelism: 2, order: 'START_FIRST', failureAction: 'FAILURE_ROLLBACK' },
+  });
+  await update(store, service.id, setEnv(['FAIL=1']));
+  await settled(store, service.id, 'ROLLBACK_COMPLETED');
+  await eventually(() => running().length === 4);
+  const failed = await eventually(() => {
+    const tasks = store.view((tx) => tx.tasksByService(service.id));
+    const stopped = tasks.filter((x) => x.status?.state === 'FAILED');
+    return stopped.length > 0 && stopped.every((x) => x.desiredState === 'SHUTDOWN') && stopped;
+  });
+  t.true(failed.every((x) => x.spec?.container?.env.includes('FAIL=1')));
+  // Every slot's one task meant to run is the old spec's, running.
+  const wanted = store
+    .view((tx) => tx.tasksByService(service.id))
+    .filter((x) => x.desiredState === 'RUNNING');
+  t.is(wanted.length, 4);
+  t.true(wanted.every((x) => x.status?.state === 'RUNNING' && x.spec?.container?.env.length === 0));
+});
+
 test('a new updater (a new leader) continues an update where the last one left it', async (t) => {
   const { store, service, updater, running } = await setup(t, {
     replicas: 4,
