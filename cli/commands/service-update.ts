@@ -4,11 +4,12 @@
  * updates: `service rollback`, `service promote`, `service history`.
  */
 import type { Command } from 'commander';
+import { humanDuration } from '../../lib/durations.js';
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
 import type { Service, ServiceSpec } from '../../proto/types.js';
-import { collect, humanDuration, parseCount, table } from '../format.js';
+import { collect, parseCount, table } from '../format.js';
 import { EXIT_CODES, followService } from '../update-progress.js';
 
 export interface SpecChangeOptions {

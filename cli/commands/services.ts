@@ -1,5 +1,6 @@
 /** `cluster service ...`: create, ls, ps, scale, update, inspect, rm. */
 import { Command } from 'commander';
+import { humanDuration } from '../../lib/durations.js';
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
@@ -13,16 +14,7 @@ import {
   type ServiceSpec,
   type Task,
 } from '../../proto/types.js';
-import {
-  collect,
-  humanDuration,
-  labels,
-  parseCount,
-  parseDuration,
-  printInspected,
-  table,
-  titleCase,
-} from '../format.js';
+import { collect, labels, parseCount, parseDuration, printInspected, table, titleCase } from '../format.js';
 import { containerFromFlags, type ContainerOptions } from './container-flags.js';
 import { placementFromFlags, type PlacementOptions } from './placement-flags.js';
 import {

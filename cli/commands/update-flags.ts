@@ -16,6 +16,7 @@ export interface PolicyOptions {
   updateMonitor?: string;
   updateMaxFailureRatio?: string;
   updateOrder?: string;
+  updateTimeout?: string;
   updateCanary?: string;
   updateAutoPromote?: boolean;
   rollbackParallelism?: string;
@@ -24,6 +25,7 @@ export interface PolicyOptions {
   rollbackMonitor?: string;
   rollbackMaxFailureRatio?: string;
   rollbackOrder?: string;
+  rollbackTimeout?: string;
   healthCmd?: string;
   healthInterval?: string;
   healthTimeout?: string;
@@ -61,7 +63,11 @@ export function addPolicyOptions(cmd: Command): Command {
         `--${kind}-max-failure-ratio <ratio>`,
         `share of tasks that may fail in ${what}, 0 to 1 (default 0)`,
       )
-      .option(`--${kind}-order <order>`, `stop-first or start-first (default stop-first)`);
+      .option(`--${kind}-order <order>`, `stop-first or start-first (default stop-first)`)
+      .option(
+        `--${kind}-timeout <duration>`,
+        `pause ${what} whose new task has not run this long, saying why (default 10m)`,
+      );
   }
   return cmd
     .option('--update-canary <n>', 'start N tasks of the new spec first, then wait for `service promote`')
@@ -97,15 +103,22 @@ function policyFromFlags(
 ): UpdateConfig | null {
   const get = (name: string) => (o as Record<string, string | undefined>)[`${kind}${name}`];
   const flag = (name: string) => `--${kind}-${name}`;
-  const given = ['Parallelism', 'Delay', 'FailureAction', 'Monitor', 'MaxFailureRatio', 'Order'].some(
-    (n) => get(n) !== undefined,
-  );
+  const given = [
+    'Parallelism',
+    'Delay',
+    'FailureAction',
+    'Monitor',
+    'MaxFailureRatio',
+    'Order',
+    'Timeout',
+  ].some((n) => get(n) !== undefined);
   const canary = kind === 'update' && (o.updateCanary !== undefined || o.updateAutoPromote !== undefined);
   if (!given && !canary) return current;
   const c = { ...(current ?? DEFAULT_UPDATE_CONFIG) };
   if (get('Parallelism') !== undefined) c.parallelism = parseCount(flag('parallelism'), get('Parallelism')!);
   if (get('Delay') !== undefined) c.delayMs = parseDuration(flag('delay'), get('Delay')!);
   if (get('Monitor') !== undefined) c.monitorMs = parseDuration(flag('monitor'), get('Monitor')!);
+  if (get('Timeout') !== undefined) c.timeoutMs = parseDuration(flag('timeout'), get('Timeout')!);
   if (get('MaxFailureRatio') !== undefined)
     c.maxFailureRatio = ratio(flag('max-failure-ratio'), get('MaxFailureRatio')!);
   if (get('Order') !== undefined) c.order = choice(flag('order'), ORDERS, get('Order')!);

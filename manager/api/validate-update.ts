@@ -7,6 +7,7 @@ function validatePolicy(kind: 'update' | 'rollback', c: UpdateConfig | null): vo
   const flag = (name: string) => `${kind} ${name} (--${kind}-${name})`;
   if (c.delayMs < 0) throw invalidArgument(flag('delay'), 'a duration ≥ 0', c.delayMs);
   if (c.monitorMs < 0) throw invalidArgument(flag('monitor'), 'a duration ≥ 0', c.monitorMs);
+  if (c.timeoutMs < 0) throw invalidArgument(flag('timeout'), 'a duration ≥ 0 (0: 10 minutes)', c.timeoutMs);
   if (!(c.maxFailureRatio >= 0 && c.maxFailureRatio <= 1)) {
     throw invalidArgument(flag('max-failure-ratio'), 'a number from 0 to 1', c.maxFailureRatio);
   }

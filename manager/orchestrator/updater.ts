@@ -12,8 +12,10 @@
  * is created; start-first creates the new one beside it and shuts the old one down once the
  * new one runs (with a health check: once it is healthy). A new task that fails before it
  * has run for `monitor` counts as failed; when the failures exceed `max failure ratio` of
- * the units, the failure action runs: pause, continue, or roll back.
+ * the units, the failure action runs: pause, continue, or roll back. A unit whose new task has
+ * not run within `timeout` (it cannot be placed, say) pauses the update with the task's reason.
  */
+import { humanDuration } from '../../lib/durations.js';
 import { FlotillaError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import { reservePorts } from '../allocator/ports.js';
@@ -21,6 +23,7 @@ import { isJob, taskName, type Service, type Task, type UpdateConfig } from '../
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 import { byCreation, isActive, newTask, Orchestrator, tasksBySlot, withDesiredState } from './tasks.js';
 import {
+  DEFAULT_UPDATE_TIMEOUT_MS,
   inCanaryPhase,
   isCurrent,
   rolledBack,
@@ -122,6 +125,8 @@ export class Updater extends Orchestrator {
     const inFlight: Unit[] = [];
     const todo: Unit[] = [];
     const settling: Task[] = [];
+    const timeoutMs = config.timeoutMs || DEFAULT_UPDATE_TIMEOUT_MS;
+    let stuck: Task | undefined;
     const canaries = inCanaryPhase(service);
     for (const unit of units) {
       const active = unit.history.filter(isActive);
@@ -138,6 +143,9 @@ export class Updater extends Orchestrator {
         if (sinceStart(newest) && runningFor < config.monitorMs) settling.push(newest);
       } else if (newest) {
         inFlight.push(unit);
+        const waited = now - Math.max(newest.meta?.createdAt ?? now, status.startedAt);
+        if (waited >= timeoutMs) stuck ??= newest;
+        else later(timeoutMs - waited);
       } else if (
         // A unit whose old task runs, or that stopped and waits for a restart of the old spec.
         (stale.length > 0 ||
@@ -146,6 +154,16 @@ export class Updater extends Orchestrator {
       ) {
         todo.push(unit);
       }
+    }
+
+    if (stuck) {
+      const why = stuck.status?.err || stuck.status?.message || stuck.status?.state;
+      this.pause(
+        tx,
+        service,
+        `task ${taskName(stuck)} has not run after ${humanDuration(timeoutMs)}: ${why}`,
+      );
+      return undefined;
     }
 
     // Canaries: new tasks beside the old ones in the first `canary` units, and no others.
@@ -231,7 +249,13 @@ export class Updater extends Orchestrator {
         }
       }
     }
-    const message = `${back ? 'rollback' : 'update'} paused: ${why}${cannot}; resume with \`cluster service update ${name}\``;
+    this.pause(tx, service, `${why}${cannot}`);
+  }
+
+  private pause(tx: WriteTx, service: Service, why: string): void {
+    const back = rollingBack(service);
+    const name = service.spec?.name;
+    const message = `${back ? 'rollback' : 'update'} paused: ${why}; resume with \`cluster service update ${name}\``;
     tx.update('services', {
       ...service,
       updateStatus: { ...service.updateStatus!, state: back ? 'ROLLBACK_PAUSED' : 'UPDATE_PAUSED', message },

@@ -28,7 +28,11 @@ export const DEFAULT_UPDATE_CONFIG: UpdateConfig = {
   order: 'STOP_FIRST',
   canary: 0,
   autoPromote: false,
+  timeoutMs: 0,
 };
+
+/** How long a unit's new task may take to run before the update pauses, when its policy says 0. */
+export const DEFAULT_UPDATE_TIMEOUT_MS = 10 * 60_000;
 
 /** JSON with object keys sorted, so that equal values compare equal whatever their key order. */
 function canonical(value: unknown): string {

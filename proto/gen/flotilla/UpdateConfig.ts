@@ -31,6 +31,11 @@ export interface UpdateConfigInput {
    * Promote the canaries once they have run `monitor` without failing.
    */
   'autoPromote'?: (boolean);
+  /**
+   * A unit whose new task has not run this long after it was made (or the update resumed)
+   * pauses the update, with the task's reason; 0: the default, 10 minutes.
+   */
+  'timeoutMs'?: (number | string | Long);
 }
 
 export interface UpdateConfig {
@@ -60,4 +65,9 @@ export interface UpdateConfig {
    * Promote the canaries once they have run `monitor` without failing.
    */
   'autoPromote': (boolean);
+  /**
+   * A unit whose new task has not run this long after it was made (or the update resumed)
+   * pauses the update, with the task's reason; 0: the default, 10 minutes.
+   */
+  'timeoutMs': (number);
 }

@@ -1,6 +1,7 @@
 import test from 'ava';
+import { humanDuration } from '../../../lib/durations.js';
 import { isFlotillaError } from '../../../lib/errors.js';
-import { humanDuration, parseCount, parseDuration, table, titleCase } from '../../../cli/format.js';
+import { parseCount, parseDuration, table, titleCase } from '../../../cli/format.js';
 import { CREATE_DEFAULTS, specFromFlags, taskRows } from '../../../cli/commands/services.js';
 import { validateServiceSpec } from '../../../manager/api/validate.js';
 import type { Task } from '../../../proto/types.js';

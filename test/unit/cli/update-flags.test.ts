@@ -40,6 +40,7 @@ test('withPolicyFlags: only the flags given change the policies and the health c
     updateFailureAction: 'rollback',
     updateOrder: 'start-first',
     rollbackMonitor: '1s',
+    updateTimeout: '2m',
     healthCmd: 'true',
     healthInterval: '2s',
   });
@@ -48,8 +49,9 @@ test('withPolicyFlags: only the flags given change the policies and the health c
     failureAction: 'FAILURE_ROLLBACK',
     order: 'START_FIRST',
     monitorMs: 5000,
+    timeoutMs: 120_000,
   });
-  t.like(spec.rollback, { parallelism: 1, monitorMs: 1000 });
+  t.like(spec.rollback, { parallelism: 1, monitorMs: 1000, timeoutMs: 0 });
   t.deepEqual(spec.task?.container?.healthcheck, {
     cmd: 'true',
     intervalMs: 2000,

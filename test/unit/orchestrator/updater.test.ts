@@ -20,7 +20,8 @@ const log = silentLogger();
 
 /**
  * Every worker at once: a pending task is placed on the node and runs; a task meant to stop
- * stops; a task whose environment has FAIL=1 fails 30 ms after it started running.
+ * stops; a task whose environment has FAIL=1 fails 30 ms after it started running; one with
+ * STUCK=1 stays pending, as a task no node can take.
  */
 class FakeWorkers {
   private readonly loop: ControlLoop;
@@ -52,6 +53,9 @@ class FakeWorkers {
         const status = { ...t.status!, timestamp: now };
         if (t.desiredState !== 'RUNNING') {
           tx.update('tasks', { ...t, status: { ...status, state: 'SHUTDOWN' } });
+        } else if (state === 'PENDING' && t.spec?.container?.env.includes('STUCK=1')) {
+          const err = 'no suitable node: insufficient memory on 1 node';
+          if (t.status?.err !== err) tx.update('tasks', { ...t, status: { ...status, err } });
         } else if (state === 'PENDING' || state === 'ASSIGNED') {
           const slot = Math.max(0, t.slot - 1);
           const nodeId = t.nodeId || this.nodeIds[slot % this.nodeIds.length]!;
@@ -260,6 +264,18 @@ test('a start-first update rolled back leaves its failed tasks marked shut down,
     .filter((x) => x.desiredState === 'RUNNING');
   t.is(wanted.length, 4);
   t.true(wanted.every((x) => x.status?.state === 'RUNNING' && x.spec?.container?.env.length === 0));
+});
+
+test('an update whose new task cannot run within the update timeout pauses with the reason', async (t) => {
+  const { store, service, running } = await setup(t, { update: { timeoutMs: 300 } });
+  await update(store, service.id, setEnv(['STUCK=1']));
+  await settled(store, service.id, 'UPDATE_PAUSED');
+  t.regex(
+    getService(store, service.id).updateStatus!.message,
+    /^update paused: task web\.1 has not run after less than a second: no suitable node: insufficient memory on 1 node; resume with `cluster service update web`$/,
+  );
+  // Stop-first took one slot's old task down; the other two still run the old spec.
+  t.is(running().length, 2);
 });
 
 test('a new updater (a new leader) continues an update where the last one left it', async (t) => {
