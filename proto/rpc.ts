@@ -15,9 +15,6 @@ export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 const channelOptions: grpc.ChannelOptions = {
-  'grpc.keepalive_time_ms': 10_000,
-  'grpc.keepalive_timeout_ms': 5_000,
-  'grpc.keepalive_permit_without_calls': 1,
   'grpc.initial_reconnect_backoff_ms': 100,
   'grpc.max_reconnect_backoff_ms': 2_000,
   'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
@@ -27,7 +24,27 @@ const channelOptions: grpc.ChannelOptions = {
   'grpc.ssl_target_name_override': TLS_SERVER_NAME,
 };
 
+// Between our nodes: a ping every 10 s, between calls too, finds a peer gone without a word
+// (a host down, a path dropped) long before TCP would. Our servers take it (createServer).
+const keepalive: grpc.ChannelOptions = {
+  'grpc.keepalive_time_ms': 10_000,
+  'grpc.keepalive_timeout_ms': 5_000,
+  'grpc.keepalive_permit_without_calls': 1,
+};
+
 const isUnix = (addr: string) => addr.startsWith('unix:') || addr.startsWith('/');
+
+/**
+ * The options of a channel to `addr`. A local socket gets no keepalive: the kernel closes it
+ * when the process at the other end dies, so pings find nothing. And containerd's socket is
+ * served by Go gRPC, whose servers by default take a ping at most every 5 minutes while calls
+ * are open and none between calls (keepalive.EnforcementPolicy); beyond that they end the
+ * connection with GOAWAY ENHANCE_YOUR_CALM "too_many_pings", failing the calls open on it
+ * (a Tasks.Wait: "Bandwidth exhausted or memory limit exceeded").
+ */
+export function channelOptionsFor(addr: string): grpc.ChannelOptions {
+  return isUnix(addr) ? channelOptions : { ...channelOptions, ...keepalive };
+}
 
 /** `host:port`, or `unix:/path` for a local socket. */
 export function target(addr: string): string {
@@ -40,6 +57,8 @@ const securityOf = new WeakMap<grpc.Server, ServerSecurity>();
 
 export function createServer(security: ServerSecurity): grpc.Server {
   const server = new grpc.Server({
+    // Our channels' keepalive (a ping every 10 s, between calls too) is welcome. grpc-js
+    // (1.14) polices no client pings; these say so in the terms of gRPC's other servers.
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 5_000,
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
@@ -87,18 +106,23 @@ export function shutdown(server: grpc.Server, graceMs = 2_000): Promise<void> {
 type ClientConstructor<C> = new (
   address: string,
   credentials: grpc.ChannelCredentials,
-  options?: grpc.ChannelOptions,
+  options?: grpc.ClientOptions,
 ) => C;
 
-/** A client of `addr`: over the local socket in plain text, over TCP with `tls` (required). */
+/**
+ * A client of `addr`: over the local socket in plain text, over TCP with `tls` (required).
+ * `interceptors` see every call of the client (e.g. acceptStaleReads).
+ */
 export function connect<C extends grpc.Client>(
   ctor: ClientConstructor<C>,
   addr: string,
   tls?: TlsCredentials,
+  interceptors: grpc.Interceptor[] = [],
 ): C {
-  if (isUnix(addr)) return new ctor(target(addr), grpc.credentials.createInsecure(), channelOptions);
+  const options = { ...channelOptionsFor(addr), interceptors };
+  if (isUnix(addr)) return new ctor(target(addr), grpc.credentials.createInsecure(), options);
   if (!tls) throw new FlotillaError('INTERNAL', `no TLS credentials to reach ${addr} with`);
-  return new ctor(target(addr), tls.channelCredentials(), channelOptions);
+  return new ctor(target(addr), tls.channelCredentials(), options);
 }
 
 /** Who may call: the local socket, holders of a certificate of a role, or anyone (over TLS). */
@@ -331,6 +355,24 @@ export function call<Req, Res>(
     });
   });
 }
+
+const STALE_OK_KEY = 'flotilla-stale-ok';
+
+/**
+ * Marks each call as taking, when no quorum of managers can confirm the state is current,
+ * an answer from the manager's own copy, with a warning of how stale it may be
+ * (`cluster --stale-ok`). Without the mark, such a read fails with NO_QUORUM.
+ */
+export const acceptStaleReads: grpc.Interceptor = (options, nextCall) =>
+  new grpc.InterceptingCall(nextCall(options), {
+    start: (metadata, listener, next) => {
+      metadata.set(STALE_OK_KEY, '1');
+      next(metadata, listener);
+    },
+  });
+
+/** Whether a call was marked by acceptStaleReads. */
+export const acceptsStaleReads = (metadata: grpc.Metadata): boolean => metadata.get(STALE_OK_KEY)[0] === '1';
 
 const WARNING_KEY = 'flotilla-warning';
 let warningListener: ((warning: string) => void) | undefined;
