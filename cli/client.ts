@@ -7,7 +7,7 @@ import { FlotillaError } from '../lib/errors.js';
 import { newKeyAndRequest } from '../lib/pki.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { wire } from '../proto/load.js';
-import { call, connect } from '../proto/rpc.js';
+import { acceptStaleReads, call, connect } from '../proto/rpc.js';
 import { TlsCredentials } from '../proto/tls.js';
 import { dataDirFrom, paths } from '../daemon/data-dir.js';
 import { readTlsDir } from '../daemon/tls-dir.js';
@@ -16,15 +16,18 @@ export interface Target {
   host?: string;
   dataDir?: string;
   certPath?: string;
+  /** Without a quorum, reads answer from the manager's own copy (`--stale-ok`). */
+  staleOk?: boolean;
 }
 
 const credentialsOf = new WeakMap<ControlClient, TlsCredentials>();
 
 export function controlClient(t: Target): { client: ControlClient; addr: string } {
   const host = t.host ?? process.env.CLUSTER_HOST;
+  const interceptors = t.staleOk ? [acceptStaleReads] : [];
   if (!host) {
     const addr = `unix:${paths(dataDirFrom(t.dataDir)).socket}`;
-    return { client: connect(wire.flotilla.Control, addr), addr };
+    return { client: connect(wire.flotilla.Control, addr, undefined, interceptors), addr };
   }
   const certPath = t.certPath ?? process.env.CLUSTER_CERT_PATH;
   if (!certPath) {
@@ -34,7 +37,7 @@ export function controlClient(t: Target): { client: ControlClient; addr: string 
     );
   }
   const tls = new TlsCredentials(readTlsDir(certPath));
-  const client = connect(wire.flotilla.Control, host, tls);
+  const client = connect(wire.flotilla.Control, host, tls, interceptors);
   credentialsOf.set(client, tls);
   return { client, addr: host };
 }

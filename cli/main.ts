@@ -24,13 +24,17 @@ const program = new Command('cluster')
     'with --host: the admin client certificate (`cluster ca issue-client`; default: $CLUSTER_CERT_PATH)',
   )
   .option('--data-dir <dir>', 'the local node’s data dir (default: $CLUSTER_DATA_DIR or /var/lib/flotilla)')
+  .option(
+    '--stale-ok',
+    'when no quorum of managers can confirm the state is current, read the manager’s own copy (a warning says how stale) instead of failing',
+  )
   .enablePositionalOptions()
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
 let target = '';
 const connect = () => {
-  const o = program.opts<{ host?: string; dataDir?: string; certPath?: string }>();
+  const o = program.opts<{ host?: string; dataDir?: string; certPath?: string; staleOk?: boolean }>();
   const { client, addr } = controlClient(o);
   target = addr;
   return client;
@@ -56,12 +60,33 @@ networkCommands(program, connect, wantsJson);
 nodeOpsCommands(program, connect, wantsJson);
 labCommands(program, wantsJson);
 
+/**
+ * Exits once stdout and stderr have taken everything written to them: on a pipe, writes
+ * are asynchronous, and process.exit() drops what the pipe has not taken yet (all but the
+ * first 64 KiB). Exiting, rather than waiting for the event loop to empty, ends the run
+ * whatever a command left open (a channel, a watch, a timer).
+ */
+async function exit(code: number | string): Promise<never> {
+  const flushed = (out: NodeJS.WriteStream) => new Promise((resolve) => out.write('', resolve));
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
+}
+
+// A reader that stops early (`cluster service ls | head`) closes the pipe: the rest of the
+// output is not wanted, and the failed write is no error of the command.
+for (const out of [process.stdout, process.stderr]) {
+  out.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 try {
   await program.parseAsync(process.argv);
   // A command may pass an exit code through (task exec).
-  process.exit(process.exitCode ?? 0);
+  await exit(process.exitCode ?? 0);
 } catch (err) {
-  if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (err instanceof CommanderError) await exit(err.exitCode);
   let message = describeError(err);
   if (isFlotillaError(err, 'UNAVAILABLE') && target) {
     message += target.startsWith('unix:')
@@ -69,5 +94,5 @@ try {
       : `\nIs a manager running at ${target}?`;
   }
   console.error(`error: ${message}`);
-  process.exit(1);
+  await exit(1);
 }

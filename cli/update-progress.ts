@@ -94,9 +94,16 @@ function headline(service: Service, lines: UnitLine[]): string {
 
 /**
  * The outcome, once there is one. `ours`: the spec version the command wrote; a rollback
- * that made another version rolled back what the command started.
+ * that made another version rolled back what the command started. `desired`: the tasks the
+ * service wants (0 replicas, or a global service no node is eligible for, wants none).
  */
-function outcome(service: Service, tasks: Task[], lines: UnitLine[], ours: number): Outcome | undefined {
+function outcome(
+  service: Service,
+  tasks: Task[],
+  lines: UnitLine[],
+  ours: number,
+  desired: number,
+): Outcome | undefined {
   switch (service.updateStatus?.state) {
     case 'UPDATING':
       return service.updateStatus?.awaitingPromotion ? 'awaiting-promotion' : undefined;
@@ -110,7 +117,9 @@ function outcome(service: Service, tasks: Task[], lines: UnitLine[], ours: numbe
   }
   const status = service.updateStatus;
   const rolledBack = status?.state === 'ROLLBACK_COMPLETED' && status.toVersion !== ours;
-  if (lines.length > 0 && lines.every((l) => l.done)) return rolledBack ? 'rolled-back' : 'converged';
+  // No lines while tasks are wanted: a global service's tasks are not made yet.
+  if ((lines.length > 0 || desired === 0) && lines.every((l) => l.done))
+    return rolledBack ? 'rolled-back' : 'converged';
   const waiting = tasks.filter(
     (t) => wanted(t) && t.status?.state !== 'RUNNING' && !isTerminal(t.status?.state ?? 'NEW'),
   );
@@ -180,10 +189,10 @@ export function followService(
   opts: { out?: NodeJS.WriteStream } = {},
 ): Promise<Outcome> {
   const screen = new Screen(opts.out ?? process.stdout);
-  return watchService(client, written.id, ({ service, tasks }) => {
+  return watchService(client, written.id, ({ service, tasks, desiredTasks }) => {
     const lines = unitLines(service, tasks);
     screen.show(headline(service, lines), lines);
-    const result = outcome(service, tasks, lines, written.specVersion);
+    const result = outcome(service, tasks, lines, written.specVersion, desiredTasks);
     if (result) screen.end(ending(service, result, tasks));
     return result;
   });

@@ -13,7 +13,7 @@ export type ErrorCode =
   | 'NODE_REMOVED' // the node was removed from the cluster: it must join again
   | 'UNAVAILABLE' // a peer or the cluster cannot be reached now; retrying may help
   | 'NOT_LEADER' // this manager does not lead; `leader` says where the leader is, if known
-  | 'NO_QUORUM'
+  | 'NO_QUORUM' // no quorum of managers: writes fail, and reads unless the caller takes stale ones
   | 'TIMEOUT'
   | 'CANCELLED'
   | 'CORRUPT' // persisted data failed a checksum or could not be decoded

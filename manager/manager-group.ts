@@ -34,13 +34,20 @@ export class ManagerGroup {
     return { local: false, leaderId: leader, leaderAddr: addr };
   }
 
-  /** The error for a write when no manager leads: it says why and how to recover. */
-  noLeaderError(): FlotillaError {
+  /**
+   * The error for a call when no manager leads: it says why and how to recover; for a read,
+   * also how to read this manager's copy anyway.
+   */
+  noLeaderError(read = false): FlotillaError {
     const members = this.raft.memberList().length;
+    const stale = read
+      ? ' This manager cannot confirm that its copy of the state is current: to read it anyway ' +
+        '(it may miss the latest changes), run the command again as `cluster --stale-ok ...`.'
+      : '';
     return new FlotillaError(
       'NO_QUORUM',
       `no manager leads the cluster: fewer than ${Math.floor(members / 2) + 1} of its ${members} managers ` +
-        'can reach each other (or an election is under way: retry in a second). If managers are lost for good, ' +
+        `can reach each other (or an election is under way: retry in a second).${stale} If managers are lost for good, ` +
         `recover on a surviving one with \`cluster init --force-new-cluster --data-dir ${this.dataDir}\` (it keeps the state).`,
     );
   }

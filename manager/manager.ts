@@ -16,7 +16,7 @@ import type { HeartbeatRequest } from '../proto/gen/flotilla/HeartbeatRequest.js
 import type { UpdateTaskStatusRequest } from '../proto/gen/flotilla/UpdateTaskStatusRequest.js';
 import type { NodeCAHandlers } from '../proto/gen/flotilla/NodeCA.js';
 import { wire } from '../proto/load.js';
-import { callerOf, failStream, nodeOf, serve, unary, type Access } from '../proto/rpc.js';
+import { acceptsStaleReads, callerOf, failStream, nodeOf, serve, unary, type Access } from '../proto/rpc.js';
 import type { Node, NodeCertificate, NodeDescription, RootCA } from '../proto/types.js';
 import { ControlApi } from './api/control.js';
 import { createNetwork, networkInfo, removeNetwork, resolveNetwork } from './api/networks.js';
@@ -327,21 +327,31 @@ export class Manager {
         if (read) await this.store.readBarrier();
         return local(req);
       }
+      // Without a quorum nothing confirms that this manager's copy is current: a read answers
+      // from it only for a caller that said a stale answer will do, and says how stale.
+      const staleOk = read && acceptsStaleReads(metadata);
+      const stale = () => {
+        warn(group.staleness());
+        return local(req);
+      };
       let route: Route;
       try {
         route = group.route();
         if (route.local && read) await this.store.readBarrier();
       } catch (err) {
-        // Without a quorum a read still answers, from this manager's copy, and says so.
         if (!read || !isFlotillaError(err, 'NO_QUORUM')) throw err;
-        warn(group.staleness());
-        return local(req);
+        if (staleOk) return stale();
+        throw group.noLeaderError(true);
       }
       if (route.local) return read ? local(req) : this.writeHere(local, req, group);
       if (wasForwarded(metadata)) {
         throw new FlotillaError('NOT_LEADER', 'the call reached a manager that no longer leads; retry');
       }
-      return remote(route.leaderAddr, req);
+      // The leader may find it has lost its quorum (its read barrier fails before it steps down).
+      return remote(route.leaderAddr, req).catch((err: unknown) => {
+        if (staleOk && isFlotillaError(err, 'NO_QUORUM')) return stale();
+        throw err;
+      });
     });
   }
 

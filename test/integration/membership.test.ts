@@ -5,6 +5,9 @@
 import test from 'ava';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isFlotillaError } from '../../lib/errors.js';
+import { wire } from '../../proto/load.js';
+import { call, connect } from '../../proto/rpc.js';
 import type { Node, Service, Task } from '../../proto/types.js';
 import { eventually, LocalCluster, runCli, sleeperService } from './cluster-harness.js';
 
@@ -82,7 +85,7 @@ test.serial(
 );
 
 test.serial(
-  'with quorum lost, writes fail naming the recovery, reads warn, and force-new-cluster recovers',
+  'with quorum lost, writes fail naming the recovery, reads fail unless --stale-ok, and force-new-cluster recovers',
   async (t) => {
     const c = await LocalCluster.create();
     t.teardown(() => c.destroy());
@@ -101,7 +104,16 @@ test.serial(
       return res.code !== 0 && /no manager leads/.test(res.stderr) ? res : undefined;
     });
     t.regex(write.stderr, /cluster init --force-new-cluster --data-dir \S+m3/);
-    const read = await c.cli('m3', 'service', 'ls', '--format', 'json');
+    const refused = await c.cli('m3', 'service', 'ls', '--format', 'json');
+    t.not(refused.code, 0);
+    t.is(refused.stdout, '');
+    t.regex(refused.stderr, /error: no manager leads .*cannot confirm .*`cluster --stale-ok \.\.\.`/s);
+    const control = connect(wire.flotilla.Control, c.addr('m3'), c.adminTls());
+    t.teardown(() => control.close());
+    const err = await t.throwsAsync(call(control, control.ListServices, {}));
+    t.true(isFlotillaError(err, 'NO_QUORUM'), err?.message);
+
+    const read = await c.cli('m3', '--stale-ok', 'service', 'ls', '--format', 'json');
     t.is(read.code, 0, read.stderr);
     t.regex(read.stderr, /warning: no manager leads \(no quorum\).*own copy/);
     t.deepEqual(
