@@ -4,6 +4,7 @@ import { MemoryStorage } from '../../manager/raft/core/storage.js';
 import type { ConfChange, Message, RaftId } from '../../manager/raft/types.js';
 import { ConfChangeType, MessageType, StateType } from '../../manager/raft/types.js';
 import { Checker } from './checker.js';
+import { Figure8Nemesis } from './figure8.js';
 import { SimNode, type ApplyObserver, type NodeOptions } from './node.js';
 import { Prng } from './prng.js';
 
@@ -14,6 +15,11 @@ export interface SimConfig {
   nodes: number;
   /** Events kept for the failure report. */
   historySize?: number;
+  /**
+   * Whether the Figure 8 nemesis (figure8.ts) may run in this seed; by default a draw from the
+   * seed (half of the seeds), so that the others keep the ordinary fault schedule alone.
+   */
+  figure8?: boolean;
 }
 
 export interface SimStats {
@@ -23,6 +29,8 @@ export interface SimStats {
   confChanges: number;
   snapshots: number;
   reads: number;
+  /** Figure 8 schedules that got as far as the old leader's commit (see figure8.ts). */
+  figure8: number;
 }
 
 export interface SimResult {
@@ -39,7 +47,12 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const LIVENESS_PAYLOAD = 'liveness-check';
 
-type Event = { weight: number; run: () => string | undefined };
+/**
+ * `fault`: a fault of the network, processes or membership, which waits while a Figure 8
+ * schedule runs (figure8.ts): that nemesis steers alone then, but for the crash points of Ready
+ * handling and restarts of the nodes it does not hold down.
+ */
+type Event = { weight: number; run: () => string | undefined; fault?: boolean };
 
 /**
  * One seeded run: a cluster of SimNodes over a hostile network (loss, duplication,
@@ -68,8 +81,10 @@ export class Simulation {
     confChanges: 0,
     snapshots: 0,
     reads: 0,
+    figure8: 0,
   };
   private readonly events: Event[];
+  private readonly figure8: Figure8Nemesis | undefined;
 
   constructor(private readonly cfg: SimConfig) {
     this.prng = new Prng(cfg.seed);
@@ -84,6 +99,27 @@ export class Simulation {
       maxInflightMsgs: p.pick([1, 3, 256]),
       maxInflightBytes: p.pick([0, 32, 256]),
     };
+    const figure8 = p.chance(0.5);
+    if (cfg.figure8 ?? figure8) {
+      this.figure8 = new Figure8Nemesis({
+        prng: p,
+        nodes: this.nodes,
+        leader: () => this.leader(),
+        setGroups: (groups) => {
+          this.groups = groups;
+        },
+        crash: (n) => this.crashed(n, ''),
+        restart: (n) => this.restartNode(n),
+        propose: (n, data) => {
+          try {
+            return n.rn!.propose(encoder.encode(data))?.index;
+          } catch (err) {
+            if (!isProposalDropped(err)) throw err;
+            return undefined;
+          }
+        },
+      });
+    }
     this.observer = {
       applied: (node, e, hash) => {
         this.checker.applied(node, e, hash);
@@ -102,15 +138,16 @@ export class Simulation {
       { weight: 6, run: () => this.propose() },
       { weight: 2, run: () => this.readIndex() },
       { weight: 2, run: () => this.dropOne() },
-      { weight: 0.2, run: () => this.partition() },
-      { weight: 0.6, run: () => this.heal() },
-      { weight: 0.25, run: () => this.crash() },
-      { weight: 0.15, run: () => this.crashLeader() },
-      { weight: 0.1, run: () => this.isolateLeader() },
+      { weight: 0.2, run: () => this.partition(), fault: true },
+      { weight: 0.6, run: () => this.heal(), fault: true },
+      { weight: 0.25, run: () => this.crash(), fault: true },
+      { weight: 0.15, run: () => this.crashLeader(), fault: true },
+      { weight: 0.1, run: () => this.isolateLeader(), fault: true },
       { weight: 2, run: () => this.restart() },
-      { weight: 0.8, run: () => this.changeMembership() },
-      { weight: 0.4, run: () => this.transferLeadership() },
+      { weight: 0.8, run: () => this.changeMembership(), fault: true },
+      { weight: 0.4, run: () => this.transferLeadership(), fault: true },
       { weight: 1, run: () => this.compact() },
+      { weight: 0.3, run: () => this.figure8?.start(this.step) },
     ];
   }
 
@@ -119,6 +156,8 @@ export class Simulation {
       for (this.step = 0; this.step < this.cfg.steps; this.step++) {
         const what = this.pickEvent();
         if (what) this.record(what);
+        const steered = this.figure8?.step(this.step);
+        if (steered) this.record(steered);
         for (const n of this.nodes.values()) this.checker.observe(n);
       }
       this.checkLiveness();
@@ -131,6 +170,7 @@ export class Simulation {
   private result(error?: string): SimResult {
     this.stats.commit = this.checker.maxCommit;
     this.stats.leaders = this.checker.leaderCount();
+    this.stats.figure8 = this.figure8?.reached.get('return') ?? 0;
     return {
       ok: error === undefined,
       seed: this.cfg.seed,
@@ -152,7 +192,9 @@ export class Simulation {
     let x = this.prng.next() * total;
     for (const e of this.events) {
       x -= e.weight;
-      if (x < 0) return e.run();
+      if (x >= 0) continue;
+      if (e.fault && this.figure8?.active) return undefined;
+      return e.run();
     }
     return undefined;
   }
@@ -340,12 +382,18 @@ export class Simulation {
   }
 
   private restart(): string | undefined {
-    const down = [...this.nodes.values()].filter((n) => !n.running);
+    const down = [...this.nodes.values()].filter(
+      (n) => !n.running && (this.figure8?.mayRestart(n.id) ?? true),
+    );
     if (down.length === 0) return undefined;
     const n = this.prng.pick(down);
+    this.restartNode(n);
+    return `restart ${n.id}`;
+  }
+
+  private restartNode(n: SimNode): void {
     n.start();
     this.checker.restarted(n);
-    return `restart ${n.id}`;
   }
 
   private changeMembership(): string | undefined {

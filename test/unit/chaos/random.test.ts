@@ -1,0 +1,182 @@
+import test from 'ava';
+import { checkLinearizability, describeResult } from '../../../chaos/linearizability.js';
+import { kvModel, serviceModel } from '../../../chaos/models.js';
+import { Prng } from '../../sim/prng.js';
+import { bruteForce, generateKv, generateServices, mutateKv, mutateServices } from './histories.js';
+
+/**
+ * Randomized tests of the checker: histories from real sequential executions (linearizable by
+ * construction), and mutations of them judged against a brute-force search. Each failure names
+ * its seed; rerun one with the seed in the loop's range.
+ */
+
+test('histories of a real sequential key-value store are linearizable', (t) => {
+  for (let seed = 0; seed < 300; seed++) {
+    const prng = new Prng(seed);
+    const h = generateKv(prng, {
+      ops: 20 + prng.int(200),
+      keys: ['a', 'b', 'c'].slice(0, 1 + prng.int(3)),
+      clients: 2 + prng.int(6),
+      spread: prng.pick([0, 5, 20, 60]),
+      unknown: prng.pick([0, 0.05, 0.2]),
+      fail: prng.pick([0, 0.05]),
+    });
+    const r = checkLinearizability(kvModel, h, { timeoutMs: 20_000 });
+    if (r.verdict !== 'linearizable') {
+      t.fail(`seed ${seed}: ${describeResult(kvModel, r)}`);
+      return;
+    }
+  }
+  t.pass();
+});
+
+test('histories of real sequential services (with versions moved by the cluster) are linearizable', (t) => {
+  for (let seed = 0; seed < 300; seed++) {
+    const prng = new Prng(seed);
+    const h = generateServices(prng, {
+      ops: 20 + prng.int(200),
+      services: ['web', 'db'].slice(0, 1 + prng.int(2)),
+      clients: 2 + prng.int(6),
+      spread: prng.pick([0, 5, 20, 60]),
+      unknown: prng.pick([0, 0.05, 0.2]),
+      fail: prng.pick([0, 0.05]),
+    });
+    const r = checkLinearizability(serviceModel, h, { timeoutMs: 20_000 });
+    if (r.verdict !== 'linearizable') {
+      t.fail(`seed ${seed}: ${describeResult(serviceModel, r)}`);
+      return;
+    }
+  }
+  t.pass();
+});
+
+test('small histories, mutated or not: the checker agrees with brute force', (t) => {
+  let broken = 0;
+  let mutated = 0;
+  const seeds = 3000;
+  for (let seed = 0; seed < seeds; seed++) {
+    const prng = new Prng(1_000_000 + seed);
+    const original = generateKv(prng, {
+      ops: 2 + prng.int(7),
+      keys: ['k'],
+      clients: 3,
+      spread: prng.pick([5, 20, 40]),
+      unknown: 0.2,
+      fail: 0.1,
+    });
+    const mutate = prng.chance(0.7);
+    const { ops, what } = mutate ? mutateKv(prng, original) : { ops: original, what: 'none' };
+    const r = checkLinearizability(kvModel, ops);
+    const expected = bruteForce(kvModel, ops);
+    if (r.ok !== expected || r.verdict === 'unknown' || (!mutate && !expected)) {
+      t.fail(
+        `seed ${1_000_000 + seed}: checker ${r.verdict}, brute force ${expected ? 'linearizable' : 'not'}; ` +
+          `mutation ${what}\n${JSON.stringify(ops)}`,
+      );
+      return;
+    }
+    if (mutate) mutated++;
+    if (!expected) broken++;
+  }
+  // The mutations do break histories often enough for the comparison to mean something.
+  t.true(broken > mutated / 5, `${broken} of ${mutated} mutated histories not linearizable`);
+  t.log(`${broken} of ${mutated} mutated histories (of ${seeds}) not linearizable`);
+});
+
+test('small service histories, mutated or not: the checker agrees with brute force', (t) => {
+  let broken = 0;
+  let mutated = 0;
+  const seeds = 3000;
+  for (let seed = 0; seed < seeds; seed++) {
+    const prng = new Prng(3_000_000 + seed);
+    const original = generateServices(prng, {
+      ops: 2 + prng.int(7),
+      services: ['web'],
+      clients: 3,
+      spread: prng.pick([5, 20, 40]),
+      unknown: 0.2,
+      fail: 0.1,
+    });
+    const mutate = prng.chance(0.7);
+    const { ops, what } = mutate ? mutateServices(prng, original) : { ops: original, what: 'none' };
+    const r = checkLinearizability(serviceModel, ops);
+    const expected = bruteForce(serviceModel, ops);
+    if (r.ok !== expected || r.verdict === 'unknown' || (!mutate && !expected)) {
+      t.fail(
+        `seed ${3_000_000 + seed}: checker ${r.verdict}, brute force ${expected ? 'linearizable' : 'not'}; ` +
+          `mutation ${what}\n${JSON.stringify(ops)}`,
+      );
+      return;
+    }
+    if (mutate) mutated++;
+    if (!expected) broken++;
+  }
+  t.true(broken > mutated / 5, `${broken} of ${mutated} mutated histories not linearizable`);
+  t.log(`${broken} of ${mutated} mutated histories (of ${seeds}) not linearizable`);
+});
+
+test('mutated larger histories: every violation reported is real, with its report', (t) => {
+  let broken = 0;
+  const seeds = 200;
+  for (let seed = 0; seed < seeds; seed++) {
+    const prng = new Prng(2_000_000 + seed);
+    const original = generateKv(prng, {
+      ops: 100 + prng.int(100),
+      keys: ['a', 'b'],
+      clients: 5,
+      spread: 30,
+      unknown: 0.05,
+      fail: 0.05,
+    });
+    const { ops } = mutateKv(prng, original);
+    const r = checkLinearizability(kvModel, ops, { timeoutMs: 10_000 });
+    if (r.verdict === 'unknown') {
+      t.fail(`seed ${2_000_000 + seed}: budget exhausted`);
+      return;
+    }
+    if (r.ok) continue;
+    broken++;
+    // The prefix the report gives does replay on the model and respects real time.
+    for (const f of r.failures) {
+      let state = kvModel.init();
+      for (const op of f.longestPrefix) {
+        const [accepted, next] = kvModel.step(
+          state,
+          op.input,
+          op.outcome.type === 'ok' ? op.outcome.output : undefined,
+        );
+        t.true(accepted, `seed ${2_000_000 + seed}: prefix op #${op.id} rejected`);
+        state = next;
+      }
+      t.is(state, f.state, `seed ${2_000_000 + seed}`);
+      t.false(f.longestPrefix.includes(f.stuck));
+      t.is(f.stuck.outcome.type, 'ok');
+    }
+  }
+  t.true(broken > 0);
+  t.log(`${broken} of ${seeds} mutated histories not linearizable`);
+});
+
+test('performance: thousands of operations over 50 objects', (t) => {
+  // Intervals reach 3000 either side of their instant, 10 apart: about 600 operations in flight
+  // at any time, a dozen per object, far more than the chaos runner's clients produce.
+  const prng = new Prng(42);
+  const keys = Array.from({ length: 50 }, (_, i) => `k${i}`);
+  const options = { clients: 20, spread: 3000, unknown: 0.03, fail: 0.02 };
+  let began = performance.now();
+  const kv = checkLinearizability(kvModel, generateKv(prng, { ops: 5000, keys, ...options }), {
+    timeoutMs: 60_000,
+  });
+  const kvMs = performance.now() - began;
+  t.is(kv.verdict, 'linearizable', describeResult(kvModel, kv));
+  t.is(kv.partitions.length, 50);
+  began = performance.now();
+  const services = generateServices(prng, { ops: 5000, services: keys, ...options });
+  const sv = checkLinearizability(serviceModel, services, { timeoutMs: 60_000 });
+  const svMs = performance.now() - began;
+  t.is(sv.verdict, 'linearizable', describeResult(serviceModel, sv));
+  t.log(
+    `5000 key-value operations: ${kvMs.toFixed(0)} ms, ${kv.steps} steps; ` +
+      `5000 service operations: ${svMs.toFixed(0)} ms, ${sv.steps} steps`,
+  );
+});
