@@ -60,6 +60,9 @@ export async function runDaemon(
   dataDir: string,
   opts: StartOptions & { foreground: boolean },
 ): Promise<void> {
+  // In the background its stdout and stderr are the log file: a write that fails there (on a
+  // full disk) must not stop the daemon.
+  for (const out of [process.stdout, process.stderr]) out.on('error', () => undefined);
   const pretty = opts.foreground && process.stdout.isTTY;
   const log = createLogger(pretty ? { pretty: true } : { file: paths(dataDir).log });
   const stopped = new Promise<string>((resolve) => {

@@ -30,7 +30,8 @@ export class ManagerGroup {
     if (this.raft.isLeader) return { local: true };
     const leader = this.raft.leader;
     const addr = leader === NONE ? undefined : this.raft.memberList().find((m) => m.id === leader)?.address;
-    if (addr === undefined) throw this.noLeaderError();
+    // A leader whose disk is full steps aside: the full disk is why it cannot take the call.
+    if (addr === undefined) throw this.raft.paused ?? this.noLeaderError();
     return { local: false, leaderId: leader, leaderAddr: addr };
   }
 

@@ -4,6 +4,7 @@
  * A runner can also adopt the container of a task that a previous agent started.
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import { isNoSpace } from '../lib/disk-full.js';
 import { describeError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import {
@@ -215,6 +216,12 @@ export class TaskRunner {
       });
       await this.startContainer(this.containerId);
     } catch (err) {
+      if (isNoSpace(err)) {
+        this.log.warn(
+          { task: this.id, err: describeError(err) },
+          'a task cannot start: the disk is full; tasks that run go on',
+        );
+      }
       this.set('FAILED', 'starting failed', describeError(err));
     }
   }

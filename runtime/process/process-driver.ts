@@ -24,6 +24,7 @@ import type {
   Stats,
 } from '../driver.js';
 import { FlotillaError, invalidArgument, isFlotillaError, notFound } from '../../lib/errors.js';
+import { diskFull, isNoSpace } from '../../lib/disk-full.js';
 import { HOST_IMAGE } from '../../proto/types.js';
 import { ContainerFiles, type RecordedExit, type StoredSpec } from './container-files.js';
 import { validateContainerSpec } from '../container-spec.js';
@@ -87,11 +88,17 @@ export class ProcessDriver implements RuntimeDriver {
     if (spec.user) await resolveUser(spec.user);
     const id = randomBytes(16).toString('hex');
     const files = this.files(id);
-    await mkdir(this.root, { recursive: true });
-    await mkdir(files.dir);
-    await Promise.all([files.stdout, files.stderr].map(async (path) => (await open(path, 'a')).close()));
-    // Written last: a directory without spec.json is an unfinished create, which list() skips.
-    await files.writeSpec({ ...spec, createdAt: Date.now() });
+    try {
+      await mkdir(this.root, { recursive: true });
+      await mkdir(files.dir);
+      await Promise.all([files.stdout, files.stderr].map(async (path) => (await open(path, 'a')).close()));
+      // Written last: a directory without spec.json is an unfinished create, which list() skips.
+      await files.writeSpec({ ...spec, createdAt: Date.now() });
+    } catch (err) {
+      if (!isNoSpace(err)) throw err;
+      await rm(files.dir, { recursive: true, force: true });
+      throw diskFull(this.root, 'this node cannot make the files of a new task', err);
+    }
     this.logger?.debug({ id, labels: spec.labels }, 'process container created');
     return id;
   }

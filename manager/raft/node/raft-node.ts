@@ -2,15 +2,17 @@
  * The loop that drives the Raft core with real time, disk and network: ticks from a timer,
  * messages from the transport, proposals from the application; and for every Ready:
  * persist (fsync) → send → apply → advance. Proposals resolve once their entry is applied
- * here, and fail fast when this node stops being the leader.
+ * here, and fail fast when this node stops being the leader. A node whose disk is full
+ * pauses until its write fits (see persistOrPause).
  */
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../../lib/log.js';
 import { silentLogger } from '../../../lib/log.js';
-import { FlotillaError, type LeaderHint } from '../../../lib/errors.js';
+import { FlotillaError, isFlotillaError, type LeaderHint } from '../../../lib/errors.js';
 import { MemoryStorage, RawNode, type LogPosition, type RaftLogger, type Status } from '../core/index.js';
-import { RaftDisk } from '../storage/index.js';
+import { RaftDisk, type PersistRequest } from '../storage/index.js';
 import type { ConfChange, ConfState, Entry, HardState, Message, RaftId, Ready, Snapshot } from '../types.js';
 import { ConfChangeType, EntryType, MessageType, NONE, StateType } from '../types.js';
 import {
@@ -94,6 +96,8 @@ export interface RaftNodeEvents {
 
 /** How long an empty append waits for the next append to carry its commit index instead. */
 const COMMIT_NOTICE_DELAY_MS = 2;
+/** How often a node paused by a full disk tries its write again. */
+const DISK_RETRY_MS = 1_000;
 
 const DEFAULTS = {
   tickMs: 25,
@@ -133,6 +137,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   /** A member was added: a node that joins can only start from a snapshot that names it. */
   private snapshotDue = false;
   private snapshotting: Promise<void> | undefined;
+  /** Why this node takes no part in the group now: its disk is full (see persistOrPause). */
+  private pausedBy: FlotillaError | undefined;
 
   private constructor(
     private readonly rawNode: RawNode,
@@ -255,6 +261,11 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     return this.isLeader ? Date.now() : this.leaderContact;
   }
 
+  /** While the disk is full: the error saying so, with which writes and reads are refused. */
+  get paused(): FlotillaError | undefined {
+    return this.pausedBy;
+  }
+
   get appliedIndex(): number {
     return this.applied;
   }
@@ -312,6 +323,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
    */
   readBarrier(): Promise<number> {
     if (this.closed) return Promise.reject(closedError());
+    if (this.pausedBy) return Promise.reject(this.pausedBy);
     const ctx = randomBytes(16);
     const read = this.reads.wait(ctx, this.electionTimeoutMs() * 2);
     this.input(() => this.rawNode.readIndex(ctx));
@@ -386,7 +398,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   /** Feeds the core one input, then makes sure its Ready will be handled. */
   private input(fn: () => void): void {
-    if (this.closed) return;
+    if (this.closed || this.pausedBy) return;
     try {
       fn();
     } catch (err) {
@@ -453,12 +465,13 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     if (commitOnly) {
       this.commitUnwritten = true;
     } else if (rd.hardState || rd.entries.length > 0 || rd.snapshot || this.commitUnwritten) {
-      await this.disk.persist({
+      const persisted = await this.persistOrPause({
         hardState: rd.hardState ?? (this.commitUnwritten ? this.hardState : undefined),
         entries: rd.entries,
         snapshot: rd.snapshot,
         mustSync: rd.mustSync,
       });
+      if (!persisted) return;
       this.commitUnwritten = false;
     }
     if (rd.snapshot) this.durableIndex = rd.snapshot.metadata.index;
@@ -477,6 +490,56 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.rawNode.advance(rd);
     const due = this.snapshotDue || this.applied - this.snapshotIndex >= this.opts.snapshotEvery;
     if (due && !this.snapshotting) this.startSnapshot();
+  }
+
+  /**
+   * Persists a Ready's state. On a full disk (the storage refuses the write and stays sound)
+   * the node pauses: it takes no ticks, messages or proposals, so to the others it is as if
+   * stopped and it acknowledges nothing it has not saved; it tries the same write again until
+   * it fits, then goes on where it stood. False if the node was closed meanwhile.
+   */
+  private async persistOrPause(req: PersistRequest): Promise<boolean> {
+    for (;;) {
+      try {
+        await this.disk.persist(req);
+        break;
+      } catch (err) {
+        if (!isFlotillaError(err, 'RESOURCE_EXHAUSTED')) throw err;
+        if (!this.pausedBy) this.pause(err);
+        await sleep(DISK_RETRY_MS);
+        if (this.closed) return false;
+      }
+    }
+    if (this.pausedBy) this.resume();
+    return true;
+  }
+
+  private pause(err: FlotillaError): void {
+    this.pausedBy = err;
+    this.log.error(
+      { err },
+      `raft: ${err.message}. This member pauses, taking no part in the group, and tries again every ${DISK_RETRY_MS / 1000} s`,
+    );
+    // Their entries are in the log already (a leader may have sent them): they may commit later.
+    this.proposals.failAll(
+      () =>
+        new FlotillaError(
+          'RESOURCE_EXHAUSTED',
+          `${err.message}. This write may still be applied once there is room: check before retrying it`,
+          { cause: err },
+        ),
+    );
+    this.reads.failAll(() => err);
+    // A leader that cannot save runs no loops and keeps no workers meanwhile: the other
+    // managers elect a leader of their own.
+    if (this.isLeader) this.noteSoftState(NONE, StateType.Follower);
+  }
+
+  private resume(): void {
+    this.pausedBy = undefined;
+    const { lead, raftState } = this.rawNode.status().softState;
+    this.noteSoftState(lead, raftState);
+    this.log.info('raft: the disk has room again; this member takes part in the group again');
   }
 
   private noteSoftState(lead: RaftId, state: StateType): void {
@@ -592,6 +655,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   private proposeEntry(append: () => LogPosition | undefined, confChange = false): Promise<number> {
     if (this.closed) return Promise.reject(closedError());
+    if (this.pausedBy) return Promise.reject(this.pausedBy);
     if (!this.isLeader) return Promise.reject(this.notLeader('this node is not the leader'));
     let position: LogPosition | undefined;
     try {

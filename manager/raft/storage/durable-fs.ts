@@ -63,9 +63,13 @@ export async function writeFileAtomic(file: string, data: Uint8Array, tempSuffix
   try {
     await writeFully(fh, data, 0);
     await fh.sync();
-  } finally {
+  } catch (err) {
+    // What was written would take space until the next start cleans temp files up.
     await fh.close();
+    await fs.rm(temp, { force: true });
+    throw err;
   }
+  await fh.close();
   await fs.rename(temp, file);
   await syncDir(path.dirname(file));
 }

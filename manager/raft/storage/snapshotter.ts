@@ -13,6 +13,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Snapshot, SnapshotMetadata } from '../types.js';
+import { diskFull, isNoSpace } from '../../../lib/disk-full.js';
 import { describeError, FlotillaError } from '../../../lib/errors.js';
 import { ByteReader, ByteWriter } from './binary.js';
 import { crc32 } from './checksum.js';
@@ -70,7 +71,9 @@ export class Snapshotter {
       path.join(this.snapDir, snapshotFileName(term, index)),
       encodeSnapshot(snapshot),
       TEMP_SUFFIX,
-    );
+    ).catch((err: unknown) => {
+      throw isNoSpace(err) ? diskFull(this.snapDir, 'this manager cannot save a Raft snapshot', err) : err;
+    });
     const stale = (await this.list()).slice(this.keep);
     for (const f of stale) await fs.rm(f.path, { force: true });
     if (stale.length > 0) await syncDir(this.snapDir);
