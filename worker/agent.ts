@@ -224,6 +224,8 @@ export class Agent {
     }
     for (const id of a.removed) void this.forget(id);
     for (const task of a.tasks) this.apply(task);
+    // The whole list says which networks the node is on: devices a previous run left for others go.
+    if (a.kind === 'COMPLETE') void this.pruneNetworks();
   }
 
   private apply(task: Task): void {
@@ -307,17 +309,17 @@ export class Agent {
       if (!isFlotillaError(err, 'NOT_FOUND'))
         this.opts.log.warn({ task: id, err: describeError(err) }, 'cannot remove the task container');
     });
-    if (runner.vnis.length > 0) {
-      const inUse = new Set([...this.runners.values()].flatMap((r) => r.vnis));
-      await this.opts.networks
-        ?.prune(inUse)
-        .catch((err: unknown) =>
-          this.opts.log.warn(
-            { err: describeError(err) },
-            'cannot remove the devices of overlay networks left',
-          ),
-        );
-    }
+    if (runner.vnis.length > 0) await this.pruneNetworks();
+  }
+
+  /** Removes the devices of the overlay networks that no task of this node is on. */
+  private async pruneNetworks(): Promise<void> {
+    const inUse = new Set([...this.runners.values()].flatMap((r) => r.vnis));
+    await this.opts.networks
+      ?.prune(inUse)
+      .catch((err: unknown) =>
+        this.opts.log.warn({ err: describeError(err) }, 'cannot remove the devices of overlay networks left'),
+      );
   }
 
   /** A container of a previous run that no assignment wants. */

@@ -9,7 +9,8 @@
  * bridge by the runtime (runtime/containerd/cni.ts), at the address the managers gave.
  *
  * A network's devices are made when a task that joins it starts here and removed once no
- * task of the node is on it any more (`prune`). Calls run one at a time.
+ * task of the node is on it any more (`prune`, which also finds the devices a previous run
+ * left). Calls run one at a time.
  */
 import { describeError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
@@ -32,6 +33,12 @@ const FORWARD_RULE = [
 
 export const networkBridge = (vni: number): string => `fln${vni}`;
 const vxlanDevice = (vni: number): string => `flv${vni}`;
+
+/** The VXLAN ids of the networks that have a device (fln<vni> or flv<vni>) in `ip -j link show`. */
+export function deviceVnis(links: string): Set<number> {
+  const names = (JSON.parse(links || '[]') as { ifname?: string }[]).map((l) => l.ifname ?? '');
+  return new Set(names.flatMap((name) => /^fl[nv](\d+)$/.exec(name)?.slice(1).map(Number) ?? []));
+}
 
 export class OverlayNetworks {
   private peers: string[] = [];
@@ -67,10 +74,11 @@ export class OverlayNetworks {
     );
   }
 
-  /** Removes the devices of networks that no task of this node is on. */
+  /** Removes the devices of networks that no task of this node is on, also those a previous run left. */
   prune(inUse: ReadonlySet<number>): Promise<void> {
     return this.serially(async () => {
-      for (const vni of [...this.present].filter((v) => !inUse.has(v))) {
+      const here = new Set([...this.present, ...deviceVnis(await systemTool(['ip', '-j', 'link', 'show']))]);
+      for (const vni of [...here].filter((v) => !inUse.has(v))) {
         await trySystemTool(['ip', 'link', 'del', vxlanDevice(vni)]);
         await trySystemTool(['ip', 'link', 'del', networkBridge(vni)]);
         this.present.delete(vni);

@@ -3,7 +3,8 @@
  * a container pinned to one host is reached through the published port of every host, and
  * from a container on another host by its address, by `tasks.NAME` and by `NAME`; on a
  * user-defined overlay network, containers on two hosts reach each other by their addresses
- * there and by service name, and containers off the network do neither.
+ * there and by service name, and containers off the network do neither; a host that comes
+ * back with no task on a network drops the network's devices.
  */
 import test from 'ava';
 import type { Task } from '../../proto/types.js';
@@ -119,4 +120,35 @@ if (reason) {
       );
     },
   );
+
+  test.serial('a host back without tasks on a network removes the devices its last run left', async (t) => {
+    const created = await lab.cluster('m1', 'network', 'create', 'scratch');
+    t.is(created.code, 0, created.stderr);
+    await lab.createService(
+      'scratcher',
+      '--network',
+      'scratch',
+      '--constraint',
+      'node.hostname==w1',
+      'flotilla/busybox',
+      'sleep',
+      '100000',
+    );
+    const vni = (await runningTask('scratcher')).networks[0]!.vni;
+    const devices = async () => {
+      const res = await lab.run('exec', 'w1', '--', 'ip', '-br', 'link', 'show');
+      return res.stdout.split('\n').map((line) => line.split(/[\s@]/)[0]);
+    };
+    t.true((await devices()).includes(`fln${vni}`));
+    t.is((await lab.run('kill', 'w1')).code, 0);
+    t.is((await lab.cluster('m1', 'service', 'rm', 'scratcher')).code, 0);
+    const back = await lab.run('restart', 'w1');
+    t.is(back.code, 0, back.stderr);
+    await lab.hostIs('w1', 'READY');
+    await eventually('the devices of scratch gone from w1', async () => {
+      const left = await devices();
+      return !left.includes(`fln${vni}`) && !left.includes(`flv${vni}`);
+    });
+    t.pass();
+  });
 }
