@@ -219,3 +219,30 @@ function describeServiceOutput(o: ServiceOutput): string {
       return o.kind;
   }
 }
+
+/**
+ * The history with each unknown create or update whose value a read returned made definite:
+ * it took effect, completing no later than the first such read (and no earlier than its own
+ * invocation, so a read that saw a value before its write began still fails the check). Each
+ * write's value must be its own (the chaos clients' labels make it so). Fewer operations left
+ * open keep the search small, and nothing is assumed that the history does not show.
+ */
+export function settleObservedWrites(
+  history: readonly Operation<ServiceInput, ServiceOutput>[],
+): Operation<ServiceInput, ServiceOutput>[] {
+  const firstSeen = new Map<string, number>();
+  for (const op of history) {
+    const out = op.outcome.type === 'ok' ? op.outcome.output : undefined;
+    if (out?.kind !== 'read' || !out.value) continue;
+    const key = `${op.input.service}/${describeValue(out.value)}`;
+    firstSeen.set(key, Math.min(firstSeen.get(key) ?? Infinity, op.complete));
+  }
+  return history.map((op) => {
+    if (op.outcome.type !== 'unknown' || (op.input.kind !== 'create' && op.input.kind !== 'update'))
+      return op;
+    const seen = firstSeen.get(`${op.input.service}/${describeValue(op.input.value)}`);
+    if (seen === undefined) return op;
+    const kind = op.input.kind === 'create' ? 'created' : 'updated';
+    return { ...op, complete: Math.max(op.invoke, seen), outcome: { type: 'ok', output: { kind } } };
+  });
+}

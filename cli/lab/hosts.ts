@@ -173,9 +173,19 @@ export async function killHost(host: LabHost): Promise<void> {
 
 const TABLE = 'inet flotilla_lab';
 
-/** Drops the host's traffic to and from `addresses` (all it had dropped before is replaced). */
-export async function cutOff(host: LabHost, addresses: string[]): Promise<void> {
+/**
+ * Drops the host's traffic to and from `addresses` (all it had dropped before is replaced);
+ * with `inboundOnly`, only what comes from them (a one-way partition: they still hear the host).
+ */
+export async function cutOff(host: LabHost, addresses: string[], inboundOnly = false): Promise<void> {
   const set = `{ ${addresses.join(', ')} }`;
+  const output = inboundOnly
+    ? ''
+    : `
+  chain output {
+    type filter hook output priority filter; policy accept;
+    ip daddr ${set} drop
+  }`;
   // Made anew in one transaction: re-adding rules to an existing table would duplicate them.
   await tool(
     [...inHost(host), 'nft', '-f', '-'],
@@ -185,11 +195,7 @@ table ${TABLE} {
   chain input {
     type filter hook input priority filter; policy accept;
     ip saddr ${set} drop
-  }
-  chain output {
-    type filter hook output priority filter; policy accept;
-    ip daddr ${set} drop
-  }
+  }${output}
 }
 `,
   );

@@ -1,7 +1,7 @@
 import type { RaftId } from '../../manager/raft/types.js';
 import { StateType } from '../../manager/raft/types.js';
 import type { SimNode } from './node.js';
-import type { Prng } from './prng.js';
+import type { Prng } from '../../lib/prng.js';
 
 /** What the nemesis may do to the simulated cluster. */
 export interface NemesisHost {

@@ -6,7 +6,7 @@ import { ConfChangeType, MessageType, StateType } from '../../manager/raft/types
 import { Checker } from './checker.js';
 import { Figure8Nemesis } from './figure8.js';
 import { SimNode, type ApplyObserver, type NodeOptions } from './node.js';
-import { Prng } from './prng.js';
+import { Prng } from '../../lib/prng.js';
 
 export interface SimConfig {
   seed: number;

@@ -1,7 +1,7 @@
 import { operation, type Operation, type Outcome } from '../../../chaos/history.js';
 import type { Model } from '../../../chaos/linearizability.js';
 import type { KvInput, KvOutput, ServiceInput, ServiceOutput, ServiceValue } from '../../../chaos/models.js';
-import type { Prng } from '../../sim/prng.js';
+import type { Prng } from '../../../lib/prng.js';
 
 /** Builders, generators and a brute-force oracle for the checker's tests. */
 

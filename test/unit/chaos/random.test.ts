@@ -1,7 +1,7 @@
 import test from 'ava';
 import { checkLinearizability, describeResult } from '../../../chaos/linearizability.js';
 import { kvModel, serviceModel } from '../../../chaos/models.js';
-import { Prng } from '../../sim/prng.js';
+import { Prng } from '../../../lib/prng.js';
 import { bruteForce, generateKv, generateServices, mutateKv, mutateServices } from './histories.js';
 
 /**

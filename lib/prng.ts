@@ -1,6 +1,6 @@
 /**
  * xoshiro128** seeded through splitmix32: a small, fast PRNG whose whole state is four
- * 32-bit words, so that every simulation run replays exactly from its seed.
+ * 32-bit words, so that a simulation run or a chaos schedule replays exactly from its seed.
  */
 export class Prng {
   private s = new Uint32Array(4);
