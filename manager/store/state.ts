@@ -92,7 +92,7 @@ export class StoreState implements ReadTx {
         if (current)
           throw new FlotillaError('ALREADY_EXISTS', `${singular(c.table)} ${c.object.id} already exists`);
       } else if (!current) {
-        if (c.kind === 'delete') continue;
+        // A delete too: a writer told that it removed something must have removed it.
         throw new FlotillaError('CONFLICT', `${singular(c.table)} ${c.object.id} was removed meanwhile`);
       } else if ((current.meta?.version ?? 0) !== c.expectedVersion) {
         throw new FlotillaError(

@@ -24,7 +24,7 @@ export function commitRequest(
     const current = state.get(c.table, c.object.id);
     compare.push(modRevisionIs(key, current?.meta?.version ?? 0));
     if (c.kind === 'delete') {
-      if (current) success.push({ request_delete_range: { key } });
+      success.push({ request_delete_range: { key } });
       continue;
     }
     const meta = { version: 0, createdAt: current?.meta?.createdAt ?? now, updatedAt: now };

@@ -6,7 +6,7 @@
  * commit's index as its version, and so do the commit's events.
  */
 import type { ExecutionContext, TestFn } from 'ava';
-import { isFlotillaError } from '../../../lib/errors.js';
+import { FlotillaError, isFlotillaError } from '../../../lib/errors.js';
 import { newId } from '../../../lib/ids.js';
 import type { Network } from '../../../proto/types.js';
 import type { Objects, Store, StoreEvent, Table } from '../../../manager/store/types.js';
@@ -204,6 +204,26 @@ export function storeConformance(test: TestFn, target: StoreTarget): void {
     t.deepEqual(
       store.view((tx) => tx.get('services', service.id)?.spec?.labels),
       { by: winner },
+    );
+  });
+
+  it('two writers removing one object: one removes it, the other is told it did not', async (t, store) => {
+    const service = makeService();
+    await store.update((tx) => tx.create('services', service));
+    const remove = () =>
+      store.update((tx) => {
+        if (!tx.get('services', service.id)) throw new FlotillaError('NOT_FOUND', 'gone before the write');
+        tx.delete('services', service.id);
+      });
+    const results = await Promise.allSettled([remove(), remove()]);
+    const lost = results.filter((r) => r.status === 'rejected');
+    t.is(lost.length, 1);
+    // Refused when applied (CONFLICT), or found gone when the second write was made (NOT_FOUND).
+    const reason = lost[0]?.reason as unknown;
+    t.true(isFlotillaError(reason, 'CONFLICT') || isFlotillaError(reason, 'NOT_FOUND'), String(reason));
+    t.is(
+      store.view((tx) => tx.get('services', service.id)),
+      undefined,
     );
   });
 
