@@ -178,7 +178,17 @@ export class BridgeNetwork {
     );
     if (!exists) await run('ip', ['link', 'add', bridge, 'type', 'bridge']);
     const prefix = parseSubnet(subnet)?.prefix ?? 16;
-    await run('ip', ['addr', 'replace', `${this.gateway}/${prefix}`, 'dev', bridge]);
+    const gateway = `${this.gateway}/${prefix}`;
+    await run('ip', ['addr', 'replace', gateway, 'dev', bridge]);
+    // The bridge plugin refuses a bridge with any other address: one left by the node's
+    // previous subnet (a node that left and joined again has a new one) goes.
+    const [link] = JSON.parse((await run('ip', ['-4', '-j', 'addr', 'show', 'dev', bridge])).stdout) as {
+      addr_info?: { local: string; prefixlen: number }[];
+    }[];
+    for (const { local, prefixlen } of link?.addr_info ?? []) {
+      const addr = `${local}/${prefixlen}`;
+      if (addr !== gateway) await run('ip', ['addr', 'del', addr, 'dev', bridge]);
+    }
     await run('ip', ['link', 'set', bridge, 'up']);
     for (const { table, chain, rule } of this.bridgeRules()) {
       const present = await run('iptables', ['-w', '-t', table, '-C', chain, ...rule]).then(
