@@ -1,5 +1,6 @@
 /**
- * `npm run chaos -- --runs 20 --seconds 120 [--seed S] [--managers 3] [--workers 2] [--clients 6]`:
+ * `npm run chaos -- --runs 20 --seconds 120 [--seed S] [--managers 3] [--workers 2] [--clients 6]
+ *  [--keep] [--verbose]`:
  * chaos runs one after another (seeds S, S+1, ...), each printed as one JSON line, then a
  * summary line. Exits 1 when any run found a violation; each names the seed that replays it.
  */
@@ -33,6 +34,7 @@ for (let r = 0; r < runs; r++) {
     seconds,
     ...shape,
     services: 4,
+    keep: process.argv.includes('--keep'),
     log: (line) => {
       if (verbose || !line.startsWith('  ')) console.error(line);
     },

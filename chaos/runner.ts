@@ -22,6 +22,7 @@ import { checkConvergence, checkCopies, checkTaskProcesses, ownCopies, within } 
 import { checkLinearizability, describeResult } from './linearizability.js';
 import { serviceModel, settleObservedWrites } from './models.js';
 import { Nemesis } from './nemesis.js';
+import { runWatcher } from './watchers.js';
 import { describeFault, makeSchedule } from './schedule.js';
 
 const run = promisify(execFile);
@@ -35,6 +36,8 @@ export interface RunOptions {
   clients: number;
   /** Service names the clients contend on. */
   services: number;
+  /** Leaves the lab of a run that found violations up, to look into. */
+  keep?: boolean;
   log: (line: string) => void;
 }
 
@@ -48,6 +51,8 @@ export interface RunResult {
   faults: number;
   faultsApplied: number;
   linearizability: string;
+  /** Service states the watchers received (each checked not to go back). */
+  watchStates: number;
   /** What the failed and unknown operations were told, by error code. */
   errors: Record<string, number>;
   violations: string[];
@@ -86,6 +91,7 @@ export async function chaosRun(o: RunOptions): Promise<RunResult> {
     diskHost: diskHost.name,
   });
   let linearizability = 'not checked';
+  let watchStates = 0;
   const nemesis = new Nemesis(lab, controls, o.log);
   try {
     await onTmpfs(lab, diskHost, o.log);
@@ -106,16 +112,24 @@ export async function chaosRun(o: RunOptions): Promise<RunResult> {
         stop.signal,
       ),
     );
+    const watching = managers.map((host) => runWatcher(host.name, controls(host), names, stop.signal));
     const faults = nemesis.run(schedule, start, stop.signal);
     await new Promise((r) => setTimeout(r, o.seconds * 1000));
     stop.abort();
     await Promise.all([...running, faults]);
+    for (const report of await Promise.all(watching)) {
+      watchStates += report.states;
+      violations.push(...report.violations);
+    }
 
     // Healed: every fault undone, and any daemon that died unasked named and started again.
     await nemesis.healAll();
     for (const host of lab.hosts) {
       if (!daemonRunning(host.dataDir)) {
-        violations.push(`${host.name}'s daemon exited on its own (see ${paths(host.dataDir).log})`);
+        const said = (await readFile(paths(host.dataDir).log, 'utf8').catch(() => '')).trim().split('\n');
+        violations.push(
+          `${host.name}'s daemon exited on its own; the end of its log:\n${said.slice(-8).join('\n')}`,
+        );
         await killHost(host);
         await restartHost(lab, host, (line) => o.log(`  ${line}`));
       }
@@ -147,8 +161,12 @@ export async function chaosRun(o: RunOptions): Promise<RunResult> {
     if (violations.length === 0) violations.push(`the run could not finish: ${describeError(err)}`);
   } finally {
     for (const c of [...clients.values(), ...staleClients.values()]) c.close();
-    await labDown(lab);
-    violations.push(...(await leftBehind(lab)));
+    if (o.keep && violations.length > 0) {
+      o.log(`lab ${lab.name} kept: \`cluster lab down --name ${lab.name}\` removes it`);
+    } else {
+      await labDown(lab);
+      violations.push(...(await leftBehind(lab)));
+    }
   }
   const ops = history.history();
   const count = (type: string) => ops.filter((op) => op.outcome.type === type).length;
@@ -168,6 +186,7 @@ export async function chaosRun(o: RunOptions): Promise<RunResult> {
     faults: nemesis.records.length,
     faultsApplied: nemesis.records.filter((r) => r.applied).length,
     linearizability,
+    watchStates,
     errors,
     violations,
     schedule: schedule.map(describeFault),
