@@ -8,12 +8,12 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { daemonRunning, paths } from '../daemon/data-dir.js';
+import { paths } from '../daemon/data-dir.js';
 import { describeError } from '../lib/errors.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { wire } from '../proto/load.js';
 import { acceptStaleReads, call, connect } from '../proto/rpc.js';
-import { killHost } from '../cli/lab/hosts.js';
+import { hostPids, killHost } from '../cli/lab/hosts.js';
 import { labDown, labUp, restartHost } from '../cli/lab/lifecycle.js';
 import type { Lab, LabHost } from '../cli/lab/state.js';
 import { chaosSpec, runClient, serviceNames, type ServiceHistory } from './clients.js';
@@ -125,11 +125,10 @@ export async function chaosRun(o: RunOptions): Promise<RunResult> {
     // Healed: every fault undone, and any daemon that died unasked named and started again.
     await nemesis.healAll();
     for (const host of lab.hosts) {
-      if (!daemonRunning(host.dataDir)) {
+      if (!(await daemonAlive(host))) {
         const said = (await readFile(paths(host.dataDir).log, 'utf8').catch(() => '')).trim().split('\n');
-        violations.push(
-          `${host.name}'s daemon exited on its own; the end of its log:\n${said.slice(-8).join('\n')}`,
-        );
+        const tail = said.slice(-4).map((line) => line.slice(0, 400));
+        violations.push(`${host.name}'s daemon exited on its own; the end of its log:\n${tail.join('\n')}`);
         await killHost(host);
         await restartHost(lab, host, (line) => o.log(`  ${line}`));
       }
@@ -241,6 +240,18 @@ async function healthy(lab: Lab, controls: (h: LabHost) => ControlClient, timeou
     if (bad.length === 0) return true;
     throw new Error(`not yet: ${bad.map((h) => h.name).join(', ')}`);
   });
+}
+
+/**
+ * Whether the host's node daemon runs: its process, not its pid file, which a daemon that
+ * restarts itself in a new role rewrites.
+ */
+async function daemonAlive(host: LabHost): Promise<boolean> {
+  for (const pid of await hostPids(host)) {
+    const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (argv.includes('daemon') && argv.includes(host.dataDir)) return true;
+  }
+  return false;
 }
 
 /** Processes that outlived `lab down`: any whose command line names the lab's dir. */
