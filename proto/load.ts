@@ -71,6 +71,15 @@ export async function encodeInSlices(
   return writer.finish();
 }
 
+/**
+ * Why `value` (in the decoded shape) is not a message of `typeName` as the contract has it,
+ * such as an enum value it does not name; null when it is one.
+ */
+export function verifyMessage(typeName: string, value: object): string | null {
+  const type = root.lookupType(typeName);
+  return type.verify(type.fromObject(value as Record<string, unknown>));
+}
+
 export function codec<T>(typeName: string): Codec<T> {
   const type = root.lookupType(typeName);
   return {

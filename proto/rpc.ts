@@ -143,6 +143,11 @@ class Oversized {
   constructor(readonly bytes: number) {}
 }
 
+/** Likewise a request that does not decode (grpc-js would answer INTERNAL, naming nothing). */
+class Undecodable {
+  constructor(readonly reason: string) {}
+}
+
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 const callers = new WeakMap<object, Caller>();
@@ -185,8 +190,14 @@ export function serve(
         ? method
         : {
             ...method,
-            requestDeserialize: (b: Buffer) =>
-              b.length > maxBytes ? new Oversized(b.length) : method.requestDeserialize(b),
+            requestDeserialize: (b: Buffer) => {
+              if (b.length > maxBytes) return new Oversized(b.length);
+              try {
+                return method.requestDeserialize(b);
+              } catch (err) {
+                return new Undecodable(describeError(err));
+              }
+            },
           };
       const check = (call: ServerSurfaceCall): FlotillaError | undefined => {
         const caller: Caller =
@@ -198,6 +209,12 @@ export function serve(
           return new FlotillaError(
             'RESOURCE_EXHAUSTED',
             `the request is ${mib(request.bytes)}; the limit is ${mib(maxBytes)}`,
+          );
+        }
+        if (request instanceof Undecodable) {
+          return new FlotillaError(
+            'INVALID_ARGUMENT',
+            `invalid request: expected a ${method.path.slice(1)} request as its .proto defines it, got bytes that do not decode (${request.reason})`,
           );
         }
         callers.set(call, caller);

@@ -8,11 +8,12 @@ import { codec } from '../../proto/load.js';
 import { HOST_IMAGE, type NodeSpec, type ServiceSpec } from '../../proto/types.js';
 import { validateContainer, validateRuntimeFields } from './validate-container.js';
 import { validatePlacement } from './validate-placement.js';
-import { validateUpdatePolicies } from './validate-update.js';
+import { checkDuration, validateUpdatePolicies } from './validate-update.js';
 import { validateEndpoint } from './validate-ports.js';
 
 export const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 const SIGNAL = /^SIG[A-Z0-9]+$/;
+const RESTART_CONDITIONS: string[] = ['RESTART_ANY', 'RESTART_ON_FAILURE', 'RESTART_NONE'];
 /**
  * The most a service spec may take, encoded: each version is written to every manager's log
  * and kept in the service's history, and its task part goes to a node with every task.
@@ -49,10 +50,17 @@ export function validateServiceSpec(spec: ServiceSpec | null | undefined): asser
       container.stopSignal,
     );
   }
-  if (container.stopGracePeriodMs < 0)
-    throw invalidArgument('stop grace period (--stop-grace-period)', 'a duration ≥ 0');
+  checkDuration('stop grace period (--stop-grace-period)', container.stopGracePeriodMs, 0);
   const restart = spec.task?.restart;
-  if (restart && (restart.delayMs < 0 || restart.windowMs < 0 || restart.maxAttempts < 0)) {
+  if (restart && !RESTART_CONDITIONS.includes(restart.condition)) {
+    throw invalidArgument(
+      'restart condition (--restart-condition)',
+      'none, on-failure or any',
+      restart.condition,
+    );
+  }
+  if (restart) checkDuration('restart delay (--restart-delay)', restart.delayMs, 0);
+  if (restart && (restart.windowMs < 0 || restart.maxAttempts < 0)) {
     throw invalidArgument(
       'restart policy (--restart-delay, --restart-window, --restart-max-attempts)',
       'values ≥ 0',

@@ -21,7 +21,7 @@ import type { ExternalCA } from '../../proto/gen/flotilla/ExternalCA.js';
 import { externalSign } from './external.js';
 
 export const DEFAULT_NODE_CERT_EXPIRY_MS = 90 * 24 * 3600_000;
-const ROOT_EXPIRY_MS = 20 * 365 * 24 * 3600_000;
+export const ROOT_EXPIRY_MS = 20 * 365 * 24 * 3600_000;
 // Clocks of nodes differ a little: a certificate is valid from a minute before it is made.
 const BACKDATE_MS = 60_000;
 
@@ -144,18 +144,28 @@ export interface IssueOptions {
   altNames?: { ip?: string[]; dns?: string[] };
 }
 
-/** A request that is one, signed by the key it asks a certificate for. */
-async function checkedRequest(csrPem: string): Promise<x509.Pkcs10CertificateRequest> {
+/**
+ * The key a certificate request asks for, once the request is one, signed by that key, and
+ * the key is a P-256 ECDSA key as every node makes.
+ */
+async function requestedKey(csrPem: string): Promise<CryptoKey> {
+  const refuse = (why: string, cause?: unknown) =>
+    new FlotillaError('INVALID_ARGUMENT', `csr: ${why}`, { cause });
   let csr: x509.Pkcs10CertificateRequest;
+  let signed: boolean;
   try {
     csr = new x509.Pkcs10CertificateRequest(csrPem);
+    // A signature or key that cannot be read throws here rather than failing the check.
+    signed = await csr.verify();
   } catch (err) {
-    throw new FlotillaError('INVALID_ARGUMENT', 'csr: expected a PEM certificate request', { cause: err });
+    throw refuse('expected a PEM certificate request', err);
   }
-  if (!(await csr.verify())) {
-    throw new FlotillaError('INVALID_ARGUMENT', 'csr: its signature does not match its key');
+  if (!signed) throw refuse('its signature does not match its key');
+  try {
+    return await csr.publicKey.export(KEY_ALGORITHM, ['verify']);
+  } catch (err) {
+    throw refuse('expected a request for a P-256 ECDSA key, as nodes make', err);
   }
-  return csr;
 }
 
 /** Signs (or has the external CA sign) a certificate for the key of `csrPem`, naming `subject`. */
@@ -165,7 +175,7 @@ export async function issue(
   subject: CertSubject,
   opts: IssueOptions,
 ): Promise<string> {
-  const csr = await checkedRequest(csrPem);
+  const publicKey = await requestedKey(csrPem);
   if (ca.external) return externalSign(ca.external, ca.cert, csrPem, subject);
   const signer = new x509.X509Certificate(splitPem(ca.cert)[0]!);
   const extensions: x509.Extension[] = [
@@ -185,7 +195,7 @@ export async function issue(
     issuer: signer.subject,
     notBefore: new Date(Date.now() - BACKDATE_MS),
     notAfter: new Date(Date.now() + opts.expiryMs),
-    publicKey: await csr.publicKey.export(KEY_ALGORITHM, ['verify']),
+    publicKey,
     signingKey: await importPrivateKey(ca.key),
     signingAlgorithm: KEY_ALGORITHM,
     extensions,

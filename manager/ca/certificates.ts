@@ -3,13 +3,19 @@
  * current role, recorded on the node for `node inspect`), and admin client certificates for
  * remote CLIs. The signing root and the expiry are the cluster's.
  */
-import { FlotillaError } from '../../lib/errors.js';
+import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { describeCert, type CertRole, type CertSubject } from '../../lib/pki.js';
 import type { IssuedCertificate } from '../../proto/gen/flotilla/IssuedCertificate.js';
 import type { Cluster, Node, NodeCertificate, NodeRole, RootCA } from '../../proto/types.js';
 import type { ReadTx, Store, WriteTx } from '../store/types.js';
-import { DEFAULT_NODE_CERT_EXPIRY_MS, issue, nextRootCa, settledRootCa } from './authority.js';
+import {
+  DEFAULT_NODE_CERT_EXPIRY_MS,
+  issue,
+  nextRootCa,
+  ROOT_EXPIRY_MS,
+  settledRootCa,
+} from './authority.js';
 
 export const certRole = (role: NodeRole): CertRole => (role === 'MANAGER' ? 'manager' : 'worker');
 
@@ -67,8 +73,10 @@ export async function issueClientCertificate(
   csr: string,
   expiryMs: number,
 ): Promise<IssuedCertificate> {
-  if (expiryMs < 0)
-    throw new FlotillaError('INVALID_ARGUMENT', 'invalid expiry: expected a positive duration');
+  // Longer than a root lives, the date would not even fit a certificate.
+  if (!(Number.isSafeInteger(expiryMs) && expiryMs >= 0 && expiryMs <= ROOT_EXPIRY_MS)) {
+    throw invalidArgument('expiry', "a duration ≥ 0 (0: the cluster's), at most 20 years", expiryMs);
+  }
   const cluster = store.view(clusterOf);
   const subject = { id: `client-${newId().slice(0, 12)}`, role: 'admin' as const, clusterId: cluster.id };
   const { issued } = await issueCertificate(cluster.rootCa, csr, subject, expiryMs || certExpiryOf(cluster));
