@@ -3,10 +3,11 @@
  * container-to-container throughput and round-trip latency across the overlay, against the
  * same hosts talking over their own network (the path the overlay rides on), the two taking
  * turns over rounds; then the time from a host's death (every process of it killed) to its
- * tasks running elsewhere, with the default heartbeat and a tuned one. Prints one JSON line
- * per figure; progress goes to stderr. Needs root, ip, nsenter, nft and containerd.
+ * tasks running elsewhere, with the default heartbeat and a tuned one, and Docker Swarm's on
+ * two hosts of its own when dockerd is installed (`overlay/swarm-node-loss.ts`). Prints one
+ * JSON line per figure; progress goes to stderr. Needs root, ip, nsenter, nft and containerd.
  *
- *   npm run bench:overlay [-- --quick]
+ *   npm run bench:overlay [-- --quick] [-- --only paths|node-loss]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -16,12 +17,20 @@ import { eventually } from '../test/integration/cluster-harness.js';
 import { testImages } from '../test/integration/containerd-harness.js';
 import { TestLab } from '../test/lab/lab-kit.js';
 import { median, progress, round } from './stats.js';
+import { SWARM_HEARTBEAT, swarmNodeLoss, swarmNodeLossMissing } from './overlay/swarm-node-loss.js';
 
 const quick = process.argv.includes('--quick');
 const mode = quick ? 'quick' : 'full';
 const cfg = quick
   ? { mib: 256, pings: 500, rounds: 1, deaths: 2 }
   : { mib: 1024, pings: 2000, rounds: 5, deaths: 5 };
+const swarmDeaths = quick ? 2 : 3;
+const PARTS = ['paths', 'node-loss'];
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+if (only !== undefined && !PARTS.includes(only)) {
+  console.error(`--only takes one of: ${PARTS.join(', ')}`);
+  process.exit(2);
+}
 const peer = fileURLToPath(new URL('./overlay/peer.js', import.meta.url));
 const PORT = 9000;
 
@@ -214,26 +223,52 @@ async function withLab<T>(args: string[], fn: (lab: TestLab) => Promise<T>): Pro
   }
 }
 
-progress(`mode ${mode}; a lab of 3 hosts with containerd`);
-await withLab(['--managers', '1', '--workers', '2', '--runtime', 'containerd'], async (lab) => {
-  const load = await lab.cluster('m1', 'image', 'load', (await testImages()).busybox);
-  if (load.code !== 0) throw new Error(load.stderr);
-  await measurePaths(lab);
-});
-for (const heartbeat of ['1s', '250ms']) {
-  progress(
-    `host deaths with --dispatcher-heartbeat ${heartbeat}${heartbeat === '1s' ? ' (the default)' : ''}`,
-  );
-  const seconds = await withLab(
-    ['--managers', '1', '--workers', '2', '--dispatcher-heartbeat', heartbeat],
-    (lab) => hostDeaths(lab, cfg.deaths),
-  );
-  const common = { unit: 's', reps: seconds.length, heartbeat, system: 'flotilla' };
-  print({ figure: 'host_death_to_tasks_elsewhere_median_s', value: round(median(seconds)), ...common });
-  print({ figure: 'host_death_to_tasks_elsewhere_max_s', value: round(Math.max(...seconds)), ...common });
+function printDeaths(figure: string, seconds: number[], common: Record<string, unknown>): void {
+  const spread = { unit: 's', reps: seconds.length, runs: seconds.map(round), ...common };
+  print({ figure: `${figure}_median_s`, value: round(median(seconds)), ...spread });
+  print({ figure: `${figure}_max_s`, value: round(Math.max(...seconds)), ...spread });
 }
-print({
-  peer: 'swarm',
-  unavailable:
-    'the peer kit runs a swarm of one node: there is no second node to lose (Swarm marks a node down after missed heartbeats of 5 s by default)',
-});
+
+/** Our host deaths with the default heartbeat and a tuned one, then Swarm's, and the ratios. */
+async function nodeLoss(): Promise<void> {
+  const ours = new Map<string, number[]>();
+  for (const heartbeat of ['1s', '250ms']) {
+    progress(
+      `host deaths with --dispatcher-heartbeat ${heartbeat}${heartbeat === '1s' ? ' (the default)' : ''}`,
+    );
+    const seconds = await withLab(
+      ['--managers', '1', '--workers', '2', '--dispatcher-heartbeat', heartbeat],
+      (lab) => hostDeaths(lab, cfg.deaths),
+    );
+    ours.set(heartbeat, seconds);
+    printDeaths('host_death_to_tasks_elsewhere', seconds, { heartbeat, system: 'flotilla' });
+  }
+  const missing = await swarmNodeLossMissing();
+  if (missing) {
+    progress(`no Docker Swarm side by side: ${missing}`);
+    return print({ peer: 'swarm', unavailable: missing });
+  }
+  progress(`Docker Swarm: a manager and a worker, the worker killed ${swarmDeaths} times`);
+  const swarm = await swarmNodeLoss(swarmDeaths);
+  const common = { heartbeat: SWARM_HEARTBEAT, system: 'swarm' };
+  printDeaths('host_death_to_tasks_elsewhere', swarm.elsewhere, common);
+  printDeaths('host_death_to_node_down', swarm.down, common);
+  for (const [heartbeat, seconds] of ours) {
+    print({
+      figure: 'host_death_to_tasks_elsewhere_median_s',
+      heartbeat,
+      ratio_flotilla_over_swarm: round(median(seconds) / median(swarm.elsewhere)),
+    });
+  }
+}
+
+progress(`mode ${mode}${only ? `, only ${only}` : ''}`);
+if (only !== 'node-loss') {
+  progress('a lab of 3 hosts with containerd');
+  await withLab(['--managers', '1', '--workers', '2', '--runtime', 'containerd'], async (lab) => {
+    const load = await lab.cluster('m1', 'image', 'load', (await testImages()).busybox);
+    if (load.code !== 0) throw new Error(load.stderr);
+    await measurePaths(lab);
+  });
+}
+if (only !== 'paths') await nodeLoss();

@@ -136,7 +136,7 @@ export async function netnsNames(): Promise<string[]> {
 }
 
 /** Pids of the processes in the host's network namespace. */
-export async function hostPids(host: LabHost): Promise<number[]> {
+export async function hostPids(host: Pick<LabHost, 'netns'>): Promise<number[]> {
   if (!existsSync(netnsPath(host.netns))) return [];
   return (await tool(['ip', 'netns', 'pids', host.netns])).split('\n').filter(Boolean).map(Number);
 }
@@ -146,7 +146,7 @@ export async function hostPids(host: LabHost): Promise<number[]> {
  * its tasks, its containerd and shims) and whatever they started (containers, in namespaces
  * of their own, are only their shims' children).
  */
-export async function killHost(host: LabHost): Promise<void> {
+export async function killHost(host: Pick<LabHost, 'name' | 'netns'>): Promise<void> {
   const signal = (pids: number[], sig: NodeJS.Signals) => {
     for (const pid of pids) {
       try {
