@@ -257,6 +257,7 @@ export class Daemon {
         if (digest !== trustDigest(tls.material.ca)) void this.renewal?.renewNow().catch(() => undefined);
       },
       role: identity.role,
+      ...(identity.role === 'MANAGER' && { raftId: identity.raftId }),
       onRoleChange: (change) => void this.changeRole(change),
     }));
     this.agentRun = agent.run(this.abort.signal);
@@ -428,6 +429,12 @@ export class Daemon {
           }
         : { role: 'WORKER', raftId: undefined, raftPeers: undefined };
     try {
+      // A manager added to the group again under a new id starts its log afresh, as a
+      // promoted worker does: the old log is of another member.
+      const p = paths(this.dataDir);
+      if (change.role === 'MANAGER' && this.identity?.role === 'MANAGER' && existsSync(p.raft)) {
+        await rename(p.raft, `${p.raft}.replaced-${Date.now()}`);
+      }
       await this.saveIdentity(patch);
       // A certificate for the new role; if none comes now, the restarted node asks again.
       await this.renewal

@@ -47,7 +47,12 @@ export interface AgentOptions {
   onOverlayPeers?: (peers: OverlayPeer[]) => void;
   /** The role the node runs in now. */
   role: NodeRole;
-  /** Called once when the managers say the node is to have another role (promoted or demoted). */
+  /** A manager's id in the Raft group. */
+  raftId?: number;
+  /**
+   * Called once when the managers say the node is to have another role (promoted or demoted),
+   * or, for a manager, another Raft id (removed from the group and added again while away).
+   */
   onRoleChange?: (change: HeartbeatResponse) => void;
   /** Called with each change to the cluster's service endpoints the managers send (for the mesh). */
   onEndpoints?: (changes: EndpointChanges) => void;
@@ -117,7 +122,10 @@ export class Agent {
     this.noteManagers(res.raftMembers.map((m) => m.address));
     if (res.trustDigest) this.opts.onTrust?.(res.trustDigest);
     this.opts.onOverlayPeers?.(res.overlayPeers.filter((p) => p.nodeId !== this.opts.nodeId));
-    if (res.role === this.opts.role || this.roleChanging) return;
+    // A manager demoted and promoted again while it was down or cut off is a new member of the
+    // Raft group, under a new id: its old one is refused by the others for good.
+    const newMember = res.role === 'MANAGER' && res.raftId !== 0 && res.raftId !== this.opts.raftId;
+    if ((res.role === this.opts.role && !newMember) || this.roleChanging) return;
     this.roleChanging = true;
     this.opts.log.info({ role: res.role }, "the managers changed this node's role");
     this.opts.onRoleChange?.(res);

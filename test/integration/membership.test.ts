@@ -132,3 +132,38 @@ test.serial(
     t.true(byName(await nodesVia(c, 'm3'), 'm3')?.managerStatus?.leader);
   },
 );
+
+test.serial(
+  'a manager demoted and promoted again while it was down comes back as the new member',
+  async (t) => {
+    const c = await LocalCluster.create();
+    t.teardown(() => c.destroy());
+    // A long heartbeat: the managers take the node for Ready (and promote it) well after it died.
+    t.is((await c.init('m1', '--dispatcher-heartbeat', '30s')).code, 0);
+    const token = (
+      await runCli(['--data-dir', c.dataDir('m1'), 'join-token', 'manager', '-q'])
+    ).stdout.trim();
+    for (const m of ['m2', 'm3']) t.is((await c.join(m, 'm1', token)).code, 0);
+    const raftIdOf = async (name: string) => byName(await nodesVia(c, 'm1'), name)?.managerStatus?.raftId;
+    await eventually('three reachable managers', async () =>
+      (await nodesVia(c, 'm1')).every((n) => n.managerStatus?.reachability === 'REACHABLE'),
+    );
+    const before = await raftIdOf('m3');
+
+    await c.stop('m3', 'SIGKILL');
+    t.is((await c.cli('m1', 'node', 'demote', '-d', 'm3')).code, 0);
+    await eventually('m3 out of the Raft group', async () => (await raftIdOf('m3')) === undefined);
+    t.is((await c.cli('m1', 'node', 'promote', '-d', 'm3')).code, 0);
+    const after = await eventually('m3 a member again', async () => raftIdOf('m3'));
+    t.not(after, before);
+
+    // Its data dir still says it is member `before`, which the group removed for good.
+    c.restart('m3');
+    await eventually('m3 reachable as the new member', async () => {
+      const m3 = byName(await nodesVia(c, 'm1'), 'm3');
+      return m3?.managerStatus?.raftId === after && m3.managerStatus.reachability === 'REACHABLE';
+    });
+    const created = await c.cli('m3', 'service', 'create', '-d', '--name', 'via-m3', 'host', 'sleep', '1000');
+    t.is(created.code, 0, created.stderr);
+  },
+);
