@@ -131,7 +131,10 @@ export class TaskRunner {
     this.starting = this.startContainer(container.id);
   }
 
-  /** Stops the container (stop signal, then kill after the grace period) and reports SHUTDOWN. */
+  /**
+   * Stops the container (stop signal, then kill after the grace period) and reports SHUTDOWN.
+   * Never rejects: callers do not wait for it, and an unhandled rejection stops the daemon.
+   */
   shutdown(): Promise<void> {
     this.stopping ??= (async () => {
       await this.starting?.catch(() => undefined);
@@ -142,15 +145,15 @@ export class TaskRunner {
         await this.driver.stop(this.containerId, grace);
       }
       if (!isTerminal(this.state)) this.set('SHUTDOWN', 'shutdown', '');
-    })();
+    })().catch((err: unknown) =>
+      this.log.warn({ task: this.id, err: describeError(err) }, 'stopping the task failed'),
+    );
     return this.stopping;
   }
 
   /** Stops the task if needed and removes its container. */
   async remove(): Promise<void> {
-    await this.shutdown().catch((err: unknown) =>
-      this.log.warn({ task: this.id, err: describeError(err) }, 'stop failed'),
-    );
+    await this.shutdown();
     if (this.containerId) await this.driver.remove(this.containerId);
   }
 

@@ -61,6 +61,8 @@ export class ProcessDriver implements RuntimeDriver {
   private readonly waits = new Map<string, Promise<ExitStatus>>();
   private readonly starts = new Map<string, Promise<void>>();
   private readonly closing = new AbortController();
+  /** Exits that could not be written to the container's `exit` file: the disk was full. */
+  private readonly unsavedExits = new Map<string, RecordedExit>();
 
   constructor(opts: ProcessDriverOptions) {
     this.root = resolve(opts.root);
@@ -129,8 +131,10 @@ export class ProcessDriver implements RuntimeDriver {
       const exited = this.wait(id);
       const signal = spec.stopSignal ?? 'SIGTERM';
       this.logger?.info({ id, pid: summary.pid, signal, graceMs }, 'stopping process container');
+      // Watched before the signal goes out: the exit (or a failure to learn it) may come meanwhile.
+      const inTime = settlesWithin(exited, graceMs);
       await this.signalGroup(id, summary.pid, signal);
-      if (!(await settlesWithin(exited, graceMs))) {
+      if (!(await inTime)) {
         this.logger?.warn(
           { id, pid: summary.pid, graceMs },
           `no exit within grace period after ${signal}; killing`,
@@ -149,6 +153,7 @@ export class ProcessDriver implements RuntimeDriver {
     }
     if (summary.pid !== undefined) await this.killLeftovers(id, summary.pid);
     await rm(files.dir, { recursive: true, force: true });
+    this.unsavedExits.delete(id);
     this.logger?.debug({ id }, 'process container removed');
   }
 
@@ -245,14 +250,16 @@ export class ProcessDriver implements RuntimeDriver {
 
   /** The exit status, or undefined while the wrapper runs. */
   private async exitOf(id: string, files: ContainerFiles, pid: number): Promise<ExitStatus | undefined> {
-    let recorded = await files.readExit();
+    let recorded = this.unsavedExits.get(id) ?? (await files.readExit());
     if (!recorded) {
       if (await this.isWrapperAlive(id, pid)) return undefined;
       // The wrapper is gone: it wrote the exit file after the read above, or it was killed
       // before it could (then its exit event, if it was our child, or else SIGKILL is the answer).
       await this.children.get(id)?.recorded;
       recorded =
-        (await files.readExit()) ?? (await this.recordExit(id, files, 128 + signalNumber('SIGKILL')));
+        this.unsavedExits.get(id) ??
+        (await files.readExit()) ??
+        (await this.recordExit(id, files, 128 + signalNumber('SIGKILL')));
     }
     return exitStatusOf(recorded.exitCode, recorded.finishedAt);
   }
@@ -260,7 +267,17 @@ export class ProcessDriver implements RuntimeDriver {
   private async recordExit(id: string, files: ContainerFiles, exitCode: number): Promise<RecordedExit> {
     // Expected after a SIGKILL (stop past its grace period); otherwise someone killed the wrapper.
     this.logger?.info({ id, exitCode }, 'the wrapper died before recording the exit status; recording it');
-    await files.writeExit(exitCode);
+    try {
+      await files.writeExit(exitCode);
+    } catch (err) {
+      if (!isNoSpace(err)) throw err;
+      // Known all the same: kept here, so that the task still ends, stops and is removed as
+      // it should. Only an agent restarted before it is removed takes it for killed.
+      const unsaved = { exitCode, finishedAt: Date.now() };
+      this.unsavedExits.set(id, unsaved);
+      this.logger?.warn({ id, exitCode }, 'the disk is full: the exit status is kept in memory only');
+      return unsaved;
+    }
     const recorded = await files.readExit();
     if (!recorded) throw new FlotillaError('INTERNAL', `exit file of container ${id} vanished`);
     return recorded;

@@ -120,6 +120,77 @@ if (!canMount) {
     t.true(names.includes('after'));
   });
 
+  test("three managers, the LEADER's disk fills: it stays up, another takes over, and it catches up once there is room", async (t) => {
+    const c = await cluster(t);
+    // Each manager on a disk of its own: whichever leads when it is time is the one filled.
+    const disks = new Map<string, SmallDisk>();
+    for (const name of ['m1', 'm2', 'm3']) disks.set(name, await SmallDisk.mount(t, c.dataDir(name), 32));
+    t.is((await c.init('m1')).code, 0);
+    t.is((await c.joinManager('m2', 'm1')).code, 0);
+    t.is((await c.joinManager('m3', 'm1')).code, 0);
+    const leaderSeenBy = async (via: string) =>
+      (await c.json<Node[]>(via, 'node', 'ls', '--format', 'json')).find((n) => n.managerStatus?.leader)
+        ?.description?.hostname;
+    // Load: a task on every manager, and tasks that keep exiting so that the loops keep writing.
+    const acknowledged: string[] = [];
+    for (const [name, ...args] of [
+      ['everywhere', '--mode', 'global', 'host', 'sleep', '100000'],
+      ['churn', '--replicas', '3', '--restart-delay', '0s', 'host', 'sh', '-c', 'sleep 0.5'],
+    ] as const) {
+      const res = await c.cli('m1', 'service', 'create', '-d', '--name', name, ...args);
+      t.is(res.code, 0, res.stderr);
+      acknowledged.push(name);
+    }
+    const everywhere = () => c.json<Task[]>('m1', 'service', 'ps', 'everywhere', '--format', 'json');
+    await eventually(
+      'a task on every manager',
+      async () => (await everywhere()).filter((k) => k.status?.state === 'RUNNING').length === 3,
+    );
+
+    const full = await eventually('a leader', () => leaderSeenBy('m1'));
+    const others = ['m1', 'm2', 'm3'].filter((n) => n !== full);
+    const pid = await c.daemonPid(full);
+    await disks.get(full)!.fill();
+    const newLeader = await eventually('another leader', async () => {
+      const leader = await leaderSeenBy(others[0]!);
+      return leader !== full && leader;
+    });
+    t.true(others.includes(newLeader));
+    // Its agent is told to stop its task, whose exit cannot be saved there.
+    const removed = await c.cli(others[0]!, 'service', 'rm', 'everywhere');
+    t.is(removed.code, 0, removed.stderr);
+    acknowledged.splice(acknowledged.indexOf('everywhere'), 1);
+    await eventually('its task stopped', async () => (await c.runningTaskGroups(full)).length === 0);
+    for (let i = 0; i < 4; i++) {
+      const via = others[i % 2]!;
+      const res = await eventually(`a write through ${via}`, async () => {
+        const r = await c.cli(via, ...sleeperService(`during-${i}`));
+        // A refused try may still have been applied: the name is then taken by it.
+        return r.code === 0 || /already exists/.test(r.stderr) ? r : undefined;
+      });
+      t.truthy(res);
+      acknowledged.push(`during-${i}`);
+    }
+    t.true(processAlive(pid), "the full manager's daemon died");
+
+    await disks.get(full)!.free();
+    // Its reads pass a read barrier: it answers once it takes part and has caught up.
+    await eventually('the full manager caught up', async () => {
+      const names = await serviceNames(c, full);
+      return acknowledged.every((n) => names.includes(n)) && !names.includes('everywhere');
+    });
+    t.true(processAlive(pid));
+    t.regex(await daemonLog(c, full), /takes part in the group again/);
+
+    // Nothing acknowledged is lost, on any manager, nor from the old leader's log across a restart.
+    await c.stop(full);
+    c.restart(full);
+    for (const via of ['m1', 'm2', 'm3']) {
+      const names = await eventually(`the services on ${via}`, () => serviceNames(c, via));
+      t.deepEqual(names, [...acknowledged].sort(), via);
+    }
+  });
+
   test('a worker with a full disk keeps its tasks running and says so in its log', async (t) => {
     const c = await cluster(t);
     t.is((await c.init('m1', '--dispatcher-heartbeat', '1s')).code, 0);
