@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FlotillaError, describeError } from '../lib/errors.js';
-import { createLogger } from '../lib/log.js';
+import { createLogger, lastWords, type Logger } from '../lib/log.js';
 import type { Daemon, StartOptions } from '../daemon/daemon.js';
 import { paths, type NodeIdentity } from '../daemon/data-dir.js';
 
@@ -65,6 +65,10 @@ export async function runDaemon(
   for (const out of [process.stdout, process.stderr]) out.on('error', () => undefined);
   const pretty = opts.foreground && process.stdout.isTTY;
   const log = createLogger(pretty ? { pretty: true } : { file: paths(dataDir).log });
+  // What nothing caught stops the daemon, as by default, but it is said in the log (whose
+  // disk may be full, where stderr would lose it).
+  process.on('uncaughtException', (err) => die(log, err, 'an error nothing caught'));
+  process.on('unhandledRejection', (err) => die(log, err, 'a failure nothing handled'));
   const stopped = new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -103,4 +107,9 @@ export async function runDaemon(
     start = {};
   }
   log.flush();
+}
+
+function die(log: Logger, err: unknown, what: string): never {
+  lastWords(log, err, `the daemon stops: ${what}: ${describeError(err)}`);
+  process.exit(1);
 }

@@ -2,6 +2,7 @@
  * Logging: JSON lines to a file in the data dir, or readable lines on a terminal when a
  * daemon runs in the foreground. Modules take a Logger and add their name with child().
  */
+import { spawn } from 'node:child_process';
 import pino from 'pino';
 
 export type Logger = pino.Logger;
@@ -16,6 +17,27 @@ export function createLogger(opts: { file?: string; pretty?: boolean; level?: st
   }
   if (opts.file) return fileLogger(opts.file, level);
   return pino({ level }, pino.destination(2));
+}
+
+/** For each file logger: hands a fatal line on to be written once there is room, if its disk is full. */
+const afterDeath = new WeakMap<Logger, (msg: string, err: string) => void>();
+
+/**
+ * What a process that dies of `err` says last: a line in its log. A log file on a full disk
+ * holds its lines in memory, where they would die with the process; a detached shell then
+ * appends this line once there is room, so that a person finds out why it stopped.
+ */
+export function lastWords(log: Logger, err: unknown, msg: string): void {
+  // Not fatal(): pino then flushes synchronously, which on a full disk retries forever.
+  log.error({ err }, msg);
+  afterDeath.get(log)?.(msg, err instanceof Error ? (err.stack ?? err.message) : String(err));
+}
+
+/** Appends `text` to `file` once its disk has room: tries every second, for a day at most. */
+function appendWhenThereIsRoom(file: string, text: string): void {
+  const script = 'i=0; until printf "%s" "$1" >>"$2" || [ $i -ge 86400 ]; do i=$((i+1)); sleep 1; done';
+  // A line written before may have been cut off mid-way: this one starts on a line of its own.
+  spawn('/bin/sh', ['-c', script, 'sh', `\n${text}\n`, file], { detached: true, stdio: 'ignore' }).unref();
 }
 
 /** What a log file keeps in memory while its disk is full; later lines are dropped (and counted). */
@@ -43,6 +65,12 @@ function fileLogger(file: string, level: string): Logger {
     full ??= { since: new Date(), error: err.code ?? err.message };
   });
   dest.on('drop', () => dropped++);
+  afterDeath.set(log, (msg, err) => {
+    if (!full) return;
+    const lost = `the disk holding ${file} was full from ${full.since.toISOString()}: what was logged since is lost`;
+    const line = { level: 50, time: Date.now(), pid: process.pid, msg: `${msg} (${lost})`, err };
+    appendWhenThereIsRoom(file, JSON.stringify(line));
+  });
   dest.on('write', () => {
     if (!full) return;
     const { since, error } = full;

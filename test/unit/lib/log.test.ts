@@ -1,11 +1,12 @@
 /** The daemon's log file on a disk that fills up (a small real tmpfs). */
 import test from 'ava';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isNoSpace } from '../../../lib/disk-full.js';
-import { createLogger } from '../../../lib/log.js';
+import { createLogger, lastWords } from '../../../lib/log.js';
 import { canMount, SmallDisk } from '../../small-disk.js';
-import { tempDir } from '../helpers.js';
+import { eventually, tempDir } from '../helpers.js';
 
 test('isNoSpace finds ENOSPC or EDQUOT also in what an error was caused by', (t) => {
   const errno = (code: string) => Object.assign(new Error(code), { code });
@@ -33,6 +34,28 @@ if (canMount) {
     t.regex(
       text,
       /this log could not be written from .* \(ENOSPC: is the disk holding .* full\?\); no lines were lost/,
+    );
+  });
+
+  test('the last words of a process whose log is on a full disk reach the log once there is room', async (t) => {
+    const disk = await SmallDisk.mount(t, join(await tempDir(t), 'disk'), 1);
+    const file = join(disk.dir, 'daemon.log');
+    const log = createLogger({ file });
+    await disk.fill();
+    log.info({ pad: 'x'.repeat(8192) }, 'held while full');
+    lastWords(log, new Error('what it died of'), 'the daemon stops');
+    // The lines held die with the process; the last words are handed on.
+    await disk.free();
+    const text = await eventually(
+      () => {
+        const now = readFileSync(file, 'utf8');
+        return now.includes('what it died of') && now;
+      },
+      { intervalMs: 100, message: 'the last words written' },
+    );
+    t.regex(
+      text,
+      /"msg":"the daemon stops \(the disk holding .* was full from .*: what was logged since is lost\)"/,
     );
   });
 }
