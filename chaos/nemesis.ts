@@ -195,9 +195,9 @@ export class Nemesis {
     return undefined;
   }
 
-  /** Changes a node's role through the first manager that takes the change. */
+  /** Changes a node's role through the first manager that takes the change; else says why each host refused. */
   private async setRole(host: LabHost, role: NodeRole): Promise<void> {
-    let last: unknown;
+    const refusals: string[] = [];
     for (const via of this.lab.hosts) {
       const c = this.controls(via);
       try {
@@ -211,10 +211,10 @@ export class Nemesis {
         });
         return;
       } catch (err) {
-        last = err;
+        refusals.push(`${via.name}: ${describeError(err)}`);
       }
     }
-    throw last;
+    throw new Error(refusals.join('; ') || 'no manager answered');
   }
 }
 

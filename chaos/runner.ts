@@ -5,6 +5,7 @@
  * managers' copies, the tasks, and what the lab leaves behind when it is taken down.
  */
 import { execFile } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 import { readdir, readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
@@ -101,6 +102,8 @@ export async function chaosRun(o: RunOptions): Promise<RunResult> {
 
     const names = serviceNames(o.services);
     const stop = new AbortController();
+    // Every client, watcher and fault waits on it, some twice at once (a call and a pause).
+    setMaxListeners(4 * (o.clients + managers.length + 1), stop.signal);
     const start = Date.now();
     const running = Array.from({ length: o.clients }, (_, i) =>
       runClient(
