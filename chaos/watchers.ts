@@ -44,7 +44,13 @@ export async function runWatcher(
       stream.on('error', () => resolve());
       stream.on('end', () => resolve());
     });
-    await Promise.race([ended, delay(WATCH_MS, undefined, { signal }).catch(() => undefined)]);
+    // The wait ends with the watch, and takes its listener off `signal` with it.
+    const waited = new AbortController();
+    const stop = () => waited.abort();
+    signal.addEventListener('abort', stop, { once: true });
+    await Promise.race([ended, delay(WATCH_MS, undefined, { signal: waited.signal }).catch(() => undefined)]);
+    signal.removeEventListener('abort', stop);
+    waited.abort();
     stream.cancel();
     await ended;
     if (signal.aborted) break;
