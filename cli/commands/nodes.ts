@@ -1,6 +1,6 @@
 /** `cluster node ...` and `cluster join-token`. */
 import { Command } from 'commander';
-import { FlotillaError, invalidArgument } from '../../lib/errors.js';
+import { describeError, FlotillaError, invalidArgument, isFlotillaError } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
 import type { Node, NodeAvailability } from '../../proto/types.js';
@@ -224,6 +224,9 @@ async function followRotation(client: ControlClient, digest: string): Promise<vo
 }
 
 /** Waits until the node runs in its new role, saying what it waits for. */
+/** Errors that a moment later may be gone: no leader yet, a manager restarting. */
+const TRANSIENT = ['NO_QUORUM', 'NOT_LEADER', 'UNAVAILABLE', 'TIMEOUT'] as const;
+
 async function waitForRole(
   client: ControlClient,
   id: string,
@@ -233,13 +236,23 @@ async function waitForRole(
   const deadline = Date.now() + 60_000;
   let said = false;
   for (;;) {
-    const { node: n } = await call(client, client.GetNode, { node: id });
+    let n: Node | null | undefined;
+    let state: string;
+    try {
+      n = (await call(client, client.GetNode, { node: id })).node;
+      state = n?.status?.state ?? 'unknown';
+    } catch (err) {
+      // The change itself moves the group (a leader hands over, a member leaves): an answer
+      // may have to wait for the election it causes.
+      if (!TRANSIENT.some((code) => isFlotillaError(err, code))) throw err;
+      state = `not known: ${describeError(err)}`;
+    }
     const ready = role === 'WORKER' ? n?.role === 'WORKER' : n?.managerStatus?.reachability === 'REACHABLE';
     if (ready) return;
     if (Date.now() > deadline) {
       throw new FlotillaError(
         'TIMEOUT',
-        `${name} has not taken its new role within a minute (its state: ${n?.status?.state ?? 'unknown'}); it changes once the node is up and heartbeating. Check \`cluster node ls\`.`,
+        `${name} has not taken its new role within a minute (its state: ${state}); it changes once the node is up and heartbeating. Check \`cluster node ls\`.`,
       );
     }
     if (!said)

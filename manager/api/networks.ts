@@ -28,7 +28,8 @@ export function validateNetworkSpec(spec: NetworkSpec | null | undefined): asser
       spec.name,
     );
   }
-  if (spec.driver && spec.driver !== 'overlay') throw invalidArgument('driver (--driver)', 'overlay', spec.driver);
+  if (spec.driver && spec.driver !== 'overlay')
+    throw invalidArgument('driver (--driver)', 'overlay', spec.driver);
   if (spec.subnet && !parseSubnet(spec.subnet)) {
     throw invalidArgument(
       'subnet (--subnet)',

@@ -72,7 +72,8 @@ test.serial(
     const local = await runCli(['--data-dir', c.dataDir('m1'), 'service', 'ls']);
     t.regex(local.stderr, /this node is a worker/);
 
-    t.is((await c.cli('w2', 'node', 'demote', 'w3')).code, 0);
+    const w3 = await c.cli('w2', 'node', 'demote', 'w3');
+    t.is(w3.code, 0, w3.stderr);
     const last = await c.cli('w2', 'node', 'demote', 'w2');
     t.not(last.code, 0);
     t.regex(last.stderr, /w2 is the last manager; promote another node first/);
