@@ -28,7 +28,8 @@ export function parsePool(cidr: string): { base: number; slices: number } {
 }
 
 /** The n-th /24 of the pool. */
-export const sliceOf = (pool: string, n: number) => `${numberToIpv4(parsePool(pool).base + n * 256)}/${SLICE_PREFIX}`;
+export const sliceOf = (pool: string, n: number) =>
+  `${numberToIpv4(parsePool(pool).base + n * 256)}/${SLICE_PREFIX}`;
 
 /** The lowest /24 of the cluster's pool that no node holds. */
 export function freeSubnet(tx: ReadTx, cluster: Cluster): string {

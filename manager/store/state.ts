@@ -204,7 +204,13 @@ export class StoreState implements ReadTx {
 }
 
 function emptyTables(): Tables {
-  return { clusters: new Map(), nodes: new Map(), services: new Map(), tasks: new Map(), networks: new Map() };
+  return {
+    clusters: new Map(),
+    nodes: new Map(),
+    services: new Map(),
+    tasks: new Map(),
+    networks: new Map(),
+  };
 }
 
 function emptyNames(): Record<NamedTable, Map<string, string>> {

@@ -59,7 +59,8 @@ function nameOps(
     if (after !== undefined) taken.set(after, c.object.id);
   }
   for (const name of released) {
-    if (!taken.has(name)) success.push({ request_delete_range: { key: Buffer.from(layout.name(table, name)) } });
+    if (!taken.has(name))
+      success.push({ request_delete_range: { key: Buffer.from(layout.name(table, name)) } });
   }
   for (const [name, id] of taken) {
     const key = Buffer.from(layout.name(table, name));
