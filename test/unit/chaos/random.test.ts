@@ -1,5 +1,6 @@
-import test from 'ava';
-import { checkLinearizability, describeResult } from '../../../chaos/linearizability.js';
+import test, { type ExecutionContext } from 'ava';
+import type { Operation } from '../../../chaos/history.js';
+import { checkLinearizability, describeResult, type Model } from '../../../chaos/linearizability.js';
 import { kvModel, serviceModel } from '../../../chaos/models.js';
 import { Prng } from '../../../lib/prng.js';
 import { bruteForce, generateKv, generateServices, mutateKv, mutateServices } from './histories.js';
@@ -50,69 +51,62 @@ test('histories of real sequential services (with versions moved by the cluster)
   t.pass();
 });
 
-test('small histories, mutated or not: the checker agrees with brute force', (t) => {
+/**
+ * Small histories of one object, mutated or not, from seeds `base`..: the checker agrees with
+ * brute force on every one, and the mutations break histories often enough to mean something.
+ */
+function agreesWithBruteForce<S, I, O>(
+  t: ExecutionContext,
+  model: Model<S, I, O>,
+  base: number,
+  generate: (
+    prng: Prng,
+    o: { ops: number; clients: number; spread: number; unknown: number; fail: number },
+  ) => Operation<I, O>[],
+  mutate: (prng: Prng, ops: readonly Operation<I, O>[]) => { ops: Operation<I, O>[]; what: string },
+): void {
   let broken = 0;
   let mutated = 0;
   const seeds = 3000;
-  for (let seed = 0; seed < seeds; seed++) {
-    const prng = new Prng(1_000_000 + seed);
-    const original = generateKv(prng, {
+  for (let seed = base; seed < base + seeds; seed++) {
+    const prng = new Prng(seed);
+    const original = generate(prng, {
       ops: 2 + prng.int(7),
-      keys: ['k'],
       clients: 3,
       spread: prng.pick([5, 20, 40]),
       unknown: 0.2,
       fail: 0.1,
     });
-    const mutate = prng.chance(0.7);
-    const { ops, what } = mutate ? mutateKv(prng, original) : { ops: original, what: 'none' };
-    const r = checkLinearizability(kvModel, ops);
-    const expected = bruteForce(kvModel, ops);
-    if (r.ok !== expected || r.verdict === 'unknown' || (!mutate && !expected)) {
+    const mutating = prng.chance(0.7);
+    const { ops, what } = mutating ? mutate(prng, original) : { ops: original, what: 'none' };
+    const r = checkLinearizability(model, ops);
+    const expected = bruteForce(model, ops);
+    if (r.ok !== expected || r.verdict === 'unknown' || (!mutating && !expected)) {
       t.fail(
-        `seed ${1_000_000 + seed}: checker ${r.verdict}, brute force ${expected ? 'linearizable' : 'not'}; ` +
+        `seed ${seed}: checker ${r.verdict}, brute force ${expected ? 'linearizable' : 'not'}; ` +
           `mutation ${what}\n${JSON.stringify(ops)}`,
       );
       return;
     }
-    if (mutate) mutated++;
+    if (mutating) mutated++;
     if (!expected) broken++;
   }
-  // The mutations do break histories often enough for the comparison to mean something.
   t.true(broken > mutated / 5, `${broken} of ${mutated} mutated histories not linearizable`);
   t.log(`${broken} of ${mutated} mutated histories (of ${seeds}) not linearizable`);
+}
+
+test('small histories, mutated or not: the checker agrees with brute force', (t) => {
+  agreesWithBruteForce(t, kvModel, 1_000_000, (prng, o) => generateKv(prng, { ...o, keys: ['k'] }), mutateKv);
 });
 
 test('small service histories, mutated or not: the checker agrees with brute force', (t) => {
-  let broken = 0;
-  let mutated = 0;
-  const seeds = 3000;
-  for (let seed = 0; seed < seeds; seed++) {
-    const prng = new Prng(3_000_000 + seed);
-    const original = generateServices(prng, {
-      ops: 2 + prng.int(7),
-      services: ['web'],
-      clients: 3,
-      spread: prng.pick([5, 20, 40]),
-      unknown: 0.2,
-      fail: 0.1,
-    });
-    const mutate = prng.chance(0.7);
-    const { ops, what } = mutate ? mutateServices(prng, original) : { ops: original, what: 'none' };
-    const r = checkLinearizability(serviceModel, ops);
-    const expected = bruteForce(serviceModel, ops);
-    if (r.ok !== expected || r.verdict === 'unknown' || (!mutate && !expected)) {
-      t.fail(
-        `seed ${3_000_000 + seed}: checker ${r.verdict}, brute force ${expected ? 'linearizable' : 'not'}; ` +
-          `mutation ${what}\n${JSON.stringify(ops)}`,
-      );
-      return;
-    }
-    if (mutate) mutated++;
-    if (!expected) broken++;
-  }
-  t.true(broken > mutated / 5, `${broken} of ${mutated} mutated histories not linearizable`);
-  t.log(`${broken} of ${mutated} mutated histories (of ${seeds}) not linearizable`);
+  agreesWithBruteForce(
+    t,
+    serviceModel,
+    3_000_000,
+    (prng, o) => generateServices(prng, { ...o, services: ['web'] }),
+    mutateServices,
+  );
 });
 
 test('mutated larger histories: every violation reported is real, with its report', (t) => {
