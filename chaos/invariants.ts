@@ -12,32 +12,14 @@ import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { call } from '../proto/rpc.js';
 import type { Service, Task } from '../proto/types.js';
 import { ContainerFiles } from '../runtime/process/container-files.js';
+import { eventually } from '../test/integration/cluster-harness.js';
+import { LABEL_SERVICE, LABEL_SLOT, LABEL_TASK } from '../worker/task-runner.js';
 import { cutOff, reconnect } from '../cli/lab/hosts.js';
 import type { Lab, LabHost } from '../cli/lab/state.js';
 import type { Operation } from './history.js';
 import type { ServiceInput, ServiceOutput } from './models.js';
 
 type ServiceOp = Operation<ServiceInput, ServiceOutput>;
-
-/** Polls `fn` until it returns something, or throws what it last said after `timeoutMs`. */
-export async function within<T>(
-  what: string,
-  timeoutMs: number,
-  fn: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = `: ${describeError(err)}`;
-    }
-    if (Date.now() > deadline) throw new Error(`${what} not within ${timeoutMs / 1000} s${last}`);
-    await delay(500);
-  }
-}
 
 /** A service as a manager's copy holds it, for comparing copies. */
 const summary = (s: Service) =>
@@ -67,8 +49,10 @@ export async function ownCopies(
       for (const host of managers) await cutOff(host, others(host));
       for (const host of managers) {
         const c = staleControls(host);
-        const { services } = await within(`${host.name}'s own copy`, 30_000, () =>
-          call(c, c.ListServices, {}, 5_000),
+        const { services } = await eventually(
+          `${host.name}'s own copy`,
+          () => call(c, c.ListServices, {}, 5_000),
+          30_000,
         );
         copies.set(
           host.name,
@@ -145,14 +129,18 @@ function mustExist(history: readonly ServiceOp[]): Set<string> {
 /** Waits until every service runs the tasks it wants; violations name those that do not. */
 export async function checkConvergence(control: ControlClient, timeoutMs: number): Promise<string[]> {
   try {
-    await within('every service converged', timeoutMs, async () => {
-      const { services } = await call(control, control.ListServices, {}, 5_000);
-      const off = services.filter((s) => s.runningTasks !== s.desiredTasks);
-      if (off.length === 0) return true;
-      throw new Error(
-        off.map((s) => `${s.service?.spec?.name} ${s.runningTasks}/${s.desiredTasks}`).join(', '),
-      );
-    });
+    await eventually(
+      'every service converged',
+      async () => {
+        const { services } = await call(control, control.ListServices, {}, 5_000);
+        const off = services.filter((s) => s.runningTasks !== s.desiredTasks);
+        if (off.length === 0) return true;
+        throw new Error(
+          off.map((s) => `${s.service?.spec?.name} ${s.runningTasks}/${s.desiredTasks}`).join(', '),
+        );
+      },
+      timeoutMs,
+    );
     return [];
   } catch (err) {
     return [describeError(err)];
@@ -177,9 +165,9 @@ async function taskProcesses(host: LabHost): Promise<TaskProcess[]> {
     const labels = spec.labels ?? {};
     found.push({
       host: host.name,
-      taskId: labels['flotilla.task.id'] ?? id,
-      serviceId: labels['flotilla.service.id'] ?? '',
-      slot: labels['flotilla.task.slot'] ?? '',
+      taskId: labels[LABEL_TASK] ?? id,
+      serviceId: labels[LABEL_SERVICE] ?? '',
+      slot: labels[LABEL_SLOT] ?? '',
     });
   }
   return found;

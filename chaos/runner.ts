@@ -19,7 +19,8 @@ import { labDown, labUp, restartHost } from '../cli/lab/lifecycle.js';
 import type { Lab, LabHost } from '../cli/lab/state.js';
 import { chaosSpec, runClient, serviceNames, type ServiceHistory } from './clients.js';
 import { HistoryRecorder } from './history.js';
-import { checkConvergence, checkCopies, checkTaskProcesses, ownCopies, within } from './invariants.js';
+import { checkConvergence, checkCopies, checkTaskProcesses, ownCopies } from './invariants.js';
+import { eventually } from '../test/integration/cluster-harness.js';
 import { checkLinearizability, describeResult } from './linearizability.js';
 import { serviceModel, settleObservedWrites } from './models.js';
 import { Nemesis } from './nemesis.js';
@@ -211,7 +212,7 @@ async function onTmpfs(lab: Lab, host: LabHost, log: (line: string) => void): Pr
 
 /** The Control API of a manager that answers. */
 async function anyManager(lab: Lab, controls: (h: LabHost) => ControlClient): Promise<ControlClient> {
-  return within('a manager that answers', 60_000, async () => {
+  return eventually('a manager that answers', async () => {
     for (const host of lab.hosts.filter((h) => h.role === 'manager')) {
       const c = controls(host);
       if (
@@ -228,21 +229,25 @@ async function anyManager(lab: Lab, controls: (h: LabHost) => ControlClient): Pr
 
 /** Every node Ready, in its first role, and every manager reachable from the leader. */
 async function healthy(lab: Lab, controls: (h: LabHost) => ControlClient, timeoutMs: number): Promise<void> {
-  await within('every node ready', timeoutMs, async () => {
-    const c = await anyManager(lab, controls);
-    const { nodes } = await call(c, c.ListNodes, {}, 3_000);
-    const bad = lab.hosts.filter((host) => {
-      const node = nodes.find((n) => n.description?.hostname === host.name);
-      const role = host.role === 'manager' ? 'MANAGER' : 'WORKER';
-      return (
-        node?.status?.state !== 'READY' ||
-        node.spec?.desiredRole !== role ||
-        (role === 'MANAGER' && node.managerStatus?.reachability !== 'REACHABLE')
-      );
-    });
-    if (bad.length === 0) return true;
-    throw new Error(`not yet: ${bad.map((h) => h.name).join(', ')}`);
-  });
+  await eventually(
+    'every node ready',
+    async () => {
+      const c = await anyManager(lab, controls);
+      const { nodes } = await call(c, c.ListNodes, {}, 3_000);
+      const bad = lab.hosts.filter((host) => {
+        const node = nodes.find((n) => n.description?.hostname === host.name);
+        const role = host.role === 'manager' ? 'MANAGER' : 'WORKER';
+        return (
+          node?.status?.state !== 'READY' ||
+          node.spec?.desiredRole !== role ||
+          (role === 'MANAGER' && node.managerStatus?.reachability !== 'REACHABLE')
+        );
+      });
+      if (bad.length === 0) return true;
+      throw new Error(`not yet: ${bad.map((h) => h.name).join(', ')}`);
+    },
+    timeoutMs,
+  );
 }
 
 /**

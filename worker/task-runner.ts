@@ -26,8 +26,8 @@ import { taskTargets } from '../proto/ports.js';
 import { expandTemplate } from './templates.js';
 
 export const LABEL_TASK = 'flotilla.task.id';
-const LABEL_SERVICE = 'flotilla.service.id';
-const LABEL_SLOT = 'flotilla.task.slot';
+export const LABEL_SERVICE = 'flotilla.service.id';
+export const LABEL_SLOT = 'flotilla.task.slot';
 export const LABEL_NODE = 'flotilla.node.id';
 /** The task's addresses (JSON), so that an agent that adopts the container reports them again. */
 const LABEL_PORTS = 'flotilla.task.ports';
