@@ -4,12 +4,9 @@
  * read-only root filesystem and mounts (--mount type=bind,source=/x,target=/y,readonly).
  */
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { invalidArgument } from '../../lib/errors.js';
-import { parseReference } from '../../runtime/containerd/registry.js';
 import type { ContainerSpec, TaskSpec } from '../../proto/types.js';
+import { registryAuthFor } from '../docker-credentials.js';
 import { collect, parseCount } from '../format.js';
 import { parseBytes, parseCpus } from './placement-flags.js';
 
@@ -78,38 +75,6 @@ export function runtimeFromFlags(
 /** The overlay networks of the --network flags (bridge and host are none). */
 export function overlayNetworksFromFlags(o: RuntimeOptions): string[] {
   return (o.network ?? []).filter((n) => n !== 'bridge' && n !== 'host');
-}
-
-/**
- * The credentials `docker login` stored for the image's registry ($DOCKER_CONFIG or
- * ~/.docker/config.json), encoded for ContainerSpec.registry_auth.
- */
-export function registryAuthFor(image: string, env: NodeJS.ProcessEnv = process.env): string {
-  const { registry } = parseReference(image);
-  const file = join(env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
-  let auths: Record<string, { auth?: string; username?: string; password?: string }> = {};
-  try {
-    auths = (JSON.parse(readFileSync(file, 'utf8')) as { auths?: typeof auths }).auths ?? {};
-  } catch {
-    // no config: the error below says what to do
-  }
-  const keys =
-    registry === 'registry-1.docker.io' ? ['https://index.docker.io/v1/', 'docker.io'] : [registry];
-  const entry = keys.map((k) => auths[k] ?? auths[`https://${k}`]).find((e) => e !== undefined);
-  let username = entry?.username;
-  let password = entry?.password;
-  if (entry?.auth) {
-    const plain = Buffer.from(entry.auth, 'base64').toString('utf8');
-    username = plain.slice(0, plain.indexOf(':'));
-    password = plain.slice(plain.indexOf(':') + 1);
-  }
-  if (!username || password === undefined) {
-    throw invalidArgument(
-      '--with-registry-auth',
-      `credentials for ${registry} in ${file} (run docker login ${registry})`,
-    );
-  }
-  return Buffer.from(JSON.stringify({ username, password })).toString('base64');
 }
 
 type Resourcing = Pick<TaskSpec, 'placement' | 'resources'>;

@@ -1,11 +1,8 @@
 import test from 'ava';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { isFlotillaError } from '../../../lib/errors.js';
 import { validateRuntimeFields } from '../../../manager/api/validate-container.js';
 import {
   parseMount,
-  registryAuthFor,
   overlayNetworksFromFlags,
   runtimeFromFlags,
   withLimits,
@@ -66,22 +63,6 @@ test('validation names the bad mount, capability or limit', (t) => {
   t.regex(bad({ mounts: [{ type: 'bind', source: 'rel', target: '/x', readOnly: false }] }) ?? '', /source/);
   t.regex(bad({ capAdd: ['FLY'] }) ?? '', /--cap-add/);
   t.regex(bad({}, { nanoCpus: 0, memoryBytes: 1024, pids: 0 }) ?? '', /--limit-memory/);
-});
-
-test('--with-registry-auth takes the docker login credentials of the image registry', async (t) => {
-  const dir = await mkdtemp(`${tmpdir()}/flotilla-docker-config-`);
-  const auth = Buffer.from('me:secret').toString('base64');
-  await writeFile(`${dir}/config.json`, JSON.stringify({ auths: { 'registry.example:5000': { auth } } }));
-  const env = { DOCKER_CONFIG: dir };
-  const encoded = registryAuthFor('registry.example:5000/team/app:1', env);
-  t.deepEqual(JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')), {
-    username: 'me',
-    password: 'secret',
-  });
-  t.regex(
-    t.throws(() => registryAuthFor('other.example/app', env))?.message ?? '',
-    /docker login other\.example/,
-  );
 });
 
 test('--network host asks for the node network, alone; other names are overlay networks', (t) => {
