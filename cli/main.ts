@@ -11,6 +11,7 @@ import { serviceCommands } from './commands/services.js';
 import { nodeOpsCommands } from './commands/node-ops.js';
 import { labCommands } from './commands/lab.js';
 import { networkCommands } from './commands/networks.js';
+import { secretCommands } from './commands/secrets.js';
 
 const program = new Command('cluster')
   .description('Flotilla: run replicated services on a cluster of nodes')
@@ -57,6 +58,7 @@ nodeLifecycleCommands(program);
 nodeCommands(program, connect, wantsJson);
 serviceCommands(program, connect, wantsJson);
 networkCommands(program, connect, wantsJson);
+secretCommands(program, connect, wantsJson);
 nodeOpsCommands(program, connect, wantsJson);
 labCommands(program, wantsJson);
 

@@ -1,7 +1,8 @@
 /**
  * What `service update` changes in the task spec (--image, --env-add, --env-rm, --args,
- * --replicas, --force), waiting on an update with its progress, and the commands around
- * updates: `service rollback`, `service promote`, `service history`.
+ * --replicas, --force, and the secret and config flags of file-flags.ts), waiting on an
+ * update with its progress, and the commands around updates: `service rollback`, `service
+ * promote`, `service history`.
  */
 import type { Command } from 'commander';
 import { humanDuration } from '../../lib/durations.js';
@@ -11,8 +12,9 @@ import { call } from '../../proto/rpc.js';
 import type { Service, ServiceSpec } from '../../proto/types.js';
 import { collect, parseCount, table } from '../format.js';
 import { EXIT_CODES, followService } from '../update-progress.js';
+import { addFileUpdateFlags, withFileChanges, type FileUpdateOptions } from './file-flags.js';
 
-export interface SpecChangeOptions {
+export interface SpecChangeOptions extends FileUpdateOptions {
   image?: string;
   envAdd: string[];
   envRm: string[];
@@ -22,13 +24,14 @@ export interface SpecChangeOptions {
 }
 
 export function addSpecChangeOptions(cmd: Command): Command {
-  return cmd
+  const changes = cmd
     .option('--image <image>', 'the image of the tasks')
     .option('--env-add <KEY=VALUE>', 'add or change an environment variable (repeatable)', collect, [])
     .option('--env-rm <KEY>', 'remove an environment variable (repeatable)', collect, [])
     .option('--args <args>', 'the command and its arguments, split as a shell would (quotes kept together)')
     .option('--replicas <n>', 'number of tasks (replicated services)')
     .option('--force', 'replace every task, even when the spec did not change');
+  return addFileUpdateFlags(changes);
 }
 
 /** Words as a shell splits them: on blanks, with '…' and "…" kept together (no expansion). */
@@ -86,6 +89,7 @@ export function withSpecChanges(spec: ServiceSpec, o: SpecChangeOptions): Servic
         ...container,
         image: o.image ?? container.image,
         env: [...env.values()],
+        ...withFileChanges(container, o),
         ...(o.args !== undefined && { command: [], args: shellWords(o.args) }),
       },
     },

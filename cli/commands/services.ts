@@ -16,6 +16,7 @@ import {
 } from '../../proto/types.js';
 import { collect, labels, parseCount, parseDuration, printInspected, table, titleCase } from '../format.js';
 import { containerFromFlags, type ContainerOptions } from './container-flags.js';
+import { addFileFlags, filesFromFlags, type FileOptions } from './file-flags.js';
 import { placementFromFlags, type PlacementOptions } from './placement-flags.js';
 import {
   addSpecChangeOptions,
@@ -46,7 +47,7 @@ type Connect = () => ControlClient;
 type Format = { format?: string };
 
 interface CreateOptions
-  extends PlacementOptions, ContainerOptions, PolicyOptions, PublishOptions, RuntimeOptions {
+  extends PlacementOptions, ContainerOptions, PolicyOptions, PublishOptions, RuntimeOptions, FileOptions {
   name: string;
   replicas?: string;
   mode?: string;
@@ -137,6 +138,7 @@ export function specFromFlags(image: string, command: string[], o: CreateOptions
         image,
         command: [],
         args: command,
+        ...filesFromFlags(o),
         dir: o.workdir ?? '',
         labels: labels('--container-label', o.containerLabel),
         stopSignal: o.stopSignal ?? '',
@@ -243,7 +245,7 @@ async function converge(client: ControlClient, service: Service): Promise<void> 
 export function serviceCommands(program: Command, connect: Connect, wantsJson: (o: Format) => boolean): void {
   const service = program.command('service').description('manage services');
 
-  const create = addRuntimeFlags(service.command('create'))
+  const create = addFileFlags(addRuntimeFlags(service.command('create')))
     .description(
       'create a service: IMAGE [COMMAND] [ARG...]; the image "host" runs the command as a plain process',
     )
