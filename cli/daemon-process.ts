@@ -10,7 +10,10 @@ import { createLogger, lastWords, type Logger } from '../lib/log.js';
 import type { Daemon, StartOptions } from '../daemon/daemon.js';
 import { paths, type NodeIdentity } from '../daemon/data-dir.js';
 
-type DaemonMessage = { ready: NodeIdentity } | { error: string; code: string };
+type DaemonMessage = { ready: NodeIdentity } | { locked: NodeIdentity } | { error: string; code: string };
+
+/** A node that started, or a manager that started locked (it waits for `cluster unlock`). */
+export type Started = NodeIdentity & { locked?: boolean };
 
 /** How to run this program, the `cluster` CLI, again. */
 export const clusterCommand: [string, string] = [
@@ -20,13 +23,14 @@ export const clusterCommand: [string, string] = [
 
 /**
  * Starts `cluster daemon` detached, after `launcher` if given (a command that execs the rest,
- * e.g. nsenter into a network namespace), and resolves with the node's identity once it is ready.
+ * e.g. nsenter into a network namespace), and resolves with the node's identity once it is ready
+ * (or locked).
  */
 export function startInBackground(
   dataDir: string,
   args: string[],
   launcher: string[] = [],
-): Promise<NodeIdentity> {
+): Promise<Started> {
   const log = openSync(paths(dataDir).log, 'a', 0o600);
   const [program, ...rest] = [...launcher, ...clusterCommand, 'daemon', '--data-dir', dataDir, ...args];
   const child = spawn(program!, rest, {
@@ -34,9 +38,10 @@ export function startInBackground(
     stdio: ['ignore', log, log, 'ipc'],
   });
   closeSync(log);
-  return new Promise<NodeIdentity>((resolve, reject) => {
+  return new Promise<Started>((resolve, reject) => {
     child.once('message', (msg: DaemonMessage) => {
       if ('ready' in msg) resolve(msg.ready);
+      else if ('locked' in msg) resolve({ ...msg.locked, locked: true });
       else reject(new FlotillaError(msg.code as FlotillaError['code'], msg.error));
     });
     child.once('exit', (code) =>
@@ -75,7 +80,14 @@ export async function runDaemon(
   });
   // Loaded here, not at the top: every other command of the CLI goes without the daemon's code.
   const { Daemon } = await import('../daemon/daemon.js');
-  let start: StartOptions = opts;
+  // A locked manager waits for its key, with nothing to lose: a stop signal then ends it at once.
+  let locked = false;
+  void stopped.then(() => locked && process.exit(0));
+  const onLocked = (now: boolean, identity: NodeIdentity) => {
+    locked = now;
+    if (now && process.connected) process.send?.({ locked: identity } satisfies DaemonMessage);
+  };
+  let start: StartOptions = { ...opts, onLocked };
   for (;;) {
     let daemon: Daemon;
     try {
@@ -104,7 +116,7 @@ export async function runDaemon(
       break;
     }
     // Only the first start creates or recovers a cluster.
-    start = {};
+    start = { onLocked };
   }
   log.flush();
 }

@@ -12,6 +12,7 @@ import { nodeOpsCommands } from './commands/node-ops.js';
 import { labCommands } from './commands/lab.js';
 import { networkCommands } from './commands/networks.js';
 import { secretCommands } from './commands/secrets.js';
+import { autolockCommands } from './commands/autolock.js';
 
 const program = new Command('cluster')
   .description('Flotilla: run replicated services on a cluster of nodes')
@@ -59,6 +60,7 @@ nodeCommands(program, connect, wantsJson);
 serviceCommands(program, connect, wantsJson);
 networkCommands(program, connect, wantsJson);
 secretCommands(program, connect, wantsJson);
+autolockCommands(program, connect);
 nodeOpsCommands(program, connect, wantsJson);
 labCommands(program, wantsJson);
 

@@ -13,7 +13,7 @@ import type { NodeCAClient } from '../proto/gen/flotilla/NodeCA.js';
 import { wire } from '../proto/load.js';
 import { call, connect } from '../proto/rpc.js';
 import type { TlsCredentials } from '../proto/tls.js';
-import { readTlsDir, writeTlsDir } from './tls-dir.js';
+import { writeTlsDir } from './tls-dir.js';
 
 const RETRY_MS = 10_000;
 // setTimeout takes at most 2^31-1 ms; a longer wait is taken in steps.
@@ -68,7 +68,7 @@ export class CertRenewal {
   }
 
   private async renew(): Promise<void> {
-    const { key } = readTlsDir(this.opts.dir);
+    const key = this.opts.tls.material.key!;
     const csr = await requestFor(key);
     const issued = await this.ask(csr);
     await writeTlsDir(this.opts.dir, { ...issued, key });

@@ -11,7 +11,11 @@ import { randomInt } from 'node:crypto';
 import { describeError, FlotillaError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/log.js';
-import { initCluster, Manager } from '../manager/manager.js';
+import { initCluster, Manager, type ManagerOptions } from '../manager/manager.js';
+import { Keyring, newDataKey } from '../manager/keys/keyring.js';
+import { newKey } from '../lib/seal.js';
+import { isLocked, keepKek, readKek } from './manager-keys.js';
+import { waitForUnlock } from './locked.js';
 import type { Leadership } from '../manager/leadership.js';
 import { ManagerGroup } from '../manager/manager-group.js';
 import { GrpcRaftTransport } from '../manager/raft/transport/index.js';
@@ -28,7 +32,7 @@ import { externalRootCa, newRootCa, rootCa, DEFAULT_NODE_CERT_EXPIRY_MS } from '
 import type { ExternalCA } from '../proto/gen/flotilla/ExternalCA.js';
 import { issueCertificate } from '../manager/ca/certificates.js';
 import { DEFAULT_CONTAINER_POOL, sliceOf } from '../manager/allocator/subnets.js';
-import type { NodeCertificate, RootCA } from '../proto/types.js';
+import type { DataKey, NodeCertificate, RootCA } from '../proto/types.js';
 import { CertRenewal } from './cert-renewal.js';
 import { readTlsDir, writeTlsDir } from './tls-dir.js';
 import type { HeartbeatResponse } from '../proto/gen/flotilla/HeartbeatResponse.js';
@@ -71,6 +75,8 @@ export interface InitRequest {
   ca?: { certFile: string; keyFile?: string; external?: ExternalCA };
   socketGroup?: string;
   maxImageSize?: number;
+  /** Keep the managers' key only in memory: a restarted manager waits for `cluster unlock`. */
+  autolock?: boolean;
 }
 
 export interface StartOptions {
@@ -78,6 +84,8 @@ export interface StartOptions {
   init?: InitRequest;
   /** Recover a manager whose group lost its quorum: it becomes the only manager, keeping the state. */
   forceNewCluster?: boolean;
+  /** Told when the manager starts locked (it waits for `cluster unlock`), and when it is unlocked. */
+  onLocked?: (locked: boolean, identity: NodeIdentity) => void;
 }
 
 export class Daemon {
@@ -127,7 +135,7 @@ export class Daemon {
     }
   }
 
-  private async boot({ init, forceNewCluster }: StartOptions): Promise<NodeIdentity> {
+  private async boot({ init, forceNewCluster, onLocked }: StartOptions): Promise<NodeIdentity> {
     const p = paths(this.dataDir);
     const found = await readIdentity(this.dataDir);
     if (init && found) {
@@ -157,7 +165,22 @@ export class Daemon {
       );
     }
     const ca = init ? await this.newClusterCredentials(identity, init) : undefined;
-    const tls = new TlsCredentials(ca?.material ?? this.nodeCredentials());
+    let kek = ca?.kek ?? (identity.role === 'MANAGER' ? readKek(p.certs) : undefined);
+    let material = ca?.material;
+    if (!material && identity.role === 'MANAGER' && isLocked(p.certs)) {
+      onLocked?.(true, identity);
+      const unlocked = await waitForUnlock({
+        socket: p.socket,
+        socketGid,
+        certs: p.certs,
+        log: this.log,
+        signal: this.abort.signal,
+      });
+      onLocked?.(false, identity);
+      kek = unlocked.kek;
+      material = readTlsDir(p.certs, unlocked.tlsKey);
+    }
+    const tls = new TlsCredentials(material ?? this.nodeCredentials());
     this.tls = tls;
     this.drivers = await nodeDrivers(this.dataDir, identity, this.log);
     const tcp = createServer(tls);
@@ -185,9 +208,10 @@ export class Daemon {
       this.manager = await this.startManager(identity, tcp, {
         bootstrap: init !== undefined,
         forceNewCluster,
+        keys: new Keyring(kek),
       });
       this.manager.register(tcp, local);
-      if (init) await this.initCluster(identity, init, ca!);
+      if (init) await this.initCluster(identity, init, ca!, newDataKey(kek!, init.autolock ?? false));
       if (forceNewCluster) await this.leadingAlone();
     } else {
       // On both servers, so that `--host WORKER_ADDR` also gets told where to go.
@@ -298,10 +322,16 @@ export class Daemon {
   private async startManager(
     id: NodeIdentity,
     tcp: grpc.Server,
-    opts: { bootstrap: boolean; forceNewCluster?: boolean },
+    opts: { bootstrap: boolean; forceNewCluster?: boolean; keys: Keyring },
   ): Promise<Manager> {
     const log = this.log.child({ room: 'manager' });
-    if (id.etcd) return this.startEtcdManager(id, id.etcd, log);
+    const certs = paths(this.dataDir).certs;
+    const keys = {
+      keys: opts.keys,
+      addr: advertised(id),
+      onKey: (kek: Buffer, autolock: boolean) => keepKek(certs, kek, autolock, this.tls!.material.key!),
+    };
+    if (id.etcd) return this.startEtcdManager(id, id.etcd, log, keys);
     const dir = paths(this.dataDir).raft;
     // A manager that ran before and lost its log must not start a new, empty group.
     if (!opts.bootstrap && !id.raftPeers && !existsSync(dir)) {
@@ -327,7 +357,7 @@ export class Daemon {
     this.store = store;
     this.leadership = new RaftLeadership(store.raft, log);
     const group = new ManagerGroup(store.raft, log, this.dataDir);
-    return new Manager({ store, leadership: this.leadership, group, log, tls });
+    return new Manager({ store, leadership: this.leadership, group, log, tls, ...keys });
   }
 
   /** A manager whose state etcd keeps: every manager writes there; an etcd lease elects the one that runs the loops. */
@@ -335,10 +365,18 @@ export class Daemon {
     id: NodeIdentity,
     etcd: { endpoints: string[]; prefix: string },
     log: Logger,
+    keys: Pick<ManagerOptions, 'keys' | 'addr' | 'onKey'>,
   ): Promise<Manager> {
     this.store = await EtcdStore.open({ ...etcd, logger: log });
     this.leadership = EtcdLeadership.start({ ...etcd, id: advertised(id), logger: log });
-    return new Manager({ store: this.store, leadership: this.leadership, log, etcd, tls: this.tls! });
+    return new Manager({
+      store: this.store,
+      leadership: this.leadership,
+      log,
+      etcd,
+      tls: this.tls!,
+      ...keys,
+    });
   }
 
   /**
@@ -348,7 +386,7 @@ export class Daemon {
   private async newClusterCredentials(
     id: NodeIdentity,
     init: InitRequest,
-  ): Promise<{ root: RootCA; material: Required<TlsMaterial>; certificate: NodeCertificate }> {
+  ): Promise<{ root: RootCA; material: Required<TlsMaterial>; certificate: NodeCertificate; kek: Buffer }> {
     const root = await clusterRoot(id.clusterId, init.ca);
     const { key, csr } = await newKeyAndRequest();
     const subject = { id: id.nodeId, role: 'manager' as const, clusterId: id.clusterId };
@@ -359,8 +397,12 @@ export class Daemon {
       init.certExpiryMs ?? DEFAULT_NODE_CERT_EXPIRY_MS,
     );
     const material = { ...issued, key };
-    await writeTlsDir(paths(this.dataDir).certs, material);
-    return { root, material, certificate: info };
+    const certs = paths(this.dataDir).certs;
+    await writeTlsDir(certs, material);
+    // The key-encryption key of the cluster's data key: kept here, or with autolock only by the user.
+    const kek = newKey();
+    await keepKek(certs, kek, init.autolock ?? false, key);
+    return { root, material, certificate: info, kek };
   }
 
   /** The certificate the node got when it joined (or last renewed). */
@@ -380,6 +422,7 @@ export class Daemon {
     id: NodeIdentity,
     init: InitRequest,
     ca: { root: RootCA; certificate: NodeCertificate },
+    dataKey: DataKey,
   ): Promise<void> {
     if (!id.etcd) await this.leadingAlone();
     await initCluster(this.store!, {
@@ -394,6 +437,7 @@ export class Daemon {
       certificate: ca.certificate,
       containerPool: init.containerPool ?? DEFAULT_CONTAINER_POOL,
       dataPathAddr: init.dataPathAddr,
+      dataKey,
     });
     await writeIdentity(this.dataDir, id);
   }

@@ -3,7 +3,7 @@
  * `cluster ca issue-client --out DIR` writes one for a remote CLI: `ca.pem` (the roots to
  * trust), `cert.pem` and `key.pem`. Readable by the owner only.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FlotillaError } from '../lib/errors.js';
@@ -15,13 +15,14 @@ const files = (dir: string) => ({
   key: join(dir, 'key.pem'),
 });
 
-export function readTlsDir(dir: string): Required<TlsMaterial> {
+/** `key`: the key when it is not in the directory in clear (a manager's, sealed: daemon/manager-keys.ts). */
+export function readTlsDir(dir: string, key?: string): Required<TlsMaterial> {
   const f = files(dir);
   try {
     return {
       ca: readFileSync(f.ca, 'utf8'),
       cert: readFileSync(f.cert, 'utf8'),
-      key: readFileSync(f.key, 'utf8'),
+      key: key ?? readFileSync(f.key, 'utf8'),
     };
   } catch (err) {
     throw new FlotillaError(
@@ -37,9 +38,11 @@ export async function writeTlsDir(dir: string, material: Required<TlsMaterial>):
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
   const f = files(dir);
-  // The key first: a new certificate on disk always has its key beside it (renewals keep the key).
+  // A key kept sealed stays so (renewals keep the key).
+  const keySealed = existsSync(join(dir, 'key.sealed'));
+  // The key first: a new certificate on disk always has its key beside it.
   for (const [file, text] of [
-    [f.key, material.key],
+    ...(keySealed ? [] : ([[f.key, material.key]] as const)),
     [f.cert, material.cert],
     [f.ca, material.ca],
   ] as const) {

@@ -17,10 +17,14 @@ import type { UpdateTaskStatusRequest } from '../proto/gen/flotilla/UpdateTaskSt
 import type { NodeCAHandlers } from '../proto/gen/flotilla/NodeCA.js';
 import { wire } from '../proto/load.js';
 import { acceptsStaleReads, callerOf, failStream, nodeOf, serve, unary, type Access } from '../proto/rpc.js';
-import type { Node, NodeCertificate, NodeDescription, RootCA } from '../proto/types.js';
+import type { DataKey, Node, NodeCertificate, NodeDescription, RootCA } from '../proto/types.js';
 import { ControlApi } from './api/control.js';
 import { createNetwork, networkInfo, removeNetwork, resolveNetwork } from './api/networks.js';
-import { withoutSecrets } from './api/secrets.js';
+import { withoutSecrets } from './api/redact.js';
+import { configInfo, createFile, removeFile, resolveFile, secretInfo, valuesFor } from './api/secrets.js';
+import { KeyFollower } from './keys/key-follower.js';
+import { type Keyring, resealed, unlockKeyText } from './keys/keyring.js';
+import { keyId, newKey } from '../lib/seal.js';
 import { ServiceWatches } from './api/service-watch.js';
 import { join, newJoinTokens } from './ca/join.js';
 import { JoinRateLimit } from './ca/join-limit.js';
@@ -60,6 +64,8 @@ export interface InitOptions {
   containerPool: string;
   /** Where this manager's overlay traffic arrives, when not at its advertised address. */
   dataPathAddr?: string;
+  /** The cluster's data key, sealed by the key-encryption key this manager holds. */
+  dataKey: DataKey;
 }
 
 /** Creates the cluster in an empty store: its spec, CA, join tokens and this manager's node. */
@@ -79,6 +85,7 @@ export async function initCluster(store: Store, opts: InitOptions): Promise<void
       joinTokens: newJoinTokens(opts.rootCa.digest),
       rootCa: opts.rootCa,
       removedNodes: [],
+      dataKey: opts.dataKey,
     });
     tx.create('nodes', {
       id: nodeId,
@@ -126,6 +133,12 @@ export interface ManagerOptions {
   etcd?: EtcdStoreRef;
   /** This manager's TLS identity, for calls it forwards to the leader. */
   tls: TlsCredentials;
+  /** This manager's advertised address. */
+  addr: string;
+  /** This manager's keys; the key-encryption key may come later (KeyFollower). */
+  keys: Keyring;
+  /** Keeps a key-encryption key this manager received (on disk, or sealing its own key). */
+  onKey: (kek: Buffer, autolock: boolean) => Promise<void>;
   log: Logger;
 }
 
@@ -140,11 +153,15 @@ export class Manager {
   private term: Term | undefined;
   private stepping: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | undefined;
+  private readonly keys: Keyring;
+  private readonly following = new AbortController();
+  private follower: Promise<void> | undefined;
 
   constructor(private readonly opts: ManagerOptions) {
     this.store = opts.store;
     this.group = opts.group;
     this.log = opts.log;
+    this.keys = opts.keys;
     this.api = new ControlApi(opts.store);
     this.forwarder = new LeaderForwarder(opts.tls);
     this.watches = new ServiceWatches(opts.store, this.api);
@@ -185,6 +202,10 @@ export class Manager {
           false,
         )(call, cb);
       },
+      GetKeyEncryptionKey: (call, cb) =>
+        unary(async () => {
+          return this.keyForManager(nodeOf(call).id);
+        })(call, cb),
       RenewCertificate: (call, cb) => {
         const nodeId = this.renewing(call);
         this.routed(
@@ -216,10 +237,66 @@ export class Manager {
     };
     serve(tcp, wire.flotilla.NodeCA.service, ca, {
       allow: ['manager', 'worker'],
-      methods: { Join: ['anyone'] },
+      methods: { Join: ['anyone'], GetKeyEncryptionKey: ['manager'] },
       revoked,
     });
     serve(tcp, wire.flotilla.Dispatcher.service, dispatcher, { allow: ['manager', 'worker'], revoked });
+  }
+
+  /**
+   * The key-encryption key, for a manager of the cluster (a demoted one keeps its manager
+   * certificate for a while: the store says who is a manager now), once this manager holds
+   * the cluster's current one.
+   */
+  private keyForManager(nodeId: string) {
+    const { node, dataKey } = this.store.view((tx) => ({
+      node: tx.get('nodes', nodeId),
+      dataKey: tx.all('clusters')[0]?.dataKey,
+    }));
+    if (node?.role !== 'MANAGER') {
+      throw new FlotillaError('PERMISSION_DENIED', `node ${nodeId} is not a manager of this cluster`);
+    }
+    const kek = this.keys.keyEncryptionKey;
+    if (!kek || !dataKey || keyId(kek) !== dataKey.kekId) {
+      throw new FlotillaError(
+        'UNAVAILABLE',
+        "this manager does not hold the cluster's current key; ask another",
+      );
+    }
+    return { key: kek, kekId: dataKey.kekId, autolock: dataKey.autolock };
+  }
+
+  /** The key-encryption key, as the unlock key shows it: only an autolocked cluster has one to show. */
+  private currentKey(): Buffer {
+    const dataKey = this.store.view((tx) => tx.all('clusters')[0]?.dataKey);
+    if (!dataKey?.autolock) {
+      throw new FlotillaError(
+        'INVALID_ARGUMENT',
+        'this cluster is not autolocked: its managers keep their key on disk, and no unlock key is needed',
+      );
+    }
+    const kek = this.keys.keyEncryptionKey;
+    if (!kek || keyId(kek) !== dataKey.kekId)
+      throw new FlotillaError('UNAVAILABLE', "this manager does not hold the cluster's current key; retry");
+    return kek;
+  }
+
+  /**
+   * A new key-encryption key: the data key sealed by it in one write, the old one still
+   * opening it until the next rotation; every other manager fetches the new one from here.
+   */
+  private async rotateKey(): Promise<Buffer> {
+    this.currentKey();
+    const kek = newKey();
+    const autolock = await this.store.update((tx) => {
+      const cluster = tx.all('clusters')[0]!;
+      const dataKey = resealed(cluster.dataKey!, this.keys.dataKey(tx), kek);
+      tx.update('clusters', { ...cluster, dataKey });
+      return dataKey.autolock;
+    });
+    this.keys.hold(kek);
+    await this.opts.onKey(kek, autolock);
+    return kek;
   }
 
   /** The node a renewal is for: the caller, or the node a manager forwarded it for. */
@@ -230,6 +307,14 @@ export class Manager {
 
   /** Runs the control loops whenever this manager leads, from now on. */
   start(): void {
+    this.follower = new KeyFollower({
+      store: this.store,
+      keys: this.keys,
+      managers: () => this.managerAddrs().filter((a) => a !== this.opts.addr),
+      fetch: (addr) => this.forwarder.toCA(addr, (c) => c.GetKeyEncryptionKey, {}),
+      onKey: this.opts.onKey,
+      log: this.log.child({ room: 'keys' }),
+    }).run(this.following.signal);
     this.unsubscribe = this.opts.leadership.subscribe((leading) => {
       // Terms start and stop one after another, never overlapping.
       this.stepping = this.stepping.then(() => (leading ? this.lead() : this.follow()));
@@ -238,6 +323,8 @@ export class Manager {
 
   async close(): Promise<void> {
     this.watches.close();
+    this.following.abort();
+    await this.follower;
     this.unsubscribe?.();
     await this.stepping;
     await this.follow();
@@ -247,8 +334,12 @@ export class Manager {
   private lead(): void {
     if (this.term) return;
     const abort = new AbortController();
-    const dispatcher = new Dispatcher(this.store, this.log.child({ room: 'dispatcher' }), () =>
-      this.heartbeatMs(),
+    const dispatcher = new Dispatcher(
+      this.store,
+      this.log.child({ room: 'dispatcher' }),
+      () => this.heartbeatMs(),
+      Date.now,
+      (tx, tasks) => valuesFor(tx, this.keys, tasks),
     );
     const term: Term = { abort, dispatcher, loops: [] };
     const run = (name: string, loop: { run(signal: AbortSignal): Promise<void> }) =>
@@ -544,6 +635,73 @@ export class Manager {
         (addr, req) => f.toControl(addr, (c) => c.RemoveNetwork, req),
         false,
       ),
+      CreateSecret: this.routed(
+        async (req) => {
+          const secret = await createFile(this.store, this.keys, 'secrets', req.spec);
+          return this.store.view((tx) => secretInfo(tx, secret));
+        },
+        (addr, req) => f.toControl(addr, (c) => c.CreateSecret, req),
+        false,
+      ),
+      GetSecret: this.routed(
+        async (req) => this.store.view((tx) => secretInfo(tx, resolveFile(tx, 'secrets', req.secret))),
+        (addr, req) => f.toControl(addr, (c) => c.GetSecret, req),
+        true,
+      ),
+      ListSecrets: this.routed(
+        async () => ({ secrets: this.store.view((tx) => tx.all('secrets').map((s) => secretInfo(tx, s))) }),
+        (addr, req) => f.toControl(addr, (c) => c.ListSecrets, req),
+        true,
+      ),
+      RemoveSecret: this.routed(
+        async (req) => {
+          await removeFile(this.store, 'secrets', req.secret);
+          return {};
+        },
+        (addr, req) => f.toControl(addr, (c) => c.RemoveSecret, req),
+        false,
+      ),
+      CreateConfig: this.routed(
+        async (req) => {
+          const config = await createFile(this.store, this.keys, 'configs', req.spec);
+          return this.store.view((tx) => configInfo(tx, config));
+        },
+        (addr, req) => f.toControl(addr, (c) => c.CreateConfig, req),
+        false,
+      ),
+      GetConfig: this.routed(
+        async (req) =>
+          this.store.view((tx) => configInfo(tx, resolveFile(tx, 'configs', req.config), this.keys)),
+        (addr, req) => f.toControl(addr, (c) => c.GetConfig, req),
+        true,
+      ),
+      ListConfigs: this.routed(
+        async () => ({ configs: this.store.view((tx) => tx.all('configs').map((c) => configInfo(tx, c))) }),
+        (addr, req) => f.toControl(addr, (c) => c.ListConfigs, req),
+        true,
+      ),
+      RemoveConfig: this.routed(
+        async (req) => {
+          await removeFile(this.store, 'configs', req.config);
+          return {};
+        },
+        (addr, req) => f.toControl(addr, (c) => c.RemoveConfig, req),
+        false,
+      ),
+      GetUnlockKey: this.routed(
+        async () => ({ key: unlockKeyText(this.currentKey()) }),
+        (addr, req) => f.toControl(addr, (c) => c.GetUnlockKey, req),
+        true,
+      ),
+      RotateUnlockKey: this.routed(
+        async () => ({ key: unlockKeyText(await this.rotateKey()) }),
+        (addr, req) => f.toControl(addr, (c) => c.RotateUnlockKey, req),
+        false,
+      ),
+      // Only a locked daemon (daemon/locked.ts) takes a key; a running manager has its own.
+      Unlock: unary(async () => {
+        throw new FlotillaError('INVALID_ARGUMENT', 'this manager is not locked: it needs no unlock key');
+      }),
     };
   }
 }

@@ -28,6 +28,7 @@ import { newKeyAndRequest } from '../../lib/pki.js';
 import { parseJoinToken } from '../../manager/ca/join.js';
 import { writeTlsDir } from '../../daemon/tls-dir.js';
 import { collect, labels, parseDuration } from '../format.js';
+import { unlockKeyNotice } from './autolock.js';
 import { runDaemon, startInBackground } from '../daemon-process.js';
 import { genericResources, parseBytes } from './placement-flags.js';
 import { socketGroupId } from '../../daemon/permissions.js';
@@ -257,10 +258,15 @@ export function nodeLifecycleCommands(program: Command): void {
       '--force-new-cluster',
       'recover a stopped manager whose cluster lost its quorum: it restarts as the only manager, keeping the state',
     )
+    .option(
+      '--autolock',
+      'the managers keep the key that opens secrets (and their own TLS keys) only in memory: a restarted manager waits for `cluster unlock` and the key printed now',
+    )
     .option('--foreground', 'stay attached instead of running in the background')
     .action(
       async (o: {
         dataDir?: string;
+        autolock?: boolean;
         listen: string;
         advertiseAddr?: string;
         dataPathAddr?: string;
@@ -314,6 +320,7 @@ export function nodeLifecycleCommands(program: Command): void {
           ca,
           containerPool: o.defaultAddrPool,
           dataPathAddr,
+          autolock: o.autolock,
         };
         if (o.foreground) return runDaemon(dataDir, { init, foreground: true });
         const id = await startInBackground(dataDir, ['--init', JSON.stringify(init)]).catch(
@@ -323,7 +330,9 @@ export function nodeLifecycleCommands(program: Command): void {
           },
         );
         const client = connect(wire.flotilla.Control, `unix:${paths(dataDir).socket}`);
-        const tokens = await call(client, client.GetJoinTokens, {}).finally(() => client.close());
+        const tokens = await call(client, client.GetJoinTokens, {});
+        const unlock = o.autolock ? await call(client, client.GetUnlockKey, {}) : undefined;
+        client.close();
         console.log(`Cluster initialized: node ${id.nodeId} (${id.hostname}) is its manager, at ${advertised(id)}.
 
 To add a worker to this cluster, run:
@@ -331,6 +340,7 @@ To add a worker to this cluster, run:
     cluster join --token ${tokens.tokens?.worker} ${advertised(id)}
 
 To add a manager, run \`cluster join-token manager\` and follow the instructions.`);
+        if (unlock) console.log(`\n${unlockKeyNotice(unlock.key)}`);
       },
     );
 

@@ -17,7 +17,8 @@ import { rollBack } from '../orchestrator/updater.js';
 import { promoted, withSpec } from '../orchestrator/versions.js';
 import type { ReadTx, Store } from '../store/types.js';
 import { attachNetworks } from './networks.js';
-import { keepSecrets } from './secrets.js';
+import { keepSecrets } from './redact.js';
+import { attachFiles } from './secrets.js';
 import { validateNodeSpec, validateServiceSpec } from './validate.js';
 
 /** Tasks a service wants: running ones, or for a replicated job its completions. */
@@ -135,7 +136,7 @@ export class ControlApi {
       specHistory: [],
     };
     await this.store.update((tx) => {
-      const attached = attachNetworks(tx, spec);
+      const attached = attachFiles(tx, attachNetworks(tx, spec));
       if (tx.byName('services', spec.name)) {
         throw new FlotillaError(
           'ALREADY_EXISTS',
@@ -182,7 +183,7 @@ export class ControlApi {
         'services',
         withSpec(
           { ...current, endpoint },
-          keepSecrets(attachNetworks(tx, spec), current.spec),
+          keepSecrets(attachFiles(tx, attachNetworks(tx, spec)), current.spec),
           Date.now(),
           portsChanged,
         ),

@@ -11,7 +11,7 @@ import type { WatchServiceRequest } from '../../proto/gen/flotilla/WatchServiceR
 import { failStream } from '../../proto/rpc.js';
 import type { Store } from '../store/types.js';
 import { desiredTasks, type ControlApi } from './control.js';
-import { withoutSecrets } from './secrets.js';
+import { withoutSecrets } from './redact.js';
 
 type WatchStream = grpc.ServerWritableStream<WatchServiceRequest, ServiceStateInput>;
 

@@ -114,7 +114,14 @@ export function externalRootCa(certPem: string, external: ExternalCA): RootCA {
       'invalid --ca-cert: expected the PEM certificate of the external CA',
     );
   }
-  return { cert: certPem, key: '', digest: certDigest(first), crossSigned: '', external };
+  return {
+    cert: certPem,
+    key: '',
+    sealedKey: Buffer.alloc(0),
+    digest: certDigest(first),
+    crossSigned: '',
+    external,
+  };
 }
 
 /** A root from a certificate and its key (the user's own CA, or one just made). */
@@ -135,7 +142,14 @@ export async function rootCa(certPem: string, keyPem: string): Promise<RootCA> {
   if (!(await webcrypto.subtle.verify(KEY_ALGORITHM, publicKey, signature, probe))) {
     throw new FlotillaError('INVALID_ARGUMENT', 'the CA key does not belong to the CA certificate');
   }
-  return { cert: certPem, key: keyPem, digest: certDigest(first), crossSigned: '', external: null };
+  return {
+    cert: certPem,
+    key: keyPem,
+    sealedKey: Buffer.alloc(0),
+    digest: certDigest(first),
+    crossSigned: '',
+    external: null,
+  };
 }
 
 export interface IssueOptions {

@@ -24,7 +24,8 @@ import {
   type Task,
   type TaskStatus,
 } from '../../proto/types.js';
-import type { Store } from '../store/types.js';
+import type { ReadTx, Store } from '../store/types.js';
+import type { SecretValue } from '../../proto/gen/flotilla/SecretValue.js';
 import { EndpointPublisher } from './endpoints.js';
 
 // Three missed beats mark a node down: a dead host's tasks run elsewhere within about 4 s.
@@ -71,6 +72,8 @@ export class Dispatcher {
     private readonly log: Logger,
     private readonly heartbeatMs: () => number,
     private readonly now: () => number = Date.now,
+    /** The secret and config values the tasks use, for the node they go to. */
+    private readonly values: (tx: ReadTx, tasks: readonly Task[]) => SecretValue[] = () => [],
   ) {
     this.endpoints = new EndpointPublisher(
       (fn) => store.view(fn),
@@ -171,10 +174,13 @@ export class Dispatcher {
       })
       .then(() => {
         if (this.sessions.get(req.nodeId) !== session) return;
-        const tasks = this.store.view((tx) => tx.tasksByNode(req.nodeId).filter(assigned));
+        const { tasks, values } = this.store.view((tx) => {
+          const tasks = tx.tasksByNode(req.nodeId).filter(assigned);
+          return { tasks, values: this.values(tx, tasks) };
+        });
         for (const t of tasks) session.sent.set(t.id, sentKey(t));
         this.write(session, {
-          assignments: { kind: 'COMPLETE', tasks, removed: [] },
+          assignments: { kind: 'COMPLETE', tasks, removed: [], values },
           endpoints: this.endpoints.full(),
         });
         session.opened = true;
@@ -267,7 +273,7 @@ export class Dispatcher {
     this.endpoints.flush();
     const tasks: Task[] = [];
     const removed: string[] = [];
-    this.store.view((tx) => {
+    const values = this.store.view((tx) => {
       for (const id of s.dirty) {
         const t = tx.get('tasks', id);
         if (t && t.nodeId === s.nodeId && assigned(t)) {
@@ -279,10 +285,11 @@ export class Dispatcher {
           removed.push(id);
         }
       }
+      return this.values(tx, tasks);
     });
     s.dirty.clear();
     if (tasks.length + removed.length === 0) return;
-    this.write(s, { assignments: { kind: 'INCREMENTAL', tasks, removed } });
+    this.write(s, { assignments: { kind: 'INCREMENTAL', tasks, removed, values } });
   }
 
   private write(s: Session, msg: Pick<SessionMessageInput, 'assignments' | 'endpoints'>): void {

@@ -29,7 +29,8 @@ export type Change = {
 type Tables = { [T in Table]: Map<string, Objects[T]> };
 
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+  // Bytes (sealed values) cannot be frozen: they are never changed in place either.
+  if (value && typeof value === 'object' && !Object.isFrozen(value) && !ArrayBuffer.isView(value)) {
     Object.freeze(value);
     for (const v of Object.values(value)) deepFreeze(v);
   }
@@ -161,6 +162,8 @@ export class StoreState implements ReadTx {
       services: this.all('services'),
       tasks: this.all('tasks'),
       networks: this.all('networks'),
+      secrets: this.all('secrets'),
+      configs: this.all('configs'),
     };
   }
 
@@ -210,11 +213,13 @@ function emptyTables(): Tables {
     services: new Map(),
     tasks: new Map(),
     networks: new Map(),
+    secrets: new Map(),
+    configs: new Map(),
   };
 }
 
 function emptyNames(): Record<NamedTable, Map<string, string>> {
-  return { services: new Map(), networks: new Map() };
+  return { services: new Map(), networks: new Map(), secrets: new Map(), configs: new Map() };
 }
 
 function isNamed(table: Table): table is NamedTable {

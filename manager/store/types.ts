@@ -2,7 +2,7 @@
  * The store every control loop sees: typed objects in tables, read in consistent views,
  * written in transactions that resolve once durable, and watched as a stream of events.
  */
-import type { Cluster, Network, Node, Service, Task } from '../../proto/types.js';
+import type { Cluster, Config, Network, Node, Secret, Service, Task } from '../../proto/types.js';
 
 export interface Objects {
   clusters: Cluster;
@@ -10,12 +10,22 @@ export interface Objects {
   services: Service;
   tasks: Task;
   networks: Network;
+  secrets: Secret;
+  configs: Config;
 }
 export type Table = keyof Objects;
-export const TABLES: readonly Table[] = ['clusters', 'nodes', 'services', 'tasks', 'networks'];
+export const TABLES: readonly Table[] = [
+  'clusters',
+  'nodes',
+  'services',
+  'tasks',
+  'networks',
+  'secrets',
+  'configs',
+];
 /** The tables whose objects have a name (`spec.name`) unique in the table. */
-export type NamedTable = 'services' | 'networks';
-export const NAMED_TABLES: readonly NamedTable[] = ['services', 'networks'];
+export type NamedTable = 'services' | 'networks' | 'secrets' | 'configs';
+export const NAMED_TABLES: readonly NamedTable[] = ['services', 'networks', 'secrets', 'configs'];
 
 export interface ReadTx {
   /** Index of the last applied change; object versions are indexes too. */
@@ -78,4 +88,6 @@ export interface StoreSnapshotData {
   services: Service[];
   tasks: Task[];
   networks: Network[];
+  secrets: Secret[];
+  configs: Config[];
 }

@@ -16,6 +16,8 @@ const FIELD = {
   services: 'service',
   tasks: 'task',
   networks: 'network',
+  secrets: 'secret',
+  configs: 'config',
 } as const;
 type Field = (typeof FIELD)[Table];
 const TABLE_OF = Object.fromEntries(Object.entries(FIELD).map(([t, f]) => [f, t])) as Record<Field, Table>;

@@ -3,25 +3,36 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 
 import type { ClusterInput as _flotilla_ClusterInput, Cluster as _flotilla_Cluster } from './flotilla/Cluster.js';
 import type { ClusterSpecInput as _flotilla_ClusterSpecInput, ClusterSpec as _flotilla_ClusterSpec } from './flotilla/ClusterSpec.js';
+import type { ConfigInput as _flotilla_ConfigInput, Config as _flotilla_Config } from './flotilla/Config.js';
+import type { ConfigInfoInput as _flotilla_ConfigInfoInput, ConfigInfo as _flotilla_ConfigInfo } from './flotilla/ConfigInfo.js';
+import type { ConfigSpecInput as _flotilla_ConfigSpecInput, ConfigSpec as _flotilla_ConfigSpec } from './flotilla/ConfigSpec.js';
 import type { ContainerSpecInput as _flotilla_ContainerSpecInput, ContainerSpec as _flotilla_ContainerSpec } from './flotilla/ContainerSpec.js';
 import type { ContainerStatusInput as _flotilla_ContainerStatusInput, ContainerStatus as _flotilla_ContainerStatus } from './flotilla/ContainerStatus.js';
 import type { ControlClient as _flotilla_ControlClient, ControlDefinition as _flotilla_ControlDefinition } from './flotilla/Control.js';
+import type { CreateConfigRequestInput as _flotilla_CreateConfigRequestInput, CreateConfigRequest as _flotilla_CreateConfigRequest } from './flotilla/CreateConfigRequest.js';
 import type { CreateNetworkRequestInput as _flotilla_CreateNetworkRequestInput, CreateNetworkRequest as _flotilla_CreateNetworkRequest } from './flotilla/CreateNetworkRequest.js';
+import type { CreateSecretRequestInput as _flotilla_CreateSecretRequestInput, CreateSecretRequest as _flotilla_CreateSecretRequest } from './flotilla/CreateSecretRequest.js';
 import type { CreateServiceRequestInput as _flotilla_CreateServiceRequestInput, CreateServiceRequest as _flotilla_CreateServiceRequest } from './flotilla/CreateServiceRequest.js';
 import type { CreateServiceResponseInput as _flotilla_CreateServiceResponseInput, CreateServiceResponse as _flotilla_CreateServiceResponse } from './flotilla/CreateServiceResponse.js';
+import type { DataKeyInput as _flotilla_DataKeyInput, DataKey as _flotilla_DataKey } from './flotilla/DataKey.js';
 import type { EndpointInput as _flotilla_EndpointInput, Endpoint as _flotilla_Endpoint } from './flotilla/Endpoint.js';
 import type { EndpointChangesInput as _flotilla_EndpointChangesInput, EndpointChanges as _flotilla_EndpointChanges } from './flotilla/EndpointChanges.js';
 import type { EndpointSpecInput as _flotilla_EndpointSpecInput, EndpointSpec as _flotilla_EndpointSpec } from './flotilla/EndpointSpec.js';
 import type { EndpointTableInput as _flotilla_EndpointTableInput, EndpointTable as _flotilla_EndpointTable } from './flotilla/EndpointTable.js';
 import type { EtcdStoreRefInput as _flotilla_EtcdStoreRefInput, EtcdStoreRef as _flotilla_EtcdStoreRef } from './flotilla/EtcdStoreRef.js';
 import type { ExternalCAInput as _flotilla_ExternalCAInput, ExternalCA as _flotilla_ExternalCA } from './flotilla/ExternalCA.js';
+import type { FileReferenceInput as _flotilla_FileReferenceInput, FileReference as _flotilla_FileReference } from './flotilla/FileReference.js';
+import type { GetConfigRequestInput as _flotilla_GetConfigRequestInput, GetConfigRequest as _flotilla_GetConfigRequest } from './flotilla/GetConfigRequest.js';
 import type { GetJoinTokensRequestInput as _flotilla_GetJoinTokensRequestInput, GetJoinTokensRequest as _flotilla_GetJoinTokensRequest } from './flotilla/GetJoinTokensRequest.js';
 import type { GetJoinTokensResponseInput as _flotilla_GetJoinTokensResponseInput, GetJoinTokensResponse as _flotilla_GetJoinTokensResponse } from './flotilla/GetJoinTokensResponse.js';
+import type { GetKeyEncryptionKeyRequestInput as _flotilla_GetKeyEncryptionKeyRequestInput, GetKeyEncryptionKeyRequest as _flotilla_GetKeyEncryptionKeyRequest } from './flotilla/GetKeyEncryptionKeyRequest.js';
 import type { GetNetworkRequestInput as _flotilla_GetNetworkRequestInput, GetNetworkRequest as _flotilla_GetNetworkRequest } from './flotilla/GetNetworkRequest.js';
 import type { GetNodeRequestInput as _flotilla_GetNodeRequestInput, GetNodeRequest as _flotilla_GetNodeRequest } from './flotilla/GetNodeRequest.js';
 import type { GetNodeResponseInput as _flotilla_GetNodeResponseInput, GetNodeResponse as _flotilla_GetNodeResponse } from './flotilla/GetNodeResponse.js';
+import type { GetSecretRequestInput as _flotilla_GetSecretRequestInput, GetSecretRequest as _flotilla_GetSecretRequest } from './flotilla/GetSecretRequest.js';
 import type { GetServiceRequestInput as _flotilla_GetServiceRequestInput, GetServiceRequest as _flotilla_GetServiceRequest } from './flotilla/GetServiceRequest.js';
 import type { GetServiceResponseInput as _flotilla_GetServiceResponseInput, GetServiceResponse as _flotilla_GetServiceResponse } from './flotilla/GetServiceResponse.js';
+import type { GetUnlockKeyRequestInput as _flotilla_GetUnlockKeyRequestInput, GetUnlockKeyRequest as _flotilla_GetUnlockKeyRequest } from './flotilla/GetUnlockKeyRequest.js';
 import type { GlobalJobInput as _flotilla_GlobalJobInput, GlobalJob as _flotilla_GlobalJob } from './flotilla/GlobalJob.js';
 import type { GlobalServiceInput as _flotilla_GlobalServiceInput, GlobalService as _flotilla_GlobalService } from './flotilla/GlobalService.js';
 import type { HealthCheckInput as _flotilla_HealthCheckInput, HealthCheck as _flotilla_HealthCheck } from './flotilla/HealthCheck.js';
@@ -30,10 +41,15 @@ import type { IssuedCertificateInput as _flotilla_IssuedCertificateInput, Issued
 import type { JoinRequestInput as _flotilla_JoinRequestInput, JoinRequest as _flotilla_JoinRequest } from './flotilla/JoinRequest.js';
 import type { JoinResponseInput as _flotilla_JoinResponseInput, JoinResponse as _flotilla_JoinResponse } from './flotilla/JoinResponse.js';
 import type { JoinTokensInput as _flotilla_JoinTokensInput, JoinTokens as _flotilla_JoinTokens } from './flotilla/JoinTokens.js';
+import type { KeyEncryptionKeyInput as _flotilla_KeyEncryptionKeyInput, KeyEncryptionKey as _flotilla_KeyEncryptionKey } from './flotilla/KeyEncryptionKey.js';
+import type { ListConfigsRequestInput as _flotilla_ListConfigsRequestInput, ListConfigsRequest as _flotilla_ListConfigsRequest } from './flotilla/ListConfigsRequest.js';
+import type { ListConfigsResponseInput as _flotilla_ListConfigsResponseInput, ListConfigsResponse as _flotilla_ListConfigsResponse } from './flotilla/ListConfigsResponse.js';
 import type { ListNetworksRequestInput as _flotilla_ListNetworksRequestInput, ListNetworksRequest as _flotilla_ListNetworksRequest } from './flotilla/ListNetworksRequest.js';
 import type { ListNetworksResponseInput as _flotilla_ListNetworksResponseInput, ListNetworksResponse as _flotilla_ListNetworksResponse } from './flotilla/ListNetworksResponse.js';
 import type { ListNodesRequestInput as _flotilla_ListNodesRequestInput, ListNodesRequest as _flotilla_ListNodesRequest } from './flotilla/ListNodesRequest.js';
 import type { ListNodesResponseInput as _flotilla_ListNodesResponseInput, ListNodesResponse as _flotilla_ListNodesResponse } from './flotilla/ListNodesResponse.js';
+import type { ListSecretsRequestInput as _flotilla_ListSecretsRequestInput, ListSecretsRequest as _flotilla_ListSecretsRequest } from './flotilla/ListSecretsRequest.js';
+import type { ListSecretsResponseInput as _flotilla_ListSecretsResponseInput, ListSecretsResponse as _flotilla_ListSecretsResponse } from './flotilla/ListSecretsResponse.js';
 import type { ListServicesRequestInput as _flotilla_ListServicesRequestInput, ListServicesRequest as _flotilla_ListServicesRequest } from './flotilla/ListServicesRequest.js';
 import type { ListServicesResponseInput as _flotilla_ListServicesResponseInput, ListServicesResponse as _flotilla_ListServicesResponse } from './flotilla/ListServicesResponse.js';
 import type { ListTasksRequestInput as _flotilla_ListTasksRequestInput, ListTasksRequest as _flotilla_ListTasksRequest } from './flotilla/ListTasksRequest.js';
@@ -69,10 +85,14 @@ import type { RaftSnapshotInput as _flotilla_RaftSnapshotInput, RaftSnapshot as 
 import type { RaftSnapshotChunkInput as _flotilla_RaftSnapshotChunkInput, RaftSnapshotChunk as _flotilla_RaftSnapshotChunk } from './flotilla/RaftSnapshotChunk.js';
 import type { RaftSnapshotDataInput as _flotilla_RaftSnapshotDataInput, RaftSnapshotData as _flotilla_RaftSnapshotData } from './flotilla/RaftSnapshotData.js';
 import type { RaftSnapshotMetadataInput as _flotilla_RaftSnapshotMetadataInput, RaftSnapshotMetadata as _flotilla_RaftSnapshotMetadata } from './flotilla/RaftSnapshotMetadata.js';
+import type { RemoveConfigRequestInput as _flotilla_RemoveConfigRequestInput, RemoveConfigRequest as _flotilla_RemoveConfigRequest } from './flotilla/RemoveConfigRequest.js';
+import type { RemoveConfigResponseInput as _flotilla_RemoveConfigResponseInput, RemoveConfigResponse as _flotilla_RemoveConfigResponse } from './flotilla/RemoveConfigResponse.js';
 import type { RemoveNetworkRequestInput as _flotilla_RemoveNetworkRequestInput, RemoveNetworkRequest as _flotilla_RemoveNetworkRequest } from './flotilla/RemoveNetworkRequest.js';
 import type { RemoveNetworkResponseInput as _flotilla_RemoveNetworkResponseInput, RemoveNetworkResponse as _flotilla_RemoveNetworkResponse } from './flotilla/RemoveNetworkResponse.js';
 import type { RemoveNodeRequestInput as _flotilla_RemoveNodeRequestInput, RemoveNodeRequest as _flotilla_RemoveNodeRequest } from './flotilla/RemoveNodeRequest.js';
 import type { RemoveNodeResponseInput as _flotilla_RemoveNodeResponseInput, RemoveNodeResponse as _flotilla_RemoveNodeResponse } from './flotilla/RemoveNodeResponse.js';
+import type { RemoveSecretRequestInput as _flotilla_RemoveSecretRequestInput, RemoveSecretRequest as _flotilla_RemoveSecretRequest } from './flotilla/RemoveSecretRequest.js';
+import type { RemoveSecretResponseInput as _flotilla_RemoveSecretResponseInput, RemoveSecretResponse as _flotilla_RemoveSecretResponse } from './flotilla/RemoveSecretResponse.js';
 import type { RemoveServiceRequestInput as _flotilla_RemoveServiceRequestInput, RemoveServiceRequest as _flotilla_RemoveServiceRequest } from './flotilla/RemoveServiceRequest.js';
 import type { RemoveServiceResponseInput as _flotilla_RemoveServiceResponseInput, RemoveServiceResponse as _flotilla_RemoveServiceResponse } from './flotilla/RemoveServiceResponse.js';
 import type { RemovedNodeInput as _flotilla_RemovedNodeInput, RemovedNode as _flotilla_RemovedNode } from './flotilla/RemovedNode.js';
@@ -87,6 +107,10 @@ import type { RootCAInput as _flotilla_RootCAInput, RootCA as _flotilla_RootCA }
 import type { RotateCARequestInput as _flotilla_RotateCARequestInput, RotateCARequest as _flotilla_RotateCARequest } from './flotilla/RotateCARequest.js';
 import type { RotateCAResponseInput as _flotilla_RotateCAResponseInput, RotateCAResponse as _flotilla_RotateCAResponse } from './flotilla/RotateCAResponse.js';
 import type { RotateJoinTokenRequestInput as _flotilla_RotateJoinTokenRequestInput, RotateJoinTokenRequest as _flotilla_RotateJoinTokenRequest } from './flotilla/RotateJoinTokenRequest.js';
+import type { RotateUnlockKeyRequestInput as _flotilla_RotateUnlockKeyRequestInput, RotateUnlockKeyRequest as _flotilla_RotateUnlockKeyRequest } from './flotilla/RotateUnlockKeyRequest.js';
+import type { SecretInput as _flotilla_SecretInput, Secret as _flotilla_Secret } from './flotilla/Secret.js';
+import type { SecretInfoInput as _flotilla_SecretInfoInput, SecretInfo as _flotilla_SecretInfo } from './flotilla/SecretInfo.js';
+import type { SecretSpecInput as _flotilla_SecretSpecInput, SecretSpec as _flotilla_SecretSpec } from './flotilla/SecretSpec.js';
 import type { ServiceInput as _flotilla_ServiceInput, Service as _flotilla_Service } from './flotilla/Service.js';
 import type { ServiceEndpointsInput as _flotilla_ServiceEndpointsInput, ServiceEndpoints as _flotilla_ServiceEndpoints } from './flotilla/ServiceEndpoints.js';
 import type { ServiceSpecInput as _flotilla_ServiceSpecInput, ServiceSpec as _flotilla_ServiceSpec } from './flotilla/ServiceSpec.js';
@@ -99,6 +123,9 @@ import type { TaskEndpointInput as _flotilla_TaskEndpointInput, TaskEndpoint as 
 import type { TaskPortInput as _flotilla_TaskPortInput, TaskPort as _flotilla_TaskPort } from './flotilla/TaskPort.js';
 import type { TaskSpecInput as _flotilla_TaskSpecInput, TaskSpec as _flotilla_TaskSpec } from './flotilla/TaskSpec.js';
 import type { TaskStatusInput as _flotilla_TaskStatusInput, TaskStatus as _flotilla_TaskStatus } from './flotilla/TaskStatus.js';
+import type { UnlockKeyInput as _flotilla_UnlockKeyInput, UnlockKey as _flotilla_UnlockKey } from './flotilla/UnlockKey.js';
+import type { UnlockRequestInput as _flotilla_UnlockRequestInput, UnlockRequest as _flotilla_UnlockRequest } from './flotilla/UnlockRequest.js';
+import type { UnlockResponseInput as _flotilla_UnlockResponseInput, UnlockResponse as _flotilla_UnlockResponse } from './flotilla/UnlockResponse.js';
 import type { UnplacedTaskInput as _flotilla_UnplacedTaskInput, UnplacedTask as _flotilla_UnplacedTask } from './flotilla/UnplacedTask.js';
 import type { UpdateConfigInput as _flotilla_UpdateConfigInput, UpdateConfig as _flotilla_UpdateConfig } from './flotilla/UpdateConfig.js';
 import type { UpdateNodeRequestInput as _flotilla_UpdateNodeRequestInput, UpdateNodeRequest as _flotilla_UpdateNodeRequest } from './flotilla/UpdateNodeRequest.js';
@@ -116,12 +143,18 @@ export interface ProtoGrpcType {
   flotilla: {
     Cluster: MessageTypeDefinition<_flotilla_ClusterInput, _flotilla_Cluster>
     ClusterSpec: MessageTypeDefinition<_flotilla_ClusterSpecInput, _flotilla_ClusterSpec>
+    Config: MessageTypeDefinition<_flotilla_ConfigInput, _flotilla_Config>
+    ConfigInfo: MessageTypeDefinition<_flotilla_ConfigInfoInput, _flotilla_ConfigInfo>
+    ConfigSpec: MessageTypeDefinition<_flotilla_ConfigSpecInput, _flotilla_ConfigSpec>
     ContainerSpec: MessageTypeDefinition<_flotilla_ContainerSpecInput, _flotilla_ContainerSpec>
     ContainerStatus: MessageTypeDefinition<_flotilla_ContainerStatusInput, _flotilla_ContainerStatus>
     Control: SubtypeConstructor<typeof grpc.Client, _flotilla_ControlClient> & { service: _flotilla_ControlDefinition }
+    CreateConfigRequest: MessageTypeDefinition<_flotilla_CreateConfigRequestInput, _flotilla_CreateConfigRequest>
     CreateNetworkRequest: MessageTypeDefinition<_flotilla_CreateNetworkRequestInput, _flotilla_CreateNetworkRequest>
+    CreateSecretRequest: MessageTypeDefinition<_flotilla_CreateSecretRequestInput, _flotilla_CreateSecretRequest>
     CreateServiceRequest: MessageTypeDefinition<_flotilla_CreateServiceRequestInput, _flotilla_CreateServiceRequest>
     CreateServiceResponse: MessageTypeDefinition<_flotilla_CreateServiceResponseInput, _flotilla_CreateServiceResponse>
+    DataKey: MessageTypeDefinition<_flotilla_DataKeyInput, _flotilla_DataKey>
     Endpoint: MessageTypeDefinition<_flotilla_EndpointInput, _flotilla_Endpoint>
     EndpointChanges: MessageTypeDefinition<_flotilla_EndpointChangesInput, _flotilla_EndpointChanges>
     EndpointSpec: MessageTypeDefinition<_flotilla_EndpointSpecInput, _flotilla_EndpointSpec>
@@ -129,13 +162,18 @@ export interface ProtoGrpcType {
     EtcdStoreRef: MessageTypeDefinition<_flotilla_EtcdStoreRefInput, _flotilla_EtcdStoreRef>
     ExternalCA: MessageTypeDefinition<_flotilla_ExternalCAInput, _flotilla_ExternalCA>
     FailureAction: EnumTypeDefinition
+    FileReference: MessageTypeDefinition<_flotilla_FileReferenceInput, _flotilla_FileReference>
+    GetConfigRequest: MessageTypeDefinition<_flotilla_GetConfigRequestInput, _flotilla_GetConfigRequest>
     GetJoinTokensRequest: MessageTypeDefinition<_flotilla_GetJoinTokensRequestInput, _flotilla_GetJoinTokensRequest>
     GetJoinTokensResponse: MessageTypeDefinition<_flotilla_GetJoinTokensResponseInput, _flotilla_GetJoinTokensResponse>
+    GetKeyEncryptionKeyRequest: MessageTypeDefinition<_flotilla_GetKeyEncryptionKeyRequestInput, _flotilla_GetKeyEncryptionKeyRequest>
     GetNetworkRequest: MessageTypeDefinition<_flotilla_GetNetworkRequestInput, _flotilla_GetNetworkRequest>
     GetNodeRequest: MessageTypeDefinition<_flotilla_GetNodeRequestInput, _flotilla_GetNodeRequest>
     GetNodeResponse: MessageTypeDefinition<_flotilla_GetNodeResponseInput, _flotilla_GetNodeResponse>
+    GetSecretRequest: MessageTypeDefinition<_flotilla_GetSecretRequestInput, _flotilla_GetSecretRequest>
     GetServiceRequest: MessageTypeDefinition<_flotilla_GetServiceRequestInput, _flotilla_GetServiceRequest>
     GetServiceResponse: MessageTypeDefinition<_flotilla_GetServiceResponseInput, _flotilla_GetServiceResponse>
+    GetUnlockKeyRequest: MessageTypeDefinition<_flotilla_GetUnlockKeyRequestInput, _flotilla_GetUnlockKeyRequest>
     GlobalJob: MessageTypeDefinition<_flotilla_GlobalJobInput, _flotilla_GlobalJob>
     GlobalService: MessageTypeDefinition<_flotilla_GlobalServiceInput, _flotilla_GlobalService>
     HealthCheck: MessageTypeDefinition<_flotilla_HealthCheckInput, _flotilla_HealthCheck>
@@ -145,10 +183,15 @@ export interface ProtoGrpcType {
     JoinRequest: MessageTypeDefinition<_flotilla_JoinRequestInput, _flotilla_JoinRequest>
     JoinResponse: MessageTypeDefinition<_flotilla_JoinResponseInput, _flotilla_JoinResponse>
     JoinTokens: MessageTypeDefinition<_flotilla_JoinTokensInput, _flotilla_JoinTokens>
+    KeyEncryptionKey: MessageTypeDefinition<_flotilla_KeyEncryptionKeyInput, _flotilla_KeyEncryptionKey>
+    ListConfigsRequest: MessageTypeDefinition<_flotilla_ListConfigsRequestInput, _flotilla_ListConfigsRequest>
+    ListConfigsResponse: MessageTypeDefinition<_flotilla_ListConfigsResponseInput, _flotilla_ListConfigsResponse>
     ListNetworksRequest: MessageTypeDefinition<_flotilla_ListNetworksRequestInput, _flotilla_ListNetworksRequest>
     ListNetworksResponse: MessageTypeDefinition<_flotilla_ListNetworksResponseInput, _flotilla_ListNetworksResponse>
     ListNodesRequest: MessageTypeDefinition<_flotilla_ListNodesRequestInput, _flotilla_ListNodesRequest>
     ListNodesResponse: MessageTypeDefinition<_flotilla_ListNodesResponseInput, _flotilla_ListNodesResponse>
+    ListSecretsRequest: MessageTypeDefinition<_flotilla_ListSecretsRequestInput, _flotilla_ListSecretsRequest>
+    ListSecretsResponse: MessageTypeDefinition<_flotilla_ListSecretsResponseInput, _flotilla_ListSecretsResponse>
     ListServicesRequest: MessageTypeDefinition<_flotilla_ListServicesRequestInput, _flotilla_ListServicesRequest>
     ListServicesResponse: MessageTypeDefinition<_flotilla_ListServicesResponseInput, _flotilla_ListServicesResponse>
     ListTasksRequest: MessageTypeDefinition<_flotilla_ListTasksRequestInput, _flotilla_ListTasksRequest>
@@ -194,10 +237,14 @@ export interface ProtoGrpcType {
     RaftSnapshotChunk: MessageTypeDefinition<_flotilla_RaftSnapshotChunkInput, _flotilla_RaftSnapshotChunk>
     RaftSnapshotData: MessageTypeDefinition<_flotilla_RaftSnapshotDataInput, _flotilla_RaftSnapshotData>
     RaftSnapshotMetadata: MessageTypeDefinition<_flotilla_RaftSnapshotMetadataInput, _flotilla_RaftSnapshotMetadata>
+    RemoveConfigRequest: MessageTypeDefinition<_flotilla_RemoveConfigRequestInput, _flotilla_RemoveConfigRequest>
+    RemoveConfigResponse: MessageTypeDefinition<_flotilla_RemoveConfigResponseInput, _flotilla_RemoveConfigResponse>
     RemoveNetworkRequest: MessageTypeDefinition<_flotilla_RemoveNetworkRequestInput, _flotilla_RemoveNetworkRequest>
     RemoveNetworkResponse: MessageTypeDefinition<_flotilla_RemoveNetworkResponseInput, _flotilla_RemoveNetworkResponse>
     RemoveNodeRequest: MessageTypeDefinition<_flotilla_RemoveNodeRequestInput, _flotilla_RemoveNodeRequest>
     RemoveNodeResponse: MessageTypeDefinition<_flotilla_RemoveNodeResponseInput, _flotilla_RemoveNodeResponse>
+    RemoveSecretRequest: MessageTypeDefinition<_flotilla_RemoveSecretRequestInput, _flotilla_RemoveSecretRequest>
+    RemoveSecretResponse: MessageTypeDefinition<_flotilla_RemoveSecretResponseInput, _flotilla_RemoveSecretResponse>
     RemoveServiceRequest: MessageTypeDefinition<_flotilla_RemoveServiceRequestInput, _flotilla_RemoveServiceRequest>
     RemoveServiceResponse: MessageTypeDefinition<_flotilla_RemoveServiceResponseInput, _flotilla_RemoveServiceResponse>
     RemovedNode: MessageTypeDefinition<_flotilla_RemovedNodeInput, _flotilla_RemovedNode>
@@ -213,6 +260,10 @@ export interface ProtoGrpcType {
     RotateCARequest: MessageTypeDefinition<_flotilla_RotateCARequestInput, _flotilla_RotateCARequest>
     RotateCAResponse: MessageTypeDefinition<_flotilla_RotateCAResponseInput, _flotilla_RotateCAResponse>
     RotateJoinTokenRequest: MessageTypeDefinition<_flotilla_RotateJoinTokenRequestInput, _flotilla_RotateJoinTokenRequest>
+    RotateUnlockKeyRequest: MessageTypeDefinition<_flotilla_RotateUnlockKeyRequestInput, _flotilla_RotateUnlockKeyRequest>
+    Secret: MessageTypeDefinition<_flotilla_SecretInput, _flotilla_Secret>
+    SecretInfo: MessageTypeDefinition<_flotilla_SecretInfoInput, _flotilla_SecretInfo>
+    SecretSpec: MessageTypeDefinition<_flotilla_SecretSpecInput, _flotilla_SecretSpec>
     Service: MessageTypeDefinition<_flotilla_ServiceInput, _flotilla_Service>
     ServiceEndpoints: MessageTypeDefinition<_flotilla_ServiceEndpointsInput, _flotilla_ServiceEndpoints>
     ServiceSpec: MessageTypeDefinition<_flotilla_ServiceSpecInput, _flotilla_ServiceSpec>
@@ -226,6 +277,9 @@ export interface ProtoGrpcType {
     TaskSpec: MessageTypeDefinition<_flotilla_TaskSpecInput, _flotilla_TaskSpec>
     TaskState: EnumTypeDefinition
     TaskStatus: MessageTypeDefinition<_flotilla_TaskStatusInput, _flotilla_TaskStatus>
+    UnlockKey: MessageTypeDefinition<_flotilla_UnlockKeyInput, _flotilla_UnlockKey>
+    UnlockRequest: MessageTypeDefinition<_flotilla_UnlockRequestInput, _flotilla_UnlockRequest>
+    UnlockResponse: MessageTypeDefinition<_flotilla_UnlockResponseInput, _flotilla_UnlockResponse>
     UnplacedTask: MessageTypeDefinition<_flotilla_UnplacedTaskInput, _flotilla_UnplacedTask>
     UpdateConfig: MessageTypeDefinition<_flotilla_UpdateConfigInput, _flotilla_UpdateConfig>
     UpdateNodeRequest: MessageTypeDefinition<_flotilla_UpdateNodeRequestInput, _flotilla_UpdateNodeRequest>

@@ -49,6 +49,8 @@ function contents(store: Store): Omit<StoreSnapshotData, 'index'> {
     services: byId(snap.services),
     tasks: byId(snap.tasks),
     networks: byId(snap.networks),
+    secrets: byId(snap.secrets),
+    configs: byId(snap.configs),
   };
 }
 

@@ -99,6 +99,8 @@ export function makeSpec(overrides: Partial<ServiceSpec> = {}, replicas = 1): Se
         capDrop: [],
         registryAuth: '',
         hostNetwork: false,
+        secrets: [],
+        configs: [],
       },
       restart: { condition: 'RESTART_ANY', delayMs: 0, maxAttempts: 0, windowMs: 0 },
       placement: {

@@ -139,6 +139,8 @@ export class EtcdCache {
       services: [],
       tasks: [],
       networks: [],
+      secrets: [],
+      configs: [],
     };
     let key = start;
     for (;;) {

@@ -2,7 +2,7 @@
  * Where the etcd store keeps what, under its prefix:
  *   `<prefix><table>/<id>`  one key per object, its value the object's protobuf encoding;
  *                           meta.version is not kept in it: it is the key's mod_revision.
- *   `<prefix>names/<table>/<name>`  one key per service or network name (value: the
+ *   `<prefix>names/<table>/<name>`  one key per name of a service, network, secret or config (value: the
  *                           object's id), so that etcd itself refuses a taken name.
  *   `<prefix>last-write`    rewritten by every commit: its mod_revision is the last revision
  *                           that changed anything under the prefix.
@@ -17,6 +17,8 @@ const codecs: { [T in Table]: Codec<Objects[T]> } = {
   services: codec('flotilla.Service'),
   tasks: codec('flotilla.Task'),
   networks: codec('flotilla.Network'),
+  secrets: codec('flotilla.Secret'),
+  configs: codec('flotilla.Config'),
 };
 
 export class Layout {

@@ -5,6 +5,7 @@ import type { ClusterSpecInput as _flotilla_ClusterSpecInput, ClusterSpec as _fl
 import type { JoinTokensInput as _flotilla_JoinTokensInput, JoinTokens as _flotilla_JoinTokens } from '../flotilla/JoinTokens.js';
 import type { RootCAInput as _flotilla_RootCAInput, RootCA as _flotilla_RootCA } from '../flotilla/RootCA.js';
 import type { RemovedNodeInput as _flotilla_RemovedNodeInput, RemovedNode as _flotilla_RemovedNode } from '../flotilla/RemovedNode.js';
+import type { DataKeyInput as _flotilla_DataKeyInput, DataKey as _flotilla_DataKey } from '../flotilla/DataKey.js';
 
 export interface ClusterInput {
   'id'?: (string);
@@ -16,6 +17,10 @@ export interface ClusterInput {
    * Nodes removed from the cluster, whose certificates are refused until they expire.
    */
   'removedNodes'?: (_flotilla_RemovedNodeInput)[];
+  /**
+   * The key that seals secret and config values and the CA's key in the store.
+   */
+  'dataKey'?: (_flotilla_DataKeyInput | null);
 }
 
 export interface Cluster {
@@ -28,4 +33,8 @@ export interface Cluster {
    * Nodes removed from the cluster, whose certificates are refused until they expire.
    */
   'removedNodes': (_flotilla_RemovedNode)[];
+  /**
+   * The key that seals secret and config values and the CA's key in the store.
+   */
+  'dataKey': (_flotilla_DataKey | null);
 }

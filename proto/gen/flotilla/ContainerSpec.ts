@@ -2,6 +2,7 @@
 
 import type { HealthCheckInput as _flotilla_HealthCheckInput, HealthCheck as _flotilla_HealthCheck } from '../flotilla/HealthCheck.js';
 import type { MountInput as _flotilla_MountInput, Mount as _flotilla_Mount } from '../flotilla/Mount.js';
+import type { FileReferenceInput as _flotilla_FileReferenceInput, FileReference as _flotilla_FileReference } from '../flotilla/FileReference.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ContainerSpecInput {
@@ -51,6 +52,12 @@ export interface ContainerSpecInput {
    * the node bridge (`--network host`).
    */
   'hostNetwork'?: (boolean);
+  /**
+   * Secrets and configs the task receives, each as a file on a tmpfs (and, when asked, in
+   * an environment variable). The values travel with the task's assignment, never in the spec.
+   */
+  'secrets'?: (_flotilla_FileReferenceInput)[];
+  'configs'?: (_flotilla_FileReferenceInput)[];
 }
 
 export interface ContainerSpec {
@@ -100,4 +107,10 @@ export interface ContainerSpec {
    * the node bridge (`--network host`).
    */
   'hostNetwork': (boolean);
+  /**
+   * Secrets and configs the task receives, each as a file on a tmpfs (and, when asked, in
+   * an environment variable). The values travel with the task's assignment, never in the spec.
+   */
+  'secrets': (_flotilla_FileReference)[];
+  'configs': (_flotilla_FileReference)[];
 }

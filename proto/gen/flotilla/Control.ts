@@ -2,39 +2,58 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { ConfigInfoInput as _flotilla_ConfigInfoInput, ConfigInfo as _flotilla_ConfigInfo } from '../flotilla/ConfigInfo.js';
+import type { CreateConfigRequestInput as _flotilla_CreateConfigRequestInput, CreateConfigRequest as _flotilla_CreateConfigRequest } from '../flotilla/CreateConfigRequest.js';
 import type { CreateNetworkRequestInput as _flotilla_CreateNetworkRequestInput, CreateNetworkRequest as _flotilla_CreateNetworkRequest } from '../flotilla/CreateNetworkRequest.js';
+import type { CreateSecretRequestInput as _flotilla_CreateSecretRequestInput, CreateSecretRequest as _flotilla_CreateSecretRequest } from '../flotilla/CreateSecretRequest.js';
 import type { CreateServiceRequestInput as _flotilla_CreateServiceRequestInput, CreateServiceRequest as _flotilla_CreateServiceRequest } from '../flotilla/CreateServiceRequest.js';
 import type { CreateServiceResponseInput as _flotilla_CreateServiceResponseInput, CreateServiceResponse as _flotilla_CreateServiceResponse } from '../flotilla/CreateServiceResponse.js';
+import type { GetConfigRequestInput as _flotilla_GetConfigRequestInput, GetConfigRequest as _flotilla_GetConfigRequest } from '../flotilla/GetConfigRequest.js';
 import type { GetJoinTokensRequestInput as _flotilla_GetJoinTokensRequestInput, GetJoinTokensRequest as _flotilla_GetJoinTokensRequest } from '../flotilla/GetJoinTokensRequest.js';
 import type { GetJoinTokensResponseInput as _flotilla_GetJoinTokensResponseInput, GetJoinTokensResponse as _flotilla_GetJoinTokensResponse } from '../flotilla/GetJoinTokensResponse.js';
 import type { GetNetworkRequestInput as _flotilla_GetNetworkRequestInput, GetNetworkRequest as _flotilla_GetNetworkRequest } from '../flotilla/GetNetworkRequest.js';
 import type { GetNodeRequestInput as _flotilla_GetNodeRequestInput, GetNodeRequest as _flotilla_GetNodeRequest } from '../flotilla/GetNodeRequest.js';
 import type { GetNodeResponseInput as _flotilla_GetNodeResponseInput, GetNodeResponse as _flotilla_GetNodeResponse } from '../flotilla/GetNodeResponse.js';
+import type { GetSecretRequestInput as _flotilla_GetSecretRequestInput, GetSecretRequest as _flotilla_GetSecretRequest } from '../flotilla/GetSecretRequest.js';
 import type { GetServiceRequestInput as _flotilla_GetServiceRequestInput, GetServiceRequest as _flotilla_GetServiceRequest } from '../flotilla/GetServiceRequest.js';
 import type { GetServiceResponseInput as _flotilla_GetServiceResponseInput, GetServiceResponse as _flotilla_GetServiceResponse } from '../flotilla/GetServiceResponse.js';
+import type { GetUnlockKeyRequestInput as _flotilla_GetUnlockKeyRequestInput, GetUnlockKeyRequest as _flotilla_GetUnlockKeyRequest } from '../flotilla/GetUnlockKeyRequest.js';
 import type { IssueClientCertificateRequestInput as _flotilla_IssueClientCertificateRequestInput, IssueClientCertificateRequest as _flotilla_IssueClientCertificateRequest } from '../flotilla/IssueClientCertificateRequest.js';
 import type { IssuedCertificateInput as _flotilla_IssuedCertificateInput, IssuedCertificate as _flotilla_IssuedCertificate } from '../flotilla/IssuedCertificate.js';
+import type { ListConfigsRequestInput as _flotilla_ListConfigsRequestInput, ListConfigsRequest as _flotilla_ListConfigsRequest } from '../flotilla/ListConfigsRequest.js';
+import type { ListConfigsResponseInput as _flotilla_ListConfigsResponseInput, ListConfigsResponse as _flotilla_ListConfigsResponse } from '../flotilla/ListConfigsResponse.js';
 import type { ListNetworksRequestInput as _flotilla_ListNetworksRequestInput, ListNetworksRequest as _flotilla_ListNetworksRequest } from '../flotilla/ListNetworksRequest.js';
 import type { ListNetworksResponseInput as _flotilla_ListNetworksResponseInput, ListNetworksResponse as _flotilla_ListNetworksResponse } from '../flotilla/ListNetworksResponse.js';
 import type { ListNodesRequestInput as _flotilla_ListNodesRequestInput, ListNodesRequest as _flotilla_ListNodesRequest } from '../flotilla/ListNodesRequest.js';
 import type { ListNodesResponseInput as _flotilla_ListNodesResponseInput, ListNodesResponse as _flotilla_ListNodesResponse } from '../flotilla/ListNodesResponse.js';
+import type { ListSecretsRequestInput as _flotilla_ListSecretsRequestInput, ListSecretsRequest as _flotilla_ListSecretsRequest } from '../flotilla/ListSecretsRequest.js';
+import type { ListSecretsResponseInput as _flotilla_ListSecretsResponseInput, ListSecretsResponse as _flotilla_ListSecretsResponse } from '../flotilla/ListSecretsResponse.js';
 import type { ListServicesRequestInput as _flotilla_ListServicesRequestInput, ListServicesRequest as _flotilla_ListServicesRequest } from '../flotilla/ListServicesRequest.js';
 import type { ListServicesResponseInput as _flotilla_ListServicesResponseInput, ListServicesResponse as _flotilla_ListServicesResponse } from '../flotilla/ListServicesResponse.js';
 import type { ListTasksRequestInput as _flotilla_ListTasksRequestInput, ListTasksRequest as _flotilla_ListTasksRequest } from '../flotilla/ListTasksRequest.js';
 import type { ListTasksResponseInput as _flotilla_ListTasksResponseInput, ListTasksResponse as _flotilla_ListTasksResponse } from '../flotilla/ListTasksResponse.js';
 import type { NetworkInfoInput as _flotilla_NetworkInfoInput, NetworkInfo as _flotilla_NetworkInfo } from '../flotilla/NetworkInfo.js';
 import type { PromoteServiceRequestInput as _flotilla_PromoteServiceRequestInput, PromoteServiceRequest as _flotilla_PromoteServiceRequest } from '../flotilla/PromoteServiceRequest.js';
+import type { RemoveConfigRequestInput as _flotilla_RemoveConfigRequestInput, RemoveConfigRequest as _flotilla_RemoveConfigRequest } from '../flotilla/RemoveConfigRequest.js';
+import type { RemoveConfigResponseInput as _flotilla_RemoveConfigResponseInput, RemoveConfigResponse as _flotilla_RemoveConfigResponse } from '../flotilla/RemoveConfigResponse.js';
 import type { RemoveNetworkRequestInput as _flotilla_RemoveNetworkRequestInput, RemoveNetworkRequest as _flotilla_RemoveNetworkRequest } from '../flotilla/RemoveNetworkRequest.js';
 import type { RemoveNetworkResponseInput as _flotilla_RemoveNetworkResponseInput, RemoveNetworkResponse as _flotilla_RemoveNetworkResponse } from '../flotilla/RemoveNetworkResponse.js';
 import type { RemoveNodeRequestInput as _flotilla_RemoveNodeRequestInput, RemoveNodeRequest as _flotilla_RemoveNodeRequest } from '../flotilla/RemoveNodeRequest.js';
 import type { RemoveNodeResponseInput as _flotilla_RemoveNodeResponseInput, RemoveNodeResponse as _flotilla_RemoveNodeResponse } from '../flotilla/RemoveNodeResponse.js';
+import type { RemoveSecretRequestInput as _flotilla_RemoveSecretRequestInput, RemoveSecretRequest as _flotilla_RemoveSecretRequest } from '../flotilla/RemoveSecretRequest.js';
+import type { RemoveSecretResponseInput as _flotilla_RemoveSecretResponseInput, RemoveSecretResponse as _flotilla_RemoveSecretResponse } from '../flotilla/RemoveSecretResponse.js';
 import type { RemoveServiceRequestInput as _flotilla_RemoveServiceRequestInput, RemoveServiceRequest as _flotilla_RemoveServiceRequest } from '../flotilla/RemoveServiceRequest.js';
 import type { RemoveServiceResponseInput as _flotilla_RemoveServiceResponseInput, RemoveServiceResponse as _flotilla_RemoveServiceResponse } from '../flotilla/RemoveServiceResponse.js';
 import type { RollbackServiceRequestInput as _flotilla_RollbackServiceRequestInput, RollbackServiceRequest as _flotilla_RollbackServiceRequest } from '../flotilla/RollbackServiceRequest.js';
 import type { RotateCARequestInput as _flotilla_RotateCARequestInput, RotateCARequest as _flotilla_RotateCARequest } from '../flotilla/RotateCARequest.js';
 import type { RotateCAResponseInput as _flotilla_RotateCAResponseInput, RotateCAResponse as _flotilla_RotateCAResponse } from '../flotilla/RotateCAResponse.js';
 import type { RotateJoinTokenRequestInput as _flotilla_RotateJoinTokenRequestInput, RotateJoinTokenRequest as _flotilla_RotateJoinTokenRequest } from '../flotilla/RotateJoinTokenRequest.js';
+import type { RotateUnlockKeyRequestInput as _flotilla_RotateUnlockKeyRequestInput, RotateUnlockKeyRequest as _flotilla_RotateUnlockKeyRequest } from '../flotilla/RotateUnlockKeyRequest.js';
+import type { SecretInfoInput as _flotilla_SecretInfoInput, SecretInfo as _flotilla_SecretInfo } from '../flotilla/SecretInfo.js';
 import type { ServiceStateInput as _flotilla_ServiceStateInput, ServiceState as _flotilla_ServiceState } from '../flotilla/ServiceState.js';
+import type { UnlockKeyInput as _flotilla_UnlockKeyInput, UnlockKey as _flotilla_UnlockKey } from '../flotilla/UnlockKey.js';
+import type { UnlockRequestInput as _flotilla_UnlockRequestInput, UnlockRequest as _flotilla_UnlockRequest } from '../flotilla/UnlockRequest.js';
+import type { UnlockResponseInput as _flotilla_UnlockResponseInput, UnlockResponse as _flotilla_UnlockResponse } from '../flotilla/UnlockResponse.js';
 import type { UpdateNodeRequestInput as _flotilla_UpdateNodeRequestInput, UpdateNodeRequest as _flotilla_UpdateNodeRequest } from '../flotilla/UpdateNodeRequest.js';
 import type { UpdateNodeResponseInput as _flotilla_UpdateNodeResponseInput, UpdateNodeResponse as _flotilla_UpdateNodeResponse } from '../flotilla/UpdateNodeResponse.js';
 import type { UpdateServiceRequestInput as _flotilla_UpdateServiceRequestInput, UpdateServiceRequest as _flotilla_UpdateServiceRequest } from '../flotilla/UpdateServiceRequest.js';
@@ -42,6 +61,21 @@ import type { UpdateServiceResponseInput as _flotilla_UpdateServiceResponseInput
 import type { WatchServiceRequestInput as _flotilla_WatchServiceRequestInput, WatchServiceRequest as _flotilla_WatchServiceRequest } from '../flotilla/WatchServiceRequest.js';
 
 export interface ControlClient extends grpc.Client {
+  /**
+   * Configs: as secrets, but GetConfig answers with the value.
+   */
+  CreateConfig(argument: _flotilla_CreateConfigRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ConfigInfo>): grpc.ClientUnaryCall;
+  CreateConfig(argument: _flotilla_CreateConfigRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ConfigInfo>): grpc.ClientUnaryCall;
+  CreateConfig(argument: _flotilla_CreateConfigRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ConfigInfo>): grpc.ClientUnaryCall;
+  CreateConfig(argument: _flotilla_CreateConfigRequestInput, callback: grpc.requestCallback<_flotilla_ConfigInfo>): grpc.ClientUnaryCall;
+  /**
+   * Configs: as secrets, but GetConfig answers with the value.
+   */
+  createConfig(argument: _flotilla_CreateConfigRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ConfigInfo>): grpc.ClientUnaryCall;
+  createConfig(argument: _flotilla_CreateConfigRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ConfigInfo>): grpc.ClientUnaryCall;
+  createConfig(argument: _flotilla_CreateConfigRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ConfigInfo>): grpc.ClientUnaryCall;
+  createConfig(argument: _flotilla_CreateConfigRequestInput, callback: grpc.requestCallback<_flotilla_ConfigInfo>): grpc.ClientUnaryCall;
+  
   CreateNetwork(argument: _flotilla_CreateNetworkRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
   CreateNetwork(argument: _flotilla_CreateNetworkRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
   CreateNetwork(argument: _flotilla_CreateNetworkRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
@@ -51,6 +85,21 @@ export interface ControlClient extends grpc.Client {
   createNetwork(argument: _flotilla_CreateNetworkRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
   createNetwork(argument: _flotilla_CreateNetworkRequestInput, callback: grpc.requestCallback<_flotilla_NetworkInfo>): grpc.ClientUnaryCall;
   
+  /**
+   * Secrets: answers never carry the value. Removal is refused while a service uses it.
+   */
+  CreateSecret(argument: _flotilla_CreateSecretRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_SecretInfo>): grpc.ClientUnaryCall;
+  CreateSecret(argument: _flotilla_CreateSecretRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_SecretInfo>): grpc.ClientUnaryCall;
+  CreateSecret(argument: _flotilla_CreateSecretRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_SecretInfo>): grpc.ClientUnaryCall;
+  CreateSecret(argument: _flotilla_CreateSecretRequestInput, callback: grpc.requestCallback<_flotilla_SecretInfo>): grpc.ClientUnaryCall;
+  /**
+   * Secrets: answers never carry the value. Removal is refused while a service uses it.
+   */
+  createSecret(argument: _flotilla_CreateSecretRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_SecretInfo>): grpc.ClientUnaryCall;
+  createSecret(argument: _flotilla_CreateSecretRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_SecretInfo>): grpc.ClientUnaryCall;
+  createSecret(argument: _flotilla_CreateSecretRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_SecretInfo>): grpc.ClientUnaryCall;
+  createSecret(argument: _flotilla_CreateSecretRequestInput, callback: grpc.requestCallback<_flotilla_SecretInfo>): grpc.ClientUnaryCall;
+  
   CreateService(argument: _flotilla_CreateServiceRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
   CreateService(argument: _flotilla_CreateServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
   CreateService(argument: _flotilla_CreateServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
@@ -59,6 +108,15 @@ export interface ControlClient extends grpc.Client {
   createService(argument: _flotilla_CreateServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
   createService(argument: _flotilla_CreateServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
   createService(argument: _flotilla_CreateServiceRequestInput, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
+  
+  GetConfig(argument: _flotilla_GetConfigRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ConfigInfo>): grpc.ClientUnaryCall;
+  GetConfig(argument: _flotilla_GetConfigRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ConfigInfo>): grpc.ClientUnaryCall;
+  GetConfig(argument: _flotilla_GetConfigRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ConfigInfo>): grpc.ClientUnaryCall;
+  GetConfig(argument: _flotilla_GetConfigRequestInput, callback: grpc.requestCallback<_flotilla_ConfigInfo>): grpc.ClientUnaryCall;
+  getConfig(argument: _flotilla_GetConfigRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ConfigInfo>): grpc.ClientUnaryCall;
+  getConfig(argument: _flotilla_GetConfigRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ConfigInfo>): grpc.ClientUnaryCall;
+  getConfig(argument: _flotilla_GetConfigRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ConfigInfo>): grpc.ClientUnaryCall;
+  getConfig(argument: _flotilla_GetConfigRequestInput, callback: grpc.requestCallback<_flotilla_ConfigInfo>): grpc.ClientUnaryCall;
   
   GetJoinTokens(argument: _flotilla_GetJoinTokensRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
   GetJoinTokens(argument: _flotilla_GetJoinTokensRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
@@ -87,6 +145,15 @@ export interface ControlClient extends grpc.Client {
   getNode(argument: _flotilla_GetNodeRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetNodeResponse>): grpc.ClientUnaryCall;
   getNode(argument: _flotilla_GetNodeRequestInput, callback: grpc.requestCallback<_flotilla_GetNodeResponse>): grpc.ClientUnaryCall;
   
+  GetSecret(argument: _flotilla_GetSecretRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_SecretInfo>): grpc.ClientUnaryCall;
+  GetSecret(argument: _flotilla_GetSecretRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_SecretInfo>): grpc.ClientUnaryCall;
+  GetSecret(argument: _flotilla_GetSecretRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_SecretInfo>): grpc.ClientUnaryCall;
+  GetSecret(argument: _flotilla_GetSecretRequestInput, callback: grpc.requestCallback<_flotilla_SecretInfo>): grpc.ClientUnaryCall;
+  getSecret(argument: _flotilla_GetSecretRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_SecretInfo>): grpc.ClientUnaryCall;
+  getSecret(argument: _flotilla_GetSecretRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_SecretInfo>): grpc.ClientUnaryCall;
+  getSecret(argument: _flotilla_GetSecretRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_SecretInfo>): grpc.ClientUnaryCall;
+  getSecret(argument: _flotilla_GetSecretRequestInput, callback: grpc.requestCallback<_flotilla_SecretInfo>): grpc.ClientUnaryCall;
+  
   GetService(argument: _flotilla_GetServiceRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetServiceResponse>): grpc.ClientUnaryCall;
   GetService(argument: _flotilla_GetServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_GetServiceResponse>): grpc.ClientUnaryCall;
   GetService(argument: _flotilla_GetServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetServiceResponse>): grpc.ClientUnaryCall;
@@ -95,6 +162,23 @@ export interface ControlClient extends grpc.Client {
   getService(argument: _flotilla_GetServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_GetServiceResponse>): grpc.ClientUnaryCall;
   getService(argument: _flotilla_GetServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetServiceResponse>): grpc.ClientUnaryCall;
   getService(argument: _flotilla_GetServiceRequestInput, callback: grpc.requestCallback<_flotilla_GetServiceResponse>): grpc.ClientUnaryCall;
+  
+  /**
+   * The unlock key of an autolocked cluster, or a new one (rotate): the key that opens the
+   * managers' keys after a restart (`cluster unlock`).
+   */
+  GetUnlockKey(argument: _flotilla_GetUnlockKeyRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  GetUnlockKey(argument: _flotilla_GetUnlockKeyRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  GetUnlockKey(argument: _flotilla_GetUnlockKeyRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  GetUnlockKey(argument: _flotilla_GetUnlockKeyRequestInput, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  /**
+   * The unlock key of an autolocked cluster, or a new one (rotate): the key that opens the
+   * managers' keys after a restart (`cluster unlock`).
+   */
+  getUnlockKey(argument: _flotilla_GetUnlockKeyRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  getUnlockKey(argument: _flotilla_GetUnlockKeyRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  getUnlockKey(argument: _flotilla_GetUnlockKeyRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  getUnlockKey(argument: _flotilla_GetUnlockKeyRequestInput, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
   
   /**
    * An admin client certificate for a key the caller made (a remote CLI's identity).
@@ -110,6 +194,15 @@ export interface ControlClient extends grpc.Client {
   issueClientCertificate(argument: _flotilla_IssueClientCertificateRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_IssuedCertificate>): grpc.ClientUnaryCall;
   issueClientCertificate(argument: _flotilla_IssueClientCertificateRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_IssuedCertificate>): grpc.ClientUnaryCall;
   issueClientCertificate(argument: _flotilla_IssueClientCertificateRequestInput, callback: grpc.requestCallback<_flotilla_IssuedCertificate>): grpc.ClientUnaryCall;
+  
+  ListConfigs(argument: _flotilla_ListConfigsRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListConfigsResponse>): grpc.ClientUnaryCall;
+  ListConfigs(argument: _flotilla_ListConfigsRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ListConfigsResponse>): grpc.ClientUnaryCall;
+  ListConfigs(argument: _flotilla_ListConfigsRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListConfigsResponse>): grpc.ClientUnaryCall;
+  ListConfigs(argument: _flotilla_ListConfigsRequestInput, callback: grpc.requestCallback<_flotilla_ListConfigsResponse>): grpc.ClientUnaryCall;
+  listConfigs(argument: _flotilla_ListConfigsRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListConfigsResponse>): grpc.ClientUnaryCall;
+  listConfigs(argument: _flotilla_ListConfigsRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ListConfigsResponse>): grpc.ClientUnaryCall;
+  listConfigs(argument: _flotilla_ListConfigsRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListConfigsResponse>): grpc.ClientUnaryCall;
+  listConfigs(argument: _flotilla_ListConfigsRequestInput, callback: grpc.requestCallback<_flotilla_ListConfigsResponse>): grpc.ClientUnaryCall;
   
   ListNetworks(argument: _flotilla_ListNetworksRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListNetworksResponse>): grpc.ClientUnaryCall;
   ListNetworks(argument: _flotilla_ListNetworksRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ListNetworksResponse>): grpc.ClientUnaryCall;
@@ -128,6 +221,15 @@ export interface ControlClient extends grpc.Client {
   listNodes(argument: _flotilla_ListNodesRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ListNodesResponse>): grpc.ClientUnaryCall;
   listNodes(argument: _flotilla_ListNodesRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListNodesResponse>): grpc.ClientUnaryCall;
   listNodes(argument: _flotilla_ListNodesRequestInput, callback: grpc.requestCallback<_flotilla_ListNodesResponse>): grpc.ClientUnaryCall;
+  
+  ListSecrets(argument: _flotilla_ListSecretsRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListSecretsResponse>): grpc.ClientUnaryCall;
+  ListSecrets(argument: _flotilla_ListSecretsRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ListSecretsResponse>): grpc.ClientUnaryCall;
+  ListSecrets(argument: _flotilla_ListSecretsRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListSecretsResponse>): grpc.ClientUnaryCall;
+  ListSecrets(argument: _flotilla_ListSecretsRequestInput, callback: grpc.requestCallback<_flotilla_ListSecretsResponse>): grpc.ClientUnaryCall;
+  listSecrets(argument: _flotilla_ListSecretsRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListSecretsResponse>): grpc.ClientUnaryCall;
+  listSecrets(argument: _flotilla_ListSecretsRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ListSecretsResponse>): grpc.ClientUnaryCall;
+  listSecrets(argument: _flotilla_ListSecretsRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListSecretsResponse>): grpc.ClientUnaryCall;
+  listSecrets(argument: _flotilla_ListSecretsRequestInput, callback: grpc.requestCallback<_flotilla_ListSecretsResponse>): grpc.ClientUnaryCall;
   
   ListServices(argument: _flotilla_ListServicesRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListServicesResponse>): grpc.ClientUnaryCall;
   ListServices(argument: _flotilla_ListServicesRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ListServicesResponse>): grpc.ClientUnaryCall;
@@ -162,6 +264,15 @@ export interface ControlClient extends grpc.Client {
   promoteService(argument: _flotilla_PromoteServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
   promoteService(argument: _flotilla_PromoteServiceRequestInput, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
   
+  RemoveConfig(argument: _flotilla_RemoveConfigRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveConfigResponse>): grpc.ClientUnaryCall;
+  RemoveConfig(argument: _flotilla_RemoveConfigRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_RemoveConfigResponse>): grpc.ClientUnaryCall;
+  RemoveConfig(argument: _flotilla_RemoveConfigRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveConfigResponse>): grpc.ClientUnaryCall;
+  RemoveConfig(argument: _flotilla_RemoveConfigRequestInput, callback: grpc.requestCallback<_flotilla_RemoveConfigResponse>): grpc.ClientUnaryCall;
+  removeConfig(argument: _flotilla_RemoveConfigRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveConfigResponse>): grpc.ClientUnaryCall;
+  removeConfig(argument: _flotilla_RemoveConfigRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_RemoveConfigResponse>): grpc.ClientUnaryCall;
+  removeConfig(argument: _flotilla_RemoveConfigRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveConfigResponse>): grpc.ClientUnaryCall;
+  removeConfig(argument: _flotilla_RemoveConfigRequestInput, callback: grpc.requestCallback<_flotilla_RemoveConfigResponse>): grpc.ClientUnaryCall;
+  
   /**
    * Refused while a service is attached to the network or a task still holds an address on it.
    */
@@ -191,6 +302,15 @@ export interface ControlClient extends grpc.Client {
   removeNode(argument: _flotilla_RemoveNodeRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_RemoveNodeResponse>): grpc.ClientUnaryCall;
   removeNode(argument: _flotilla_RemoveNodeRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveNodeResponse>): grpc.ClientUnaryCall;
   removeNode(argument: _flotilla_RemoveNodeRequestInput, callback: grpc.requestCallback<_flotilla_RemoveNodeResponse>): grpc.ClientUnaryCall;
+  
+  RemoveSecret(argument: _flotilla_RemoveSecretRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveSecretResponse>): grpc.ClientUnaryCall;
+  RemoveSecret(argument: _flotilla_RemoveSecretRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_RemoveSecretResponse>): grpc.ClientUnaryCall;
+  RemoveSecret(argument: _flotilla_RemoveSecretRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveSecretResponse>): grpc.ClientUnaryCall;
+  RemoveSecret(argument: _flotilla_RemoveSecretRequestInput, callback: grpc.requestCallback<_flotilla_RemoveSecretResponse>): grpc.ClientUnaryCall;
+  removeSecret(argument: _flotilla_RemoveSecretRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveSecretResponse>): grpc.ClientUnaryCall;
+  removeSecret(argument: _flotilla_RemoveSecretRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_RemoveSecretResponse>): grpc.ClientUnaryCall;
+  removeSecret(argument: _flotilla_RemoveSecretRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveSecretResponse>): grpc.ClientUnaryCall;
+  removeSecret(argument: _flotilla_RemoveSecretRequestInput, callback: grpc.requestCallback<_flotilla_RemoveSecretResponse>): grpc.ClientUnaryCall;
   
   RemoveService(argument: _flotilla_RemoveServiceRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveServiceResponse>): grpc.ClientUnaryCall;
   RemoveService(argument: _flotilla_RemoveServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_RemoveServiceResponse>): grpc.ClientUnaryCall;
@@ -248,6 +368,30 @@ export interface ControlClient extends grpc.Client {
   rotateJoinToken(argument: _flotilla_RotateJoinTokenRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
   rotateJoinToken(argument: _flotilla_RotateJoinTokenRequestInput, callback: grpc.requestCallback<_flotilla_GetJoinTokensResponse>): grpc.ClientUnaryCall;
   
+  RotateUnlockKey(argument: _flotilla_RotateUnlockKeyRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  RotateUnlockKey(argument: _flotilla_RotateUnlockKeyRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  RotateUnlockKey(argument: _flotilla_RotateUnlockKeyRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  RotateUnlockKey(argument: _flotilla_RotateUnlockKeyRequestInput, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  rotateUnlockKey(argument: _flotilla_RotateUnlockKeyRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  rotateUnlockKey(argument: _flotilla_RotateUnlockKeyRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  rotateUnlockKey(argument: _flotilla_RotateUnlockKeyRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  rotateUnlockKey(argument: _flotilla_RotateUnlockKeyRequestInput, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  
+  /**
+   * Given to a locked manager on its local socket: it opens its keys and starts.
+   */
+  Unlock(argument: _flotilla_UnlockRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UnlockResponse>): grpc.ClientUnaryCall;
+  Unlock(argument: _flotilla_UnlockRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_UnlockResponse>): grpc.ClientUnaryCall;
+  Unlock(argument: _flotilla_UnlockRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UnlockResponse>): grpc.ClientUnaryCall;
+  Unlock(argument: _flotilla_UnlockRequestInput, callback: grpc.requestCallback<_flotilla_UnlockResponse>): grpc.ClientUnaryCall;
+  /**
+   * Given to a locked manager on its local socket: it opens its keys and starts.
+   */
+  unlock(argument: _flotilla_UnlockRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UnlockResponse>): grpc.ClientUnaryCall;
+  unlock(argument: _flotilla_UnlockRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_UnlockResponse>): grpc.ClientUnaryCall;
+  unlock(argument: _flotilla_UnlockRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UnlockResponse>): grpc.ClientUnaryCall;
+  unlock(argument: _flotilla_UnlockRequestInput, callback: grpc.requestCallback<_flotilla_UnlockResponse>): grpc.ClientUnaryCall;
+  
   /**
    * Changes a node's spec: its role (promote, demote), availability or labels.
    */
@@ -290,9 +434,21 @@ export interface ControlClient extends grpc.Client {
 }
 
 export interface ControlHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Configs: as secrets, but GetConfig answers with the value.
+   */
+  CreateConfig: grpc.handleUnaryCall<_flotilla_CreateConfigRequest, _flotilla_ConfigInfoInput>;
+  
   CreateNetwork: grpc.handleUnaryCall<_flotilla_CreateNetworkRequest, _flotilla_NetworkInfoInput>;
   
+  /**
+   * Secrets: answers never carry the value. Removal is refused while a service uses it.
+   */
+  CreateSecret: grpc.handleUnaryCall<_flotilla_CreateSecretRequest, _flotilla_SecretInfoInput>;
+  
   CreateService: grpc.handleUnaryCall<_flotilla_CreateServiceRequest, _flotilla_CreateServiceResponseInput>;
+  
+  GetConfig: grpc.handleUnaryCall<_flotilla_GetConfigRequest, _flotilla_ConfigInfoInput>;
   
   GetJoinTokens: grpc.handleUnaryCall<_flotilla_GetJoinTokensRequest, _flotilla_GetJoinTokensResponseInput>;
   
@@ -300,16 +456,28 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   
   GetNode: grpc.handleUnaryCall<_flotilla_GetNodeRequest, _flotilla_GetNodeResponseInput>;
   
+  GetSecret: grpc.handleUnaryCall<_flotilla_GetSecretRequest, _flotilla_SecretInfoInput>;
+  
   GetService: grpc.handleUnaryCall<_flotilla_GetServiceRequest, _flotilla_GetServiceResponseInput>;
+  
+  /**
+   * The unlock key of an autolocked cluster, or a new one (rotate): the key that opens the
+   * managers' keys after a restart (`cluster unlock`).
+   */
+  GetUnlockKey: grpc.handleUnaryCall<_flotilla_GetUnlockKeyRequest, _flotilla_UnlockKeyInput>;
   
   /**
    * An admin client certificate for a key the caller made (a remote CLI's identity).
    */
   IssueClientCertificate: grpc.handleUnaryCall<_flotilla_IssueClientCertificateRequest, _flotilla_IssuedCertificateInput>;
   
+  ListConfigs: grpc.handleUnaryCall<_flotilla_ListConfigsRequest, _flotilla_ListConfigsResponseInput>;
+  
   ListNetworks: grpc.handleUnaryCall<_flotilla_ListNetworksRequest, _flotilla_ListNetworksResponseInput>;
   
   ListNodes: grpc.handleUnaryCall<_flotilla_ListNodesRequest, _flotilla_ListNodesResponseInput>;
+  
+  ListSecrets: grpc.handleUnaryCall<_flotilla_ListSecretsRequest, _flotilla_ListSecretsResponseInput>;
   
   ListServices: grpc.handleUnaryCall<_flotilla_ListServicesRequest, _flotilla_ListServicesResponseInput>;
   
@@ -320,6 +488,8 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
    */
   PromoteService: grpc.handleUnaryCall<_flotilla_PromoteServiceRequest, _flotilla_UpdateServiceResponseInput>;
   
+  RemoveConfig: grpc.handleUnaryCall<_flotilla_RemoveConfigRequest, _flotilla_RemoveConfigResponseInput>;
+  
   /**
    * Refused while a service is attached to the network or a task still holds an address on it.
    */
@@ -329,6 +499,8 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
    * Takes a node out of the cluster: a down one, or with force any node but a manager.
    */
   RemoveNode: grpc.handleUnaryCall<_flotilla_RemoveNodeRequest, _flotilla_RemoveNodeResponseInput>;
+  
+  RemoveSecret: grpc.handleUnaryCall<_flotilla_RemoveSecretRequest, _flotilla_RemoveSecretResponseInput>;
   
   RemoveService: grpc.handleUnaryCall<_flotilla_RemoveServiceRequest, _flotilla_RemoveServiceResponseInput>;
   
@@ -348,6 +520,13 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
    */
   RotateJoinToken: grpc.handleUnaryCall<_flotilla_RotateJoinTokenRequest, _flotilla_GetJoinTokensResponseInput>;
   
+  RotateUnlockKey: grpc.handleUnaryCall<_flotilla_RotateUnlockKeyRequest, _flotilla_UnlockKeyInput>;
+  
+  /**
+   * Given to a locked manager on its local socket: it opens its keys and starts.
+   */
+  Unlock: grpc.handleUnaryCall<_flotilla_UnlockRequest, _flotilla_UnlockResponseInput>;
+  
   /**
    * Changes a node's spec: its role (promote, demote), availability or labels.
    */
@@ -365,24 +544,35 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface ControlDefinition extends grpc.ServiceDefinition {
+  CreateConfig: MethodDefinition<_flotilla_CreateConfigRequestInput, _flotilla_ConfigInfoInput, _flotilla_CreateConfigRequest, _flotilla_ConfigInfo>
   CreateNetwork: MethodDefinition<_flotilla_CreateNetworkRequestInput, _flotilla_NetworkInfoInput, _flotilla_CreateNetworkRequest, _flotilla_NetworkInfo>
+  CreateSecret: MethodDefinition<_flotilla_CreateSecretRequestInput, _flotilla_SecretInfoInput, _flotilla_CreateSecretRequest, _flotilla_SecretInfo>
   CreateService: MethodDefinition<_flotilla_CreateServiceRequestInput, _flotilla_CreateServiceResponseInput, _flotilla_CreateServiceRequest, _flotilla_CreateServiceResponse>
+  GetConfig: MethodDefinition<_flotilla_GetConfigRequestInput, _flotilla_ConfigInfoInput, _flotilla_GetConfigRequest, _flotilla_ConfigInfo>
   GetJoinTokens: MethodDefinition<_flotilla_GetJoinTokensRequestInput, _flotilla_GetJoinTokensResponseInput, _flotilla_GetJoinTokensRequest, _flotilla_GetJoinTokensResponse>
   GetNetwork: MethodDefinition<_flotilla_GetNetworkRequestInput, _flotilla_NetworkInfoInput, _flotilla_GetNetworkRequest, _flotilla_NetworkInfo>
   GetNode: MethodDefinition<_flotilla_GetNodeRequestInput, _flotilla_GetNodeResponseInput, _flotilla_GetNodeRequest, _flotilla_GetNodeResponse>
+  GetSecret: MethodDefinition<_flotilla_GetSecretRequestInput, _flotilla_SecretInfoInput, _flotilla_GetSecretRequest, _flotilla_SecretInfo>
   GetService: MethodDefinition<_flotilla_GetServiceRequestInput, _flotilla_GetServiceResponseInput, _flotilla_GetServiceRequest, _flotilla_GetServiceResponse>
+  GetUnlockKey: MethodDefinition<_flotilla_GetUnlockKeyRequestInput, _flotilla_UnlockKeyInput, _flotilla_GetUnlockKeyRequest, _flotilla_UnlockKey>
   IssueClientCertificate: MethodDefinition<_flotilla_IssueClientCertificateRequestInput, _flotilla_IssuedCertificateInput, _flotilla_IssueClientCertificateRequest, _flotilla_IssuedCertificate>
+  ListConfigs: MethodDefinition<_flotilla_ListConfigsRequestInput, _flotilla_ListConfigsResponseInput, _flotilla_ListConfigsRequest, _flotilla_ListConfigsResponse>
   ListNetworks: MethodDefinition<_flotilla_ListNetworksRequestInput, _flotilla_ListNetworksResponseInput, _flotilla_ListNetworksRequest, _flotilla_ListNetworksResponse>
   ListNodes: MethodDefinition<_flotilla_ListNodesRequestInput, _flotilla_ListNodesResponseInput, _flotilla_ListNodesRequest, _flotilla_ListNodesResponse>
+  ListSecrets: MethodDefinition<_flotilla_ListSecretsRequestInput, _flotilla_ListSecretsResponseInput, _flotilla_ListSecretsRequest, _flotilla_ListSecretsResponse>
   ListServices: MethodDefinition<_flotilla_ListServicesRequestInput, _flotilla_ListServicesResponseInput, _flotilla_ListServicesRequest, _flotilla_ListServicesResponse>
   ListTasks: MethodDefinition<_flotilla_ListTasksRequestInput, _flotilla_ListTasksResponseInput, _flotilla_ListTasksRequest, _flotilla_ListTasksResponse>
   PromoteService: MethodDefinition<_flotilla_PromoteServiceRequestInput, _flotilla_UpdateServiceResponseInput, _flotilla_PromoteServiceRequest, _flotilla_UpdateServiceResponse>
+  RemoveConfig: MethodDefinition<_flotilla_RemoveConfigRequestInput, _flotilla_RemoveConfigResponseInput, _flotilla_RemoveConfigRequest, _flotilla_RemoveConfigResponse>
   RemoveNetwork: MethodDefinition<_flotilla_RemoveNetworkRequestInput, _flotilla_RemoveNetworkResponseInput, _flotilla_RemoveNetworkRequest, _flotilla_RemoveNetworkResponse>
   RemoveNode: MethodDefinition<_flotilla_RemoveNodeRequestInput, _flotilla_RemoveNodeResponseInput, _flotilla_RemoveNodeRequest, _flotilla_RemoveNodeResponse>
+  RemoveSecret: MethodDefinition<_flotilla_RemoveSecretRequestInput, _flotilla_RemoveSecretResponseInput, _flotilla_RemoveSecretRequest, _flotilla_RemoveSecretResponse>
   RemoveService: MethodDefinition<_flotilla_RemoveServiceRequestInput, _flotilla_RemoveServiceResponseInput, _flotilla_RemoveServiceRequest, _flotilla_RemoveServiceResponse>
   RollbackService: MethodDefinition<_flotilla_RollbackServiceRequestInput, _flotilla_UpdateServiceResponseInput, _flotilla_RollbackServiceRequest, _flotilla_UpdateServiceResponse>
   RotateCA: MethodDefinition<_flotilla_RotateCARequestInput, _flotilla_RotateCAResponseInput, _flotilla_RotateCARequest, _flotilla_RotateCAResponse>
   RotateJoinToken: MethodDefinition<_flotilla_RotateJoinTokenRequestInput, _flotilla_GetJoinTokensResponseInput, _flotilla_RotateJoinTokenRequest, _flotilla_GetJoinTokensResponse>
+  RotateUnlockKey: MethodDefinition<_flotilla_RotateUnlockKeyRequestInput, _flotilla_UnlockKeyInput, _flotilla_RotateUnlockKeyRequest, _flotilla_UnlockKey>
+  Unlock: MethodDefinition<_flotilla_UnlockRequestInput, _flotilla_UnlockResponseInput, _flotilla_UnlockRequest, _flotilla_UnlockResponse>
   UpdateNode: MethodDefinition<_flotilla_UpdateNodeRequestInput, _flotilla_UpdateNodeResponseInput, _flotilla_UpdateNodeRequest, _flotilla_UpdateNodeResponse>
   UpdateService: MethodDefinition<_flotilla_UpdateServiceRequestInput, _flotilla_UpdateServiceResponseInput, _flotilla_UpdateServiceRequest, _flotilla_UpdateServiceResponse>
   WatchService: MethodDefinition<_flotilla_WatchServiceRequestInput, _flotilla_ServiceStateInput, _flotilla_WatchServiceRequest, _flotilla_ServiceState>

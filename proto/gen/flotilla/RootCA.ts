@@ -10,6 +10,9 @@ export interface RootCAInput {
    * PEM: the certificate that signs, and the roots every node trusts (the signing one first).
    */
   'cert'?: (string);
+  /**
+   * PEM of the signing key; empty when it is sealed (`sealed_key`, under the data key).
+   */
   'key'?: (string);
   /**
    * sha256 of the signing certificate, as join tokens carry it.
@@ -24,6 +27,7 @@ export interface RootCAInput {
    * Set when an external CA signs (`--external-ca`): the managers hold no key then.
    */
   'external'?: (_flotilla_ExternalCAInput | null);
+  'sealedKey'?: (Buffer | Uint8Array | string);
 }
 
 /**
@@ -34,6 +38,9 @@ export interface RootCA {
    * PEM: the certificate that signs, and the roots every node trusts (the signing one first).
    */
   'cert': (string);
+  /**
+   * PEM of the signing key; empty when it is sealed (`sealed_key`, under the data key).
+   */
   'key': (string);
   /**
    * sha256 of the signing certificate, as join tokens carry it.
@@ -48,4 +55,5 @@ export interface RootCA {
    * Set when an external CA signs (`--external-ca`): the managers hold no key then.
    */
   'external': (_flotilla_ExternalCA | null);
+  'sealedKey': (Buffer);
 }

@@ -5,6 +5,8 @@ import type { NodeInput as _flotilla_NodeInput, Node as _flotilla_Node } from '.
 import type { ServiceInput as _flotilla_ServiceInput, Service as _flotilla_Service } from '../flotilla/Service.js';
 import type { TaskInput as _flotilla_TaskInput, Task as _flotilla_Task } from '../flotilla/Task.js';
 import type { NetworkInput as _flotilla_NetworkInput, Network as _flotilla_Network } from '../flotilla/Network.js';
+import type { SecretInput as _flotilla_SecretInput, Secret as _flotilla_Secret } from '../flotilla/Secret.js';
+import type { ConfigInput as _flotilla_ConfigInput, Config as _flotilla_Config } from '../flotilla/Config.js';
 import type { Long } from '@grpc/proto-loader';
 
 // Original file: proto/flotilla/store.proto
@@ -39,7 +41,9 @@ export interface StoreChangeInput {
   'service'?: (_flotilla_ServiceInput | null);
   'task'?: (_flotilla_TaskInput | null);
   'network'?: (_flotilla_NetworkInput | null);
-  'object'?: "cluster"|"node"|"service"|"task"|"network";
+  'secret'?: (_flotilla_SecretInput | null);
+  'config'?: (_flotilla_ConfigInput | null);
+  'object'?: "cluster"|"node"|"service"|"task"|"network"|"secret"|"config";
 }
 
 /**
@@ -56,5 +60,7 @@ export interface StoreChange {
   'service'?: (_flotilla_Service | null);
   'task'?: (_flotilla_Task | null);
   'network'?: (_flotilla_Network | null);
-  'object'?: "cluster"|"node"|"service"|"task"|"network";
+  'secret'?: (_flotilla_Secret | null);
+  'config'?: (_flotilla_Config | null);
+  'object'?: "cluster"|"node"|"service"|"task"|"network"|"secret"|"config";
 }

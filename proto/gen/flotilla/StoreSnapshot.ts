@@ -5,6 +5,8 @@ import type { NodeInput as _flotilla_NodeInput, Node as _flotilla_Node } from '.
 import type { ServiceInput as _flotilla_ServiceInput, Service as _flotilla_Service } from '../flotilla/Service.js';
 import type { TaskInput as _flotilla_TaskInput, Task as _flotilla_Task } from '../flotilla/Task.js';
 import type { NetworkInput as _flotilla_NetworkInput, Network as _flotilla_Network } from '../flotilla/Network.js';
+import type { SecretInput as _flotilla_SecretInput, Secret as _flotilla_Secret } from '../flotilla/Secret.js';
+import type { ConfigInput as _flotilla_ConfigInput, Config as _flotilla_Config } from '../flotilla/Config.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -17,6 +19,8 @@ export interface StoreSnapshotInput {
   'services'?: (_flotilla_ServiceInput)[];
   'tasks'?: (_flotilla_TaskInput)[];
   'networks'?: (_flotilla_NetworkInput)[];
+  'secrets'?: (_flotilla_SecretInput)[];
+  'configs'?: (_flotilla_ConfigInput)[];
 }
 
 /**
@@ -29,4 +33,6 @@ export interface StoreSnapshot {
   'services': (_flotilla_Service)[];
   'tasks': (_flotilla_Task)[];
   'networks': (_flotilla_Network)[];
+  'secrets': (_flotilla_Secret)[];
+  'configs': (_flotilla_Config)[];
 }

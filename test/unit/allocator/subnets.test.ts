@@ -11,6 +11,7 @@ const cluster = (containerPool: string): Cluster => ({
   joinTokens: null,
   rootCa: null,
   removedNodes: [],
+  dataKey: null,
 });
 
 test('a pool gives /24 slices in order', (t) => {

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type * as grpc from '@grpc/grpc-js';
 import test from 'ava';
 import { ControlApi } from '../../../manager/api/control.js';
-import { REDACTED } from '../../../manager/api/secrets.js';
+import { REDACTED } from '../../../manager/api/redact.js';
 import { ServiceWatches } from '../../../manager/api/service-watch.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
 import type { ServiceState } from '../../../proto/gen/flotilla/ServiceState.js';

@@ -129,6 +129,8 @@ test('specFromFlags maps every flag into the spec', (t) => {
         capDrop: [],
         registryAuth: '',
         hostNetwork: false,
+        secrets: [],
+        configs: [],
       },
       restart: { condition: 'RESTART_ON_FAILURE', delayMs: 500, maxAttempts: 4, windowMs: 90_000 },
       placement: {

@@ -3,6 +3,8 @@
  * access rules served on a local socket, over a memory store holding an initialised cluster.
  * Its control loops stay off, so every write in the store is one that a request made.
  */
+import { Keyring, newDataKey } from '../../../manager/keys/keyring.js';
+import { newKey } from '../../../lib/seal.js';
 import type { ExecutionContext } from 'ava';
 import { join } from 'node:path';
 import { silentLogger } from '../../../lib/log.js';
@@ -36,6 +38,7 @@ const leading: Leadership = {
 export async function startControlTarget(t: ExecutionContext): Promise<ControlTarget> {
   const store = await MemoryStore.open();
   const managerNode = makeNode({ role: 'MANAGER' });
+  const kek = newKey();
   await initCluster(store, {
     clusterId: TEST_CLUSTER_ID,
     nodeId: managerNode.id,
@@ -44,13 +47,22 @@ export async function startControlTarget(t: ExecutionContext): Promise<ControlTa
     rootCa: await testCa(),
     certificate: { expiresAtMs: 0, issuer: '', serial: '', caDigest: '' },
     containerPool: DEFAULT_CONTAINER_POOL,
+    dataKey: newDataKey(kek, false),
   });
   const ready = makeNode();
   const down = makeNode({ status: { state: 'DOWN', message: '', addr: '' } });
   await store.update((tx) => [ready, down].forEach((n) => tx.create('nodes', n)));
 
   const tls = await testCredentials('manager', managerNode.id);
-  const manager = new Manager({ store, leadership: leading, tls, log: silentLogger() });
+  const manager = new Manager({
+    store,
+    leadership: leading,
+    tls,
+    addr: '127.0.0.1:4242',
+    keys: new Keyring(kek),
+    onKey: async () => undefined,
+    log: silentLogger(),
+  });
   const local = createServer('local');
   const tcp = createServer(tls);
   manager.register(tcp, local);

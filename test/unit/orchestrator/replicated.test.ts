@@ -45,6 +45,7 @@ async function setup(opts: { historyLimit?: number; now?: () => number } = {}) {
         joinTokens: null,
         rootCa: null,
         removedNodes: [],
+        dataKey: null,
       }),
     );
   }

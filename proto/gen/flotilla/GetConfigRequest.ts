@@ -1,0 +1,10 @@
+// Original file: proto/flotilla/control.proto
+
+
+export interface GetConfigRequestInput {
+  'config'?: (string);
+}
+
+export interface GetConfigRequest {
+  'config': (string);
+}

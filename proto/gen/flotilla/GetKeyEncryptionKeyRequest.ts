@@ -1,0 +1,8 @@
+// Original file: proto/flotilla/ca.proto
+
+
+export interface GetKeyEncryptionKeyRequestInput {
+}
+
+export interface GetKeyEncryptionKeyRequest {
+}

@@ -1,0 +1,8 @@
+// Original file: proto/flotilla/control.proto
+
+
+export interface UnlockResponseInput {
+}
+
+export interface UnlockResponse {
+}
