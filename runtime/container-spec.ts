@@ -19,6 +19,7 @@ export function validateContainerSpec(spec: ContainerSpec, { imageCommand = fals
   for (const key of Object.keys(spec.env)) {
     if (key === '' || key.includes('=')) throw invalidArgument('env', 'names without "="', key);
   }
+  if (spec.secretEnv !== undefined) checkSecretEnv(spec.secretEnv);
   checkStringRecord('labels', spec.labels);
   if (spec.workdir !== undefined && (!isCleanString(spec.workdir) || !isAbsolute(spec.workdir))) {
     throw invalidArgument('workdir', 'an absolute path', spec.workdir);
@@ -48,6 +49,18 @@ function checkStringRecord(field: string, value: unknown): void {
   for (const [k, v] of Object.entries(value)) {
     if (!isCleanString(k) || !isCleanString(v))
       throw invalidArgument(`${field}.${k}`, 'a string without NUL', v);
+  }
+}
+
+/** As env, but an error names the variable and never shows its value. */
+function checkSecretEnv(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidArgument('secretEnv', 'an object of strings');
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (k === '' || k.includes('=') || !isCleanString(k))
+      throw invalidArgument('secretEnv', 'names without "=" or NUL', k);
+    if (!isCleanString(v)) throw invalidArgument(`secretEnv.${k}`, 'a string without NUL');
   }
 }
 

@@ -10,6 +10,14 @@ export interface ContainerSpec {
   /** Program and its arguments (`docker service create IMAGE [COMMAND] [ARG...]`). */
   command: string[];
   env: Record<string, string>;
+  /**
+   * More environment, whose values are sensitive (secrets): on top of `env`, but never written
+   * to the driver's own files nor logged. The process driver holds it in memory from create to
+   * remove: a container it adopts after a restart runs on without it in exec, and one created
+   * but not yet started then cannot start. Container runtimes keep it with the container in
+   * their own stores, as they keep all of a container's environment.
+   */
+  secretEnv?: Record<string, string>;
   workdir?: string;
   /** Carries task identity (service, task id, slot) so an agent can adopt after restart. */
   labels: Record<string, string>;

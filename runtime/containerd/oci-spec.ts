@@ -81,7 +81,11 @@ async function readFromLayers(dirs: string[], path: string): Promise<string | un
   return undefined;
 }
 
-/** KEY=VALUE list: the image's, then the spec's on top. */
+/**
+ * KEY=VALUE list: the image's, then the spec's on top, then its secretEnv. The secret values
+ * thus sit in the OCI spec, which lives in containerd's own store (as runc needs them to
+ * start the process and every exec), never in our files under the data dir.
+ */
 function processEnv(image: ImageConfig, spec: ContainerSpec, home: string): string[] {
   const env = new Map<string, string>([['PATH', SYSTEM_PATH]]);
   for (const kv of image.Env ?? []) {
@@ -89,7 +93,7 @@ function processEnv(image: ImageConfig, spec: ContainerSpec, home: string): stri
     if (at > 0) env.set(kv.slice(0, at), kv.slice(at + 1));
   }
   if (!env.has('HOME')) env.set('HOME', home);
-  for (const [k, v] of Object.entries(spec.env)) env.set(k, v);
+  for (const [k, v] of Object.entries({ ...spec.env, ...spec.secretEnv })) env.set(k, v);
   return [...env].map(([k, v]) => `${k}=${v}`);
 }
 

@@ -110,7 +110,8 @@ export class DockerDriver implements RuntimeDriver {
       this.docker.createContainer({
         Image: spec.image,
         ...(spec.command.length > 0 && { Cmd: spec.command }),
-        Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+        // The secret values with the rest: the engine keeps them in its own store, as containerd does.
+        Env: Object.entries({ ...spec.env, ...spec.secretEnv }).map(([k, v]) => `${k}=${v}`),
         ...(spec.workdir && { WorkingDir: spec.workdir }),
         ...(spec.user && { User: spec.user }),
         ...(spec.hostname && { Hostname: spec.hostname }),

@@ -1,6 +1,7 @@
 /**
  * The on-disk state of one process container, `<root>/<id>/`:
- *   spec.json   the ContainerSpec plus createdAt, written once at create
+ *   spec.json   the ContainerSpec plus createdAt, written once at create; of its secretEnv
+ *               only the names (the values never reach the disk)
  *   stdout.log  stderr.log   the process's output, appended; they outlive the agent
  *   pid         the wrapper's pid (= its process group and session); its mtime is startedAt
  *   exit        the exit code, written by the wrapper (or by the driver if the wrapper was
@@ -13,8 +14,10 @@ import { join } from 'node:path';
 import type { ContainerSpec } from '../driver.js';
 import { FlotillaError } from '../../lib/errors.js';
 
-export interface StoredSpec extends ContainerSpec {
+export interface StoredSpec extends Omit<ContainerSpec, 'secretEnv'> {
   createdAt: number;
+  /** The names in the spec's secretEnv, whose values the driver holds in memory. */
+  secretEnvNames?: string[];
 }
 
 export interface RecordedPid {

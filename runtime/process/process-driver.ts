@@ -63,6 +63,8 @@ export class ProcessDriver implements RuntimeDriver {
   private readonly closing = new AbortController();
   /** Exits that could not be written to the container's `exit` file: the disk was full. */
   private readonly unsavedExits = new Map<string, RecordedExit>();
+  /** Each container's secretEnv, from create to remove: never on disk. */
+  private readonly secretEnvs = new Map<string, Record<string, string>>();
 
   constructor(opts: ProcessDriverOptions) {
     this.root = resolve(opts.root);
@@ -95,7 +97,14 @@ export class ProcessDriver implements RuntimeDriver {
       await mkdir(files.dir);
       await Promise.all([files.stdout, files.stderr].map(async (path) => (await open(path, 'a')).close()));
       // Written last: a directory without spec.json is an unfinished create, which list() skips.
-      await files.writeSpec({ ...spec, createdAt: Date.now() });
+      const { secretEnv, ...stored } = spec;
+      const secretEnvNames = secretEnv && Object.keys(secretEnv);
+      await files.writeSpec({
+        ...stored,
+        ...(secretEnvNames?.length && { secretEnvNames }),
+        createdAt: Date.now(),
+      });
+      if (secretEnv) this.secretEnvs.set(id, secretEnv);
     } catch (err) {
       if (!isNoSpace(err)) throw err;
       await rm(files.dir, { recursive: true, force: true });
@@ -154,6 +163,7 @@ export class ProcessDriver implements RuntimeDriver {
     if (summary.pid !== undefined) await this.killLeftovers(id, summary.pid);
     await rm(files.dir, { recursive: true, force: true });
     this.unsavedExits.delete(id);
+    this.secretEnvs.delete(id);
     this.logger?.debug({ id }, 'process container removed');
   }
 
@@ -201,7 +211,7 @@ export class ProcessDriver implements RuntimeDriver {
     const user = spec.user ? await resolveUser(spec.user) : undefined;
     return runCaptured([program, ...args], {
       cwd: spec.workdir ?? files.dir,
-      env: containerEnv(spec, user),
+      env: containerEnv(spec, user, this.secretEnvs.get(id)),
       ...(user && { uid: user.uid, gid: user.gid }),
       timeoutMs: opts.timeoutMs,
     });
@@ -294,6 +304,13 @@ export class ProcessDriver implements RuntimeDriver {
     if (summary.state === 'exited') {
       throw new FlotillaError('INVALID_ARGUMENT', `container ${id} has already run; create a new one`);
     }
+    const secretEnv = this.secretEnvs.get(id);
+    if (spec.secretEnvNames && !secretEnv) {
+      throw new FlotillaError(
+        'INVALID_ARGUMENT',
+        `container ${id} cannot start: the values of ${spec.secretEnvNames.join(', ')} were held in memory by the daemon that created it; create it again`,
+      );
+    }
     const cwd = spec.workdir ?? files.dir;
     if (!(await isDirectory(cwd))) throw invalidArgument('workdir', 'an existing directory', cwd);
     const user = spec.user ? await resolveUser(spec.user) : undefined;
@@ -302,7 +319,7 @@ export class ProcessDriver implements RuntimeDriver {
     const [out, err] = await Promise.all([open(files.stdout, 'a'), open(files.stderr, 'a')]);
     const child = spawn('/bin/sh', wrapperArgs(files.exit, spec.command, spec.stopSignal ?? 'SIGTERM'), {
       cwd,
-      env: containerEnv(spec, user),
+      env: containerEnv(spec, user, secretEnv),
       ...(user && { uid: user.uid, gid: user.gid }),
       // Its own session and process group: it survives the agent, and stop() signals the group.
       detached: true,
@@ -425,8 +442,12 @@ export class ProcessDriver implements RuntimeDriver {
   }
 }
 
-function containerEnv(spec: ContainerSpec, user: ResolvedUser | undefined): Record<string, string> {
-  return { PATH: SYSTEM_PATH, HOME: user?.home ?? homedir(), ...spec.env };
+function containerEnv(
+  spec: StoredSpec,
+  user: ResolvedUser | undefined,
+  secretEnv: Record<string, string> | undefined,
+): Record<string, string> {
+  return { PATH: SYSTEM_PATH, HOME: user?.home ?? homedir(), ...spec.env, ...secretEnv };
 }
 
 /**

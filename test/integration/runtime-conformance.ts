@@ -9,9 +9,10 @@
  * awaited with generous deadlines.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ExecutionContext, TestFn } from 'ava';
 import type { ContainerSpec, LogOptions, RuntimeDriver } from '../../runtime/driver.js';
@@ -134,6 +135,18 @@ export async function processGroup(pgid: number): Promise<number[]> {
     if (Number(pgrp) === pgid && state !== 'Z') pids.push(Number(name));
   }
   return pids;
+}
+
+/** The files under `dir` whose content holds `text`. */
+async function filesHolding(dir: string, text: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await filesHolding(path, text)));
+    // Unreadable files (a network namespace bound to a path) hold nothing of ours.
+    else if (entry.isFile() && (await readFile(path).catch(() => '')).includes(text)) found.push(path);
+  }
+  return found;
 }
 
 async function rejectsWith(t: ExecutionContext, work: Promise<unknown>, codes: string[]): Promise<void> {
@@ -370,6 +383,34 @@ export function runtimeConformance(test: TestFn, target: ConformanceTarget): voi
     const inside = await driver.exec(id, ['sh', '-c', 'echo "$GREETING"; pwd']);
     t.is(inside.stdout, 'hello  world\n/tmp\n');
   });
+
+  test(
+    title('secretEnv: on top of env for the command and exec, in no file of the driver, in no error'),
+    async (t) => {
+      const h = await harness(t, target);
+      const driver = await h.newDriver();
+      const secret = `secret-${randomBytes(8).toString('hex')}`;
+      const digest = createHash('sha256').update(secret).digest('hex');
+      // Only digests of the value are printed: the logs are the driver's files too.
+      const show = 'printf %s "$TOKEN" | sha256sum; echo "greeting=$GREETING"';
+      const id = await driver.create(
+        h.shSpec(`${show}; ${waitForTrigger}`, {
+          env: { GREETING: 'hi', TOKEN: 'overridden' },
+          secretEnv: { TOKEN: secret },
+        }),
+      );
+      await driver.start(id);
+      await waitForLine(driver, id, 'greeting=hi');
+      t.regex((await collectLogs(driver, id)).stdout[0] ?? '', new RegExp(`^${digest}\\b`));
+      t.regex((await driver.exec(id, ['sh', '-c', show])).stdout, new RegExp(`^${digest}\\b`));
+      // Drivers that keep files of their own (under the node's data dir) name their root in their options.
+      const { root } = h.options as { root?: string };
+      if (root) t.deepEqual(await filesHolding(root, secret), []);
+      const err = await t.throwsAsync(driver.create(h.shSpec('true', { secretEnv: { BAD: `${secret}\0` } })));
+      t.true(isFlotillaError(err, 'INVALID_ARGUMENT'));
+      t.false(err?.message.includes(secret), err?.message);
+    },
+  );
 
   test(title('list returns the containers that carry all given labels'), async (t) => {
     const h = await harness(t, target);
