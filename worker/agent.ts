@@ -2,7 +2,9 @@
  * The agent on every node: keeps a session with the dispatcher (reconnecting with backoff,
  * trying each known manager, or first the leader a refusing manager names), heartbeats, runs the tasks assigned to this node through
  * the runtime drivers, and reports their status. After a restart it adopts the containers
- * its previous run left, by their labels, instead of starting duplicates.
+ * its previous run left, by their labels, instead of starting duplicates. It holds the values
+ * of its tasks' secrets and configs for as long as it holds the tasks, and their files (see
+ * secret-files.ts) until their containers are removed.
  */
 import * as grpc from '@grpc/grpc-js';
 import { describeError, isFlotillaError } from '../lib/errors.js';
@@ -28,6 +30,8 @@ import type { EndpointChanges } from '../proto/gen/flotilla/EndpointChanges.js';
 import { hostOf } from './addr.js';
 import { LABEL_NODE, LABEL_TASK, TaskRunner, type NodeInfo } from './task-runner.js';
 import type { OverlayNetworks } from './networks.js';
+import { SecretFiles } from './secret-files.js';
+import { SecretValues } from './secret-values.js';
 
 export interface AgentOptions {
   nodeId: string;
@@ -68,6 +72,9 @@ export class Agent {
   private managers: string[];
   private roleChanging = false;
   private orphans = new Map<string, { driver: RuntimeDriver; container: ContainerSummary }>();
+  /** Tasks whose containers are being removed: their files stay until they are. */
+  private readonly leaving = new Set<string>();
+  private readonly values = new SecretValues();
   private readonly node: NodeInfo;
 
   constructor(private readonly opts: AgentOptions) {
@@ -78,6 +85,7 @@ export class Agent {
       host: hostOf(opts.addr),
       env: opts.taskEnv,
       networks: opts.networks,
+      files: new SecretFiles(opts.nodeId),
     };
   }
 
@@ -92,6 +100,7 @@ export class Agent {
 
   async run(signal: AbortSignal): Promise<void> {
     await this.findContainers();
+    await this.pruneFiles();
     let attempt = 0;
     let next = 0;
     /** The leader a refusing manager named: the next session goes there, not down the list. */
@@ -225,6 +234,7 @@ export class Agent {
   }
 
   private assign(a: Assignments): void {
+    this.values.receive(a);
     if (a.kind === 'COMPLETE') {
       const keep = new Set(a.tasks.map((t) => t.id));
       for (const id of this.runners.keys()) if (!keep.has(id)) void this.forget(id);
@@ -232,8 +242,15 @@ export class Agent {
     }
     for (const id of a.removed) void this.forget(id);
     for (const task of a.tasks) this.apply(task);
+    this.values.retain(this.heldTasks());
     // The whole list says which networks the node is on: devices a previous run left for others go.
     if (a.kind === 'COMPLETE') void this.pruneNetworks();
+    // And which tasks it has: the files of others (a previous run's, say) go.
+    if (a.kind === 'COMPLETE') void this.pruneFiles();
+  }
+
+  private heldTasks(): Task[] {
+    return [...this.runners.values()].map((r) => r.current);
   }
 
   private apply(task: Task): void {
@@ -283,6 +300,7 @@ export class Agent {
       driver,
       (id, s) => this.reporter.report(id, s),
       this.opts.log,
+      this.values.forTask(task),
     );
     this.runners.set(task.id, runner);
     if (orphan) runner.adopt(orphan.container);
@@ -306,6 +324,7 @@ export class Agent {
       ...[...this.runners.keys()].map((id) => this.forget(id)),
       ...[...this.orphans.keys()].map((id) => this.removeOrphan(id)),
     ]);
+    this.values.retain(this.heldTasks());
     return ids.length;
   }
 
@@ -313,11 +332,28 @@ export class Agent {
     const runner = this.runners.get(id);
     if (!runner) return;
     this.runners.delete(id);
-    await runner.remove().catch((err: unknown) => {
-      if (!isFlotillaError(err, 'NOT_FOUND'))
-        this.opts.log.warn({ task: id, err: describeError(err) }, 'cannot remove the task container');
-    });
+    this.leaving.add(id);
+    await runner
+      .remove()
+      .catch((err: unknown) => {
+        if (!isFlotillaError(err, 'NOT_FOUND'))
+          this.opts.log.warn({ task: id, err: describeError(err) }, 'cannot remove the task container');
+      })
+      .finally(() => this.leaving.delete(id));
     if (runner.vnis.length > 0) await this.pruneNetworks();
+  }
+
+  /** Removes the secret and config files of the tasks this node no longer has. */
+  private async pruneFiles(): Promise<void> {
+    const held = (id: string) => this.runners.has(id) || this.orphans.has(id) || this.leaving.has(id);
+    await this.node.files
+      .prune(held)
+      .then((gone) => {
+        if (gone.length > 0) this.opts.log.info({ tasks: gone }, 'removed the secret files of tasks gone');
+      })
+      .catch((err: unknown) =>
+        this.opts.log.warn({ err: describeError(err) }, 'cannot remove the secret files of tasks gone'),
+      );
   }
 
   /** Removes the devices of the overlay networks that no task of this node is on. */
@@ -335,15 +371,18 @@ export class Agent {
     const orphan = this.orphans.get(id);
     if (!orphan) return;
     this.orphans.delete(id);
+    this.leaving.add(id);
     const { driver, container } = orphan;
     await driver
       .stop(container.id, 0)
       .then(() => driver.remove(container.id))
+      .then(() => this.node.files.remove(id))
       .catch((err: unknown) =>
         this.opts.log.warn(
           { container: container.id, err: describeError(err) },
           'cannot remove a stale container',
         ),
-      );
+      )
+      .finally(() => this.leaving.delete(id));
   }
 }

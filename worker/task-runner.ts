@@ -1,15 +1,19 @@
 /**
  * Runs one task on this node through a runtime driver and reports each step:
  * ACCEPTED -> PREPARING -> STARTING -> RUNNING, then COMPLETE, FAILED or SHUTDOWN.
- * A runner can also adopt the container of a task that a previous agent started.
+ * A runner can also adopt the container of a task that a previous agent started. The files of
+ * the task's secrets and configs (secret-files.ts) are written before its container is made and
+ * removed with it.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { isNoSpace } from '../lib/disk-full.js';
 import { describeError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import {
+  HOST_IMAGE,
   isTerminal,
   taskStateRank,
+  type ContainerSpec,
   type HealthState,
   type Task,
   type TaskState,
@@ -24,6 +28,8 @@ import { hostForwards, pickTaskPorts, portEnv, reportedPorts, serviceAddrEnv } f
 import { registryAuth, runtimeFields } from './runtime-fields.js';
 import { taskTargets } from '../proto/ports.js';
 import { expandTemplate } from './templates.js';
+import { references, type SecretFiles, type TaskFiles } from './secret-files.js';
+import { resolveUser } from '../runtime/process/users.js';
 
 export const LABEL_TASK = 'flotilla.task.id';
 export const LABEL_SERVICE = 'flotilla.service.id';
@@ -42,6 +48,8 @@ export interface NodeInfo {
   env?: Record<string, string>;
   /** The node's overlay networks, where its containers can join them. */
   networks?: OverlayNetworks;
+  /** Where the files of the tasks' secrets and configs go. */
+  files: SecretFiles;
 }
 
 const DEFAULT_STOP_GRACE_MS = 10_000;
@@ -74,6 +82,8 @@ export class TaskRunner {
     private readonly driver: RuntimeDriver,
     private readonly report: Report,
     private readonly log: Logger,
+    /** The values of the task's secrets and configs, by id: dropped once its files are written. */
+    private values: ReadonlyMap<string, Buffer> = new Map(),
   ) {
     this.state = task.status?.state ?? 'ASSIGNED';
   }
@@ -90,6 +100,11 @@ export class TaskRunner {
   /** The VXLAN ids of the task's overlay networks. */
   get vnis(): number[] {
     return this.task.networks.map((a) => a.vni);
+  }
+
+  /** The task as last assigned. */
+  get current(): Task {
+    return this.task;
   }
 
   /** Takes the latest version of the task from the dispatcher. */
@@ -151,10 +166,14 @@ export class TaskRunner {
     return this.stopping;
   }
 
-  /** Stops the task if needed and removes its container. */
+  /** Stops the task if needed and removes its container, then its files. */
   async remove(): Promise<void> {
     await this.shutdown();
-    if (this.containerId) await this.driver.remove(this.containerId);
+    try {
+      if (this.containerId) await this.driver.remove(this.containerId);
+    } finally {
+      await this.node.files.remove(this.id);
+    }
   }
 
   private async run(): Promise<void> {
@@ -194,11 +213,16 @@ export class TaskRunner {
         const eq = kv.indexOf('=');
         env[kv.slice(0, eq)] = expandTemplate(kv.slice(eq + 1), ctx);
       }
+      const files = await this.writeFiles(container);
+      if (files.dir) env.FLOTILLA_SECRETS_DIR = files.dir;
+      const fields = runtimeFields(container, this.task.spec?.resources?.limits);
+      const mounts = [...(fields.mounts ?? []), ...files.mounts];
       const networks = await this.networkPlugs(gateway);
       this.containerId = await this.driver.create({
         image: container.image,
         command: [...container.command, ...container.args],
         env,
+        ...(Object.keys(files.env).length > 0 && { secretEnv: files.env }),
         workdir: container.dir || undefined,
         labels: {
           ...container.labels,
@@ -215,7 +239,8 @@ export class TaskRunner {
         ...(gateway && { publish: hostForwards(this.node.host, published) }),
         ...(container.hostNetwork && { hostNetwork: true }),
         ...(networks.length > 0 && { networks }),
-        ...runtimeFields(container, this.task.spec?.resources?.limits),
+        ...fields,
+        ...(mounts.length > 0 && { mounts }),
       });
       await this.startContainer(this.containerId);
     } catch (err) {
@@ -227,6 +252,22 @@ export class TaskRunner {
       }
       this.set('FAILED', 'starting failed', describeError(err));
     }
+  }
+
+  /**
+   * The files of the task's secrets and configs: a plain process's owned by its user (the
+   * spec's, else the daemon's own). The values are not kept past this.
+   */
+  private async writeFiles(container: ContainerSpec): Promise<TaskFiles> {
+    const refs = references(this.task);
+    const values = this.values;
+    this.values = new Map();
+    if (refs.length === 0) return { mounts: [], env: {} };
+    if (container.image !== HOST_IMAGE) return this.node.files.write(this.id, refs, values);
+    const owner = container.user
+      ? await resolveUser(container.user)
+      : { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+    return this.node.files.write(this.id, refs, values, owner);
   }
 
   /** The container's interfaces on the task's overlay networks, their bridges made. */

@@ -1,0 +1,189 @@
+/**
+ * The agent's bookkeeping of secret and config values: what a task gets from the values the
+ * dispatcher sends, how long a value is kept (while a task the agent holds uses it; a
+ * COMPLETE set replaces them all), a task whose value never came, and the pruning of the
+ * files of tasks the node no longer has. A fake dispatcher and a driver that only records.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import test from 'ava';
+import type * as grpc from '@grpc/grpc-js';
+import { newId } from '../../../lib/ids.js';
+import { silentLogger } from '../../../lib/log.js';
+import type { DispatcherHandlers } from '../../../proto/gen/flotilla/Dispatcher.js';
+import type { AssignmentsInput } from '../../../proto/gen/flotilla/Assignments.js';
+import { wire } from '../../../proto/load.js';
+import { createServer, listen, serve, shutdown } from '../../../proto/rpc.js';
+import type { FileReference, NodeDescription, Task, TaskStatus } from '../../../proto/types.js';
+import type { ContainerSpec, RuntimeDriver } from '../../../runtime/driver.js';
+import { Agent } from '../../../worker/agent.js';
+import { SECRETS_BASE } from '../../../worker/secret-files.js';
+import { SecretValues } from '../../../worker/secret-values.js';
+import { testCredentials } from '../../fixtures/tls.js';
+import { eventually, makeService, makeStatus, makeTask } from '../helpers.js';
+
+function fileRef(name: string, fields: Partial<FileReference> = {}): FileReference {
+  return {
+    id: `id-${name}`,
+    name,
+    target: `/run/secrets/${name}`,
+    uid: '',
+    gid: '',
+    mode: 0,
+    env: '',
+    ...fields,
+  };
+}
+
+/** A task of the process runtime with these secrets and configs, assigned to run. */
+function taskWith(secrets: FileReference[], configs: FileReference[] = []): Task {
+  const task = makeTask(makeService(), { status: makeStatus('ASSIGNED') });
+  Object.assign(task.spec!.container!, { secrets, configs });
+  return task;
+}
+
+const value = (name: string, text: string) => ({ id: `id-${name}`, data: Buffer.from(text) });
+
+test('values: a task gets those of its references; unused ones go; a COMPLETE set replaces them all', (t) => {
+  const values = new SecretValues();
+  const a = taskWith([fileRef('a')], [fileRef('c')]);
+  const b = taskWith([fileRef('b')]);
+  values.receive({ kind: 'INCREMENTAL', values: [value('a', '1'), value('b', '2'), value('c', '3')] });
+  t.deepEqual(
+    [...values.forTask(a)],
+    [
+      ['id-a', Buffer.from('1')],
+      ['id-c', Buffer.from('3')],
+    ],
+  );
+  values.retain([b]);
+  t.is(values.forTask(a).size, 0, 'no held task uses a or c');
+  t.deepEqual([...values.forTask(b).keys()], ['id-b']);
+  values.receive({ kind: 'INCREMENTAL', values: [value('a', '1')] });
+  t.deepEqual([...values.forTask(taskWith([fileRef('a'), fileRef('b')])).keys()], ['id-a', 'id-b']);
+  values.receive({ kind: 'COMPLETE', values: [value('c', '4')] });
+  t.deepEqual(
+    [...values.forTask(taskWith([fileRef('a'), fileRef('b'), fileRef('c')]))],
+    [['id-c', Buffer.from('4')]],
+  );
+});
+
+/** A dispatcher that keeps the one session open for the test to write to, and records task statuses. */
+async function fakeDispatcher() {
+  const server = createServer(await testCredentials('manager', 'm1'));
+  let session: grpc.ServerWritableStream<unknown, unknown> | undefined;
+  const statuses = new Map<string, TaskStatus>();
+  const handlers: DispatcherHandlers = {
+    Session: (call) => {
+      session = call as grpc.ServerWritableStream<unknown, unknown>;
+    },
+    Heartbeat: (_, cb) => cb(null, { periodMs: 60_000 }),
+    UpdateTaskStatus: (call, cb) => {
+      for (const u of call.request.updates) if (u.status) statuses.set(u.taskId, u.status);
+      cb(null, {});
+    },
+  };
+  serve(server, wire.flotilla.Dispatcher.service, handlers, { allow: ['manager', 'worker'] });
+  const port = await listen(server, '127.0.0.1:0');
+  return {
+    addr: `127.0.0.1:${port}`,
+    statuses,
+    opened: () => session !== undefined,
+    send: (assignments: AssignmentsInput) =>
+      session?.write({ sessionId: 's1', heartbeatPeriodMs: 60_000, managers: [], assignments }),
+    close: () => shutdown(server, 1_000),
+  };
+}
+
+/** A runtime that records the containers made and removed, which run until stopped. */
+function recordingDriver() {
+  const created: ContainerSpec[] = [];
+  const driver = {
+    name: 'recording',
+    canRun: () => true,
+    ensureImage: async () => undefined,
+    create: async (spec: ContainerSpec) => `c${created.push(spec)}`,
+    start: async () => undefined,
+    inspect: async (id: string) => ({
+      id,
+      image: 'host',
+      labels: {},
+      state: 'running',
+      createdAt: 0,
+      pid: 1,
+    }),
+    wait: () => new Promise(() => undefined),
+    stop: async () => undefined,
+    remove: async () => undefined,
+    list: async () => [],
+  } as unknown as RuntimeDriver;
+  return { driver, created };
+}
+
+test('the agent hands each task the values of its references, keeps them while a task uses them, and prunes the files of tasks gone', async (t) => {
+  const nodeId = newId();
+  const nodeDir = join(SECRETS_BASE, nodeId);
+  await mkdir(join(nodeDir, 'stale-1'), { recursive: true });
+  const dispatcher = await fakeDispatcher();
+  const { driver, created } = recordingDriver();
+  const agent = new Agent({
+    nodeId,
+    tls: await testCredentials('worker', nodeId),
+    addr: '127.0.0.1:1',
+    managers: [dispatcher.addr],
+    description: { hostname: 'n1' } as NodeDescription,
+    drivers: [driver],
+    log: silentLogger(),
+    role: 'WORKER',
+  });
+  const stop = new AbortController();
+  const running = agent.run(stop.signal);
+  t.teardown(async () => {
+    stop.abort();
+    await running;
+    await dispatcher.close();
+    await rm(nodeDir, { recursive: true, force: true });
+  });
+  await eventually(dispatcher.opened);
+  t.false(
+    existsSync(join(nodeDir, 'stale-1')),
+    'a previous run left it; no container of this node has its task',
+  );
+
+  // A secret in an environment variable and a config at an absolute target.
+  const t1 = taskWith([fileRef('s1', { env: 'S1' })], [fileRef('c1', { target: '/etc/app.conf' })]);
+  dispatcher.send({ kind: 'COMPLETE', tasks: [t1], values: [value('s1', 'one'), value('c1', 'conf')] });
+  await eventually(() => created.length === 1);
+  const dir1 = join(nodeDir, t1.id);
+  t.like(created[0], { env: { FLOTILLA_SECRETS_DIR: dir1 }, secretEnv: { S1: 'one' } });
+  t.is(await readFile(join(dir1, 's1'), 'utf8'), 'one');
+  t.is(await readFile(join(dir1, 'etc/app.conf'), 'utf8'), 'conf');
+
+  // A value still held (t1 uses it) serves a new task that the message sends none for.
+  await mkdir(join(nodeDir, 'stale-2'));
+  const t2 = taskWith([fileRef('s1', { env: 'S1' })]);
+  dispatcher.send({ kind: 'INCREMENTAL', tasks: [t2] });
+  await eventually(() => created.length === 2);
+  t.like(created[1], { secretEnv: { S1: 'one' } });
+
+  // Once no task uses it, it is forgotten: a task sent without it fails, naming it.
+  dispatcher.send({ kind: 'INCREMENTAL', removed: [t1.id, t2.id] });
+  await eventually(() => !existsSync(dir1) && !existsSync(join(nodeDir, t2.id)));
+  const t3 = taskWith([fileRef('s1')]);
+  dispatcher.send({ kind: 'INCREMENTAL', tasks: [t3] });
+  const failed = await eventually(
+    () => dispatcher.statuses.get(t3.id)?.state === 'FAILED' && dispatcher.statuses.get(t3.id),
+  );
+  t.is(failed.err, 'secret "s1" (id-s1) has no value on this node');
+  t.is(created.length, 2);
+  t.true(existsSync(join(nodeDir, 'stale-2')), 'only a COMPLETE set says which tasks the node has');
+
+  // A COMPLETE set: the files of every task not in it go.
+  const t4 = taskWith([], [fileRef('c1', { target: '/etc/app.conf' })]);
+  dispatcher.send({ kind: 'COMPLETE', tasks: [t4], values: [value('c1', 'conf2')] });
+  await eventually(() => created.length === 3);
+  t.is(await readFile(join(nodeDir, t4.id, 'etc/app.conf'), 'utf8'), 'conf2');
+  await eventually(() => !existsSync(join(nodeDir, 'stale-2')));
+  t.false(existsSync(join(nodeDir, t3.id)));
+});
