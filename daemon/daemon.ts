@@ -205,13 +205,14 @@ export class Daemon {
       { allow: ['admin'] },
     );
     if (identity.role === 'MANAGER') {
+      const keys = new Keyring(kek);
       this.manager = await this.startManager(identity, tcp, {
         bootstrap: init !== undefined,
         forceNewCluster,
-        keys: new Keyring(kek),
+        keys,
       });
       this.manager.register(tcp, local);
-      if (init) await this.initCluster(identity, init, ca!, newDataKey(kek!, init.autolock ?? false));
+      if (init) await this.initCluster(identity, init, ca!, keys, newDataKey(kek!, init.autolock ?? false));
       if (forceNewCluster) await this.leadingAlone();
     } else {
       // On both servers, so that `--host WORKER_ADDR` also gets told where to go.
@@ -422,6 +423,7 @@ export class Daemon {
     id: NodeIdentity,
     init: InitRequest,
     ca: { root: RootCA; certificate: NodeCertificate },
+    keys: Keyring,
     dataKey: DataKey,
   ): Promise<void> {
     if (!id.etcd) await this.leadingAlone();
@@ -438,6 +440,7 @@ export class Daemon {
       containerPool: init.containerPool ?? DEFAULT_CONTAINER_POOL,
       dataPathAddr: init.dataPathAddr,
       dataKey,
+      keys,
     });
     await writeIdentity(this.dataDir, id);
   }

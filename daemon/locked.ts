@@ -33,7 +33,7 @@ export async function waitForUnlock(opts: {
   const done = new Promise<Unlocked>((resolve) => (unlocked = resolve));
   const locked = () =>
     new FlotillaError(
-      'UNAVAILABLE',
+      'LOCKED',
       'this manager is locked (the cluster is autolocked): run `cluster unlock` on this node and give the unlock key',
     );
   const handlers: grpc.UntypedServiceImplementation = Object.fromEntries(

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'UNAVAILABLE' // a peer or the cluster cannot be reached now; retrying may help
   | 'NOT_LEADER' // this manager does not lead; `leader` says where the leader is, if known
   | 'NO_QUORUM' // no quorum of managers: writes fail, and reads unless the caller takes stale ones
+  | 'LOCKED' // an autolocked manager that restarted waits for its unlock key (`cluster unlock`)
   | 'TIMEOUT'
   | 'CANCELLED'
   | 'CORRUPT' // persisted data failed a checksum or could not be decoded

@@ -23,13 +23,19 @@ import { createNetwork, networkInfo, removeNetwork, resolveNetwork } from './api
 import { withoutSecrets } from './api/redact.js';
 import { configInfo, createFile, removeFile, resolveFile, secretInfo, valuesFor } from './api/secrets.js';
 import { KeyFollower } from './keys/key-follower.js';
-import { type Keyring, resealed, unlockKeyText } from './keys/keyring.js';
+import { Keyring, resealed, unlockKeyText } from './keys/keyring.js';
 import { keyId, newKey } from '../lib/seal.js';
 import { ServiceWatches } from './api/service-watch.js';
 import { join, newJoinTokens } from './ca/join.js';
 import { JoinRateLimit } from './ca/join-limit.js';
 import { sliceOf } from './allocator/subnets.js';
-import { issueClientCertificate, renewCertificate, rotateRootCa, wasRemoved } from './ca/certificates.js';
+import {
+  issueClientCertificate,
+  renewCertificate,
+  rotateRootCa,
+  sealedRoot,
+  wasRemoved,
+} from './ca/certificates.js';
 import { DEFAULT_HEARTBEAT_MS, Dispatcher } from './dispatcher/dispatcher.js';
 import { GlobalOrchestrator } from './orchestrator/global.js';
 import { ReplicatedJobOrchestrator } from './orchestrator/jobs.js';
@@ -66,6 +72,8 @@ export interface InitOptions {
   dataPathAddr?: string;
   /** The cluster's data key, sealed by the key-encryption key this manager holds. */
   dataKey: DataKey;
+  /** This manager's keys, which open `dataKey` (the CA's key is kept sealed by it). */
+  keys: Keyring;
 }
 
 /** Creates the cluster in an empty store: its spec, CA, join tokens and this manager's node. */
@@ -83,7 +91,7 @@ export async function initCluster(store: Store, opts: InitOptions): Promise<void
         containerPool: opts.containerPool,
       },
       joinTokens: newJoinTokens(opts.rootCa.digest),
-      rootCa: opts.rootCa,
+      rootCa: sealedRoot(opts.rootCa, clusterId, opts.keys.openDataKey(opts.dataKey)),
       removedNodes: [],
       dataKey: opts.dataKey,
     });
@@ -197,6 +205,7 @@ export class Manager {
               managers: () => this.managerAddrs(),
               group: this.group,
               etcd: this.opts.etcd,
+              keys: this.keys,
             }),
           (addr, req: JoinRequest) => this.forwarder.toCA(addr, (c) => c.Join, req),
           false,
@@ -209,7 +218,7 @@ export class Manager {
       RenewCertificate: (call, cb) => {
         const nodeId = this.renewing(call);
         this.routed(
-          (req: RenewCertificateRequest) => renewCertificate(this.store, nodeId, req.csr),
+          (req: RenewCertificateRequest) => renewCertificate(this.store, this.keys, nodeId, req.csr),
           (addr, req: RenewCertificateRequest) =>
             this.forwarder.toCA(addr, (c) => c.RenewCertificate, req, nodeId),
           false,
@@ -591,12 +600,14 @@ export class Manager {
         false,
       ),
       RotateCA: this.routed(
-        async () => ({ digest: (await rotateRootCa(this.store)).digest }),
+        async () => ({ digest: (await rotateRootCa(this.store, this.keys)).digest }),
         (addr, req) => f.toControl(addr, (c) => c.RotateCA, req),
         false,
       ),
       // Signed wherever it arrives: only the replicated root is needed, nothing is written.
-      IssueClientCertificate: unary((req) => issueClientCertificate(this.store, req.csr, req.expiryMs)),
+      IssueClientCertificate: unary((req) =>
+        issueClientCertificate(this.store, this.keys, req.csr, req.expiryMs),
+      ),
       RollbackService: this.routed(
         async (req) => ({ service: await api.rollbackService(req.service, req.toVersion) }),
         (addr, req) => f.toControl(addr, (c) => c.RollbackService, req),

@@ -284,6 +284,7 @@ const toGrpc: Record<ErrorCode, grpc.status> = {
   UNAVAILABLE: grpc.status.UNAVAILABLE,
   NOT_LEADER: grpc.status.UNAVAILABLE,
   NO_QUORUM: grpc.status.UNAVAILABLE,
+  LOCKED: grpc.status.FAILED_PRECONDITION,
   TIMEOUT: grpc.status.DEADLINE_EXCEEDED,
   CANCELLED: grpc.status.CANCELLED,
   CORRUPT: grpc.status.DATA_LOSS,

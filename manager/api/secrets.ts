@@ -140,9 +140,10 @@ export async function removeFile(store: Store, table: FileTable, ref: string): P
     const { services, tasks } = usersOf(tx, table, stored.id);
     if (services.length > 0) {
       const flag = table === 'secrets' ? '--secret-rm' : '--config-rm';
+      const service = services.length === 1 ? services[0] : 'SERVICE';
       throw new FlotillaError(
         'CONFLICT',
-        `${noun(table)} ${name} is in use by service${services.length === 1 ? '' : 's'} ${services.join(', ')}: take it out first (\`cluster service update ${flag} ${name} SERVICE\`)`,
+        `${noun(table)} ${name} is in use by service${services.length === 1 ? '' : 's'} ${services.join(', ')}: take it out first (\`cluster service update ${flag} ${name} ${service}\`)`,
       );
     }
     if (tasks.length > 0) {

@@ -9,6 +9,8 @@ import { describeCert, type CertRole, type CertSubject } from '../../lib/pki.js'
 import type { IssuedCertificate } from '../../proto/gen/flotilla/IssuedCertificate.js';
 import type { Cluster, Node, NodeCertificate, NodeRole, RootCA } from '../../proto/types.js';
 import type { ReadTx, Store, WriteTx } from '../store/types.js';
+import type { Keyring } from '../keys/keyring.js';
+import { open, seal } from '../../lib/seal.js';
 import {
   DEFAULT_NODE_CERT_EXPIRY_MS,
   issue,
@@ -23,6 +25,23 @@ export function clusterOf(tx: ReadTx): Cluster & { rootCa: NonNullable<Cluster['
   const cluster = tx.all('clusters')[0];
   if (!cluster?.rootCa) throw new FlotillaError('UNAVAILABLE', 'this manager has no cluster yet');
   return cluster as Cluster & { rootCa: NonNullable<Cluster['rootCa']> };
+}
+
+const caKeyContext = (clusterId: string) => `clusters/${clusterId}/ca-key`;
+
+/** A root as the store keeps it: its key sealed by the cluster's data key (an external CA's has none). */
+export function sealedRoot(root: RootCA, clusterId: string, dataKey: Buffer): RootCA {
+  if (!root.key) return root;
+  return { ...root, key: '', sealedKey: seal(dataKey, Buffer.from(root.key), caKeyContext(clusterId)) };
+}
+
+/** The cluster's root with its key opened, to sign with. */
+export function signingRoot(tx: ReadTx, keys: Keyring): RootCA {
+  const cluster = clusterOf(tx);
+  const root = cluster.rootCa;
+  if (!root.sealedKey.length) return root;
+  const key = open(keys.dataKey(tx), root.sealedKey, caKeyContext(cluster.id));
+  return { ...root, key: key.toString('utf8') };
 }
 
 /** How long the certificates the managers issue are valid. */
@@ -41,24 +60,24 @@ export async function issueCertificate(
   return { issued: { cert, ca: root.cert }, info: { expiresAtMs, issuer, serial, caDigest: root.digest } };
 }
 
-/** A node's certificate in `role`, under the cluster's root and expiry. */
-export const nodeCertificate = (cluster: Cluster, csr: string, id: string, role: NodeRole) =>
-  issueCertificate(
-    cluster.rootCa!,
-    csr,
-    { id, role: certRole(role), clusterId: cluster.id },
-    certExpiryOf(cluster),
-  );
+/** A node's certificate in `role`, under the cluster's root (`root`, its key opened) and expiry. */
+export const nodeCertificate = (cluster: Cluster, root: RootCA, csr: string, id: string, role: NodeRole) =>
+  issueCertificate(root, csr, { id, role: certRole(role), clusterId: cluster.id }, certExpiryOf(cluster));
 
 /** A node's new certificate, in the role it has now. A removed node gets none. */
 export async function renewCertificate(
   store: Store,
+  keys: Keyring,
   nodeId: string,
   csr: string,
 ): Promise<IssuedCertificate> {
-  const { cluster, node } = store.view((tx) => ({ cluster: clusterOf(tx), node: tx.get('nodes', nodeId) }));
+  const { cluster, root, node } = store.view((tx) => ({
+    cluster: clusterOf(tx),
+    root: signingRoot(tx, keys),
+    node: tx.get('nodes', nodeId),
+  }));
   if (!node) throw new FlotillaError('NODE_REMOVED', `node ${nodeId} is not in the cluster`);
-  const { issued, info } = await nodeCertificate(cluster, csr, node.id, node.role);
+  const { issued, info } = await nodeCertificate(cluster, root, csr, node.id, node.role);
   await store.update((tx) => {
     const current = tx.get('nodes', nodeId);
     if (current) tx.update('nodes', { ...current, certificate: info } satisfies Node);
@@ -70,6 +89,7 @@ export async function renewCertificate(
 /** An admin certificate for a remote CLI: it may do what the local socket may. */
 export async function issueClientCertificate(
   store: Store,
+  keys: Keyring,
   csr: string,
   expiryMs: number,
 ): Promise<IssuedCertificate> {
@@ -77,14 +97,14 @@ export async function issueClientCertificate(
   if (!(Number.isSafeInteger(expiryMs) && expiryMs >= 0 && expiryMs <= ROOT_EXPIRY_MS)) {
     throw invalidArgument('expiry', "a duration ≥ 0 (0: the cluster's), at most 20 years", expiryMs);
   }
-  const cluster = store.view(clusterOf);
+  const { cluster, root } = store.view((tx) => ({ cluster: clusterOf(tx), root: signingRoot(tx, keys) }));
   const subject = { id: `client-${newId().slice(0, 12)}`, role: 'admin' as const, clusterId: cluster.id };
-  const { issued } = await issueCertificate(cluster.rootCa, csr, subject, expiryMs || certExpiryOf(cluster));
+  const { issued } = await issueCertificate(root, csr, subject, expiryMs || certExpiryOf(cluster));
   return issued;
 }
 
 /** Starts a rotation to a new root; the join tokens keep their secrets and name the new root. */
-export async function rotateRootCa(store: Store): Promise<RootCA> {
+export async function rotateRootCa(store: Store, keys: Keyring): Promise<RootCA> {
   const before = store.view(clusterOf);
   if (before.rootCa.external) {
     throw new FlotillaError(
@@ -98,7 +118,10 @@ export async function rotateRootCa(store: Store): Promise<RootCA> {
       `a CA rotation is under way (${rotationProgress(store)}); wait for it to end`,
     );
   }
-  const next = await nextRootCa(before.rootCa, before.id);
+  const next = await nextRootCa(
+    store.view((tx) => signingRoot(tx, keys)),
+    before.id,
+  );
   return store.update((tx) => {
     const cluster = clusterOf(tx);
     if (cluster.rootCa.digest !== before.rootCa.digest) {
@@ -108,7 +131,7 @@ export async function rotateRootCa(store: Store): Promise<RootCA> {
     const tokens = cluster.joinTokens!;
     tx.update('clusters', {
       ...cluster,
-      rootCa: next,
+      rootCa: sealedRoot(next, cluster.id, keys.dataKey(tx)),
       joinTokens: { worker: retoken(tokens.worker), manager: retoken(tokens.manager) },
     });
     return next;

@@ -13,7 +13,8 @@ import type { JoinResponse } from '../../proto/gen/flotilla/JoinResponse.js';
 import type { Cluster, JoinTokens, Node, NodeRole } from '../../proto/types.js';
 import type { ManagerGroup } from '../manager-group.js';
 import type { Store } from '../store/types.js';
-import { clusterOf, nodeCertificate } from './certificates.js';
+import { clusterOf, nodeCertificate, signingRoot } from './certificates.js';
+import type { Keyring } from '../keys/keyring.js';
 import { freeSubnet } from '../allocator/subnets.js';
 
 const token = (digest: string) => `FLT-1-${digest}-${randomSecret()}`;
@@ -74,17 +75,19 @@ export interface JoinContext {
   group?: ManagerGroup;
   /** Where the state is, when it is kept in etcd: a joining manager opens it there. */
   etcd?: EtcdStoreRef;
+  /** Opens the CA's key to sign with. */
+  keys: Keyring;
 }
 
 export async function join(store: Store, req: JoinRequest, ctx: JoinContext): Promise<JoinResponse> {
-  const cluster = store.view(clusterOf);
+  const { cluster, root } = store.view((tx) => ({ cluster: clusterOf(tx), root: signingRoot(tx, ctx.keys) }));
   const role = roleForToken(cluster, req.token);
   if (role === 'MANAGER' && !ctx.group && !ctx.etcd) {
     throw new FlotillaError('INVALID_ARGUMENT', 'this manager cannot take more managers; join as a worker');
   }
   const id = newId();
   // Signed before anything is written: a request that is not a valid CSR changes nothing.
-  const { issued, info } = await nodeCertificate(cluster, req.csr, id, role);
+  const { issued, info } = await nodeCertificate(cluster, root, req.csr, id, role);
   const raftId = role === 'MANAGER' && ctx.group ? ctx.group.newRaftId() : 0;
   const members = raftId ? await ctx.group!.admit(raftId, req.addr) : [];
   const made: Omit<Node, 'containerSubnet'> = {

@@ -72,7 +72,11 @@ export class Keyring {
 
   /** The cluster's data key, opened with this manager's key-encryption key. */
   dataKey(tx: ReadTx): Buffer {
-    const stored = tx.all('clusters')[0]?.dataKey;
+    return this.openDataKey(tx.all('clusters')[0]?.dataKey);
+  }
+
+  /** A data key as the cluster object holds it (or will: at init), opened. */
+  openDataKey(stored: DataKey | null | undefined): Buffer {
     if (!stored?.sealed.length) {
       throw new FlotillaError(
         'UNAVAILABLE',

@@ -48,6 +48,7 @@ export async function startControlTarget(t: ExecutionContext): Promise<ControlTa
     certificate: { expiresAtMs: 0, issuer: '', serial: '', caDigest: '' },
     containerPool: DEFAULT_CONTAINER_POOL,
     dataKey: newDataKey(kek, false),
+    keys: new Keyring(kek),
   });
   const ready = makeNode();
   const down = makeNode({ status: { state: 'DOWN', message: '', addr: '' } });
