@@ -33,9 +33,10 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/** `input`: what the command reads on stdin (none: stdin is closed at once). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input = ''): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [cli, ...args],
       { env: { ...process.env, ...env }, timeout: 60_000 },
@@ -44,6 +45,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
         resolve({ code, stdout, stderr });
       },
     );
+    child.stdin?.end(input);
   });
 }
 
@@ -194,9 +196,14 @@ export class LocalCluster {
     return n.addr;
   }
 
+  /** The CLI's arguments that reach a manager over TCP as an admin client. */
+  admin(manager: string): string[] {
+    return ['--host', this.addr(manager), '--cert-path', this.certPath];
+  }
+
   /** The CLI against a manager over TCP. */
   cli(manager: string, ...args: string[]): Promise<CliResult> {
-    return runCli(['--host', this.addr(manager), '--cert-path', this.certPath, ...args]);
+    return runCli([...this.admin(manager), ...args]);
   }
 
   async json<T>(manager: string, ...args: string[]): Promise<T> {
