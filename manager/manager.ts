@@ -20,7 +20,6 @@ import { acceptsStaleReads, callerOf, failStream, nodeOf, serve, unary, type Acc
 import type { DataKey, Node, NodeCertificate, NodeDescription, RootCA } from '../proto/types.js';
 import { ControlApi } from './api/control.js';
 import { createNetwork, networkInfo, removeNetwork, resolveNetwork } from './api/networks.js';
-import { withoutSecrets } from './api/redact.js';
 import { configInfo, createFile, removeFile, resolveFile, secretInfo, valuesFor } from './api/secrets.js';
 import { KeyFollower } from './keys/key-follower.js';
 import { Keyring, resealed, unlockKeyText } from './keys/keyring.js';
@@ -170,7 +169,7 @@ export class Manager {
     this.group = opts.group;
     this.log = opts.log;
     this.keys = opts.keys;
-    this.api = new ControlApi(opts.store);
+    this.api = new ControlApi(opts.store, opts.keys);
     this.forwarder = new LeaderForwarder(opts.tls);
     this.watches = new ServiceWatches(opts.store, this.api);
   }
@@ -419,8 +418,7 @@ export class Manager {
     remote: (leaderAddr: string, req: Req) => Promise<Res>,
     read: boolean,
   ): grpc.handleUnaryCall<Req, Res> {
-    // Answered here or by the leader, an answer leaves without registry credentials.
-    const local = async (req: Req) => withoutSecrets(await handle(req));
+    const local = handle;
     return unary(async (req: Req, metadata, warn) => {
       const group = this.group;
       if (!group) {

@@ -28,7 +28,7 @@ export function runtimeFields(
   };
 }
 
-/** ContainerSpec.registry_auth (base64 of {"username","password"}), if the service has it. */
+/** The value of the service's registry credentials secret (base64 of {"username","password"}), if it has one. */
 export function registryAuth(encoded: string): RegistryAuth | undefined {
   if (!encoded) return undefined;
   try {

@@ -18,9 +18,9 @@ export class SecretValues {
   /** The values of a task's references that the node has (the runner fails on a missing one). */
   forTask(task: Task): Map<string, Buffer> {
     const found = new Map<string, Buffer>();
-    for (const { ref } of references(task)) {
-      const value = this.values.get(ref.id);
-      if (value) found.set(ref.id, value);
+    for (const id of valueIds(task)) {
+      const value = this.values.get(id);
+      if (value) found.set(id, value);
     }
     return found;
   }
@@ -28,7 +28,13 @@ export class SecretValues {
   /** Forgets the values that none of `tasks` (every task the agent holds) refers to. */
   retain(tasks: Iterable<Task>): void {
     const used = new Set<string>();
-    for (const task of tasks) for (const { ref } of references(task)) used.add(ref.id);
+    for (const task of tasks) for (const id of valueIds(task)) used.add(id);
     for (const id of this.values.keys()) if (!used.has(id)) this.values.delete(id);
   }
+}
+
+/** The ids of the values a task uses: its secrets and configs, and its registry credentials. */
+function valueIds(task: Task): string[] {
+  const registry = task.spec?.container?.registryAuthSecret;
+  return [...references(task).map(({ ref }) => ref.id), ...(registry ? [registry] : [])];
 }

@@ -185,7 +185,7 @@ export class TaskRunner {
       await this.driver.ensureImage(
         container.image,
         AbortSignal.timeout(10 * 60_000),
-        registryAuth(container.registryAuth),
+        registryAuth(this.values.get(container.registryAuthSecret)?.toString('utf8') ?? ''),
       );
       if (this.stopped()) return;
       // The node's address on the container's own network, when it has one (else it shares the node's).

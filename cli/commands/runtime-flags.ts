@@ -53,7 +53,10 @@ export function addRuntimeFlags(cmd: Command): Command {
 export function runtimeFromFlags(
   o: RuntimeOptions,
   image: string,
-): Pick<ContainerSpec, 'mounts' | 'readOnly' | 'capAdd' | 'capDrop' | 'registryAuth' | 'hostNetwork'> {
+): Pick<
+  ContainerSpec,
+  'mounts' | 'readOnly' | 'capAdd' | 'capDrop' | 'registryAuth' | 'registryAuthSecret' | 'hostNetwork'
+> {
   const networks = o.network ?? [];
   const host = networks.includes('host');
   if (host && networks.length > 1)
@@ -68,6 +71,7 @@ export function runtimeFromFlags(
     capAdd: o.capAdd ?? [],
     capDrop: o.capDrop ?? [],
     registryAuth: o.withRegistryAuth ? registryAuthFor(image) : '',
+    registryAuthSecret: '',
     hostNetwork: host,
   };
 }

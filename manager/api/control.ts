@@ -15,9 +15,10 @@ import { reservePorts } from '../allocator/ports.js';
 import { eligibleNodes } from '../orchestrator/global.js';
 import { rollBack } from '../orchestrator/updater.js';
 import { promoted, withSpec } from '../orchestrator/versions.js';
-import type { ReadTx, Store } from '../store/types.js';
+import type { ReadTx, Store, WriteTx } from '../store/types.js';
 import { attachNetworks } from './networks.js';
-import { keepSecrets } from './redact.js';
+import { pruneRegistrySecrets, withRegistrySecret } from './registry-auth.js';
+import type { Keyring } from '../keys/keyring.js';
 import { attachFiles } from './secrets.js';
 import { validateNodeSpec, validateServiceSpec } from './validate.js';
 
@@ -59,7 +60,11 @@ const resolveNode = (tx: ReadTx, ref: string): Node =>
   resolve('node', tx.all('nodes'), ref, (n) => n.description?.hostname ?? '');
 
 export class ControlApi {
-  constructor(private readonly store: Store) {}
+  /** `keys` seal registry credentials given with a spec (without them, such a spec is refused). */
+  constructor(
+    private readonly store: Store,
+    private readonly keys?: Keyring,
+  ) {}
 
   listNodes(): Node[] {
     return this.store.view((tx) => tx.all('nodes'));
@@ -136,7 +141,7 @@ export class ControlApi {
       specHistory: [],
     };
     await this.store.update((tx) => {
-      const attached = attachFiles(tx, attachNetworks(tx, spec));
+      const attached = this.registrySecret(tx, service.id, attachFiles(tx, attachNetworks(tx, spec)));
       if (tx.byName('services', spec.name)) {
         throw new FlotillaError(
           'ALREADY_EXISTS',
@@ -179,15 +184,14 @@ export class ControlApi {
       // Tasks carry the ports they were made for: new ports need new tasks.
       const portsChanged =
         JSON.stringify(current.endpoint?.ports ?? []) !== JSON.stringify(endpoint?.ports ?? []);
-      tx.update(
-        'services',
-        withSpec(
-          { ...current, endpoint },
-          keepSecrets(attachFiles(tx, attachNetworks(tx, spec)), current.spec),
-          Date.now(),
-          portsChanged,
-        ),
+      const updated = withSpec(
+        { ...current, endpoint },
+        this.registrySecret(tx, id, attachFiles(tx, attachNetworks(tx, spec))),
+        Date.now(),
+        portsChanged,
       );
+      tx.update('services', updated);
+      pruneRegistrySecrets(tx, id, updated);
     });
     return this.store.view((tx) => tx.get('services', id) as Service);
   }
@@ -213,7 +217,18 @@ export class ControlApi {
   }
 
   async removeService(ref: string): Promise<void> {
-    await this.store.update((tx) => tx.delete('services', resolveService(tx, ref).id));
+    await this.store.update((tx) => {
+      const id = resolveService(tx, ref).id;
+      tx.delete('services', id);
+      pruneRegistrySecrets(tx, id);
+    });
+  }
+
+  private registrySecret(tx: WriteTx, serviceId: string, spec: ServiceSpec): ServiceSpec {
+    if (!spec.task?.container?.registryAuth) return spec;
+    if (!this.keys)
+      throw new FlotillaError('INTERNAL', 'this API has no keys to seal registry credentials with');
+    return withRegistrySecret(tx, this.keys, serviceId, spec);
   }
 
   listServices(): ListServicesResponse {

@@ -20,7 +20,7 @@ import type {
   ServiceSpec,
   Task,
 } from '../../proto/types.js';
-import { isTerminal } from '../../proto/types.js';
+import { HOST_IMAGE, isTerminal } from '../../proto/types.js';
 import type { Keyring } from '../keys/keyring.js';
 import type { ReadTx, Store, WriteTx } from '../store/types.js';
 import { LABEL_KEY, NAME } from './validate.js';
@@ -102,12 +102,16 @@ export function resolveFile(tx: ReadTx, table: FileTable, ref: string): Stored {
   throw notFound(noun(table), ref);
 }
 
-const referencesOf = (table: FileTable, container: ContainerSpec | null | undefined): FileReference[] =>
-  (table === 'secrets' ? container?.secrets : container?.configs) ?? [];
+/** The references of a container spec to secrets (its registry credentials too) or to configs. */
+function referencesOf(table: FileTable, container: ContainerSpec | null | undefined): { id: string }[] {
+  if (table === 'configs') return container?.configs ?? [];
+  const registry = container?.registryAuthSecret ? [{ id: container.registryAuthSecret }] : [];
+  return [...(container?.secrets ?? []), ...registry];
+}
 
 /** The services whose spec uses it, and whether tasks that still run use it (of a spec since changed). */
 function usersOf(tx: ReadTx, table: FileTable, id: string): { services: string[]; tasks: Task[] } {
-  const uses = (refs: FileReference[]) => refs.some((r) => r.id === id);
+  const uses = (refs: { id: string }[]) => refs.some((r) => r.id === id);
   const services = tx
     .all('services')
     .filter((s) => uses(referencesOf(table, s.spec?.task?.container)))
@@ -166,13 +170,21 @@ export function attachFiles(tx: WriteTx, spec: ServiceSpec): ServiceSpec {
   if (!container || container.secrets.length + container.configs.length === 0) return spec;
   const targets = new Set<string>();
   const envs = new Set<string>();
+  // A plain process has its files under one directory, /run/secrets/X and /X both as X.
+  const host = container.image === HOST_IMAGE;
+  const place = (target: string) => (host ? target.replace(/^\/run\/secrets\//, '/') : target);
   const complete = (table: FileTable) => (ref: FileReference) => {
     const f = field(table);
     const stored = resolveReference(tx, table, ref);
     const name = stored.spec?.name ?? '';
     const target = targetOf(table, ref.target || name, f);
-    if (targets.has(target)) throw invalidArgument(f, 'each target used once in a service', target);
-    targets.add(target);
+    if (targets.has(place(target))) {
+      const expected = host
+        ? 'each file at a path of its own (a plain process finds /run/secrets/X and /X both at $FLOTILLA_SECRETS_DIR/X)'
+        : 'each target used once in a service';
+      throw invalidArgument(f, expected, target);
+    }
+    targets.add(place(target));
     for (const [key, value] of [
       ['uid', ref.uid],
       ['gid', ref.gid],

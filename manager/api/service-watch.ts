@@ -11,7 +11,6 @@ import type { WatchServiceRequest } from '../../proto/gen/flotilla/WatchServiceR
 import { failStream } from '../../proto/rpc.js';
 import type { Store } from '../store/types.js';
 import { desiredTasks, type ControlApi } from './control.js';
-import { withoutSecrets } from './redact.js';
 
 type WatchStream = grpc.ServerWritableStream<WatchServiceRequest, ServiceStateInput>;
 
@@ -56,7 +55,7 @@ export class ServiceWatches {
           const desired = service ? desiredTasks(tx.all('nodes'), service) : 0;
           return { service, tasks: tx.tasksByService(id), desiredTasks: desired };
         });
-        full = !stream.write(withoutSecrets(state));
+        full = !stream.write(state);
       };
       stream.on('drain', () => {
         full = false;

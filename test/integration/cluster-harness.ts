@@ -4,12 +4,13 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { paths, processAlive as alive } from '../../daemon/data-dir.js';
+import { paths, processAlive as alive, readIdentity } from '../../daemon/data-dir.js';
+import { SECRETS_BASE } from '../../worker/secret-files.js';
 import { readTlsDir } from '../../daemon/tls-dir.js';
 import { TlsCredentials } from '../../proto/tls.js';
 import type { Node } from '../../proto/types.js';
@@ -243,6 +244,11 @@ export class LocalCluster {
   }
 
   async destroy(): Promise<void> {
+    const nodeIds: string[] = [];
+    for (const name of this.nodes.keys()) {
+      const identity = await readIdentity(this.dataDir(name)).catch(() => undefined);
+      if (identity) nodeIds.push(identity.nodeId);
+    }
     for (const pid of this.restarted) if (alive(pid)) process.kill(pid, 'SIGKILL');
     for (const name of this.nodes.keys()) {
       const pid = await this.daemonPid(name).catch(() => 0);
@@ -257,6 +263,8 @@ export class LocalCluster {
     }
     // Containers' network namespaces are mounts in the data dirs.
     await unmountAndRemove(this.root);
+    // The nodes' secret files, which a killed daemon leaves on the tmpfs.
+    for (const id of nodeIds) await rm(join(SECRETS_BASE, id), { recursive: true, force: true });
   }
 }
 

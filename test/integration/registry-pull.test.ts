@@ -100,13 +100,15 @@ if (missing) {
       );
       t.is(create.code, 0, create.stderr);
       const inspect = await cluster.cli('m1', 'service', 'inspect', 'pulled');
-      t.regex(inspect.stdout, /"registryAuth": "<redacted>"/);
+      t.regex(inspect.stdout, /"registryAuthSecret": "\w+"/, 'the credentials are a secret of the cluster');
+      t.regex((await cluster.cli('m1', 'secret', 'ls')).stdout, /pulled-registry-auth-\w+ .* pulled\n/);
       t.false(inspect.stdout.includes(auth));
       await eventually('the pulled task running', async () => {
         const tasks = await cluster!.json<Task[]>('m1', 'service', 'ps', 'pulled', '--format', 'json');
         return tasks.some((x) => x.status?.state === 'RUNNING');
       });
       t.is((await cluster.cli('m1', 'service', 'rm', 'pulled')).code, 0);
+      t.notRegex((await cluster.cli('m1', 'secret', 'ls')).stdout, /registry-auth/, 'gone with the service');
     },
   );
 

@@ -101,6 +101,7 @@ export function makeSpec(overrides: Partial<ServiceSpec> = {}, replicas = 1): Se
         hostNetwork: false,
         secrets: [],
         configs: [],
+        registryAuthSecret: '',
       },
       restart: { condition: 'RESTART_ANY', delayMs: 0, maxAttempts: 0, windowMs: 0 },
       placement: {

@@ -44,7 +44,8 @@ export interface ContainerSpecInput {
   'capDrop'?: (string)[];
   /**
    * Registry credentials for pulling the image (`--with-registry-auth`): base64 of
-   * {"username","password"} JSON. Sent only to the nodes the service's tasks run on.
+   * {"username","password"} JSON, as a caller sends them. The API keeps them as a secret of
+   * the cluster (`registry_auth_secret`) and stores the spec without them.
    */
   'registryAuth'?: (string);
   /**
@@ -58,6 +59,11 @@ export interface ContainerSpecInput {
    */
   'secrets'?: (_flotilla_FileReferenceInput)[];
   'configs'?: (_flotilla_FileReferenceInput)[];
+  /**
+   * The id of the secret that holds the registry credentials; its value goes only with the
+   * tasks that pull.
+   */
+  'registryAuthSecret'?: (string);
 }
 
 export interface ContainerSpec {
@@ -99,7 +105,8 @@ export interface ContainerSpec {
   'capDrop': (string)[];
   /**
    * Registry credentials for pulling the image (`--with-registry-auth`): base64 of
-   * {"username","password"} JSON. Sent only to the nodes the service's tasks run on.
+   * {"username","password"} JSON, as a caller sends them. The API keeps them as a secret of
+   * the cluster (`registry_auth_secret`) and stores the spec without them.
    */
   'registryAuth': (string);
   /**
@@ -113,4 +120,9 @@ export interface ContainerSpec {
    */
   'secrets': (_flotilla_FileReference)[];
   'configs': (_flotilla_FileReference)[];
+  /**
+   * The id of the secret that holds the registry credentials; its value goes only with the
+   * tasks that pull.
+   */
+  'registryAuthSecret': (string);
 }

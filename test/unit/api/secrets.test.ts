@@ -134,8 +134,13 @@ test('references that cannot be are refused naming the flag', async (t) => {
   await refused([ref('missing')], /secret "missing" not found: create it first/);
   await refused(
     [ref('a'), ref('b', { target: 'a' })],
-    /invalid secret \(--secret\): expected each target used once/,
+    /invalid secret \(--secret\): expected each file at a path of its own/,
   );
+  const config = await createFile(store, keys, 'configs', spec('c'));
+  const err = await t.throwsAsync(
+    api.createService(using('svc', [ref('a', { target: 'x' })], [ref('c', { id: config.id, target: '/x' })])),
+  );
+  t.regex(err?.message ?? '', /each file at a path of its own/);
   await refused([ref('a', { target: '../etc/passwd' })], /without empty, "\." or "\.\." parts/);
   await refused([ref('a', { mode: 0o1777 })], /a mode from 0000 to 0777, got "01777"/);
   await refused([ref('a', { uid: 'root' })], /a numeric uid/);

@@ -131,6 +131,7 @@ test('specFromFlags maps every flag into the spec', (t) => {
         hostNetwork: false,
         secrets: [],
         configs: [],
+        registryAuthSecret: '',
       },
       restart: { condition: 'RESTART_ON_FAILURE', delayMs: 500, maxAttempts: 4, windowMs: 90_000 },
       placement: {
