@@ -276,3 +276,33 @@ test('the overlay peers: each node with a subnet, at its data path address or el
     { nodeId: 'b', subnet: '10.213.1.0/24', addr: '192.168.9.2' },
   ]);
 });
+
+test('a node gets the values of its own tasks, in the message that carries them, and no other', async (t) => {
+  const store = await MemoryStore.open();
+  const node = makeNode({ status: { state: 'UNKNOWN', message: '', addr: '' } });
+  const service = makeService();
+  const mine = makeTask(service, { slot: 1, nodeId: node.id, status: status('ASSIGNED') });
+  const theirs = makeTask(service, { slot: 2, nodeId: 'other-node', status: status('ASSIGNED') });
+  await store.update((tx) => {
+    tx.create('nodes', node);
+    tx.create('services', service);
+    for (const x of [mine, theirs]) tx.create('tasks', x);
+  });
+  // One value per task, named after it: what the node receives says whose it is.
+  const values = (_tx: unknown, tasks: readonly Task[]) =>
+    tasks.map((x) => ({ id: `value-of-${x.id}`, data: Buffer.from('v') }));
+  const dispatcher = new Dispatcher(store, log, () => 60_000, Date.now, values);
+  runLoop(t, dispatcher);
+  const stream = open(dispatcher, node);
+  await eventually(() => stream.writes.length === 1);
+  const sent = () => stream.writes.flatMap((w) => (w.assignments?.values ?? []).map((v) => v.id));
+  t.deepEqual(sent(), [`value-of-${mine.id}`]);
+  const added = makeTask(service, { slot: 3, nodeId: node.id, status: status('ASSIGNED') });
+  await store.update((tx) => tx.create('tasks', added));
+  await eventually(() => stream.writes.length === 2);
+  t.deepEqual(
+    stream.writes[1]?.assignments?.tasks?.map((x) => x.id),
+    [added.id],
+  );
+  t.deepEqual(sent(), [`value-of-${mine.id}`, `value-of-${added.id}`]);
+});
