@@ -39,15 +39,16 @@ test('a value reaches only the node whose task uses it, on a tmpfs, and no node 
   const c = await LocalCluster.create();
   t.teardown(() => c.destroy());
   ok(t, await c.init('m1'));
-  for (const m of ['m2', 'm3']) ok(t, await c.joinManager(m, 'm1'));
-  const token = ok(t, await local(c, 'm1', 'join-token', 'worker', '-q')).trim();
-  for (const w of ['w1', 'w2']) ok(t, await c.join(w, 'm1', token));
-
+  ok(t, await c.joinManager('m2', 'm1'));
   const secret = `PLAINTEXT-secret-${randomBytes(8).toString('hex')}`;
   const config = `PLAINTEXT-config-${randomBytes(8).toString('hex')}`;
   // Values through stdin, as a user pipes them, to a follower (forwarded to the leader).
   ok(t, await runCli([...c.admin('m2'), 'secret', 'create', 'db', '-'], {}, secret));
-  ok(t, await runCli([...c.admin('m3'), 'config', 'create', 'app_conf', '-'], {}, config));
+  ok(t, await runCli([...c.admin('m1'), 'config', 'create', 'app_conf', '-'], {}, config));
+  // A manager joining after them: the group's change makes every manager write a snapshot.
+  ok(t, await c.joinManager('m3', 'm1'));
+  const token = ok(t, await local(c, 'm1', 'join-token', 'worker', '-q')).trim();
+  for (const w of ['w1', 'w2']) ok(t, await c.join(w, 'm1', token));
   ok(
     t,
     await c.cli(
@@ -97,6 +98,17 @@ test('a value reaches only the node whose task uses it, on a tmpfs, and no node 
   t.regex(logs, /400 \S+\/copy\n/);
   t.false(existsSync(join(SECRETS_BASE, w2)) && (await readdir(join(SECRETS_BASE, w2))).length > 0);
 
+  // A snapshot holds the values (sealed): the files searched below include it.
+  const [inspected] = await c.json<{ secret: { meta: { version: number } } }[]>(
+    'm1',
+    'secret',
+    'inspect',
+    'db',
+  );
+  const snapshotIndexes = (await readdir(join(paths(c.dataDir('m1')).raft, 'snap'))).map((f) =>
+    parseInt(f.slice(17, 33), 16),
+  );
+  t.true(Math.max(...snapshotIndexes) > inspected!.secret.meta.version, 'a snapshot taken after the values');
   for (const name of c.nodes.keys()) {
     for (const value of [secret, config]) {
       t.deepEqual(await filesHolding(c.dataDir(name), Buffer.from(value)), [], `${name}'s data dir`);
