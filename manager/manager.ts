@@ -253,58 +253,73 @@ export class Manager {
 
   /**
    * The key-encryption key, for a manager of the cluster (a demoted one keeps its manager
-   * certificate for a while: the store says who is a manager now), once this manager holds
-   * the cluster's current one.
+   * certificate for a while: the store says who is a manager now).
    */
   private keyForManager(nodeId: string) {
-    const { node, dataKey } = this.store.view((tx) => ({
-      node: tx.get('nodes', nodeId),
-      dataKey: tx.all('clusters')[0]?.dataKey,
-    }));
+    const node = this.store.view((tx) => tx.get('nodes', nodeId));
     if (node?.role !== 'MANAGER') {
       throw new FlotillaError('PERMISSION_DENIED', `node ${nodeId} is not a manager of this cluster`);
     }
+    const { kek, dataKey } = this.currentKey();
+    return { key: kek, kekId: dataKey.kekId, autolock: dataKey.autolock };
+  }
+
+  /** This manager's key-encryption key, when it is the cluster's current one. */
+  private currentKey(): { kek: Buffer; dataKey: DataKey } {
+    const dataKey = this.store.view((tx) => tx.all('clusters')[0]?.dataKey);
     const kek = this.keys.keyEncryptionKey;
     if (!kek || !dataKey || keyId(kek) !== dataKey.kekId) {
       throw new FlotillaError(
         'UNAVAILABLE',
-        "this manager does not hold the cluster's current key; ask another",
+        "this manager does not hold the cluster's current key yet; retry, or ask another manager",
       );
     }
-    return { key: kek, kekId: dataKey.kekId, autolock: dataKey.autolock };
+    return { kek, dataKey };
   }
 
-  /** The key-encryption key, as the unlock key shows it: only an autolocked cluster has one to show. */
-  private currentKey(): Buffer {
-    const dataKey = this.store.view((tx) => tx.all('clusters')[0]?.dataKey);
-    if (!dataKey?.autolock) {
+  /** The unlock key: only an autolocked cluster has one to show. */
+  private unlockKey(): Buffer {
+    const { kek, dataKey } = this.currentKey();
+    if (!dataKey.autolock) {
       throw new FlotillaError(
         'INVALID_ARGUMENT',
-        'this cluster is not autolocked: its managers keep their key on disk, and no unlock key is needed',
+        'this cluster is not autolocked: its managers keep their key on disk, and no unlock key is needed (`cluster update --autolock true` turns it on)',
       );
     }
-    const kek = this.keys.keyEncryptionKey;
-    if (!kek || keyId(kek) !== dataKey.kekId)
-      throw new FlotillaError('UNAVAILABLE', "this manager does not hold the cluster's current key; retry");
     return kek;
   }
 
   /**
-   * A new key-encryption key: the data key sealed by it in one write, the old one still
-   * opening it until the next rotation; every other manager fetches the new one from here.
+   * A new key-encryption key (and autolock on or off): the data key sealed by it in one
+   * write, the old one still opening it until the next rotation; every other manager fetches
+   * the new one from here and keeps it as `autolock` says.
    */
-  private async rotateKey(): Promise<Buffer> {
+  private async rotateKey(autolock?: boolean): Promise<{ kek: Buffer; autolock: boolean }> {
     this.currentKey();
     const kek = newKey();
-    const autolock = await this.store.update((tx) => {
+    const dataKey = await this.store.update((tx) => {
       const cluster = tx.all('clusters')[0]!;
-      const dataKey = resealed(cluster.dataKey!, this.keys.dataKey(tx), kek);
+      const dataKey = resealed(cluster.dataKey!, this.keys.dataKey(tx), kek, autolock);
       tx.update('clusters', { ...cluster, dataKey });
-      return dataKey.autolock;
+      return dataKey;
     });
     this.keys.hold(kek);
-    await this.opts.onKey(kek, autolock);
-    return kek;
+    await this.opts.onKey(kek, dataKey.autolock);
+    return { kek, autolock: dataKey.autolock };
+  }
+
+  /** Autolock on, with a new key; or off. */
+  private async updateAutolock(autolock: boolean): Promise<{ key: string }> {
+    if (autolock === this.currentKey().dataKey.autolock) {
+      throw new FlotillaError(
+        'INVALID_ARGUMENT',
+        autolock
+          ? 'this cluster is autolocked already: `cluster unlock-key --rotate` makes a new key'
+          : 'this cluster is not autolocked',
+      );
+    }
+    const rotated = await this.rotateKey(autolock);
+    return { key: rotated.autolock ? unlockKeyText(rotated.kek) : '' };
   }
 
   /** The node a renewal is for: the caller, or the node a manager forwarded it for. */
@@ -698,13 +713,21 @@ export class Manager {
         false,
       ),
       GetUnlockKey: this.routed(
-        async () => ({ key: unlockKeyText(this.currentKey()) }),
+        async () => ({ key: unlockKeyText(this.unlockKey()) }),
         (addr, req) => f.toControl(addr, (c) => c.GetUnlockKey, req),
         true,
       ),
       RotateUnlockKey: this.routed(
-        async () => ({ key: unlockKeyText(await this.rotateKey()) }),
+        async () => {
+          this.unlockKey();
+          return { key: unlockKeyText((await this.rotateKey()).kek) };
+        },
         (addr, req) => f.toControl(addr, (c) => c.RotateUnlockKey, req),
+        false,
+      ),
+      UpdateAutolock: this.routed(
+        async (req) => this.updateAutolock(req.autolock),
+        (addr, req) => f.toControl(addr, (c) => c.UpdateAutolock, req),
         false,
       ),
       // Only a locked daemon (daemon/locked.ts) takes a key; a running manager has its own.

@@ -1,5 +1,5 @@
 /**
- * `cluster unlock` and `cluster unlock-key`: an autolocked cluster's managers keep the key
+ * `cluster unlock`, `cluster unlock-key` and `cluster update --autolock`: an autolocked cluster's managers keep the key
  * that opens the cluster's secrets (and their own TLS keys) only in memory; a restarted
  * manager waits, locked, for the unlock key on its local socket.
  */
@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { dataDirFrom, paths } from '../../daemon/data-dir.js';
+import { invalidArgument } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { wire } from '../../proto/load.js';
 import { call, connect as connectTo } from '../../proto/rpc.js';
@@ -53,6 +54,24 @@ export function autolockCommands(program: Command, connect: Connect): void {
       const client = connect();
       const { key } = await call(client, o.rotate ? client.RotateUnlockKey : client.GetUnlockKey, {});
       console.log(o.quiet ? key : unlockKeyNotice(key));
+    });
+
+  program
+    .command('update')
+    .description("change the cluster's settings")
+    .requiredOption(
+      '--autolock <true|false>',
+      "keep the managers' key only in memory (a new unlock key), or on their disks again",
+    )
+    .action(async (o: { autolock: string }) => {
+      if (o.autolock !== 'true' && o.autolock !== 'false') {
+        throw invalidArgument('--autolock', 'true or false', o.autolock);
+      }
+      const client = connect();
+      const { key } = await call(client, client.UpdateAutolock, { autolock: o.autolock === 'true' });
+      console.log(
+        key ? unlockKeyNotice(key) : 'Autolock is off: the managers keep their key on their disks again.',
+      );
     });
 }
 

@@ -127,6 +127,7 @@ import type { UnlockKeyInput as _flotilla_UnlockKeyInput, UnlockKey as _flotilla
 import type { UnlockRequestInput as _flotilla_UnlockRequestInput, UnlockRequest as _flotilla_UnlockRequest } from './flotilla/UnlockRequest.js';
 import type { UnlockResponseInput as _flotilla_UnlockResponseInput, UnlockResponse as _flotilla_UnlockResponse } from './flotilla/UnlockResponse.js';
 import type { UnplacedTaskInput as _flotilla_UnplacedTaskInput, UnplacedTask as _flotilla_UnplacedTask } from './flotilla/UnplacedTask.js';
+import type { UpdateAutolockRequestInput as _flotilla_UpdateAutolockRequestInput, UpdateAutolockRequest as _flotilla_UpdateAutolockRequest } from './flotilla/UpdateAutolockRequest.js';
 import type { UpdateConfigInput as _flotilla_UpdateConfigInput, UpdateConfig as _flotilla_UpdateConfig } from './flotilla/UpdateConfig.js';
 import type { UpdateNodeRequestInput as _flotilla_UpdateNodeRequestInput, UpdateNodeRequest as _flotilla_UpdateNodeRequest } from './flotilla/UpdateNodeRequest.js';
 import type { UpdateNodeResponseInput as _flotilla_UpdateNodeResponseInput, UpdateNodeResponse as _flotilla_UpdateNodeResponse } from './flotilla/UpdateNodeResponse.js';
@@ -281,6 +282,7 @@ export interface ProtoGrpcType {
     UnlockRequest: MessageTypeDefinition<_flotilla_UnlockRequestInput, _flotilla_UnlockRequest>
     UnlockResponse: MessageTypeDefinition<_flotilla_UnlockResponseInput, _flotilla_UnlockResponse>
     UnplacedTask: MessageTypeDefinition<_flotilla_UnplacedTaskInput, _flotilla_UnplacedTask>
+    UpdateAutolockRequest: MessageTypeDefinition<_flotilla_UpdateAutolockRequestInput, _flotilla_UpdateAutolockRequest>
     UpdateConfig: MessageTypeDefinition<_flotilla_UpdateConfigInput, _flotilla_UpdateConfig>
     UpdateNodeRequest: MessageTypeDefinition<_flotilla_UpdateNodeRequestInput, _flotilla_UpdateNodeRequest>
     UpdateNodeResponse: MessageTypeDefinition<_flotilla_UpdateNodeResponseInput, _flotilla_UpdateNodeResponse>

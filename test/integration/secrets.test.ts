@@ -202,4 +202,18 @@ test('an autolocked manager restarted without its key serves nothing and joins n
   );
   ok(t, await runCli(['--data-dir', c.dataDir('m3'), 'unlock'], {}, rotated));
   await eventually('m3 serves again', async () => /kept/.test((await local(c, 'm3', 'secret', 'ls')).stdout));
+
+  // Autolock off: every manager keeps its key on disk again, and restarts unlocked.
+  ok(t, await c.cli('m2', 'update', '--autolock', 'false'));
+  for (const m of ['m1', 'm2', 'm3']) {
+    await eventually(`${m} keeps its key on disk`, async () => {
+      const files = (await readdir(paths(c.dataDir(m)).certs)).sort().join(' ');
+      return files === 'ca.pem cert.pem kek key.pem';
+    });
+  }
+  await c.stop('m1', 'SIGKILL');
+  c.restart('m1');
+  await eventually('m1 restarts unlocked', async () =>
+    /kept/.test((await local(c, 'm1', 'secret', 'ls')).stdout),
+  );
 });

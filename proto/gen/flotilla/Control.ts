@@ -54,6 +54,7 @@ import type { ServiceStateInput as _flotilla_ServiceStateInput, ServiceState as 
 import type { UnlockKeyInput as _flotilla_UnlockKeyInput, UnlockKey as _flotilla_UnlockKey } from '../flotilla/UnlockKey.js';
 import type { UnlockRequestInput as _flotilla_UnlockRequestInput, UnlockRequest as _flotilla_UnlockRequest } from '../flotilla/UnlockRequest.js';
 import type { UnlockResponseInput as _flotilla_UnlockResponseInput, UnlockResponse as _flotilla_UnlockResponse } from '../flotilla/UnlockResponse.js';
+import type { UpdateAutolockRequestInput as _flotilla_UpdateAutolockRequestInput, UpdateAutolockRequest as _flotilla_UpdateAutolockRequest } from '../flotilla/UpdateAutolockRequest.js';
 import type { UpdateNodeRequestInput as _flotilla_UpdateNodeRequestInput, UpdateNodeRequest as _flotilla_UpdateNodeRequest } from '../flotilla/UpdateNodeRequest.js';
 import type { UpdateNodeResponseInput as _flotilla_UpdateNodeResponseInput, UpdateNodeResponse as _flotilla_UpdateNodeResponse } from '../flotilla/UpdateNodeResponse.js';
 import type { UpdateServiceRequestInput as _flotilla_UpdateServiceRequestInput, UpdateServiceRequest as _flotilla_UpdateServiceRequest } from '../flotilla/UpdateServiceRequest.js';
@@ -393,6 +394,23 @@ export interface ControlClient extends grpc.Client {
   unlock(argument: _flotilla_UnlockRequestInput, callback: grpc.requestCallback<_flotilla_UnlockResponse>): grpc.ClientUnaryCall;
   
   /**
+   * Turns autolock on (with a new key, which the answer carries) or off (the managers then
+   * keep the key on their disks again; the answer's key is empty).
+   */
+  UpdateAutolock(argument: _flotilla_UpdateAutolockRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  UpdateAutolock(argument: _flotilla_UpdateAutolockRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  UpdateAutolock(argument: _flotilla_UpdateAutolockRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  UpdateAutolock(argument: _flotilla_UpdateAutolockRequestInput, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  /**
+   * Turns autolock on (with a new key, which the answer carries) or off (the managers then
+   * keep the key on their disks again; the answer's key is empty).
+   */
+  updateAutolock(argument: _flotilla_UpdateAutolockRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  updateAutolock(argument: _flotilla_UpdateAutolockRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  updateAutolock(argument: _flotilla_UpdateAutolockRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  updateAutolock(argument: _flotilla_UpdateAutolockRequestInput, callback: grpc.requestCallback<_flotilla_UnlockKey>): grpc.ClientUnaryCall;
+  
+  /**
    * Changes a node's spec: its role (promote, demote), availability or labels.
    */
   UpdateNode(argument: _flotilla_UpdateNodeRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_UpdateNodeResponse>): grpc.ClientUnaryCall;
@@ -528,6 +546,12 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   Unlock: grpc.handleUnaryCall<_flotilla_UnlockRequest, _flotilla_UnlockResponseInput>;
   
   /**
+   * Turns autolock on (with a new key, which the answer carries) or off (the managers then
+   * keep the key on their disks again; the answer's key is empty).
+   */
+  UpdateAutolock: grpc.handleUnaryCall<_flotilla_UpdateAutolockRequest, _flotilla_UnlockKeyInput>;
+  
+  /**
    * Changes a node's spec: its role (promote, demote), availability or labels.
    */
   UpdateNode: grpc.handleUnaryCall<_flotilla_UpdateNodeRequest, _flotilla_UpdateNodeResponseInput>;
@@ -573,6 +597,7 @@ export interface ControlDefinition extends grpc.ServiceDefinition {
   RotateJoinToken: MethodDefinition<_flotilla_RotateJoinTokenRequestInput, _flotilla_GetJoinTokensResponseInput, _flotilla_RotateJoinTokenRequest, _flotilla_GetJoinTokensResponse>
   RotateUnlockKey: MethodDefinition<_flotilla_RotateUnlockKeyRequestInput, _flotilla_UnlockKeyInput, _flotilla_RotateUnlockKeyRequest, _flotilla_UnlockKey>
   Unlock: MethodDefinition<_flotilla_UnlockRequestInput, _flotilla_UnlockResponseInput, _flotilla_UnlockRequest, _flotilla_UnlockResponse>
+  UpdateAutolock: MethodDefinition<_flotilla_UpdateAutolockRequestInput, _flotilla_UnlockKeyInput, _flotilla_UpdateAutolockRequest, _flotilla_UnlockKey>
   UpdateNode: MethodDefinition<_flotilla_UpdateNodeRequestInput, _flotilla_UpdateNodeResponseInput, _flotilla_UpdateNodeRequest, _flotilla_UpdateNodeResponse>
   UpdateService: MethodDefinition<_flotilla_UpdateServiceRequestInput, _flotilla_UpdateServiceResponseInput, _flotilla_UpdateServiceRequest, _flotilla_UpdateServiceResponse>
   WatchService: MethodDefinition<_flotilla_WatchServiceRequestInput, _flotilla_ServiceStateInput, _flotilla_WatchServiceRequest, _flotilla_ServiceState>

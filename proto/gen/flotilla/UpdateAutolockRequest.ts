@@ -1,0 +1,10 @@
+// Original file: proto/flotilla/control.proto
+
+
+export interface UpdateAutolockRequestInput {
+  'autolock'?: (boolean);
+}
+
+export interface UpdateAutolockRequest {
+  'autolock': (boolean);
+}
