@@ -17,7 +17,7 @@ import type { UpdateTaskStatusRequest } from '../proto/gen/flotilla/UpdateTaskSt
 import type { NodeCAHandlers } from '../proto/gen/flotilla/NodeCA.js';
 import { wire } from '../proto/load.js';
 import { acceptsStaleReads, callerOf, failStream, nodeOf, serve, unary, type Access } from '../proto/rpc.js';
-import type { DataKey, Node, NodeCertificate, NodeDescription, RootCA } from '../proto/types.js';
+import type { Cluster, DataKey, Node, NodeCertificate, NodeDescription, RootCA } from '../proto/types.js';
 import { ControlApi } from './api/control.js';
 import { createNetwork, networkInfo, removeNetwork, resolveNetwork } from './api/networks.js';
 import { configInfo, createFile, removeFile, resolveFile, secretInfo, valuesFor } from './api/secrets.js';
@@ -26,6 +26,7 @@ import { Keyring, resealed, unlockKeyText } from './keys/keyring.js';
 import { keyId, newKey } from '../lib/seal.js';
 import { ServiceWatches } from './api/service-watch.js';
 import { join, newJoinTokens } from './ca/join.js';
+import { withJoinTokens } from './ca/join-tokens.js';
 import { JoinRateLimit } from './ca/join-limit.js';
 import { sliceOf } from './allocator/subnets.js';
 import {
@@ -78,22 +79,25 @@ export interface InitOptions {
 /** Creates the cluster in an empty store: its spec, CA, join tokens and this manager's node. */
 export async function initCluster(store: Store, opts: InitOptions): Promise<void> {
   const { clusterId, nodeId } = opts;
+  const dataKey = opts.keys.openDataKey(opts.dataKey);
+  const cluster: Cluster = {
+    id: clusterId,
+    meta: null,
+    spec: {
+      name: 'default',
+      heartbeatPeriodMs: opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+      taskHistoryLimit: DEFAULT_HISTORY_LIMIT,
+      nodeCertExpiryMs: opts.nodeCertExpiryMs ?? 0,
+      containerPool: opts.containerPool,
+    },
+    joinTokens: null,
+    sealedJoinTokens: Buffer.alloc(0),
+    rootCa: sealedRoot(opts.rootCa, clusterId, dataKey),
+    removedNodes: [],
+    dataKey: opts.dataKey,
+  };
   await store.update((tx) => {
-    tx.create('clusters', {
-      id: clusterId,
-      meta: null,
-      spec: {
-        name: 'default',
-        heartbeatPeriodMs: opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
-        taskHistoryLimit: DEFAULT_HISTORY_LIMIT,
-        nodeCertExpiryMs: opts.nodeCertExpiryMs ?? 0,
-        containerPool: opts.containerPool,
-      },
-      joinTokens: newJoinTokens(opts.rootCa.digest),
-      rootCa: sealedRoot(opts.rootCa, clusterId, opts.keys.openDataKey(opts.dataKey)),
-      removedNodes: [],
-      dataKey: opts.dataKey,
-    });
+    tx.create('clusters', withJoinTokens(cluster, newJoinTokens(opts.rootCa.digest), dataKey));
     tx.create('nodes', {
       id: nodeId,
       meta: null,

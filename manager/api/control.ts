@@ -11,6 +11,7 @@ import type { UnplacedTask } from '../../proto/gen/flotilla/UnplacedTask.js';
 import type { JoinTokens, Node, NodeRole, NodeSpec, Service, ServiceSpec } from '../../proto/types.js';
 import { clusterOf, withRemoved } from '../ca/certificates.js';
 import { rotateJoinToken } from '../ca/join.js';
+import { openJoinTokens, withJoinTokens } from '../ca/join-tokens.js';
 import { reservePorts } from '../allocator/ports.js';
 import { eligibleNodes } from '../orchestrator/global.js';
 import { rollBack } from '../orchestrator/updater.js';
@@ -60,7 +61,7 @@ const resolveNode = (tx: ReadTx, ref: string): Node =>
   resolve('node', tx.all('nodes'), ref, (n) => n.description?.hostname ?? '');
 
 export class ControlApi {
-  /** `keys` seal registry credentials given with a spec (without them, such a spec is refused). */
+  /** `keys` open and seal what the store keeps sealed (join tokens, registry credentials). */
   constructor(
     private readonly store: Store,
     private readonly keys?: Keyring,
@@ -226,9 +227,13 @@ export class ControlApi {
 
   private registrySecret(tx: WriteTx, serviceId: string, spec: ServiceSpec): ServiceSpec {
     if (!spec.task?.container?.registryAuth) return spec;
+    return withRegistrySecret(tx, this.sealing(), serviceId, spec);
+  }
+
+  private sealing(): Keyring {
     if (!this.keys)
-      throw new FlotillaError('INTERNAL', 'this API has no keys to seal registry credentials with');
-    return withRegistrySecret(tx, this.keys, serviceId, spec);
+      throw new FlotillaError('INTERNAL', 'this API was made without the keys that open sealed values');
+    return this.keys;
   }
 
   listServices(): ListServicesResponse {
@@ -259,19 +264,19 @@ export class ControlApi {
     });
   }
 
-  joinTokens() {
-    const cluster = this.store.view((tx) => tx.all('clusters')[0]);
-    if (!cluster?.joinTokens) throw new FlotillaError('UNAVAILABLE', 'this manager has no cluster yet');
-    return cluster.joinTokens;
+  joinTokens(): JoinTokens {
+    return this.store.view((tx) => openJoinTokens(clusterOf(tx), this.sealing().dataKey(tx)));
   }
 
   /** A new token for `role`; nodes that joined with the old one keep their certificates. */
   async rotateJoinToken(role: NodeRole): Promise<JoinTokens> {
     if (role !== 'WORKER' && role !== 'MANAGER') throw invalidArgument('role', 'WORKER or MANAGER', role);
     return this.store.update((tx) => {
-      const cluster = rotateJoinToken(clusterOf(tx), role);
-      tx.update('clusters', cluster);
-      return cluster.joinTokens!;
+      const cluster = clusterOf(tx);
+      const dataKey = this.sealing().dataKey(tx);
+      const tokens = rotateJoinToken(cluster, openJoinTokens(cluster, dataKey), role);
+      tx.update('clusters', withJoinTokens(cluster, tokens, dataKey));
+      return tokens;
     });
   }
 }

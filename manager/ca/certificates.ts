@@ -10,6 +10,7 @@ import type { IssuedCertificate } from '../../proto/gen/flotilla/IssuedCertifica
 import type { Cluster, Node, NodeCertificate, NodeRole, RootCA } from '../../proto/types.js';
 import type { ReadTx, Store, WriteTx } from '../store/types.js';
 import type { Keyring } from '../keys/keyring.js';
+import { openJoinTokens, withJoinTokens } from './join-tokens.js';
 import { open, seal } from '../../lib/seal.js';
 import {
   DEFAULT_NODE_CERT_EXPIRY_MS,
@@ -128,12 +129,13 @@ export async function rotateRootCa(store: Store, keys: Keyring): Promise<RootCA>
       throw new FlotillaError('CONFLICT', 'the CA changed meanwhile; look again and retry');
     }
     const retoken = (token: string) => token.replace(before.rootCa.digest, next.digest);
-    const tokens = cluster.joinTokens!;
-    tx.update('clusters', {
-      ...cluster,
-      rootCa: sealedRoot(next, cluster.id, keys.dataKey(tx)),
-      joinTokens: { worker: retoken(tokens.worker), manager: retoken(tokens.manager) },
-    });
+    const dataKey = keys.dataKey(tx);
+    const tokens = openJoinTokens(cluster, dataKey);
+    const rotated = { ...cluster, rootCa: sealedRoot(next, cluster.id, dataKey) };
+    tx.update(
+      'clusters',
+      withJoinTokens(rotated, { worker: retoken(tokens.worker), manager: retoken(tokens.manager) }, dataKey),
+    );
     return next;
   });
 }

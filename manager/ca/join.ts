@@ -14,6 +14,7 @@ import type { Cluster, JoinTokens, Node, NodeRole } from '../../proto/types.js';
 import type { ManagerGroup } from '../manager-group.js';
 import type { Store } from '../store/types.js';
 import { clusterOf, nodeCertificate, signingRoot } from './certificates.js';
+import { openJoinTokens } from './join-tokens.js';
 import type { Keyring } from '../keys/keyring.js';
 import { freeSubnet } from '../allocator/subnets.js';
 
@@ -24,13 +25,9 @@ export function newJoinTokens(caDigest: string): JoinTokens {
 }
 
 /** The tokens with a new secret for `role`: the old token is refused from then on. */
-export function rotateJoinToken(cluster: Cluster, role: NodeRole): Cluster {
-  const tokens = cluster.joinTokens!;
+export function rotateJoinToken(cluster: Cluster, tokens: JoinTokens, role: NodeRole): JoinTokens {
   const fresh = token(cluster.rootCa!.digest);
-  return {
-    ...cluster,
-    joinTokens: role === 'MANAGER' ? { ...tokens, manager: fresh } : { ...tokens, worker: fresh },
-  };
+  return role === 'MANAGER' ? { ...tokens, manager: fresh } : { ...tokens, worker: fresh };
 }
 
 /** The parts of a token: the CA digest it names, checked by the joining node before anything is sent. */
@@ -51,8 +48,7 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function roleForToken(cluster: Cluster, value: string): NodeRole {
-  const tokens = cluster.joinTokens;
+function roleForToken(cluster: Cluster, tokens: JoinTokens, value: string): NodeRole {
   const { digest } = parseJoinToken(value);
   if (digest !== cluster.rootCa?.digest) {
     throw new FlotillaError(
@@ -60,8 +56,8 @@ function roleForToken(cluster: Cluster, value: string): NodeRole {
       "the join token names another cluster's CA; check the manager address and the token",
     );
   }
-  if (tokens && same(value, tokens.worker)) return 'WORKER';
-  if (tokens && same(value, tokens.manager)) return 'MANAGER';
+  if (same(value, tokens.worker)) return 'WORKER';
+  if (same(value, tokens.manager)) return 'MANAGER';
   throw new FlotillaError(
     'PERMISSION_DENIED',
     'the join token is not valid (it may have been rotated); print the current one with `cluster join-token worker` on a manager',
@@ -80,8 +76,15 @@ export interface JoinContext {
 }
 
 export async function join(store: Store, req: JoinRequest, ctx: JoinContext): Promise<JoinResponse> {
-  const { cluster, root } = store.view((tx) => ({ cluster: clusterOf(tx), root: signingRoot(tx, ctx.keys) }));
-  const role = roleForToken(cluster, req.token);
+  const { cluster, root, tokens } = store.view((tx) => {
+    const cluster = clusterOf(tx);
+    return {
+      cluster,
+      root: signingRoot(tx, ctx.keys),
+      tokens: openJoinTokens(cluster, ctx.keys.dataKey(tx)),
+    };
+  });
+  const role = roleForToken(cluster, tokens, req.token);
   if (role === 'MANAGER' && !ctx.group && !ctx.etcd) {
     throw new FlotillaError('INVALID_ARGUMENT', 'this manager cannot take more managers; join as a worker');
   }

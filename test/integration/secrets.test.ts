@@ -109,10 +109,16 @@ test('a value reaches only the node whose task uses it, on a tmpfs, and no node 
     parseInt(f.slice(17, 33), 16),
   );
   t.true(Math.max(...snapshotIndexes) > inspected!.secret.meta.version, 'a snapshot taken after the values');
+  // The join tokens and the CA's key are sealed in the store too.
+  const managerToken = ok(t, await local(c, 'm1', 'join-token', 'manager', '-q')).trim();
   for (const name of c.nodes.keys()) {
-    for (const value of [secret, config]) {
+    for (const value of [secret, config, managerToken, token]) {
       t.deepEqual(await filesHolding(c.dataDir(name), Buffer.from(value)), [], `${name}'s data dir`);
     }
+  }
+  for (const name of ['m1', 'm2', 'm3']) {
+    const raft = paths(c.dataDir(name)).raft;
+    t.deepEqual(await filesHolding(raft, Buffer.from('PRIVATE KEY')), [], `no key in ${name}'s Raft files`);
   }
   const removed = await c.cli('m1', 'secret', 'rm', 'db');
   t.regex(removed.stderr, /secret db is in use by service app/);

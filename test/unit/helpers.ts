@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId } from '../../lib/ids.js';
-import type { Node, Service, ServiceSpec, Task, TaskState, TaskStatus } from '../../proto/types.js';
+import type { Cluster, Node, Service, ServiceSpec, Task, TaskState, TaskStatus } from '../../proto/types.js';
 import type { Store } from '../../manager/store/types.js';
 
 /**
@@ -46,6 +46,20 @@ export function runLoop(
     await done;
   });
   return ac;
+}
+
+export function makeCluster(overrides: Partial<Cluster> = {}): Cluster {
+  return {
+    id: 'c',
+    meta: null,
+    spec: null,
+    joinTokens: null,
+    sealedJoinTokens: Buffer.alloc(0),
+    rootCa: null,
+    removedNodes: [],
+    dataKey: null,
+    ...overrides,
+  };
 }
 
 export function makeNode(overrides: Partial<Node> & { runtimes?: string[] } = {}): Node {

@@ -18,9 +18,13 @@ export interface ClusterInput {
    */
   'removedNodes'?: (_flotilla_RemovedNodeInput)[];
   /**
-   * The key that seals secret and config values and the CA's key in the store.
+   * The key that seals secret and config values, the CA's key and the join tokens in the store.
    */
   'dataKey'?: (_flotilla_DataKeyInput | null);
+  /**
+   * The join tokens (a JoinTokens message), sealed by the data key; `join_tokens` is then empty.
+   */
+  'sealedJoinTokens'?: (Buffer | Uint8Array | string);
 }
 
 export interface Cluster {
@@ -34,7 +38,11 @@ export interface Cluster {
    */
   'removedNodes': (_flotilla_RemovedNode)[];
   /**
-   * The key that seals secret and config values and the CA's key in the store.
+   * The key that seals secret and config values, the CA's key and the join tokens in the store.
    */
   'dataKey': (_flotilla_DataKey | null);
+  /**
+   * The join tokens (a JoinTokens message), sealed by the data key; `join_tokens` is then empty.
+   */
+  'sealedJoinTokens': (Buffer);
 }

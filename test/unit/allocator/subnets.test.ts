@@ -2,17 +2,12 @@ import test from 'ava';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
 import { freeSubnet, parsePool, sliceOf } from '../../../manager/allocator/subnets.js';
 import type { Cluster } from '../../../proto/types.js';
-import { makeNode } from '../helpers.js';
+import { makeCluster, makeNode } from '../helpers.js';
 
-const cluster = (containerPool: string): Cluster => ({
-  id: 'c',
-  meta: null,
-  spec: { name: 'c', heartbeatPeriodMs: 1000, taskHistoryLimit: 5, nodeCertExpiryMs: 0, containerPool },
-  joinTokens: null,
-  rootCa: null,
-  removedNodes: [],
-  dataKey: null,
-});
+const cluster = (containerPool: string): Cluster =>
+  makeCluster({
+    spec: { name: 'c', heartbeatPeriodMs: 1000, taskHistoryLimit: 5, nodeCertExpiryMs: 0, containerPool },
+  });
 
 test('a pool gives /24 slices in order', (t) => {
   t.deepEqual(parsePool('10.213.0.0/16'), { base: (10 << 24) + (213 << 16), slices: 256 });

@@ -7,24 +7,14 @@ import { Keyring, newDataKey } from '../../../manager/keys/keyring.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
 import { codec } from '../../../proto/load.js';
 import type { StoreSnapshot, Task } from '../../../proto/types.js';
-import { makeSpec } from '../helpers.js';
+import { makeCluster, makeSpec } from '../helpers.js';
 
 const AUTH = Buffer.from(JSON.stringify({ username: 'u', password: 'hunter2' })).toString('base64');
 
 async function setup() {
   const kek = newKey();
   const store = await MemoryStore.open();
-  await store.update((tx) =>
-    tx.create('clusters', {
-      id: 'c',
-      meta: null,
-      spec: null,
-      joinTokens: null,
-      rootCa: null,
-      removedNodes: [],
-      dataKey: newDataKey(kek, false),
-    }),
-  );
+  await store.update((tx) => tx.create('clusters', makeCluster({ dataKey: newDataKey(kek, false) })));
   const keys = new Keyring(kek);
   return { store, keys, api: new ControlApi(store, keys) };
 }

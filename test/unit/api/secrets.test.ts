@@ -15,22 +15,12 @@ import { Keyring, newDataKey } from '../../../manager/keys/keyring.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
 import { codec } from '../../../proto/load.js';
 import type { FileReference, ServiceSpec, StoreSnapshot } from '../../../proto/types.js';
-import { makeSpec } from '../helpers.js';
+import { makeCluster, makeSpec } from '../helpers.js';
 
 async function setup() {
   const kek = newKey();
   const store = await MemoryStore.open();
-  await store.update((tx) =>
-    tx.create('clusters', {
-      id: 'c',
-      meta: null,
-      spec: null,
-      joinTokens: null,
-      rootCa: null,
-      removedNodes: [],
-      dataKey: newDataKey(kek, false),
-    }),
-  );
+  await store.update((tx) => tx.create('clusters', makeCluster({ dataKey: newDataKey(kek, false) })));
   return { store, keys: new Keyring(kek), api: new ControlApi(store) };
 }
 

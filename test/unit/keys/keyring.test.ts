@@ -10,20 +10,11 @@ import {
 } from '../../../manager/keys/keyring.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
 import type { DataKey } from '../../../proto/types.js';
+import { makeCluster } from '../helpers.js';
 
 async function clusterWith(dataKey: DataKey) {
   const store = await MemoryStore.open();
-  await store.update((tx) =>
-    tx.create('clusters', {
-      id: 'c',
-      meta: null,
-      spec: null,
-      joinTokens: null,
-      rootCa: null,
-      removedNodes: [],
-      dataKey,
-    }),
-  );
+  await store.update((tx) => tx.create('clusters', makeCluster({ dataKey })));
   return store;
 }
 
@@ -33,7 +24,12 @@ test('a value sealed for one object opens for it alone, with the data key the cl
   const keys = new Keyring(kek);
   const sealed = store.view((tx) => keys.sealValue(tx, 'secrets', 's1', Buffer.from('pw')));
   t.is(store.view((tx) => keys.openValue(tx, 'secrets', 's1', sealed)).toString(), 'pw');
-  t.true(isFlotillaError(t.throws(() => store.view((tx) => keys.openValue(tx, 'secrets', 's2', sealed))), 'CORRUPT'));
+  t.true(
+    isFlotillaError(
+      t.throws(() => store.view((tx) => keys.openValue(tx, 'secrets', 's2', sealed))),
+      'CORRUPT',
+    ),
+  );
 });
 
 test('after a rotation both the new and the old key open the data key; others and none do not', async (t) => {
@@ -51,7 +47,12 @@ test('after a rotation both the new and the old key open the data key; others an
     t.is(store.view((tx) => new Keyring(kek).openValue(tx, 'configs', 'c1', sealed)).toString(), 'v');
   }
   const refused = (keys: Keyring) =>
-    t.true(isFlotillaError(t.throws(() => store.view((tx) => keys.dataKey(tx))), 'UNAVAILABLE'));
+    t.true(
+      isFlotillaError(
+        t.throws(() => store.view((tx) => keys.dataKey(tx))),
+        'UNAVAILABLE',
+      ),
+    );
   refused(new Keyring(newKey()));
   refused(new Keyring());
 });

@@ -7,6 +7,7 @@ import type { RestartPolicy, Service, Task } from '../../../proto/types.js';
 import {
   eventually,
   liveTasks,
+  makeCluster,
   makeNode,
   makeService,
   makeStatus,
@@ -32,21 +33,18 @@ async function setup(opts: { historyLimit?: number; now?: () => number } = {}) {
   const store = await MemoryStore.open();
   if (opts.historyLimit !== undefined) {
     await store.update((tx) =>
-      tx.create('clusters', {
-        id: 'cluster',
-        meta: null,
-        spec: {
-          name: 'test',
-          heartbeatPeriodMs: 5000,
-          taskHistoryLimit: opts.historyLimit!,
-          nodeCertExpiryMs: 0,
-          containerPool: '',
-        },
-        joinTokens: null,
-        rootCa: null,
-        removedNodes: [],
-        dataKey: null,
-      }),
+      tx.create(
+        'clusters',
+        makeCluster({
+          spec: {
+            name: 'test',
+            heartbeatPeriodMs: 5000,
+            taskHistoryLimit: opts.historyLimit!,
+            nodeCertExpiryMs: 0,
+            containerPool: '',
+          },
+        }),
+      ),
     );
   }
   return { store, orchestrator: new ReplicatedOrchestrator(store, log, opts.now) };
