@@ -2,7 +2,8 @@
  * Multi-host benchmark on a lab (hosts that are network namespaces, `cluster lab`):
  * container-to-container throughput and round-trip latency across the overlay, against the
  * same hosts talking over their own network (the path the overlay rides on), the two taking
- * turns over rounds; then the time from a host's death (every process of it killed) to its
+ * turns over rounds: first with the hosts' links as fast as the machine's CPUs carry them,
+ * then shaped to 10 and 1 Gbit/s (tbf on each host's interface) as a LAN's links are; then the time from a host's death (every process of it killed) to its
  * tasks running elsewhere, with the default heartbeat and a tuned one, and Docker Swarm's on
  * two hosts of its own when dockerd is installed (`overlay/swarm-node-loss.ts`). Prints one
  * JSON line per figure; progress goes to stderr. Needs root, ip, nsenter, nft and containerd.
@@ -117,32 +118,56 @@ async function containerPaths(lab: TestLab): Promise<{ paths: Path[]; servers: C
   };
 }
 
+/** Each lab host's link limited to `rate` (tbf on its eth0), or not limited (undefined). */
+async function shapeLinks(lab: TestLab, rate: string | undefined): Promise<void> {
+  for (const host of (await lab.state())!.hosts) {
+    const tc = ['--net=/var/run/netns/' + host.netns, 'tc', 'qdisc', 'replace', 'dev', 'eth0', 'root'];
+    // A burst above the largest GSO packet (64 KiB), so that tbf never splits one.
+    const args = rate
+      ? [...tc, 'tbf', 'rate', rate, 'burst', '256kb', 'latency', '50ms']
+      : [...tc, 'pfifo_fast'];
+    await output(spawn('nsenter', args, { stdio: ['ignore', 'pipe', 'inherit'] }));
+  }
+}
+
+/** The links measured: as fast as the CPUs go, then as a LAN's (10 and 1 Gbit/s). */
+const LINKS = [undefined, '10gbit', '1gbit'];
+
 async function measurePaths(lab: TestLab): Promise<void> {
   const { paths, servers } = await containerPaths(lab);
-  const results = new Map(
-    paths.map((p) => [p.name, { mbit: [] as number[], p50: [] as number[], p99: [] as number[] }]),
-  );
   try {
-    for (let r = 1; r <= cfg.rounds; r++) {
-      for (const p of paths) {
-        progress(`${p.name}: round ${r} of ${cfg.rounds}: ${cfg.mib} MiB, then ${cfg.pings} round trips`);
-        const t = JSON.parse(
-          await output(inNetns(p.client, 'throughput', p.addr, String(PORT), String(cfg.mib))),
-        );
-        const l = JSON.parse(
-          await output(inNetns(p.client, 'latency', p.addr, String(PORT), String(cfg.pings))),
-        );
-        const acc = results.get(p.name)!;
-        acc.mbit.push(t.mbitPerS);
-        acc.p50.push(l.p50Ms);
-        acc.p99.push(l.p99Ms);
-      }
+    for (const link of LINKS) {
+      await shapeLinks(lab, link);
+      await measureLink(paths, link ?? 'unshaped');
     }
   } finally {
     for (const s of servers) s.kill();
   }
+}
+
+async function measureLink(paths: Path[], link: string): Promise<void> {
+  const results = new Map(
+    paths.map((p) => [p.name, { mbit: [] as number[], p50: [] as number[], p99: [] as number[] }]),
+  );
+  for (let r = 1; r <= cfg.rounds; r++) {
+    for (const p of paths) {
+      progress(
+        `${p.name}, link ${link}: round ${r} of ${cfg.rounds}: ${cfg.mib} MiB, then ${cfg.pings} round trips`,
+      );
+      const t = JSON.parse(
+        await output(inNetns(p.client, 'throughput', p.addr, String(PORT), String(cfg.mib))),
+      );
+      const l = JSON.parse(
+        await output(inNetns(p.client, 'latency', p.addr, String(PORT), String(cfg.pings))),
+      );
+      const acc = results.get(p.name)!;
+      acc.mbit.push(t.mbitPerS);
+      acc.p50.push(l.p50Ms);
+      acc.p99.push(l.p99Ms);
+    }
+  }
   for (const [system, acc] of results) {
-    const extra = { system, rounds: cfg.rounds };
+    const extra = { system, link, rounds: cfg.rounds };
     print({
       figure: 'tcp_throughput_mbit_per_s',
       value: round(median(acc.mbit)),
@@ -170,12 +195,17 @@ async function measurePaths(lab: TestLab): Promise<void> {
   const perRound = overlay.mbit.map((mbit, i) => mbit / host.mbit[i]!);
   print({
     figure: 'tcp_throughput_mbit_per_s',
+    link,
     ratio_overlay_over_host: round(median(overlay.mbit) / median(host.mbit)),
     ratio_per_round_median: round(median(perRound)),
     ratio_per_round_min: round(Math.min(...perRound)),
     ratio_per_round_max: round(Math.max(...perRound)),
   });
-  print({ figure: 'tcp_rtt_p50_ms', ratio_overlay_over_host: round(median(overlay.p50) / median(host.p50)) });
+  print({
+    figure: 'tcp_rtt_p50_ms',
+    link,
+    ratio_overlay_over_host: round(median(overlay.p50) / median(host.p50)),
+  });
 }
 
 /** Seconds from a worker host's death to its task running on the other worker, `reps` times. */
