@@ -3,8 +3,9 @@
  * container-to-container throughput and round-trip latency across the overlay, against the
  * same hosts talking over their own network (the path the overlay rides on), the two taking
  * turns over rounds: first with the hosts' links as fast as the machine's CPUs carry them,
- * then shaped to 10 and 1 Gbit/s (tbf on each host's interface) as a LAN's links are; then the time from a host's death (every process of it killed) to its
- * tasks running elsewhere, with the default heartbeat and a tuned one, and Docker Swarm's on
+ * then shaped to 10 and 1 Gbit/s (tbf on each host's interface) as a LAN's links are; then
+ * the time from a host's death (every process of it killed) to its tasks running elsewhere,
+ * with the default heartbeat and a tuned one, and Docker Swarm's on
  * two hosts of its own when dockerd is installed (`overlay/swarm-node-loss.ts`). Prints one
  * JSON line per figure; progress goes to stderr. Needs root, ip, nsenter, nft and containerd.
  *
