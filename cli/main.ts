@@ -13,6 +13,9 @@ import { labCommands } from './commands/lab.js';
 import { networkCommands } from './commands/networks.js';
 import { secretCommands } from './commands/secrets.js';
 import { autolockCommands } from './commands/autolock.js';
+import { eventsCommands } from './commands/events.js';
+import { stackCommands } from './commands/stacks.js';
+import { completionCommands } from './commands/completion.js';
 
 const program = new Command('cluster')
   .description('Flotilla: run replicated services on a cluster of nodes')
@@ -61,8 +64,12 @@ serviceCommands(program, connect, wantsJson);
 networkCommands(program, connect, wantsJson);
 secretCommands(program, connect, wantsJson);
 autolockCommands(program, connect);
+stackCommands(program, connect, wantsJson);
+eventsCommands(program, connect, wantsJson);
 nodeOpsCommands(program, connect, wantsJson);
 labCommands(program, wantsJson);
+// Last: it completes the commands registered before it.
+completionCommands(program);
 
 /**
  * Exits once stdout and stderr have taken everything written to them: on a pipe, writes
