@@ -1,5 +1,5 @@
 /**
- * What `service update` changes in the task spec (--image, --env-add, --env-rm, --args,
+ * `service update` and what it changes in the task spec (--image, --env-add, --env-rm, --args,
  * --replicas, --force, and the secret and config flags of file-flags.ts), waiting on an
  * update with its progress, and the commands around updates: `service rollback`, `service
  * promote`, `service history`.
@@ -9,10 +9,12 @@ import { humanDuration } from '../../lib/durations.js';
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
-import type { Service, ServiceSpec } from '../../proto/types.js';
-import { collect, parseCount, table } from '../format.js';
+import { isJob, REBALANCE_LABEL, type Service, type ServiceSpec } from '../../proto/types.js';
+import { collect, labels, parseCount, table } from '../format.js';
 import { EXIT_CODES, followService } from '../update-progress.js';
 import { addFileUpdateFlags, withFileChanges, type FileUpdateOptions } from './file-flags.js';
+import { updateEndpoint, type PublishUpdateOptions } from './publish-flags.js';
+import { addPolicyOptions, withPolicyFlags, type PolicyOptions } from './update-flags.js';
 
 export interface SpecChangeOptions extends FileUpdateOptions {
   image?: string;
@@ -21,6 +23,25 @@ export interface SpecChangeOptions extends FileUpdateOptions {
   args?: string;
   replicas?: string;
   force?: boolean;
+}
+
+interface UpdateOptions extends SpecChangeOptions, PolicyOptions, PublishUpdateOptions {
+  detach?: boolean;
+  rebalance?: boolean;
+  labelAdd: string[];
+  labelRm: string[];
+}
+
+export const MODES = {
+  replicated: 'replicated',
+  global: 'global',
+  'replicated-job': 'replicatedJob',
+  'global-job': 'globalJob',
+} as const;
+
+/** The mode as the flag spells it, e.g. "replicated-job". */
+export function modeName(spec: ServiceSpec | null | undefined): string {
+  return Object.entries(MODES).find(([, m]) => m === spec?.mode)?.[0] ?? '';
 }
 
 export function addSpecChangeOptions(cmd: Command): Command {
@@ -106,6 +127,61 @@ export const EXIT_HELP =
   'Exit codes when waiting: 0 converged, 3 update paused, 4 update failed and was rolled back, 5 rollback paused.';
 
 export function updateCommands(service: Command, connect: () => ControlClient): void {
+  const update = service
+    .command('update')
+    .description(
+      'change a service: a changed task spec or published ports roll out per the update policy; the same spec again resumes a paused update',
+    )
+    .argument('<service>')
+    .option(
+      '--rebalance',
+      `move tasks, one at a time, until the spread over the nodes is even within one, now and whenever nodes join or come back (sets the label ${REBALANCE_LABEL}=true; replicated services)`,
+    )
+    .option('--no-rebalance', `stop rebalancing (removes the label ${REBALANCE_LABEL})`)
+    .option('--label-add <KEY=VALUE>', 'add or change a service label (repeatable)', collect, [])
+    .option('--label-rm <KEY>', 'remove a service label (repeatable)', collect, [])
+    .option('-d, --detach', 'return at once instead of following the update')
+    .option('--publish-add <port>', 'publish a port, as --publish of create (repeatable)', collect, [])
+    .option(
+      '--publish-rm <port[/proto]>',
+      'stop publishing a port (published, or target when picked)',
+      collect,
+      [],
+    )
+    .option('--lb <mode>', 'round-robin or least-conn')
+    .option('--proxy-protocol', 'send tasks a PROXY protocol header')
+    .option('--no-proxy-protocol', 'stop sending the PROXY protocol header')
+    .addHelpText('after', EXIT_HELP)
+    .action(async (ref: string, o: UpdateOptions) => {
+      const client = connect();
+      const { service } = await call(client, client.GetService, { service: ref });
+      if (!service?.spec) throw new FlotillaError('NOT_FOUND', `service ${ref} not found`);
+      if (o.rebalance && service.spec.mode !== 'replicated') {
+        throw new FlotillaError(
+          'INVALID_ARGUMENT',
+          `service ${ref} is in ${modeName(service.spec)} mode; only replicated services rebalance`,
+        );
+      }
+      const next = { ...service.spec.labels, ...labels('--label-add', o.labelAdd) };
+      for (const key of o.labelRm) delete next[key];
+      if (o.rebalance === true) next[REBALANCE_LABEL] = 'true';
+      if (o.rebalance === false) delete next[REBALANCE_LABEL];
+      // Rewriting the service, even unchanged, is what makes the rebalancer look again.
+      const changed = withSpecChanges({ ...service.spec, labels: next }, o);
+      const spec = withPolicyFlags(
+        { ...changed, ...updateEndpoint(service.spec.endpoint, service.endpoint?.ports ?? [], o) },
+        o,
+      );
+      const res = await call(client, client.UpdateService, {
+        serviceId: service.id,
+        version: service.meta?.version ?? 0,
+        spec,
+      });
+      console.log(service.spec.name);
+      if (!o.detach && !isJob(spec) && res.service) await follow(client, res.service);
+    });
+  addPolicyOptions(addSpecChangeOptions(update));
+
   service
     .command('rollback')
     .description('return a service to its previous spec, or to a version of its history')

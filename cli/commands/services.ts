@@ -1,4 +1,4 @@
-/** `cluster service ...`: create, ls, ps, scale, update, inspect, rm. */
+/** `cluster service ...`: create, ls, ps, scale, inspect, rm (update and its kin: service-update.ts). */
 import { Command } from 'commander';
 import { humanDuration } from '../../lib/durations.js';
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
@@ -7,7 +7,6 @@ import { call } from '../../proto/rpc.js';
 import {
   isJob,
   isTerminal,
-  REBALANCE_LABEL,
   taskName,
   type Node,
   type Service,
@@ -18,23 +17,10 @@ import { collect, labels, parseCount, parseDuration, printInspected, table, titl
 import { containerFromFlags, type ContainerOptions } from './container-flags.js';
 import { addFileFlags, filesFromFlags, type FileOptions } from './file-flags.js';
 import { placementFromFlags, type PlacementOptions } from './placement-flags.js';
-import {
-  addSpecChangeOptions,
-  EXIT_HELP,
-  follow,
-  updateCommands,
-  withSpecChanges,
-  type SpecChangeOptions,
-} from './service-update.js';
+import { follow, MODES, modeName, updateCommands } from './service-update.js';
 import { addPolicyOptions, withPolicyFlags, type PolicyOptions } from './update-flags.js';
 import { watchService } from '../service-watch.js';
-import {
-  endpointFromFlags,
-  portsColumn,
-  updateEndpoint,
-  type PublishOptions,
-  type PublishUpdateOptions,
-} from './publish-flags.js';
+import { endpointFromFlags, portsColumn, type PublishOptions } from './publish-flags.js';
 import {
   addRuntimeFlags,
   overlayNetworksFromFlags,
@@ -64,26 +50,7 @@ interface CreateOptions
   detach?: boolean;
 }
 
-interface UpdateOptions extends SpecChangeOptions, PolicyOptions, PublishUpdateOptions {
-  detach?: boolean;
-  rebalance?: boolean;
-  labelAdd: string[];
-  labelRm: string[];
-}
-
 const RESTART = { none: 'RESTART_NONE', 'on-failure': 'RESTART_ON_FAILURE', any: 'RESTART_ANY' } as const;
-
-const MODES = {
-  replicated: 'replicated',
-  global: 'global',
-  'replicated-job': 'replicatedJob',
-  'global-job': 'globalJob',
-} as const;
-
-/** The mode as the flag spells it, e.g. "replicated-job". */
-function modeName(spec: ServiceSpec | null | undefined): string {
-  return Object.entries(MODES).find(([, m]) => m === spec?.mode)?.[0] ?? '';
-}
 
 type ModeSpec = Pick<ServiceSpec, 'mode' | 'replicated' | 'global' | 'replicatedJob' | 'globalJob'>;
 
@@ -404,60 +371,6 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
       }
     });
 
-  const update = service
-    .command('update')
-    .description(
-      'change a service: a changed task spec or published ports roll out per the update policy; the same spec again resumes a paused update',
-    )
-    .argument('<service>')
-    .option(
-      '--rebalance',
-      `move tasks, one at a time, until the spread over the nodes is even within one, now and whenever nodes join or come back (sets the label ${REBALANCE_LABEL}=true; replicated services)`,
-    )
-    .option('--no-rebalance', `stop rebalancing (removes the label ${REBALANCE_LABEL})`)
-    .option('--label-add <KEY=VALUE>', 'add or change a service label (repeatable)', collect, [])
-    .option('--label-rm <KEY>', 'remove a service label (repeatable)', collect, [])
-    .option('-d, --detach', 'return at once instead of following the update')
-    .option('--publish-add <port>', 'publish a port, as --publish of create (repeatable)', collect, [])
-    .option(
-      '--publish-rm <port[/proto]>',
-      'stop publishing a port (published, or target when picked)',
-      collect,
-      [],
-    )
-    .option('--lb <mode>', 'round-robin or least-conn')
-    .option('--proxy-protocol', 'send tasks a PROXY protocol header')
-    .option('--no-proxy-protocol', 'stop sending the PROXY protocol header')
-    .addHelpText('after', EXIT_HELP)
-    .action(async (ref: string, o: UpdateOptions) => {
-      const client = connect();
-      const { service } = await call(client, client.GetService, { service: ref });
-      if (!service?.spec) throw new FlotillaError('NOT_FOUND', `service ${ref} not found`);
-      if (o.rebalance && service.spec.mode !== 'replicated') {
-        throw new FlotillaError(
-          'INVALID_ARGUMENT',
-          `service ${ref} is in ${modeName(service.spec)} mode; only replicated services rebalance`,
-        );
-      }
-      const next = { ...service.spec.labels, ...labels('--label-add', o.labelAdd) };
-      for (const key of o.labelRm) delete next[key];
-      if (o.rebalance === true) next[REBALANCE_LABEL] = 'true';
-      if (o.rebalance === false) delete next[REBALANCE_LABEL];
-      // Rewriting the service, even unchanged, is what makes the rebalancer look again.
-      const changed = withSpecChanges({ ...service.spec, labels: next }, o);
-      const spec = withPolicyFlags(
-        { ...changed, ...updateEndpoint(service.spec.endpoint, service.endpoint?.ports ?? [], o) },
-        o,
-      );
-      const res = await call(client, client.UpdateService, {
-        serviceId: service.id,
-        version: service.meta?.version ?? 0,
-        spec,
-      });
-      console.log(service.spec.name);
-      if (!o.detach && !isJob(spec) && res.service) await follow(client, res.service);
-    });
-  addPolicyOptions(addSpecChangeOptions(update));
   updateCommands(service, connect);
 
   service
