@@ -1,6 +1,8 @@
 /**
  * Logging: JSON lines to a file in the data dir, or readable lines on a terminal when a
- * daemon runs in the foreground. Modules take a Logger and add their name with child().
+ * daemon runs in the foreground (through pino-pretty, a development dependency: where it is
+ * not installed, the terminal gets the JSON lines). Modules take a Logger and add their
+ * name with child().
  */
 import { spawn } from 'node:child_process';
 import pino from 'pino';
@@ -10,13 +12,25 @@ export type Logger = pino.Logger;
 export function createLogger(opts: { file?: string; pretty?: boolean; level?: string }): Logger {
   const level = opts.level ?? process.env.FLOTILLA_LOG_LEVEL ?? 'info';
   if (opts.pretty) {
-    return pino({
-      level,
-      transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } },
-    });
+    const target = prettyPrinter();
+    if (target) {
+      return pino({ level, transport: { target, options: { translateTime: 'SYS:HH:MM:ss.l' } } });
+    }
+    const log = pino({ level }, pino.destination(1));
+    log.warn('pino-pretty is not installed (it is a development dependency): logging JSON lines');
+    return log;
   }
   if (opts.file) return fileLogger(opts.file, level);
   return pino({ level }, pino.destination(2));
+}
+
+/** Where pino-pretty is, if it can be loaded. */
+function prettyPrinter(): string | undefined {
+  try {
+    return import.meta.resolve('pino-pretty');
+  } catch {
+    return undefined;
+  }
 }
 
 /** For each file logger: hands a fatal line on to be written once there is room, if its disk is full. */
