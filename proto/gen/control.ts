@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { ClusterInput as _flotilla_ClusterInput, Cluster as _flotilla_Cluster } from './flotilla/Cluster.js';
+import type { ClusterEventInput as _flotilla_ClusterEventInput, ClusterEvent as _flotilla_ClusterEvent } from './flotilla/ClusterEvent.js';
 import type { ClusterSpecInput as _flotilla_ClusterSpecInput, ClusterSpec as _flotilla_ClusterSpec } from './flotilla/ClusterSpec.js';
 import type { ConfigInput as _flotilla_ConfigInput, Config as _flotilla_Config } from './flotilla/Config.js';
 import type { ConfigInfoInput as _flotilla_ConfigInfoInput, ConfigInfo as _flotilla_ConfigInfo } from './flotilla/ConfigInfo.js';
@@ -134,6 +135,7 @@ import type { UpdateNodeResponseInput as _flotilla_UpdateNodeResponseInput, Upda
 import type { UpdateServiceRequestInput as _flotilla_UpdateServiceRequestInput, UpdateServiceRequest as _flotilla_UpdateServiceRequest } from './flotilla/UpdateServiceRequest.js';
 import type { UpdateServiceResponseInput as _flotilla_UpdateServiceResponseInput, UpdateServiceResponse as _flotilla_UpdateServiceResponse } from './flotilla/UpdateServiceResponse.js';
 import type { UpdateStatusInput as _flotilla_UpdateStatusInput, UpdateStatus as _flotilla_UpdateStatus } from './flotilla/UpdateStatus.js';
+import type { WatchEventsRequestInput as _flotilla_WatchEventsRequestInput, WatchEventsRequest as _flotilla_WatchEventsRequest } from './flotilla/WatchEventsRequest.js';
 import type { WatchServiceRequestInput as _flotilla_WatchServiceRequestInput, WatchServiceRequest as _flotilla_WatchServiceRequest } from './flotilla/WatchServiceRequest.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -143,6 +145,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   flotilla: {
     Cluster: MessageTypeDefinition<_flotilla_ClusterInput, _flotilla_Cluster>
+    ClusterEvent: MessageTypeDefinition<_flotilla_ClusterEventInput, _flotilla_ClusterEvent>
     ClusterSpec: MessageTypeDefinition<_flotilla_ClusterSpecInput, _flotilla_ClusterSpec>
     Config: MessageTypeDefinition<_flotilla_ConfigInput, _flotilla_Config>
     ConfigInfo: MessageTypeDefinition<_flotilla_ConfigInfoInput, _flotilla_ConfigInfo>
@@ -291,6 +294,7 @@ export interface ProtoGrpcType {
     UpdateServiceResponse: MessageTypeDefinition<_flotilla_UpdateServiceResponseInput, _flotilla_UpdateServiceResponse>
     UpdateState: EnumTypeDefinition
     UpdateStatus: MessageTypeDefinition<_flotilla_UpdateStatusInput, _flotilla_UpdateStatus>
+    WatchEventsRequest: MessageTypeDefinition<_flotilla_WatchEventsRequestInput, _flotilla_WatchEventsRequest>
     WatchServiceRequest: MessageTypeDefinition<_flotilla_WatchServiceRequestInput, _flotilla_WatchServiceRequest>
   }
 }

@@ -2,6 +2,7 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { ClusterEventInput as _flotilla_ClusterEventInput, ClusterEvent as _flotilla_ClusterEvent } from '../flotilla/ClusterEvent.js';
 import type { ConfigInfoInput as _flotilla_ConfigInfoInput, ConfigInfo as _flotilla_ConfigInfo } from '../flotilla/ConfigInfo.js';
 import type { CreateConfigRequestInput as _flotilla_CreateConfigRequestInput, CreateConfigRequest as _flotilla_CreateConfigRequest } from '../flotilla/CreateConfigRequest.js';
 import type { CreateNetworkRequestInput as _flotilla_CreateNetworkRequestInput, CreateNetworkRequest as _flotilla_CreateNetworkRequest } from '../flotilla/CreateNetworkRequest.js';
@@ -59,6 +60,7 @@ import type { UpdateNodeRequestInput as _flotilla_UpdateNodeRequestInput, Update
 import type { UpdateNodeResponseInput as _flotilla_UpdateNodeResponseInput, UpdateNodeResponse as _flotilla_UpdateNodeResponse } from '../flotilla/UpdateNodeResponse.js';
 import type { UpdateServiceRequestInput as _flotilla_UpdateServiceRequestInput, UpdateServiceRequest as _flotilla_UpdateServiceRequest } from '../flotilla/UpdateServiceRequest.js';
 import type { UpdateServiceResponseInput as _flotilla_UpdateServiceResponseInput, UpdateServiceResponse as _flotilla_UpdateServiceResponse } from '../flotilla/UpdateServiceResponse.js';
+import type { WatchEventsRequestInput as _flotilla_WatchEventsRequestInput, WatchEventsRequest as _flotilla_WatchEventsRequest } from '../flotilla/WatchEventsRequest.js';
 import type { WatchServiceRequestInput as _flotilla_WatchServiceRequestInput, WatchServiceRequest as _flotilla_WatchServiceRequest } from '../flotilla/WatchServiceRequest.js';
 
 export interface ControlClient extends grpc.Client {
@@ -435,6 +437,23 @@ export interface ControlClient extends grpc.Client {
   updateService(argument: _flotilla_UpdateServiceRequestInput, callback: grpc.requestCallback<_flotilla_UpdateServiceResponse>): grpc.ClientUnaryCall;
   
   /**
+   * The cluster's changes as they happen (`cluster events`): services, tasks, nodes, networks,
+   * secrets and configs, from the store's watch of the manager called (after a read barrier),
+   * which keeps going from its own copy if its leader or quorum is lost. Each manager keeps
+   * its latest events in memory for `since_ms` (lost when it restarts).
+   */
+  WatchEvents(argument: _flotilla_WatchEventsRequestInput, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_flotilla_ClusterEvent>;
+  WatchEvents(argument: _flotilla_WatchEventsRequestInput, options?: grpc.CallOptions): grpc.ClientReadableStream<_flotilla_ClusterEvent>;
+  /**
+   * The cluster's changes as they happen (`cluster events`): services, tasks, nodes, networks,
+   * secrets and configs, from the store's watch of the manager called (after a read barrier),
+   * which keeps going from its own copy if its leader or quorum is lost. Each manager keeps
+   * its latest events in memory for `since_ms` (lost when it restarts).
+   */
+  watchEvents(argument: _flotilla_WatchEventsRequestInput, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_flotilla_ClusterEvent>;
+  watchEvents(argument: _flotilla_WatchEventsRequestInput, options?: grpc.CallOptions): grpc.ClientReadableStream<_flotilla_ClusterEvent>;
+  
+  /**
    * A service and its tasks as they are, then again after each change to either (changes
    * close together come as one); ends with NOT_FOUND once the service is removed. Served by
    * the manager called, from its own copy of the store, after a read barrier.
@@ -559,6 +578,14 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   UpdateService: grpc.handleUnaryCall<_flotilla_UpdateServiceRequest, _flotilla_UpdateServiceResponseInput>;
   
   /**
+   * The cluster's changes as they happen (`cluster events`): services, tasks, nodes, networks,
+   * secrets and configs, from the store's watch of the manager called (after a read barrier),
+   * which keeps going from its own copy if its leader or quorum is lost. Each manager keeps
+   * its latest events in memory for `since_ms` (lost when it restarts).
+   */
+  WatchEvents: grpc.handleServerStreamingCall<_flotilla_WatchEventsRequest, _flotilla_ClusterEventInput>;
+  
+  /**
    * A service and its tasks as they are, then again after each change to either (changes
    * close together come as one); ends with NOT_FOUND once the service is removed. Served by
    * the manager called, from its own copy of the store, after a read barrier.
@@ -600,5 +627,6 @@ export interface ControlDefinition extends grpc.ServiceDefinition {
   UpdateAutolock: MethodDefinition<_flotilla_UpdateAutolockRequestInput, _flotilla_UnlockKeyInput, _flotilla_UpdateAutolockRequest, _flotilla_UnlockKey>
   UpdateNode: MethodDefinition<_flotilla_UpdateNodeRequestInput, _flotilla_UpdateNodeResponseInput, _flotilla_UpdateNodeRequest, _flotilla_UpdateNodeResponse>
   UpdateService: MethodDefinition<_flotilla_UpdateServiceRequestInput, _flotilla_UpdateServiceResponseInput, _flotilla_UpdateServiceRequest, _flotilla_UpdateServiceResponse>
+  WatchEvents: MethodDefinition<_flotilla_WatchEventsRequestInput, _flotilla_ClusterEventInput, _flotilla_WatchEventsRequest, _flotilla_ClusterEvent>
   WatchService: MethodDefinition<_flotilla_WatchServiceRequestInput, _flotilla_ServiceStateInput, _flotilla_WatchServiceRequest, _flotilla_ServiceState>
 }
