@@ -25,6 +25,7 @@ import { KeyFollower } from './keys/key-follower.js';
 import { Keyring, resealed, unlockKeyText } from './keys/keyring.js';
 import { keyId, newKey } from '../lib/seal.js';
 import { ServiceWatches } from './api/service-watch.js';
+import { ClusterEvents } from './api/events.js';
 import { join, newJoinTokens } from './ca/join.js';
 import { withJoinTokens } from './ca/join-tokens.js';
 import { JoinRateLimit } from './ca/join-limit.js';
@@ -539,6 +540,8 @@ export class Manager {
   private controlHandlers(): ControlHandlers {
     const api = this.api;
     const f = this.forwarder;
+    // Events are kept from here on, for as long as this manager runs (`following` ends with it).
+    const events = new ClusterEvents(this.store, this.following.signal);
     return {
       ListNodes: this.routed(
         async () => ({ nodes: api.listNodes().map(await this.managerView()) }),
@@ -606,6 +609,7 @@ export class Manager {
         true,
       ),
       WatchService: (stream) => void this.watches.serve(stream),
+      WatchEvents: (stream) => void events.serve(stream),
       GetJoinTokens: this.routed(
         async () => ({ tokens: api.joinTokens() }),
         (addr, req) => f.toControl(addr, (c) => c.GetJoinTokens, req),
