@@ -1,9 +1,180 @@
-/** `cluster events`: the cluster's changes as they happen (being written). */
+/**
+ * `cluster events`: the cluster's changes as they happen, as `docker events` shows a swarm's:
+ * one line per event (or one JSON object per line), followed until Ctrl-C or `--until`.
+ * `--since` reaches back into the events the manager called keeps: its latest 10,000, since
+ * it started (each manager keeps its own; a restart forgets them).
+ */
+import type * as grpc from '@grpc/grpc-js';
 import type { Command } from 'commander';
+import { FlotillaError, invalidArgument } from '../../lib/errors.js';
+import { EVENT_ACTIONS, EVENT_TYPES } from '../../manager/api/events.js';
+import type { ClusterEvent } from '../../proto/gen/flotilla/ClusterEvent.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
+import type { WatchEventsRequest } from '../../proto/gen/flotilla/WatchEventsRequest.js';
+import { addressOf, fromServiceError } from '../../proto/rpc.js';
+import { collect, parseDuration } from '../format.js';
+
+export interface EventsFlags {
+  filter: string[];
+  since?: string;
+  until?: string;
+}
+
+/** Each `--filter` key and the request's list it fills. */
+const FILTER_KEYS = {
+  type: 'types',
+  name: 'names',
+  id: 'ids',
+  service: 'services',
+  node: 'nodes',
+  event: 'events',
+} as const;
+type FilterKey = keyof typeof FILTER_KEYS;
+
+/**
+ * A point in time as `docker events` takes one: a duration ago (10m, 1h30m), Unix seconds
+ * (1700000000, 1700000000.5), or a date and time (2026-12-07T14:00:00Z; without a zone, local).
+ */
+export function parseTime(flag: string, value: string, now: number): number {
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  if (/^(\d+(\.\d+)?(ms|s|m|h|d))+$/.test(value)) return now - parseDuration(flag, value);
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : NaN;
+  if (Number.isNaN(ms)) {
+    throw invalidArgument(
+      flag,
+      'a duration ago such as 10m, a time such as 2026-12-07T14:00:00Z, or Unix seconds',
+      value,
+    );
+  }
+  return ms;
+}
+
+/** The request the flags ask for; refuses unknown filter keys and values that never match. */
+export function requestFromFlags(o: EventsFlags, now: number): WatchEventsRequest {
+  const req: WatchEventsRequest = {
+    types: [],
+    names: [],
+    ids: [],
+    services: [],
+    nodes: [],
+    events: [],
+    sinceMs: o.since === undefined ? 0 : parseTime('--since', o.since, now),
+    untilMs: o.until === undefined ? 0 : parseTime('--until', o.until, now),
+  };
+  for (const f of o.filter) {
+    const eq = f.indexOf('=');
+    const key = f.slice(0, eq) as FilterKey;
+    const value = f.slice(eq + 1);
+    if (eq < 0 || !(key in FILTER_KEYS) || value === '') {
+      throw invalidArgument(
+        '--filter',
+        `KEY=VALUE with KEY one of ${Object.keys(FILTER_KEYS).join(', ')}`,
+        f,
+      );
+    }
+    if (key === 'type' && !EVENT_TYPES.includes(value)) {
+      throw invalidArgument('--filter', `type=${EVENT_TYPES.join('|')}`, f);
+    }
+    if (key === 'event' && !EVENT_ACTIONS.includes(value)) {
+      throw invalidArgument(
+        '--filter',
+        'event=create|update|remove, or a task state such as event=running',
+        f,
+      );
+    }
+    req[FILTER_KEYS[key]].push(value);
+  }
+  if (req.sinceMs && req.untilMs && req.untilMs < req.sinceMs) {
+    throw invalidArgument('--until', 'a time after --since', o.until);
+  }
+  return req;
+}
+
+/** `2026-12-07T14:00:00.000Z service update abc123 (name=web, image=web:2, image.old=web:1)` */
+export function eventLine(e: ClusterEvent): string {
+  const attributes = Object.entries(e.attributes).sort(([a], [b]) => a.localeCompare(b));
+  const shown = [...(e.name ? [['name', e.name]] : []), ...attributes].map(([k, v]) => `${k}=${v}`);
+  return `${new Date(e.timeMs).toISOString()} ${e.type} ${e.action} ${e.id} (${shown.join(', ')})`;
+}
+
+/** One event as `--format json` prints it, on a line of its own. */
+export function eventJson(e: ClusterEvent): string {
+  const { type, action, id, name, index, attributes } = e;
+  return JSON.stringify({
+    time: new Date(e.timeMs).toISOString(),
+    type,
+    action,
+    id,
+    name,
+    index,
+    attributes,
+  });
+}
+
+/**
+ * Hands each event of the stream to `onEvent`; resolves when the stream ends (at `until`),
+ * rejects when it fails: an error after the stream began says that the stream ended there.
+ */
+export function followEvents(
+  client: ControlClient,
+  req: WatchEventsRequest,
+  onEvent: (e: ClusterEvent) => void,
+  onWarning: (warning: string) => void,
+): Promise<void> {
+  const addr = addressOf(client);
+  return new Promise((resolve, reject) => {
+    const stream = client.WatchEvents(req);
+    // The manager sends its headers once the stream has begun (a refusal comes without them).
+    let began = false;
+    stream.on('metadata', (md: grpc.Metadata) => {
+      began = true;
+      const warning = md.get('flotilla-warning')[0];
+      if (typeof warning === 'string') onWarning(warning);
+    });
+    stream.on('data', onEvent);
+    stream.on('error', (err: grpc.ServiceError) => {
+      const cause = fromServiceError(err, addr);
+      reject(
+        began
+          ? new FlotillaError(cause.code, `the event stream from ${addr} ended: ${cause.message}`, { cause })
+          : cause,
+      );
+    });
+    stream.on('end', resolve);
+  });
+}
 
 export function eventsCommands(
-  _program: Command,
-  _connect: () => ControlClient,
-  _wantsJson: (o: { format?: string }) => boolean,
-): void {}
+  program: Command,
+  connect: () => ControlClient,
+  wantsJson: (o: { format?: string }) => boolean,
+): void {
+  program
+    .command('events')
+    .description(
+      "the cluster's changes as they happen (services, tasks, nodes, networks, secrets, configs), until Ctrl-C or --until",
+    )
+    .option(
+      '-f, --filter <key=value>',
+      'type=service|task|node|network|secret|config, name=, id=, service= (it and its tasks), node= (it and its tasks), ' +
+        'event=create|update|remove|<task state>; repeatable: values of one key match any, keys must all match',
+      collect,
+      [],
+    )
+    .option(
+      '--since <time>',
+      'begin with the events since then, from those the manager keeps (its latest 10,000 since it started): a duration ago (10m), a time (2026-12-07T14:00:00Z) or Unix seconds',
+    )
+    .option('--until <time>', 'stop at that time (as --since; a past one ends at once)')
+    .option('--format <format>', 'table (one line per event) or json (one object per line)', 'table')
+    .action(async (o: EventsFlags & { format: string }) => {
+      const json = wantsJson(o);
+      const req = requestFromFlags(o, Date.now());
+      await followEvents(
+        connect(),
+        req,
+        (e) => console.log(json ? eventJson(e) : eventLine(e)),
+        (warning) => console.error(`warning: ${warning}`),
+      );
+    });
+}

@@ -23,7 +23,7 @@ export const RING_LIMIT = 10_000;
 /** Events a stream may have waiting for a client that reads slowly before it is ended. */
 const BACKLOG_LIMIT = 2 * RING_LIMIT;
 const MAX_TIMER_MS = 2 ** 31 - 1;
-/** The header of the warning, sent first, that a stream begins earlier than the events kept. */
+/** The header of the warning that a stream begins earlier than the events kept. */
 const WARNING_KEY = 'flotilla-warning';
 
 /** The tables that make events, and their events' type. */
@@ -242,11 +242,10 @@ export class ClusterEvents {
     const { sinceMs, untilMs } = req;
     const inTime = (e: ClusterEvent) =>
       (!sinceMs || e.timeMs >= sinceMs) && (!untilMs || e.timeMs <= untilMs);
-    if ((sinceMs || untilMs) && (sinceMs || 0) < this.ring.keptFrom) {
-      const md = new grpc.Metadata();
-      md.set(WARNING_KEY, this.keptNote());
-      stream.sendMetadata(md);
-    }
+    // The headers go out now, events or not: the client knows the stream began.
+    const md = new grpc.Metadata();
+    if ((sinceMs || untilMs) && sinceMs < this.ring.keptFrom) md.set(WARNING_KEY, this.keptNote());
+    stream.sendMetadata(md);
     const past = sinceMs || untilMs ? this.ring.all() : [];
     for (const e of past) if (match(e) && inTime(e)) stream.write(e);
 

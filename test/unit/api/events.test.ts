@@ -19,6 +19,8 @@ import { eventually, makeNode, makeService, makeSpec, makeStatus, makeTask } fro
 class FakeStream extends EventEmitter {
   readonly events: ClusterEvent[] = [];
   readonly metadata = new grpc.Metadata();
+  /** Whether the headers went out: the client knows the stream began. */
+  began = false;
   warning: string | undefined;
   ended = false;
   error: { code?: number; details?: string; metadata?: grpc.Metadata } | undefined;
@@ -39,7 +41,8 @@ class FakeStream extends EventEmitter {
   }
 
   sendMetadata(md: grpc.Metadata): void {
-    this.warning = md.get('flotilla-warning')[0] as string;
+    this.began = true;
+    this.warning = md.get('flotilla-warning')[0] as string | undefined;
   }
 
   code(): string | undefined {
@@ -242,6 +245,7 @@ test('a stream sends the changes as they happen, in the order of the store', asy
     indexes,
     [...indexes].sort((a, b) => a - b),
   );
+  t.true(stream.began);
   t.false(stream.ended);
   t.is(stream.warning, undefined);
 });
@@ -322,6 +326,7 @@ test('bad filters and an until before since end the stream at once', async (t) =
   const bad = await watch({ types: ['volume'] });
   await bad.served;
   t.is(bad.stream.code(), 'INVALID_ARGUMENT');
+  t.false(bad.stream.began);
   const backwards = await watch({ sinceMs: 2000, untilMs: 1000 });
   await backwards.served;
   t.regex(backwards.stream.error?.details ?? '', /invalid until_ms: expected a time after since_ms/);
