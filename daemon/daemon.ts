@@ -49,6 +49,8 @@ import { OverlayNetworks } from '../worker/networks.js';
 import { Overlay } from '../worker/overlay.js';
 import { restrictDataDir, restrictSocket, socketGroupId } from './permissions.js';
 import { nodeService } from '../worker/node-service.js';
+import { showParts, type PartName } from '../lib/metrics.js';
+import { metricsAddress, MetricsServer } from './metrics-server.js';
 
 export interface InitRequest {
   listen: string;
@@ -77,6 +79,8 @@ export interface InitRequest {
   maxImageSize?: number;
   /** Keep the managers' key only in memory: a restarted manager waits for `cluster unlock`. */
   autolock?: boolean;
+  /** Where to serve metrics (HOST:PORT; "" for nowhere); unset: the advertised host, port 9323. */
+  metricsAddr?: string;
 }
 
 export interface StartOptions {
@@ -110,6 +114,8 @@ export class Daemon {
   private renewal: CertRenewal | undefined;
   private bridgeServices: BridgeServices | undefined;
   private overlay: Overlay | undefined;
+  private metrics: MetricsServer | undefined;
+  private hideMetrics: (() => void) | undefined;
 
   private constructor(
     private readonly dataDir: string,
@@ -286,6 +292,7 @@ export class Daemon {
       onRoleChange: (change) => void this.changeRole(change),
     }));
     this.agentRun = agent.run(this.abort.signal);
+    await this.startMetrics(identity);
     this.identity = identity;
     this.log.info(
       {
@@ -297,6 +304,30 @@ export class Daemon {
       'node ready',
     );
     return identity;
+  }
+
+  /**
+   * The metrics endpoint, showing the parts this node runs. A node that cannot serve it (its
+   * port taken, say by another node on the same machine) runs on without, and says so.
+   */
+  private async startMetrics(identity: NodeIdentity): Promise<void> {
+    const addr = metricsAddress(identity.metricsAddr, advertised(identity));
+    if (!addr) return;
+    try {
+      this.metrics = await MetricsServer.start(addr);
+    } catch (err) {
+      this.log.warn(
+        { err: describeError(err) },
+        `${describeError(err)}: this node runs without metrics until it restarts. Free the port, or give the node another address ("metricsAddr" in ${paths(this.dataDir).identity}; --metrics-addr at init and join)`,
+      );
+      return;
+    }
+    const manager = identity.role === 'MANAGER';
+    const parts: PartName[] = ['agent', 'mesh'];
+    if (manager) parts.push('scheduler', 'dispatcher');
+    if (manager && !identity.etcd) parts.push('raft', 'store');
+    this.hideMetrics = showParts(parts);
+    this.log.info({ metrics: `http://${this.metrics.addr}/metrics` }, 'metrics served');
   }
 
   /**
@@ -535,6 +566,8 @@ export class Daemon {
   async close(): Promise<void> {
     this.abort.abort();
     this.renewal?.close();
+    this.hideMetrics?.();
+    await this.metrics?.close();
     await this.agentRun;
     await this.network?.close();
     this.bridgeServices?.close();
@@ -578,6 +611,7 @@ function newManagerIdentity(init: InitRequest): NodeIdentity {
     // The first manager's slice of the pool is its first (initCluster records it so).
     containerSubnet: sliceOf(init.containerPool ?? DEFAULT_CONTAINER_POOL, 0),
     dataPathAddr: init.dataPathAddr,
+    metricsAddr: init.metricsAddr,
   };
   return init.etcdEndpoints
     ? { ...base, etcd: { endpoints: init.etcdEndpoints, prefix: `/flotilla/${clusterId}/` } }

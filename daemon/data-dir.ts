@@ -40,6 +40,11 @@ export interface NodeIdentity {
   socketGroup?: string;
   /** The largest image archive this node takes, in bytes (`--max-image-size`); unset: 2 GiB. */
   maxImageSize?: number;
+  /**
+   * Where the node serves its Prometheus metrics (`--metrics-addr`, HOST:PORT; "" for nowhere);
+   * unset: its advertised address's host, port 9323.
+   */
+  metricsAddr?: string;
 }
 
 /** Where the other nodes reach this one. */

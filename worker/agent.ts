@@ -9,6 +9,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { describeError, isFlotillaError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
+import { agentMetrics } from '../lib/node-metrics.js';
 import type { DispatcherClient } from '../proto/gen/flotilla/Dispatcher.js';
 import type { HeartbeatResponse } from '../proto/gen/flotilla/HeartbeatResponse.js';
 import { wire } from '../proto/load.js';
@@ -22,6 +23,7 @@ import {
   type NodeDescription,
   type NodeRole,
   type Task,
+  type TaskState,
   SESSION_RETRY_MAX_MS,
 } from '../proto/types.js';
 import type { ContainerSummary, RuntimeDriver } from '../runtime/driver.js';
@@ -68,6 +70,8 @@ export interface AgentOptions {
 
 export class Agent {
   private readonly runners = new Map<string, TaskRunner>();
+  /** The state each runner last reported, for the metrics. */
+  private readonly states = new Map<string, TaskState>();
   private readonly reporter = new StatusReporter();
   private managers: string[];
   private roleChanging = false;
@@ -99,6 +103,10 @@ export class Agent {
   }
 
   async run(signal: AbortSignal): Promise<void> {
+    const unlend = agentMetrics.sources.lend(() =>
+      [...this.runners].map(([id, r]) => this.states.get(id) ?? r.current.status?.state ?? 'ASSIGNED'),
+    );
+    signal.addEventListener('abort', unlend, { once: true });
     await this.findContainers();
     await this.pruneFiles();
     let attempt = 0;
@@ -298,7 +306,10 @@ export class Agent {
       task,
       this.node,
       driver,
-      (id, s) => this.reporter.report(id, s),
+      (id, s) => {
+        if (this.runners.has(id)) this.states.set(id, s.state);
+        this.reporter.report(id, s);
+      },
       this.opts.log,
       this.values.forTask(task),
     );
@@ -332,6 +343,7 @@ export class Agent {
     const runner = this.runners.get(id);
     if (!runner) return;
     this.runners.delete(id);
+    this.states.delete(id);
     this.leaving.add(id);
     await runner
       .remove()

@@ -72,6 +72,10 @@ const CERT_EXPIRY = [
   '--cert-expiry <duration>',
   'how long node certificates are valid; nodes renew theirs before the end (default: 90d)',
 ] as const;
+const METRICS_ADDR = [
+  '--metrics-addr <addr>',
+  'where this node serves Prometheus metrics at /metrics, HOST:PORT, without authentication; "" for nowhere (default: the advertised address\'s host, port 9323)',
+] as const;
 const MAX_IMAGE_SIZE = [
   '--max-image-size <size>',
   'the largest image archive `cluster image load` may send this node, e.g. 512M (default: 2G)',
@@ -84,6 +88,11 @@ function checkAddr(flag: string, value: string): string {
       `invalid ${flag}: expected HOST:PORT such as 127.0.0.1:4240, got ${JSON.stringify(value)}`,
     );
   return value;
+}
+
+/** `--metrics-addr`: HOST:PORT, or "" to serve no metrics. */
+function checkMetricsAddr(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? value : checkAddr('--metrics-addr', value);
 }
 
 function checkContainerNetwork(value: string | undefined): string | undefined {
@@ -238,6 +247,7 @@ export function nodeLifecycleCommands(program: Command): void {
     .option(...SOCKET_GROUP)
     .option(...MAX_IMAGE_SIZE)
     .option(...CERT_EXPIRY)
+    .option(...METRICS_ADDR)
     .option(
       '--default-addr-pool <cidr>',
       "the pool every node's container subnet (a /24) comes from (default: 10.213.0.0/16)",
@@ -281,6 +291,7 @@ export function nodeLifecycleCommands(program: Command): void {
         socketGroup?: string;
         maxImageSize?: string;
         certExpiry?: string;
+        metricsAddr?: string;
         defaultAddrPool?: string;
         caCert?: string;
         caKey?: string;
@@ -300,6 +311,7 @@ export function nodeLifecycleCommands(program: Command): void {
         const containerNetwork = checkContainerNetwork(o.containerNetwork);
         const maxImageSize = checkMaxImageSize(o.maxImageSize);
         const certExpiryMs = o.certExpiry === undefined ? undefined : checkCertExpiry(o.certExpiry);
+        const metricsAddr = checkMetricsAddr(o.metricsAddr);
         const ca = await userCa(o.caCert, o.caKey, o.externalCa);
         if (o.defaultAddrPool !== undefined) parsePool(o.defaultAddrPool);
         await socketGroupId(o.socketGroup);
@@ -321,6 +333,7 @@ export function nodeLifecycleCommands(program: Command): void {
           containerPool: o.defaultAddrPool,
           dataPathAddr,
           autolock: o.autolock,
+          metricsAddr,
         };
         if (o.foreground) return runDaemon(dataDir, { init, foreground: true });
         const id = await startInBackground(dataDir, ['--init', JSON.stringify(init)]).catch(
@@ -363,6 +376,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
     .option(...CONTAINER_NETWORK)
     .option(...SOCKET_GROUP)
     .option(...MAX_IMAGE_SIZE)
+    .option(...METRICS_ADDR)
     .option('--foreground', 'stay attached instead of running in the background')
     .action(
       async (
@@ -380,6 +394,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           containerNetwork?: string;
           socketGroup?: string;
           maxImageSize?: string;
+          metricsAddr?: string;
           foreground?: boolean;
         },
       ) => {
@@ -400,6 +415,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           }),
           socketGroup: o.socketGroup,
           maxImageSize: checkMaxImageSize(o.maxImageSize),
+          metricsAddr: checkMetricsAddr(o.metricsAddr),
         };
         // Nothing is sent to the manager before it has shown the CA the token names.
         const { ca, localAddress } = await fetchTrustedCa(manager, parseJoinToken(o.token).digest);

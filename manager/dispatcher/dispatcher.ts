@@ -10,6 +10,7 @@ import { failStream } from '../../proto/rpc.js';
 import { trustDigest } from '../../lib/pki.js';
 import { newId } from '../../lib/ids.js';
 import type { Logger } from '../../lib/log.js';
+import { dispatcherMetrics } from '../../lib/node-metrics.js';
 import type { HeartbeatRequest } from '../../proto/gen/flotilla/HeartbeatRequest.js';
 import type { HeartbeatResponse } from '../../proto/gen/flotilla/HeartbeatResponse.js';
 import type { RaftMember } from '../../proto/gen/flotilla/RaftMember.js';
@@ -94,6 +95,10 @@ export class Dispatcher {
         if (n.status?.state === 'READY') this.lastSeen.set(n.id, start + SESSION_RETRY_MAX_MS);
       }
     });
+    const unlend = dispatcherMetrics.sources.lend({
+      sessions: () => this.sessions.size,
+      nodeStates: () => this.store.view((tx) => tx.all('nodes').map((n) => n.status?.state ?? 'UNKNOWN')),
+    });
     const expiry = setInterval(
       () => void this.expireNodes().catch((err) => this.log.warn({ err }, 'cannot mark nodes down')),
       this.heartbeatMs() / 2,
@@ -117,6 +122,7 @@ export class Dispatcher {
         }
       }
     } finally {
+      unlend();
       clearInterval(expiry);
       this.endpoints.close();
       for (const s of this.sessions.values()) {
@@ -197,6 +203,7 @@ export class Dispatcher {
       throw new FlotillaError('NOT_FOUND', 'no such session on this manager; open a new one');
     }
     this.lastSeen.set(req.nodeId, this.now());
+    dispatcherMetrics.heartbeats.inc();
     return this.store.view((tx) => {
       const node = tx.get('nodes', req.nodeId);
       this.raftMembers ??= tx

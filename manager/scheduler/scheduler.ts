@@ -8,6 +8,7 @@
  * A task on overlay networks gets its addresses there in the same write as its node.
  */
 import type { Logger } from '../../lib/log.js';
+import { schedulerMetrics } from '../../lib/node-metrics.js';
 import type { Network, NetworkAttachment, Node, Service, Task, TaskStatus } from '../../proto/types.js';
 import { NetworkAddresses } from '../allocator/addresses.js';
 import { ControlLoop } from '../control-loop.js';
@@ -15,6 +16,7 @@ import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 import { placementChanged } from './filters.js';
 import { TaskGroup } from './group.js';
 import { Usage } from './usage.js';
+import { unplacedByReason } from './unplaced.js';
 
 export class Scheduler {
   private readonly pending = new Set<string>();
@@ -42,8 +44,15 @@ export class Scheduler {
     );
   }
 
-  run(signal: AbortSignal): Promise<void> {
-    return this.loop.run(signal);
+  async run(signal: AbortSignal): Promise<void> {
+    const unlend = schedulerMetrics.sources.lend(() =>
+      this.store.view((tx) => unplacedByReason(tx.all('tasks'))),
+    );
+    try {
+      await this.loop.run(signal);
+    } finally {
+      unlend();
+    }
   }
 
   private start(tx: ReadTx): void {
@@ -150,6 +159,7 @@ export class Scheduler {
         },
       };
       tx.update('tasks', assigned);
+      schedulerMetrics.placementSeconds.observe(Math.max(0, now - (task.meta?.createdAt ?? now)) / 1000);
       this.usage.track(assigned);
       this.placing.set(id, choice.node.id);
       group.placed(choice);

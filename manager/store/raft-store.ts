@@ -5,6 +5,7 @@
  */
 import { hexHead } from '../../lib/bytes.js';
 import { silentLogger, type Logger } from '../../lib/log.js';
+import { storeMetrics } from '../../lib/node-metrics.js';
 import { codec, encodeInSlices } from '../../proto/load.js';
 import type { StoreSnapshot } from '../../proto/types.js';
 import { RaftNode, type RaftNodeOptions, type StateMachine } from '../raft/node/index.js';
@@ -13,6 +14,7 @@ import { StoreState } from './state.js';
 import { diffEvents } from './state-diff.js';
 import { Transaction } from './transaction.js';
 import type { EventFilter, ReadTx, Store, StoreEvent, StoreSnapshotData, WriteTx } from './types.js';
+import { TABLES } from './types.js';
 import { EventHub } from './watch.js';
 import { decodeWrite, encodeWrite, type Write } from './write-codec.js';
 
@@ -83,12 +85,18 @@ export class RaftStore implements Store {
     private readonly machine: ReplicatedState,
     /** The Raft member under the store, for membership and leadership. */
     readonly raft: RaftNode,
+    /** Takes the store back from the metrics' sources. */
+    private readonly unlend: () => void,
   ) {}
 
   static async open(options: Omit<RaftNodeOptions, 'stateMachine'>): Promise<RaftStore> {
     const machine = new ReplicatedState((options.logger ?? silentLogger()).child({ room: 'store' }));
     const raft = await RaftNode.start({ ...options, stateMachine: machine });
-    return new RaftStore(machine, raft);
+    const unlend = storeMetrics.sources.lend({
+      objects: () => TABLES.map((t) => [t, machine.state.all(t).length]),
+      dir: options.dir,
+    });
+    return new RaftStore(machine, raft, unlend);
   }
 
   view<T>(fn: (tx: ReadTx) => T): T {
@@ -130,6 +138,7 @@ export class RaftStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.unlend();
     await this.raft.close();
     this.machine.hub.close();
   }

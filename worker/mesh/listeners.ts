@@ -11,6 +11,7 @@ import type { LoadBalancing } from '../../proto/gen/flotilla/LoadBalancing.js';
 import { portName } from '../../proto/ports.js';
 import { TcpProxy } from './tcp-proxy.js';
 import { UdpProxy } from './udp-proxy.js';
+import { MeshCounts } from './mesh-counts.js';
 
 type Listener = TcpProxy | UdpProxy;
 
@@ -33,6 +34,7 @@ export class MeshListeners {
   constructor(
     private readonly host: string,
     private readonly log: Logger,
+    private readonly counts = new MeshCounts(),
   ) {}
 
   /** Takes a new endpoint table; listeners open and close to match it. */
@@ -85,7 +87,10 @@ export class MeshListeners {
     for (const [key, w] of wanted) {
       let proxy = this.proxies.get(key);
       if (!proxy) {
-        const made = w.protocol === 'TCP' ? new TcpProxy(key, this.log) : new UdpProxy(key, this.log);
+        const made =
+          w.protocol === 'TCP'
+            ? new TcpProxy(key, this.log, this.counts.tcp)
+            : new UdpProxy(key, this.log, this.counts.udp);
         try {
           await made.listen(this.host, w.port);
         } catch (err) {

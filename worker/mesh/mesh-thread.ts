@@ -8,6 +8,7 @@ import pino from 'pino';
 import { describeError } from '../../lib/errors.js';
 import { EndpointView } from '../endpoint-view.js';
 import { MeshListeners } from './listeners.js';
+import { MeshCounts } from './mesh-counts.js';
 import type { FromMeshThread, MeshThreadData, ToMeshThread } from './mesh.js';
 
 const port = parentPort;
@@ -15,7 +16,8 @@ if (!port) throw new Error('mesh-thread.js runs only as a worker thread (see wor
 const data = workerData as MeshThreadData;
 const post = (msg: FromMeshThread) => port.postMessage(msg);
 const log = pino({ level: data.level, base: null }, { write: (line: string) => post({ kind: 'log', line }) });
-const listeners = data.hosts.map((host) => new MeshListeners(host, log));
+const counts = new MeshCounts(data.counts);
+const listeners = data.hosts.map((host) => new MeshListeners(host, log, counts));
 const view = new EndpointView();
 
 port.on('message', (msg: ToMeshThread) => {

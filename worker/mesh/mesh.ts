@@ -15,10 +15,14 @@ import type pino from 'pino';
 import type { Logger } from '../../lib/log.js';
 import type { EndpointChanges } from '../../proto/gen/flotilla/EndpointChanges.js';
 import { EndpointView } from '../endpoint-view.js';
+import { meshMetrics } from '../../lib/node-metrics.js';
+import { MeshCounts } from './mesh-counts.js';
 
 export interface MeshThreadData {
   hosts: readonly string[];
   level: string;
+  /** Where the thread counts (see mesh-counts.ts). */
+  counts: SharedArrayBuffer;
 }
 export type ToMeshThread = { kind: 'apply'; seq: number; changes: EndpointChanges } | { kind: 'close' };
 export type FromMeshThread =
@@ -46,6 +50,8 @@ export class Mesh {
   private readonly waiting = new Map<number, Settle>();
   private ports: string[] = [];
   private closed = false;
+  private readonly counts = new MeshCounts();
+  private readonly unlend = meshMetrics.sources.lend(() => this.counts.read());
 
   /**
    * `hosts`: the addresses to listen on; the first is the one `listening()` reports.
@@ -78,6 +84,7 @@ export class Mesh {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.unlend();
     clearTimeout(this.restartTimer);
     const thread = this.thread;
     if (thread) {
@@ -91,7 +98,7 @@ export class Mesh {
   }
 
   private start(): Worker {
-    const data: MeshThreadData = { hosts: this.hosts, level: this.log.level };
+    const data: MeshThreadData = { hosts: this.hosts, level: this.log.level, counts: this.counts.buffer };
     const thread = new Worker(this.script, { workerData: data });
     // The daemon's own servers keep it alive; the mesh must not keep a finished process up.
     thread.unref();
@@ -106,6 +113,7 @@ export class Mesh {
     thread.on('error', (err) => {
       if (this.closed) return;
       this.thread = undefined;
+      this.counts.noneActive();
       this.log.error(
         { err: describeError(err), restartMs: this.restartMs },
         'the mesh thread failed; starting it again',

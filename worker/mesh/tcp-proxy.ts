@@ -10,6 +10,15 @@ import type { Logger } from '../../lib/log.js';
 import { Balancer } from './balancer.js';
 import { proxyHeaderV1 } from './proxy-protocol.js';
 import { splitHostPort } from '../addr.js';
+import {
+  ACTIVE,
+  add,
+  CONNECTIONS,
+  FAILED_CONNECTS,
+  MeshCounts,
+  RECEIVED_BYTES,
+  SENT_BYTES,
+} from './mesh-counts.js';
 
 const CONNECT_TIMEOUT_MS = 2_000;
 
@@ -22,6 +31,8 @@ export class TcpProxy {
   constructor(
     private readonly what: string,
     private readonly log: Logger,
+    /** Where the connections and their bytes are counted (see mesh-counts.ts). */
+    private readonly counts = new MeshCounts().tcp,
   ) {
     this.server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => this.accept(client));
   }
@@ -51,7 +62,12 @@ export class TcpProxy {
     this.sockets.add(client);
     // The client's first bytes are read while the task is dialled and kept until the pipe.
     client.on('error', ignore);
-    client.once('close', () => this.sockets.delete(client));
+    add(this.counts, CONNECTIONS);
+    add(this.counts, ACTIVE);
+    client.once('close', () => {
+      this.sockets.delete(client);
+      add(this.counts, ACTIVE, -1);
+    });
     this.dial(client, new Set());
   }
 
@@ -66,6 +82,7 @@ export class TcpProxy {
     const timer = setTimeout(() => upstream.destroy(new Error('connect timed out')), CONNECT_TIMEOUT_MS);
     const retry = (err: Error) => {
       clearTimeout(timer);
+      add(this.counts, FAILED_CONNECTS);
       this.log.debug(
         { port: this.what, task: addr, err: err.message },
         'task refused a connection; trying another',
@@ -87,6 +104,9 @@ export class TcpProxy {
         client.destroy();
       });
       if (this.proxyProtocol) upstream.write(proxyHeaderV1(client));
+      // Counted beside the pipes, which start the flow: added before, these would lose the first bytes.
+      client.on('data', (b: Buffer) => add(this.counts, RECEIVED_BYTES, b.length));
+      upstream.on('data', (b: Buffer) => add(this.counts, SENT_BYTES, b.length));
       client.pipe(upstream);
       upstream.pipe(client);
     });

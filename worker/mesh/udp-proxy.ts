@@ -8,6 +8,15 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { Logger } from '../../lib/log.js';
 import { splitHostPort } from '../addr.js';
 import { Balancer } from './balancer.js';
+import {
+  ACTIVE,
+  add,
+  CONNECTIONS,
+  FAILED_CONNECTS,
+  MeshCounts,
+  RECEIVED_BYTES,
+  SENT_BYTES,
+} from './mesh-counts.js';
 
 const IDLE_MS = 30_000;
 
@@ -27,6 +36,8 @@ export class UdpProxy {
   constructor(
     private readonly what: string,
     private readonly log: Logger,
+    /** Where the flows and their bytes are counted (see mesh-counts.ts). */
+    private readonly counts = new MeshCounts().udp,
   ) {}
 
   listen(host: string, port: number): Promise<void> {
@@ -72,6 +83,7 @@ export class UdpProxy {
       if (addr === undefined) return;
       flow = this.open(key, addr, from);
     }
+    add(this.counts, RECEIVED_BYTES, msg.length);
     flow.idle.refresh();
     if (flow.ready) flow.socket.send(msg);
     else flow.queue.push(msg);
@@ -89,8 +101,14 @@ export class UdpProxy {
     };
     this.flows.set(key, flow);
     this.balancer.acquire(addr);
-    socket.on('message', (reply) => this.socket?.send(reply, client.port, client.address));
+    add(this.counts, CONNECTIONS);
+    add(this.counts, ACTIVE);
+    socket.on('message', (reply) => {
+      add(this.counts, SENT_BYTES, reply.length);
+      this.socket?.send(reply, client.port, client.address);
+    });
     socket.on('error', (err) => {
+      add(this.counts, FAILED_CONNECTS);
       this.log.debug({ port: this.what, task: addr, err: err.message }, 'udp flow to a task failed');
       this.end(key, flow);
     });
@@ -104,6 +122,7 @@ export class UdpProxy {
   private end(key: string, flow: Flow): void {
     if (this.flows.get(key) !== flow) return;
     this.flows.delete(key);
+    add(this.counts, ACTIVE, -1);
     clearTimeout(flow.idle);
     this.balancer.release(flow.addr);
     flow.socket.close();

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../../lib/log.js';
 import { silentLogger } from '../../../lib/log.js';
 import { FlotillaError, isFlotillaError, type LeaderHint } from '../../../lib/errors.js';
+import { raftMetrics } from '../../../lib/node-metrics.js';
 import { MemoryStorage, RawNode, type LogPosition, type RaftLogger, type Status } from '../core/index.js';
 import { RaftDisk, type PersistRequest } from '../storage/index.js';
 import type { ConfChange, ConfState, Entry, HardState, Message, RaftId, Ready, Snapshot } from '../types.js';
@@ -139,6 +140,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private snapshotting: Promise<void> | undefined;
   /** Why this node takes no part in the group now: its disk is full (see persistOrPause). */
   private pausedBy: FlotillaError | undefined;
+  /** Takes this member back from the metrics' sources. */
+  private readonly unlend: () => void;
 
   private constructor(
     private readonly rawNode: RawNode,
@@ -161,6 +164,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.applied = storage.snapshot().metadata.index;
     this.snapshotIndex = this.applied;
     for (const [id, address] of members) if (id !== this.id) transport.setPeer(id, address);
+    this.unlend = raftMetrics.sources.lend(this);
     transport.start({
       receive: (m) => this.receive(m),
       unreachable: (id) => this.input(() => this.rawNode.reportUnreachable(id)),
@@ -364,6 +368,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.unlend();
     clearInterval(this.ticker);
     this.commitNotices.close();
     await this.busy;
@@ -559,6 +564,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     }
     if (lead !== this.leaderId) {
       this.leaderId = lead;
+      if (lead !== NONE) raftMetrics.leaderChanges.inc();
       const term = this.currentTerm;
       this.log.info({ leader: lead, term }, lead === NONE ? 'raft leader lost' : `raft leader is ${lead}`);
       this.emit('leader', lead, term);
@@ -665,6 +671,11 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     }
     if (!position) return Promise.reject(this.notLeader('this node is not the leader'));
     const done = this.proposals.wait(position, this.opts.proposalTimeoutMs, confChange);
+    const timer = raftMetrics.proposalSeconds.startTimer();
+    void done.then(
+      () => timer(),
+      () => undefined,
+    );
     this.schedule();
     return done;
   }
