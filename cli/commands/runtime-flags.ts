@@ -1,14 +1,15 @@
 /**
  * The `service create` flags that only container runtimes honour: cgroup limits
  * (--limit-cpu, --limit-memory, --limit-pids), capabilities (--cap-add, --cap-drop), a
- * read-only root filesystem and mounts (--mount type=bind,source=/x,target=/y,readonly).
+ * read-only root filesystem and mounts (--mount type=bind,source=/x,target=/y,readonly); the
+ * networks a task joins; and the `service update` flags that change all of these.
  */
 import type { Command } from 'commander';
 import { invalidArgument } from '../../lib/errors.js';
 import type { ContainerSpec, TaskSpec } from '../../proto/types.js';
 import { registryAuthFor } from '../docker-credentials.js';
 import { collect, parseCount } from '../format.js';
-import { parseBytes, parseCpus } from './placement-flags.js';
+import { editList, parseBytes, parseCpus } from './placement-flags.js';
 
 export interface RuntimeOptions {
   limitCpu?: string;
@@ -66,7 +67,7 @@ export function runtimeFromFlags(
       networks.join(', '),
     );
   return {
-    mounts: (o.mount ?? []).map(parseMount),
+    mounts: (o.mount ?? []).map((m) => parseMount(m)),
     readOnly: o.readOnly ?? false,
     capAdd: o.capAdd ?? [],
     capDrop: o.capDrop ?? [],
@@ -83,22 +84,30 @@ export function overlayNetworksFromFlags(o: RuntimeOptions): string[] {
 
 type Resourcing = Pick<TaskSpec, 'placement' | 'resources'>;
 
-/** The task's resources with the --limit-* flags' limits added. */
+/**
+ * The task's resources with the --limit-* flags given set over the limits it has (none on
+ * create); 0 lifts a limit. Unchanged without the flags.
+ */
 export function withLimits(o: RuntimeOptions, task: Resourcing): Resourcing {
+  if (o.limitCpu === undefined && o.limitMemory === undefined && o.limitPids === undefined) return task;
+  const was = task.resources?.limits ?? { nanoCpus: 0, memoryBytes: 0, pids: 0 };
   const limits = {
-    nanoCpus: o.limitCpu === undefined ? 0 : parseCpus('--limit-cpu', o.limitCpu),
-    memoryBytes: o.limitMemory === undefined ? 0 : parseBytes('--limit-memory', o.limitMemory),
-    pids: o.limitPids === undefined ? 0 : parseCount('--limit-pids', o.limitPids, 4_194_304),
+    nanoCpus: o.limitCpu === undefined ? was.nanoCpus : parseCpus('--limit-cpu', o.limitCpu),
+    memoryBytes: o.limitMemory === undefined ? was.memoryBytes : parseBytes('--limit-memory', o.limitMemory),
+    pids: o.limitPids === undefined ? was.pids : parseCount('--limit-pids', o.limitPids, 4_194_304),
   };
-  if (limits.nanoCpus === 0 && limits.memoryBytes === 0 && limits.pids === 0) return task;
-  return {
-    ...task,
-    resources: { reservations: null, generic: {}, ...task.resources, limits },
-  };
+  const limited = limits.nanoCpus > 0 || limits.memoryBytes > 0 || limits.pids > 0;
+  if (!limited && !task.resources?.limits) return task;
+  const resources = { reservations: null, generic: {}, ...task.resources, limits: limited ? limits : null };
+  const empty = !resources.limits && !resources.reservations && Object.keys(resources.generic).length === 0;
+  return { ...task, resources: empty ? null : resources };
 }
 
 /** Docker's --mount syntax: comma-separated key=value (source/src, target/dst/destination, readonly/ro). */
-export function parseMount(value: string): {
+export function parseMount(
+  value: string,
+  flag = '--mount',
+): {
   type: string;
   source: string;
   target: string;
@@ -125,8 +134,103 @@ export function parseMount(value: string): {
         mount.readOnly = val === undefined || val === 'true' || val === '1';
         break;
       default:
-        throw invalidArgument('--mount', 'type=, source=, target= and readonly keys', value);
+        throw invalidArgument(flag, 'type=, source=, target= and readonly keys', value);
     }
   }
   return mount;
+}
+
+/** All optional: an update changes only what its flags name. */
+export interface RuntimeUpdateOptions {
+  limitCpu?: string;
+  limitMemory?: string;
+  limitPids?: string;
+  capAdd?: string[];
+  capDrop?: string[];
+  readOnly?: boolean;
+  mountAdd?: string[];
+  mountRm?: string[];
+  /** Overlay networks by name or id, or host or bridge. */
+  networkAdd?: string[];
+  /** Overlay networks by id (the command resolves names first), or host. */
+  networkRm?: string[];
+  withRegistryAuth?: boolean;
+}
+
+/** Adds the runtime flags of `service update` (no defaults: unset is unchanged). */
+export function addRuntimeUpdateFlags(cmd: Command): Command {
+  return cmd
+    .option('--limit-cpu <cores>', 'cpu a task may use at most, e.g. 0.5 (0: no limit)')
+    .option('--limit-memory <size>', 'memory a task may use at most, e.g. 64M (0: no limit)')
+    .option('--limit-pids <n>', 'processes a task may run at most (0: no limit)')
+    .option('--cap-add <cap>', 'add a capability (taken off --cap-drop) (repeatable)', collect, [])
+    .option('--cap-drop <cap>', 'drop a capability (taken off --cap-add) (repeatable)', collect, [])
+    .option('--read-only', 'mount the container root filesystem read-only')
+    .option('--no-read-only', 'mount the container root filesystem read-write')
+    .option('--mount-add <spec>', 'add a mount, as --mount of create (repeatable)', collect, [])
+    .option('--mount-rm <target>', 'remove the mount at this target path (repeatable)', collect, [])
+    .option(
+      '--network-add <name>',
+      "join an overlay network, by name or id; host: the node's network; bridge: back from host (repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      '--network-rm <name>',
+      'leave an overlay network, by name or id, or host (repeatable)',
+      collect,
+      [],
+    )
+    .option('--with-registry-auth', 'send the registry credentials of `docker login` to the nodes that pull');
+}
+
+/** Docker's order: --cap-add X undoes a --cap-drop X and the other way round. */
+function capabilities(o: RuntimeUpdateOptions, c: ContainerSpec): Pick<ContainerSpec, 'capAdd' | 'capDrop'> {
+  const add = o.capAdd ?? [];
+  const drop = o.capDrop ?? [];
+  if (add.length === 0 && drop.length === 0) return { capAdd: c.capAdd, capDrop: c.capDrop };
+  const same = (a: string) => (b: string) => a.toUpperCase() === b.toUpperCase();
+  const without = (list: string[], gone: string[]) => list.filter((x) => !gone.some(same(x)));
+  return {
+    capAdd: [...without(c.capAdd, [...add, ...drop]), ...add],
+    capDrop: [...without(c.capDrop, [...add, ...drop]), ...drop],
+  };
+}
+
+/** The container's runtime settings with the update flags applied; the others as they are. */
+export function withRuntimeChanges(
+  container: ContainerSpec,
+  o: RuntimeUpdateOptions,
+): Pick<ContainerSpec, 'mounts' | 'readOnly' | 'capAdd' | 'capDrop' | 'hostNetwork' | 'registryAuth'> {
+  const rm = o.mountRm ?? [];
+  const add = (o.mountAdd ?? []).map((m) => parseMount(m, '--mount-add'));
+  if ((o.networkRm ?? []).includes('bridge'))
+    throw invalidArgument(
+      '--network-rm',
+      'an overlay network or host (bridge is where a task is without them)',
+      'bridge',
+    );
+  if ((o.networkRm ?? []).includes('host') && !container.hostNetwork)
+    throw invalidArgument('--network-rm', "host only when the service is on the node's network", 'host');
+  let hostNetwork = container.hostNetwork;
+  if ((o.networkRm ?? []).includes('host') || (o.networkAdd ?? []).includes('bridge')) hostNetwork = false;
+  if ((o.networkAdd ?? []).includes('host')) hostNetwork = true;
+  return {
+    mounts:
+      rm.length || add.length
+        ? editList('--mount-rm', container.mounts, rm, add, (m) => m.target)
+        : container.mounts,
+    readOnly: o.readOnly ?? container.readOnly,
+    ...capabilities(o, container),
+    hostNetwork,
+    registryAuth: o.withRegistryAuth ? registryAuthFor(container.image) : container.registryAuth,
+  };
+}
+
+/** The overlay networks after --network-add and --network-rm (by id; host and bridge are none). */
+export function withNetworkChanges(networks: string[], o: RuntimeUpdateOptions): string[] {
+  const overlay = (n: string) => n !== 'host' && n !== 'bridge';
+  const rm = (o.networkRm ?? []).filter(overlay);
+  const add = (o.networkAdd ?? []).filter(overlay);
+  return rm.length || add.length ? editList('--network-rm', networks, rm, add, (n) => n) : networks;
 }

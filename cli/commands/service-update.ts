@@ -1,8 +1,10 @@
 /**
- * `service update` and what it changes in the task spec (--image, --env-add, --env-rm, --args,
- * --replicas, --force, and the secret and config flags of file-flags.ts), waiting on an
- * update with its progress, and the commands around updates: `service rollback`, `service
- * promote`, `service history`.
+ * `service update` and what it changes in the task spec: --image, --env-add, --env-rm,
+ * --env-file, --args, --replicas and --force here, and the update flags of the *-flags
+ * modules (container, restart, placement, reservations, limits, mounts, networks, secrets
+ * and configs); waiting on an update with its progress; and the commands around updates:
+ * `service rollback`, `service promote`, `service history`. An update starts from the spec
+ * the service has, so whatever no flag names keeps its value.
  */
 import type { Command } from 'commander';
 import { humanDuration } from '../../lib/durations.js';
@@ -12,14 +14,35 @@ import { call } from '../../proto/rpc.js';
 import { isJob, REBALANCE_LABEL, type Service, type ServiceSpec } from '../../proto/types.js';
 import { collect, labels, parseCount, table } from '../format.js';
 import { EXIT_CODES, followService } from '../update-progress.js';
+import {
+  addContainerUpdateFlags,
+  envFromFlags,
+  restartFromFlags,
+  withContainerChanges,
+  type ContainerUpdateOptions,
+} from './container-flags.js';
 import { addFileUpdateFlags, withFileChanges, type FileUpdateOptions } from './file-flags.js';
+import {
+  addPlacementUpdateFlags,
+  withPlacementChanges,
+  type PlacementUpdateOptions,
+} from './placement-flags.js';
 import { updateEndpoint, type PublishUpdateOptions } from './publish-flags.js';
+import {
+  addRuntimeUpdateFlags,
+  withLimits,
+  withNetworkChanges,
+  withRuntimeChanges,
+  type RuntimeUpdateOptions,
+} from './runtime-flags.js';
 import { addPolicyOptions, withPolicyFlags, type PolicyOptions } from './update-flags.js';
 
-export interface SpecChangeOptions extends FileUpdateOptions {
+export interface SpecChangeOptions
+  extends FileUpdateOptions, ContainerUpdateOptions, PlacementUpdateOptions, RuntimeUpdateOptions {
   image?: string;
   envAdd: string[];
   envRm: string[];
+  envFile?: string[];
   args?: string;
   replicas?: string;
   force?: boolean;
@@ -49,10 +72,16 @@ export function addSpecChangeOptions(cmd: Command): Command {
     .option('--image <image>', 'the image of the tasks')
     .option('--env-add <KEY=VALUE>', 'add or change an environment variable (repeatable)', collect, [])
     .option('--env-rm <KEY>', 'remove an environment variable (repeatable)', collect, [])
+    .option(
+      '--env-file <file>',
+      'add or change the variables of a file of KEY=VALUE lines (repeatable; --env-add wins)',
+      collect,
+      [],
+    )
     .option('--args <args>', 'the command and its arguments, split as a shell would (quotes kept together)')
     .option('--replicas <n>', 'number of tasks (replicated services)')
     .option('--force', 'replace every task, even when the spec did not change');
-  return addFileUpdateFlags(changes);
+  return addRuntimeUpdateFlags(addPlacementUpdateFlags(addContainerUpdateFlags(addFileUpdateFlags(changes))));
 }
 
 /** Words as a shell splits them: on blanks, with '…' and "…" kept together (no expansion). */
@@ -88,6 +117,7 @@ export function withSpecChanges(spec: ServiceSpec, o: SpecChangeOptions): Servic
   if (!task || !container) return spec;
   const env = new Map(container.env.map((e) => [e.slice(0, e.indexOf('=')), e] as const));
   for (const key of o.envRm) env.delete(key);
+  for (const e of envFromFlags({ envFile: o.envFile })) env.set(e.slice(0, e.indexOf('=')), e);
   for (const e of o.envAdd) {
     const eq = e.indexOf('=');
     if (eq <= 0) throw invalidArgument('--env-add', 'KEY=VALUE', e);
@@ -100,6 +130,10 @@ export function withSpecChanges(spec: ServiceSpec, o: SpecChangeOptions): Servic
     }
     mode = { replicated: { replicas: parseCount('--replicas', o.replicas) } };
   }
+  const imaged = { ...container, image: o.image ?? container.image };
+  const restartGiven = [o.restartCondition, o.restartDelay, o.restartMaxAttempts, o.restartWindow].some(
+    (v) => v !== undefined,
+  );
   return {
     ...spec,
     ...mode,
@@ -107,14 +141,28 @@ export function withSpecChanges(spec: ServiceSpec, o: SpecChangeOptions): Servic
       ...task,
       forceUpdate: task.forceUpdate + (o.force ? 1 : 0),
       container: {
-        ...container,
-        image: o.image ?? container.image,
+        ...imaged,
         env: [...env.values()],
         ...withFileChanges(container, o),
+        ...withContainerChanges(container, o),
+        ...withRuntimeChanges(imaged, o),
         ...(o.args !== undefined && { command: [], args: shellWords(o.args) }),
       },
+      restart: restartGiven ? restartFromFlags(o, task.restart) : task.restart,
+      ...withLimits(o, withPlacementChanges(task, o)),
+      networks: withNetworkChanges(task.networks, o),
     },
   };
+}
+
+/** The networks of `refs` by id: those the spec has as written, others looked up by name. */
+async function networkIds(client: ControlClient, has: string[], refs: string[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const ref of refs) {
+    if (ref === 'host' || ref === 'bridge' || has.includes(ref)) ids.push(ref);
+    else ids.push((await call(client, client.GetNetwork, { network: ref })).network?.id ?? ref);
+  }
+  return ids;
 }
 
 /** Waits for the service with progress, and sets the exit code to say how it ended. */
@@ -166,8 +214,10 @@ export function updateCommands(service: Command, connect: () => ControlClient): 
       for (const key of o.labelRm) delete next[key];
       if (o.rebalance === true) next[REBALANCE_LABEL] = 'true';
       if (o.rebalance === false) delete next[REBALANCE_LABEL];
+      // The spec names its networks by id: --network-rm may name one.
+      const networkRm = await networkIds(client, service.spec.task?.networks ?? [], o.networkRm ?? []);
       // Rewriting the service, even unchanged, is what makes the rebalancer look again.
-      const changed = withSpecChanges({ ...service.spec, labels: next }, o);
+      const changed = withSpecChanges({ ...service.spec, labels: next }, { ...o, networkRm });
       const spec = withPolicyFlags(
         { ...changed, ...updateEndpoint(service.spec.endpoint, service.endpoint?.ports ?? [], o) },
         o,
