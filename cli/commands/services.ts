@@ -14,7 +14,7 @@ import {
   type Task,
 } from '../../proto/types.js';
 import { collect, labels, parseCount, parseDuration, printInspected, table, titleCase } from '../format.js';
-import { containerFromFlags, type ContainerOptions } from './container-flags.js';
+import { containerFromFlags, restartFromFlags, type ContainerOptions } from './container-flags.js';
 import { addFileFlags, filesFromFlags, type FileOptions } from './file-flags.js';
 import { placementFromFlags, type PlacementOptions } from './placement-flags.js';
 import { follow, MODES, modeName, updateCommands } from './service-update.js';
@@ -49,8 +49,6 @@ interface CreateOptions
   stopGracePeriod: string;
   detach?: boolean;
 }
-
-const RESTART = { none: 'RESTART_NONE', 'on-failure': 'RESTART_ON_FAILURE', any: 'RESTART_ANY' } as const;
 
 type ModeSpec = Pick<ServiceSpec, 'mode' | 'replicated' | 'global' | 'replicatedJob' | 'globalJob'>;
 
@@ -92,8 +90,6 @@ export const CREATE_DEFAULTS = {
 };
 
 export function specFromFlags(image: string, command: string[], o: CreateOptions): ServiceSpec {
-  const condition = RESTART[o.restartCondition as keyof typeof RESTART];
-  if (!condition) throw invalidArgument('--restart-condition', 'none, on-failure or any', o.restartCondition);
   const spec: ServiceSpec = {
     name: o.name,
     labels: labels('--label', o.label),
@@ -114,12 +110,7 @@ export function specFromFlags(image: string, command: string[], o: CreateOptions
         ...runtimeFromFlags(o, image),
         healthcheck: null,
       },
-      restart: {
-        condition,
-        delayMs: parseDuration('--restart-delay', o.restartDelay),
-        maxAttempts: parseCount('--restart-max-attempts', o.restartMaxAttempts),
-        windowMs: parseDuration('--restart-window', o.restartWindow),
-      },
+      restart: restartFromFlags(o, null),
       ...withLimits(o, placementFromFlags(o)),
       forceUpdate: 0,
       networks: overlayNetworksFromFlags(o),
