@@ -1,0 +1,137 @@
+/**
+ * `cluster stack` against a real manager on the process runtime: a deploy of a compose file
+ * and an override converges; deploying again changes nothing; a changed service alone is
+ * rolled; --prune removes a dropped service; a changed secret file is refused; `stack rm`
+ * leaves nothing of the stack.
+ */
+import test from 'ava';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Network, Service, ServiceSpec } from '../../proto/types.js';
+import { eventually, LocalCluster, runCli } from './cluster-harness.js';
+
+const app = fileURLToPath(new URL('../../../test/fixtures/stack/app/', import.meta.url));
+const files = (...names: string[]) => names.flatMap((n) => ['-c', join(app, n)]);
+
+interface Summary {
+  service: Service;
+  runningTasks: number;
+  desiredTasks: number;
+}
+
+let c: LocalCluster;
+test.before(async (t) => {
+  c = await LocalCluster.create();
+  const res = await c.init('m1');
+  t.is(res.code, 0, res.stderr);
+});
+test.after.always(() => c?.destroy());
+
+const deploy = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runCli([...c.admin('m1'), 'stack', 'deploy', ...args, 'shop'], env);
+
+const services = () => c.json<Summary[]>('m1', 'stack', 'services', 'shop', '--format', 'json');
+
+/** The stack's services by name once every one runs all its replicas, healthy. */
+const converged = (count: number) =>
+  eventually(
+    'the stack to converge',
+    async () => {
+      const all = await services();
+      const done =
+        all.length === count && all.every((s) => Number(s.runningTasks) === Number(s.desiredTasks));
+      return done && new Map(all.map((s) => [s.service.spec!.name, s.service]));
+    },
+    120_000,
+  );
+
+const names = <T extends { spec?: { name: string } | null }>(list: T[]) =>
+  list.map((o) => o.spec?.name ?? '').filter((n) => n.startsWith('shop_'));
+
+test.serial('deploy, redeploy, update one service, prune, rm', async (t) => {
+  const first = await deploy(files('compose.yml', 'override.yml', 'cron.yml'));
+  t.is(first.code, 0, first.stderr);
+  t.regex(first.stdout, /Creating network shop_default/);
+  t.regex(first.stdout, /Creating secret shop_db_password/);
+  t.regex(first.stdout, /Creating config shop_app_conf/);
+  const before = await converged(4);
+  t.deepEqual([...before.keys()].sort(), ['shop_cron', 'shop_gateway', 'shop_web', 'shop_worker']);
+  const web = before.get('shop_web')!.spec!;
+  const worker = before.get('shop_worker')!.spec!;
+  t.is(worker.replicated?.replicas, 2);
+  t.true(worker.task!.container!.env.includes('ROLE=worker'));
+  t.is(web.labels['com.docker.stack.namespace'], 'shop');
+  t.like(web.task!.container!.healthcheck, { intervalMs: 1000 });
+  t.like(web.update, { parallelism: 2, order: 'START_FIRST' });
+  t.like(web.task!.container!.secrets[0], { name: 'shop_db_password', target: '/run/secrets/db_password' });
+
+  const ls = await c.cli('m1', 'stack', 'ls');
+  t.regex(ls.stdout, /^NAME\s+SERVICES\nshop\s+4$/m);
+  const ps = await c.cli('m1', 'stack', 'ps', 'shop');
+  t.is(ps.code, 0, ps.stderr);
+  t.is(ps.stdout.match(/shop_\w+\.\d+/g)?.length, 5);
+
+  // The same files again: nothing changes.
+  const same = await deploy(files('compose.yml', 'override.yml', 'cron.yml'));
+  t.is(same.code, 0, same.stderr);
+  t.is(same.stdout.match(/unchanged/g)?.length, 4, same.stdout);
+  const untouched = new Map((await services()).map((s) => [s.service.spec!.name, s.service]));
+  for (const [name, s] of before) t.is(untouched.get(name)?.meta?.version, s.meta?.version, name);
+
+  // A new value for web's environment (by interpolation): web alone rolls.
+  const changed = await deploy(files('compose.yml', 'override.yml', 'cron.yml'), { GREETING: 'bonjour' });
+  t.is(changed.code, 0, changed.stderr);
+  t.regex(changed.stdout, /Updating service shop_web/);
+  const after = await eventually('web to roll', async () => {
+    const all = await converged(4);
+    const w = all.get('shop_web')!;
+    return w.updateStatus?.state === 'UPDATE_COMPLETED' && all;
+  });
+  t.is(after.get('shop_web')!.specVersion, before.get('shop_web')!.specVersion + 1);
+  t.true(after.get('shop_web')!.spec!.task!.container!.env.includes('GREETING=bonjour'));
+  for (const name of ['shop_worker', 'shop_cron', 'shop_gateway']) {
+    t.is(after.get(name)!.meta?.version, before.get(name)!.meta?.version, name);
+    t.is(after.get(name)!.specVersion, before.get(name)!.specVersion, name);
+  }
+
+  // Without cron.yml and with --prune: cron goes, the rest stays.
+  const pruned = await deploy(['--prune', ...files('compose.yml', 'override.yml')], { GREETING: 'bonjour' });
+  t.is(pruned.code, 0, pruned.stderr);
+  t.regex(pruned.stdout, /Removing service shop_cron/);
+  t.is(pruned.stdout.match(/unchanged/g)?.length, 3, pruned.stdout);
+  await converged(3);
+
+  // The secret's file changed under the same name: refused, nothing written.
+  const secret = await deploy(files('compose.yml', 'override.yml'), {
+    DB_PASSWORD_FILE: './db_password_2.txt',
+  });
+  t.is(secret.code, 1);
+  t.regex(secret.stderr, /secret shop_db_password has changed.*new name/);
+
+  const rm = await c.cli('m1', 'stack', 'rm', 'shop');
+  t.is(rm.code, 0, rm.stderr);
+  t.regex(rm.stdout, /Removing network shop_default/);
+  const left = async () => ({
+    services: names(
+      (await c.json<{ service: Service }[]>('m1', 'service', 'ls', '--format', 'json')).map((s) => s.service),
+    ),
+    networks: names(
+      (await c.json<{ network: Network }[]>('m1', 'network', 'ls', '--format', 'json')).map((n) => n.network),
+    ),
+    secrets: names(
+      (await c.json<{ secret: { spec: ServiceSpec } }[]>('m1', 'secret', 'ls', '--format', 'json')).map(
+        (s) => s.secret,
+      ),
+    ),
+    configs: names(
+      (await c.json<{ config: { spec: ServiceSpec } }[]>('m1', 'config', 'ls', '--format', 'json')).map(
+        (s) => s.config,
+      ),
+    ),
+  });
+  t.deepEqual(await left(), { services: [], networks: [], secrets: [], configs: [] });
+  const none = await c.cli('m1', 'stack', 'ls');
+  t.is(none.stdout.trim(), 'NAME   SERVICES');
+  const gone = await c.cli('m1', 'stack', 'ps', 'shop');
+  t.regex(gone.stderr, /nothing found in stack: shop/);
+});
