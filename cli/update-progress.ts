@@ -5,7 +5,7 @@
  * the update paused, or it was rolled back. A terminal gets the block redrawn in place;
  * anything else gets a line each time something changes.
  */
-import { isCurrent } from '../manager/orchestrator/versions.js';
+import { isCurrent, updateInProgress } from '../manager/orchestrator/versions.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { isTerminal, taskName, type Service, type Task } from '../proto/types.js';
 import { titleCase } from './format.js';
@@ -35,7 +35,8 @@ const byCreation = (a: Task, b: Task) => (a.meta?.createdAt ?? 0) - (b.meta?.cre
 const wanted = (t: Task) => t.desiredState === 'RUNNING';
 
 function stateText(t: Task | undefined): string {
-  if (!t) return 'no task';
+  // A slot the orchestrator has yet to make a task for: its task will be new.
+  if (!t) return 'new';
   const state = t.status?.state ?? 'NEW';
   const health = t.status?.health;
   let text = titleCase(state).toLowerCase();
@@ -46,8 +47,22 @@ function stateText(t: Task | undefined): string {
   return text;
 }
 
-/** One line per slot (or node): the version it had → the version it runs, and the newest task's state. */
-function unitLines(service: Service, tasks: Task[]): UnitLine[] {
+/**
+ * From when a task that replaces one of another version is the work of what is followed: the
+ * start of the update or rollback the command started (or found going on); for a command that
+ * started none (a scale, a label), the moment it wrote the service, so that only an update or
+ * rollback starting later (the failure action's) shows old → new, not the updates before it.
+ */
+function followedSince(written: Service): number {
+  if (updateInProgress(written)) return written.updateStatus!.startedAt;
+  return written.meta?.updatedAt || Infinity;
+}
+
+/**
+ * One line per slot (or node): the version it runs (old → new when the update or rollback
+ * followed replaced its task, see followedSince), and the newest task's state.
+ */
+function unitLines(service: Service, tasks: Task[], since: number): UnitLine[] {
   const groups = new Map<string, Task[]>();
   const replicated = service.spec?.mode === 'replicated';
   const replicas = service.spec?.replicated?.replicas ?? 0;
@@ -65,10 +80,14 @@ function unitLines(service: Service, tasks: Task[]): UnitLine[] {
     const live = history.filter((t) => wanted(t) && !isTerminal(t.status?.state ?? 'NEW'));
     if (!replicated && live.length === 0) continue;
     const newest = history.filter(wanted).at(-1) ?? history.at(-1);
-    const before = history.filter((t) => t !== newest && t.specVersion !== newest?.specVersion).at(-1);
-    const versions = before
-      ? `v${before.specVersion} → v${newest?.specVersion}`
-      : `v${newest?.specVersion ?? '?'}`;
+    const status = service.updateStatus;
+    const rolled =
+      !!newest && !!status && status.startedAt >= since && (newest.meta?.createdAt ?? 0) >= status.startedAt;
+    const before = rolled
+      ? history.filter((t) => t !== newest && t.specVersion !== newest.specVersion).at(-1)
+      : undefined;
+    const version = `v${newest?.specVersion ?? service.specVersion}`;
+    const versions = before ? `v${before.specVersion} → ${version}` : version;
     const name = newest ? taskName(newest) : `${service.spec?.name}.${key}`;
     const done =
       !!newest && newest.status?.state === 'RUNNING' && isCurrent(newest, service) && live.length === 1;
@@ -189,8 +208,9 @@ export function followService(
   opts: { out?: NodeJS.WriteStream } = {},
 ): Promise<Outcome> {
   const screen = new Screen(opts.out ?? process.stdout);
+  const since = followedSince(written);
   return watchService(client, written.id, ({ service, tasks, desiredTasks }) => {
-    const lines = unitLines(service, tasks);
+    const lines = unitLines(service, tasks, since);
     screen.show(headline(service, lines), lines);
     const result = outcome(service, tasks, lines, written.specVersion, desiredTasks);
     if (result) screen.end(ending(service, result, tasks));
