@@ -28,6 +28,7 @@ import {
   isCurrent,
   rolledBack,
   rollingBack,
+  updateCompleted,
   updateConfig,
   updateInProgress,
 } from './versions.js';
@@ -203,16 +204,7 @@ export class Updater extends Orchestrator {
 
   private complete(tx: WriteTx, service: Service, now: number): void {
     const back = rollingBack(service);
-    const status = service.updateStatus!;
-    tx.update('services', {
-      ...service,
-      updateStatus: {
-        ...status,
-        state: back ? 'ROLLBACK_COMPLETED' : 'UPDATE_COMPLETED',
-        completedAt: now,
-        message: back ? status.message || 'rollback completed' : 'update completed',
-      },
-    });
+    tx.update('services', updateCompleted(service, now));
     this.log.info(
       { service: service.spec?.name, version: service.specVersion },
       back ? 'rollback completed' : 'update completed',

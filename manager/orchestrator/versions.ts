@@ -161,6 +161,25 @@ export function promoted(service: Service): Service {
 }
 
 /**
+ * The service with its update (or rollback) completed. A rollback's message keeps what
+ * started it ("rollback requested", or the update's failure) and the version it went back to,
+ * under the word that it completed: `service history` shows the message as it stands.
+ */
+export function updateCompleted(service: Service, now: number): Service {
+  const status = service.updateStatus!;
+  const back = rollingBack(service);
+  return {
+    ...service,
+    updateStatus: {
+      ...status,
+      state: back ? 'ROLLBACK_COMPLETED' : 'UPDATE_COMPLETED',
+      completedAt: now,
+      message: back ? `rollback completed${status.message ? `: ${status.message}` : ''}` : 'update completed',
+    },
+  };
+}
+
+/**
  * The service rolled back to version `to` of its history (0: the version before the
  * current one), as a new version, with its rollback policy. `why` says what started it.
  */
