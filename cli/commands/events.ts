@@ -128,8 +128,7 @@ export function followEvents(
     let began = false;
     stream.on('metadata', (md: grpc.Metadata) => {
       began = true;
-      const warning = md.get('flotilla-warning')[0];
-      if (typeof warning === 'string') onWarning(warning);
+      for (const warning of md.get('flotilla-warning')) if (typeof warning === 'string') onWarning(warning);
     });
     stream.on('data', onEvent);
     stream.on('error', (err: grpc.ServiceError) => {

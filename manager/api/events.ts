@@ -228,12 +228,13 @@ export class ClusterEvents {
     const req = stream.request;
     const cancelled = new Promise<void>((resolve) => stream.on('cancelled', resolve));
     let match: (e: ClusterEvent) => boolean;
+    let stale: string | undefined;
     try {
       match = eventMatcher(req);
       if (req.untilMs && req.sinceMs && req.untilMs < req.sinceMs) {
         throw invalidArgument('until_ms', 'a time after since_ms', req.untilMs);
       }
-      await this.readBarrier(stream.metadata);
+      stale = await this.readBarrier(stream.metadata);
       if (this.closed) throw stopped();
     } catch (err) {
       failStream(stream, err);
@@ -243,8 +244,10 @@ export class ClusterEvents {
     const inTime = (e: ClusterEvent) =>
       (!sinceMs || e.timeMs >= sinceMs) && (!untilMs || e.timeMs <= untilMs);
     // The headers go out now, events or not: the client knows the stream began.
+    const warnings = stale ? [stale] : [];
+    if ((sinceMs || untilMs) && sinceMs < this.ring.keptFrom) warnings.push(this.keptNote());
     const md = new grpc.Metadata();
-    if ((sinceMs || untilMs) && sinceMs < this.ring.keptFrom) md.set(WARNING_KEY, this.keptNote());
+    if (warnings.length > 0) md.set(WARNING_KEY, warnings.join('; '));
     stream.sendMetadata(md);
     const past = sinceMs || untilMs ? this.ring.all() : [];
     for (const e of past) if (match(e) && inTime(e)) stream.write(e);
@@ -279,12 +282,26 @@ export class ClusterEvents {
     else stream.end();
   }
 
-  /** A linearizable start; without a quorum, a caller that accepts stale reads starts anyway. */
-  private async readBarrier(metadata: grpc.Metadata): Promise<void> {
+  /**
+   * A linearizable start. Without a quorum, a caller that accepts stale reads starts anyway,
+   * with the warning this returns; others are told how to.
+   */
+  private async readBarrier(metadata: grpc.Metadata): Promise<string | undefined> {
     try {
       await this.store.readBarrier();
+      return undefined;
     } catch (err) {
-      if (!isFlotillaError(err, 'NO_QUORUM') || !acceptsStaleReads(metadata)) throw err;
+      if (!isFlotillaError(err, 'NO_QUORUM')) throw err;
+      if (!acceptsStaleReads(metadata)) {
+        throw new FlotillaError(
+          'NO_QUORUM',
+          `${err.message}. To follow this manager's own copy anyway, run \`cluster --stale-ok events ...\``,
+        );
+      }
+      return (
+        "no quorum confirms this manager's copy of the state: events follow its own copy, " +
+        'and miss what the other managers change until it is back in touch'
+      );
     }
   }
 

@@ -13,6 +13,7 @@ import type { StoreEvent } from '../../../manager/store/types.js';
 import type { ClusterEvent } from '../../../proto/gen/flotilla/ClusterEvent.js';
 import type { WatchEventsRequest } from '../../../proto/gen/flotilla/WatchEventsRequest.js';
 import type { Secret } from '../../../proto/types.js';
+import { FlotillaError } from '../../../lib/errors.js';
 import { eventually, makeNode, makeService, makeSpec, makeStatus, makeTask } from '../helpers.js';
 
 /** A server stream as grpc-js hands it to the handler: what was written, sent and how it ended. */
@@ -330,4 +331,32 @@ test('bad filters and an until before since end the stream at once', async (t) =
   const backwards = await watch({ sinceMs: 2000, untilMs: 1000 });
   await backwards.served;
   t.regex(backwards.stream.error?.details ?? '', /invalid until_ms: expected a time after since_ms/);
+});
+
+/** A store whose manager has lost its quorum: its read barrier fails as Raft's does. */
+class NoQuorumStore extends MemoryStore {
+  override readBarrier(): Promise<void> {
+    return Promise.reject(new FlotillaError('NO_QUORUM', 'raft: no leader confirmed a read within 2000 ms'));
+  }
+}
+
+test("without a quorum a stream is refused, saying how to follow the manager's own copy anyway", async (t) => {
+  const stop = new AbortController();
+  t.teardown(() => stop.abort());
+  const events = new ClusterEvents(new NoQuorumStore(), stop.signal);
+  const refused = new FakeStream(request());
+  await events.serve(refused as unknown as EventStream);
+  t.is(refused.code(), 'NO_QUORUM');
+  t.regex(refused.error?.details ?? '', /no leader confirmed a read.*cluster --stale-ok events/);
+
+  const staleOk = new FakeStream(request({ sinceMs: 1 }));
+  staleOk.metadata.set('flotilla-stale-ok', '1');
+  const served = events.serve(staleOk as unknown as EventStream);
+  await nextTurn();
+  t.true(staleOk.began);
+  t.is(staleOk.error, undefined);
+  // Both warnings, in one header.
+  t.regex(staleOk.warning ?? '', /^no quorum confirms this manager's copy.*; this manager keeps its latest/);
+  stop.abort();
+  await served;
 });
