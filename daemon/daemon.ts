@@ -317,7 +317,6 @@ export class Daemon {
       this.metrics = await MetricsServer.start(addr);
     } catch (err) {
       this.log.warn(
-        { err: describeError(err) },
         `${describeError(err)}: this node runs without metrics until it restarts. Free the port, or give the node another address ("metricsAddr" in ${paths(this.dataDir).identity}; --metrics-addr at init and join)`,
       );
       return;

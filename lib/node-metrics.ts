@@ -119,7 +119,11 @@ dispatcher.gauge('dispatcher_sessions_open', "Worker sessions open on this manag
 );
 dispatcher.gauge('dispatcher_nodes', 'Nodes by state, as the dispatcher sees them.', ['state'], (g) => {
   const s = dispatcherSources.newest;
-  if (s) for (const [state, n] of tally(s.nodeStates())) g.set({ state }, n);
+  if (!s) return;
+  // The states a dashboard looks for are there even at 0.
+  g.set({ state: 'READY' }, 0);
+  g.set({ state: 'DOWN' }, 0);
+  for (const [state, n] of tally(s.nodeStates())) g.set({ state }, n);
 });
 
 export const dispatcherMetrics = {
@@ -133,6 +137,7 @@ export type AgentSource = () => Iterable<string>;
 const agent = metricPart('agent');
 const agentSources = new Sources<AgentSource>();
 agent.gauge('agent_tasks', 'Tasks this node holds, by state.', ['state'], (g) => {
+  g.set({ state: 'RUNNING' }, 0);
   for (const source of agentSources.all()) {
     for (const [state, n] of tally(source())) g.inc({ state }, n);
   }
