@@ -54,8 +54,8 @@ export function stackCommands(program: Command, connect: Connect, wantsJson: (o:
     .option('--prune', 'remove the services of the stack that the files no longer have')
     .action(async (name: string, o: { composeFile: string[]; prune?: boolean }) => {
       checkStackName(name);
-      const { model, baseDir } = loadComposeFiles(o.composeFile);
-      const plan = await stackPlan(name, model, baseDir);
+      const { model, baseDir, env } = loadComposeFiles(o.composeFile);
+      const plan = await stackPlan(name, model, baseDir, env);
       for (const w of plan.warnings) console.error(`warning: ${w}`);
       if (plan.services.size === 0)
         throw new FlotillaError('INVALID_ARGUMENT', 'the Compose files have no services');

@@ -36,6 +36,8 @@ export interface Loaded {
   model: Mapping;
   /** The directory relative paths (env_file, secret files, bind sources) are read from. */
   baseDir: string;
+  /** The variables interpolation saw, which also give the values of bare environment keys. */
+  env: Record<string, string | undefined>;
 }
 
 /**
@@ -222,7 +224,7 @@ export function loadComposeFiles(files: string[], env: NodeJS.ProcessEnv = proce
     return normalised(toModel(file, text, vars));
   });
   const model = models.reduce((merged, next) => mergeMaps(merged, next, []));
-  return { model, baseDir: dirname(files[0]!) };
+  return { model, baseDir: dirname(files[0]!), env: vars };
 }
 
 /** A list of KEY=VALUE (or bare KEY) strings as a map, each entry where its line was. */

@@ -7,7 +7,7 @@
  */
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import { FlotillaError, invalidArgument } from '../../lib/errors.js';
+import { FlotillaError, invalidArgument, isFlotillaError } from '../../lib/errors.js';
 import { HOST_IMAGE, type ServiceSpec } from '../../proto/types.js';
 import { parseCount, parseDuration } from '../format.js';
 import { parseFileReference } from '../commands/file-flags.js';
@@ -257,7 +257,8 @@ export async function stackPlan(
       out.set(key, {
         name: external ? (r.text(f, 'name', `${p}.name`) ?? key) : stackName(stack, key, f),
         external,
-        data: file === undefined ? undefined : await readValue(noun, path(file)),
+        data:
+          file === undefined ? undefined : await fileValue(r.name(f, 'file', `${p}.file`), noun, path(file)),
         labels: { ...labelMap(r, f, p), ...ns },
       });
     }
@@ -291,6 +292,16 @@ export async function stackPlan(
   };
 }
 
+/** A secret's or config's file, an error naming where the compose file names it. */
+async function fileValue(label: string, noun: string, file: string): Promise<Buffer> {
+  try {
+    return await readValue(noun, file);
+  } catch (err) {
+    if (!isFlotillaError(err)) throw err;
+    throw new FlotillaError(err.code, `${label}: ${err.message}`);
+  }
+}
+
 /** `labels:` as a map (a list of KEY=VALUE was made a map when loaded). */
 function labelMap(r: Reader, m: Mapping, path: string): Record<string, string> {
   const labels = r.map(m, 'labels', `${path}.labels`) ?? {};
@@ -303,7 +314,7 @@ interface Context {
   stack: string;
   ns: Record<string, string>;
   path: (p: string) => string;
-  env: NodeJS.ProcessEnv;
+  env: Record<string, string | undefined>;
   declared: Map<string, StackNetwork>;
   used: Set<string>;
   secrets: Map<string, StackFile>;

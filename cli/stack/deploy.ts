@@ -28,7 +28,8 @@ const digest = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 
 /**
  * A spec as plain sorted JSON without what is unset (proto3 reads unset as empty, zero or
- * false alike) and without the ids the manager gives file references, so that the spec a
+ * false alike), without the decoder's markers of optional fields, and without the ids the
+ * manager gives file references, so that the spec a
  * deploy would send and the one stored compare equal when they ask for the same.
  */
 export function normalised(value: unknown): unknown {
@@ -37,6 +38,8 @@ export function normalised(value: unknown): unknown {
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value).sort(([a], [b]) => a.localeCompare(b))) {
+      // The decoder names which optional field is set ("_endpoint"): the field itself says so.
+      if (k.startsWith('_')) continue;
       const n = normalised(v);
       const empty =
         n === undefined ||
