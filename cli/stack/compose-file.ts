@@ -158,8 +158,10 @@ function toModel(file: string, text: string, vars: Record<string, string | undef
   const convert = (node: Node | null | undefined, path: string): Value => {
     if (isAlias(node)) return convert(node.resolve(doc as Document) as Node | undefined, path);
     if (isScalar(node)) {
-      // YAML 1.1 (as Docker reads compose files) makes dates of some plain words: keep the text.
-      if (node.value instanceof Date) return node.source ?? String(node.value);
+      // YAML 1.1 (as Docker reads compose files) makes dates of some plain words and numbers
+      // in base 60 of others ("8080:80"): Docker keeps their text, and so does this.
+      const sexagesimal = typeof node.value === 'number' && node.source?.includes(':');
+      if (node.value instanceof Date || sexagesimal) return node.source ?? String(node.value);
       if (typeof node.value !== 'string') return node.value as Value;
       const fail = (message: string): never => {
         throw invalidArgument(`${path} (${place(node)})`, 'a valid interpolation', message);

@@ -104,7 +104,7 @@ function filesToCreate(stack: string, noun: string, wanted: StackFile[], existin
     if (stored.spec?.labels[DIGEST_LABEL] !== digest(f.data!))
       throw new FlotillaError(
         'INVALID_ARGUMENT',
-        `${noun} ${f.name} has changed, and ${noun}s cannot be changed: give it a new name in the compose file (e.g. ${f.name.slice(stack.length + 1)}_v2) and deploy again`,
+        `${noun} ${f.name} has changed, and ${noun}s cannot be changed: give it a new name in the compose file (a new key, or name:) and deploy again`,
       );
     return false;
   });

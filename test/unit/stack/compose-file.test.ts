@@ -67,6 +67,13 @@ test('anchors, merge keys and YAML 1.1 octal modes, as Docker reads them', (t) =
   const web = (model.services as Mapping).web as Mapping;
   t.like(web.environment, { TIER: 'backend', GREETING: 'hello $USER', FROM_SHELL: null });
   t.is(((web.secrets as Mapping[])[1] as Mapping).mode, 0o400);
+  // Base-60 numbers and dates of YAML 1.1 keep their text: an unquoted port pair stays one.
+  const [f] = files({
+    'p.yml': 'services:\n  a:\n    ports: [8080:80, 53]\n    labels: {day: 2024-01-02}\n',
+  });
+  const a = (loadComposeFiles([f!], {}).model.services as Mapping).a as Mapping;
+  t.deepEqual(a.ports, ['8080:80', 53]);
+  t.deepEqual(a.labels, { day: '2024-01-02' });
 });
 
 test('several files merge: maps by key, ports, volumes and secrets by target, commands whole', (t) => {
