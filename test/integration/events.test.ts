@@ -1,7 +1,8 @@
 /**
  * `cluster events` against a real manager: a follower of the stream as a child process sees a
  * service created, scaled and removed, in order; `--since` afterwards finds those events in
- * what the manager kept; a manager that stops ends the stream, and the CLI says so.
+ * what the manager kept; a manager that stops ends the stream, and the CLI says so. A
+ * follower's stream goes on while its leader is away and while it has no quorum.
  */
 import test from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -32,8 +33,9 @@ test.before(async (t) => {
 test.after.always(() => c?.destroy());
 
 /** `cluster events ARGS` as a child process: what it printed so far, and how it ended. */
-function follow(t: { teardown(fn: () => void): void }, ...args: string[]) {
-  const child: ChildProcess = spawn(process.execPath, [cli, ...c.admin('m1'), 'events', ...args], {
+function follow(t: { teardown(fn: () => void): void }, on: [LocalCluster, string], ...args: string[]) {
+  const [cluster, manager] = on;
+  const child: ChildProcess = spawn(process.execPath, [cli, ...cluster.admin(manager), 'events', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   t.teardown(() => child.kill('SIGKILL'));
@@ -54,12 +56,13 @@ function follow(t: { teardown(fn: () => void): void }, ...args: string[]) {
  * value is looked for in the output later, where it must never be.
  */
 let markers = 0;
-async function begun(events: () => Shown[]): Promise<void> {
+async function begun(on: [LocalCluster, string], events: () => Shown[]): Promise<void> {
+  const [cluster, manager] = on;
   await eventually(
     'the event stream to begin',
     async () => {
       const res = await runCli(
-        [...c.admin('m1'), 'secret', 'create', `marker-${++markers}`, '-'],
+        [...cluster.admin(manager), 'secret', 'create', `marker-${++markers}`, '-'],
         {},
         'hush-value',
       );
@@ -81,8 +84,8 @@ const ok = async (...args: string[]) => {
 const indexOf = (events: Shown[], fn: (e: Shown) => boolean) => events.findIndex(fn);
 
 test.serial('a follower sees a service created, scaled and removed, in order', async (t) => {
-  const { events, out } = follow(t, '--format', 'json');
-  await begun(events);
+  const { events, out } = follow(t, [c, 'm1'], '--format', 'json');
+  await begun([c, 'm1'], events);
   await ok(...sleeperService('web'));
   await eventually('web.1 running', async () =>
     events().some((e) => e.name === 'web.1' && e.action === 'running'),
@@ -175,10 +178,69 @@ test.serial('--since afterwards shows the events the manager kept; --until ends 
 });
 
 test.serial('a manager that stops ends the stream, and the CLI says so', async (t) => {
-  const { events, out } = follow(t, '--format', 'json');
-  await begun(events);
+  const { events, out } = follow(t, [c, 'm1'], '--format', 'json');
+  await begun([c, 'm1'], events);
   await c.stop('m1');
   await eventually('the CLI to exit', async () => out.code !== undefined);
   t.is(out.code, 1);
   t.regex(out.stderr, /^error: the event stream from 127\.0\.0\.1:\d+ ended: /m);
+});
+
+test.serial("a follower's stream goes on when the leader stops, and while it has no quorum", async (t) => {
+  const ha = await LocalCluster.create();
+  t.teardown(() => ha.destroy());
+  const init = await ha.init('m1');
+  t.is(init.code, 0, init.stderr);
+  for (const m of ['m2', 'm3']) {
+    const res = await ha.joinManager(m, 'm1');
+    t.is(res.code, 0, res.stderr);
+  }
+  const { events, out } = follow(t, [ha, 'm2'], '--format', 'json');
+  await begun([ha, 'm2'], events);
+  const createdVia = async (manager: string, name: string) => {
+    await eventually(`${name} created through ${manager}`, async () => {
+      const res = await ha.cli(manager, ...sleeperService(name));
+      return res.code === 0 || /already exists/.test(res.stderr);
+    });
+    await eventually(`${name} in the stream`, async () =>
+      events().some((e) => e.name === name && e.action === 'create'),
+    );
+  };
+
+  await ha.stop('m1');
+  await createdVia('m2', 'after-leader');
+
+  await ha.stop('m3');
+  const since = new Date(Date.now() - 3_600_000).toISOString();
+  const now = () => new Date().toISOString();
+  const refused = await eventually('m2 to refuse a new stream', async () => {
+    const res = await ha.cli('m2', 'events', '--since', since, '--until', now());
+    return res.code !== 0 && res;
+  });
+  t.regex(refused.stderr, /cluster --stale-ok events/);
+  const stale = await ha.cli(
+    'm2',
+    '--stale-ok',
+    'events',
+    '--since',
+    since,
+    '--until',
+    now(),
+    '-f',
+    'name=after-leader',
+  );
+  t.is(stale.code, 0, stale.stderr);
+  t.regex(stale.stderr, /^warning: no quorum confirms this manager's copy/);
+  t.regex(stale.stdout, /service create \S+ \(name=after-leader, /);
+  t.is(out.code, undefined, `the follower ended: ${out.stderr}`);
+
+  ha.restart('m1');
+  ha.restart('m3');
+  await createdVia('m2', 'quorum-back');
+  t.is(out.code, undefined, `the follower ended: ${out.stderr}`);
+  const indexes = events().map((e) => e.index);
+  t.deepEqual(
+    indexes,
+    [...indexes].sort((a, b) => a - b),
+  );
 });
