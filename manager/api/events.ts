@@ -23,7 +23,7 @@ export const RING_LIMIT = 10_000;
 /** Events a stream may have waiting for a client that reads slowly before it is ended. */
 const BACKLOG_LIMIT = 2 * RING_LIMIT;
 const MAX_TIMER_MS = 2 ** 31 - 1;
-/** The header of the warning that a stream begins earlier than the events kept. */
+/** The header of warnings for people (as other calls' answers carry them), sent as a stream begins. */
 const WARNING_KEY = 'flotilla-warning';
 
 /** The tables that make events, and their events' type. */
@@ -263,7 +263,12 @@ export class ClusterEvents {
       if (!e) return end(stopped());
       if (!match(e) || !inTime(e)) return;
       if (stream.writableLength > BACKLOG_LIMIT) {
-        end(new FlotillaError('RESOURCE_EXHAUSTED', `the client fell ${BACKLOG_LIMIT} events behind`));
+        end(
+          new FlotillaError(
+            'RESOURCE_EXHAUSTED',
+            `the stream's reader fell over ${BACKLOG_LIMIT} events behind`,
+          ),
+        );
       } else stream.write(e);
     };
     this.listeners.add(listener);
