@@ -360,3 +360,13 @@ test("without a quorum a stream is refused, saying how to follow the manager's o
   stop.abort();
   await served;
 });
+
+test('a reader that falls far behind has its stream ended', async (t) => {
+  const { store, watch } = await setup(t);
+  const { stream, served } = await watch();
+  stream.writableLength = 20_001;
+  await store.update((tx) => tx.create('services', makeService(makeSpec({ name: 'web' }))));
+  await served;
+  t.is(stream.code(), 'RESOURCE_EXHAUSTED');
+  t.regex(stream.error?.details ?? '', /fell over 20000 events behind/);
+});
