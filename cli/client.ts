@@ -1,9 +1,9 @@
 /**
  * The CLI's connection to a manager: the local node's unix socket, or a manager at
- * --host / $CLUSTER_HOST with the admin client certificate in --cert-path / $CLUSTER_CERT_PATH
+ * --host / $CLUSTER_HOST (HOST:PORT or tcp://HOST:PORT) with the admin client certificate in --cert-path / $CLUSTER_CERT_PATH
  * (made by `cluster ca issue-client`).
  */
-import { FlotillaError } from '../lib/errors.js';
+import { FlotillaError, invalidArgument } from '../lib/errors.js';
 import { newKeyAndRequest } from '../lib/pki.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { wire } from '../proto/load.js';
@@ -22,8 +22,18 @@ export interface Target {
 
 const credentialsOf = new WeakMap<ControlClient, TlsCredentials>();
 
+/** A manager's address as given to --host or $CLUSTER_HOST: HOST:PORT, or docker's tcp://HOST:PORT. */
+export function managerAddress(given: string, field = '--host'): string {
+  const addr = given.startsWith('tcp://') ? given.slice('tcp://'.length).replace(/\/$/, '') : given;
+  if (!/^[^/:\s]+:\d+$/.test(addr) && !/^\[[0-9a-fA-F:.]+\]:\d+$/.test(addr)) {
+    throw invalidArgument(field, 'HOST:PORT or tcp://HOST:PORT, such as tcp://10.0.0.1:4240', given);
+  }
+  return addr;
+}
+
 export function controlClient(t: Target): { client: ControlClient; addr: string } {
-  const host = t.host ?? process.env.CLUSTER_HOST;
+  const given = t.host ?? process.env.CLUSTER_HOST;
+  const host = given && managerAddress(given, t.host === undefined ? '$CLUSTER_HOST' : '--host');
   const interceptors = t.staleOk ? [acceptStaleReads] : [];
   if (!host) {
     const addr = `unix:${paths(dataDirFrom(t.dataDir)).socket}`;

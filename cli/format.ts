@@ -13,6 +13,20 @@ export function parseDuration(flag: string, value: string): number {
   return Math.round(parts.reduce((ms, p) => ms + Number(p[1]) * (UNITS[p[2] ?? 's'] ?? 0), 0));
 }
 
+/** Milliseconds -> "500ms", "5s", "1m30s", "2h": what parseDuration reads back. */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  const parts: string[] = [];
+  let rest = ms;
+  for (const unit of ['d', 'h', 'm', 's', 'ms'] as const) {
+    const size = UNITS[unit] ?? 1;
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * size;
+  }
+  return parts.join('');
+}
+
 /** A commander argument parser for repeatable flags: each value appended to the list. */
 export const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -50,9 +64,30 @@ export function titleCase(state: string): string {
   return state.charAt(0) + state.slice(1).toLowerCase();
 }
 
-/** `inspect`: each object in full, as one JSON array. */
+/**
+ * An object as `inspect` shows it to people: without the markers the protobuf loader adds
+ * for optional fields (`"_endpoint": "endpoint"`), and with its times (`createdAt`,
+ * `timestamp`, `runningSince`, `expiresAtMs`...: epoch milliseconds) as ISO 8601 strings,
+ * a `...AtMs` key losing its `Ms`; a time of 0 (not yet) is null.
+ */
+export function forPeople(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(forPeople);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (key === `_${String(v)}`) continue;
+    if (typeof v === 'number' && TIME_KEY.test(key)) {
+      out[key.replace(/AtMs$/, 'At')] = v === 0 ? null : new Date(v).toISOString();
+    } else out[key] = forPeople(v);
+  }
+  return out;
+}
+
+const TIME_KEY = /^(timestamp|runningSince|\w+At|\w+AtMs)$/;
+
+/** `inspect`: each object in full, as one JSON array, as `forPeople` shows it. */
 export async function printInspected<T>(refs: string[], get: (ref: string) => Promise<T>): Promise<void> {
-  const out: T[] = [];
-  for (const ref of refs) out.push(await get(ref));
+  const out: unknown[] = [];
+  for (const ref of refs) out.push(forPeople(await get(ref)));
   console.log(JSON.stringify(out, null, 2));
 }

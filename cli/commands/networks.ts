@@ -3,12 +3,25 @@ import type { Command } from 'commander';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import type { NetworkInfo } from '../../proto/gen/flotilla/NetworkInfo.js';
 import { call } from '../../proto/rpc.js';
-import { collect, labels, printInspected, table } from '../format.js';
+import { collect, labels, printInspected } from '../format.js';
+import {
+  addListOptions,
+  idFilter,
+  labelFilter,
+  listingPrinter,
+  nameFilter,
+  printListing,
+  type Listing,
+  type ListOptions,
+} from '../listing.js';
 
 type Connect = () => ControlClient;
-type Format = { format?: string };
-
-export function networkCommands(program: Command, connect: Connect, wantsJson: (o: Format) => boolean): void {
+export function networkCommands(
+  program: Command,
+  connect: Connect,
+  // main.ts's table-or-json check, which the listings' own --format parsing replaced.
+  _wantsJson: (o: { format?: string }) => boolean,
+): void {
   const network = program.command('network').description('manage overlay networks');
 
   network
@@ -25,19 +38,17 @@ export function networkCommands(program: Command, connect: Connect, wantsJson: (
       console.log(res.network?.id);
     });
 
-  network
-    .command('ls')
-    .description('list networks')
-    .option('--format <format>', 'table or json', 'table')
-    .action(async (o: Format) => {
+  addListOptions(network.command('ls').description('list networks'), NETWORKS).action(
+    async (o: ListOptions) => {
+      const print = listingPrinter(NETWORKS, o);
       const client = connect();
       const { networks } = await call(client, client.ListNetworks, {});
-      if (wantsJson(o)) return console.log(JSON.stringify(networks, null, 2));
-      const rows = [...networks]
-        .sort((a, b) => (a.network?.spec?.name ?? '').localeCompare(b.network?.spec?.name ?? ''))
-        .map(row);
-      console.log(table(['ID', 'NAME', 'DRIVER', 'SUBNET', 'SERVICES', 'TASKS'], rows));
-    });
+      const sorted = networks.sort((a, b) =>
+        (a.network?.spec?.name ?? '').localeCompare(b.network?.spec?.name ?? ''),
+      );
+      printListing(print(sorted));
+    },
+  );
 
   network
     .command('inspect')
@@ -61,13 +72,28 @@ export function networkCommands(program: Command, connect: Connect, wantsJson: (
     });
 }
 
-function row({ network, services, attachedTasks }: NetworkInfo): string[] {
-  return [
-    network?.id.slice(0, 12) ?? '',
-    network?.spec?.name ?? '',
-    network?.spec?.driver ?? '',
-    network?.spec?.subnet ?? '',
-    services.join(',') || '-',
-    String(attachedTasks),
-  ];
-}
+/** `network ls`: its fields, filters and table. */
+export const NETWORKS: Listing<NetworkInfo> = {
+  columns: [
+    {
+      field: 'ID',
+      header: 'ID',
+      value: (i) => i.network?.id ?? '',
+      cell: (i) => i.network?.id.slice(0, 12) ?? '',
+    },
+    { field: 'Name', header: 'NAME', value: (i) => i.network?.spec?.name ?? '' },
+    { field: 'Driver', header: 'DRIVER', value: (i) => i.network?.spec?.driver ?? '' },
+    // Every network spans the cluster.
+    { field: 'Scope', header: 'SCOPE', value: () => 'swarm', extra: true },
+    { field: 'Subnet', header: 'SUBNET', value: (i) => i.network?.spec?.subnet ?? '' },
+    { field: 'Services', header: 'SERVICES', value: (i) => i.services.join(',') || '-' },
+    { field: 'Tasks', header: 'TASKS', value: (i) => String(i.attachedTasks) },
+  ],
+  filters: {
+    id: idFilter((i) => i.network?.id ?? ''),
+    name: nameFilter((i) => i.network?.spec?.name ?? ''),
+    label: labelFilter((i) => i.network?.spec?.labels),
+  },
+  id: (i) => i.network?.id ?? '',
+  raw: (i) => i,
+};

@@ -4,12 +4,45 @@ import { describeError, FlotillaError, invalidArgument, isFlotillaError } from '
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
 import type { Node, NodeAvailability } from '../../proto/types.js';
-import { collect, parseDuration, printInspected, table, titleCase } from '../format.js';
+import { collect, parseDuration, printInspected, titleCase } from '../format.js';
 import { describeCert, newKeyAndRequest } from '../../lib/pki.js';
 import { writeTlsDir } from '../../daemon/tls-dir.js';
-import { printTasks } from './services.js';
+import {
+  addListOptions,
+  idFilter,
+  labelFilter,
+  listingPrinter,
+  nameFilter,
+  printListing,
+  type Listing,
+  type ListOptions,
+} from '../listing.js';
+import { taskListCommand } from '../task-listing.js';
 
-type Format = { format?: string };
+/** `node ls`: its fields, filters and table. */
+export const NODES: Listing<Node> = {
+  columns: [
+    { field: 'ID', header: 'ID', value: (n) => n.id, cell: (n) => n.id.slice(0, 12) },
+    { field: 'Hostname', header: 'HOSTNAME', value: (n) => n.description?.hostname ?? '' },
+    { field: 'Address', header: 'ADDRESS', value: (n) => n.status?.addr ?? '' },
+    { field: 'Status', header: 'STATUS', value: (n) => titleCase(n.status?.state ?? 'UNKNOWN') },
+    {
+      field: 'Availability',
+      header: 'AVAILABILITY',
+      value: (n) => titleCase(n.spec?.availability ?? 'ACTIVE'),
+    },
+    { field: 'ManagerStatus', header: 'MANAGER STATUS', value: managerStatus },
+    { field: 'EngineVersion', header: 'ENGINE VERSION', value: (n) => n.description?.version ?? '' },
+  ],
+  filters: {
+    id: idFilter((n) => n.id),
+    name: nameFilter((n) => n.description?.hostname ?? ''),
+    label: labelFilter((n) => n.spec?.labels),
+    role: { match: (n, role) => n.role === role.toUpperCase(), values: ['manager', 'worker'] },
+  },
+  id: (n) => n.id,
+  raw: (n) => n,
+};
 
 /** Leader, Reachable or Unreachable, as the leader sees each manager; blank for workers. */
 function managerStatus(n: Node): string {
@@ -22,36 +55,23 @@ function managerStatus(n: Node): string {
 export function nodeCommands(
   program: Command,
   connect: () => ControlClient,
-  wantsJson: (o: Format) => boolean,
+  // main.ts's table-or-json check, which the listings' own --format parsing replaced.
+  _wantsJson: (o: { format?: string }) => boolean,
 ): void {
   caCommands(program, connect);
   const node = program.command('node').description('manage nodes');
 
-  node
-    .command('ls')
-    .description('list nodes')
-    .option('--format <format>', 'table or json', 'table')
-    .action(async (o: Format) => {
-      const json = wantsJson(o);
-      const client = connect();
-      const { nodes } = await call(client, client.ListNodes, {});
-      if (json) return console.log(JSON.stringify(nodes, null, 2));
-      const rows = nodes
-        .sort(
-          (a, b) =>
-            (a.description?.hostname ?? '').localeCompare(b.description?.hostname ?? '') ||
-            a.id.localeCompare(b.id),
-        )
-        .map((n) => [
-          n.id.slice(0, 12),
-          n.description?.hostname ?? '',
-          n.status?.addr ?? '',
-          titleCase(n.status?.state ?? 'UNKNOWN'),
-          titleCase(n.spec?.availability ?? 'ACTIVE'),
-          managerStatus(n),
-        ]);
-      console.log(table(['ID', 'HOSTNAME', 'ADDRESS', 'STATUS', 'AVAILABILITY', 'MANAGER STATUS'], rows));
-    });
+  addListOptions(node.command('ls').description('list nodes'), NODES).action(async (o: ListOptions) => {
+    const print = listingPrinter(NODES, o);
+    const client = connect();
+    const { nodes } = await call(client, client.ListNodes, {});
+    const sorted = nodes.sort(
+      (a, b) =>
+        (a.description?.hostname ?? '').localeCompare(b.description?.hostname ?? '') ||
+        a.id.localeCompare(b.id),
+    );
+    printListing(print(sorted));
+  });
 
   node
     .command('inspect')
@@ -122,16 +142,11 @@ export function nodeCommands(
       console.log(n.description?.hostname ?? ref);
     });
 
-  node
-    .command('ps')
-    .description('list the tasks on nodes')
-    .argument('<node...>')
-    .option('--format <format>', 'table or json', 'table')
-    .action(async (refs: string[], o: Format) => {
-      const json = wantsJson(o);
-      const client = connect();
-      printTasks(await call(client, client.ListTasks, { services: [], nodes: refs }), json);
-    });
+  taskListCommand(
+    node.command('ps').description('list the tasks on nodes').argument('<node...>'),
+    connect,
+    'nodes',
+  );
 
   node
     .command('rm')

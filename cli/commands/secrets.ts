@@ -14,10 +14,19 @@ import { formatBytes } from '../../lib/sizes.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
 import type { Config, Secret } from '../../proto/types.js';
-import { collect, labels, printInspected, table } from '../format.js';
+import { collect, labels, printInspected } from '../format.js';
+import {
+  addListOptions,
+  idFilter,
+  labelFilter,
+  listingPrinter,
+  nameFilter,
+  printListing,
+  type Listing,
+  type ListOptions,
+} from '../listing.js';
 
 type Connect = () => ControlClient;
-type Format = { format?: string };
 
 /** The most a secret or a config may hold (the manager holds to it too). */
 export const MAX_VALUE_BYTES = 500 * 1024;
@@ -41,7 +50,7 @@ interface Kind {
   inspect: string;
   examples: string;
   calls(client: ControlClient): Calls;
-  /** An entry as `inspect` and `ls --format json` show it. */
+  /** An entry as `inspect` and `ls --format raw` show it. */
   shown(entry: Entry): object;
 }
 
@@ -153,8 +162,47 @@ export async function readValue(
   return Buffer.concat(chunks);
 }
 
+/** A listed secret or config, and when the listing was made (the times say how long ago). */
+export interface ListedEntry {
+  entry: Entry;
+  now: number;
+}
+
+const ago = (now: number, at: number | undefined) => `${humanDuration(now - (at ?? now))} ago`;
+
+/** `secret ls` and `config ls`: their fields, filters and table. */
+export function entryListing(kind: Pick<Kind, 'shown'>): Listing<ListedEntry> {
+  const stored = (i: ListedEntry) => i.entry.stored;
+  return {
+    columns: [
+      {
+        field: 'ID',
+        header: 'ID',
+        value: (i) => stored(i)?.id ?? '',
+        cell: (i) => stored(i)?.id.slice(0, 12) ?? '',
+      },
+      { field: 'Name', header: 'NAME', value: (i) => stored(i)?.spec?.name ?? '' },
+      { field: 'CreatedAt', header: 'CREATED', value: (i) => ago(i.now, stored(i)?.meta?.createdAt) },
+      { field: 'UpdatedAt', header: 'UPDATED', value: (i) => ago(i.now, stored(i)?.meta?.updatedAt) },
+      { field: 'Services', header: 'SERVICES', value: (i) => i.entry.services.join(',') || '-' },
+    ],
+    filters: {
+      id: idFilter((i) => stored(i)?.id ?? ''),
+      name: nameFilter((i) => stored(i)?.spec?.name ?? ''),
+      label: labelFilter((i) => stored(i)?.spec?.labels),
+    },
+    id: (i) => stored(i)?.id ?? '',
+    raw: (i) => kind.shown(i.entry),
+  };
+}
+
 /** The `secret` and the `config` commands. */
-export function secretCommands(program: Command, connect: Connect, wantsJson: (o: Format) => boolean): void {
+export function secretCommands(
+  program: Command,
+  connect: Connect,
+  // main.ts's table-or-json check, which the listings' own --format parsing replaced.
+  _wantsJson: (o: { format?: string }) => boolean,
+): void {
   for (const kind of KINDS) {
     const { noun } = kind;
     const cmd = program
@@ -177,25 +225,16 @@ export function secretCommands(program: Command, connect: Connect, wantsJson: (o
         console.log(stored?.id);
       });
 
-    cmd
-      .command('ls')
-      .description(`list ${noun}s`)
-      .option('--format <format>', 'table or json', 'table')
-      .action(async (o: Format) => {
-        const client = connect();
-        const entries = await kind.calls(client).list();
-        if (wantsJson(o)) return console.log(JSON.stringify(entries.map(kind.shown), null, 2));
-        const now = Date.now();
-        const rows = entries
-          .sort((a, b) => (a.stored?.spec?.name ?? '').localeCompare(b.stored?.spec?.name ?? ''))
-          .map(({ stored, services }) => [
-            stored?.id.slice(0, 12) ?? '',
-            stored?.spec?.name ?? '',
-            `${humanDuration(now - (stored?.meta?.createdAt ?? now))} ago`,
-            services.join(',') || '-',
-          ]);
-        console.log(table(['ID', 'NAME', 'CREATED', 'SERVICES'], rows));
-      });
+    const listing = entryListing(kind);
+    addListOptions(cmd.command('ls').description(`list ${noun}s`), listing).action(async (o: ListOptions) => {
+      const print = listingPrinter(listing, o);
+      const entries = await kind.calls(connect()).list();
+      const now = Date.now();
+      const sorted = entries
+        .sort((a, b) => (a.stored?.spec?.name ?? '').localeCompare(b.stored?.spec?.name ?? ''))
+        .map((entry) => ({ entry, now }));
+      printListing(print(sorted));
+    });
 
     cmd
       .command('inspect')

@@ -1,26 +1,20 @@
 /** `cluster service ...`: create, ls, ps, scale, inspect, rm (update and its kin: service-update.ts). */
 import { Command } from 'commander';
-import { humanDuration } from '../../lib/durations.js';
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
-import {
-  isJob,
-  isTerminal,
-  taskName,
-  type Node,
-  type Service,
-  type ServiceSpec,
-  type Task,
-} from '../../proto/types.js';
-import { collect, labels, parseCount, parseDuration, printInspected, table, titleCase } from '../format.js';
+import { isJob, isTerminal, type Service, type ServiceSpec } from '../../proto/types.js';
+import { collect, labels, parseCount, parseDuration, printInspected } from '../format.js';
 import { containerFromFlags, restartFromFlags, type ContainerOptions } from './container-flags.js';
 import { addFileFlags, filesFromFlags, type FileOptions } from './file-flags.js';
 import { placementFromFlags, type PlacementOptions } from './placement-flags.js';
 import { follow, MODES, modeName, updateCommands } from './service-update.js';
 import { addPolicyOptions, withPolicyFlags, type PolicyOptions } from './update-flags.js';
 import { watchService } from '../service-watch.js';
-import { endpointFromFlags, portsColumn, type PublishOptions } from './publish-flags.js';
+import { prettyService } from '../inspect-view.js';
+import { serviceListCommand } from '../service-listing.js';
+import { taskListCommand } from '../task-listing.js';
+import { endpointFromFlags, type PublishOptions } from './publish-flags.js';
 import {
   addRuntimeFlags,
   overlayNetworksFromFlags,
@@ -30,7 +24,9 @@ import {
 } from './runtime-flags.js';
 
 type Connect = () => ControlClient;
-type Format = { format?: string };
+
+// `stack ps` prints its tasks with it.
+export { printTasks } from '../task-listing.js';
 
 interface CreateOptions
   extends PlacementOptions, ContainerOptions, PolicyOptions, PublishOptions, RuntimeOptions, FileOptions {
@@ -120,49 +116,6 @@ export function specFromFlags(image: string, command: string[], o: CreateOptions
   return withPolicyFlags(spec, o);
 }
 
-function nodeName(nodes: Map<string, Node>, id: string): string {
-  return nodes.get(id)?.description?.hostname ?? id.slice(0, 12);
-}
-
-/** `service ps` and `node ps`: the tasks as a table, or as JSON. */
-export function printTasks({ tasks, nodes }: { tasks: Task[]; nodes: Node[] }, json: boolean): void {
-  if (json) return console.log(JSON.stringify(tasks, null, 2));
-  console.log(
-    table(
-      ['ID', 'NAME', 'NODE', 'DESIRED STATE', 'CURRENT STATE', 'ERROR'],
-      taskRows(tasks, nodes, Date.now()),
-    ),
-  );
-}
-
-export function taskRows(tasks: Task[], nodes: Node[], now: number): string[][] {
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const sorted = [...tasks].sort(
-    (a, b) =>
-      a.serviceName.localeCompare(b.serviceName) ||
-      a.slot - b.slot ||
-      (b.meta?.createdAt ?? 0) - (a.meta?.createdAt ?? 0),
-  );
-  let previous = '';
-  return sorted.map((t) => {
-    const name = taskName(t);
-    const shown = name === previous ? ` \\_ ${name}` : name;
-    previous = name;
-    const state = t.status?.state ?? 'NEW';
-    const health = t.status?.health;
-    const healthNote =
-      health && health !== 'HEALTH_NONE' ? ` (${health.replace('HEALTH_', '').toLowerCase()})` : '';
-    return [
-      t.id.slice(0, 12),
-      shown,
-      t.nodeId ? nodeName(byId, t.nodeId) : '',
-      titleCase(t.desiredState),
-      `${titleCase(state)}${healthNote} ${humanDuration(now - (t.status?.timestamp ?? now))} ago`,
-      t.status?.err ?? '',
-    ];
-  });
-}
-
 /**
  * Waits until a job's tasks have all completed, showing progress; stops early when no task
  * can be placed. (Services that keep running are followed by `cli/update-progress.ts`.)
@@ -200,7 +153,12 @@ async function converge(client: ControlClient, service: Service): Promise<void> 
   });
 }
 
-export function serviceCommands(program: Command, connect: Connect, wantsJson: (o: Format) => boolean): void {
+export function serviceCommands(
+  program: Command,
+  connect: Connect,
+  // main.ts's table-or-json check, which the listings' own --format parsing replaced.
+  _wantsJson: (o: { format?: string }) => boolean,
+): void {
   const service = program.command('service').description('manage services');
 
   const create = addFileFlags(addRuntimeFlags(service.command('create')))
@@ -287,49 +245,13 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
     });
   addPolicyOptions(create);
 
-  service
-    .command('ls')
-    .description('list services')
-    .option('--format <format>', 'table or json', 'table')
-    .action(async (o: Format) => {
-      const json = wantsJson(o);
-      const client = connect();
-      const { services } = await call(client, client.ListServices, {});
-      if (json) return console.log(JSON.stringify(services, null, 2));
-      // A job's progress is its completed tasks.
-      const completed = new Map<string, number>();
-      if (services.some((s) => isJob(s.service?.spec))) {
-        const { tasks } = await call(client, client.ListTasks, { services: [], nodes: [] });
-        for (const t of tasks) {
-          if (t.status?.state === 'COMPLETE')
-            completed.set(t.serviceId, (completed.get(t.serviceId) ?? 0) + 1);
-        }
-      }
-      const rows = services
-        .sort((a, b) => (a.service?.spec?.name ?? '').localeCompare(b.service?.spec?.name ?? ''))
-        .map((s) => [
-          s.service?.id.slice(0, 12) ?? '',
-          s.service?.spec?.name ?? '',
-          modeName(s.service?.spec),
-          isJob(s.service?.spec)
-            ? `${completed.get(s.service?.id ?? '') ?? 0}/${s.desiredTasks} completed`
-            : `${s.runningTasks}/${s.desiredTasks}`,
-          s.service?.spec?.task?.container?.image ?? '',
-          portsColumn(s.service?.endpoint?.ports),
-        ]);
-      console.log(table(['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE', 'PORTS'], rows));
-    });
+  serviceListCommand(service.command('ls').description('list services'), connect);
 
-  service
-    .command('ps')
-    .description('list the tasks of services')
-    .argument('<service...>')
-    .option('--format <format>', 'table or json', 'table')
-    .action(async (refs: string[], o: Format) => {
-      const json = wantsJson(o);
-      const client = connect();
-      printTasks(await call(client, client.ListTasks, { services: refs, nodes: [] }), json);
-    });
+  taskListCommand(
+    service.command('ps').description('list the tasks of services').argument('<service...>'),
+    connect,
+    'services',
+  );
 
   service
     .command('scale')
@@ -366,14 +288,24 @@ export function serviceCommands(program: Command, connect: Connect, wantsJson: (
 
   service
     .command('inspect')
-    .description('show services in full, as JSON')
+    .description('show services in full, as JSON (times in ISO 8601), or as text with --pretty')
     .argument('<service...>')
-    .action(async (refs: string[]) => {
+    .option('--pretty', 'as text for people: mode, placement, policies, container spec, ports')
+    .action(async (refs: string[], o: { pretty?: boolean }) => {
       const client = connect();
-      await printInspected(refs, async (service) => {
-        const got = await call(client, client.GetService, { service });
-        return { ...got.service, unplaced: got.unplaced };
-      });
+      const get = (service: string) => call(client, client.GetService, { service });
+      if (!o.pretty) {
+        return printInspected(refs, async (ref) => {
+          const got = await get(ref);
+          return { ...got.service, unplaced: got.unplaced };
+        });
+      }
+      const views: string[] = [];
+      for (const ref of refs) {
+        const got = await get(ref);
+        if (got.service) views.push(prettyService(got.service, got.unplaced));
+      }
+      console.log(views.join('\n\n'));
     });
 
   service

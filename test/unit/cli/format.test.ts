@@ -2,7 +2,8 @@ import test from 'ava';
 import { humanDuration } from '../../../lib/durations.js';
 import { isFlotillaError } from '../../../lib/errors.js';
 import { parseCount, parseDuration, table, titleCase } from '../../../cli/format.js';
-import { CREATE_DEFAULTS, specFromFlags, taskRows } from '../../../cli/commands/services.js';
+import { CREATE_DEFAULTS, specFromFlags } from '../../../cli/commands/services.js';
+import { TASKS, taskItems } from '../../../cli/task-listing.js';
 import { validateServiceSpec } from '../../../manager/api/validate.js';
 import type { Task } from '../../../proto/types.js';
 import { makeNode, makeService, makeStatus, makeTask } from '../helpers.js';
@@ -186,7 +187,7 @@ for (const [flag, change] of badFlags) {
   });
 }
 
-test('taskRows: sorted by service and slot, history under the current task, node names', (t) => {
+test('the task table: sorted by service and slot, history under the current task, node names', (t) => {
   const node = makeNode();
   node.description!.hostname = 'worker-1';
   const web = makeService();
@@ -216,7 +217,10 @@ test('taskRows: sorted by service and slot, history under the current task, node
   );
   const second = row(makeTask(web, { id: 'second', slot: 2 }), now - 1000);
   second.status = { ...second.status!, timestamp: now };
-  const rows = taskRows([second, old, current], [node], now);
+  const columns = TASKS.columns.filter((c) => !c.extra);
+  const rows = taskItems([second, old, current], [node], now).map((i) =>
+    columns.map((c) => (c.cell ?? c.value)(i)),
+  );
   t.deepEqual(rows, [
     ['current-task', 'web.1', 'worker-1', 'Running', 'Running 5 seconds ago', ''],
     ['old-task-id', ' \\_ web.1', 'unknownnode1', 'Shutdown', 'Failed 2 minutes ago', 'exit code 1'],

@@ -1,0 +1,74 @@
+/** `service ls`: its fields, filters and table; a job's replicas are its completed tasks. */
+import type { Command } from 'commander';
+import type { ControlClient } from '../proto/gen/flotilla/Control.js';
+import type { ServiceSummary } from '../proto/gen/flotilla/ServiceSummary.js';
+import { call } from '../proto/rpc.js';
+import { isJob } from '../proto/types.js';
+import { portsColumn } from './commands/publish-flags.js';
+import { MODES, modeName } from './commands/service-update.js';
+import {
+  addListOptions,
+  idFilter,
+  labelFilter,
+  listingPrinter,
+  nameFilter,
+  printListing,
+  type Listing,
+  type ListOptions,
+} from './listing.js';
+
+export interface ServiceItem {
+  summary: ServiceSummary;
+  /** A job's tasks that have completed. */
+  completed: number;
+}
+
+function replicas({ summary, completed }: ServiceItem): string {
+  return isJob(summary.service?.spec)
+    ? `${completed}/${summary.desiredTasks} completed`
+    : `${summary.runningTasks}/${summary.desiredTasks}`;
+}
+
+export const SERVICES: Listing<ServiceItem> = {
+  columns: [
+    {
+      field: 'ID',
+      header: 'ID',
+      value: (i) => i.summary.service?.id ?? '',
+      cell: (i) => i.summary.service?.id.slice(0, 12) ?? '',
+    },
+    { field: 'Name', header: 'NAME', value: (i) => i.summary.service?.spec?.name ?? '' },
+    { field: 'Mode', header: 'MODE', value: (i) => modeName(i.summary.service?.spec) },
+    { field: 'Replicas', header: 'REPLICAS', value: replicas },
+    { field: 'Image', header: 'IMAGE', value: (i) => i.summary.service?.spec?.task?.container?.image ?? '' },
+    { field: 'Ports', header: 'PORTS', value: (i) => portsColumn(i.summary.service?.endpoint?.ports) },
+  ],
+  filters: {
+    id: idFilter((i) => i.summary.service?.id ?? ''),
+    name: nameFilter((i) => i.summary.service?.spec?.name ?? ''),
+    label: labelFilter((i) => i.summary.service?.spec?.labels),
+    mode: { match: (i, mode) => modeName(i.summary.service?.spec) === mode, values: Object.keys(MODES) },
+  },
+  id: (i) => i.summary.service?.id ?? '',
+  raw: (i) => i.summary,
+};
+
+/** Makes `cmd` list the services, with the listing options. */
+export function serviceListCommand(cmd: Command, connect: () => ControlClient): Command {
+  return addListOptions(cmd, SERVICES).action(async (o: ListOptions) => {
+    const print = listingPrinter(SERVICES, o);
+    const client = connect();
+    const { services } = await call(client, client.ListServices, {});
+    const completed = new Map<string, number>();
+    if (services.some((s) => isJob(s.service?.spec))) {
+      const { tasks } = await call(client, client.ListTasks, { services: [], nodes: [] });
+      for (const t of tasks) {
+        if (t.status?.state === 'COMPLETE') completed.set(t.serviceId, (completed.get(t.serviceId) ?? 0) + 1);
+      }
+    }
+    const items = services
+      .sort((a, b) => (a.service?.spec?.name ?? '').localeCompare(b.service?.spec?.name ?? ''))
+      .map((summary) => ({ summary, completed: completed.get(summary.service?.id ?? '') ?? 0 }));
+    printListing(print(items));
+  });
+}
