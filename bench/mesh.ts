@@ -107,7 +107,7 @@ async function haproxy(dir: string, listen: string, task: string): Promise<Child
  * the node's resolver, which applies each table together with the mesh, stops listing it.
  */
 async function leaveTimes(cluster: LocalCluster): Promise<void> {
-  const [node] = await cluster.json<Node[]>('n1', 'node', 'ls', '--format', 'json');
+  const [node] = await cluster.json<Node[]>('n1', 'node', 'ls', '--format', 'raw');
   const dns = new Resolver({ timeout: 500, tries: 1 });
   dns.setServers([node?.description?.dnsAddr ?? '']);
   const listed = async () =>
@@ -115,7 +115,7 @@ async function leaveTimes(cluster: LocalCluster): Promise<void> {
   const times: number[] = [];
   for (let i = 0; i < (quick ? 3 : 10); i++) {
     const task = await eventually('a task running and listed', async () => {
-      const tasks = await cluster.json<Task[]>('n1', 'service', 'ps', 'bench', '--format', 'json');
+      const tasks = await cluster.json<Task[]>('n1', 'service', 'ps', 'bench', '--format', 'raw');
       const t = tasks.find((x) => x.status?.state === 'RUNNING' && x.desiredState === 'RUNNING');
       return t && (await listed()).includes(t.id) ? t : undefined;
     });
@@ -155,7 +155,7 @@ async function main(cluster: LocalCluster): Promise<void> {
   );
   if (create.code !== 0) throw new Error(`service create failed: ${create.stderr}`);
   const task = await eventually('the task running with its address', async () => {
-    const tasks = await cluster.json<Task[]>('n1', 'service', 'ps', 'bench', '--format', 'json');
+    const tasks = await cluster.json<Task[]>('n1', 'service', 'ps', 'bench', '--format', 'raw');
     return tasks.find((t) => t.status?.state === 'RUNNING')?.status?.addresses?.ports[0]?.addr;
   });
   const [service] = await cluster.json<Service[]>('n1', 'service', 'inspect', 'bench');

@@ -37,7 +37,7 @@ test('a CA rotation under a running service moves every node and loses no task',
   );
   t.is(created.code, 0, created.stderr);
   const tasks = async () =>
-    running(JSON.parse((await local('service', 'ps', 'web', '--format', 'json')).stdout));
+    running(JSON.parse((await local('service', 'ps', 'web', '--format', 'raw')).stdout));
   const before = await tasks();
   t.is(before.length, 3);
   const oldClient = join(c.root, 'client-before');
@@ -60,7 +60,7 @@ test('a CA rotation under a running service moves every node and loses no task',
     });
   }
   t.deepEqual(await tasks(), before);
-  const nodes = JSON.parse((await local('node', 'ls', '--format', 'json')).stdout) as Node[];
+  const nodes = JSON.parse((await local('node', 'ls', '--format', 'raw')).stdout) as Node[];
   t.true(nodes.every((n) => n.status?.state === 'READY' && n.certificate?.caDigest === newDigest));
 
   // The old root's certificates are refused; a client certificate of the new root works.

@@ -13,7 +13,7 @@ import { eventually, LocalCluster, runCli, sleeperService } from './cluster-harn
 const certOnDisk = (c: LocalCluster, name: string) =>
   describeCert(readTlsDir(paths(c.dataDir(name)).certs).cert);
 const nodeNamed = async (c: LocalCluster, name: string) =>
-  (await c.json<Node[]>('m1', 'node', 'ls', '--format', 'json')).find(
+  (await c.json<Node[]>('m1', 'node', 'ls', '--format', 'raw')).find(
     (n) => n.description?.hostname === name,
   );
 
@@ -57,7 +57,7 @@ test('certificates renew before they expire, and a promoted node gets a manager 
   t.is(promoted.code, 0, promoted.stderr);
   await eventually('w1 holds a manager certificate', async () => certOnDisk(c, 'w1').role === 'manager');
   await eventually('w1 serves the control API as a manager', async () => {
-    const res = await c.cli('w1', 'node', 'ls', '--format', 'json');
+    const res = await c.cli('w1', 'node', 'ls', '--format', 'raw');
     return res.code === 0 && (JSON.parse(res.stdout) as Node[]).length === 2;
   });
 });

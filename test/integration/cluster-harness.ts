@@ -183,7 +183,7 @@ export class LocalCluster {
     const res = await this.join(name, via, token.stdout.trim());
     if (res.code !== 0) return res;
     await eventually(`${name} reachable`, async () => {
-      const nodes = await this.json<Node[]>(via, 'node', 'ls', '--format', 'json');
+      const nodes = await this.json<Node[]>(via, 'node', 'ls', '--format', 'raw');
       return nodes.some(
         (n) => n.description?.hostname === name && n.managerStatus?.reachability === 'REACHABLE',
       );

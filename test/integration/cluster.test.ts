@@ -13,8 +13,8 @@ let token = '';
 
 const running = (tasks: Task[]) =>
   tasks.filter((t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING');
-const tasksOf = (service: string) => cluster.json<Task[]>('m1', 'service', 'ps', service, '--format', 'json');
-const listNodes = () => cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
+const tasksOf = (service: string) => cluster.json<Task[]>('m1', 'service', 'ps', service, '--format', 'raw');
+const listNodes = () => cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'raw');
 
 test.before(async () => {
   cluster = await LocalCluster.create();
@@ -166,7 +166,7 @@ test.serial('bad input gets a one-line error, a non-zero exit, and writes nothin
     t.is(res.code, 1, args.join(' '));
     t.regex(res.stderr, message, args.join(' '));
   }
-  const services = await cluster.json<unknown[]>('m1', 'service', 'ls', '--format', 'json');
+  const services = await cluster.json<unknown[]>('m1', 'service', 'ls', '--format', 'raw');
   t.is(services.length, 1);
   const nothing = await runCli(['--host', '127.0.0.1:1', '--cert-path', cluster.certPath, 'node', 'ls']);
   t.is(nothing.code, 1);
@@ -196,7 +196,7 @@ test.serial('service rm stops every process', async (t) => {
     for (const n of ['m1', 'w1', 'w2']) if ((await cluster.runningTaskGroups(n)).length > 0) return false;
     return true;
   });
-  const ls = await cluster.json<unknown[]>('m1', 'service', 'ls', '--format', 'json');
+  const ls = await cluster.json<unknown[]>('m1', 'service', 'ls', '--format', 'raw');
   t.is(ls.length, 0);
 });
 

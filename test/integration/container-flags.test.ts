@@ -45,7 +45,7 @@ test.serial('env file, --env, placeholders and --user reach the task', async (t)
   );
   t.is(res.code, 0, res.stderr);
   t.regex(res.stdout, /1\/1 completed/);
-  const [task] = await cluster.json<Task[]>('m1', 'service', 'ps', 'once', '--format', 'json');
+  const [task] = await cluster.json<Task[]>('m1', 'service', 'ps', 'once', '--format', 'raw');
   t.is(task?.status?.state, 'COMPLETE');
   const id = task?.status?.container?.containerId ?? '';
   const stdout = await readFile(join(cluster.dataDir('m1'), 'runtime', 'process', id, 'stdout.log'), 'utf8');

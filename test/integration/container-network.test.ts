@@ -86,7 +86,7 @@ if (missing) {
       );
       t.is(web.code, 0, web.stderr);
       const tasks = await eventually('3 web tasks running with addresses', async () => {
-        const list = running(await c.json<Task[]>('m1', 'service', 'ps', 'web', '--format', 'json'));
+        const list = running(await c.json<Task[]>('m1', 'service', 'ps', 'web', '--format', 'raw'));
         return list.length === 3 && list.every((x) => x.status?.addresses?.ports.length) ? list : undefined;
       });
       const addrs = tasks.map((x) => x.status!.addresses!.ports[0]!.addr);
@@ -110,7 +110,7 @@ if (missing) {
       await c.stop('m1', 'SIGKILL');
       c.restart('m1');
       await eventually('the restarted node to report the same addresses', async () => {
-        const list = running(await c.json<Task[]>('m1', 'service', 'ps', 'web', '--format', 'json'));
+        const list = running(await c.json<Task[]>('m1', 'service', 'ps', 'web', '--format', 'raw'));
         const now = list.map((x) => x.status?.addresses?.ports[0]?.addr ?? '').sort();
         return (
           list.every((x) => tasks.some((old) => old.id === x.id)) && now.join() === [...addrs].sort().join()
@@ -134,7 +134,7 @@ if (missing) {
       );
       t.is(client.code, 0, client.stderr);
       await eventually('the client task running', async () => {
-        const list = await c.json<Task[]>('m1', 'service', 'ps', 'client', '--format', 'json');
+        const list = await c.json<Task[]>('m1', 'service', 'ps', 'client', '--format', 'raw');
         return running(list).length === 1;
       });
       const ips = addrs.map((a) => a.split(':')[0]!).sort();

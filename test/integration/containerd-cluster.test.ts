@@ -42,7 +42,7 @@ if (missing) {
       const init = await c.init('m1', ...shared.containerd().nodeArgs());
       t.is(init.code, 0, init.stderr);
       const [node] = await eventually('the node to report its runtimes', async () => {
-        const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
+        const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'raw');
         return nodes[0]?.description?.runtimes.includes('containerd') ? nodes : undefined;
       });
       t.deepEqual([...(node?.description?.runtimes ?? [])].sort(), ['containerd', 'process']);
@@ -75,7 +75,7 @@ if (missing) {
       );
       t.is(create.code, 0, create.stderr);
       await eventually('3 running tasks', async () => {
-        const tasks = await c.json<Task[]>('m1', 'service', 'ps', 'bb', '--format', 'json');
+        const tasks = await c.json<Task[]>('m1', 'service', 'ps', 'bb', '--format', 'raw');
         return running(tasks).length === 3;
       });
       const live = await containers(shared.containerd());
@@ -105,7 +105,7 @@ if (missing) {
       await c.stop('m1', 'SIGKILL');
       c.restart('m1');
       await eventually('the node back with its 3 tasks running', async () => {
-        const tasks = await c.json<Task[]>('m1', 'service', 'ps', 'bb', '--format', 'json');
+        const tasks = await c.json<Task[]>('m1', 'service', 'ps', 'bb', '--format', 'raw');
         return running(tasks).length === 3;
       });
       const after = await containers(shared.containerd());

@@ -21,7 +21,7 @@ async function cluster(t: import('ava').ExecutionContext): Promise<LocalCluster>
 }
 
 const serviceNames = async (c: LocalCluster, via: string): Promise<string[]> =>
-  (await c.json<{ service: Service }[]>(via, 'service', 'ls', '--format', 'json'))
+  (await c.json<{ service: Service }[]>(via, 'service', 'ls', '--format', 'raw'))
     .map((s) => s.service.spec?.name ?? '')
     .sort();
 
@@ -84,7 +84,7 @@ if (!canMount) {
     t.is((await c.joinManager('m3', 'm1')).code, 0);
     const reachability = async () =>
       new Map(
-        (await c.json<Node[]>('m1', 'node', 'ls', '--format', 'json')).map((n) => [
+        (await c.json<Node[]>('m1', 'node', 'ls', '--format', 'raw')).map((n) => [
           n.description?.hostname,
           n.managerStatus,
         ]),
@@ -129,7 +129,7 @@ if (!canMount) {
     t.is((await c.joinManager('m2', 'm1')).code, 0);
     t.is((await c.joinManager('m3', 'm1')).code, 0);
     const leaderSeenBy = async (via: string) =>
-      (await c.json<Node[]>(via, 'node', 'ls', '--format', 'json')).find((n) => n.managerStatus?.leader)
+      (await c.json<Node[]>(via, 'node', 'ls', '--format', 'raw')).find((n) => n.managerStatus?.leader)
         ?.description?.hostname;
     // Load: a task on every manager, and tasks that keep exiting so that the loops keep writing.
     const acknowledged: string[] = [];
@@ -141,7 +141,7 @@ if (!canMount) {
       t.is(res.code, 0, res.stderr);
       acknowledged.push(name);
     }
-    const everywhere = () => c.json<Task[]>('m1', 'service', 'ps', 'everywhere', '--format', 'json');
+    const everywhere = () => c.json<Task[]>('m1', 'service', 'ps', 'everywhere', '--format', 'raw');
     await eventually(
       'a task on every manager',
       async () => (await everywhere()).filter((k) => k.status?.state === 'RUNNING').length === 3,
@@ -208,7 +208,7 @@ if (!canMount) {
       t.is(res.code, 0, res.stderr);
     }
     const running = (tasks: Task[]) => tasks.filter((k) => k.status?.state === 'RUNNING').map((k) => k.id);
-    const tasksOf = (service: string) => c.json<Task[]>('m1', 'service', 'ps', service, '--format', 'json');
+    const tasksOf = (service: string) => c.json<Task[]>('m1', 'service', 'ps', service, '--format', 'raw');
     const before = await eventually('2 tasks running', async () => {
       const ids = [...running(await tasksOf('quiet')), ...running(await tasksOf('chatty'))];
       return ids.length === 2 && ids;
@@ -236,7 +236,7 @@ if (!canMount) {
       (await tasksOf('more')).find((k) => k.status?.state === 'FAILED'),
     );
     t.regex(failed.status?.err ?? '', FULL);
-    const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
+    const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'raw');
     t.is(nodes.find((n) => n.description?.hostname === 'w1')?.status?.state, 'READY');
     t.true(processAlive(await c.daemonPid('w1')));
     for (const g of groups) t.true(processAlive(g), `task process group ${g} stopped`);

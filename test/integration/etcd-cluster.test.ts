@@ -22,11 +22,11 @@ test.after.always(async () => {
 });
 
 const names = async (via: string) =>
-  (await c.json<{ service: Service }[]>(via, 'service', 'ls', '--format', 'json'))
+  (await c.json<{ service: Service }[]>(via, 'service', 'ls', '--format', 'raw'))
     .map((s) => s.service.spec?.name)
     .sort();
 const leaderOf = async (via: string) =>
-  (await c.json<Node[]>(via, 'node', 'ls', '--format', 'json')).find((n) => n.managerStatus?.leader)
+  (await c.json<Node[]>(via, 'node', 'ls', '--format', 'raw')).find((n) => n.managerStatus?.leader)
     ?.description?.hostname;
 
 test.serial('init --store etcd, a second manager joins, and both serve the same state', async (t) => {

@@ -78,7 +78,7 @@ test('an external CA signs every node certificate; the managers hold no CA key',
   const token = (await runCli(['--data-dir', c.dataDir('m1'), 'join-token', 'worker', '-q'])).stdout.trim();
   t.is((await c.join('w1', 'm1', token)).code, 0);
   await eventually('two ready nodes', async () => {
-    const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
+    const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'raw');
     return nodes.length === 2 && nodes.every((n) => n.status?.state === 'READY');
   });
   const rootCert = new X509Certificate(root.cert);

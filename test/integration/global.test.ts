@@ -10,10 +10,10 @@ import { eventually, LocalCluster, runCli } from './cluster-harness.js';
 let cluster: LocalCluster;
 let token = '';
 
-const tasksOf = (service: string) => cluster.json<Task[]>('m1', 'service', 'ps', service, '--format', 'json');
+const tasksOf = (service: string) => cluster.json<Task[]>('m1', 'service', 'ps', service, '--format', 'raw');
 const nodeIds = async () =>
   new Map(
-    (await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json')).map((n) => [
+    (await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'raw')).map((n) => [
       n.description?.hostname ?? '',
       n.id,
     ]),
@@ -37,7 +37,7 @@ test.before(async () => {
   const w1 = await cluster.join('w1', 'm1', token);
   if (w1.code !== 0) throw new Error(w1.stderr);
   await eventually('2 ready nodes', async () => {
-    const nodes = await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
+    const nodes = await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'raw');
     return nodes.filter((n) => n.status?.state === 'READY').length === 2;
   });
 });

@@ -13,10 +13,10 @@ const WORKERS = ['w1', 'w2'];
 
 let cluster: LocalCluster;
 
-const nodesVia = (m: string) => cluster.json<Node[]>(m, 'node', 'ls', '--format', 'json');
-const servicesVia = (m: string) => cluster.json<ServiceSummary[]>(m, 'service', 'ls', '--format', 'json');
+const nodesVia = (m: string) => cluster.json<Node[]>(m, 'node', 'ls', '--format', 'raw');
+const servicesVia = (m: string) => cluster.json<ServiceSummary[]>(m, 'service', 'ls', '--format', 'raw');
 const tasksVia = (m: string, services: string[]) =>
-  cluster.json<Task[]>(m, 'service', 'ps', ...services, '--format', 'json');
+  cluster.json<Task[]>(m, 'service', 'ps', ...services, '--format', 'raw');
 const hostname = (n: Node) => n.description?.hostname ?? n.id;
 const runningIds = (tasks: Task[]) =>
   tasks

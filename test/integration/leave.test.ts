@@ -39,8 +39,8 @@ test('a worker leaves: its tasks and daemon stop, the managers see it down and m
   t.false(existsSync(paths(c.dataDir('w1')).identity));
   t.false(existsSync(paths(c.dataDir('w1')).certs));
   await eventually('w1 down and both tasks on m1', async () => {
-    const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
-    const tasks = await c.json<Task[]>('m1', 'service', 'ps', 'sl', '--format', 'json');
+    const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'raw');
+    const tasks = await c.json<Task[]>('m1', 'service', 'ps', 'sl', '--format', 'raw');
     const w1 = nodes.find((n) => n.description?.hostname === 'w1');
     const running = tasks.filter((x) => x.desiredState === 'RUNNING' && x.status?.state === 'RUNNING');
     return w1?.status?.state === 'DOWN' && running.length === 2 && running.every((x) => x.nodeId !== w1.id);

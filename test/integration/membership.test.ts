@@ -11,7 +11,7 @@ import { call, connect } from '../../proto/rpc.js';
 import type { Node, Service, Task } from '../../proto/types.js';
 import { eventually, LocalCluster, runCli, sleeperService } from './cluster-harness.js';
 
-const nodesVia = (c: LocalCluster, via: string) => c.json<Node[]>(via, 'node', 'ls', '--format', 'json');
+const nodesVia = (c: LocalCluster, via: string) => c.json<Node[]>(via, 'node', 'ls', '--format', 'raw');
 const byName = (nodes: Node[], name: string) => nodes.find((n) => n.description?.hostname === name);
 const roleOnDisk = async (c: LocalCluster, name: string) =>
   (JSON.parse(await readFile(join(c.dataDir(name), 'node.json'), 'utf8')) as { role: string }).role;
@@ -37,7 +37,7 @@ test.serial(
       '100000',
     );
     t.is(created.code, 0, created.stderr);
-    const tasks = () => c.json<Task[]>('m1', 'service', 'ps', 'web', '--format', 'json');
+    const tasks = () => c.json<Task[]>('m1', 'service', 'ps', 'web', '--format', 'raw');
     const before = (await tasks()).map((task) => task.id).sort();
 
     const promoted = await c.cli('m1', 'node', 'promote', 'w2', 'w3');
@@ -77,7 +77,7 @@ test.serial(
     const last = await c.cli('w2', 'node', 'demote', 'w2');
     t.not(last.code, 0);
     t.regex(last.stderr, /w2 is the last manager; promote another node first/);
-    const still = await c.json<Task[]>('w2', 'service', 'ps', 'web', '--format', 'json');
+    const still = await c.json<Task[]>('w2', 'service', 'ps', 'web', '--format', 'raw');
     t.is(
       still.filter((task) => task.desiredState === 'RUNNING' && task.status?.state === 'RUNNING').length,
       3,
@@ -94,7 +94,7 @@ test.serial(
     for (const m of ['m2', 'm3']) t.is((await c.joinManager(m, 'm1')).code, 0);
     t.is((await c.cli('m1', ...sleeperService('kept'))).code, 0);
     await eventually('m3 has the service', async () => {
-      const local = await runCli(['--data-dir', c.dataDir('m3'), 'service', 'ls', '--format', 'json']);
+      const local = await runCli(['--data-dir', c.dataDir('m3'), 'service', 'ls', '--format', 'raw']);
       return local.code === 0 && local.stdout.includes('"kept"');
     });
 
@@ -105,7 +105,7 @@ test.serial(
       return res.code !== 0 && /no manager leads/.test(res.stderr) ? res : undefined;
     });
     t.regex(write.stderr, /cluster init --force-new-cluster --data-dir \S+m3/);
-    const refused = await c.cli('m3', 'service', 'ls', '--format', 'json');
+    const refused = await c.cli('m3', 'service', 'ls', '--format', 'raw');
     t.not(refused.code, 0);
     t.is(refused.stdout, '');
     t.regex(refused.stderr, /error: no manager leads .*cannot confirm .*`cluster --stale-ok \.\.\.`/s);
@@ -114,7 +114,7 @@ test.serial(
     const err = await t.throwsAsync(call(control, control.ListServices, {}));
     t.true(isFlotillaError(err, 'NO_QUORUM'), err?.message);
 
-    const read = await c.cli('m3', '--stale-ok', 'service', 'ls', '--format', 'json');
+    const read = await c.cli('m3', '--stale-ok', 'service', 'ls', '--format', 'raw');
     t.is(read.code, 0, read.stderr);
     t.regex(read.stderr, /warning: no manager leads \(no quorum\).*own copy/);
     t.deepEqual(
@@ -126,7 +126,7 @@ test.serial(
     const forced = await runCli(['init', '--force-new-cluster', '--data-dir', c.dataDir('m3')]);
     t.is(forced.code, 0, forced.stderr);
     t.is((await c.cli('m3', ...sleeperService('after'))).code, 0);
-    const names = (await c.json<{ service: Service }[]>('m3', 'service', 'ls', '--format', 'json'))
+    const names = (await c.json<{ service: Service }[]>('m3', 'service', 'ls', '--format', 'raw'))
       .map((s) => s.service.spec?.name)
       .sort();
     t.deepEqual(names, ['after', 'kept']);

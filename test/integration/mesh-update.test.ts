@@ -28,7 +28,7 @@ test.after.always(async () => {
 });
 
 const running = async (name: string) =>
-  (await cluster.json<Task[]>('m1', 'service', 'ps', name, '--format', 'json')).filter(
+  (await cluster.json<Task[]>('m1', 'service', 'ps', name, '--format', 'raw')).filter(
     (t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING',
   );
 

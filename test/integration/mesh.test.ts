@@ -38,7 +38,7 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-const tasksOf = (service: string) => cluster.json<Task[]>('n1', 'service', 'ps', service, '--format', 'json');
+const tasksOf = (service: string) => cluster.json<Task[]>('n1', 'service', 'ps', service, '--format', 'raw');
 const running = async (service: string) =>
   (await tasksOf(service)).filter((t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING');
 
@@ -89,7 +89,7 @@ test.before(async () => {
     if (joined.code !== 0) throw new Error(joined.stderr);
   }
   await eventually('3 ready nodes', async () => {
-    const nodes = await cluster.json<Node[]>('n1', 'node', 'ls', '--format', 'json');
+    const nodes = await cluster.json<Node[]>('n1', 'node', 'ls', '--format', 'raw');
     return nodes.filter((n) => n.status?.state === 'READY').length === 3;
   });
   await create('web', 3, '-p', '80');
@@ -230,7 +230,7 @@ test.serial('host mode: the port is the task’s own on its node, one task per n
     (await tasksOf('hm')).find((x) => x.status?.state === 'PENDING' && x.status.err),
   );
   t.is(waiting.status?.err, `no suitable node: host-mode port ${port}/tcp in use on 3 nodes`);
-  const nodes = await cluster.json<Node[]>('n1', 'node', 'ls', '--format', 'json');
+  const nodes = await cluster.json<Node[]>('n1', 'node', 'ls', '--format', 'raw');
   for (const name of NODES) {
     // RUNNING means started: the process may take a moment to listen, and no mesh retries for it.
     const answer = await eventually(`${name} answering on its host port`, () => getSlot(hostOf(name), port));
@@ -240,7 +240,7 @@ test.serial('host mode: the port is the task’s own on its node, one task per n
 });
 
 test.serial('the resolver of every node answers the service name and tasks.NAME', async (t) => {
-  const nodes = await cluster.json<Node[]>('n1', 'node', 'ls', '--format', 'json');
+  const nodes = await cluster.json<Node[]>('n1', 'node', 'ls', '--format', 'raw');
   const addrOf = (x: Task) => x.status?.addresses?.ports[0]?.addr ?? '';
   for (const node of nodes) {
     const resolver = new Resolver({ timeout: 2_000, tries: 2 });

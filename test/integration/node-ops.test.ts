@@ -31,7 +31,7 @@ test.serial('service logs gathers every node’s tasks and notes a node that is 
   const join = await cluster.join('w1', 'm1', token, '--containerd-socket', '');
   t.is(join.code, 0, join.stderr);
   await eventually('two ready nodes', async () => {
-    const nodes = await cluster.json<{ status: { state: string } }[]>('m1', 'node', 'ls', '--format', 'json');
+    const nodes = await cluster.json<{ status: { state: string } }[]>('m1', 'node', 'ls', '--format', 'raw');
     return nodes.filter((n) => n.status.state === 'READY').length === 2;
   });
   const create = await cluster.cli(
@@ -84,7 +84,7 @@ test.serial('service logs gathers every node’s tasks and notes a node that is 
   await cluster.stop('w1', 'SIGKILL');
   const partial = await cluster.cli('m1', 'service', 'logs', 'echoer');
   t.is(partial.code, 0, partial.stderr);
-  const tasks = await cluster.json<Task[]>('m1', 'service', 'ps', 'echoer', '--format', 'json');
+  const tasks = await cluster.json<Task[]>('m1', 'service', 'ps', 'echoer', '--format', 'raw');
   t.true(tasks.length >= 2);
   t.regex(partial.stdout, /@m1 \| slot \d/);
   t.regex(partial.stderr, /note: node w1 .*(is down|could not be read).*: logs of echoer\.\d not shown/);

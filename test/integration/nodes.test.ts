@@ -17,7 +17,7 @@ test.before(async () => {
   const token = (await runCli(['--data-dir', c.dataDir('m1'), 'join-token', 'worker', '-q'])).stdout.trim();
   for (const w of ['w1', 'w2']) await c.join(w, 'm1', token);
   await eventually('3 nodes ready', async () => {
-    const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
+    const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'raw');
     return nodes.filter((n) => n.status?.state === 'READY').length === 3;
   });
 });
@@ -40,7 +40,7 @@ async function taskPids(name: string): Promise<number[]> {
 const running = (tasks: Task[]) =>
   tasks.filter((t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING');
 const nodeId = async (name: string) =>
-  (await c.json<Node[]>('m1', 'node', 'ls', '--format', 'json')).find(
+  (await c.json<Node[]>('m1', 'node', 'ls', '--format', 'raw')).find(
     (n) => n.description?.hostname === name,
   )!.id;
 
@@ -59,7 +59,7 @@ test.serial('drain moves the tasks off a node; node ps shows what ran there', as
   );
   t.is(created.code, 0, created.stderr);
   const w1 = await nodeId('w1');
-  const before = running(await c.json<Task[]>('m1', 'service', 'ps', 'web', '--format', 'json'));
+  const before = running(await c.json<Task[]>('m1', 'service', 'ps', 'web', '--format', 'raw'));
   t.true(
     before.some((task) => task.nodeId === w1),
     'spread put tasks on w1',
@@ -68,11 +68,11 @@ test.serial('drain moves the tasks off a node; node ps shows what ran there', as
   const drained = await c.cli('m1', 'node', 'update', '--availability', 'drain', 'w1');
   t.is(drained.code, 0, drained.stderr);
   const after = await eventually('six tasks running, none on w1', async () => {
-    const tasks = running(await c.json<Task[]>('m1', 'service', 'ps', 'web', '--format', 'json'));
+    const tasks = running(await c.json<Task[]>('m1', 'service', 'ps', 'web', '--format', 'raw'));
     return tasks.length === 6 && tasks.every((task) => task.nodeId !== w1) ? tasks : undefined;
   });
   t.is(after.length, 6);
-  const onW1 = await c.json<Task[]>('m1', 'node', 'ps', 'w1', '--format', 'json');
+  const onW1 = await c.json<Task[]>('m1', 'node', 'ps', 'w1', '--format', 'raw');
   t.true(onW1.length > 0 && onW1.every((task) => task.desiredState === 'SHUTDOWN'));
   const table = await c.cli('m1', 'node', 'ps', 'w1');
   t.regex(table.stdout, /web\.\d+\s+w1\s+Shutdown/);
@@ -104,10 +104,10 @@ test.serial('a node that is up is removed only with --force, a manager not at al
   const processes = await taskPids('w2');
   t.true(processes.length > 0);
   t.is((await c.cli('m1', 'node', 'rm', '--force', 'w2')).code, 0);
-  const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
+  const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'raw');
   t.false(nodes.some((n) => n.id === w2));
   await eventually('six tasks running, none on the removed node', async () => {
-    const tasks = running(await c.json<Task[]>('m1', 'service', 'ps', 'web', '--format', 'json'));
+    const tasks = running(await c.json<Task[]>('m1', 'service', 'ps', 'web', '--format', 'raw'));
     return tasks.length === 6 && tasks.every((task) => task.nodeId !== w2);
   });
   // The removed node learns it was removed and stops what it ran.
@@ -131,8 +131,8 @@ test.serial('env templates expand on the node that runs the task', async (t) => 
     'echo "greeting=$GREETING"; sleep 100000',
   );
   t.is(created.code, 0, created.stderr);
-  const [task] = running(await c.json<Task[]>('m1', 'service', 'ps', 'tmpl', '--format', 'json'));
-  const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
+  const [task] = running(await c.json<Task[]>('m1', 'service', 'ps', 'tmpl', '--format', 'raw'));
+  const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'raw');
   const host = nodes.find((n) => n.id === task?.nodeId)?.description?.hostname ?? '';
   const out = await eventually('the task printed its greeting', async () => {
     const dir = join(c.dataDir(host), 'runtime', 'process');

@@ -31,7 +31,7 @@ const service = async (name: string) => (await cluster.json<Service[]>('m1', 'se
 const published = async (name: string) =>
   (await service(name)).endpoint?.ports.map((p) => p.publishedPort) ?? [];
 const running = async (name: string) =>
-  (await cluster.json<Task[]>('m1', 'service', 'ps', name, '--format', 'json')).filter(
+  (await cluster.json<Task[]>('m1', 'service', 'ps', name, '--format', 'raw')).filter(
     (t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING',
   );
 const taskPorts = (t: Task) => t.endpoint?.ports.map((p) => p.publishedPort) ?? [];

@@ -10,11 +10,11 @@ import { eventually, LocalCluster, runCli } from './cluster-harness.js';
 let cluster: LocalCluster;
 
 const readyNodes = async () =>
-  (await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json')).filter(
+  (await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'raw')).filter(
     (n) => n.status?.state === 'READY',
   ).length;
 const running = async () =>
-  (await cluster.json<Task[]>('m1', 'service', 'ps', 'web', '--format', 'json')).filter(
+  (await cluster.json<Task[]>('m1', 'service', 'ps', 'web', '--format', 'raw')).filter(
     (t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING',
   );
 /** Running tasks per node, fullest first. */

@@ -104,7 +104,7 @@ if (missing) {
       t.regex((await cluster.cli('m1', 'secret', 'ls')).stdout, /pulled-registry-auth-\w+ .* pulled\n/);
       t.false(inspect.stdout.includes(auth));
       await eventually('the pulled task running', async () => {
-        const tasks = await cluster!.json<Task[]>('m1', 'service', 'ps', 'pulled', '--format', 'json');
+        const tasks = await cluster!.json<Task[]>('m1', 'service', 'ps', 'pulled', '--format', 'raw');
         return tasks.some((x) => x.status?.state === 'RUNNING');
       });
       t.is((await cluster.cli('m1', 'service', 'rm', 'pulled')).code, 0);

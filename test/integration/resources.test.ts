@@ -26,7 +26,7 @@ test.before(async () => {
   );
   if (join.code !== 0) throw new Error(join.stderr);
   await eventually('2 ready nodes', async () => {
-    const nodes = await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
+    const nodes = await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'raw');
     return nodes.filter((n) => n.status?.state === 'READY').length === 2;
   });
 });
@@ -52,7 +52,7 @@ const gpuService = (name: string) =>
 test.serial(
   'the node that advertises a gpu runs the service that reserves one; a second one waits',
   async (t) => {
-    const nodes = await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
+    const nodes = await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'raw');
     const byName = new Map(nodes.map((n) => [n.description?.hostname, n]));
     t.deepEqual(byName.get('w1')?.description?.genericResources, { gpu: 1 });
     t.deepEqual(byName.get('m1')?.description?.genericResources, { fpga: 2 });
@@ -60,13 +60,13 @@ test.serial(
     const first = await gpuService('trainer');
     t.is(first.code, 0, first.stderr);
     t.regex(first.stdout, /converged/);
-    const [task] = await cluster.json<Task[]>('m1', 'service', 'ps', 'trainer', '--format', 'json');
+    const [task] = await cluster.json<Task[]>('m1', 'service', 'ps', 'trainer', '--format', 'raw');
     t.is(task?.nodeId, byName.get('w1')?.id);
 
     const second = await gpuService('trainer2');
     t.is(second.code, 0, second.stderr);
     t.regex(second.stdout, /cannot be placed: .*gpu/);
-    const [waiting] = await cluster.json<Task[]>('m1', 'service', 'ps', 'trainer2', '--format', 'json');
+    const [waiting] = await cluster.json<Task[]>('m1', 'service', 'ps', 'trainer2', '--format', 'raw');
     t.is(waiting?.status?.state, 'PENDING');
     t.regex(waiting?.status?.err ?? '', /gpu/);
     const [inspected] = await cluster.json<{ unplaced: { slot: number; reason: string }[] }[]>(
@@ -81,7 +81,7 @@ test.serial(
 );
 
 test.serial('engine labels set where a node starts are matched by engine.labels constraints', async (t) => {
-  const nodes = await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
+  const nodes = await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'raw');
   const w1 = nodes.find((n) => n.description?.hostname === 'w1');
   t.deepEqual(w1?.description?.engineLabels, { storage: 'ssd' });
   const created = await cluster.cli(
@@ -99,7 +99,7 @@ test.serial('engine labels set where a node starts are matched by engine.labels 
     '100000',
   );
   t.is(created.code, 0, created.stderr);
-  const tasks = await cluster.json<Task[]>('m1', 'service', 'ps', 'db', '--format', 'json');
+  const tasks = await cluster.json<Task[]>('m1', 'service', 'ps', 'db', '--format', 'raw');
   t.deepEqual(
     tasks.map((task) => task.nodeId),
     [w1?.id, w1?.id],

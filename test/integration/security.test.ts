@@ -42,10 +42,10 @@ const anonymous = () => new TlsCredentials({ ca: readTlsDir(paths(cluster.dataDi
 const nodeCreds = (name: string) => new TlsCredentials(readTlsDir(paths(cluster.dataDir(name)).certs));
 
 const serviceNames = async () =>
-  (await cluster.json<{ service: Service }[]>('m1', 'service', 'ls', '--format', 'json')).map(
+  (await cluster.json<{ service: Service }[]>('m1', 'service', 'ls', '--format', 'raw')).map(
     (s) => s.service.spec?.name,
   );
-const listNodes = () => cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json');
+const listNodes = () => cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'raw');
 
 async function refused(t: ExecutionContext, p: Promise<unknown>, code: ErrorCode, message: RegExp) {
   const err = await t.throwsAsync(p);
@@ -265,7 +265,7 @@ test.serial('the data dir and what it holds are for the node’s user only', asy
 });
 
 test.serial('the CLI reaches nodes as an admin: logs and exec work through the local socket', async (t) => {
-  const tasks = await cluster.json<Task[]>('m1', 'service', 'ps', 'victim', '--format', 'json');
+  const tasks = await cluster.json<Task[]>('m1', 'service', 'ps', 'victim', '--format', 'raw');
   const running = tasks.find((x) => x.status?.state === 'RUNNING');
   t.truthy(running);
   const exec = await runCli([

@@ -29,7 +29,7 @@ test.after.always(async () => {
 const service = async (via: string, name: string) =>
   (await cluster.json<Service[]>(via, 'service', 'inspect', name))[0]!;
 const tasks = (via: string, name: string) =>
-  cluster.json<Task[]>(via, 'service', 'ps', name, '--format', 'json');
+  cluster.json<Task[]>(via, 'service', 'ps', name, '--format', 'raw');
 const running = (ts: Task[]) =>
   ts.filter((t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING');
 const envOf = (t: Task) => t.spec?.container?.env ?? [];
@@ -186,7 +186,7 @@ test.serial('a leader killed in the middle of an update: the next leader continu
     const res = await cluster.joinManager(m, 'm1');
     t.is(res.code, 0, res.stderr);
   }
-  const leader = (await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json')).find(
+  const leader = (await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'raw')).find(
     (n) => n.managerStatus?.leader,
   )?.description?.hostname;
   if (!leader) throw new Error('no leader');

@@ -30,7 +30,7 @@ export class TestLab {
   }
 
   async json<T>(host: string, ...args: string[]): Promise<T> {
-    const res = await this.cluster(host, ...args, '--format', 'json');
+    const res = await this.cluster(host, ...args, '--format', 'raw');
     if (res.code !== 0) throw new Error(`cluster ${args.join(' ')} in ${host}: ${res.stderr}`);
     return JSON.parse(res.stdout) as T;
   }
