@@ -198,6 +198,7 @@ function quoted(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The cluster's name for a network, secret or config of the stack: its `name:`, else `<stack>_<key>`. */
 function stackName(stack: string, key: string, m: Mapping): string {
   const name = m.name;
   return typeof name === 'string' && name ? name : `${stack}_${key}`;
