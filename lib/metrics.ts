@@ -102,6 +102,8 @@ export function metricPart(name: PartName): MetricPart {
 
 /** Shows the parts' metrics at scrapes until the returned function is called. */
 export function showParts(names: readonly PartName[]): () => void {
+  // Node's own metrics start now, so that their histograms cover the node's whole run.
+  processMetrics();
   for (const n of names) shown.set(n, (shown.get(n) ?? 0) + 1);
   let hidden = false;
   return () => {
