@@ -118,6 +118,7 @@ export function nodeService({
           ...(sinceMs > 0 && { since: sinceMs }),
         };
         for await (const line of driver.logs(container.id, opts)) {
+          // A line without a time (output a driver wrote before it kept times) is dated as read.
           const ok = stream.write({ stream: line.stream, line: line.line, timeMs: line.time ?? Date.now() });
           if (!ok) await new Promise((r) => stream.once('drain', r));
           if (abort.signal.aborted) break;

@@ -120,8 +120,8 @@ export function nodeOpsCommands(program: Command, connect: Connect, wantsJson: W
     .argument('<service|task>')
     .option('-f, --follow', 'keep printing new output')
     .option('--tail <n>', 'only the last N lines of each task')
-    .option('--since <when>', 'only output since a time (RFC 3339) or a duration ago (10m)')
-    .option('-t, --timestamps', 'prefix each line with the time the node read it')
+    .option('--since <when>', 'only lines written since a time (RFC 3339) or a duration ago (10m)')
+    .option('-t, --timestamps', 'prefix each line with the time it was written')
     .action(
       async (ref: string, o: { follow?: boolean; tail?: string; since?: string; timestamps?: boolean }) => {
         const { control, tls } = await reach();

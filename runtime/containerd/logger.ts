@@ -1,21 +1,19 @@
 /**
  * Container output goes to files that outlive the agent: the shim starts a small logging
- * program (containerd's binary:// stdio), which appends stdout and stderr (its fds 3 and 4)
- * to two files until the container's pipes close, and says it is ready by closing fd 5.
- * It ignores SIGTERM, which the shim sends when the task is deleted, so that it exits only
- * once everything is written: deleting a task therefore flushes its logs.
+ * program (containerd's binary:// stdio), the log stamper of log-file.ts, which appends
+ * stdout and stderr (its fds 3 and 4) to two files, each line with the time it was written,
+ * until the container's pipes close, and says it is ready by closing fd 5. It ignores
+ * SIGTERM, which the shim sends when the task is deleted, so that it exits only once
+ * everything is written: deleting a task therefore flushes its logs.
  */
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { STAMPER } from '../log-file.js';
 
-const SCRIPT = `#!/bin/sh
-# Flotilla's container logger (written by the containerd driver): $2 is the log directory.
-trap '' TERM
-cat <&3 >>"$2/stdout.log" 4<&- 5>&- &
-cat <&4 >>"$2/stderr.log" 3<&- 5>&- &
-exec 3<&- 4<&- 5>&-
-wait
-`;
+// The shim passes the URI's query as arguments: `dir DIR`.
+const SCRIPT = `#!/usr/bin/perl
+# Flotilla's container logger (written by the containerd driver).
+${STAMPER}`;
 
 const LOGGER_NAME = 'flotilla-logger';
 

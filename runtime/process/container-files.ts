@@ -3,6 +3,7 @@
  *   spec.json   the ContainerSpec plus createdAt, written once at create; of its secretEnv
  *               only the names (the values never reach the disk)
  *   stdout.log  stderr.log   the process's output, appended; they outlive the agent
+ *   stdout.log.times  stderr.log.times   when each chunk of the output was written (log-file.ts)
  *   pid         the wrapper's pid (= its process group and session); its mtime is startedAt
  *   exit        the exit code, written by the wrapper (or by the driver if the wrapper was
  *               killed before it could); its mtime is finishedAt

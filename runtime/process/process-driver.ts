@@ -28,7 +28,7 @@ import { diskFull, isNoSpace } from '../../lib/disk-full.js';
 import { HOST_IMAGE } from '../../proto/types.js';
 import { ContainerFiles, type RecordedExit, type StoredSpec } from './container-files.js';
 import { validateContainerSpec } from '../container-spec.js';
-import { readLogFiles } from '../log-file.js';
+import { readLogFiles, timesFile } from '../log-file.js';
 import { groupMembers, readCmdline, systemUnits } from '../proc.js';
 import { runCaptured, SYSTEM_PATH } from '../run-captured.js';
 import { resolveUser, type ResolvedUser } from './users.js';
@@ -316,14 +316,20 @@ export class ProcessDriver implements RuntimeDriver {
     const user = spec.user ? await resolveUser(spec.user) : undefined;
     if (user) await letWrapperRecordExit(files.dir, user);
 
-    const [out, err] = await Promise.all([open(files.stdout, 'a'), open(files.stderr, 'a')]);
+    // The output and, on fds 3 and 4, when it was written: opened here, for a wrapper whose
+    // user may not reach the container directory.
+    const outputs = await Promise.all(
+      [files.stdout, files.stderr, timesFile(files.stdout), timesFile(files.stderr)].map((path) =>
+        open(path, 'a'),
+      ),
+    );
     const child = spawn('/bin/sh', wrapperArgs(files.exit, spec.command, spec.stopSignal ?? 'SIGTERM'), {
       cwd,
       env: containerEnv(spec, user, secretEnv),
       ...(user && { uid: user.uid, gid: user.gid }),
       // Its own session and process group: it survives the agent, and stop() signals the group.
       detached: true,
-      stdio: ['ignore', out.fd, err.fd],
+      stdio: ['ignore', ...outputs.map((file) => file.fd)],
     });
     const exited = new Promise<[number | null, NodeJS.Signals | null]>((done) =>
       child.once('exit', (code, signal) => done([code, signal])),
@@ -333,7 +339,7 @@ export class ProcessDriver implements RuntimeDriver {
     } catch (cause) {
       throw new FlotillaError('INTERNAL', `cannot run /bin/sh for container ${id}`, { cause });
     } finally {
-      await Promise.all([out.close(), err.close()]);
+      await Promise.all(outputs.map((file) => file.close()));
     }
     child.unref();
     const pid = child.pid as number;

@@ -15,7 +15,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ExecutionContext, TestFn } from 'ava';
-import type { ContainerSpec, LogOptions, RuntimeDriver } from '../../runtime/driver.js';
+import type { ContainerSpec, LogLine, LogOptions, RuntimeDriver } from '../../runtime/driver.js';
 import { isFlotillaError } from '../../lib/errors.js';
 
 export interface DriverFactoryModule {
@@ -325,6 +325,51 @@ export function runtimeConformance(test: TestFn, target: ConformanceTarget): voi
     abort.abort();
     await within('the end of the followed logs', following);
     t.is((await driver.inspect(id)).state, 'running');
+  });
+
+  test(title('logs: each line has the time it was written, not the time it was read'), async (t) => {
+    const h = await harness(t, target);
+    const driver = await h.newDriver();
+    const id = await driver.create(h.shSpec('echo one; sleep 1; echo two >&2; sleep 1; echo three'));
+    const before = Date.now();
+    await driver.start(id);
+    await within('exit', driver.wait(id));
+    const after = Date.now();
+    // Read well after the writes: a time of reading would be later than `after`.
+    await delay(1500);
+    const lines: LogLine[] = [];
+    for await (const line of driver.logs(id, {})) lines.push(line);
+    const time = (text: string): number => {
+      const found = lines.find((l) => l.line === text);
+      t.truthy(found?.time, `a time for "${text}"`);
+      return found?.time ?? NaN;
+    };
+    const [one, two, three] = [time('one'), time('two'), time('three')];
+    // Times of the container's clock and ours, which are the same machine's; ms precision.
+    for (const at of [one, two, three]) t.true(at >= before - 1000 && at <= after + 1000, `${at} in the run`);
+    t.true(two - one >= 900, `one ${one}, two ${two}: a second apart`);
+    t.true(three - two >= 900, `two ${two}, three ${three}: a second apart`);
+  });
+
+  test(title('logs: since selects lines by the time they were written, and tail with it'), async (t) => {
+    const h = await harness(t, target);
+    const driver = await h.newDriver();
+    const id = await driver.create(
+      h.shSpec('echo old1; echo old2 >&2; echo old3; sleep 2; echo new1; echo new2 >&2; echo new3'),
+    );
+    await driver.start(id);
+    await within('exit', driver.wait(id));
+    const all: LogLine[] = [];
+    for await (const line of driver.logs(id, {})) all.push(line);
+    const old3 = all.find((l) => l.line === 'old3')?.time;
+    const new1 = all.find((l) => l.line === 'new1')?.time;
+    t.truthy(old3 !== undefined && new1 !== undefined, 'lines have times');
+    // Halfway between the two bursts: the files were both written after it.
+    const since = Math.round(((old3 ?? 0) + (new1 ?? 0)) / 2);
+    t.deepEqual(await collectLogs(driver, id, { since }), { stdout: ['new1', 'new3'], stderr: ['new2'] });
+    t.deepEqual((await collectLogs(driver, id, { since, tail: 1 })).stdout, ['new3']);
+    t.deepEqual((await collectLogs(driver, id, { since, tail: 5 })).stdout, ['new1', 'new3']);
+    t.deepEqual((await collectLogs(driver, id, { since: (new1 ?? 0) + 60_000 })).stdout, []);
   });
 
   test(title('exec passes output and exit code through, with the container env'), async (t) => {
