@@ -166,7 +166,8 @@ export class Manager {
   private stepping: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | undefined;
   private readonly keys: Keyring;
-  private readonly following = new AbortController();
+  /** Aborted when the manager closes: what runs for its whole life (the key follower, events) ends. */
+  private readonly closing = new AbortController();
   private follower: Promise<void> | undefined;
 
   constructor(private readonly opts: ManagerOptions) {
@@ -342,7 +343,7 @@ export class Manager {
       fetch: (addr) => this.forwarder.toCA(addr, (c) => c.GetKeyEncryptionKey, {}),
       onKey: this.opts.onKey,
       log: this.log.child({ room: 'keys' }),
-    }).run(this.following.signal);
+    }).run(this.closing.signal);
     this.unsubscribe = this.opts.leadership.subscribe((leading) => {
       // Terms start and stop one after another, never overlapping.
       this.stepping = this.stepping.then(() => (leading ? this.lead() : this.follow()));
@@ -351,7 +352,7 @@ export class Manager {
 
   async close(): Promise<void> {
     this.watches.close();
-    this.following.abort();
+    this.closing.abort();
     await this.follower;
     this.unsubscribe?.();
     await this.stepping;
@@ -540,8 +541,8 @@ export class Manager {
   private controlHandlers(): ControlHandlers {
     const api = this.api;
     const f = this.forwarder;
-    // Events are kept from here on, for as long as this manager runs (`following` ends with it).
-    const events = new ClusterEvents(this.store, this.following.signal);
+    // Events are kept from here on, for as long as this manager runs.
+    const events = new ClusterEvents(this.store, this.closing.signal);
     return {
       ListNodes: this.routed(
         async () => ({ nodes: api.listNodes().map(await this.managerView()) }),
