@@ -3,13 +3,21 @@ import type { Command } from 'commander';
 import { FlotillaError } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
-import { isJob, type ServiceSpec } from '../../proto/types.js';
-import { collect, table } from '../format.js';
+import { isJob } from '../../proto/types.js';
+import { collect } from '../format.js';
+import {
+  addListOptions,
+  listingPrinter,
+  nameFilter,
+  printListing,
+  type Listing,
+  type ListOptions,
+} from '../listing.js';
+import { SERVICES } from '../service-listing.js';
 import { loadComposeFiles } from '../stack/compose-file.js';
 import { checkStackName, NAMESPACE_LABEL, stackPlan } from '../stack/compose-to-spec.js';
 import { deployStack, removeStack, stackServices } from '../stack/deploy.js';
-import { printTasks } from './services.js';
-import { portsColumn } from './publish-flags.js';
+import { TASKS, taskItems } from '../task-listing.js';
 
 type Connect = () => ControlClient;
 type Format = { format?: string };
@@ -21,10 +29,20 @@ Examples:
   cluster stack services shop
   cluster stack rm shop`;
 
-function modeName(spec: ServiceSpec | null | undefined): string {
-  const names: Record<string, string> = { replicatedJob: 'replicated-job', globalJob: 'global-job' };
-  return names[spec?.mode ?? ''] ?? spec?.mode ?? '';
+interface StackItem {
+  name: string;
+  services: number;
 }
+
+const STACKS: Listing<StackItem> = {
+  columns: [
+    { field: 'Name', header: 'NAME', value: (i) => i.name },
+    { field: 'Services', header: 'SERVICES', value: (i) => String(i.services) },
+  ],
+  filters: { name: nameFilter((i) => i.name) },
+  id: (i) => i.name,
+  raw: (i) => i,
+};
 
 /** The stack's services; an error when it has none, as Docker says it. */
 async function servicesOf(client: ControlClient, stack: string) {
@@ -33,7 +51,12 @@ async function servicesOf(client: ControlClient, stack: string) {
   return services;
 }
 
-export function stackCommands(program: Command, connect: Connect, wantsJson: (o: Format) => boolean): void {
+export function stackCommands(
+  program: Command,
+  connect: Connect,
+  // main.ts's table-or-json check, which the listings' own --format parsing replaced.
+  _wantsJson: (o: Format) => boolean,
+): void {
   const stack = program
     .command('stack')
     .description('manage stacks: services, networks, secrets and configs from Compose files')
@@ -62,69 +85,58 @@ export function stackCommands(program: Command, connect: Connect, wantsJson: (o:
       await deployStack(connect(), plan, { prune: o.prune }, (line) => console.log(line));
     });
 
-  stack
-    .command('ls')
-    .description('list stacks: the namespaces of services labelled ' + NAMESPACE_LABEL)
-    .option('--format <format>', 'table or json', 'table')
-    .action(async (o: Format) => {
-      const json = wantsJson(o);
-      const client = connect();
-      const { services } = await call(client, client.ListServices, {});
-      const counts = new Map<string, number>();
-      for (const s of services) {
-        const ns = s.service?.spec?.labels[NAMESPACE_LABEL];
-        if (ns) counts.set(ns, (counts.get(ns) ?? 0) + 1);
+  addListOptions(
+    stack.command('ls').description(`list stacks: the namespaces of services labelled ${NAMESPACE_LABEL}`),
+    STACKS,
+  ).action(async (o: ListOptions) => {
+    const print = listingPrinter(STACKS, o);
+    const client = connect();
+    const { services } = await call(client, client.ListServices, {});
+    const counts = new Map<string, number>();
+    for (const s of services) {
+      const ns = s.service?.spec?.labels[NAMESPACE_LABEL];
+      if (ns) counts.set(ns, (counts.get(ns) ?? 0) + 1);
+    }
+    const items = [...counts]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, n]) => ({ name, services: n }));
+    printListing(print(items));
+  });
+
+  addListOptions(
+    stack
+      .command('services')
+      .description('list the services of a stack, as `service ls`')
+      .argument('<stack>'),
+    SERVICES,
+  ).action(async (name: string, o: ListOptions) => {
+    const print = listingPrinter(SERVICES, o);
+    const client = connect();
+    const services = await servicesOf(client, name);
+    const completed = new Map<string, number>();
+    if (services.some((s) => isJob(s.service?.spec))) {
+      const ids = services.map((s) => s.service!.id);
+      const { tasks } = await call(client, client.ListTasks, { services: ids, nodes: [] });
+      for (const t of tasks) {
+        if (t.status?.state === 'COMPLETE') completed.set(t.serviceId, (completed.get(t.serviceId) ?? 0) + 1);
       }
-      const stacks = [...counts].sort(([a], [b]) => a.localeCompare(b));
-      if (json)
-        return console.log(
-          JSON.stringify(
-            stacks.map(([name, n]) => ({ name, services: n })),
-            null,
-            2,
-          ),
-        );
-      console.log(
-        table(
-          ['NAME', 'SERVICES'],
-          stacks.map(([name, n]) => [name, String(n)]),
-        ),
-      );
-    });
+    }
+    const items = services
+      .sort((a, b) => (a.service?.spec?.name ?? '').localeCompare(b.service?.spec?.name ?? ''))
+      .map((summary) => ({ summary, completed: completed.get(summary.service?.id ?? '') ?? 0 }));
+    printListing(print(items));
+  });
 
-  stack
-    .command('services')
-    .description('list the services of a stack, as `service ls`')
-    .argument('<stack>')
-    .option('--format <format>', 'table or json', 'table')
-    .action(async (name: string, o: Format) => {
-      const json = wantsJson(o);
-      const services = await servicesOf(connect(), name);
-      if (json) return console.log(JSON.stringify(services, null, 2));
-      const rows = services
-        .sort((a, b) => (a.service?.spec?.name ?? '').localeCompare(b.service?.spec?.name ?? ''))
-        .map((s) => [
-          s.service?.id.slice(0, 12) ?? '',
-          s.service?.spec?.name ?? '',
-          modeName(s.service?.spec),
-          `${s.runningTasks}/${s.desiredTasks}${isJob(s.service?.spec) ? ' tasks' : ''}`,
-          s.service?.spec?.task?.container?.image ?? '',
-          portsColumn(s.service?.endpoint?.ports),
-        ]);
-      console.log(table(['ID', 'NAME', 'MODE', 'REPLICAS', 'IMAGE', 'PORTS'], rows));
-    });
-
-  stack
-    .command('ps')
-    .description('list the tasks of a stack, as `service ps`')
-    .argument('<stack>')
-    .option('--format <format>', 'table or json', 'table')
-    .action(async (name: string, o: Format) => {
-      const json = wantsJson(o);
-      const client = connect();
-      const ids = (await servicesOf(client, name)).map((s) => s.service!.id);
-      printTasks(await call(client, client.ListTasks, { services: ids, nodes: [] }), json);
-    });
+  addListOptions(
+    stack.command('ps').description('list the tasks of a stack, as `service ps`').argument('<stack>'),
+    TASKS,
+  ).action(async (name: string, o: ListOptions) => {
+    const print = listingPrinter(TASKS, o);
+    const client = connect();
+    const ids = (await servicesOf(client, name)).map((s) => s.service!.id);
+    const { tasks, nodes } = await call(client, client.ListTasks, { services: ids, nodes: [] });
+    printListing(print(taskItems(tasks, nodes, Date.now())));
+  });
 
   stack
     .command('rm')

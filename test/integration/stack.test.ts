@@ -7,7 +7,7 @@
 import test from 'ava';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Network, Service, ServiceSpec } from '../../proto/types.js';
+import type { Service } from '../../proto/types.js';
 import { eventually, LocalCluster, runCli } from './cluster-harness.js';
 
 const app = fileURLToPath(new URL('../../../test/fixtures/stack/app/', import.meta.url));
@@ -30,7 +30,7 @@ test.after.always(() => c?.destroy());
 const deploy = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   runCli([...c.admin('m1'), 'stack', 'deploy', ...args, 'shop'], env);
 
-const services = () => c.json<Summary[]>('m1', 'stack', 'services', 'shop', '--format', 'json');
+const services = () => c.json<Summary[]>('m1', 'stack', 'services', 'shop', '--format', 'raw');
 
 /** The stack's services by name once every one runs all its replicas, healthy. */
 const converged = (count: number) =>
@@ -44,9 +44,6 @@ const converged = (count: number) =>
     },
     120_000,
   );
-
-const names = <T extends { spec?: { name: string } | null }>(list: T[]) =>
-  list.map((o) => o.spec?.name ?? '').filter((n) => n.startsWith('shop_'));
 
 test.serial('deploy, redeploy, update one service, prune, rm', async (t) => {
   const first = await deploy(files('compose.yml', 'override.yml', 'cron.yml'));
@@ -108,28 +105,19 @@ test.serial('deploy, redeploy, update one service, prune, rm', async (t) => {
   t.is(secret.code, 1);
   t.regex(secret.stderr, /secret shop_db_password has changed.*new name/);
 
+  const left = async (what: string) => {
+    const res = await c.cli('m1', what, 'ls', '--format', '{{.Name}}');
+    t.is(res.code, 0, res.stderr);
+    return res.stdout.split('\n').filter((n) => n.startsWith('shop'));
+  };
+  t.deepEqual(await left('service'), ['shop_gateway', 'shop_web', 'shop_worker']);
+  t.deepEqual(await left('network'), ['shop_default']);
+  t.deepEqual(await left('secret'), ['shop_db_password']);
+  t.deepEqual(await left('config'), ['shop_app_conf']);
   const rm = await c.cli('m1', 'stack', 'rm', 'shop');
   t.is(rm.code, 0, rm.stderr);
   t.regex(rm.stdout, /Removing network shop_default/);
-  const left = async () => ({
-    services: names(
-      (await c.json<{ service: Service }[]>('m1', 'service', 'ls', '--format', 'json')).map((s) => s.service),
-    ),
-    networks: names(
-      (await c.json<{ network: Network }[]>('m1', 'network', 'ls', '--format', 'json')).map((n) => n.network),
-    ),
-    secrets: names(
-      (await c.json<{ secret: { spec: ServiceSpec } }[]>('m1', 'secret', 'ls', '--format', 'json')).map(
-        (s) => s.secret,
-      ),
-    ),
-    configs: names(
-      (await c.json<{ config: { spec: ServiceSpec } }[]>('m1', 'config', 'ls', '--format', 'json')).map(
-        (s) => s.config,
-      ),
-    ),
-  });
-  t.deepEqual(await left(), { services: [], networks: [], secrets: [], configs: [] });
+  for (const what of ['service', 'network', 'secret', 'config']) t.deepEqual(await left(what), [], what);
   const none = await c.cli('m1', 'stack', 'ls');
   t.is(none.stdout.trim(), 'NAME   SERVICES');
   const gone = await c.cli('m1', 'stack', 'ps', 'shop');
