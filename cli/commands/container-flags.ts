@@ -78,8 +78,13 @@ const DEFAULT_RESTART: RestartPolicy = {
   windowMs: 0,
 };
 
-/** The restart policy with the --restart-* flags given applied over `current`. */
-export function restartFromFlags(o: RestartOptions, current: RestartPolicy | null): RestartPolicy {
+/**
+ * The restart policy with the --restart-* flags given applied over `current` (create: none,
+ * so over the defaults); `current` itself when no flag is given.
+ */
+export function restartFromFlags(o: RestartOptions, current: RestartPolicy | null): RestartPolicy | null {
+  const given = [o.restartCondition, o.restartDelay, o.restartMaxAttempts, o.restartWindow];
+  if (given.every((v) => v === undefined)) return current;
   const base = current ?? DEFAULT_RESTART;
   let condition = base.condition;
   if (o.restartCondition !== undefined) {

@@ -184,7 +184,7 @@ export function addRuntimeUpdateFlags(cmd: Command): Command {
     .option('--with-registry-auth', 'send the registry credentials of `docker login` to the nodes that pull');
 }
 
-/** Docker's order: --cap-add X undoes a --cap-drop X and the other way round. */
+/** As in Docker, --cap-add X undoes a --cap-drop X, and the other way round. */
 function capabilities(o: RuntimeUpdateOptions, c: ContainerSpec): Pick<ContainerSpec, 'capAdd' | 'capDrop'> {
   const add = o.capAdd ?? [];
   const drop = o.capDrop ?? [];
@@ -197,6 +197,25 @@ function capabilities(o: RuntimeUpdateOptions, c: ContainerSpec): Pick<Container
   };
 }
 
+/**
+ * Whether the task is on the node's network after --network-add host (it is) or bridge, or
+ * --network-rm host (back on the node bridge); bridge cannot be left but for host.
+ */
+function hostNetworkAfter(o: RuntimeUpdateOptions, current: boolean): boolean {
+  const add = o.networkAdd ?? [];
+  const rm = o.networkRm ?? [];
+  if (rm.includes('bridge'))
+    throw invalidArgument(
+      '--network-rm',
+      'an overlay network or host (bridge is where a task is without them)',
+      'bridge',
+    );
+  if (rm.includes('host') && !current)
+    throw invalidArgument('--network-rm', "host only when the service is on the node's network", 'host');
+  if (add.includes('host')) return true;
+  return rm.includes('host') || add.includes('bridge') ? false : current;
+}
+
 /** The container's runtime settings with the update flags applied; the others as they are. */
 export function withRuntimeChanges(
   container: ContainerSpec,
@@ -204,17 +223,6 @@ export function withRuntimeChanges(
 ): Pick<ContainerSpec, 'mounts' | 'readOnly' | 'capAdd' | 'capDrop' | 'hostNetwork' | 'registryAuth'> {
   const rm = o.mountRm ?? [];
   const add = (o.mountAdd ?? []).map((m) => parseMount(m, '--mount-add'));
-  if ((o.networkRm ?? []).includes('bridge'))
-    throw invalidArgument(
-      '--network-rm',
-      'an overlay network or host (bridge is where a task is without them)',
-      'bridge',
-    );
-  if ((o.networkRm ?? []).includes('host') && !container.hostNetwork)
-    throw invalidArgument('--network-rm', "host only when the service is on the node's network", 'host');
-  let hostNetwork = container.hostNetwork;
-  if ((o.networkRm ?? []).includes('host') || (o.networkAdd ?? []).includes('bridge')) hostNetwork = false;
-  if ((o.networkAdd ?? []).includes('host')) hostNetwork = true;
   return {
     mounts:
       rm.length || add.length
@@ -222,7 +230,7 @@ export function withRuntimeChanges(
         : container.mounts,
     readOnly: o.readOnly ?? container.readOnly,
     ...capabilities(o, container),
-    hostNetwork,
+    hostNetwork: hostNetworkAfter(o, container.hostNetwork),
     registryAuth: o.withRegistryAuth ? registryAuthFor(container.image) : container.registryAuth,
   };
 }

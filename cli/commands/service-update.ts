@@ -131,9 +131,6 @@ export function withSpecChanges(spec: ServiceSpec, o: SpecChangeOptions): Servic
     mode = { replicated: { replicas: parseCount('--replicas', o.replicas) } };
   }
   const imaged = { ...container, image: o.image ?? container.image };
-  const restartGiven = [o.restartCondition, o.restartDelay, o.restartMaxAttempts, o.restartWindow].some(
-    (v) => v !== undefined,
-  );
   return {
     ...spec,
     ...mode,
@@ -148,7 +145,7 @@ export function withSpecChanges(spec: ServiceSpec, o: SpecChangeOptions): Servic
         ...withRuntimeChanges(imaged, o),
         ...(o.args !== undefined && { command: [], args: shellWords(o.args) }),
       },
-      restart: restartGiven ? restartFromFlags(o, task.restart) : task.restart,
+      restart: restartFromFlags(o, task.restart),
       ...withLimits(o, withPlacementChanges(task, o)),
       networks: withNetworkChanges(task.networks, o),
     },
