@@ -23,7 +23,7 @@ export function timesFile(path: string): string {
 
 /**
  * The writer, a Perl program (Perl is part of every Debian system; a program in Node would
- * cost each container tens of megabytes). It copies each chunk of output as it comes, after
+ * cost each container tens of megabytes, this one about 8). It copies each chunk of output as it comes, after
  * the chunk's index line, so that a reader who finds a byte in the log finds its time too;
  * the time is when it read the chunk, which is when it was written give or take a pipe's
  * delay. A write that fails (a full disk) loses that output, never the container. Two uses:
@@ -42,10 +42,12 @@ export const STAMPER = `use strict;
 use warnings;
 use Config;
 use POSIX ();
-use Time::HiRes ();
+
+# Time::HiRes is in Debian's perl, not in perl-base alone: without it, whole seconds.
+my $now = eval { require Time::HiRes; \\&Time::HiRes::gettimeofday } // sub { (time(), 0) };
 
 sub stamp {
-  my ($s, $us) = Time::HiRes::gettimeofday();
+  my ($s, $us) = $now->();
   return POSIX::strftime('%Y-%m-%dT%H:%M:%S', gmtime($s)) . sprintf('.%06dZ', $us);
 }
 
