@@ -111,7 +111,7 @@ export function editList<T>(
 ): T[] {
   for (const name of rm) {
     if (!list.some((item) => key(item) === name)) {
-      const has = list.length ? `one of ${list.map(key).join(', ')}` : 'none: the service has none';
+      const has = list.length ? `one of ${list.map(key).join(', ')}` : 'one the service has (it has none)';
       throw invalidArgument(rmFlag, has, name);
     }
   }
@@ -153,7 +153,7 @@ export function addPlacementUpdateFlags(cmd: Command): Command {
   const pair = (name: string, what: string) =>
     cmd
       .option(`--${name}-add <expr>`, `add ${what} (repeatable)`, collect, [])
-      .option(`--${name}-rm <expr>`, `remove ${what}, as written when added (repeatable)`, collect, []);
+      .option(`--${name}-rm <expr>`, `remove ${what} (spaces aside, as added) (repeatable)`, collect, []);
   pair('constraint', 'a constraint such as node.labels.zone==b');
   pair('placement-pref', 'a placement preference, spread=node.labels.KEY');
   pair('affinity', 'an affinity, service.name==NAME or service.labels.KEY==VALUE');

@@ -264,7 +264,7 @@ const REFUSED: [string[], RegExp][] = [
   ],
   [['--placement-strategy', 'random'], /invalid --placement-strategy: expected spread or binpack/],
   [['--affinity-rm', 'service.name==web'], /invalid --affinity-rm: expected one of service\.name==db/],
-  [['--anti-affinity-rm', 'x'], /invalid --anti-affinity-rm: expected none: the service has none/],
+  [['--anti-affinity-rm', 'x'], /invalid --anti-affinity-rm: expected one the service has \(it has none\)/],
   [['--replicas-max-per-node', '-1'], /invalid --replicas-max-per-node: expected a whole number/],
   [['--reserve-cpu', 'lots'], /invalid --reserve-cpu: expected a number of cores/],
   [['--reserve-memory', '1X'], /invalid --reserve-memory: expected a size such as 256M/],
