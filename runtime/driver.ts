@@ -128,7 +128,7 @@ export interface LogOptions {
   /** Only the last N lines (0: none, then only new lines when following). Drivers that cannot
    * order stdout against stderr (no timestamps) apply it to each stream. */
   tail?: number;
-  /** Epoch ms; lines written earlier are left out (coarsely, per file, by drivers without timestamps). */
+  /** Epoch ms; lines written earlier are left out. */
   since?: number;
   signal?: AbortSignal;
 }

@@ -162,7 +162,9 @@ test('process: argv with shell metacharacters reaches the command verbatim', asy
     'pid',
     'spec.json',
     'stderr.log',
+    'stderr.log.times',
     'stdout.log',
+    'stdout.log.times',
   ]);
 });
 
