@@ -670,7 +670,7 @@ export class Manager {
       ),
       CreateSecret: this.routed(
         async (req) => {
-          const secret = await createFile(this.store, this.keys, 'secrets', req.spec);
+          const secret = await createFile(this.store, this.keys, 'secrets', req.spec, req);
           return this.store.view((tx) => secretInfo(tx, secret));
         },
         (addr, req) => f.toControl(addr, (c) => c.CreateSecret, req),
@@ -696,7 +696,7 @@ export class Manager {
       ),
       CreateConfig: this.routed(
         async (req) => {
-          const config = await createFile(this.store, this.keys, 'configs', req.spec);
+          const config = await createFile(this.store, this.keys, 'configs', req.spec, req);
           return this.store.view((tx) => configInfo(tx, config));
         },
         (addr, req) => f.toControl(addr, (c) => c.CreateConfig, req),

@@ -6,15 +6,11 @@
  * differs from the stored one (a rolling update, on the version read), leaves the others
  * alone, and with prune removes the stack's services the files no longer have.
  */
-import { createHash } from 'node:crypto';
 import { FlotillaError, isFlotillaError } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
 import type { Service, ServiceSpec } from '../../proto/types.js';
 import { NAMESPACE_LABEL, type StackFile, type StackPlan } from './compose-to-spec.js';
-
-/** The digest of a stack's secret or config value, kept as a label to tell a changed file. */
-export const DIGEST_LABEL = 'flotilla.stack.sha256';
 
 type Log = (line: string) => void;
 
@@ -23,8 +19,6 @@ interface Labelled {
 }
 
 const inStack = (o: Labelled | null | undefined, stack: string) => o?.spec?.labels[NAMESPACE_LABEL] === stack;
-
-const digest = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 /**
  * A spec as plain sorted JSON without what is unset (proto3 reads unset as empty, zero or
@@ -61,10 +55,14 @@ export function normalised(value: unknown): unknown {
 export const sameSpec = (a: ServiceSpec, b: ServiceSpec | null | undefined): boolean =>
   JSON.stringify(normalised(a)) === JSON.stringify(normalised(b ?? {}));
 
+type FileSpec = { name: string; labels: Record<string, string>; data: Buffer };
+type CreateOptions = { existOk: boolean; validateOnly: boolean };
+
 interface FileKind {
   noun: 'secret' | 'config';
   list(): Promise<Labelled[]>;
-  create(spec: { name: string; labels: Record<string, string>; data: Buffer }): Promise<unknown>;
+  /** With existOk, the manager answers one of that name with the same value, and refuses a changed one. */
+  create(spec: FileSpec, o: CreateOptions): Promise<unknown>;
 }
 
 function fileKinds(client: ControlClient): FileKind[] {
@@ -72,20 +70,28 @@ function fileKinds(client: ControlClient): FileKind[] {
     {
       noun: 'secret',
       list: async () => (await call(client, client.ListSecrets, {})).secrets.map((s) => s.secret ?? {}),
-      create: (spec) => call(client, client.CreateSecret, { spec }),
+      create: (spec, o) => call(client, client.CreateSecret, { spec, ...o }),
     },
     {
       noun: 'config',
       list: async () => (await call(client, client.ListConfigs, {})).configs.map((c) => c.config ?? {}),
-      create: (spec) => call(client, client.CreateConfig, { spec }),
+      create: (spec, o) => call(client, client.CreateConfig, { spec, ...o }),
     },
   ];
 }
 
-/** The stack's secrets or configs that must be created; refuses changed values and others' names. */
-function filesToCreate(stack: string, noun: string, wanted: StackFile[], existing: Labelled[]): StackFile[] {
-  const byName = new Map(existing.map((o) => [o.spec?.name, o]));
-  return wanted.filter((f) => {
+const fileSpec = (f: StackFile): FileSpec => ({ name: f.name, labels: f.labels, data: f.data! });
+
+/**
+ * The stack's secrets or configs, checked: external ones exist, names are not another's, and
+ * values are unchanged (the manager compares them: only it can open the stored ones).
+ * Returns those to be created.
+ */
+async function checkFiles(stack: string, kind: FileKind, wanted: StackFile[]): Promise<StackFile[]> {
+  const byName = new Map((await kind.list()).map((o) => [o.spec?.name, o]));
+  const { noun } = kind;
+  const fresh: StackFile[] = [];
+  for (const f of wanted) {
     const stored = byName.get(f.name);
     if (f.external) {
       if (!stored)
@@ -93,21 +99,26 @@ function filesToCreate(stack: string, noun: string, wanted: StackFile[], existin
           'NOT_FOUND',
           `${noun} ${f.name} is external but does not exist: create it first (\`cluster ${noun} create ${f.name} FILE\`)`,
         );
-      return false;
+      continue;
     }
-    if (!stored) return true;
+    if (!stored) {
+      fresh.push(f);
+      continue;
+    }
     if (!inStack(stored, stack))
       throw new FlotillaError(
         'ALREADY_EXISTS',
         `a ${noun} named ${f.name} exists and is not of stack ${stack}`,
       );
-    if (stored.spec?.labels[DIGEST_LABEL] !== digest(f.data!))
+    await kind.create(fileSpec(f), { existOk: true, validateOnly: true }).catch((err: unknown) => {
+      if (!isFlotillaError(err, 'ALREADY_EXISTS')) throw err;
       throw new FlotillaError(
         'INVALID_ARGUMENT',
         `${noun} ${f.name} has changed, and ${noun}s cannot be changed: give it a new name in the compose file (a new key, or name:) and deploy again`,
       );
-    return false;
-  });
+    });
+  }
+  return fresh;
 }
 
 /** Makes the cluster hold the plan, saying what it does through `log`. */
@@ -141,9 +152,7 @@ export async function deployStack(
   });
   const kinds = fileKinds(client);
   const newFiles = await Promise.all(
-    kinds.map(async (k) =>
-      filesToCreate(stack, k.noun, k.noun === 'secret' ? plan.secrets : plan.configs, await k.list()),
-    ),
+    kinds.map((k) => checkFiles(stack, k, k.noun === 'secret' ? plan.secrets : plan.configs)),
   );
   const stored = new Map<string, Service>();
   for (const s of services) if (s.service?.spec) stored.set(s.service.spec.name, s.service);
@@ -165,11 +174,8 @@ export async function deployStack(
   for (const [i, k] of kinds.entries()) {
     for (const f of newFiles[i]!) {
       log(`Creating ${k.noun} ${f.name}`);
-      await k.create({
-        name: f.name,
-        labels: { ...f.labels, [DIGEST_LABEL]: digest(f.data!) },
-        data: f.data!,
-      });
+      // One made meanwhile with the same value will do.
+      await k.create(fileSpec(f), { existOk: true, validateOnly: false });
     }
   }
 

@@ -5,6 +5,7 @@
  * complete reference (id, name, target, owner, mode), and the dispatcher sends the values
  * only to the nodes whose tasks use them.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { FlotillaError, invalidArgument, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { formatBytes } from '../../lib/sizes.js';
@@ -61,31 +62,56 @@ function validateSpec(table: FileTable, spec: SecretSpec | null | undefined): as
   }
 }
 
+export interface CreateOptions {
+  /** An existing one of that name with this same value is the answer (with another, a refusal). */
+  existOk?: boolean;
+  /** Check only: nothing is written (the answer has no id when it would be new). */
+  validateOnly?: boolean;
+}
+
 /** Creates a secret or config; its value is sealed before it is written. */
 export async function createFile(
   store: Store,
   keys: Keyring,
   table: FileTable,
   spec: SecretSpec | null | undefined,
+  opts: CreateOptions = {},
 ): Promise<Stored> {
   validateSpec(table, spec);
-  const id = newId();
-  await store.update((tx) => {
-    if (tx.byName(table, spec.name)) {
-      throw new FlotillaError(
-        'ALREADY_EXISTS',
-        `a ${noun(table)} named ${JSON.stringify(spec.name)} already exists`,
-      );
+  const id = opts.validateOnly ? '' : newId();
+  const draft = { id, meta: null, spec: { name: spec.name, labels: spec.labels, data: Buffer.alloc(0) } };
+  const existing = await store.update((tx) => {
+    const stored = tx.byName(table, spec.name);
+    if (stored) return sameValue(tx, keys, table, stored, spec, opts.existOk);
+    if (!opts.validateOnly) {
+      tx.create(table, { ...draft, sealed: keys.sealValue(tx, table, id, spec.data), size: spec.data.length });
     }
-    tx.create(table, {
-      id,
-      meta: null,
-      spec: { name: spec.name, labels: spec.labels, data: Buffer.alloc(0) },
-      sealed: keys.sealValue(tx, table, id, spec.data),
-      size: spec.data.length,
-    });
+    return undefined;
   });
+  if (existing) return existing;
+  if (opts.validateOnly) return { ...draft, sealed: Buffer.alloc(0), size: spec.data.length };
   return store.view((tx) => tx.get(table, id)!);
+}
+
+/** The stored one, when the caller accepts it and its value is the one given; else a refusal. */
+function sameValue(
+  tx: ReadTx,
+  keys: Keyring,
+  table: FileTable,
+  stored: Stored,
+  spec: SecretSpec,
+  existOk = false,
+): Stored {
+  const name = JSON.stringify(spec.name);
+  if (!existOk) throw new FlotillaError('ALREADY_EXISTS', `a ${noun(table)} named ${name} already exists`);
+  const value = keys.openValue(tx, table, stored.id, stored.sealed);
+  if (value.length !== spec.data.length || !timingSafeEqual(value, spec.data)) {
+    throw new FlotillaError(
+      'ALREADY_EXISTS',
+      `a ${noun(table)} named ${name} exists with another value, and values never change: give the new one a new name`,
+    );
+  }
+  return stored;
 }
 
 export function resolveFile(tx: ReadTx, table: FileTable, ref: string): Stored {

@@ -4,8 +4,18 @@ import type { ConfigSpecInput as _flotilla_ConfigSpecInput, ConfigSpec as _floti
 
 export interface CreateConfigRequestInput {
   'spec'?: (_flotilla_ConfigSpecInput | null);
+  /**
+   * As for secrets.
+   */
+  'existOk'?: (boolean);
+  'validateOnly'?: (boolean);
 }
 
 export interface CreateConfigRequest {
   'spec': (_flotilla_ConfigSpec | null);
+  /**
+   * As for secrets.
+   */
+  'existOk': (boolean);
+  'validateOnly': (boolean);
 }

@@ -189,3 +189,23 @@ test('the values a node gets are those of its running tasks, opened, once each',
     ],
   );
 });
+
+test('existOk answers the stored one for the same value and refuses another; validateOnly writes nothing', async (t) => {
+  const { store, keys } = await setup();
+  const first = await createFile(store, keys, 'secrets', spec('pw', 'one'));
+  const again = await createFile(store, keys, 'secrets', spec('pw', 'one'), { existOk: true });
+  t.is(again.id, first.id);
+  t.is(again.meta?.version, first.meta?.version, 'nothing written');
+  const changed = await t.throwsAsync(
+    createFile(store, keys, 'secrets', spec('pw', 'two'), { existOk: true }),
+  );
+  t.regex(changed?.message ?? '', /exists with another value, and values never change/);
+  const taken = await t.throwsAsync(createFile(store, keys, 'secrets', spec('pw', 'one')));
+  t.regex(taken?.message ?? '', /a secret named "pw" already exists/);
+  const checked = await createFile(store, keys, 'secrets', spec('new', 'v'), { validateOnly: true });
+  t.is(checked.id, '');
+  t.is(
+    store.view((tx) => tx.all('secrets').length),
+    1,
+  );
+});

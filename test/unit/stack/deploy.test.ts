@@ -1,16 +1,14 @@
 /** What `stack deploy` and `stack rm` ask of the cluster, against a fake Control client. */
 import test from 'ava';
-import { createHash } from 'node:crypto';
 import { FlotillaError } from '../../../lib/errors.js';
 import { toServiceError } from '../../../proto/rpc.js';
 import type { ControlClient } from '../../../proto/gen/flotilla/Control.js';
 import type { ServiceSpec } from '../../../proto/types.js';
 import { CREATE_DEFAULTS, specFromFlags } from '../../../cli/commands/services.js';
 import { NAMESPACE_LABEL, type StackPlan } from '../../../cli/stack/compose-to-spec.js';
-import { deployStack, DIGEST_LABEL, removeStack } from '../../../cli/stack/deploy.js';
+import { deployStack, removeStack } from '../../../cli/stack/deploy.js';
 
 const NS = { [NAMESPACE_LABEL]: 'shop' };
-const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** A client whose methods answer from `answers` (a value, or a function of the request) and record requests. */
 function fakeClient(answers: Record<string, unknown>) {
@@ -107,7 +105,9 @@ test('deploy creates what is missing, updates what changed on the version read, 
   ]);
   t.like(requests.CreateNetwork?.[0], { spec: { name: 'shop_default', driver: 'overlay', labels: NS } });
   t.deepEqual(requests.CreateSecret?.[0], {
-    spec: { name: 'shop_pw', labels: { ...NS, [DIGEST_LABEL]: sha('s3cret') }, data: Buffer.from('s3cret') },
+    spec: { name: 'shop_pw', labels: NS, data: Buffer.from('s3cret') },
+    existOk: true,
+    validateOnly: false,
   });
   t.like(requests.UpdateService?.[0], { serviceId: 'id-shop_db', version: 8 });
   // The spec sent names the network by the id it was given.
@@ -121,14 +121,18 @@ test('without --prune, services the files dropped stay', async (t) => {
   t.is(requests.RemoveService, undefined);
 });
 
-test('an unchanged secret is kept; a changed one is refused before anything is written', async (t) => {
-  const same = { name: 'shop_pw', labels: { ...NS, [DIGEST_LABEL]: sha('s3cret') } };
-  const kept = fakeClient(cluster({ ListSecrets: { secrets: [{ secret: { spec: same } }] } }));
+test('an existing secret is checked by the manager, kept when unchanged; a changed one is refused before anything is written', async (t) => {
+  const existing = { ListSecrets: { secrets: [{ secret: { spec: { name: 'shop_pw', labels: NS } } }] } };
+  const kept = fakeClient(cluster(existing));
   await deployStack(kept.client, plan(), {}, () => {});
-  t.is(kept.requests.CreateSecret, undefined);
+  t.deepEqual(kept.requests.CreateSecret, [
+    { spec: { name: 'shop_pw', labels: NS, data: Buffer.from('s3cret') }, existOk: true, validateOnly: true },
+  ]);
 
-  const changed = { name: 'shop_pw', labels: { ...NS, [DIGEST_LABEL]: sha('old') } };
-  const refused = fakeClient(cluster({ ListSecrets: { secrets: [{ secret: { spec: changed } }] } }));
+  const changedValue = () => {
+    throw new FlotillaError('ALREADY_EXISTS', 'a secret named "shop_pw" exists with another value');
+  };
+  const refused = fakeClient(cluster({ ...existing, CreateSecret: changedValue }));
   const err = await t.throwsAsync(deployStack(refused.client, plan(), {}, () => {}));
   t.regex(err.message, /secret shop_pw has changed, and secrets cannot be changed: give it a new name/);
   t.is(refused.requests.CreateNetwork, undefined);
