@@ -15,7 +15,7 @@
  *   SIGTERM, 130 for SIGINT, ...) with a tmp file + rename, which readers see atomically.
  *   It then exits with that status too, which the agent that spawned it records should the
  *   file be unwritable (a container user who cannot reach the container directory).
- * - Paths, signal numbers and argv arrive as positional parameters, never interpolated into
+ * - Paths, signal names and argv arrive as positional parameters, never interpolated into
  *   the script. PATH is reset before `mv` because the container's env may have replaced it.
  * - The stamper ignores the stop signals that reach the whole group and exits with the
  *   command's status once it has written its last output; a command ended by signal N
@@ -24,7 +24,6 @@
  *   runs the inherited no-op handler and is lost; stop() then kills after its grace period.
  */
 import { basename, dirname } from 'node:path';
-import { signalNumber } from '../driver-util.js';
 import { STAMPER } from '../log-file.js';
 
 /** `$0` of the wrapper: the shell prefixes its own messages with it, and /proc shows it. */
@@ -49,8 +48,9 @@ const UNCATCHABLE = new Set<string>(['SIGKILL', 'SIGSTOP']);
 /** argv for spawning `/bin/sh` (without the `/bin/sh` itself). */
 export function wrapperArgs(exitFile: string, command: string[], stopSignal: NodeJS.Signals): string[] {
   const names = new Set<string>([...TRAPPED, stopSignal]);
-  const numbers = [...names].filter((s) => !UNCATCHABLE.has(s)).map((s) => signalNumber(s));
-  return ['-c', SCRIPT, WRAPPER_NAME, exitFile, numbers.join(' '), STAMPER, ...command];
+  // Names without SIG, as both the shell's trap and Perl's %SIG take them.
+  const stop = [...names].filter((s) => !UNCATCHABLE.has(s)).map((s) => s.slice(3));
+  return ['-c', SCRIPT, WRAPPER_NAME, exitFile, stop.join(' '), STAMPER, ...command];
 }
 
 /**

@@ -63,7 +63,7 @@ test('the stamper runs a command: output as written, its index, the exit status'
       '-e',
       STAMPER,
       'run',
-      '15',
+      'TERM',
       'sh',
       '-c',
       'echo one; echo two >&2; sleep 1; printf "three\\nfour"; exit 3',
@@ -85,7 +85,7 @@ test('the stamper runs a command: output as written, its index, the exit status'
   const [one, three] = [out[0]?.time ?? 0, out[1]?.time ?? 0];
   t.true(one >= before - 1000 && three - one >= 900, `one ${one}, three ${three}`);
   const indexes = await Promise.all(paths.slice(2).map((p) => open(p, 'a')));
-  const missing = spawn('/usr/bin/perl', ['-e', STAMPER, 'run', '15', 'flotilla-no-such-command'], {
+  const missing = spawn('/usr/bin/perl', ['-e', STAMPER, 'run', 'TERM', 'flotilla-no-such-command'], {
     stdio: ['ignore', 'ignore', 'pipe', ...indexes.map((f) => f.fd)],
   });
   let stderr = '';
