@@ -11,7 +11,7 @@ import type { NetworkInfo } from '../../proto/gen/flotilla/NetworkInfo.js';
 import { HOST_IMAGE, type Network, type NetworkSpec, type ServiceSpec } from '../../proto/types.js';
 import { DEFAULT_CONTAINER_POOL, parsePool } from '../allocator/subnets.js';
 import type { ReadTx, Store, WriteTx } from '../store/types.js';
-import { LABEL_KEY, NAME } from './validate.js';
+import { validateLabels, validateName } from './validate.js';
 
 /** Where networks created without --subnet get their /24. */
 export const NETWORK_POOL = '10.214.0.0/16';
@@ -21,13 +21,7 @@ const MAX_VNI = 0xffffff;
 
 export function validateNetworkSpec(spec: NetworkSpec | null | undefined): asserts spec is NetworkSpec {
   if (!spec) throw invalidArgument('spec', 'a network spec');
-  if (!NAME.test(spec.name)) {
-    throw invalidArgument(
-      'name',
-      'letters, digits, "_", "." or "-", starting with a letter or digit, at most 63 characters',
-      spec.name,
-    );
-  }
+  validateName(spec.name, 'name');
   if (spec.driver && spec.driver !== 'overlay')
     throw invalidArgument('driver (--driver)', 'overlay', spec.driver);
   if (spec.subnet && !parseSubnet(spec.subnet)) {
@@ -37,14 +31,7 @@ export function validateNetworkSpec(spec: NetworkSpec | null | undefined): asser
       spec.subnet,
     );
   }
-  for (const key of Object.keys(spec.labels)) {
-    if (!LABEL_KEY.test(key))
-      throw invalidArgument(
-        'label (--label)',
-        'KEY=VALUE with a key of letters, digits, "_", ".", "/" or "-"',
-        key,
-      );
-  }
+  validateLabels(spec.labels, 'label (--label)');
 }
 
 /** Creates the network, its subnet and VXLAN id chosen clear of every other. */

@@ -24,7 +24,7 @@ import type {
 import { HOST_IMAGE, isTerminal } from '../../proto/types.js';
 import type { Keyring } from '../keys/keyring.js';
 import type { ReadTx, Store, WriteTx } from '../store/types.js';
-import { LABEL_KEY, NAME } from './validate.js';
+import { validateLabels, validateName } from './validate.js';
 
 export type FileTable = 'secrets' | 'configs';
 type Stored = Secret | Config;
@@ -40,21 +40,8 @@ const field = (table: FileTable) => (table === 'secrets' ? 'secret (--secret)' :
 
 function validateSpec(table: FileTable, spec: SecretSpec | null | undefined): asserts spec is SecretSpec {
   if (!spec) throw invalidArgument('spec', `a ${noun(table)} spec`);
-  if (!NAME.test(spec.name)) {
-    throw invalidArgument(
-      'name',
-      'letters, digits, "_", "." or "-", starting with a letter or digit, at most 63 characters',
-      spec.name,
-    );
-  }
-  for (const key of Object.keys(spec.labels)) {
-    if (!LABEL_KEY.test(key))
-      throw invalidArgument(
-        'label (--label)',
-        'KEY=VALUE with a key of letters, digits, "_", ".", "/" or "-"',
-        key,
-      );
-  }
+  validateName(spec.name, 'name');
+  validateLabels(spec.labels, 'label (--label)');
   const size = spec.data.length;
   if (size === 0) throw invalidArgument('value', `a ${noun(table)} value of at least one byte`);
   if (size > MAX_VALUE_BYTES) {
@@ -84,7 +71,11 @@ export async function createFile(
     const stored = tx.byName(table, spec.name);
     if (stored) return sameValue(tx, keys, table, stored, spec, opts.existOk);
     if (!opts.validateOnly) {
-      tx.create(table, { ...draft, sealed: keys.sealValue(tx, table, id, spec.data), size: spec.data.length });
+      tx.create(table, {
+        ...draft,
+        sealed: keys.sealValue(tx, table, id, spec.data),
+        size: spec.data.length,
+      });
     }
     return undefined;
   });

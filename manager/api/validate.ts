@@ -11,7 +11,7 @@ import { validatePlacement } from './validate-placement.js';
 import { checkDuration, validateUpdatePolicies } from './validate-update.js';
 import { validateEndpoint } from './validate-ports.js';
 
-export const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
+const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
 const SIGNAL = /^SIG[A-Z0-9]+$/;
 const RESTART_CONDITIONS: string[] = ['RESTART_ANY', 'RESTART_ON_FAILURE', 'RESTART_NONE'];
 /**
@@ -24,13 +24,7 @@ const specCodec = codec<ServiceSpec>('flotilla.ServiceSpec');
 export function validateServiceSpec(spec: ServiceSpec | null | undefined): asserts spec is ServiceSpec {
   if (!spec) throw invalidArgument('spec', 'a service spec');
   validateSpecSize(spec);
-  if (!NAME.test(spec.name)) {
-    throw invalidArgument(
-      'name (--name)',
-      'letters, digits, "_", "." or "-", starting with a letter or digit, at most 63 characters',
-      spec.name,
-    );
-  }
+  validateName(spec.name, 'name (--name)');
   validateMode(spec);
   const container = spec.task?.container;
   if (!container?.image)
@@ -99,7 +93,26 @@ function validateMode(spec: ServiceSpec): void {
 
 const ROLES = ['WORKER', 'MANAGER'];
 const AVAILABILITIES = ['ACTIVE', 'PAUSE', 'DRAIN'];
-export const LABEL_KEY = /^[a-zA-Z0-9][a-zA-Z0-9_./-]{0,127}$/;
+const LABEL_KEY = /^[a-zA-Z0-9][a-zA-Z0-9_./-]{0,127}$/;
+
+/** The name of a service, network, secret or config. */
+export function validateName(name: string, field: string): void {
+  if (!NAME.test(name)) {
+    throw invalidArgument(
+      field,
+      'letters, digits, "_", "." or "-", starting with a letter or digit, at most 63 characters',
+      name,
+    );
+  }
+}
+
+/** Label keys; `field` names the flag that sets them. */
+export function validateLabels(labels: Record<string, string>, field: string): void {
+  for (const key of Object.keys(labels)) {
+    if (!LABEL_KEY.test(key))
+      throw invalidArgument(field, 'KEY=VALUE with a key of letters, digits, "_", ".", "/" or "-"', key);
+  }
+}
 
 export function validateNodeSpec(spec: NodeSpec | null | undefined): asserts spec is NodeSpec {
   if (!spec) throw invalidArgument('spec', 'a node spec');
@@ -107,12 +120,5 @@ export function validateNodeSpec(spec: NodeSpec | null | undefined): asserts spe
   if (!AVAILABILITIES.includes(spec.availability)) {
     throw invalidArgument('availability (--availability)', 'active, pause or drain', spec.availability);
   }
-  for (const key of Object.keys(spec.labels)) {
-    if (!LABEL_KEY.test(key))
-      throw invalidArgument(
-        'label (--label-add)',
-        'KEY=VALUE with a key of letters, digits, "_", ".", "/" or "-"',
-        key,
-      );
-  }
+  validateLabels(spec.labels, 'label (--label-add)');
 }
