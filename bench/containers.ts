@@ -16,9 +16,10 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { CREATE_DEFAULTS, specFromFlags } from '../cli/commands/services.js';
 import { call } from '../proto/rpc.js';
-import { containerdMissing, testImages } from '../test/integration/containerd-harness.js';
+import { testImages } from '../test/integration/containerd-harness.js';
 import { until, withContainerdNode } from './containerd-node.js';
-import { median, progress, round } from './stats.js';
+import { progress, round } from './stats.js';
+import { sideBySide, type Runs } from './side-by-side.js';
 import { withSwarmPeer } from './swarm-peer.js';
 
 const quick = process.argv.includes('--quick');
@@ -26,7 +27,7 @@ const mode = quick ? 'quick' : 'full';
 const reps = quick ? 1 : 3;
 const network = process.argv.includes('--node-network') ? 'host' : undefined;
 
-type Figures = { create100: number[]; rm100: number[]; scale50to100: number[] };
+type Figures = Runs<'create100' | 'rm100' | 'scale50to100'>;
 
 function print(line: Record<string, unknown>): void {
   console.log(JSON.stringify({ bench: 'containers', ...line, mode, flotilla_network: network ?? 'bridge' }));
@@ -158,34 +159,4 @@ const FIGURES = {
   scale50to100: 'scale_50_to_100_until_running_median_s',
 } as const;
 
-function printFigures(system: string, f: Figures): void {
-  for (const [key, figure] of Object.entries(FIGURES) as [keyof Figures, string][]) {
-    print({
-      figure,
-      value: round(median(f[key])),
-      unit: 's',
-      reps: f[key].length,
-      runs: f[key].map(round),
-      system,
-    });
-  }
-}
-
-const missing = await containerdMissing();
-if (missing) {
-  print({ system: 'flotilla', unavailable: missing });
-  process.exit(0);
-}
-progress(`mode ${mode}: Flotilla on a private containerd`);
-const ours = await flotilla();
-printFigures('flotilla', ours);
-progress('Docker Swarm with the peer kit');
-const peer = swarm();
-if ('unavailable' in peer) {
-  print({ peer: 'swarm', unavailable: peer.unavailable });
-} else {
-  printFigures('swarm', peer.figures);
-  for (const [key, figure] of Object.entries(FIGURES) as [keyof Figures, string][]) {
-    print({ figure, ratio_flotilla_over_swarm: round(median(ours[key]) / median(peer.figures[key])) });
-  }
-}
+await sideBySide({ print, mode, figures: FIGURES, ours: flotilla, swarm });

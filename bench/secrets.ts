@@ -14,9 +14,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CREATE_DEFAULTS, specFromFlags } from '../cli/commands/services.js';
 import { call } from '../proto/rpc.js';
-import { containerdMissing, testImages } from '../test/integration/containerd-harness.js';
+import { testImages } from '../test/integration/containerd-harness.js';
 import { until, withContainerdNode } from './containerd-node.js';
 import { median, progress, round } from './stats.js';
+import { sideBySide, type Runs } from './side-by-side.js';
 import { withSwarmPeer } from './swarm-peer.js';
 
 const quick = process.argv.includes('--quick');
@@ -26,7 +27,7 @@ const REPLICAS = 50;
 const SECRETS = ['s1', 's2', 's3'];
 const CONFIG = 'c1';
 
-type Figures = { plain: number[]; withSecrets: number[] };
+type Figures = Runs<'plain' | 'withSecrets'>;
 
 function print(line: Record<string, unknown>): void {
   console.log(JSON.stringify({ bench: 'secrets', ...line, mode }));
@@ -113,28 +114,16 @@ const FIGURES = {
   withSecrets: `create_${REPLICAS}_with_3_secrets_1_config_until_running_median_s`,
 } as const;
 
-function printFigures(system: string, f: Figures): void {
-  for (const [key, figure] of Object.entries(FIGURES) as [keyof Figures, string][]) {
-    print({ figure, value: round(median(f[key])), unit: 's', runs: f[key].map(round), system });
-  }
-  print({ figure: 'secrets_overhead_ratio', value: round(median(f.withSecrets) / median(f.plain)), system });
-}
-
-const missing = await containerdMissing();
-if (missing) {
-  print({ system: 'flotilla', unavailable: missing });
-  process.exit(0);
-}
-progress(`mode ${mode}: Flotilla on a private containerd`);
-const ours = await flotilla();
-printFigures('flotilla', ours);
-progress('Docker Swarm with the peer kit');
-const peer = swarm();
-if ('unavailable' in peer) {
-  print({ peer: 'swarm', unavailable: peer.unavailable });
-} else {
-  printFigures('swarm', peer.figures);
-  for (const [key, figure] of Object.entries(FIGURES) as [keyof Figures, string][]) {
-    print({ figure, ratio_flotilla_over_swarm: round(median(ours[key]) / median(peer.figures[key])) });
-  }
-}
+await sideBySide({
+  print,
+  mode,
+  figures: FIGURES,
+  ours: flotilla,
+  swarm,
+  more: (system, runs) =>
+    print({
+      figure: 'secrets_overhead_ratio',
+      value: round(median(runs.withSecrets) / median(runs.plain)),
+      system,
+    }),
+});
