@@ -20,7 +20,7 @@ const scrape = async (node: string, path = '/metrics') => fetch(`http://${metric
 const text = async (node: string) => (await scrape(node)).text();
 const logOf = (node: string) => readFile(paths(cluster.dataDir(node)).log, 'utf8');
 const readyNodes = async () =>
-  (await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'json')).filter(
+  (await cluster.json<Node[]>('m1', 'node', 'ls', '--format', 'raw')).filter(
     (n) => n.status?.state === 'READY',
   );
 
@@ -53,7 +53,7 @@ test.serial('a manager and a worker each serve their own metrics once a service 
     '100000',
   );
   t.is(created.code, 0, created.stderr);
-  const tasks = await cluster.json<Task[]>('m1', 'service', 'ps', 'web', '--format', 'json');
+  const tasks = await cluster.json<Task[]>('m1', 'service', 'ps', 'web', '--format', 'raw');
   const running = tasks.filter((x) => x.status?.state === 'RUNNING');
   t.is(running.length, 2);
 
