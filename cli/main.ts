@@ -59,12 +59,12 @@ onCallWarning((warning) => {
 });
 
 nodeLifecycleCommands(program);
-nodeCommands(program, connect, wantsJson);
-serviceCommands(program, connect, wantsJson);
-networkCommands(program, connect, wantsJson);
-secretCommands(program, connect, wantsJson);
+nodeCommands(program, connect);
+serviceCommands(program, connect);
+networkCommands(program, connect);
+secretCommands(program, connect);
 autolockCommands(program, connect);
-stackCommands(program, connect, wantsJson);
+stackCommands(program, connect);
 eventsCommands(program, connect, wantsJson);
 nodeOpsCommands(program, connect, wantsJson);
 labCommands(program, wantsJson);

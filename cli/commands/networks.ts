@@ -16,12 +16,7 @@ import {
 } from '../listing.js';
 
 type Connect = () => ControlClient;
-export function networkCommands(
-  program: Command,
-  connect: Connect,
-  // main.ts's table-or-json check, which the listings' own --format parsing replaced.
-  _wantsJson: (o: { format?: string }) => boolean,
-): void {
+export function networkCommands(program: Command, connect: Connect): void {
   const network = program.command('network').description('manage overlay networks');
 
   network

@@ -52,12 +52,7 @@ function managerStatus(n: Node): string {
   return m.reachability === 'UNKNOWN' ? 'Unknown' : titleCase(m.reachability);
 }
 
-export function nodeCommands(
-  program: Command,
-  connect: () => ControlClient,
-  // main.ts's table-or-json check, which the listings' own --format parsing replaced.
-  _wantsJson: (o: { format?: string }) => boolean,
-): void {
+export function nodeCommands(program: Command, connect: () => ControlClient): void {
   caCommands(program, connect);
   const node = program.command('node').description('manage nodes');
 

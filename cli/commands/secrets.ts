@@ -197,12 +197,7 @@ export function entryListing(kind: Pick<Kind, 'shown'>): Listing<ListedEntry> {
 }
 
 /** The `secret` and the `config` commands. */
-export function secretCommands(
-  program: Command,
-  connect: Connect,
-  // main.ts's table-or-json check, which the listings' own --format parsing replaced.
-  _wantsJson: (o: { format?: string }) => boolean,
-): void {
+export function secretCommands(program: Command, connect: Connect): void {
   for (const kind of KINDS) {
     const { noun } = kind;
     const cmd = program

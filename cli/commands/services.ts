@@ -26,7 +26,6 @@ import {
 type Connect = () => ControlClient;
 
 // `stack ps` prints its tasks with it.
-export { printTasks } from '../task-listing.js';
 
 interface CreateOptions
   extends PlacementOptions, ContainerOptions, PolicyOptions, PublishOptions, RuntimeOptions, FileOptions {
@@ -153,12 +152,7 @@ async function converge(client: ControlClient, service: Service): Promise<void> 
   });
 }
 
-export function serviceCommands(
-  program: Command,
-  connect: Connect,
-  // main.ts's table-or-json check, which the listings' own --format parsing replaced.
-  _wantsJson: (o: { format?: string }) => boolean,
-): void {
+export function serviceCommands(program: Command, connect: Connect): void {
   const service = program.command('service').description('manage services');
 
   const create = addFileFlags(addRuntimeFlags(service.command('create')))

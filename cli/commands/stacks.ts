@@ -20,7 +20,6 @@ import { deployStack, removeStack, stackServices } from '../stack/deploy.js';
 import { TASKS, taskItems } from '../task-listing.js';
 
 type Connect = () => ControlClient;
-type Format = { format?: string };
 
 const EXAMPLES = `
 Examples:
@@ -51,12 +50,7 @@ async function servicesOf(client: ControlClient, stack: string) {
   return services;
 }
 
-export function stackCommands(
-  program: Command,
-  connect: Connect,
-  // main.ts's table-or-json check, which the listings' own --format parsing replaced.
-  _wantsJson: (o: Format) => boolean,
-): void {
+export function stackCommands(program: Command, connect: Connect): void {
   const stack = program
     .command('stack')
     .description('manage stacks: services, networks, secrets and configs from Compose files')

@@ -12,10 +12,9 @@ import type { Node, Secret } from '../../../proto/types.js';
 import { makeNode, makeService, makeStatus, makeTask } from '../helpers.js';
 import { runCommand, type Answers, type Register } from './cli-kit.js';
 
-const json = () => false;
-const nodes: Register = (program, connect) => nodeCommands(program, connect, json);
-const networks: Register = (program, connect) => networkCommands(program, connect, json);
-const secrets: Register = (program, connect) => secretCommands(program, connect, json);
+const nodes: Register = nodeCommands;
+const networks: Register = networkCommands;
+const secrets: Register = secretCommands;
 
 function node(id: string, hostname: string, over: Partial<Node> = {}): Node {
   const n = makeNode({ id, ...over });

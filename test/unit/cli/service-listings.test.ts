@@ -6,7 +6,7 @@ import type { Service } from '../../../proto/types.js';
 import { makeNode, makeService, makeSpec, makeStatus, makeTask } from '../helpers.js';
 import { runCommand, type Answers, type Register } from './cli-kit.js';
 
-const services: Register = (program, connect) => serviceCommands(program, connect, () => false);
+const services: Register = serviceCommands;
 
 const web = makeService(makeSpec({ name: 'web', labels: { tier: 'front' } }, 3), 'svc-web-aaaaaaaaaaaaaaaa');
 web.endpoint = { ports: [{ targetPort: 80, publishedPort: 8080, protocol: 'TCP', mode: 'INGRESS' }] };
