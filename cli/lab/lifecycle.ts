@@ -165,7 +165,7 @@ function nodeArgs(host: LabHost): string[] {
 async function reachable(via: LabHost, host: LabHost): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const nodes = JSON.parse(await cluster(via, 'node', 'ls', '--format', 'json')) as Node[];
+    const nodes = JSON.parse(await cluster(via, 'node', 'ls', '--format', 'raw')) as Node[];
     const node = nodes.find((n) => n.description?.hostname === host.name);
     if (node?.managerStatus?.reachability === 'REACHABLE') return;
     await delay(250);

@@ -355,7 +355,10 @@ export function runtimeConformance(test: TestFn, target: ConformanceTarget): voi
     const h = await harness(t, target);
     const driver = await h.newDriver();
     const id = await driver.create(
-      h.shSpec('echo old1; echo old2 >&2; echo old3; sleep 2; echo new1; echo new2 >&2; echo new3'),
+      // new3 well after new2: a stdout and a stderr line written back to back may be stamped either way round.
+      h.shSpec(
+        'echo old1; echo old2 >&2; echo old3; sleep 2; echo new1; echo new2 >&2; sleep 0.5; echo new3',
+      ),
     );
     await driver.start(id);
     await within('exit', driver.wait(id));
