@@ -16,6 +16,7 @@ import { wire } from '../proto/load.js';
 import { acceptStaleReads, call, connect } from '../proto/rpc.js';
 import { hostPids, killHost } from '../cli/lab/hosts.js';
 import { labDown, labUp, restartHost } from '../cli/lab/lifecycle.js';
+import { readLab } from '../cli/lab/state.js';
 import type { Lab, LabHost } from '../cli/lab/state.js';
 import { chaosSpec, runClient, serviceNames, type ServiceHistory } from './clients.js';
 import { HistoryRecorder } from './history.js';
@@ -71,7 +72,11 @@ export async function chaosRun(o: RunOptions): Promise<RunResult> {
   o.log(`run seed ${o.seed}: lab ${name}, ${o.managers} managers, ${o.workers} workers`);
   const lab = await labUp({ name, managers: o.managers, workers: o.workers, runtime: 'process' }, (line) =>
     o.log(`  ${line}`),
-  );
+  ).catch(async (err: unknown) => {
+    // A lab that came up only in part is of no use unless it is to be looked at.
+    if (!o.keep) await readLab(name).then(labDown, () => undefined);
+    throw err;
+  });
   const clients = new Map<string, ControlClient>();
   const staleClients = new Map<string, ControlClient>();
   const socket = (host: LabHost) => `unix:${paths(host.dataDir).socket}`;
