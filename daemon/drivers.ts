@@ -12,7 +12,7 @@
  * cannot make the bridge) says why and shares its network with its containers instead.
  */
 import { access } from 'node:fs/promises';
-import type { Logger } from 'pino';
+import type { Logger } from '../lib/log.js';
 import type { RuntimeDriver } from '../runtime/driver.js';
 import { ContainerdDriver, DEFAULT_CONTAINERD_SOCKET } from '../runtime/containerd/index.js';
 import { DEFAULT_CNI_PATH } from '../runtime/containerd/cni.js';

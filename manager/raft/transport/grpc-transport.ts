@@ -4,7 +4,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { constants as bufferConstants } from 'node:buffer';
-import type { Logger } from 'pino';
+import type { Logger } from '../../../lib/log.js';
 import { FlotillaError, describeError, invalidArgument } from '../../../lib/errors.js';
 import { serve, toServiceError } from '../../../proto/rpc.js';
 import type { TlsCredentials } from '../../../proto/tls.js';

@@ -3,7 +3,7 @@
  * batches of messages, the backoff after that stream fails, and the one snapshot in flight.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { Logger } from 'pino';
+import type { Logger } from '../../../lib/log.js';
 import { connect } from '../../../proto/rpc.js';
 import type { TlsCredentials } from '../../../proto/tls.js';
 import type { Message, RaftId } from '../types.js';
