@@ -9,6 +9,7 @@ import { nodeLifecycleCommands } from './commands/node-lifecycle.js';
 import { nodeCommands } from './commands/nodes.js';
 import { serviceCommands } from './commands/services.js';
 import { nodeOpsCommands } from './commands/node-ops.js';
+import { volumeCommands } from './commands/volumes.js';
 import { labCommands } from './commands/lab.js';
 import { networkCommands } from './commands/networks.js';
 import { secretCommands } from './commands/secrets.js';
@@ -67,6 +68,7 @@ autolockCommands(program, connect);
 stackCommands(program, connect);
 eventsCommands(program, connect, wantsJson);
 nodeOpsCommands(program, connect, wantsJson);
+volumeCommands(program, connect, wantsJson);
 labCommands(program, wantsJson);
 // Last: it completes the commands registered before it.
 completionCommands(program);

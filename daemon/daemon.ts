@@ -49,6 +49,7 @@ import { OverlayNetworks } from '../worker/networks.js';
 import { Overlay } from '../worker/overlay.js';
 import { restrictDataDir, restrictSocket, socketGroupId } from './permissions.js';
 import { nodeService } from '../worker/node-service.js';
+import { VolumeStore, volumeUsers } from '../worker/volumes.js';
 import { showParts, type PartName } from '../lib/metrics.js';
 import { metricsAddress, MetricsServer } from './metrics-server.js';
 
@@ -189,6 +190,7 @@ export class Daemon {
     const tls = new TlsCredentials(material ?? this.nodeCredentials());
     this.tls = tls;
     this.drivers = await nodeDrivers(this.dataDir, identity, this.log);
+    const volumes = new VolumeStore(p.volumes, volumeUsers(this.drivers));
     const tcp = createServer(tls);
     const local = createServer('local');
     this.servers = [tcp, local];
@@ -204,6 +206,7 @@ export class Daemon {
       nodeService({
         drivers: this.drivers,
         uploads: p.uploads,
+        volumes,
         maxImageBytes: identity.maxImageSize,
         log: this.log.child({ room: 'node-service' }),
       }),
@@ -263,6 +266,7 @@ export class Daemon {
     this.renewal.start(identity.role === 'MANAGER' ? 'manager' : 'worker');
     const agent = (this.agent = new Agent({
       nodeId: identity.nodeId,
+      volumes,
       tls,
       addr: advertised(identity),
       managers: identity.managers,

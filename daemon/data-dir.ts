@@ -59,6 +59,7 @@ export const paths = (dataDir: string) => ({
   processRuntime: join(dataDir, 'runtime', 'process'),
   containerdRuntime: join(dataDir, 'runtime', 'containerd'),
   uploads: join(dataDir, 'runtime', 'uploads'),
+  volumes: join(dataDir, 'runtime', 'volumes'),
   /** The node's TLS identity: its key, its certificate and the cluster's roots. */
   certs: join(dataDir, 'certs'),
 });

@@ -54,6 +54,8 @@ export const SESSION_RETRY_MAX_MS = 5_000;
 
 /** The image name that means "no image: run the command as a plain process on the node". */
 export const HOST_IMAGE = 'host';
+/** A named volume's name: Docker's rule, held by the API and by the node that makes it. */
+export const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 
 import { TaskState as TaskStateValues } from './gen/flotilla/TaskState.js';
 import type { TaskState } from './gen/flotilla/TaskState.js';

@@ -34,9 +34,12 @@ import { LABEL_NODE, LABEL_TASK, TaskRunner, type NodeInfo } from './task-runner
 import type { OverlayNetworks } from './networks.js';
 import { SecretFiles } from './secret-files.js';
 import { SecretValues } from './secret-values.js';
+import type { VolumeStore } from './volumes.js';
 
 export interface AgentOptions {
   nodeId: string;
+  /** The node's named volumes. */
+  volumes: VolumeStore;
   /** The node's TLS identity, for its sessions with the managers. */
   tls: TlsCredentials;
   /** The node's own address, as managers should see it. */
@@ -90,6 +93,7 @@ export class Agent {
       env: opts.taskEnv,
       networks: opts.networks,
       files: new SecretFiles(opts.nodeId),
+      volumes: opts.volumes,
     };
   }
 

@@ -1,7 +1,8 @@
 /**
  * The node-local Agent service (proto/flotilla/agent.proto), served by every daemon at the
- * node's address: images in the node's container runtime, and the logs, exec and container
- * state of the tasks on this node, found by the task label their containers carry.
+ * node's address: images in the node's container runtime, its named volumes, and the logs,
+ * exec and container state of the tasks on this node, found by the task label their
+ * containers carry.
  */
 import * as grpc from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +24,7 @@ import type { AgentHandlers } from '../proto/gen/flotilla/Agent.js';
 import { failStream, toServiceError, unary } from '../proto/rpc.js';
 import type { ContainerSummary, ImageOps, RuntimeDriver } from '../runtime/driver.js';
 import { LABEL_TASK } from './task-runner.js';
+import type { Volume, VolumeStore } from './volumes.js';
 
 export interface NodeServiceOptions {
   drivers: RuntimeDriver[];
@@ -30,6 +32,7 @@ export interface NodeServiceOptions {
   uploads: string;
   /** The largest archive taken (`--max-image-size`); default 2 GiB. */
   maxImageBytes?: number;
+  volumes: VolumeStore;
   log: Logger;
 }
 
@@ -39,6 +42,7 @@ export function nodeService({
   drivers,
   uploads,
   maxImageBytes = DEFAULT_MAX_IMAGE_BYTES,
+  volumes,
   log,
 }: NodeServiceOptions): AgentHandlers {
   const images = (): ImageOps => {
@@ -102,6 +106,19 @@ export function nodeService({
 
     RemoveImage: unary(async (req: { name: string }) => {
       await images().remove(req.name);
+      return {};
+    }),
+
+    ListVolumes: unary(async (req: { name: string }) => ({
+      volumes: (req.name ? [await volumes.inspect(req.name)] : await volumes.list()).map((v: Volume) => ({
+        ...v,
+        createdAtMs: v.createdAt,
+      })),
+    })),
+
+    RemoveVolume: unary(async (req: { name: string }) => {
+      await volumes.remove(req.name);
+      log.info({ volume: req.name }, 'volume removed');
       return {};
     }),
 

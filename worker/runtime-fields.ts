@@ -8,12 +8,15 @@ export function runtimeFields(
 ): Pick<DriverSpec, 'mounts' | 'readOnly' | 'capAdd' | 'capDrop' | 'limits'> {
   return {
     ...(container.mounts.length > 0 && {
-      mounts: container.mounts.map((m): MountSpec => ({
-        type: m.type as MountSpec['type'],
-        ...(m.source && { source: m.source }),
-        target: m.target,
-        readOnly: m.readOnly,
-      })),
+      // Named volumes become binds of their directories on the node (`worker/volumes.ts`).
+      mounts: container.mounts
+        .filter((m) => m.type !== 'volume')
+        .map((m): MountSpec => ({
+          type: m.type as MountSpec['type'],
+          ...(m.source && { source: m.source }),
+          target: m.target,
+          readOnly: m.readOnly,
+        })),
     }),
     ...(container.readOnly && { readOnly: true }),
     ...(container.capAdd.length > 0 && { capAdd: container.capAdd }),

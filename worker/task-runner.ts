@@ -29,12 +29,15 @@ import { registryAuth, runtimeFields } from './runtime-fields.js';
 import { taskTargets } from '../proto/ports.js';
 import { expandTemplate } from './templates.js';
 import { references, type SecretFiles, type TaskFiles } from './secret-files.js';
+import type { VolumeStore } from './volumes.js';
 import { resolveUser } from '../runtime/process/users.js';
 
 export const LABEL_TASK = 'flotilla.task.id';
 export const LABEL_SERVICE = 'flotilla.service.id';
 export const LABEL_SLOT = 'flotilla.task.slot';
 export const LABEL_NODE = 'flotilla.node.id';
+/** The named volumes a task's container uses, comma-separated (`worker/volumes.ts`). */
+export const LABEL_VOLUMES = 'flotilla.volumes';
 /** The task's addresses (JSON), so that an agent that adopts the container reports them again. */
 const LABEL_PORTS = 'flotilla.task.ports';
 
@@ -50,6 +53,8 @@ export interface NodeInfo {
   networks?: OverlayNetworks;
   /** Where the files of the tasks' secrets and configs go. */
   files: SecretFiles;
+  /** The node's named volumes. */
+  volumes: VolumeStore;
 }
 
 const DEFAULT_STOP_GRACE_MS = 10_000;
@@ -216,7 +221,9 @@ export class TaskRunner {
       const files = await this.writeFiles(container);
       if (files.dir) env.FLOTILLA_SECRETS_DIR = files.dir;
       const fields = runtimeFields(container, this.task.spec?.resources?.limits);
-      const mounts = [...(fields.mounts ?? []), ...files.mounts];
+      const volumes = await this.node.volumes.mounts(container.mounts);
+      const mounts = [...(fields.mounts ?? []), ...volumes, ...files.mounts];
+      const volumeNames = container.mounts.filter((m) => m.type === 'volume').map((m) => m.source);
       const networks = await this.networkPlugs(gateway);
       this.containerId = await this.driver.create({
         image: container.image,
@@ -231,6 +238,7 @@ export class TaskRunner {
           [LABEL_SLOT]: String(this.task.slot),
           [LABEL_NODE]: this.node.id,
           ...(this.ports.length > 0 ? { [LABEL_PORTS]: JSON.stringify(this.ports) } : {}),
+          ...(volumeNames.length > 0 && { [LABEL_VOLUMES]: volumeNames.join(',') }),
         },
         stopSignal: (container.stopSignal || undefined) as NodeJS.Signals | undefined,
         user: container.user || undefined,

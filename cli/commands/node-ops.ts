@@ -245,7 +245,7 @@ export function nodeOpsCommands(program: Command, connect: Connect, wantsJson: W
 }
 
 /** Ready nodes with a container runtime; nodes named on purpose that lack one are an error. */
-function containerNodes(nodes: Node[], named: boolean): Node[] {
+export function containerNodes(nodes: Node[], named: boolean): Node[] {
   const ok = (n: Node) =>
     n.status?.state === 'READY' && (n.description?.runtimes ?? []).some((r) => r !== 'process');
   for (const n of nodes.filter((x) => !ok(x))) {
@@ -257,7 +257,7 @@ function containerNodes(nodes: Node[], named: boolean): Node[] {
 }
 
 /** Runs `work` on every node at once; a node that fails is noted on stderr and the rest go on. */
-async function eachNode(
+export async function eachNode(
   nodes: Node[],
   tls: TlsCredentials,
   work: (node: Node, client: ReturnType<typeof agentClient>) => Promise<void>,

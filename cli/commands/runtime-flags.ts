@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { invalidArgument } from '../../lib/errors.js';
-import type { ContainerSpec, TaskSpec } from '../../proto/types.js';
+import type { ContainerSpec, Mount, TaskSpec } from '../../proto/types.js';
 import { registryAuthFor } from '../docker-credentials.js';
 import { collect, parseCount } from '../format.js';
 import { editList, parseBytes, parseCpus } from './placement-flags.js';
@@ -103,19 +103,23 @@ export function withLimits(o: RuntimeOptions, task: Resourcing): Resourcing {
   return { ...task, resources: empty ? null : resources };
 }
 
-/** Docker's --mount syntax: comma-separated key=value (source/src, target/dst/destination, readonly/ro). */
-export function parseMount(
-  value: string,
-  flag = '--mount',
-): {
-  type: string;
-  source: string;
-  target: string;
-  readOnly: boolean;
-} {
-  const mount = { type: 'volume', source: '', target: '', readOnly: false };
+/**
+ * Docker's --mount syntax: comma-separated key=value (source/src, target/dst/destination,
+ * readonly/ro; for volumes volume-driver and volume-opt=KEY=VALUE, repeatable).
+ */
+export function parseMount(value: string, flag = '--mount'): Mount {
+  const mount: Mount = {
+    type: 'volume',
+    source: '',
+    target: '',
+    readOnly: false,
+    volumeDriver: '',
+    volumeOptions: {},
+  };
   for (const part of value.split(',')) {
-    const [key = '', val] = part.split('=', 2) as [string, string | undefined];
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? part : part.slice(0, eq);
+    const val = eq < 0 ? undefined : part.slice(eq + 1);
     switch (key.trim()) {
       case 'type':
         mount.type = val ?? '';
@@ -133,8 +137,21 @@ export function parseMount(
       case 'ro':
         mount.readOnly = val === undefined || val === 'true' || val === '1';
         break;
+      case 'volume-driver':
+        mount.volumeDriver = val ?? '';
+        break;
+      case 'volume-opt': {
+        const at = (val ?? '').indexOf('=');
+        if (at <= 0) throw invalidArgument(`${flag} volume-opt`, 'KEY=VALUE', val);
+        mount.volumeOptions[(val ?? '').slice(0, at)] = (val ?? '').slice(at + 1);
+        break;
+      }
       default:
-        throw invalidArgument(flag, 'type=, source=, target= and readonly keys', value);
+        throw invalidArgument(
+          flag,
+          'type=, source=, target=, readonly, volume-driver= and volume-opt= keys',
+          value,
+        );
     }
   }
   return mount;

@@ -6,7 +6,13 @@ import { invalidArgument } from '../../lib/errors.js';
 import { ALLOWED_PLACEHOLDERS, PLACEHOLDER, TEMPLATE_FIELDS } from '../../proto/templates.js';
 import { isAbsolute } from 'node:path/posix';
 import { capabilityName } from '../../proto/capabilities.js';
-import type { ContainerSpec, Resources } from '../../proto/types.js';
+import {
+  HOST_IMAGE,
+  VOLUME_NAME,
+  type ContainerSpec,
+  type Mount,
+  type Resources,
+} from '../../proto/types.js';
 
 /** A user or group: a name as useradd takes it, or a numeric id. */
 const ID = String.raw`(?:[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?|\d{1,10})`;
@@ -57,12 +63,37 @@ function badTemplate(field: string, got: string) {
   return invalidArgument(field, `only the placeholders ${ALLOWED_PLACEHOLDERS}`, got);
 }
 
+/** A named volume: the node makes it on first use, with the local driver's options. */
+function validateVolume(field: string, m: Mount, image: string): void {
+  if (image === HOST_IMAGE) {
+    throw invalidArgument(
+      field,
+      'no volume for a plain process (image "host" has no mount namespace)',
+      m.source,
+    );
+  }
+  if (!VOLUME_NAME.test(m.source)) {
+    throw invalidArgument(
+      `${field} source`,
+      'a volume name: letters, digits, _ . - (first a letter or digit)',
+      m.source,
+    );
+  }
+  if (m.volumeDriver !== '' && m.volumeDriver !== 'local') {
+    throw invalidArgument(`${field} volume-driver`, 'local', m.volumeDriver);
+  }
+  for (const key of Object.keys(m.volumeOptions)) {
+    if (!['type', 'device', 'o'].includes(key))
+      throw invalidArgument(`${field} volume-opt`, 'type=, device= and o=', key);
+  }
+}
+
 /** Mounts, capabilities and limits: the fields only container runtimes honour. */
 export function validateRuntimeFields(container: ContainerSpec, limits: Resources | null | undefined): void {
   for (const [i, m] of container.mounts.entries()) {
     const field = `mounts[${i}] (--mount)`;
-    if (m.type !== 'bind' && m.type !== 'tmpfs')
-      throw invalidArgument(field, 'type=bind or type=tmpfs', m.type);
+    if (m.type !== 'bind' && m.type !== 'tmpfs' && m.type !== 'volume')
+      throw invalidArgument(field, 'type=bind, type=tmpfs or type=volume', m.type);
     if (!isAbsolute(m.target) || m.target === '/') {
       throw invalidArgument(`${field} target`, 'an absolute path other than /', m.target);
     }
@@ -71,6 +102,10 @@ export function validateRuntimeFields(container: ContainerSpec, limits: Resource
     }
     if (m.type === 'tmpfs' && m.source !== '')
       throw invalidArgument(`${field} source`, 'none for tmpfs', m.source);
+    if (m.type === 'volume') validateVolume(field, m, container.image);
+    else if (m.volumeDriver || Object.keys(m.volumeOptions).length > 0) {
+      throw invalidArgument(`${field} volume-driver/volume-opt`, 'none but for type=volume', m.type);
+    }
   }
   for (const [field, names] of [
     ['capAdd (--cap-add)', container.capAdd],

@@ -22,6 +22,7 @@ import type { RuntimeDriver } from '../../runtime/driver.js';
 import { ProcessDriver } from '../../runtime/process/index.js';
 import { fsTypeAt, SecretFiles } from '../../worker/secret-files.js';
 import { TaskRunner, type NodeInfo } from '../../worker/task-runner.js';
+import { VolumeStore } from '../../worker/volumes.js';
 import { makeService, makeSpec, makeStatus, makeTask } from '../unit/helpers.js';
 import { eventually } from './cluster-harness.js';
 import { containerdMissing, PrivateContainerd, testImages } from './containerd-harness.js';
@@ -61,7 +62,13 @@ function testNode(t: ExecutionContext): NodeInfo {
   const id = `secrets-test-${randomBytes(6).toString('hex')}`;
   const files = new SecretFiles(id);
   t.teardown(() => rm(join(files.dirOf('x'), '..'), { recursive: true, force: true }));
-  return { id, hostname: 'n1', host: '127.0.0.1', files };
+  return {
+    id,
+    hostname: 'n1',
+    host: '127.0.0.1',
+    files,
+    volumes: new VolumeStore('/nonexistent/volumes', () => Promise.resolve(new Map())),
+  };
 }
 
 /** Starts `task` through a runner, removed after the test; resolves once it runs, with its container. */

@@ -8,9 +8,13 @@ import type { ImageArchiveChunkInput as _flotilla_ImageArchiveChunkInput, ImageA
 import type { InspectTaskContainerRequestInput as _flotilla_InspectTaskContainerRequestInput, InspectTaskContainerRequest as _flotilla_InspectTaskContainerRequest } from '../flotilla/InspectTaskContainerRequest.js';
 import type { ListImagesRequestInput as _flotilla_ListImagesRequestInput, ListImagesRequest as _flotilla_ListImagesRequest } from '../flotilla/ListImagesRequest.js';
 import type { ListImagesResponseInput as _flotilla_ListImagesResponseInput, ListImagesResponse as _flotilla_ListImagesResponse } from '../flotilla/ListImagesResponse.js';
+import type { ListVolumesRequestInput as _flotilla_ListVolumesRequestInput, ListVolumesRequest as _flotilla_ListVolumesRequest } from '../flotilla/ListVolumesRequest.js';
+import type { ListVolumesResponseInput as _flotilla_ListVolumesResponseInput, ListVolumesResponse as _flotilla_ListVolumesResponse } from '../flotilla/ListVolumesResponse.js';
 import type { LoadImageResponseInput as _flotilla_LoadImageResponseInput, LoadImageResponse as _flotilla_LoadImageResponse } from '../flotilla/LoadImageResponse.js';
 import type { RemoveImageRequestInput as _flotilla_RemoveImageRequestInput, RemoveImageRequest as _flotilla_RemoveImageRequest } from '../flotilla/RemoveImageRequest.js';
 import type { RemoveImageResponseInput as _flotilla_RemoveImageResponseInput, RemoveImageResponse as _flotilla_RemoveImageResponse } from '../flotilla/RemoveImageResponse.js';
+import type { RemoveVolumeRequestInput as _flotilla_RemoveVolumeRequestInput, RemoveVolumeRequest as _flotilla_RemoveVolumeRequest } from '../flotilla/RemoveVolumeRequest.js';
+import type { RemoveVolumeResponseInput as _flotilla_RemoveVolumeResponseInput, RemoveVolumeResponse as _flotilla_RemoveVolumeResponse } from '../flotilla/RemoveVolumeResponse.js';
 import type { TaskContainerInput as _flotilla_TaskContainerInput, TaskContainer as _flotilla_TaskContainer } from '../flotilla/TaskContainer.js';
 import type { TaskLogLineInput as _flotilla_TaskLogLineInput, TaskLogLine as _flotilla_TaskLogLine } from '../flotilla/TaskLogLine.js';
 import type { TaskLogsRequestInput as _flotilla_TaskLogsRequestInput, TaskLogsRequest as _flotilla_TaskLogsRequest } from '../flotilla/TaskLogsRequest.js';
@@ -49,6 +53,21 @@ export interface AgentClient extends grpc.Client {
   listImages(argument: _flotilla_ListImagesRequestInput, callback: grpc.requestCallback<_flotilla_ListImagesResponse>): grpc.ClientUnaryCall;
   
   /**
+   * The node's named volumes, and removing one no container of the node uses.
+   */
+  ListVolumes(argument: _flotilla_ListVolumesRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListVolumesResponse>): grpc.ClientUnaryCall;
+  ListVolumes(argument: _flotilla_ListVolumesRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ListVolumesResponse>): grpc.ClientUnaryCall;
+  ListVolumes(argument: _flotilla_ListVolumesRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListVolumesResponse>): grpc.ClientUnaryCall;
+  ListVolumes(argument: _flotilla_ListVolumesRequestInput, callback: grpc.requestCallback<_flotilla_ListVolumesResponse>): grpc.ClientUnaryCall;
+  /**
+   * The node's named volumes, and removing one no container of the node uses.
+   */
+  listVolumes(argument: _flotilla_ListVolumesRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListVolumesResponse>): grpc.ClientUnaryCall;
+  listVolumes(argument: _flotilla_ListVolumesRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ListVolumesResponse>): grpc.ClientUnaryCall;
+  listVolumes(argument: _flotilla_ListVolumesRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ListVolumesResponse>): grpc.ClientUnaryCall;
+  listVolumes(argument: _flotilla_ListVolumesRequestInput, callback: grpc.requestCallback<_flotilla_ListVolumesResponse>): grpc.ClientUnaryCall;
+  
+  /**
    * The archive (OCI layout or `docker save`) in chunks; answers with the images it held.
    */
   LoadImage(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_LoadImageResponse>): grpc.ClientWritableStream<_flotilla_ImageArchiveChunkInput>;
@@ -72,6 +91,15 @@ export interface AgentClient extends grpc.Client {
   removeImage(argument: _flotilla_RemoveImageRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveImageResponse>): grpc.ClientUnaryCall;
   removeImage(argument: _flotilla_RemoveImageRequestInput, callback: grpc.requestCallback<_flotilla_RemoveImageResponse>): grpc.ClientUnaryCall;
   
+  RemoveVolume(argument: _flotilla_RemoveVolumeRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveVolumeResponse>): grpc.ClientUnaryCall;
+  RemoveVolume(argument: _flotilla_RemoveVolumeRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_RemoveVolumeResponse>): grpc.ClientUnaryCall;
+  RemoveVolume(argument: _flotilla_RemoveVolumeRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveVolumeResponse>): grpc.ClientUnaryCall;
+  RemoveVolume(argument: _flotilla_RemoveVolumeRequestInput, callback: grpc.requestCallback<_flotilla_RemoveVolumeResponse>): grpc.ClientUnaryCall;
+  removeVolume(argument: _flotilla_RemoveVolumeRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveVolumeResponse>): grpc.ClientUnaryCall;
+  removeVolume(argument: _flotilla_RemoveVolumeRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_RemoveVolumeResponse>): grpc.ClientUnaryCall;
+  removeVolume(argument: _flotilla_RemoveVolumeRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_RemoveVolumeResponse>): grpc.ClientUnaryCall;
+  removeVolume(argument: _flotilla_RemoveVolumeRequestInput, callback: grpc.requestCallback<_flotilla_RemoveVolumeResponse>): grpc.ClientUnaryCall;
+  
   TaskLogs(argument: _flotilla_TaskLogsRequestInput, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_flotilla_TaskLogLine>;
   TaskLogs(argument: _flotilla_TaskLogsRequestInput, options?: grpc.CallOptions): grpc.ClientReadableStream<_flotilla_TaskLogLine>;
   taskLogs(argument: _flotilla_TaskLogsRequestInput, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_flotilla_TaskLogLine>;
@@ -92,11 +120,18 @@ export interface AgentHandlers extends grpc.UntypedServiceImplementation {
   ListImages: grpc.handleUnaryCall<_flotilla_ListImagesRequest, _flotilla_ListImagesResponseInput>;
   
   /**
+   * The node's named volumes, and removing one no container of the node uses.
+   */
+  ListVolumes: grpc.handleUnaryCall<_flotilla_ListVolumesRequest, _flotilla_ListVolumesResponseInput>;
+  
+  /**
    * The archive (OCI layout or `docker save`) in chunks; answers with the images it held.
    */
   LoadImage: grpc.handleClientStreamingCall<_flotilla_ImageArchiveChunk, _flotilla_LoadImageResponseInput>;
   
   RemoveImage: grpc.handleUnaryCall<_flotilla_RemoveImageRequest, _flotilla_RemoveImageResponseInput>;
+  
+  RemoveVolume: grpc.handleUnaryCall<_flotilla_RemoveVolumeRequest, _flotilla_RemoveVolumeResponseInput>;
   
   TaskLogs: grpc.handleServerStreamingCall<_flotilla_TaskLogsRequest, _flotilla_TaskLogLineInput>;
   
@@ -106,7 +141,9 @@ export interface AgentDefinition extends grpc.ServiceDefinition {
   ExecInTask: MethodDefinition<_flotilla_ExecInTaskRequestInput, _flotilla_ExecInTaskResponseInput, _flotilla_ExecInTaskRequest, _flotilla_ExecInTaskResponse>
   InspectTaskContainer: MethodDefinition<_flotilla_InspectTaskContainerRequestInput, _flotilla_TaskContainerInput, _flotilla_InspectTaskContainerRequest, _flotilla_TaskContainer>
   ListImages: MethodDefinition<_flotilla_ListImagesRequestInput, _flotilla_ListImagesResponseInput, _flotilla_ListImagesRequest, _flotilla_ListImagesResponse>
+  ListVolumes: MethodDefinition<_flotilla_ListVolumesRequestInput, _flotilla_ListVolumesResponseInput, _flotilla_ListVolumesRequest, _flotilla_ListVolumesResponse>
   LoadImage: MethodDefinition<_flotilla_ImageArchiveChunkInput, _flotilla_LoadImageResponseInput, _flotilla_ImageArchiveChunk, _flotilla_LoadImageResponse>
   RemoveImage: MethodDefinition<_flotilla_RemoveImageRequestInput, _flotilla_RemoveImageResponseInput, _flotilla_RemoveImageRequest, _flotilla_RemoveImageResponse>
+  RemoveVolume: MethodDefinition<_flotilla_RemoveVolumeRequestInput, _flotilla_RemoveVolumeResponseInput, _flotilla_RemoveVolumeRequest, _flotilla_RemoveVolumeResponse>
   TaskLogs: MethodDefinition<_flotilla_TaskLogsRequestInput, _flotilla_TaskLogLineInput, _flotilla_TaskLogsRequest, _flotilla_TaskLogLine>
 }

@@ -7,21 +7,38 @@ import {
   runtimeFromFlags,
   withLimits,
 } from '../../../cli/commands/runtime-flags.js';
-import type { ContainerSpec } from '../../../proto/types.js';
+import type { ContainerSpec, Mount } from '../../../proto/types.js';
+
+const MOUNT: Mount = {
+  type: 'volume',
+  source: '',
+  target: '',
+  readOnly: false,
+  volumeDriver: '',
+  volumeOptions: {},
+};
 
 test('--mount takes Docker syntax', (t) => {
   t.deepEqual(parseMount('type=bind,source=/srv,target=/data,readonly'), {
+    ...MOUNT,
     type: 'bind',
     source: '/srv',
     target: '/data',
     readOnly: true,
   });
-  t.deepEqual(parseMount('type=tmpfs,dst=/scratch'), {
-    type: 'tmpfs',
-    source: '',
-    target: '/scratch',
-    readOnly: false,
-  });
+  t.deepEqual(parseMount('type=tmpfs,dst=/scratch'), { ...MOUNT, type: 'tmpfs', target: '/scratch' });
+  t.deepEqual(
+    parseMount(
+      'type=volume,source=cache,target=/data,volume-driver=local,volume-opt=type=tmpfs,volume-opt=o=size=64m',
+    ),
+    {
+      ...MOUNT,
+      source: 'cache',
+      target: '/data',
+      volumeDriver: 'local',
+      volumeOptions: { type: 'tmpfs', o: 'size=64m' },
+    },
+  );
   t.true(
     isFlotillaError(
       t.throws(() => parseMount('type=bind,size=1')),
@@ -57,10 +74,19 @@ test('validation names the bad mount, capability or limit', (t) => {
     ),
   );
   t.regex(
-    bad({ mounts: [{ type: 'volume', source: 'x', target: '/x', readOnly: false }] }) ?? '',
-    /mounts\[0\].*type=bind/,
+    bad({ mounts: [{ ...MOUNT, type: 'nfs', source: 'x', target: '/x' }] }) ?? '',
+    /mounts\[0\].*type=bind, type=tmpfs or type=volume/,
   );
-  t.regex(bad({ mounts: [{ type: 'bind', source: 'rel', target: '/x', readOnly: false }] }) ?? '', /source/);
+  t.regex(bad({ mounts: [{ ...MOUNT, type: 'bind', source: 'rel', target: '/x' }] }) ?? '', /source/);
+  t.regex(bad({ mounts: [{ ...MOUNT, source: '../x', target: '/x' }] }) ?? '', /volume name/);
+  t.regex(
+    bad({ mounts: [{ ...MOUNT, source: 'x', target: '/x', volumeDriver: 'nfs' }] }) ?? '',
+    /volume-driver/,
+  );
+  t.regex(
+    bad({ image: 'host', command: ['true'], mounts: [{ ...MOUNT, source: 'x', target: '/x' }] }) ?? '',
+    /plain process/,
+  );
   t.regex(bad({ capAdd: ['FLY'] }) ?? '', /--cap-add/);
   t.regex(bad({}, { nanoCpus: 0, memoryBytes: 1024, pids: 0 }) ?? '', /--limit-memory/);
 });

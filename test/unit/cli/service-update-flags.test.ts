@@ -144,12 +144,29 @@ const CHANGES: [string[], (s: Spec) => void][] = [
   [['--limit-pids', '0'], (s) => (s.task.resources!.limits!.pids = 0)],
   [
     ['--mount-add', 'type=tmpfs,target=/scratch'],
-    (s) => s.task.container!.mounts.push({ type: 'tmpfs', source: '', target: '/scratch', readOnly: false }),
+    (s) =>
+      s.task.container!.mounts.push({
+        type: 'tmpfs',
+        source: '',
+        target: '/scratch',
+        readOnly: false,
+        volumeDriver: '',
+        volumeOptions: {},
+      }),
   ],
   [
     ['--mount-add', 'type=bind,src=/other,dst=/data'],
     (s) =>
-      (s.task.container!.mounts = [{ type: 'bind', source: '/other', target: '/data', readOnly: false }]),
+      (s.task.container!.mounts = [
+        {
+          type: 'bind',
+          source: '/other',
+          target: '/data',
+          readOnly: false,
+          volumeDriver: '',
+          volumeOptions: {},
+        },
+      ]),
   ],
   [['--mount-rm', '/data'], (s) => (s.task.container!.mounts = [])],
   [['--restart-condition', 'any'], (s) => (s.task.restart!.condition = 'RESTART_ANY')],

@@ -7,6 +7,7 @@ import { wire } from '../../../proto/load.js';
 import { createServer, listen, serve, shutdown, toServiceError } from '../../../proto/rpc.js';
 import type { NodeDescription } from '../../../proto/types.js';
 import { Agent } from '../../../worker/agent.js';
+import { VolumeStore } from '../../../worker/volumes.js';
 import { testCredentials } from '../../fixtures/tls.js';
 
 /** A dispatcher that answers each Session with `answer`, counting the sessions asked for. */
@@ -54,6 +55,7 @@ test('a worker refused by a manager that does not lead goes to the leader it nam
     addr: '127.0.0.1:1',
     managers: [refuser.addr, next.addr, leader.addr],
     description: { hostname: 'n1' } as NodeDescription,
+    volumes: new VolumeStore('/nonexistent/volumes', () => Promise.resolve(new Map())),
     drivers: [],
     log: silentLogger(),
     role: 'WORKER',

@@ -18,6 +18,7 @@ import { createServer, listen, serve, shutdown } from '../../../proto/rpc.js';
 import type { FileReference, NodeDescription, Task, TaskStatus } from '../../../proto/types.js';
 import type { ContainerSpec, RuntimeDriver } from '../../../runtime/driver.js';
 import { Agent } from '../../../worker/agent.js';
+import { VolumeStore } from '../../../worker/volumes.js';
 import { SECRETS_BASE } from '../../../worker/secret-files.js';
 import { SecretValues } from '../../../worker/secret-values.js';
 import { testCredentials } from '../../fixtures/tls.js';
@@ -133,6 +134,7 @@ test('the agent hands each task the values of its references, keeps them while a
     addr: '127.0.0.1:1',
     managers: [dispatcher.addr],
     description: { hostname: 'n1' } as NodeDescription,
+    volumes: new VolumeStore('/nonexistent/volumes', () => Promise.resolve(new Map())),
     drivers: [driver],
     log: silentLogger(),
     role: 'WORKER',

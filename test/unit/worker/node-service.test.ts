@@ -10,6 +10,7 @@ import { wire } from '../../../proto/load.js';
 import { fromServiceError } from '../../../proto/rpc.js';
 import type { RuntimeDriver } from '../../../runtime/driver.js';
 import { nodeService } from '../../../worker/node-service.js';
+import { VolumeStore } from '../../../worker/volumes.js';
 
 /** A node service, on a unix socket, whose runtime loads archives by noting their size and mode; its client. */
 async function serve(t: ExecutionContext, maxImageBytes: number) {
@@ -35,6 +36,7 @@ async function serve(t: ExecutionContext, maxImageBytes: number) {
       drivers: [driver],
       uploads,
       maxImageBytes,
+      volumes: new VolumeStore('/nonexistent/volumes', () => Promise.resolve(new Map())),
       log: silentLogger(),
     }) as grpc.UntypedServiceImplementation,
   );

@@ -1,0 +1,16 @@
+// Original file: proto/flotilla/agent.proto
+
+
+export interface ListVolumesRequestInput {
+  /**
+   * Only this volume; empty for all.
+   */
+  'name'?: (string);
+}
+
+export interface ListVolumesRequest {
+  /**
+   * Only this volume; empty for all.
+   */
+  'name': (string);
+}

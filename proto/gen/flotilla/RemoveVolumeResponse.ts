@@ -1,0 +1,8 @@
+// Original file: proto/flotilla/agent.proto
+
+
+export interface RemoveVolumeResponseInput {
+}
+
+export interface RemoveVolumeResponse {
+}
