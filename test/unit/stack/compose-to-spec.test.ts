@@ -67,11 +67,12 @@ test('ports, short and long syntax', async (t) => {
 
 test("volumes: binds from the first file's directory, tmpfs", async (t) => {
   const c = (await full()).services.get('shop_web')!.task!.container!;
+  const local = { volumeDriver: '', volumeOptions: {} };
   t.deepEqual(c.mounts, [
-    { type: 'bind', source: join(fixtures, 'data'), target: '/data', readOnly: true },
-    { type: 'bind', source: '/var/log', target: '/logs', readOnly: false },
-    { type: 'tmpfs', source: '', target: '/cache', readOnly: false },
-    { type: 'tmpfs', source: '', target: '/tmp', readOnly: false },
+    { type: 'bind', source: join(fixtures, 'data'), target: '/data', readOnly: true, ...local },
+    { type: 'bind', source: '/var/log', target: '/logs', readOnly: false, ...local },
+    { type: 'tmpfs', source: '', target: '/cache', readOnly: false, ...local },
+    { type: 'tmpfs', source: '', target: '/tmp', readOnly: false, ...local },
   ]);
 });
 
