@@ -59,7 +59,12 @@ export class VolumeStore {
     if (driver !== '' && driver !== 'local') throw invalidArgument('volume-driver', 'local', driver);
     return this.serial(name, async () => {
       const data = join(this.dir, name, '_data');
-      if (await this.made(name)) return data;
+      const was = await this.made(name);
+      if (was) {
+        // A tmpfs or bind that a reboot took away is mounted again (a tmpfs's data is gone).
+        if (mountOf(was.options) && !(await mounted(data))) await mountFor(was.options, data);
+        return data;
+      }
       await mkdir(data, { recursive: true, mode: 0o755 });
       const made: Made = { driver: 'local', options, createdAt: Date.now() };
       try {
@@ -105,7 +110,7 @@ export class VolumeStore {
         );
       }
       const data = join(this.dir, name, '_data');
-      if (mountOf(made.options)) await systemTool(['umount', data]);
+      if (await mounted(data)) await systemTool(['umount', data]);
       await rm(join(this.dir, name), { recursive: true, force: true });
     });
   }
@@ -186,6 +191,10 @@ async function mountFor(options: Record<string, string>, data: string): Promise<
   if (!found?.isDirectory())
     throw invalidArgument('volume-opt device', 'an existing host directory', m.device);
   await systemTool(['mount', '--bind', m.device, data]);
+}
+
+async function mounted(dir: string): Promise<boolean> {
+  return (await trySystemTool(['mountpoint', '-q', dir])).exitCode === 0;
 }
 
 /** The bytes under a directory, as du counts them (0 if it cannot). */
