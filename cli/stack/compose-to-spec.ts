@@ -218,7 +218,9 @@ export async function stackPlan(
 
   const volumes = r.map(model, 'volumes', 'volumes');
   if (volumes && Object.keys(volumes).length > 0)
-    r.warnings.push('named volumes (top-level volumes) do not exist in Flotilla yet: ignored');
+    r.warnings.push(
+      'named volumes (top-level volumes) are not taken from Compose files yet: ignored (services can have them: cluster service create --mount type=volume)',
+    );
 
   const declared = new Map<string, StackNetwork>();
   const networks = r.map(model, 'networks', 'networks') ?? {};
@@ -536,7 +538,7 @@ function ports(r: Reader, s: Mapping, p: string): string[] {
 }
 
 const NO_VOLUMES =
-  'a bind mount (an absolute, ./ or ~/ path) or tmpfs: named volumes do not exist in Flotilla yet';
+  'a bind mount (an absolute, ./ or ~/ path) or tmpfs: named volumes are not taken from Compose files yet (cluster service create --mount type=volume has them)';
 
 /** Volumes as `--mount` values: binds (relative sources from the first file's directory) and tmpfs. */
 function mounts(r: Reader, s: Mapping, p: string, ctx: Context): string[] {

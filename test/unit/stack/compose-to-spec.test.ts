@@ -202,7 +202,7 @@ test('unsupported keys are warnings naming the key and its place', async (t) => 
     'services:\n  a:\n    image: x\n    build: .\n    deploy:\n      endpoint_mode: dnsrr\n      rollback_config: {monitor: 5s, wat: 1}\nvolumes:\n  data: {}\nx-mine: 1\n',
   );
   t.deepEqual(more.warnings, [
-    'named volumes (top-level volumes) do not exist in Flotilla yet: ignored',
+    'named volumes (top-level volumes) are not taken from Compose files yet: ignored (services can have them: cluster service create --mount type=volume)',
     'unsupported key services.a.build in c.yml:4: ignored',
     'services.a.deploy.endpoint_mode (c.yml:6): dnsrr is not supported: vip used',
     'unsupported key services.a.deploy.rollback_config.wat in c.yml:7: ignored',
@@ -279,18 +279,22 @@ test('invalid values name the key, file and line', async (t) => {
   );
 });
 
-test('named volumes are refused, saying they do not exist yet', async (t) => {
+test('named volumes are refused, saying Compose files cannot have them yet', async (t) => {
   await bad(
     t,
     'services:\n  a:\n    image: x\n    volumes: ["data:/data"]\n',
-    /volumes\[0\] \(c\.yml:4\): expected a bind mount .*named volumes do not exist in Flotilla yet/,
+    /volumes\[0\] \(c\.yml:4\): expected a bind mount .*named volumes are not taken from Compose files yet/,
   );
   await bad(
     t,
     'services:\n  a:\n    image: x\n    volumes:\n      - type: volume\n        source: data\n        target: /d\n',
-    /named volumes do not exist/,
+    /named volumes are not taken from Compose files yet/,
   );
-  await bad(t, 'services:\n  a:\n    image: x\n    volumes: ["/anonymous"]\n', /named volumes do not exist/);
+  await bad(
+    t,
+    'services:\n  a:\n    image: x\n    volumes: ["/anonymous"]\n',
+    /named volumes are not taken from Compose files yet/,
+  );
 });
 
 test('a secret needs a file or external, and its file must be readable', async (t) => {
