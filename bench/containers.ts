@@ -20,7 +20,7 @@ import { testImages } from '../test/integration/containerd-harness.js';
 import { until, withContainerdNode } from './containerd-node.js';
 import { progress, round } from './stats.js';
 import { sideBySide, type Runs } from './side-by-side.js';
-import { withSwarmPeer } from './swarm-peer.js';
+import { createSleepers, withSwarmPeer } from './swarm-peer.js';
 
 const quick = process.argv.includes('--quick');
 const mode = quick ? 'quick' : 'full';
@@ -110,23 +110,9 @@ async function flotilla(): Promise<Figures> {
 
 /** The same steps on Docker Swarm with the peer kit, or why it cannot run here. */
 function swarm(): ReturnType<typeof withSwarmPeer<Figures>> {
-  return withSwarmPeer(({ docker, poll }) => {
-    const create = (name: string, n: number) =>
-      docker(
-        'service',
-        'create',
-        '--detach',
-        '--no-resolve-image',
-        '--stop-signal',
-        'KILL',
-        '--replicas',
-        String(n),
-        '--name',
-        name,
-        'local/bb:1',
-        'sleep',
-        '100000',
-      );
+  return withSwarmPeer((peer) => {
+    const { docker, poll } = peer;
+    const create = (name: string, n: number) => createSleepers(peer, name, n);
     const figures: Figures = { create100: [], rm100: [], scale50to100: [] };
     for (let i = 0; i < reps; i++) {
       progress(`swarm run ${i + 1}/${reps}: create 100`);

@@ -18,7 +18,7 @@ import { testImages } from '../test/integration/containerd-harness.js';
 import { until, withContainerdNode } from './containerd-node.js';
 import { median, progress, round } from './stats.js';
 import { sideBySide, type Runs } from './side-by-side.js';
-import { withSwarmPeer } from './swarm-peer.js';
+import { createSleepers, withSwarmPeer } from './swarm-peer.js';
 
 const quick = process.argv.includes('--quick');
 const mode = quick ? 'quick' : 'full';
@@ -70,7 +70,8 @@ async function flotilla(): Promise<Figures> {
 }
 
 function swarm(): ReturnType<typeof withSwarmPeer<Figures>> {
-  return withSwarmPeer(({ docker, poll }) => {
+  return withSwarmPeer((peer) => {
+    const { docker, poll } = peer;
     const dir = mkdtempSync(join(tmpdir(), 'bench-secrets-'));
     for (const name of [...SECRETS, CONFIG]) {
       writeFileSync(join(dir, name), value());
@@ -83,22 +84,7 @@ function swarm(): ReturnType<typeof withSwarmPeer<Figures>> {
         progress(`swarm run ${i + 1}/${reps}: create ${REPLICAS} ${files ? 'with' : 'without'} secrets`);
         const refs = files ? [...SECRETS.flatMap((s) => ['--secret', s]), '--config', CONFIG] : [];
         const t0 = performance.now();
-        const id = docker(
-          'service',
-          'create',
-          '--detach',
-          '--no-resolve-image',
-          '--stop-signal',
-          'KILL',
-          '--replicas',
-          String(REPLICAS),
-          ...refs,
-          '--name',
-          name,
-          'local/bb:1',
-          'sleep',
-          '100000',
-        );
+        const id = createSleepers(peer, name, REPLICAS, refs);
         poll('tasks', name, String(REPLICAS));
         (files ? figures.withSecrets : figures.plain).push(seconds(t0));
         docker('service', 'rm', id);

@@ -48,3 +48,19 @@ export function withSwarmPeer<T>(main: (swarm: SwarmPeer) => T): { figures: T } 
     spawnSync(`${SWARM_KIT}/teardown.sh`, [], { cwd: SWARM_KIT, stdio: 'ignore' });
   }
 }
+
+/**
+ * `docker service create` of `replicas` busybox sleepers named `name` (busybox sleep as pid 1
+ * ignores SIGTERM: stopped with KILL), with `extra` options; the service id.
+ */
+export function createSleepers(
+  swarm: SwarmPeer,
+  name: string,
+  replicas: number,
+  extra: string[] = [],
+): string {
+  return swarm.docker(
+    ...['service', 'create', '--detach', '--no-resolve-image', '--stop-signal', 'KILL'],
+    ...['--replicas', String(replicas), ...extra, '--name', name, 'local/bb:1', 'sleep', '100000'],
+  );
+}
