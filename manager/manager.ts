@@ -743,6 +743,9 @@ export class Manager {
       Unlock: unary(async () => {
         throw new FlotillaError('INVALID_ARGUMENT', 'this manager is not locked: it needs no unlock key');
       }),
+      DashboardLogin: unary(async () => {
+        throw new FlotillaError('UNAVAILABLE', 'the dashboard is not built yet');
+      }),
     };
   }
 }

@@ -72,7 +72,12 @@ export function endpointFromFlags(o: PublishOptions): { endpoint?: EndpointSpec 
   const ports = (o.publish ?? []).map((p) => parsePublish(p));
   if (ports.length === 0 && o.lb === undefined && !o.proxyProtocol) return {};
   return {
-    endpoint: { ports, lb: balancing(o.lb ?? 'round-robin'), proxyProtocol: o.proxyProtocol ?? false },
+    endpoint: {
+      ports,
+      lb: balancing(o.lb ?? 'round-robin'),
+      proxyProtocol: o.proxyProtocol ?? false,
+      mesh: 'MESH_AUTO',
+    },
   };
 }
 
@@ -112,6 +117,7 @@ export function updateEndpoint(
       ports: [...ports.map((p) => p.spec), ...added],
       lb: o.lb === undefined ? (current?.lb ?? 'ROUND_ROBIN') : balancing(o.lb),
       proxyProtocol: o.proxyProtocol ?? current?.proxyProtocol ?? false,
+      mesh: current?.mesh ?? 'MESH_AUTO',
     },
   };
 }

@@ -42,6 +42,7 @@ function serviceEndpoints(tx: ReadTx, serviceId: string): ServiceEndpoints | und
     ports,
     lb: s.spec?.endpoint?.lb ?? 'ROUND_ROBIN',
     proxyProtocol: s.spec?.endpoint?.proxyProtocol ?? false,
+    mesh: s.spec?.endpoint?.mesh ?? 'MESH_AUTO',
     tasks,
   };
 }

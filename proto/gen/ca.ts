@@ -109,6 +109,7 @@ export interface ProtoGrpcType {
     KeyEncryptionKey: MessageTypeDefinition<_flotilla_KeyEncryptionKeyInput, _flotilla_KeyEncryptionKey>
     LoadBalancing: EnumTypeDefinition
     ManagerStatus: MessageTypeDefinition<_flotilla_ManagerStatusInput, _flotilla_ManagerStatus>
+    MeshMode: EnumTypeDefinition
     Meta: MessageTypeDefinition<_flotilla_MetaInput, _flotilla_Meta>
     Mount: MessageTypeDefinition<_flotilla_MountInput, _flotilla_Mount>
     Network: MessageTypeDefinition<_flotilla_NetworkInput, _flotilla_Network>

@@ -15,6 +15,8 @@ import type { CreateNetworkRequestInput as _flotilla_CreateNetworkRequestInput, 
 import type { CreateSecretRequestInput as _flotilla_CreateSecretRequestInput, CreateSecretRequest as _flotilla_CreateSecretRequest } from './flotilla/CreateSecretRequest.js';
 import type { CreateServiceRequestInput as _flotilla_CreateServiceRequestInput, CreateServiceRequest as _flotilla_CreateServiceRequest } from './flotilla/CreateServiceRequest.js';
 import type { CreateServiceResponseInput as _flotilla_CreateServiceResponseInput, CreateServiceResponse as _flotilla_CreateServiceResponse } from './flotilla/CreateServiceResponse.js';
+import type { DashboardLoginInput as _flotilla_DashboardLoginInput, DashboardLogin as _flotilla_DashboardLogin } from './flotilla/DashboardLogin.js';
+import type { DashboardLoginRequestInput as _flotilla_DashboardLoginRequestInput, DashboardLoginRequest as _flotilla_DashboardLoginRequest } from './flotilla/DashboardLoginRequest.js';
 import type { DataKeyInput as _flotilla_DataKeyInput, DataKey as _flotilla_DataKey } from './flotilla/DataKey.js';
 import type { EndpointInput as _flotilla_EndpointInput, Endpoint as _flotilla_Endpoint } from './flotilla/Endpoint.js';
 import type { EndpointChangesInput as _flotilla_EndpointChangesInput, EndpointChanges as _flotilla_EndpointChanges } from './flotilla/EndpointChanges.js';
@@ -158,6 +160,8 @@ export interface ProtoGrpcType {
     CreateSecretRequest: MessageTypeDefinition<_flotilla_CreateSecretRequestInput, _flotilla_CreateSecretRequest>
     CreateServiceRequest: MessageTypeDefinition<_flotilla_CreateServiceRequestInput, _flotilla_CreateServiceRequest>
     CreateServiceResponse: MessageTypeDefinition<_flotilla_CreateServiceResponseInput, _flotilla_CreateServiceResponse>
+    DashboardLogin: MessageTypeDefinition<_flotilla_DashboardLoginInput, _flotilla_DashboardLogin>
+    DashboardLoginRequest: MessageTypeDefinition<_flotilla_DashboardLoginRequestInput, _flotilla_DashboardLoginRequest>
     DataKey: MessageTypeDefinition<_flotilla_DataKeyInput, _flotilla_DataKey>
     Endpoint: MessageTypeDefinition<_flotilla_EndpointInput, _flotilla_Endpoint>
     EndpointChanges: MessageTypeDefinition<_flotilla_EndpointChangesInput, _flotilla_EndpointChanges>
@@ -202,6 +206,7 @@ export interface ProtoGrpcType {
     ListTasksResponse: MessageTypeDefinition<_flotilla_ListTasksResponseInput, _flotilla_ListTasksResponse>
     LoadBalancing: EnumTypeDefinition
     ManagerStatus: MessageTypeDefinition<_flotilla_ManagerStatusInput, _flotilla_ManagerStatus>
+    MeshMode: EnumTypeDefinition
     Meta: MessageTypeDefinition<_flotilla_MetaInput, _flotilla_Meta>
     Mount: MessageTypeDefinition<_flotilla_MountInput, _flotilla_Mount>
     Network: MessageTypeDefinition<_flotilla_NetworkInput, _flotilla_Network>

@@ -83,6 +83,7 @@ export interface ProtoGrpcType {
     JoinTokens: MessageTypeDefinition<_flotilla_JoinTokensInput, _flotilla_JoinTokens>
     LoadBalancing: EnumTypeDefinition
     ManagerStatus: MessageTypeDefinition<_flotilla_ManagerStatusInput, _flotilla_ManagerStatus>
+    MeshMode: EnumTypeDefinition
     Meta: MessageTypeDefinition<_flotilla_MetaInput, _flotilla_Meta>
     Mount: MessageTypeDefinition<_flotilla_MountInput, _flotilla_Mount>
     Network: MessageTypeDefinition<_flotilla_NetworkInput, _flotilla_Network>

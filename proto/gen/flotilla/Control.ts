@@ -9,6 +9,8 @@ import type { CreateNetworkRequestInput as _flotilla_CreateNetworkRequestInput, 
 import type { CreateSecretRequestInput as _flotilla_CreateSecretRequestInput, CreateSecretRequest as _flotilla_CreateSecretRequest } from '../flotilla/CreateSecretRequest.js';
 import type { CreateServiceRequestInput as _flotilla_CreateServiceRequestInput, CreateServiceRequest as _flotilla_CreateServiceRequest } from '../flotilla/CreateServiceRequest.js';
 import type { CreateServiceResponseInput as _flotilla_CreateServiceResponseInput, CreateServiceResponse as _flotilla_CreateServiceResponse } from '../flotilla/CreateServiceResponse.js';
+import type { DashboardLoginInput as _flotilla_DashboardLoginInput, DashboardLogin as _flotilla_DashboardLogin } from '../flotilla/DashboardLogin.js';
+import type { DashboardLoginRequestInput as _flotilla_DashboardLoginRequestInput, DashboardLoginRequest as _flotilla_DashboardLoginRequest } from '../flotilla/DashboardLoginRequest.js';
 import type { GetConfigRequestInput as _flotilla_GetConfigRequestInput, GetConfigRequest as _flotilla_GetConfigRequest } from '../flotilla/GetConfigRequest.js';
 import type { GetJoinTokensRequestInput as _flotilla_GetJoinTokensRequestInput, GetJoinTokensRequest as _flotilla_GetJoinTokensRequest } from '../flotilla/GetJoinTokensRequest.js';
 import type { GetJoinTokensResponseInput as _flotilla_GetJoinTokensResponseInput, GetJoinTokensResponse as _flotilla_GetJoinTokensResponse } from '../flotilla/GetJoinTokensResponse.js';
@@ -111,6 +113,23 @@ export interface ControlClient extends grpc.Client {
   createService(argument: _flotilla_CreateServiceRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
   createService(argument: _flotilla_CreateServiceRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
   createService(argument: _flotilla_CreateServiceRequestInput, callback: grpc.requestCallback<_flotilla_CreateServiceResponse>): grpc.ClientUnaryCall;
+  
+  /**
+   * A sign-in link for the web dashboard: a short-lived token any manager accepts once
+   * exchanged for a session (`cluster dashboard login`).
+   */
+  DashboardLogin(argument: _flotilla_DashboardLoginRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_DashboardLogin>): grpc.ClientUnaryCall;
+  DashboardLogin(argument: _flotilla_DashboardLoginRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_DashboardLogin>): grpc.ClientUnaryCall;
+  DashboardLogin(argument: _flotilla_DashboardLoginRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_DashboardLogin>): grpc.ClientUnaryCall;
+  DashboardLogin(argument: _flotilla_DashboardLoginRequestInput, callback: grpc.requestCallback<_flotilla_DashboardLogin>): grpc.ClientUnaryCall;
+  /**
+   * A sign-in link for the web dashboard: a short-lived token any manager accepts once
+   * exchanged for a session (`cluster dashboard login`).
+   */
+  dashboardLogin(argument: _flotilla_DashboardLoginRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_DashboardLogin>): grpc.ClientUnaryCall;
+  dashboardLogin(argument: _flotilla_DashboardLoginRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_DashboardLogin>): grpc.ClientUnaryCall;
+  dashboardLogin(argument: _flotilla_DashboardLoginRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_DashboardLogin>): grpc.ClientUnaryCall;
+  dashboardLogin(argument: _flotilla_DashboardLoginRequestInput, callback: grpc.requestCallback<_flotilla_DashboardLogin>): grpc.ClientUnaryCall;
   
   GetConfig(argument: _flotilla_GetConfigRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ConfigInfo>): grpc.ClientUnaryCall;
   GetConfig(argument: _flotilla_GetConfigRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ConfigInfo>): grpc.ClientUnaryCall;
@@ -485,6 +504,12 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   
   CreateService: grpc.handleUnaryCall<_flotilla_CreateServiceRequest, _flotilla_CreateServiceResponseInput>;
   
+  /**
+   * A sign-in link for the web dashboard: a short-lived token any manager accepts once
+   * exchanged for a session (`cluster dashboard login`).
+   */
+  DashboardLogin: grpc.handleUnaryCall<_flotilla_DashboardLoginRequest, _flotilla_DashboardLoginInput>;
+  
   GetConfig: grpc.handleUnaryCall<_flotilla_GetConfigRequest, _flotilla_ConfigInfoInput>;
   
   GetJoinTokens: grpc.handleUnaryCall<_flotilla_GetJoinTokensRequest, _flotilla_GetJoinTokensResponseInput>;
@@ -599,6 +624,7 @@ export interface ControlDefinition extends grpc.ServiceDefinition {
   CreateNetwork: MethodDefinition<_flotilla_CreateNetworkRequestInput, _flotilla_NetworkInfoInput, _flotilla_CreateNetworkRequest, _flotilla_NetworkInfo>
   CreateSecret: MethodDefinition<_flotilla_CreateSecretRequestInput, _flotilla_SecretInfoInput, _flotilla_CreateSecretRequest, _flotilla_SecretInfo>
   CreateService: MethodDefinition<_flotilla_CreateServiceRequestInput, _flotilla_CreateServiceResponseInput, _flotilla_CreateServiceRequest, _flotilla_CreateServiceResponse>
+  DashboardLogin: MethodDefinition<_flotilla_DashboardLoginRequestInput, _flotilla_DashboardLoginInput, _flotilla_DashboardLoginRequest, _flotilla_DashboardLogin>
   GetConfig: MethodDefinition<_flotilla_GetConfigRequestInput, _flotilla_ConfigInfoInput, _flotilla_GetConfigRequest, _flotilla_ConfigInfo>
   GetJoinTokens: MethodDefinition<_flotilla_GetJoinTokensRequestInput, _flotilla_GetJoinTokensResponseInput, _flotilla_GetJoinTokensRequest, _flotilla_GetJoinTokensResponse>
   GetNetwork: MethodDefinition<_flotilla_GetNetworkRequestInput, _flotilla_NetworkInfoInput, _flotilla_GetNetworkRequest, _flotilla_NetworkInfo>

@@ -2,6 +2,7 @@
 
 import type { PortConfigInput as _flotilla_PortConfigInput, PortConfig as _flotilla_PortConfig } from '../flotilla/PortConfig.js';
 import type { LoadBalancingInput as _flotilla_LoadBalancingInput, LoadBalancing as _flotilla_LoadBalancing } from '../flotilla/LoadBalancing.js';
+import type { MeshModeInput as _flotilla_MeshModeInput, MeshMode as _flotilla_MeshMode } from '../flotilla/MeshMode.js';
 
 export interface EndpointSpecInput {
   'ports'?: (_flotilla_PortConfigInput)[];
@@ -10,6 +11,7 @@ export interface EndpointSpecInput {
    * Send a PROXY protocol (v1) header to the tasks so they learn the client's address.
    */
   'proxyProtocol'?: (boolean);
+  'mesh'?: (_flotilla_MeshModeInput);
 }
 
 export interface EndpointSpec {
@@ -19,4 +21,5 @@ export interface EndpointSpec {
    * Send a PROXY protocol (v1) header to the tasks so they learn the client's address.
    */
   'proxyProtocol': (boolean);
+  'mesh': (_flotilla_MeshMode);
 }

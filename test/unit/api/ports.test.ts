@@ -14,7 +14,10 @@ const tcp = (publishedPort: number, targetPort = 80, mode: PortConfig['mode'] = 
 });
 
 function published(name: string, ...ports: PortConfig[]): ServiceSpec {
-  return makeSpec({ name, endpoint: { ports, lb: 'ROUND_ROBIN', proxyProtocol: false } });
+  return makeSpec({
+    name,
+    endpoint: { ports, lb: 'ROUND_ROBIN', proxyProtocol: false, mesh: 'MESH_AUTO' as const },
+  });
 }
 
 async function api() {

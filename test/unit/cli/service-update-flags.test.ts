@@ -21,6 +21,7 @@ function richSpec(): ServiceSpec {
     ports: [{ targetPort: 80, publishedPort: 8080, protocol: 'TCP', mode: 'INGRESS' }],
     lb: 'ROUND_ROBIN',
     proxyProtocol: false,
+    mesh: 'MESH_AUTO' as const,
   };
   Object.assign(spec.task!.container!, {
     image: 'registry.example:5000/web:1',

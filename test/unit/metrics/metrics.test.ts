@@ -194,6 +194,7 @@ test.serial(
           ports: [{ publishedPort: port, targetPort: 80, protocol: 'TCP', mode: 'INGRESS' }],
           lb: 'ROUND_ROBIN',
           proxyProtocol: false,
+          mesh: 'MESH_AUTO' as const,
           tasks: [dead, task.addr].map((addr, i) => ({
             taskId: `t${i}`,
             nodeId: 'n',

@@ -37,6 +37,7 @@ const entry = (
   ports: published ? [{ publishedPort: 8080, targetPort: 80, protocol: 'TCP', mode: 'INGRESS' }] : [],
   lb: 'ROUND_ROBIN',
   proxyProtocol: false,
+  mesh: 'MESH_AUTO' as const,
   tasks: addrs.map((networkAddrs, i) => ({
     taskId: `${id}.${i}`,
     nodeId: 'n',

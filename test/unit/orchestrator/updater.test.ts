@@ -355,7 +355,12 @@ test('a change of published ports replaces the tasks; a rollback reserves the ol
   const publish = (publishedPort: number) =>
     store.update((tx) => {
       const current = tx.get('services', service.id)!;
-      const endpoint = { ports: [port(publishedPort)], lb: 'ROUND_ROBIN' as const, proxyProtocol: false };
+      const endpoint = {
+        ports: [port(publishedPort)],
+        lb: 'ROUND_ROBIN' as const,
+        proxyProtocol: false,
+        mesh: 'MESH_AUTO' as const,
+      };
       const held = { ...current, endpoint: { ports: [port(publishedPort)] } };
       tx.update('services', withSpec(held, { ...current.spec!, endpoint }, Date.now(), true));
     });

@@ -18,6 +18,7 @@ test('the resolver answers NAME, tasks.NAME (A and SRV) and each task, and NXDOM
         ports: [ingress],
         lb: 'ROUND_ROBIN',
         proxyProtocol: false,
+        mesh: 'MESH_AUTO' as const,
         tasks: [
           {
             taskId: 'a1',
@@ -39,6 +40,7 @@ test('the resolver answers NAME, tasks.NAME (A and SRV) and each task, and NXDOM
         ports: [{ ...ingress, mode: 'HOST' }],
         lb: 'ROUND_ROBIN',
         proxyProtocol: false,
+        mesh: 'MESH_AUTO' as const,
         tasks: [
           {
             taskId: 'c3',
@@ -77,6 +79,7 @@ test('the resolver follows changes: a service changed answers anew, one removed 
     ports: [{ publishedPort: 8080, targetPort: 80, protocol: 'TCP' as const, mode: 'HOST' as const }],
     lb: 'ROUND_ROBIN' as const,
     proxyProtocol: false,
+    mesh: 'MESH_AUTO' as const,
     tasks: [
       {
         taskId: `${id}t`,

@@ -10,6 +10,7 @@ const service = (serviceId: string, serviceName: string, tasks = 0): ServiceEndp
   ports: [],
   lb: 'ROUND_ROBIN',
   proxyProtocol: false,
+  mesh: 'MESH_AUTO',
   tasks: Array.from({ length: tasks }, (_, i) => ({
     taskId: `${serviceId}.${i}`,
     nodeId: 'n',

@@ -37,6 +37,7 @@ function service(
     ports: [{ publishedPort: port, targetPort: 80, protocol: 'TCP', mode: 'INGRESS' }],
     lb,
     proxyProtocol,
+    mesh: 'MESH_USERSPACE',
     tasks: addrs.map((addr, i) => ({
       taskId: `${id}.${i}`,
       nodeId: 'n',
