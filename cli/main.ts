@@ -17,6 +17,7 @@ import { autolockCommands } from './commands/autolock.js';
 import { eventsCommands } from './commands/events.js';
 import { stackCommands } from './commands/stacks.js';
 import { completionCommands } from './commands/completion.js';
+import { dashboardCommands } from './commands/dashboard.js';
 
 const program = new Command('cluster')
   .description('Flotilla: run replicated services on a cluster of nodes')
@@ -66,6 +67,7 @@ networkCommands(program, connect);
 secretCommands(program, connect);
 autolockCommands(program, connect);
 stackCommands(program, connect);
+dashboardCommands(program, connect);
 eventsCommands(program, connect, wantsJson);
 nodeOpsCommands(program, connect, wantsJson);
 volumeCommands(program, connect, wantsJson);
