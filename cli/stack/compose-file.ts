@@ -242,8 +242,15 @@ function listToMap(list: Value[]): Mapping {
   return map;
 }
 
-/** A service's list-or-map keys as maps, so that files merge them key by key. */
+/** List-or-map keys (a service's, and the labels of everything) as maps, so that files merge them key by key. */
 function normalised(model: Mapping): Mapping {
+  for (const kind of ['networks', 'volumes', 'secrets', 'configs']) {
+    const top = model[kind];
+    if (!isMapping(top)) continue;
+    for (const item of Object.values(top)) {
+      if (isMapping(item) && Array.isArray(item.labels)) item.labels = listToMap(item.labels);
+    }
+  }
   const services = model.services;
   if (!isMapping(services)) return model;
   for (const service of Object.values(services)) {

@@ -2,13 +2,15 @@
  * A loaded compose model as what a stack is made of: a ServiceSpec per service (built by
  * `specFromFlags` from the values the `service create` flags would have), and the networks,
  * secrets and configs the stack owns or uses. Names are the stack's: `<stack>_<key>`, each
- * object labelled `com.docker.stack.namespace=<stack>` as Docker does. Keys this does not
- * know are warnings naming the key and its place; bad values are errors naming both.
+ * object labelled `com.docker.stack.namespace=<stack>` as Docker does. Named volumes are no
+ * objects of the cluster: a top-level volume becomes the source, driver and options of the
+ * volume mounts that use it (the node makes it on first use), named as the rest. Keys this
+ * does not know are warnings naming the key and its place; bad values are errors naming both.
  */
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { FlotillaError, invalidArgument, isFlotillaError } from '../../lib/errors.js';
-import { HOST_IMAGE, type ServiceSpec } from '../../proto/types.js';
+import { HOST_IMAGE, VOLUME_NAME, type Mount, type ServiceSpec } from '../../proto/types.js';
 import { parseCount, parseDuration } from '../format.js';
 import { parseFileReference } from '../commands/file-flags.js';
 import { parseBytes, parseCpus } from '../commands/placement-flags.js';
@@ -35,6 +37,16 @@ export interface StackFile {
   /** The file's content; none for external ones. */
   data?: Buffer;
   labels: Record<string, string>;
+}
+
+/** A top-level volume as the mounts that use it name it. */
+export interface StackVolume {
+  /** The volume's name on the nodes. */
+  name: string;
+  external: boolean;
+  /** "local" or "" (the same: the one driver there is). */
+  driver: string;
+  options: Record<string, string>;
 }
 
 export interface StackPlan {
@@ -216,11 +228,7 @@ export async function stackPlan(
   const ns = { [NAMESPACE_LABEL]: stack };
   const path = (p: string) => (p.startsWith('~/') ? `${homedir()}${p.slice(1)}` : resolve(baseDir, p));
 
-  const volumes = r.map(model, 'volumes', 'volumes');
-  if (volumes && Object.keys(volumes).length > 0)
-    r.warnings.push(
-      'named volumes (top-level volumes) are not taken from Compose files yet: ignored (services can have them: cluster service create --mount type=volume)',
-    );
+  const volumes = stackVolumes(r, stack, model);
 
   const declared = new Map<string, StackNetwork>();
   const networks = r.map(model, 'networks', 'networks') ?? {};
@@ -279,7 +287,8 @@ export async function stackPlan(
     if (!s) r.fail(all, key, p, 'a mapping');
     r.keys(s, p, SERVICE);
     const name = `${stack}_${key}`;
-    const spec = serviceSpec(r, s, p, name, { stack, ns, path, env, declared, used, secrets, configs });
+    const ctx = { stack, ns, path, env, declared, used, secrets, configs, volumes };
+    const spec = serviceSpec(r, s, p, name, ctx);
     services.set(name, spec);
   }
   if (used.has('default') && !declared.has('default')) {
@@ -322,6 +331,61 @@ interface Context {
   used: Set<string>;
   secrets: Map<string, StackFile>;
   configs: Map<string, StackFile>;
+  volumes: Map<string, StackVolume>;
+}
+
+/** The local driver's options, as the nodes take them. */
+const VOLUME_OPTIONS = ['type', 'device', 'o'];
+
+/** The top-level volumes by key: driver local, its options, external ones and their names. */
+function stackVolumes(r: Reader, stack: string, model: Mapping): Map<string, StackVolume> {
+  const top = r.map(model, 'volumes', 'volumes') ?? {};
+  const out = new Map<string, StackVolume>();
+  for (const key of Object.keys(top)) {
+    const p = `volumes.${key}`;
+    const v = r.map(top, key, p) ?? {};
+    r.keys(v, p, ['driver', 'driver_opts', 'external', 'name', 'labels']);
+    const external = r.flag(v, 'external', `${p}.external`) ?? false;
+    const driver = r.text(v, 'driver', `${p}.driver`) ?? '';
+    if (driver !== '' && driver !== 'local')
+      r.fail(
+        v,
+        'driver',
+        `${p}.driver`,
+        'local (the one volume driver; its driver_opts make tmpfs or bind volumes)',
+      );
+    const opts = r.map(v, 'driver_opts', `${p}.driver_opts`) ?? {};
+    const options: Record<string, string> = {};
+    for (const k of Object.keys(opts)) {
+      const op = `${p}.driver_opts.${k}`;
+      if (!VOLUME_OPTIONS.includes(k))
+        r.fail(
+          opts,
+          k,
+          op,
+          `one of the local driver's options ${VOLUME_OPTIONS.join(', ')} (got the key ${k})`,
+        );
+      options[k] = r.text(opts, k, op) ?? '';
+    }
+    if (external && (driver !== '' || Object.keys(options).length > 0))
+      r.fail(
+        top,
+        key,
+        p,
+        'no driver or driver_opts with external: true (an external volume is made outside the stack)',
+      );
+    if (Object.keys(labelMap(r, v, p)).length > 0)
+      r.warnings.push(`${r.name(v, 'labels', `${p}.labels`)}: volumes keep no labels: ignored`);
+    const name = external ? (r.text(v, 'name', `${p}.name`) ?? key) : stackName(stack, key, v);
+    if (!VOLUME_NAME.test(name))
+      throw invalidArgument(
+        r.name(top, key, p),
+        'a volume name of letters, digits, _ . - (first a letter or digit)',
+        name,
+      );
+    out.set(key, { name, external, driver, options });
+  }
+  return out;
 }
 
 function serviceSpec(r: Reader, s: Mapping, p: string, name: string, ctx: Context): ServiceSpec {
@@ -358,7 +422,6 @@ function serviceSpec(r: Reader, s: Mapping, p: string, name: string, ctx: Contex
     capAdd: r.strings(s, 'cap_add', `${p}.cap_add`),
     capDrop: r.strings(s, 'cap_drop', `${p}.cap_drop`),
     readOnly: r.flag(s, 'read_only', `${p}.read_only`),
-    mount: [...mounts(r, s, p, ctx), ...tmpfs(r, s, p)],
     publish: ports(r, s, p),
     network: networks(r, s, p, image, ctx),
     secret: fileRefs(r, s, p, 'secret', ctx.secrets),
@@ -370,9 +433,10 @@ function serviceSpec(r: Reader, s: Mapping, p: string, name: string, ctx: Contex
     ...policyOptions(r, deploy, `${p}.deploy`, 'rollback'),
     ...healthOptions(r, s, p),
   };
+  const mounts = [...volumeMounts(r, s, p, ctx), ...tmpfs(r, s, p)];
   const spec = specFromFlags(image, command('command'), o);
-  const container = spec.task!.container!;
-  return { ...spec, task: { ...spec.task!, container: { ...container, command: command('entrypoint') } } };
+  const container = { ...spec.task!.container!, command: command('entrypoint'), mounts };
+  return { ...spec, task: { ...spec.task!, container } };
 }
 
 function modeOptions(r: Reader, d: Mapping, p: string): Partial<Options> {
@@ -537,11 +601,14 @@ function ports(r: Reader, s: Mapping, p: string): string[] {
   });
 }
 
-const NO_VOLUMES =
-  'a bind mount (an absolute, ./ or ~/ path) or tmpfs: named volumes are not taken from Compose files yet (cluster service create --mount type=volume has them)';
+const ANONYMOUS =
+  'a bind (an absolute, ./ or ~/ source), or a named volume as NAME:TARGET: anonymous volumes are not supported (declare a volume in the top-level volumes)';
 
-/** Volumes as `--mount` values: binds (relative sources from the first file's directory) and tmpfs. */
-function mounts(r: Reader, s: Mapping, p: string, ctx: Context): string[] {
+/**
+ * Volumes as mounts, as `--mount` makes them: binds (relative sources from the first file's
+ * directory), tmpfs, and named volumes of the top-level volumes, with their driver options.
+ */
+function volumeMounts(r: Reader, s: Mapping, p: string, ctx: Context): Mount[] {
   const list = r.list(s, 'volumes', `${p}.volumes`);
   return list.map((item, i) => {
     const vp = `${p}.volumes[${i}]`;
@@ -550,11 +617,21 @@ function mounts(r: Reader, s: Mapping, p: string, ctx: Context): string[] {
     let target: string | undefined;
     let readOnly = false;
     if (isMapping(item)) {
-      r.keys(item, vp, ['type', 'source', 'target', 'read_only']);
+      r.keys(item, vp, ['type', 'source', 'target', 'read_only', 'volume']);
       type = r.choice(item, 'type', `${vp}.type`, ['bind', 'tmpfs', 'volume']) ?? 'volume';
       source = r.text(item, 'source', `${vp}.source`);
       target = r.text(item, 'target', `${vp}.target`);
       readOnly = r.flag(item, 'read_only', `${vp}.read_only`) ?? false;
+      const options = r.map(item, 'volume', `${vp}.volume`);
+      if (options) {
+        if (type !== 'volume') r.fail(item, 'volume', `${vp}.volume`, 'none but for type: volume');
+        r.keys(options, `${vp}.volume`, ['nocopy']);
+        // Volumes start empty here: what the image has at the target is never copied in.
+        if (r.flag(options, 'nocopy', `${vp}.volume.nocopy`) === false)
+          r.warnings.push(
+            `${r.name(options, 'nocopy', `${vp}.volume.nocopy`)}: volumes start empty, the image's files at the target are not copied in`,
+          );
+      }
     } else {
       const [src = '', dst, mode, ...more] = (r.text(list, i, vp) ?? '').split(':');
       if (more.length > 0 || (mode !== undefined && !['ro', 'rw'].includes(mode)))
@@ -565,21 +642,35 @@ function mounts(r: Reader, s: Mapping, p: string, ctx: Context): string[] {
       const local = source !== undefined && /^(\/|\.|~)/.test(source);
       if (!local) type = 'volume';
     }
-    if (type === 'volume') r.fail(list, i, vp, NO_VOLUMES);
     if (!target || !isAbsolute(target)) r.fail(list, i, vp, 'an absolute target path');
+    const mount: Mount = { type, source: '', target, readOnly, volumeDriver: '', volumeOptions: {} };
     if (type === 'bind') {
       if (!source) r.fail(list, i, vp, 'a source path');
-      source = ctx.path(source);
+      return { ...mount, source: ctx.path(source) };
     }
-    const fields = [`type=${type}`, source && `source=${source}`, `target=${target}`, readOnly && 'readonly'];
-    if ([source, target].some((v) => v?.includes(','))) r.fail(list, i, vp, 'paths without commas');
-    return fields.filter(Boolean).join(',');
+    if (type === 'tmpfs') return mount;
+    if (!source) r.fail(list, i, vp, ANONYMOUS);
+    const volume = ctx.volumes.get(source);
+    if (!volume) r.fail(list, i, vp, `a volume of the top-level volumes (${source} is not declared there)`);
+    return {
+      ...mount,
+      source: volume.name,
+      volumeDriver: volume.driver,
+      volumeOptions: { ...volume.options },
+    };
   });
 }
 
-function tmpfs(r: Reader, s: Mapping, p: string): string[] {
+function tmpfs(r: Reader, s: Mapping, p: string): Mount[] {
   const list = typeof s.tmpfs === 'string' ? [s.tmpfs] : r.strings(s, 'tmpfs', `${p}.tmpfs`);
-  return list.map((target) => `type=tmpfs,target=${target}`);
+  return list.map((target) => ({
+    type: 'tmpfs',
+    source: '',
+    target,
+    readOnly: false,
+    volumeDriver: '',
+    volumeOptions: {},
+  }));
 }
 
 /** The service's networks as cluster names: the default one unless it names others or runs on the node's network. */

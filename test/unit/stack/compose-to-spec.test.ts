@@ -202,7 +202,6 @@ test('unsupported keys are warnings naming the key and its place', async (t) => 
     'services:\n  a:\n    image: x\n    build: .\n    deploy:\n      endpoint_mode: dnsrr\n      rollback_config: {monitor: 5s, wat: 1}\nvolumes:\n  data: {}\nx-mine: 1\n',
   );
   t.deepEqual(more.warnings, [
-    'named volumes (top-level volumes) are not taken from Compose files yet: ignored (services can have them: cluster service create --mount type=volume)',
     'unsupported key services.a.build in c.yml:4: ignored',
     'services.a.deploy.endpoint_mode (c.yml:6): dnsrr is not supported: vip used',
     'unsupported key services.a.deploy.rollback_config.wat in c.yml:7: ignored',
@@ -279,21 +278,153 @@ test('invalid values name the key, file and line', async (t) => {
   );
 });
 
-test('named volumes are refused, saying Compose files cannot have them yet', async (t) => {
+const volumeOf = (plan: StackPlan, service = 'shop_a') => plan.services.get(service)!.task!.container!.mounts;
+const plain = { readOnly: false, volumeDriver: '', volumeOptions: {} };
+
+test('named volumes, short and long syntax: the stack namespace on their names', async (t) => {
+  const plan = await planOfText(
+    [
+      'services:',
+      '  a:',
+      '    image: x',
+      '    volumes:',
+      '      - data:/data',
+      '      - data:/ro:ro',
+      '      - type: volume',
+      '        source: cache',
+      '        target: /cache',
+      '        read_only: true',
+      '        volume: {nocopy: true}',
+      '      - ./here:/here',
+      'volumes:',
+      '  data:',
+      '  cache: {}',
+      '',
+    ].join('\n'),
+  );
+  const [data, ro, cache, bind] = volumeOf(plan);
+  t.deepEqual(
+    [data, ro, cache],
+    [
+      { type: 'volume', source: 'shop_data', target: '/data', ...plain },
+      { type: 'volume', source: 'shop_data', target: '/ro', ...plain, readOnly: true },
+      { type: 'volume', source: 'shop_cache', target: '/cache', ...plain, readOnly: true },
+    ],
+  );
+  t.like(bind, { type: 'bind', target: '/here' });
+  t.regex(bind!.source, /^\/.*\/here$/);
+  t.deepEqual(plan.warnings, []);
+});
+
+test('top-level volumes: driver local and its options, name:, external volumes and their names', async (t) => {
+  const plan = await planOfText(
+    [
+      'services:',
+      '  a:',
+      '    image: x',
+      '    volumes: [scratch:/s, host:/h, named:/n, shared:/sh, other:/o]',
+      'volumes:',
+      '  scratch:',
+      '    driver: local',
+      '    driver_opts: {type: tmpfs, device: tmpfs, o: "size=64m,uid=1000"}',
+      '  host:',
+      '    driver_opts:',
+      '      type: none',
+      '      o: bind',
+      '      device: /srv/host',
+      '  named:',
+      '    name: my-volume',
+      '  shared:',
+      '    external: true',
+      '  other:',
+      '    external: true',
+      '    name: elsewhere',
+      '',
+    ].join('\n'),
+  );
+  t.deepEqual(volumeOf(plan), [
+    {
+      type: 'volume',
+      source: 'shop_scratch',
+      target: '/s',
+      readOnly: false,
+      volumeDriver: 'local',
+      volumeOptions: { type: 'tmpfs', device: 'tmpfs', o: 'size=64m,uid=1000' },
+    },
+    {
+      type: 'volume',
+      source: 'shop_host',
+      target: '/h',
+      readOnly: false,
+      volumeDriver: '',
+      volumeOptions: { type: 'none', o: 'bind', device: '/srv/host' },
+    },
+    { type: 'volume', source: 'my-volume', target: '/n', ...plain },
+    { type: 'volume', source: 'shared', target: '/sh', ...plain },
+    { type: 'volume', source: 'elsewhere', target: '/o', ...plain },
+  ]);
+});
+
+test('volume labels and nocopy: false are warnings naming the key and its place', async (t) => {
+  const plan = await planOfText(
+    [
+      'services:',
+      '  a:',
+      '    image: x',
+      '    volumes:',
+      '      - {type: volume, source: data, target: /d, volume: {nocopy: false}}',
+      'volumes:',
+      '  data:',
+      '    labels: [com.example.kind=db]',
+      '',
+    ].join('\n'),
+  );
+  t.deepEqual(plan.warnings, [
+    'volumes.data.labels (c.yml:8): volumes keep no labels: ignored',
+    "services.a.volumes[0].volume.nocopy (c.yml:5): volumes start empty, the image's files at the target are not copied in",
+  ]);
+});
+
+test('named volumes: undeclared, anonymous, another driver, unknown options are errors naming file, line and key', async (t) => {
   await bad(
     t,
     'services:\n  a:\n    image: x\n    volumes: ["data:/data"]\n',
-    /volumes\[0\] \(c\.yml:4\): expected a bind mount .*named volumes are not taken from Compose files yet/,
+    'invalid services.a.volumes[0] (c.yml:4): expected a volume of the top-level volumes (data is not declared there), got "data:/data"',
   );
   await bad(
     t,
     'services:\n  a:\n    image: x\n    volumes:\n      - type: volume\n        source: data\n        target: /d\n',
-    /named volumes are not taken from Compose files yet/,
+    /^invalid services\.a\.volumes\[0\] \(c\.yml:5\): expected a volume of the top-level volumes \(data is not declared there\)/,
   );
   await bad(
     t,
     'services:\n  a:\n    image: x\n    volumes: ["/anonymous"]\n',
-    /named volumes are not taken from Compose files yet/,
+    /volumes\[0\] \(c\.yml:4\): expected a bind .*anonymous volumes are not supported/,
+  );
+  await bad(
+    t,
+    'services:\n  a:\n    image: x\n    volumes: ["d:/d"]\nvolumes:\n  d:\n    driver: nfs\n',
+    /^invalid volumes\.d\.driver \(c\.yml:7\): expected local \(the one volume driver/,
+  );
+  await bad(
+    t,
+    'services:\n  a:\n    image: x\n    volumes: ["d:/d"]\nvolumes:\n  d:\n    driver_opts: {size: 1g}\n',
+    /^invalid volumes\.d\.driver_opts\.size \(c\.yml:7\): expected one of the local driver's options type, device, o/,
+  );
+  await bad(
+    t,
+    'services:\n  a:\n    image: x\nvolumes:\n  d:\n    external: true\n    driver_opts: {type: tmpfs}\n',
+    /^invalid volumes\.d \(c\.yml:5\): expected no driver or driver_opts with external: true/,
+  );
+  await bad(
+    t,
+    'services:\n  a:\n    image: x\nvolumes:\n  d:\n    name: "no/slash"\n',
+    /^invalid volumes\.d \(c\.yml:5\): expected a volume name .*got "no\/slash"/,
+  );
+  await bad(
+    t,
+    'services:\n  a:\n    image: x\n    volumes:\n      - {type: bind, source: /x, target: /d, volume: {nocopy: true}}\n',
+    /volumes\[0\]\.volume \(c\.yml:5\): expected none but for type: volume/,
   );
 });
 
