@@ -119,7 +119,7 @@ export function specFromFlags(image: string, command: string[], o: CreateOptions
  * Waits until a job's tasks have all completed, showing progress; stops early when no task
  * can be placed. (Services that keep running are followed by `cli/update-progress.ts`.)
  */
-async function converge(client: ControlClient, service: Service): Promise<void> {
+export async function converge(client: ControlClient, service: Service): Promise<void> {
   const name = service.spec?.name ?? service.id;
   const tty = process.stdout.isTTY;
   let last = '';

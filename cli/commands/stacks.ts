@@ -4,7 +4,7 @@ import { FlotillaError } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
 import { isJob } from '../../proto/types.js';
-import { collect } from '../format.js';
+import { collect, parseDuration } from '../format.js';
 import {
   addListOptions,
   listingPrinter,
@@ -17,6 +17,7 @@ import { SERVICES } from '../service-listing.js';
 import { loadComposeFiles } from '../stack/compose-file.js';
 import { checkStackName, NAMESPACE_LABEL, stackPlan } from '../stack/compose-to-spec.js';
 import { deployStack, removeStack, stackServices } from '../stack/deploy.js';
+import { waitForServices, WAIT_HELP } from '../stack/wait.js';
 import { TASKS, taskItems } from '../task-listing.js';
 
 type Connect = () => ControlClient;
@@ -25,8 +26,16 @@ const EXAMPLES = `
 Examples:
   cluster stack deploy -c compose.yml shop
   cluster stack deploy -c compose.yml -c compose.prod.yml --prune shop
+  cluster stack deploy -d -c compose.yml shop      # without waiting for the services
   cluster stack services shop
   cluster stack rm shop`;
+
+interface DeployOptions {
+  composeFile: string[];
+  prune?: boolean;
+  detach?: boolean;
+  timeout: string;
+}
 
 interface StackItem {
   name: string;
@@ -69,14 +78,22 @@ export function stackCommands(program: Command, connect: Connect): void {
       [],
     )
     .option('--prune', 'remove the services of the stack that the files no longer have')
-    .action(async (name: string, o: { composeFile: string[]; prune?: boolean }) => {
+    .option('-d, --detach', 'return once the services are written instead of waiting for them to converge')
+    .option('--timeout <duration>', 'stop waiting after this long (0: no limit)', '10m')
+    .addHelpText('after', `\n${WAIT_HELP}`)
+    .action(async (name: string, o: DeployOptions) => {
       checkStackName(name);
+      const timeoutMs = parseDuration('--timeout', o.timeout);
       const { model, baseDir, env } = loadComposeFiles(o.composeFile);
       const plan = await stackPlan(name, model, baseDir, env);
       for (const w of plan.warnings) console.error(`warning: ${w}`);
       if (plan.services.size === 0)
         throw new FlotillaError('INVALID_ARGUMENT', 'the Compose files have no services');
-      await deployStack(connect(), plan, { prune: o.prune }, (line) => console.log(line));
+      const client = connect();
+      const log = (line: string) => console.log(line);
+      const written = await deployStack(client, plan, { prune: o.prune }, log);
+      if (o.detach || written.length === 0) return;
+      process.exitCode = await waitForServices(client, written, timeoutMs, log);
     });
 
   addListOptions(

@@ -121,13 +121,16 @@ async function checkFiles(stack: string, kind: FileKind, wanted: StackFile[]): P
   return fresh;
 }
 
-/** Makes the cluster hold the plan, saying what it does through `log`. */
+/**
+ * Makes the cluster hold the plan, saying what it does through `log`. Returns the services it
+ * created or updated, as the manager answered them: those a waiting deploy follows.
+ */
 export async function deployStack(
   client: ControlClient,
   plan: StackPlan,
   o: { prune?: boolean },
   log: Log,
-): Promise<void> {
+): Promise<Service[]> {
   const { stack } = plan;
   const [{ networks }, { services }] = await Promise.all([
     call(client, client.ListNetworks, {}),
@@ -179,6 +182,7 @@ export async function deployStack(
     }
   }
 
+  const written: Service[] = [];
   for (const [name, wanted] of plan.services) {
     // Stored specs name networks by id: so does the one compared and sent.
     const task = wanted.task!;
@@ -186,16 +190,18 @@ export async function deployStack(
     const current = stored.get(name);
     if (!current) {
       log(`Creating service ${name}`);
-      await call(client, client.CreateService, { spec });
+      const res = await call(client, client.CreateService, { spec });
+      if (res.service) written.push(res.service);
     } else if (sameSpec(spec, current.spec)) {
       log(`Service ${name} unchanged`);
     } else {
       log(`Updating service ${name}`);
-      await call(client, client.UpdateService, {
+      const res = await call(client, client.UpdateService, {
         serviceId: current.id,
         version: current.meta?.version ?? 0,
         spec,
       });
+      if (res.service) written.push(res.service);
     }
   }
 
@@ -206,6 +212,7 @@ export async function deployStack(
       await call(client, client.RemoveService, { service: s.id });
     }
   }
+  return written;
 }
 
 /** The stack's services, by label. */

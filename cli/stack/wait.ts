@@ -1,0 +1,59 @@
+/**
+ * A deploy that waits: the services it created or updated followed one after another with the
+ * progress `service create` and `service update` show (they converge together; each is
+ * followed until it has), and an exit code that says how the stack ended. Unlike a single
+ * service, a stack whose tasks cannot be placed has not converged: that is a failure here, as
+ * is the time limit running out (tasks that keep failing never converge).
+ */
+import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
+import { isJob, type Service } from '../../proto/types.js';
+import { converge } from '../commands/services.js';
+import { formatDuration } from '../format.js';
+import { EXIT_CODES, followService, type Outcome } from '../update-progress.js';
+
+/** The exit code of a stack that did not converge: tasks that cannot be placed, or the time ran out. */
+export const NOT_CONVERGED = 1;
+
+export const WAIT_HELP =
+  'Unless --detach, waits for the created and updated services to converge. Exit codes then: 0 converged, ' +
+  `${NOT_CONVERGED} tasks cannot be placed or --timeout ran out, ${EXIT_CODES.paused} an update paused, ` +
+  `${EXIT_CODES['rolled-back']} an update failed and was rolled back, ${EXIT_CODES['rollback-paused']} a rollback paused (the highest of them).`;
+
+const codeOf = (outcome: Outcome) => (outcome === 'unplaceable' ? NOT_CONVERGED : EXIT_CODES[outcome]);
+
+/**
+ * Follows the services until each converges or stops, or `timeoutMs` passes (0: no limit);
+ * prints through `log` what did not converge. Resolves with the exit code.
+ */
+export async function waitForServices(
+  client: ControlClient,
+  services: Service[],
+  timeoutMs: number,
+  log: (line: string) => void,
+): Promise<number> {
+  const left = services.map((s) => s.spec?.name ?? s.id);
+  let code = 0;
+  const followAll = async () => {
+    for (const service of services) {
+      if (isJob(service.spec)) await converge(client, service);
+      else code = Math.max(code, codeOf(await followService(client, service)));
+      left.shift();
+    }
+    return true;
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    if (timeoutMs > 0) timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    if (await Promise.race([followAll(), timeout])) return code;
+  } finally {
+    clearTimeout(timer);
+  }
+  const [current, ...rest] = left;
+  log(
+    `${current}: not converged after ${formatDuration(timeoutMs)} (its tasks' states are above; see \`cluster service ps ${current}\`)` +
+      (rest.length ? `; not waited for: ${rest.join(', ')}` : ''),
+  );
+  return Math.max(code, NOT_CONVERGED);
+}
