@@ -1,6 +1,7 @@
 /**
  * `cluster events`: the cluster's changes as they happen, as `docker events` shows a swarm's:
- * one line per event (or one JSON object per line), followed until Ctrl-C or `--until`.
+ * one line per event (or one JSON object per line, or a line of a Go-style template), followed
+ * until Ctrl-C or `--until`.
  * `--since` reaches back into the events the manager called keeps: its latest 10,000, since
  * it started (each manager keeps its own; a restart forgets them).
  */
@@ -13,6 +14,7 @@ import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import type { WatchEventsRequest } from '../../proto/gen/flotilla/WatchEventsRequest.js';
 import { addressOf, fromServiceError } from '../../proto/rpc.js';
 import { collect, parseDuration } from '../format.js';
+import { parseTemplate } from '../go-template.js';
 
 export interface EventsFlags {
   filter: string[];
@@ -111,6 +113,58 @@ export function eventJson(e: ClusterEvent): string {
   });
 }
 
+/** The fields of an event a `--format` template reads: docker's (Actor.ID, Actor.Attributes) and ours. */
+export const EVENT_FIELDS = [
+  'Time',
+  'TimeNano',
+  'Type',
+  'Action',
+  'ID',
+  'Name',
+  'Index',
+  'Attributes',
+  'Actor',
+];
+
+/**
+ * Attributes differ from one event to the next (image only on services, state only on
+ * tasks): one an event lacks reads as empty, as a Go map's missing key does, rather than
+ * stopping the stream with an error.
+ */
+function lenient(attributes: Record<string, string>): Record<string, string> {
+  return new Proxy(attributes, {
+    has: () => true,
+    get: (target, key) => (typeof key === 'string' ? (target[key] ?? '') : undefined),
+  });
+}
+
+/** One event as a template sees it: `{{.Type}} {{.Action}} {{.Actor.Attributes.name}}`. */
+export function eventRow(e: ClusterEvent): Record<string, unknown> {
+  const attributes = lenient({ ...e.attributes });
+  return {
+    Time: new Date(e.timeMs).toISOString(),
+    TimeNano: String(BigInt(e.timeMs) * 1_000_000n),
+    Type: e.type,
+    Action: e.action,
+    ID: e.id,
+    Name: e.name,
+    Index: e.index,
+    Attributes: attributes,
+    // As docker's: the object's id, and its attributes with its name among them.
+    Actor: { ID: e.id, Attributes: lenient({ ...e.attributes, ...(e.name ? { name: e.name } : {}) }) },
+  };
+}
+
+/** How `--format` prints an event: table (a line), json (an object per line), or a Go-style template. */
+export function eventPrinter(
+  format: string,
+  wantsJson: (o: { format?: string }) => boolean,
+): (e: ClusterEvent) => string {
+  if (format === 'table' || format === 'json') return wantsJson({ format }) ? eventJson : eventLine;
+  const template = parseTemplate(format, EVENT_FIELDS);
+  return (e) => template.render(eventRow(e));
+}
+
 /**
  * Hands each event of the stream to `onEvent`; resolves when the stream ends (at `until`),
  * rejects when it fails: an error after the stream began says that the stream ended there.
@@ -165,14 +219,18 @@ export function eventsCommands(
       'begin with the events since then, from those the manager keeps (its latest 10,000 since it started): a duration ago (10m), a time (2026-12-07T14:00:00Z) or Unix seconds',
     )
     .option('--until <time>', 'stop at that time (as --since; a past one ends at once)')
-    .option('--format <format>', 'table (one line per event) or json (one object per line)', 'table')
+    .option(
+      '--format <format>',
+      `table (one line per event), json (one object per line), or a Go-style template such as '{{.Type}} {{.Action}} {{.Name}}' (fields: ${EVENT_FIELDS.map((f) => `.${f}`).join(', ')})`,
+      'table',
+    )
     .action(async (o: EventsFlags & { format: string }) => {
-      const json = wantsJson(o);
+      const print = eventPrinter(o.format, wantsJson);
       const req = requestFromFlags(o, Date.now());
       await followEvents(
         connect(),
         req,
-        (e) => console.log(json ? eventJson(e) : eventLine(e)),
+        (e) => console.log(print(e)),
         (warning) => console.error(`warning: ${warning}`),
       );
     });

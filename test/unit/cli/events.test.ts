@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import {
   eventJson,
   eventLine,
+  eventPrinter,
   eventsCommands,
   followEvents,
   parseTime,
@@ -223,5 +224,27 @@ test('`cluster events` prints lines, or JSON with --format json, and checks its 
   const json = await run(['--format', 'json', '--since', '2026-12-07T13:00:00Z']);
   t.deepEqual(json.lines, [eventJson(sample)]);
   t.is(json.req?.sinceMs, NOW - 3_600_000);
+  const template = await run(['--format', '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}']);
+  t.deepEqual(template.lines, ['service update web']);
   await t.throwsAsync(run(['--filter', 'colour=red']), { message: /^invalid --filter/ });
+  // A bad template is refused before the stream is asked for.
+  const bad = await t.throwsAsync(run(['--format', '{{.Colour}}']));
+  t.regex(bad?.message ?? '', /^invalid --format: expected a field among \.Time, /);
+});
+
+test("--format TEMPLATE: docker's fields and ours; an attribute an event lacks prints as nothing", (t) => {
+  const print = eventPrinter(
+    '{{.Time}}\t{{.Type}}/{{.Action}} {{.ID}} {{.Name}} #{{.Index}} {{.Attributes.image}}{{.Attributes.state}} {{.Actor.ID}}',
+    () => false,
+  );
+  t.is(print(sample), '2026-12-07T14:00:00.000Z\tservice/update abc123 web #42 web:2 abc123');
+  t.is(eventPrinter('{{.TimeNano}}', () => false)(sample), `${NOW}000000`);
+  t.is(eventPrinter('{{json .Attributes}}', () => false)(sample), JSON.stringify(sample.attributes));
+  t.is(
+    eventPrinter('{{json .Actor}}', () => false)(sample),
+    JSON.stringify({ ID: 'abc123', Attributes: { ...sample.attributes, name: 'web' } }),
+  );
+  t.is(eventPrinter('{{upper .Type}}', () => false)(sample), 'SERVICE');
+  t.is(eventPrinter('table', () => false)(sample), eventLine(sample));
+  t.is(eventPrinter('json', () => true)(sample), eventJson(sample));
 });
