@@ -1,12 +1,14 @@
 /**
- * `service inspect --pretty`: a service as text for people, as docker's: its name and id,
- * mode and replicas, placement, update and rollback policies, container spec, mounts,
- * secrets and configs, resources, networks and ports.
+ * `service inspect --pretty` and `node inspect --pretty`: a service or node as text for
+ * people, as docker's. A service: its name and id, mode and replicas, placement, update and
+ * rollback policies, container spec, mounts, secrets and configs, resources, networks and
+ * ports. A node: its name and id, labels, status and availability, its place among the
+ * managers, platform, resources, runtimes, networking and certificate.
  */
 import { formatBytes } from '../lib/sizes.js';
 import type { UnplacedTask } from '../proto/gen/flotilla/UnplacedTask.js';
 import { describePort } from '../proto/ports.js';
-import type { FileReference, Service, UpdateConfig } from '../proto/types.js';
+import type { FileReference, Node, Service, UpdateConfig } from '../proto/types.js';
 import { modeName } from './commands/service-update.js';
 import { formatDuration, titleCase } from './format.js';
 
@@ -128,6 +130,9 @@ export function prettyService(service: Service, unplaced: UnplacedTask[] = []): 
           [2, 'Type', m.type],
           [2, 'ReadOnly', m.readOnly],
         );
+        if (m.volumeDriver) lines.push([2, 'Volume Driver', m.volumeDriver]);
+        const options = Object.entries(m.volumeOptions).map(([k, v]) => `${k}=${v}`);
+        if (options.length) lines.push([2, 'Volume Options', options.join(', ')]);
       }
     }
     lines.push(...files('Secrets', c.secrets), ...files('Configs', c.configs));
@@ -150,6 +155,76 @@ export function prettyService(service: Service, unplaced: UnplacedTask[] = []): 
   if (ports.length) {
     lines.push([0, 'Ports'], ...ports.map((p): Line => [1, 'Port', describePort(p)]));
     lines.push([1, 'Balancing', flagWord(spec?.endpoint?.lb ?? 'ROUND_ROBIN', '')]);
+  }
+  return render(lines);
+}
+
+/** A block of KEY: VALUE lines under a title; nothing when the map is empty. */
+function block(title: string, map: Record<string, string | number>, indent = 0): Line[] {
+  const entries = Object.entries(map).sort(([a], [b]) => a.localeCompare(b));
+  if (!entries.length) return [];
+  return [[indent, title], ...entries.map(([k, v]): Line => [indent + 1, k, v])];
+}
+
+const iso = (ms: number) => (ms ? new Date(ms).toISOString() : '');
+
+export function prettyNode(node: Node): string {
+  const d = node.description;
+  const m = node.managerStatus;
+  const cert = node.certificate;
+  const lines: Line[] = [
+    [0, 'ID', node.id],
+    [0, 'Hostname', d?.hostname ?? ''],
+    ...block('Labels', node.spec?.labels ?? {}),
+    [0, 'Joined at', iso(node.meta?.createdAt ?? 0)],
+    [0, 'Role', node.role.toLowerCase()],
+  ];
+  if (node.spec && node.spec.desiredRole !== node.role)
+    lines.push([0, 'Desired Role', node.spec.desiredRole.toLowerCase()]);
+  lines.push(
+    [0, 'Status'],
+    [1, 'State', titleCase(node.status?.state ?? 'UNKNOWN')],
+    ...(node.status?.message ? [[1, 'Message', node.status.message] as Line] : []),
+    [1, 'Availability', titleCase(node.spec?.availability ?? 'ACTIVE')],
+    [1, 'Address', node.status?.addr ?? ''],
+  );
+  if (m) {
+    lines.push(
+      [0, 'Manager Status'],
+      [1, 'Address', m.addr],
+      [1, 'Raft Status', titleCase(m.reachability)],
+      [1, 'Leader', m.leader ? 'Yes' : 'No'],
+      [1, 'Raft ID', m.raftId],
+    );
+  }
+  if (d?.platform) {
+    lines.push([0, 'Platform'], [1, 'Operating System', d.platform.os], [1, 'Architecture', d.platform.arch]);
+  }
+  const r = d?.resources;
+  if (r || Object.keys(d?.genericResources ?? {}).length) {
+    lines.push([0, 'Resources']);
+    if (r?.nanoCpus) lines.push([1, 'CPUs', r.nanoCpus / 1e9]);
+    if (r?.memoryBytes) lines.push([1, 'Memory', formatBytes(r.memoryBytes)]);
+    lines.push(...block('Generic', d?.genericResources ?? {}, 1));
+  }
+  if (d?.runtimes.length) lines.push([0, 'Runtimes', d.runtimes.join(', ')]);
+  if (d?.version) lines.push([0, 'Engine Version', d.version]);
+  lines.push(...block('Engine Labels', d?.engineLabels ?? {}));
+  const networking: Line[] = [
+    ...(node.containerSubnet ? [[1, 'Container Subnet', node.containerSubnet] as Line] : []),
+    ...(node.dataPathAddr ? [[1, 'Data Path Address', node.dataPathAddr] as Line] : []),
+    ...(d?.dnsAddr ? [[1, 'DNS', d.dnsAddr] as Line] : []),
+    ...(d ? [[1, 'Overlay Networks', d.overlayNetworks ? 'Yes' : 'No'] as Line] : []),
+  ];
+  if (networking.length) lines.push([0, 'Networking'], ...networking);
+  if (cert) {
+    lines.push(
+      [0, 'TLS Info'],
+      [1, 'Issuer', cert.issuer],
+      [1, 'Serial', cert.serial],
+      [1, 'Expires', iso(cert.expiresAtMs)],
+      [1, 'CA Digest', cert.caDigest],
+    );
   }
   return render(lines);
 }

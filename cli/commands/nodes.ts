@@ -17,6 +17,7 @@ import {
   type Listing,
   type ListOptions,
 } from '../listing.js';
+import { prettyNode } from '../inspect-view.js';
 import { taskListCommand } from '../task-listing.js';
 
 /** `node ls`: its fields, filters and table. */
@@ -70,11 +71,19 @@ export function nodeCommands(program: Command, connect: () => ControlClient): vo
 
   node
     .command('inspect')
-    .description('show nodes in full, as JSON')
+    .description('show nodes in full, as JSON (times in ISO 8601), or as text with --pretty')
     .argument('<node...>')
-    .action(async (refs: string[]) => {
+    .option('--pretty', 'as text for people: status, manager status, platform, resources, certificate')
+    .action(async (refs: string[], o: { pretty?: boolean }) => {
       const client = connect();
-      await printInspected(refs, async (node) => (await call(client, client.GetNode, { node })).node);
+      const get = async (node: string) => (await call(client, client.GetNode, { node })).node;
+      if (!o.pretty) return printInspected(refs, get);
+      const views: string[] = [];
+      for (const ref of refs) {
+        const node = await get(ref);
+        if (node) views.push(prettyNode(node));
+      }
+      console.log(views.join('\n\n'));
     });
 
   for (const [verb, role] of [
