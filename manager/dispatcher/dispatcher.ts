@@ -29,7 +29,6 @@ import type { ReadTx, Store } from '../store/types.js';
 import type { SecretValue } from '../../proto/gen/flotilla/SecretValue.js';
 import { EndpointPublisher } from './endpoints.js';
 
-// Three missed beats mark a node down: a dead host's tasks run elsewhere within about 4 s.
 /** Where each node's containers are: its subnet behind its address (nodes that have both). */
 export function overlayPeersOf(nodes: readonly Node[]): OverlayPeer[] {
   return nodes.flatMap((n) => {
@@ -39,6 +38,8 @@ export function overlayPeersOf(nodes: readonly Node[]): OverlayPeer[] {
 }
 
 export const DEFAULT_HEARTBEAT_MS = 1_000;
+// Three missed beats mark a node down: one late beat is forgiven, and a dead host's tasks
+// still move within a few periods.
 const MISSED_HEARTBEATS = 3;
 
 interface Session {
