@@ -11,7 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { silentLogger } from '../lib/log.js';
 import { ReplicatedOrchestrator } from '../manager/orchestrator/replicated.js';
-import { newTask } from '../manager/orchestrator/tasks.js';
+import { newTask } from '../manager/services/tasks.js';
 import { Scheduler } from '../manager/scheduler/scheduler.js';
 import { MemoryStore } from '../manager/store/memory-store.js';
 import type { Node, Service, TaskSpec } from '../proto/types.js';

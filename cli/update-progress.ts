@@ -5,7 +5,7 @@
  * the update paused, or it was rolled back. A terminal gets the block redrawn in place;
  * anything else gets a line each time something changes.
  */
-import { isCurrent, updateInProgress } from '../manager/orchestrator/versions.js';
+import { isCurrent, updateInProgress } from '../proto/service-update.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { isTerminal, taskName, type Service, type Task } from '../proto/types.js';
 import { titleCase } from './format.js';

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { invalidArgument } from '../../lib/errors.js';
-import { DEFAULT_UPDATE_CONFIG } from '../../manager/orchestrator/versions.js';
+import { DEFAULT_UPDATE_CONFIG } from '../../proto/service-update.js';
 import type { HealthCheck, ServiceSpec, UpdateConfig } from '../../proto/types.js';
 import { parseCount, parseDuration } from '../format.js';
 

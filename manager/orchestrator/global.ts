@@ -15,17 +15,15 @@ import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 import {
   byCreation,
   historyToKeep,
-  isActive,
   keptBeside,
-  newTask,
   Orchestrator,
   reap,
   restartWait,
   stoppedRunning,
   whyLeaving,
-  withDesiredState,
 } from './tasks.js';
-import { overlaps } from './versions.js';
+import { isActive, newTask, withDesiredState } from '../services/tasks.js';
+import { overlaps } from '../../proto/service-update.js';
 
 export type GlobalMode = 'global' | 'globalJob';
 
@@ -111,11 +109,4 @@ export class GlobalOrchestrator extends Orchestrator {
     }
     tx.create('tasks', newTask(service, 0, now, node.id));
   }
-}
-
-/** The nodes that may run a new task of a global service (or job): those that pass every filter. */
-export function eligibleNodes(nodes: Node[], service: Service): Node[] {
-  const probe = newTask(service, 0, 0);
-  const checks = filtersFor(probe);
-  return nodes.filter((n) => checks.every((f) => f.accepts(n, probe)));
 }

@@ -11,8 +11,6 @@ import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 import {
   byCreation,
   historyToKeep,
-  isActive,
-  newTask,
   Orchestrator,
   reap,
   restartWait,
@@ -20,8 +18,8 @@ import {
   settleSlot,
   stoppedRunning,
   tasksBySlot,
-  withDesiredState,
 } from './tasks.js';
+import { isActive, newTask, withDesiredState } from '../services/tasks.js';
 
 export class ReplicatedJobOrchestrator extends Orchestrator {
   constructor(store: Store, log: Logger, now: () => number = Date.now) {

@@ -12,8 +12,9 @@ import { REBALANCE_LABEL, type Node, type Service, type Task } from '../../proto
 import { TaskGroup } from '../scheduler/group.js';
 import { Usage } from '../scheduler/usage.js';
 import type { ReadTx, Store, WriteTx } from '../store/types.js';
-import { eligibleNodes } from './global.js';
-import { byCreation, isActive, newTask, Orchestrator, sameLifecycle, withDesiredState } from './tasks.js';
+import { eligibleNodes } from '../scheduler/filters.js';
+import { byCreation, Orchestrator, sameLifecycle } from './tasks.js';
+import { isActive, newTask, withDesiredState } from '../services/tasks.js';
 
 export function wantsRebalance(service: Service | undefined): service is Service {
   return service?.spec?.mode === 'replicated' && service.spec.labels[REBALANCE_LABEL] === 'true';

@@ -12,8 +12,6 @@ import {
   byCreation,
   finished,
   historyToKeep,
-  isActive,
-  newTask,
   Orchestrator,
   reap,
   restartWait,
@@ -21,9 +19,9 @@ import {
   settleSlot,
   stoppedRunning,
   tasksBySlot,
-  withDesiredState,
 } from './tasks.js';
-import { overlaps } from './versions.js';
+import { isActive, newTask, withDesiredState } from '../services/tasks.js';
+import { overlaps } from '../../proto/service-update.js';
 
 export class ReplicatedOrchestrator extends Orchestrator {
   constructor(store: Store, log: Logger, now: () => number = Date.now) {

@@ -1,62 +1,11 @@
-/** Making tasks from services, and the small facts about them every orchestrator agrees on. */
-import { newId } from '../../lib/ids.js';
+/** The orchestrators' shared base and the facts about a service's tasks they agree on: slots, history, restarts. */
 import type { Logger } from '../../lib/log.js';
-import {
-  isJob,
-  isTerminal,
-  taskStateRank,
-  type Node,
-  type Service,
-  type Task,
-  type TaskState,
-} from '../../proto/types.js';
+import { isJob, isTerminal, taskStateRank, type Node, type Service, type Task } from '../../proto/types.js';
 import { ControlLoop } from '../control-loop.js';
+import { isActive, withDesiredState } from '../services/tasks.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 
 export const DEFAULT_HISTORY_LIMIT = 5;
-
-/**
- * A new task, PENDING for the scheduler: to place, or, given a node (global modes), to
- * assign there once the node has room for it.
- */
-export function newTask(service: Service, slot: number, now: number, nodeId = ''): Task {
-  return {
-    id: newId(),
-    meta: null,
-    serviceId: service.id,
-    serviceName: service.spec?.name ?? '',
-    slot,
-    nodeId,
-    spec: structuredClone(service.spec?.task ?? null),
-    specVersion: service.specVersion,
-    ...(service.endpoint ? { endpoint: structuredClone(service.endpoint) } : {}),
-    desiredState: 'RUNNING',
-    status: {
-      timestamp: now,
-      state: 'PENDING',
-      message: 'pending task scheduling',
-      err: '',
-      container: null,
-      health: 'HEALTH_NONE',
-      healthOutput: '',
-    },
-    runningSince: 0,
-    canary: false,
-    networks: [],
-  };
-}
-
-/** A task that is meant to run and has not stopped: it holds its slot. */
-export function isActive(task: Task): boolean {
-  return (
-    taskStateRank(task.desiredState) <= taskStateRank('RUNNING') && !isTerminal(task.status?.state ?? 'NEW')
-  );
-}
-
-export function withDesiredState(task: Task, desired: TaskState): Task {
-  if (taskStateRank(desired) <= taskStateRank(task.desiredState)) return task;
-  return { ...task, desiredState: desired };
-}
 
 /** Whether a task change frees or fills a slot (the only changes the orchestrators act on). */
 export function sameLifecycle(a: Task, b: Task): boolean {

@@ -18,20 +18,19 @@
 import { humanDuration } from '../../lib/durations.js';
 import { FlotillaError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
-import { reservePorts } from '../allocator/ports.js';
 import { isJob, taskName, type Service, type Task, type UpdateConfig } from '../../proto/types.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
-import { byCreation, isActive, newTask, Orchestrator, tasksBySlot, withDesiredState } from './tasks.js';
+import { byCreation, Orchestrator, tasksBySlot } from './tasks.js';
+import { isActive, newTask, withDesiredState } from '../services/tasks.js';
 import {
   DEFAULT_UPDATE_TIMEOUT_MS,
   inCanaryPhase,
   isCurrent,
-  rolledBack,
   rollingBack,
-  updateCompleted,
   updateConfig,
   updateInProgress,
-} from './versions.js';
+} from '../../proto/service-update.js';
+import { rollBack, updateCompleted } from '../services/versions.js';
 
 /** A replica slot, or a node of a global service, with its tasks oldest first. */
 interface Unit {
@@ -262,18 +261,4 @@ function replaced(t: Task, version: number): Task {
     ...withDesiredState(t, 'SHUTDOWN'),
     status: t.status && { ...t.status, message: `replaced by version ${version}` },
   };
-}
-
-/**
- * Rolls the service back in `tx` (see rolledBack): the ports of the spec it goes back to are
- * reserved again and those it no longer publishes freed (CONFLICT, with nothing written, when
- * another service took one meanwhile); the canaries of its update are shut down.
- */
-export function rollBack(tx: WriteTx, service: Service, to: number, now: number, why: string): void {
-  const back = rolledBack(service, to, now, why);
-  const endpoint = reservePorts(tx, service.id, back.spec?.endpoint, service.endpoint);
-  tx.update('services', { ...back, endpoint });
-  for (const t of tx.tasksByService(service.id)) {
-    if (t.canary && isActive(t)) tx.update('tasks', withDesiredState(t, 'SHUTDOWN'));
-  }
 }

@@ -6,6 +6,7 @@
  * for every task.
  */
 import { HOST_IMAGE, type Node, type Service, type Task } from '../../proto/types.js';
+import { newTask } from '../services/tasks.js';
 import { selectedServices } from './affinity.js';
 import { parseConstraint, satisfies } from './constraints.js';
 import { demandOf, type NodeUsage } from './usage.js';
@@ -120,4 +121,11 @@ export function explain(refusals: Map<string, number>, nodeCount: number): strin
   }
   const parts = [...refusals].map(([reason, n]) => `${reason} on ${n} node${n === 1 ? '' : 's'}`);
   return `no suitable node: ${parts.join(', ')}`;
+}
+
+/** The nodes that may run a new task of a global service (or job): those that pass every filter. */
+export function eligibleNodes(nodes: Node[], service: Service): Node[] {
+  const probe = newTask(service, 0, 0);
+  const checks = filtersFor(probe);
+  return nodes.filter((n) => checks.every((f) => f.accepts(n, probe)));
 }

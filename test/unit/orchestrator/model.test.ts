@@ -11,7 +11,7 @@ import { GlobalOrchestrator } from '../../../manager/orchestrator/global.js';
 import { Rebalancer, wantsRebalance } from '../../../manager/orchestrator/rebalance.js';
 import { REBALANCE_LABEL } from '../../../proto/types.js';
 import { ReplicatedOrchestrator } from '../../../manager/orchestrator/replicated.js';
-import { isActive } from '../../../manager/orchestrator/tasks.js';
+import { isActive } from '../../../manager/services/tasks.js';
 import { Scheduler } from '../../../manager/scheduler/scheduler.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
 import type { Store } from '../../../manager/store/types.js';

@@ -3,13 +3,9 @@ import { silentLogger } from '../../../lib/log.js';
 import { ControlLoop } from '../../../manager/control-loop.js';
 import { GlobalOrchestrator } from '../../../manager/orchestrator/global.js';
 import { ReplicatedOrchestrator } from '../../../manager/orchestrator/replicated.js';
-import { rollBack, Updater } from '../../../manager/orchestrator/updater.js';
-import {
-  DEFAULT_UPDATE_CONFIG,
-  promoted,
-  rolledBack,
-  withSpec,
-} from '../../../manager/orchestrator/versions.js';
+import { Updater } from '../../../manager/orchestrator/updater.js';
+import { rollBack, promoted, rolledBack, withSpec } from '../../../manager/services/versions.js';
+import { DEFAULT_UPDATE_CONFIG } from '../../../proto/service-update.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
 import type { Store } from '../../../manager/store/types.js';
 import type { PortConfig } from '../../../proto/gen/flotilla/PortConfig.js';

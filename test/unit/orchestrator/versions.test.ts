@@ -1,5 +1,5 @@
 import test from 'ava';
-import { rolledBack, SPEC_HISTORY_LIMIT, withSpec } from '../../../manager/orchestrator/versions.js';
+import { rolledBack, SPEC_HISTORY_LIMIT, withSpec } from '../../../manager/services/versions.js';
 import type { Service, ServiceSpec } from '../../../proto/types.js';
 import { makeService, makeSpec } from '../helpers.js';
 
