@@ -7,7 +7,7 @@
  */
 import { chmod, chown } from 'node:fs/promises';
 import { FlotillaError, isFlotillaError } from '../lib/errors.js';
-import { resolveGroup } from '../runtime/process/users.js';
+import { resolveGroup } from '../runtime/users.js';
 
 /** The id of the group named by --socket-group; undefined without one. */
 export async function socketGroupId(name: string | undefined): Promise<number | undefined> {

@@ -30,7 +30,7 @@ import { taskTargets } from '../proto/ports.js';
 import { expandTemplate } from './templates.js';
 import { references, type SecretFiles, type TaskFiles } from './secret-files.js';
 import type { VolumeStore } from './volumes.js';
-import { resolveUser } from '../runtime/process/users.js';
+import { resolveUser } from '../runtime/users.js';
 
 export const LABEL_TASK = 'flotilla.task.id';
 export const LABEL_SERVICE = 'flotilla.service.id';

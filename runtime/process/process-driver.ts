@@ -31,7 +31,7 @@ import { validateContainerSpec } from '../container-spec.js';
 import { readLogFiles, timesFile } from '../log-file.js';
 import { groupMembers, readCmdline, systemUnits } from '../proc.js';
 import { runCaptured, SYSTEM_PATH } from '../run-captured.js';
-import { resolveUser, type ResolvedUser } from './users.js';
+import { resolveUser, type ResolvedUser } from '../users.js';
 import { isWrapperCmdline, wrapperArgs } from './wrapper.js';
 import { exitStatusOf, hasLabels, settlesWithin, signalNumber } from '../driver-util.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { isFlotillaError } from '../../../lib/errors.js';
-import { resolveUser, type UserFiles } from '../../../runtime/process/users.js';
+import { resolveUser, type UserFiles } from '../../../runtime/users.js';
 
 let files: UserFiles;
 let dir = '';

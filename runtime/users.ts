@@ -4,7 +4,7 @@
  * alone (the daemon's --socket-group).
  */
 import { readFile } from 'node:fs/promises';
-import { FlotillaError, invalidArgument } from '../../lib/errors.js';
+import { FlotillaError, invalidArgument } from '../lib/errors.js';
 
 export interface ResolvedUser {
   uid: number;
