@@ -242,6 +242,7 @@ export class Daemon {
       advertised(identity),
       gateway,
       this.log.child({ room: 'mesh' }),
+      identity.nodeId,
     );
     this.network = network;
     const bridge = gateway

@@ -1,4 +1,4 @@
-/** The `service create` and `service update` flags for published ports and balancing. */
+/** The `service create` and `service update` flags for published ports, balancing and the mesh's path. */
 import { invalidArgument } from '../../lib/errors.js';
 import type { EndpointSpec } from '../../proto/gen/flotilla/EndpointSpec.js';
 import type { PortConfig } from '../../proto/gen/flotilla/PortConfig.js';
@@ -8,6 +8,7 @@ export interface PublishOptions {
   publish?: string[];
   lb?: string;
   proxyProtocol?: boolean;
+  mesh?: string;
 }
 
 export interface PublishUpdateOptions {
@@ -15,7 +16,12 @@ export interface PublishUpdateOptions {
   publishRm?: string[];
   lb?: string;
   proxyProtocol?: boolean;
+  mesh?: string;
 }
+
+/** The help of `--mesh`, on create and update. */
+export const MESH_HELP =
+  'which data path carries the published ports on each node: auto (the kernel where the node has it), kernel (nftables DNAT), userspace (the proxy: least-conn, PROXY protocol, retry)';
 
 const LONG = 'published=PORT,target=PORT[,protocol=tcp|udp][,mode=ingress|host]';
 const SHORT = '[PUBLISHED:]TARGET[/tcp|/udp]';
@@ -67,16 +73,24 @@ function balancing(value: string): EndpointSpec['lb'] {
   return lb;
 }
 
+const MESH = { auto: 'MESH_AUTO', kernel: 'MESH_KERNEL', userspace: 'MESH_USERSPACE' } as const;
+
+function meshMode(value: string): EndpointSpec['mesh'] {
+  const mode = MESH[value as keyof typeof MESH];
+  if (!mode) throw invalidArgument('--mesh', 'auto, kernel or userspace', value);
+  return mode;
+}
+
 /** The endpoint of a new service; none when it publishes nothing. */
 export function endpointFromFlags(o: PublishOptions): { endpoint?: EndpointSpec } {
   const ports = (o.publish ?? []).map((p) => parsePublish(p));
-  if (ports.length === 0 && o.lb === undefined && !o.proxyProtocol) return {};
+  if (ports.length === 0 && o.lb === undefined && !o.proxyProtocol && o.mesh === undefined) return {};
   return {
     endpoint: {
       ports,
       lb: balancing(o.lb ?? 'round-robin'),
       proxyProtocol: o.proxyProtocol ?? false,
-      mesh: 'MESH_AUTO',
+      mesh: meshMode(o.mesh ?? 'auto'),
     },
   };
 }
@@ -84,7 +98,7 @@ export function endpointFromFlags(o: PublishOptions): { endpoint?: EndpointSpec 
 /**
  * The endpoint after `service update`: `--publish-rm PORT[/PROTO]` removes the port published
  * as PORT (or, for a port the allocator picked, the one with target PORT), then
- * `--publish-add` adds ports; `--lb` and `--[no-]proxy-protocol` change the balancing.
+ * `--publish-add` adds ports; `--lb` and `--[no-]proxy-protocol` change the balancing, `--mesh` the path.
  */
 export function updateEndpoint(
   current: EndpointSpec | null | undefined,
@@ -110,14 +124,14 @@ export function updateEndpoint(
   }
   const added = (o.publishAdd ?? []).map((p) => parsePublish(p, '--publish-add'));
   const changed = (o.publishRm?.length ?? 0) + (o.publishAdd?.length ?? 0) > 0;
-  if (!changed && o.lb === undefined && o.proxyProtocol === undefined)
+  if (!changed && o.lb === undefined && o.proxyProtocol === undefined && o.mesh === undefined)
     return current ? { endpoint: current } : {};
   return {
     endpoint: {
       ports: [...ports.map((p) => p.spec), ...added],
       lb: o.lb === undefined ? (current?.lb ?? 'ROUND_ROBIN') : balancing(o.lb),
       proxyProtocol: o.proxyProtocol ?? current?.proxyProtocol ?? false,
-      mesh: current?.mesh ?? 'MESH_AUTO',
+      mesh: o.mesh === undefined ? (current?.mesh ?? 'MESH_AUTO') : meshMode(o.mesh),
     },
   };
 }

@@ -27,7 +27,7 @@ import {
   withPlacementChanges,
   type PlacementUpdateOptions,
 } from './placement-flags.js';
-import { updateEndpoint, type PublishUpdateOptions } from './publish-flags.js';
+import { MESH_HELP, updateEndpoint, type PublishUpdateOptions } from './publish-flags.js';
 import {
   addRuntimeUpdateFlags,
   withLimits,
@@ -196,6 +196,7 @@ export function updateCommands(service: Command, connect: () => ControlClient): 
     .option('--lb <mode>', 'round-robin or least-conn')
     .option('--proxy-protocol', 'send tasks a PROXY protocol header')
     .option('--no-proxy-protocol', 'stop sending the PROXY protocol header')
+    .option('--mesh <path>', MESH_HELP)
     .addHelpText('after', EXIT_HELP)
     .action(async (ref: string, o: UpdateOptions) => {
       const client = connect();

@@ -14,7 +14,7 @@ import { watchService } from '../service-watch.js';
 import { prettyService } from '../inspect-view.js';
 import { serviceListCommand } from '../service-listing.js';
 import { taskListCommand } from '../task-listing.js';
-import { endpointFromFlags, type PublishOptions } from './publish-flags.js';
+import { endpointFromFlags, MESH_HELP, type PublishOptions } from './publish-flags.js';
 import {
   addRuntimeFlags,
   overlayNetworksFromFlags,
@@ -228,6 +228,7 @@ export function serviceCommands(program: Command, connect: Connect): void {
     )
     .option('--lb <mode>', 'how published ports spread connections: round-robin or least-conn')
     .option('--proxy-protocol', 'send tasks a PROXY protocol header with the client address')
+    .option('--mesh <path>', MESH_HELP)
     .option('-d, --detach', 'return at once instead of waiting for the service to converge')
     .action(async (image: string, command: string[], o: CreateOptions) => {
       const client = connect();

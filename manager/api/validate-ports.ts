@@ -10,6 +10,22 @@ export function validateEndpoint(endpoint: EndpointSpec | null | undefined): voi
   if (!endpoint) return;
   if (endpoint.lb !== 'ROUND_ROBIN' && endpoint.lb !== 'LEAST_CONN')
     throw invalidArgument('load balancing (--lb)', 'round-robin or least-conn', endpoint.lb);
+  const mesh = endpoint.mesh ?? 'MESH_AUTO';
+  if (mesh !== 'MESH_AUTO' && mesh !== 'MESH_KERNEL' && mesh !== 'MESH_USERSPACE')
+    throw invalidArgument('mesh path (--mesh)', 'auto, kernel or userspace', mesh);
+  // The kernel path picks a task per connection by a counter or at random, and passes bytes untouched.
+  if (mesh === 'MESH_KERNEL' && endpoint.lb === 'LEAST_CONN')
+    throw invalidArgument(
+      'mesh path (--mesh)',
+      'auto or userspace with --lb least-conn (the kernel path balances round-robin only)',
+      'kernel',
+    );
+  if (mesh === 'MESH_KERNEL' && endpoint.proxyProtocol)
+    throw invalidArgument(
+      'mesh path (--mesh)',
+      'auto or userspace with --proxy-protocol (the kernel path cannot add a header)',
+      'kernel',
+    );
   const seen = new Set<string>();
   for (const p of endpoint.ports) {
     if (!isPort(p.targetPort)) throw invalidArgument('target port (--publish target=)', PORT, p.targetPort);

@@ -1,7 +1,10 @@
 /**
- * The routing mesh of one node: on each of its addresses a listener for every published
- * ingress port of the cluster (see listeners.ts), following the endpoint table the managers
- * send. The thread gets the changes to the table, not the whole table each time: copying a
+ * The routing mesh of one node, following the endpoint table the managers send. Each
+ * service's published ingress ports take one of two paths on a node: the kernel's (nftables
+ * DNAT, kernel-mesh.ts), when the node has it and the service needs nothing the kernel cannot
+ * do (least-conn, the PROXY protocol, `--mesh userspace`); else the userspace proxy: on each
+ * of the node's addresses a listener for the port (see listeners.ts). The userspace proxy
+ * also retries a refused connect on another task, which DNAT cannot. The thread gets the changes to the table, not the whole table each time: copying a
  * table of a thousand services between threads takes about 10 ms. The listeners of all
  * addresses run in one thread of their own (mesh-thread.ts): on the daemon's event loop a
  * pause of the daemon (a large write to the store, a collection of its heap) added
@@ -17,6 +20,8 @@ import type { EndpointChanges } from '../../proto/gen/flotilla/EndpointChanges.j
 import { EndpointView } from '../endpoint-view.js';
 import { meshMetrics } from '../../lib/node-metrics.js';
 import { MeshCounts } from './mesh-counts.js';
+import type { KernelMesh } from './kernel-mesh.js';
+import type { ServiceEndpoints } from '../../proto/gen/flotilla/ServiceEndpoints.js';
 
 export interface MeshThreadData {
   hosts: readonly string[];
@@ -52,27 +57,73 @@ export class Mesh {
   private closed = false;
   private readonly counts = new MeshCounts();
   private readonly unlend = meshMetrics.sources.lend(() => this.counts.read());
+  /** Services that asked for the kernel path this node cannot give them (warned once). */
+  private readonly refused = new Set<string>();
 
   /**
    * `hosts`: the addresses to listen on; the first is the one `listening()` reports.
    * `script`: the thread's code (tests give a stand-in that can fail).
+   * `kernel`: the kernel path, when the node has it.
    */
   constructor(
     private readonly hosts: readonly string[],
     private readonly log: Logger,
     private readonly script = new URL('./mesh-thread.js', import.meta.url),
+    private readonly kernel?: KernelMesh,
   ) {
     this.thread = this.start();
   }
 
-  /** Takes a change to the endpoint table; resolves once the listeners match it. */
+  /** Takes a change to the endpoint table; resolves once both paths match it. */
   apply(changes: EndpointChanges): Promise<void> {
     if (this.closed) return Promise.resolve();
-    this.view.apply(changes);
-    return new Promise((resolve, reject) => {
+    const { userspace, kernel } = this.split(changes);
+    this.view.apply(userspace);
+    const thread = new Promise<void>((resolve, reject) => {
       this.waiting.set(++this.seq, { resolve, reject });
-      this.send({ kind: 'apply', seq: this.seq, changes });
+      this.send({ kind: 'apply', seq: this.seq, changes: userspace });
     });
+    return Promise.all([thread, this.kernel?.apply(kernel)]).then(() => undefined);
+  }
+
+  /**
+   * The change as each path takes it: a service goes to one path and is removed from the
+   * other (a service whose settings move it to the other path leaves the first one).
+   */
+  private split(changes: EndpointChanges): { userspace: EndpointChanges; kernel: EndpointChanges } {
+    const toKernel: ServiceEndpoints[] = [];
+    const toThread: ServiceEndpoints[] = [];
+    for (const s of changes.services) {
+      if (this.kernel?.serves(s)) toKernel.push(s);
+      else {
+        toThread.push(s);
+        this.warnRefused(s);
+      }
+    }
+    const ids = (list: ServiceEndpoints[]) => list.map((s) => s.serviceId);
+    return {
+      userspace: {
+        full: changes.full,
+        services: toThread,
+        removedServiceIds: [...changes.removedServiceIds, ...ids(toKernel)],
+      },
+      kernel: {
+        full: changes.full,
+        services: toKernel,
+        removedServiceIds: [...changes.removedServiceIds, ...ids(toThread)],
+      },
+    };
+  }
+
+  private warnRefused(s: ServiceEndpoints): void {
+    if (s.mesh !== 'MESH_KERNEL' || this.refused.has(s.serviceId)) return;
+    this.refused.add(s.serviceId);
+    this.log.warn(
+      { service: s.serviceName },
+      this.kernel
+        ? 'the service asks for the kernel mesh path (--mesh kernel), but a task address is not IPv4: the userspace proxy serves it on this node'
+        : 'the service asks for the kernel mesh path (--mesh kernel), which this node does not have: the userspace proxy serves it here',
+    );
   }
 
   /** The ports the first address listened on after the last table applied, e.g. ["8080/tcp"]. */
@@ -86,6 +137,7 @@ export class Mesh {
     this.closed = true;
     this.unlend();
     clearTimeout(this.restartTimer);
+    const closing = this.kernel?.close();
     const thread = this.thread;
     if (thread) {
       const ended = new Promise((resolve) => thread.once('exit', resolve));
@@ -94,6 +146,7 @@ export class Mesh {
       await ended;
       clearTimeout(timer);
     }
+    await closing;
     this.settle(this.seq);
   }
 

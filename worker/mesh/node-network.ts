@@ -5,6 +5,7 @@
  * TCP listen port (4240 by default), so each node's is found without asking. When the node
  * runs containers on a bridge of their own, the mesh listens on the bridge's gateway too
  * (the node's address as those containers see it), unless the node listens on every address.
+ * The mesh's kernel path is opened here when the node can have it (said in the log either way).
  */
 import { describeError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
@@ -12,6 +13,7 @@ import type { EndpointChanges } from '../../proto/gen/flotilla/EndpointChanges.j
 import { splitHostPort } from '../addr.js';
 import { Resolver } from './dns.js';
 import { Mesh } from './mesh.js';
+import { KernelMesh } from './kernel-mesh.js';
 
 export class NodeNetwork {
   readonly mesh: Mesh;
@@ -20,29 +22,44 @@ export class NodeNetwork {
   dnsAddr = '';
 
   private constructor(
-    listen: string,
+    host: string,
+    hosts: string[],
     advertise: string,
-    gateway: string | undefined,
+    kernel: KernelMesh | undefined,
     private readonly log: Logger,
   ) {
-    const { host } = splitHostPort(listen);
-    const wildcard = host === '0.0.0.0' || host === '::';
-    this.mesh = new Mesh(gateway && !wildcard && gateway !== host ? [host, gateway] : [host], log);
+    this.mesh = new Mesh(hosts, log, undefined, kernel);
     this.resolver = new Resolver(host, splitHostPort(advertise).host, log);
   }
 
   /**
    * `listen`: what the mesh and resolver bind; `advertise`: the node's address as the others
    * and its tasks reach it; `gateway`: the container bridge's address on this node, if its
-   * containers have their own network.
+   * containers have their own network; `nodeId`: the node's, which tells its tasks from others'
+   * (without it every task counts as another node's: masqueraded).
    */
   static async start(
     listen: string,
     advertise: string,
     gateway: string | undefined,
     log: Logger,
+    nodeId = '',
   ): Promise<NodeNetwork> {
-    const net = new NodeNetwork(listen, advertise, gateway, log);
+    const { host } = splitHostPort(listen);
+    const wildcard = host === '0.0.0.0' || host === '::';
+    const hosts = gateway && !wildcard && gateway !== host ? [host, gateway] : [host];
+    const kernel = await KernelMesh.open(hosts, nodeId, log);
+    if (typeof kernel === 'string')
+      log.info(
+        { reason: kernel },
+        'mesh data path: userspace proxy for every service (no kernel path on this node)',
+      );
+    else
+      log.info(
+        { table: `inet ${kernel.table}` },
+        'mesh data path: kernel (nftables DNAT) for published ports; the userspace proxy for least-conn, PROXY protocol and --mesh userspace',
+      );
+    const net = new NodeNetwork(host, hosts, advertise, typeof kernel === 'string' ? undefined : kernel, log);
     try {
       net.dnsAddr = await net.resolver.listen(splitHostPort(listen).port);
       log.info({ dns: net.dnsAddr }, 'service discovery resolver listening (udp)');

@@ -1,0 +1,189 @@
+/**
+ * The mesh's kernel data path: published ports as nftables DNAT rules with conntrack (see
+ * nft-ruleset.ts for the table), so that no byte of a connection crosses a userspace process.
+ * One table per node, made at start (which is also the test of whether the node can: root or
+ * CAP_NET_ADMIN, and nft) and removed at close. Each change of the endpoint table is one
+ * `nft -f` batch rewriting only the ports of the services it touches; a batch the kernel
+ * refuses is followed by the whole table written again from what this side holds.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { isIPv4 } from 'node:net';
+import { describeError, FlotillaError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/log.js';
+import type { EndpointChanges } from '../../proto/gen/flotilla/EndpointChanges.js';
+import type { ServiceEndpoints } from '../../proto/gen/flotilla/ServiceEndpoints.js';
+import { runCaptured, SYSTEM_PATH } from '../../runtime/run-captured.js';
+import {
+  dropTable,
+  isWildcard,
+  kernelPorts,
+  portChanges,
+  tableName,
+  tableRuleset,
+  type NftPort,
+  type NftServes,
+} from './nft-ruleset.js';
+
+const IP_FORWARD = '/proc/sys/net/ipv4/ip_forward';
+const ROUTE_LOCALNET = '/proc/sys/net/ipv4/conf/all/route_localnet';
+
+async function nft(input: string): Promise<void> {
+  const res = await runCaptured(['nft', '-f', '-'], {
+    cwd: '/',
+    env: { PATH: SYSTEM_PATH },
+    input,
+    timeoutMs: 30_000,
+  });
+  if (res.exitCode !== 0)
+    throw new FlotillaError('INTERNAL', `nft refused the mesh's rules: ${res.stderr.trim() || res.exitCode}`);
+}
+
+/** Sets a sysctl to 1 unless it is; says whether it changed. */
+async function turnOn(path: string): Promise<boolean> {
+  if ((await readFile(path, 'utf8')).trim() === '1') return false;
+  await writeFile(path, '1\n');
+  return true;
+}
+
+/** What the kernel path does to the system: nft batches, sysctls (tests record them instead). */
+export interface KernelSystem {
+  nft(input: string): Promise<void>;
+  /** Sets a sysctl (a /proc/sys path) to 1 unless it is; says whether it changed. */
+  turnOn(path: string): Promise<boolean>;
+}
+
+const system: KernelSystem = { nft, turnOn };
+
+export class KernelMesh {
+  /** The ports each service has in the table, by service id. */
+  private readonly services = new Map<string, NftPort[]>();
+  private queue: Promise<void> = Promise.resolve();
+  private forwarding = false;
+  private closed = false;
+
+  private constructor(
+    readonly table: string,
+    private readonly dests: NftServes,
+    private readonly nodeId: string,
+    private readonly log: Logger,
+    private readonly sys: KernelSystem,
+  ) {}
+
+  /**
+   * The kernel path for a mesh serving `hosts`, its table made (empty); or why this node
+   * cannot have it (not root, no nft, an IPv6 address to serve).
+   */
+  static async open(
+    hosts: readonly string[],
+    nodeId: string,
+    log: Logger,
+    sys = system,
+  ): Promise<KernelMesh | string> {
+    const wildcard = hosts.some(isWildcard);
+    const v6 = hosts.find((h) => !isWildcard(h) && !isIPv4(h));
+    if (v6) return `the mesh serves an IPv6 address (${v6}); the kernel path is IPv4 only`;
+    const serves: NftServes = {
+      hosts: wildcard ? [] : [...hosts],
+      loopback: wildcard || hosts.some((h) => h.startsWith('127.')),
+    };
+    const mesh = new KernelMesh(tableName(hosts), serves, nodeId, log, sys);
+    try {
+      await sys.nft(tableRuleset(mesh.table, serves, []));
+    } catch (err) {
+      return describeError(err);
+    }
+    if (serves.loopback) {
+      try {
+        // A loopback client DNAT'ed to another address leaves through another device.
+        if (await sys.turnOn(ROUTE_LOCALNET))
+          log.info('net.ipv4.conf.all.route_localnet turned on for the mesh (loopback clients)');
+      } catch (err) {
+        log.warn(
+          { err: describeError(err) },
+          'cannot turn on route_localnet: loopback clients reach only tasks on loopback',
+        );
+      }
+    }
+    return mesh;
+  }
+
+  /** Whether the kernel path can carry the service's ports (else the userspace proxy does). */
+  serves(s: ServiceEndpoints): boolean {
+    return (
+      s.mesh !== 'MESH_USERSPACE' &&
+      s.lb !== 'LEAST_CONN' &&
+      !s.proxyProtocol &&
+      s.ports.some((p) => p.mode === 'INGRESS') &&
+      kernelPorts(s, this.nodeId) !== undefined
+    );
+  }
+
+  /** Takes a change (of the services it serves); resolves once the kernel has it. */
+  apply(changes: EndpointChanges): Promise<void> {
+    const run = this.queue.then(() => this.write(changes));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Removes the table: connections DNAT'ed already keep their conntrack entries until they end. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue;
+    await this.sys
+      .nft(dropTable(this.table))
+      .catch((err: unknown) =>
+        this.log.warn({ err: describeError(err), table: this.table }, 'cannot remove the mesh table'),
+      );
+  }
+
+  private async write(changes: EndpointChanges): Promise<void> {
+    if (this.closed) return;
+    const before: NftPort[] = [];
+    const after: NftPort[] = [];
+    if (changes.full) {
+      this.services.clear();
+    } else {
+      for (const id of [...changes.removedServiceIds, ...changes.services.map((s) => s.serviceId)])
+        before.push(...(this.services.get(id) ?? []));
+    }
+    for (const id of changes.removedServiceIds) this.services.delete(id);
+    for (const s of changes.services) {
+      const ports = kernelPorts(s, this.nodeId) ?? [];
+      this.services.set(s.serviceId, ports);
+      after.push(...ports);
+    }
+    await this.forwardIfRemote(after);
+    if (changes.full) return this.writeAll();
+    const batch = portChanges(this.table, before, after);
+    if (!batch) return;
+    try {
+      await this.sys.nft(batch);
+    } catch (err) {
+      this.log.warn(
+        { err: describeError(err) },
+        'the kernel refused a mesh change; writing the whole table again',
+      );
+      await this.writeAll();
+    }
+  }
+
+  private writeAll(): Promise<void> {
+    return this.sys.nft(tableRuleset(this.table, this.dests, [...this.services.values()].flat()));
+  }
+
+  /** Forwarding on, once a task on another node is a destination (traffic from other hosts is routed there). */
+  private async forwardIfRemote(ports: NftPort[]): Promise<void> {
+    if (this.forwarding || !ports.some((p) => p.targets.some((t) => t.remote))) return;
+    this.forwarding = true;
+    try {
+      if (await this.sys.turnOn(IP_FORWARD))
+        this.log.info('net.ipv4.ip_forward turned on for the mesh (tasks on other nodes)');
+    } catch (err) {
+      this.log.warn(
+        { err: describeError(err) },
+        'cannot turn on ip_forward: clients on other hosts reach only the tasks of this node',
+      );
+    }
+  }
+}
