@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { invalidArgument } from '../lib/errors.js';
-import { parseReference } from '../runtime/containerd/registry.js';
+import { parseReference } from '../proto/image-reference.js';
 
 const FLAG = '--with-registry-auth';
 /** How long a helper may take to answer (one backed by a keychain may wait on it). */

@@ -10,6 +10,7 @@ import type { ImageOps, ImageSummary } from '../driver.js';
 import { TarIndex } from '../tar-index.js';
 import { timestampMs, unlessNotFound, type ContainerdClient } from './client.js';
 import { withLease } from './leases.js';
+import { normalizeReference } from '../../proto/image-reference.js';
 
 export const SNAPSHOTTER = 'overlayfs';
 
@@ -54,18 +55,6 @@ export interface Manifest {
   mediaType?: string;
   config: Descriptor;
   layers: Descriptor[];
-}
-
-/** Docker's short forms: `busybox` is docker.io/library/busybox:latest. */
-export function normalizeReference(ref: string): string {
-  if (!/^[a-z0-9][a-z0-9._:/@-]*$/i.test(ref)) throw invalidArgument('image', 'an image reference', ref);
-  const [first, ...rest] = ref.split('/');
-  let name = ref;
-  if (rest.length === 0) name = `docker.io/library/${ref}`;
-  else if (!/[.:]/.test(first ?? '') && first !== 'localhost') name = `docker.io/${ref}`;
-  const last = name.slice(name.lastIndexOf('/') + 1);
-  if (!last.includes(':') && !name.includes('@')) name += ':latest';
-  return name;
 }
 
 export function chainIds(diffIds: string[]): string[] {

@@ -4,4 +4,3 @@ export {
   DEFAULT_CONTAINERD_SOCKET,
   type ContainerdDriverOptions,
 } from './containerd-driver.js';
-export { normalizeReference } from './images.js';

@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { FlotillaError } from '../../lib/errors.js';
 import type { RegistryAuth } from '../driver.js';
-import { gcBlobs, normalizeReference, type Descriptor, type ImageSource, type Manifest } from './images.js';
+import { parseReference, type Reference } from '../../proto/image-reference.js';
+import { gcBlobs, type Descriptor, type ImageSource, type Manifest } from './images.js';
 
 const ACCEPT = [
   'application/vnd.oci.image.index.v1+json',
@@ -17,42 +18,6 @@ const ACCEPT = [
   'application/vnd.docker.distribution.manifest.v2+json',
 ].join(', ');
 const INDEXES = new Set(ACCEPT.split(', ').slice(0, 2));
-
-interface Reference {
-  name: string;
-  /** The registry's host (Docker Hub's for docker.io). */
-  registry: string;
-  base: string;
-  repository: string;
-  /** Tag or digest. */
-  reference: string;
-}
-
-export function parseReference(ref: string): Reference {
-  const name = normalizeReference(ref);
-  const slash = name.indexOf('/');
-  const domain = name.slice(0, slash);
-  let repository = name.slice(slash + 1);
-  let reference: string;
-  const at = repository.indexOf('@');
-  if (at >= 0) {
-    reference = repository.slice(at + 1);
-    repository = repository.slice(0, at);
-  } else {
-    const colon = repository.lastIndexOf(':');
-    reference = repository.slice(colon + 1);
-    repository = repository.slice(0, colon);
-  }
-  const host = domain === 'docker.io' ? 'registry-1.docker.io' : domain;
-  const loopback = /^(localhost|127\.[\d.]+|\[::1\])(:\d+)?$/.test(host);
-  return {
-    name,
-    registry: host,
-    base: `${loopback ? 'http' : 'https'}://${host}/v2/${repository}`,
-    repository,
-    reference,
-  };
-}
 
 class Registry {
   private authorization: string | undefined;
