@@ -11,26 +11,18 @@ import { randomInt } from 'node:crypto';
 import { describeError, FlotillaError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/log.js';
-import { initCluster, Manager, type ManagerOptions } from '../manager/manager.js';
-import { Keyring, newDataKey } from '../manager/keys/keyring.js';
+// What only a manager runs is loaded where a manager starts: a worker goes without its code.
+import type { Manager, ManagerOptions } from '../manager/manager.js';
+import type { Keyring } from '../manager/keys/keyring.js';
 import { newKey } from '../lib/seal.js';
 import { isLocked, keepKek, readKek } from './manager-keys.js';
-import { waitForUnlock } from './locked.js';
 import type { Leadership } from '../manager/leadership.js';
-import { ManagerGroup } from '../manager/manager-group.js';
-import { GrpcRaftTransport } from '../manager/raft/transport/index.js';
-import { RaftLeadership } from '../manager/store/raft-leadership.js';
-import { RaftStore } from '../manager/store/raft-store.js';
-import { EtcdLeadership } from '../manager/store/etcd/etcd-election.js';
-import { EtcdStore } from '../manager/store/etcd/etcd-store.js';
 import type { Store } from '../manager/store/types.js';
 import { wire } from '../proto/load.js';
 import { createServer, failStream, listen, serve, shutdown, unary } from '../proto/rpc.js';
 import { TlsCredentials, type TlsMaterial } from '../proto/tls.js';
 import { newKeyAndRequest, trustDigest } from '../lib/pki.js';
-import { externalRootCa, newRootCa, rootCa, DEFAULT_NODE_CERT_EXPIRY_MS } from '../manager/ca/authority.js';
 import type { ExternalCA } from '../proto/gen/flotilla/ExternalCA.js';
-import { issueCertificate } from '../manager/ca/certificates.js';
 import { DEFAULT_CONTAINER_POOL, sliceOf } from '../manager/allocator/subnets.js';
 import type { DataKey, NodeCertificate, RootCA } from '../proto/types.js';
 import { CertRenewal } from './cert-renewal.js';
@@ -52,6 +44,8 @@ import { nodeService } from '../worker/node-service.js';
 import { VolumeStore, volumeUsers } from '../worker/volumes.js';
 import { showParts, type PartName } from '../lib/metrics.js';
 import { metricsAddress, MetricsServer } from './metrics-server.js';
+import { dashboardAddress } from '../manager/dashboard/login.js';
+import { DashboardServer } from '../manager/dashboard/server.js';
 
 export interface InitRequest {
   listen: string;
@@ -82,6 +76,8 @@ export interface InitRequest {
   autolock?: boolean;
   /** Where to serve metrics (HOST:PORT; "" for nowhere); unset: the advertised host, port 9323. */
   metricsAddr?: string;
+  /** Where a manager serves the dashboard (HOST:PORT; "" for nowhere); unset: the advertised host, port 4280. */
+  dashboardAddr?: string;
 }
 
 export interface StartOptions {
@@ -117,6 +113,7 @@ export class Daemon {
   private overlay: Overlay | undefined;
   private metrics: MetricsServer | undefined;
   private hideMetrics: (() => void) | undefined;
+  private dashboard: DashboardServer | undefined;
 
   private constructor(
     private readonly dataDir: string,
@@ -176,6 +173,7 @@ export class Daemon {
     let material = ca?.material;
     if (!material && identity.role === 'MANAGER' && isLocked(p.certs)) {
       onLocked?.(true, identity);
+      const { waitForUnlock } = await import('./locked.js');
       const unlocked = await waitForUnlock({
         socket: p.socket,
         socketGid,
@@ -214,6 +212,7 @@ export class Daemon {
       { allow: ['admin'] },
     );
     if (identity.role === 'MANAGER') {
+      const { Keyring, newDataKey } = await import('../manager/keys/keyring.js');
       const keys = new Keyring(kek);
       this.manager = await this.startManager(identity, tcp, {
         bootstrap: init !== undefined,
@@ -223,6 +222,7 @@ export class Daemon {
       this.manager.register(tcp, local);
       if (init) await this.initCluster(identity, init, ca!, keys, newDataKey(kek!, init.autolock ?? false));
       if (forceNewCluster) await this.leadingAlone();
+      await this.startDashboard(identity, keys);
     } else {
       // On both servers, so that `--host WORKER_ADDR` also gets told where to go.
       const refusal = workerControl();
@@ -335,6 +335,32 @@ export class Daemon {
   }
 
   /**
+   * A manager's web dashboard. A manager that cannot serve it (its port taken, say) runs on
+   * without, and says so.
+   */
+  private async startDashboard(identity: NodeIdentity, keys: Keyring): Promise<void> {
+    const addr = dashboardAddress(identity.dashboardAddr, advertised(identity));
+    if (!addr) return;
+    try {
+      this.dashboard = await DashboardServer.start({
+        addr,
+        tls: this.tls!,
+        store: this.store!,
+        keys,
+        socket: paths(this.dataDir).socket,
+        revoked: (id) => this.manager?.revoked(id) ?? true,
+        log: this.log.child({ room: 'dashboard' }),
+      });
+    } catch (err) {
+      this.log.warn(
+        `${describeError(err)}: this manager runs without its dashboard until it restarts. Free the port, or give it another address ("dashboardAddr" in ${paths(this.dataDir).identity}; --dashboard-addr at init and join)`,
+      );
+      return;
+    }
+    this.log.info({ dashboard: `https://${this.dashboard.addr}/` }, 'dashboard served');
+  }
+
+  /**
    * The overlay that routes every other node's containers to this node and back, when this
    * node's containers use its slice of the cluster's pool; without it (no VXLAN here, say)
    * containers reach only their own node's, and the log says so.
@@ -365,6 +391,7 @@ export class Daemon {
     const keys = {
       keys: opts.keys,
       addr: advertised(id),
+      dashboardAddr: id.dashboardAddr,
       onKey: (kek: Buffer, autolock: boolean) => keepKek(certs, kek, autolock, this.tls!.material.key!),
     };
     if (id.etcd) return this.startEtcdManager(id, id.etcd, log, keys);
@@ -376,6 +403,14 @@ export class Daemon {
         `${dir} is missing: this manager's Raft log is gone. Restore the data dir from a backup, or join this node again`,
       );
     }
+    const [{ Manager }, { GrpcRaftTransport }, { RaftStore }, { RaftLeadership }, { ManagerGroup }] =
+      await Promise.all([
+        import('../manager/manager.js'),
+        import('../manager/raft/transport/index.js'),
+        import('../manager/store/raft-store.js'),
+        import('../manager/store/raft-leadership.js'),
+        import('../manager/manager-group.js'),
+      ]);
     const raftId = id.raftId ?? 0;
     const tls = this.tls!;
     const transport = new GrpcRaftTransport({ id: raftId, clusterId: id.clusterId, logger: log, tls });
@@ -401,8 +436,13 @@ export class Daemon {
     id: NodeIdentity,
     etcd: { endpoints: string[]; prefix: string },
     log: Logger,
-    keys: Pick<ManagerOptions, 'keys' | 'addr' | 'onKey'>,
+    keys: Pick<ManagerOptions, 'keys' | 'addr' | 'dashboardAddr' | 'onKey'>,
   ): Promise<Manager> {
+    const [{ Manager }, { EtcdStore }, { EtcdLeadership }] = await Promise.all([
+      import('../manager/manager.js'),
+      import('../manager/store/etcd/etcd-store.js'),
+      import('../manager/store/etcd/etcd-election.js'),
+    ]);
     this.store = await EtcdStore.open({ ...etcd, logger: log });
     this.leadership = EtcdLeadership.start({ ...etcd, id: advertised(id), logger: log });
     return new Manager({
@@ -425,6 +465,10 @@ export class Daemon {
   ): Promise<{ root: RootCA; material: Required<TlsMaterial>; certificate: NodeCertificate; kek: Buffer }> {
     const root = await clusterRoot(id.clusterId, init.ca);
     const { key, csr } = await newKeyAndRequest();
+    const [{ issueCertificate }, { DEFAULT_NODE_CERT_EXPIRY_MS }] = await Promise.all([
+      import('../manager/ca/certificates.js'),
+      import('../manager/ca/authority.js'),
+    ]);
     const subject = { id: id.nodeId, role: 'manager' as const, clusterId: id.clusterId };
     const { issued, info } = await issueCertificate(
       root,
@@ -462,6 +506,7 @@ export class Daemon {
     dataKey: DataKey,
   ): Promise<void> {
     if (!id.etcd) await this.leadingAlone();
+    const { initCluster } = await import('../manager/manager.js');
     await initCluster(this.store!, {
       clusterId: id.clusterId,
       nodeId: id.nodeId,
@@ -572,6 +617,7 @@ export class Daemon {
     this.renewal?.close();
     this.hideMetrics?.();
     await this.metrics?.close();
+    await this.dashboard?.close();
     await this.agentRun;
     await this.network?.close();
     this.bridgeServices?.close();
@@ -589,6 +635,7 @@ export class Daemon {
 
 /** A new cluster's root: made here, the user's with its key, or an external CA's. */
 async function clusterRoot(clusterId: string, ca: InitRequest['ca']): Promise<RootCA> {
+  const { externalRootCa, newRootCa, rootCa } = await import('../manager/ca/authority.js');
   if (!ca) return newRootCa(clusterId);
   const cert = await readFile(ca.certFile, 'utf8');
   if (ca.external) return externalRootCa(cert, ca.external);
@@ -616,6 +663,7 @@ function newManagerIdentity(init: InitRequest): NodeIdentity {
     containerSubnet: sliceOf(init.containerPool ?? DEFAULT_CONTAINER_POOL, 0),
     dataPathAddr: init.dataPathAddr,
     metricsAddr: init.metricsAddr,
+    dashboardAddr: init.dashboardAddr,
   };
   return init.etcdEndpoints
     ? { ...base, etcd: { endpoints: init.etcdEndpoints, prefix: `/flotilla/${clusterId}/` } }

@@ -45,6 +45,11 @@ export interface NodeIdentity {
    * unset: its advertised address's host, port 9323.
    */
   metricsAddr?: string;
+  /**
+   * Where a manager serves the web dashboard (`--dashboard-addr`, HOST:PORT; "" for nowhere);
+   * unset: its advertised address's host, port 4280.
+   */
+  dashboardAddr?: string;
 }
 
 /** Where the other nodes reach this one. */

@@ -26,6 +26,7 @@ import { Keyring, resealed, unlockKeyText } from './keys/keyring.js';
 import { keyId, newKey } from '../lib/seal.js';
 import { ServiceWatches } from './api/service-watch.js';
 import { ClusterEvents } from './api/events.js';
+import { dashboardLogin } from './dashboard/login.js';
 import { join, newJoinTokens } from './ca/join.js';
 import { withJoinTokens } from './ca/join-tokens.js';
 import { JoinRateLimit } from './ca/join-limit.js';
@@ -147,6 +148,8 @@ export interface ManagerOptions {
   tls: TlsCredentials;
   /** This manager's advertised address. */
   addr: string;
+  /** Where this manager serves its dashboard, as configured (undefined: the default; "": none). */
+  dashboardAddr?: string;
   /** This manager's keys; the key-encryption key may come later (KeyFollower). */
   keys: Keyring;
   /** Keeps a key-encryption key this manager received (on disk, or sealing its own key). */
@@ -743,9 +746,15 @@ export class Manager {
       Unlock: unary(async () => {
         throw new FlotillaError('INVALID_ARGUMENT', 'this manager is not locked: it needs no unlock key');
       }),
-      DashboardLogin: unary(async () => {
-        throw new FlotillaError('UNAVAILABLE', 'the dashboard is not built yet');
-      }),
+      DashboardLogin: unary(async (req) =>
+        dashboardLogin(req, {
+          store: this.store,
+          keys: this.keys,
+          addr: this.opts.addr,
+          configured: this.opts.dashboardAddr,
+          now: Date.now(),
+        }),
+      ),
     };
   }
 }

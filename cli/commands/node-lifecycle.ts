@@ -76,6 +76,10 @@ const METRICS_ADDR = [
   '--metrics-addr <addr>',
   'where this node serves Prometheus metrics at /metrics, HOST:PORT, without authentication; "" for nowhere (default: the advertised address\'s host, port 9323)',
 ] as const;
+const DASHBOARD_ADDR = [
+  '--dashboard-addr <addr>',
+  'where this node, while a manager, serves the web dashboard over HTTPS, HOST:PORT; "none" for nowhere (default: the advertised address\'s host, port 4280)',
+] as const;
 const MAX_IMAGE_SIZE = [
   '--max-image-size <size>',
   'the largest image archive `cluster image load` may send this node, e.g. 512M (default: 2G)',
@@ -93,6 +97,12 @@ function checkAddr(flag: string, value: string): string {
 /** `--metrics-addr`: HOST:PORT, or "" to serve no metrics. */
 function checkMetricsAddr(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? value : checkAddr('--metrics-addr', value);
+}
+
+/** `--dashboard-addr`: HOST:PORT, or "none" (or "") to serve no dashboard, kept as "". */
+function checkDashboardAddr(value: string | undefined): string | undefined {
+  if (value === 'none' || value === '') return '';
+  return value === undefined ? value : checkAddr('--dashboard-addr', value);
 }
 
 function checkContainerNetwork(value: string | undefined): string | undefined {
@@ -248,6 +258,7 @@ export function nodeLifecycleCommands(program: Command): void {
     .option(...MAX_IMAGE_SIZE)
     .option(...CERT_EXPIRY)
     .option(...METRICS_ADDR)
+    .option(...DASHBOARD_ADDR)
     .option(
       '--default-addr-pool <cidr>',
       "the pool every node's container subnet (a /24) comes from (default: 10.213.0.0/16)",
@@ -292,6 +303,7 @@ export function nodeLifecycleCommands(program: Command): void {
         maxImageSize?: string;
         certExpiry?: string;
         metricsAddr?: string;
+        dashboardAddr?: string;
         defaultAddrPool?: string;
         caCert?: string;
         caKey?: string;
@@ -312,6 +324,7 @@ export function nodeLifecycleCommands(program: Command): void {
         const maxImageSize = checkMaxImageSize(o.maxImageSize);
         const certExpiryMs = o.certExpiry === undefined ? undefined : checkCertExpiry(o.certExpiry);
         const metricsAddr = checkMetricsAddr(o.metricsAddr);
+        const dashboardAddr = checkDashboardAddr(o.dashboardAddr);
         const ca = await userCa(o.caCert, o.caKey, o.externalCa);
         if (o.defaultAddrPool !== undefined) parsePool(o.defaultAddrPool);
         await socketGroupId(o.socketGroup);
@@ -334,6 +347,7 @@ export function nodeLifecycleCommands(program: Command): void {
           dataPathAddr,
           autolock: o.autolock,
           metricsAddr,
+          dashboardAddr,
         };
         if (o.foreground) return runDaemon(dataDir, { init, foreground: true });
         const id = await startInBackground(dataDir, ['--init', JSON.stringify(init)]).catch(
@@ -377,6 +391,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
     .option(...SOCKET_GROUP)
     .option(...MAX_IMAGE_SIZE)
     .option(...METRICS_ADDR)
+    .option(...DASHBOARD_ADDR)
     .option('--foreground', 'stay attached instead of running in the background')
     .action(
       async (
@@ -395,6 +410,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           socketGroup?: string;
           maxImageSize?: string;
           metricsAddr?: string;
+          dashboardAddr?: string;
           foreground?: boolean;
         },
       ) => {
@@ -416,6 +432,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           socketGroup: o.socketGroup,
           maxImageSize: checkMaxImageSize(o.maxImageSize),
           metricsAddr: checkMetricsAddr(o.metricsAddr),
+          dashboardAddr: checkDashboardAddr(o.dashboardAddr),
         };
         // Nothing is sent to the manager before it has shown the CA the token names.
         const { ca, localAddress } = await fetchTrustedCa(manager, parseJoinToken(o.token).digest);

@@ -1,0 +1,178 @@
+/**
+ * The web dashboard on a real one-manager cluster, in a real browser (Debian's chromium,
+ * driven by playwright-core): refused without a session, a sign-in link from `cluster
+ * dashboard login` opens it, a service created with the CLI converges on the page without a
+ * reload, the page scales it and drains the node (checked through the CLI), its errors are
+ * shown, and a change from another origin is refused. With DASHBOARD_SCREENSHOTS=1 it also
+ * writes the README's screenshots (docs/images/dashboard-*.png).
+ */
+import test, { type ExecutionContext } from 'ava';
+import { request } from 'node:https';
+import { chromium, type Page } from 'playwright-core';
+import { readTlsDir } from '../../daemon/tls-dir.js';
+import type { Node, Service, Task } from '../../proto/types.js';
+import {
+  eventually,
+  freePort,
+  LocalCluster,
+  runCli,
+  sleeperService,
+  type CliResult,
+} from './cluster-harness.js';
+
+const SCREENSHOTS = process.env.DASHBOARD_SCREENSHOTS === '1';
+
+function ok(t: ExecutionContext, res: CliResult): string {
+  t.is(res.code, 0, res.stderr);
+  return res.stdout;
+}
+
+/** GET over HTTPS trusting the cluster's root (the node certificate names no host), with an optional client certificate. */
+function get(
+  url: string,
+  tls: { ca: string; cert?: string; key?: string },
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { ...tls, checkServerIdentity: () => undefined, headers: { accept: 'application/json' } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const replicasOf = (page: Page, service: string) =>
+  page.locator(`tr[data-service="${service}"] td.replicas`).textContent();
+
+test('the dashboard: sign-in, a service converging live, scale and drain from the page', async (t) => {
+  t.timeout(300_000);
+  const c = await LocalCluster.create();
+  t.teardown(() => c.destroy());
+  const port = await freePort();
+  const base = `https://127.0.0.1:${port}`;
+  ok(t, await c.init('m1', '--dashboard-addr', `127.0.0.1:${port}`));
+  const admin = readTlsDir(c.certPath);
+
+  // A link from the local socket, and from a remote admin CLI; both for this manager's dashboard.
+  const login = ok(t, await runCli(['--data-dir', c.dataDir('m1'), 'dashboard', 'login', '--ttl', '10m']));
+  const link = /https:\/\/\S+\/login\?token=\S+/.exec(login)?.[0];
+  t.truthy(link, login);
+  t.true(link!.startsWith(`${base}/login?token=`));
+  t.true(
+    ok(t, await c.cli('m1', 'dashboard', 'login', '-q'))
+      .trim()
+      .startsWith(`${base}/login?token=`),
+  );
+  const tooLong = await runCli(['--data-dir', c.dataDir('m1'), 'dashboard', 'login', '--ttl', '2d']);
+  t.not(tooLong.code, 0);
+  t.regex(tooLong.stderr, /invalid ttl: expected at most 24h/);
+
+  // Nothing without a session or an admin certificate; everything with the certificate.
+  t.is((await get(`${base}/api/state`, { ca: admin.ca })).status, 401);
+  const withCert = await get(`${base}/api/state`, admin);
+  t.is(withCert.status, 200, withCert.body);
+  t.deepEqual(
+    (JSON.parse(withCert.body) as { nodes: { hostname: string }[] }).nodes.map((n) => n.hostname),
+    ['m1'],
+  );
+
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox'],
+    headless: true,
+  });
+  t.teardown(() => browser.close());
+  const context = await browser.newContext({
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1280, height: 720 },
+  });
+  const page = await context.newPage();
+  const refused = await page.goto(`${base}/`);
+  t.is(refused?.status(), 401);
+  t.true((await page.textContent('body'))!.includes('cluster dashboard login'));
+  if (SCREENSHOTS) await page.screenshot({ path: 'docs/images/dashboard-signin.png' });
+  const badLink = await page.goto(`${base}/login?token=${'x'.repeat(20)}.${'y'.repeat(43)}`);
+  t.is(badLink?.status(), 401);
+
+  await page.goto(link!);
+  t.is(new URL(page.url()).pathname, '/');
+  const cookie = (await context.cookies()).find((k) => k.name === 'flotilla_dashboard');
+  t.truthy(cookie);
+  t.true(cookie!.httpOnly && cookie!.secure && cookie!.sameSite === 'Strict');
+  await page.locator('#live.on').waitFor();
+  await page.locator('tr[data-node="m1"]').waitFor();
+  let navigations = 0;
+  page.on('framenavigated', (frame) => frame === page.mainFrame() && navigations++);
+
+  // Created with the CLI, followed by the page as it converges: no reload.
+  const create = sleeperService('web');
+  ok(t, await c.cli('m1', ...create.slice(0, 2), '--replicas', '3', ...create.slice(2)));
+  await page.locator('tr[data-service="web"]').waitFor();
+  await eventually('web 3/3 on the page', async () => (await replicasOf(page, 'web')) === '3/3');
+  t.is(await page.locator('tr[data-service="web"] td.mode').textContent(), 'replicated');
+  await page.click('tr[data-service="web"] button.toggle');
+  await eventually('three running tasks listed', async () => {
+    const states = await page.locator('tr[data-service="web"] + tr.tasks tr.task.running').count();
+    return states === 3;
+  });
+
+  // Scaled from the page: the CLI sees it.
+  const replicas = page.locator('tr[data-service="web"] input.replicas-input');
+  await replicas.fill('5');
+  await page.click('tr[data-service="web"] button.scale');
+  await page.locator('#notice.ok', { hasText: 'web scaled to 5' }).waitFor();
+  await eventually('web 5/5 on the page', async () => (await replicasOf(page, 'web')) === '5/5');
+  const [web] = await c.json<Service[]>('m1', 'service', 'inspect', 'web');
+  t.is(web?.spec?.replicated?.replicas, 5);
+  const tasks = await c.json<Task[]>('m1', 'service', 'ps', 'web', '--format', 'raw');
+  t.is(tasks.filter((x) => x.desiredState === 'RUNNING' && x.status?.state === 'RUNNING').length, 5);
+
+  // The API's refusals reach the person.
+  await replicas.fill('100001');
+  await page.click('tr[data-service="web"] button.scale');
+  await page.locator('#notice.error', { hasText: 'invalid replicas' }).waitFor();
+  await page.click('tr[data-service="web"] button.rollback');
+  const refusal = page.locator('#notice.error', { hasNotText: 'invalid replicas' });
+  await refusal.waitFor();
+  t.log('rollback without a previous version:', await refusal.textContent());
+
+  if (SCREENSHOTS) {
+    const api = sleeperService('api');
+    ok(t, await c.cli('m1', ...api.slice(0, 2), '--replicas', '2', ...api.slice(2)));
+    await eventually('api 2/2 on the page', async () => (await replicasOf(page, 'api')) === '2/2');
+    await page.locator('#notice').evaluate((n) => (n.hidden = true));
+    await page.screenshot({ path: 'docs/images/dashboard-services.png', fullPage: true });
+  }
+
+  // Drained from the page: its tasks stop, the CLI shows the node drained; then active again.
+  await page.click('tr[data-node="m1"] button.drain');
+  await page.locator('#notice.ok', { hasText: 'm1 is now drain' }).waitFor();
+  await eventually('m1 drained on the page', async () =>
+    (await page.locator('tr[data-node="m1"] td.availability').textContent()) === 'drain' ? true : undefined,
+  );
+  const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'raw');
+  t.is(nodes[0]?.spec?.availability, 'DRAIN');
+  await eventually(
+    'web 0/5 while its only node is drained',
+    async () => (await replicasOf(page, 'web')) === '0/5',
+  );
+  await page.click('tr[data-node="m1"] button.activate');
+  await eventually('web 5/5 again', async () => (await replicasOf(page, 'web')) === '5/5');
+  t.is(navigations, 0, 'the page followed every change without a reload');
+
+  // A change from another origin is refused, though the browser holds the session.
+  const forged = await context.request.post(`${base}/api/services/web/scale`, {
+    headers: { origin: 'https://elsewhere.example', 'content-type': 'application/json' },
+    data: { replicas: 1 },
+  });
+  t.is(forged.status(), 403);
+  const [still] = await c.json<Service[]>('m1', 'service', 'inspect', 'web');
+  t.is(still?.spec?.replicated?.replicas, 5);
+});
