@@ -9,7 +9,7 @@
  *
  *   npm run bench:containers [-- --quick] [-- --node-network]
  *
- * Containers get networks of their own on a bridge, as on any node with the CNI plugins;
+ * Containers get networks of their own on the node bridge, as on any node by default;
  * --node-network puts them on the node's network instead (the runtime's cost alone).
  */
 import { readFileSync } from 'node:fs';

@@ -8,14 +8,13 @@
  * (its containers share the node's network).
  *
  * containerd's containers get their own network namespaces on the node bridge unless the
- * node was made with `--container-network host`; a node without the CNI plugins (or that
- * cannot make the bridge) says why and shares its network with its containers instead.
+ * node was made with `--container-network host`; a node that cannot make the bridge (no
+ * iproute2 or iptables) says why and shares its network with its containers instead.
  */
 import { access } from 'node:fs/promises';
 import type { Logger } from '../lib/log.js';
 import type { RuntimeDriver } from '../runtime/driver.js';
 import { ContainerdDriver, DEFAULT_CONTAINERD_SOCKET } from '../runtime/containerd/index.js';
-import { DEFAULT_CNI_PATH } from '../runtime/containerd/cni.js';
 import { parseContainerNetwork } from '../runtime/containerd/network-config.js';
 import { DEFAULT_DOCKER_SOCKET, DockerDriver } from '../runtime/docker/index.js';
 import { ProcessDriver } from '../runtime/process/index.js';
@@ -34,7 +33,7 @@ export async function nodeDrivers(
   const explicit = identity?.containerdSocket !== undefined;
   if (socket !== '' && (explicit || (await exists(socket)))) {
     const options = { socket, root: p.containerdRuntime, logger };
-    const containerd = new ContainerdDriver({ ...options, network: await bridgeOf(identity, log) });
+    const containerd = new ContainerdDriver({ ...options, network: bridgeOf(identity) });
     if (await answers(containerd, socket, log)) {
       const bridged = await containerd.bridge?.ensure().then(
         () => true,
@@ -46,7 +45,9 @@ export async function nodeDrivers(
       if (bridged === false) return [...drivers, new ContainerdDriver(options)];
       await containerd
         .pruneNetworks()
-        .catch((err: unknown) => log.warn({ err }, 'cannot release the networks of vanished containers'));
+        .catch((err: unknown) =>
+          log.warn({ err }, 'cannot reconcile the container networks with the containers'),
+        );
       return [...drivers, containerd];
     }
   }
@@ -68,19 +69,12 @@ export function overlaySubnet(
 }
 
 /** The bridge for containerd's containers, or undefined for the node's network. */
-async function bridgeOf(
+function bridgeOf(
   identity: Pick<NodeIdentity, 'containerNetwork' | 'containerSubnet'> | undefined,
-  log: Logger,
-): Promise<{ bridge: string; subnet: string; mtu?: number } | undefined> {
+): { bridge: string; subnet: string; mtu?: number } | undefined {
   const config = parseContainerNetwork(identity?.containerNetwork);
   if (config.mode === 'host') return undefined;
   const slice = overlaySubnet(identity);
-  if (!(await exists(`${DEFAULT_CNI_PATH}/bridge`))) {
-    log.warn(
-      `no CNI plugins in ${DEFAULT_CNI_PATH} (Debian: apt-get install containernetworking-plugins); containers share the node network`,
-    );
-    return undefined;
-  }
   // On its slice of the pool, the bridge's traffic to other nodes rides the overlay.
   return slice
     ? { bridge: config.bridge, subnet: slice, mtu: OVERLAY_MTU }

@@ -1,6 +1,6 @@
 /**
  * Runs a command to completion and captures its output, as `exec` into a container does
- * (also the CNI plugins, which read their configuration from `input` on stdin).
+ * (also `ip -batch -` and iptables-restore, which read their commands from `input` on stdin).
  */
 import { spawn } from 'node:child_process';
 import type { ExecResult } from './driver.js';

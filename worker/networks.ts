@@ -6,7 +6,7 @@
  * receives; what it does not know yet (ARP, first packets) goes to every other node, by one
  * all-zero forwarding entry per node (head-end replication). A node without the network
  * has no device for its VXLAN id and drops what it is sent. Containers are plugged into the
- * bridge by the runtime (runtime/containerd/cni.ts), at the address the managers gave.
+ * bridge by the runtime (runtime/containerd/bridge-network.ts), at the address the managers gave.
  *
  * A network's devices are made when a task that joins it starts here and removed once no
  * task of the node is on it any more (`prune`, which also finds the devices a previous run

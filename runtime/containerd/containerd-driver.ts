@@ -10,9 +10,9 @@
  * (that flushes its logs and unmounts its root filesystem) and its exit recorded in labels.
  *
  * Networking: with a bridge (`network` option), each container has its own network
- * namespace on the node bridge (cni.ts), made at create and released at remove; its address
- * is a label, so inspect() reports it (and a restarted agent finds it) as the addresses of
- * the spec's ports. Without one, containers share the node's network.
+ * namespace on the node bridge (bridge-network.ts), made at create and released at remove; its
+ * address is a label, so inspect() reports it (and a restarted agent finds it, see
+ * pruneNetworks) as the addresses of the spec's ports. Without one, containers share the node's network.
  */
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
@@ -47,7 +47,7 @@ import { readLogFiles } from '../log-file.js';
 import { ContainerdClient, timestampMs, unlessNotFound } from './client.js';
 import { cgroupStats } from './cgroup-stats.js';
 import { ImageStore, SNAPSHOTTER } from './images.js';
-import { BridgeNetwork } from './cni.js';
+import { BridgeNetwork } from './bridge-network.js';
 import { withLease } from './leases.js';
 import { killDescendants } from '../proc.js';
 import { installLogger, loggerUri } from './logger.js';
@@ -84,7 +84,7 @@ export interface ContainerdDriverOptions {
   namespace?: string;
   logger?: DriverLogger;
   /** Own network namespaces on this bridge (created if missing); unset: the node's network. */
-  network?: { bridge: string; subnet: string; cniPath?: string; mtu?: number };
+  network?: { bridge: string; subnet: string; mtu?: number };
 }
 
 interface Record_ {
@@ -372,15 +372,14 @@ export class ContainerdDriver implements RuntimeDriver {
 
   /**
    * Releases the networks of containers that no longer exist (containerd's records gone
-   * while their namespaces stayed, e.g. its state wiped); returns their ids. For a node's
-   * start, before it creates containers: one being created has its network but no record yet.
+   * while their networks stayed, e.g. its state wiped) and keeps the addresses of those that
+   * do leased to them; returns the ids released. For a node's start, before it creates
+   * containers: one being created has its network but no record yet.
    */
   async pruneNetworks(): Promise<string[]> {
     if (!this.bridge) return [];
     const { containers } = await this.client.unary<{ containers: Record_[] }>('containers', 'List', {});
-    const known = new Set(containers.map((c) => c.id));
-    const stale = (await this.bridge.namespaces()).filter((id) => !known.has(id));
-    for (const id of stale) await this.bridge.detach(id);
+    const stale = await this.bridge.reconcile(new Map(containers.map((c) => [c.id, c.labels[L.ip]])));
     if (stale.length > 0)
       this.logger?.info({ containers: stale }, 'released the networks of vanished containers');
     return stale;

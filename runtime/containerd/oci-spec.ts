@@ -2,7 +2,7 @@
  * The OCI runtime spec of a container, from its image's config and the task's container
  * spec: process (argv, env, user, working directory, capabilities), root filesystem,
  * hostname, mounts and cgroup limits. Containers get their own pid, ipc, uts and mount
- * namespaces, and either a network namespace made for them (cni.ts) or the node's.
+ * namespaces, and either a network namespace made for them (bridge-network.ts) or the node's.
  */
 import { SYSTEM_PATH } from '../run-captured.js';
 import { readFile } from 'node:fs/promises';

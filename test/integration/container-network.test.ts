@@ -1,11 +1,11 @@
 /**
  * Containers on their own networks through a cluster: a node whose containerd containers
- * sit on a bridge of their own (CNI) runs a 3-replica httpd service published through the
+ * sit on a bridge of their own runs a 3-replica httpd service published through the
  * mesh; the replicas all serve port 8080 on one node without clashing, requests through the
  * node's mesh reach every task, a container resolves the service's names through the node's
  * resolver and reaches the service by name, and once the services are removed no namespace,
  * veth, address lease or nat rule is left. Skipped, saying why, without containerd, root or
- * the CNI plugins. Also: a bad --container-network is refused before anything is written.
+ * ip and iptables. Also: a bad --container-network is refused before anything is written.
  */
 import { resolve4 } from 'node:dns/promises';
 import { existsSync } from 'node:fs';

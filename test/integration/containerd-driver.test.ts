@@ -25,7 +25,7 @@ import { bridgesMissing, networkLeftovers, removeBridge, testBridge } from './br
 
 const IMAGE = 'flotilla/busybox';
 const missing = await containerdMissing();
-/** Without CNI plugins the driver's containers share the node network, and bridge tests are skipped. */
+/** Without ip or iptables the driver's containers share the node network, and bridge tests are skipped. */
 const noBridges = await bridgesMissing();
 let containerd: PrivateContainerd | undefined;
 /** The network dir and bridge of every driver setup (tests run at once, each with its own). */
@@ -39,7 +39,7 @@ const target: ConformanceTarget = {
   async setup() {
     if (!containerd) throw new Error('the private containerd is not running');
     const root = await mkdtemp(join(tmpdir(), 'flotilla-ctd-logs-'));
-    // Containers on a bridge of their own, as on a node (see cni.ts).
+    // Containers on a bridge of their own, as on a node (see bridge-network.ts).
     const bridge = noBridges ? undefined : testBridge();
     if (bridge) networks.push({ dir: join(root, 'network'), bridge: bridge.bridge });
     return {
@@ -217,7 +217,7 @@ if (missing) {
       for (const id of ids) await driver.stop(id, 1000);
     });
 
-    test('containerd: a port of the node forwarded to a container on the bridge (portmap)', async (t) => {
+    test('containerd: a port of the node forwarded to a container on the bridge (DNAT)', async (t) => {
       const h = await harness(t, target);
       const driver = await h.newDriver();
       const options = h.options as ContainerdDriverOptions;

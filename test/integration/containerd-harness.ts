@@ -19,13 +19,7 @@ import {
 } from '../../runtime/containerd/private-containerd.js';
 import { LocalCluster } from './cluster-harness.js';
 import { mountsUnder, onPath, processesWhere, unmountAndRemove } from './host-tools.js';
-import {
-  bridgeArg,
-  removeBridge,
-  removeIdleSharedChains,
-  testBridge,
-  type TestBridge,
-} from './bridge-tools.js';
+import { bridgeArg, removeBridge, testBridge, type TestBridge } from './bridge-tools.js';
 
 const run = promisify(execFile);
 const buildScript = fileURLToPath(new URL('../../../deploy/images/build.sh', import.meta.url));
@@ -122,7 +116,6 @@ export class PrivateContainerd {
     if (this.daemon.exitCode === null) await once(this.daemon, 'exit');
     await unmountAndRemove(this.dir);
     for (const bridge of this.bridges) await removeBridge(bridge);
-    await removeIdleSharedChains();
   }
 }
 
