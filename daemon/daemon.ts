@@ -44,8 +44,7 @@ import { nodeService } from '../worker/node-service.js';
 import { VolumeStore, volumeUsers } from '../worker/volumes.js';
 import { showParts, type PartName } from '../lib/metrics.js';
 import { metricsAddress, MetricsServer } from './metrics-server.js';
-import { dashboardAddress } from '../manager/dashboard/login.js';
-import { DashboardServer } from '../manager/dashboard/server.js';
+import type { DashboardServer } from '../manager/dashboard/server.js';
 
 export interface InitRequest {
   listen: string;
@@ -339,8 +338,10 @@ export class Daemon {
    * without, and says so.
    */
   private async startDashboard(identity: NodeIdentity, keys: Keyring): Promise<void> {
+    const { dashboardAddress } = await import('../manager/dashboard/login.js');
     const addr = dashboardAddress(identity.dashboardAddr, advertised(identity));
     if (!addr) return;
+    const { DashboardServer } = await import('../manager/dashboard/server.js');
     try {
       this.dashboard = await DashboardServer.start({
         addr,
