@@ -2,9 +2,12 @@
  * `cluster stack` against a real manager on the process runtime: a deploy of a compose file
  * and an override converges; deploying again changes nothing; a changed service alone is
  * rolled; --prune removes a dropped service; a changed secret file is refused; `stack rm`
- * leaves nothing of the stack.
+ * leaves nothing of the stack. Deploy waits for the services it writes, showing their
+ * progress, unless --detach; one that cannot converge makes it fail.
  */
 import test from 'ava';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Service } from '../../proto/types.js';
@@ -48,6 +51,9 @@ const converged = (count: number) =>
 test.serial('deploy, redeploy, update one service, prune, rm', async (t) => {
   const first = await deploy(files('compose.yml', 'override.yml', 'cron.yml'));
   t.is(first.code, 0, first.stderr);
+  // It waited: each service it created is followed until it converged.
+  for (const name of ['shop_web', 'shop_worker', 'shop_cron', 'shop_gateway'])
+    t.regex(first.stdout, new RegExp(`^${name}: converged \\(v1\\)$`, 'm'));
   t.regex(first.stdout, /Creating network shop_default/);
   t.regex(first.stdout, /Creating secret shop_db_password/);
   t.regex(first.stdout, /Creating config shop_app_conf/);
@@ -79,6 +85,7 @@ test.serial('deploy, redeploy, update one service, prune, rm', async (t) => {
   const changed = await deploy(files('compose.yml', 'override.yml', 'cron.yml'), { GREETING: 'bonjour' });
   t.is(changed.code, 0, changed.stderr);
   t.regex(changed.stdout, /Updating service shop_web/);
+  t.regex(changed.stdout, /^shop_web: converged \(v2\)$/m);
   const after = await eventually('web to roll', async () => {
     const all = await converged(4);
     const w = all.get('shop_web')!;
@@ -122,4 +129,63 @@ test.serial('deploy, redeploy, update one service, prune, rm', async (t) => {
   t.is(none.stdout.trim(), 'NAME   SERVICES');
   const gone = await c.cli('m1', 'stack', 'ps', 'shop');
   t.regex(gone.stderr, /nothing found in stack: shop/);
+});
+
+test.serial('--detach returns at once; a waiting deploy fails when a service cannot converge', async (t) => {
+  t.timeout(240_000);
+  const dir = await mkdtemp(join(tmpdir(), 'st-stack-wait-'));
+  const file = async (name: string, text: string) => {
+    await writeFile(join(dir, name), text);
+    return ['-c', join(dir, name)];
+  };
+  const wait = (args: string[]) => runCli([...c.admin('m1'), 'stack', 'deploy', ...args, 'wait']);
+  const sleeper = (replicas: number) =>
+    file(
+      'ok.yml',
+      `services:\n  sleeper:\n    image: host\n    command: sleep 100000\n    deploy: {replicas: ${replicas}}\n`,
+    );
+
+  const detached = await wait(['-d', ...(await sleeper(2))]);
+  t.is(detached.code, 0, detached.stderr);
+  t.regex(detached.stdout, /^Creating service wait_sleeper$/m);
+  t.notRegex(detached.stdout, /converg/);
+
+  // Waiting: the progress of `service update`, to the end (a scale makes no new version).
+  const scaled = await wait(await sleeper(3));
+  t.is(scaled.code, 0, scaled.stderr);
+  t.regex(scaled.stdout, /^Updating service wait_sleeper$/m);
+  t.regex(scaled.stdout, /^ {2}wait_sleeper\.3 /m);
+  t.regex(scaled.stdout, /^wait_sleeper: converged \(v1\)$/m);
+
+  // Tasks no node can run: the reason, and a failure.
+  const stuck = await wait(
+    await file(
+      'stuck.yml',
+      'services:\n  stuck:\n    image: host\n    command: sleep 100000\n    deploy:\n      placement:\n        constraints: [node.labels.zone==nowhere]\n',
+    ),
+  );
+  t.is(stuck.code, 1, stuck.stdout);
+  t.regex(stuck.stdout, /^wait_stuck: 1 task cannot be placed: .*zone==nowhere/m);
+
+  // A task that never turns healthy never converges: the time limit ends the wait.
+  const broken = await wait([
+    '--timeout',
+    '3s',
+    ...(await file(
+      'broken.yml',
+      'services:\n  broken:\n    image: host\n    command: sleep 100000\n    healthcheck:\n      test: [CMD-SHELL, "false"]\n      interval: 1s\n',
+    )),
+  ]);
+  t.is(broken.code, 1, broken.stdout);
+  t.regex(
+    broken.stdout,
+    /^wait_broken: not converged after 3s \(its tasks' states are above; see `cluster service ps wait_broken`\)$/m,
+  );
+
+  const bad = await wait(['--timeout', 'soon', ...(await sleeper(3))]);
+  t.is(bad.code, 1);
+  t.regex(bad.stderr, /invalid --timeout: expected a duration/);
+
+  const rm = await c.cli('m1', 'stack', 'rm', 'wait');
+  t.is(rm.code, 0, rm.stderr);
 });
