@@ -168,6 +168,20 @@ test.serial('--since afterwards shows the events the manager kept; --until ends 
   for (const row of rows) {
     t.regex(row, /^\S+Z task running \S+ \(name=web\.[12], desired=running, node=\S+, node\.name=m1, /);
   }
+  // Through a template: one line per event, with the fields asked for (services have no state).
+  const templated = await ok(
+    'events',
+    ...['--since', start, '--until', now, '-f', 'type=service', '-f', 'name=web'],
+    ...[
+      '--format',
+      '{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{.Attributes.replicas}}{{.Attributes.state}}',
+    ],
+  );
+  const templatedLines = templated.stdout.trim().split('\n');
+  t.is(templatedLines.length, web.length, templated.stdout);
+  t.is(templatedLines[0], 'service create web 1');
+  t.regex(templatedLines.at(-1) ?? '', /^service remove web \d$/);
+
   // Before this manager started: it says it has nothing that old.
   const old = await ok('events', '--since', '2020-01-01T00:00:00Z', '--until', now, '-f', 'type=network');
   t.regex(

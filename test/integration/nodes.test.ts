@@ -40,9 +40,8 @@ async function taskPids(name: string): Promise<number[]> {
 const running = (tasks: Task[]) =>
   tasks.filter((t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING');
 const nodeId = async (name: string) =>
-  (await c.json<Node[]>('m1', 'node', 'ls', '--format', 'raw')).find(
-    (n) => n.description?.hostname === name,
-  )!.id;
+  (await c.json<Node[]>('m1', 'node', 'ls', '--format', 'raw')).find((n) => n.description?.hostname === name)!
+    .id;
 
 test.serial('drain moves the tasks off a node; node ps shows what ran there', async (t) => {
   const created = await c.cli(
@@ -91,6 +90,11 @@ test.serial('labels are added and removed', async (t) => {
   t.is((await c.cli('m1', 'node', 'update', '--label-rm', 'disk', 'w2')).code, 0);
   const [w2] = await c.json<Node[]>('m1', 'node', 'inspect', 'w2');
   t.deepEqual(w2?.spec?.labels, { zone: 'a' });
+  const pretty = await c.cli('m1', 'node', 'inspect', '--pretty', 'w2');
+  t.is(pretty.code, 0, pretty.stderr);
+  t.regex(pretty.stdout, new RegExp(`^ID:\\s+${w2!.id}\nHostname:\\s+w2\nLabels:\n zone:\\s+a\n`));
+  t.regex(pretty.stdout, /^Status:\n State:\s+Ready\n Availability:\s+Active\n/m);
+  t.regex(pretty.stdout, /^Role:\s+worker$/m);
 });
 
 test.serial('a node that is up is removed only with --force, a manager not at all', async (t) => {
