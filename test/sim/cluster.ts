@@ -74,7 +74,7 @@ export class Cluster {
     const n = this.node(id);
     if (!n.rn?.hasReady()) return false;
     const rd = n.rn.ready();
-    this.trace(`> ${id} handling Ready`);
+    this.trace(`> ${id} takes its Ready`);
     this.trace(indent(describeReady(rd)));
     n.persist(rd);
     for (const m of rd.messages) this.send(m);
@@ -100,7 +100,7 @@ export class Cluster {
       box.filter((m) => !now.includes(m)),
     );
     if (now.length === 0 || !n.rn) return 0;
-    this.trace(`> ${id} receiving messages`);
+    this.trace(`> ${id} takes its mail`);
     for (const m of now) {
       this.trace(`  ${describeMessage(m)}`);
       n.rn.step(m);

@@ -1,11 +1,20 @@
 import type { RaftId } from '../types.js';
 import type { Storage } from './storage.js';
 
-/** Where the core writes what it does; the default discards everything. */
+/**
+ * Fields of a core log line. The same names everywhere: term, index, logTerm, commit, applied,
+ * from, to, leader, vote, type (a message type's name), role.
+ */
+export type RaftLogFields = Record<string, unknown>;
+
+/**
+ * Where the core writes what it does: structured fields and a short message, the shape of a
+ * pino logger's methods (a pino Logger is one). The default discards everything.
+ */
 export interface RaftLogger {
-  debug(msg: string): void;
-  info(msg: string): void;
-  warn(msg: string): void;
+  debug(fields: RaftLogFields, msg: string): void;
+  info(fields: RaftLogFields, msg: string): void;
+  warn(fields: RaftLogFields, msg: string): void;
 }
 
 export const SILENT_LOGGER: RaftLogger = { debug() {}, info() {}, warn() {} };

@@ -42,7 +42,7 @@ export class RaftLog {
 
   lastTerm(): number {
     const t = this.term(this.lastIndex());
-    if (t === undefined) throw raftPanic(`no term for last index ${this.lastIndex()}`);
+    if (t === undefined) throw raftPanic(`the last entry ${this.lastIndex()} has no known term`);
     return t;
   }
 
@@ -66,7 +66,9 @@ export class RaftLog {
     const conflict = this.findConflict(ents);
     if (conflict !== 0) {
       if (conflict <= this.committed) {
-        throw raftPanic(`entry ${conflict} conflicts with committed entry (committed ${this.committed})`);
+        throw raftPanic(
+          `a leader would overwrite entry ${conflict}, which is committed (commit ${this.committed})`,
+        );
       }
       this.append(ents.slice(conflict - (index + 1)));
     }
@@ -77,7 +79,8 @@ export class RaftLog {
   append(ents: Entry[]): number {
     if (ents.length === 0) return this.lastIndex();
     const after = ents[0]!.index - 1;
-    if (after < this.committed) throw raftPanic(`append after ${after} is below committed ${this.committed}`);
+    if (after < this.committed)
+      throw raftPanic(`entries given after ${after} would replace committed ones (commit ${this.committed})`);
     this.unstable.truncateAndAppend(ents);
     return this.lastIndex();
   }
@@ -107,7 +110,7 @@ export class RaftLog {
   commitTo(toCommit: number): void {
     if (toCommit <= this.committed) return;
     if (toCommit > this.lastIndex()) {
-      throw raftPanic(`commit ${toCommit} is beyond last index ${this.lastIndex()}`);
+      throw raftPanic(`commit moved to ${toCommit}, past the last entry ${this.lastIndex()}`);
     }
     this.committed = toCommit;
   }
@@ -124,7 +127,9 @@ export class RaftLog {
   appliedTo(i: number): void {
     if (i === 0) return;
     if (i > this.committed || i < this.applied) {
-      throw raftPanic(`applied ${i} is out of range [${this.applied}, ${this.committed}]`);
+      throw raftPanic(
+        `applied moved to ${i}; it must stay between ${this.applied} and the commit ${this.committed}`,
+      );
     }
     this.applied = i;
   }
@@ -171,7 +176,9 @@ export class RaftLog {
   slice(lo: number, hi: number, maxBytes: number): Entry[] {
     if (lo < this.firstIndex()) throw new CompactedError(lo);
     if (hi > this.lastIndex() + 1 || lo > hi) {
-      throw raftPanic(`slice [${lo},${hi}) out of bound [${this.firstIndex()},${this.lastIndex()}]`);
+      throw raftPanic(
+        `entries asked from ${lo} to ${hi}, the log holds ${this.firstIndex()} to ${this.lastIndex()}`,
+      );
     }
     if (lo === hi) return [];
     const offset = this.unstable.offset;

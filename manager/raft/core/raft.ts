@@ -10,7 +10,7 @@ import type {
   SoftState,
 } from '../types.js';
 import { invalidArgument } from '../../../lib/errors.js';
-import { EntryType, MessageType, NONE, StateType } from '../types.js';
+import { ConfChangeType, EntryType, MessageType, NONE, StateType } from '../types.js';
 import { changeMembership } from './confchange.js';
 import { describeMessage } from './describe.js';
 import { entriesSize } from './entries.js';
@@ -87,15 +87,22 @@ export class Raft {
     this.becomeFollower(this.term, NONE);
     const cs = this.tracker.confState();
     this.logger.info(
-      `newRaft ${this.id} [voters: (${cs.voters.join(' ')}), learners: (${cs.learners.join(' ')}), ` +
-        `term: ${this.term}, commit: ${this.log.committed}, applied: ${this.log.applied}, ` +
-        `lastindex: ${this.log.lastIndex()}, lastterm: ${this.log.lastTerm()}]`,
+      {
+        term: this.term,
+        commit: this.log.committed,
+        applied: this.log.applied,
+        lastIndex: this.log.lastIndex(),
+        lastTerm: this.log.lastTerm(),
+        voters: cs.voters,
+        learners: cs.learners,
+      },
+      'state loaded',
     );
   }
 
   private loadHardState(hs: HardState): void {
     if (hs.commit > this.log.lastIndex()) {
-      throw raftPanic(`persisted commit ${hs.commit} is beyond last index ${this.log.lastIndex()}`);
+      throw raftPanic(`the saved commit ${hs.commit} is past the last saved entry ${this.log.lastIndex()}`);
     }
     // A persisted snapshot is committed even if the hard state recording it was not written.
     this.log.commitTo(hs.commit);
@@ -122,7 +129,7 @@ export class Raft {
     m.from = this.id;
     if (isVoteType(m.type)) {
       // Vote traffic carries the term of the election it belongs to, set by the caller.
-      if (m.term === 0) throw raftPanic(`${MessageType[m.type]} must carry a term`);
+      if (m.term === 0) throw raftPanic(`a ${MessageType[m.type]} left without the term of its election`);
     } else if (m.type !== MessageType.Prop && m.type !== MessageType.ReadIndex) {
       m.term = this.term;
     }
@@ -174,7 +181,7 @@ export class Raft {
     const pr = this.tracker.progress.get(to)!;
     // A follower we have not heard from lately may be down: a snapshot would be wasted.
     if (!pr.recentActive) {
-      this.logger.debug(`${this.id} ignored sending snapshot to ${to} since it is not recently active`);
+      this.logger.debug({ to }, 'snapshot held back: peer silent lately');
       return false;
     }
     let snap: Snapshot;
@@ -184,10 +191,10 @@ export class Raft {
       if (err instanceof SnapshotUnavailableError) return false;
       throw err;
     }
-    if (snap.metadata.index === 0) throw raftPanic('need a non-empty snapshot');
+    if (snap.metadata.index === 0) throw raftPanic('the snapshot to send is empty');
     this.logger.debug(
-      `${this.id} [firstindex: ${this.log.firstIndex()}, commit: ${this.log.committed}] sent snapshot` +
-        `[index: ${snap.metadata.index}, term: ${snap.metadata.term}] to ${to}`,
+      { to, index: snap.metadata.index, term: snap.metadata.term, firstIndex: this.log.firstIndex() },
+      'peer needs compacted entries: snapshot out',
     );
     pr.becomeSnapshot(snap.metadata.index);
     this.send(newMessage({ type: MessageType.Snap, to, snapshot: snap }));
@@ -240,28 +247,28 @@ export class Raft {
     this.reset(term);
     this.lead = lead;
     this.state = StateType.Follower;
-    this.logger.info(`${this.id} became follower at term ${this.term}`);
+    this.logger.info({ role: 'follower', term: this.term, leader: lead }, 'role changed');
   }
 
   private becomePreCandidate(): void {
-    if (this.state === StateType.Leader) throw raftPanic('invalid transition [leader -> pre-candidate]');
+    if (this.state === StateType.Leader) throw raftPanic('a leader cannot start a pre-election');
     // A pre-election changes neither term nor vote: losing it must leave no trace.
     this.tracker.resetVotes();
     this.lead = NONE;
     this.state = StateType.PreCandidate;
-    this.logger.info(`${this.id} became pre-candidate at term ${this.term}`);
+    this.logger.info({ role: 'pre-candidate', term: this.term }, 'role changed');
   }
 
   private becomeCandidate(): void {
-    if (this.state === StateType.Leader) throw raftPanic('invalid transition [leader -> candidate]');
+    if (this.state === StateType.Leader) throw raftPanic('a leader cannot start an election');
     this.reset(this.term + 1);
     this.vote = this.id;
     this.state = StateType.Candidate;
-    this.logger.info(`${this.id} became candidate at term ${this.term}`);
+    this.logger.info({ role: 'candidate', term: this.term }, 'role changed');
   }
 
   private becomeLeader(): void {
-    if (this.state === StateType.Follower) throw raftPanic('invalid transition [follower -> leader]');
+    if (this.state === StateType.Follower) throw raftPanic('a follower cannot lead without an election');
     this.reset(this.term);
     this.lead = this.id;
     this.state = StateType.Leader;
@@ -273,7 +280,7 @@ export class Raft {
     // changes included, is applied, and the leader has committed an entry of its own term
     // (the rule that makes single-server changes safe across leader changes).
     this.pendingConfIndex = this.log.lastIndex();
-    this.logger.info(`${this.id} became leader at term ${this.term}`);
+    this.logger.info({ role: 'leader', term: this.term }, 'role changed');
   }
 
   // ---- ticking -------------------------------------------------------------------------------
@@ -298,7 +305,7 @@ export class Raft {
       this.electionElapsed = 0;
       if (this.checkQuorum) this.step(newMessage({ type: MessageType.CheckQuorum, from: this.id }));
       if (this.state === StateType.Leader && this.leadTransferee !== NONE) {
-        this.logger.info(`${this.id} aborted leadership transfer to ${this.leadTransferee}: timed out`);
+        this.logger.info({ to: this.leadTransferee }, 'hand-over abandoned: took too long');
         this.leadTransferee = NONE;
       }
     }
@@ -313,21 +320,22 @@ export class Raft {
 
   private hup(kind: Campaign): void {
     if (this.state === StateType.Leader) {
-      this.logger.debug(`${this.id} ignoring Hup because already leader`);
+      this.logger.debug({ term: this.term }, 'no campaign: leading already');
       return;
     }
     if (!this.promotable()) {
-      this.logger.warn(`${this.id} is unpromotable and can not campaign`);
+      this.logger.warn({ term: this.term }, 'no campaign: not a voter, or a snapshot is unsaved');
       return;
     }
     // Until every committed membership change is applied, our view of the voters may be stale.
     if (this.hasUnappliedConfChanges()) {
       this.logger.warn(
-        `${this.id} cannot campaign at term ${this.term}: conf changes are committed but not applied`,
+        { term: this.term, commit: this.log.committed, applied: this.log.applied },
+        'no campaign: a committed membership change is not applied yet',
       );
       return;
     }
-    this.logger.info(`${this.id} is starting a new election at term ${this.term}`);
+    this.logger.info({ term: this.term, campaign: kind }, 'campaigning');
     this.campaign(kind);
   }
 
@@ -360,8 +368,14 @@ export class Raft {
     for (const id of sortedIds(this.tracker.voters)) {
       if (id === this.id) continue;
       this.logger.info(
-        `${this.id} [logterm: ${this.log.lastTerm()}, index: ${this.log.lastIndex()}] sent ` +
-          `${MessageType[voteType]} request to ${id} at term ${term}`,
+        {
+          type: MessageType[voteType],
+          to: id,
+          term,
+          logTerm: this.log.lastTerm(),
+          index: this.log.lastIndex(),
+        },
+        'vote asked',
       );
       this.send(
         newMessage({
@@ -378,16 +392,12 @@ export class Raft {
 
   private poll(id: RaftId, t: MessageType, granted: boolean): 'won' | 'lost' | 'pending' {
     if (id !== this.id) {
-      this.logger.info(
-        `${this.id} received ${MessageType[t]}${granted ? '' : ' rejection'} from ${id} at term ${this.term}`,
-      );
+      this.logger.info({ type: MessageType[t], from: id, term: this.term, granted }, 'vote answered');
     }
     this.tracker.recordVote(id, granted);
     const { granted: g, rejected, result } = this.tracker.tallyVotes();
     if (id !== this.id) {
-      this.logger.info(
-        `${this.id} has received ${g} ${MessageType[t]} votes and ${rejected} vote rejections`,
-      );
+      this.logger.info({ type: MessageType[t], granted: g, refused: rejected, result }, 'votes counted');
     }
     return result;
   }
@@ -408,9 +418,14 @@ export class Raft {
         if (!force && inLease) {
           // We heard from a leader within the election timeout: this candidate is disruptive.
           this.logger.info(
-            `${this.id} [logterm: ${this.log.lastTerm()}, index: ${this.log.lastIndex()}, vote: ${this.vote}] ` +
-              `ignored ${MessageType[m.type]} from ${m.from} [logterm: ${m.logTerm}, index: ${m.index}] ` +
-              `at term ${this.term}: lease is not expired (remaining ticks: ${this.electionTimeout - this.electionElapsed})`,
+            {
+              type: MessageType[m.type],
+              from: m.from,
+              term: m.term,
+              leader: this.lead,
+              ticksLeft: this.electionTimeout - this.electionElapsed,
+            },
+            'vote request ignored: the leader was heard from lately',
           );
           return;
         }
@@ -421,7 +436,8 @@ export class Raft {
         // The term in a granted pre-vote is the one we will campaign in once we win.
       } else {
         this.logger.info(
-          `${this.id} [term: ${this.term}] received a ${MessageType[m.type]} message with higher term from ${m.from} [term: ${m.term}]`,
+          { type: MessageType[m.type], from: m.from, term: m.term, ourTerm: this.term },
+          'newer term seen',
         );
         const fromLeader =
           m.type === MessageType.App || m.type === MessageType.Heartbeat || m.type === MessageType.Snap;
@@ -439,7 +455,8 @@ export class Raft {
         this.send(newMessage({ type: MessageType.PreVoteResp, to: m.from, term: this.term, reject: true }));
       } else {
         this.logger.debug(
-          `${this.id} [term: ${this.term}] ignored a ${MessageType[m.type]} message with lower term from ${m.from} [term: ${m.term}]`,
+          { type: MessageType[m.type], from: m.from, term: m.term, ourTerm: this.term },
+          'stale term: message dropped',
         );
       }
       return;
@@ -474,18 +491,25 @@ export class Raft {
       (this.vote === NONE && this.lead === NONE) ||
       (m.type === MessageType.PreVote && m.term > this.term);
     const respType = m.type === MessageType.Vote ? MessageType.VoteResp : MessageType.PreVoteResp;
-    const desc =
-      `${this.id} [logterm: ${this.log.lastTerm()}, index: ${this.log.lastIndex()}, vote: ${this.vote}] ` +
-      `${MessageType[m.type]} from ${m.from} [logterm: ${m.logTerm}, index: ${m.index}] at term ${this.term}`;
+    const fields = {
+      type: MessageType[m.type],
+      from: m.from,
+      term: m.term,
+      logTerm: m.logTerm,
+      index: m.index,
+      vote: this.vote,
+      ourLogTerm: this.log.lastTerm(),
+      ourIndex: this.log.lastIndex(),
+    };
     if (canVote && this.log.isUpToDate(m.index, m.logTerm)) {
-      this.logger.info(`${desc}: cast`);
+      this.logger.info(fields, 'vote granted');
       this.send(newMessage({ type: respType, to: m.from, term: m.term }));
       if (m.type === MessageType.Vote) {
         this.electionElapsed = 0;
         this.vote = m.from;
       }
     } else {
-      this.logger.info(`${desc}: rejected`);
+      this.logger.info(fields, 'vote refused');
       this.send(newMessage({ type: respType, to: m.from, term: this.term, reject: true }));
     }
   }
@@ -497,7 +521,7 @@ export class Raft {
         return;
       case MessageType.CheckQuorum:
         if (!this.tracker.quorumActive()) {
-          this.logger.warn(`${this.id} stepped down to follower since quorum is not active`);
+          this.logger.warn({ term: this.term }, 'stepping down: no quorum heard from lately');
           this.becomeFollower(this.term, NONE);
           return;
         }
@@ -515,7 +539,7 @@ export class Raft {
     }
     const pr = this.tracker.progress.get(m.from);
     if (!pr) {
-      this.logger.debug(`${this.id} no progress available for ${m.from}`);
+      this.logger.debug({ type: MessageType[m.type], from: m.from }, 'message from a non-member dropped');
       return;
     }
     switch (m.type) {
@@ -533,22 +557,20 @@ export class Raft {
       case MessageType.SnapStatus:
         if (pr.state !== 'snapshot') return;
         if (m.reject) pr.pendingSnapshot = 0;
-        this.logger.debug(
-          `${this.id} snapshot ${m.reject ? 'failed' : 'succeeded'}, resumed sending replication messages to ${m.from}`,
-        );
+        this.logger.debug({ to: m.from, delivered: !m.reject }, 'snapshot done: probing the peer');
         pr.becomeProbe();
         // Wait for a heartbeat answer before probing again.
         pr.probeSent = true;
         return;
       case MessageType.Unreachable:
         if (pr.state === 'replicate') pr.becomeProbe();
-        this.logger.debug(`${this.id} failed to send message to ${m.from} because it is unreachable`);
+        this.logger.debug({ to: m.from }, 'peer unreachable: probing');
         return;
     }
   }
 
   private propose(m: Message): void {
-    if (m.entries.length === 0) throw raftPanic(`${this.id} stepped empty proposal`);
+    if (m.entries.length === 0) throw raftPanic('a proposal without entries');
     if (!this.tracker.progress.has(this.id)) {
       throw proposalDropped('this node was removed from the cluster', NONE);
     }
@@ -560,7 +582,8 @@ export class Raft {
       if (this.pendingConfIndex > this.log.applied) {
         // One membership change at a time: this one becomes a no-op entry.
         this.logger.info(
-          `${this.id} ignoring conf change: the previous one at index ${this.pendingConfIndex} is not applied yet (applied ${this.log.applied})`,
+          { pending: this.pendingConfIndex, applied: this.log.applied },
+          'membership change turned into a no-op: the previous one is not applied yet',
         );
         return { ...e, type: EntryType.Normal, data: EMPTY };
       }
@@ -591,7 +614,8 @@ export class Raft {
     pr.recentActive = true;
     if (m.reject) {
       this.logger.debug(
-        `${this.id} received AppResp(rejected, hint: (index ${m.rejectHint}, term ${m.logTerm})) from ${m.from} for index ${m.index}`,
+        { from: m.from, index: m.index, hintIndex: m.rejectHint, hintTerm: m.logTerm },
+        'append refused: finding where the logs agree',
       );
       // Skip back over a whole term of our log the follower cannot match.
       const nextProbe =
@@ -627,7 +651,7 @@ export class Raft {
       // Fill the inflight window.
     }
     if (m.from === this.leadTransferee && pr.match === this.log.lastIndex()) {
-      this.logger.info(`${this.id} sent TimeoutNow to ${m.from} after it caught up with the log`);
+      this.logger.info({ to: m.from, index: pr.match }, 'hand-over: peer caught up, told to campaign');
       this.send(newMessage({ type: MessageType.TimeoutNow, to: m.from }));
     }
   }
@@ -635,21 +659,21 @@ export class Raft {
   private startTransfer(transferee: RaftId): void {
     const pr = this.tracker.progress.get(transferee);
     if (!pr || pr.isLearner) {
-      this.logger.debug(`${this.id} ignored transferring leadership to ${transferee}: not a voter`);
+      this.logger.debug({ to: transferee }, 'hand-over refused: not a voter');
       return;
     }
     if (this.leadTransferee !== NONE) {
       if (this.leadTransferee === transferee) return;
-      this.logger.info(`${this.id} aborted leadership transfer to ${this.leadTransferee}: superseded`);
+      this.logger.info({ to: this.leadTransferee, next: transferee }, 'hand-over abandoned for another');
       this.leadTransferee = NONE;
     }
     if (transferee === this.id) return;
-    this.logger.info(`${this.id} [term ${this.term}] starts to transfer leadership to ${transferee}`);
+    this.logger.info({ to: transferee, term: this.term }, 'hand-over started');
     // The transfer must finish within an election timeout.
     this.electionElapsed = 0;
     this.leadTransferee = transferee;
     if (pr.match === this.log.lastIndex()) {
-      this.logger.info(`${this.id} sent TimeoutNow to ${transferee}: its log is up to date`);
+      this.logger.info({ to: transferee, index: pr.match }, 'hand-over: peer up to date, told to campaign');
       this.send(newMessage({ type: MessageType.TimeoutNow, to: transferee }));
     } else {
       this.maybeSendAppend(transferee, true);
@@ -709,7 +733,7 @@ export class Raft {
     const myVoteResp = this.state === StateType.PreCandidate ? MessageType.PreVoteResp : MessageType.VoteResp;
     switch (m.type) {
       case MessageType.Prop:
-        throw proposalDropped(`no leader at term ${this.term}`, NONE);
+        throw proposalDropped(`no leader in term ${this.term}`, NONE);
       case MessageType.App:
         this.becomeFollower(m.term, m.from);
         this.handleAppend(m);
@@ -741,7 +765,8 @@ export class Raft {
         return;
       default:
         this.logger.debug(
-          `${this.id} [term ${this.term} ${this.state}] ignored ${MessageType[m.type]} from ${m.from}`,
+          { type: MessageType[m.type], from: m.from, term: this.term, role: this.state },
+          'message not for a candidate: dropped',
         );
     }
   }
@@ -749,7 +774,7 @@ export class Raft {
   private stepFollower(m: Message): void {
     switch (m.type) {
       case MessageType.Prop:
-        if (this.lead === NONE) throw proposalDropped(`no leader at term ${this.term}`, NONE);
+        if (this.lead === NONE) throw proposalDropped(`no leader in term ${this.term}`, NONE);
         if (this.disableProposalForwarding)
           throw proposalDropped('proposal forwarding is disabled', this.lead);
         this.forwardToLeader(m);
@@ -772,29 +797,36 @@ export class Raft {
       case MessageType.TransferLeader:
       case MessageType.ReadIndex:
         if (this.lead === NONE) {
-          this.logger.info(`${this.id} no leader at term ${this.term}; dropping ${MessageType[m.type]}`);
+          this.logger.info(
+            { type: MessageType[m.type], term: this.term },
+            'no leader to pass it to: dropped',
+          );
           return;
         }
         this.forwardToLeader(m);
         return;
       case MessageType.TimeoutNow:
-        this.logger.info(
-          `${this.id} [term ${this.term}] received TimeoutNow from ${m.from} and starts an election`,
-        );
+        this.logger.info({ from: m.from, term: this.term }, 'hand-over: the leader asks us to campaign');
         // A transfer skips the pre-election: the leader itself asked us to take over.
         this.hup('transfer');
         return;
       case MessageType.ReadIndexResp: {
         const ctx = m.entries[0];
         if (m.entries.length !== 1 || !ctx) {
-          this.logger.warn(`${this.id} invalid ReadIndexResp from ${m.from}: ${m.entries.length} entries`);
+          this.logger.warn(
+            { from: m.from, entries: m.entries.length },
+            'read index answer dropped: expected one entry',
+          );
           return;
         }
         this.readStates.push({ index: m.index, requestCtx: ctx.data });
         return;
       }
       default:
-        this.logger.debug(`${this.id} [term ${this.term} follower] ignored ${describeMessage(m)}`);
+        this.logger.debug(
+          { type: MessageType[m.type], from: m.from, term: this.term, message: describeMessage(m) },
+          'message not for a follower: dropped',
+        );
     }
   }
 
@@ -811,7 +843,15 @@ export class Raft {
     // Tell the leader where our log might match, so it can skip a whole mismatching term.
     const hint = this.log.findConflictByTerm(Math.min(m.index, this.log.lastIndex()), m.logTerm);
     this.logger.debug(
-      `${this.id} [logterm: ${this.log.term(m.index) ?? 0}, index: ${m.index}] rejected App [logterm: ${m.logTerm}, index: ${m.index}] from ${m.from}`,
+      {
+        from: m.from,
+        index: m.index,
+        logTerm: m.logTerm,
+        ourLogTerm: this.log.term(m.index) ?? 0,
+        hintIndex: hint.index,
+        hintTerm: hint.term,
+      },
+      'append refused: logs differ there',
     );
     this.send(
       newMessage({
@@ -832,17 +872,13 @@ export class Raft {
 
   private handleSnapshot(m: Message): void {
     const snap = m.snapshot;
-    if (!snap) throw raftPanic(`Snap message from ${m.from} without a snapshot`);
+    if (!snap) throw raftPanic(`a snapshot message from ${m.from} holds no snapshot`);
     const { index, term } = snap.metadata;
     if (this.restore(snap)) {
-      this.logger.info(
-        `${this.id} [commit: ${this.log.committed}] restored snapshot [index: ${index}, term: ${term}]`,
-      );
+      this.logger.info({ from: m.from, index, term }, 'snapshot taken in');
       this.send(newMessage({ type: MessageType.AppResp, to: m.from, index: this.log.lastIndex() }));
     } else {
-      this.logger.info(
-        `${this.id} [commit: ${this.log.committed}] ignored snapshot [index: ${index}, term: ${term}]`,
-      );
+      this.logger.info({ from: m.from, index, term, commit: this.log.committed }, 'snapshot not needed');
       this.send(newMessage({ type: MessageType.AppResp, to: m.from, index: this.log.committed }));
     }
   }
@@ -852,9 +888,12 @@ export class Raft {
     const { index, term, confState } = snap.metadata;
     if (index <= this.log.committed) return false;
     if (this.state !== StateType.Follower)
-      throw raftPanic(`${this.id} restoring a snapshot as ${this.state}`);
+      throw raftPanic(`a snapshot reached a ${this.state}; only followers take one`);
     if (!confState.voters.includes(this.id) && !confState.learners.includes(this.id)) {
-      this.logger.warn(`${this.id} ignored a snapshot whose membership does not include it`);
+      this.logger.warn(
+        { index, voters: confState.voters, learners: confState.learners },
+        'snapshot dropped: its membership leaves us out',
+      );
       return false;
     }
     if (this.log.matchTerm(index, term)) {
@@ -873,14 +912,15 @@ export class Raft {
   applyConfChange(cc: ConfChange): ConfState {
     const next = changeMembership(this.tracker, cc);
     if ('refused' in next) {
-      this.logger.warn(`${this.id} refused conf change: ${next.refused}`);
+      this.logger.warn(
+        { nodeId: cc.nodeId, change: ConfChangeType[cc.type], why: next.refused },
+        'membership change refused',
+      );
       return this.tracker.confState();
     }
     const cs: ConfState = { voters: sortedIds(next.voters), learners: sortedIds(next.learners) };
     this.switchToConfState(cs);
-    this.logger.info(
-      `${this.id} switched to configuration voters=(${cs.voters.join(' ')}) learners=(${cs.learners.join(' ')})`,
-    );
+    this.logger.info({ voters: cs.voters, learners: cs.learners }, 'membership changed');
     if (this.state !== StateType.Follower && !this.tracker.voters.has(this.id)) {
       // Removed from the voters: stop leading (or campaigning); the remaining voters elect.
       this.becomeFollower(this.term, NONE);

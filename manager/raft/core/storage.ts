@@ -68,7 +68,7 @@ export class MemoryStorage implements Storage {
     const offset = this.ents[0]!.index;
     if (lo <= offset) throw new CompactedError(lo);
     if (hi > this.lastIndex() + 1)
-      throw raftPanic(`entries hi ${hi} is out of bound, last ${this.lastIndex()}`);
+      throw raftPanic(`stored entries asked up to ${hi}, the last is ${this.lastIndex()}`);
     return limitSize(this.ents.slice(lo - offset, hi - offset), maxBytes);
   }
 
@@ -107,7 +107,8 @@ export class MemoryStorage implements Storage {
   createSnapshot(i: number, confState: ConfState, data: Uint8Array): Snapshot {
     const current = this.snap.metadata.index;
     if (i <= current) throw new SnapshotOutOfDateError(i, current);
-    if (i > this.lastIndex()) throw raftPanic(`snapshot index ${i} is beyond last index ${this.lastIndex()}`);
+    if (i > this.lastIndex())
+      throw raftPanic(`snapshot asked at ${i}, past the last stored entry ${this.lastIndex()}`);
     this.snap = {
       metadata: { index: i, term: this.term(i), confState: copyConfState(confState) },
       data,
@@ -120,7 +121,9 @@ export class MemoryStorage implements Storage {
     const offset = this.ents[0]!.index;
     if (compactIndex <= offset) throw new CompactedError(compactIndex);
     if (compactIndex > this.lastIndex()) {
-      throw raftPanic(`compact ${compactIndex} is beyond last index ${this.lastIndex()}`);
+      throw raftPanic(
+        `compaction asked up to ${compactIndex}, past the last stored entry ${this.lastIndex()}`,
+      );
     }
     const rest = this.ents.slice(compactIndex - offset + 1);
     this.ents = [anchor(compactIndex, this.term(compactIndex)), ...rest];
@@ -136,7 +139,9 @@ export class MemoryStorage implements Storage {
     const fresh = first > entries[0]!.index ? entries.slice(first - entries[0]!.index) : entries;
     const at = fresh[0]!.index - this.ents[0]!.index;
     if (at > this.ents.length) {
-      throw raftPanic(`missing log entries: last ${this.lastIndex()}, appending at ${fresh[0]!.index}`);
+      throw raftPanic(
+        `a gap in the log: the last stored entry is ${this.lastIndex()}, the next given is ${fresh[0]!.index}`,
+      );
     }
     // In place: a copy of the whole log at every append would cost in proportion to the
     // entries kept. Nothing outside holds this array (reads return slices of it).

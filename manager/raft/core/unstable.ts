@@ -61,7 +61,7 @@ export class Unstable {
   slice(lo: number, hi: number): Entry[] {
     const upper = this.offset + this.entries.length;
     if (lo > hi || lo < this.offset || hi > upper) {
-      throw raftPanic(`unstable slice [${lo},${hi}) out of bound [${this.offset},${upper}]`);
+      throw raftPanic(`unsaved entries asked from ${lo} to ${hi}, held from ${this.offset} to ${upper}`);
     }
     return this.entries.slice(lo - this.offset, hi - this.offset);
   }

@@ -20,7 +20,7 @@ export async function forceNewCluster(
   stateMachine: StateMachine,
   log: Logger,
 ): Promise<void> {
-  const { disk, state } = await RaftDisk.open(dir, { warn: (msg) => log.warn(msg) });
+  const { disk, state } = await RaftDisk.open(dir, { warn: (msg) => log.warn({ part: 'disk' }, msg) });
   await disk.close();
   if (!state.snapshot && state.entries.length === 0) {
     throw new FlotillaError('NOT_FOUND', `${dir} holds no Raft state to recover from`);
@@ -69,7 +69,7 @@ export async function forceNewCluster(
   await syncDir(dirname(dir));
   log.warn(
     { index, dropped: recovered.lastIndex() - index, previous: aside },
-    'raft: forced a new group of this member alone; the other members must join again',
+    'forced a new group of this member alone: the others must join again',
   );
 }
 

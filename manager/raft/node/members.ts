@@ -49,7 +49,7 @@ export function readConfChange(entry: Entry, log: Logger): ConfChange | undefine
   } catch (err) {
     log.error(
       { index: entry.index, bytes: entry.data.byteLength, head: hexHead(entry.data), err },
-      'raft: skipped a membership change entry that does not decode',
+      'membership entry skipped: it does not decode',
     );
     return undefined;
   }

@@ -31,8 +31,8 @@ export async function ensureDir(dir: string): Promise<void> {
 }
 
 /**
- * fdatasync through the callback API: its round trip is about 10 µs shorter than
- * FileHandle.datasync()'s, and a WAL waits for one on every commit.
+ * fdatasync through the callback API, whose round trip is shorter than
+ * FileHandle.datasync()'s: a WAL waits for one on every commit.
  */
 export function datasync(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));

@@ -8,7 +8,7 @@ import {
   describeSnapshot,
 } from '../../../manager/raft/core/describe.js';
 import { isProposalDropped } from '../../../manager/raft/core/errors.js';
-import type { RaftLogger } from '../../../manager/raft/core/config.js';
+import type { RaftLogFields, RaftLogger } from '../../../manager/raft/core/config.js';
 import type { ConfChange, RaftId } from '../../../manager/raft/types.js';
 import { ConfChangeType } from '../../../manager/raft/types.js';
 import { Cluster } from '../../sim/cluster.js';
@@ -88,9 +88,10 @@ class TranscriptEnv {
     return this.cluster;
   }
 
-  private logger(): RaftLogger {
-    const at = (lvl: number, tag: string) => (msg: string) => {
-      if (lvl >= this.level) this.out.push(`${tag} ${msg}`);
+  /** Node `id`'s core log lines, as `LEVEL id message field=value...`. */
+  private logger(id: RaftId): RaftLogger {
+    const at = (lvl: number, tag: string) => (fields: RaftLogFields, msg: string) => {
+      if (lvl >= this.level) this.out.push(`${tag} ${id} ${msg}${renderFields(fields)}`);
     };
     return { debug: at(0, 'DEBUG'), info: at(1, 'INFO'), warn: at(2, 'WARN') };
   }
@@ -242,13 +243,12 @@ class TranscriptEnv {
         maxInflightBytes: num('max-inflight-bytes', 0),
         disableProposalForwarding: bool('disable-forwarding', false),
       };
-      const logger = this.logger();
       this.cluster = new Cluster({
         node: options,
         // Election timeouts are exactly electionTick: transcripts stay readable and stable.
         random: () => 0,
         trace: (line) => this.out.push(line),
-        logger: () => logger,
+        logger: (id) => this.logger(id),
       });
     }
     const c = this.cluster;
@@ -287,6 +287,17 @@ class TranscriptEnv {
     }
     for (const e of disk.entries(first, last + 1, Infinity)) this.out.push(describeEntry(e));
   }
+}
+
+function renderFields(fields: RaftLogFields): string {
+  const value = (v: unknown): string => {
+    if (Array.isArray(v)) return `(${v.join(' ')})`;
+    if (typeof v === 'string' && /\s/.test(v)) return JSON.stringify(v);
+    return String(v);
+  };
+  return Object.entries(fields)
+    .map(([k, v]) => ` ${k}=${value(v)}`)
+    .join('');
 }
 
 function parseConfChange(s: string): ConfChange {
