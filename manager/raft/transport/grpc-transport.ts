@@ -9,8 +9,8 @@ import { FlotillaError, describeError, invalidArgument } from '../../../lib/erro
 import { serve, toServiceError } from '../../../proto/rpc.js';
 import type { TlsCredentials } from '../../../proto/tls.js';
 import type { RaftTransport, RaftTransportHandler } from '../node/transport.js';
-import type { Message, RaftId } from '../types.js';
-import type { SendBatch, SnapshotChunk } from './codec.js';
+import { MessageType, type Message, type RaftId } from '../types.js';
+import { decodeBatch, encodeBatch, type SendBatch, type SnapshotChunk } from './codec.js';
 import { PeerStream, type PeerEvents } from './peer-stream.js';
 import { raftService, type RaftServiceHandlers } from './raft-service.js';
 
@@ -108,7 +108,7 @@ export class GrpcRaftTransport implements RaftTransport {
     for (const m of messages) {
       const peer = this.peers.get(m.to);
       if (!peer) {
-        this.log.debug({ to: m.to, type: m.type }, 'message for an unknown peer dropped');
+        this.log.debug({ to: m.to, type: MessageType[m.type] }, 'message for an unknown peer dropped');
         if (m.snapshot) this.events.snapshotSent(m.to, false);
       } else if (m.snapshot) {
         peer.sendSnapshot(m, this.chunkBytes);
@@ -127,6 +127,10 @@ export class GrpcRaftTransport implements RaftTransport {
     old?.close();
     this.peers.set(id, new PeerStream(id, address, this.clusterId, this.log, this.events, this.tls));
     this.log.info({ peer: id, address }, old ? 'raft peer moved' : 'raft peer added');
+  }
+
+  loopback(messages: readonly Message[]): Message[] {
+    return decodeBatch(encodeBatch({ clusterId: this.clusterId, messages: [...messages] })).messages;
   }
 
   removePeer(id: RaftId): void {
@@ -178,7 +182,7 @@ export class GrpcRaftTransport implements RaftTransport {
     let size = 0;
     const fail = (err: FlotillaError): void => {
       parts = [];
-      this.log.warn({ from: head?.from, peer: call.getPeer(), err: err.message }, 'snapshot refused');
+      this.log.warn({ from: head?.from, address: call.getPeer(), err: err.message }, 'snapshot refused');
       sc.finish(err);
     };
     call.on('data', (chunk: SnapshotChunk) => {
@@ -246,7 +250,7 @@ export class GrpcRaftTransport implements RaftTransport {
       'PERMISSION_DENIED',
       `raft messages from cluster ${theirs} refused by member ${this.id} of cluster ${this.clusterId}`,
     );
-    this.log.warn({ peer: from, clusterId: theirs }, err.message);
+    this.log.warn({ address: from, clusterId: theirs }, err.message);
     return err;
   }
 
@@ -254,7 +258,10 @@ export class GrpcRaftTransport implements RaftTransport {
     const handler = this.handler;
     if (!handler) return;
     if (m.to !== this.id) {
-      this.log.debug({ to: m.to, from: m.from, type: m.type }, 'message for another member dropped');
+      this.log.debug(
+        { to: m.to, from: m.from, type: MessageType[m.type] },
+        'message for another member dropped',
+      );
       return;
     }
     this.hand(handler, m);
@@ -264,7 +271,10 @@ export class GrpcRaftTransport implements RaftTransport {
     try {
       handler.receive(m);
     } catch (err) {
-      this.log.error({ err: describeError(err), type: m.type, from: m.from }, 'raft handler failed');
+      this.log.error(
+        { err: describeError(err), type: MessageType[m.type], from: m.from },
+        'raft handler failed',
+      );
     }
   }
 
