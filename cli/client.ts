@@ -9,8 +9,7 @@ import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { wire } from '../proto/load.js';
 import { acceptStaleReads, call, connect } from '../proto/rpc.js';
 import { TlsCredentials } from '../proto/tls.js';
-import { dataDirFrom, paths } from '../daemon/data-dir.js';
-import { readTlsDir } from '../daemon/tls-dir.js';
+import { dataDirFrom, paths, readTlsDir } from '../daemon/index.js';
 
 export interface Target {
   host?: string;

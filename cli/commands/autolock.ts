@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { dataDirFrom, paths } from '../../daemon/data-dir.js';
+import { dataDirFrom, paths } from '../../daemon/index.js';
 import { invalidArgument } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { wire } from '../../proto/load.js';

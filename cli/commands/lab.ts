@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { Command } from 'commander';
 import { invalidArgument } from '../../lib/errors.js';
-import { daemonRunning } from '../../daemon/data-dir.js';
+import { daemonRunning } from '../../daemon/index.js';
 import { signalNumber } from '../../runtime/driver-util.js';
 import { parseCount, parseDuration, table } from '../format.js';
 import { killHost, requireTools } from '../lab/hosts.js';
