@@ -13,9 +13,7 @@ import { eventually, LocalCluster, runCli, sleeperService } from './cluster-harn
 const certOnDisk = (c: LocalCluster, name: string) =>
   describeCert(readTlsDir(paths(c.dataDir(name)).certs).cert);
 const nodeNamed = async (c: LocalCluster, name: string) =>
-  (await c.json<Node[]>('m1', 'node', 'ls', '--format', 'raw')).find(
-    (n) => n.description?.hostname === name,
-  );
+  (await c.json<Node[]>('m1', 'node', 'ls', '--format', 'raw')).find((n) => n.description?.hostname === name);
 
 test('certificates renew before they expire, and a promoted node gets a manager certificate', async (t) => {
   const c = await LocalCluster.create();
