@@ -350,6 +350,7 @@ export class Daemon {
         keys,
         socket: paths(this.dataDir).socket,
         revoked: (id) => this.manager?.revoked(id) ?? true,
+        leaderAddr: () => this.leadership?.leaderAddr() ?? Promise.resolve(undefined),
         log: this.log.child({ room: 'dashboard' }),
       });
     } catch (err) {

@@ -8,7 +8,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '../../lib/log.js';
 import type { Store } from '../store/types.js';
-import { dashboardState } from './view.js';
+import type { DashboardState } from './view.js';
 
 /** How long a change waits for others to join it. */
 const COALESCE_MS = 100;
@@ -28,6 +28,7 @@ export class StateFeed {
   private keepalive: NodeJS.Timeout | undefined;
 
   constructor(
+    private readonly state: () => Promise<DashboardState>,
     private readonly store: Store,
     private readonly log: Logger,
   ) {}
@@ -43,14 +44,15 @@ export class StateFeed {
     this.clients.add(client);
     res.on('drain', () => {
       client.behind = false;
-      this.send(client, this.event());
+      void this.event().then((text) => this.send(client, text));
     });
     res.on('close', () => {
       this.clients.delete(client);
       if (this.clients.size === 0) this.stop();
     });
-    this.send(client, this.event());
+    // The watch starts before the first state is read: no change between them is missed.
     if (!this.watching) this.watch();
+    void this.event().then((text) => this.send(client, text));
   }
 
   close(): void {
@@ -59,8 +61,8 @@ export class StateFeed {
     this.clients.clear();
   }
 
-  private event(): string {
-    return `event: state\ndata: ${JSON.stringify(this.store.view(dashboardState))}\n\n`;
+  private async event(): Promise<string> {
+    return `event: state\ndata: ${JSON.stringify(await this.state())}\n\n`;
   }
 
   private send(client: Client, text: string): void {
@@ -68,22 +70,21 @@ export class StateFeed {
     client.behind = !client.res.write(text);
   }
 
-  private broadcast = (): void => {
+  private broadcast = async (): Promise<void> => {
     this.timer = undefined;
     if (this.clients.size === 0) return;
-    const text = this.event();
+    const text = await this.event();
     for (const c of this.clients) this.send(c, text);
   };
 
   private watch(): void {
     const abort = (this.watching = new AbortController());
-    // Registered right after the views the pages got (no await between): no change is missed.
     const events = this.store.watch({ tables: ['nodes', 'services', 'tasks'] }, abort.signal);
     this.keepalive = setInterval(() => {
       for (const c of this.clients) c.res.write(': keepalive\n\n');
     }, KEEPALIVE_MS);
     void (async () => {
-      for await (const _ of events) this.timer ??= setTimeout(this.broadcast, COALESCE_MS);
+      for await (const _ of events) this.timer ??= setTimeout(() => void this.broadcast(), COALESCE_MS);
     })()
       .catch((err: unknown) => {
         if (!abort.signal.aborted) this.log.warn({ err }, 'the dashboard lost its store watch');

@@ -21,7 +21,7 @@ import { joinHostPort, splitHostPort } from './login.js';
 import { authorize, SESSION_COOKIE, SIGN_IN_HINT } from './auth.js';
 import { StateFeed } from './feed.js';
 import { SESSION_TTL_MS, signToken, tokenKey, verifyToken, type TokenKind } from './tokens.js';
-import { dashboardState } from './view.js';
+import { dashboardState, type DashboardState } from './view.js';
 
 export interface DashboardOptions {
   /** HOST:PORT to listen on. */
@@ -33,6 +33,8 @@ export interface DashboardOptions {
   /** The node's local control socket, through which actions go. */
   socket: string;
   revoked: (nodeId: string) => boolean;
+  /** The leading manager's address, when known. */
+  leaderAddr: () => Promise<string | undefined>;
   log: Logger;
 }
 
@@ -88,7 +90,7 @@ export class DashboardServer {
 
   private constructor(private readonly opts: DashboardOptions) {
     this.addr = opts.addr;
-    this.feed = new StateFeed(opts.store, opts.log);
+    this.feed = new StateFeed(() => this.state(), opts.store, opts.log);
     this.actions = new DashboardActions(opts.socket);
     this.server = createServer(
       // Browsers may present an admin certificate; none is needed with a session.
@@ -138,6 +140,11 @@ export class DashboardServer {
     });
   }
 
+  private async state(): Promise<DashboardState> {
+    const leader = await this.opts.leaderAddr().catch(() => undefined);
+    return this.opts.store.view((tx) => dashboardState(tx, leader));
+  }
+
   private key(kind: TokenKind): Buffer {
     return tokenKey(
       this.opts.store.view((tx) => this.opts.keys.dataKey(tx)),
@@ -150,7 +157,7 @@ export class DashboardServer {
     try {
       if (url.pathname === '/login') return this.login(url, res);
       // The sign-in page's look: nothing of the cluster in it.
-      if (url.pathname === '/style.css' && req.method === 'GET') return this.get(url, res);
+      if (url.pathname === '/style.css' && req.method === 'GET') return await this.get(url, res);
       const decision = authorize(
         {
           method: req.method ?? 'GET',
@@ -175,7 +182,7 @@ export class DashboardServer {
         res.writeHead(405, { ...HEADERS, allow: 'GET, HEAD, POST' }).end();
         return;
       }
-      this.get(url, res);
+      await this.get(url, res);
     } catch (err) {
       const code = isFlotillaError(err) ? err.code : 'INTERNAL';
       if (code === 'INTERNAL') this.opts.log.warn({ err, path: url.pathname }, 'dashboard request failed');
@@ -184,7 +191,7 @@ export class DashboardServer {
     }
   }
 
-  private get(url: URL, res: ServerResponse): void {
+  private async get(url: URL, res: ServerResponse): Promise<void> {
     const file = STATIC[url.pathname];
     if (file) {
       res
@@ -193,7 +200,7 @@ export class DashboardServer {
       return;
     }
     if (url.pathname === '/events') return this.feed.open(res);
-    const state = this.opts.store.view(dashboardState);
+    const state = await this.state();
     if (url.pathname === '/api/state') return json(res, 200, state);
     if (url.pathname === '/api/nodes') return json(res, 200, state.nodes);
     if (url.pathname === '/api/services')

@@ -43,7 +43,15 @@ export interface ServiceView {
   running: number;
   desired: number;
   version: number;
-  update: { state: string; message: string; updated: number; fromVersion: number; toVersion: number } | null;
+  /** The update or rollback: its state, and how many of the tasks wanted run the new version. */
+  update: {
+    state: string;
+    message: string;
+    updated: number;
+    of: number;
+    fromVersion: number;
+    toVersion: number;
+  } | null;
   /** The tasks meant to run, then the latest stopped ones. */
   tasks: TaskView[];
 }
@@ -64,12 +72,13 @@ const MODE_NAMES: Record<string, string> = {
   globalJob: 'global-job',
 };
 
-export function dashboardState(tx: ReadTx): DashboardState {
+/** The state; `leaderAddr` is the leading manager's address as the leadership knows it (the store does not keep it). */
+export function dashboardState(tx: ReadTx, leaderAddr: string | undefined): DashboardState {
   const nodes = tx.all('nodes');
   const hostnames = new Map(nodes.map((n) => [n.id, n.description?.hostname ?? n.id]));
   return {
     index: tx.index,
-    nodes: nodes.map((n) => nodeView(tx, n)).sort((a, b) => a.hostname.localeCompare(b.hostname)),
+    nodes: nodes.map((n) => nodeView(tx, n, leaderAddr)).sort((a, b) => a.hostname.localeCompare(b.hostname)),
     services: tx
       .all('services')
       .map((s) => serviceView(s, tx.tasksByService(s.id), nodes, hostnames))
@@ -77,7 +86,7 @@ export function dashboardState(tx: ReadTx): DashboardState {
   };
 }
 
-function nodeView(tx: ReadTx, n: Node): NodeView {
+function nodeView(tx: ReadTx, n: Node, leaderAddr: string | undefined): NodeView {
   return {
     id: n.id,
     hostname: n.description?.hostname ?? n.id,
@@ -85,7 +94,7 @@ function nodeView(tx: ReadTx, n: Node): NodeView {
     availability: n.spec?.availability ?? 'ACTIVE',
     state: n.status?.state ?? 'UNKNOWN',
     addr: n.status?.addr ?? '',
-    leader: n.managerStatus?.leader ?? false,
+    leader: n.managerStatus !== null && n.managerStatus?.addr === leaderAddr,
     tasks: tx
       .tasksByNode(n.id)
       .filter((t) => t.desiredState === 'RUNNING' && !isTerminal(t.status?.state ?? 'NEW')).length,
@@ -96,6 +105,7 @@ function serviceView(s: Service, tasks: Task[], nodes: Node[], hostnames: Map<st
   const spec = s.spec;
   const live = tasks.filter((t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING');
   const version = Number(s.specVersion);
+  const desired = desiredTasks(nodes, s);
   const status = s.updateStatus;
   const current = tasks.filter((t) => t.desiredState === 'RUNNING' && !isTerminal(t.status?.state ?? 'NEW'));
   const stopped = tasks
@@ -109,7 +119,7 @@ function serviceView(s: Service, tasks: Task[], nodes: Node[], hostnames: Map<st
     mode: MODE_NAMES[spec?.mode ?? ''] ?? '',
     replicas: spec?.mode === 'replicated' ? (spec.replicated?.replicas ?? 0) : null,
     running: isJob(spec) ? tasks.filter((t) => t.status?.state === 'COMPLETE').length : live.length,
-    desired: desiredTasks(nodes, s),
+    desired,
     version,
     update:
       status && status.state !== 'UPDATE_NONE'
@@ -117,6 +127,7 @@ function serviceView(s: Service, tasks: Task[], nodes: Node[], hostnames: Map<st
             state: status.state,
             message: status.message,
             updated: live.filter((t) => Number(t.specVersion) === version).length,
+            of: desired,
             fromVersion: Number(status.fromVersion),
             toVersion: Number(status.toVersion),
           }

@@ -107,7 +107,7 @@ test('the dashboard: sign-in, a service converging live, scale and drain from th
   t.truthy(cookie);
   t.true(cookie!.httpOnly && cookie!.secure && cookie!.sameSite === 'Strict');
   await page.locator('#live.on').waitFor();
-  await page.locator('tr[data-node="m1"]').waitFor();
+  t.is(await page.locator('tr[data-node="m1"] td.role').textContent(), 'manager (leader)');
   let navigations = 0;
   page.on('framenavigated', (frame) => frame === page.mainFrame() && navigations++);
 
@@ -143,14 +143,6 @@ test('the dashboard: sign-in, a service converging live, scale and drain from th
   await refusal.waitFor();
   t.log('rollback without a previous version:', await refusal.textContent());
 
-  if (SCREENSHOTS) {
-    const api = sleeperService('api');
-    ok(t, await c.cli('m1', ...api.slice(0, 2), '--replicas', '2', ...api.slice(2)));
-    await eventually('api 2/2 on the page', async () => (await replicasOf(page, 'api')) === '2/2');
-    await page.locator('#notice').evaluate((n) => (n.hidden = true));
-    await page.screenshot({ path: 'docs/images/dashboard-services.png', fullPage: true });
-  }
-
   // Drained from the page: its tasks stop, the CLI shows the node drained; then active again.
   await page.click('tr[data-node="m1"] button.drain');
   await page.locator('#notice.ok', { hasText: 'm1 is now drain' }).waitFor();
@@ -175,4 +167,28 @@ test('the dashboard: sign-in, a service converging live, scale and drain from th
   t.is(forged.status(), 403);
   const [still] = await c.json<Service[]>('m1', 'service', 'inspect', 'web');
   t.is(still?.spec?.replicated?.replicas, 5);
+  if (SCREENSHOTS) await screenshotWithUpdate(t, c, page);
 });
+
+/**
+ * The README's picture: a worker beside the manager, and a service halfway through a rolling
+ * update (one task at a time, a minute apart) next to the scaled one.
+ */
+async function screenshotWithUpdate(t: ExecutionContext, c: LocalCluster, page: Page): Promise<void> {
+  const token = ok(t, await runCli(['--data-dir', c.dataDir('m1'), 'join-token', 'worker', '-q'])).trim();
+  ok(t, await c.join('w1', 'm1', token, '--metrics-addr', ''));
+  await page.locator('tr[data-node="w1"] td.state.ready').waitFor();
+  const api = sleeperService('api');
+  ok(t, await c.cli('m1', ...api.slice(0, 2), '--replicas', '4', ...api.slice(2)));
+  await eventually('api 4/4 on the page', async () => (await replicasOf(page, 'api')) === '4/4');
+  ok(t, await c.cli('m1', 'service', 'update', '-d', '--env-add', 'LEVEL=2', '--update-delay', '1m', 'api'));
+  await page.locator('tr[data-service="api"] td.update.updating').waitFor();
+  await page.click('tr[data-service="api"] button.toggle');
+  await eventually('one api task of v2 running', async () =>
+    (await page.locator('tr[data-service="api"] + tr.tasks tr.task.running', { hasText: 'v2' }).count()) === 1
+      ? true
+      : undefined,
+  );
+  await page.locator('#notice').evaluate((n) => (n.hidden = true));
+  await page.screenshot({ path: 'docs/images/dashboard-services.png', fullPage: true });
+}

@@ -173,7 +173,7 @@ function updateText(u) {
   if (!u) return '';
   const state = words(u.state);
   const active = u.state === 'UPDATING' || u.state === 'ROLLBACK_STARTED';
-  return active ? `${state} v${u.fromVersion} → v${u.toVersion}` : state;
+  return active ? `${state} v${u.fromVersion} → v${u.toVersion} (${u.updated}/${u.of} done)` : state;
 }
 
 function updateServiceRow(row, s) {
