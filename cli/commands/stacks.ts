@@ -93,7 +93,7 @@ export function stackCommands(program: Command, connect: Connect): void {
       const log = (line: string) => console.log(line);
       const written = await deployStack(client, plan, { prune: o.prune }, log);
       if (o.detach || written.length === 0) return;
-      process.exitCode = await waitForServices(client, written, timeoutMs, log);
+      process.exitCode = await waitForServices(client, written, timeoutMs);
     });
 
   addListOptions(

@@ -22,21 +22,21 @@ export const WAIT_HELP =
 const codeOf = (outcome: Outcome) => (outcome === 'unplaceable' ? NOT_CONVERGED : EXIT_CODES[outcome]);
 
 /**
- * Follows the services until each converges or stops, or `timeoutMs` passes (0: no limit);
- * prints through `log` what did not converge. Resolves with the exit code.
+ * Follows the services until each converges or stops, or `timeoutMs` passes (0: no limit),
+ * printing their progress and what did not converge to `out`. Resolves with the exit code.
  */
 export async function waitForServices(
   client: ControlClient,
   services: Service[],
   timeoutMs: number,
-  log: (line: string) => void,
+  out: NodeJS.WriteStream = process.stdout,
 ): Promise<number> {
   const left = services.map((s) => s.spec?.name ?? s.id);
   let code = 0;
   const followAll = async () => {
     for (const service of services) {
       if (isJob(service.spec)) await converge(client, service);
-      else code = Math.max(code, codeOf(await followService(client, service)));
+      else code = Math.max(code, codeOf(await followService(client, service, { out })));
       left.shift();
     }
     return true;
@@ -45,15 +45,18 @@ export async function waitForServices(
   const timeout = new Promise<false>((resolve) => {
     if (timeoutMs > 0) timer = setTimeout(() => resolve(false), timeoutMs);
   });
+  const following = followAll();
+  // Once the time is up, a watch that fails afterwards has nobody to tell.
+  following.catch(() => undefined);
   try {
-    if (await Promise.race([followAll(), timeout])) return code;
+    if (await Promise.race([following, timeout])) return code;
   } finally {
     clearTimeout(timer);
   }
   const [current, ...rest] = left;
-  log(
+  out.write(
     `${current}: not converged after ${formatDuration(timeoutMs)} (its tasks' states are above; see \`cluster service ps ${current}\`)` +
-      (rest.length ? `; not waited for: ${rest.join(', ')}` : ''),
+      `${rest.length ? `; not waited for: ${rest.join(', ')}` : ''}\n`,
   );
   return Math.max(code, NOT_CONVERGED);
 }

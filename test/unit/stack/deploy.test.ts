@@ -115,6 +115,18 @@ test('deploy creates what is missing, updates what changed on the version read, 
   t.deepEqual(requests.RemoveService, [{ service: 'id-shop_old' }]);
 });
 
+test('deploy returns the services it created and updated, as the manager answered: those a waiting deploy follows', async (t) => {
+  const answered = (req: { spec: ServiceSpec; serviceId?: string }) => ({
+    service: { id: req.serviceId ?? `new-${req.spec.name}`, spec: req.spec },
+  });
+  const { client } = fakeClient(cluster({ CreateService: answered, UpdateService: answered }));
+  const written = await deployStack(client, plan(), {}, () => {});
+  t.deepEqual(
+    written.map((s) => s.id),
+    ['id-shop_db', 'new-shop_new'],
+  );
+});
+
 test('without --prune, services the files dropped stay', async (t) => {
   const { client, requests } = fakeClient(cluster());
   await deployStack(client, plan(), {}, () => {});
