@@ -63,6 +63,19 @@ function newDriver(t: ExecutionContext, options: ContainerdDriverOptions): Conta
   return driver;
 }
 
+/**
+ * What the bridge's network still holds once the kernel has removed the veths of deleted
+ * namespaces (it does so after the namespaces go): waits up to 30 s for nothing to be left.
+ */
+async function leftoversAfterRemoval(dir: string, bridge: string): Promise<string[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const found = await networkLeftovers(dir, bridge);
+    if (found.length === 0 || Date.now() > deadline) return found;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** What `wget` in the container gets from the url (its output, or why not). */
 async function fetchFrom(driver: ContainerdDriver, id: string, url: string): Promise<string> {
   const res = await driver.exec(id, ['wget', '-qO-', url], { timeoutMs: 20_000 });
@@ -146,7 +159,7 @@ if (missing) {
     t.true((await left()).some((f) => f.startsWith('netns')));
     await driver.stop(id, 0);
     await driver.remove(id);
-    t.deepEqual(await networkLeftovers(dir, options.network.bridge), []);
+    t.deepEqual(await leftoversAfterRemoval(dir, options.network.bridge), []);
     t.deepEqual(await readdir(join(dir, 'leases')), []);
   });
 
@@ -164,7 +177,7 @@ if (missing) {
     }
     await Promise.all(ids.map((id) => driver.stop(id, 0)));
     await Promise.all(ids.map((id) => driver.remove(id)));
-    t.deepEqual(await networkLeftovers(join(options.root, 'network'), options.network.bridge), []);
+    t.deepEqual(await leftoversAfterRemoval(join(options.root, 'network'), options.network.bridge), []);
   });
 
   test('a restarted agent keeps the addresses of the containers that run, and hands out others', async (t) => {
