@@ -118,6 +118,15 @@ function processMetrics(): Registry {
   if (!processRegistry) {
     processRegistry = new Registry();
     collectDefaultMetrics({ register: processRegistry, prefix: METRICS_PREFIX });
+    // Buffers live outside V8's heap; Node's default metrics count them only within `external`.
+    new Gauge({
+      name: `${METRICS_PREFIX}nodejs_array_buffers_bytes`,
+      help: 'Memory of ArrayBuffers and Buffers (part of external memory), in bytes.',
+      registers: [processRegistry],
+      collect() {
+        this.set(process.memoryUsage().arrayBuffers);
+      },
+    });
   }
   return processRegistry;
 }
