@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { paths, processAlive as alive, readIdentity } from '../../daemon/data-dir.js';
 import { SECRETS_BASE } from '../../worker/secret-files.js';
+import { splitHostPort } from '../../worker/addr.js';
+import { removeMeshTable } from '../../worker/mesh/kernel-mesh.js';
 import { readTlsDir } from '../../daemon/tls-dir.js';
 import { TlsCredentials } from '../../proto/tls.js';
 import type { Node } from '../../proto/types.js';
@@ -254,6 +256,11 @@ export class LocalCluster {
       const pid = await this.daemonPid(name).catch(() => 0);
       if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
       for (const g of await this.runningTaskGroups(name)) killGroup(g);
+    }
+    // A killed daemon leaves its mesh's nftables table behind.
+    for (const { addr } of this.nodes.values()) {
+      const { host, port } = splitHostPort(addr);
+      await removeMeshTable([host], port);
     }
     // A task a daemon started as it was killed may have no pid file yet; its wrapper still
     // names its directory under the root.

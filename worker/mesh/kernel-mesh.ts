@@ -54,6 +54,11 @@ export interface KernelSystem {
 
 const system: KernelSystem = { nft, turnOn };
 
+/** Removes the table of a node that could not (a daemon killed): for whoever cleans up after it. */
+export async function removeMeshTable(hosts: readonly string[], port: number): Promise<void> {
+  await nft(dropTable(tableName(hosts, port))).catch(() => undefined);
+}
+
 export class KernelMesh {
   /** The ports each service has in the table, by service id. */
   private readonly services = new Map<string, NftPort[]>();
@@ -74,8 +79,7 @@ export class KernelMesh {
    * cannot have it (not root, no nft, an IPv6 address to serve).
    */
   static async open(
-    hosts: readonly string[],
-    nodeId: string,
+    { hosts, port, nodeId }: { hosts: readonly string[]; port: number; nodeId: string },
     log: Logger,
     sys = system,
   ): Promise<KernelMesh | string> {
@@ -86,7 +90,7 @@ export class KernelMesh {
       hosts: wildcard ? [] : [...hosts],
       loopback: wildcard || hosts.some((h) => h.startsWith('127.')),
     };
-    const mesh = new KernelMesh(tableName(hosts), serves, nodeId, log, sys);
+    const mesh = new KernelMesh(tableName(hosts, port), serves, nodeId, log, sys);
     try {
       await sys.nft(tableRuleset(mesh.table, serves, []));
     } catch (err) {

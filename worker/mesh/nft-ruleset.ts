@@ -41,10 +41,15 @@ export interface NftServes {
   loopback: boolean;
 }
 
-/** The table's name for a node whose mesh serves `hosts` (several nodes may share a network namespace). */
-export function tableName(hosts: readonly string[]): string {
+/**
+ * The table's name for a node whose mesh serves `hosts` and listens on `port`: `flotilla` for
+ * a node on every address; with the address and port otherwise, since nodes on addresses of
+ * one machine share its nftables (each DNATs alike, and removes only its own table).
+ */
+export function tableName(hosts: readonly string[], port: number): string {
   const first = hosts[0];
-  return !first || isWildcard(first) ? 'flotilla' : `flotilla_${first.replace(/[^0-9a-zA-Z]/g, '_')}`;
+  if (!first || isWildcard(first)) return 'flotilla';
+  return `flotilla_${first.replace(/[^0-9a-zA-Z]/g, '_')}_${port}`;
 }
 
 export function isWildcard(host: string): boolean {

@@ -45,10 +45,10 @@ export class NodeNetwork {
     log: Logger,
     nodeId = '',
   ): Promise<NodeNetwork> {
-    const { host } = splitHostPort(listen);
+    const { host, port } = splitHostPort(listen);
     const wildcard = host === '0.0.0.0' || host === '::';
     const hosts = gateway && !wildcard && gateway !== host ? [host, gateway] : [host];
-    const kernel = await KernelMesh.open(hosts, nodeId, log);
+    const kernel = await KernelMesh.open({ hosts, port, nodeId }, log);
     if (typeof kernel === 'string')
       log.info(
         { reason: kernel },

@@ -94,10 +94,14 @@ test('a port DNATs to its one task, round-robin over several, and has no rule wi
 });
 
 test('the whole table: the hosts served, both hooks, masquerading of remote and hairpin tasks, each port', (t) => {
-  const text = tableRuleset('flotilla_10_1_0_2', { hosts: ['10.1.0.2', '10.213.4.1'], loopback: false }, [
-    port(30000, '10.1.0.2:31000', '10.1.0.3:31001@n2'),
-  ]);
-  t.true(text.startsWith('add table inet flotilla_10_1_0_2\ndelete table inet flotilla_10_1_0_2\n'));
+  const text = tableRuleset(
+    'flotilla_10_1_0_2_4240',
+    { hosts: ['10.1.0.2', '10.213.4.1'], loopback: false },
+    [port(30000, '10.1.0.2:31000', '10.1.0.3:31001@n2')],
+  );
+  t.true(
+    text.startsWith('add table inet flotilla_10_1_0_2_4240\ndelete table inet flotilla_10_1_0_2_4240\n'),
+  );
   t.regex(text, /set hosts \{ type ipv4_addr; elements = \{ 10\.1\.0\.2, 10\.213\.4\.1 \} \}/);
   t.regex(
     text,
@@ -109,11 +113,11 @@ test('the whole table: the hosts served, both hooks, masquerading of remote and 
   );
   t.regex(text, /ct status dnat ip daddr \. meta l4proto \. th dport @remote masquerade/);
   t.notRegex(text, /127\.0\.0\.0/, 'no loopback rules when no loopback address is served');
-  t.regex(text, /add element inet flotilla_10_1_0_2 ports \{ tcp \. 30000 : goto tcp_30000 \}/);
-  t.regex(text, /add element inet flotilla_10_1_0_2 remote \{ 10\.1\.0\.3 \. tcp \. 31001 \}/);
+  t.regex(text, /add element inet flotilla_10_1_0_2_4240 ports \{ tcp \. 30000 : goto tcp_30000 \}/);
+  t.regex(text, /add element inet flotilla_10_1_0_2_4240 remote \{ 10\.1\.0\.3 \. tcp \. 31001 \}/);
   t.regex(
     text,
-    /add element inet flotilla_10_1_0_2 hairpin \{ 10\.1\.0\.2 \. 10\.1\.0\.2 \. tcp \. 31000 \}/,
+    /add element inet flotilla_10_1_0_2_4240 hairpin \{ 10\.1\.0\.2 \. 10\.1\.0\.2 \. tcp \. 31000 \}/,
   );
 
   const wildcard = tableRuleset('flotilla', { hosts: [], loopback: true }, []);
@@ -123,9 +127,9 @@ test('the whole table: the hosts served, both hooks, masquerading of remote and 
   t.regex(wildcard, /iif != "lo" ip daddr 127\.0\.0\.0\/8 ct status & dnat == 0 drop/);
 });
 
-test('table names: one per address a node serves, plain for the wildcard', (t) => {
-  t.is(tableName(['0.0.0.0']), 'flotilla');
-  t.is(tableName(['127.0.0.2', '10.213.0.1']), 'flotilla_127_0_0_2');
+test('table names: one per address and port a node listens on, plain for the wildcard', (t) => {
+  t.is(tableName(['0.0.0.0'], 4240), 'flotilla');
+  t.is(tableName(['127.0.0.2', '10.213.0.1'], 4241), 'flotilla_127_0_0_2_4241');
 });
 
 test('a change batch touches only what changed: new port, new task, task gone, port gone', (t) => {
@@ -201,7 +205,7 @@ async function recorded(
       return Promise.resolve(true);
     },
   };
-  const mesh = await KernelMesh.open(hosts, 'n1', silentLogger(), sys);
+  const mesh = await KernelMesh.open({ hosts, port: 4240, nodeId: 'n1' }, silentLogger(), sys);
   if (typeof mesh === 'string') throw new Error(mesh);
   return { mesh, batches, sysctls };
 }
@@ -223,8 +227,8 @@ test('a change costs the same batch with 10 or 10,000 services in the table', as
   };
   const small = await batchAfter(10);
   t.deepEqual(await batchAfter(10_000), small);
-  t.regex(small[0]!, /^flush chain inet flotilla_10_1_0_2 tcp_20003\n/);
-  t.regex(small[1]!, /^delete element inet flotilla_10_1_0_2 ports \{ tcp \. 20005 \}\n/);
+  t.regex(small[0]!, /^flush chain inet flotilla_10_1_0_2_4240 tcp_20003\n/);
+  t.regex(small[1]!, /^delete element inet flotilla_10_1_0_2_4240 ports \{ tcp \. 20005 \}\n/);
 });
 
 test('the kernel path leaves least-conn, the PROXY protocol, --mesh userspace and IPv6 tasks to the proxy', async (t) => {
@@ -272,13 +276,13 @@ test('a batch the kernel refuses is followed by the whole table', async (t) => {
     },
     turnOn: () => Promise.resolve(false),
   };
-  const mesh = await KernelMesh.open(['10.1.0.2'], 'n1', silentLogger(), sys);
+  const mesh = await KernelMesh.open({ hosts: ['10.1.0.2'], port: 4240, nodeId: 'n1' }, silentLogger(), sys);
   if (typeof mesh === 'string') throw new Error(mesh);
   await mesh.apply(change([service('a', 30000, ['10.1.0.2:8080'])]));
   refuse = true;
   await mesh.apply(change([service('b', 30001, ['10.1.0.2:8081'])]));
   const last = batches.at(-1)!;
-  t.true(last.startsWith('add table inet flotilla_10_1_0_2\ndelete table'));
+  t.true(last.startsWith('add table inet flotilla_10_1_0_2_4240\ndelete table'));
   t.regex(last, /goto tcp_30000/);
   t.regex(last, /goto tcp_30001/);
 });
