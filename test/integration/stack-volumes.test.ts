@@ -2,7 +2,8 @@
  * Named volumes of a Compose file on a node with a private containerd: `stack deploy` waits
  * for the service, whose spec has the stack's volumes as mounts (`<stack>_<key>`, with the
  * local driver's options); its task runs with them (a plain directory volume and a tmpfs
- * one, made by the node as the task starts), and they stay after `stack rm` until removed.
+ * one, made by the node as the task starts); deploying again changes nothing; they stay after
+ * `stack rm` until removed.
  */
 import test from 'ava';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -114,6 +115,11 @@ if (missing) {
         ],
       );
       t.like(volumes[1]!.options, { type: 'tmpfs' });
+
+      // The same file again: the stored spec, volumes and all, compares unchanged.
+      const again = await runCli([...c.admin('m1'), 'stack', 'deploy', '-c', join(dir, 'compose.yml'), 'vs']);
+      t.is(again.code, 0, again.stderr);
+      t.regex(again.stdout, /^Service vs_db unchanged$/m);
 
       // As in Docker, `stack rm` leaves the volumes; they go once no container uses them.
       const rm = await c.cli('m1', 'stack', 'rm', 'vs');
