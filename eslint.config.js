@@ -14,7 +14,7 @@ import tseslint from 'typescript-eslint';
  *   worker   → lib, proto, runtime (runtime/*.ts and the drivers' index.ts)
  *   manager  → lib, proto; manager/api not the loops (what both need: manager/services/);
  *              nothing but manager.ts imports manager/api; manager/raft only lib, proto and itself;
- *              Raft's parts through their index.ts
+ *              Raft's parts (core, node, storage, transport) through their index.ts, inside too
  *   daemon   → everything above but cli
  *   cli      → lib, proto, daemon/index.ts; `cluster lab` also runtime/*.ts and the drivers' entries
  *   bench, chaos, test → anything (tests' harnesses included), never a *.test.ts file
@@ -91,6 +91,10 @@ const RAFT_ALONE = {
   regex: String.raw`${climb}((store|orchestrator|scheduler|dispatcher|api|allocator|ca|keys|services|dashboard)/|(control-loop|forward|leadership|manager-group|manager|roles)\.js$)`,
   message: 'manager/raft imports nothing of the store or the loops: only lib/, proto/ and its own parts',
 };
+const RAFT_PARTS = {
+  regex: String.raw`^\.\./(core|node|storage|transport)/(?!index\.js$)`,
+  message: "Raft's parts use each other through their entries (manager/raft/<part>/index.ts)",
+};
 const NO_TEST_FILES = {
   regex: String.raw`\.test\.js$`,
   message:
@@ -118,6 +122,12 @@ const PENDING = {
   ],
   daemon: ['daemon/drivers.ts'],
   manager: ['manager/dashboard/login.ts', 'manager/dashboard/server.ts'],
+  raft: [
+    'manager/raft/node/force-new-cluster.ts',
+    'manager/raft/node/warm-up.ts',
+    'manager/raft/transport/codec.ts',
+    'manager/raft/transport/grpc-transport.ts',
+  ],
 };
 
 export default tseslint.config(
@@ -153,6 +163,11 @@ export default tseslint.config(
   boundary([LOOPS], [...MANAGER, NOT_API]),
   boundary(['manager/api/**/*.ts'], [...MANAGER, API_NOT_LOOPS]),
   boundary(['manager/raft/**/*.ts'], [NOT_HARNESS, NOT_WORKER, NOT_RUNTIME, NOT_DAEMON, NOT_CLI, RAFT_ALONE]),
+  boundary(
+    ['manager/raft/*/**/*.ts'],
+    [NOT_HARNESS, NOT_WORKER, NOT_RUNTIME, NOT_DAEMON, NOT_CLI, RAFT_ALONE, RAFT_PARTS],
+    PENDING.raft,
+  ),
   boundary(['daemon/**/*.ts'], [NOT_HARNESS, NOT_CLI, DRIVER_ENTRIES, RAFT_ENTRIES], PENDING.daemon),
   boundary(['cli/**/*.ts'], [NOT_HARNESS, NOT_MANAGER, NOT_WORKER, NOT_RUNTIME, DAEMON_ENTRY], PENDING.cli),
   // `cluster lab` (cli/lab/ and its command) is a host harness: its hosts are network namespaces
