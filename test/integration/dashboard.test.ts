@@ -27,31 +27,43 @@ function ok(t: ExecutionContext, res: CliResult): string {
   return res.stdout;
 }
 
-/** GET over HTTPS trusting the cluster's root (the node certificate names no host), with an optional client certificate. */
-function get(
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A request over HTTPS trusting the cluster's root (node certificates name no host), with an optional client certificate. */
+function https(
   url: string,
   tls: { ca: string; cert?: string; key?: string },
-): Promise<{ status: number; body: string }> {
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { ...tls, checkServerIdentity: () => undefined, headers: { accept: 'application/json' } },
+      {
+        ...tls,
+        method: opts.method ?? 'GET',
+        checkServerIdentity: () => undefined,
+        headers: { accept: 'application/json', ...opts.headers },
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(opts.body);
   });
 }
 
 const replicasOf = (page: Page, service: string) =>
   page.locator(`tr[data-service="${service}"] td.replicas`).textContent();
 
-test('the dashboard: sign-in, a service converging live, scale and drain from the page', async (t) => {
+test.serial('the dashboard: sign-in, a service converging live, scale and drain from the page', async (t) => {
   t.timeout(300_000);
   const c = await LocalCluster.create();
   t.teardown(() => c.destroy());
@@ -75,8 +87,8 @@ test('the dashboard: sign-in, a service converging live, scale and drain from th
   t.regex(tooLong.stderr, /invalid ttl: expected at most 24h/);
 
   // Nothing without a session or an admin certificate; everything with the certificate.
-  t.is((await get(`${base}/api/state`, { ca: admin.ca })).status, 401);
-  const withCert = await get(`${base}/api/state`, admin);
+  t.is((await https(`${base}/api/state`, { ca: admin.ca })).status, 401);
+  const withCert = await https(`${base}/api/state`, admin);
   t.is(withCert.status, 200, withCert.body);
   t.deepEqual(
     (JSON.parse(withCert.body) as { nodes: { hostname: string }[] }).nodes.map((n) => n.hostname),
@@ -192,3 +204,66 @@ async function screenshotWithUpdate(t: ExecutionContext, c: LocalCluster, page: 
   await page.locator('#notice').evaluate((n) => (n.hidden = true));
   await page.screenshot({ path: 'docs/images/dashboard-services.png', fullPage: true });
 }
+
+test.serial(
+  "a link from one manager signs in at another's dashboard, whose actions reach the leader",
+  async (t) => {
+    t.timeout(240_000);
+    const c = await LocalCluster.create({ distinctHosts: true });
+    t.teardown(() => c.destroy());
+    ok(t, await c.init('m1'));
+    ok(t, await c.joinManager('m2', 'm1'));
+    const host = (name: string) => c.addr(name).replace(/:\d+$/, '');
+    const ca = readTlsDir(c.certPath).ca;
+
+    // m1 leads; m2's socket gives the links, m2's own first, both at the default port.
+    const login = ok(t, await runCli(['--data-dir', c.dataDir('m2'), 'dashboard', 'login']));
+    const links = login.match(/https:\/\/\S+\/login\?token=\S+/g) ?? [];
+    t.deepEqual(
+      links.map((l) => new URL(l).host),
+      [`${host('m2')}:4280`, `${host('m1')}:4280`],
+    );
+
+    // The link is taken by m1 though m2 signed it (a key both derive): its session works on both.
+    const signedIn = await https(links[1]!, { ca });
+    t.is(signedIn.status, 303);
+    const cookie = String(signedIn.headers['set-cookie']).split(';')[0]!;
+    t.regex(String(signedIn.headers['set-cookie']), /HttpOnly; Secure; SameSite=Strict/);
+    for (const name of ['m1', 'm2']) {
+      const state = await https(`https://${host(name)}:4280/api/nodes`, { ca }, { headers: { cookie } });
+      t.is(state.status, 200, state.body);
+      t.deepEqual((JSON.parse(state.body) as { hostname: string }[]).map((n) => n.hostname).sort(), [
+        'm1',
+        'm2',
+      ]);
+    }
+
+    // Scaled through the follower's dashboard: the leader writes it.
+    const create = sleeperService('web');
+    ok(t, await c.cli('m1', ...create.slice(0, 2), '--replicas', '1', ...create.slice(2)));
+    const origin = `https://${host('m2')}:4280`;
+    const scaled = await https(
+      `${origin}/api/services/web/scale`,
+      { ca },
+      {
+        method: 'POST',
+        headers: { cookie, origin, 'content-type': 'application/json' },
+        body: JSON.stringify({ replicas: 2 }),
+      },
+    );
+    t.is(scaled.status, 200, scaled.body);
+    t.deepEqual(JSON.parse(scaled.body), { message: 'web scaled to 2' });
+    const [web] = await c.json<Service[]>('m1', 'service', 'inspect', 'web');
+    t.is(web?.spec?.replicated?.replicas, 2);
+
+    // A tampered session is refused; so is a change without the page's origin.
+    const forged = cookie.slice(0, -3) + (cookie.endsWith('A') ? 'BBB' : 'AAA');
+    t.is((await https(`${origin}/api/nodes`, { ca }, { headers: { cookie: forged } })).status, 401);
+    const noOrigin = await https(
+      `${origin}/api/services/web/scale`,
+      { ca },
+      { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"replicas":3}' },
+    );
+    t.is(noOrigin.status, 403);
+  },
+);

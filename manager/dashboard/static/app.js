@@ -259,9 +259,17 @@ function follow() {
     live.textContent = 'live';
     live.className = 'live on';
   });
-  events.addEventListener('error', () => {
+  events.addEventListener('error', async () => {
     live.textContent = 'reconnecting…';
     live.className = 'live off';
+    // EventSource retries by itself, but not past a refusal: say what to do about it.
+    const res = await fetch('/api/nodes').catch(() => undefined);
+    if (res?.status === 401) {
+      events.close();
+      live.textContent = 'signed out';
+      const answer = await res.json().catch(() => ({}));
+      notify(answer.error ?? 'signed out: run `cluster dashboard login` on a manager', 'error');
+    }
   });
 }
 
