@@ -43,7 +43,6 @@ export interface StackFile {
 export interface StackVolume {
   /** The volume's name on the nodes. */
   name: string;
-  external: boolean;
   /** "local" or "" (the same: the one driver there is). */
   driver: string;
   options: Record<string, string>;
@@ -383,7 +382,7 @@ function stackVolumes(r: Reader, stack: string, model: Mapping): Map<string, Sta
         'a volume name of letters, digits, _ . - (first a letter or digit)',
         name,
       );
-    out.set(key, { name, external, driver, options });
+    out.set(key, { name, driver, options });
   }
   return out;
 }
