@@ -62,7 +62,7 @@ async function servicesOf(client: ControlClient, stack: string) {
 export function stackCommands(program: Command, connect: Connect): void {
   const stack = program
     .command('stack')
-    .description('manage stacks: services, networks, secrets and configs from Compose files')
+    .description('manage stacks: services, networks, named volumes, secrets and configs from Compose files')
     .addHelpText('after', EXAMPLES);
 
   stack
