@@ -8,7 +8,8 @@
 import type { CertSubject } from '../../lib/pki.js';
 import { verifyToken } from './tokens.js';
 
-export const SESSION_COOKIE = 'flotilla_dashboard';
+// __Host-: browsers keep it only from HTTPS, for this host and path /, set by no other domain.
+export const SESSION_COOKIE = '__Host-flotilla_dashboard';
 
 export interface RequestFacts {
   method: string;

@@ -115,7 +115,7 @@ test.serial('the dashboard: sign-in, a service converging live, scale and drain 
 
   await page.goto(link!);
   t.is(new URL(page.url()).pathname, '/');
-  const cookie = (await context.cookies()).find((k) => k.name === 'flotilla_dashboard');
+  const cookie = (await context.cookies()).find((k) => k.name === '__Host-flotilla_dashboard');
   t.truthy(cookie);
   t.true(cookie!.httpOnly && cookie!.secure && cookie!.sameSite === 'Strict');
   await page.locator('#live.on').waitFor();
