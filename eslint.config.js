@@ -121,7 +121,6 @@ const PENDING = {
     'cli/commands/node-lifecycle.ts',
   ],
   daemon: ['daemon/drivers.ts'],
-  manager: ['manager/dashboard/login.ts', 'manager/dashboard/server.ts'],
   raft: [
     'manager/raft/node/force-new-cluster.ts',
     'manager/raft/node/warm-up.ts',
@@ -159,7 +158,7 @@ export default tseslint.config(
     ],
   ),
   boundary(['worker/**/*.ts'], [NOT_HARNESS, NOT_MANAGER, NOT_DAEMON, NOT_CLI, DRIVER_ENTRIES]),
-  boundary(['manager/**/*.ts'], MANAGER, PENDING.manager),
+  boundary(['manager/**/*.ts'], MANAGER),
   boundary([LOOPS], [...MANAGER, NOT_API]),
   boundary(['manager/api/**/*.ts'], [...MANAGER, API_NOT_LOOPS]),
   boundary(['manager/raft/**/*.ts'], [NOT_HARNESS, NOT_WORKER, NOT_RUNTIME, NOT_DAEMON, NOT_CLI, RAFT_ALONE]),
