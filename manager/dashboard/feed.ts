@@ -26,6 +26,7 @@ export class StateFeed {
   private watching: AbortController | undefined;
   private timer: NodeJS.Timeout | undefined;
   private keepalive: NodeJS.Timeout | undefined;
+  private sending: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly state: () => Promise<DashboardState>,
@@ -44,7 +45,7 @@ export class StateFeed {
     this.clients.add(client);
     res.on('drain', () => {
       client.behind = false;
-      void this.event().then((text) => this.send(client, text));
+      this.queue((text) => this.send(client, text));
     });
     res.on('close', () => {
       this.clients.delete(client);
@@ -52,7 +53,7 @@ export class StateFeed {
     });
     // The watch starts before the first state is read: no change between them is missed.
     if (!this.watching) this.watch();
-    void this.event().then((text) => this.send(client, text));
+    this.queue((text) => this.send(client, text));
   }
 
   close(): void {
@@ -61,8 +62,14 @@ export class StateFeed {
     this.clients.clear();
   }
 
-  private async event(): Promise<string> {
-    return `event: state\ndata: ${JSON.stringify(await this.state())}\n\n`;
+  /**
+   * Reads the state and hands it to `deliver`, after the reads before it: reading takes an
+   * await (the leader's address), and a page must never get an older state after a newer one.
+   */
+  private queue(deliver: (text: string) => void): void {
+    this.sending = this.sending
+      .then(async () => deliver(`event: state\ndata: ${JSON.stringify(await this.state())}\n\n`))
+      .catch((err: unknown) => this.log.warn({ err }, 'the dashboard could not read its state'));
   }
 
   private send(client: Client, text: string): void {
@@ -70,11 +77,12 @@ export class StateFeed {
     client.behind = !client.res.write(text);
   }
 
-  private broadcast = async (): Promise<void> => {
+  private broadcast = (): void => {
     this.timer = undefined;
     if (this.clients.size === 0) return;
-    const text = await this.event();
-    for (const c of this.clients) this.send(c, text);
+    this.queue((text) => {
+      for (const c of this.clients) this.send(c, text);
+    });
   };
 
   private watch(): void {
@@ -84,7 +92,7 @@ export class StateFeed {
       for (const c of this.clients) c.res.write(': keepalive\n\n');
     }, KEEPALIVE_MS);
     void (async () => {
-      for await (const _ of events) this.timer ??= setTimeout(() => void this.broadcast(), COALESCE_MS);
+      for await (const _ of events) this.timer ??= setTimeout(this.broadcast, COALESCE_MS);
     })()
       .catch((err: unknown) => {
         if (!abort.signal.aborted) this.log.warn({ err }, 'the dashboard lost its store watch');
