@@ -8,6 +8,7 @@
 import { lstat, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FlotillaError, invalidArgument } from '../lib/errors.js';
+import { checkVolumeDriver, localVolumeMount } from '../proto/local-volume.js';
 import { VOLUME_NAME, type Mount } from '../proto/types.js';
 import type { MountSpec, RuntimeDriver } from '../runtime/driver.js';
 import { systemTool, trySystemTool } from '../runtime/run-captured.js';
@@ -56,13 +57,13 @@ export class VolumeStore {
   /** The volume's directory, made on first use with the driver and options given. */
   async ensure(name: string, driver = '', options: Record<string, string> = {}): Promise<string> {
     checkName(name);
-    if (driver !== '' && driver !== 'local') throw invalidArgument('volume-driver', 'local', driver);
+    checkVolumeDriver(driver);
     return this.serial(name, async () => {
       const data = join(this.dir, name, '_data');
       const was = await this.made(name);
       if (was) {
         // A tmpfs or bind that a reboot took away is mounted again (a tmpfs's data is gone).
-        if (mountOf(was.options) && !(await mounted(data))) await mountFor(was.options, data);
+        if (localVolumeMount(was.options) && !(await mounted(data))) await mountFor(was.options, data);
         return data;
       }
       await mkdir(data, { recursive: true, mode: 0o755 });
@@ -125,7 +126,7 @@ export class VolumeStore {
 
   private async describe(name: string, made: Made, usedBy: string[]): Promise<Volume> {
     const mountpoint = join(this.dir, name, '_data');
-    const bound = mountOf(made.options)?.type === 'none';
+    const bound = localVolumeMount(made.options)?.type === 'none';
     return {
       name,
       driver: made.driver,
@@ -161,27 +162,8 @@ function checkName(name: string): void {
 
 const notFound = (name: string) => new FlotillaError('NOT_FOUND', `no volume ${name} on this node`);
 
-/** What the local driver's options ask mounted: a tmpfs, or a bind of a host path; none for a plain directory. */
-function mountOf(
-  options: Record<string, string>,
-): { type: 'tmpfs' | 'none'; device: string; o: string } | undefined {
-  const known = new Set(['type', 'device', 'o']);
-  for (const key of Object.keys(options)) {
-    if (!known.has(key)) throw invalidArgument('volume-opt', 'type=, device= and o=', key);
-  }
-  const { type = '', device = '', o = '' } = options;
-  if (type === '' && device === '' && o === '') return undefined;
-  if (type === 'tmpfs') return { type, device: device || 'tmpfs', o };
-  if (type === 'none' && o.split(',').includes('bind') && device.startsWith('/')) return { type, device, o };
-  throw invalidArgument(
-    'volume-opt',
-    'type=tmpfs (with o=size=...), or type=none,o=bind,device=/host/path',
-    `type=${type},device=${device},o=${o}`,
-  );
-}
-
 async function mountFor(options: Record<string, string>, data: string): Promise<void> {
-  const m = mountOf(options);
+  const m = localVolumeMount(options);
   if (!m) return;
   if (m.type === 'tmpfs') {
     await systemTool(['mount', '-t', 'tmpfs', ...(m.o ? ['-o', m.o] : []), m.device, data]);

@@ -6,6 +6,7 @@ import { invalidArgument } from '../../lib/errors.js';
 import { ALLOWED_PLACEHOLDERS, PLACEHOLDER, TEMPLATE_FIELDS } from '../../proto/templates.js';
 import { isAbsolute } from 'node:path/posix';
 import { capabilityName } from '../../proto/capabilities.js';
+import { checkVolumeDriver, localVolumeMount } from '../../proto/local-volume.js';
 import {
   HOST_IMAGE,
   VOLUME_NAME,
@@ -79,13 +80,9 @@ function validateVolume(field: string, m: Mount, image: string): void {
       m.source,
     );
   }
-  if (m.volumeDriver !== '' && m.volumeDriver !== 'local') {
-    throw invalidArgument(`${field} volume-driver`, 'local', m.volumeDriver);
-  }
-  for (const key of Object.keys(m.volumeOptions)) {
-    if (!['type', 'device', 'o'].includes(key))
-      throw invalidArgument(`${field} volume-opt`, 'type=, device= and o=', key);
-  }
+  checkVolumeDriver(m.volumeDriver, `${field} volume-driver`);
+  // The node checks alike when it makes the volume; here a spec that asks too much is never stored.
+  localVolumeMount(m.volumeOptions, `${field} volume-opt`);
 }
 
 /** Mounts, capabilities and limits: the fields only container runtimes honour. */

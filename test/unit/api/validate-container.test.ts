@@ -64,3 +64,36 @@ for (const [what, change, message] of bad) {
     t.regex(err.message, message);
   });
 }
+
+/** A container of an image (volumes are for containers) with one named volume of `options`. */
+function withVolume(options: Record<string, string>, volumeDriver = '') {
+  const mount = { type: 'volume', source: 'data', target: '/data', readOnly: false, volumeDriver };
+  return withContainer({ image: 'alpine', mounts: [{ ...mount, volumeOptions: options }] });
+}
+
+for (const [what, options] of [
+  ['no options (a plain directory)', {}],
+  ['a tmpfs of a size', { type: 'tmpfs', o: 'size=64m' }],
+  ['a bind of a host path', { type: 'none', o: 'bind,ro', device: '/srv/data' }],
+] as const) {
+  test(`volume accepted: ${what}`, (t) => {
+    t.notThrows(() => validateServiceSpec(withVolume(options)));
+  });
+}
+
+const badVolumes: [string, Record<string, string>, string, RegExp][] = [
+  ['another driver', {}, 'nfs', /invalid mounts\[0\] \(--mount\) volume-driver: expected local, got "nfs"/],
+  ['an unknown key', { size: '1g' }, '', /invalid mounts\[0\] \(--mount\) volume-opt\.size: .*"size"/],
+  ['type=nfs', { type: 'nfs', device: ':/export', o: 'addr=10.0.0.1' }, '', /volume-opt\.type: .*"nfs"/],
+  ['device without o=bind', { type: 'none', device: '/srv/data' }, '', /volume-opt\.o: expected bind/],
+  ['device without type', { device: '/srv/data', o: 'bind' }, '', /volume-opt\.type: .*""/],
+  ['a relative device', { type: 'none', o: 'bind', device: 'srv' }, '', /volume-opt\.device: .*"srv"/],
+];
+
+for (const [what, options, driver, message] of badVolumes) {
+  test(`volume refused before it is stored: ${what}`, (t) => {
+    const err = t.throws(() => validateServiceSpec(withVolume(options, driver)));
+    t.true(isFlotillaError(err, 'INVALID_ARGUMENT'));
+    t.regex(err.message, message);
+  });
+}

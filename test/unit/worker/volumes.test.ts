@@ -55,6 +55,8 @@ test('names and local driver options are checked before anything is made', async
     store.ensure('../escape'),
     store.ensure('v', 'nfs'),
     store.ensure('v', 'local', { type: 'nfs' }),
+    store.ensure('v', 'local', { type: 'none', device: '/srv' }),
+    store.ensure('v', 'local', { size: '1g' }),
     store.ensure('v', 'local', { type: 'none', o: 'bind', device: join(dir, 'missing') }),
   ]) {
     t.true(isFlotillaError(await t.throwsAsync(bad), 'INVALID_ARGUMENT'));
