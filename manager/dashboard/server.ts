@@ -2,7 +2,7 @@
  * The web dashboard a manager serves (HTTPS, `--dashboard-addr`, port 4280 by default) under
  * its own node certificate: one static page, its JSON (`/api/state`, `/api/nodes`,
  * `/api/services`, `/api/services/REF/tasks`), a live stream (`/events`) and the actions
- * (POST `/api/services/REF/scale|image|rollback`, `/api/nodes/REF/availability`). Every path
+ * (POST `/api/services/REF/scale|image|rollback`, `/api/nodes/REF/availability`; `/api/logout`). Every path
  * but `/login` needs a session or an admin certificate (auth.ts); `/login?token=` trades a
  * sign-in token for the session cookie.
  */
@@ -242,6 +242,17 @@ export class DashboardServer {
       return json(res, 415, { error: 'send the action as JSON (content-type: application/json)' });
     }
     const body = await readBody(req);
+    if (path === '/api/logout') {
+      // Sessions are not kept anywhere: signing out is the browser forgetting its cookie.
+      res
+        .writeHead(200, {
+          ...HEADERS,
+          'content-type': 'application/json; charset=utf-8',
+          'set-cookie': `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict`,
+        })
+        .end(JSON.stringify({ message: 'signed out' }));
+      return;
+    }
     const action = parseAction(path, body);
     if (!action) return json(res, 404, { error: `no action at ${path}` });
     const message = await this.actions.run(action);

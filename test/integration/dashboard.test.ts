@@ -180,6 +180,11 @@ test.serial('the dashboard: sign-in, a service converging live, scale and drain 
   const [still] = await c.json<Service[]>('m1', 'service', 'inspect', 'web');
   t.is(still?.spec?.replicated?.replicas, 5);
   if (SCREENSHOTS) await screenshotWithUpdate(t, c, page);
+
+  // Signed out: the browser forgets the session, and the page asks to sign in again.
+  await page.click('#logout');
+  await page.locator('body.signin').waitFor();
+  t.falsy((await context.cookies()).find((k) => k.name === '__Host-flotilla_dashboard'));
 });
 
 /**

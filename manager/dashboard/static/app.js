@@ -273,4 +273,9 @@ function follow() {
   });
 }
 
+$('#logout').addEventListener('click', async () => {
+  await fetch('/api/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  document.location.reload();
+});
+
 follow();
