@@ -3,12 +3,13 @@
  * its output going to the log in the data dir), or in the foreground for systemd.
  */
 import { spawn } from 'node:child_process';
+import { Option, type Command } from 'commander';
 import { openSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FlotillaError, describeError } from '../lib/errors.js';
 import { createLogger, lastWords, type Logger } from '../lib/log.js';
-import type { Daemon, StartOptions } from '../daemon/daemon.js';
-import { paths, type NodeIdentity } from '../daemon/data-dir.js';
+import type { Daemon, InitRequest, StartOptions } from '../daemon/daemon.js';
+import { dataDirFrom, paths, type NodeIdentity } from '../daemon/data-dir.js';
 
 type DaemonMessage = { ready: NodeIdentity } | { locked: NodeIdentity } | { error: string; code: string };
 
@@ -58,6 +59,25 @@ export function startInBackground(
     if (child.connected) child.disconnect();
     child.unref();
   });
+}
+
+/**
+ * `cluster daemon`. The daemon's process loads this command alone (main.ts): none of the
+ * other commands' code.
+ */
+export function daemonCommand(program: Command): void {
+  program
+    .command('daemon')
+    .description('run the node of a data dir in the foreground (for systemd)')
+    .option('--data-dir <dir>', 'the node’s data dir (default: $CLUSTER_DATA_DIR or /var/lib/flotilla)')
+    // How `init` hands its checked choices (an InitRequest, as JSON) to the daemon it starts.
+    .addOption(new Option('--init <request>').hideHelp())
+    .addOption(new Option('--force-new-cluster').hideHelp())
+    .action(async (o: { dataDir?: string; init?: string; forceNewCluster?: boolean }) => {
+      const dataDir = dataDirFrom(o.dataDir);
+      const init = o.init ? (JSON.parse(o.init) as InitRequest) : undefined;
+      await runDaemon(dataDir, { init, forceNewCluster: o.forceNewCluster, foreground: !process.send });
+    });
 }
 
 /** Runs the daemon in this process until SIGINT or SIGTERM, restarting it when it asks to (a new role). */

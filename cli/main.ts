@@ -1,23 +1,11 @@
 #!/usr/bin/env node
 /** `cluster`: the command line of Flotilla. */
+// First: the daemon's V8 settings must be in place before the rest is loaded.
+import { runsDaemon } from './daemon-v8.js';
 import { Command, CommanderError } from 'commander';
 import { describeError, invalidArgument, isFlotillaError } from '../lib/errors.js';
 import { VERSION } from '../daemon/description.js';
-import { onCallWarning } from '../proto/rpc.js';
-import { controlClient } from './client.js';
-import { nodeLifecycleCommands } from './commands/node-lifecycle.js';
-import { nodeCommands } from './commands/nodes.js';
-import { serviceCommands } from './commands/services.js';
-import { nodeOpsCommands } from './commands/node-ops.js';
-import { volumeCommands } from './commands/volumes.js';
-import { labCommands } from './commands/lab.js';
-import { networkCommands } from './commands/networks.js';
-import { secretCommands } from './commands/secrets.js';
-import { autolockCommands } from './commands/autolock.js';
-import { eventsCommands } from './commands/events.js';
-import { stackCommands } from './commands/stacks.js';
-import { completionCommands } from './commands/completion.js';
-import { dashboardCommands } from './commands/dashboard.js';
+import { daemonCommand } from './daemon-process.js';
 
 const program = new Command('cluster')
   .description('Flotilla: run replicated services on a cluster of nodes')
@@ -40,40 +28,69 @@ const program = new Command('cluster')
   .exitOverride();
 
 let target = '';
-const connect = () => {
-  const o = program.opts<{ host?: string; dataDir?: string; certPath?: string; staleOk?: boolean }>();
-  const { client, addr } = controlClient(o);
-  target = addr;
-  return client;
-};
-const wantsJson = (o: { format?: string }) => {
-  if (o.format !== 'json' && o.format !== 'table') {
-    throw invalidArgument('--format', 'table or json', o.format);
-  }
-  return o.format === 'json';
-};
 
-// A command may call many times (progress polls): each warning is printed once.
-const warned = new Set<string>();
-onCallWarning((warning) => {
-  if (!warned.has(warning)) console.error(`warning: ${warning}`);
-  warned.add(warning);
-});
+if (runsDaemon) {
+  // A node's daemon goes without the code of every other command.
+  daemonCommand(program);
+} else {
+  const [rpc, client, lifecycle, nodes, services, networks, secrets, autolock, stacks, dashboard] =
+    await Promise.all([
+      import('../proto/rpc.js'),
+      import('./client.js'),
+      import('./commands/node-lifecycle.js'),
+      import('./commands/nodes.js'),
+      import('./commands/services.js'),
+      import('./commands/networks.js'),
+      import('./commands/secrets.js'),
+      import('./commands/autolock.js'),
+      import('./commands/stacks.js'),
+      import('./commands/dashboard.js'),
+    ]);
+  const [events, nodeOps, volumes, lab, completion] = await Promise.all([
+    import('./commands/events.js'),
+    import('./commands/node-ops.js'),
+    import('./commands/volumes.js'),
+    import('./commands/lab.js'),
+    import('./commands/completion.js'),
+  ]);
+  const simWorkers = await import('./commands/sim-workers.js');
+  const connect = () => {
+    const o = program.opts<{ host?: string; dataDir?: string; certPath?: string; staleOk?: boolean }>();
+    const { client: c, addr } = client.controlClient(o);
+    target = addr;
+    return c;
+  };
+  const wantsJson = (o: { format?: string }) => {
+    if (o.format !== 'json' && o.format !== 'table') {
+      throw invalidArgument('--format', 'table or json', o.format);
+    }
+    return o.format === 'json';
+  };
 
-nodeLifecycleCommands(program);
-nodeCommands(program, connect);
-serviceCommands(program, connect);
-networkCommands(program, connect);
-secretCommands(program, connect);
-autolockCommands(program, connect);
-stackCommands(program, connect);
-dashboardCommands(program, connect);
-eventsCommands(program, connect, wantsJson);
-nodeOpsCommands(program, connect, wantsJson);
-volumeCommands(program, connect, wantsJson);
-labCommands(program, wantsJson);
-// Last: it completes the commands registered before it.
-completionCommands(program);
+  // A command may call many times (progress polls): each warning is printed once.
+  const warned = new Set<string>();
+  rpc.onCallWarning((warning) => {
+    if (!warned.has(warning)) console.error(`warning: ${warning}`);
+    warned.add(warning);
+  });
+
+  lifecycle.nodeLifecycleCommands(program);
+  daemonCommand(program);
+  nodes.nodeCommands(program, connect);
+  services.serviceCommands(program, connect);
+  networks.networkCommands(program, connect);
+  secrets.secretCommands(program, connect);
+  autolock.autolockCommands(program, connect);
+  stacks.stackCommands(program, connect);
+  dashboard.dashboardCommands(program, connect);
+  events.eventsCommands(program, connect, wantsJson);
+  nodeOps.nodeOpsCommands(program, connect, wantsJson);
+  volumes.volumeCommands(program, connect, wantsJson);
+  lab.labCommands(program, wantsJson);
+  simWorkers.simWorkersCommands(program);
+  // Last: it completes the commands registered before it.
+  completion.completionCommands(program);
+}
 
 /**
  * Exits once stdout and stderr have taken everything written to them: on a pipe, writes

@@ -16,7 +16,8 @@ import type { Logger } from '../lib/log.js';
 import type { RuntimeDriver } from '../runtime/driver.js';
 import { ContainerdDriver, DEFAULT_CONTAINERD_SOCKET } from '../runtime/containerd/index.js';
 import { parseContainerNetwork } from '../runtime/containerd/network-config.js';
-import { DEFAULT_DOCKER_SOCKET, DockerDriver } from '../runtime/docker/index.js';
+import type { DockerDriver } from '../runtime/docker/index.js';
+import { DEFAULT_DOCKER_SOCKET } from '../runtime/docker/socket.js';
 import { ProcessDriver } from '../runtime/process/index.js';
 import { paths, type NodeIdentity } from './data-dir.js';
 import { OVERLAY_MTU } from '../worker/overlay.js';
@@ -52,6 +53,8 @@ export async function nodeDrivers(
     }
   }
   if (!explicit && (await exists(DEFAULT_DOCKER_SOCKET))) {
+    // Loaded only here: dockerode (and the ssh2 it brings) weighs on every node otherwise.
+    const { DockerDriver } = await import('../runtime/docker/index.js');
     const docker = new DockerDriver({ socket: DEFAULT_DOCKER_SOCKET, logger });
     if (await answers(docker, DEFAULT_DOCKER_SOCKET, log)) return [...drivers, docker];
   }

@@ -3,17 +3,17 @@
  * a certificate) and what it reads from certificates. Signing is the CA's (manager/ca/).
  * Keys are ECDSA P-256; certificates name the holder's id (CN), role (OU) and cluster (O).
  */
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
-import { createHash, createPublicKey, webcrypto, X509Certificate } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  KeyObject,
+  webcrypto,
+  X509Certificate,
+} from 'node:crypto';
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 import { FlotillaError } from './errors.js';
-
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-
-// The one import of the certificate library, after the polyfill it needs.
-export { x509 };
 
 export const KEY_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
@@ -38,14 +38,12 @@ export async function newKeyPair(): Promise<CryptoKeyPair> {
 }
 
 export async function privateKeyPem(key: CryptoKey): Promise<string> {
-  const der = await webcrypto.subtle.exportKey('pkcs8', key);
-  return `${x509.PemConverter.encode(der, 'PRIVATE KEY')}\n`;
+  return KeyObject.from(key).export({ type: 'pkcs8', format: 'pem' }) as string;
 }
 
 export function importPrivateKey(pem: string): Promise<CryptoKey> {
-  return webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(pem), KEY_ALGORITHM, false, [
-    'sign',
-  ]) as Promise<CryptoKey>;
+  const der = createPrivateKey(pem).export({ type: 'pkcs8', format: 'der' });
+  return webcrypto.subtle.importKey('pkcs8', der, KEY_ALGORITHM, false, ['sign']) as Promise<CryptoKey>;
 }
 
 /** A new key and a request to certify it. */
@@ -56,6 +54,7 @@ export async function newKeyAndRequest(): Promise<KeyAndRequest> {
 
 /** A request to certify a key this node already has; the CA decides the subject, so it names none. */
 export async function requestFor(keyPem: string): Promise<string> {
+  const { x509 } = await import('./x509.js');
   const spki = createPublicKey(keyPem).export({ type: 'spki', format: 'der' });
   const keys = {
     privateKey: await importPrivateKey(keyPem),

@@ -5,7 +5,7 @@ import { externalRootCa, rootCa } from '../../manager/ca/authority.js';
 import { parsePool } from '../../manager/allocator/subnets.js';
 import type { ExternalCA } from '../../proto/gen/flotilla/ExternalCA.js';
 import { hostname as osHostname } from 'node:os';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 import {
   advertised,
@@ -493,18 +493,5 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
       console.log(
         `This node left the cluster (${stoppedTasks} task(s) stopped). The managers see it down: remove it there with \`cluster node rm ${id.hostname}\`. ${dataDir} can join a cluster again.`,
       );
-    });
-
-  program
-    .command('daemon')
-    .description('run the node of a data dir in the foreground (for systemd)')
-    .option('--data-dir <dir>', 'the node’s data dir (default: $CLUSTER_DATA_DIR or /var/lib/flotilla)')
-    // How `init` hands its checked choices (an InitRequest, as JSON) to the daemon it starts.
-    .addOption(new Option('--init <request>').hideHelp())
-    .addOption(new Option('--force-new-cluster').hideHelp())
-    .action(async (o: { dataDir?: string; init?: string; forceNewCluster?: boolean }) => {
-      const dataDir = dataDirFrom(o.dataDir);
-      const init = o.init ? (JSON.parse(o.init) as InitRequest) : undefined;
-      await runDaemon(dataDir, { init, forceNewCluster: o.forceNewCluster, foreground: !process.send });
     });
 }

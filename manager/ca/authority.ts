@@ -14,8 +14,8 @@ import {
   privateKeyPem,
   splitPem,
   type CertSubject,
-  x509,
 } from '../../lib/pki.js';
+import { x509 } from '../../lib/x509.js';
 import type { RootCA } from '../../proto/gen/flotilla/RootCA.js';
 import type { ExternalCA } from '../../proto/gen/flotilla/ExternalCA.js';
 import { externalSign } from './external.js';

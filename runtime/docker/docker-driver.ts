@@ -38,7 +38,6 @@ import { exitStatusOf, killedAfter, pullFailed, settlesWithin, unlessRemoved } f
 import { killDescendants } from '../proc.js';
 import { collectOutput, demuxLines } from './docker-streams.js';
 
-export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
 const ID_PATTERN = /^[0-9a-f]{64}$/;
 const POLL_MS = 200;
 // The engine records an exec's process and its exit a moment after the fact: how often to

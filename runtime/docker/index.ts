@@ -1,1 +1,2 @@
-export { DEFAULT_DOCKER_SOCKET, DockerDriver, type DockerDriverOptions } from './docker-driver.js';
+export { DockerDriver, type DockerDriverOptions } from './docker-driver.js';
+export { DEFAULT_DOCKER_SOCKET } from './socket.js';
