@@ -38,7 +38,7 @@ export function dashboardCommands(program: Command, connect: Connect): void {
       console.log(`Open this link in a browser (valid until ${until}, then run this again):\n`);
       for (const url of res.urls) console.log(`    ${url}`);
       console.log(
-        "\nThe dashboard is served with the cluster's own certificates: have your browser trust the cluster's root CA, or accept it once.",
+        "\nIt is served with this manager's certificate, of the cluster's CA; node certificates name no host, so the browser asks you to accept it once.",
       );
     });
 }
