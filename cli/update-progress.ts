@@ -2,14 +2,22 @@
  * Live progress of a service converging after `service create`, `update` or `rollback`:
  * one line per slot (or node, for global services) with the version it moves from and to
  * and the state of its task, an overall n/N line, and at the end what happened: converged,
- * the update paused, or it was rolled back. A terminal gets the block redrawn in place;
- * anything else gets a line each time something changes.
+ * the update paused, or it was rolled back. A service has converged once its tasks have
+ * stayed running for a while (see Steadiness), not when they first run: a command that
+ * exits at once runs for a moment. A terminal gets the block redrawn in place; anything
+ * else gets a line each time something changes.
  */
-import { isCurrent, updateInProgress } from '../proto/service-update.js';
+import { DEFAULT_UPDATE_CONFIG, isCurrent, updateInProgress } from '../proto/service-update.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { isTerminal, taskName, type Service, type Task } from '../proto/types.js';
-import { titleCase } from './format.js';
-import { watchService } from './service-watch.js';
+import { formatDuration, titleCase } from './format.js';
+import {
+  SYSTEM_CLOCK,
+  watchService,
+  type Clock,
+  type Recheck,
+  type WatchedService,
+} from './service-watch.js';
 
 export type Outcome =
   'converged' | 'unplaceable' | 'awaiting-promotion' | 'paused' | 'rolled-back' | 'rollback-paused';
@@ -29,6 +37,8 @@ interface UnitLine {
   text: string;
   /** Runs a task of the current spec. */
   done: boolean;
+  /** The task it runs, when done. */
+  taskId?: string;
 }
 
 const byCreation = (a: Task, b: Task) => (a.meta?.createdAt ?? 0) - (b.meta?.createdAt ?? 0);
@@ -91,23 +101,26 @@ function unitLines(service: Service, tasks: Task[], since: number): UnitLine[] {
     const name = newest ? taskName(newest) : `${service.spec?.name}.${key}`;
     const done =
       !!newest && newest.status?.state === 'RUNNING' && isCurrent(newest, service) && live.length === 1;
-    lines.push({ key, text: `  ${name}  ${versions}  ${stateText(newest)}`, done });
+    lines.push({ key, text: `  ${name}  ${versions}  ${stateText(newest)}`, done, taskId: newest?.id });
   }
   return lines;
 }
 
-function headline(service: Service, lines: UnitLine[]): string {
+/** `verifyingMs`: the tasks all run, and must stay running this long before the service has converged. */
+function headline(service: Service, lines: UnitLine[], verifyingMs?: number): string {
   const name = service.spec?.name ?? service.id;
   const n = lines.filter((l) => l.done).length;
   const status = service.updateStatus;
   const doing =
-    status?.state === 'UPDATING'
-      ? status.awaitingPromotion
-        ? `canaries running; waiting for \`cluster service promote ${name}\``
-        : `updating to v${service.specVersion}`
-      : status?.state === 'ROLLBACK_STARTED'
-        ? `rolling back from v${status.fromVersion} as v${service.specVersion}`
-        : 'converging';
+    verifyingMs !== undefined
+      ? `verifying: waiting ${formatDuration(verifyingMs)} for tasks to stay running`
+      : status?.state === 'UPDATING'
+        ? status.awaitingPromotion
+          ? `canaries running; waiting for \`cluster service promote ${name}\``
+          : `updating to v${service.specVersion}`
+        : status?.state === 'ROLLBACK_STARTED'
+          ? `rolling back from v${status.fromVersion} as v${service.specVersion}`
+          : 'converging';
   return `${name}: ${doing}: ${n}/${lines.length} running v${service.specVersion}`;
 }
 
@@ -201,19 +214,69 @@ class Screen {
   }
 }
 
+/**
+ * How long tasks must stay running before the service has converged: the monitor period of
+ * the policy that made them (the rollback policy's after a rollback), as Docker's CLI waits.
+ */
+export function stabilityWindowMs(service: Service): number {
+  const spec = service.spec;
+  const policy = service.updateStatus?.state === 'ROLLBACK_COMPLETED' ? spec?.rollback : spec?.update;
+  return (policy ?? DEFAULT_UPDATE_CONFIG).monitorMs;
+}
+
+/**
+ * Whether the running tasks have stayed running for the window. The window starts when every
+ * slot (or node) runs a task of the current spec, and starts over when one of those tasks
+ * fails or is replaced, that is when the set of running tasks is another.
+ */
+export class Steadiness {
+  private watched: string | undefined;
+  private since = 0;
+
+  constructor(private readonly clock: Clock) {}
+
+  /**
+   * The time the tasks `running` (their ids; undefined: not all slots run one) must still
+   * stay running: 0 once they have for `windowMs`; undefined while not all run.
+   */
+  left(running: string[] | undefined, windowMs: number): number | undefined {
+    if (!running) {
+      this.watched = undefined;
+      return undefined;
+    }
+    const key = [...running].sort().join(',');
+    if (key !== this.watched) {
+      this.watched = key;
+      this.since = this.clock.now();
+    }
+    return Math.max(0, this.since + windowMs - this.clock.now());
+  }
+}
+
 /** Follows a service until it converges or its update stops; prints progress and says how it ended. */
 export function followService(
   client: ControlClient,
   written: Service,
-  opts: { out?: NodeJS.WriteStream } = {},
+  opts: { out?: NodeJS.WriteStream; clock?: Clock } = {},
 ): Promise<Outcome> {
   const screen = new Screen(opts.out ?? process.stdout);
   const since = followedSince(written);
-  return watchService(client, written.id, ({ service, tasks, desiredTasks }) => {
+  const steady = new Steadiness(opts.clock ?? SYSTEM_CLOCK);
+  const follow = ({ service, tasks, desiredTasks }: WatchedService, recheck: Recheck) => {
     const lines = unitLines(service, tasks, since);
-    screen.show(headline(service, lines), lines);
-    const result = outcome(service, tasks, lines, written.specVersion, desiredTasks);
+    let result = outcome(service, tasks, lines, written.specVersion, desiredTasks);
+    const running = lines.length > 0 && lines.every((l) => l.done) ? lines.map((l) => l.taskId!) : undefined;
+    const windowMs = stabilityWindowMs(service);
+    const left = steady.left(running, windowMs);
+    // Tasks that all run but have not stayed running long enough: not converged yet.
+    const verifying = (result === 'converged' || result === 'rolled-back') && !!left;
+    if (verifying) {
+      result = undefined;
+      recheck(left);
+    }
+    screen.show(headline(service, lines, verifying ? windowMs : undefined), lines);
     if (result) screen.end(ending(service, result, tasks));
     return result;
-  });
+  };
+  return watchService(client, written.id, follow, opts.clock);
 }

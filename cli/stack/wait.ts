@@ -9,6 +9,7 @@ import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { isJob, type Service } from '../../proto/types.js';
 import { converge } from '../commands/services.js';
 import { formatDuration } from '../format.js';
+import type { Clock } from '../service-watch.js';
 import { EXIT_CODES, followService, type Outcome } from '../update-progress.js';
 
 /** The exit code of a stack that did not converge: tasks that cannot be placed, or the time ran out. */
@@ -29,14 +30,15 @@ export async function waitForServices(
   client: ControlClient,
   services: Service[],
   timeoutMs: number,
-  out: NodeJS.WriteStream = process.stdout,
+  opts: { out?: NodeJS.WriteStream; clock?: Clock } = {},
 ): Promise<number> {
+  const out = opts.out ?? process.stdout;
   const left = services.map((s) => s.spec?.name ?? s.id);
   let code = 0;
   const followAll = async () => {
     for (const service of services) {
       if (isJob(service.spec)) await converge(client, service);
-      else code = Math.max(code, codeOf(await followService(client, service, { out })));
+      else code = Math.max(code, codeOf(await followService(client, service, { out, clock: opts.clock })));
       left.shift();
     }
     return true;

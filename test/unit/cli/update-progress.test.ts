@@ -1,16 +1,15 @@
 import test from 'ava';
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
-import { followService } from '../../../cli/update-progress.js';
+import { followService, stabilityWindowMs, type Outcome } from '../../../cli/update-progress.js';
 import type { ControlClient } from '../../../proto/gen/flotilla/Control.js';
+import { DEFAULT_UPDATE_CONFIG } from '../../../proto/service-update.js';
 import type { Service, Task, UpdateStatus } from '../../../proto/types.js';
 import { makeNode, makeService, makeSpec, makeStatus, makeTask } from '../helpers.js';
+import { FakeClock } from './fake-clock.js';
 
-/**
- * Follows `service` through a WatchService stream that sends one state and then ends, as a
- * manager going away would: the outcome if that state settles it, else the error of the end.
- */
-async function followOne(service: Service, tasks: Task[], desiredTasks: number, written = service) {
+/** Follows `written` through a fake WatchService stream the test feeds, on a fake clock. */
+function following(written: Service) {
   const stream = Object.assign(new EventEmitter(), { cancel: () => {} });
   const client = {
     getChannel: () => ({ getTarget: () => 'dns:manager:4242' }),
@@ -23,13 +22,39 @@ async function followOne(service: Service, tasks: Task[], desiredTasks: number, 
       done();
     },
   }) as unknown as NodeJS.WriteStream;
-  const followed = followService(client, written, { out });
-  stream.emit('data', { service, tasks, desiredTasks });
-  stream.emit('end');
+  const clock = new FakeClock();
+  let settled: Outcome | undefined;
+  const followed = followService(client, written, { out, clock });
+  followed.then((o) => (settled = o)).catch(() => undefined);
+  return {
+    clock,
+    followed,
+    text: () => text,
+    send: (service: Service, tasks: Task[], desiredTasks: number) =>
+      stream.emit('data', { service, tasks, desiredTasks }),
+    end: () => stream.emit('end'),
+    /** The outcome once the follow has settled, else undefined. */
+    settled: async () => {
+      await new Promise(setImmediate);
+      return settled;
+    },
+  };
+}
+
+/**
+ * Follows `service` through a stream that sends one state, lets a minute pass (longer than
+ * any stability window here), and then ends, as a manager going away would: the outcome if
+ * that state settles it, else the error of the end.
+ */
+async function followOne(service: Service, tasks: Task[], desiredTasks: number, written = service) {
+  const f = following(written);
+  f.send(service, tasks, desiredTasks);
+  f.clock.advance(60_000);
+  f.end();
   try {
-    return { outcome: await followed, text };
+    return { outcome: await f.followed, text: f.text() };
   } catch (err) {
-    return { error: err as Error, text };
+    return { error: err as Error, text: f.text() };
   }
 }
 
@@ -140,4 +165,109 @@ test('a rollback the failure action starts after the command wrote shows old →
   ];
   const { text } = await followOne(service, tasks, 2, written);
   t.regex(text, /web\.1 {2}v5 → v6 {2}running\n/);
+});
+
+/** A one-replica service `name` with the update policy's monitor period `monitorMs` (none: no policy). */
+function single(name: string, monitorMs?: number): Service {
+  const update = monitorMs === undefined ? null : { ...DEFAULT_UPDATE_CONFIG, monitorMs };
+  return makeService(makeSpec({ name, update }, 1));
+}
+
+const runningTask = (service: Service) =>
+  makeTask(service, {
+    slot: 1,
+    status: makeStatus('RUNNING'),
+    meta: { version: 1, createdAt: 1, updatedAt: 1 },
+  });
+
+test('running tasks have converged only once they have stayed running for 5s, which the progress says', async (t) => {
+  const service = single('web');
+  const f = following(service);
+  f.send(service, [runningTask(service)], 1);
+  f.clock.advance(4_999);
+  t.is(await f.settled(), undefined);
+  t.regex(f.text(), /^web: verifying: waiting 5s for tasks to stay running: 1\/1 running v1$/m);
+  t.notRegex(f.text(), /converged/);
+  f.clock.advance(1);
+  t.is(await f.settled(), 'converged');
+  t.regex(f.text(), /web: converged \(v1\)\n$/);
+});
+
+test('a task that fails within the window starts it over with its replacement', async (t) => {
+  const service = single('web');
+  const f = following(service);
+  const first = runningTask(service);
+  f.send(service, [first], 1);
+  f.clock.advance(3_000);
+  f.send(service, [{ ...first, status: makeStatus('FAILED', { err: 'exit status 3' }) }], 1);
+  t.regex(f.text(), /^web: converging: 0\/1 running v1$/m);
+  f.clock.advance(3_000);
+  const second = { ...runningTask(service), meta: { version: 1, createdAt: 2, updatedAt: 2 } };
+  f.send(service, [{ ...first, status: makeStatus('FAILED') }, second], 1);
+  // The first window would have ended by now; the second's has not.
+  f.clock.advance(4_000);
+  t.is(await f.settled(), undefined);
+  f.clock.advance(1_000);
+  t.is(await f.settled(), 'converged');
+});
+
+test('a task replaced without a failure seen (a state the watch skipped) starts the window over', async (t) => {
+  const service = single('web');
+  const f = following(service);
+  f.send(service, [runningTask(service)], 1);
+  f.clock.advance(4_000);
+  f.send(service, [{ ...runningTask(service), meta: { version: 1, createdAt: 2, updatedAt: 2 } }], 1);
+  f.clock.advance(4_000);
+  t.is(await f.settled(), undefined);
+  f.clock.advance(1_000);
+  t.is(await f.settled(), 'converged');
+});
+
+test('a task that crashes each time it runs never converges', async (t) => {
+  const service = single('crash');
+  const f = following(service);
+  const tasks: Task[] = [];
+  for (let n = 1; n <= 10; n++) {
+    const task = { ...runningTask(service), meta: { version: 1, createdAt: n, updatedAt: n } };
+    f.send(service, [...tasks, task], 1);
+    f.clock.advance(100);
+    tasks.push({ ...task, status: makeStatus('FAILED', { err: 'exit status 3' }) });
+    f.send(service, tasks, 1);
+    f.clock.advance(5_000);
+  }
+  t.is(await f.settled(), undefined);
+  t.notRegex(f.text(), /converged/);
+});
+
+test("the window is the update policy's monitor period", async (t) => {
+  const slow = single('slow', 10_000);
+  const f = following(slow);
+  f.send(slow, [runningTask(slow)], 1);
+  f.clock.advance(9_000);
+  t.is(await f.settled(), undefined);
+  t.regex(f.text(), /slow: verifying: waiting 10s for tasks to stay running/);
+  f.clock.advance(1_000);
+  t.is(await f.settled(), 'converged');
+
+  // A monitor period of 0 asks for no watching after the tasks run, here as in the updater.
+  const quick = single('quick', 0);
+  const g = following(quick);
+  g.send(quick, [runningTask(quick)], 1);
+  t.is(await g.settled(), 'converged');
+  t.notRegex(g.text(), /verifying/);
+});
+
+test("after a rollback the window is the rollback policy's monitor period", (t) => {
+  const spec = makeSpec(
+    {
+      name: 'web',
+      update: { ...DEFAULT_UPDATE_CONFIG, monitorMs: 1_000 },
+      rollback: { ...DEFAULT_UPDATE_CONFIG, monitorMs: 2_000 },
+    },
+    1,
+  );
+  const status: UpdateStatus = { ...atV5('ROLLBACK_COMPLETED', 1).updateStatus! };
+  t.is(stabilityWindowMs(makeService(spec)), 1_000);
+  t.is(stabilityWindowMs({ ...makeService(spec), updateStatus: status }), 2_000);
+  t.is(stabilityWindowMs(makeService(makeSpec({ name: 'plain' }, 1))), 5_000);
 });

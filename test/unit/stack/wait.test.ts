@@ -6,6 +6,7 @@ import { waitForServices } from '../../../cli/stack/wait.js';
 import type { ControlClient } from '../../../proto/gen/flotilla/Control.js';
 import type { Service, Task, UpdateStatus } from '../../../proto/types.js';
 import { makeService, makeSpec, makeStatus, makeTask } from '../helpers.js';
+import { FakeClock } from '../cli/fake-clock.js';
 
 interface State {
   service: Service;
@@ -62,10 +63,19 @@ const paused = (name: string): State => {
   return { service, tasks: [], desiredTasks: 1 };
 };
 
+/** Waits for the services on a clock that has run every timer once each service has been sent its state. */
 const run = async (states: State[], timeoutMs = 0, never: Service[] = []) => {
   const w = watching(new Map(states.map((s) => [s.service.id, s])));
-  const code = await waitForServices(w.client, [...states.map((s) => s.service), ...never], timeoutMs, w.out);
-  return { code, text: w.text(), watched: w.watched };
+  const clock = new FakeClock();
+  // Each state is sent on the next turn; by the one after, its stability window may pass.
+  const ticking = setInterval(() => clock.advance(60_000), 1);
+  try {
+    const all = [...states.map((s) => s.service), ...never];
+    const code = await waitForServices(w.client, all, timeoutMs, { out: w.out, clock });
+    return { code, text: w.text(), watched: w.watched };
+  } finally {
+    clearInterval(ticking);
+  }
 };
 
 test('every service converged: 0, each followed in turn', async (t) => {
