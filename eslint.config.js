@@ -113,13 +113,7 @@ const LOOPS = 'manager/{store,orchestrator,scheduler,dispatcher,allocator,ca,key
 // TEMPORARY: files another helper is editing now, whose imports still cross a boundary; the
 // edits that bring them inside the rules are in the boundaries report. Remove once applied.
 const PENDING = {
-  cli: [
-    'cli/main.ts',
-    'cli/daemon-process.ts',
-    'cli/commands/events.ts',
-    'cli/commands/nodes.ts',
-    'cli/commands/node-lifecycle.ts',
-  ],
+  cli: ['cli/main.ts', 'cli/daemon-process.ts', 'cli/commands/node-lifecycle.ts'],
   daemon: ['daemon/drivers.ts'],
   raft: [
     'manager/raft/node/force-new-cluster.ts',

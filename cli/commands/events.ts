@@ -8,7 +8,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Command } from 'commander';
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
-import { EVENT_ACTIONS, EVENT_TYPES } from '../../manager/api/events.js';
+import { EVENT_ACTIONS, EVENT_TYPES } from '../../proto/events.js';
 import type { ClusterEvent } from '../../proto/gen/flotilla/ClusterEvent.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import type { WatchEventsRequest } from '../../proto/gen/flotilla/WatchEventsRequest.js';

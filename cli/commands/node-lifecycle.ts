@@ -1,37 +1,40 @@
 /** `cluster init`, `cluster join`, `cluster daemon`: bringing a node up. */
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { externalRootCa, rootCa } from '../../manager/ca/authority.js';
-import { parsePool } from '../../manager/allocator/subnets.js';
 import type { ExternalCA } from '../../proto/gen/flotilla/ExternalCA.js';
 import { hostname as osHostname } from 'node:os';
 import { Command } from 'commander';
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 import {
   advertised,
+  advertisedAddress,
   daemonRunning,
-  processAlive,
   dataDirFrom,
+  dataPathAddress,
+  defaultRouteAddress,
+  describeNode,
+  externalRootCa,
   paths,
+  parseJoinToken,
+  parsePool,
+  processAlive,
   readIdentity,
+  rootCa,
+  socketGroupId,
   writeIdentity,
-} from '../../daemon/data-dir.js';
-import { advertisedAddress, dataPathAddress, defaultRouteAddress } from '../../daemon/advertise.js';
-import type { InitRequest } from '../../daemon/daemon.js';
-import { describeNode } from '../../daemon/description.js';
+  writeTlsDir,
+  type InitRequest,
+} from '../../daemon/index.js';
 import type { NodeCAClient } from '../../proto/gen/flotilla/NodeCA.js';
 import type { NodeLocalClient } from '../../proto/gen/flotilla/NodeLocal.js';
 import { wire } from '../../proto/load.js';
 import { call, connect } from '../../proto/rpc.js';
 import { fetchTrustedCa, TlsCredentials } from '../../proto/tls.js';
 import { newKeyAndRequest } from '../../lib/pki.js';
-import { parseJoinToken } from '../../manager/ca/join.js';
-import { writeTlsDir } from '../../daemon/tls-dir.js';
 import { collect, labels, parseDuration } from '../format.js';
 import { unlockKeyNotice } from './autolock.js';
 import { runDaemon, startInBackground } from '../daemon-process.js';
 import { genericResources, parseBytes } from './placement-flags.js';
-import { socketGroupId } from '../../daemon/permissions.js';
 import { parseContainerNetwork } from '../../runtime/containerd/network-config.js';
 
 const ADDR = /^[^:\s]+:\d{1,5}$/;

@@ -6,7 +6,7 @@ import { call } from '../../proto/rpc.js';
 import type { Node, NodeAvailability } from '../../proto/types.js';
 import { collect, parseDuration, printInspected, titleCase } from '../format.js';
 import { describeCert, newKeyAndRequest } from '../../lib/pki.js';
-import { writeTlsDir } from '../../daemon/tls-dir.js';
+import { writeTlsDir } from '../../daemon/index.js';
 import {
   addListOptions,
   idFilter,

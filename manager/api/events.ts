@@ -27,9 +27,6 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const WARNING_KEY = 'flotilla-warning';
 
 type EventTable = keyof typeof EVENT_TYPE_OF_TABLE;
-// TEMPORARY: cli/commands/events.ts still takes these from here; remove with its import's edit (boundaries report).
-export { EVENT_ACTIONS, EVENT_TYPES };
-
 type Facts = Record<string, string | undefined>;
 const lower = (s: string | undefined) => s?.toLowerCase();
 
