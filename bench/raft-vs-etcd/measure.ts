@@ -6,6 +6,12 @@ import type { RaftSystem } from './system.js';
 const VALUE = new Uint8Array(256).fill(0x61);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** `n` unmeasured puts of 256 bytes through the leader, one at a time. */
+export async function warmPuts(sys: Pick<RaftSystem, 'leader' | 'put'>, n: number): Promise<void> {
+  const leader = await sys.leader();
+  for (let i = 0; i < n; i++) await sys.put(leader, `seq/${i % 1000}`, VALUE, 10_000);
+}
+
 /**
  * Puts of 256 bytes through the leader, one in flight, after `warm` unmeasured ones; and the
  * CPU the members used meanwhile, per put (all three together).
@@ -15,8 +21,8 @@ export async function commitLatency(
   n: number,
   warm: number,
 ): Promise<{ p50: number; p99: number; cpuMsPerPut: number }> {
+  await warmPuts(sys, warm);
   const leader = await sys.leader();
-  for (let i = 0; i < warm; i++) await sys.put(leader, `seq/${i % 1000}`, VALUE, 10_000);
   const pids = sys.pids();
   const cpuBefore = pids.map(cpuSeconds);
   const ms: number[] = [];
