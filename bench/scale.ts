@@ -1,0 +1,246 @@
+/**
+ * Scale benchmark, first steps: real manager daemons (1, then 3; process runtime, data dirs
+ * under a temp dir) and `cluster sim-workers` nodes (100, then 1,000, ...) in a process of
+ * their own; then services adding up to 10 replicas per node, of an image only the simulated
+ * runtime "runs". Each step is a fresh cluster. One JSON line per figure; progress on stderr.
+ *
+ *   npm run bench:scale [-- --managers 1,3] [-- --nodes 100,1000] [-- --idle-s 10]
+ *
+ * Figures of a step: how long the nodes took to join and be ready; the leader's CPU while
+ * they only heartbeat, per 1,000 nodes; time until every replica runs, and placements per
+ * second (the leader's count of tasks it placed, from its metrics); the latency of
+ * `service ls` and `node ls` (ListServices, ListNodes) through the leader while that runs;
+ * then each manager's resident memory and the leader's V8 heap, Raft log and snapshot bytes,
+ * and the simulated workers' own memory.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { CREATE_DEFAULTS, specFromFlags } from '../cli/commands/services.js';
+import type { ControlClient } from '../proto/gen/flotilla/Control.js';
+import { wire } from '../proto/load.js';
+import { call, connect } from '../proto/rpc.js';
+import { eventually, freePort, type LocalCluster } from '../test/integration/cluster-harness.js';
+import { cpuSeconds, percentile, progress, round } from './stats.js';
+import { withCluster } from './with-cluster.js';
+
+const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+
+function listArg(flag: string, fallback: number[]): number[] {
+  const i = process.argv.indexOf(flag);
+  return i < 0 ? fallback : (process.argv[i + 1] ?? '').split(',').map(Number);
+}
+const MANAGERS = listArg('--managers', [1, 3]);
+const NODES = listArg('--nodes', [100, 1_000]);
+const IDLE_S = listArg('--idle-s', [10])[0]!;
+const REPLICAS_PER_NODE = 10;
+const SERVICES = 10;
+const STEP_TIMEOUT_MS = 15 * 60_000;
+
+function print(line: Record<string, unknown>): void {
+  console.log(JSON.stringify({ bench: 'scale', ...line }));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The values of unlabelled metrics in a scrape of a node's metrics endpoint. */
+async function scrape(addr: string): Promise<Record<string, number>> {
+  const text = await fetch(`http://${addr}/metrics`).then((r) => r.text());
+  const values: Record<string, number> = {};
+  for (const m of text.matchAll(/^(flotilla_[a-z_]+) (\S+)$/gm)) values[m[1]!] = Number(m[2]);
+  return values;
+}
+
+const rssOf = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
+const MiB = (bytes: number) => round(bytes / 1024 / 1024);
+
+/** Latencies of calls made one after another, every `gapMs`, until stopped. */
+class Sampler {
+  readonly ms = new Map<string, number[]>();
+  private stopped = false;
+  private readonly done: Promise<void>;
+
+  constructor(calls: Record<string, () => Promise<unknown>>, gapMs: number) {
+    this.done = (async () => {
+      while (!this.stopped) {
+        for (const [name, fn] of Object.entries(calls)) {
+          const t = performance.now();
+          const ok = await fn().then(
+            () => true,
+            () => false,
+          );
+          if (ok) (this.ms.get(name) ?? this.ms.set(name, []).get(name)!).push(performance.now() - t);
+        }
+        await sleep(gapMs);
+      }
+    })();
+  }
+
+  async stop(): Promise<Map<string, number[]>> {
+    this.stopped = true;
+    await this.done;
+    return this.ms;
+  }
+}
+
+async function step(c: LocalCluster, managers: number, nodes: number): Promise<void> {
+  const labels = { managers, nodes };
+  const metricsAt = new Map<string, string>();
+  for (let i = 1; i <= managers; i++) metricsAt.set(`m${i}`, `127.0.0.1:${await freePort()}`);
+  // The default pool has a /24 for each of 256 nodes.
+  const init = await c.init(
+    'm1',
+    '--default-addr-pool',
+    '10.0.0.0/8',
+    '--metrics-addr',
+    metricsAt.get('m1')!,
+  );
+  if (init.code !== 0) throw new Error(`init: ${init.stderr}`);
+  const client: ControlClient = connect(wire.flotilla.Control, c.addr('m1'), c.adminTls());
+  if (managers > 1) {
+    const token = (await c.cli('m1', 'join-token', 'manager', '-q')).stdout.trim();
+    for (let i = 2; i <= managers; i++) {
+      const res = await c.join(`m${i}`, 'm1', token, '--metrics-addr', metricsAt.get(`m${i}`)!);
+      if (res.code !== 0) throw new Error(`join m${i}: ${res.stderr}`);
+      await eventually(`m${i} reachable`, async () => {
+        const { nodes: all } = await call(client, client.ListNodes, {});
+        return all.some(
+          (n) => n.description?.hostname === `m${i}` && n.managerStatus?.reachability === 'REACHABLE',
+        );
+      });
+    }
+  }
+  const token = (await c.cli('m1', 'join-token', 'worker', '-q')).stdout.trim();
+  const leaderPid = await c.daemonPid('m1');
+  const simLog = openSync(join(c.root, 'sim-workers.log'), 'a');
+  const started = performance.now();
+  const sim = spawn(
+    process.execPath,
+    [cli, 'sim-workers', '--count', String(nodes), '--manager', c.addr('m1'), '--token', token].concat([
+      '--state-dir',
+      join(c.root, 'sim'),
+      '--join-concurrency',
+      '16',
+    ]),
+    { stdio: ['ignore', simLog, simLog] },
+  );
+  closeSync(simLog);
+  try {
+    const readyAfter = await eventually(
+      `${nodes} simulated nodes ready`,
+      async () => {
+        const { nodes: all } = await call(client, client.ListNodes, {}, 30_000);
+        const ready = all.filter((n) => n.role === 'WORKER' && n.status?.state === 'READY').length;
+        progress(`${ready}/${nodes} nodes ready`);
+        await sleep(1_000);
+        return ready === nodes && performance.now() - started;
+      },
+      STEP_TIMEOUT_MS,
+    );
+    print({ figure: 'nodes_ready_s', ...labels, value: round(readyAfter / 1000), unit: 's' });
+
+    // Heartbeats only: what the leader spends per 1,000 nodes.
+    const cpu0 = { leader: cpuSeconds(leaderPid), sim: cpuSeconds(sim.pid) };
+    await sleep(IDLE_S * 1000);
+    const perCore = (pid: number | undefined, before: number) => (cpuSeconds(pid) - before) / IDLE_S;
+    print({
+      figure: 'heartbeat_cpu_per_1000_nodes',
+      ...labels,
+      value: round((perCore(leaderPid, cpu0.leader) * 1000) / nodes),
+      unit: 'cores (leader)',
+      sim_workers: round((perCore(sim.pid, cpu0.sim) * 1000) / nodes),
+    });
+
+    const sampler = new Sampler(
+      {
+        service_ls: () => call(client, client.ListServices, {}, 30_000),
+        node_ls: () => call(client, client.ListNodes, {}, 30_000),
+      },
+      200,
+    );
+    const placedBefore =
+      (await scrape(metricsAt.get('m1')!)).flotilla_scheduler_placement_latency_seconds_count ?? 0;
+    const replicas = nodes * REPLICAS_PER_NODE;
+    const t0 = performance.now();
+    const creates: number[] = [];
+    for (let s = 0; s < SERVICES; s++) {
+      const spec = specFromFlags('sim-image', [], {
+        ...CREATE_DEFAULTS,
+        name: `scale${s}`,
+        replicas: String(replicas / SERVICES),
+      });
+      const t = performance.now();
+      await call(client, client.CreateService, { spec }, 60_000);
+      creates.push(performance.now() - t);
+    }
+    let placedAt: number | undefined;
+    const runningAfter = await eventually(
+      `${replicas} replicas running`,
+      async () => {
+        const placed =
+          ((await scrape(metricsAt.get('m1')!)).flotilla_scheduler_placement_latency_seconds_count ?? 0) -
+          placedBefore;
+        if (placed >= replicas) placedAt ??= performance.now() - t0;
+        const { services } = await call(client, client.ListServices, {}, 30_000);
+        const running = services.reduce((n, s) => n + s.runningTasks, 0);
+        progress(`${placed} placed, ${running}/${replicas} running`);
+        await sleep(1_000);
+        return running >= replicas && performance.now() - t0;
+      },
+      STEP_TIMEOUT_MS,
+    );
+    const api = await sampler.stop();
+    print({ figure: 'all_running_s', ...labels, replicas, value: round(runningAfter / 1000), unit: 's' });
+    print({
+      figure: 'placements_per_s',
+      ...labels,
+      replicas,
+      value: placedAt ? round(replicas / (placedAt / 1000)) : null,
+      unit: '/s',
+    });
+    for (const [name, ms] of [...api, ['service_create', creates] as const]) {
+      const sorted = [...ms].sort((a, b) => a - b);
+      print({
+        figure: `api_${name}_ms`,
+        ...labels,
+        p50: round(percentile(sorted, 50)),
+        p99: round(percentile(sorted, 99)),
+        calls: sorted.length,
+      });
+    }
+    for (const [name, addr] of metricsAt) {
+      const m = await scrape(addr);
+      print({
+        figure: 'manager_memory_mib',
+        ...labels,
+        manager: name,
+        rss: MiB(m.flotilla_process_resident_memory_bytes ?? NaN),
+        heap_used: MiB(m.flotilla_nodejs_heap_size_used_bytes ?? NaN),
+        raft_log: MiB(m.flotilla_store_wal_bytes ?? NaN),
+        raft_snapshot: MiB(m.flotilla_store_snapshot_bytes ?? NaN),
+      });
+    }
+    print({
+      figure: 'sim_workers_rss_mib',
+      ...labels,
+      value: MiB(rssOf(sim.pid!)),
+      per_node_kib: round(rssOf(sim.pid!) / 1024 / nodes),
+    });
+  } finally {
+    sim.kill('SIGKILL');
+    client.close();
+  }
+}
+
+for (const managers of MANAGERS) {
+  for (const nodes of NODES) {
+    progress(`${managers} manager(s), ${nodes} simulated nodes`);
+    await withCluster({}, (c) => step(c, managers, nodes)).catch((err: unknown) => {
+      // What breaks as it grows is the finding: say it and go on with the next step.
+      print({ figure: 'failed', managers, nodes, error: String(err) });
+    });
+  }
+}
