@@ -214,4 +214,27 @@ if (reason) {
       t.regex((await slots(addresses.w1!, 8081, 'tcp', 1))[0]!, /^slot 1: hi/);
     },
   );
+
+  test.serial(
+    'a port a program of the node listens on is left to it there, and served on the others',
+    async (t) => {
+      t.timeout(180_000);
+      const w1 = (await lab.state())!.hosts.find((h) => h.name === 'w1')!;
+      const program = spawn('nsenter', [
+        `--net=/var/run/netns/${w1.netns}`,
+        process.execPath,
+        '-e',
+        "require('node:net').createServer((s) => s.end('mine\\n')).listen(8090)",
+      ]);
+      t.teardown(() => program.kill('SIGKILL'));
+      await eventually('the program listening', async () => proxyListens('w1', 8090));
+      await lab.createService('taken', '--replicas', '1', '-p', '8090:80', ...serve);
+      await eventually("taken in m1's kernel path", async () =>
+        (await chain('m1', 'tcp_8090')).includes('dnat'),
+      );
+      t.regex((await slots(addresses.m1!, 8090, 'tcp', 1))[0]!, /^slot 1: hi/);
+      t.is(await chain('w1', 'tcp_8090'), '', 'no rule takes the program’s traffic');
+      t.deepEqual(await slots(addresses.w1!, 8090, 'tcp', 1), ['mine']);
+    },
+  );
 }

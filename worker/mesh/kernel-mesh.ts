@@ -6,8 +6,9 @@
  * `nft -f` batch rewriting only the ports of the services it touches; a batch the kernel
  * refuses is followed by the whole table written again from what this side holds.
  */
+import { createSocket } from 'node:dgram';
 import { readFile, writeFile } from 'node:fs/promises';
-import { isIPv4 } from 'node:net';
+import { createServer, isIPv4 } from 'node:net';
 import { describeError, FlotillaError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import type { EndpointChanges } from '../../proto/gen/flotilla/EndpointChanges.js';
@@ -16,6 +17,7 @@ import { runCaptured, SYSTEM_PATH } from '../../runtime/run-captured.js';
 import {
   dropTable,
   isWildcard,
+  portKey,
   kernelPorts,
   portChanges,
   tableName,
@@ -45,14 +47,35 @@ async function turnOn(path: string): Promise<boolean> {
   return true;
 }
 
+/** Binds and lets go: whether no other program holds the port on any of `hosts` (all addresses when empty). */
+async function portFree(protocol: 'tcp' | 'udp', port: number, hosts: readonly string[]): Promise<boolean> {
+  for (const host of hosts.length > 0 ? hosts : ['0.0.0.0']) {
+    const free = await new Promise<boolean>((resolve) => {
+      if (protocol === 'tcp') {
+        const server = createServer();
+        server.once('error', () => resolve(false));
+        server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
+      } else {
+        const socket = createSocket('udp4');
+        socket.once('error', () => resolve(false));
+        socket.bind({ address: host, port, exclusive: true }, () => socket.close(() => resolve(true)));
+      }
+    });
+    if (!free) return false;
+  }
+  return true;
+}
+
 /** What the kernel path does to the system: nft batches, sysctls (tests record them instead). */
 export interface KernelSystem {
   nft(input: string): Promise<void>;
   /** Sets a sysctl (a /proc/sys path) to 1 unless it is; says whether it changed. */
   turnOn(path: string): Promise<boolean>;
+  /** Whether no program of the node holds the port (DNAT would take its traffic away). */
+  portFree(protocol: 'tcp' | 'udp', port: number, hosts: readonly string[]): Promise<boolean>;
 }
 
-const system: KernelSystem = { nft, turnOn };
+const system: KernelSystem = { nft, turnOn, portFree };
 
 /** Removes the table of a node that could not (a daemon killed): for whoever cleans up after it. */
 export async function removeMeshTable(hosts: readonly string[], port: number): Promise<void> {
@@ -65,6 +88,8 @@ export class KernelMesh {
   private queue: Promise<void> = Promise.resolve();
   private forwarding = false;
   private closed = false;
+  /** Ports another program holds, by "tcp_8080", with the service warned about. */
+  private readonly held = new Map<string, string>();
 
   private constructor(
     readonly table: string,
@@ -152,8 +177,11 @@ export class KernelMesh {
         before.push(...(this.services.get(id) ?? []));
     }
     for (const id of changes.removedServiceIds) this.services.delete(id);
+    const had = new Set(before.map(portKey));
     for (const s of changes.services) {
-      const ports = kernelPorts(s, this.nodeId) ?? [];
+      const ports: NftPort[] = [];
+      for (const p of kernelPorts(s, this.nodeId) ?? [])
+        if (had.has(portKey(p)) || (await this.free(p, s.serviceName))) ports.push(p);
       this.services.set(s.serviceId, ports);
       after.push(...ports);
     }
@@ -170,6 +198,25 @@ export class KernelMesh {
       );
       await this.writeAll();
     }
+  }
+
+  /**
+   * Whether a port new to the table is free on the node: DNAT would silently take the traffic
+   * of a program listening there (the node's own port, sshd), where the proxy fails to listen.
+   */
+  private async free(p: NftPort, service: string): Promise<boolean> {
+    const key = portKey(p);
+    if (await this.sys.portFree(p.protocol, p.port, this.dests.hosts)) {
+      this.held.delete(key);
+      return true;
+    }
+    if (this.held.get(key) !== service)
+      this.log.warn(
+        { port: `${p.port}/${p.protocol}`, service },
+        'the mesh leaves this port alone on this node: another program listens on it; free the port (it is tried again at the service’s next change)',
+      );
+    this.held.set(key, service);
+    return false;
   }
 
   private writeAll(): Promise<void> {

@@ -57,6 +57,8 @@ export class Mesh {
   private closed = false;
   private readonly counts = new MeshCounts();
   private readonly unlend = meshMetrics.sources.lend(() => this.counts.read());
+  /** The services the userspace proxy serves, by id. */
+  private readonly onThread = new Set<string>();
   /** Services that asked for the kernel path this node cannot give them (warned once). */
   private readonly refused = new Set<string>();
 
@@ -78,12 +80,22 @@ export class Mesh {
   apply(changes: EndpointChanges): Promise<void> {
     if (this.closed) return Promise.resolve();
     const { userspace, kernel } = this.split(changes);
+    // A service moving to the kernel path waits for the proxy to let go of its ports (the
+    // kernel path leaves alone ports that a program listens on).
+    const moving = kernel.services.some((s) => this.onThread.has(s.serviceId));
+    if (userspace.full) this.onThread.clear();
+    for (const id of userspace.removedServiceIds) this.onThread.delete(id);
+    for (const s of userspace.services) this.onThread.add(s.serviceId);
     this.view.apply(userspace);
     const thread = new Promise<void>((resolve, reject) => {
       this.waiting.set(++this.seq, { resolve, reject });
       this.send({ kind: 'apply', seq: this.seq, changes: userspace });
     });
-    return Promise.all([thread, this.kernel?.apply(kernel)]).then(() => undefined);
+    if (!this.kernel) return thread;
+    const onKernel = moving
+      ? thread.catch(() => undefined).then(() => this.kernel?.apply(kernel))
+      : this.kernel.apply(kernel);
+    return Promise.all([thread, onKernel]).then(() => undefined);
   }
 
   /**

@@ -82,7 +82,9 @@ export function kernelPorts(service: ServiceEndpoints, nodeId: string): NftPort[
   return out;
 }
 
-const chainOf = (p: Pick<NftPort, 'protocol' | 'port'>) => `${p.protocol}_${p.port}`;
+/** A port's key and the name of its chain: "tcp_8080". */
+export const portKey = (p: Pick<NftPort, 'protocol' | 'port'>) => `${p.protocol}_${p.port}`;
+const chainOf = portKey;
 
 /** The rule of a port's chain: DNAT to one task; none when it has no task (the connection is refused). */
 export function portRule(p: NftPort): string | undefined {

@@ -189,6 +189,9 @@ test('a port moving from one service to another in one change is rewritten, not 
   t.regex(text, /flush chain inet flotilla tcp_30000\nadd rule .* 10\.0\.0\.2:8080/);
 });
 
+/** A port another program of the node holds. */
+const HELD = 22;
+
 /** A kernel path whose nft batches and sysctls are recorded, not run. */
 async function recorded(
   hosts = ['10.1.0.2'],
@@ -204,6 +207,7 @@ async function recorded(
       sysctls.push(path);
       return Promise.resolve(true);
     },
+    portFree: (_protocol, port) => Promise.resolve(port !== HELD),
   };
   const mesh = await KernelMesh.open({ hosts, port: 4240, nodeId: 'n1' }, silentLogger(), sys);
   if (typeof mesh === 'string') throw new Error(mesh);
@@ -275,6 +279,7 @@ test('a batch the kernel refuses is followed by the whole table', async (t) => {
       return Promise.resolve();
     },
     turnOn: () => Promise.resolve(false),
+    portFree: () => Promise.resolve(true),
   };
   const mesh = await KernelMesh.open({ hosts: ['10.1.0.2'], port: 4240, nodeId: 'n1' }, silentLogger(), sys);
   if (typeof mesh === 'string') throw new Error(mesh);
@@ -285,4 +290,13 @@ test('a batch the kernel refuses is followed by the whole table', async (t) => {
   t.true(last.startsWith('add table inet flotilla_10_1_0_2_4240\ndelete table'));
   t.regex(last, /goto tcp_30000/);
   t.regex(last, /goto tcp_30001/);
+});
+
+test('a port another program holds on the node is left alone, and taken once free', async (t) => {
+  const { mesh, batches } = await recorded();
+  await mesh.apply(change([service('ssh', HELD, ['10.1.0.2:8080'])]));
+  t.deepEqual(batches.slice(1), [], 'no rule takes the traffic of the program on port 22');
+  await mesh.apply(change([service('a', 30000, ['10.1.0.2:8080'])]));
+  t.regex(batches.at(-1)!, /tcp_30000/);
+  t.notRegex(batches.at(-1)!, /tcp_22/);
 });
