@@ -2,8 +2,7 @@
  * The Raft service's requests (proto/flotilla/raft.proto) encoded and decoded by hand,
  * straight from and to the core's Message. A generated codec first copies every message into
  * a wire object and back, with an object per 64-bit number, on each member for each message:
- * that was about a tenth of a follower's main-thread time per commit, and most of what it
- * allocated. The bytes are what any protobuf encoder writes (zeros and empty bytes left
+ * a large share of a follower's main-thread time per commit, and of what it allocates. The bytes are what any protobuf encoder writes (zeros and empty bytes left
  * out), and the decoder reads what any encoder writes (fields in any order, unknown fields
  * skipped, repeated numbers packed or not).
  */
