@@ -1,12 +1,14 @@
 /**
- * Containers' own networks on a node bridge, made by the node itself with iproute2, without a
- * process per container for the node's side:
- * - the network namespace is `ip netns add flotilla-<bridge>-<id>` (bind-mounted under
- *   /run/netns, so it outlives the agent and a restarted agent finds it; runc joins it by path),
- *   and its veth pair: `fc<id>0` on the bridge (hairpin on) and `eth0` inside. These commands of
- *   all containers being started at once go to one `ip -batch` (ip-batch.ts);
- * - inside the namespace, one `ip -n NS -batch -` brings up loopback and eth0 with the
- *   container's address and a default route through the gateway;
+ * Containers' own networks on a node bridge, made by the node itself with iproute2 (no CNI
+ * plugin), with one process per container and one for the node's side of many:
+ * - one `unshare --net=<dir>/netns/<id> ip -batch -` makes the container's network namespace,
+ *   bind-mounted there (so it outlives the agent, a restarted agent finds it, runc joins it by
+ *   path, and everything of the node stays under its data dir), and in it brings up loopback and
+ *   `eth0` with the container's address and a default route through the gateway; eth0's veth
+ *   peer `fc<id>0` is made in the node's namespace;
+ * - the node's side (`fc<id>0` onto the bridge, hairpin on, up) of all containers being started
+ *   at once goes to one `ip -batch` (ip-batch.ts); at removal one `umount` takes many namespaces,
+ *   and the kernel removes their veths with them;
  * - the address comes from the node's own pool (ipam.ts), leased in `<dir>/leases/`.
  * The bridge holds the subnet's first address: the containers' gateway, routable from the
  * node, so the node's mesh reaches containers directly and containers reach the node there.
@@ -17,25 +19,25 @@
  * A container on overlay networks also gets eth1... on their bridges (fc<id>1... on the
  * node's side) at the addresses the managers gave, with no gateway there.
  */
-import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FlotillaError, invalidArgument, isFlotillaError } from '../../lib/errors.js';
 import { parseSubnet } from '../../lib/ipv4.js';
 import type { DriverLogger, NetworkPlug, PortMapping } from '../driver.js';
-import { systemTool, trySystemTool } from '../run-captured.js';
+import { runCaptured, SYSTEM_PATH, systemTool, trySystemTool } from '../run-captured.js';
+import { Batcher } from './batcher.js';
 import { ensureBridgeRules, setForwards } from './bridge-rules.js';
-import { IpBatcher, ipBatchIn, type IpFailure } from './ip-batch.js';
+import { IpBatcher, ipInNewNamespace, type IpFailure } from './ip-batch.js';
 import { AddressPool } from './ipam.js';
 import { gatewayOf } from './network-config.js';
 
-const NETNS_DIR = '/run/netns';
 /** Interfaces per container: eth0 and up to 35 overlay networks (the veth names' last character). */
 const MAX_INTERFACES = 36;
 
 export interface BridgeNetworkOptions {
   bridge: string;
   subnet: string;
-  /** Directory the driver owns for leases, forwarded ports and resolv.conf. */
+  /** Directory the driver owns for namespaces, leases, forwarded ports and resolv.conf. */
   dir: string;
   /** The containers' MTU (below the link's when their traffic is encapsulated); default the link's. */
   mtu?: number;
@@ -53,6 +55,7 @@ export class BridgeNetwork {
   private readonly prefix: number;
   private readonly pool: AddressPool;
   private readonly batcher = new IpBatcher();
+  private readonly unmounts = new Batcher<string, string | undefined>(unmountAll);
   private ready: Promise<void> | undefined;
 
   constructor(private readonly opts: BridgeNetworkOptions) {
@@ -67,7 +70,7 @@ export class BridgeNetwork {
   }
 
   netnsPath(id: string): string {
-    return join(NETNS_DIR, this.netnsName(id));
+    return join(this.opts.dir, 'netns', id);
   }
 
   /**
@@ -98,40 +101,41 @@ export class BridgeNetwork {
     await this.ensure();
     try {
       const ip = await this.pool.allocate(id);
-      const ns = this.netnsName(id);
+      const netns = this.netnsPath(id);
+      await (await open(netns, 'w')).close();
       const mtu = (m: number | undefined) => (m ? ` mtu ${m}` : '');
       const veth = (i: number, m: number | undefined) =>
-        `link add ${vethName(id, i)}${mtu(m)} type veth peer name eth${i}${mtu(m)} netns ${ns}`;
-      const host = [
-        `netns add ${ns}`,
-        veth(0, this.opts.mtu),
-        `link set dev ${vethName(id, 0)} master ${this.opts.bridge}`,
-        `link set dev ${vethName(id, 0)} type bridge_slave hairpin on`,
-        `link set dev ${vethName(id, 0)} up`,
-        ...networks.flatMap((plug, i) => [
-          veth(i + 1, plug.mtu),
-          `link set dev ${vethName(id, i + 1)} master ${plug.bridge}`,
-          `link set dev ${vethName(id, i + 1)} up`,
-        ]),
-      ];
-      throwIfFailed(await this.batcher.run(host));
-      await ipBatchIn(ns, [
+        `link add eth${i}${mtu(m)} type veth peer name ${vethName(id, i)}${mtu(m)} netns ${process.pid}`;
+      await ipInNewNamespace(netns, [
         'link set lo up',
+        veth(0, this.opts.mtu),
         `addr add ${ip}/${this.prefix} dev eth0`,
         'link set eth0 up',
         `route add default via ${this.gateway} dev eth0`,
         ...networks.flatMap((plug, i) => [
+          veth(i + 1, plug.mtu),
           `addr add ${plug.address} dev eth${i + 1}`,
           `link set eth${i + 1} up`,
         ]),
       ]);
+      throwIfFailed(
+        await this.batcher.run([
+          `link set dev ${vethName(id, 0)} master ${this.opts.bridge}`,
+          `link set dev ${vethName(id, 0)} type bridge_slave hairpin on`,
+          `link set dev ${vethName(id, 0)} up`,
+          ...networks.flatMap((plug, i) => [
+            `link set dev ${vethName(id, i + 1)} master ${plug.bridge}`,
+            `link set dev ${vethName(id, i + 1)} up`,
+          ]),
+        ]),
+      );
       if (publish.length > 0) {
         // Kept for the removal, which needs the same rules (also when the container record is gone).
         await writeFile(this.portsPath(id), JSON.stringify({ ip, publish }));
         await setForwards('-A', this.opts.bridge, this.name, id, ip, publish);
       }
       this.opts.logger?.debug({ id, ip, bridge: this.opts.bridge }, 'container network attached');
-      return { netns: this.netnsPath(id), ip };
+      return { netns, ip };
     } catch (err) {
       await this.detach(id).catch(() => undefined);
       if (isFlotillaError(err)) throw err;
@@ -155,9 +159,14 @@ export class BridgeNetwork {
     }
     // The veths go with the namespace: the kernel removes its devices together, later and far
     // more cheaply than one deletion each (every deletion waits for the others' grace periods).
-    if (await exists(this.netnsPath(id)))
-      throwIfFailed(await this.batcher.run([`netns del ${this.netnsName(id)}`]));
-    await this.removeCniNamespace(id);
+    const netns = this.netnsPath(id);
+    if (await exists(netns)) {
+      const [failed] = await this.unmounts.run([netns]);
+      // Not mounted: a namespace that was never made (the empty file alone).
+      if (failed !== undefined && !failed.includes('not mounted'))
+        throw new Error(`cannot remove the network namespace of ${id}: ${failed}`);
+      await rm(netns, { force: true });
+    }
     await this.pool.release(id);
     this.opts.logger?.debug({ id }, 'container network detached');
   }
@@ -172,28 +181,23 @@ export class BridgeNetwork {
     const stale = await this.pool.reconcile(containers, (id, ip) =>
       this.opts.logger?.warn({ id, ip }, 'a container has an address leased to another container'),
     );
-    for (const id of stale) await this.detach(id);
-    return stale;
+    const unleased = (await this.namespaces()).filter((id) => !containers.has(id) && !stale.includes(id));
+    for (const id of [...stale, ...unleased]) await this.detach(id);
+    return [...stale, ...unleased];
   }
 
-  private netnsName(id: string): string {
-    return `${this.name}-${id}`;
+  /** The ids of containers that have a namespace here. */
+  private async namespaces(): Promise<string[]> {
+    return readdir(join(this.opts.dir, 'netns')).catch(() => []);
   }
 
   private portsPath(id: string): string {
     return join(this.opts.dir, 'ports', `${id}.json`);
   }
 
-  /** The namespace of a container made when the CNI plugins networked containers, if it has one. */
-  private async removeCniNamespace(id: string): Promise<void> {
-    const path = join(this.opts.dir, 'netns', id);
-    if (!(await exists(path))) return;
-    await trySystemTool(['umount', path]);
-    await rm(path, { force: true });
-  }
-
   private async setUp(): Promise<void> {
     const { dir, bridge, subnet } = this.opts;
+    await mkdir(join(dir, 'netns'), { recursive: true });
     await mkdir(join(dir, 'ports'), { recursive: true });
     await writeFile(this.resolvConf, `nameserver ${this.gateway}\noptions ndots:0\n`);
     const made = (await trySystemTool(['ip', 'link', 'show', 'dev', bridge])).exitCode === 0;
@@ -230,4 +234,16 @@ function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** Unmounts the namespaces in one `umount`; what it said of each that it could not unmount. */
+async function unmountAll(paths: string[]): Promise<(string | undefined)[]> {
+  const [first = '', ...rest] = paths;
+  const { stderr } = await runCaptured(['umount', first, ...rest], {
+    cwd: '/',
+    env: { PATH: SYSTEM_PATH },
+    timeoutMs: 60_000,
+  });
+  const said = stderr.split('\n').filter(Boolean);
+  return paths.map((p) => said.find((line) => line.startsWith(`umount: ${p}:`)));
 }

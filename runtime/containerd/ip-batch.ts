@@ -1,95 +1,71 @@
 /**
- * iproute2's `ip` fed commands on stdin (`ip -batch -`), so that one process does the work of
- * many containers: IpBatcher gathers the commands of concurrent callers while a batch runs and
- * sends them all in the next one. With -force, ip goes on past a command that fails and names
- * its line ("Command failed -:N"), so each caller learns of its own lines' failures only.
+ * iproute2's `ip` fed commands on stdin (`ip -force -batch -`), so that one process does the
+ * work of many containers: with -force, ip goes on past a command that fails and names its
+ * line ("Command failed -:N"), so that each caller learns of its own commands' failures only.
  */
 import { runCaptured, SYSTEM_PATH } from '../run-captured.js';
+import { Batcher } from './batcher.js';
 
-/** A command of a batch that failed, with what ip said. */
+/** A command that failed, with what ip said. */
 export interface IpFailure {
   command: string;
   message: string;
 }
 
-interface Pending {
-  commands: string[];
-  resolve(failures: IpFailure[]): void;
-  reject(err: Error): void;
-}
-
+/** Commands of concurrent callers in the node's network namespace, gathered into one `ip -batch`. */
 export class IpBatcher {
-  private queue: Pending[] = [];
-  private running = false;
+  private readonly batcher = new Batcher<string, string | undefined>((commands) => runIpBatch([], commands));
 
-  /** Runs the commands (in order, in the node's network namespace); resolves with those that failed. */
-  run(commands: string[]): Promise<IpFailure[]> {
-    if (commands.length === 0) return Promise.resolve([]);
-    return new Promise((resolve, reject) => {
-      this.queue.push({ commands, resolve, reject });
-      if (!this.running) void this.drain();
-    });
+  /** Runs the commands in order; resolves with those that failed. */
+  async run(commands: string[]): Promise<IpFailure[]> {
+    const said = await this.batcher.run(commands);
+    return commands.flatMap((command, i) => (said[i] === undefined ? [] : [{ command, message: said[i] }]));
   }
-
-  private async drain(): Promise<void> {
-    this.running = true;
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      const lines = batch.flatMap((p) => p.commands);
-      try {
-        const failed = await runIpBatch([], lines);
-        let start = 0;
-        for (const p of batch) {
-          const end = start + p.commands.length;
-          p.resolve(failed.filter((f) => f.line >= start && f.line < end).map(({ line: _, ...f }) => f));
-          start = end;
-        }
-      } catch (err) {
-        for (const p of batch) p.reject(err as Error);
-      }
-    }
-    this.running = false;
-  }
-}
-
-/** Runs commands in the named network namespace (`ip -n NAME -batch -`); throws if one fails. */
-export async function ipBatchIn(netns: string, commands: string[]): Promise<void> {
-  const [failure] = await runIpBatch(['-n', netns], commands);
-  if (failure) throw new Error(`\`ip -n ${netns} ${failure.command}\` failed: ${failure.message}`);
 }
 
 /**
- * One `ip -force -batch -` process; the failed commands by their index in `commands`. A
- * failure ip does not attribute to a line ends the whole batch (ip exits at a malformed
- * argument), so it throws.
+ * Makes a network namespace bind-mounted at `path` (an existing empty file) and runs the
+ * commands in it, all in one process (`unshare --net=PATH ip -batch -`); throws if one fails.
  */
-async function runIpBatch(options: string[], commands: string[]): Promise<(IpFailure & { line: number })[]> {
-  const { exitCode, stderr } = await runCaptured(['ip', ...options, '-force', '-batch', '-'], {
+export async function ipInNewNamespace(path: string, commands: string[]): Promise<void> {
+  const said = await runIpBatch(['unshare', `--net=${path}`], commands);
+  const failed = said.findIndex((s) => s !== undefined);
+  if (failed >= 0) throw new Error(`\`ip ${commands[failed]}\` in a new namespace failed: ${said[failed]}`);
+}
+
+/**
+ * One `ip -force -batch -` process (behind `wrapper`, e.g. unshare); what ip said of each
+ * command that failed, undefined for the others. A failure ip does not put on a line ends
+ * the whole batch (ip exits at a malformed argument), so it throws.
+ */
+async function runIpBatch(wrapper: string[], commands: string[]): Promise<(string | undefined)[]> {
+  const [program = 'ip', ...args] = [...wrapper, 'ip', '-force', '-batch', '-'];
+  const { exitCode, stderr } = await runCaptured([program, ...args], {
     cwd: '/',
     env: { PATH: SYSTEM_PATH },
     input: `${commands.join('\n')}\n`,
     timeoutMs: 60_000,
   });
-  const failed: (IpFailure & { line: number })[] = [];
+  const results: (string | undefined)[] = commands.map(() => undefined);
   let said: string[] = [];
+  let attributed = false;
   for (const text of stderr.split('\n')) {
     const match = /^Command failed -:(\d+)$/.exec(text);
     if (!match) {
       if (text.trim()) said.push(text.trim());
       continue;
     }
-    const line = Number(match[1]) - 1;
-    failed.push({ line, command: commands[line] ?? '', message: said.join('; ') || 'failed' });
+    results[Number(match[1]) - 1] = said.join('; ') || 'failed';
     said = [];
+    attributed = true;
   }
-  if (exitCode !== 0 && (said.length > 0 || failed.length === 0)) {
+  if (exitCode !== 0 && (said.length > 0 || !attributed)) {
     const why = said.join('; ') || stderr.trim() || `exit ${exitCode}`;
     throw new Error(
       exitCode === 127
-        ? `ip (iproute2) cannot run: ${why}; install iproute2 or start the node with --container-network host`
+        ? `${[...wrapper, 'ip'].join(' ')} cannot run: ${why}; install iproute2 and util-linux or start the node with --container-network host`
         : `ip -batch stopped: ${why}`,
     );
   }
-  return failed;
+  return results;
 }

@@ -58,8 +58,7 @@ export async function removeBridge({ bridge }: TestBridge): Promise<void> {
 /** What a node's network left for its containers: namespaces, leases, veths on the bridge, nat rules. */
 export async function networkLeftovers(dir: string, bridge: string): Promise<string[]> {
   const found: string[] = [];
-  for (const ns of await readdir('/run/netns').catch(() => []))
-    if (ns.startsWith(`flotilla-${bridge}-`)) found.push(`netns ${ns}`);
+  for (const ns of await readdir(join(dir, 'netns')).catch(() => [])) found.push(`netns ${ns}`);
   const leases = join(dir, 'leases');
   for (const file of await readdir(leases).catch(() => [])) {
     // Released meanwhile by a test running at the same time: not left over.
