@@ -10,6 +10,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { FlotillaError, invalidArgument, isFlotillaError } from '../../lib/errors.js';
+import { LOCAL_VOLUME_OPTIONS, localVolumeMount } from '../../proto/local-volume.js';
 import { HOST_IMAGE, VOLUME_NAME, type Mount, type ServiceSpec } from '../../proto/types.js';
 import { parseCount, parseDuration } from '../format.js';
 import { parseFileReference } from '../commands/file-flags.js';
@@ -333,9 +334,6 @@ interface Context {
   volumes: Map<string, StackVolume>;
 }
 
-/** The local driver's options, as the nodes take them. */
-const VOLUME_OPTIONS = ['type', 'device', 'o'];
-
 /** The top-level volumes by key: driver local, its options, external ones and their names. */
 function stackVolumes(r: Reader, stack: string, model: Mapping): Map<string, StackVolume> {
   const top = r.map(model, 'volumes', 'volumes') ?? {};
@@ -357,15 +355,17 @@ function stackVolumes(r: Reader, stack: string, model: Mapping): Map<string, Sta
     const options: Record<string, string> = {};
     for (const k of Object.keys(opts)) {
       const op = `${p}.driver_opts.${k}`;
-      if (!VOLUME_OPTIONS.includes(k))
+      if (!(LOCAL_VOLUME_OPTIONS as readonly string[]).includes(k))
         r.fail(
           opts,
           k,
           op,
-          `one of the local driver's options ${VOLUME_OPTIONS.join(', ')} (got the key ${k})`,
+          `one of the local driver's options ${LOCAL_VOLUME_OPTIONS.join(', ')} (got the key ${k})`,
         );
       options[k] = r.text(opts, k, op) ?? '';
     }
+    // Before anything is written: the manager refuses a service of it only when its turn comes.
+    localVolumeMount(options, `${p}.driver_opts`);
     if (external && (driver !== '' || Object.keys(options).length > 0))
       r.fail(
         top,

@@ -413,6 +413,11 @@ test('named volumes: undeclared, anonymous, another driver, unknown options are 
   );
   await bad(
     t,
+    'services:\n  a:\n    image: x\n    volumes: ["d:/d"]\nvolumes:\n  d:\n    driver_opts: {type: none, device: /srv}\n',
+    /^invalid volumes\.d\.driver_opts\.o: expected bind/,
+  );
+  await bad(
+    t,
     'services:\n  a:\n    image: x\nvolumes:\n  d:\n    external: true\n    driver_opts: {type: tmpfs}\n',
     /^invalid volumes\.d \(c\.yml:5\): expected no driver or driver_opts with external: true/,
   );
