@@ -6,7 +6,8 @@
  *     the endpoint table (until its stop grace period ends).
  *   client HOST PORT: a client taking commands on stdin, one answer line each on stdout:
  *     `tcp` (a new connection), `udp` (a datagram from a new socket), `hold` (a connection
- *     kept open), `again` (a line on the kept connection).
+ *     kept open), `again` (a line on the kept connection), `uhold` and `uagain` (datagrams
+ *     from one socket kept open: one UDP flow).
  */
 import { createSocket } from 'node:dgram';
 import { connect, createServer, type Socket } from 'node:net';
@@ -42,16 +43,21 @@ function open(): Promise<Socket> {
   });
 }
 
-function datagram(): Promise<string> {
-  const s = createSocket('udp4');
+/** Sends `text` from `s` and resolves with the reply. */
+function datagramFrom(s: ReturnType<typeof createSocket>, text: string): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no udp reply')), 3_000);
     s.once('message', (m) => {
       clearTimeout(timer);
       resolve(m.toString().trim());
     });
-    s.send('hi', Number(portText), host);
-  }).finally(() => s.close());
+    s.send(text, Number(portText), host);
+  });
+}
+
+function datagram(): Promise<string> {
+  const s = createSocket('udp4');
+  return datagramFrom(s, 'hi').finally(() => s.close());
 }
 
 if (mode === 'serve') {
@@ -69,6 +75,7 @@ if (mode === 'serve') {
   process.on('SIGTERM', () => undefined);
 } else if (mode === 'client') {
   let held: Socket | undefined;
+  const flow = createSocket('udp4');
   const lines = createInterface({ input: process.stdin });
   const answer = (p: Promise<string>) =>
     p.then(
@@ -96,12 +103,20 @@ if (mode === 'serve') {
             return ask(held, 'hold');
           }
           if (cmd === 'again' && held) return ask(held, 'again');
+          if (cmd === 'uhold' || cmd === 'uagain') return datagramFrom(flow, cmd);
           throw new Error(`unknown command ${cmd}`);
         })(),
       ),
     );
   });
-  lines.on('close', () => void chain.then(() => held?.destroy()));
+  lines.on(
+    'close',
+    () =>
+      void chain.then(() => {
+        held?.destroy();
+        flow.close();
+      }),
+  );
 } else {
   console.error('usage: kernel-mesh-peer serve | client HOST PORT');
   process.exit(2);

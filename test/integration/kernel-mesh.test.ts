@@ -49,7 +49,7 @@ class Client {
     });
   }
 
-  send(cmd: 'tcp' | 'udp' | 'hold' | 'again'): Promise<string> {
+  send(cmd: 'tcp' | 'udp' | 'hold' | 'again' | 'uhold' | 'uagain'): Promise<string> {
     this.child.stdin!.write(`${cmd}\n`);
     const ready = this.answers.shift();
     if (ready !== undefined) return Promise.resolve(ready);
@@ -166,29 +166,38 @@ if (reason) {
     },
   );
 
-  test.serial('a task leaving the table gets no new connection; the one it has keeps working', async (t) => {
-    t.timeout(180_000);
-    // A held connection on slot 2, the one that scaling down removes.
-    let held: Client | undefined;
-    for (let i = 0; i < 10 && !held; i++) {
-      const c = new Client(addresses.m1!, 8080);
-      if ((await c.send('hold')).startsWith('slot 2: hold')) held = c;
-      else c.close();
-    }
-    if (!held) return t.fail('no connection reached slot 2');
-    const kept = held;
-    t.teardown(() => kept.close());
-    const scaled = await lab.cluster('m1', 'service', 'scale', 'web=1', '-d');
-    t.is(scaled.code, 0, scaled.stderr);
-    await eventually(
-      "slot 2 out of m1's chain",
-      async () => !/mod 2 map/.test(await chain('m1', 'tcp_8080')),
-    );
-    t.deepEqual(distinct(await slots(addresses.m1!, 8080, 'tcp', 6)), ['slot 1']);
-    t.is(await kept.send('again'), 'slot 2: again', 'the established connection still reaches its task');
-    const back = await lab.cluster('m1', 'service', 'scale', 'web=2', '-d');
-    t.is(back.code, 0, back.stderr);
-  });
+  test.serial(
+    'a task leaving the table gets no new connection; the one it has keeps working; its UDP flows move',
+    async (t) => {
+      t.timeout(180_000);
+      // A held connection and a UDP flow on slot 2, the one that scaling down removes.
+      const onSlot2 = async (cmd: 'hold' | 'uhold'): Promise<Client | undefined> => {
+        for (let i = 0; i < 10; i++) {
+          const c = new Client(addresses.m1!, 8080);
+          t.teardown(() => c.close());
+          if ((await c.send(cmd)).startsWith(`slot 2: ${cmd}`)) return c;
+          c.close();
+        }
+        return undefined;
+      };
+      const held = await onSlot2('hold');
+      const flow = await onSlot2('uhold');
+      if (!held || !flow) return t.fail('no connection or flow reached slot 2');
+      const scaled = await lab.cluster('m1', 'service', 'scale', 'web=1', '-d');
+      t.is(scaled.code, 0, scaled.stderr);
+      await eventually(
+        "slot 2 out of m1's chains",
+        async () =>
+          !/mod 2 map/.test(await chain('m1', 'tcp_8080')) &&
+          !/mod 2 map/.test(await chain('m1', 'udp_8080')),
+      );
+      t.deepEqual(distinct(await slots(addresses.m1!, 8080, 'tcp', 6)), ['slot 1']);
+      t.is(await held.send('again'), 'slot 2: again', 'the established connection still reaches its task');
+      t.is(await flow.send('uagain'), 'slot 1: uagain', 'the UDP flow went to the task that stays');
+      const back = await lab.cluster('m1', 'service', 'scale', 'web=2', '-d');
+      t.is(back.code, 0, back.stderr);
+    },
+  );
 
   test.serial(
     '--mesh userspace and least-conn are served by the proxy; a service moves between the paths',

@@ -14,6 +14,7 @@ import type { Logger } from '../../lib/log.js';
 import type { EndpointChanges } from '../../proto/gen/flotilla/EndpointChanges.js';
 import type { ServiceEndpoints } from '../../proto/gen/flotilla/ServiceEndpoints.js';
 import { runCaptured, SYSTEM_PATH } from '../../runtime/run-captured.js';
+import { splitHostPort } from '../addr.js';
 import {
   dropTable,
   isWildcard,
@@ -66,6 +67,19 @@ async function portFree(protocol: 'tcp' | 'udp', port: number, hosts: readonly s
   return true;
 }
 
+/**
+ * Ends the UDP flows conntrack sends to a task (datagrams have no close: a client sending on
+ * would reach the task that left until its flow idles). False when conntrack is not installed.
+ */
+async function forgetUdp(host: string, port: number): Promise<boolean> {
+  const res = await runCaptured(
+    ['conntrack', '-D', '-p', 'udp', '--reply-src', host, '--reply-port-src', String(port)],
+    { cwd: '/', env: { PATH: SYSTEM_PATH }, timeoutMs: 30_000 },
+  );
+  // 1: no flow matched.
+  return res.exitCode !== 127;
+}
+
 /** What the kernel path does to the system: nft batches, sysctls (tests record them instead). */
 export interface KernelSystem {
   nft(input: string): Promise<void>;
@@ -73,9 +87,11 @@ export interface KernelSystem {
   turnOn(path: string): Promise<boolean>;
   /** Whether no program of the node holds the port (DNAT would take its traffic away). */
   portFree(protocol: 'tcp' | 'udp', port: number, hosts: readonly string[]): Promise<boolean>;
+  /** Ends the UDP flows to a task; false when the node cannot (no conntrack tool). */
+  forgetUdp(host: string, port: number): Promise<boolean>;
 }
 
-const system: KernelSystem = { nft, turnOn, portFree };
+const system: KernelSystem = { nft, turnOn, portFree, forgetUdp };
 
 /** Removes the table of a node that could not (a daemon killed): for whoever cleans up after it. */
 export async function removeMeshTable(hosts: readonly string[], port: number): Promise<void> {
@@ -88,6 +104,8 @@ export class KernelMesh {
   private queue: Promise<void> = Promise.resolve();
   private forwarding = false;
   private closed = false;
+  /** Whether the node lacks the conntrack tool (said once). */
+  private noConntrack = false;
   /** Ports another program holds, by "tcp_8080", with the service warned about. */
   private readonly held = new Map<string, string>();
 
@@ -197,6 +215,25 @@ export class KernelMesh {
         'the kernel refused a mesh change; writing the whole table again',
       );
       await this.writeAll();
+    }
+    await this.forgetLeftUdp(before, after);
+  }
+
+  /** Ends the UDP flows to the tasks that left (TCP connections end when their task closes them). */
+  private async forgetLeftUdp(before: NftPort[], after: NftPort[]): Promise<void> {
+    const udp = (ports: NftPort[]) =>
+      new Set(
+        ports.filter((p) => p.protocol === 'udp').flatMap((p) => p.targets.map((t) => `${t.host}:${t.port}`)),
+      );
+    const stay = udp(after);
+    for (const target of udp(before)) {
+      if (stay.has(target) || this.noConntrack) continue;
+      const { host, port } = splitHostPort(target);
+      if (await this.sys.forgetUdp(host, port)) continue;
+      this.noConntrack = true;
+      this.log.info(
+        'conntrack is not installed (Debian: conntrack): UDP flows to a task that left go on until they idle',
+      );
     }
   }
 

@@ -192,12 +192,13 @@ test('a port moving from one service to another in one change is rewritten, not 
 /** A port another program of the node holds. */
 const HELD = 22;
 
-/** A kernel path whose nft batches and sysctls are recorded, not run. */
+/** A kernel path whose nft batches, sysctls and ended UDP flows are recorded, not run. */
 async function recorded(
   hosts = ['10.1.0.2'],
-): Promise<{ mesh: KernelMesh; batches: string[]; sysctls: string[] }> {
+): Promise<{ mesh: KernelMesh; batches: string[]; sysctls: string[]; forgotten: string[] }> {
   const batches: string[] = [];
   const sysctls: string[] = [];
+  const forgotten: string[] = [];
   const sys: KernelSystem = {
     nft: (input) => {
       batches.push(input);
@@ -208,10 +209,14 @@ async function recorded(
       return Promise.resolve(true);
     },
     portFree: (_protocol, port) => Promise.resolve(port !== HELD),
+    forgetUdp: (host, port) => {
+      forgotten.push(`${host}:${port}`);
+      return Promise.resolve(true);
+    },
   };
   const mesh = await KernelMesh.open({ hosts, port: 4240, nodeId: 'n1' }, silentLogger(), sys);
   if (typeof mesh === 'string') throw new Error(mesh);
-  return { mesh, batches, sysctls };
+  return { mesh, batches, sysctls, forgotten };
 }
 
 const change = (services: ServiceEndpoints[], removed: string[] = []): EndpointChanges => ({
@@ -280,6 +285,7 @@ test('a batch the kernel refuses is followed by the whole table', async (t) => {
     },
     turnOn: () => Promise.resolve(false),
     portFree: () => Promise.resolve(true),
+    forgetUdp: () => Promise.resolve(true),
   };
   const mesh = await KernelMesh.open({ hosts: ['10.1.0.2'], port: 4240, nodeId: 'n1' }, silentLogger(), sys);
   if (typeof mesh === 'string') throw new Error(mesh);
@@ -299,4 +305,13 @@ test('a port another program holds on the node is left alone, and taken once fre
   await mesh.apply(change([service('a', 30000, ['10.1.0.2:8080'])]));
   t.regex(batches.at(-1)!, /tcp_30000/);
   t.notRegex(batches.at(-1)!, /tcp_22/);
+});
+
+test('the UDP flows of a task that left are ended; those of tasks that stay are not', async (t) => {
+  const { mesh, forgotten } = await recorded();
+  await mesh.apply(change([service('a', 30000, ['10.1.0.2:8080', '10.1.0.3:8081@n2'], true)]));
+  await mesh.apply(change([service('a', 30000, ['10.1.0.2:8080'], true)]));
+  t.deepEqual(forgotten, ['10.1.0.3:8081']);
+  await mesh.apply(change([], ['a']));
+  t.deepEqual(forgotten, ['10.1.0.3:8081', '10.1.0.2:8080']);
 });
