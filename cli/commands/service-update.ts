@@ -169,7 +169,7 @@ export async function follow(client: ControlClient, written: Service): Promise<v
 }
 
 export const EXIT_HELP =
-  'Exit codes when waiting: 0 converged, 3 update paused, 4 update failed and was rolled back, 5 rollback paused.';
+  'Exit codes when waiting: 0 converged (the tasks stayed running for the update monitor period, 5s by default), 3 update paused, 4 update failed and was rolled back, 5 rollback paused.';
 
 export function updateCommands(service: Command, connect: () => ControlClient): void {
   const update = service

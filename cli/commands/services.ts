@@ -229,7 +229,10 @@ export function serviceCommands(program: Command, connect: Connect): void {
     .option('--lb <mode>', 'how published ports spread connections: round-robin or least-conn')
     .option('--proxy-protocol', 'send tasks a PROXY protocol header with the client address')
     .option('--mesh <path>', MESH_HELP)
-    .option('-d, --detach', 'return at once instead of waiting for the service to converge')
+    .option(
+      '-d, --detach',
+      'return at once instead of waiting for the service to converge (its tasks running for --update-monitor, 5s by default)',
+    )
     .action(async (image: string, command: string[], o: CreateOptions) => {
       const client = connect();
       const res = await call(client, client.CreateService, { spec: specFromFlags(image, command, o) });

@@ -16,7 +16,7 @@ import { EXIT_CODES, followService, type Outcome } from '../update-progress.js';
 export const NOT_CONVERGED = 1;
 
 export const WAIT_HELP =
-  'Unless --detach, waits for the created and updated services to converge. Exit codes then: 0 converged, ' +
+  'Unless --detach, waits for the created and updated services to converge (their tasks running for the update monitor period, 5s by default). Exit codes then: 0 converged, ' +
   `${NOT_CONVERGED} tasks cannot be placed or --timeout ran out, ${EXIT_CODES.paused} an update paused, ` +
   `${EXIT_CODES['rolled-back']} an update failed and was rolled back, ${EXIT_CODES['rollback-paused']} a rollback paused (the highest of them).`;
 
@@ -24,7 +24,7 @@ const codeOf = (outcome: Outcome) => (outcome === 'unplaceable' ? NOT_CONVERGED 
 
 /**
  * Follows the services until each converges or stops, or `timeoutMs` passes (0: no limit),
- * printing their progress and what did not converge to `out`. Resolves with the exit code.
+ * printing their progress and what did not converge to `opts.out`. Resolves with the exit code.
  */
 export async function waitForServices(
   client: ControlClient,
