@@ -2,7 +2,7 @@
  * Resident memory of the node daemon by role and load, with dockerd's and containerd's beside
  * it, and by part. One JSON line per figure; progress goes to stderr.
  *
- *   npm run bench:memory [-- --quick]
+ *   npm run bench:memory [-- --quick] [-- --no-swarm]
  *
  * By role and load: a local cluster of real daemons on the process runtime (tasks are `host`
  * sleepers): a manager (drained, so it runs no tasks) and three workers. A worker's daemon
@@ -291,5 +291,7 @@ function partsInFreshProcess(): void {
 progress('by part, in a fresh process');
 partsInFreshProcess();
 await withCluster({ distinctHosts: true }, byRoleAndLoad);
-progress('Docker Swarm with the peer kit');
-swarm();
+if (!process.argv.includes('--no-swarm')) {
+  progress('Docker Swarm with the peer kit');
+  swarm();
+}

@@ -14,7 +14,8 @@
 import { access } from 'node:fs/promises';
 import type { Logger } from '../lib/log.js';
 import type { RuntimeDriver } from '../runtime/driver.js';
-import { ContainerdDriver, DEFAULT_CONTAINERD_SOCKET } from '../runtime/containerd/index.js';
+import type { ContainerdDriver } from '../runtime/containerd/index.js';
+import { DEFAULT_CONTAINERD_SOCKET } from '../runtime/containerd/socket.js';
 import { parseContainerNetwork } from '../runtime/containerd/network-config.js';
 import type { DockerDriver } from '../runtime/docker/index.js';
 import { DEFAULT_DOCKER_SOCKET } from '../runtime/docker/socket.js';
@@ -33,6 +34,8 @@ export async function nodeDrivers(
   const socket = identity?.containerdSocket ?? DEFAULT_CONTAINERD_SOCKET;
   const explicit = identity?.containerdSocket !== undefined;
   if (socket !== '' && (explicit || (await exists(socket)))) {
+    // Loaded only here: a node without containerd goes without its code.
+    const { ContainerdDriver } = await import('../runtime/containerd/index.js');
     const options = { socket, root: p.containerdRuntime, logger };
     const containerd = new ContainerdDriver({ ...options, network: bridgeOf(identity) });
     if (await answers(containerd, socket, log)) {

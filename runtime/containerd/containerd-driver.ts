@@ -55,7 +55,6 @@ import { ociSpec, resolveImageUser, type SpecInput } from './oci-spec.js';
 import { registryImage } from './registry.js';
 
 export const CONTAINERD_NAMESPACE = 'flotilla';
-export const DEFAULT_CONTAINERD_SOCKET = '/run/containerd/containerd.sock';
 const RUNTIME = 'io.containerd.runc.v2';
 const SPEC_TYPE = 'types.containerd.io/opencontainers/runtime-spec/1/Spec';
 const PROCESS_TYPE = 'types.containerd.io/opencontainers/runtime-spec/1/Process';

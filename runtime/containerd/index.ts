@@ -1,6 +1,2 @@
-export {
-  CONTAINERD_NAMESPACE,
-  ContainerdDriver,
-  DEFAULT_CONTAINERD_SOCKET,
-  type ContainerdDriverOptions,
-} from './containerd-driver.js';
+export { CONTAINERD_NAMESPACE, ContainerdDriver, type ContainerdDriverOptions } from './containerd-driver.js';
+export { DEFAULT_CONTAINERD_SOCKET } from './socket.js';
