@@ -4,7 +4,7 @@
  * their own; then services adding up to 10 replicas per node, of an image only the simulated
  * runtime "runs". Each step is a fresh cluster. One JSON line per figure; progress on stderr.
  *
- *   npm run bench:scale [-- --managers 1,3] [-- --nodes 100,1000] [-- --idle-s 10]
+ *   npm run bench:scale [-- --managers 1,3] [-- --nodes 100,1000] [-- --idle-s 10] [-- --heartbeat-s 5]
  *
  * Figures of a step: how long the nodes took to join and be ready; the leader's CPU while
  * they only heartbeat, per 1,000 nodes; time until every replica runs, and placements per
@@ -35,6 +35,10 @@ function listArg(flag: string, fallback: number[]): number[] {
 const MANAGERS = listArg('--managers', [1, 3]);
 const NODES = listArg('--nodes', [100, 1_000]);
 const IDLE_S = listArg('--idle-s', [10])[0]!;
+/** The cluster's heartbeat period in seconds (`init --dispatcher-heartbeat`); default init's. */
+const HEARTBEAT_S = listArg('--heartbeat-s', [])[0];
+/** Sessions the simulated workers open per second (`sim-workers --session-rate`). */
+const SESSION_RATE = listArg('--session-rate', [50])[0]!;
 const REPLICAS_PER_NODE = 10;
 const SERVICES = 10;
 const STEP_TIMEOUT_MS = 15 * 60_000;
@@ -87,7 +91,7 @@ class Sampler {
 }
 
 async function step(c: LocalCluster, managers: number, nodes: number): Promise<void> {
-  const labels = { managers, nodes };
+  const labels = { managers, nodes, heartbeat_s: HEARTBEAT_S ?? 1 };
   const metricsAt = new Map<string, string>();
   for (let i = 1; i <= managers; i++) metricsAt.set(`m${i}`, `127.0.0.1:${await freePort()}`);
   // The default pool has a /24 for each of 256 nodes.
@@ -124,10 +128,15 @@ async function step(c: LocalCluster, managers: number, nodes: number): Promise<v
       join(c.root, 'sim'),
       '--join-concurrency',
       '16',
+      '--session-rate',
+      String(SESSION_RATE),
     ]),
     { stdio: ['ignore', simLog, simLog] },
   );
   closeSync(simLog);
+  // Ctrl-C ends the benchmark through process.exit() (withCluster): the workers go with it.
+  const killSim = () => sim.kill('SIGKILL');
+  process.once('exit', killSim);
   try {
     const readyAfter = await eventually(
       `${nodes} simulated nodes ready`,
@@ -230,7 +239,8 @@ async function step(c: LocalCluster, managers: number, nodes: number): Promise<v
       per_node_kib: round(rssOf(sim.pid!) / 1024 / nodes),
     });
   } finally {
-    sim.kill('SIGKILL');
+    killSim();
+    process.off('exit', killSim);
     client.close();
   }
 }
