@@ -1,13 +1,15 @@
 /**
  * Both ends for the kernel mesh tests (kernel-mesh.test.ts), run inside lab hosts.
  *
- *   serve: a task that answers each line (TCP) or datagram (UDP) with "slot N: <it>", on the
+ *   serve: a task that answers each line (TCP) or datagram (UDP) with "slot N: <it>" (a
+ *     TCP line "who" with the address the connection comes from), on the
  *     port its environment gives it; it ignores SIGTERM, so that it still runs after leaving
  *     the endpoint table (until its stop grace period ends).
  *   client HOST PORT: a client taking commands on stdin, one answer line each on stdout:
  *     `tcp` (a new connection), `udp` (a datagram from a new socket), `hold` (a connection
  *     kept open), `again` (a line on the kept connection), `uhold` and `uagain` (datagrams
- *     from one socket kept open: one UDP flow).
+ *     from one socket kept open: one UDP flow), `who` (a new connection asking where it
+ *     comes from).
  */
 import { createSocket } from 'node:dgram';
 import { connect, createServer, type Socket } from 'node:net';
@@ -67,7 +69,10 @@ if (mode === 'serve') {
   const slot = env.FLOTILLA_TASK_SLOT ?? '?';
   createServer((s) => {
     s.on('error', () => s.destroy());
-    createInterface({ input: s }).on('line', (line) => s.write(`slot ${slot}: ${line}\n`));
+    // "who" is answered with the address the connection comes from.
+    createInterface({ input: s }).on('line', (line) =>
+      s.write(`slot ${slot}: ${line === 'who' ? s.remoteAddress?.replace(/^::ffff:/, '') : line}\n`),
+    );
   }).listen(port, at);
   const udp = createSocket('udp4');
   udp.on('message', (m, from) => udp.send(`slot ${slot}: ${m.toString()}`, from.port, from.address));
@@ -104,6 +109,14 @@ if (mode === 'serve') {
           }
           if (cmd === 'again' && held) return ask(held, 'again');
           if (cmd === 'uhold' || cmd === 'uagain') return datagramFrom(flow, cmd);
+          if (cmd === 'who') {
+            const s = await open();
+            try {
+              return await ask(s, 'who');
+            } finally {
+              s.destroy();
+            }
+          }
           throw new Error(`unknown command ${cmd}`);
         })(),
       ),

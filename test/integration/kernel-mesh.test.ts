@@ -49,7 +49,7 @@ class Client {
     });
   }
 
-  send(cmd: 'tcp' | 'udp' | 'hold' | 'again' | 'uhold' | 'uagain'): Promise<string> {
+  send(cmd: 'tcp' | 'udp' | 'hold' | 'again' | 'uhold' | 'uagain' | 'who'): Promise<string> {
     this.child.stdin!.write(`${cmd}\n`);
     const ready = this.answers.shift();
     if (ready !== undefined) return Promise.resolve(ready);
@@ -65,7 +65,7 @@ class Client {
 const distinct = (answers: string[]) => [...new Set(answers.map((a) => a.replace(/: .*/, '')))].sort();
 
 /** The slots answering `n` new connections (or datagrams) through host:port. */
-async function slots(host: string, port: number, kind: 'tcp' | 'udp', n: number): Promise<string[]> {
+async function slots(host: string, port: number, kind: 'tcp' | 'udp' | 'who', n: number): Promise<string[]> {
   const c = new Client(host, port);
   try {
     const out: string[] = [];
@@ -136,9 +136,10 @@ if (reason) {
   });
 
   test.serial(
-    'every node serves the port in the kernel, over the tasks on both workers, TCP and UDP',
+    'every node serves the port in the kernel, over the tasks on both workers, TCP and UDP; a task on the entry node sees the client',
     async (t) => {
       t.timeout(180_000);
+      const hostnames = await lab.hostnames();
       for (const host of ['m1', 'w1', 'w2']) {
         await eventually(`${host}'s chain over two tasks`, async () =>
           /mod 2 map/.test(await chain(host, 'tcp_8080')),
@@ -150,6 +151,13 @@ if (reason) {
         t.deepEqual(distinct(tcp), ['slot 1', 'slot 2'], `tcp via ${host}: ${tcp.join(', ')}`);
         const udp = await slots(addresses[host]!, 8080, 'udp', 4);
         t.deepEqual(distinct(udp), ['slot 1', 'slot 2'], `udp via ${host}: ${udp.join(', ')}`);
+      }
+      // A task on the node the client came in by sees the client; one on another node sees that node.
+      const w1Slot = (await lab.running('web')).find((task) => hostnames[task.nodeId] === 'w1')?.slot;
+      const seen = await slots(addresses.w1!, 8080, 'who', 4);
+      for (const answer of seen) {
+        const [slot, from] = answer.replace(/^slot /, '').split(': ');
+        t.is(from, Number(slot) === w1Slot ? client.address : addresses.w1, answer);
       }
       // The node's own processes reach the port too (the output hook), at its address and on loopback.
       for (const target of [addresses.w2!, '127.0.0.1']) {
