@@ -1,6 +1,7 @@
 /**
  * Work of concurrent callers done by one run: while a run goes on, callers' items queue up,
- * and the next run takes them all. Each caller gets the results of its own items, in order.
+ * and the next run takes them all. Each caller gets the results of its own items, in order;
+ * a run that fails as a whole is done again caller by caller.
  * For system tools that take many operations in one process (`ip -batch`, `umount A B ...`).
  */
 interface Pending<T, R> {
@@ -37,7 +38,10 @@ export class Batcher<T, R> {
           start += p.items.length;
         }
       } catch (err) {
-        for (const p of batch) p.reject(err as Error);
+        if (batch.length === 1) batch[0]?.reject(err as Error);
+        // Failed as a whole (e.g. ip exits at a bad argument): each caller's items alone, so
+        // that only the caller of the bad one fails. The tools' operations here bear a rerun.
+        else for (const p of batch) await this.runBatch(p.items).then(p.resolve, p.reject);
       }
     }
     this.running = false;
