@@ -1,14 +1,15 @@
 /**
  * V8's settings for the node daemon's process, set before anything else is loaded (main.ts
  * imports this module first): the daemon runs for months with a small, steady working set,
- * where V8's defaults are made for throughput. `--optimize-for-size` makes V8 favour memory
- * over speed (smaller code and heap growth); a 1 MiB young generation keeps the pages that
- * short-lived objects pass through few. Both hold for threads started later (the mesh's).
- * FLOTILLA_DAEMON_V8_FLAGS replaces them (space-separated V8 flags; "" for V8's defaults).
+ * where V8's defaults are made for throughput. `--optimize-for-size` makes V8's heap growth
+ * and garbage collection favour memory over speed: the daemon holds much less under load
+ * and spends somewhat more CPU (bench:memory shows both). It holds for threads started
+ * later too (the mesh's). FLOTILLA_DAEMON_V8_FLAGS replaces it (space-separated V8
+ * flags; "" for V8's defaults).
  */
 import { setFlagsFromString } from 'node:v8';
 
-const DAEMON_V8_FLAGS = ['--optimize-for-size', '--max-semi-space-size=1'];
+const DAEMON_V8_FLAGS = ['--optimize-for-size'];
 
 /** The options of `cluster` itself that take a value (they may come before the command). */
 const GLOBAL_WITH_VALUE = new Set(['-H', '--host', '--cert-path', '--data-dir']);
