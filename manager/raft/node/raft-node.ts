@@ -32,7 +32,6 @@ import { forceNewCluster } from './force-new-cluster.js';
 import { ReadWaiters } from './read-waiters.js';
 import type { RaftTransport } from './transport.js';
 import { ProposalWaiters } from './waiters.js';
-import { WARM_UP_WRITES, warmUp } from './warm-up.js';
 
 /** The application's replicated state. */
 export interface StateMachine {
@@ -85,11 +84,6 @@ export interface RaftNodeOptions {
   keepEntries?: number;
   /** Backstop for a proposal whose fate stays unknown (default 10 s). */
   proposalTimeoutMs?: number;
-  /**
-   * Entries a throwaway group in memory commits at start, so that the first real writes find
-   * the hot paths compiled (default WARM_UP_WRITES; 0 for none). See warm-up.ts.
-   */
-  warmUpWrites?: number;
 }
 
 export interface RaftNodeEvents {
@@ -113,7 +107,6 @@ const DEFAULTS = {
   snapshotEvery: 10_000,
   keepEntries: 5_000,
   proposalTimeoutMs: 10_000,
-  warmUpWrites: WARM_UP_WRITES,
 };
 
 export class RaftNode extends EventEmitter<RaftNodeEvents> {
@@ -215,10 +208,6 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       const { members, app } = decodeSnapshotData(snapshot.data);
       if (snapshot.metadata.index > 0) options.stateMachine.restore(app);
       const opts = { ...DEFAULTS, ...definedOnly(options) };
-      if (opts.warmUpWrites > 0) {
-        const { transport } = options;
-        warmUp(opts.warmUpWrites, (messages) => transport.loopback?.(messages) ?? [...messages]);
-      }
       const rawNode = new RawNode({
         id: options.id,
         electionTick: opts.electionTick,

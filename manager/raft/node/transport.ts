@@ -22,10 +22,5 @@ export interface RaftTransport {
   /** Adds a peer or changes its address. */
   setPeer(id: RaftId, address: string): void;
   removePeer(id: RaftId): void;
-  /**
-   * Encodes messages as send() would and decodes them as a peer would on receipt, sending
-   * nothing: what came out. Lets a starting node compile the codec before real traffic.
-   */
-  loopback?(messages: readonly Message[]): Message[];
   close(): Promise<void>;
 }

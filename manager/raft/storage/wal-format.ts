@@ -85,14 +85,6 @@ export class RecordBatch {
     return this.record(WalRecordType.HardState, (w) => w.u64(hs.term).u64(hs.vote).u64(hs.commit));
   }
 
-  /** What a save writes: the entries, then the hard state. */
-  static forSave(hardState: HardState | undefined, entries: readonly Entry[]): RecordBatch {
-    const records = new RecordBatch();
-    for (const e of entries) records.entry(e);
-    if (hardState) records.hardState(hardState);
-    return records;
-  }
-
   snapshotMarker(m: SnapshotMarker): this {
     return this.record(WalRecordType.SnapshotMarker, (w) => w.u64(m.index).u64(m.term));
   }

@@ -13,8 +13,8 @@
  * The segment being written is kept ahead of its data in length (PREALLOCATE_BYTES of zeros,
  * a sparse extension): an fdatasync that need not record a new file length takes less
  * time, and every commit waits for one. A segment is cut back to its data when it is closed
- * or rolled over; after a crash its zero tail is read as the clean end of the log. The extension reserves no blocks, so a full disk shows
- * only when the data is written into it.
+ * or rolled over; after a crash its zero tail is read as the clean end of the log. The
+ * extension reserves no blocks, so a full disk shows only when the data is written into it.
  */
 import { ftruncateSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
@@ -157,7 +157,9 @@ export class Wal {
   async save(hardState: HardState | undefined, entries: readonly Entry[], mustSync: boolean): Promise<void> {
     this.checkOpen();
     this.checkContiguous(entries);
-    const records = RecordBatch.forSave(hardState, entries);
+    const records = new RecordBatch();
+    for (const e of entries) records.entry(e);
+    if (hardState) records.hardState(hardState);
     const last = entries.at(-1);
     if (last) this.acceptedLastIndex = last.index;
     if (records.byteLength > 0) await this.write(records.bytes(), hardState);

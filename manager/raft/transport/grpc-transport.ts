@@ -10,7 +10,7 @@ import { serve, toServiceError } from '../../../proto/rpc.js';
 import type { TlsCredentials } from '../../../proto/tls.js';
 import type { RaftTransport, RaftTransportHandler } from '../node/transport.js';
 import { MessageType, type Message, type RaftId } from '../types.js';
-import { decodeBatch, encodeBatch, type SendBatch, type SnapshotChunk } from './codec.js';
+import type { SendBatch, SnapshotChunk } from './codec.js';
 import { PeerStream, type PeerEvents } from './peer-stream.js';
 import { raftService, type RaftServiceHandlers } from './raft-service.js';
 
@@ -127,10 +127,6 @@ export class GrpcRaftTransport implements RaftTransport {
     old?.close();
     this.peers.set(id, new PeerStream(id, address, this.clusterId, this.log, this.events, this.tls));
     this.log.info({ peer: id, address }, old ? 'raft peer moved' : 'raft peer added');
-  }
-
-  loopback(messages: readonly Message[]): Message[] {
-    return decodeBatch(encodeBatch({ clusterId: this.clusterId, messages: [...messages] })).messages;
   }
 
   removePeer(id: RaftId): void {

@@ -20,7 +20,7 @@ export class ListMachine implements StateMachine {
   }
 }
 
-type Tuning = Partial<Pick<RaftNodeOptions, 'snapshotEvery' | 'keepEntries' | 'warmUpWrites'>>;
+type Tuning = Partial<Pick<RaftNodeOptions, 'snapshotEvery' | 'keepEntries'>>;
 
 export class Group {
   readonly net = new LocalNetwork();
@@ -57,9 +57,6 @@ export class Group {
       tickMs: 5,
       electionTick: 40,
       heartbeatTick: 1,
-      // The members share this process: one's warm-up would hold up the others' loops (a
-      // test of its own covers it).
-      warmUpWrites: 0,
       ...this.tuning,
       ...extra,
     });
