@@ -11,8 +11,8 @@
  * This process's own client code (gRPC, TLS, etcd3) is compiled as it runs too, and would
  * slow whichever system is timed first. So before any figure it is warmed without touching
  * our members: puts through the floor (the client stack ours uses, against a server with no
- * consensus) and puts to etcd (whose members need no warming). Our members warm their own
- * paths at start (manager/raft/node/warm-up.ts); a quick run then times them from cold.
+ * consensus) and puts to etcd (whose members need no warming). A quick run then times our
+ * members as a fresh manager's are, from cold.
  *
  *   npm run build && node dist/bench/raft-vs-etcd.js [--quick]
  */
