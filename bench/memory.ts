@@ -13,11 +13,11 @@
  * are the pages of Node's executable and libraries, shared with other processes that map
  * them), V8's heap used, external and array-buffer memory from the node's metrics endpoint.
  *
- * By part: a fresh Node process (memory-parts.ts) loads the daemon's parts one after
- * another and starts the mesh's thread, collecting garbage and sampling after each; a part's
- * figure is what it added to the parts before it (code shared with an earlier part counts
- * there). That is each part's cost in loaded code and start-up state; what a part holds for
- * its tasks and services shows in the by-load figures.
+ * By part: a fresh Node process (memory-parts.ts, with the daemon's V8 flags) loads the
+ * daemon's parts one after another and starts the mesh's thread, collecting garbage and
+ * sampling after each; a part's figure is what it added to the parts before it (code shared
+ * with an earlier part counts there). That is each part's cost in loaded code and start-up
+ * state; what a part holds for its tasks and services shows in the by-load figures.
  *
  * Docker Swarm with the shared peer kit: its dockerd (a swarm of one, manager and worker in one
  * process) and containerd idle, then with 100 busybox sleeper containers (the containers' shims
@@ -28,6 +28,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { CREATE_DEFAULTS, specFromFlags } from '../cli/commands/services.js';
+import { daemonV8Flags } from '../cli/daemon-v8.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { wire } from '../proto/load.js';
 import { call, connect } from '../proto/rpc.js';
@@ -44,10 +45,10 @@ const SETTLE_MS = quick ? 3_000 : 10_000;
 const MiB = 1024 * 1024;
 
 // The daemons' V8 flags (cli/daemon-v8.ts): a run with FLOTILLA_DAEMON_V8_FLAGS="" shows V8's defaults.
-const daemonV8Flags = process.env.FLOTILLA_DAEMON_V8_FLAGS ?? 'default';
+const v8FlagsLabel = process.env.FLOTILLA_DAEMON_V8_FLAGS ?? 'default';
 
 function print(line: Record<string, unknown>): void {
-  console.log(JSON.stringify({ bench: 'memory', ...line, mode, daemon_v8_flags: daemonV8Flags }));
+  console.log(JSON.stringify({ bench: 'memory', ...line, mode, daemon_v8_flags: v8FlagsLabel }));
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -280,7 +281,8 @@ function swarm(): void {
 /** memory-parts.ts, in a process of its own: nothing of this one's loaded modules is counted. */
 function partsInFreshProcess(): void {
   const script = fileURLToPath(new URL('./memory-parts.js', import.meta.url));
-  const run = spawnSync(process.execPath, ['--expose-gc', script], { encoding: 'utf8' });
+  // With the daemon's V8 flags, as the daemon loads its parts.
+  const run = spawnSync(process.execPath, [...daemonV8Flags(), '--expose-gc', script], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`the --parts run failed: ${run.stderr}`);
   for (const line of run.stdout.trim().split('\n')) {
     const p = JSON.parse(line) as Record<string, unknown>;

@@ -26,8 +26,10 @@ export function commandOf(args: readonly string[]): string | undefined {
 
 export const runsDaemon = commandOf(process.argv.slice(2)) === 'daemon';
 
-if (runsDaemon) {
+/** The V8 flags a daemon runs with: ours, or FLOTILLA_DAEMON_V8_FLAGS's. */
+export function daemonV8Flags(): string[] {
   const configured = process.env.FLOTILLA_DAEMON_V8_FLAGS;
-  const flags = configured === undefined ? DAEMON_V8_FLAGS : configured.split(/\s+/).filter(Boolean);
-  for (const flag of flags) setFlagsFromString(flag);
+  return configured === undefined ? DAEMON_V8_FLAGS : configured.split(/\s+/).filter(Boolean);
 }
+
+if (runsDaemon) for (const flag of daemonV8Flags()) setFlagsFromString(flag);
