@@ -21,6 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { CREATE_DEFAULTS, specFromFlags } from '../cli/commands/services.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
+import { newId } from '../lib/ids.js';
 import { wire } from '../proto/load.js';
 import { call, connect } from '../proto/rpc.js';
 import { eventually, freePort, type LocalCluster } from '../test/integration/cluster-harness.js';
@@ -242,6 +243,47 @@ async function step(c: LocalCluster, managers: number, nodes: number): Promise<v
     client.close();
   }
 }
+
+/**
+ * What one heartbeat's answer costs as the cluster grows, in this process (no cluster): every
+ * answer carries every node's overlay peer entry, so its size, and the leader's encoding and
+ * each node's decoding of it, grow with the number of nodes.
+ */
+function heartbeatAnswer(nodes: number): void {
+  const method = wire.flotilla.Dispatcher.service.Heartbeat;
+  const overlayPeers = Array.from({ length: nodes }, (_, i) => ({
+    nodeId: newId(),
+    subnet: `10.${i >> 8}.${i & 255}.0/24`,
+    addr: `127.200.${i >> 8}.${i & 255}`,
+  }));
+  const answer = {
+    periodMs: 1000,
+    role: 'WORKER' as const,
+    raftId: 0,
+    raftMembers: [{ id: 1, address: '127.0.0.1:4240' }],
+    trustDigest: 'f'.repeat(64),
+    overlayPeers,
+  };
+  const reps = Math.max(20, Math.floor(200_000 / nodes));
+  let bytes = method.responseSerialize(answer);
+  let t = performance.now();
+  for (let i = 0; i < reps; i++) bytes = method.responseSerialize(answer);
+  const encodeMs = (performance.now() - t) / reps;
+  t = performance.now();
+  for (let i = 0; i < reps; i++) method.responseDeserialize(bytes);
+  const decodeMs = (performance.now() - t) / reps;
+  print({
+    figure: 'heartbeat_answer',
+    nodes,
+    bytes: bytes.length,
+    encode_ms: round(encodeMs),
+    decode_ms: round(decodeMs),
+    // At one heartbeat a second from every node: the leader's cores for encoding alone.
+    leader_encode_cores_at_1s: round((encodeMs * nodes) / 1000),
+  });
+}
+
+for (const nodes of [...new Set([...NODES, 10_000])]) heartbeatAnswer(nodes);
 
 for (const managers of MANAGERS) {
   for (const nodes of NODES) {
