@@ -8,8 +8,14 @@ import { openSync, closeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FlotillaError, describeError } from '../lib/errors.js';
 import { createLogger, lastWords, type Logger } from '../lib/log.js';
-import type { Daemon, InitRequest, StartOptions } from '../daemon/daemon.js';
-import { dataDirFrom, paths, type NodeIdentity } from '../daemon/data-dir.js';
+import {
+  dataDirFrom,
+  paths,
+  type Daemon,
+  type InitRequest,
+  type NodeIdentity,
+  type StartOptions,
+} from '../daemon/index.js';
 
 type DaemonMessage = { ready: NodeIdentity } | { locked: NodeIdentity } | { error: string; code: string };
 

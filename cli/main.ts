@@ -4,7 +4,7 @@
 import { runsDaemon } from './daemon-v8.js';
 import { Command, CommanderError } from 'commander';
 import { describeError, invalidArgument, isFlotillaError } from '../lib/errors.js';
-import { VERSION } from '../daemon/description.js';
+import { VERSION } from '../daemon/index.js';
 import { daemonCommand } from './daemon-process.js';
 
 const program = new Command('cluster')

@@ -11,3 +11,4 @@ export {
   isProposalDropped,
 } from './errors.js';
 export * from './describe.js';
+export { EMPTY, newMessage } from './message.js';

@@ -5,3 +5,4 @@ export type { WalOptions, WalState } from './wal.js';
 export { DEFAULT_SNAPSHOTS_KEPT, Snapshotter } from './snapshotter.js';
 export type { SnapshotFile, SnapshotterOptions } from './snapshotter.js';
 export type { SnapshotMarker } from './wal-format.js';
+export { syncDir } from './durable-fs.js';

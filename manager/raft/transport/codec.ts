@@ -6,7 +6,7 @@
  * out), and the decoder reads what any encoder writes (fields in any order, unknown fields
  * skipped, repeated numbers packed or not).
  */
-import { EMPTY, newMessage } from '../core/message.js';
+import { EMPTY, newMessage } from '../core/index.js';
 import type {
   ConfState,
   Entry,

@@ -8,7 +8,7 @@ import type { Logger } from '../../../lib/log.js';
 import { FlotillaError, describeError, invalidArgument } from '../../../lib/errors.js';
 import { serve, toServiceError } from '../../../proto/rpc.js';
 import type { TlsCredentials } from '../../../proto/tls.js';
-import type { RaftTransport, RaftTransportHandler } from '../node/transport.js';
+import type { RaftTransport, RaftTransportHandler } from '../node/index.js';
 import { MessageType, type Message, type RaftId } from '../types.js';
 import type { SendBatch, SnapshotChunk } from './codec.js';
 import { PeerStream, type PeerEvents } from './peer-stream.js';
