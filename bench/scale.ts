@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { CREATE_DEFAULTS, specFromFlags } from '../cli/commands/services.js';
+import { paths } from '../daemon/data-dir.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { newId } from '../lib/ids.js';
 import { wire } from '../proto/load.js';
@@ -241,6 +242,13 @@ async function step(c: LocalCluster, managers: number, nodes: number): Promise<v
     killSim();
     process.off('exit', killSim);
     client.close();
+    // How often the leader gave up on a node for missed heartbeats: the churn behind most slow figures.
+    const log = readFileSync(paths(c.dataDir('m1')).log, 'utf8');
+    print({
+      figure: 'nodes_marked_down',
+      ...labels,
+      value: log.split('node missed its heartbeats').length - 1,
+    });
   }
 }
 
