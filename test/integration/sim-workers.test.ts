@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Node, Task } from '../../proto/types.js';
-import { eventually, LocalCluster } from './cluster-harness.js';
+import { eventually, LocalCluster, runCli } from './cluster-harness.js';
 
 const cli = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 
@@ -58,6 +58,16 @@ test('simulated workers join, run a service of any image, and are seen down when
   t.timeout(300_000);
   t.is((await cluster.init('m1')).code, 0);
   const token = (await cluster.cli('m1', 'join-token', 'worker', '-q')).stdout.trim();
+  // A refusal comes back as the managers word it (the join is not made through grpc-js).
+  const forged = token.replace(/-[^-]+$/, '-0123456789abcdef0123456789abcdef');
+  const refused = await runCli(
+    ['sim-workers', '--count', '1', '--manager', cluster.addr('m1'), '--token', forged].concat([
+      '--state-dir',
+      join(cluster.root, 'sim-forged'),
+    ]),
+  );
+  t.is(refused.code, 1);
+  t.regex(refused.stderr, /join token is not valid/);
   const many = simWorkers(19, join(cluster.root, 'sim-a'), 'sima', token);
   const one = simWorkers(1, join(cluster.root, 'sim-b'), 'simb', token);
 
