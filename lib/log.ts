@@ -103,6 +103,18 @@ function fileLogger(file: string, level: string): Logger {
   return log;
 }
 
+/** A logger whose JSON lines go to `write`: a thread's, relayed to the daemon's by relogLine. */
+export function lineLogger(level: string, write: (line: string) => void): Logger {
+  return pino({ level, base: null }, { write });
+}
+
+/** Logs a line of a lineLogger through `log`, which adds its own fields. */
+export function relogLine(log: Logger, line: string): void {
+  const { level, msg, time: _time, ...fields } = JSON.parse(line) as Record<string, unknown>;
+  const label = log.levels.labels[level as number] as pino.Level | undefined;
+  if (label) log[label](fields, String(msg ?? ''));
+}
+
 /** A logger that drops everything, for tests. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });

@@ -11,7 +11,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import type { Logger } from 'pino';
+import type { Logger } from '../lib/log.js';
 import { FlotillaError, invalidArgument } from '../lib/errors.js';
 import { formatBytes } from '../lib/sizes.js';
 import type { ImageArchiveChunk } from '../proto/gen/flotilla/ImageArchiveChunk.js';

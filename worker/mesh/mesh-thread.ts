@@ -4,8 +4,8 @@
  * and garbage collection do not stall the traffic. Log records go to the daemon's logger.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import pino from 'pino';
 import { describeError } from '../../lib/errors.js';
+import { lineLogger } from '../../lib/log.js';
 import { EndpointView } from '../endpoint-view.js';
 import { MeshListeners } from './listeners.js';
 import { MeshCounts } from './mesh-counts.js';
@@ -15,7 +15,7 @@ const port = parentPort;
 if (!port) throw new Error('mesh-thread.js runs only as a worker thread (see worker/mesh/mesh.ts)');
 const data = workerData as MeshThreadData;
 const post = (msg: FromMeshThread) => port.postMessage(msg);
-const log = pino({ level: data.level, base: null }, { write: (line: string) => post({ kind: 'log', line }) });
+const log = lineLogger(data.level, (line) => post({ kind: 'log', line }));
 const counts = new MeshCounts(data.counts);
 const listeners = data.hosts.map((host) => new MeshListeners(host, log, counts));
 const view = new EndpointView();

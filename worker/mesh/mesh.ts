@@ -14,8 +14,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { describeError } from '../../lib/errors.js';
-import type pino from 'pino';
-import type { Logger } from '../../lib/log.js';
+import { relogLine, type Logger } from '../../lib/log.js';
 import type { EndpointChanges } from '../../proto/gen/flotilla/EndpointChanges.js';
 import { EndpointView } from '../endpoint-view.js';
 import { meshMetrics } from '../../lib/node-metrics.js';
@@ -168,7 +167,7 @@ export class Mesh {
     // The daemon's own servers keep it alive; the mesh must not keep a finished process up.
     thread.unref();
     thread.on('message', (msg: FromMeshThread) => {
-      if (msg.kind === 'log') this.relog(msg.line);
+      if (msg.kind === 'log') relogLine(this.log, msg.line);
       else {
         this.restartMs = MIN_RESTART_MS;
         this.ports = msg.listening;
@@ -213,12 +212,5 @@ export class Mesh {
       if (seq === upTo && error) reject(new Error(error));
       else resolve();
     }
-  }
-
-  /** A record the thread logged, passed to the daemon's logger (which adds its own fields). */
-  private relog(line: string): void {
-    const { level, msg, time: _time, ...fields } = JSON.parse(line) as Record<string, unknown>;
-    const label = this.log.levels.labels[level as number] as pino.Level | undefined;
-    if (label) this.log[label](fields, String(msg ?? ''));
   }
 }
