@@ -71,7 +71,16 @@ export interface AgentOptions {
   networks?: OverlayNetworks;
 }
 
+/**
+ * A heartbeat's answer may take this many periods (a starved manager is slow, not gone),
+ * and a session is given up only after this many beats in a row fail.
+ */
+const HEARTBEAT_DEADLINE_PERIODS = 3;
+const HEARTBEAT_TRIES = 2;
+
 export class Agent {
+  /** The overlay peers (but this node) as the managers last sent them, under the digest they gave. */
+  private overlay: { digest: string; peers: OverlayPeer[] } = { digest: '', peers: [] };
   private readonly runners = new Map<string, TaskRunner>();
   /** The state each runner last reported, for the metrics. */
   private readonly states = new Map<string, TaskState>();
@@ -142,7 +151,13 @@ export class Agent {
   private noteHeartbeat(res: HeartbeatResponse): void {
     this.noteManagers(res.raftMembers.map((m) => m.address));
     if (res.trustDigest) this.opts.onTrust?.(res.trustDigest);
-    this.opts.onOverlayPeers?.(res.overlayPeers.filter((p) => p.nodeId !== this.opts.nodeId));
+    // The peers come only when they differ from the digest this node sent (a manager without
+    // digests always sends them); the held set is handed on at every beat, so a failed apply retries.
+    if (!res.overlayDigest || res.overlayDigest !== this.overlay.digest) {
+      const peers = res.overlayPeers.filter((p) => p.nodeId !== this.opts.nodeId);
+      this.overlay = { digest: res.overlayDigest, peers };
+    }
+    this.opts.onOverlayPeers?.(this.overlay.peers);
     // A manager demoted and promoted again while it was down or cut off is a new member of the
     // Raft group, under a new id: its old one is refused by the others for good.
     const newMember = res.role === 'MANAGER' && res.raftId !== 0 && res.raftId !== this.opts.raftId;
@@ -184,20 +199,32 @@ export class Agent {
           if (!opened) {
             opened = true;
             this.opts.log.info({ manager: addr }, 'session opened');
+            let period = msg.heartbeatPeriodMs;
+            let failures = 0;
             const beat = () => {
               call(
                 client,
                 client.Heartbeat,
-                { nodeId: this.opts.nodeId, sessionId: msg.sessionId },
-                msg.heartbeatPeriodMs,
+                { nodeId: this.opts.nodeId, sessionId: msg.sessionId, overlayDigest: this.overlay.digest },
+                HEARTBEAT_DEADLINE_PERIODS * period,
               ).then(
                 (res) => {
+                  failures = 0;
+                  period = res.periodMs || period;
                   this.noteHeartbeat(res);
-                  heartbeat = setTimeout(beat, res.periodMs || msg.heartbeatPeriodMs);
+                  heartbeat = setTimeout(beat, period);
                 },
                 (err: unknown) => {
-                  this.opts.log.warn({ err: describeError(err) }, 'heartbeat failed');
-                  stream.cancel();
+                  // A manager that no longer knows the session wants a new one; any other
+                  // failure (a late answer) is retried on this session before it is given up.
+                  const gone = isFlotillaError(err, 'NOT_FOUND') || isFlotillaError(err, 'NODE_REMOVED');
+                  if (gone || ++failures >= HEARTBEAT_TRIES) {
+                    this.opts.log.warn({ err: describeError(err) }, 'heartbeat failed; ending the session');
+                    stream.cancel();
+                    return;
+                  }
+                  this.opts.log.warn({ err: describeError(err), failures }, 'heartbeat failed; retrying');
+                  heartbeat = setTimeout(beat, isFlotillaError(err, 'TIMEOUT') ? 0 : period);
                 },
               );
             };

@@ -1,10 +1,12 @@
 /**
  * The dispatcher: holds one session per worker. It streams each node its assignments
- * (the whole set when the session opens, changes after), takes heartbeats and marks a
- * node DOWN after three missed periods, and writes task status reports to the store in
+ * (the whole set when the session opens, changes after), takes heartbeats (the overlay's
+ * peers go with an answer only when the node's differ), marks a node DOWN after three
+ * missed periods and READY again if it beats again on the same session, and writes task status reports to the store in
  * batches, never letting a task's state move backwards.
  */
 import type * as grpc from '@grpc/grpc-js';
+import { createHash } from 'node:crypto';
 import { FlotillaError } from '../../lib/errors.js';
 import { failStream } from '../../proto/rpc.js';
 import { trustDigest } from '../../lib/pki.js';
@@ -37,6 +39,15 @@ export function overlayPeersOf(nodes: readonly Node[]): OverlayPeer[] {
   });
 }
 
+/** The overlay peers and their digest, which nodes echo so that unchanged peers are not resent. */
+export function overlaySetOf(nodes: readonly Node[]): { peers: OverlayPeer[]; digest: string } {
+  const peers = overlayPeersOf(nodes);
+  const digest = createHash('sha256')
+    .update(peers.map((p) => `${p.nodeId} ${p.subnet} ${p.addr}`).join('\n'))
+    .digest('base64url');
+  return { peers, digest };
+}
+
 export const DEFAULT_HEARTBEAT_MS = 1_000;
 // Three missed beats mark a node down: one late beat is forgiven, and a dead host's tasks
 // still move within a few periods.
@@ -58,7 +69,9 @@ export class Dispatcher {
   private readonly sessions = new Map<string, Session>();
   /** The managers' Raft ids and addresses that heartbeats hand out; recomputed after a node changes. */
   private raftMembers: RaftMember[] | undefined;
-  private overlayPeers: OverlayPeer[] | undefined;
+  private overlay: { peers: OverlayPeer[]; digest: string } | undefined;
+  /** Nodes marked DOWN whose open session heartbeats again: being set READY. */
+  private readonly reviving = new Set<string>();
   /** The roots' digest, kept with the roots it was taken of: heartbeats ask for it every second. */
   private trust = { roots: '', digest: '' };
   /** The managers' addresses that every session message carries; recomputed after a node changes. */
@@ -109,7 +122,7 @@ export class Dispatcher {
         this.endpoints.note(e);
         if (e.table === 'nodes') {
           this.raftMembers = undefined;
-          this.overlayPeers = undefined;
+          this.overlay = undefined;
           this.managerAddrs = undefined;
           const s = e.kind === 'delete' ? this.sessions.get(e.object.id) : undefined;
           if (s) failStream(s.stream, removed(e.object.id));
@@ -213,15 +226,39 @@ export class Dispatcher {
           n.managerStatus ? [{ id: n.managerStatus.raftId, address: n.managerStatus.addr }] : [],
         );
       const roots = tx.all('clusters')[0]?.rootCa?.cert;
+      if (node?.status?.state === 'DOWN') this.revive(req.nodeId, s);
+      const overlay = (this.overlay ??= overlaySetOf(tx.all('nodes')));
       return {
         periodMs: this.heartbeatMs(),
         role: node?.role ?? 'WORKER',
         raftId: node?.managerStatus?.raftId ?? 0,
         raftMembers: this.raftMembers,
         trustDigest: this.trustDigestOf(roots ?? ''),
-        overlayPeers: (this.overlayPeers ??= overlayPeersOf(tx.all('nodes'))),
+        overlayPeers: req.overlayDigest === overlay.digest ? [] : overlay.peers,
+        overlayDigest: overlay.digest,
       };
     });
+  }
+
+  /**
+   * A node marked DOWN (its beats came late) beats again on the session it still has: it is
+   * READY again without a new session, since that session's stream never stopped carrying
+   * its assignments' changes (those made while it was DOWN included).
+   */
+  private revive(nodeId: string, s: Session): void {
+    if (this.reviving.has(nodeId)) return;
+    this.reviving.add(nodeId);
+    void this.store
+      .update((tx) => {
+        const n = tx.get('nodes', nodeId);
+        if (!n || n.status?.state !== 'DOWN' || this.sessions.get(nodeId) !== s) return;
+        tx.update('nodes', { ...n, status: { state: 'READY', message: '', addr: n.status.addr } });
+      })
+      .then(
+        () => this.log.info({ node: nodeId }, 'node beats again on its session; marked ready'),
+        (err: unknown) => this.log.warn({ node: nodeId, err }, 'cannot mark a node ready again'),
+      )
+      .finally(() => this.reviving.delete(nodeId));
   }
 
   private trustDigestOf(roots: string): string {
@@ -335,13 +372,13 @@ export class Dispatcher {
         });
       }
     });
+    // Their sessions stay open: a node that was only slow beats again on it and is READY again
+    // (see revive); one that is gone closes it, or a new session replaces it.
     for (const n of expired) {
       this.log.warn(
         { node: n.id, hostname: n.description?.hostname },
         'node missed its heartbeats; marked down',
       );
-      const s = this.sessions.get(n.id);
-      if (s) failStream(s.stream, new FlotillaError('UNAVAILABLE', 'heartbeats missed; open a new session'));
     }
   }
 }

@@ -19,9 +19,14 @@ export interface HeartbeatResponseInput {
    */
   'trustDigest'?: (string);
   /**
-   * Every node's container subnet and address, for the overlay's routes.
+   * Every node's container subnet and address, for the overlay's routes: sent only when the
+   * digest the node holds is not overlay_digest (empty then means the node's set is current).
    */
   'overlayPeers'?: (_flotilla_OverlayPeerInput)[];
+  /**
+   * The digest of the whole set of overlay peers as the managers have it now.
+   */
+  'overlayDigest'?: (string);
 }
 
 export interface HeartbeatResponse {
@@ -38,7 +43,12 @@ export interface HeartbeatResponse {
    */
   'trustDigest': (string);
   /**
-   * Every node's container subnet and address, for the overlay's routes.
+   * Every node's container subnet and address, for the overlay's routes: sent only when the
+   * digest the node holds is not overlay_digest (empty then means the node's set is current).
    */
   'overlayPeers': (_flotilla_OverlayPeer)[];
+  /**
+   * The digest of the whole set of overlay peers as the managers have it now.
+   */
+  'overlayDigest': (string);
 }

@@ -26,6 +26,8 @@ function open(dispatcher: Dispatcher, node: Node): Stream {
 
 const assignments = (s: Stream): Assigned[] => s.writes.map((w) => w.assignments as Assigned);
 const sessionId = (s: Stream): string => String(s.writes[0]?.sessionId ?? '');
+const beat = (dispatcher: Dispatcher, node: Node, s: Stream, overlayDigest = '') =>
+  dispatcher.heartbeat({ nodeId: node.id, sessionId: sessionId(s), overlayDigest });
 
 const status = (state: TaskState, message = ''): TaskStatus => makeStatus(state, { message });
 
@@ -184,7 +186,7 @@ test('status updates are written, and never move a task backwards', async (t) =>
   t.true(isFlotillaError(err, 'NOT_FOUND'));
 });
 
-test('a node without heartbeats is marked DOWN after three periods and its session fails', async (t) => {
+test('a node without heartbeats is marked DOWN after three periods; beating again on its session, it is READY again', async (t) => {
   const { store, node, dispatcher } = await setup({ heartbeatMs: 50 });
   runLoop(t, dispatcher);
   const stream = open(dispatcher, node);
@@ -198,9 +200,13 @@ test('a node without heartbeats is marked DOWN after three periods and its sessi
     store.view((tx) => tx.get('nodes', node.id)?.status?.message),
     'heartbeat failure',
   );
-  await eventually(() => stream.errors.length > 0);
-  const err = await t.throwsAsync(dispatcher.heartbeat({ nodeId: node.id, sessionId: sessionId(stream) }));
-  t.true(isFlotillaError(err, 'NOT_FOUND'));
+  // The session stays: the late node's next beat on it makes it READY, with no new session.
+  t.is(stream.errors.length, 0);
+  t.false(stream.ended);
+  await beat(dispatcher, node, stream);
+  await eventually(() => store.view((tx) => tx.get('nodes', node.id)?.status?.state === 'READY'));
+  t.is(stream.writes.length, 1);
+  t.is(stream.errors.length, 0);
 });
 
 test('heartbeats keep a node READY while a silent one goes DOWN (fake clock)', async (t) => {
@@ -215,7 +221,7 @@ test('heartbeats keep a node READY while a silent one goes DOWN (fake clock)', a
 
   // Two periods pass: both still within the limit of three.
   now += 100;
-  t.like(await dispatcher.heartbeat({ nodeId: node.id, sessionId: sessionId(alive) }), {
+  t.like(await beat(dispatcher, node, alive), {
     periodMs: 50,
     role: 'WORKER',
   });
@@ -239,9 +245,9 @@ test('a new session of the same node replaces the old one', async (t) => {
   t.true(first.ended);
   await eventually(() => second.writes.length === 1);
   t.not(sessionId(first), sessionId(second));
-  const err = await t.throwsAsync(dispatcher.heartbeat({ nodeId: node.id, sessionId: sessionId(first) }));
+  const err = await t.throwsAsync(beat(dispatcher, node, first));
   t.true(isFlotillaError(err, 'NOT_FOUND'));
-  await t.notThrowsAsync(dispatcher.heartbeat({ nodeId: node.id, sessionId: sessionId(second) }));
+  await t.notThrowsAsync(beat(dispatcher, node, second));
 });
 
 test('stopping the dispatcher fails open sessions with UNAVAILABLE', async (t) => {
@@ -275,6 +281,39 @@ test('the overlay peers: each node with a subnet, at its data path address or el
     { nodeId: 'a', subnet: '10.213.0.0/24', addr: '10.0.0.1' },
     { nodeId: 'b', subnet: '10.213.1.0/24', addr: '192.168.9.2' },
   ]);
+});
+
+test('the overlay peers go with a heartbeat answer only when the node holds another digest', async (t) => {
+  const { store, node, dispatcher } = await setup();
+  const peer = makeNode({
+    containerSubnet: '10.213.1.0/24',
+    status: { state: 'READY', message: '', addr: '10.0.0.2:4240' },
+  });
+  await store.update((tx) => tx.create('nodes', peer));
+  runLoop(t, dispatcher);
+  const stream = open(dispatcher, node);
+  await eventually(() => stream.writes.length === 1);
+
+  const first = await beat(dispatcher, node, stream);
+  t.deepEqual(first.overlayPeers, [{ nodeId: peer.id, subnet: '10.213.1.0/24', addr: '10.0.0.2' }]);
+  t.truthy(first.overlayDigest);
+  const same = await beat(dispatcher, node, stream, first.overlayDigest);
+  t.deepEqual(same.overlayPeers, []);
+  t.is(same.overlayDigest, first.overlayDigest);
+
+  // Another peer's subnet: a node holding the old digest gets the new set.
+  await store.update((tx) =>
+    tx.update('nodes', { ...tx.get('nodes', peer.id)!, containerSubnet: '10.213.2.0/24' }),
+  );
+  // The dispatcher hears of the change through its watch, a moment after the write.
+  let changed = await beat(dispatcher, node, stream, first.overlayDigest);
+  while (changed.overlayDigest === first.overlayDigest) {
+    await new Promise((r) => setTimeout(r, 10));
+    changed = await beat(dispatcher, node, stream, first.overlayDigest);
+  }
+  t.deepEqual(changed.overlayPeers, [{ nodeId: peer.id, subnet: '10.213.2.0/24', addr: '10.0.0.2' }]);
+  t.not(changed.overlayDigest, first.overlayDigest);
+  t.deepEqual((await beat(dispatcher, node, stream, changed.overlayDigest)).overlayPeers, []);
 });
 
 test('a node gets the values of its own tasks, in the message that carries them, and no other', async (t) => {
