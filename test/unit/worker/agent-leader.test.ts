@@ -1,33 +1,12 @@
 import test from 'ava';
-import * as grpc from '@grpc/grpc-js';
 import { FlotillaError } from '../../../lib/errors.js';
 import { silentLogger } from '../../../lib/log.js';
-import type { DispatcherHandlers } from '../../../proto/gen/flotilla/Dispatcher.js';
-import { wire } from '../../../proto/load.js';
-import { createServer, listen, serve, shutdown, toServiceError } from '../../../proto/rpc.js';
+import { toServiceError } from '../../../proto/rpc.js';
 import type { NodeDescription } from '../../../proto/types.js';
 import { Agent } from '../../../worker/agent.js';
 import { VolumeStore } from '../../../worker/volumes.js';
 import { testCredentials } from '../../fixtures/tls.js';
-
-/** A dispatcher that answers each Session with `answer`, counting the sessions asked for. */
-async function fakeDispatcher(answer: (call: grpc.ServerWritableStream<unknown, unknown>) => void) {
-  const server = createServer(await testCredentials('manager', 'm1'));
-  const seen = { sessions: 0 };
-  const unimplemented = (_: unknown, cb: grpc.sendUnaryData<never>) =>
-    cb({ code: grpc.status.UNIMPLEMENTED, details: 'not in this test' });
-  const handlers: DispatcherHandlers = {
-    Session: (call) => {
-      seen.sessions++;
-      answer(call as grpc.ServerWritableStream<unknown, unknown>);
-    },
-    Heartbeat: unimplemented,
-    UpdateTaskStatus: unimplemented,
-  };
-  serve(server, wire.flotilla.Dispatcher.service, handlers, { allow: ['manager', 'worker'] });
-  const port = await listen(server, '127.0.0.1:0');
-  return { addr: `127.0.0.1:${port}`, seen, close: () => shutdown(server, 1_000) };
-}
+import { fakeDispatcher } from './fake-dispatcher.js';
 
 test('a worker refused by a manager that does not lead goes to the leader it names, not down its list', async (t) => {
   let opened!: () => void;

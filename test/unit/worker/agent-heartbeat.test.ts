@@ -1,0 +1,96 @@
+import test from 'ava';
+import { FlotillaError } from '../../../lib/errors.js';
+import { silentLogger } from '../../../lib/log.js';
+import type { HeartbeatRequest } from '../../../proto/gen/flotilla/HeartbeatRequest.js';
+import type { OverlayPeer } from '../../../proto/gen/flotilla/OverlayPeer.js';
+import { toServiceError } from '../../../proto/rpc.js';
+import type { NodeDescription } from '../../../proto/types.js';
+import { Agent } from '../../../worker/agent.js';
+import { VolumeStore } from '../../../worker/volumes.js';
+import { testCredentials } from '../../fixtures/tls.js';
+import { fakeDispatcher } from './fake-dispatcher.js';
+
+const peer = { nodeId: 'n2', subnet: '10.213.2.0/24', addr: '10.0.0.2' };
+const self = { nodeId: 'n1', subnet: '10.213.1.0/24', addr: '10.0.0.1' };
+
+test('a failed heartbeat is retried on the same session; the overlay peers come once and are held under their digest', async (t) => {
+  const beats: HeartbeatRequest[] = [];
+  let done!: () => void;
+  const fourBeats = new Promise<void>((r) => (done = r));
+  const answer = { periodMs: 10, role: 'WORKER' as const, raftId: 0, raftMembers: [], trustDigest: '' };
+  const dispatcher = await fakeDispatcher(
+    (call) => call.write({ sessionId: 's1', heartbeatPeriodMs: 10, managers: [] }),
+    (call, cb) => {
+      beats.push(call.request);
+      if (beats.length === 4) done();
+      // The first answer fails (a starved manager, say); the second brings the peers.
+      if (beats.length === 1) cb(toServiceError(new FlotillaError('UNAVAILABLE', 'busy')));
+      else if (beats.length === 2) cb(null, { ...answer, overlayPeers: [peer, self], overlayDigest: 'd1' });
+      else cb(null, { ...answer, overlayPeers: [], overlayDigest: 'd1' });
+    },
+  );
+  t.teardown(() => dispatcher.close());
+  const handed: OverlayPeer[][] = [];
+  const agent = new Agent({
+    nodeId: 'n1',
+    tls: await testCredentials('worker', 'n1'),
+    addr: '127.0.0.1:1',
+    managers: [dispatcher.addr],
+    description: { hostname: 'n1' } as NodeDescription,
+    volumes: new VolumeStore('/nonexistent/volumes', () => Promise.resolve(new Map())),
+    drivers: [],
+    log: silentLogger(),
+    role: 'WORKER',
+    onOverlayPeers: (peers) => handed.push(peers),
+  });
+  const stop = new AbortController();
+  const running = agent.run(stop.signal);
+  await fourBeats;
+  stop.abort();
+  await running;
+
+  t.is(dispatcher.seen.sessions, 1, 'the failed beat did not end the session');
+  t.deepEqual(
+    beats.slice(0, 4).map((b) => [b.sessionId, b.overlayDigest]),
+    [
+      ['s1', ''],
+      ['s1', ''],
+      ['s1', 'd1'],
+      ['s1', 'd1'],
+    ],
+  );
+  // Every answer hands on the peers held (but this node), also those that carried none.
+  t.true(handed.length >= 2);
+  for (const peers of handed) t.deepEqual(peers, [peer]);
+});
+
+test('a heartbeat the manager answers with NOT_FOUND (no such session) ends the session at once', async (t) => {
+  let sessions = 0;
+  let done!: () => void;
+  const second = new Promise<void>((r) => (done = r));
+  const dispatcher = await fakeDispatcher(
+    (call) => {
+      if (++sessions === 2) done();
+      call.write({ sessionId: `s${sessions}`, heartbeatPeriodMs: 10, managers: [] });
+    },
+    (_call, cb) => cb(toServiceError(new FlotillaError('NOT_FOUND', 'no such session'))),
+  );
+  t.teardown(() => dispatcher.close());
+  const agent = new Agent({
+    nodeId: 'n1',
+    tls: await testCredentials('worker', 'n1'),
+    addr: '127.0.0.1:1',
+    managers: [dispatcher.addr],
+    description: { hostname: 'n1' } as NodeDescription,
+    volumes: new VolumeStore('/nonexistent/volumes', () => Promise.resolve(new Map())),
+    drivers: [],
+    log: silentLogger(),
+    role: 'WORKER',
+  });
+  const stop = new AbortController();
+  const running = agent.run(stop.signal);
+  await second;
+  stop.abort();
+  await running;
+  t.is(dispatcher.seen.sessions, 2);
+});
