@@ -100,9 +100,12 @@ export function subjectOf(subject: Record<string, string | string[] | undefined>
 export function certSubject(certPem: string): CertSubject | undefined {
   const first = splitPem(certPem)[0];
   if (!first) return undefined;
-  const fields = new X509Certificate(first).subject
-    .split('\n')
-    .map((l) => l.split('=', 2) as [string, string]);
+  return x509Subject(new X509Certificate(first));
+}
+
+/** The holder a parsed certificate names, if it is one of ours. */
+export function x509Subject(cert: X509Certificate): CertSubject | undefined {
+  const fields = cert.subject.split('\n').map((l) => l.split('=', 2) as [string, string]);
   return subjectOf(Object.fromEntries(fields));
 }
 

@@ -13,7 +13,14 @@ import type {
 import { X509Certificate } from 'node:crypto';
 import * as tls from 'node:tls';
 import { FlotillaError } from '../lib/errors.js';
-import { certDigest, certSubject, subjectOf, type CertRole, type CertSubject } from '../lib/pki.js';
+import {
+  certDigest,
+  certSubject,
+  subjectOf,
+  x509Subject,
+  type CertRole,
+  type CertSubject,
+} from '../lib/pki.js';
 
 /** PEM: the roots to trust, and (but for a node still joining) a certificate chain and its key. */
 export interface TlsMaterial {
@@ -117,10 +124,75 @@ export type Caller =
 
 export function callerOverTls(call: ServerSurfaceCall): Caller {
   const address = call.getPeer();
-  // grpc-js gives the certificate only when it verified against our roots.
-  const cert = call.getAuthContext()?.sslPeerCertificate;
-  const subject = cert ? subjectOf(cert.subject) : undefined;
+  const subject = certifiedSubject(call);
   return subject ? { kind: 'certified', address, ...subject } : { kind: 'anonymous', address };
+}
+
+/**
+ * A small map that forgets the entry least recently used once it holds `max`: a Map keeps
+ * its keys in insertion order, and an entry used is moved to the end.
+ */
+export class LruMap<K, V> {
+  private readonly entries = new Map<K, V>();
+  constructor(private readonly max: number) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: K): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: K, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as K);
+  }
+}
+
+/**
+ * Callers' subjects by their certificate's SHA-256 fingerprint (null: names no Flotilla
+ * holder). The whole parse that grpc-js's getAuthContext() does on every call happens once
+ * per certificate; whether its holder is still welcome is checked per call (see rpc.ts).
+ */
+export const callerSubjects = new LruMap<string, CertSubject | null>(10_000);
+
+function certifiedSubject(call: ServerSurfaceCall): CertSubject | undefined {
+  const socket = peerSocket(call);
+  if (!socket) {
+    // grpc-js gives the certificate only when it verified against our roots.
+    const cert = call.getAuthContext()?.sslPeerCertificate;
+    return cert ? subjectOf(cert.subject) : undefined;
+  }
+  // Like getAuthContext(): a certificate counts only when it verified against our roots.
+  const cert = socket.authorized ? socket.getPeerX509Certificate() : undefined;
+  if (!cert) return undefined;
+  const fingerprint = cert.fingerprint256;
+  let subject = callerSubjects.get(fingerprint);
+  if (subject === undefined) {
+    subject = x509Subject(cert) ?? null;
+    callerSubjects.set(fingerprint, subject);
+  }
+  return subject ?? undefined;
+}
+
+/**
+ * The TLS connection a call came in on, reached through grpc-js's call objects past its
+ * public types (it offers only getAuthContext(), which parses the whole certificate each
+ * time); undefined, and the caller found the slow way, if a release of grpc-js changes them.
+ */
+function peerSocket(call: ServerSurfaceCall): tls.TLSSocket | undefined {
+  type Link = { call?: Link; nextCall?: Link; stream?: { session?: { socket?: unknown } } };
+  let link = (call as unknown as Link).call;
+  for (let depth = 0; link && !link.stream && depth < 8; depth++) link = link.nextCall;
+  const socket = link?.stream?.session?.socket;
+  return socket instanceof tls.TLSSocket ? socket : undefined;
 }
 
 export type { CertRole };
