@@ -23,3 +23,4 @@ export type { Daemon, InitRequest, StartOptions } from './daemon.js';
 export { externalRootCa, rootCa } from '../manager/ca/authority.js';
 export { parsePool } from '../manager/allocator/subnets.js';
 export { parseJoinToken } from '../manager/ca/join.js';
+export { parseContainerNetwork } from '../runtime/container-network.js';

@@ -15,6 +15,7 @@ import {
   describeNode,
   externalRootCa,
   paths,
+  parseContainerNetwork,
   parseJoinToken,
   parsePool,
   processAlive,
@@ -35,7 +36,6 @@ import { collect, labels, parseDuration } from '../format.js';
 import { unlockKeyNotice } from './autolock.js';
 import { runDaemon, startInBackground } from '../daemon-process.js';
 import { genericResources, parseBytes } from './placement-flags.js';
-import { parseContainerNetwork } from '../../runtime/containerd/network-config.js';
 
 const ADDR = /^[^:\s]+:\d{1,5}$/;
 

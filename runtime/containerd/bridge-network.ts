@@ -29,7 +29,7 @@ import { Batcher } from './batcher.js';
 import { ensureBridgeRules, setForwards } from './bridge-rules.js';
 import { IpBatcher, ipInNewNamespace, type IpFailure } from './ip-batch.js';
 import { AddressPool } from './ipam.js';
-import { gatewayOf } from './network-config.js';
+import { gatewayOf } from '../container-network.js';
 
 /** Interfaces per container: eth0 and up to 35 overlay networks (the veth names' last character). */
 const MAX_INTERFACES = 36;

@@ -6,7 +6,7 @@ import {
   DEFAULT_BRIDGE_SUBNET,
   gatewayOf,
   parseContainerNetwork,
-} from '../../../runtime/containerd/network-config.js';
+} from '../../../runtime/container-network.js';
 import { ociSpec, type SpecInput } from '../../../runtime/containerd/oci-spec.js';
 
 test('--container-network: bridge by default, a named bridge and subnet, or host', (t) => {

@@ -4,8 +4,8 @@
  * flotilla0 with addresses from 10.213.0.0/16 (clear of Docker's 172.17.0.0/16);
  * `bridge:NAME:CIDR` names another bridge and subnet; `host` shares the node's network.
  */
-import { invalidArgument } from '../../lib/errors.js';
-import { numberToIpv4, parseSubnet } from '../../lib/ipv4.js';
+import { invalidArgument } from '../lib/errors.js';
+import { numberToIpv4, parseSubnet } from '../lib/ipv4.js';
 
 export const DEFAULT_BRIDGE = 'flotilla0';
 export const DEFAULT_BRIDGE_SUBNET = '10.213.0.0/16';
