@@ -182,6 +182,7 @@ export class Agent {
       addr: this.opts.addr,
     });
     let opened = false;
+    let ended = false;
     let heartbeat: NodeJS.Timeout | undefined;
     const onAbort = () => stream.cancel();
     signal.addEventListener('abort', onAbort, { once: true });
@@ -202,6 +203,7 @@ export class Agent {
             let period = msg.heartbeatPeriodMs;
             let failures = 0;
             const beat = () => {
+              if (ended) return;
               call(
                 client,
                 client.Heartbeat,
@@ -253,6 +255,7 @@ export class Agent {
       });
       stream.on('end', () => resolve(opened));
     }).finally(() => {
+      ended = true;
       clearTimeout(heartbeat);
       signal.removeEventListener('abort', onAbort);
       this.reporter.connect(undefined);

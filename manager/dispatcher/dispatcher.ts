@@ -2,8 +2,8 @@
  * The dispatcher: holds one session per worker. It streams each node its assignments
  * (the whole set when the session opens, changes after), takes heartbeats (the overlay's
  * peers go with an answer only when the node's differ), marks a node DOWN after three
- * missed periods and READY again if it beats again on the same session, and writes task status reports to the store in
- * batches, never letting a task's state move backwards.
+ * missed periods and READY again if it beats again on the same session, and writes task
+ * status reports to the store in batches, never letting a task's state move backwards.
  */
 import type * as grpc from '@grpc/grpc-js';
 import { createHash } from 'node:crypto';
@@ -52,6 +52,9 @@ export const DEFAULT_HEARTBEAT_MS = 1_000;
 // Three missed beats mark a node down: one late beat is forgiven, and a dead host's tasks
 // still move within a few periods.
 const MISSED_HEARTBEATS = 3;
+// A session silent this many periods is ended: its agent gave up on it long before (it waits
+// three periods for an answer, twice), so the node is gone or will open a new one.
+const SESSION_SILENCE_PERIODS = 12;
 
 interface Session {
   id: string;
@@ -357,6 +360,14 @@ export class Dispatcher {
   }
 
   private async expireNodes(): Promise<void> {
+    const silent = this.now() - SESSION_SILENCE_PERIODS * this.heartbeatMs();
+    for (const s of this.sessions.values()) {
+      if ((this.lastSeen.get(s.nodeId) ?? 0) < silent)
+        failStream(
+          s.stream,
+          new FlotillaError('UNAVAILABLE', 'no heartbeats on this session; open a new one'),
+        );
+    }
     const deadline = this.now() - MISSED_HEARTBEATS * this.heartbeatMs();
     const expired = this.store.view((tx) =>
       tx.all('nodes').filter((n) => n.status?.state === 'READY' && (this.lastSeen.get(n.id) ?? 0) < deadline),
@@ -372,8 +383,8 @@ export class Dispatcher {
         });
       }
     });
-    // Their sessions stay open: a node that was only slow beats again on it and is READY again
-    // (see revive); one that is gone closes it, or a new session replaces it.
+    // Their sessions stay open for now: a node that was only slow beats again on it and is
+    // READY again (see revive).
     for (const n of expired) {
       this.log.warn(
         { node: n.id, hostname: n.description?.hostname },

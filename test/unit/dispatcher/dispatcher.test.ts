@@ -186,8 +186,9 @@ test('status updates are written, and never move a task backwards', async (t) =>
   t.true(isFlotillaError(err, 'NOT_FOUND'));
 });
 
-test('a node without heartbeats is marked DOWN after three periods; beating again on its session, it is READY again', async (t) => {
-  const { store, node, dispatcher } = await setup({ heartbeatMs: 50 });
+test('a node without heartbeats is marked DOWN after three periods; beating again on its session, it is READY again (fake clock)', async (t) => {
+  let now = 1_000_000;
+  const { store, node, dispatcher } = await setup({ heartbeatMs: 50, now: () => now });
   runLoop(t, dispatcher);
   const stream = open(dispatcher, node);
   await eventually(() => stream.writes.length === 1);
@@ -195,6 +196,7 @@ test('a node without heartbeats is marked DOWN after three periods; beating agai
     store.view((tx) => tx.get('nodes', node.id)?.status?.state),
     'READY',
   );
+  now += 200;
   await eventually(() => store.view((tx) => tx.get('nodes', node.id)?.status?.state === 'DOWN'));
   t.is(
     store.view((tx) => tx.get('nodes', node.id)?.status?.message),
@@ -207,6 +209,23 @@ test('a node without heartbeats is marked DOWN after three periods; beating agai
   await eventually(() => store.view((tx) => tx.get('nodes', node.id)?.status?.state === 'READY'));
   t.is(stream.writes.length, 1);
   t.is(stream.errors.length, 0);
+});
+
+test('a session silent for twelve periods is ended (fake clock)', async (t) => {
+  let now = 1_000_000;
+  const { node, dispatcher } = await setup({ heartbeatMs: 50, now: () => now });
+  runLoop(t, dispatcher);
+  const stream = open(dispatcher, node);
+  await eventually(() => stream.writes.length === 1);
+  now += 11 * 50;
+  await beat(dispatcher, node, stream);
+  now += 11 * 50;
+  await beat(dispatcher, node, stream);
+  now += 13 * 50;
+  await eventually(() => stream.errors.length > 0);
+  t.regex(String((stream.errors[0] as { details?: string }).details), /no heartbeats/);
+  const err = await t.throwsAsync(beat(dispatcher, node, stream));
+  t.true(isFlotillaError(err, 'NOT_FOUND'));
 });
 
 test('heartbeats keep a node READY while a silent one goes DOWN (fake clock)', async (t) => {
