@@ -4,13 +4,14 @@
  * DNAT, kernel-mesh.ts), when the node has it and the service needs nothing the kernel cannot
  * do (least-conn, the PROXY protocol, `--mesh userspace`); else the userspace proxy: on each
  * of the node's addresses a listener for the port (see listeners.ts). The userspace proxy
- * also retries a refused connect on another task, which DNAT cannot. The thread gets the changes to the table, not the whole table each time: copying a
- * table of a thousand services between threads takes about 10 ms. The listeners of all
- * addresses run in one thread of their own (mesh-thread.ts): on the daemon's event loop a
- * pause of the daemon (a large write to the store, a collection of its heap) added
- * milliseconds to the slowest requests. If the thread dies it is started again with the
- * last table, after a pause that doubles while it keeps dying (a table that kills it would
- * otherwise spin).
+ * also retries a refused connect on another task, which DNAT cannot. The listeners of all
+ * addresses run in one thread of their own (mesh-thread.ts), so that the daemon's pauses (a
+ * large write to the store, a collection of its heap) do not stall traffic; it starts when
+ * the first service needs the proxy (a node whose services all take the kernel path keeps no
+ * thread and its heap) and gets the changes to the table, not the whole table each time
+ * (copying a large table between threads costs). If the thread dies it is started again
+ * with the last table, after a pause that doubles while it keeps dying (a table that kills
+ * it would otherwise spin).
  */
 import { Worker } from 'node:worker_threads';
 import { describeError } from '../../lib/errors.js';
@@ -43,7 +44,7 @@ interface Settle {
 }
 
 export class Mesh {
-  /** Unset while a thread that died waits to be started again. */
+  /** Unset until a service needs the proxy, and while a thread that died waits to be started again. */
   private thread: Worker | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private restartMs = MIN_RESTART_MS;
@@ -71,9 +72,7 @@ export class Mesh {
     private readonly log: Logger,
     private readonly script = new URL('./mesh-thread.js', import.meta.url),
     private readonly kernel?: KernelMesh,
-  ) {
-    this.thread = this.start();
-  }
+  ) {}
 
   /** Takes a change to the endpoint table; resolves once both paths match it. */
   apply(changes: EndpointChanges): Promise<void> {
@@ -86,9 +85,15 @@ export class Mesh {
     for (const id of userspace.removedServiceIds) this.onThread.delete(id);
     for (const s of userspace.services) this.onThread.add(s.serviceId);
     this.view.apply(userspace);
+    const idle = !this.thread && this.restartTimer === undefined;
+    // No proxy running and nothing for it: there is nothing to tell it.
+    if (idle && this.onThread.size === 0) return this.kernel ? this.kernel.apply(kernel) : Promise.resolve();
     const thread = new Promise<void>((resolve, reject) => {
       this.waiting.set(++this.seq, { resolve, reject });
-      this.send({ kind: 'apply', seq: this.seq, changes: userspace });
+      if (idle) {
+        this.thread = this.start();
+        this.sendWhole();
+      } else this.send({ kind: 'apply', seq: this.seq, changes: userspace });
     });
     if (!this.kernel) return thread;
     const onKernel = moving
@@ -186,18 +191,17 @@ export class Mesh {
         this.restartTimer = undefined;
         this.thread = this.start();
         // Applies made meanwhile went nowhere: the whole table answers them all.
-        if (this.seq > 0) {
-          const { services } = this.view.table();
-          this.send({
-            kind: 'apply',
-            seq: this.seq,
-            changes: { full: true, services, removedServiceIds: [] },
-          });
-        }
+        if (this.seq > 0) this.sendWhole();
       }, this.restartMs);
       this.restartMs = Math.min(this.restartMs * 2, MAX_RESTART_MS);
     });
     return thread;
+  }
+
+  /** The whole table, answering every apply up to the latest. */
+  private sendWhole(): void {
+    const { services } = this.view.table();
+    this.send({ kind: 'apply', seq: this.seq, changes: { full: true, services, removedServiceIds: [] } });
   }
 
   private send(msg: ToMeshThread): void {
