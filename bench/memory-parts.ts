@@ -1,6 +1,6 @@
 /**
  * The daemon's parts loaded one after another in this fresh process, as the daemon loads them,
- * and the mesh's thread started; after each, garbage is collected and the process sampled. One
+ * and the mesh's proxy thread started (by a service that asks for it); after each, garbage is collected and the process sampled. One
  * JSON line per part: what it added to the parts before it. Run by memory.ts (with --expose-gc).
  */
 import { readdirSync } from 'node:fs';
@@ -54,7 +54,24 @@ const { NodeNetwork } = await import('../worker/mesh/node-network.js');
 const log = createLogger({ file: '/dev/null' });
 let network: { close(): Promise<void> } | undefined;
 await step('mesh thread', async () => {
-  network = await NodeNetwork.start('127.0.0.1:0', '127.0.0.1:0', undefined, log);
+  const started = await NodeNetwork.start('127.0.0.1:0', '127.0.0.1:0', undefined, log);
+  network = started;
+  // The thread starts with the first service the proxy serves.
+  started.apply({
+    full: true,
+    removedServiceIds: [],
+    services: [
+      {
+        serviceId: 'parts',
+        serviceName: 'parts',
+        ports: [{ targetPort: 80, publishedPort: 0, protocol: 'TCP', mode: 'INGRESS' }],
+        lb: 'ROUND_ROBIN',
+        proxyProtocol: false,
+        mesh: 'MESH_USERSPACE',
+        tasks: [],
+      },
+    ],
+  });
   await sleep(1_000);
 });
 await step('manager', () => import('../manager/manager.js'));
