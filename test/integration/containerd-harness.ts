@@ -11,13 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import type { TestFn } from 'ava';
+import type { ExecutionContext, TestFn } from 'ava';
+import type { Node } from '../../proto/types.js';
 import {
   deleteContainerdTasks,
   privateContainerdFiles,
   startPrivateContainerd,
 } from '../../runtime/containerd/private-containerd.js';
-import { LocalCluster } from './cluster-harness.js';
+import { eventually, LocalCluster } from './cluster-harness.js';
 import { mountsUnder, onPath, processesWhere, unmountAndRemove } from './host-tools.js';
 import { bridgeArg, removeBridge, testBridge, type TestBridge } from './bridge-tools.js';
 
@@ -40,6 +41,7 @@ export async function containerdMissing(): Promise<string | undefined> {
 export function sharedContainerdCluster(test: TestFn): {
   containerd(): PrivateContainerd;
   cluster(): LocalCluster;
+  initNode(t: ExecutionContext): Promise<void>;
 } {
   let containerd: PrivateContainerd | undefined;
   let cluster: LocalCluster | undefined;
@@ -55,7 +57,22 @@ export function sharedContainerdCluster(test: TestFn): {
     if (!what) throw new Error('the shared containerd and cluster start in test.before');
     return what;
   };
-  return { containerd: () => started(containerd), cluster: () => started(cluster) };
+  return {
+    containerd: () => started(containerd),
+    cluster: () => started(cluster),
+    // `cluster init` of m1 on the shared containerd, once it reports containerd, with busybox loaded.
+    async initNode(t) {
+      const c = started(cluster);
+      const init = await c.init('m1', ...started(containerd).nodeArgs());
+      t.is(init.code, 0, init.stderr);
+      await eventually('the node to report containerd', async () => {
+        const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'raw');
+        return nodes[0]?.description?.runtimes.includes('containerd') || undefined;
+      });
+      const load = await c.cli('m1', 'image', 'load', (await testImages()).busybox);
+      t.is(load.code, 0, load.stderr);
+    },
+  };
 }
 
 export class PrivateContainerd {

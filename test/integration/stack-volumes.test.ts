@@ -9,9 +9,9 @@ import test from 'ava';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Node, Service, Task } from '../../proto/types.js';
+import type { Service, Task } from '../../proto/types.js';
 import { eventually, runCli } from './cluster-harness.js';
-import { containerdMissing, sharedContainerdCluster, testImages } from './containerd-harness.js';
+import { containerdMissing, sharedContainerdCluster } from './containerd-harness.js';
 import { skippedBecause } from './host-tools.js';
 
 const missing = await containerdMissing();
@@ -47,14 +47,7 @@ if (missing) {
     async (t) => {
       t.timeout(240_000);
       const c = shared.cluster();
-      const init = await c.init('m1', ...shared.containerd().nodeArgs());
-      t.is(init.code, 0, init.stderr);
-      await eventually('the node to report containerd', async () => {
-        const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'raw');
-        return nodes[0]?.description?.runtimes.includes('containerd') || undefined;
-      });
-      const load = await c.cli('m1', 'image', 'load', (await testImages()).busybox);
-      t.is(load.code, 0, load.stderr);
+      await shared.initNode(t);
 
       const dir = await mkdtemp(join(tmpdir(), 'st-stack-volumes-'));
       await writeFile(join(dir, 'compose.yml'), COMPOSE);

@@ -7,9 +7,9 @@
 import test from 'ava';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Node, Task } from '../../proto/types.js';
+import type { Task } from '../../proto/types.js';
 import { eventually } from './cluster-harness.js';
-import { containerdMissing, sharedContainerdCluster, testImages } from './containerd-harness.js';
+import { containerdMissing, sharedContainerdCluster } from './containerd-harness.js';
 import { skippedBecause } from './host-tools.js';
 
 const missing = await containerdMissing();
@@ -25,14 +25,7 @@ if (missing) {
     'a volume outlives its task on the node, and is removed once no container uses it',
     async (t) => {
       const c = shared.cluster();
-      const init = await c.init('m1', ...shared.containerd().nodeArgs());
-      t.is(init.code, 0, init.stderr);
-      await eventually('the node to report containerd', async () => {
-        const nodes = await c.json<Node[]>('m1', 'node', 'ls', '--format', 'raw');
-        return nodes[0]?.description?.runtimes.includes('containerd') || undefined;
-      });
-      const load = await c.cli('m1', 'image', 'load', (await testImages()).busybox);
-      t.is(load.code, 0, load.stderr);
+      await shared.initNode(t);
 
       const host = await c.cli(
         'm1',

@@ -1,14 +1,10 @@
 import test from 'ava';
 import { FlotillaError } from '../../../lib/errors.js';
-import { silentLogger } from '../../../lib/log.js';
 import type { HeartbeatRequest } from '../../../proto/gen/flotilla/HeartbeatRequest.js';
 import type { OverlayPeer } from '../../../proto/gen/flotilla/OverlayPeer.js';
 import { toServiceError } from '../../../proto/rpc.js';
-import type { NodeDescription } from '../../../proto/types.js';
-import { Agent } from '../../../worker/agent.js';
-import { VolumeStore } from '../../../worker/volumes.js';
-import { testCredentials } from '../../fixtures/tls.js';
 import { fakeDispatcher } from './fake-dispatcher.js';
+import { testAgent } from './test-agent.js';
 
 const peer = { nodeId: 'n2', subnet: '10.213.2.0/24', addr: '10.0.0.2' };
 const self = { nodeId: 'n1', subnet: '10.213.1.0/24', addr: '10.0.0.1' };
@@ -31,18 +27,7 @@ test('a failed heartbeat is retried on the same session; the overlay peers come 
   );
   t.teardown(() => dispatcher.close());
   const handed: OverlayPeer[][] = [];
-  const agent = new Agent({
-    nodeId: 'n1',
-    tls: await testCredentials('worker', 'n1'),
-    addr: '127.0.0.1:1',
-    managers: [dispatcher.addr],
-    description: { hostname: 'n1' } as NodeDescription,
-    volumes: new VolumeStore('/nonexistent/volumes', () => Promise.resolve(new Map())),
-    drivers: [],
-    log: silentLogger(),
-    role: 'WORKER',
-    onOverlayPeers: (peers) => handed.push(peers),
-  });
+  const agent = await testAgent([dispatcher.addr], { onOverlayPeers: (peers) => handed.push(peers) });
   const stop = new AbortController();
   const running = agent.run(stop.signal);
   await fourBeats;
@@ -76,17 +61,7 @@ test('a heartbeat the manager answers with NOT_FOUND (no such session) ends the 
     (_call, cb) => cb(toServiceError(new FlotillaError('NOT_FOUND', 'no such session'))),
   );
   t.teardown(() => dispatcher.close());
-  const agent = new Agent({
-    nodeId: 'n1',
-    tls: await testCredentials('worker', 'n1'),
-    addr: '127.0.0.1:1',
-    managers: [dispatcher.addr],
-    description: { hostname: 'n1' } as NodeDescription,
-    volumes: new VolumeStore('/nonexistent/volumes', () => Promise.resolve(new Map())),
-    drivers: [],
-    log: silentLogger(),
-    role: 'WORKER',
-  });
+  const agent = await testAgent([dispatcher.addr]);
   const stop = new AbortController();
   const running = agent.run(stop.signal);
   await second;

@@ -1,12 +1,8 @@
 import test from 'ava';
 import { FlotillaError } from '../../../lib/errors.js';
-import { silentLogger } from '../../../lib/log.js';
 import { toServiceError } from '../../../proto/rpc.js';
-import type { NodeDescription } from '../../../proto/types.js';
-import { Agent } from '../../../worker/agent.js';
-import { VolumeStore } from '../../../worker/volumes.js';
-import { testCredentials } from '../../fixtures/tls.js';
 import { fakeDispatcher } from './fake-dispatcher.js';
+import { testAgent } from './test-agent.js';
 
 test('a worker refused by a manager that does not lead goes to the leader it names, not down its list', async (t) => {
   let opened!: () => void;
@@ -28,17 +24,7 @@ test('a worker refused by a manager that does not lead goes to the leader it nam
   const next = await fakeDispatcher((call) => call.emit('error', toServiceError(new Error('unused'))));
   t.teardown(() => Promise.all([leader.close(), refuser.close(), next.close()]).then(() => undefined));
 
-  const agent = new Agent({
-    nodeId: 'n1',
-    tls: await testCredentials('worker', 'n1'),
-    addr: '127.0.0.1:1',
-    managers: [refuser.addr, next.addr, leader.addr],
-    description: { hostname: 'n1' } as NodeDescription,
-    volumes: new VolumeStore('/nonexistent/volumes', () => Promise.resolve(new Map())),
-    drivers: [],
-    log: silentLogger(),
-    role: 'WORKER',
-  });
+  const agent = await testAgent([refuser.addr, next.addr, leader.addr]);
   const stop = new AbortController();
   const running = agent.run(stop.signal);
   await sessionOpened;

@@ -10,19 +10,17 @@ import { join } from 'node:path';
 import test from 'ava';
 import type * as grpc from '@grpc/grpc-js';
 import { newId } from '../../../lib/ids.js';
-import { silentLogger } from '../../../lib/log.js';
 import type { DispatcherHandlers } from '../../../proto/gen/flotilla/Dispatcher.js';
 import type { AssignmentsInput } from '../../../proto/gen/flotilla/Assignments.js';
 import { wire } from '../../../proto/load.js';
 import { createServer, listen, serve, shutdown } from '../../../proto/rpc.js';
-import type { FileReference, NodeDescription, Task, TaskStatus } from '../../../proto/types.js';
+import type { FileReference, Task, TaskStatus } from '../../../proto/types.js';
 import type { ContainerSpec, RuntimeDriver } from '../../../runtime/driver.js';
-import { Agent } from '../../../worker/agent.js';
-import { VolumeStore } from '../../../worker/volumes.js';
 import { SECRETS_BASE } from '../../../worker/secret-files.js';
 import { SecretValues } from '../../../worker/secret-values.js';
 import { testCredentials } from '../../fixtures/tls.js';
 import { eventually, makeService, makeStatus, makeTask } from '../helpers.js';
+import { testAgent } from './test-agent.js';
 
 function fileRef(name: string, fields: Partial<FileReference> = {}): FileReference {
   return {
@@ -128,17 +126,7 @@ test('the agent hands each task the values of its references, keeps them while a
   await mkdir(join(nodeDir, 'stale-1'), { recursive: true });
   const dispatcher = await fakeDispatcher();
   const { driver, created } = recordingDriver();
-  const agent = new Agent({
-    nodeId,
-    tls: await testCredentials('worker', nodeId),
-    addr: '127.0.0.1:1',
-    managers: [dispatcher.addr],
-    description: { hostname: 'n1' } as NodeDescription,
-    volumes: new VolumeStore('/nonexistent/volumes', () => Promise.resolve(new Map())),
-    drivers: [driver],
-    log: silentLogger(),
-    role: 'WORKER',
-  });
+  const agent = await testAgent([dispatcher.addr], { nodeId, drivers: [driver] });
   const stop = new AbortController();
   const running = agent.run(stop.signal);
   t.teardown(async () => {
