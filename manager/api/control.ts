@@ -248,6 +248,7 @@ export class ControlApi {
             desiredTasks: desiredTasks(nodes, service),
           };
         }),
+        nextPageToken: '',
       };
     });
   }
@@ -259,7 +260,7 @@ export class ControlApi {
       let tasks = serviceIds.length ? serviceIds.flatMap((id) => tx.tasksByService(id)) : tx.all('tasks');
       if (nodeIds.length) tasks = tasks.filter((t) => nodeIds.includes(t.nodeId));
       const nodes = [...new Set(tasks.map((t) => t.nodeId))].flatMap((id) => tx.get('nodes', id) ?? []);
-      return { tasks, nodes };
+      return { tasks, nodes, nextPageToken: '' };
     });
   }
 

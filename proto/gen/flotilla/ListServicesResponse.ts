@@ -4,8 +4,16 @@ import type { ServiceSummaryInput as _flotilla_ServiceSummaryInput, ServiceSumma
 
 export interface ListServicesResponseInput {
   'services'?: (_flotilla_ServiceSummaryInput)[];
+  /**
+   * Empty on the last page.
+   */
+  'nextPageToken'?: (string);
 }
 
 export interface ListServicesResponse {
   'services': (_flotilla_ServiceSummary)[];
+  /**
+   * Empty on the last page.
+   */
+  'nextPageToken': (string);
 }

@@ -7,6 +7,13 @@ export interface ListTasksRequestInput {
    */
   'services'?: (string)[];
   'nodes'?: (string)[];
+  /**
+   * Paging: at most `limit` rows (0: all of them), from where `page_token` (a previous answer's
+   * next_page_token) left off. Rows come in a stable order (by id), so a page is not repeated
+   * or skipped while the list changes between calls.
+   */
+  'limit'?: (number);
+  'pageToken'?: (string);
 }
 
 export interface ListTasksRequest {
@@ -15,4 +22,11 @@ export interface ListTasksRequest {
    */
   'services': (string)[];
   'nodes': (string)[];
+  /**
+   * Paging: at most `limit` rows (0: all of them), from where `page_token` (a previous answer's
+   * next_page_token) left off. Rows come in a stable order (by id), so a page is not repeated
+   * or skipped while the list changes between calls.
+   */
+  'limit': (number);
+  'pageToken': (string);
 }

@@ -9,6 +9,10 @@ export interface ListTasksResponseInput {
    * The nodes the tasks name, so callers can show hostnames.
    */
   'nodes'?: (_flotilla_NodeInput)[];
+  /**
+   * Empty on the last page.
+   */
+  'nextPageToken'?: (string);
 }
 
 export interface ListTasksResponse {
@@ -17,4 +21,8 @@ export interface ListTasksResponse {
    * The nodes the tasks name, so callers can show hostnames.
    */
   'nodes': (_flotilla_Node)[];
+  /**
+   * Empty on the last page.
+   */
+  'nextPageToken': (string);
 }

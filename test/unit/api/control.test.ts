@@ -229,17 +229,17 @@ test('removeService by name; listServices and listTasks', async (t) => {
   t.is(summary?.runningTasks, 1);
   t.is(summary?.desiredTasks, 2);
 
-  const { tasks, nodes } = api.listTasks({ services: ['web'], nodes: [] });
+  const { tasks, nodes } = api.listTasks({ services: ['web'], nodes: [], limit: 0, pageToken: '' });
   t.is(tasks.length, 2);
   t.deepEqual(
     nodes.map((n) => n.id),
     [node.id],
   );
-  t.is(api.listTasks({ services: [], nodes: [node.id] }).tasks.length, 1);
-  t.is(api.listTasks({ services: [], nodes: [] }).tasks.length, 3);
+  t.is(api.listTasks({ services: [], nodes: [node.id], limit: 0, pageToken: '' }).tasks.length, 1);
+  t.is(api.listTasks({ services: [], nodes: [], limit: 0, pageToken: '' }).tasks.length, 3);
   t.true(
     isFlotillaError(
-      t.throws(() => api.listTasks({ services: ['nope'], nodes: [] })),
+      t.throws(() => api.listTasks({ services: ['nope'], nodes: [], limit: 0, pageToken: '' })),
       'NOT_FOUND',
     ),
   );
