@@ -44,7 +44,7 @@ await step('grpc and the wire contracts', async () => {
 await step('metrics (prom-client)', async () => (await import('../lib/metrics.js')).showParts([]));
 await step('agent and the process runtime', async () => {
   await import('../worker/agent.js');
-  await import('../worker/node-service.js');
+  await import('../worker/node-runtime.js');
   await import('../runtime/process/index.js');
 });
 await step('containerd driver', () => import('../runtime/containerd/index.js'));

@@ -40,7 +40,7 @@ import { nodeDrivers, overlaySubnet } from './drivers.js';
 import { OverlayNetworks } from '../worker/networks.js';
 import { Overlay } from '../worker/overlay.js';
 import { restrictDataDir, restrictSocket, socketGroupId } from './permissions.js';
-import { nodeService } from '../worker/node-service.js';
+import { nodeRuntimeService } from '../worker/node-runtime.js';
 import { VolumeStore, volumeUsers } from '../worker/volumes.js';
 import { showParts, type PartName } from '../lib/metrics.js';
 import { metricsAddress, MetricsServer } from './metrics-server.js';
@@ -199,13 +199,13 @@ export class Daemon {
     );
     serve(
       tcp,
-      wire.flotilla.Agent.service,
-      nodeService({
+      wire.flotilla.NodeRuntime.service,
+      nodeRuntimeService({
         drivers: this.drivers,
         uploads: p.uploads,
         volumes,
         maxImageBytes: identity.maxImageSize,
-        log: this.log.child({ room: 'node-service' }),
+        log: this.log.child({ room: 'node-runtime' }),
       }),
       // Exec, logs and images are for the cluster's administrators only.
       { allow: ['admin'] },

@@ -12,7 +12,7 @@ import type { ProtoGrpcType as ControlProto } from './gen/control.js';
 import type { ProtoGrpcType as DispatcherProto } from './gen/dispatcher.js';
 import type { ProtoGrpcType as CaProto } from './gen/ca.js';
 import type { ProtoGrpcType as RaftProto } from './gen/raft.js';
-import type { ProtoGrpcType as AgentProto } from './gen/agent.js';
+import type { ProtoGrpcType as NodeProto } from './gen/node.js';
 
 // From dist/proto/ or proto/ alike: the .proto files stay in the source tree.
 const protoRoot = fileURLToPath(
@@ -32,7 +32,7 @@ root.loadSync(files, { keepCase: false });
 
 export const wire = grpc.loadPackageDefinition(
   fromJSON(root.toJSON(), conversion),
-) as unknown as ControlProto & DispatcherProto & CaProto & RaftProto & AgentProto;
+) as unknown as ControlProto & DispatcherProto & CaProto & RaftProto & NodeProto;
 
 /** Encodes and decodes one message type outside of gRPC (snapshots, log entries). */
 export interface Codec<T> {

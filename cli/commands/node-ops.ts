@@ -1,5 +1,5 @@
 /**
- * Node-local operations, run on the nodes themselves (cli/node-agents.ts): `image load|ls|rm`,
+ * Node-local operations, run on the nodes themselves (cli/node-runtime.ts): `image load|ls|rm`,
  * `service logs`, `task exec|inspect|stats`. A node that is down or unreachable is named in
  * a note on stderr; what the other nodes have is still shown.
  */
@@ -11,7 +11,7 @@ import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import type { TaskLogLine } from '../../proto/gen/flotilla/TaskLogLine.js';
 import { call, fromServiceError } from '../../proto/rpc.js';
 import { taskName, type Node, type Task } from '../../proto/types.js';
-import { agentClient, nodeLabel, resolveNodes, resolveTask, resolveTasks } from '../node-agents.js';
+import { nodeRuntimeClient, nodeLabel, resolveNodes, resolveTask, resolveTasks } from '../node-runtime.js';
 import { collect, parseCount, parseDuration, table } from '../format.js';
 import { ProgressBar } from '../progress.js';
 import { adminCredentials } from '../client.js';
@@ -152,7 +152,7 @@ export function nodeOpsCommands(program: Command, connect: Connect, wantsJson: W
         );
 
         function streamLogs(node: Node, task: Task, req: typeof request): Promise<void> {
-          const client = agentClient(node, tls);
+          const client = nodeRuntimeClient(node, tls);
           const prefix = single ? '' : `${taskName(task)}.${task.id.slice(0, 12)}@${nodeLabel(node)} | `;
           return new Promise((resolve, reject) => {
             const stream = client.TaskLogs({ taskId: task.id, ...req });
@@ -182,7 +182,7 @@ export function nodeOpsCommands(program: Command, connect: Connect, wantsJson: W
       if (cmd.length === 0) throw invalidArgument('CMD', 'a command after --');
       const { control, tls } = await reach();
       const { node, task } = await taskOnNode(control, ref);
-      const client = agentClient(node, tls);
+      const client = nodeRuntimeClient(node, tls);
       const res = await call(client, client.ExecInTask, { taskId: task.id, cmd }, 10 * 60_000);
       process.stdout.write(res.stdout);
       process.stderr.write(res.stderr);
@@ -196,7 +196,7 @@ export function nodeOpsCommands(program: Command, connect: Connect, wantsJson: W
     .action(async (ref: string) => {
       const { control, tls } = await reach();
       const { node, task } = await taskOnNode(control, ref);
-      const client = agentClient(node, tls);
+      const client = nodeRuntimeClient(node, tls);
       const container = await call(client, client.InspectTaskContainer, { taskId: task.id }).catch(
         (err: unknown) => ({ error: describeError(err) }),
       );
@@ -260,11 +260,11 @@ export function containerNodes(nodes: Node[], named: boolean): Node[] {
 export async function eachNode(
   nodes: Node[],
   tls: TlsCredentials,
-  work: (node: Node, client: ReturnType<typeof agentClient>) => Promise<void>,
+  work: (node: Node, client: ReturnType<typeof nodeRuntimeClient>) => Promise<void>,
 ): Promise<void> {
   const failures = await Promise.allSettled(
     nodes.map(async (node) => {
-      const client = agentClient(node, tls);
+      const client = nodeRuntimeClient(node, tls);
       try {
         await work(node, client);
       } finally {
@@ -287,7 +287,7 @@ function loadInto(
   file: string,
   sent: (bytes: number) => void,
 ): Promise<string[]> {
-  const client = agentClient(node, tls);
+  const client = nodeRuntimeClient(node, tls);
   return new Promise<string[]>((resolve, reject) => {
     const upload = client.LoadImage((err, res) => {
       client.close();

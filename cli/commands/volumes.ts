@@ -1,6 +1,6 @@
 /**
  * `cluster volume ls|inspect|rm`: the named volumes each node has made for its tasks, asked
- * of every node's Agent service (or those named), as `cluster image` does.
+ * of every node's NodeRuntime service (or those named), as `cluster image` does.
  */
 import { Command } from 'commander';
 import { FlotillaError } from '../../lib/errors.js';
@@ -10,7 +10,7 @@ import type { NodeVolume } from '../../proto/gen/flotilla/NodeVolume.js';
 import { call } from '../../proto/rpc.js';
 import { adminCredentials } from '../client.js';
 import { collect, table } from '../format.js';
-import { nodeLabel, resolveNodes } from '../node-agents.js';
+import { nodeLabel, resolveNodes } from '../node-runtime.js';
 import { containerNodes, eachNode } from './node-ops.js';
 
 type Connect = () => ControlClient;

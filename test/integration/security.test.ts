@@ -12,7 +12,7 @@ import { readTlsDir } from '../../daemon/tls-dir.js';
 import { FlotillaError, type ErrorCode } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import type { DispatcherClient } from '../../proto/gen/flotilla/Dispatcher.js';
-import type { AgentClient } from '../../proto/gen/flotilla/Agent.js';
+import type { NodeRuntimeClient } from '../../proto/gen/flotilla/NodeRuntime.js';
 import { wire } from '../../proto/load.js';
 import { call, connect } from '../../proto/rpc.js';
 import { TlsCredentials } from '../../proto/tls.js';
@@ -95,7 +95,7 @@ test.serial(
       'UNAUTHENTICATED',
       /issue-client/,
     );
-    const agent: AgentClient = client(wire.flotilla.Agent, 'w1', anonymous());
+    const agent: NodeRuntimeClient = client(wire.flotilla.NodeRuntime, 'w1', anonymous());
     await refused(
       t,
       call(agent, agent.ExecInTask, { taskId: 'x', cmd: ['cat', '/etc/shadow'] }),
@@ -136,7 +136,7 @@ test.serial(
       stream.end();
     });
     t.regex(err?.details ?? '', /a worker certificate may not call Raft\.Send/);
-    const agent: AgentClient = client(wire.flotilla.Agent, 'w2', w1);
+    const agent: NodeRuntimeClient = client(wire.flotilla.NodeRuntime, 'w2', w1);
     await refused(
       t,
       call(agent, agent.ExecInTask, { taskId: 'x', cmd: ['id'] }),

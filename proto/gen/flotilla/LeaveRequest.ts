@@ -1,4 +1,4 @@
-// Original file: proto/flotilla/agent.proto
+// Original file: proto/flotilla/node.proto
 
 
 export interface LeaveRequestInput {

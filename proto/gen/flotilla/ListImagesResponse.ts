@@ -1,4 +1,4 @@
-// Original file: proto/flotilla/agent.proto
+// Original file: proto/flotilla/node.proto
 
 import type { NodeImageInput as _flotilla_NodeImageInput, NodeImage as _flotilla_NodeImage } from '../flotilla/NodeImage.js';
 

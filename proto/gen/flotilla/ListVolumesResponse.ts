@@ -1,4 +1,4 @@
-// Original file: proto/flotilla/agent.proto
+// Original file: proto/flotilla/node.proto
 
 import type { NodeVolumeInput as _flotilla_NodeVolumeInput, NodeVolume as _flotilla_NodeVolume } from '../flotilla/NodeVolume.js';
 

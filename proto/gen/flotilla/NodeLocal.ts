@@ -1,4 +1,4 @@
-// Original file: proto/flotilla/agent.proto
+// Original file: proto/flotilla/node.proto
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'

@@ -1,4 +1,4 @@
-// Original file: proto/flotilla/agent.proto
+// Original file: proto/flotilla/node.proto
 
 import type { Long } from '@grpc/proto-loader';
 

@@ -1,4 +1,4 @@
-// Original file: proto/flotilla/agent.proto
+// Original file: proto/flotilla/node.proto
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
@@ -24,7 +24,7 @@ import type { TaskLogsRequestInput as _flotilla_TaskLogsRequestInput, TaskLogsRe
  * (Node.status.addr): images in the node's container runtime, and the logs, exec and
  * container state of the tasks on the node. The CLI calls each node directly.
  */
-export interface AgentClient extends grpc.Client {
+export interface NodeRuntimeClient extends grpc.Client {
   ExecInTask(argument: _flotilla_ExecInTaskRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ExecInTaskResponse>): grpc.ClientUnaryCall;
   ExecInTask(argument: _flotilla_ExecInTaskRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_ExecInTaskResponse>): grpc.ClientUnaryCall;
   ExecInTask(argument: _flotilla_ExecInTaskRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_ExecInTaskResponse>): grpc.ClientUnaryCall;
@@ -112,7 +112,7 @@ export interface AgentClient extends grpc.Client {
  * (Node.status.addr): images in the node's container runtime, and the logs, exec and
  * container state of the tasks on the node. The CLI calls each node directly.
  */
-export interface AgentHandlers extends grpc.UntypedServiceImplementation {
+export interface NodeRuntimeHandlers extends grpc.UntypedServiceImplementation {
   ExecInTask: grpc.handleUnaryCall<_flotilla_ExecInTaskRequest, _flotilla_ExecInTaskResponseInput>;
   
   InspectTaskContainer: grpc.handleUnaryCall<_flotilla_InspectTaskContainerRequest, _flotilla_TaskContainerInput>;
@@ -137,7 +137,7 @@ export interface AgentHandlers extends grpc.UntypedServiceImplementation {
   
 }
 
-export interface AgentDefinition extends grpc.ServiceDefinition {
+export interface NodeRuntimeDefinition extends grpc.ServiceDefinition {
   ExecInTask: MethodDefinition<_flotilla_ExecInTaskRequestInput, _flotilla_ExecInTaskResponseInput, _flotilla_ExecInTaskRequest, _flotilla_ExecInTaskResponse>
   InspectTaskContainer: MethodDefinition<_flotilla_InspectTaskContainerRequestInput, _flotilla_TaskContainerInput, _flotilla_InspectTaskContainerRequest, _flotilla_TaskContainer>
   ListImages: MethodDefinition<_flotilla_ListImagesRequestInput, _flotilla_ListImagesResponseInput, _flotilla_ListImagesRequest, _flotilla_ListImagesResponse>

@@ -5,16 +5,16 @@ import test, { type ExecutionContext } from 'ava';
 import * as grpc from '@grpc/grpc-js';
 import { isFlotillaError } from '../../../lib/errors.js';
 import { silentLogger } from '../../../lib/log.js';
-import type { AgentClient } from '../../../proto/gen/flotilla/Agent.js';
+import type { NodeRuntimeClient } from '../../../proto/gen/flotilla/NodeRuntime.js';
 import { wire } from '../../../proto/load.js';
 import { fromServiceError } from '../../../proto/rpc.js';
 import type { RuntimeDriver } from '../../../runtime/driver.js';
-import { nodeService } from '../../../worker/node-service.js';
+import { nodeRuntimeService } from '../../../worker/node-runtime.js';
 import { VolumeStore } from '../../../worker/volumes.js';
 
 /** A node service, on a unix socket, whose runtime loads archives by noting their size and mode; its client. */
 async function serve(t: ExecutionContext, maxImageBytes: number) {
-  const dir = await mkdtemp(join(tmpdir(), 'flotilla-node-service-'));
+  const dir = await mkdtemp(join(tmpdir(), 'flotilla-node-runtime-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const uploads = join(dir, 'uploads');
   await mkdir(uploads);
@@ -31,8 +31,8 @@ async function serve(t: ExecutionContext, maxImageBytes: number) {
   } as unknown as RuntimeDriver;
   const server = new grpc.Server();
   server.addService(
-    wire.flotilla.Agent.service,
-    nodeService({
+    wire.flotilla.NodeRuntime.service,
+    nodeRuntimeService({
       drivers: [driver],
       uploads,
       maxImageBytes,
@@ -47,13 +47,13 @@ async function serve(t: ExecutionContext, maxImageBytes: number) {
     ),
   );
   t.teardown(() => server.forceShutdown());
-  const client: AgentClient = new wire.flotilla.Agent(socket, grpc.credentials.createInsecure());
+  const client: NodeRuntimeClient = new wire.flotilla.NodeRuntime(socket, grpc.credentials.createInsecure());
   t.teardown(() => client.close());
   return { client, loads, uploads };
 }
 
 /** Sends `chunks` chunks of `bytes` bytes each as an image archive. */
-function upload(client: AgentClient, chunks: number, bytes: number): Promise<string[]> {
+function upload(client: NodeRuntimeClient, chunks: number, bytes: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const call = client.LoadImage((err, res) => {
       if (err) reject(fromServiceError(err, 'node'));

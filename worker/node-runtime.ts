@@ -1,5 +1,5 @@
 /**
- * The node-local Agent service (proto/flotilla/agent.proto), served by every daemon at the
+ * The node-local NodeRuntime service (proto/flotilla/node.proto), served by every daemon at the
  * node's address: images in the node's container runtime, its named volumes, and the logs,
  * exec and container state of the tasks on this node, found by the task label their
  * containers carry.
@@ -20,13 +20,13 @@ import type { TaskLogsRequest } from '../proto/gen/flotilla/TaskLogsRequest.js';
 import type { TaskLogLineInput } from '../proto/gen/flotilla/TaskLogLine.js';
 import type { TaskContainerInput } from '../proto/gen/flotilla/TaskContainer.js';
 import type { ExecInTaskRequest } from '../proto/gen/flotilla/ExecInTaskRequest.js';
-import type { AgentHandlers } from '../proto/gen/flotilla/Agent.js';
+import type { NodeRuntimeHandlers } from '../proto/gen/flotilla/NodeRuntime.js';
 import { failStream, toServiceError, unary } from '../proto/rpc.js';
 import type { ContainerSummary, ImageOps, RuntimeDriver } from '../runtime/driver.js';
 import { LABEL_TASK } from './task-runner.js';
 import type { Volume, VolumeStore } from './volumes.js';
 
-export interface NodeServiceOptions {
+export interface NodeRuntimeOptions {
   drivers: RuntimeDriver[];
   /** Where uploaded archives wait while they are loaded (under the data dir). */
   uploads: string;
@@ -38,13 +38,13 @@ export interface NodeServiceOptions {
 
 const DEFAULT_MAX_IMAGE_BYTES = 2 * 2 ** 30;
 
-export function nodeService({
+export function nodeRuntimeService({
   drivers,
   uploads,
   maxImageBytes = DEFAULT_MAX_IMAGE_BYTES,
   volumes,
   log,
-}: NodeServiceOptions): AgentHandlers {
+}: NodeRuntimeOptions): NodeRuntimeHandlers {
   const images = (): ImageOps => {
     const ops = drivers.find((d) => d.images)?.images;
     if (!ops) {

@@ -1,7 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
-import type { AgentClient as _flotilla_AgentClient, AgentDefinition as _flotilla_AgentDefinition } from './flotilla/Agent.js';
 import type { ExecInTaskRequestInput as _flotilla_ExecInTaskRequestInput, ExecInTaskRequest as _flotilla_ExecInTaskRequest } from './flotilla/ExecInTaskRequest.js';
 import type { ExecInTaskResponseInput as _flotilla_ExecInTaskResponseInput, ExecInTaskResponse as _flotilla_ExecInTaskResponse } from './flotilla/ExecInTaskResponse.js';
 import type { ImageArchiveChunkInput as _flotilla_ImageArchiveChunkInput, ImageArchiveChunk as _flotilla_ImageArchiveChunk } from './flotilla/ImageArchiveChunk.js';
@@ -15,6 +14,7 @@ import type { ListVolumesResponseInput as _flotilla_ListVolumesResponseInput, Li
 import type { LoadImageResponseInput as _flotilla_LoadImageResponseInput, LoadImageResponse as _flotilla_LoadImageResponse } from './flotilla/LoadImageResponse.js';
 import type { NodeImageInput as _flotilla_NodeImageInput, NodeImage as _flotilla_NodeImage } from './flotilla/NodeImage.js';
 import type { NodeLocalClient as _flotilla_NodeLocalClient, NodeLocalDefinition as _flotilla_NodeLocalDefinition } from './flotilla/NodeLocal.js';
+import type { NodeRuntimeClient as _flotilla_NodeRuntimeClient, NodeRuntimeDefinition as _flotilla_NodeRuntimeDefinition } from './flotilla/NodeRuntime.js';
 import type { NodeVolumeInput as _flotilla_NodeVolumeInput, NodeVolume as _flotilla_NodeVolume } from './flotilla/NodeVolume.js';
 import type { RemoveImageRequestInput as _flotilla_RemoveImageRequestInput, RemoveImageRequest as _flotilla_RemoveImageRequest } from './flotilla/RemoveImageRequest.js';
 import type { RemoveImageResponseInput as _flotilla_RemoveImageResponseInput, RemoveImageResponse as _flotilla_RemoveImageResponse } from './flotilla/RemoveImageResponse.js';
@@ -30,12 +30,6 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 
 export interface ProtoGrpcType {
   flotilla: {
-    /**
-     * Node-local operations, served by every node's daemon at the node's address
-     * (Node.status.addr): images in the node's container runtime, and the logs, exec and
-     * container state of the tasks on the node. The CLI calls each node directly.
-     */
-    Agent: SubtypeConstructor<typeof grpc.Client, _flotilla_AgentClient> & { service: _flotilla_AgentDefinition }
     ExecInTaskRequest: MessageTypeDefinition<_flotilla_ExecInTaskRequestInput, _flotilla_ExecInTaskRequest>
     ExecInTaskResponse: MessageTypeDefinition<_flotilla_ExecInTaskResponseInput, _flotilla_ExecInTaskResponse>
     ImageArchiveChunk: MessageTypeDefinition<_flotilla_ImageArchiveChunkInput, _flotilla_ImageArchiveChunk>
@@ -52,6 +46,12 @@ export interface ProtoGrpcType {
      * What only the node's own user may ask, on its local socket.
      */
     NodeLocal: SubtypeConstructor<typeof grpc.Client, _flotilla_NodeLocalClient> & { service: _flotilla_NodeLocalDefinition }
+    /**
+     * Node-local operations, served by every node's daemon at the node's address
+     * (Node.status.addr): images in the node's container runtime, and the logs, exec and
+     * container state of the tasks on the node. The CLI calls each node directly.
+     */
+    NodeRuntime: SubtypeConstructor<typeof grpc.Client, _flotilla_NodeRuntimeClient> & { service: _flotilla_NodeRuntimeDefinition }
     NodeVolume: MessageTypeDefinition<_flotilla_NodeVolumeInput, _flotilla_NodeVolume>
     RemoveImageRequest: MessageTypeDefinition<_flotilla_RemoveImageRequestInput, _flotilla_RemoveImageRequest>
     RemoveImageResponse: MessageTypeDefinition<_flotilla_RemoveImageResponseInput, _flotilla_RemoveImageResponse>

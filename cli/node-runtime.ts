@@ -1,9 +1,9 @@
 /**
  * Reaching the nodes themselves for node-local operations: each node's daemon serves the
- * Agent service at its address (Node.status.addr), which the managers know. Also finds a
+ * NodeRuntime service at its address (Node.status.addr), which the managers know. Also finds a
  * task by id, id prefix or name (service.slot).
  */
-import type { AgentClient } from '../proto/gen/flotilla/Agent.js';
+import type { NodeRuntimeClient } from '../proto/gen/flotilla/NodeRuntime.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { FlotillaError } from '../lib/errors.js';
 import { wire } from '../proto/load.js';
@@ -11,10 +11,10 @@ import { call, connect } from '../proto/rpc.js';
 import type { TlsCredentials } from '../proto/tls.js';
 import { taskName, type Node, type Task } from '../proto/types.js';
 
-export function agentClient(node: Node, tls: TlsCredentials): AgentClient {
+export function nodeRuntimeClient(node: Node, tls: TlsCredentials): NodeRuntimeClient {
   const addr = node.status?.addr;
   if (!addr) throw new FlotillaError('UNAVAILABLE', `node ${nodeLabel(node)} has no known address`);
-  return connect(wire.flotilla.Agent, addr, tls);
+  return connect(wire.flotilla.NodeRuntime, addr, tls);
 }
 
 export function nodeLabel(node: Node): string {
