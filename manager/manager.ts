@@ -44,7 +44,7 @@ import { ReplicatedJobOrchestrator } from './orchestrator/jobs.js';
 import { Rebalancer } from './orchestrator/rebalance.js';
 import { ReplicatedOrchestrator } from './orchestrator/replicated.js';
 import { Updater } from './orchestrator/updater.js';
-import { DEFAULT_HISTORY_LIMIT } from './orchestrator/tasks.js';
+import { DEFAULT_HISTORY_LIMIT } from './orchestrator/task-history.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { LeaderForwarder, forwardedFor, wasForwarded } from './forward.js';
 import type { Leadership } from './leadership.js';

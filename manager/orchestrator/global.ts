@@ -12,16 +12,10 @@ import type { Logger } from '../../lib/log.js';
 import type { Node, Service, Task } from '../../proto/types.js';
 import { filtersFor, placementChanged } from '../scheduler/filters.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
-import {
-  byCreation,
-  historyToKeep,
-  keptBeside,
-  Orchestrator,
-  reap,
-  restartWait,
-  stoppedRunning,
-  whyLeaving,
-} from './tasks.js';
+import { Orchestrator } from './orchestrator.js';
+import { restartWait } from './restart-policy.js';
+import { byCreation, keptBeside, stoppedRunning, whyLeaving } from './slots.js';
+import { historyToKeep, reap } from './task-history.js';
 import { isActive, newTask, withDesiredState } from '../services/tasks.js';
 import { overlaps } from '../../proto/service-update.js';
 

@@ -8,17 +8,10 @@
 import type { Logger } from '../../lib/log.js';
 import type { Service, Task } from '../../proto/types.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
-import {
-  byCreation,
-  historyToKeep,
-  Orchestrator,
-  reap,
-  restartWait,
-  servicesLeaving,
-  settleSlot,
-  stoppedRunning,
-  tasksBySlot,
-} from './tasks.js';
+import { Orchestrator } from './orchestrator.js';
+import { restartWait } from './restart-policy.js';
+import { byCreation, servicesLeaving, settleSlot, stoppedRunning, tasksBySlot } from './slots.js';
+import { historyToKeep, reap } from './task-history.js';
 import { isActive, newTask, withDesiredState } from '../services/tasks.js';
 
 export class ReplicatedJobOrchestrator extends Orchestrator {

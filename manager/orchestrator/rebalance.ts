@@ -13,7 +13,8 @@ import { TaskGroup } from '../scheduler/group.js';
 import { Usage } from '../scheduler/usage.js';
 import type { ReadTx, Store, WriteTx } from '../store/types.js';
 import { eligibleNodes } from '../scheduler/filters.js';
-import { byCreation, Orchestrator, sameLifecycle } from './tasks.js';
+import { Orchestrator } from './orchestrator.js';
+import { byCreation, sameLifecycle } from './slots.js';
 import { isActive, newTask, withDesiredState } from '../services/tasks.js';
 
 export function wantsRebalance(service: Service | undefined): service is Service {

@@ -20,7 +20,8 @@ import { FlotillaError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
 import { isJob, taskName, type Service, type Task, type UpdateConfig } from '../../proto/types.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
-import { byCreation, Orchestrator, tasksBySlot } from './tasks.js';
+import { Orchestrator } from './orchestrator.js';
+import { byCreation, tasksBySlot } from './slots.js';
 import { isActive, newTask, withDesiredState } from '../services/tasks.js';
 import {
   DEFAULT_UPDATE_TIMEOUT_MS,
