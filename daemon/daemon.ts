@@ -411,7 +411,7 @@ export class Daemon {
         import('../manager/raft/transport/index.js'),
         import('../manager/store/raft-store.js'),
         import('../manager/store/raft-leadership.js'),
-        import('../manager/manager-group.js'),
+        import('../manager/membership/index.js'),
       ]);
     const raftId = id.raftId ?? 0;
     const tls = this.tls!;

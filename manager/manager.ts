@@ -49,8 +49,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { LeaderForwarder, forwardedFor, wasForwarded } from './forward.js';
 import type { Leadership } from './leadership.js';
 import { NONE } from './raft/types.js';
-import { RoleManager } from './roles.js';
-import type { ManagerGroup, Route } from './manager-group.js';
+import { RoleManager, type ManagerGroup, type Route } from './membership/index.js';
 import type { Store } from './store/types.js';
 import type { TlsCredentials } from '../proto/tls.js';
 
@@ -392,7 +391,7 @@ export class Manager {
     run('scheduler', new Scheduler(this.store, this.log.child({ room: 'scheduler' })));
     run('dispatcher', dispatcher);
     if (this.group) {
-      run('manager-group', this.group);
+      run('admission', this.group.admission);
       run('roles', new RoleManager(this.store, this.group, this.log.child({ room: 'roles' })));
     }
     this.term = term;

@@ -11,7 +11,7 @@ import type { JoinRequest } from '../../proto/gen/flotilla/JoinRequest.js';
 import type { EtcdStoreRef } from '../../proto/gen/flotilla/EtcdStoreRef.js';
 import type { JoinResponse } from '../../proto/gen/flotilla/JoinResponse.js';
 import type { Cluster, JoinTokens, Node, NodeRole } from '../../proto/types.js';
-import type { ManagerGroup } from '../manager-group.js';
+import type { ManagerGroup } from '../membership/index.js';
 import type { Store } from '../store/types.js';
 import { clusterOf, nodeCertificate, signingRoot } from './certificates.js';
 import { openJoinTokens } from './join-tokens.js';
@@ -91,8 +91,8 @@ export async function join(store: Store, req: JoinRequest, ctx: JoinContext): Pr
   const id = newId();
   // Signed before anything is written: a request that is not a valid CSR changes nothing.
   const { issued, info } = await nodeCertificate(cluster, root, req.csr, id, role);
-  const raftId = role === 'MANAGER' && ctx.group ? ctx.group.newRaftId() : 0;
-  const members = raftId ? await ctx.group!.admit(raftId, req.addr) : [];
+  const raftId = role === 'MANAGER' && ctx.group ? ctx.group.admission.newRaftId() : 0;
+  const members = raftId ? await ctx.group!.admission.admit(raftId, req.addr) : [];
   const made: Omit<Node, 'containerSubnet'> = {
     id,
     meta: null,

@@ -1,29 +1,31 @@
 /**
- * The managers as a Raft group: who leads and where it is, admitting a joining manager
- * (first as a learner, promoted once it has caught up), and each manager's reachability
- * as the leader sees it.
+ * The group of managers as this manager knows it: who leads and where (so a call goes to
+ * the leader), what to say when no one leads, each manager's reachability as the leader
+ * sees it, and whether the group can lose a member and still decide.
  */
-import { randomInt } from 'node:crypto';
-import { FlotillaError } from '../lib/errors.js';
-import type { Logger } from '../lib/log.js';
-import type { ManagerStatus } from '../proto/gen/flotilla/ManagerStatus.js';
-import type { RaftMemberAddress, RaftNode } from './raft/node/index.js';
-import { NONE, type RaftId } from './raft/types.js';
+import { FlotillaError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/log.js';
+import type { ManagerStatus } from '../../proto/gen/flotilla/ManagerStatus.js';
+import type { RaftNode } from '../raft/node/index.js';
+import { NONE, type RaftId } from '../raft/types.js';
+import { Admission } from './admission.js';
 
-/** Learners are promoted once they are this close to the leader's commit index. */
-const CAUGHT_UP_ENTRIES = 10;
-const PROMOTE_CHECK_MS = 200;
 /** Longer than an election timeout, so that a member is Unreachable only when it really is. */
 const REACHABLE_WITHIN_MS = 1_000;
 
 export type Route = { local: true } | { local: false; leaderId: RaftId; leaderAddr: string };
 
 export class ManagerGroup {
+  /** Adds joining and promoted managers to the group, on the leader. */
+  readonly admission: Admission;
+
   constructor(
     readonly raft: RaftNode,
-    private readonly log: Logger,
+    log: Logger,
     private readonly dataDir: string,
-  ) {}
+  ) {
+    this.admission = new Admission(raft, log);
+  }
 
   /** Where a write goes: here when this manager leads, else to the leader. */
   route(): Route {
@@ -63,27 +65,6 @@ export class ManagerGroup {
     return `no manager leads (no quorum): this answer is this manager's own copy of the state (applied index ${this.raft.appliedIndex}), ${since}; changes made since are missing`;
   }
 
-  /** A Raft id no member has. */
-  newRaftId(): RaftId {
-    const taken = new Set(this.raft.memberList().map((m) => m.id));
-    let raftId: RaftId;
-    do raftId = randomInt(1, 2 ** 48);
-    while (taken.has(raftId));
-    return raftId;
-  }
-
-  /**
-   * On the leader: adds a manager as a learner (once: a retry finds it there) and returns
-   * the members it is to contact.
-   */
-  async admit(raftId: RaftId, addr: string): Promise<RaftMemberAddress[]> {
-    const members = this.raft.memberList();
-    if (members.some((m) => m.id === raftId)) return members.filter((m) => m.id !== raftId);
-    await this.raft.addMember({ id: raftId, address: addr }, { learner: true });
-    this.log.info({ raftId, addr }, 'manager admitted as a learner; it becomes a voter once caught up');
-    return members;
-  }
-
   /**
    * Whether removing `raftId` leaves a group that can still decide: the remaining voters
    * the leader hears from must be a majority of the remaining voters.
@@ -105,31 +86,6 @@ export class ManagerGroup {
         'CONFLICT',
         `demoting ${hostname} would leave ${reachable} reachable of ${voters.length} managers, fewer than the ${quorum} needed to decide; bring the unreachable managers back first`,
       );
-    }
-  }
-
-  /** On the leader: takes a manager out of the Raft group (a no-op when it is gone already). */
-  async remove(raftId: RaftId): Promise<void> {
-    if (!this.raft.memberList().some((m) => m.id === raftId)) return;
-    await this.raft.removeMember(raftId);
-    this.log.info({ raftId }, 'manager removed from the Raft group');
-  }
-
-  /** Runs on the leader until the signal aborts: promotes learners that have caught up. */
-  async run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      await new Promise((r) => setTimeout(r, PROMOTE_CHECK_MS));
-      const progress = this.raft.status().progress;
-      if (!progress || signal.aborted) continue;
-      const commit = this.raft.commitIndex;
-      for (const [id, p] of progress) {
-        // match 0: the learner has acknowledged nothing yet (it may not even run), however short the log.
-        if (!p.isLearner || p.match === 0 || p.match + CAUGHT_UP_ENTRIES < commit) continue;
-        await this.raft.promoteMember(id).then(
-          () => this.log.info({ raftId: id }, 'manager caught up; it now votes'),
-          (err: unknown) => this.log.debug({ err, raftId: id }, 'promotion deferred'),
-        );
-      }
     }
   }
 

@@ -4,11 +4,11 @@
  * id is recorded before the node is added, and the role changes only after Raft has.
  * The node learns its new role from its next heartbeat and restarts in it.
  */
-import type { Logger } from '../lib/log.js';
-import type { Node } from '../proto/types.js';
-import { ControlLoop } from './control-loop.js';
+import type { Logger } from '../../lib/log.js';
+import type { Node } from '../../proto/types.js';
+import { ControlLoop } from '../control-loop.js';
+import type { Store } from '../store/types.js';
 import type { ManagerGroup } from './manager-group.js';
-import type { Store } from './store/types.js';
 
 const wantsChange = (n: Node): boolean => (n.spec?.desiredRole ?? n.role) !== n.role;
 
@@ -51,7 +51,7 @@ export class RoleManager {
     if (node.status?.state !== 'READY' || !addr) return;
     let raftId = node.managerStatus?.raftId;
     if (!raftId) {
-      const id = this.group.newRaftId();
+      const id = this.group.admission.newRaftId();
       await this.store.update((tx) => {
         const n = tx.get('nodes', node.id);
         if (n)
@@ -62,7 +62,7 @@ export class RoleManager {
       });
       raftId = id;
     }
-    await this.group.admit(raftId, addr);
+    await this.group.admission.admit(raftId, addr);
     await this.setRole(node.id, 'MANAGER');
     this.log.info(
       { node: node.id, hostname: node.description?.hostname, raftId },
@@ -77,7 +77,12 @@ export class RoleManager {
       await this.group.raft.transferLeadership();
       return;
     }
-    if (raftId) await this.group.remove(raftId);
+    const raft = this.group.raft;
+    // A retry finds it gone already.
+    if (raftId && raft.memberList().some((m) => m.id === raftId)) {
+      await raft.removeMember(raftId);
+      this.log.info({ raftId }, 'manager removed from the Raft group');
+    }
     await this.setRole(node.id, 'WORKER');
     this.log.info({ node: node.id, hostname: node.description?.hostname }, 'manager demoted to worker');
   }
