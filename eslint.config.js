@@ -14,7 +14,8 @@ import tseslint from 'typescript-eslint';
  *   worker   → lib, proto, runtime (runtime/*.ts and the drivers' index.ts)
  *   manager  → lib, proto; manager/api not the loops (what both need: manager/services/);
  *              nothing but manager.ts imports manager/api; manager/raft only lib, proto and itself;
- *              Raft's parts (core, node, storage, transport) through their index.ts, inside too
+ *              Raft's parts (core, node, storage, transport) through their index.ts, inside too;
+ *              manager/membership through its index.ts
  *   daemon   → everything above but cli
  *   cli      → lib, proto, daemon/index.ts; `cluster lab` also runtime/*.ts and the drivers' entries
  *   bench, chaos, test → anything (tests' harnesses included), never a *.test.ts file
@@ -79,6 +80,11 @@ const LAB_DRIVERS = {
   message:
     "the lab uses a runtime driver through its entry (runtime/<driver>/index.ts), and a host's containerd through runtime/containerd/private-containerd.ts",
 };
+const MEMBERSHIP_ENTRY = {
+  regex: String.raw`${climb}(manager/)?membership/(?!index\.js$)`,
+  message:
+    "outside manager/membership, the managers' membership is used through its door (manager/membership/index.ts)",
+};
 const API_NOT_LOOPS = forbid(
   ['orchestrator', 'manager/orchestrator'],
   'the API does not import the control loops: what both need of a service (versions, rollback, new tasks) is in manager/services/',
@@ -88,7 +94,7 @@ const NOT_API = forbid(
   'manager/api is the top of the manager (only manager.ts composes it): shared code goes to manager/services/ or below',
 );
 const RAFT_ALONE = {
-  regex: String.raw`${climb}((store|orchestrator|scheduler|dispatcher|api|allocator|ca|keys|services|dashboard)/|(control-loop|forward|leadership|manager-group|manager|roles)\.js$)`,
+  regex: String.raw`${climb}((store|orchestrator|scheduler|dispatcher|api|allocator|ca|keys|services|dashboard|membership)/|(control-loop|forward|leadership|manager)\.js$)`,
   message: 'manager/raft imports nothing of the store or the loops: only lib/, proto/ and its own parts',
 };
 const RAFT_PARTS = {
@@ -106,7 +112,7 @@ const boundary = (files, patterns) => ({
   rules: { 'no-restricted-imports': ['error', { patterns }] },
 });
 
-const MANAGER = [NOT_HARNESS, NOT_WORKER, NOT_RUNTIME, NOT_DAEMON, NOT_CLI, RAFT_ENTRIES];
+const MANAGER = [NOT_HARNESS, NOT_WORKER, NOT_RUNTIME, NOT_DAEMON, NOT_CLI, RAFT_ENTRIES, MEMBERSHIP_ENTRY];
 const LOOPS = 'manager/{store,orchestrator,scheduler,dispatcher,allocator,ca,keys,services}/**/*.ts';
 
 export default tseslint.config(
@@ -146,7 +152,7 @@ export default tseslint.config(
     ['manager/raft/*/**/*.ts'],
     [NOT_HARNESS, NOT_WORKER, NOT_RUNTIME, NOT_DAEMON, NOT_CLI, RAFT_ALONE, RAFT_PARTS],
   ),
-  boundary(['daemon/**/*.ts'], [NOT_HARNESS, NOT_CLI, DRIVER_ENTRIES, RAFT_ENTRIES]),
+  boundary(['daemon/**/*.ts'], [NOT_HARNESS, NOT_CLI, DRIVER_ENTRIES, RAFT_ENTRIES, MEMBERSHIP_ENTRY]),
   boundary(['cli/**/*.ts'], [NOT_HARNESS, NOT_MANAGER, NOT_WORKER, NOT_RUNTIME, DAEMON_ENTRY]),
   // `cluster lab` (cli/lab/ and its command) is a host harness: its hosts are network namespaces
   // that run system tools and a private containerd each, with the runtime's shared modules
