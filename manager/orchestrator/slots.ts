@@ -1,5 +1,5 @@
 /** A service's tasks by slot: which change frees or fills one, which of a slot's tasks stay, why a node's tasks leave. */
-import { isTerminal, type Node, type Task } from '../../proto/types.js';
+import { isTerminal, taskStateRank, type Node, type Task } from '../../proto/types.js';
 import { isActive, withDesiredState } from '../services/tasks.js';
 import type { ReadTx, StoreEvent, WriteTx } from '../store/types.js';
 
