@@ -1,7 +1,8 @@
 /**
  * Loads the wire contracts in proto/flotilla at run time. The shapes of the objects that
  * come out (camelCase fields, enums as strings, 64-bit integers as numbers, defaults filled
- * in, oneof names) match the types generated into proto/gen by `npm run gen`.
+ * in, the name of the member set in each oneof, null for an unset proto3 `optional` field)
+ * match the types generated into proto/gen by `npm run gen`.
  */
 import { fromJSON } from '@grpc/proto-loader';
 import * as grpc from '@grpc/grpc-js';
@@ -22,13 +23,33 @@ const files = readdirSync(`${protoRoot}/flotilla`)
   .filter((f) => f.endsWith('.proto'))
   .map((f) => `flotilla/${f}`);
 
-// How decoded messages look, for gRPC calls and for the codecs alike.
+// How decoded messages look, for gRPC calls and for the codecs alike: `oneofs` names the member
+// of a real oneof that is set (`mode: 'replicated'`).
 const conversion = { longs: Number, enums: String, defaults: true, oneofs: true };
+
+/**
+ * protobufjs models each proto3 `optional` field as a oneof of its own named `_field`, which
+ * `oneofs: true` would copy into every decoded object (`"_endpoint": "endpoint"`). Without that
+ * oneof the field keeps its presence all the same: an unset one decodes as null (its
+ * `proto3_optional` option makes even a string's default null) and a null one is not encoded.
+ */
+function dropOptionalOneofs(ns: protobuf.NamespaceBase): void {
+  for (const nested of ns.nestedArray) {
+    if (nested instanceof protobuf.Type) {
+      for (const oneof of nested.oneofsArray.filter((o) => o.isProto3Optional)) {
+        for (const field of [...oneof.fieldsArray]) oneof.remove(field);
+        nested.remove(oneof);
+      }
+    }
+    if (nested instanceof protobuf.Namespace) dropOptionalOneofs(nested);
+  }
+}
 
 // The .proto files are parsed once; gRPC's definitions are built from the same tree.
 const root = new protobuf.Root();
 root.resolvePath = (_origin, target) => `${protoRoot}/${target}`;
 root.loadSync(files, { keepCase: false });
+dropOptionalOneofs(root);
 
 export const wire = grpc.loadPackageDefinition(
   fromJSON(root.toJSON(), conversion),

@@ -25,12 +25,11 @@ export interface NodeDescriptionInput {
   /**
    * The node's service-discovery resolver (udp host:port), on the node's own address.
    */
-  'dnsAddr'?: (string);
+  'dnsAddr'?: (string | null);
   /**
    * The node's containers can join overlay networks (their own network, and the overlay up).
    */
   'overlayNetworks'?: (boolean);
-  '_dnsAddr'?: "dnsAddr";
 }
 
 export interface NodeDescription {
@@ -54,10 +53,9 @@ export interface NodeDescription {
   /**
    * The node's service-discovery resolver (udp host:port), on the node's own address.
    */
-  'dnsAddr'?: (string);
+  'dnsAddr'?: (string | null);
   /**
    * The node's containers can join overlay networks (their own network, and the overlay up).
    */
   'overlayNetworks': (boolean);
-  '_dnsAddr'?: "dnsAddr";
 }

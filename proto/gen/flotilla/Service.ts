@@ -28,7 +28,6 @@ export interface ServiceInput {
    * The published ports as the allocator reserved them (every published port filled in).
    */
   'endpoint'?: (_flotilla_EndpointInput | null);
-  '_endpoint'?: "endpoint";
 }
 
 export interface Service {
@@ -52,5 +51,4 @@ export interface Service {
    * The published ports as the allocator reserved them (every published port filled in).
    */
   'endpoint'?: (_flotilla_Endpoint | null);
-  '_endpoint'?: "endpoint";
 }

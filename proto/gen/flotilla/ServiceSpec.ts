@@ -27,7 +27,6 @@ export interface ServiceSpecInput {
    */
   'endpoint'?: (_flotilla_EndpointSpecInput | null);
   'mode'?: "replicated"|"global"|"replicatedJob"|"globalJob";
-  '_endpoint'?: "endpoint";
 }
 
 export interface ServiceSpec {
@@ -49,5 +48,4 @@ export interface ServiceSpec {
    */
   'endpoint'?: (_flotilla_EndpointSpec | null);
   'mode'?: "replicated"|"global"|"replicatedJob"|"globalJob";
-  '_endpoint'?: "endpoint";
 }

@@ -13,7 +13,6 @@ export interface SessionMessageInput {
    * The cluster's service endpoints (published ports and the tasks behind them), when they changed.
    */
   'endpoints'?: (_flotilla_EndpointChangesInput | null);
-  '_endpoints'?: "endpoints";
 }
 
 export interface SessionMessage {
@@ -25,5 +24,4 @@ export interface SessionMessage {
    * The cluster's service endpoints (published ports and the tasks behind them), when they changed.
    */
   'endpoints'?: (_flotilla_EndpointChanges | null);
-  '_endpoints'?: "endpoints";
 }

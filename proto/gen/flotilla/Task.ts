@@ -38,7 +38,6 @@ export interface TaskInput {
    * The task's address on each network of its spec, given with its node by the scheduler.
    */
   'networks'?: (_flotilla_NetworkAttachmentInput)[];
-  '_endpoint'?: "endpoint";
 }
 
 export interface Task {
@@ -71,5 +70,4 @@ export interface Task {
    * The task's address on each network of its spec, given with its node by the scheduler.
    */
   'networks': (_flotilla_NetworkAttachment)[];
-  '_endpoint'?: "endpoint";
 }

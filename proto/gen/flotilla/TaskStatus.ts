@@ -30,7 +30,6 @@ export interface TaskStatusInput {
    * Where the task listens, once it does: one address per target port.
    */
   'addresses'?: (_flotilla_TaskAddressesInput | null);
-  '_addresses'?: "addresses";
 }
 
 export interface TaskStatus {
@@ -57,5 +56,4 @@ export interface TaskStatus {
    * Where the task listens, once it does: one address per target port.
    */
   'addresses'?: (_flotilla_TaskAddresses | null);
-  '_addresses'?: "addresses";
 }
