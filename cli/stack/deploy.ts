@@ -22,9 +22,9 @@ const inStack = (o: Labelled | null | undefined, stack: string) => o?.spec?.labe
 
 /**
  * A spec as plain sorted JSON without what is unset (proto3 reads unset as empty, zero or
- * false alike), without the decoder's markers of optional fields, and without the ids the
- * manager gives file references, so that the spec a
- * deploy would send and the one stored compare equal when they ask for the same.
+ * false alike, an unset optional field as null) and without the ids the manager gives file
+ * references, so that the spec a deploy would send and the one stored compare equal when
+ * they ask for the same.
  */
 export function normalised(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(normalised);
@@ -32,8 +32,6 @@ export function normalised(value: unknown): unknown {
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value).sort(([a], [b]) => a.localeCompare(b))) {
-      // The decoder names which optional field is set ("_endpoint"): the field itself says so.
-      if (k.startsWith('_')) continue;
       const n = normalised(v);
       const empty =
         n === undefined ||
