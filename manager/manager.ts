@@ -547,7 +547,10 @@ export class Manager {
     const events = new ClusterEvents(this.store, this.closing.signal);
     return {
       ListNodes: this.routed(
-        async () => ({ nodes: api.listNodes().map(await this.managerView()) }),
+        async (req) => {
+          const { nodes, nextPageToken } = api.listNodes(req);
+          return { nodes: nodes.map(await this.managerView()), nextPageToken };
+        },
         (addr, req) => f.toControl(addr, (c) => c.ListNodes, req),
         true,
       ),
@@ -602,7 +605,7 @@ export class Manager {
         false,
       ),
       ListServices: this.routed(
-        async () => api.listServices(),
+        async (req) => api.listServices(req),
         (addr, req) => f.toControl(addr, (c) => c.ListServices, req),
         true,
       ),

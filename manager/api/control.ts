@@ -4,6 +4,8 @@
  */
 import { FlotillaError, invalidArgument, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
+import type { ListNodesRequest } from '../../proto/gen/flotilla/ListNodesRequest.js';
+import type { ListServicesRequest } from '../../proto/gen/flotilla/ListServicesRequest.js';
 import type { ListServicesResponse } from '../../proto/gen/flotilla/ListServicesResponse.js';
 import type { ListTasksRequest } from '../../proto/gen/flotilla/ListTasksRequest.js';
 import type { ListTasksResponse } from '../../proto/gen/flotilla/ListTasksResponse.js';
@@ -20,6 +22,7 @@ import { attachNetworks } from './networks.js';
 import { pruneRegistrySecrets, withRegistrySecret } from './registry-auth.js';
 import type { Keyring } from '../keys/keyring.js';
 import { attachFiles } from './secrets.js';
+import { mergeById, pageOf, takePage } from './paging.js';
 import { validateNodeSpec, validateServiceSpec } from './validate.js';
 
 /** Tasks a service wants: running ones, or for a replicated job its completions. */
@@ -59,6 +62,13 @@ const resolveService = (tx: ReadTx, ref: string): Service =>
 const resolveNode = (tx: ReadTx, ref: string): Node =>
   resolve('node', tx.all('nodes'), ref, (n) => n.description?.hostname ?? '');
 
+/** Every row in one answer (up to MAX_PAGE_ROWS). */
+const ALL = { limit: 0, pageToken: '' };
+
+function* filter<T>(rows: Iterable<T>, keep: (row: T) => boolean): Iterable<T> {
+  for (const row of rows) if (keep(row)) yield row;
+}
+
 export class ControlApi {
   /** `keys` open and seal what the store keeps sealed (join tokens, registry credentials). */
   constructor(
@@ -66,8 +76,13 @@ export class ControlApi {
     private readonly keys?: Keyring,
   ) {}
 
-  listNodes(): Node[] {
-    return this.store.view((tx) => tx.all('nodes'));
+  /** A page of the nodes, in id order (paging.ts). */
+  listNodes(req: ListNodesRequest = ALL): { nodes: Node[]; nextPageToken: string } {
+    const page = pageOf('nodes', req);
+    return this.store.view((tx) => {
+      const { rows, nextPageToken } = takePage(tx.scan('nodes', page.after), page);
+      return { nodes: rows, nextPageToken };
+    });
   }
 
   getNode(ref: string): Node {
@@ -235,32 +250,47 @@ export class ControlApi {
     return this.keys;
   }
 
-  listServices(): ListServicesResponse {
+  /** A page of the services, in id order, each with its running and desired task counts. */
+  listServices(req: ListServicesRequest = ALL): ListServicesResponse {
+    const page = pageOf('services', req);
     return this.store.view((tx) => {
-      const nodes = tx.all('nodes');
-      return {
-        services: tx.all('services').map((service) => {
-          const tasks = tx.tasksByService(service.id);
-          return {
-            service,
-            runningTasks: tasks.filter((t) => t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING')
-              .length,
-            desiredTasks: desiredTasks(nodes, service),
-          };
-        }),
-        nextPageToken: '',
-      };
+      const { rows, nextPageToken } = takePage(tx.scan('services', page.after), page);
+      let nodes: Node[] | undefined;
+      const services = rows.map((service) => {
+        let runningTasks = 0;
+        for (const t of tx.scanTasks('serviceId', service.id)) {
+          if (t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING') runningTasks++;
+        }
+        // Only a global service counts nodes: read them once, and only then.
+        const mode = service.spec?.mode;
+        if (mode === 'global' || mode === 'globalJob') nodes ??= tx.all('nodes');
+        return { service, runningTasks, desiredTasks: desiredTasks(nodes ?? [], service) };
+      });
+      return { services, nextPageToken };
     });
   }
 
+  /**
+   * A page of the tasks, in id order, of the services and nodes the request names (none: of
+   * all), with the nodes they name. A page reads its rows through the index of the nodes (a
+   * node holds few tasks) or else of the services, so it costs its rows, not the table.
+   */
   listTasks(req: ListTasksRequest): ListTasksResponse {
+    const page = pageOf('tasks', req);
     return this.store.view((tx) => {
-      const serviceIds = req.services.map((ref) => resolveService(tx, ref).id);
-      const nodeIds = req.nodes.map((ref) => resolveNode(tx, ref).id);
-      let tasks = serviceIds.length ? serviceIds.flatMap((id) => tx.tasksByService(id)) : tx.all('tasks');
-      if (nodeIds.length) tasks = tasks.filter((t) => nodeIds.includes(t.nodeId));
+      const serviceIds = new Set(req.services.map((ref) => resolveService(tx, ref).id));
+      const nodeIds = new Set(req.nodes.map((ref) => resolveNode(tx, ref).id));
+      const rows = nodeIds.size
+        ? filter(
+            mergeById([...nodeIds].map((id) => tx.scanTasks('nodeId', id, page.after))),
+            (t) => serviceIds.size === 0 || serviceIds.has(t.serviceId),
+          )
+        : serviceIds.size
+          ? mergeById([...serviceIds].map((id) => tx.scanTasks('serviceId', id, page.after)))
+          : tx.scan('tasks', page.after);
+      const { rows: tasks, nextPageToken } = takePage(rows, page);
       const nodes = [...new Set(tasks.map((t) => t.nodeId))].flatMap((id) => tx.get('nodes', id) ?? []);
-      return { tasks, nodes, nextPageToken: '' };
+      return { tasks, nodes, nextPageToken };
     });
   }
 

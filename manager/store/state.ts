@@ -5,6 +5,7 @@
  */
 import { FlotillaError } from '../../lib/errors.js';
 import type { Task } from '../../proto/types.js';
+import { SortedIds } from './sorted-ids.js';
 import {
   NAMED_TABLES,
   TABLES,
@@ -14,6 +15,7 @@ import {
   type StoreEvent,
   type StoreSnapshotData,
   type Table,
+  type TaskKey,
 } from './types.js';
 
 export type Change = {
@@ -27,6 +29,8 @@ export type Change = {
 }[Table];
 
 type Tables = { [T in Table]: Map<string, Objects[T]> };
+/** Each table's ids in order, for listings that page. */
+type Orders = Record<Table, SortedIds>;
 
 function deepFreeze<T>(value: T): T {
   // Bytes (sealed values) cannot be frozen: they are never changed in place either.
@@ -37,12 +41,13 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** A key's ids, in id order (so a page of one service's or node's tasks starts anywhere). */
 class Index {
-  private readonly byKey = new Map<string, Set<string>>();
+  private readonly byKey = new Map<string, SortedIds>();
   add(key: string, id: string): void {
     if (!key) return;
     let ids = this.byKey.get(key);
-    if (!ids) this.byKey.set(key, (ids = new Set()));
+    if (!ids) this.byKey.set(key, (ids = new SortedIds()));
     ids.add(id);
   }
   remove(key: string, id: string): void {
@@ -51,14 +56,15 @@ class Index {
     ids.delete(id);
     if (ids.size === 0) this.byKey.delete(key);
   }
-  get(key: string): Iterable<string> {
-    return this.byKey.get(key) ?? [];
+  get(key: string, after = ''): Iterable<string> {
+    return this.byKey.get(key)?.after(after) ?? [];
   }
 }
 
 export class StoreState implements ReadTx {
   index = 0;
   private tables: Tables = emptyTables();
+  private orders: Orders = emptyOrders();
   private tasksByServiceIdx = new Index();
   private tasksByNodeIdx = new Index();
   /** Per named table, each name's object id. */
@@ -70,6 +76,16 @@ export class StoreState implements ReadTx {
 
   all<T extends Table>(table: T): Objects[T][] {
     return [...this.tables[table].values()];
+  }
+
+  *scan<T extends Table>(table: T, after = ''): Iterable<Objects[T]> {
+    const objects = this.tables[table];
+    for (const id of this.orders[table].after(after)) yield objects.get(id) as Objects[T];
+  }
+
+  *scanTasks(by: TaskKey, key: string, after = ''): Iterable<Task> {
+    const index = by === 'serviceId' ? this.tasksByServiceIdx : this.tasksByNodeIdx;
+    for (const id of index.get(key, after)) yield this.tables.tasks.get(id) as Task;
   }
 
   tasksByService(serviceId: string): Task[] {
@@ -138,6 +154,7 @@ export class StoreState implements ReadTx {
         if (!old) continue;
         this.unindex(c.table, old);
         this.tables[c.table].delete(c.object.id);
+        this.orders[c.table].delete(c.object.id);
         events.push({ kind: 'delete', table: c.table, object: old, index } as StoreEvent);
         continue;
       }
@@ -147,6 +164,7 @@ export class StoreState implements ReadTx {
       });
       if (old) this.unindex(c.table, old);
       (this.tables[c.table] as Map<string, typeof object>).set(object.id, object);
+      if (!old) this.orders[c.table].add(object.id);
       this.indexObject(c.table, object);
       events.push({ kind: c.kind, table: c.table, object, old, index } as StoreEvent);
     }
@@ -179,6 +197,7 @@ export class StoreState implements ReadTx {
         (this.tables[table] as Map<string, typeof frozen>).set(frozen.id, frozen);
         this.indexObject(table, frozen);
       }
+      this.orders[table] = SortedIds.from(this.tables[table].keys());
     }
     this.index = snap.index;
   }
@@ -216,6 +235,12 @@ function emptyTables(): Tables {
     secrets: new Map(),
     configs: new Map(),
   };
+}
+
+function emptyOrders(): Orders {
+  const orders = {} as Orders;
+  for (const table of TABLES) orders[table] = new SortedIds();
+  return orders;
 }
 
 function emptyNames(): Record<NamedTable, Map<string, string>> {

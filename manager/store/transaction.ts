@@ -4,8 +4,9 @@
  */
 import { FlotillaError } from '../../lib/errors.js';
 import type { Task } from '../../proto/types.js';
+import { compareIds } from './sorted-ids.js';
 import { singular, type Change, type StoreState } from './state.js';
-import type { NamedTable, Objects, Table, WriteTx } from './types.js';
+import type { NamedTable, Objects, Table, TaskKey, WriteTx } from './types.js';
 
 type Pending = { kind: Change['kind']; object: Objects[Table]; expectedVersion: number };
 
@@ -38,6 +39,14 @@ export class Transaction implements WriteTx {
 
   tasksByNode(nodeId: string): Task[] {
     return this.filtered('tasks', this.state.tasksByNode(nodeId), (t) => t.nodeId === nodeId);
+  }
+
+  scan<T extends Table>(table: T, after = ''): Iterable<Objects[T]> {
+    return this.merged(table, this.state.scan(table, after), after, () => true);
+  }
+
+  scanTasks(by: TaskKey, key: string, after = ''): Iterable<Task> {
+    return this.merged('tasks', this.state.scanTasks(by, key, after), after, (t) => t[by] === key);
   }
 
   byName<T extends NamedTable>(table: T, name: string): Objects[T] | undefined {
@@ -111,5 +120,29 @@ export class Transaction implements WriteTx {
       if (p.kind !== 'delete' && match(p.object as Objects[T])) out.push(p.object as Objects[T]);
     }
     return out;
+  }
+
+  /** A stored scan in id order with this transaction's writes in their places. */
+  private *merged<T extends Table>(
+    table: T,
+    stored: Iterable<Objects[T]>,
+    after: string,
+    match: (o: Objects[T]) => boolean,
+  ): Iterable<Objects[T]> {
+    const mine = this.pending.get(table);
+    if (!mine) return yield* stored;
+    const written: Objects[T][] = [];
+    for (const p of mine.values()) {
+      const o = p.object as Objects[T];
+      if (p.kind !== 'delete' && o.id > after && match(o)) written.push(o);
+    }
+    written.sort((a, b) => compareIds(a.id, b.id));
+    let w = 0;
+    for (const o of stored) {
+      while (w < written.length && written[w]!.id < o.id) yield written[w++]!;
+      // Its pending version (if any, and still a match) comes from `written`.
+      if (!mine.has(o.id)) yield o;
+    }
+    while (w < written.length) yield written[w++]!;
   }
 }

@@ -27,6 +27,9 @@ export const TABLES: readonly Table[] = [
 export type NamedTable = 'services' | 'networks' | 'secrets' | 'configs';
 export const NAMED_TABLES: readonly NamedTable[] = ['services', 'networks', 'secrets', 'configs'];
 
+/** The task fields with an index: a page of one service's or one node's tasks. */
+export type TaskKey = 'serviceId' | 'nodeId';
+
 export interface ReadTx {
   /** Index of the last applied change; object versions are indexes too. */
   readonly index: number;
@@ -34,6 +37,13 @@ export interface ReadTx {
   all<T extends Table>(table: T): Objects[T][];
   tasksByService(serviceId: string): Task[];
   tasksByNode(nodeId: string): Task[];
+  /**
+   * The objects of `table` in id order, from the first id after `after` ('': from the start).
+   * Lazy, and cheap to stop early (a page costs its rows): read it within the view.
+   */
+  scan<T extends Table>(table: T, after?: string): Iterable<Objects[T]>;
+  /** The tasks whose `by` is `key` (a service's, a node's), in id order after `after`, as scan. */
+  scanTasks(by: TaskKey, key: string, after?: string): Iterable<Task>;
   byName<T extends NamedTable>(table: T, name: string): Objects[T] | undefined;
 }
 

@@ -161,7 +161,7 @@ test('nodes resolve by id, hostname and prefix', async (t) => {
       'INVALID_ARGUMENT',
     ),
   );
-  t.is(api.listNodes().length, 2);
+  t.is(api.listNodes().nodes.length, 2);
 });
 
 test('updateService bumps specVersion only when the task changes; a stale version is a CONFLICT', async (t) => {
