@@ -1,46 +1,41 @@
 /**
- * The node's service-discovery resolver: a small DNS server over UDP on the node's own
- * address, answering from the endpoint table (kept up to date from the changes the managers
- * send: a change rebuilds the names of the services it touches, not all). `NAME` (a service with ingress ports) is this
- * node's address, where the mesh balances its published ports; for a service published only
- * in host mode it is the hosts of its tasks. `tasks.NAME` is the hosts of the service's running
- * tasks (A), and each task's port (SRV, with the task as `TASKID.tasks.NAME` and its A record
+ * The node's service-discovery resolver: the cluster's names, kept from the endpoint table
+ * (kept up to date from the changes the managers send: a change rebuilds the names of the
+ * services it touches, not all), served by a DNS server on the node's own address
+ * (worker/dns/). `NAME` (a service with ingress ports) is this node's address, where the
+ * mesh balances its published ports; for a service published only in host mode it is the
+ * hosts of its tasks. `tasks.NAME` is the hosts of the service's running tasks (A, AAAA),
+ * and each task's port (SRV, with the task as `TASKID.tasks.NAME` and its address
  * alongside). A container on an overlay network (the asker's networks come with the query)
  * finds the services of that network first: `NAME` and `tasks.NAME` are then the addresses
- * of their running tasks on it. Other names get NXDOMAIN: the resolver serves the cluster's
- * names only.
+ * of their running tasks on it. Other names get NXDOMAIN, or go on to an upstream
+ * nameserver when the listener has one.
  */
-import { createSocket, type Socket } from 'node:dgram';
-import { isIPv4 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import type { Logger } from '../../lib/log.js';
 import type { EndpointChanges } from '../../proto/gen/flotilla/EndpointChanges.js';
 import type { ServiceEndpoints } from '../../proto/gen/flotilla/ServiceEndpoints.js';
 import { splitHostPort } from '../addr.js';
+import type { NameRecords, SrvTarget } from '../dns/message.js';
+import type { Upstream } from '../dns/forward.js';
+import { DnsServer } from '../dns/server.js';
 
-const TYPE_A = 1;
-const TYPE_SRV = 33;
-const CLASS_IN = 1;
-/** Task addresses change as tasks come and go: answers are not to be cached for long. */
-const TTL_S = 1;
-
-interface Target {
-  name: string;
-  host: string;
-  port: number;
-}
-
-interface Records {
-  a: string[];
-  srv: Target[];
+export interface ListenOptions {
+  /** Serve TCP on the same port too: not for the node's own resolver, whose number is the node's gRPC port on TCP. */
+  tcp?: boolean;
+  /** Where names outside the cluster are asked. */
+  upstream?: Upstream;
+  /** The overlay networks (ids) of the container with this address: their names come first. */
+  networksOf?: (ip: string) => readonly string[];
 }
 
 export class Resolver {
-  private readonly names = new Map<string, Records>();
+  private readonly names = new Map<string, NameRecords>();
   /** Per overlay network id, the names of the services on it. */
-  private readonly networkNames = new Map<string, Map<string, Records>>();
+  private readonly networkNames = new Map<string, Map<string, NameRecords>>();
   /** Each service's (by id) name, the names it has records under, and the networks it has them on. */
   private readonly namesOf = new Map<string, { name: string; names: string[]; networks: string[] }>();
-  private socket: Socket | undefined;
+  private server: DnsServer | undefined;
 
   /** `host`: what it binds (maybe every address); `own`: the node's address, which NAME answers. */
   constructor(
@@ -49,22 +44,17 @@ export class Resolver {
     private readonly log: Logger,
   ) {}
 
-  async listen(port: number): Promise<string> {
-    const socket = createSocket(this.host.includes(':') ? 'udp6' : 'udp4');
-    socket.on('message', (msg, from) => {
-      const reply = this.answer(msg);
-      if (reply) socket.send(reply, from.port, from.address);
+  /** Serves on `port` (0: any free one); resolves to the node's address and the port. */
+  async listen(port: number, options: ListenOptions = {}): Promise<string> {
+    const networksOf = options.networksOf ?? (() => []);
+    const server = new DnsServer({
+      lookup: (name, client) => this.lookup(name, networksOf(client)),
+      upstream: options.upstream,
+      log: this.log,
     });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(port, this.host, () => {
-        socket.off('error', reject);
-        socket.on('error', (err) => this.log.warn({ err: err.message }, 'resolver error'));
-        resolve();
-      });
-    });
-    this.socket = socket;
-    return `${this.own}:${socket.address().port}`;
+    const bound = await server.listen(this.host, port, options.tcp ?? false);
+    this.server = server;
+    return `${this.own}:${bound}`;
   }
 
   apply(changes: EndpointChanges): void {
@@ -82,17 +72,22 @@ export class Resolver {
 
   private add(s: ServiceEndpoints): void {
     const name = s.serviceName.toLowerCase();
-    const srv: Target[] = s.tasks.flatMap((t) => {
+    const srv: SrvTarget[] = s.tasks.flatMap((t) => {
       const first = t.ports[0];
       return first ? [{ name: `${t.taskId}.tasks.${name}`, ...splitHostPort(first.addr) }] : [];
     });
     const names: string[] = [];
     if (s.ports.length > 0) {
-      const hosts = [...new Set(srv.map((t) => t.host))].filter((h) => isIPv4(h));
-      const ingress = s.ports.some((p) => p.mode === 'INGRESS') && isIPv4(this.own);
-      this.names.set(name, { a: ingress ? [this.own] : hosts, srv: [] });
-      this.names.set(`tasks.${name}`, { a: hosts, srv });
-      for (const t of srv) this.names.set(t.name, { a: isIPv4(t.host) ? [t.host] : [], srv: [] });
+      const hosts = addresses([...new Set(srv.map((t) => t.host))]);
+      // The mesh listens on the node's address: NAME is that address, in its own family.
+      const ingress = s.ports.some((p) => p.mode === 'INGRESS');
+      this.names.set(name, {
+        a: ingress && isIPv4(this.own) ? [this.own] : hosts.a,
+        aaaa: ingress ? (isIPv6(this.own) ? [this.own] : []) : hosts.aaaa,
+        srv: [],
+      });
+      this.names.set(`tasks.${name}`, { ...hosts, srv });
+      for (const t of srv) this.names.set(t.name, addresses([t.host]));
       names.push(name, `tasks.${name}`, ...srv.map((t) => t.name));
     }
     const byNetwork = new Map<string, string[]>();
@@ -104,8 +99,8 @@ export class Resolver {
     for (const [network, addrs] of byNetwork) {
       let records = this.networkNames.get(network);
       if (!records) this.networkNames.set(network, (records = new Map()));
-      records.set(name, { a: addrs, srv: [] });
-      records.set(`tasks.${name}`, { a: addrs, srv: [] });
+      records.set(name, addresses(addrs));
+      records.set(`tasks.${name}`, addresses(addrs));
     }
     this.namesOf.set(s.serviceId, { name, names, networks: [...byNetwork.keys()] });
   }
@@ -124,35 +119,12 @@ export class Resolver {
   }
 
   close(): void {
-    this.socket?.close();
-    this.socket = undefined;
+    this.server?.close();
+    this.server = undefined;
   }
 
-  /** The reply to one query from a container on `networks` (ids), or undefined for what is not a query. */
-  answer(msg: Buffer, networks: readonly string[] = []): Buffer | undefined {
-    if (msg.length < 12 || msg[2]! & 0x80) return undefined;
-    const q = readQuestion(msg, 12);
-    const flags = 0x8400 | (msg.readUInt16BE(2) & 0x0100); // response, authoritative, RD echoed
-    if (!q || msg.readUInt16BE(4) !== 1) return header(msg, flags | 4, 0, 0, Buffer.alloc(0)); // NOTIMP
-    const question = msg.subarray(12, q.end);
-    const records = this.lookup(q.name, networks);
-    if (!records) return header(msg, flags | 3, 0, 0, question); // NXDOMAIN
-    const answers: Buffer[] = [];
-    const extra: Buffer[] = [];
-    if (q.type === TYPE_A) for (const ip of records.a) answers.push(record(POINTER, TYPE_A, ipv4(ip)));
-    if (q.type === TYPE_SRV) {
-      for (const t of records.srv) {
-        const target = encodeName(t.name);
-        const rdata = Buffer.alloc(6);
-        rdata.writeUInt16BE(t.port, 4); // priority 0, weight 0, then the port
-        answers.push(record(POINTER, TYPE_SRV, Buffer.concat([rdata, target])));
-        if (isIPv4(t.host)) extra.push(record(target, TYPE_A, ipv4(t.host)));
-      }
-    }
-    return header(msg, flags, answers.length, extra.length, Buffer.concat([question, ...answers, ...extra]));
-  }
-
-  private lookup(name: string, networks: readonly string[]): Records | undefined {
+  /** The records of `name` (lower case) for a container on `networks` (ids): theirs first. */
+  lookup(name: string, networks: readonly string[] = []): NameRecords | undefined {
     for (const network of networks) {
       const records = this.networkNames.get(network)?.get(name);
       if (records) return records;
@@ -161,50 +133,7 @@ export class Resolver {
   }
 }
 
-/** A compression pointer to the name in the question, which always starts at offset 12. */
-const POINTER = Buffer.from([0xc0, 0x0c]);
-
-function readQuestion(msg: Buffer, at: number): { name: string; type: number; end: number } | undefined {
-  const labels: string[] = [];
-  let i = at;
-  for (;;) {
-    const len = msg[i];
-    if (len === undefined || len > 63) return undefined;
-    i++;
-    if (len === 0) break;
-    labels.push(msg.toString('latin1', i, i + len));
-    i += len;
-  }
-  if (i + 4 > msg.length) return undefined;
-  return { name: labels.join('.').toLowerCase(), type: msg.readUInt16BE(i), end: i + 4 };
-}
-
-function encodeName(name: string): Buffer {
-  const parts = name
-    .split('.')
-    .map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, 'latin1')]));
-  return Buffer.concat([...parts, Buffer.from([0])]);
-}
-
-function ipv4(ip: string): Buffer {
-  return Buffer.from(ip.split('.').map(Number));
-}
-
-function record(name: Buffer, type: number, rdata: Buffer): Buffer {
-  const fixed = Buffer.alloc(10);
-  fixed.writeUInt16BE(type, 0);
-  fixed.writeUInt16BE(CLASS_IN, 2);
-  fixed.writeUInt32BE(TTL_S, 4);
-  fixed.writeUInt16BE(rdata.length, 8);
-  return Buffer.concat([name, fixed, rdata]);
-}
-
-function header(query: Buffer, flags: number, answers: number, additional: number, body: Buffer): Buffer {
-  const h = Buffer.alloc(12);
-  h.writeUInt16BE(query.readUInt16BE(0), 0);
-  h.writeUInt16BE(flags, 2);
-  h.writeUInt16BE(body.length > 0 ? 1 : 0, 4);
-  h.writeUInt16BE(answers, 6);
-  h.writeUInt16BE(additional, 10);
-  return Buffer.concat([h, body]);
+/** Addresses as records: the IPv4 ones answer A, the IPv6 ones AAAA. */
+function addresses(ips: string[]): NameRecords {
+  return { a: ips.filter((ip) => isIPv4(ip)), aaaa: ips.filter((ip) => isIPv6(ip)), srv: [] };
 }
