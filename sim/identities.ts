@@ -6,8 +6,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isFlotillaError } from '../lib/errors.js';
-import { newKeyAndRequest } from '../lib/pki.js';
 import { describeNode } from '../daemon/description.js';
+import { newKeyAndRequestSync } from '../manager/ca/requests.js';
 import type { NodeDescription } from '../proto/types.js';
 import { isLoopback, joinFrom, simAddress } from './join.js';
 import { hostOf } from '../worker/addr.js';
@@ -59,7 +59,7 @@ export async function identityOf(
   const source = local ? simAddress(index) : plan.localAddress;
   const hostname = `${plan.prefix}-${String(index).padStart(5, '0')}`;
   const addr = `${source}:${SIM_PORT}`;
-  const { key, csr } = await newKeyAndRequest();
+  const { key, csr } = newKeyAndRequestSync();
   const req = { token: plan.token, addr, description: simDescription(hostname), csr, dataPathAddr: '' };
   const res = await retryWhileLimited(() => joinFrom(plan.manager, plan.ca, req, local ? source : undefined));
   const identity: SimIdentity = {

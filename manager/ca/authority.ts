@@ -8,6 +8,7 @@ type CryptoKey = webcrypto.CryptoKey;
 import { FlotillaError } from '../../lib/errors.js';
 import {
   certDigest,
+  describeCert,
   importPrivateKey,
   KEY_ALGORITHM,
   newKeyPair,
@@ -19,6 +20,8 @@ import { x509 } from '../../lib/x509.js';
 import type { RootCA } from '../../proto/gen/flotilla/RootCA.js';
 import type { ExternalCA } from '../../proto/gen/flotilla/ExternalCA.js';
 import { externalSign } from './external.js';
+import { requestedKey } from './requests.js';
+import { signCertificate, type SignedCertificate } from './signing.js';
 
 export const DEFAULT_NODE_CERT_EXPIRY_MS = 90 * 24 * 3600_000;
 export const ROOT_EXPIRY_MS = 20 * 365 * 24 * 3600_000;
@@ -158,30 +161,6 @@ export interface IssueOptions {
   altNames?: { ip?: string[]; dns?: string[] };
 }
 
-/**
- * The key a certificate request asks for, once the request is one, signed by that key, and
- * the key is a P-256 ECDSA key as every node makes.
- */
-async function requestedKey(csrPem: string): Promise<CryptoKey> {
-  const refuse = (why: string, cause?: unknown) =>
-    new FlotillaError('INVALID_ARGUMENT', `csr: ${why}`, { cause });
-  let csr: x509.Pkcs10CertificateRequest;
-  let signed: boolean;
-  try {
-    csr = new x509.Pkcs10CertificateRequest(csrPem);
-    // A signature or key that cannot be read throws here rather than failing the check.
-    signed = await csr.verify();
-  } catch (err) {
-    throw refuse('expected a PEM certificate request', err);
-  }
-  if (!signed) throw refuse('its signature does not match its key');
-  try {
-    return await csr.publicKey.export(KEY_ALGORITHM, ['verify']);
-  } catch (err) {
-    throw refuse('expected a request for a P-256 ECDSA key, as nodes make', err);
-  }
-}
-
 /** Signs (or has the external CA sign) a certificate for the key of `csrPem`, naming `subject`. */
 export async function issue(
   ca: RootCA,
@@ -189,31 +168,30 @@ export async function issue(
   subject: CertSubject,
   opts: IssueOptions,
 ): Promise<string> {
-  const publicKey = await requestedKey(csrPem);
-  if (ca.external) return externalSign(ca.external, ca.cert, csrPem, subject);
-  const signer = new x509.X509Certificate(splitPem(ca.cert)[0]!);
-  const extensions: x509.Extension[] = [
-    new x509.BasicConstraintsExtension(false, undefined, true),
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement, true),
-    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
-    await x509.AuthorityKeyIdentifierExtension.create(signer),
-  ];
-  const names = [
-    ...(opts.altNames?.ip ?? []).map((value) => ({ type: 'ip' as const, value })),
-    ...(opts.altNames?.dns ?? []).map((value) => ({ type: 'dns' as const, value })),
-  ];
-  if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names));
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: serial(),
-    subject: `CN=${subject.id}, OU=${subject.role}, O=${subject.clusterId}`,
-    issuer: signer.subject,
-    notBefore: new Date(Date.now() - BACKDATE_MS),
-    notAfter: new Date(Date.now() + opts.expiryMs),
-    publicKey,
-    signingKey: await importPrivateKey(ca.key),
-    signingAlgorithm: KEY_ALGORITHM,
-    extensions,
+  return (await issueDescribed(ca, csrPem, subject, opts)).cert;
+}
+
+/** What `issue` signs, with the expiry, issuer and serial the node record keeps of it. */
+export async function issueDescribed(
+  ca: RootCA,
+  csrPem: string,
+  subject: CertSubject,
+  opts: IssueOptions,
+): Promise<SignedCertificate> {
+  const { spki } = requestedKey(csrPem);
+  if (ca.external) {
+    const cert = await externalSign(ca.external, ca.cert, csrPem, subject);
+    const { expiresAtMs, issuer, serial } = describeCert(cert);
+    return { cert, expiresAtMs, issuer, serial };
+  }
+  const now = Date.now();
+  const signed = await signCertificate(ca, {
+    subject,
+    spki,
+    notBefore: new Date(now - BACKDATE_MS),
+    notAfter: new Date(now + opts.expiryMs),
+    altNames: opts.altNames,
   });
   // During a rotation the new root's cross-signed certificate follows, for nodes that trust only the old one.
-  return `${cert.toString('pem')}\n${ca.crossSigned}`;
+  return { ...signed, cert: `${signed.cert}\n${ca.crossSigned}` };
 }

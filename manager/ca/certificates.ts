@@ -5,7 +5,7 @@
  */
 import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
-import { describeCert, type CertRole, type CertSubject } from '../../lib/pki.js';
+import { type CertRole, type CertSubject } from '../../lib/pki.js';
 import type { IssuedCertificate } from '../../proto/gen/flotilla/IssuedCertificate.js';
 import type { Cluster, Node, NodeCertificate, NodeRole, RootCA } from '../../proto/types.js';
 import type { ReadTx, Store, WriteTx } from '../store/types.js';
@@ -14,7 +14,7 @@ import { openJoinTokens, withJoinTokens } from './join-tokens.js';
 import { open, seal } from '../../lib/seal.js';
 import {
   DEFAULT_NODE_CERT_EXPIRY_MS,
-  issue,
+  issueDescribed,
   nextRootCa,
   ROOT_EXPIRY_MS,
   settledRootCa,
@@ -56,8 +56,7 @@ export async function issueCertificate(
   subject: CertSubject,
   expiryMs: number,
 ): Promise<{ issued: IssuedCertificate; info: NodeCertificate }> {
-  const cert = await issue(root, csr, subject, { expiryMs });
-  const { expiresAtMs, issuer, serial } = describeCert(cert);
+  const { cert, expiresAtMs, issuer, serial } = await issueDescribed(root, csr, subject, { expiryMs });
   return { issued: { cert, ca: root.cert }, info: { expiresAtMs, issuer, serial, caDigest: root.digest } };
 }
 
