@@ -8,7 +8,7 @@
  * (local/bb:1 → :2, as section c of the kit's bench). A fresh service per run, removed after it.
  */
 import { performance } from 'node:perf_hooks';
-import { CREATE_DEFAULTS, specFromFlags } from '../cli/commands/services.js';
+import { CREATE_DEFAULTS, specFromFlags } from '../cli/commands/service/spec.js';
 import { call } from '../proto/rpc.js';
 import { testImages } from '../test/integration/containerd-harness.js';
 import { until, withContainerdNode, type ContainerdNode } from './containerd-node.js';

@@ -12,7 +12,7 @@
  *   npm run bench:update [-- --replicas N --runs N]
  */
 import { performance } from 'node:perf_hooks';
-import { specFromFlags } from '../cli/commands/services.js';
+import { specFromFlags } from '../cli/commands/service/spec.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { wire } from '../proto/load.js';
 import { call, connect } from '../proto/rpc.js';

@@ -19,7 +19,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { CREATE_DEFAULTS, specFromFlags } from '../cli/commands/services.js';
+import { CREATE_DEFAULTS, specFromFlags } from '../cli/commands/service/spec.js';
 import { paths } from '../daemon/data-dir.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { newId } from '../lib/ids.js';

@@ -9,7 +9,7 @@ import { formatBytes } from '../lib/sizes.js';
 import type { UnplacedTask } from '../proto/gen/flotilla/UnplacedTask.js';
 import { describePort } from '../proto/ports.js';
 import type { FileReference, Node, Service, UpdateConfig } from '../proto/types.js';
-import { modeName } from './commands/service-update.js';
+import { modeName } from './commands/service/modes.js';
 import { formatDuration, titleCase } from './format.js';
 
 type Line = [indent: number, key: string, value?: string | number | boolean];

@@ -39,7 +39,7 @@ if (runsDaemon) {
       import('./client.js'),
       import('./commands/node-lifecycle.js'),
       import('./commands/nodes.js'),
-      import('./commands/services.js'),
+      import('./commands/service/index.js'),
       import('./commands/networks.js'),
       import('./commands/secrets.js'),
       import('./commands/autolock.js'),

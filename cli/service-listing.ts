@@ -4,8 +4,8 @@ import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import type { ServiceSummary } from '../proto/gen/flotilla/ServiceSummary.js';
 import { call } from '../proto/rpc.js';
 import { isJob } from '../proto/types.js';
-import { portsColumn } from './commands/publish-flags.js';
-import { MODES, modeName } from './commands/service-update.js';
+import { portsColumn } from './commands/service/flags/publish.js';
+import { MODES, modeName } from './commands/service/modes.js';
 import {
   addListOptions,
   idFilter,

@@ -7,7 +7,7 @@ import { humanDuration } from '../lib/durations.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { call } from '../proto/rpc.js';
 import { taskName, type Node, type Task } from '../proto/types.js';
-import { portsColumn } from './commands/publish-flags.js';
+import { portsColumn } from './commands/service/flags/publish.js';
 import { titleCase } from './format.js';
 import {
   addListOptions,

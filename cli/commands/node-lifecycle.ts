@@ -35,7 +35,7 @@ import { newKeyAndRequest } from '../../lib/pki.js';
 import { collect, labels, parseDuration } from '../format.js';
 import { unlockKeyNotice } from './autolock.js';
 import { runDaemon, startInBackground } from '../daemon-process.js';
-import { genericResources, parseBytes } from './placement-flags.js';
+import { genericResources, parseBytes } from './service/flags/placement.js';
 
 const ADDR = /^[^:\s]+:\d{1,5}$/;
 

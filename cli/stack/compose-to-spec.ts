@@ -13,11 +13,11 @@ import { FlotillaError, invalidArgument, isFlotillaError } from '../../lib/error
 import { LOCAL_VOLUME_OPTIONS, localVolumeMount } from '../../proto/local-volume.js';
 import { HOST_IMAGE, VOLUME_NAME, type Mount, type ServiceSpec } from '../../proto/types.js';
 import { parseCount, parseDuration } from '../format.js';
-import { parseFileReference } from '../commands/file-flags.js';
-import { parseBytes, parseCpus } from '../commands/placement-flags.js';
-import { parsePublish } from '../commands/publish-flags.js';
-import { envFromFlags } from '../commands/container-flags.js';
-import { CREATE_DEFAULTS, specFromFlags } from '../commands/services.js';
+import { parseFileReference } from '../commands/service/flags/file.js';
+import { parseBytes, parseCpus } from '../commands/service/flags/placement.js';
+import { parsePublish } from '../commands/service/flags/publish.js';
+import { envFromFlags } from '../commands/service/flags/container.js';
+import { CREATE_DEFAULTS, specFromFlags } from '../commands/service/spec.js';
 import { readValue } from '../commands/secrets.js';
 import { isMapping, where, type Mapping, type Value } from './compose-file.js';
 

@@ -7,7 +7,7 @@
  */
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { isJob, type Service } from '../../proto/types.js';
-import { converge } from '../commands/services.js';
+import { converge } from '../commands/service/follow.js';
 import { formatDuration } from '../format.js';
 import type { Clock } from '../service-watch.js';
 import { EXIT_CODES, followService, type Outcome } from '../update-progress.js';

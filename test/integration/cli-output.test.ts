@@ -5,7 +5,7 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CREATE_DEFAULTS, specFromFlags } from '../../cli/commands/services.js';
+import { CREATE_DEFAULTS, specFromFlags } from '../../cli/commands/service/spec.js';
 import { wire } from '../../proto/load.js';
 import { call, connect } from '../../proto/rpc.js';
 import type { Service } from '../../proto/types.js';

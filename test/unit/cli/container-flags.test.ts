@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { containerFromFlags, envFromFlags } from '../../../cli/commands/container-flags.js';
+import { containerFromFlags, envFromFlags } from '../../../cli/commands/service/flags/container.js';
 import { isFlotillaError } from '../../../lib/errors.js';
 
 async function envFile(t: { teardown(fn: () => Promise<void>): void }, text: string): Promise<string> {

@@ -1,8 +1,12 @@
 import test from 'ava';
 import { isFlotillaError } from '../../../lib/errors.js';
-import { filesFromFlags, parseFileReference, withFileChanges } from '../../../cli/commands/file-flags.js';
-import { withSpecChanges } from '../../../cli/commands/service-update.js';
-import { CREATE_DEFAULTS, specFromFlags } from '../../../cli/commands/services.js';
+import {
+  filesFromFlags,
+  parseFileReference,
+  withFileChanges,
+} from '../../../cli/commands/service/flags/file.js';
+import { withSpecChanges } from '../../../cli/commands/service/spec-changes.js';
+import { CREATE_DEFAULTS, specFromFlags } from '../../../cli/commands/service/spec.js';
 import type { FileReference } from '../../../proto/types.js';
 import { makeSpec } from '../helpers.js';
 

@@ -2,7 +2,7 @@ import test from 'ava';
 import { humanDuration } from '../../../lib/durations.js';
 import { isFlotillaError } from '../../../lib/errors.js';
 import { parseCount, parseDuration, table, titleCase } from '../../../cli/format.js';
-import { CREATE_DEFAULTS, specFromFlags } from '../../../cli/commands/services.js';
+import { CREATE_DEFAULTS, specFromFlags } from '../../../cli/commands/service/spec.js';
 import { TASKS, taskItems } from '../../../cli/task-listing.js';
 import { validateServiceSpec } from '../../../manager/api/validate.js';
 import type { Task } from '../../../proto/types.js';

@@ -1,5 +1,9 @@
 import test from 'ava';
-import { endpointFromFlags, parsePublish, updateEndpoint } from '../../../cli/commands/publish-flags.js';
+import {
+  endpointFromFlags,
+  parsePublish,
+  updateEndpoint,
+} from '../../../cli/commands/service/flags/publish.js';
 
 test('--publish short and long forms', (t) => {
   t.deepEqual(parsePublish('8080:80'), {

@@ -6,7 +6,7 @@ import {
   overlayNetworksFromFlags,
   runtimeFromFlags,
   withLimits,
-} from '../../../cli/commands/runtime-flags.js';
+} from '../../../cli/commands/service/flags/runtime.js';
 import type { ContainerSpec, Mount } from '../../../proto/types.js';
 
 const MOUNT: Mount = {

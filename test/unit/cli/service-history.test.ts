@@ -5,7 +5,7 @@
 import test from 'ava';
 import { Command } from 'commander';
 import { EventEmitter } from 'node:events';
-import { updateCommands } from '../../../cli/commands/service-update.js';
+import { updateCommands } from '../../../cli/commands/service/index.js';
 import { rolledBack, updateCompleted, withSpec } from '../../../manager/services/versions.js';
 import type { ControlClient } from '../../../proto/gen/flotilla/Control.js';
 import type { Service } from '../../../proto/types.js';

@@ -1,6 +1,6 @@
 /** `service ls`, `service ps` and `service inspect`, through the commands' own definitions. */
 import test from 'ava';
-import { serviceCommands } from '../../../cli/commands/services.js';
+import { serviceCommands } from '../../../cli/commands/service/index.js';
 import type { ServiceSummary } from '../../../proto/gen/flotilla/ServiceSummary.js';
 import type { Service } from '../../../proto/types.js';
 import { makeNode, makeService, makeSpec, makeStatus, makeTask } from '../helpers.js';

@@ -9,7 +9,7 @@ import { Command } from 'commander';
 import { EventEmitter } from 'node:events';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { updateCommands } from '../../../cli/commands/service-update.js';
+import { updateCommands } from '../../../cli/commands/service/index.js';
 import type { ControlClient } from '../../../proto/gen/flotilla/Control.js';
 import type { ServiceSpec } from '../../../proto/types.js';
 import { makeService, makeSpec } from '../helpers.js';

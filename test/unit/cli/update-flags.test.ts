@@ -1,8 +1,8 @@
 import test from 'ava';
 import { isFlotillaError } from '../../../lib/errors.js';
 import { validateServiceSpec } from '../../../manager/api/validate.js';
-import { shellWords, withSpecChanges } from '../../../cli/commands/service-update.js';
-import { withPolicyFlags, type PolicyOptions } from '../../../cli/commands/update-flags.js';
+import { shellWords, withSpecChanges } from '../../../cli/commands/service/spec-changes.js';
+import { withPolicyFlags, type PolicyOptions } from '../../../cli/commands/service/flags/policy.js';
 import { makeSpec } from '../helpers.js';
 
 test('shellWords splits as a shell would, quotes kept together', (t) => {

@@ -4,7 +4,7 @@ import { FlotillaError } from '../../../lib/errors.js';
 import { toServiceError } from '../../../proto/rpc.js';
 import type { ControlClient } from '../../../proto/gen/flotilla/Control.js';
 import type { ServiceSpec } from '../../../proto/types.js';
-import { CREATE_DEFAULTS, specFromFlags } from '../../../cli/commands/services.js';
+import { CREATE_DEFAULTS, specFromFlags } from '../../../cli/commands/service/spec.js';
 import { NAMESPACE_LABEL, type StackPlan } from '../../../cli/stack/compose-to-spec.js';
 import { deployStack, removeStack } from '../../../cli/stack/deploy.js';
 

@@ -2,7 +2,7 @@
 import test from 'ava';
 import { isFlotillaError } from '../../../lib/errors.js';
 import type { EndpointSpec } from '../../../proto/gen/flotilla/EndpointSpec.js';
-import { endpointFromFlags, updateEndpoint } from '../../../cli/commands/publish-flags.js';
+import { endpointFromFlags, updateEndpoint } from '../../../cli/commands/service/flags/publish.js';
 import { validateEndpoint } from '../../../manager/api/validate-ports.js';
 
 test('--mesh on create: auto by default, kernel or userspace when asked, anything else refused', (t) => {

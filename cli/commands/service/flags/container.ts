@@ -6,10 +6,10 @@
  */
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { FlotillaError, invalidArgument } from '../../lib/errors.js';
-import type { ContainerSpec, TaskSpec } from '../../proto/types.js';
-import { collect, labels, parseCount, parseDuration } from '../format.js';
-import { editMap } from './placement-flags.js';
+import { FlotillaError, invalidArgument } from '../../../../lib/errors.js';
+import type { ContainerSpec, TaskSpec } from '../../../../proto/types.js';
+import { collect, labels, parseCount, parseDuration } from '../../../format.js';
+import { editMap } from './placement.js';
 
 /** All optional: commander fills in the defaults, callers in code may leave them out. */
 export interface ContainerOptions {

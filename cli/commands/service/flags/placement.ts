@@ -4,9 +4,9 @@
  * edit the update flags of every *-flags module share.
  */
 import type { Command } from 'commander';
-import { invalidArgument } from '../../lib/errors.js';
-import type { TaskSpec } from '../../proto/types.js';
-import { collect, parseCount } from '../format.js';
+import { invalidArgument } from '../../../../lib/errors.js';
+import type { TaskSpec } from '../../../../proto/types.js';
+import { collect, parseCount } from '../../../format.js';
 
 /** All optional: commander fills in the defaults, callers in code may leave them out. */
 export interface PlacementOptions {

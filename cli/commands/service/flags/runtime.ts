@@ -5,11 +5,11 @@
  * networks a task joins; and the `service update` flags that change all of these.
  */
 import type { Command } from 'commander';
-import { invalidArgument } from '../../lib/errors.js';
-import type { ContainerSpec, Mount, TaskSpec } from '../../proto/types.js';
-import { registryAuthFor } from '../docker-credentials.js';
-import { collect, parseCount } from '../format.js';
-import { editList, parseBytes, parseCpus } from './placement-flags.js';
+import { invalidArgument } from '../../../../lib/errors.js';
+import type { ContainerSpec, Mount, TaskSpec } from '../../../../proto/types.js';
+import { registryAuthFor } from '../../../docker-credentials.js';
+import { collect, parseCount } from '../../../format.js';
+import { editList, parseBytes, parseCpus } from './placement.js';
 
 export interface RuntimeOptions {
   limitCpu?: string;

@@ -6,9 +6,9 @@
  * ones name their secret or config, and the manager fills in the id and default target.
  */
 import type { Command } from 'commander';
-import { invalidArgument } from '../../lib/errors.js';
-import type { ContainerSpec, FileReference } from '../../proto/types.js';
-import { collect } from '../format.js';
+import { invalidArgument } from '../../../../lib/errors.js';
+import type { ContainerSpec, FileReference } from '../../../../proto/types.js';
+import { collect } from '../../../format.js';
 
 export interface FileOptions {
   secret?: string[];

@@ -1,8 +1,8 @@
 /** The `service create` and `service update` flags for published ports, balancing and the mesh's path. */
-import { invalidArgument } from '../../lib/errors.js';
-import type { EndpointSpec } from '../../proto/gen/flotilla/EndpointSpec.js';
-import type { PortConfig } from '../../proto/gen/flotilla/PortConfig.js';
-import { describePort } from '../../proto/ports.js';
+import { invalidArgument } from '../../../../lib/errors.js';
+import type { EndpointSpec } from '../../../../proto/gen/flotilla/EndpointSpec.js';
+import type { PortConfig } from '../../../../proto/gen/flotilla/PortConfig.js';
+import { describePort } from '../../../../proto/ports.js';
 
 export interface PublishOptions {
   publish?: string[];

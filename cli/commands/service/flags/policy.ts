@@ -4,10 +4,10 @@
  * the flags given change the service's current settings.
  */
 import type { Command } from 'commander';
-import { invalidArgument } from '../../lib/errors.js';
-import { DEFAULT_UPDATE_CONFIG } from '../../proto/service-update.js';
-import type { HealthCheck, ServiceSpec, UpdateConfig } from '../../proto/types.js';
-import { parseCount, parseDuration } from '../format.js';
+import { invalidArgument } from '../../../../lib/errors.js';
+import { DEFAULT_UPDATE_CONFIG } from '../../../../proto/service-update.js';
+import type { HealthCheck, ServiceSpec, UpdateConfig } from '../../../../proto/types.js';
+import { parseCount, parseDuration } from '../../../format.js';
 
 export interface PolicyOptions {
   updateParallelism?: string;
