@@ -25,16 +25,16 @@ export class MetricPart {
     name: string,
     help: string,
     labelNames: readonly L[],
-    read: (counter: Counter<L>) => void,
+    read: (counter: Counter<L>) => void | Promise<void>,
   ): Counter<L> {
     return new Counter({
       name: METRICS_PREFIX + name,
       help,
       labelNames,
       registers: [this.registry],
-      collect() {
+      async collect() {
         this.reset();
-        read(this);
+        await read(this);
       },
     });
   }

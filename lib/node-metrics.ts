@@ -145,52 +145,59 @@ agent.gauge('agent_tasks', 'Tasks this node holds, by state.', ['state'], (g) =>
 
 export const agentMetrics = { sources: agentSources };
 
-/** What the mesh counted, per protocol (kept by its thread, read at the scrape). */
+/**
+ * What the mesh counted, per protocol and path: the proxy's thread counts connections and
+ * payload bytes; the kernel path (nftables) counts connections and the bytes of the IP packets,
+ * and cannot see a failed connect.
+ */
 export interface MeshCount {
   protocol: string;
+  path: 'kernel' | 'userspace';
   connections: number;
   active: number;
   receivedBytes: number;
   sentBytes: number;
   failedConnects: number;
 }
-export type MeshSource = () => MeshCount[];
+export type MeshSource = () => MeshCount[] | Promise<MeshCount[]>;
 
 const mesh = metricPart('mesh');
 const meshSources = new Sources<MeshSource>();
+const MESH_LABELS = ['protocol', 'path'] as const;
 const meshTotals =
-  (read: (c: MeshCount) => number) => (m: { inc(l: { protocol: string }, v: number): void }) => {
+  (read: (c: MeshCount) => number) =>
+  async (m: { inc(l: { protocol: string; path: string }, v: number): void }) => {
     for (const source of meshSources.all())
-      for (const c of source()) m.inc({ protocol: c.protocol }, read(c));
+      for (const c of await source()) m.inc({ protocol: c.protocol, path: c.path }, read(c));
   };
 mesh.counterReadAt(
   'mesh_connections_total',
   'Connections (TCP) and flows (UDP) the mesh took on published ports.',
-  ['protocol'],
+  MESH_LABELS,
   meshTotals((c) => c.connections),
 );
 mesh.gauge(
   'mesh_connections_active',
   'Connections and flows of the mesh open now.',
-  ['protocol'],
+  MESH_LABELS,
   meshTotals((c) => c.active),
 );
 mesh.counterReadAt(
   'mesh_received_bytes_total',
-  'Bytes the mesh received from clients, for tasks.',
-  ['protocol'],
+  'Bytes the mesh received from clients, for tasks (the kernel path counts IP packets, the proxy payload).',
+  MESH_LABELS,
   meshTotals((c) => c.receivedBytes),
 );
 mesh.counterReadAt(
   'mesh_sent_bytes_total',
-  'Bytes the mesh sent to clients, from tasks.',
-  ['protocol'],
+  'Bytes the mesh sent to clients, from tasks (the kernel path counts IP packets, the proxy payload).',
+  MESH_LABELS,
   meshTotals((c) => c.sentBytes),
 );
 mesh.counterReadAt(
   'mesh_failed_connects_total',
-  'Connections to tasks that failed (refused, timed out or unreachable).',
-  ['protocol'],
+  'Connections to tasks that failed (refused, timed out or unreachable); the proxy only.',
+  MESH_LABELS,
   meshTotals((c) => c.failedConnects),
 );
 

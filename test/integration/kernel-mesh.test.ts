@@ -15,6 +15,7 @@ import { eventually } from './cluster-harness.js';
 import { skippedBecause } from './host-tools.js';
 import { labMissing, TestLab } from '../lab/lab-kit.js';
 import { SYSTEM_PATH } from '../../runtime/run-captured.js';
+import { MESH_MARK, parseCounters } from '../../worker/mesh/nft-ruleset.js';
 
 const run = promisify(execFile);
 const peer = fileURLToPath(new URL('./kernel-mesh-peer.js', import.meta.url));
@@ -171,6 +172,17 @@ if (reason) {
         );
         t.regex(res.stdout, /^slot [12]: self/, `from m1 to ${target}: ${res.stderr}`);
       }
+      // m1 counted what it carried (the node's metrics read these counters): four connections
+      // and a UDP flow of the client, two of its own processes; bytes both ways.
+      const listed = await inHost('m1', 'nft', '-j', 'list', 'counters', 'table', 'inet', 'flotilla');
+      const counts = parseCounters(listed.stdout);
+      t.true(counts.tcp.connections >= 6, `tcp connections counted: ${counts.tcp.connections}`);
+      t.true(counts.udp.connections >= 1, `udp flows counted: ${counts.udp.connections}`);
+      for (const p of ['tcp', 'udp'] as const)
+        t.true(
+          counts[p].receivedBytes > 0 && counts[p].sentBytes > 0,
+          `${p} bytes: ${JSON.stringify(counts[p])}`,
+        );
     },
   );
 
@@ -191,6 +203,12 @@ if (reason) {
       const held = await onSlot2('hold');
       const flow = await onSlot2('uhold');
       if (!held || !flow) return t.fail('no connection or flow reached slot 2');
+      // What the node's metrics count as open: conntrack's entries with the mesh's mark.
+      const open = await inHost(
+        'm1',
+        ...['conntrack', '-L', '-p', 'tcp', '-m', `${MESH_MARK}/${MESH_MARK}`, '--state', 'ESTABLISHED'],
+      );
+      t.true(open.stdout.trim().split('\n').length >= 1 && open.stdout.includes('ESTABLISHED'), open.stderr);
       const scaled = await lab.cluster('m1', 'service', 'scale', 'web=1', '-d');
       t.is(scaled.code, 0, scaled.stderr);
       await eventually(

@@ -4,25 +4,32 @@
  * One table per node, made at start (which is also the test of whether the node can: root or
  * CAP_NET_ADMIN, and nft) and removed at close. Each change of the endpoint table is one
  * `nft -f` batch rewriting only the ports of the services it touches; a batch the kernel
- * refuses is followed by the whole table written again from what this side holds.
+ * refuses is followed by the whole table written again from what this side holds. Its counts
+ * (the table's counters, and conntrack's entries for what is open) are read at each scrape of
+ * the node's metrics.
  */
 import { createSocket } from 'node:dgram';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, isIPv4 } from 'node:net';
 import { describeError, FlotillaError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/log.js';
+import { meshMetrics, type MeshCount } from '../../lib/node-metrics.js';
 import type { EndpointChanges } from '../../proto/gen/flotilla/EndpointChanges.js';
 import type { ServiceEndpoints } from '../../proto/gen/flotilla/ServiceEndpoints.js';
-import { runCaptured, SYSTEM_PATH } from '../../runtime/run-captured.js';
+import { runCaptured, SYSTEM_PATH, systemTool, trySystemTool } from '../../runtime/run-captured.js';
 import { splitHostPort } from '../addr.js';
 import {
   dropTable,
   isWildcard,
   portKey,
   kernelPorts,
+  MESH_MARK,
+  parseCounters,
   portChanges,
+  PROTOCOLS,
   tableName,
   tableRuleset,
+  type NftCounts,
   type NftPort,
   type NftServes,
 } from './nft-ruleset.js';
@@ -80,6 +87,31 @@ async function forgetUdp(host: string, port: number): Promise<boolean> {
   return res.exitCode !== 127;
 }
 
+/** The table's counters, as `nft -j` lists them. */
+function counters(table: string): Promise<string> {
+  return systemTool(['nft', '-j', 'list', 'counters', 'table', 'inet', table]);
+}
+
+/**
+ * How many connections (TCP, established) or flows (UDP) the mesh holds open: conntrack's
+ * entries with the mesh's mark, to `host` when given. Undefined without the conntrack tool.
+ */
+async function openFlows(protocol: 'tcp' | 'udp', host?: string): Promise<number | undefined> {
+  const mark = `${MESH_MARK}/${MESH_MARK}`;
+  const res = await trySystemTool([
+    'conntrack',
+    '-L',
+    '-p',
+    protocol,
+    '-m',
+    mark,
+    ...(protocol === 'tcp' ? ['--state', 'ESTABLISHED'] : []),
+    ...(host ? ['--orig-dst', host] : []),
+  ]);
+  if (res.exitCode === 127) return undefined;
+  return res.stdout.split('\n').filter(Boolean).length;
+}
+
 /** What the kernel path does to the system: nft batches, sysctls (tests record them instead). */
 export interface KernelSystem {
   nft(input: string): Promise<void>;
@@ -89,13 +121,22 @@ export interface KernelSystem {
   portFree(protocol: 'tcp' | 'udp', port: number, hosts: readonly string[]): Promise<boolean>;
   /** Ends the UDP flows to a task; false when the node cannot (no conntrack tool). */
   forgetUdp(host: string, port: number): Promise<boolean>;
+  /** The table's counters (`nft -j list counters`). */
+  counters(table: string): Promise<string>;
+  /** Connections or flows open through the mesh; undefined when the node cannot tell. */
+  openFlows(protocol: 'tcp' | 'udp', host?: string): Promise<number | undefined>;
 }
 
-const system: KernelSystem = { nft, turnOn, portFree, forgetUdp };
+const system: KernelSystem = { nft, turnOn, portFree, forgetUdp, counters, openFlows };
 
 /** Removes the table of a node that could not (a daemon killed): for whoever cleans up after it. */
 export async function removeMeshTable(hosts: readonly string[], port: number): Promise<void> {
   await nft(dropTable(tableName(hosts, port))).catch(() => undefined);
+}
+
+function noCounts(): Record<'tcp' | 'udp', NftCounts> {
+  const none = { connections: 0, receivedBytes: 0, sentBytes: 0 };
+  return { tcp: { ...none }, udp: { ...none } };
 }
 
 export class KernelMesh {
@@ -108,6 +149,11 @@ export class KernelMesh {
   private noConntrack = false;
   /** Ports another program holds, by "tcp_8080", with the service warned about. */
   private readonly held = new Map<string, string>();
+  /** Counts of tables this one replaced (a rewrite starts the counters at 0). */
+  private carried = noCounts();
+  private readonly unlend = meshMetrics.sources.lend(() => this.counts());
+  /** Whether reading the counts failed (said once). */
+  private countsFailed = false;
 
   private constructor(
     readonly table: string,
@@ -137,6 +183,7 @@ export class KernelMesh {
     try {
       await sys.nft(tableRuleset(mesh.table, serves, []));
     } catch (err) {
+      mesh.unlend();
       return describeError(err);
     }
     if (serves.loopback) {
@@ -176,6 +223,7 @@ export class KernelMesh {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.unlend();
     await this.queue;
     await this.sys
       .nft(dropTable(this.table))
@@ -256,8 +304,46 @@ export class KernelMesh {
     return false;
   }
 
-  private writeAll(): Promise<void> {
-    return this.sys.nft(tableRuleset(this.table, this.dests, [...this.services.values()].flat()));
+  private async writeAll(): Promise<void> {
+    this.carried = await this.tableCounts().catch(() => this.carried);
+    await this.sys.nft(tableRuleset(this.table, this.dests, [...this.services.values()].flat()));
+  }
+
+  /** The counters since this mesh opened: those of the table now and of those it replaced. */
+  private async tableCounts(): Promise<Record<'tcp' | 'udp', NftCounts>> {
+    const now = parseCounters(await this.sys.counters(this.table));
+    const sum = (p: 'tcp' | 'udp'): NftCounts => ({
+      connections: now[p].connections + this.carried[p].connections,
+      receivedBytes: now[p].receivedBytes + this.carried[p].receivedBytes,
+      sentBytes: now[p].sentBytes + this.carried[p].sentBytes,
+    });
+    return { tcp: sum('tcp'), udp: sum('udp') };
+  }
+
+  /** What the kernel path counted, for the node's metrics (read in turn with the table's writes). */
+  counts(): Promise<MeshCount[]> {
+    const read = this.queue.then(async () => {
+      const table = await this.tableCounts();
+      const host = this.dests.hosts.length === 1 ? this.dests.hosts[0] : undefined;
+      return Promise.all(
+        PROTOCOLS.map(async (protocol): Promise<MeshCount> => ({
+          protocol,
+          path: 'kernel',
+          ...table[protocol],
+          active: (await this.sys.openFlows(protocol, host)) ?? 0,
+          failedConnects: 0,
+        })),
+      );
+    });
+    return read.catch((err: unknown) => {
+      if (!this.countsFailed)
+        this.log.warn(
+          { err: describeError(err), table: this.table },
+          'cannot read the mesh table’s counters',
+        );
+      this.countsFailed = true;
+      return [];
+    });
   }
 
   /** Forwarding on, once a task on another node is a destination (traffic from other hosts is routed there). */

@@ -37,6 +37,7 @@ export class MeshCounts {
       const c = this[protocol];
       return {
         protocol,
+        path: 'userspace' as const,
         connections: c[CONNECTIONS]!,
         active: c[ACTIVE]!,
         receivedBytes: c[RECEIVED_BYTES]!,

@@ -10,7 +10,11 @@
  * - `remote`: the tasks on other nodes (address . protocol . port), masqueraded so that their
  *   replies come back through this node; a task on this node sees the client's address;
  * - `hairpin`: tasks on this node as source and destination of the same connection (a
- *   container reaching its own service and drawn itself), masqueraded too.
+ *   container reaching its own service and drawn itself), masqueraded too;
+ * - counters: a port's chain counts each new connection (`conn_<protocol>`) and marks it
+ *   (MESH_MARK, a bit of the conntrack mark), and the `tally` chain counts the bytes of its
+ *   packets both ways (`rx_<protocol>` from clients, `tx_<protocol>` to them), seen once where
+ *   they enter the node (prerouting, not from loopback) or leave a local process (output).
  * A change of the table rewrites only the chains and elements of the ports it touches.
  */
 import type { LoadBalancing } from '../../proto/gen/flotilla/LoadBalancing.js';
@@ -86,11 +90,19 @@ export function kernelPorts(service: ServiceEndpoints, nodeId: string): NftPort[
 export const portKey = (p: Pick<NftPort, 'protocol' | 'port'>) => `${p.protocol}_${p.port}`;
 const chainOf = portKey;
 
+/** The bit of a connection's conntrack mark that says the mesh took it (and counts its bytes). */
+export const MESH_MARK = 0x01000000;
+const MARK = `0x${MESH_MARK.toString(16).padStart(8, '0')}`;
+
+/** The table's counters, by protocol: new connections, bytes from clients, bytes to them. */
+export const PROTOCOLS = ['tcp', 'udp'] as const;
+const COUNTERS = PROTOCOLS.flatMap((p) => [`conn_${p}`, `rx_${p}`, `tx_${p}`]);
+
 /** The rule of a port's chain: DNAT to one task; none when it has no task (the connection is refused). */
 export function portRule(p: NftPort): string | undefined {
   const to = p.targets.map((t) => `${t.host} . ${t.port}`);
   if (to.length === 0) return undefined;
-  const dnat = `meta l4proto ${p.protocol} dnat ip to`;
+  const dnat = `ct mark set ct mark or ${MARK} counter name "conn_${p.protocol}" meta l4proto ${p.protocol} dnat ip to`;
   if (to.length === 1) return `${dnat} ${p.targets[0]!.host}:${p.targets[0]!.port}`;
   const pick = p.lb === 'ROUND_ROBIN' ? 'numgen inc' : 'numgen random';
   return `${dnat} ${pick} mod ${to.length} map { ${to.map((addr, i) => `${i} : ${addr}`).join(', ')} }`;
@@ -155,10 +167,16 @@ export function tableRuleset(table: string, serves: NftServes, ports: readonly N
     iif != "lo" ip daddr 127.0.0.0/8 ct status & dnat == 0 drop
 `
     : '';
+  // On a machine with several nodes' tables, each counts the connections to its own addresses.
+  const ours = serves.hosts.length > 0 ? ' ct original ip daddr @hosts' : '';
+  const tally = PROTOCOLS.flatMap((p) => [
+    `    ct direction original meta l4proto ${p} counter name "rx_${p}"`,
+    `    ct direction reply meta l4proto ${p} counter name "tx_${p}"`,
+  ]).join('\n');
   return `add table ${t}
 delete table ${t}
 table ${t} {
-${hostsSet}  map ports { type inet_proto . inet_service : verdict; }
+${hostsSet}${COUNTERS.map((c) => `  counter ${c} { }\n`).join('')}  map ports { type inet_proto . inet_service : verdict; }
   set remote { type ipv4_addr . inet_proto . inet_service; }
   set hairpin { type ipv4_addr . ipv4_addr . inet_proto . inet_service; }
   chain prerouting {
@@ -174,8 +192,45 @@ ${hostsSet}  map ports { type inet_proto . inet_service : verdict; }
     ct status dnat ip daddr . meta l4proto . th dport @remote masquerade
     ct status dnat ip saddr . ip daddr . meta l4proto . th dport @hairpin masquerade
 ${loopback}  }
+  chain tally {
+${tally}
+  }
+  chain count_in {
+    type filter hook prerouting priority filter; policy accept;
+    iif "lo" return
+    ct mark and ${MARK} == ${MARK}${ours} jump tally
+  }
+  chain count_out {
+    type filter hook output priority filter; policy accept;
+    ct mark and ${MARK} == ${MARK}${ours} jump tally
+  }
 }
 ${portChanges(table, [], ports)}`;
+}
+
+/** A protocol's counts as the table holds them. */
+export interface NftCounts {
+  connections: number;
+  receivedBytes: number;
+  sentBytes: number;
+}
+
+/** The counts in `nft -j list counters table ...` output, by protocol. */
+export function parseCounters(json: string): Record<(typeof PROTOCOLS)[number], NftCounts> {
+  const named = new Map<string, number>();
+  const items = (
+    JSON.parse(json) as { nftables?: { counter?: { name: string; bytes: number; packets: number } }[] }
+  ).nftables;
+  for (const item of items ?? []) {
+    const c = item.counter;
+    if (c) named.set(c.name, c.name.startsWith('conn_') ? c.packets : c.bytes);
+  }
+  const of = (p: string): NftCounts => ({
+    connections: named.get(`conn_${p}`) ?? 0,
+    receivedBytes: named.get(`rx_${p}`) ?? 0,
+    sentBytes: named.get(`tx_${p}`) ?? 0,
+  });
+  return { tcp: of('tcp'), udp: of('udp') };
 }
 
 /** Removes the table if it is there. */

@@ -210,13 +210,14 @@ test.serial(
     t.is(await exchange(port, 'again!'), 'again!');
     const text = await scrapeUntil(
       'both connections closed',
-      (text) => sample(text, 'flotilla_mesh_connections_active', { protocol: 'tcp' }) === 0,
+      (text) =>
+        sample(text, 'flotilla_mesh_connections_active', { protocol: 'tcp', path: 'userspace' }) === 0,
     );
-    const tcp = { protocol: 'tcp' };
+    const tcp = { protocol: 'tcp', path: 'userspace' };
     t.is(sample(text, 'flotilla_mesh_connections_total', tcp), 2);
     t.is(sample(text, 'flotilla_mesh_received_bytes_total', tcp), 11);
     t.is(sample(text, 'flotilla_mesh_sent_bytes_total', tcp), 11);
     t.true(sample(text, 'flotilla_mesh_failed_connects_total', tcp)! >= 1);
-    t.is(sample(text, 'flotilla_mesh_connections_total', { protocol: 'udp' }), 0);
+    t.is(sample(text, 'flotilla_mesh_connections_total', { protocol: 'udp', path: 'userspace' }), 0);
   },
 );

@@ -86,10 +86,13 @@ test('ingress ports with their tasks; tasks of other nodes are remote; host-mode
 
 test('a port DNATs to its one task, round-robin over several, and has no rule without tasks', (t) => {
   t.is(portRule(port(30000)), undefined);
-  t.is(portRule(port(30000, '10.0.0.1:8080')), 'meta l4proto tcp dnat ip to 10.0.0.1:8080');
+  t.is(
+    portRule(port(30000, '10.0.0.1:8080')),
+    'ct mark set ct mark or 0x01000000 counter name "conn_tcp" meta l4proto tcp dnat ip to 10.0.0.1:8080',
+  );
   t.is(
     portRule(port(30000, '10.0.0.1:8080', '10.0.0.2:9090')),
-    'meta l4proto tcp dnat ip to numgen inc mod 2 map { 0 : 10.0.0.1 . 8080, 1 : 10.0.0.2 . 9090 }',
+    'ct mark set ct mark or 0x01000000 counter name "conn_tcp" meta l4proto tcp dnat ip to numgen inc mod 2 map { 0 : 10.0.0.1 . 8080, 1 : 10.0.0.2 . 9090 }',
   );
 });
 
@@ -120,7 +123,14 @@ test('the whole table: the hosts served, both hooks, masquerading of remote and 
     /add element inet flotilla_10_1_0_2_4240 hairpin \{ 10\.1\.0\.2 \. 10\.1\.0\.2 \. tcp \. 31000 \}/,
   );
 
+  for (const c of ['conn_tcp', 'rx_tcp', 'tx_tcp', 'conn_udp', 'rx_udp', 'tx_udp'])
+    t.regex(text, new RegExp(`counter ${c} \\{ \\}`));
+  t.regex(text, /type filter hook prerouting priority filter;[^}]*iif "lo" return[^}]*@hosts jump tally/);
+  t.regex(text, /type filter hook output priority filter;[^}]*ct original ip daddr @hosts jump tally/);
+  t.regex(text, /ct direction reply meta l4proto udp counter name "tx_udp"/);
+
   const wildcard = tableRuleset('flotilla', { hosts: [], loopback: true }, []);
+  t.regex(wildcard, /ct mark and 0x01000000 == 0x01000000 jump tally/, 'every marked connection counts');
   t.notRegex(wildcard, /set hosts/);
   t.regex(wildcard, /meta nfproto ipv4 fib daddr type local meta l4proto \. th dport vmap @ports/);
   t.regex(wildcard, /ct status dnat ip saddr 127\.0\.0\.0\/8 oif != "lo" masquerade/);
@@ -138,7 +148,7 @@ test('a change batch touches only what changed: new port, new task, task gone, p
     portChanges(T, [], [port(30000, '10.0.0.1:8080')]),
     [
       'add chain inet flotilla tcp_30000',
-      'add rule inet flotilla tcp_30000 meta l4proto tcp dnat ip to 10.0.0.1:8080',
+      'add rule inet flotilla tcp_30000 ct mark set ct mark or 0x01000000 counter name "conn_tcp" meta l4proto tcp dnat ip to 10.0.0.1:8080',
       'add element inet flotilla ports { tcp . 30000 : goto tcp_30000 }',
       'add element inet flotilla hairpin { 10.0.0.1 . 10.0.0.1 . tcp . 8080 }',
       '',
@@ -149,7 +159,7 @@ test('a change batch touches only what changed: new port, new task, task gone, p
     portChanges(T, [port(30000, '10.0.0.1:8080')], [port(30000, '10.0.0.1:8080', '10.0.0.9:8080@n2')]),
     [
       'flush chain inet flotilla tcp_30000',
-      'add rule inet flotilla tcp_30000 meta l4proto tcp dnat ip to numgen inc mod 2 map { 0 : 10.0.0.1 . 8080, 1 : 10.0.0.9 . 8080 }',
+      'add rule inet flotilla tcp_30000 ct mark set ct mark or 0x01000000 counter name "conn_tcp" meta l4proto tcp dnat ip to numgen inc mod 2 map { 0 : 10.0.0.1 . 8080, 1 : 10.0.0.9 . 8080 }',
       'add element inet flotilla remote { 10.0.0.9 . tcp . 8080 }',
       '',
     ].join('\n'),
@@ -158,7 +168,7 @@ test('a change batch touches only what changed: new port, new task, task gone, p
     portChanges(T, [port(30000, '10.0.0.1:8080', '10.0.0.9:8080@n2')], [port(30000, '10.0.0.9:8080@n2')]),
     [
       'flush chain inet flotilla tcp_30000',
-      'add rule inet flotilla tcp_30000 meta l4proto tcp dnat ip to 10.0.0.9:8080',
+      'add rule inet flotilla tcp_30000 ct mark set ct mark or 0x01000000 counter name "conn_tcp" meta l4proto tcp dnat ip to 10.0.0.9:8080',
       'delete element inet flotilla hairpin { 10.0.0.1 . 10.0.0.1 . tcp . 8080 }',
       '',
     ].join('\n'),
@@ -189,6 +199,22 @@ test('a port moving from one service to another in one change is rewritten, not 
   t.regex(text, /flush chain inet flotilla tcp_30000\nadd rule .* 10\.0\.0\.2:8080/);
 });
 
+/** `nft -j list counters` output for a table whose counters are all 0. */
+const COUNTERS_NONE = counterList({});
+
+/** `nft -j list counters` output with these counters (the others 0): packets for conn_*, bytes for the rest. */
+function counterList(values: Record<string, number>): string {
+  const names = ['conn_tcp', 'rx_tcp', 'tx_tcp', 'conn_udp', 'rx_udp', 'tx_udp'];
+  return JSON.stringify({
+    nftables: [
+      { metainfo: { version: '1.0.6' } },
+      ...names.map((name) => ({
+        counter: { family: 'inet', name, table: 't', packets: values[name] ?? 0, bytes: values[name] ?? 0 },
+      })),
+    ],
+  });
+}
+
 /** A port another program of the node holds. */
 const HELD = 22;
 
@@ -213,6 +239,8 @@ async function recorded(
       forgotten.push(`${host}:${port}`);
       return Promise.resolve(true);
     },
+    counters: () => Promise.resolve(COUNTERS_NONE),
+    openFlows: () => Promise.resolve(0),
   };
   const mesh = await KernelMesh.open({ hosts, port: 4240, nodeId: 'n1' }, silentLogger(), sys);
   if (typeof mesh === 'string') throw new Error(mesh);
@@ -286,6 +314,8 @@ test('a batch the kernel refuses is followed by the whole table', async (t) => {
     turnOn: () => Promise.resolve(false),
     portFree: () => Promise.resolve(true),
     forgetUdp: () => Promise.resolve(true),
+    counters: () => Promise.resolve(COUNTERS_NONE),
+    openFlows: () => Promise.resolve(0),
   };
   const mesh = await KernelMesh.open({ hosts: ['10.1.0.2'], port: 4240, nodeId: 'n1' }, silentLogger(), sys);
   if (typeof mesh === 'string') throw new Error(mesh);
@@ -314,4 +344,44 @@ test('the UDP flows of a task that left are ended; those of tasks that stay are 
   t.deepEqual(forgotten, ['10.1.0.3:8081']);
   await mesh.apply(change([], ['a']));
   t.deepEqual(forgotten, ['10.1.0.3:8081', '10.1.0.2:8080']);
+});
+
+test('the counts: the table’s counters and conntrack’s open flows, kept across a rewrite of the whole table', async (t) => {
+  let listed = counterList({ conn_tcp: 3, rx_tcp: 100, tx_tcp: 200, conn_udp: 1 });
+  const asked: string[] = [];
+  const sys: KernelSystem = {
+    nft: () => Promise.resolve(),
+    turnOn: () => Promise.resolve(false),
+    portFree: () => Promise.resolve(true),
+    forgetUdp: () => Promise.resolve(true),
+    counters: () => Promise.resolve(listed),
+    openFlows: (protocol, host) => {
+      asked.push(`${protocol} ${host}`);
+      return Promise.resolve(protocol === 'tcp' ? 2 : undefined);
+    },
+  };
+  const mesh = await KernelMesh.open({ hosts: ['10.1.0.2'], port: 4240, nodeId: 'n1' }, silentLogger(), sys);
+  if (typeof mesh === 'string') throw new Error(mesh);
+  const tcp = async () => (await mesh.counts()).find((c) => c.protocol === 'tcp');
+  t.deepEqual(await tcp(), {
+    protocol: 'tcp',
+    path: 'kernel',
+    connections: 3,
+    receivedBytes: 100,
+    sentBytes: 200,
+    active: 2,
+    failedConnects: 0,
+  });
+  t.deepEqual(asked, ['tcp 10.1.0.2', 'udp 10.1.0.2'], 'open flows to the node’s own address');
+  t.is(
+    (await mesh.counts()).find((c) => c.protocol === 'udp')?.active,
+    0,
+    'no conntrack tool: none said open',
+  );
+
+  // A full change writes the table anew, whose counters start at 0: the old ones are carried.
+  await mesh.apply({ ...change([service('a', 30000, ['10.1.0.2:8080'])]), full: true });
+  listed = counterList({ conn_tcp: 1, rx_tcp: 10, tx_tcp: 20 });
+  t.like(await tcp(), { connections: 4, receivedBytes: 110, sentBytes: 220 });
+  await mesh.close();
 });
