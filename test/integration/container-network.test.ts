@@ -3,13 +3,16 @@
  * sit on a bridge of their own runs a 3-replica httpd service published through the
  * mesh; the replicas all serve port 8080 on one node without clashing, requests through the
  * node's mesh reach every task, a container resolves the service's names through the node's
- * resolver and reaches the service by name, and once the services are removed no namespace,
- * veth, address lease or nat rule is left. Skipped, saying why, without containerd, root or
- * ip and iptables. Also: a bad --container-network is refused before anything is written.
+ * resolver (which answers over TCP too) and reaches the service by name, and once the
+ * services are removed no namespace, veth, address lease or nat rule is left. Skipped,
+ * saying why, without containerd, root or ip and iptables. Also: a bad --container-network
+ * is refused before anything is written.
  */
 import { resolve4 } from 'node:dns/promises';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import test from 'ava';
+import dnsPacket, { type DecodedPacket } from 'dns-packet';
 import { paths } from '../../daemon/data-dir.js';
 import type { Task } from '../../proto/types.js';
 import { join } from 'node:path';
@@ -19,6 +22,26 @@ import { bridgesMissing, networkLeftovers } from './bridge-tools.js';
 import { skippedBecause } from './host-tools.js';
 
 const missing = (await containerdMissing()) ?? (await bridgesMissing());
+
+/** One A query for `name` over TCP to `server`:53 (length-prefixed), and the reply. */
+function askOverTcp(server: string, name: string): Promise<DecodedPacket & { rcode: string }> {
+  const query = dnsPacket.streamEncode({ id: 53, type: 'query', questions: [{ type: 'A', name }] });
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: server, port: 53 });
+    let got = Buffer.alloc(0);
+    socket.setTimeout(5_000, () => socket.destroy(new Error(`no answer over TCP from ${server}:53`)));
+    socket.on('data', (chunk) => {
+      got = Buffer.concat([got, chunk]);
+      const reply = got.length >= 2 ? dnsPacket.streamDecode(got) : null;
+      if (reply) {
+        socket.end();
+        resolve(reply as DecodedPacket & { rcode: string });
+      }
+    });
+    socket.on('error', reject);
+    socket.write(query);
+  });
+}
 
 const running = (tasks: Task[]) =>
   tasks.filter((t) => t.status?.state === 'RUNNING' && t.desiredState === 'RUNNING');
@@ -148,6 +171,10 @@ if (missing) {
       t.regex(lookup.stdout, new RegExp(`Server:\\s*${gateway.replace(/\./g, '\\.')}`));
       const byName = await c.cli('m1', 'task', 'exec', 'client.1', '--', 'nslookup', 'web');
       t.regex(byName.stdout, new RegExp(`Name:\\s*web\\s+Address:\\s*${gateway.replace(/\./g, '\\.')}`));
+      // The same resolver over TCP on gateway:53, as a client that met a truncated answer asks.
+      const overTcp = await askOverTcp(gateway, 'tasks.web');
+      t.is(overTcp.rcode, 'NOERROR');
+      t.deepEqual((overTcp.answers ?? []).flatMap((r) => (r.type === 'A' ? [r.data] : [])).sort(), ips);
       const dnsEnv = await c.cli('m1', 'task', 'exec', 'client.1', '--', 'sh', '-c', 'echo "$FLOTILLA_DNS"');
       t.is(dnsEnv.stdout.trim(), `${gateway}:53`);
       // Names outside the cluster go on to the node's nameserver (where the node resolves one).
