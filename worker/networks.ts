@@ -15,6 +15,7 @@
 import { describeError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import type { OverlayPeer } from '../proto/gen/flotilla/OverlayPeer.js';
+import { ensureRulesFirst } from '../runtime/iptables-rules.js';
 import { systemTool, trySystemTool } from '../runtime/run-captured.js';
 import { OVERLAY_MTU, VXLAN_PORT } from './overlay.js';
 
@@ -112,8 +113,7 @@ export class OverlayNetworks {
     await systemTool(['ip', 'link', 'add', vxlan, 'mtu', String(OVERLAY_MTU), 'type', 'vxlan', ...settings]);
     await systemTool(['ip', 'link', 'set', vxlan, 'master', bridge, 'up']);
     await systemTool(['ip', 'link', 'set', bridge, 'up']);
-    const rule = await trySystemTool(['iptables', '-w', '-C', 'FORWARD', ...FORWARD_RULE]);
-    if (rule.exitCode !== 0) await systemTool(['iptables', '-w', '-I', 'FORWARD', '1', ...FORWARD_RULE]);
+    await ensureRulesFirst([{ table: 'filter', chain: 'FORWARD', rule: FORWARD_RULE }]);
     this.present.add(vni);
     await this.flood(vni);
     this.log.info({ vni, bridge }, 'overlay network joined');

@@ -18,6 +18,7 @@
 import { describeError, invalidArgument } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import { parseSubnet } from '../lib/ipv4.js';
+import { ensureRulesFirst } from '../runtime/iptables-rules.js';
 import { systemTool, trySystemTool } from '../runtime/run-captured.js';
 
 export const OVERLAY_DEVICE = 'flvx0';
@@ -241,17 +242,11 @@ export class Overlay {
    * the bridge's masquerade rule, `-s SUBNET ! -o flotilla0`) and passes FORWARD both ways.
    */
   private async ensureRules(): Promise<void> {
-    const rules: { table: string; chain: string; rule: string[] }[] = [
+    await ensureRulesFirst([
       { table: 'nat', chain: 'POSTROUTING', rule: ['-o', OVERLAY_DEVICE, ...COMMENT, '-j', 'RETURN'] },
       { table: 'filter', chain: 'FORWARD', rule: ['-i', OVERLAY_DEVICE, ...COMMENT, '-j', 'ACCEPT'] },
       { table: 'filter', chain: 'FORWARD', rule: ['-o', OVERLAY_DEVICE, ...COMMENT, '-j', 'ACCEPT'] },
-    ];
-    for (const { table, chain, rule } of rules) {
-      const present =
-        (await trySystemTool(['iptables', '-w', '-t', table, '-C', chain, ...rule])).exitCode === 0;
-      // First in the chain: ahead of the masquerade rule, and of a default that drops.
-      if (!present) await systemTool(['iptables', '-w', '-t', table, '-I', chain, '1', ...rule]);
-    }
+    ]);
   }
 }
 

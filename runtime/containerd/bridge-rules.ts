@@ -13,13 +13,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type { PortMapping } from '../driver.js';
-import { runCaptured, SYSTEM_PATH, systemTool, trySystemTool } from '../run-captured.js';
-
-interface Rule {
-  table: 'nat' | 'filter';
-  chain: string;
-  rule: string[];
-}
+import { ensureRulesFirst, type IptablesRule } from '../iptables-rules.js';
+import { runCaptured, SYSTEM_PATH, trySystemTool } from '../run-captured.js';
 
 export const portsChain = (bridge: string): string => `FLT-PORTS-${bridge}`;
 
@@ -27,15 +22,12 @@ export const portsChain = (bridge: string): string => `FLT-PORTS-${bridge}`;
 export async function ensureBridgeRules(bridge: string, subnet: string, network: string): Promise<void> {
   const chain = portsChain(bridge);
   await trySystemTool(['iptables', '-w', '-t', 'nat', '-N', chain]); // exists already: fine
-  for (const { table, chain: at, rule } of bridgeRules(bridge, subnet, network)) {
-    const present = await trySystemTool(['iptables', '-w', '-t', table, '-C', at, ...rule]);
-    if (present.exitCode !== 0) await systemTool(['iptables', '-w', '-t', table, '-I', at, '1', ...rule]);
-  }
+  await ensureRulesFirst(bridgeRules(bridge, subnet, network));
   // DNAT of traffic the node sends to its own 127.0.0.1 to a container needs it routed out.
   await writeFile(`/proc/sys/net/ipv4/conf/${bridge}/route_localnet`, '1');
 }
 
-function bridgeRules(bridge: string, subnet: string, network: string): Rule[] {
+function bridgeRules(bridge: string, subnet: string, network: string): IptablesRule[] {
   const comment = ['-m', 'comment', '--comment', `${network} network`];
   const toNode = ['-m', 'addrtype', '--dst-type', 'LOCAL', ...comment, '-j', portsChain(bridge)];
   return [

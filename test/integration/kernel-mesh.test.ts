@@ -2,7 +2,8 @@
  * The mesh's kernel path end to end, in a lab (hosts that are network namespaces, each with
  * its own nftables): a client in a namespace of its own on the lab's network reaches the
  * published ports of every node, over tasks on two nodes, by TCP and UDP; a task leaving the
- * table gets no new connection while one it has keeps working; `--mesh userspace` and
+ * table gets no new connection while one it has keeps working; hosts whose FORWARD policy drops
+ * (as Docker sets it) carry it all the same; what passes is counted; `--mesh userspace` and
  * least-conn are served by the proxy instead, and a service moves between the paths.
  */
 import test from 'ava';
@@ -121,6 +122,11 @@ if (reason) {
     await run('ip', ['link', 'set', client.veth, 'master', state.bridge, 'up']);
     await run('ip', ['-n', client.netns, 'addr', 'add', `${client.address}/24`, 'dev', 'eth0']);
     await run('ip', ['-n', client.netns, 'link', 'set', 'eth0', 'up']);
+    // As on a machine with Docker: FORWARD drops what no rule accepts.
+    for (const host of ['m1', 'w1', 'w2']) {
+      const drop = await inHost(host, 'iptables', '-w', '-P', 'FORWARD', 'DROP');
+      if (drop.code !== 0) throw new Error(`cannot set ${host}'s FORWARD policy: ${drop.stderr}`);
+    }
     await lab.createService(
       'web',
       ...['--replicas', '2', '--constraint', 'node.role==worker', '--stop-grace-period', '120s'],

@@ -16,6 +16,7 @@ import type { Logger } from '../../lib/log.js';
 import { meshMetrics, type MeshCount } from '../../lib/node-metrics.js';
 import type { EndpointChanges } from '../../proto/gen/flotilla/EndpointChanges.js';
 import type { ServiceEndpoints } from '../../proto/gen/flotilla/ServiceEndpoints.js';
+import { ensureRulesFirst } from '../../runtime/iptables-rules.js';
 import { runCaptured, SYSTEM_PATH, systemTool, trySystemTool } from '../../runtime/run-captured.js';
 import { splitHostPort } from '../addr.js';
 import {
@@ -112,6 +113,22 @@ async function openFlows(protocol: 'tcp' | 'udp', host?: string): Promise<number
   return res.stdout.split('\n').filter(Boolean).length;
 }
 
+/**
+ * Lets the mesh's connections through FORWARD (marked by their port chain), where a machine
+ * with Docker drops what its own rules do not accept. Kept when the node stops: other nodes of
+ * the machine may use it, and it accepts only what a mesh took.
+ */
+function acceptForwarded(): Promise<void> {
+  const mark = `${MESH_MARK}/${MESH_MARK}`;
+  return ensureRulesFirst([
+    {
+      table: 'filter',
+      chain: 'FORWARD',
+      rule: ['-m', 'connmark', '--mark', mark, '-m', 'comment', '--comment', 'flotilla mesh', '-j', 'ACCEPT'],
+    },
+  ]);
+}
+
 /** What the kernel path does to the system: nft batches, sysctls (tests record them instead). */
 export interface KernelSystem {
   nft(input: string): Promise<void>;
@@ -125,9 +142,11 @@ export interface KernelSystem {
   counters(table: string): Promise<string>;
   /** Connections or flows open through the mesh; undefined when the node cannot tell. */
   openFlows(protocol: 'tcp' | 'udp', host?: string): Promise<number | undefined>;
+  /** Lets the mesh's connections through the firewall's FORWARD chain. */
+  acceptForwarded(): Promise<void>;
 }
 
-const system: KernelSystem = { nft, turnOn, portFree, forgetUdp, counters, openFlows };
+const system: KernelSystem = { nft, turnOn, portFree, forgetUdp, counters, openFlows, acceptForwarded };
 
 /** Removes the table of a node that could not (a daemon killed): for whoever cleans up after it. */
 export async function removeMeshTable(hosts: readonly string[], port: number): Promise<void> {
@@ -346,7 +365,10 @@ export class KernelMesh {
     });
   }
 
-  /** Forwarding on, once a task on another node is a destination (traffic from other hosts is routed there). */
+  /**
+   * Forwarding on, and the mesh's connections let through FORWARD, once a task on another node
+   * is a destination (traffic from other hosts is routed there).
+   */
   private async forwardIfRemote(ports: NftPort[]): Promise<void> {
     if (this.forwarding || !ports.some((p) => p.targets.some((t) => t.remote))) return;
     this.forwarding = true;
@@ -359,5 +381,13 @@ export class KernelMesh {
         'cannot turn on ip_forward: clients on other hosts reach only the tasks of this node',
       );
     }
+    await this.sys
+      .acceptForwarded()
+      .catch((err: unknown) =>
+        this.log.warn(
+          { err: describeError(err) },
+          'cannot add the mesh’s ACCEPT rule to FORWARD (iptables): where its policy drops, clients on other hosts reach only the tasks of this node',
+        ),
+      );
   }
 }

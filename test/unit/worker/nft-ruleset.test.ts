@@ -241,6 +241,10 @@ async function recorded(
     },
     counters: () => Promise.resolve(COUNTERS_NONE),
     openFlows: () => Promise.resolve(0),
+    acceptForwarded: () => {
+      sysctls.push('FORWARD accepts the mesh');
+      return Promise.resolve();
+    },
   };
   const mesh = await KernelMesh.open({ hosts, port: 4240, nodeId: 'n1' }, silentLogger(), sys);
   if (typeof mesh === 'string') throw new Error(mesh);
@@ -280,13 +284,13 @@ test('the kernel path leaves least-conn, the PROXY protocol, --mesh userspace an
   t.false(mesh.serves({ ...s, ports: [] }), 'nothing published: nothing for the mesh');
 });
 
-test('forwarding is turned on once a task of another node is a destination; route_localnet for loopback', async (t) => {
+test('forwarding is turned on and FORWARD accepts the mesh once a task of another node is a destination; route_localnet for loopback', async (t) => {
   const { mesh, sysctls } = await recorded();
   await mesh.apply(change([service('a', 30000, ['10.1.0.2:8080'])]));
   t.deepEqual(sysctls, []);
   await mesh.apply(change([service('a', 30000, ['10.1.0.2:8080', '10.1.0.3:8080@n2'])]));
   await mesh.apply(change([service('b', 30001, ['10.1.0.3:8081@n2'])]));
-  t.deepEqual(sysctls, ['/proc/sys/net/ipv4/ip_forward']);
+  t.deepEqual(sysctls, ['/proc/sys/net/ipv4/ip_forward', 'FORWARD accepts the mesh']);
   const loopback = await recorded(['127.0.0.2']);
   t.deepEqual(loopback.sysctls, ['/proc/sys/net/ipv4/conf/all/route_localnet']);
   t.true(
@@ -316,6 +320,7 @@ test('a batch the kernel refuses is followed by the whole table', async (t) => {
     forgetUdp: () => Promise.resolve(true),
     counters: () => Promise.resolve(COUNTERS_NONE),
     openFlows: () => Promise.resolve(0),
+    acceptForwarded: () => Promise.resolve(),
   };
   const mesh = await KernelMesh.open({ hosts: ['10.1.0.2'], port: 4240, nodeId: 'n1' }, silentLogger(), sys);
   if (typeof mesh === 'string') throw new Error(mesh);
@@ -359,6 +364,7 @@ test('the counts: the table’s counters and conntrack’s open flows, kept acro
       asked.push(`${protocol} ${host}`);
       return Promise.resolve(protocol === 'tcp' ? 2 : undefined);
     },
+    acceptForwarded: () => Promise.resolve(),
   };
   const mesh = await KernelMesh.open({ hosts: ['10.1.0.2'], port: 4240, nodeId: 'n1' }, silentLogger(), sys);
   if (typeof mesh === 'string') throw new Error(mesh);
