@@ -3,11 +3,11 @@
  * numbers, our files) for the containerd runtime driver. Decoded messages look like those of
  * load.ts: camelCase fields, enums as strings, 64-bit integers as numbers, defaults filled in.
  */
-import { fromJSON } from '@grpc/proto-loader';
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { serviceDefinitions } from './service-definitions.js';
 
 // From dist/proto/ or proto/ alike: the .proto files stay in the source tree.
 const protoRoot = fileURLToPath(
@@ -23,7 +23,7 @@ root.loadSync(files, { keepCase: false });
 
 type ServiceCtor = grpc.ServiceClientConstructor;
 const services = grpc.loadPackageDefinition(
-  fromJSON(root.toJSON(), { longs: Number, enums: String, defaults: true, oneofs: true }),
+  serviceDefinitions(root, { longs: Number, enums: String, defaults: true, oneofs: true }),
 ) as unknown as {
   containerd: {
     services: Record<

@@ -4,11 +4,11 @@
  * in, the name of the member set in each oneof, null for an unset proto3 `optional` field)
  * match the types generated into proto/gen by `npm run gen`.
  */
-import { fromJSON } from '@grpc/proto-loader';
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { fileURLToPath } from 'node:url';
 import { readdirSync } from 'node:fs';
+import { serviceDefinitions } from './service-definitions.js';
 import type { ProtoGrpcType as ControlProto } from './gen/control.js';
 import type { ProtoGrpcType as DispatcherProto } from './gen/dispatcher.js';
 import type { ProtoGrpcType as CaProto } from './gen/ca.js';
@@ -52,7 +52,7 @@ root.loadSync(files, { keepCase: false });
 dropOptionalOneofs(root);
 
 export const wire = grpc.loadPackageDefinition(
-  fromJSON(root.toJSON(), conversion),
+  serviceDefinitions(root, conversion),
 ) as unknown as ControlProto & DispatcherProto & CaProto & RaftProto & NodeProto;
 
 /** Encodes and decodes one message type outside of gRPC (snapshots, log entries). */
