@@ -21,6 +21,6 @@ export { advertisedAddress, dataPathAddress, defaultRouteAddress } from './adver
 export { socketGroupId } from './permissions.js';
 export type { Daemon, InitRequest, StartOptions } from './daemon.js';
 export { externalRootCa, rootCa } from '../manager/ca/authority.js';
-export { parsePool } from '../manager/allocator/subnets.js';
+export { containerPoolValue, parsePool } from '../manager/allocator/subnets.js';
 export { parseJoinToken } from '../manager/ca/join.js';
 export { parseContainerNetwork } from '../runtime/container-network.js';

@@ -1,47 +1,123 @@
 /**
- * Container subnets: every node gets a /24 of the cluster's pool of its own (stored with
- * the node, so removing the node frees it), and its containers' addresses are then unique
- * in the cluster and routable from every node over the overlay.
+ * Container subnets: every node gets a subnet of the cluster's pool of its own (a /24 unless
+ * `cluster init --default-addr-pool-mask-length` says otherwise), stored with the node, so
+ * removing the node frees it; its containers' addresses are then unique in the cluster and
+ * routable from every node over the overlay.
+ *
+ * The cluster stores its pool as one string: the CIDR, followed by `;mask=N` when a node's
+ * subnet is not a /24 (clusters made before the mask could be chosen store the CIDR alone).
  */
-import { FlotillaError } from '../../lib/errors.js';
+import { FlotillaError, invalidArgument } from '../../lib/errors.js';
 import { ipv4ToNumber, numberToIpv4 } from '../../lib/ipv4.js';
 import type { Cluster } from '../../proto/types.js';
 import type { ReadTx } from '../store/types.js';
 
-export const DEFAULT_CONTAINER_POOL = '10.213.0.0/16';
-const SLICE_PREFIX = 24;
+/** 16,384 nodes of a /24 each, clear of the standalone bridge's 10.213/16 and the networks' 10.214/16. */
+export const DEFAULT_CONTAINER_POOL = '10.64.0.0/10';
+export const DEFAULT_NODE_SUBNET_PREFIX = 24;
+/** A node's subnet holds at least its gateway and 13 containers. */
+const MAX_NODE_SUBNET_PREFIX = 28;
+const MIN_POOL_PREFIX = 8;
 
-/** The first address and size of an IPv4 pool written as CIDR with a prefix of 8 to 24. */
-export function parsePool(cidr: string): { base: number; slices: number } {
+export interface ContainerPool {
+  /** The pool's first address, as a number. */
+  base: number;
+  /** The pool's prefix length, and that of each node's subnet. */
+  prefix: number;
+  mask: number;
+  /** How many nodes it holds: 2^(mask - prefix). */
+  slices: number;
+}
+
+const POOL_FLAG = '--default-addr-pool';
+const MASK_FLAG = '--default-addr-pool-mask-length';
+
+function parseMask(text: string, poolPrefix: number): number {
+  const mask = /^\d{1,2}$/.test(text) ? Number(text) : NaN;
+  const low = Math.max(poolPrefix, MIN_POOL_PREFIX);
+  if (!(mask >= low && mask <= MAX_NODE_SUBNET_PREFIX)) {
+    throw invalidArgument(
+      MASK_FLAG,
+      `a prefix length from ${low} (the pool's own) to ${MAX_NODE_SUBNET_PREFIX}, the size of each node's container subnet`,
+      text,
+    );
+  }
+  return mask;
+}
+
+function parseCidr(cidr: string): { base: number; prefix: number } {
   const m = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(cidr);
   const prefix = Number(m?.[2]);
   const base = m ? ipv4ToNumber(m[1]!) : 0;
   const aligned =
-    prefix >= 8 && prefix <= SLICE_PREFIX && ((base >>> (32 - prefix)) << (32 - prefix)) >>> 0 === base;
+    prefix >= MIN_POOL_PREFIX &&
+    prefix <= MAX_NODE_SUBNET_PREFIX &&
+    ((base >>> (32 - prefix)) << (32 - prefix)) >>> 0 === base;
   if (!m || !aligned || m[1]!.split('.').some((o) => Number(o) > 255)) {
-    throw new FlotillaError(
-      'INVALID_ARGUMENT',
-      `invalid container address pool: expected an IPv4 CIDR with a prefix from /8 to /24 such as 10.213.0.0/16, got ${JSON.stringify(cidr)}`,
+    throw invalidArgument(
+      POOL_FLAG,
+      `an IPv4 CIDR with a prefix from /${MIN_POOL_PREFIX} to /${MAX_NODE_SUBNET_PREFIX}, its address the first of the range, such as ${DEFAULT_CONTAINER_POOL}`,
+      cidr,
     );
   }
-  return { base, slices: 2 ** (SLICE_PREFIX - prefix) };
+  return { base, prefix };
 }
 
-/** The n-th /24 of the pool. */
-export const sliceOf = (pool: string, n: number) =>
-  `${numberToIpv4(parsePool(pool).base + n * 256)}/${SLICE_PREFIX}`;
+/**
+ * The pool as the cluster stores it, from `--default-addr-pool` and
+ * `--default-addr-pool-mask-length` (either may be left out: the defaults).
+ */
+export function containerPoolValue(cidr = DEFAULT_CONTAINER_POOL, mask?: string): string {
+  const { prefix } = parseCidr(cidr);
+  const bits = parseMask(mask ?? String(Math.max(prefix, DEFAULT_NODE_SUBNET_PREFIX)), prefix);
+  return bits === DEFAULT_NODE_SUBNET_PREFIX ? cidr : `${cidr};mask=${bits}`;
+}
 
-/** The lowest /24 of the cluster's pool that no node holds. */
-export function freeSubnet(tx: ReadTx, cluster: Cluster): string {
-  const pool = cluster.spec?.containerPool || DEFAULT_CONTAINER_POOL;
-  const taken = new Set(tx.all('nodes').map((n) => n.containerSubnet));
-  const { slices } = parsePool(pool);
-  for (let n = 0; n < slices; n++) {
-    const subnet = sliceOf(pool, n);
-    if (!taken.has(subnet)) return subnet;
+/** A pool as the cluster stores it (see containerPoolValue). */
+export function parsePool(value: string): ContainerPool {
+  const [cidr = '', option] = value.split(';');
+  const { base, prefix } = parseCidr(cidr);
+  const maskText =
+    option === undefined ? String(DEFAULT_NODE_SUBNET_PREFIX) : /^mask=(.*)$/.exec(option)?.[1];
+  const mask = parseMask(maskText ?? option!, prefix);
+  return { base, prefix, mask, slices: 2 ** (mask - prefix) };
+}
+
+/** The cluster's pool, as stored (clusters always store one; an empty one is the default). */
+export const poolOf = (cluster: Cluster | undefined): string =>
+  cluster?.spec?.containerPool || DEFAULT_CONTAINER_POOL;
+
+/** The n-th node subnet of the pool. */
+export function sliceOf(pool: string, n: number): string {
+  const { base, mask } = parsePool(pool);
+  return `${numberToIpv4(base + n * 2 ** (32 - mask))}/${mask}`;
+}
+
+/**
+ * Up to `count` subnets of the cluster's pool that no node holds, lowest first, for as many
+ * joins written at once (fewer when the pool has no more).
+ */
+export function freeSubnets(tx: ReadTx, cluster: Cluster, count: number): string[] {
+  const { base, mask, slices } = parsePool(poolOf(cluster));
+  const size = 2 ** (32 - mask);
+  const taken = new Set<number>();
+  for (const node of tx.all('nodes')) {
+    const [ip, bits] = node.containerSubnet.split('/');
+    if (ip && Number(bits) === mask) taken.add((ipv4ToNumber(ip) - base) / size);
   }
-  throw new FlotillaError(
+  const free: string[] = [];
+  for (let n = 0; n < slices && free.length < count; n++) {
+    if (!taken.has(n)) free.push(`${numberToIpv4(base + n * size)}/${mask}`);
+  }
+  return free;
+}
+
+/** The refusal of a node the pool has no subnet left for. */
+export function poolExhausted(cluster: Cluster): FlotillaError {
+  const pool = poolOf(cluster);
+  const { slices, mask } = parsePool(pool);
+  return new FlotillaError(
     'RESOURCE_EXHAUSTED',
-    `the container address pool ${pool} has no /24 left for another node (${slices} nodes hold one): remove nodes that are gone (\`cluster node rm\`)`,
+    `the container address pool ${pool} has no /${mask} left for another node (${slices} nodes hold one): remove nodes that are gone (\`cluster node rm\`)`,
   );
 }

@@ -125,8 +125,8 @@ export function attachNetworks(tx: WriteTx, spec: ServiceSpec): ServiceSpec {
 function checkSubnet(tx: ReadTx, subnet: string): string {
   const wanted = parseSubnet(subnet)!;
   const pool = tx.all('clusters')[0]?.spec?.containerPool || DEFAULT_CONTAINER_POOL;
-  const { base, slices } = parsePool(pool);
-  if (subnetsOverlap(wanted, { base, prefix: 24 - Math.log2(slices) })) {
+  const { base, prefix } = parsePool(pool);
+  if (subnetsOverlap(wanted, { base, prefix })) {
     throw invalidArgument(
       'subnet (--subnet)',
       `a network clear of the cluster's container pool ${pool} (the nodes' default network)`,

@@ -15,8 +15,8 @@ import type { ManagerGroup } from '../membership/index.js';
 import type { Store } from '../store/types.js';
 import { clusterOf, nodeCertificate, signingRoot } from './certificates.js';
 import { openJoinTokens } from './join-tokens.js';
+import { joinWritesOf } from './join-writes.js';
 import type { Keyring } from '../keys/keyring.js';
-import { freeSubnet } from '../allocator/subnets.js';
 
 const token = (digest: string) => `FLT-1-${digest}-${randomSecret()}`;
 
@@ -105,12 +105,8 @@ export async function join(store: Store, req: JoinRequest, ctx: JoinContext): Pr
     certificate: info,
     dataPathAddr: req.dataPathAddr,
   };
-  // The node's container subnet is taken in the same write, so two joins never share one.
-  const node = await store.update((tx) => {
-    const created: Node = { ...made, containerSubnet: freeSubnet(tx, clusterOf(tx)) };
-    tx.create('nodes', created);
-    return created;
-  });
+  // Written with the joins that arrive meanwhile, each with a container subnet of its own.
+  const node = await joinWritesOf(store).admit(made);
   return {
     nodeId: node.id,
     role,

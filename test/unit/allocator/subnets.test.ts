@@ -1,6 +1,13 @@
 import test from 'ava';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
-import { freeSubnet, parsePool, sliceOf } from '../../../manager/allocator/subnets.js';
+import {
+  containerPoolValue,
+  DEFAULT_CONTAINER_POOL,
+  freeSubnets,
+  parsePool,
+  poolExhausted,
+  sliceOf,
+} from '../../../manager/allocator/subnets.js';
 import type { Cluster } from '../../../proto/types.js';
 import { makeCluster, makeNode } from '../helpers.js';
 
@@ -9,33 +16,77 @@ const cluster = (containerPool: string): Cluster =>
     spec: { name: 'c', heartbeatPeriodMs: 1000, taskHistoryLimit: 5, nodeCertExpiryMs: 0, containerPool },
   });
 
-test('a pool gives /24 slices in order', (t) => {
-  t.deepEqual(parsePool('10.213.0.0/16'), { base: (10 << 24) + (213 << 16), slices: 256 });
+test('a pool stored as a CIDR alone (as clusters before the mask option) gives /24s in order', (t) => {
+  t.deepEqual(parsePool('10.213.0.0/16'), {
+    base: (10 << 24) + (213 << 16),
+    prefix: 16,
+    mask: 24,
+    slices: 256,
+  });
   t.is(sliceOf('10.213.0.0/16', 0), '10.213.0.0/24');
   t.is(sliceOf('10.213.0.0/16', 7), '10.213.7.0/24');
   t.is(sliceOf('10.0.0.0/8', 300), '10.1.44.0/24');
 });
 
-test('a pool that is not an aligned IPv4 CIDR from /8 to /24 is refused naming it', (t) => {
-  for (const bad of ['10.213.0.0/25', '10.213.1.0/16', '10.213.0.0', '300.0.0.0/8', 'x/16']) {
-    t.throws(() => parsePool(bad), { message: /invalid container address pool: expected an IPv4 CIDR/ }, bad);
-  }
+test('the default pool holds a /24 for each of 16,384 nodes', (t) => {
+  t.is(containerPoolValue(), DEFAULT_CONTAINER_POOL);
+  t.like(parsePool(DEFAULT_CONTAINER_POOL), { mask: 24, slices: 16_384 });
+  t.is(sliceOf(DEFAULT_CONTAINER_POOL, 0), '10.64.0.0/24');
+  t.is(sliceOf(DEFAULT_CONTAINER_POOL, 16_383), '10.127.255.0/24');
 });
 
-test('each node gets the lowest slice no node holds; a removed node frees its own', async (t) => {
+test('a mask length other than 24 is kept with the pool, and gives subnets of that size', (t) => {
+  const pool = containerPoolValue('10.0.0.0/8', '26');
+  t.is(pool, '10.0.0.0/8;mask=26');
+  t.like(parsePool(pool), { prefix: 8, mask: 26, slices: 2 ** 18 });
+  t.is(sliceOf(pool, 5), '10.0.1.64/26');
+  t.is(containerPoolValue('10.1.0.0/16', '24'), '10.1.0.0/16');
+  // A pool smaller than a /24 is one node's subnet unless told otherwise.
+  t.is(containerPoolValue('10.1.0.0/26'), '10.1.0.0/26;mask=26');
+});
+
+test('a bad pool or mask length is refused naming its flag', (t) => {
+  for (const bad of ['10.213.0.0/29', '10.213.1.0/16', '10.213.0.0', '300.0.0.0/8', 'x/16', '10.0.0.0/7']) {
+    t.throws(
+      () => containerPoolValue(bad),
+      { message: /^invalid --default-addr-pool: expected an IPv4 CIDR/ },
+      bad,
+    );
+    t.throws(() => parsePool(bad), { message: /^invalid --default-addr-pool: / }, bad);
+  }
+  for (const bad of ['15', '29', 'x', '24.5', '']) {
+    t.throws(
+      () => containerPoolValue('10.64.0.0/16', bad),
+      { message: /^invalid --default-addr-pool-mask-length: expected a prefix length from 16 .* to 28/ },
+      bad,
+    );
+  }
+  t.throws(() => parsePool('10.0.0.0/8;size=26'), { message: /--default-addr-pool-mask-length/ });
+});
+
+test('each write takes the lowest subnets no node holds; a removed node frees its own', async (t) => {
   const store = await MemoryStore.open();
-  const pool = cluster('10.99.0.0/23');
-  const add = (id: string) =>
+  const pool = cluster('10.99.0.0/23;mask=25');
+  const add = (...ids: string[]) =>
     store.update((tx) => {
-      const subnet = freeSubnet(tx, pool);
-      tx.create('nodes', makeNode({ id, containerSubnet: subnet }));
-      return subnet;
+      const subnets = freeSubnets(tx, pool, ids.length);
+      subnets.forEach((containerSubnet, i) => tx.create('nodes', makeNode({ id: ids[i]!, containerSubnet })));
+      return subnets;
     });
-  t.is(await add('a'), '10.99.0.0/24');
-  t.is(await add('b'), '10.99.1.0/24');
-  await t.throwsAsync(add('c'), {
-    message: /the container address pool 10\.99\.0\.0\/23 has no \/24 left for another node/,
-  });
-  await store.update((tx) => tx.delete('nodes', 'a'));
-  t.is(await add('c'), '10.99.0.0/24');
+  t.deepEqual(await add('a'), ['10.99.0.0/25']);
+  t.deepEqual(await add('b', 'c', 'd', 'e'), ['10.99.0.128/25', '10.99.1.0/25', '10.99.1.128/25']);
+  t.regex(
+    poolExhausted(pool).message,
+    /the container address pool 10\.99\.0\.0\/23;mask=25 has no \/25 left for another node \(4 nodes hold one\)/,
+  );
+  await store.update((tx) => tx.delete('nodes', 'c'));
+  t.deepEqual(await add('f', 'g'), ['10.99.1.0/25']);
+});
+
+test('a cluster that stores no pool uses the default', async (t) => {
+  const store = await MemoryStore.open();
+  t.deepEqual(
+    store.view((tx) => freeSubnets(tx, cluster(''), 2)),
+    ['10.64.0.0/24', '10.64.1.0/24'],
+  );
 });

@@ -42,8 +42,8 @@ test('bad network specs name the field and write nothing', async (t) => {
     [spec('x', '10.30.0.0/30'), /invalid subnet \(--subnet\)/],
     [spec('x', 'backend'), /invalid subnet \(--subnet\)/],
     [spec('x', '10.30.0.128/25'), /clear of network backend's 10\.30\.0\.0\/24/],
-    [spec('x', '10.0.0.0/8'), /clear of the cluster's container pool 10\.213\.0\.0\/16/],
-    [spec('x', '10.213.7.0/24'), /clear of the cluster's container pool/],
+    [spec('x', '10.0.0.0/8'), /clear of the cluster's container pool 10\.64\.0\.0\/10/],
+    [spec('x', '10.64.7.0/24'), /clear of the cluster's container pool/],
   ];
   for (const [s, message] of bad) {
     const err = await t.throwsAsync(createNetwork(store, s), { message }, s.name + s.subnet + s.driver);
