@@ -9,6 +9,10 @@
  *   TEMPLATE         e.g. '{{.Name}} {{.Node}}' (see go-template.ts), a line per row
  *   table TEMPLATE   the same as a table with a header, e.g. 'table {{.ID}}\t{{.Name}}'
  *
+ * The listings the managers page (nodes, services, tasks) also take `--limit N`: at most N
+ * rows, the first N in id order that pass the filters, read page by page (pages.ts) until
+ * there are N; they show in the listing's own order.
+ *
  * A listing describes its rows as columns: each a field of the rows (docker's name for it),
  * its header, and whether the default table shows it.
  */
@@ -45,11 +49,22 @@ export interface ListOptions {
   quiet?: boolean;
   filter: string[];
   format: string;
+  /** `--limit`, as given (listings that page). */
+  limit?: string;
 }
 
-/** Adds -q, --filter and --format to a listing command, their help naming its keys and fields. */
-export function addListOptions<T>(cmd: Command, listing: Listing<T>): Command {
+/**
+ * Adds -q, --filter and --format to a listing command, their help naming its keys and fields;
+ * and --limit to one the managers answer page by page (`paged`).
+ */
+export function addListOptions<T>(cmd: Command, listing: Listing<T>, paged = false): Command {
   const fields = listing.columns.map((c) => `.${c.field}`).join(' ');
+  if (paged) {
+    cmd.option(
+      '--limit <N>',
+      'show at most N rows: the first N by id that pass the filters (the managers are asked for no more than it takes)',
+    );
+  }
   return cmd
     .option('-q, --quiet', 'print the ids only')
     .option(
@@ -80,21 +95,36 @@ function parseFilter<T>(listing: Listing<T>, given: string): [string, string] {
   return [key, value];
 }
 
+/** Whether an item passes the `--filter`s (undefined: there are none). */
+export function listingFilter<T>(listing: Listing<T>, o: ListOptions): ((item: T) => boolean) | undefined {
+  const byKey = new Map<string, string[]>();
+  for (const [key, value] of o.filter.map((f) => parseFilter(listing, f))) {
+    byKey.set(key, [...(byKey.get(key) ?? []), value]);
+  }
+  if (byKey.size === 0) return undefined;
+  return (item) =>
+    [...byKey].every(([key, values]) => values.some((v) => listing.filters[key]!.match(item, v)));
+}
+
+/** `--limit`: a whole number of rows above 0, or undefined when not given. */
+export function rowLimit(o: ListOptions): number | undefined {
+  if (o.limit === undefined) return undefined;
+  const n = Number(o.limit);
+  if (!/^\d+$/.test(o.limit) || !Number.isSafeInteger(n) || n < 1) {
+    throw invalidArgument('--limit', 'a whole number of rows, 1 or more', o.limit);
+  }
+  return n;
+}
+
 /**
  * Checks the options (before anything is asked of a manager) and returns what prints the
  * items: those that pass the filters, in the order given, as the options say.
  */
 export function listingPrinter<T>(listing: Listing<T>, o: ListOptions): (items: T[]) => string {
-  const byKey = new Map<string, string[]>();
-  for (const [key, value] of o.filter.map((f) => parseFilter(listing, f))) {
-    byKey.set(key, [...(byKey.get(key) ?? []), value]);
-  }
-  const selected = (items: T[]) =>
-    items.filter((item) =>
-      [...byKey].every(([key, values]) => values.some((v) => listing.filters[key]!.match(item, v))),
-    );
+  const keep = listingFilter(listing, o);
+  rowLimit(o);
   const show = shower(listing, o);
-  return (items) => show(selected(items));
+  return (items) => show(keep ? items.filter(keep) : items);
 }
 
 function shower<T>(listing: Listing<T>, o: ListOptions): (items: T[]) => string {

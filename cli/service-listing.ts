@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import type { ServiceSummary } from '../proto/gen/flotilla/ServiceSummary.js';
-import { call } from '../proto/rpc.js';
 import { isJob } from '../proto/types.js';
 import { portsColumn } from './commands/service/flags/publish.js';
 import { MODES, modeName } from './commands/service/modes.js';
@@ -10,12 +9,15 @@ import {
   addListOptions,
   idFilter,
   labelFilter,
+  listingFilter,
   listingPrinter,
   nameFilter,
   printListing,
+  rowLimit,
   type Listing,
   type ListOptions,
 } from './listing.js';
+import { allServices, allTasks } from './pages.js';
 
 export interface ServiceItem {
   summary: ServiceSummary;
@@ -53,15 +55,21 @@ export const SERVICES: Listing<ServiceItem> = {
   raw: (i) => i.summary,
 };
 
-/** Makes `cmd` list the services, with the listing options. */
+/** Makes `cmd` list the services, with the listing options (and --limit). */
 export function serviceListCommand(cmd: Command, connect: () => ControlClient): Command {
-  return addListOptions(cmd, SERVICES).action(async (o: ListOptions) => {
+  return addListOptions(cmd, SERVICES, true).action(async (o: ListOptions) => {
     const print = listingPrinter(SERVICES, o);
+    const keep = listingFilter(SERVICES, o);
     const client = connect();
-    const { services } = await call(client, client.ListServices, {});
+    const services = await allServices(client, undefined, {
+      limit: rowLimit(o),
+      // The filters look at the service only, not at its completed tasks.
+      keep: keep && ((summary) => keep({ summary, completed: 0 })),
+    });
+    const jobs = services.flatMap((s) => (s.service && isJob(s.service.spec) ? [s.service.id] : []));
     const completed = new Map<string, number>();
-    if (services.some((s) => isJob(s.service?.spec))) {
-      const { tasks } = await call(client, client.ListTasks, { services: [], nodes: [] });
+    if (jobs.length) {
+      const { tasks } = await allTasks(client, { services: jobs });
       for (const t of tasks) {
         if (t.status?.state === 'COMPLETE') completed.set(t.serviceId, (completed.get(t.serviceId) ?? 0) + 1);
       }

@@ -5,18 +5,20 @@
 import type { Command } from 'commander';
 import { humanDuration } from '../lib/durations.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
-import { call } from '../proto/rpc.js';
 import { taskName, type Node, type Task } from '../proto/types.js';
 import { portsColumn } from './commands/service/flags/publish.js';
 import { titleCase } from './format.js';
 import {
   addListOptions,
   idFilter,
+  listingFilter,
   listingPrinter,
   printListing,
+  rowLimit,
   type Listing,
   type ListOptions,
 } from './listing.js';
+import { allTasks } from './pages.js';
 
 export interface TaskItem {
   task: Task;
@@ -94,19 +96,30 @@ export const TASKS: Listing<TaskItem> = {
 
 /**
  * Makes `cmd` list the tasks of the services or of the nodes its arguments name, with the
- * listing options.
+ * listing options (and --limit).
  */
 export function taskListCommand(
   cmd: Command,
   connect: () => ControlClient,
   of: 'services' | 'nodes',
 ): Command {
-  return addListOptions(cmd, TASKS).action(async (refs: string[], o: ListOptions) => {
+  return addListOptions(cmd, TASKS, true).action(async (refs: string[], o: ListOptions) => {
     const print = listingPrinter(TASKS, o);
+    const keep = listingFilter(TASKS, o);
     const client = connect();
-    const request = of === 'services' ? { services: refs, nodes: [] } : { services: [], nodes: refs };
-    const { tasks, nodes } = await call(client, client.ListTasks, request);
-    printListing(print(taskItems(tasks, nodes, Date.now())));
+    const now = Date.now();
+    const nodes = new Map<string, Node>();
+    const listed = await allTasks(
+      client,
+      of === 'services' ? { services: refs } : { nodes: refs },
+      undefined,
+      {
+        limit: rowLimit(o),
+        nodes,
+        keep: keep && ((task) => keep({ task, node: nodes.get(task.nodeId), history: false, now })),
+      },
+    );
+    printListing(print(taskItems(listed.tasks, listed.nodes, now)));
   });
 }
 

@@ -10,7 +10,7 @@ import type { ListServicesResponse } from '../../proto/gen/flotilla/ListServices
 import type { ListTasksRequest } from '../../proto/gen/flotilla/ListTasksRequest.js';
 import type { ListTasksResponse } from '../../proto/gen/flotilla/ListTasksResponse.js';
 import type { UnplacedTask } from '../../proto/gen/flotilla/UnplacedTask.js';
-import type { JoinTokens, Node, NodeRole, NodeSpec, Service, ServiceSpec } from '../../proto/types.js';
+import type { JoinTokens, Node, NodeRole, NodeSpec, Service, ServiceSpec, Task } from '../../proto/types.js';
 import { clusterOf, withRemoved } from '../ca/certificates.js';
 import { rotateJoinToken } from '../ca/join.js';
 import { openJoinTokens, withJoinTokens } from '../ca/join-tokens.js';
@@ -22,7 +22,7 @@ import { attachNetworks } from './networks.js';
 import { pruneRegistrySecrets, withRegistrySecret } from './registry-auth.js';
 import type { Keyring } from '../keys/keyring.js';
 import { attachFiles } from './secrets.js';
-import { mergeById, pageOf, takePage } from './paging.js';
+import { jsonWeight, mergeById, pageOf, takePage } from './paging.js';
 import { validateNodeSpec, validateServiceSpec } from './validate.js';
 
 /** Tasks a service wants: running ones, or for a replicated job its completions. */
@@ -288,7 +288,14 @@ export class ControlApi {
         : serviceIds.size
           ? mergeById([...serviceIds].map((id) => tx.scanTasks('serviceId', id, page.after)))
           : tx.scan('tasks', page.after);
-      const { rows: tasks, nextPageToken } = takePage(rows, page);
+      // The answer carries each task's node once: the first task on it weighs it too.
+      const weighed = new Set<string>();
+      const weight = (t: Task) => {
+        const node = weighed.has(t.nodeId) ? undefined : tx.get('nodes', t.nodeId);
+        weighed.add(t.nodeId);
+        return jsonWeight(t) + (node ? jsonWeight(node) : 0);
+      };
+      const { rows: tasks, nextPageToken } = takePage(rows, page, weight);
       const nodes = [...new Set(tasks.map((t) => t.nodeId))].flatMap((id) => tx.get('nodes', id) ?? []);
       return { tasks, nodes, nextPageToken };
     });

@@ -15,6 +15,17 @@ import type { Table } from '../store/types.js';
  */
 export const MAX_PAGE_ROWS = 10_000;
 
+/**
+ * The most an answer's rows may weigh, as JSON text: a quarter of the 64 MiB a message may be.
+ * Protobuf is smaller than JSON for the same object (tags for names, defaults left out)
+ * except that a character of text takes up to 3 bytes in UTF-8, hence the quarter. A page
+ * that reaches it ends early, with the token of the next (a spec may be 512 KiB).
+ */
+export const MAX_PAGE_WEIGHT = 16 * 1024 * 1024;
+
+/** What a row adds to an answer, as JSON text. */
+export const jsonWeight = (row: unknown): number => JSON.stringify(row).length;
+
 export interface PageRequest {
   limit: number;
   pageToken: string;
@@ -41,22 +52,30 @@ export function pageOf(table: Table, req: PageRequest): Page {
   };
 }
 
-/** Up to a page of `rows` (in id order), and the token of the next page ('' when none is left). */
+/**
+ * Up to a page of `rows` (in id order), and the token of the next page ('' when none is
+ * left). A page ends early when its rows would weigh more than MAX_PAGE_WEIGHT (`weight`:
+ * what a row adds to the answer).
+ */
 export function takePage<T extends { id: string }>(
   rows: Iterable<T>,
   page: Page,
+  weight: (row: T) => number = jsonWeight,
 ): { rows: T[]; nextPageToken: string } {
   const out: T[] = [];
+  let total = 0;
   for (const row of rows) {
-    if (out.length === page.limit) {
+    const w = out.length === page.limit ? 0 : weight(row);
+    if (out.length === page.limit || (out.length > 0 && total + w > MAX_PAGE_WEIGHT)) {
       if (page.whole) {
         throw new FlotillaError(
           'RESOURCE_EXHAUSTED',
-          `limit 0 asks for all ${page.table} in one answer, and there are more than ${MAX_PAGE_ROWS}: ask for pages (limit 1 to ${MAX_PAGE_ROWS}, then each answer's next_page_token as page_token)`,
+          `limit 0 asks for all ${page.table} in one answer, and there are more than one answer holds (${MAX_PAGE_ROWS} rows, ${MAX_PAGE_WEIGHT >> 20} MiB): ask for pages (limit 1 to ${MAX_PAGE_ROWS}, then each answer's next_page_token as page_token)`,
         );
       }
       return { rows: out, nextPageToken: tokenOf(page.table, out[out.length - 1]!.id) };
     }
+    total += w;
     out.push(row);
   }
   return { rows: out, nextPageToken: '' };

@@ -203,8 +203,34 @@ test('limits: above the most a page holds is INVALID_ARGUMENT naming limit; 0 is
   });
   const err = t.throws(() => api.listTasks({ services: [], nodes: [], ...page(0) }));
   t.true(isFlotillaError(err, 'RESOURCE_EXHAUSTED'));
-  t.regex(err!.message, /limit 0.*more than 10000.*page_token/);
+  t.regex(err!.message, /limit 0.*10000 rows.*page_token/);
   const full = api.listTasks({ services: [], nodes: [], ...page(MAX_PAGE_ROWS) });
   t.is(full.tasks.length, MAX_PAGE_ROWS);
   t.is(api.listTasks({ services: [], nodes: [], ...page(0, full.nextPageToken) }).tasks.length, 6);
+});
+
+test('a page ends early, with a token, before its rows outweigh one answer; limit 0 then refuses', async (t) => {
+  const store = await MemoryStore.open();
+  const api = new ControlApi(store);
+  // Twenty services of 1 MiB each (labels): more than an answer may weigh.
+  const services = Array.from({ length: 20 }, (_, i) => {
+    const spec = makeSpec({ name: `big${i}` });
+    spec.labels = { big: 'x'.repeat(1024 * 1024) };
+    return makeService(spec);
+  });
+  await store.update((tx) => {
+    for (const s of services) tx.create('services', s);
+  });
+  const first = api.listServices(page(100));
+  t.true(first.services.length > 0 && first.services.length < 20);
+  t.truthy(first.nextPageToken);
+  const rest = api.listServices(page(100, first.nextPageToken));
+  t.is(first.services.length + rest.services.length, 20);
+  t.is(rest.nextPageToken, '');
+  t.true(
+    isFlotillaError(
+      t.throws(() => api.listServices(page(0))),
+      'RESOURCE_EXHAUSTED',
+    ),
+  );
 });

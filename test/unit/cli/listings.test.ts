@@ -176,7 +176,9 @@ const TASKS = { ListTasks: { tasks, nodes: [m1, w1, w2] } };
 
 test.serial('node ps: the tasks of the nodes named, history under the current task', async (t) => {
   const run = await runCommand(nodes, TASKS, ['node', 'ps', 'worker-1', 'worker-2']);
-  t.deepEqual(run.requests.ListTasks, [{ services: [], nodes: ['worker-1', 'worker-2'] }]);
+  t.deepEqual(run.requests.ListTasks, [
+    { services: [], nodes: ['worker-1', 'worker-2'], limit: 1000, pageToken: '' },
+  ]);
   const lines = run.stdout.split('\n');
   t.regex(lines[0]!, /^ID\s+NAME\s+NODE\s+DESIRED STATE\s+CURRENT STATE\s+ERROR$/);
   t.regex(lines[1]!, /^task-web-1-n\s+web\.1\s+worker-1\s+Running\s+Running less than a second ago$/);

@@ -104,7 +104,7 @@ test.serial('service ps: the tasks of the services named, -q, --filter and --for
     '-f',
     'desired-state=running',
   ]);
-  t.deepEqual(ps.requests.ListTasks, [{ services: ['web'], nodes: [] }]);
+  t.deepEqual(ps.requests.ListTasks, [{ services: ['web'], nodes: [], limit: 1000, pageToken: '' }]);
   t.is(ps.stdout, 'task-1');
   t.is(
     await run(answers, 'service', 'ps', 'web', '--format', '{{.Name}} {{.Node}} {{.DesiredState}}'),
