@@ -8,7 +8,10 @@
  * Size: over UDP a reply fits the client's EDNS0 payload size (its OPT record, answered with
  * ours) or else 512 bytes. What does not fit loses its additional records first (no TC, as
  * RFC 2181 §9 says: they are extras), then the answers that do not fit, with TC set so the
- * client asks again over TCP, where a reply may take up to 65,535 bytes.
+ * client asks again over TCP, where a reply may take up to 65,535 bytes. A server without
+ * TCP on its port (the node's own resolver, whose TCP side is the node's gRPC listener)
+ * would send a truncated client to a port that does not speak DNS: its UDP replies are
+ * only held to what one datagram carries.
  */
 import dnsPacket, { type Answer, type DecodedPacket, type Packet } from 'dns-packet';
 import { isIPv4, isIPv6 } from 'node:net';
@@ -43,14 +46,22 @@ const CLASSIC_UDP_BYTES = 512;
 /** The largest UDP payload this resolver sends, whatever a client offers (and what its OPT says). */
 export const MAX_UDP_BYTES = 4096;
 const MAX_TCP_BYTES = 65_535;
+/** The most one UDP datagram over IPv4 carries. */
+const MAX_DATAGRAM_BYTES = 65_507;
 
 const RCODE = { NOERROR: 0, FORMERR: 1, NXDOMAIN: 3, NOTIMP: 4 } as const;
 
 /**
  * The reply to `msg` received over `transport`, or undefined for what is to be ignored (too
- * short to carry an id, or itself a response).
+ * short to carry an id, or itself a response). `tcpServed`: the server answers over TCP on
+ * the same port, where a truncated UDP reply sends the client.
  */
-export function answer(msg: Buffer, lookup: Lookup, transport: Transport): Reply | undefined {
+export function answer(
+  msg: Buffer,
+  lookup: Lookup,
+  transport: Transport,
+  tcpServed = true,
+): Reply | undefined {
   if (msg.length < 12 || msg[2]! & 0x80) return undefined;
   // dns-packet decodes the opcode too; its types leave it out.
   let query: DecodedPacket & { opcode?: string };
@@ -88,7 +99,7 @@ export function answer(msg: Buffer, lookup: Lookup, transport: Transport): Reply
       if (isIPv4(t.host) || isIPv6(t.host)) extras.push(address(t.name, t.host));
     }
   }
-  const limit = transport === 'tcp' ? MAX_TCP_BYTES : udpLimit(opt);
+  const limit = transport === 'tcp' ? MAX_TCP_BYTES : tcpServed ? udpLimit(opt) : MAX_DATAGRAM_BYTES;
   const packet = (n: number, withExtras: boolean): Packet => ({
     questions: [question],
     answers: answers.slice(0, n),

@@ -64,7 +64,7 @@ export class DnsServer {
   /** The reply to one message from `client`: the cluster's answer, or the upstream's. */
   private async reply(msg: Buffer, client: string, transport: Transport): Promise<Buffer | undefined> {
     try {
-      const own = answer(msg, (name) => this.options.lookup(name, client), transport);
+      const own = answer(msg, (name) => this.options.lookup(name, client), transport, this.tcp !== undefined);
       if (!own?.nxdomain || !this.options.upstream) return own?.message;
       return (await forward(this.options.upstream, msg, transport)) ?? own.message;
     } catch (err) {

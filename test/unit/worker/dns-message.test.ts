@@ -94,6 +94,12 @@ test('SRV of 30 tasks: 512 bytes without EDNS truncate (TC), EDNS 4096 fits all,
   t.true(ask(query('tasks.web', 'SRV', 65000), table(200)).message.length <= 4096);
   t.true(ask(query('tasks.web', 'SRV', 100), lookup).message.length <= 512);
 
+  // A server with no TCP on its port sends what a datagram holds: a TC would lead nowhere.
+  const udpOnly = answer(query('tasks.web', 'SRV'), lookup, 'udp', false);
+  const whole = dnsPacket.decode(udpOnly!.message) as Decoded;
+  t.false(whole.flag_tc);
+  t.is(data(whole.answers, 'SRV').length, 30);
+
   const tcp = ask(query('tasks.web', 'SRV'), lookup, 'tcp');
   t.false(tcp.decoded.flag_tc);
   t.is(data(tcp.decoded.answers, 'SRV').length, 30);

@@ -267,3 +267,16 @@ test('TCP connections beyond the limit are refused while those within are served
   extra.on('error', () => {});
   t.is(await ask(extra), 'closed');
 });
+
+test("a resolver without TCP (the node's own: its port's TCP side is the node's gRPC) answers whole over UDP", async (t) => {
+  const resolver = new Resolver('127.0.0.1', '127.0.0.1', silentLogger());
+  const addr = await resolver.listen(0);
+  t.teardown(() => resolver.close());
+  resolver.apply({ full: true, removedServiceIds: [], services: [service('s', 'web', 30)] });
+  const udp = await overUdp(Number(addr.split(':')[1]), srvQuery(1, 'tasks.web'));
+  t.false(udp.flag_tc);
+  t.is(targets(udp).length, 30);
+  const client = new DnsClient({ timeout: 2_000, tries: 2 });
+  client.setServers([addr]);
+  t.is((await client.resolveSrv('tasks.web')).length, 30);
+});
