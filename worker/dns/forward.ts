@@ -27,15 +27,16 @@ export function forward(
 
 function overUdp({ host, port }: Upstream, query: Buffer): Promise<Buffer | undefined> {
   const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+  let timer: NodeJS.Timeout | undefined;
   return new Promise<Buffer | undefined>((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), FORWARD_TIMEOUT_MS);
+    timer = setTimeout(() => resolve(undefined), FORWARD_TIMEOUT_MS);
     socket.once('error', () => resolve(undefined));
-    socket.once('message', (answer) => {
-      clearTimeout(timer);
-      resolve(answer);
-    });
+    socket.once('message', (answer) => resolve(answer));
     socket.send(query, port, host);
-  }).finally(() => socket.close());
+  }).finally(() => {
+    clearTimeout(timer);
+    socket.close();
+  });
 }
 
 function overTcp({ host, port }: Upstream, query: Buffer): Promise<Buffer | undefined> {

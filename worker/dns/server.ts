@@ -39,13 +39,13 @@ export class DnsServer {
   /** Listens on `host`:`port` over UDP, and over TCP too if `tcp`; resolves to the port. */
   async listen(host: string, port: number, tcp: boolean): Promise<number> {
     for (let attempt = 1; ; attempt++) {
-      const udp = await this.bindUdp(host, port);
+      const udp = (this.udp = await this.bindUdp(host, port));
       const bound = udp.address().port;
       try {
         if (tcp) this.tcp = await this.bindTcp(host, bound);
-        this.udp = udp;
         return bound;
       } catch (err) {
+        this.udp = undefined;
         udp.close();
         const taken = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
         if (port !== 0 || !taken || attempt === EPHEMERAL_TRIES) throw err;
@@ -77,7 +77,8 @@ export class DnsServer {
     const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
     socket.on('message', (msg, from) => {
       void this.reply(msg, from.address, 'udp').then((reply) => {
-        if (reply) socket.send(reply, from.port, from.address);
+        // A reply that comes back (from the upstream) after close() has nowhere to go.
+        if (reply && this.udp === socket) socket.send(reply, from.port, from.address);
       });
     });
     await new Promise<void>((resolve, reject) => {
