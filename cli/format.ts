@@ -65,17 +65,15 @@ export function titleCase(state: string): string {
 }
 
 /**
- * An object as `inspect` shows it to people: without the markers the protobuf loader adds
- * for optional fields (`"_endpoint": "endpoint"`), and with its times (`createdAt`,
- * `timestamp`, `runningSince`, `expiresAtMs`...: epoch milliseconds) as ISO 8601 strings,
- * a `...AtMs` key losing its `Ms`; a time of 0 (not yet) is null.
+ * An object as `inspect` shows it to people: its times (`createdAt`, `timestamp`,
+ * `runningSince`, `expiresAtMs`...: epoch milliseconds) as ISO 8601 strings, a `...AtMs` key
+ * losing its `Ms`; a time of 0 (not yet) is null.
  */
 export function forPeople(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(forPeople);
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (key === `_${String(v)}`) continue;
     if (typeof v === 'number' && TIME_KEY.test(key)) {
       out[key.replace(/AtMs$/, 'At')] = v === 0 ? null : new Date(v).toISOString();
     } else out[key] = forPeople(v);

@@ -158,16 +158,14 @@ inspected.spec!.task!.container!.secrets = [
 ];
 inspected.spec!.task!.container!.env = ['MODE=prod'];
 inspected.meta = { version: 5, createdAt: Date.UTC(2026, 0, 2, 3, 4, 5), updatedAt: 0 };
-(inspected as Service & { _endpoint: string })._endpoint = 'endpoint';
 inspected.endpoint = { ports: [{ targetPort: 80, publishedPort: 8080, protocol: 'TCP', mode: 'INGRESS' }] };
 const GET = { GetService: { service: inspected, unplaced: [] } };
 
-test.serial('service inspect: JSON without protobuf markers, times in ISO 8601', async (t) => {
+test.serial('service inspect: JSON, times in ISO 8601', async (t) => {
   const out = await run(GET, 'service', 'inspect', 'api');
   const [shown] = JSON.parse(out);
   t.is(shown.meta.createdAt, '2026-01-02T03:04:05.000Z');
   t.is(shown.meta.updatedAt, null);
-  t.false('_endpoint' in shown);
   t.deepEqual(shown.unplaced, []);
   t.is(
     shown.spec.task.container.stopGracePeriodMs,

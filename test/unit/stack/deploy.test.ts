@@ -67,7 +67,7 @@ const stored = (s: ServiceSpec, version: number) => ({
   service: {
     id: `id-${s.name}`,
     meta: { version },
-    spec: { ...s, task: { ...s.task!, networks: ['net1'] }, _endpoint: undefined },
+    spec: { ...s, task: { ...s.task!, networks: ['net1'] } },
   },
 });
 
