@@ -46,10 +46,11 @@ if (runsDaemon) {
       import('./commands/stacks.js'),
       import('./commands/dashboard.js'),
     ]);
-  const [events, nodeOps, volumes, lab, completion] = await Promise.all([
+  const [events, image, task, volume, lab, completion] = await Promise.all([
     import('./commands/events.js'),
-    import('./commands/node-ops.js'),
-    import('./commands/volumes.js'),
+    import('./commands/image/index.js'),
+    import('./commands/task/index.js'),
+    import('./commands/volume/index.js'),
     import('./commands/lab.js'),
     import('./commands/completion.js'),
   ]);
@@ -84,8 +85,9 @@ if (runsDaemon) {
   stacks.stackCommands(program, connect);
   dashboard.dashboardCommands(program, connect);
   events.eventsCommands(program, connect, wantsJson);
-  nodeOps.nodeOpsCommands(program, connect, wantsJson);
-  volumes.volumeCommands(program, connect, wantsJson);
+  image.imageCommands(program, connect, wantsJson);
+  task.taskCommands(program, connect, wantsJson);
+  volume.volumeCommands(program, connect, wantsJson);
   lab.labCommands(program, wantsJson);
   simWorkers.simWorkersCommands(program);
   // Last: it completes the commands registered before it.

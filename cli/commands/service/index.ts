@@ -4,6 +4,7 @@ import type { Connect } from '../types.js';
 import { createCommand } from './create.js';
 import { historyCommand } from './history.js';
 import { inspectCommand } from './inspect.js';
+import { logsCommand } from './logs.js';
 import { lsCommand } from './ls.js';
 import { promoteCommand } from './promote.js';
 import { psCommand } from './ps.js';
@@ -21,6 +22,7 @@ export function serviceCommands(program: Command, connect: Connect): Command {
   updateCommands(service, connect);
   inspectCommand(service, connect);
   rmCommand(service, connect);
+  logsCommand(service, connect);
   return service;
 }
 
