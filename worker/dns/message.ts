@@ -62,6 +62,8 @@ export function answer(
   transport: Transport,
   tcpServed = true,
 ): Reply | undefined {
+  // Read before decoding, so that even a message dns-packet cannot read is told apart: the
+  // QR bit (a response is never answered) and the id a FORMERR goes back under.
   if (msg.length < 12 || msg[2]! & 0x80) return undefined;
   // dns-packet decodes the opcode too; its types leave it out.
   let query: DecodedPacket & { opcode?: string };
