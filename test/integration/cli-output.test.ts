@@ -100,3 +100,32 @@ test('service create of 0 replicas returns at once, converged', async (t) => {
   t.is(created.code, 0, created.stderr);
   t.regex(created.stdout.toString(), /idle: converged \(v1\)/);
 });
+
+test('--limit N: service ls and service ps print N rows; a limit of 0 is refused', async (t) => {
+  const created = await piped([
+    'service',
+    'create',
+    '-d',
+    '--name',
+    'paged',
+    '--replicas',
+    '3',
+    'host',
+    'sleep',
+    '1000',
+  ]);
+  t.is(created.code, 0, created.stderr);
+  await eventually('the service has its 3 tasks', async () => {
+    const ps = await piped(['service', 'ps', 'paged', '-q']);
+    return ps.stdout.toString().trim().split('\n').length === 3;
+  });
+  const ps = await piped(['service', 'ps', 'paged', '-q', '--limit', '2']);
+  t.is(ps.code, 0, ps.stderr);
+  t.is(ps.stdout.toString().trim().split('\n').length, 2);
+  const ls = await piped(['service', 'ls', '-q', '--limit', '1', '--filter', 'name=paged']);
+  t.is(ls.code, 0, ls.stderr);
+  t.is(ls.stdout.toString().trim().split('\n').length, 1);
+  const zero = await piped(['service', 'ps', 'paged', '--limit', '0']);
+  t.not(zero.code, 0);
+  t.regex(zero.stderr, /--limit/);
+});
