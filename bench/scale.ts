@@ -5,15 +5,17 @@
  * runtime "runs". Each step is a fresh cluster. One JSON line per figure; progress on stderr.
  *
  *   npm run bench:scale [-- --managers 1,3] [-- --nodes 100,1000] [-- --idle-s 10] [-- --heartbeat-s 5]
+ *                       [-- --join-concurrency 32] [-- --joins-only]
  *
- * Figures of a step: how long the nodes took to join and be ready; the leader's CPU while
+ * Figures of a step: joins per second (and each join's CPU in the leader and the workers),
+ * then how long the nodes took to be ready; the leader's CPU while
  * they only heartbeat, per 1,000 nodes; time until every replica runs, and replicas running
  * per second (placements committed, bounded by the rest of the path); the latency of
  * `service ls` and `node ls` (ListServices, ListNodes) through the leader while that runs;
  * then each manager's resident memory and the leader's V8 heap, Raft log and snapshot bytes,
  * and the simulated workers' own memory.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +44,10 @@ const IDLE_S = listArg('--idle-s', [10])[0]!;
 const HEARTBEAT_S = listArg('--heartbeat-s', [])[0];
 /** Sessions the simulated workers open per second (`sim-workers --session-rate`). */
 const SESSION_RATE = listArg('--session-rate', [50])[0]!;
+/** Joins the simulated workers make at once (`sim-workers --join-concurrency`). */
+const JOIN_CONCURRENCY = listArg('--join-concurrency', [32])[0]!;
+/** Only the join figures: each step ends once its nodes have joined. */
+const JOINS_ONLY = process.argv.includes('--joins-only');
 const REPLICAS_PER_NODE = 10;
 const SERVICES = 10;
 const STEP_TIMEOUT_MS = 15 * 60_000;
@@ -98,14 +104,8 @@ async function step(c: LocalCluster, managers: number, nodes: number): Promise<v
   const labels = { managers, nodes, heartbeat_s: HEARTBEAT_S ?? 1 };
   const metricsAt = new Map<string, string>();
   for (let i = 1; i <= managers; i++) metricsAt.set(`m${i}`, `127.0.0.1:${await freePort()}`);
-  // The default pool has a /24 for each of 256 nodes.
-  const init = await c.init(
-    'm1',
-    '--default-addr-pool',
-    '10.0.0.0/8',
-    '--metrics-addr',
-    metricsAt.get('m1')!,
-  );
+  // The default container pool has a /24 for each of 16,384 nodes.
+  const init = await c.init('m1', '--metrics-addr', metricsAt.get('m1')!);
   if (init.code !== 0) throw new Error(`init: ${init.stderr}`);
   const client: ControlClient = connect(wire.flotilla.Control, c.addr('m1'), c.adminTls());
   if (managers > 1) {
@@ -125,23 +125,40 @@ async function step(c: LocalCluster, managers: number, nodes: number): Promise<v
   const leaderPid = await c.daemonPid('m1');
   const simLog = openSync(join(c.root, 'sim-workers.log'), 'a');
   const started = performance.now();
+  const leaderCpu0 = cpuSeconds(leaderPid);
   const sim = spawn(
     process.execPath,
     [cli, 'sim-workers', '--count', String(nodes), '--manager', c.addr('m1'), '--token', token].concat([
       '--state-dir',
       join(c.root, 'sim'),
       '--join-concurrency',
-      '16',
+      String(JOIN_CONCURRENCY),
       '--session-rate',
       String(SESSION_RATE),
     ]),
-    { stdio: ['ignore', simLog, simLog] },
+    { stdio: ['ignore', 'pipe', simLog] },
   );
   closeSync(simLog);
+  const joined = joinedAfter(sim, started);
   // Ctrl-C ends the benchmark through process.exit() (withCluster): the workers go with it.
   const killSim = () => sim.kill('SIGKILL');
   process.once('exit', killSim);
   try {
+    // The workers say how many they joined once every join is done, before any session opens.
+    const joinMs = await joined;
+    const simJoinCpu = cpuSeconds(sim.pid);
+    print({
+      figure: 'joins_per_s',
+      ...labels,
+      value: round(nodes / (joinMs / 1000)),
+      unit: '/s',
+      join_s: round(joinMs / 1000),
+      join_concurrency: JOIN_CONCURRENCY,
+      // CPU per join, the TLS handshake of each join included; the workers' start is in theirs.
+      leader_cpu_ms_per_join: round(((cpuSeconds(leaderPid) - leaderCpu0) * 1000) / nodes),
+      sim_cpu_ms_per_join: round((simJoinCpu * 1000) / nodes),
+    });
+    if (JOINS_ONLY) return;
     const readyAfter = await eventually(
       `${nodes} simulated nodes ready`,
       async () => {
@@ -252,6 +269,18 @@ async function step(c: LocalCluster, managers: number, nodes: number): Promise<v
   }
 }
 
+/** When `sim-workers` says (on stdout) that its nodes have joined, in ms from `started`. */
+function joinedAfter(sim: ChildProcess, started: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    sim.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (/joined now/.test(out)) resolve(performance.now() - started);
+    });
+    sim.once('exit', (code) => reject(new Error(`sim-workers ended (${code}) before its nodes joined`)));
+  });
+}
+
 /**
  * What one heartbeat's answer costs as the cluster grows, in this process (no cluster): every
  * answer carries every node's overlay peer entry, so its size, and the leader's encoding and
@@ -291,7 +320,7 @@ function heartbeatAnswer(nodes: number): void {
   });
 }
 
-for (const nodes of [...new Set([...NODES, 10_000])]) heartbeatAnswer(nodes);
+if (!JOINS_ONLY) for (const nodes of [...new Set([...NODES, 10_000])]) heartbeatAnswer(nodes);
 
 for (const managers of MANAGERS) {
   for (const nodes of NODES) {

@@ -26,9 +26,13 @@ export interface SimIdentity {
 /** The port simulated nodes advertise, as a daemon's default --listen. */
 const SIM_PORT = 4240;
 
+/** What every simulated node tells the managers of itself but its name (made once: it reads the host's CPUs). */
+let described: NodeDescription | undefined;
+
 /** What a simulated node tells the managers of itself: a containerd node (see SimDriver). */
 export function simDescription(hostname: string): NodeDescription {
-  return describeNode({ hostname }, ['containerd'], false);
+  described ??= describeNode({ hostname: '' }, ['containerd'], false);
+  return { ...described, hostname };
 }
 
 export interface JoinPlan {
@@ -44,7 +48,10 @@ export interface JoinPlan {
 
 const fileOf = (dir: string, index: number) => join(dir, `node-${index}.json`);
 
-/** Node `index` as a previous run left it, or joined now (fresh) and written down. */
+/** Makes the state dir the nodes' identities are kept in (once, before the first identityOf). */
+export const makeStateDir = (plan: JoinPlan) => mkdir(plan.stateDir, { recursive: true, mode: 0o700 });
+
+/** Node `index` as a previous run left it, or joined now (fresh) and written down (see makeStateDir). */
 export async function identityOf(
   plan: JoinPlan,
   index: number,
@@ -71,7 +78,6 @@ export async function identityOf(
     cert: res.certificate!.cert,
     key,
   };
-  await mkdir(plan.stateDir, { recursive: true, mode: 0o700 });
   await writeFile(`${file}.tmp`, JSON.stringify(identity), { mode: 0o600 });
   await rename(`${file}.tmp`, file);
   return { identity, fresh: true };

@@ -48,6 +48,14 @@ export async function joinFrom(
 
 const JOIN = wire.flotilla.NodeCA.service.Join;
 
+/** The TLS context trusting `ca`, made once: making one parses the PEM, a cost on every join otherwise. */
+const contexts = new Map<string, tls.SecureContext>();
+function secureContextOf(ca: string): tls.SecureContext {
+  let context = contexts.get(ca);
+  if (!context) contexts.set(ca, (context = tls.createSecureContext({ ca })));
+  return context;
+}
+
 function joinOverHttp2(
   manager: string,
   ca: string,
@@ -61,7 +69,7 @@ function joinOverHttp2(
       createConnection: () =>
         tls.connect({
           socket: net.connect({ host, port, localAddress }),
-          ca,
+          secureContext: secureContextOf(ca),
           servername: TLS_SERVER_NAME,
           ALPNProtocols: ['h2'],
           // Certificates name no host: the chain to the pinned root is what is checked.

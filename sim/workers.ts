@@ -7,13 +7,14 @@
  */
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from '../lib/log.js';
 import { fetchTrustedCa, TlsCredentials } from '../proto/tls.js';
 import { parseJoinToken } from '../manager/ca/join.js';
 import { Agent } from '../worker/agent.js';
 import { VolumeStore } from '../worker/volumes.js';
 import { SimDriver } from './driver.js';
-import { identityOf, simDescription, type JoinPlan, type SimIdentity } from './identities.js';
+import { identityOf, makeStateDir, simDescription, type JoinPlan, type SimIdentity } from './identities.js';
 
 export interface SimWorkersOptions {
   count: number;
@@ -42,6 +43,8 @@ export class SimWorkers {
     const { manager, token, stateDir, prefix, count, joinConcurrency, log } = this.opts;
     const { ca, localAddress } = await fetchTrustedCa(manager, parseJoinToken(token).digest);
     const plan: JoinPlan = { manager, token, ca, localAddress, stateDir, prefix };
+    await makeStateDir(plan);
+    const started = performance.now();
     let next = 0;
     let fresh = 0;
     const worker = async () => {
@@ -52,7 +55,8 @@ export class SimWorkers {
       }
     };
     await Promise.all(Array.from({ length: Math.min(joinConcurrency, count) }, worker));
-    log.info({ nodes: count, joined: fresh }, 'simulated nodes ready');
+    const perSecond = Math.round((fresh * 1000) / (performance.now() - started));
+    log.info({ nodes: count, joined: fresh, joinsPerSecond: perSecond }, 'simulated nodes ready');
     return fresh;
   }
 

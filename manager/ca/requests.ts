@@ -38,12 +38,32 @@ export interface RequestedKey {
   key: KeyObject;
 }
 
+/** The SubjectPublicKeyInfo of every P-256 key, up to its uncompressed point (04, X, Y). */
+const P256_SPKI_HEAD = Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03010703420004', 'hex');
+const P256_SPKI_LENGTH = P256_SPKI_HEAD.length + 64;
+
+/**
+ * The P-256 key of a SubjectPublicKeyInfo, or undefined when it holds another kind of key.
+ * A point as nodes send it is taken as JWK, which node:crypto reads several times faster
+ * than DER (the point is checked either way).
+ */
+function p256KeyOf(spki: Buffer): KeyObject | undefined {
+  if (spki.length === P256_SPKI_LENGTH && spki.subarray(0, P256_SPKI_HEAD.length).equals(P256_SPKI_HEAD)) {
+    const point = spki.subarray(P256_SPKI_HEAD.length);
+    const [x, y] = [point.subarray(0, 32), point.subarray(32)].map((b) => b.toString('base64url'));
+    return createPublicKey({ key: { kty: 'EC', crv: 'P-256', x, y }, format: 'jwk' });
+  }
+  const key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+  const p256 = key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  return p256 ? key : undefined;
+}
+
 /**
  * The key `csrPem` asks for, once the request is one, for a P-256 ECDSA key, and signed by
  * that key with ECDSA and SHA-256.
  */
 export function requestedKey(csrPem: string): RequestedKey {
-  let info: Buffer, algorithm: Buffer, signature: Buffer, spki: Buffer, key: KeyObject;
+  let info: Buffer, algorithm: Buffer, signature: Buffer, spki: Buffer, key: KeyObject | undefined;
   try {
     const der = Buffer.from(PEM.exec(csrPem)?.[1] ?? '', 'base64');
     const outer = readElement(der);
@@ -60,11 +80,11 @@ export function requestedKey(csrPem: string): RequestedKey {
     if (sig[0] !== 0) throw refuse('expected a PEM certificate request');
     signature = sig.subarray(1);
     spki = Buffer.from(bytesOf(der, fields[2]!));
-    key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+    key = p256KeyOf(spki);
   } catch (err) {
     throw refuse('expected a PEM certificate request', err);
   }
-  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+  if (!key) {
     throw refuse('expected a request for a P-256 ECDSA key, as nodes make');
   }
   if (!algorithm.equals(ECDSA_SHA256_DER) || !verify('sha256', info, key, signature)) {
