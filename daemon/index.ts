@@ -20,7 +20,18 @@ export { describeNode, VERSION } from './description.js';
 export { advertisedAddress, dataPathAddress, defaultRouteAddress } from './advertise.js';
 export { socketGroupId } from './permissions.js';
 export type { Daemon, InitRequest, StartOptions } from './daemon.js';
-export { externalRootCa, rootCa } from '../manager/ca/authority.js';
 export { containerPoolValue, parsePool } from '../manager/allocator/subnets.js';
-export { parseJoinToken } from '../manager/ca/join.js';
 export { parseContainerNetwork } from '../runtime/container-network.js';
+
+/**
+ * What `init` checks of a user's CA and `join` of a token, loaded on demand: the CA's code
+ * brings the certificate library, which a running node needs only to make or sign a
+ * certificate (the daemon's process loads this entry too).
+ */
+export async function caChecks() {
+  const [{ externalRootCa, rootCa }, { parseJoinToken }] = await Promise.all([
+    import('../manager/ca/authority.js'),
+    import('../manager/ca/join.js'),
+  ]);
+  return { externalRootCa, rootCa, parseJoinToken };
+}

@@ -12,15 +12,13 @@ import {
   dataDirFrom,
   dataPathAddress,
   defaultRouteAddress,
+  caChecks,
   describeNode,
-  externalRootCa,
   paths,
   parseContainerNetwork,
-  parseJoinToken,
   parsePool,
   processAlive,
   readIdentity,
-  rootCa,
   socketGroupId,
   writeIdentity,
   writeTlsDir,
@@ -213,13 +211,13 @@ async function userCa(certFile?: string, keyFile?: string, externalCa?: string):
     if (keyFile)
       throw invalidArgument('--ca-key', 'nothing with --external-ca (the external CA keeps its key)');
     const external = await parseExternalCa(externalCa);
-    externalRootCa(await readFile(certFile, 'utf8'), external);
+    (await caChecks()).externalRootCa(await readFile(certFile, 'utf8'), external);
     return { certFile: resolve(certFile), external };
   }
   if (!certFile && !keyFile) return undefined;
   if (!certFile || !keyFile) throw invalidArgument('--ca-cert and --ca-key', 'both, or neither');
   const [cert, key] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);
-  await rootCa(cert, key);
+  await (await caChecks()).rootCa(cert, key);
   return { certFile: resolve(certFile), keyFile: resolve(keyFile) };
 }
 
@@ -438,6 +436,7 @@ To add a manager, run \`cluster join-token manager\` and follow the instructions
           dashboardAddr: checkDashboardAddr(o.dashboardAddr),
         };
         // Nothing is sent to the manager before it has shown the CA the token names.
+        const { parseJoinToken } = await caChecks();
         const { ca, localAddress } = await fetchTrustedCa(manager, parseJoinToken(o.token).digest);
         const advertise = advertisedAddress(listen, o.advertiseAddr, () => localAddress);
         const { key, csr } = await newKeyAndRequest();
