@@ -257,14 +257,14 @@ export class ControlApi {
       const { rows, nextPageToken } = takePage(tx.scan('services', page.after), page);
       let nodes: Node[] | undefined;
       const services = rows.map((service) => {
-        let runningTasks = 0;
-        for (const t of tx.scanTasks('serviceId', service.id)) {
-          if (t.desiredState === 'RUNNING' && t.status?.state === 'RUNNING') runningTasks++;
-        }
         // Only a global service counts nodes: read them once, and only then.
         const mode = service.spec?.mode;
         if (mode === 'global' || mode === 'globalJob') nodes ??= tx.all('nodes');
-        return { service, runningTasks, desiredTasks: desiredTasks(nodes ?? [], service) };
+        return {
+          service,
+          runningTasks: tx.runningTasks(service.id),
+          desiredTasks: desiredTasks(nodes ?? [], service),
+        };
       });
       return { services, nextPageToken };
     });

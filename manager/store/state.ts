@@ -67,6 +67,8 @@ export class StoreState implements ReadTx {
   private orders: Orders = emptyOrders();
   private tasksByServiceIdx = new Index();
   private tasksByNodeIdx = new Index();
+  /** Per service, its tasks meant to run that run (`service ls` shows it for every service). */
+  private running = new Map<string, number>();
   /** Per named table, each name's object id. */
   private names = emptyNames();
 
@@ -86,6 +88,10 @@ export class StoreState implements ReadTx {
   *scanTasks(by: TaskKey, key: string, after = ''): Iterable<Task> {
     const index = by === 'serviceId' ? this.tasksByServiceIdx : this.tasksByNodeIdx;
     for (const id of index.get(key, after)) yield this.tables.tasks.get(id) as Task;
+  }
+
+  runningTasks(serviceId: string): number {
+    return this.running.get(serviceId) ?? 0;
   }
 
   tasksByService(serviceId: string): Task[] {
@@ -189,6 +195,7 @@ export class StoreState implements ReadTx {
     this.tables = emptyTables();
     this.tasksByServiceIdx = new Index();
     this.tasksByNodeIdx = new Index();
+    this.running = new Map();
     this.names = emptyNames();
     for (const table of TABLES) {
       // A snapshot from before a table existed has none of its objects.
@@ -207,6 +214,7 @@ export class StoreState implements ReadTx {
       const task = object as Task;
       this.tasksByServiceIdx.add(task.serviceId, task.id);
       this.tasksByNodeIdx.add(task.nodeId, task.id);
+      if (isRunning(task)) this.running.set(task.serviceId, this.runningTasks(task.serviceId) + 1);
     } else if (isNamed(table)) {
       this.names[table].set((object as Objects[NamedTable]).spec?.name ?? '', object.id);
     }
@@ -217,6 +225,11 @@ export class StoreState implements ReadTx {
       const task = object as Task;
       this.tasksByServiceIdx.remove(task.serviceId, task.id);
       this.tasksByNodeIdx.remove(task.nodeId, task.id);
+      if (isRunning(task)) {
+        const left = this.runningTasks(task.serviceId) - 1;
+        if (left) this.running.set(task.serviceId, left);
+        else this.running.delete(task.serviceId);
+      }
     } else if (isNamed(table)) {
       const name = (object as Objects[NamedTable]).spec?.name ?? '';
       // The name may already belong to an object that took it in the same changeset.
@@ -245,6 +258,11 @@ function emptyOrders(): Orders {
 
 function emptyNames(): Record<NamedTable, Map<string, string>> {
   return { services: new Map(), networks: new Map(), secrets: new Map(), configs: new Map() };
+}
+
+/** A task meant to run that runs. */
+export function isRunning(task: Task): boolean {
+  return task.desiredState === 'RUNNING' && task.status?.state === 'RUNNING';
 }
 
 function isNamed(table: Table): table is NamedTable {

@@ -5,7 +5,7 @@
 import { FlotillaError } from '../../lib/errors.js';
 import type { Task } from '../../proto/types.js';
 import { compareIds } from './sorted-ids.js';
-import { singular, type Change, type StoreState } from './state.js';
+import { isRunning, singular, type Change, type StoreState } from './state.js';
 import type { NamedTable, Objects, Table, TaskKey, WriteTx } from './types.js';
 
 type Pending = { kind: Change['kind']; object: Objects[Table]; expectedVersion: number };
@@ -47,6 +47,17 @@ export class Transaction implements WriteTx {
 
   scanTasks(by: TaskKey, key: string, after = ''): Iterable<Task> {
     return this.merged('tasks', this.state.scanTasks(by, key, after), after, (t) => t[by] === key);
+  }
+
+  runningTasks(serviceId: string): number {
+    let count = this.state.runningTasks(serviceId);
+    for (const p of this.pending.get('tasks')?.values() ?? []) {
+      const stored = this.state.get('tasks', p.object.id);
+      if (stored?.serviceId === serviceId && isRunning(stored)) count--;
+      const task = p.object as Task;
+      if (p.kind !== 'delete' && task.serviceId === serviceId && isRunning(task)) count++;
+    }
+    return count;
   }
 
   byName<T extends NamedTable>(table: T, name: string): Objects[T] | undefined {

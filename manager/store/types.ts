@@ -44,6 +44,8 @@ export interface ReadTx {
   scan<T extends Table>(table: T, after?: string): Iterable<Objects[T]>;
   /** The tasks whose `by` is `key` (a service's, a node's), in id order after `after`, as scan. */
   scanTasks(by: TaskKey, key: string, after?: string): Iterable<Task>;
+  /** How many of a service's tasks are meant to run and run (kept as a count, not counted). */
+  runningTasks(serviceId: string): number;
   byName<T extends NamedTable>(table: T, name: string): Objects[T] | undefined;
 }
 

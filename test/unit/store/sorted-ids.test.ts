@@ -3,7 +3,7 @@ import test from 'ava';
 import { newId } from '../../../lib/ids.js';
 import { SortedIds } from '../../../manager/store/sorted-ids.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
-import { makeService, makeTask } from '../helpers.js';
+import { makeService, makeStatus, makeTask } from '../helpers.js';
 
 const sorted = (ids: Iterable<string>) => [...ids].sort();
 
@@ -72,4 +72,33 @@ test('scan and scanTasks: in id order, in views and in transactions with their o
     );
     t.is([...tx.scan('tasks')].find((x) => x.id === moved.id)?.nodeId, 'n1');
   });
+});
+
+test('runningTasks: a count per service that follows creates, updates and deletes, in transactions too', async (t) => {
+  const store = await MemoryStore.open();
+  const web = makeService();
+  const running = Array.from({ length: 4 }, () => makeTask(web, { status: makeStatus('RUNNING') }));
+  await store.update((tx) => {
+    tx.create('services', web);
+    for (const task of running) tx.create('tasks', task);
+    tx.create('tasks', makeTask(web));
+    t.is(tx.runningTasks(web.id), 4);
+  });
+  t.is(
+    store.view((tx) => tx.runningTasks(web.id)),
+    4,
+  );
+  await store.update((tx) => {
+    tx.update('tasks', { ...tx.get('tasks', running[0]!.id)!, desiredState: 'SHUTDOWN' });
+    tx.delete('tasks', running[1]!.id);
+    t.is(tx.runningTasks(web.id), 2);
+  });
+  t.is(
+    store.view((tx) => tx.runningTasks(web.id)),
+    2,
+  );
+  t.is(
+    store.view((tx) => tx.runningTasks('another')),
+    0,
+  );
 });
