@@ -33,19 +33,33 @@ if (runsDaemon) {
   // A node's daemon goes without the code of every other command.
   daemonCommand(program);
 } else {
-  const [rpc, client, lifecycle, nodes, services, networks, secrets, autolock, stacks, dashboard] =
-    await Promise.all([
-      import('../proto/rpc.js'),
-      import('./client.js'),
-      import('./commands/node-lifecycle.js'),
-      import('./commands/nodes.js'),
-      import('./commands/service/index.js'),
-      import('./commands/networks.js'),
-      import('./commands/secrets.js'),
-      import('./commands/autolock.js'),
-      import('./commands/stacks.js'),
-      import('./commands/dashboard.js'),
-    ]);
+  const [
+    rpc,
+    client,
+    lifecycle,
+    ca,
+    node,
+    joinToken,
+    services,
+    networks,
+    secrets,
+    autolock,
+    stacks,
+    dashboard,
+  ] = await Promise.all([
+    import('../proto/rpc.js'),
+    import('./client.js'),
+    import('./commands/node-lifecycle.js'),
+    import('./commands/ca/index.js'),
+    import('./commands/node/index.js'),
+    import('./commands/cluster/join-token.js'),
+    import('./commands/service/index.js'),
+    import('./commands/networks.js'),
+    import('./commands/secrets.js'),
+    import('./commands/autolock.js'),
+    import('./commands/stacks.js'),
+    import('./commands/dashboard.js'),
+  ]);
   const [events, image, task, volume, lab, completion] = await Promise.all([
     import('./commands/events.js'),
     import('./commands/image/index.js'),
@@ -77,7 +91,9 @@ if (runsDaemon) {
 
   lifecycle.nodeLifecycleCommands(program);
   daemonCommand(program);
-  nodes.nodeCommands(program, connect);
+  ca.caCommands(program, connect);
+  node.nodeCommands(program, connect);
+  joinToken.joinTokenCommand(program, connect);
   services.serviceCommands(program, connect);
   networks.networkCommands(program, connect);
   secrets.secretCommands(program, connect);

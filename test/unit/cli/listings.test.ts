@@ -4,7 +4,7 @@
  */
 import test from 'ava';
 import { isFlotillaError } from '../../../lib/errors.js';
-import { nodeCommands } from '../../../cli/commands/nodes.js';
+import { nodeCommands } from '../../../cli/commands/node/index.js';
 import { networkCommands } from '../../../cli/commands/networks.js';
 import { secretCommands } from '../../../cli/commands/secrets.js';
 import type { NetworkInfo } from '../../../proto/gen/flotilla/NetworkInfo.js';

@@ -1,6 +1,6 @@
 /** `node inspect`, JSON and --pretty, through the command's own definition. */
 import test from 'ava';
-import { nodeCommands } from '../../../cli/commands/nodes.js';
+import { nodeCommands } from '../../../cli/commands/node/index.js';
 import type { Node } from '../../../proto/types.js';
 import { makeNode } from '../helpers.js';
 import { runCommand, type Answers } from './cli-kit.js';

@@ -1,0 +1,19 @@
+/** `cluster node rm`: nodes removed from the cluster (down ones, or any worker with --force). */
+import type { Command } from 'commander';
+import { call } from '../../../proto/rpc.js';
+import type { Connect } from '../types.js';
+
+export function rmCommand(node: Command, connect: Connect): Command {
+  return node
+    .command('rm')
+    .description('remove nodes from the cluster (down ones, or any worker with --force)')
+    .argument('<node...>')
+    .option('-f, --force', 'remove a node that is still up; its tasks move elsewhere')
+    .action(async (refs: string[], o: { force?: boolean }) => {
+      const client = connect();
+      for (const ref of refs) {
+        await call(client, client.RemoveNode, { node: ref, force: o.force ?? false });
+        console.log(ref);
+      }
+    });
+}
