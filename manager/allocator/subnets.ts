@@ -94,22 +94,28 @@ export function sliceOf(pool: string, n: number): string {
 }
 
 /**
- * Up to `count` subnets of the cluster's pool that no node holds, lowest first, for as many
- * joins written at once (fewer when the pool has no more).
+ * Up to `count` subnets of the cluster's pool that no node holds, for as many joins written
+ * at once (fewer when the pool has no more), looked for from the `from`-th subnet on and then
+ * from the first: a writer that starts after the last subnet it gave looks at a few subnets
+ * per node instead of every subnet below the first free one. `next` is where to start next.
  */
-export function freeSubnets(tx: ReadTx, cluster: Cluster, count: number): string[] {
+export function freeSubnets(
+  tx: ReadTx,
+  cluster: Cluster,
+  count: number,
+  from = 0,
+): { subnets: string[]; next: number } {
   const { base, mask, slices } = parsePool(poolOf(cluster));
   const size = 2 ** (32 - mask);
-  const taken = new Set<number>();
-  for (const node of tx.all('nodes')) {
-    const [ip, bits] = node.containerSubnet.split('/');
-    if (ip && Number(bits) === mask) taken.add((ipv4ToNumber(ip) - base) / size);
+  const taken = new Set<string>();
+  for (const node of tx.all('nodes')) taken.add(node.containerSubnet);
+  const subnets: string[] = [];
+  let n = from % slices;
+  for (let looked = 0; looked < slices && subnets.length < count; looked++, n = (n + 1) % slices) {
+    const subnet = `${numberToIpv4(base + n * size)}/${mask}`;
+    if (!taken.has(subnet)) subnets.push(subnet);
   }
-  const free: string[] = [];
-  for (let n = 0; n < slices && free.length < count; n++) {
-    if (!taken.has(n)) free.push(`${numberToIpv4(base + n * size)}/${mask}`);
-  }
-  return free;
+  return { subnets, next: n };
 }
 
 /** The refusal of a node the pool has no subnet left for. */

@@ -22,6 +22,8 @@ interface Waiting {
 class JoinWrites {
   private readonly waiting: Waiting[] = [];
   private writing = false;
+  /** Where in the pool to look for free subnets first: after the last one given. */
+  private nextSubnet = 0;
 
   constructor(private readonly store: Store) {}
 
@@ -41,7 +43,8 @@ class JoinWrites {
         let refused: Error | undefined;
         const nodes = await this.store.update((tx) => {
           const cluster = clusterOf(tx);
-          const subnets = freeSubnets(tx, cluster, batch.length);
+          const { subnets, next } = freeSubnets(tx, cluster, batch.length, this.nextSubnet);
+          this.nextSubnet = next;
           if (subnets.length < batch.length) refused = poolExhausted(cluster);
           return subnets.map((containerSubnet, i) => {
             const node: Node = { ...batch[i]!.made, containerSubnet };

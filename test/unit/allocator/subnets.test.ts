@@ -69,7 +69,7 @@ test('each write takes the lowest subnets no node holds; a removed node frees it
   const pool = cluster('10.99.0.0/23;mask=25');
   const add = (...ids: string[]) =>
     store.update((tx) => {
-      const subnets = freeSubnets(tx, pool, ids.length);
+      const { subnets } = freeSubnets(tx, pool, ids.length);
       subnets.forEach((containerSubnet, i) => tx.create('nodes', makeNode({ id: ids[i]!, containerSubnet })));
       return subnets;
     });
@@ -85,8 +85,19 @@ test('each write takes the lowest subnets no node holds; a removed node frees it
 
 test('a cluster that stores no pool uses the default', async (t) => {
   const store = await MemoryStore.open();
+  t.deepEqual(store.view((tx) => freeSubnets(tx, cluster(''), 2)).subnets, ['10.64.0.0/24', '10.64.1.0/24']);
+});
+
+test('a search may start further in the pool, and goes on from its start', async (t) => {
+  const store = await MemoryStore.open();
+  await store.update((tx) => tx.create('nodes', makeNode({ id: 'a', containerSubnet: '10.99.0.0/24' })));
+  const pool = cluster('10.99.0.0/22');
   t.deepEqual(
-    store.view((tx) => freeSubnets(tx, cluster(''), 2)),
-    ['10.64.0.0/24', '10.64.1.0/24'],
+    store.view((tx) => freeSubnets(tx, pool, 3, 3)),
+    { subnets: ['10.99.3.0/24', '10.99.1.0/24', '10.99.2.0/24'], next: 3 },
+  );
+  t.deepEqual(
+    store.view((tx) => freeSubnets(tx, pool, 1, 7)),
+    { subnets: ['10.99.3.0/24'], next: 0 },
   );
 });
