@@ -33,42 +33,11 @@ if (runsDaemon) {
   // A node's daemon goes without the code of every other command.
   daemonCommand(program);
 } else {
-  const [
-    rpc,
-    client,
-    lifecycle,
-    ca,
-    node,
-    joinToken,
-    services,
-    networks,
-    secrets,
-    autolock,
-    stacks,
-    dashboard,
-  ] = await Promise.all([
+  const [rpc, client, commands] = await Promise.all([
     import('../proto/rpc.js'),
     import('./client.js'),
-    import('./commands/node-lifecycle.js'),
-    import('./commands/ca/index.js'),
-    import('./commands/node/index.js'),
-    import('./commands/cluster/join-token.js'),
-    import('./commands/service/index.js'),
-    import('./commands/networks.js'),
-    import('./commands/secrets.js'),
-    import('./commands/autolock.js'),
-    import('./commands/stacks.js'),
-    import('./commands/dashboard.js'),
+    import('./commands/index.js'),
   ]);
-  const [events, image, task, volume, lab, completion] = await Promise.all([
-    import('./commands/events.js'),
-    import('./commands/image/index.js'),
-    import('./commands/task/index.js'),
-    import('./commands/volume/index.js'),
-    import('./commands/lab.js'),
-    import('./commands/completion.js'),
-  ]);
-  const simWorkers = await import('./commands/sim-workers.js');
   const connect = () => {
     const o = program.opts<{ host?: string; dataDir?: string; certPath?: string; staleOk?: boolean }>();
     const { client: c, addr } = client.controlClient(o);
@@ -89,25 +58,7 @@ if (runsDaemon) {
     warned.add(warning);
   });
 
-  lifecycle.nodeLifecycleCommands(program);
-  daemonCommand(program);
-  ca.caCommands(program, connect);
-  node.nodeCommands(program, connect);
-  joinToken.joinTokenCommand(program, connect);
-  services.serviceCommands(program, connect);
-  networks.networkCommands(program, connect);
-  secrets.secretCommands(program, connect);
-  autolock.autolockCommands(program, connect);
-  stacks.stackCommands(program, connect);
-  dashboard.dashboardCommands(program, connect);
-  events.eventsCommands(program, connect, wantsJson);
-  image.imageCommands(program, connect, wantsJson);
-  task.taskCommands(program, connect, wantsJson);
-  volume.volumeCommands(program, connect, wantsJson);
-  lab.labCommands(program, wantsJson);
-  simWorkers.simWorkersCommands(program);
-  // Last: it completes the commands registered before it.
-  completion.completionCommands(program);
+  commands.registerCommands(program, connect, wantsJson);
 }
 
 /**

@@ -4,7 +4,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
-import { commandTree } from '../../../cli/commands/completion.js';
+import { commandTree } from '../../../cli/commands/cluster/completion.js';
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../../../cli/main.js', import.meta.url));

@@ -6,11 +6,11 @@ import {
   eventJson,
   eventLine,
   eventPrinter,
-  eventsCommands,
+  eventsCommand as eventsCommands,
   followEvents,
   parseTime,
   requestFromFlags,
-} from '../../../cli/commands/events.js';
+} from '../../../cli/commands/cluster/events.js';
 import { isFlotillaError } from '../../../lib/errors.js';
 import type { ClusterEvent } from '../../../proto/gen/flotilla/ClusterEvent.js';
 import type { ControlClient } from '../../../proto/gen/flotilla/Control.js';

@@ -7,7 +7,7 @@
  *     source <(cluster completion zsh)         # in ~/.zshrc, after compinit
  */
 import type { Command } from 'commander';
-import { invalidArgument } from '../../lib/errors.js';
+import { invalidArgument } from '../../../lib/errors.js';
 
 /** One command of the tree, by its words from the program's name on (`cluster service create`). */
 interface Entry {
@@ -20,8 +20,8 @@ interface Entry {
 
 const SHELLS = ['bash', 'zsh'] as const;
 
-export function completionCommands(program: Command): void {
-  program
+export function completionCommand(program: Command): Command {
+  return program
     .command('completion')
     .description('print a shell completion script: source <(cluster completion bash|zsh)')
     .argument('<shell>', SHELLS.join(' or '))

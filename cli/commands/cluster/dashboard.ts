@@ -3,14 +3,12 @@
  * lasts minutes (--ttl); opening it gives the browser a session of 12 hours.
  */
 import type { Command } from 'commander';
-import { invalidArgument } from '../../lib/errors.js';
-import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
-import { call } from '../../proto/rpc.js';
-import { parseDuration } from '../format.js';
+import { invalidArgument } from '../../../lib/errors.js';
+import { call } from '../../../proto/rpc.js';
+import { parseDuration } from '../../format.js';
+import type { Connect } from '../types.js';
 
-type Connect = () => ControlClient;
-
-export function dashboardCommands(program: Command, connect: Connect): void {
+export function dashboardCommands(program: Command, connect: Connect): Command {
   const dashboard = program.command('dashboard').description("the managers' web dashboard");
   dashboard
     .command('login')
@@ -41,4 +39,5 @@ export function dashboardCommands(program: Command, connect: Connect): void {
         "\nIt is served with this manager's certificate, of the cluster's CA; node certificates name no host, so the browser asks you to accept it once.",
       );
     });
+  return dashboard;
 }

@@ -7,14 +7,15 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { Command } from 'commander';
-import { FlotillaError, invalidArgument } from '../../lib/errors.js';
-import { EVENT_ACTIONS, EVENT_TYPES } from '../../proto/events.js';
-import type { ClusterEvent } from '../../proto/gen/flotilla/ClusterEvent.js';
-import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
-import type { WatchEventsRequest } from '../../proto/gen/flotilla/WatchEventsRequest.js';
-import { addressOf, fromServiceError } from '../../proto/rpc.js';
-import { collect, parseDuration } from '../format.js';
-import { parseTemplate } from '../go-template.js';
+import { FlotillaError, invalidArgument } from '../../../lib/errors.js';
+import { EVENT_ACTIONS, EVENT_TYPES } from '../../../proto/events.js';
+import type { ClusterEvent } from '../../../proto/gen/flotilla/ClusterEvent.js';
+import type { ControlClient } from '../../../proto/gen/flotilla/Control.js';
+import type { WatchEventsRequest } from '../../../proto/gen/flotilla/WatchEventsRequest.js';
+import { addressOf, fromServiceError } from '../../../proto/rpc.js';
+import { collect, parseDuration } from '../../format.js';
+import { parseTemplate } from '../../go-template.js';
+import type { Connect, WantsJson } from '../types.js';
 
 export interface EventsFlags {
   filter: string[];
@@ -156,10 +157,7 @@ export function eventRow(e: ClusterEvent): Record<string, unknown> {
 }
 
 /** How `--format` prints an event: table (a line), json (an object per line), or a Go-style template. */
-export function eventPrinter(
-  format: string,
-  wantsJson: (o: { format?: string }) => boolean,
-): (e: ClusterEvent) => string {
+export function eventPrinter(format: string, wantsJson: WantsJson): (e: ClusterEvent) => string {
   if (format === 'table' || format === 'json') return wantsJson({ format }) ? eventJson : eventLine;
   const template = parseTemplate(format, EVENT_FIELDS);
   return (e) => template.render(eventRow(e));
@@ -197,12 +195,8 @@ export function followEvents(
   });
 }
 
-export function eventsCommands(
-  program: Command,
-  connect: () => ControlClient,
-  wantsJson: (o: { format?: string }) => boolean,
-): void {
-  program
+export function eventsCommand(program: Command, connect: Connect, wantsJson: WantsJson): Command {
+  return program
     .command('events')
     .description(
       "the cluster's changes as they happen (services, tasks, nodes, networks, secrets, configs), until Ctrl-C or --until",

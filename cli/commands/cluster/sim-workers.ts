@@ -1,11 +1,11 @@
 /** `cluster sim-workers`: many simulated worker nodes in one process, for tests and benchmarks at scale. */
-import { Command } from 'commander';
-import { invalidArgument } from '../../lib/errors.js';
-import { createLogger } from '../../lib/log.js';
-import { parseCount } from '../format.js';
+import type { Command } from 'commander';
+import { invalidArgument } from '../../../lib/errors.js';
+import { createLogger } from '../../../lib/log.js';
+import { parseCount } from '../../format.js';
 
-export function simWorkersCommands(program: Command): void {
-  program
+export function simWorkersCommand(program: Command): Command {
+  return program
     .command('sim-workers')
     .description(
       'run N simulated worker nodes in this process: each joins with the token (a certificate of its own), keeps a session and heartbeats with the managers, and "runs" tasks of any image without running anything',
@@ -41,7 +41,7 @@ export function simWorkersCommands(program: Command): void {
         if (sessionsPerSecond === 0) throw invalidArgument('--session-rate', 'at least 1', o.sessionRate);
         const log = createLogger({ level: o.logLevel });
         // Loaded here: the agent's code is for this command only, not every command's start.
-        const { SimWorkers } = await import('../../sim/workers.js');
+        const { SimWorkers } = await import('../../../sim/workers.js');
         const sim = new SimWorkers({
           count: parseCount('--count', o.count),
           manager: o.manager,

@@ -1,0 +1,151 @@
+/** `cluster join`: this node joins a cluster, as a worker or a manager (the token says which). */
+import type { Command } from 'commander';
+import { hostname as osHostname } from 'node:os';
+import {
+  advertised,
+  advertisedAddress,
+  caChecks,
+  dataDirFrom,
+  dataPathAddress,
+  describeNode,
+  paths,
+  socketGroupId,
+  writeIdentity,
+  writeTlsDir,
+} from '../../../daemon/index.js';
+import { newKeyAndRequest } from '../../../lib/pki.js';
+import type { NodeCAClient } from '../../../proto/gen/flotilla/NodeCA.js';
+import { wire } from '../../../proto/load.js';
+import { call, connect } from '../../../proto/rpc.js';
+import { fetchTrustedCa, TlsCredentials } from '../../../proto/tls.js';
+import { runDaemon, startInBackground } from '../../daemon-process.js';
+import { collect, labels } from '../../format.js';
+import { genericResources } from '../service/flags/placement.js';
+import { assertNoNode, claimDataDir } from './data-dir.js';
+import {
+  checkAddr,
+  checkContainerNetwork,
+  checkDashboardAddr,
+  checkMaxImageSize,
+  checkMetricsAddr,
+  CONTAINER_NETWORK,
+  CONTAINERD_SOCKET,
+  DASHBOARD_ADDR,
+  DATA_PATH_ADDR,
+  ENGINE_LABEL,
+  GENERIC_RESOURCE,
+  MAX_IMAGE_SIZE,
+  METRICS_ADDR,
+  SOCKET_GROUP,
+} from './node-options.js';
+
+const ADVERTISE_ADDR_JOIN = [
+  '--advertise-addr <addr>',
+  "address other nodes dial: IP[:PORT] or an interface (eth0[:PORT]) (default: --listen's address, or with the wildcard the address that reaches the manager)",
+] as const;
+
+interface JoinOptions {
+  token: string;
+  dataDir?: string;
+  listen: string;
+  advertiseAddr?: string;
+  dataPathAddr?: string;
+  hostname?: string;
+  genericResource: string[];
+  engineLabel: string[];
+  containerdSocket?: string;
+  containerNetwork?: string;
+  socketGroup?: string;
+  maxImageSize?: string;
+  metricsAddr?: string;
+  dashboardAddr?: string;
+  foreground?: boolean;
+}
+
+export function joinCommand(program: Command): Command {
+  return program
+    .command('join')
+    .description('join a cluster, as a worker or a manager (the token says which)')
+    .argument('<manager>', 'address of a manager, HOST:PORT')
+    .requiredOption('--token <token>', 'join token (`cluster join-token worker` on a manager prints it)')
+    .option(
+      '--data-dir <dir>',
+      'where the node keeps its state (default: $CLUSTER_DATA_DIR or /var/lib/flotilla)',
+    )
+    .option('--listen <addr>', 'address to listen on', '0.0.0.0:4240')
+    .option(...ADVERTISE_ADDR_JOIN)
+    .option(...DATA_PATH_ADDR)
+    .option('--hostname <name>', 'the name this node goes by (default: the machine hostname)')
+    .option(...GENERIC_RESOURCE, collect, [])
+    .option(...ENGINE_LABEL, collect, [])
+    .option(...CONTAINERD_SOCKET)
+    .option(...CONTAINER_NETWORK)
+    .option(...SOCKET_GROUP)
+    .option(...MAX_IMAGE_SIZE)
+    .option(...METRICS_ADDR)
+    .option(...DASHBOARD_ADDR)
+    .option('--foreground', 'stay attached instead of running in the background')
+    .action((manager: string, o: JoinOptions) => join(manager, o));
+}
+
+/** Checks the options, joins through the manager, then writes the node's identity and starts its daemon. */
+async function join(manager: string, o: JoinOptions): Promise<void> {
+  checkAddr('manager address', manager);
+  const generic = genericResources(o.genericResource);
+  const dataDir = dataDirFrom(o.dataDir);
+  const listen = checkAddr('--listen', o.listen);
+  const dataPathAddr = o.dataPathAddr === undefined ? undefined : dataPathAddress(o.dataPathAddr);
+  await assertNoNode(dataDir);
+  await socketGroupId(o.socketGroup);
+  const node = {
+    hostname: o.hostname ?? osHostname(),
+    genericResources: generic,
+    engineLabels: labels('--engine-label', o.engineLabel),
+    ...(o.containerdSocket !== undefined && { containerdSocket: o.containerdSocket }),
+    ...(o.containerNetwork !== undefined && {
+      containerNetwork: checkContainerNetwork(o.containerNetwork),
+    }),
+    socketGroup: o.socketGroup,
+    maxImageSize: checkMaxImageSize(o.maxImageSize),
+    metricsAddr: checkMetricsAddr(o.metricsAddr),
+    dashboardAddr: checkDashboardAddr(o.dashboardAddr),
+  };
+  // Nothing is sent to the manager before it has shown the CA the token names.
+  const { parseJoinToken } = await caChecks();
+  const { ca, localAddress } = await fetchTrustedCa(manager, parseJoinToken(o.token).digest);
+  const advertise = advertisedAddress(listen, o.advertiseAddr, () => localAddress);
+  const { key, csr } = await newKeyAndRequest();
+  const client: NodeCAClient = connect(wire.flotilla.NodeCA, manager, new TlsCredentials({ ca }));
+  const res = await call(client, client.Join, {
+    token: o.token,
+    addr: advertise,
+    // The daemon reports its runtimes when its first session opens.
+    description: describeNode(node, [], false),
+    csr,
+    dataPathAddr: dataPathAddr ?? '',
+  }).finally(() => client.close());
+  const cleanup = await claimDataDir(dataDir);
+  await writeTlsDir(paths(dataDir).certs, { ...res.certificate!, key });
+  const manages = res.role === 'MANAGER';
+  await writeIdentity(dataDir, {
+    nodeId: res.nodeId,
+    clusterId: res.clusterId,
+    role: manages ? 'MANAGER' : 'WORKER',
+    listen,
+    advertise,
+    ...node,
+    containerSubnet: res.containerSubnet,
+    dataPathAddr,
+    managers: res.managers.length ? res.managers : [manager],
+    ...(manages && res.etcd ? { etcd: res.etcd } : {}),
+    ...(manages && !res.etcd ? { raftId: res.raftId, raftPeers: res.raftMembers } : {}),
+  });
+  if (o.foreground) return runDaemon(dataDir, { foreground: true });
+  const id = await startInBackground(dataDir, []).catch(async (err: unknown) => {
+    await cleanup();
+    throw err;
+  });
+  console.log(
+    `This node joined the cluster as a ${manages ? 'manager' : 'worker'}: node ${id.nodeId} (${id.hostname}), at ${advertised(id)}.`,
+  );
+}
