@@ -1,9 +1,10 @@
 /**
  * The identities of simulated nodes: each joined once, with a key and a certificate of its
- * own, kept as `<state dir>/node-<index>.json` (mode 0600: it holds the key) so that a
- * restarted sim-workers resumes the same nodes instead of joining new ones.
+ * own, kept as a line of `<state dir>/nodes.jsonl` (mode 0600: it holds the keys) so that a
+ * restarted sim-workers resumes the same nodes instead of joining new ones. One file that
+ * stays open, appended to as nodes join: thousands of files would cost more than the joins.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isFlotillaError } from '../lib/errors.js';
 import { describeNode } from '../daemon/description.js';
@@ -46,21 +47,54 @@ export interface JoinPlan {
   prefix: string;
 }
 
-const fileOf = (dir: string, index: number) => join(dir, `node-${index}.json`);
+/** The identities kept in a state dir: those read at the start, and those added since. */
+export class IdentityFile {
+  private constructor(
+    private readonly kept: Map<number, SimIdentity>,
+    private readonly handle: FileHandle,
+  ) {}
 
-/** Makes the state dir the nodes' identities are kept in (once, before the first identityOf). */
-export const makeStateDir = (plan: JoinPlan) => mkdir(plan.stateDir, { recursive: true, mode: 0o700 });
+  static async open(stateDir: string): Promise<IdentityFile> {
+    await mkdir(stateDir, { recursive: true, mode: 0o700 });
+    const path = join(stateDir, 'nodes.jsonl');
+    const text = await readFile(path, 'utf8').catch(() => '');
+    const kept = new Map<number, SimIdentity>();
+    for (const line of text.split('\n')) {
+      // A line cut short by a kill is a node to join again.
+      try {
+        const { index, ...identity } = JSON.parse(line) as SimIdentity & { index: number };
+        kept.set(index, identity);
+      } catch {
+        continue;
+      }
+    }
+    const handle = await open(path, 'a', 0o600);
+    // What follows a cut line starts a line of its own.
+    if (text && !text.endsWith('\n')) await handle.appendFile('\n');
+    return new IdentityFile(kept, handle);
+  }
 
-/** Node `index` as a previous run left it, or joined now (fresh) and written down (see makeStateDir). */
+  get(index: number): SimIdentity | undefined {
+    return this.kept.get(index);
+  }
+
+  async add(index: number, identity: SimIdentity): Promise<void> {
+    this.kept.set(index, identity);
+    await this.handle.appendFile(`${JSON.stringify({ index, ...identity })}\n`);
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+}
+
+/** Node `index` as a previous run left it, or joined now (fresh) and written down. */
 export async function identityOf(
   plan: JoinPlan,
+  file: IdentityFile,
   index: number,
 ): Promise<{ identity: SimIdentity; fresh: boolean }> {
-  const file = fileOf(plan.stateDir, index);
-  const kept = await readFile(file, 'utf8').then(
-    (text) => JSON.parse(text) as SimIdentity,
-    () => undefined,
-  );
+  const kept = file.get(index);
   if (kept) return { identity: kept, fresh: false };
   const local = isLoopback(hostOf(plan.manager));
   const source = local ? simAddress(index) : plan.localAddress;
@@ -78,8 +112,7 @@ export async function identityOf(
     cert: res.certificate!.cert,
     key,
   };
-  await writeFile(`${file}.tmp`, JSON.stringify(identity), { mode: 0o600 });
-  await rename(`${file}.tmp`, file);
+  await file.add(index, identity);
   return { identity, fresh: true };
 }
 

@@ -14,7 +14,7 @@ import { parseJoinToken } from '../manager/ca/join.js';
 import { Agent } from '../worker/agent.js';
 import { VolumeStore } from '../worker/volumes.js';
 import { SimDriver } from './driver.js';
-import { identityOf, makeStateDir, simDescription, type JoinPlan, type SimIdentity } from './identities.js';
+import { IdentityFile, identityOf, simDescription, type JoinPlan, type SimIdentity } from './identities.js';
 
 export interface SimWorkersOptions {
   count: number;
@@ -43,18 +43,20 @@ export class SimWorkers {
     const { manager, token, stateDir, prefix, count, joinConcurrency, log } = this.opts;
     const { ca, localAddress } = await fetchTrustedCa(manager, parseJoinToken(token).digest);
     const plan: JoinPlan = { manager, token, ca, localAddress, stateDir, prefix };
-    await makeStateDir(plan);
+    const file = await IdentityFile.open(stateDir);
     const started = performance.now();
     let next = 0;
     let fresh = 0;
     const worker = async () => {
       for (let i = next++; i < count; i = next++) {
-        const got = await identityOf(plan, i);
+        const got = await identityOf(plan, file, i);
         this.identities[i] = got.identity;
         if (got.fresh) fresh++;
       }
     };
-    await Promise.all(Array.from({ length: Math.min(joinConcurrency, count) }, worker));
+    await Promise.all(Array.from({ length: Math.min(joinConcurrency, count) }, worker)).finally(() =>
+      file.close(),
+    );
     const perSecond = Math.round((fresh * 1000) / (performance.now() - started));
     log.info({ nodes: count, joined: fresh, joinsPerSecond: perSecond }, 'simulated nodes ready');
     return fresh;
