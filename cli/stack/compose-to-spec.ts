@@ -18,7 +18,7 @@ import { parseBytes, parseCpus } from '../commands/service/flags/placement.js';
 import { parsePublish } from '../commands/service/flags/publish.js';
 import { envFromFlags } from '../commands/service/flags/container.js';
 import { CREATE_DEFAULTS, specFromFlags } from '../commands/service/spec.js';
-import { readValue } from '../commands/secrets.js';
+import { readValue } from '../commands/secret/values.js';
 import { isMapping, where, type Mapping, type Value } from './compose-file.js';
 
 /** Docker's label for what belongs to a stack: scripts and users look for it. */

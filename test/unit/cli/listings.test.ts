@@ -5,8 +5,8 @@
 import test from 'ava';
 import { isFlotillaError } from '../../../lib/errors.js';
 import { nodeCommands } from '../../../cli/commands/node/index.js';
-import { networkCommands } from '../../../cli/commands/networks.js';
-import { secretCommands } from '../../../cli/commands/secrets.js';
+import { networkCommands } from '../../../cli/commands/network/index.js';
+import { secretCommands } from '../../../cli/commands/secret/index.js';
 import type { NetworkInfo } from '../../../proto/gen/flotilla/NetworkInfo.js';
 import type { Node, Secret } from '../../../proto/types.js';
 import { makeNode, makeService, makeStatus, makeTask } from '../helpers.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import test from 'ava';
 import { isFlotillaError } from '../../../lib/errors.js';
-import { MAX_VALUE_BYTES, readValue, shownConfig, shownSecret } from '../../../cli/commands/secrets.js';
+import { MAX_VALUE_BYTES, readValue, shownConfig, shownSecret } from '../../../cli/commands/secret/values.js';
 import type { Config } from '../../../proto/types.js';
 
 const stdinOf = (...chunks: Buffer[]) => Readable.from(chunks);
