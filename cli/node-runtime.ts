@@ -7,9 +7,10 @@ import type { NodeRuntimeClient } from '../proto/gen/flotilla/NodeRuntime.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { FlotillaError } from '../lib/errors.js';
 import { wire } from '../proto/load.js';
-import { call, connect } from '../proto/rpc.js';
+import { connect } from '../proto/rpc.js';
 import type { TlsCredentials } from '../proto/tls.js';
 import { taskName, type Node, type Task } from '../proto/types.js';
+import { allNodes, allTasks } from './pages.js';
 
 export function nodeRuntimeClient(node: Node, tls: TlsCredentials): NodeRuntimeClient {
   const addr = node.status?.addr;
@@ -23,7 +24,7 @@ export function nodeLabel(node: Node): string {
 
 /** The nodes named by id, id prefix or hostname; all nodes if none are named. */
 export async function resolveNodes(control: ControlClient, refs: string[]): Promise<Node[]> {
-  const { nodes } = await call(control, control.ListNodes, {});
+  const nodes = await allNodes(control);
   if (refs.length === 0) return nodes;
   return refs.map((ref) => {
     const matches = nodes.filter(
@@ -46,18 +47,16 @@ export interface TasksWithNodes {
 
 /** The tasks of SERVICE, or the one task REF (id, id prefix or service.slot). */
 export async function resolveTasks(control: ControlClient, ref: string): Promise<TasksWithNodes> {
-  const asService = await call(control, control.ListTasks, { services: [ref], nodes: [] }).catch(
-    (err: unknown) => {
-      if (err instanceof FlotillaError && err.code === 'NOT_FOUND') return undefined;
-      throw err;
-    },
-  );
+  const asService = await allTasks(control, { services: [ref] }).catch((err: unknown) => {
+    if (err instanceof FlotillaError && err.code === 'NOT_FOUND') return undefined;
+    throw err;
+  });
   if (asService) return { tasks: asService.tasks, nodes: new Map(asService.nodes.map((n) => [n.id, n])) };
   return resolveTask(control, ref);
 }
 
 export async function resolveTask(control: ControlClient, ref: string): Promise<TasksWithNodes> {
-  const all = await call(control, control.ListTasks, { services: [], nodes: [] });
+  const all = await allTasks(control);
   const exact = all.tasks.filter((t) => t.id === ref || taskName(t) === ref);
   // A name stays with the slot through restarts: the newest task of it is meant.
   const matches = exact.length > 0 ? exact : all.tasks.filter((t) => t.id.startsWith(ref));
