@@ -83,7 +83,8 @@ await step('etcd store (etcd3)', () => import('../manager/store/etcd/etcd-store.
 await step('the rest of the daemon', () => import('../daemon/daemon.js'));
 await step("the CLI's commands", async () => {
   const dir = new URL('../cli/commands/', import.meta.url);
-  for (const f of readdirSync(dir).filter((f) => f.endsWith('.js'))) await import(new URL(f, dir).href);
+  for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js')))
+    await import(new URL(f, dir).href);
 });
 await network?.close();
 

@@ -17,7 +17,7 @@ import { unlockKeyCommand } from './cluster/unlock-key.js';
 import { unlockCommand } from './cluster/unlock.js';
 import { updateCommand } from './cluster/update.js';
 import { imageCommands } from './image/index.js';
-import { labCommands } from './lab.js';
+import { labCommands } from './lab/index.js';
 import { networkCommands } from './network/index.js';
 import { nodeCommands } from './node/index.js';
 import { secretCommands } from './secret/index.js';
