@@ -101,7 +101,9 @@ async function sendChecked<Res>(
 
 const serviceCodec = codec<Service>('flotilla.Service');
 /** The data alone: fields left undefined and prototypes (maps decode without one) say nothing. */
-const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+/** As JSON holds it; an unset message field is null once decoded, and absent where code built the object. */
+const plain = (value: unknown): unknown =>
+  JSON.parse(JSON.stringify(value, (_key, v: unknown) => (v === null ? undefined : v)));
 
 /** What a user reads next works, and what was written since `since` is valid. */
 async function checkStore({ store, client }: ControlTarget, since: number): Promise<void> {
