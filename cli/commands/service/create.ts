@@ -6,7 +6,8 @@ import { collect } from '../../format.js';
 import type { Connect } from '../types.js';
 import { addFileFlags } from './flags/file.js';
 import { addPolicyOptions } from './flags/policy.js';
-import { MESH_HELP } from './flags/publish.js';
+import { addPlacementFlags } from './flags/placement.js';
+import { addPublishFlags } from './flags/publish.js';
 import { addRuntimeFlags } from './flags/runtime.js';
 import { converge, follow } from './follow.js';
 import { CREATE_DEFAULTS, specFromFlags, type CreateOptions } from './spec.js';
@@ -30,9 +31,9 @@ export function createCommand(service: Command, connect: Connect): Command {
   return addPolicyOptions(create);
 }
 
-/** The flags of create alone (the flag modules add those update shares). */
+/** Create's own flags, in the order its help lists them (placement and ports from their flag modules). */
 function addCreateOptions(cmd: Command): Command {
-  return cmd
+  const service = cmd
     .requiredOption('--name <name>', 'service name')
     .option('--mode <mode>', 'replicated, global, replicated-job or global-job', 'replicated')
     .option('--replicas <n>', 'number of tasks (replicated-job: completions in all) (default 1)')
@@ -71,37 +72,9 @@ function addCreateOptions(cmd: Command): Command {
       '--stop-grace-period <duration>',
       'time to stop before the task is killed',
       CREATE_DEFAULTS.stopGracePeriod,
-    )
-    .option('--constraint <expr>', 'e.g. node.labels.zone==b (repeatable)', collect, [])
-    .option('--placement-pref <pref>', 'spread=node.labels.KEY (repeatable, hierarchical)', collect, [])
-    .option('--placement-strategy <strategy>', 'spread or binpack', 'spread')
-    .option(
-      '--affinity <expr>',
-      'only on nodes running a task of service.name==NAME or service.labels.KEY==VALUE (repeatable)',
-      collect,
-      [],
-    )
-    .option(
-      '--anti-affinity <expr>',
-      'only on nodes running no task of service.name==NAME or service.labels.KEY==VALUE (repeatable)',
-      collect,
-      [],
-    )
-    .option('--replicas-max-per-node <n>', 'at most this many tasks on one node (0: no limit)', '0')
-    .option('--reserve-cpu <cores>', 'cpu reserved per task, e.g. 0.5')
-    .option('--reserve-memory <size>', 'memory reserved per task, e.g. 256M')
-    .option('--generic-resource <KEY=N>', 'named resource per task, e.g. gpu=1 (repeatable)', collect, [])
-    .option(
-      '-p, --publish <port>',
-      '[PUBLISHED:]TARGET[/udp] or published=,target=,protocol=,mode= (repeatable)',
-      collect,
-      [],
-    )
-    .option('--lb <mode>', 'how published ports spread connections: round-robin or least-conn')
-    .option('--proxy-protocol', 'send tasks a PROXY protocol header with the client address')
-    .option('--mesh <path>', MESH_HELP)
-    .option(
-      '-d, --detach',
-      'return at once instead of waiting for the service to converge (its tasks running for --update-monitor, 5s by default)',
     );
+  return addPublishFlags(addPlacementFlags(service)).option(
+    '-d, --detach',
+    'return at once instead of waiting for the service to converge (its tasks running for --update-monitor, 5s by default)',
+  );
 }

@@ -1,7 +1,7 @@
 /**
  * The flags that say where tasks may go and what they reserve: those of `service create`, and
  * those of `service update` that edit them (--constraint-add/-rm and the like). Also the list
- * edit the update flags of every *-flags module share.
+ * edit the update flags of every flag module share.
  */
 import type { Command } from 'commander';
 import { invalidArgument } from '../../../../lib/errors.js';
@@ -19,6 +19,30 @@ export interface PlacementOptions {
   reserveCpu?: string;
   reserveMemory?: string;
   genericResource?: string[];
+}
+
+/** The placement and reservation flags of `service create`. */
+export function addPlacementFlags(cmd: Command): Command {
+  return cmd
+    .option('--constraint <expr>', 'e.g. node.labels.zone==b (repeatable)', collect, [])
+    .option('--placement-pref <pref>', 'spread=node.labels.KEY (repeatable, hierarchical)', collect, [])
+    .option('--placement-strategy <strategy>', 'spread or binpack', 'spread')
+    .option(
+      '--affinity <expr>',
+      'only on nodes running a task of service.name==NAME or service.labels.KEY==VALUE (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--anti-affinity <expr>',
+      'only on nodes running no task of service.name==NAME or service.labels.KEY==VALUE (repeatable)',
+      collect,
+      [],
+    )
+    .option('--replicas-max-per-node <n>', 'at most this many tasks on one node (0: no limit)', '0')
+    .option('--reserve-cpu <cores>', 'cpu reserved per task, e.g. 0.5')
+    .option('--reserve-memory <size>', 'memory reserved per task, e.g. 256M')
+    .option('--generic-resource <KEY=N>', 'named resource per task, e.g. gpu=1 (repeatable)', collect, []);
 }
 
 /** Cores, possibly fractional ("0.5"), in nano cpus. */

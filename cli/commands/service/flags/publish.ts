@@ -1,8 +1,10 @@
 /** The `service create` and `service update` flags for published ports, balancing and the mesh's path. */
+import type { Command } from 'commander';
 import { invalidArgument } from '../../../../lib/errors.js';
 import type { EndpointSpec } from '../../../../proto/gen/flotilla/EndpointSpec.js';
 import type { PortConfig } from '../../../../proto/gen/flotilla/PortConfig.js';
 import { describePort } from '../../../../proto/ports.js';
+import { collect } from '../../../format.js';
 
 export interface PublishOptions {
   publish?: string[];
@@ -22,6 +24,20 @@ export interface PublishUpdateOptions {
 /** The help of `--mesh`, on create and update. */
 export const MESH_HELP =
   'which data path carries the published ports on each node: auto (the kernel where the node has it), kernel (nftables DNAT), userspace (the proxy: least-conn, PROXY protocol, retry)';
+
+/** The port flags of `service create`. */
+export function addPublishFlags(cmd: Command): Command {
+  return cmd
+    .option(
+      '-p, --publish <port>',
+      '[PUBLISHED:]TARGET[/udp] or published=,target=,protocol=,mode= (repeatable)',
+      collect,
+      [],
+    )
+    .option('--lb <mode>', 'how published ports spread connections: round-robin or least-conn')
+    .option('--proxy-protocol', 'send tasks a PROXY protocol header with the client address')
+    .option('--mesh <path>', MESH_HELP);
+}
 
 const LONG = 'published=PORT,target=PORT[,protocol=tcp|udp][,mode=ingress|host]';
 const SHORT = '[PUBLISHED:]TARGET[/tcp|/udp]';
