@@ -9,6 +9,7 @@
 import { FlotillaError, isFlotillaError } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
 import { call } from '../../proto/rpc.js';
+import { allServices } from '../pages.js';
 import type { Service, ServiceSpec } from '../../proto/types.js';
 import { NAMESPACE_LABEL, type StackFile, type StackPlan } from './compose-to-spec.js';
 
@@ -130,9 +131,9 @@ export async function deployStack(
   log: Log,
 ): Promise<Service[]> {
   const { stack } = plan;
-  const [{ networks }, { services }] = await Promise.all([
+  const [{ networks }, services] = await Promise.all([
     call(client, client.ListNetworks, {}),
-    call(client, client.ListServices, {}),
+    allServices(client),
   ]);
 
   // Checks first: nothing is written when one fails.
@@ -215,8 +216,7 @@ export async function deployStack(
 
 /** The stack's services, by label. */
 export async function stackServices(client: ControlClient, stack: string) {
-  const { services } = await call(client, client.ListServices, {});
-  return services.filter((s) => inStack(s.service, stack));
+  return allServices(client, undefined, { keep: (s) => inStack(s.service, stack) });
 }
 
 /** Retries a removal the cluster refuses for now (tasks still going), for up to `ms`. */
