@@ -17,25 +17,24 @@ import { FlotillaError, invalidArgument } from '../../../lib/errors.js';
 import { wire } from '../../../proto/load.js';
 import { call, connect } from '../../../proto/rpc.js';
 import { runDaemon, startInBackground } from '../../daemon-process.js';
-import { collect, labels, parseDuration } from '../../format.js';
+import { labels, parseDuration } from '../../format.js';
 import { genericResources } from '../service/flags/placement.js';
 import { claimDataDir } from './data-dir.js';
 import { userCa } from './init-ca.js';
 import {
+  addRuntimeOptions,
   checkAddr,
   checkContainerNetwork,
   checkDashboardAddr,
   checkMaxImageSize,
   checkMetricsAddr,
-  CONTAINER_NETWORK,
-  CONTAINERD_SOCKET,
   DASHBOARD_ADDR,
+  DATA_DIR,
   DATA_PATH_ADDR,
-  ENGINE_LABEL,
-  GENERIC_RESOURCE,
-  MAX_IMAGE_SIZE,
+  FOREGROUND,
+  HOSTNAME,
   METRICS_ADDR,
-  SOCKET_GROUP,
+  type NodeOptions,
 } from './node-options.js';
 import { unlockKeyNotice } from './unlock-key.js';
 
@@ -48,58 +47,36 @@ const CERT_EXPIRY = [
   'how long node certificates are valid; nodes renew theirs before the end (default: 90d)',
 ] as const;
 
-interface InitOptions {
-  dataDir?: string;
+interface InitOptions extends NodeOptions {
   autolock?: boolean;
-  listen: string;
-  advertiseAddr?: string;
-  dataPathAddr?: string;
-  hostname?: string;
   dispatcherHeartbeat: string;
   store: string;
   etcdEndpoints?: string;
-  genericResource: string[];
-  engineLabel: string[];
-  containerdSocket?: string;
-  containerNetwork?: string;
-  socketGroup?: string;
-  maxImageSize?: string;
   certExpiry?: string;
-  metricsAddr?: string;
-  dashboardAddr?: string;
   defaultAddrPool?: string;
   caCert?: string;
   caKey?: string;
   externalCa?: string;
   forceNewCluster?: boolean;
-  foreground?: boolean;
 }
 
 export function initCommand(program: Command): Command {
-  return program
+  const cmd = program
     .command('init')
     .description('create a new cluster with this node as its manager')
-    .option(
-      '--data-dir <dir>',
-      'where the node keeps its state (default: $CLUSTER_DATA_DIR or /var/lib/flotilla)',
-    )
+    .option(...DATA_DIR)
     .option('--listen <addr>', 'address to listen on for nodes and the CLI', '0.0.0.0:4240')
     .option(...ADVERTISE_ADDR_INIT)
     .option(...DATA_PATH_ADDR)
-    .option('--hostname <name>', 'the name this node goes by (default: the machine hostname)')
+    .option(...HOSTNAME)
     .option(
       '--dispatcher-heartbeat <duration>',
       'how often workers send heartbeats (a node is down after three missed)',
       '1s',
     )
     .option('--store <store>', 'where the cluster state lives: raft (the managers keep it) or etcd', 'raft')
-    .option('--etcd-endpoints <urls>', 'with --store etcd: the etcd cluster, as http://HOST:PORT,...')
-    .option(...GENERIC_RESOURCE, collect, [])
-    .option(...ENGINE_LABEL, collect, [])
-    .option(...CONTAINERD_SOCKET)
-    .option(...CONTAINER_NETWORK)
-    .option(...SOCKET_GROUP)
-    .option(...MAX_IMAGE_SIZE)
+    .option('--etcd-endpoints <urls>', 'with --store etcd: the etcd cluster, as http://HOST:PORT,...');
+  return addRuntimeOptions(cmd)
     .option(...CERT_EXPIRY)
     .option(...METRICS_ADDR)
     .option(...DASHBOARD_ADDR)
@@ -127,7 +104,7 @@ export function initCommand(program: Command): Command {
       '--autolock',
       'the managers keep the key that opens secrets (and their own TLS keys) only in memory: a restarted manager waits for `cluster unlock` and the key printed now',
     )
-    .option('--foreground', 'stay attached instead of running in the background')
+    .option(...FOREGROUND)
     .action((o: InitOptions) => init(o));
 }
 

@@ -19,24 +19,23 @@ import { wire } from '../../../proto/load.js';
 import { call, connect } from '../../../proto/rpc.js';
 import { fetchTrustedCa, TlsCredentials } from '../../../proto/tls.js';
 import { runDaemon, startInBackground } from '../../daemon-process.js';
-import { collect, labels } from '../../format.js';
+import { labels } from '../../format.js';
 import { genericResources } from '../service/flags/placement.js';
 import { assertNoNode, claimDataDir } from './data-dir.js';
 import {
+  addRuntimeOptions,
   checkAddr,
   checkContainerNetwork,
   checkDashboardAddr,
   checkMaxImageSize,
   checkMetricsAddr,
-  CONTAINER_NETWORK,
-  CONTAINERD_SOCKET,
   DASHBOARD_ADDR,
+  DATA_DIR,
   DATA_PATH_ADDR,
-  ENGINE_LABEL,
-  GENERIC_RESOURCE,
-  MAX_IMAGE_SIZE,
+  FOREGROUND,
+  HOSTNAME,
   METRICS_ADDR,
-  SOCKET_GROUP,
+  type NodeOptions,
 } from './node-options.js';
 
 const ADVERTISE_ADDR_JOIN = [
@@ -44,47 +43,25 @@ const ADVERTISE_ADDR_JOIN = [
   "address other nodes dial: IP[:PORT] or an interface (eth0[:PORT]) (default: --listen's address, or with the wildcard the address that reaches the manager)",
 ] as const;
 
-interface JoinOptions {
+interface JoinOptions extends NodeOptions {
   token: string;
-  dataDir?: string;
-  listen: string;
-  advertiseAddr?: string;
-  dataPathAddr?: string;
-  hostname?: string;
-  genericResource: string[];
-  engineLabel: string[];
-  containerdSocket?: string;
-  containerNetwork?: string;
-  socketGroup?: string;
-  maxImageSize?: string;
-  metricsAddr?: string;
-  dashboardAddr?: string;
-  foreground?: boolean;
 }
 
 export function joinCommand(program: Command): Command {
-  return program
+  const cmd = program
     .command('join')
     .description('join a cluster, as a worker or a manager (the token says which)')
     .argument('<manager>', 'address of a manager, HOST:PORT')
     .requiredOption('--token <token>', 'join token (`cluster join-token worker` on a manager prints it)')
-    .option(
-      '--data-dir <dir>',
-      'where the node keeps its state (default: $CLUSTER_DATA_DIR or /var/lib/flotilla)',
-    )
+    .option(...DATA_DIR)
     .option('--listen <addr>', 'address to listen on', '0.0.0.0:4240')
     .option(...ADVERTISE_ADDR_JOIN)
     .option(...DATA_PATH_ADDR)
-    .option('--hostname <name>', 'the name this node goes by (default: the machine hostname)')
-    .option(...GENERIC_RESOURCE, collect, [])
-    .option(...ENGINE_LABEL, collect, [])
-    .option(...CONTAINERD_SOCKET)
-    .option(...CONTAINER_NETWORK)
-    .option(...SOCKET_GROUP)
-    .option(...MAX_IMAGE_SIZE)
+    .option(...HOSTNAME);
+  return addRuntimeOptions(cmd)
     .option(...METRICS_ADDR)
     .option(...DASHBOARD_ADDR)
-    .option('--foreground', 'stay attached instead of running in the background')
+    .option(...FOREGROUND)
     .action((manager: string, o: JoinOptions) => join(manager, o));
 }
 

@@ -1,27 +1,57 @@
 /** The options `cluster init` and `cluster join` share (a node's addresses, runtime and limits), and their checks. */
-import { FlotillaError, invalidArgument } from '../../../lib/errors.js';
+import type { Command } from 'commander';
 import { parseContainerNetwork } from '../../../daemon/index.js';
+import { FlotillaError, invalidArgument } from '../../../lib/errors.js';
+import { collect } from '../../format.js';
 import { parseBytes } from '../service/flags/placement.js';
+
+/** What init's and join's shared options give their action. */
+export interface NodeOptions {
+  dataDir?: string;
+  listen: string;
+  advertiseAddr?: string;
+  dataPathAddr?: string;
+  hostname?: string;
+  genericResource: string[];
+  engineLabel: string[];
+  containerdSocket?: string;
+  containerNetwork?: string;
+  socketGroup?: string;
+  maxImageSize?: string;
+  metricsAddr?: string;
+  dashboardAddr?: string;
+  foreground?: boolean;
+}
 
 const ADDR = /^[^:\s]+:\d{1,5}$/;
 
-export const CONTAINERD_SOCKET = [
+export const DATA_DIR = [
+  '--data-dir <dir>',
+  'where the node keeps its state (default: $CLUSTER_DATA_DIR or /var/lib/flotilla)',
+] as const;
+export const HOSTNAME = [
+  '--hostname <name>',
+  'the name this node goes by (default: the machine hostname)',
+] as const;
+export const FOREGROUND = ['--foreground', 'stay attached instead of running in the background'] as const;
+
+const CONTAINERD_SOCKET = [
   '--containerd-socket <path>',
   'containerd socket for running images (default: /run/containerd/containerd.sock if it exists; "" for none)',
 ] as const;
-export const CONTAINER_NETWORK = [
+const CONTAINER_NETWORK = [
   '--container-network <mode>',
   "how containerd's containers are networked: bridge (own namespaces on bridge flotilla0, 10.213.0.0/16), bridge:NAME:CIDR, or host",
 ] as const;
-export const ENGINE_LABEL = [
+const ENGINE_LABEL = [
   '--engine-label <KEY=VALUE>',
   "a label of this node's runtime, matched by engine.labels.KEY constraints (repeatable)",
 ] as const;
-export const GENERIC_RESOURCE = [
+const GENERIC_RESOURCE = [
   '--generic-resource <NAME=N>',
   'a named resource this node offers, e.g. gpu=2 (repeatable)',
 ] as const;
-export const SOCKET_GROUP = [
+const SOCKET_GROUP = [
   '--socket-group <name>',
   "a group that may use the local control socket (cluster.sock in the data dir) besides the daemon's user",
 ] as const;
@@ -37,10 +67,21 @@ export const DASHBOARD_ADDR = [
   '--dashboard-addr <addr>',
   'where this node, while a manager, serves the web dashboard over HTTPS, HOST:PORT; "none" for nowhere (default: the advertised address\'s host, port 4280)',
 ] as const;
-export const MAX_IMAGE_SIZE = [
+const MAX_IMAGE_SIZE = [
   '--max-image-size <size>',
   'the largest image archive `cluster image load` may send this node, e.g. 512M (default: 2G)',
 ] as const;
+
+/** The node's resources, runtime, local socket and image size limit (after its addresses in the help). */
+export function addRuntimeOptions(cmd: Command): Command {
+  return cmd
+    .option(...GENERIC_RESOURCE, collect, [])
+    .option(...ENGINE_LABEL, collect, [])
+    .option(...CONTAINERD_SOCKET)
+    .option(...CONTAINER_NETWORK)
+    .option(...SOCKET_GROUP)
+    .option(...MAX_IMAGE_SIZE);
+}
 
 export function checkAddr(flag: string, value: string): string {
   if (!ADDR.test(value))
