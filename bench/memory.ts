@@ -13,6 +13,10 @@
  * are the pages of Node's executable and libraries, shared with other processes that map
  * them), V8's heap used, external and array-buffer memory from the node's metrics endpoint.
  *
+ * The floor: a fresh Node process (memory-floor.ts) with pino, a gRPC server with mutual TLS
+ * and a client calling it, nothing of Flotilla's: what Node and gRPC over TLS hold by
+ * themselves, under any daemon built on them.
+ *
  * By part: a fresh Node process (memory-parts.ts, with the daemon's V8 flags) loads the
  * daemon's parts one after another and starts the mesh's thread, collecting garbage and
  * sampling after each; a part's figure is what it added to the parts before it (code shared
@@ -25,6 +29,9 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { CREATE_DEFAULTS, specFromFlags } from '../cli/commands/service/spec.js';
@@ -32,6 +39,7 @@ import { daemonV8Flags } from '../cli/daemon-v8.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { wire } from '../proto/load.js';
 import { call, connect } from '../proto/rpc.js';
+import { writeTestCerts } from '../test/fixtures/tls.js';
 import { runCli, type LocalCluster } from '../test/integration/cluster-harness.js';
 import { until } from './containerd-node.js';
 import { cpuSeconds, median, progress, round } from './stats.js';
@@ -290,8 +298,32 @@ function partsInFreshProcess(): void {
   }
 }
 
+/**
+ * memory-floor.ts in a fresh process (with the daemon's V8 flags): Node with pino and gRPC
+ * over mutual TLS, none of Flotilla's code. What any daemon built so holds at least.
+ */
+async function floor(): Promise<void> {
+  const certs = await mkdtemp(join(tmpdir(), 'flotilla-floor-'));
+  try {
+    await writeTestCerts(certs, 'worker', 'floor');
+    const script = fileURLToPath(new URL('./memory-floor.js', import.meta.url));
+    const args = [certs, String(SETTLE_MS), String(SAMPLES)];
+    const run = spawnSync(process.execPath, [...daemonV8Flags(), script, ...args], { encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`the floor run failed: ${run.stderr}`);
+    const samples = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Sample);
+    report({ role: 'floor: node with pino and grpc over tls', system: 'node' }, samples);
+  } finally {
+    await rm(certs, { recursive: true, force: true });
+  }
+}
+
 progress('by part, in a fresh process');
 partsInFreshProcess();
+progress('the floor: node with gRPC over TLS alone');
+await floor();
 await withCluster({ distinctHosts: true }, byRoleAndLoad);
 if (!process.argv.includes('--no-swarm')) {
   progress('Docker Swarm with the peer kit');
