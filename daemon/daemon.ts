@@ -58,7 +58,7 @@ export interface InitRequest {
   engineLabels?: Record<string, string>;
   containerdSocket?: string;
   containerNetwork?: string;
-  /** The pool of the nodes' container subnets (`--default-addr-pool`); unset: 10.213.0.0/16. */
+  /** The pool of the nodes' container subnets (`--default-addr-pool`, with `;mask=N` for other than /24s); unset: 10.64.0.0/10. */
   containerPool?: string;
   /** Where this node's overlay traffic arrives (`--data-path-addr`, an IP). */
   dataPathAddr?: string;
