@@ -66,17 +66,25 @@ export function serviceListCommand(cmd: Command, connect: () => ControlClient): 
       // The filters look at the service only, not at its completed tasks.
       keep: keep && ((summary) => keep({ summary, completed: 0 })),
     });
-    const jobs = services.flatMap((s) => (s.service && isJob(s.service.spec) ? [s.service.id] : []));
-    const completed = new Map<string, number>();
-    if (jobs.length) {
-      const { tasks } = await allTasks(client, { services: jobs });
-      for (const t of tasks) {
-        if (t.status?.state === 'COMPLETE') completed.set(t.serviceId, (completed.get(t.serviceId) ?? 0) + 1);
-      }
-    }
-    const items = services
-      .sort((a, b) => (a.service?.spec?.name ?? '').localeCompare(b.service?.spec?.name ?? ''))
-      .map((summary) => ({ summary, completed: completed.get(summary.service?.id ?? '') ?? 0 }));
+    const items = await serviceItems(client, services);
     printListing(print(items));
   });
+}
+
+/** The rows of `service ls` for these services, by name: a job's row counts its completed tasks. */
+export async function serviceItems(
+  client: ControlClient,
+  services: ServiceSummary[],
+): Promise<ServiceItem[]> {
+  const jobs = services.flatMap((s) => (s.service && isJob(s.service.spec) ? [s.service.id] : []));
+  const completed = new Map<string, number>();
+  if (jobs.length) {
+    const { tasks } = await allTasks(client, { services: jobs });
+    for (const t of tasks) {
+      if (t.status?.state === 'COMPLETE') completed.set(t.serviceId, (completed.get(t.serviceId) ?? 0) + 1);
+    }
+  }
+  return services
+    .sort((a, b) => (a.service?.spec?.name ?? '').localeCompare(b.service?.spec?.name ?? ''))
+    .map((summary) => ({ summary, completed: completed.get(summary.service?.id ?? '') ?? 0 }));
 }

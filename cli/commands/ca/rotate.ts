@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { ControlClient } from '../../../proto/gen/flotilla/Control.js';
 import { call } from '../../../proto/rpc.js';
 import type { Connect } from '../types.js';
+import { allNodes } from '../../pages.js';
 
 /** The `ca` command itself: without --rotate it shows its help. */
 export function caCommand(program: Command, connect: Connect): Command {
@@ -28,7 +29,7 @@ export function caCommand(program: Command, connect: Connect): Command {
 async function followRotation(client: ControlClient, digest: string): Promise<void> {
   let said = '';
   for (;;) {
-    const { nodes } = await call(client, client.ListNodes, {});
+    const nodes = await allNodes(client);
     const moved = nodes.filter((n) => n.certificate?.caDigest === digest).length;
     const down = nodes.filter((n) => n.certificate?.caDigest !== digest && n.status?.state === 'DOWN');
     const line = `rotating the CA: ${moved}/${nodes.length} nodes hold a certificate of the new root${

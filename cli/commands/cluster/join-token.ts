@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { invalidArgument } from '../../../lib/errors.js';
 import { call } from '../../../proto/rpc.js';
 import type { Connect } from '../types.js';
+import { allNodes } from '../../pages.js';
 
 export function joinTokenCommand(program: Command, connect: Connect): Command {
   return program
@@ -19,7 +20,7 @@ export function joinTokenCommand(program: Command, connect: Connect): Command {
         : await call(client, client.GetJoinTokens, {});
       if (o.rotate && !o.quiet)
         console.log(`The ${role} join token was rotated: the old one is refused from now on.\n`);
-      const { nodes } = await call(client, client.ListNodes, {});
+      const nodes = await allNodes(client);
       const token = role === 'worker' ? tokens?.worker : tokens?.manager;
       if (o.quiet) return console.log(token);
       const addr = nodes.find((n) => n.role === 'MANAGER')?.status?.addr ?? 'MANAGER_ADDR';

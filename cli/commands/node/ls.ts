@@ -1,19 +1,21 @@
 /** `cluster node ls`: the nodes, with their fields, filters and table. */
 import type { Command } from 'commander';
-import { call } from '../../../proto/rpc.js';
 import type { Node } from '../../../proto/types.js';
 import { titleCase } from '../../format.js';
 import {
   addListOptions,
   idFilter,
   labelFilter,
+  listingFilter,
   listingPrinter,
   nameFilter,
   printListing,
+  rowLimit,
   type Listing,
   type ListOptions,
 } from '../../listing.js';
 import type { Connect } from '../types.js';
+import { allNodes } from '../../pages.js';
 
 /** `node ls`: its fields, filters and table. */
 export const NODES: Listing<Node> = {
@@ -49,11 +51,11 @@ function managerStatus(n: Node): string {
 }
 
 export function lsCommand(node: Command, connect: Connect): Command {
-  return addListOptions(node.command('ls').description('list nodes'), NODES).action(
+  return addListOptions(node.command('ls').description('list nodes'), NODES, true).action(
     async (o: ListOptions) => {
       const print = listingPrinter(NODES, o);
       const client = connect();
-      const { nodes } = await call(client, client.ListNodes, {});
+      const nodes = await allNodes(client, undefined, { limit: rowLimit(o), keep: listingFilter(NODES, o) });
       const sorted = nodes.sort(
         (a, b) =>
           (a.description?.hostname ?? '').localeCompare(b.description?.hostname ?? '') ||

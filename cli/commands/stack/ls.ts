@@ -1,6 +1,5 @@
 /** `cluster stack ls`: the stacks, as the namespaces of the services labelled with one. */
 import type { Command } from 'commander';
-import { call } from '../../../proto/rpc.js';
 import {
   addListOptions,
   listingPrinter,
@@ -11,6 +10,7 @@ import {
 } from '../../listing.js';
 import { NAMESPACE_LABEL } from '../../stack/compose-to-spec.js';
 import type { Connect } from '../types.js';
+import { allServices } from '../../pages.js';
 
 interface StackItem {
   name: string;
@@ -34,7 +34,7 @@ export function lsCommand(stack: Command, connect: Connect): Command {
   ).action(async (o: ListOptions) => {
     const print = listingPrinter(STACKS, o);
     const client = connect();
-    const { services } = await call(client, client.ListServices, {});
+    const services = await allServices(client);
     const counts = new Map<string, number>();
     for (const s of services) {
       const ns = s.service?.spec?.labels[NAMESPACE_LABEL];

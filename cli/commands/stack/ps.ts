@@ -1,10 +1,10 @@
 /** `cluster stack ps`: the tasks of a stack, as `service ps` lists them. */
 import type { Command } from 'commander';
-import { call } from '../../../proto/rpc.js';
 import { addListOptions, listingPrinter, printListing, type ListOptions } from '../../listing.js';
 import { TASKS, taskItems } from '../../task-listing.js';
 import type { Connect } from '../types.js';
 import { servicesOf } from './services-of.js';
+import { allTasks } from '../../pages.js';
 
 export function psCommand(stack: Command, connect: Connect): Command {
   return addListOptions(
@@ -14,7 +14,7 @@ export function psCommand(stack: Command, connect: Connect): Command {
     const print = listingPrinter(TASKS, o);
     const client = connect();
     const ids = (await servicesOf(client, name)).map((s) => s.service!.id);
-    const { tasks, nodes } = await call(client, client.ListTasks, { services: ids, nodes: [] });
+    const { tasks, nodes } = await allTasks(client, { services: ids });
     printListing(print(taskItems(tasks, nodes, Date.now())));
   });
 }
