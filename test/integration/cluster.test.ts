@@ -25,7 +25,11 @@ test.after.always(async () => {
 });
 
 test.serial('init starts a manager and prints a worker join command', async (t) => {
-  const res = await cluster.init('m1', '--dispatcher-heartbeat', '1s');
+  const res = await cluster.init(
+    'm1',
+    ...['--dispatcher-heartbeat', '1s'],
+    ...['--default-addr-pool', '10.150.0.0/16', '--default-addr-pool-mask-length', '26'],
+  );
   t.is(res.code, 0, res.stderr);
   t.regex(res.stdout, /cluster join --token FLT-1-\S+ 127\.0\.0\.1:\d+/);
   const q = await runCli(['--data-dir', cluster.dataDir('m1'), 'join-token', 'worker', '-q']);
@@ -57,6 +61,10 @@ test.serial('two workers join and every node is ready', async (t) => {
     return nodes.filter((n) => n.status?.state === 'READY').length === 3 && nodes;
   });
   t.deepEqual(nodes.map((n) => n.description?.hostname).sort(), ['m1', 'w1', 'w2']);
+  // Each node's containers have a /26 of the pool init was given, none shared.
+  const subnets = nodes.map((n) => n.containerSubnet);
+  for (const subnet of subnets) t.regex(subnet, /^10\.150\.\d+\.\d+\/26$/);
+  t.is(new Set(subnets).size, 3);
   const table = await cluster.cli('m1', 'node', 'ls');
   t.regex(table.stdout, /m1\s+127\.0\.0\.1:\d+\s+Ready\s+Active\s+Leader/);
 });

@@ -8,7 +8,7 @@ import {
   dataPathAddress,
   defaultRouteAddress,
   paths,
-  parsePool,
+  containerPoolValue,
   readIdentity,
   socketGroupId,
   type InitRequest,
@@ -54,6 +54,7 @@ interface InitOptions extends NodeOptions {
   etcdEndpoints?: string;
   certExpiry?: string;
   defaultAddrPool?: string;
+  defaultAddrPoolMaskLength?: string;
   caCert?: string;
   caKey?: string;
   externalCa?: string;
@@ -82,7 +83,11 @@ export function initCommand(program: Command): Command {
     .option(...DASHBOARD_ADDR)
     .option(
       '--default-addr-pool <cidr>',
-      "the pool every node's container subnet (a /24) comes from (default: 10.213.0.0/16)",
+      "the pool every node's container subnet comes from, /8 to /28 (default: 10.64.0.0/10)",
+    )
+    .option(
+      '--default-addr-pool-mask-length <n>',
+      "the prefix length of each node's container subnet, from the pool's own to 28 (default: 24)",
     )
     .option(
       '--ca-cert <file>',
@@ -125,7 +130,10 @@ async function init(o: InitOptions): Promise<void> {
   const metricsAddr = checkMetricsAddr(o.metricsAddr);
   const dashboardAddr = checkDashboardAddr(o.dashboardAddr);
   const ca = await userCa(o.caCert, o.caKey, o.externalCa);
-  if (o.defaultAddrPool !== undefined) parsePool(o.defaultAddrPool);
+  const containerPool =
+    o.defaultAddrPool === undefined && o.defaultAddrPoolMaskLength === undefined
+      ? undefined
+      : containerPoolValue(o.defaultAddrPool, o.defaultAddrPoolMaskLength);
   await socketGroupId(o.socketGroup);
   const cleanup = await claimDataDir(dataDir);
   const init: InitRequest = {
@@ -142,7 +150,7 @@ async function init(o: InitOptions): Promise<void> {
     maxImageSize,
     certExpiryMs,
     ca,
-    containerPool: o.defaultAddrPool,
+    containerPool,
     dataPathAddr,
     autolock: o.autolock,
     metricsAddr,
