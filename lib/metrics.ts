@@ -27,16 +27,7 @@ export class MetricPart {
     labelNames: readonly L[],
     read: (counter: Counter<L>) => void | Promise<void>,
   ): Counter<L> {
-    return new Counter({
-      name: METRICS_PREFIX + name,
-      help,
-      labelNames,
-      registers: [this.registry],
-      async collect() {
-        this.reset();
-        await read(this);
-      },
-    });
+    return new Counter(this.readAtScrape(name, help, labelNames, read));
   }
 
   /** A gauge whose values `read` sets at each scrape (after clearing the previous ones). */
@@ -46,16 +37,26 @@ export class MetricPart {
     labelNames: readonly L[],
     read: (gauge: Gauge<L>) => void | Promise<void>,
   ): Gauge<L> {
-    return new Gauge({
+    return new Gauge(this.readAtScrape(name, help, labelNames, read));
+  }
+
+  /** The configuration of a metric of this part whose values are cleared, then set by `read`, at each scrape. */
+  private readAtScrape<M extends { reset(): void }, L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    read: (metric: M) => void | Promise<void>,
+  ) {
+    return {
       name: METRICS_PREFIX + name,
       help,
       labelNames,
       registers: [this.registry],
-      async collect() {
+      async collect(this: M) {
         this.reset();
         await read(this);
       },
-    });
+    };
   }
 
   histogram(name: string, help: string, buckets: number[]): Histogram {
