@@ -13,8 +13,7 @@ import type { Node, Service, Task } from '../../proto/types.js';
 import { filtersFor, placementChanged } from '../scheduler/filters.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 import { Orchestrator } from './orchestrator.js';
-import { restartWait } from './restart-policy.js';
-import { byCreation, keptBeside, stoppedRunning, whyLeaving } from './slots.js';
+import { byCreation, keptBeside, whyLeaving } from './slots.js';
 import { historyToKeep, reap } from './task-history.js';
 import { isActive, newTask, withDesiredState } from '../services/tasks.js';
 import { overlaps } from '../../proto/service-update.js';
@@ -91,16 +90,7 @@ export class GlobalOrchestrator extends Orchestrator {
       tx.update('tasks', withDesiredState(t, 'SHUTDOWN'));
     }
     if (active.length > 0 || paused) return;
-    const last = history.at(-1);
-    if (stoppedRunning(last)) {
-      const wait = restartWait(service, history, last, now, this.log, { node: node.id });
-      if (wait === 'never') return;
-      if (wait > 0) {
-        this.retryLater(service.id, wait);
-        return;
-      }
-      tx.update('tasks', withDesiredState(last, 'SHUTDOWN'));
-    }
+    if (!this.mayStartAnother(tx, service, history, now, { node: node.id })) return;
     tx.create('tasks', newTask(service, 0, now, node.id));
   }
 }

@@ -9,8 +9,7 @@ import type { Logger } from '../../lib/log.js';
 import type { Service, Task } from '../../proto/types.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 import { Orchestrator } from './orchestrator.js';
-import { restartWait } from './restart-policy.js';
-import { byCreation, servicesLeaving, settleSlot, stoppedRunning, tasksBySlot } from './slots.js';
+import { byCreation, servicesLeaving, settleSlot, tasksBySlot } from './slots.js';
 import { historyToKeep, reap } from './task-history.js';
 import { isActive, newTask, withDesiredState } from '../services/tasks.js';
 
@@ -47,16 +46,7 @@ export class ReplicatedJobOrchestrator extends Orchestrator {
     }
     for (const { slot, history } of open) {
       if (running >= maxConcurrent) return;
-      const last = history.at(-1);
-      if (stoppedRunning(last)) {
-        const wait = restartWait(service, history, last, now, this.log, { slot });
-        if (wait === 'never') continue;
-        if (wait > 0) {
-          this.retryLater(service.id, wait);
-          continue;
-        }
-        tx.update('tasks', withDesiredState(last, 'SHUTDOWN'));
-      }
+      if (!this.mayStartAnother(tx, service, history, now, { slot })) continue;
       tx.create('tasks', newTask(service, slot, now));
       running++;
     }

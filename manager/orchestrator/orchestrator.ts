@@ -3,7 +3,9 @@ import type { Logger } from '../../lib/log.js';
 import type { Service, Task } from '../../proto/types.js';
 import { ControlLoop } from '../control-loop.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
-import { sameLifecycle } from './slots.js';
+import { withDesiredState } from '../services/tasks.js';
+import { restartWait } from './restart-policy.js';
+import { sameLifecycle, stoppedRunning } from './slots.js';
 
 /**
  * The shape of an orchestrator: the services it owns are noted as they, their tasks or
@@ -82,6 +84,31 @@ export abstract class Orchestrator {
       this.loop.poke();
     }, ms);
     this.timers.set(serviceId, { at, timer });
+  }
+
+  /**
+   * Whether a new task may take the place of the last of `history` now. Yes when that task did
+   * not stop running (or there is none); when it stopped, per the restart policy: not yet (the
+   * service is reconciled again when its delay is over) or never, else yes once the stopped
+   * task is shut down. `where` names the slot or node in the log.
+   */
+  protected mayStartAnother(
+    tx: WriteTx,
+    service: Service,
+    history: Task[],
+    now: number,
+    where: Record<string, unknown>,
+  ): boolean {
+    const last = history.at(-1);
+    if (!stoppedRunning(last)) return true;
+    const wait = restartWait(service, history, last, now, this.log, where);
+    if (wait === 'never') return false;
+    if (wait > 0) {
+      this.retryLater(service.id, wait);
+      return false;
+    }
+    tx.update('tasks', withDesiredState(last, 'SHUTDOWN'));
+    return true;
   }
 
   private note(ids: string[]): boolean {

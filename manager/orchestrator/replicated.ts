@@ -9,8 +9,7 @@ import type { Logger } from '../../lib/log.js';
 import type { Service, Task } from '../../proto/types.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 import { Orchestrator } from './orchestrator.js';
-import { restartWait } from './restart-policy.js';
-import { byCreation, servicesLeaving, settleSlot, stoppedRunning, tasksBySlot } from './slots.js';
+import { byCreation, servicesLeaving, settleSlot, tasksBySlot } from './slots.js';
 import { finished, historyToKeep, reap } from './task-history.js';
 import { isActive, newTask, withDesiredState } from '../services/tasks.js';
 import { overlaps } from '../../proto/service-update.js';
@@ -50,16 +49,7 @@ export class ReplicatedOrchestrator extends Orchestrator {
 
   private fillSlot(tx: WriteTx, service: Service, slot: number, history: Task[], now: number): void {
     if (settleSlot(tx, history, overlaps(service))) return;
-    const last = history.at(-1);
-    if (stoppedRunning(last)) {
-      const wait = restartWait(service, history, last, now, this.log, { slot });
-      if (wait === 'never') return;
-      if (wait > 0) {
-        this.retryLater(service.id, wait);
-        return;
-      }
-      tx.update('tasks', withDesiredState(last, 'SHUTDOWN'));
-    }
+    if (!this.mayStartAnother(tx, service, history, now, { slot })) return;
     tx.create('tasks', newTask(service, slot, now));
   }
 }
