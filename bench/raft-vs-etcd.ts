@@ -5,8 +5,9 @@
  * (and the CPU the three members use per put meanwhile) of ours, etcd's and the floor's
  * (floor.ts: the same round trip with no consensus, the least this stack can do here), in
  * rounds where the three take turns. Then, one system after the other, throughput at 64 and
- * 256 in flight, elections while idle, and leader failover. Prints one JSON line per figure
- * and one per flotilla/etcd and floor/etcd ratio; progress goes to stderr.
+ * 256 in flight (with the CPU per put of the members and of this process's client, which
+ * share the machine), elections while idle, and leader failover. Prints one JSON line per
+ * figure and one per flotilla/etcd and floor/etcd ratio; progress goes to stderr.
  *
  * This process's own client code (gRPC, TLS, etcd3) is compiled as it runs too, and would
  * slow whichever system is timed first. So before any figure it is warmed without touching
@@ -103,6 +104,9 @@ async function measure(sys: RaftSystem, figures: Figures): Promise<void> {
       const t = await throughput(sys, inFlight, cfg.throughputSeconds);
       const figure = `throughput_${inFlight}_in_flight_puts_per_s`;
       add(figures, sys.name, figure, t.putsPerSec, 'puts/s', { errors: t.errors });
+      const cpu = `members_cpu_ms_per_put_${inFlight}_in_flight`;
+      add(figures, sys.name, cpu, t.cpuMsPerPut, 'ms');
+      add(figures, sys.name, `client_cpu_ms_per_put_${inFlight}_in_flight`, t.clientCpuMsPerPut, 'ms');
     }
     progress(`${sys.name}: idle for ${cfg.idleSeconds} s`);
     const quiet = await idle(sys, cfg.idleSeconds);

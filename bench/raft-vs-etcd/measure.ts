@@ -36,16 +36,23 @@ export async function commitLatency(
   return { p50: percentile(ms, 50), p99: percentile(ms, 99), cpuMsPerPut: (cpu * 1000) / n };
 }
 
-/** Puts/s through the leader with `inFlight` callers, each starting a put when its last ends. */
+/**
+ * Puts/s through the leader with `inFlight` callers, each starting a put when its last ends;
+ * and the CPU per put meanwhile of the members (all three together) and of this process's
+ * client, which shares the machine's cores with them.
+ */
 export async function throughput(
   sys: RaftSystem,
   inFlight: number,
   seconds: number,
-): Promise<{ putsPerSec: number; errors: number }> {
+): Promise<{ putsPerSec: number; errors: number; cpuMsPerPut: number; clientCpuMsPerPut: number }> {
   const leader = await sys.leader();
+  const pids = sys.pids();
   const run = async (ms: number) => {
     let ok = 0;
     let errors = 0;
+    const cpuBefore = pids.map(cpuSeconds);
+    const clientBefore = process.cpuUsage();
     const start = performance.now();
     const end = start + ms;
     const caller = async (c: number) => {
@@ -59,7 +66,16 @@ export async function throughput(
       }
     };
     await Promise.all(Array.from({ length: inFlight }, (_, c) => caller(c)));
-    return { putsPerSec: ok / ((performance.now() - start) / 1000), errors };
+    const putsPerSec = ok / ((performance.now() - start) / 1000);
+    const cpu = pids.reduce((sum, pid, i) => sum + cpuSeconds(pid) - cpuBefore[i]!, 0);
+    const client = process.cpuUsage(clientBefore);
+    const perPut = (ms: number) => (ok > 0 ? ms / ok : NaN);
+    return {
+      putsPerSec,
+      errors,
+      cpuMsPerPut: perPut(cpu * 1000),
+      clientCpuMsPerPut: perPut((client.user + client.system) / 1000),
+    };
   };
   await run(1_000); // warm-up
   return run(seconds * 1000);
