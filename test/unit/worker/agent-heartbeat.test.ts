@@ -13,9 +13,10 @@ test('a failed heartbeat is retried on the same session; the overlay peers come 
   const beats: HeartbeatRequest[] = [];
   let done!: () => void;
   const fourBeats = new Promise<void>((r) => (done = r));
-  const answer = { periodMs: 10, role: 'WORKER' as const, raftId: 0, raftMembers: [], trustDigest: '' };
+  // Periods long enough that a loaded machine's stall does not pass the three-period deadline.
+  const answer = { periodMs: 200, role: 'WORKER' as const, raftId: 0, raftMembers: [], trustDigest: '' };
   const dispatcher = await fakeDispatcher(
-    (call) => call.write({ sessionId: 's1', heartbeatPeriodMs: 10, managers: [] }),
+    (call) => call.write({ sessionId: 's1', heartbeatPeriodMs: 200, managers: [] }),
     (call, cb) => {
       beats.push(call.request);
       if (beats.length === 4) done();
