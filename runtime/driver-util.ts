@@ -79,3 +79,20 @@ export async function killedAfter<T>(
   const value = await work.finally(() => clearTimeout(timer));
   return { value, timedOut };
 }
+
+/**
+ * The work in flight for `id` in `pending`, or `work` started now: callers that come meanwhile
+ * share one run (one start, one wait per container); it is forgotten once it settles.
+ */
+export function singleFlight<T>(
+  pending: Map<string, Promise<T>>,
+  id: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  let running = pending.get(id);
+  if (!running) {
+    running = work().finally(() => pending.delete(id));
+    pending.set(id, running);
+  }
+  return running;
+}

@@ -33,7 +33,7 @@ import { groupMembers, readCmdline, systemUnits } from '../proc.js';
 import { runCaptured, SYSTEM_PATH } from '../run-captured.js';
 import { resolveUser, type ResolvedUser } from '../users.js';
 import { isWrapperCmdline, wrapperArgs } from './wrapper.js';
-import { exitStatusOf, hasLabels, settlesWithin, signalNumber } from '../driver-util.js';
+import { exitStatusOf, hasLabels, settlesWithin, signalNumber, singleFlight } from '../driver-util.js';
 
 const ID_PATTERN = /^[0-9a-f]{32}$/;
 /** The base environment of a container; the spec's env goes on top. */
@@ -116,21 +116,11 @@ export class ProcessDriver implements RuntimeDriver {
 
   /** Starts a created container; a no-op if it already runs. */
   start(id: string): Promise<void> {
-    let starting = this.starts.get(id);
-    if (!starting) {
-      starting = this.spawnWrapper(id).finally(() => this.starts.delete(id));
-      this.starts.set(id, starting);
-    }
-    return starting;
+    return singleFlight(this.starts, id, () => this.spawnWrapper(id));
   }
 
   wait(id: string): Promise<ExitStatus> {
-    let waiting = this.waits.get(id);
-    if (!waiting) {
-      waiting = this.watchExit(id).finally(() => this.waits.delete(id));
-      this.waits.set(id, waiting);
-    }
-    return waiting;
+    return singleFlight(this.waits, id, () => this.watchExit(id));
   }
 
   async stop(id: string, graceMs: number): Promise<void> {
