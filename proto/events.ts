@@ -3,6 +3,7 @@
  * its object lives in, and its action (the kind of change, or the state a task moved to). The
  * managers make events of these; the CLI checks its filters against them.
  */
+import type { WatchEventsRequest } from './gen/flotilla/WatchEventsRequest.js';
 import { TaskStates } from './types.js';
 
 /** The tables that make events, and their events' type. */
@@ -23,3 +24,18 @@ export const EVENT_ACTIONS: readonly string[] = [
   ...EVENT_KINDS,
   ...Object.keys(TaskStates).map((s) => s.toLowerCase()),
 ];
+
+/** A request for events that filters on nothing but what `fields` set (0: no time bound). */
+export function watchRequest(fields: Partial<WatchEventsRequest> = {}): WatchEventsRequest {
+  return {
+    types: [],
+    names: [],
+    ids: [],
+    services: [],
+    nodes: [],
+    events: [],
+    sinceMs: 0,
+    untilMs: 0,
+    ...fields,
+  };
+}

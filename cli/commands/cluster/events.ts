@@ -8,7 +8,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Command } from 'commander';
 import { FlotillaError, invalidArgument } from '../../../lib/errors.js';
-import { EVENT_ACTIONS, EVENT_TYPES } from '../../../proto/events.js';
+import { EVENT_ACTIONS, EVENT_TYPES, watchRequest } from '../../../proto/events.js';
 import type { ClusterEvent } from '../../../proto/gen/flotilla/ClusterEvent.js';
 import type { ControlClient } from '../../../proto/gen/flotilla/Control.js';
 import type { WatchEventsRequest } from '../../../proto/gen/flotilla/WatchEventsRequest.js';
@@ -54,16 +54,10 @@ export function parseTime(flag: string, value: string, now: number): number {
 
 /** The request the flags ask for; refuses unknown filter keys and values that never match. */
 export function requestFromFlags(o: EventsFlags, now: number): WatchEventsRequest {
-  const req: WatchEventsRequest = {
-    types: [],
-    names: [],
-    ids: [],
-    services: [],
-    nodes: [],
-    events: [],
+  const req = watchRequest({
     sinceMs: o.since === undefined ? 0 : parseTime('--since', o.since, now),
     untilMs: o.until === undefined ? 0 : parseTime('--until', o.until, now),
-  };
+  });
   for (const f of o.filter) {
     const eq = f.indexOf('=');
     const key = f.slice(0, eq) as FilterKey;

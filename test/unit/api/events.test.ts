@@ -12,6 +12,7 @@ import { MemoryStore } from '../../../manager/store/memory-store.js';
 import type { StoreEvent } from '../../../manager/store/types.js';
 import type { ClusterEvent } from '../../../proto/gen/flotilla/ClusterEvent.js';
 import type { WatchEventsRequest } from '../../../proto/gen/flotilla/WatchEventsRequest.js';
+import { watchRequest } from '../../../proto/events.js';
 import type { Secret } from '../../../proto/types.js';
 import { FlotillaError } from '../../../lib/errors.js';
 import { eventually, makeNode, makeService, makeSpec, makeStatus, makeTask } from '../helpers.js';
@@ -50,18 +51,6 @@ class FakeStream extends EventEmitter {
     return this.error?.metadata?.get('flotilla-code')[0] as string | undefined;
   }
 }
-
-const request = (r: Partial<WatchEventsRequest> = {}): WatchEventsRequest => ({
-  types: [],
-  names: [],
-  ids: [],
-  services: [],
-  nodes: [],
-  events: [],
-  sinceMs: 0,
-  untilMs: 0,
-  ...r,
-});
 
 const event = (e: Partial<ClusterEvent>): ClusterEvent => ({
   type: 'service',
@@ -177,7 +166,7 @@ test('filters: values of one key match any, keys all; service= and node= take in
   const db = event({ type: 'service', action: 'remove', id: 'sdb', name: 'db' });
   const node = event({ type: 'node', action: 'update', id: 'n1', name: 'box1' });
   const all = [web, webTask, db, node];
-  const pick = (r: Partial<WatchEventsRequest>) => all.filter(eventMatcher(request(r))).map((e) => e.id);
+  const pick = (r: Partial<WatchEventsRequest>) => all.filter(eventMatcher(watchRequest(r))).map((e) => e.id);
   t.deepEqual(pick({}), ['sweb', 't1', 'sdb', 'n1']);
   t.deepEqual(pick({ types: ['service', 'node'] }), ['sweb', 'sdb', 'n1']);
   t.deepEqual(pick({ types: ['service'], events: ['remove'] }), ['sdb']);
@@ -192,9 +181,9 @@ test('filters: values of one key match any, keys all; service= and node= take in
 });
 
 test('filters that can never match are refused, naming the field', (t) => {
-  const type = t.throws(() => eventMatcher(request({ types: ['container'] })));
+  const type = t.throws(() => eventMatcher(watchRequest({ types: ['container'] })));
   t.regex(type?.message ?? '', /^invalid types: expected service, task, node, network, secret, config/);
-  const action = t.throws(() => eventMatcher(request({ events: ['die'] })));
+  const action = t.throws(() => eventMatcher(watchRequest({ events: ['die'] })));
   t.regex(action?.message ?? '', /^invalid events: expected create, update, remove or a task state/);
 });
 
@@ -217,7 +206,7 @@ async function setup(t: { teardown(fn: () => unknown): void }) {
   t.teardown(() => stop.abort());
   /** A stream, once past its read barrier (a turn of the event loop, on this store). */
   const watch = async (r: Partial<WatchEventsRequest> = {}) => {
-    const stream = new FakeStream(request(r));
+    const stream = new FakeStream(watchRequest(r));
     const served = events.serve(stream as unknown as EventStream);
     await nextTurn();
     return { stream, served };
@@ -344,12 +333,12 @@ test("without a quorum a stream is refused, saying how to follow the manager's o
   const stop = new AbortController();
   t.teardown(() => stop.abort());
   const events = new ClusterEvents(new NoQuorumStore(), stop.signal);
-  const refused = new FakeStream(request());
+  const refused = new FakeStream(watchRequest());
   await events.serve(refused as unknown as EventStream);
   t.is(refused.code(), 'NO_QUORUM');
   t.regex(refused.error?.details ?? '', /no leader confirmed a read.*cluster --stale-ok events/);
 
-  const staleOk = new FakeStream(request({ sinceMs: 1 }));
+  const staleOk = new FakeStream(watchRequest({ sinceMs: 1 }));
   staleOk.metadata.set('flotilla-stale-ok', '1');
   const served = events.serve(staleOk as unknown as EventStream);
   await nextTurn();
