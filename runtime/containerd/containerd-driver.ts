@@ -48,7 +48,7 @@ import { ContainerdClient, timestampMs, unlessNotFound } from './client.js';
 import { cgroupStats } from './cgroup-stats.js';
 import { ImageStore, SNAPSHOTTER } from './images.js';
 import { BridgeNetwork } from './bridge-network.js';
-import { withLease } from './leases.js';
+import { SharedLease } from './leases.js';
 import { killDescendants } from '../proc.js';
 import { installLogger, loggerUri } from './logger.js';
 import { ociSpec, resolveImageUser, type SpecInput } from './oci-spec.js';
@@ -113,6 +113,9 @@ export class ContainerdDriver implements RuntimeDriver {
   private readonly waits = new Map<string, Promise<ExitStatus>>();
   private readonly starts = new Map<string, Promise<void>>();
   private readonly settles = new Map<string, Promise<void>>();
+  /** Containers this driver created and has not started yet, with their root filesystem's mounts. */
+  private readonly fresh = new Map<string, unknown[]>();
+  private readonly createLease: SharedLease;
   private loggerPath: Promise<string> | undefined;
   /** The containers' bridge network, when they have their own. */
   readonly bridge: BridgeNetwork | undefined;
@@ -122,6 +125,7 @@ export class ContainerdDriver implements RuntimeDriver {
   constructor(opts: ContainerdDriverOptions) {
     this.client = new ContainerdClient(opts.socket, opts.namespace ?? CONTAINERD_NAMESPACE);
     this.images = new ImageStore(this.client);
+    this.createLease = new SharedLease(this.client, 'create');
     this.root = resolve(opts.root);
     this.logger = opts.logger;
     this.bridge =
@@ -172,7 +176,7 @@ export class ContainerdDriver implements RuntimeDriver {
         await writeFile(hosts, `127.0.0.1\tlocalhost\n${ip}\t${spec.hostname ?? id.slice(0, 12)}\n`);
         network = { netns, resolvConf: this.bridge.resolvConf, hosts };
       }
-      await withLease(this.client, `create-${id.slice(0, 12)}`, async (lease) => {
+      const mounts = await this.createLease.with(async (lease) => {
         const { mounts } = await this.client.unary<{ mounts: { options: string[]; source: string }[] }>(
           'snapshots',
           'Prepare',
@@ -205,7 +209,9 @@ export class ContainerdDriver implements RuntimeDriver {
           },
           { lease },
         );
+        return mounts;
       });
+      this.fresh.set(id, mounts);
     } catch (err) {
       await unlessNotFound(this.client.unary('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: id }));
       await this.bridge?.detach(id).catch(() => undefined);
@@ -244,6 +250,7 @@ export class ContainerdDriver implements RuntimeDriver {
     if (summary.state === 'running') {
       throw new FlotillaError('INVALID_ARGUMENT', `container ${id} is running; stop it before removing it`);
     }
+    this.fresh.delete(id);
     await unlessNotFound(this.client.unary('containers', 'Delete', { id }));
     await unlessNotFound(this.client.unary('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: id }));
     // A container on the node's network (`--network host`) never had a network to release.
@@ -398,15 +405,9 @@ export class ContainerdDriver implements RuntimeDriver {
   }
 
   private async startTask(id: string): Promise<void> {
-    const { summary } = await this.load(id);
-    if (summary.state === 'running') return;
-    if (summary.state === 'exited') {
-      throw new FlotillaError('INVALID_ARGUMENT', `container ${id} has already run; create a new one`);
-    }
-    const { mounts } = await this.client.unary<{ mounts: unknown[] }>('snapshots', 'Mounts', {
-      snapshotter: SNAPSHOTTER,
-      key: id,
-    });
+    const mounts = this.fresh.get(id) ?? (await this.startableMounts(id));
+    this.fresh.delete(id);
+    if (!mounts) return;
     const dir = this.logDir(id);
     await ensureLogFiles(dir);
     const uri = loggerUri(await this.installedLogger(), dir);
@@ -426,6 +427,20 @@ export class ContainerdDriver implements RuntimeDriver {
     const { pid } = await this.client.unary<{ pid: number }>('tasks', 'Start', { containerId: id });
     await this.setLabels(id, { [L.startedAt]: String(Date.now()), [L.pid]: String(pid) });
     this.logger?.info({ id, pid }, 'containerd container started');
+  }
+
+  /** The mounts of a container's root filesystem if it can start; undefined if it runs. */
+  private async startableMounts(id: string): Promise<unknown[] | undefined> {
+    const { summary } = await this.load(id);
+    if (summary.state === 'running') return undefined;
+    if (summary.state === 'exited') {
+      throw new FlotillaError('INVALID_ARGUMENT', `container ${id} has already run; create a new one`);
+    }
+    const { mounts } = await this.client.unary<{ mounts: unknown[] }>('snapshots', 'Mounts', {
+      snapshotter: SNAPSHOTTER,
+      key: id,
+    });
+    return mounts;
   }
 
   private async waitForExit(id: string): Promise<ExitStatus> {

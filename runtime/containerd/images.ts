@@ -116,12 +116,12 @@ export class ImageStore implements ImageOps {
   /** Makes sure every layer of the image is a committed snapshot. */
   async unpack(image: ResolvedImage): Promise<void> {
     const chains = chainIds(image.diffIds);
+    // A committed snapshot has all of its parents: the top layer's says the image is unpacked,
+    // with one read and no lease (a write) around it.
+    if (chains.length === 0 || (await this.committed(image.chainId))) return;
     await withLease(this.client, `unpack-${image.chainId.slice(7, 19)}`, async (lease) => {
       for (const [i, chain] of chains.entries()) {
-        const stat = await unlessNotFound(
-          this.client.unary('snapshots', 'Stat', { snapshotter: SNAPSHOTTER, key: chain }),
-        );
-        if (stat) continue;
+        if (await this.committed(chain)) continue;
         const key = `extract-${randomBytes(6).toString('hex')} ${chain}`;
         const parent = i > 0 ? chains[i - 1] : '';
         const { mounts } = await this.client.unary<{ mounts: unknown[] }>(
@@ -150,6 +150,13 @@ export class ImageStore implements ImageOps {
         }
       }
     });
+  }
+
+  private async committed(chain: string): Promise<boolean> {
+    const stat = await unlessNotFound(
+      this.client.unary('snapshots', 'Stat', { snapshotter: SNAPSHOTTER, key: chain }),
+    );
+    return stat !== undefined;
   }
 
   async list(): Promise<ImageSummary[]> {
