@@ -10,6 +10,7 @@ export type { NodeAvailability } from './gen/flotilla/NodeAvailability.js';
 export type { Service } from './gen/flotilla/Service.js';
 export type { ServiceSpec } from './gen/flotilla/ServiceSpec.js';
 export type { TaskSpec } from './gen/flotilla/TaskSpec.js';
+export type { Placement } from './gen/flotilla/Placement.js';
 export type { ContainerSpec } from './gen/flotilla/ContainerSpec.js';
 export type { Resources } from './gen/flotilla/Resources.js';
 export type { Mount } from './gen/flotilla/Mount.js';
@@ -61,6 +62,7 @@ import { TaskState as TaskStateValues } from './gen/flotilla/TaskState.js';
 import type { TaskState } from './gen/flotilla/TaskState.js';
 import type { Task } from './gen/flotilla/Task.js';
 import type { ServiceSpec } from './gen/flotilla/ServiceSpec.js';
+import type { Placement } from './gen/flotilla/Placement.js';
 
 const taskStateOrder = new Map<TaskState, number>(
   Object.keys(TaskStateValues).map((name, i) => [name as TaskState, i]),
@@ -79,6 +81,19 @@ export function isTerminal(state: TaskState): boolean {
 /** Services whose tasks run to completion. */
 export function isJob(spec: ServiceSpec | null | undefined): boolean {
   return spec?.mode === 'replicatedJob' || spec?.mode === 'globalJob';
+}
+
+/** A placement that asks nothing of the nodes (no constraints, spread), but for what `fields` set. */
+export function placementWith(fields: Partial<Placement> = {}): Placement {
+  return {
+    constraints: [],
+    preferences: [],
+    maxReplicas: 0,
+    strategy: 'SPREAD',
+    affinities: [],
+    antiAffinities: [],
+    ...fields,
+  };
 }
 
 /** A task's name as people see it: service.slot, or service.node for the tasks of a global service. */

@@ -8,7 +8,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId } from '../../lib/ids.js';
-import type { Cluster, Node, Service, ServiceSpec, Task, TaskState, TaskStatus } from '../../proto/types.js';
+import {
+  placementWith,
+  type Cluster,
+  type Node,
+  type Service,
+  type ServiceSpec,
+  type Task,
+  type TaskState,
+  type TaskStatus,
+} from '../../proto/types.js';
 import type { Store } from '../../manager/store/types.js';
 
 /**
@@ -118,14 +127,7 @@ export function makeSpec(overrides: Partial<ServiceSpec> = {}, replicas = 1): Se
         registryAuthSecret: '',
       },
       restart: { condition: 'RESTART_ANY', delayMs: 0, maxAttempts: 0, windowMs: 0 },
-      placement: {
-        constraints: [],
-        preferences: [],
-        maxReplicas: 0,
-        strategy: 'SPREAD',
-        affinities: [],
-        antiAffinities: [],
-      },
+      placement: placementWith(),
       resources: null,
       networks: [],
       forceUpdate: 0,

@@ -5,7 +5,7 @@ import { parseCount, parseDuration, table, titleCase } from '../../../cli/format
 import { CREATE_DEFAULTS, specFromFlags } from '../../../cli/commands/service/spec.js';
 import { TASKS, taskItems } from '../../../cli/task-listing.js';
 import { validateServiceSpec } from '../../../manager/api/validate.js';
-import type { Task } from '../../../proto/types.js';
+import { placementWith, type Task } from '../../../proto/types.js';
 import { makeNode, makeService, makeStatus, makeTask } from '../helpers.js';
 
 test('parseDuration reads ms, s, m, h and combinations', (t) => {
@@ -135,14 +135,7 @@ test('specFromFlags maps every flag into the spec', (t) => {
         registryAuthSecret: '',
       },
       restart: { condition: 'RESTART_ON_FAILURE', delayMs: 500, maxAttempts: 4, windowMs: 90_000 },
-      placement: {
-        constraints: [],
-        preferences: [],
-        maxReplicas: 0,
-        strategy: 'SPREAD',
-        affinities: [],
-        antiAffinities: [],
-      },
+      placement: placementWith(),
       resources: null,
       forceUpdate: 0,
       networks: [],

@@ -3,7 +3,14 @@ import { silentLogger } from '../../../lib/log.js';
 import { Scheduler } from '../../../manager/scheduler/scheduler.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
 import type { Store } from '../../../manager/store/types.js';
-import type { Node, Service, Task, TaskSpec } from '../../../proto/types.js';
+import {
+  placementWith,
+  type Node,
+  type Placement,
+  type Service,
+  type Task,
+  type TaskSpec,
+} from '../../../proto/types.js';
 import { eventually, makeNode, makeService, makeSpec, makeTask, runLoop } from '../helpers.js';
 
 const log = silentLogger();
@@ -28,17 +35,7 @@ function service(task: Partial<TaskSpec>): Service {
   return makeService(spec);
 }
 
-const placement = (p: Partial<NonNullable<TaskSpec['placement']>>) => ({
-  placement: {
-    constraints: [],
-    preferences: [],
-    maxReplicas: 0,
-    strategy: 'SPREAD' as const,
-    affinities: [],
-    antiAffinities: [],
-    ...p,
-  },
-});
+const placement = (p: Partial<Placement>) => ({ placement: placementWith(p) });
 const reserve = (cores: number, memGb: number, generic: Record<string, number> = {}) => ({
   resources: {
     reservations: { nanoCpus: cores * 1e9, memoryBytes: memGb * GB, pids: 0 },

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { invalidArgument } from '../../../../lib/errors.js';
-import type { TaskSpec } from '../../../../proto/types.js';
+import { placementWith, type Placement, type TaskSpec } from '../../../../proto/types.js';
 import { collect, parseCount } from '../../../format.js';
 
 /** All optional: commander fills in the defaults, callers in code may leave them out. */
@@ -81,7 +81,6 @@ export function genericResources(values: string[], flag = '--generic-resource'):
   );
 }
 
-type Placement = NonNullable<TaskSpec['placement']>;
 type ResourceRequirements = NonNullable<TaskSpec['resources']>;
 
 const STRATEGIES = { spread: 'SPREAD', binpack: 'BINPACK' } as const;
@@ -199,14 +198,7 @@ export function withPlacementChanges(
   task: Pick<TaskSpec, 'placement' | 'resources'>,
   o: PlacementUpdateOptions,
 ): Pick<TaskSpec, 'placement' | 'resources'> {
-  const current: Placement = task.placement ?? {
-    constraints: [],
-    preferences: [],
-    maxReplicas: 0,
-    strategy: 'SPREAD',
-    affinities: [],
-    antiAffinities: [],
-  };
+  const current: Placement = task.placement ?? placementWith();
   const edit = (flag: string, list: string[], rm?: string[], add?: string[]) =>
     rm?.length || add?.length
       ? editList(`--${flag}-rm`, list, (rm ?? []).map(expression), add ?? [], expression)
