@@ -170,17 +170,25 @@ function certifiedSubject(call: ServerSurfaceCall): CertSubject | undefined {
     const cert = call.getAuthContext()?.sslPeerCertificate;
     return cert ? subjectOf(cert.subject) : undefined;
   }
+  // A connection's certificate never changes: it is read once per connection, not per call.
+  let subject = subjectsBySocket.get(socket);
+  if (subject !== undefined) return subject ?? undefined;
   // Like getAuthContext(): a certificate counts only when it verified against our roots.
   const cert = socket.authorized ? socket.getPeerX509Certificate() : undefined;
-  if (!cert) return undefined;
-  const fingerprint = cert.fingerprint256;
-  let subject = callerSubjects.get(fingerprint);
-  if (subject === undefined) {
-    subject = x509Subject(cert) ?? null;
-    callerSubjects.set(fingerprint, subject);
+  if (cert) {
+    const fingerprint = cert.fingerprint256;
+    subject = callerSubjects.get(fingerprint);
+    if (subject === undefined) {
+      subject = x509Subject(cert) ?? null;
+      callerSubjects.set(fingerprint, subject);
+    }
   }
+  subjectsBySocket.set(socket, subject ?? null);
   return subject ?? undefined;
 }
+
+/** Callers' subjects by the connection they came in on (null: none, or one naming no Flotilla holder). */
+const subjectsBySocket = new WeakMap<object, CertSubject | null>();
 
 /**
  * The TLS connection a call came in on, reached through grpc-js's call objects past its

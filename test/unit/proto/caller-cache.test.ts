@@ -1,6 +1,7 @@
 /**
- * The callers' subjects cached by certificate: the parse happens once per certificate, and
- * whether the holder is still welcome is checked on every call.
+ * The callers' subjects cached by certificate and by connection: the parse happens once per
+ * certificate, the read once per connection, and whether the holder is still welcome is
+ * checked on every call.
  */
 import test from 'ava';
 import { X509Certificate } from 'node:crypto';
@@ -52,4 +53,29 @@ test("a caller's certificate is read once; a node removed after that is still re
   removed.add('cached-admin');
   const err = await t.throwsAsync(call(client, client.GetJoinTokens, {}));
   t.is((err as FlotillaError).code, 'NODE_REMOVED');
+});
+
+test.serial('callers on their own connections are told apart, call after call', async (t) => {
+  const server = createServer(await testCredentials('manager', 'm1'));
+  const handlers = {
+    GetJoinTokens: (
+      c: Parameters<ControlHandlers['GetJoinTokens']>[0],
+      cb: Parameters<ControlHandlers['GetJoinTokens']>[1],
+    ) => unary(async () => ({ tokens: { worker: 'w', manager: 'm' } }))(c, cb),
+  };
+  serve(server, wire.flotilla.Control.service, handlers, { allow: ['admin'] });
+  const port = await listen(server, '127.0.0.1:0');
+  t.teardown(() => shutdown(server, 100));
+
+  const admin = connect(wire.flotilla.Control, `127.0.0.1:${port}`, await testCredentials('admin', 'a1'));
+  const worker = connect(wire.flotilla.Control, `127.0.0.1:${port}`, await testCredentials('worker', 'w1'));
+  t.teardown(() => {
+    admin.close();
+    worker.close();
+  });
+  for (let i = 0; i < 3; i++) {
+    await call(admin, admin.GetJoinTokens, {});
+    const err = await t.throwsAsync(call(worker, worker.GetJoinTokens, {}));
+    t.is((err as FlotillaError).code, 'PERMISSION_DENIED');
+  }
 });
