@@ -80,6 +80,25 @@ export function addListOptions<T>(cmd: Command, listing: Listing<T>, paged = fal
     );
 }
 
+/**
+ * Makes `cmd` a listing command: the listing's options (see addListOptions), checked before
+ * anything is asked of a manager; then it prints the items that `items` gives, in its order.
+ * `items` gets the options, then the command's arguments.
+ */
+export function listingCommand<T, A extends unknown[] = []>(
+  cmd: Command,
+  listing: Listing<T>,
+  items: (o: ListOptions, ...args: A) => Promise<T[]>,
+  paged = false,
+): Command {
+  return addListOptions(cmd, listing, paged).action(async (...given: unknown[]) => {
+    // Commander passes the arguments, then the options, then the command itself.
+    const o = given.at(-2) as ListOptions;
+    const print = listingPrinter(listing, o);
+    printListing(print(await items(o, ...(given.slice(0, -2) as A))));
+  });
+}
+
 /** A filter as given: its key and the value after the first "=". */
 function parseFilter<T>(listing: Listing<T>, given: string): [string, string] {
   const eq = given.indexOf('=');

@@ -6,16 +6,13 @@ import { isJob } from '../proto/types.js';
 import { portsColumn } from './commands/service/flags/publish.js';
 import { MODES, modeName } from './commands/service/modes.js';
 import {
-  addListOptions,
   idFilter,
   labelFilter,
+  listingCommand,
   listingFilter,
-  listingPrinter,
   nameFilter,
-  printListing,
   rowLimit,
   type Listing,
-  type ListOptions,
 } from './listing.js';
 import { allServices, allTasks } from './pages.js';
 
@@ -57,18 +54,21 @@ export const SERVICES: Listing<ServiceItem> = {
 
 /** Makes `cmd` list the services, with the listing options (and --limit). */
 export function serviceListCommand(cmd: Command, connect: () => ControlClient): Command {
-  return addListOptions(cmd, SERVICES, true).action(async (o: ListOptions) => {
-    const print = listingPrinter(SERVICES, o);
-    const keep = listingFilter(SERVICES, o);
-    const client = connect();
-    const services = await allServices(client, undefined, {
-      limit: rowLimit(o),
-      // The filters look at the service only, not at its completed tasks.
-      keep: keep && ((summary) => keep({ summary, completed: 0 })),
-    });
-    const items = await serviceItems(client, services);
-    printListing(print(items));
-  });
+  return listingCommand(
+    cmd,
+    SERVICES,
+    async (o) => {
+      const keep = listingFilter(SERVICES, o);
+      const client = connect();
+      const services = await allServices(client, undefined, {
+        limit: rowLimit(o),
+        // The filters look at the service only, not at its completed tasks.
+        keep: keep && ((summary) => keep({ summary, completed: 0 })),
+      });
+      return serviceItems(client, services);
+    },
+    true,
+  );
 }
 
 /** The rows of `service ls` for these services, by name: a job's row counts its completed tasks. */

@@ -9,14 +9,13 @@ import { taskName, type Node, type Task } from '../proto/types.js';
 import { portsColumn } from './commands/service/flags/publish.js';
 import { titleCase } from './format.js';
 import {
-  addListOptions,
   idFilter,
+  listingCommand,
   listingFilter,
   listingPrinter,
   printListing,
   rowLimit,
   type Listing,
-  type ListOptions,
 } from './listing.js';
 import { allTasks } from './pages.js';
 
@@ -103,24 +102,28 @@ export function taskListCommand(
   connect: () => ControlClient,
   of: 'services' | 'nodes',
 ): Command {
-  return addListOptions(cmd, TASKS, true).action(async (refs: string[], o: ListOptions) => {
-    const print = listingPrinter(TASKS, o);
-    const keep = listingFilter(TASKS, o);
-    const client = connect();
-    const now = Date.now();
-    const nodes = new Map<string, Node>();
-    const listed = await allTasks(
-      client,
-      of === 'services' ? { services: refs } : { nodes: refs },
-      undefined,
-      {
-        limit: rowLimit(o),
-        nodes,
-        keep: keep && ((task) => keep({ task, node: nodes.get(task.nodeId), history: false, now })),
-      },
-    );
-    printListing(print(taskItems(listed.tasks, listed.nodes, now)));
-  });
+  return listingCommand(
+    cmd,
+    TASKS,
+    async (o, refs: string[]) => {
+      const keep = listingFilter(TASKS, o);
+      const client = connect();
+      const now = Date.now();
+      const nodes = new Map<string, Node>();
+      const listed = await allTasks(
+        client,
+        of === 'services' ? { services: refs } : { nodes: refs },
+        undefined,
+        {
+          limit: rowLimit(o),
+          nodes,
+          keep: keep && ((task) => keep({ task, node: nodes.get(task.nodeId), history: false, now })),
+        },
+      );
+      return taskItems(listed.tasks, listed.nodes, now);
+    },
+    true,
+  );
 }
 
 /**

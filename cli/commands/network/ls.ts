@@ -2,16 +2,7 @@
 import type { Command } from 'commander';
 import type { NetworkInfo } from '../../../proto/gen/flotilla/NetworkInfo.js';
 import { call } from '../../../proto/rpc.js';
-import {
-  addListOptions,
-  idFilter,
-  labelFilter,
-  listingPrinter,
-  nameFilter,
-  printListing,
-  type Listing,
-  type ListOptions,
-} from '../../listing.js';
+import { idFilter, labelFilter, listingCommand, nameFilter, type Listing } from '../../listing.js';
 import type { Connect } from '../types.js';
 
 /** `network ls`: its fields, filters and table. */
@@ -41,15 +32,9 @@ export const NETWORKS: Listing<NetworkInfo> = {
 };
 
 export function lsCommand(network: Command, connect: Connect): Command {
-  return addListOptions(network.command('ls').description('list networks'), NETWORKS).action(
-    async (o: ListOptions) => {
-      const print = listingPrinter(NETWORKS, o);
-      const client = connect();
-      const { networks } = await call(client, client.ListNetworks, {});
-      const sorted = networks.sort((a, b) =>
-        (a.network?.spec?.name ?? '').localeCompare(b.network?.spec?.name ?? ''),
-      );
-      printListing(print(sorted));
-    },
-  );
+  return listingCommand(network.command('ls').description('list networks'), NETWORKS, async () => {
+    const client = connect();
+    const { networks } = await call(client, client.ListNetworks, {});
+    return networks.sort((a, b) => (a.network?.spec?.name ?? '').localeCompare(b.network?.spec?.name ?? ''));
+  });
 }

@@ -3,16 +3,13 @@ import type { Command } from 'commander';
 import type { Node } from '../../../proto/types.js';
 import { titleCase } from '../../format.js';
 import {
-  addListOptions,
   idFilter,
   labelFilter,
+  listingCommand,
   listingFilter,
-  listingPrinter,
   nameFilter,
-  printListing,
   rowLimit,
   type Listing,
-  type ListOptions,
 } from '../../listing.js';
 import type { Connect } from '../types.js';
 import { allNodes } from '../../pages.js';
@@ -51,17 +48,20 @@ function managerStatus(n: Node): string {
 }
 
 export function lsCommand(node: Command, connect: Connect): Command {
-  return addListOptions(node.command('ls').description('list nodes'), NODES, true).action(
-    async (o: ListOptions) => {
-      const print = listingPrinter(NODES, o);
-      const client = connect();
-      const nodes = await allNodes(client, undefined, { limit: rowLimit(o), keep: listingFilter(NODES, o) });
-      const sorted = nodes.sort(
+  return listingCommand(
+    node.command('ls').description('list nodes'),
+    NODES,
+    async (o) => {
+      const nodes = await allNodes(connect(), undefined, {
+        limit: rowLimit(o),
+        keep: listingFilter(NODES, o),
+      });
+      return nodes.sort(
         (a, b) =>
           (a.description?.hostname ?? '').localeCompare(b.description?.hostname ?? '') ||
           a.id.localeCompare(b.id),
       );
-      printListing(print(sorted));
     },
+    true,
   );
 }

@@ -1,16 +1,7 @@
 /** `cluster secret ls` and `cluster config ls`: their fields, filters and table. */
 import type { Command } from 'commander';
 import { humanDuration } from '../../../lib/durations.js';
-import {
-  addListOptions,
-  idFilter,
-  labelFilter,
-  listingPrinter,
-  nameFilter,
-  printListing,
-  type Listing,
-  type ListOptions,
-} from '../../listing.js';
+import { idFilter, labelFilter, listingCommand, nameFilter, type Listing } from '../../listing.js';
 import type { Connect } from '../types.js';
 import type { Kind } from './kinds.js';
 import type { Entry } from './values.js';
@@ -51,15 +42,11 @@ export function entryListing(kind: Pick<Kind, 'shown'>): Listing<ListedEntry> {
 
 export function lsCommand(cmd: Command, kind: Kind, connect: Connect): Command {
   const listing = entryListing(kind);
-  return addListOptions(cmd.command('ls').description(`list ${kind.noun}s`), listing).action(
-    async (o: ListOptions) => {
-      const print = listingPrinter(listing, o);
-      const entries = await kind.calls(connect()).list();
-      const now = Date.now();
-      const sorted = entries
-        .sort((a, b) => (a.stored?.spec?.name ?? '').localeCompare(b.stored?.spec?.name ?? ''))
-        .map((entry) => ({ entry, now }));
-      printListing(print(sorted));
-    },
-  );
+  return listingCommand(cmd.command('ls').description(`list ${kind.noun}s`), listing, async () => {
+    const entries = await kind.calls(connect()).list();
+    const now = Date.now();
+    return entries
+      .sort((a, b) => (a.stored?.spec?.name ?? '').localeCompare(b.stored?.spec?.name ?? ''))
+      .map((entry) => ({ entry, now }));
+  });
 }

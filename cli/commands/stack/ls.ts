@@ -1,13 +1,6 @@
 /** `cluster stack ls`: the stacks, as the namespaces of the services labelled with one. */
 import type { Command } from 'commander';
-import {
-  addListOptions,
-  listingPrinter,
-  nameFilter,
-  printListing,
-  type Listing,
-  type ListOptions,
-} from '../../listing.js';
+import { listingCommand, nameFilter, type Listing } from '../../listing.js';
 import { NAMESPACE_LABEL } from '../../stack/compose-to-spec.js';
 import type { Connect } from '../types.js';
 import { allServices } from '../../pages.js';
@@ -28,21 +21,17 @@ const STACKS: Listing<StackItem> = {
 };
 
 export function lsCommand(stack: Command, connect: Connect): Command {
-  return addListOptions(
+  return listingCommand(
     stack.command('ls').description(`list stacks: the namespaces of services labelled ${NAMESPACE_LABEL}`),
     STACKS,
-  ).action(async (o: ListOptions) => {
-    const print = listingPrinter(STACKS, o);
-    const client = connect();
-    const services = await allServices(client);
-    const counts = new Map<string, number>();
-    for (const s of services) {
-      const ns = s.service?.spec?.labels[NAMESPACE_LABEL];
-      if (ns) counts.set(ns, (counts.get(ns) ?? 0) + 1);
-    }
-    const items = [...counts]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([name, n]) => ({ name, services: n }));
-    printListing(print(items));
-  });
+    async () => {
+      const services = await allServices(connect());
+      const counts = new Map<string, number>();
+      for (const s of services) {
+        const ns = s.service?.spec?.labels[NAMESPACE_LABEL];
+        if (ns) counts.set(ns, (counts.get(ns) ?? 0) + 1);
+      }
+      return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([name, n]) => ({ name, services: n }));
+    },
+  );
 }
