@@ -63,6 +63,7 @@ import type { TaskState } from './gen/flotilla/TaskState.js';
 import type { Task } from './gen/flotilla/Task.js';
 import type { ServiceSpec } from './gen/flotilla/ServiceSpec.js';
 import type { Placement } from './gen/flotilla/Placement.js';
+import type { Mount } from './gen/flotilla/Mount.js';
 
 const taskStateOrder = new Map<TaskState, number>(
   Object.keys(TaskStateValues).map((name, i) => [name as TaskState, i]),
@@ -92,6 +93,19 @@ export function placementWith(fields: Partial<Placement> = {}): Placement {
     strategy: 'SPREAD',
     affinities: [],
     antiAffinities: [],
+    ...fields,
+  };
+}
+
+/** A read-write volume mount with no source, target or driver, but for what `fields` set. */
+export function mountWith(fields: Partial<Mount> = {}): Mount {
+  return {
+    type: 'volume',
+    source: '',
+    target: '',
+    readOnly: false,
+    volumeDriver: '',
+    volumeOptions: {},
     ...fields,
   };
 }

@@ -11,7 +11,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { FlotillaError, invalidArgument, isFlotillaError } from '../../lib/errors.js';
 import { LOCAL_VOLUME_OPTIONS, localVolumeMount } from '../../proto/local-volume.js';
-import { HOST_IMAGE, VOLUME_NAME, type Mount, type ServiceSpec } from '../../proto/types.js';
+import { HOST_IMAGE, mountWith, VOLUME_NAME, type Mount, type ServiceSpec } from '../../proto/types.js';
 import { parseCount, parseDuration } from '../format.js';
 import { parseFileReference } from '../commands/service/flags/file.js';
 import { parseBytes, parseCpus } from '../commands/service/flags/placement.js';
@@ -642,7 +642,7 @@ function volumeMounts(r: Reader, s: Mapping, p: string, ctx: Context): Mount[] {
       if (!local) type = 'volume';
     }
     if (!target || !isAbsolute(target)) r.fail(list, i, vp, 'an absolute target path');
-    const mount: Mount = { type, source: '', target, readOnly, volumeDriver: '', volumeOptions: {} };
+    const mount = mountWith({ type, target, readOnly });
     if (type === 'bind') {
       if (!source) r.fail(list, i, vp, 'a source path');
       return { ...mount, source: ctx.path(source) };
@@ -662,14 +662,7 @@ function volumeMounts(r: Reader, s: Mapping, p: string, ctx: Context): Mount[] {
 
 function tmpfs(r: Reader, s: Mapping, p: string): Mount[] {
   const list = typeof s.tmpfs === 'string' ? [s.tmpfs] : r.strings(s, 'tmpfs', `${p}.tmpfs`);
-  return list.map((target) => ({
-    type: 'tmpfs',
-    source: '',
-    target,
-    readOnly: false,
-    volumeDriver: '',
-    volumeOptions: {},
-  }));
+  return list.map((target) => mountWith({ type: 'tmpfs', target }));
 }
 
 /** The service's networks as cluster names: the default one unless it names others or runs on the node's network. */

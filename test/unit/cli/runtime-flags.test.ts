@@ -7,16 +7,9 @@ import {
   runtimeFromFlags,
   withLimits,
 } from '../../../cli/commands/service/flags/runtime.js';
-import type { ContainerSpec, Mount } from '../../../proto/types.js';
+import { mountWith, type ContainerSpec } from '../../../proto/types.js';
 
-const MOUNT: Mount = {
-  type: 'volume',
-  source: '',
-  target: '',
-  readOnly: false,
-  volumeDriver: '',
-  volumeOptions: {},
-};
+const MOUNT = mountWith();
 
 test('--mount takes Docker syntax', (t) => {
   t.deepEqual(parseMount('type=bind,source=/srv,target=/data,readonly'), {

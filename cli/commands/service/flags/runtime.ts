@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { invalidArgument } from '../../../../lib/errors.js';
-import type { ContainerSpec, Mount, TaskSpec } from '../../../../proto/types.js';
+import { mountWith, type ContainerSpec, type Mount, type TaskSpec } from '../../../../proto/types.js';
 import { registryAuthFor } from '../../../docker-credentials.js';
 import { collect, parseCount } from '../../../format.js';
 import { editList, parseBytes, parseCpus } from './placement.js';
@@ -108,14 +108,7 @@ export function withLimits(o: RuntimeOptions, task: Resourcing): Resourcing {
  * readonly/ro; for volumes volume-driver and volume-opt=KEY=VALUE, repeatable).
  */
 export function parseMount(value: string, flag = '--mount'): Mount {
-  const mount: Mount = {
-    type: 'volume',
-    source: '',
-    target: '',
-    readOnly: false,
-    volumeDriver: '',
-    volumeOptions: {},
-  };
+  const mount = mountWith();
   for (const part of value.split(',')) {
     const eq = part.indexOf('=');
     const key = eq < 0 ? part : part.slice(0, eq);
