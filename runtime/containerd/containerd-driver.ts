@@ -46,7 +46,7 @@ import {
 import { readLogFiles } from '../log-file.js';
 import { ContainerdClient, timestampMs, unlessNotFound } from './client.js';
 import { cgroupStats } from './cgroup-stats.js';
-import { ImageStore, SNAPSHOTTER } from './images.js';
+import { ImageStore, SNAPSHOTTER, type ResolvedImage } from './images.js';
 import { BridgeNetwork } from './bridge-network.js';
 import { SharedLease } from './leases.js';
 import { killDescendants } from '../proc.js';
@@ -112,7 +112,7 @@ export class ContainerdDriver implements RuntimeDriver {
   private readonly closing = new AbortController();
   private readonly waits = new Map<string, Promise<ExitStatus>>();
   private readonly starts = new Map<string, Promise<void>>();
-  private readonly settles = new Map<string, Promise<void>>();
+  private readonly settles = new Map<string, Promise<Record<string, string>>>();
   /** Containers this driver created and has not started yet, with their root filesystem's mounts. */
   private readonly fresh = new Map<string, unknown[]>();
   private readonly createLease: SharedLease;
@@ -157,31 +157,18 @@ export class ContainerdDriver implements RuntimeDriver {
     validateContainerSpec(spec, { imageCommand: true });
     if (!this.canRun(spec.image))
       throw invalidArgument('image', 'an image reference (not "host")', spec.image);
-    const image = await this.images.resolve(spec.image);
-    await this.images.unpack(image);
     const id = randomBytes(16).toString('hex');
     const labels: Record<string, string> = {
       ...spec.labels,
       [L.image]: spec.image,
       ...(spec.stopSignal && { [L.stopSignal]: spec.stopSignal }),
     };
-    let network: SpecInput['network'];
     try {
-      if (this.bridge && !spec.hostNetwork) {
-        const { netns, ip } = await this.bridge.attach(id, spec.publish, spec.networks);
-        labels[L.ip] = ip;
-        if (spec.ports?.length) labels[L.ports] = JSON.stringify(spec.ports);
-        const hosts = join(this.logDir(id), 'hosts');
-        await mkdir(this.logDir(id), { recursive: true });
-        await writeFile(hosts, `127.0.0.1\tlocalhost\n${ip}\t${spec.hostname ?? id.slice(0, 12)}\n`);
-        network = { netns, resolvConf: this.bridge.resolvConf, hosts };
-      }
-      const mounts = await this.createLease.with(async (lease) => {
-        const { mounts } = await this.client.unary<{ mounts: { options: string[]; source: string }[] }>(
-          'snapshots',
-          'Prepare',
-          { snapshotter: SNAPSHOTTER, key: id, parent: image.chainId },
-          { lease },
+      const { mounts, imageName } = await this.createLease.with(async (lease) => {
+        // The root filesystem and the network are independent: made side by side.
+        const [{ image, mounts }, network] = await bothSettled(
+          this.prepareRoot(spec.image, id, lease),
+          this.attachNetwork(id, spec, labels),
         );
         const user = await resolveImageUser(spec.user ?? image.config.User, layerDirs(mounts));
         const oci = ociSpec({
@@ -209,17 +196,50 @@ export class ContainerdDriver implements RuntimeDriver {
           },
           { lease },
         );
-        return mounts;
+        return { mounts, imageName: image.name };
       });
       this.fresh.set(id, mounts);
+      this.logger?.debug({ id, image: imageName, labels: spec.labels }, 'containerd container created');
     } catch (err) {
       await unlessNotFound(this.client.unary('snapshots', 'Remove', { snapshotter: SNAPSHOTTER, key: id }));
       await this.bridge?.detach(id).catch(() => undefined);
       await rm(this.logDir(id), { recursive: true, force: true });
       throw err;
     }
-    this.logger?.debug({ id, image: image.name, labels: spec.labels }, 'containerd container created');
     return id;
+  }
+
+  /** The container's writable snapshot on top of its image (unpacked if need be). */
+  private async prepareRoot(
+    ref: string,
+    id: string,
+    lease: string,
+  ): Promise<{ image: ResolvedImage; mounts: { options: string[]; source: string }[] }> {
+    const image = await this.images.resolve(ref);
+    await this.images.unpack(image);
+    const { mounts } = await this.client.unary<{ mounts: { options: string[]; source: string }[] }>(
+      'snapshots',
+      'Prepare',
+      { snapshotter: SNAPSHOTTER, key: id, parent: image.chainId },
+      { lease },
+    );
+    return { image, mounts };
+  }
+
+  /** Its own network namespace on the bridge, unless it shares the node's network (then undefined). */
+  private async attachNetwork(
+    id: string,
+    spec: ContainerSpec,
+    labels: Record<string, string>,
+  ): Promise<SpecInput['network']> {
+    if (!this.bridge || spec.hostNetwork) return undefined;
+    const { netns, ip } = await this.bridge.attach(id, spec.publish, spec.networks);
+    labels[L.ip] = ip;
+    if (spec.ports?.length) labels[L.ports] = JSON.stringify(spec.ports);
+    const hosts = join(this.logDir(id), 'hosts');
+    await mkdir(this.logDir(id), { recursive: true });
+    await writeFile(hosts, `127.0.0.1\tlocalhost\n${ip}\t${spec.hostname ?? id.slice(0, 12)}\n`);
+    return { netns, resolvConf: this.bridge.resolvConf, hosts };
   }
 
   /** Starts a created container; a no-op if it already runs. */
@@ -489,9 +509,7 @@ export class ContainerdDriver implements RuntimeDriver {
     let labels = record.labels;
     const ip = labels[L.ip];
     if (task?.status === 'STOPPED' || (task === undefined && labels[L.startedAt] && !labels[L.exitCode])) {
-      await this.settle(record.id, task);
-      labels = (await this.client.unary<{ container: Record_ }>('containers', 'Get', { id: record.id }))
-        .container.labels;
+      labels = await this.settle(record.id, task);
     }
     const base = {
       id: record.id,
@@ -512,8 +530,11 @@ export class ContainerdDriver implements RuntimeDriver {
     return { ...base, state: 'created' };
   }
 
-  /** Deletes an exited task (flushing its logs, unmounting its root) and records its exit in labels. */
-  private settle(id: string, task: TaskProcess | undefined): Promise<void> {
+  /**
+   * Deletes an exited task (flushing its logs, unmounting its root) and records its exit in
+   * labels; returns the container's labels then.
+   */
+  private settle(id: string, task: TaskProcess | undefined): Promise<Record<string, string>> {
     return singleFlight(this.settles, id, async () => {
       const deleted = await unlessNotFound(
         this.client.unary<{ exitStatus: number; exitedAt: TaskProcess['exitedAt'] }>('tasks', 'Delete', {
@@ -522,20 +543,26 @@ export class ContainerdDriver implements RuntimeDriver {
       );
       const current = (await this.client.unary<{ container: Record_ }>('containers', 'Get', { id }))
         .container;
-      if (current.labels[L.exitCode] !== undefined) return; // settled by another agent or call
+      if (current.labels[L.exitCode] !== undefined) return current.labels; // settled by another agent or call
       // A task that vanished without our seeing its end (containerd lost it) reads as killed.
       const exitCode = deleted?.exitStatus ?? task?.exitStatus ?? 128 + signalNumber('SIGKILL');
       const finishedAt = timestampMs(deleted?.exitedAt ?? task?.exitedAt) || Date.now();
-      await this.setLabels(id, { [L.exitCode]: String(exitCode), [L.finishedAt]: String(finishedAt) });
+      const labels = await this.setLabels(id, {
+        [L.exitCode]: String(exitCode),
+        [L.finishedAt]: String(finishedAt),
+      });
       this.logger?.debug({ id, exitCode }, 'containerd container exited');
+      return labels;
     });
   }
 
-  private async setLabels(id: string, labels: Record<string, string>): Promise<void> {
-    await this.client.unary('containers', 'Update', {
+  /** Sets these labels (keeping the others); returns all of the container's labels then. */
+  private async setLabels(id: string, labels: Record<string, string>): Promise<Record<string, string>> {
+    const { container } = await this.client.unary<{ container: Record_ }>('containers', 'Update', {
       container: { id, labels },
       updateMask: { paths: Object.keys(labels).map((k) => `labels.${k}`) },
     });
+    return container.labels;
   }
 
   private logDir(id: string): string {
@@ -584,6 +611,14 @@ function swapAccounting(): Promise<boolean> {
     () => false,
   );
   return swapAccounted;
+}
+
+/** Both results once both have settled (so that a failure's cleanup never races the other), or the first error. */
+async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [x, y] = await Promise.allSettled([a, b]);
+  if (x.status === 'rejected') throw x.reason;
+  if (y.status === 'rejected') throw y.reason;
+  return [x.value, y.value];
 }
 
 function singleFlight<T>(pending: Map<string, Promise<T>>, id: string, work: () => Promise<T>): Promise<T> {
