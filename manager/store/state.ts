@@ -4,7 +4,9 @@
  * ends with the same state.
  */
 import { FlotillaError } from '../../lib/errors.js';
-import type { Task } from '../../proto/types.js';
+import type { Meta, Task } from '../../proto/types.js';
+import { frozenCopy } from './frozen-copy.js';
+import { SharedValues } from './shared-values.js';
 import { SortedIds } from './sorted-ids.js';
 import {
   NAMED_TABLES,
@@ -31,15 +33,6 @@ export type Change = {
 type Tables = { [T in Table]: Map<string, Objects[T]> };
 /** Each table's ids in order, for listings that page. */
 type Orders = Record<Table, SortedIds>;
-
-function deepFreeze<T>(value: T): T {
-  // Bytes (sealed values) cannot be frozen: they are never changed in place either.
-  if (value && typeof value === 'object' && !Object.isFrozen(value) && !ArrayBuffer.isView(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
 
 /** A key's ids, in id order (so a page of one service's or node's tasks starts anywhere). */
 class Index {
@@ -71,6 +64,8 @@ export class StoreState implements ReadTx {
   private running = new Map<string, number>();
   /** Per named table, each name's object id. */
   private names = emptyNames();
+  /** The specs and endpoints that the tasks of one service version hold alike. */
+  private shared = new SharedValues();
 
   get<T extends Table>(table: T, id: string): Objects[T] | undefined {
     return this.tables[table].get(id);
@@ -164,9 +159,10 @@ export class StoreState implements ReadTx {
         events.push({ kind: 'delete', table: c.table, object: old, index } as StoreEvent);
         continue;
       }
-      const object = deepFreeze({
-        ...structuredClone(c.object),
-        meta: { version: index, createdAt: old?.meta?.createdAt ?? now, updatedAt: now },
+      const object = this.keep(c.table, c.object, {
+        version: index,
+        createdAt: old?.meta?.createdAt ?? now,
+        updatedAt: now,
       });
       if (old) this.unindex(c.table, old);
       (this.tables[c.table] as Map<string, typeof object>).set(object.id, object);
@@ -197,16 +193,38 @@ export class StoreState implements ReadTx {
     this.tasksByNodeIdx = new Index();
     this.running = new Map();
     this.names = emptyNames();
+    this.shared = new SharedValues();
+    // Nodes and services come before tasks, so a task's ids can be the stored ones.
     for (const table of TABLES) {
       // A snapshot from before a table existed has none of its objects.
       for (const object of snap[table] ?? []) {
-        const frozen = deepFreeze(structuredClone(object));
+        const frozen = this.keep(table, object);
         (this.tables[table] as Map<string, typeof frozen>).set(frozen.id, frozen);
         this.indexObject(table, frozen);
       }
       this.orders[table] = SortedIds.from(this.tables[table].keys());
     }
     this.index = snap.index;
+  }
+
+  /**
+   * The frozen copy of `object` that the store keeps (see frozen-copy.ts), with `meta` when
+   * given. A task shares its spec and endpoint with the other tasks of its service version,
+   * and holds the stored service's and node's id strings rather than copies of its own.
+   */
+  private keep<T extends Table>(table: T, object: Objects[T], meta?: Meta): Objects[T] {
+    const fields: Partial<Record<string, unknown>> = meta ? { meta: frozenCopy(meta) } : {};
+    if (table === 'tasks') {
+      const task = object as Task;
+      const service = this.tables.services.get(task.serviceId);
+      if (service) fields.serviceId = service.id;
+      if (service?.spec && task.serviceName === service.spec.name) fields.serviceName = service.spec.name;
+      const node = this.tables.nodes.get(task.nodeId);
+      if (node) fields.nodeId = node.id;
+      if (task.spec) fields.spec = this.shared.take(sharedKey(task, 'spec'), task.spec);
+      if (task.endpoint) fields.endpoint = this.shared.take(sharedKey(task, 'endpoint'), task.endpoint);
+    }
+    return frozenCopy(object, fields);
   }
 
   private indexObject(table: Table, object: Objects[Table]): void {
@@ -225,6 +243,8 @@ export class StoreState implements ReadTx {
       const task = object as Task;
       this.tasksByServiceIdx.remove(task.serviceId, task.id);
       this.tasksByNodeIdx.remove(task.nodeId, task.id);
+      if (task.spec) this.shared.release(sharedKey(task, 'spec'), task.spec);
+      if (task.endpoint) this.shared.release(sharedKey(task, 'endpoint'), task.endpoint);
       if (isRunning(task)) {
         const left = this.runningTasks(task.serviceId) - 1;
         if (left) this.running.set(task.serviceId, left);
@@ -258,6 +278,11 @@ function emptyOrders(): Orders {
 
 function emptyNames(): Record<NamedTable, Map<string, string>> {
   return { services: new Map(), networks: new Map(), secrets: new Map(), configs: new Map() };
+}
+
+/** Where the value a task's service version shares in `field` is kept. */
+function sharedKey(task: Task, field: 'spec' | 'endpoint'): string {
+  return `${field} ${task.serviceId} ${task.specVersion}`;
 }
 
 /** A task meant to run that runs. */
