@@ -5,9 +5,13 @@
  * the whole table, one service's tasks and one node's; the protobuf encoding of a page as gRPC
  * would send it; and what one answer of every task cost before listings paged (reading the
  * whole table), with the size its encoding would have had. One JSON line per figure.
+ * bytes_per_task: the heap the tasks add to the store (after a full collection each side),
+ * divided by their number: what a stored task costs, indexes included.
  * Run: node --max-old-space-size=8192 dist/bench/listing.js [--tasks N,N]
  */
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { ControlApi } from '../manager/api/control.js';
 import { MemoryStore } from '../manager/store/memory-store.js';
 import { codec } from '../proto/load.js';
@@ -20,6 +24,15 @@ const NODES = 10_000;
 const SERVICES = 100;
 const PAGE = 1_000;
 const response = codec<ListTasksResponse>('flotilla.ListTasksResponse');
+
+// A full collection on demand, without a flag on the command line.
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+/** The heap in use after a full collection, in bytes. */
+function liveHeap(): number {
+  collect();
+  return process.memoryUsage().heapUsed;
+}
 
 function sizes(): number[] {
   const i = process.argv.indexOf('--tasks');
@@ -34,6 +47,7 @@ async function build(tasks: number) {
     for (const n of nodes) tx.create('nodes', n);
     for (const s of services) tx.create('services', s);
   });
+  const heapBefore = liveHeap();
   for (let made = 0; made < tasks;) {
     const batch = Math.min(10_000, tasks - made);
     await store.update((tx) => {
@@ -48,7 +62,8 @@ async function build(tasks: number) {
     });
     made += batch;
   }
-  return { store, api: new ControlApi(store), nodes, services };
+  const taskBytes = liveHeap() - heapBefore;
+  return { store, api: new ControlApi(store), nodes, services, taskBytes };
 }
 
 /** Every page of a listing, each timed; a sample of them encoded as gRPC would. */
@@ -88,7 +103,7 @@ function pages(api: ControlApi, filter: Pick<ListTasksRequest, 'services' | 'nod
 for (const tasks of sizes()) {
   progress(`building a store of ${tasks} tasks`);
   const t0 = performance.now();
-  const { store, api, nodes, services } = await build(tasks);
+  const { store, api, nodes, services, taskBytes } = await build(tasks);
   const heapMb = process.memoryUsage().heapUsed / 2 ** 20;
   console.log(
     JSON.stringify({
@@ -97,6 +112,7 @@ for (const tasks of sizes()) {
       figure: 'store',
       build_s: round((performance.now() - t0) / 1000),
       heap_mb: round(heapMb),
+      bytes_per_task: Math.round(taskBytes / tasks),
     }),
   );
 
