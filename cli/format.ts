@@ -89,3 +89,24 @@ export async function printInspected<T>(refs: string[], get: (ref: string) => Pr
   for (const ref of refs) out.push(forPeople(await get(ref)));
   console.log(JSON.stringify(out, null, 2));
 }
+
+/** `inspect --pretty`: each object as text for people, a blank line between; `view` gives undefined for none. */
+export async function printViews(
+  refs: string[],
+  view: (ref: string) => Promise<string | undefined>,
+): Promise<void> {
+  const views: string[] = [];
+  for (const ref of refs) {
+    const text = await view(ref);
+    if (text !== undefined) views.push(text);
+  }
+  console.log(views.join('\n\n'));
+}
+
+/** `rm`: removes each object in turn and prints its reference once it is gone; the first failure stops. */
+export async function removeEach(refs: string[], remove: (ref: string) => Promise<unknown>): Promise<void> {
+  for (const ref of refs) {
+    await remove(ref);
+    console.log(ref);
+  }
+}

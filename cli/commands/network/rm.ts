@@ -1,6 +1,7 @@
 /** `cluster network rm`: networks no service is attached to. */
 import type { Command } from 'commander';
 import { call } from '../../../proto/rpc.js';
+import { removeEach } from '../../format.js';
 import type { Connect } from '../types.js';
 
 export function rmCommand(network: Command, connect: Connect): Command {
@@ -10,9 +11,6 @@ export function rmCommand(network: Command, connect: Connect): Command {
     .argument('<network...>')
     .action(async (refs: string[]) => {
       const client = connect();
-      for (const ref of refs) {
-        await call(client, client.RemoveNetwork, { network: ref });
-        console.log(ref);
-      }
+      await removeEach(refs, (network) => call(client, client.RemoveNetwork, { network }));
     });
 }

@@ -1,7 +1,7 @@
 /** `cluster node inspect`: nodes as JSON, or as text with --pretty. */
 import type { Command } from 'commander';
 import { call } from '../../../proto/rpc.js';
-import { printInspected } from '../../format.js';
+import { printInspected, printViews } from '../../format.js';
 import { prettyNode } from '../../inspect-view.js';
 import type { Connect } from '../types.js';
 
@@ -15,11 +15,9 @@ export function inspectCommand(node: Command, connect: Connect): Command {
       const client = connect();
       const get = async (node: string) => (await call(client, client.GetNode, { node })).node;
       if (!o.pretty) return printInspected(refs, get);
-      const views: string[] = [];
-      for (const ref of refs) {
+      await printViews(refs, async (ref) => {
         const node = await get(ref);
-        if (node) views.push(prettyNode(node));
-      }
-      console.log(views.join('\n\n'));
+        return node ? prettyNode(node) : undefined;
+      });
     });
 }

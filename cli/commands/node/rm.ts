@@ -1,6 +1,7 @@
 /** `cluster node rm`: nodes removed from the cluster (down ones, or any worker with --force). */
 import type { Command } from 'commander';
 import { call } from '../../../proto/rpc.js';
+import { removeEach } from '../../format.js';
 import type { Connect } from '../types.js';
 
 export function rmCommand(node: Command, connect: Connect): Command {
@@ -11,9 +12,6 @@ export function rmCommand(node: Command, connect: Connect): Command {
     .option('-f, --force', 'remove a node that is still up; its tasks move elsewhere')
     .action(async (refs: string[], o: { force?: boolean }) => {
       const client = connect();
-      for (const ref of refs) {
-        await call(client, client.RemoveNode, { node: ref, force: o.force ?? false });
-        console.log(ref);
-      }
+      await removeEach(refs, (node) => call(client, client.RemoveNode, { node, force: o.force ?? false }));
     });
 }

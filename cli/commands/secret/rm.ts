@@ -1,5 +1,6 @@
 /** `cluster secret rm` and `cluster config rm`: those no service uses. */
 import type { Command } from 'commander';
+import { removeEach } from '../../format.js';
 import type { Connect } from '../types.js';
 import type { Kind } from './kinds.js';
 
@@ -10,9 +11,6 @@ export function rmCommand(cmd: Command, kind: Kind, connect: Connect): Command {
     .argument(`<${kind.noun}...>`)
     .action(async (refs: string[]) => {
       const calls = kind.calls(connect());
-      for (const ref of refs) {
-        await calls.remove(ref);
-        console.log(ref);
-      }
+      await removeEach(refs, (ref) => calls.remove(ref));
     });
 }

@@ -1,7 +1,7 @@
 /** `cluster service inspect`: services as JSON, or as text with --pretty. */
 import type { Command } from 'commander';
 import { call } from '../../../proto/rpc.js';
-import { printInspected } from '../../format.js';
+import { printInspected, printViews } from '../../format.js';
 import { prettyService } from '../../inspect-view.js';
 import type { Connect } from '../types.js';
 
@@ -20,11 +20,9 @@ export function inspectCommand(service: Command, connect: Connect): Command {
           return { ...got.service, unplaced: got.unplaced };
         });
       }
-      const views: string[] = [];
-      for (const ref of refs) {
+      await printViews(refs, async (ref) => {
         const got = await get(ref);
-        if (got.service) views.push(prettyService(got.service, got.unplaced));
-      }
-      console.log(views.join('\n\n'));
+        return got.service ? prettyService(got.service, got.unplaced) : undefined;
+      });
     });
 }

@@ -1,6 +1,7 @@
 /** `cluster service rm`: removes services; the managers stop their tasks. */
 import type { Command } from 'commander';
 import { call } from '../../../proto/rpc.js';
+import { removeEach } from '../../format.js';
 import type { Connect } from '../types.js';
 
 export function rmCommand(service: Command, connect: Connect): Command {
@@ -10,9 +11,6 @@ export function rmCommand(service: Command, connect: Connect): Command {
     .argument('<service...>')
     .action(async (refs: string[]) => {
       const client = connect();
-      for (const ref of refs) {
-        await call(client, client.RemoveService, { service: ref });
-        console.log(ref);
-      }
+      await removeEach(refs, (service) => call(client, client.RemoveService, { service }));
     });
 }
