@@ -199,10 +199,12 @@ export function serve(
               }
             },
           };
+      // The method as a refusal names it (Service.Method).
+      const shown = method.path.replace(/^\/flotilla\./, '').replace('/', '.');
       const check = (call: ServerSurfaceCall): FlotillaError | undefined => {
         const caller: Caller =
           security === 'local' ? { kind: 'local', address: 'local socket' } : callerOverTls(call);
-        const refusal = refuse(caller, allow, access, method.path);
+        const refusal = refuse(caller, allow, access, shown);
         if (refusal) return refusal;
         const request = (call as { request?: unknown }).request;
         if (request instanceof Oversized) {
@@ -241,9 +243,8 @@ function refuse(
   caller: Caller,
   allow: readonly Who[],
   access: Access,
-  path: string,
+  method: string,
 ): FlotillaError | undefined {
-  const method = path.replace(/^\/flotilla\./, '').replace('/', '.');
   if (caller.kind === 'local') {
     return allow.includes('local')
       ? undefined

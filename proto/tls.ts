@@ -123,10 +123,21 @@ export type Caller =
   | ({ kind: 'certified'; address: string } & CertSubject);
 
 export function callerOverTls(call: ServerSurfaceCall): Caller {
+  const socket = peerSocket(call);
+  // A connection's address and certificate never change: its caller is made once, not per call.
+  const known = socket && callersBySocket.get(socket);
+  if (known) return known;
   const address = call.getPeer();
-  const subject = certifiedSubject(call);
-  return subject ? { kind: 'certified', address, ...subject } : { kind: 'anonymous', address };
+  const subject = certifiedSubject(call, socket);
+  const caller: Caller = subject
+    ? { kind: 'certified', address, ...subject }
+    : { kind: 'anonymous', address };
+  if (socket) callersBySocket.set(socket, caller);
+  return caller;
 }
+
+/** Callers by the TLS connection they came in on. */
+const callersBySocket = new WeakMap<tls.TLSSocket, Caller>();
 
 /**
  * A small map that forgets the entry least recently used once it holds `max`: a Map keeps
@@ -163,32 +174,26 @@ export class LruMap<K, V> {
  */
 export const callerSubjects = new LruMap<string, CertSubject | null>(10_000);
 
-function certifiedSubject(call: ServerSurfaceCall): CertSubject | undefined {
-  const socket = peerSocket(call);
+function certifiedSubject(
+  call: ServerSurfaceCall,
+  socket: tls.TLSSocket | undefined,
+): CertSubject | undefined {
   if (!socket) {
     // grpc-js gives the certificate only when it verified against our roots.
     const cert = call.getAuthContext()?.sslPeerCertificate;
     return cert ? subjectOf(cert.subject) : undefined;
   }
-  // A connection's certificate never changes: it is read once per connection, not per call.
-  let subject = subjectsBySocket.get(socket);
-  if (subject !== undefined) return subject ?? undefined;
   // Like getAuthContext(): a certificate counts only when it verified against our roots.
   const cert = socket.authorized ? socket.getPeerX509Certificate() : undefined;
-  if (cert) {
-    const fingerprint = cert.fingerprint256;
-    subject = callerSubjects.get(fingerprint);
-    if (subject === undefined) {
-      subject = x509Subject(cert) ?? null;
-      callerSubjects.set(fingerprint, subject);
-    }
+  if (!cert) return undefined;
+  const fingerprint = cert.fingerprint256;
+  let subject = callerSubjects.get(fingerprint);
+  if (subject === undefined) {
+    subject = x509Subject(cert) ?? null;
+    callerSubjects.set(fingerprint, subject);
   }
-  subjectsBySocket.set(socket, subject ?? null);
   return subject ?? undefined;
 }
-
-/** Callers' subjects by the connection they came in on (null: none, or one naming no Flotilla holder). */
-const subjectsBySocket = new WeakMap<object, CertSubject | null>();
 
 /**
  * The TLS connection a call came in on, reached through grpc-js's call objects past its
