@@ -11,15 +11,19 @@ import { registryAuthFor } from '../../../docker-credentials.js';
 import { collect, parseCount } from '../../../format.js';
 import { editList, parseBytes, parseCpus } from './placement.js';
 
-export interface RuntimeOptions {
+/** The runtime flags that `service create` and `service update` both take. */
+interface RuntimeSettings {
   limitCpu?: string;
   limitMemory?: string;
   limitPids?: string;
   capAdd?: string[];
   capDrop?: string[];
   readOnly?: boolean;
-  mount?: string[];
   withRegistryAuth?: boolean;
+}
+
+export interface RuntimeOptions extends RuntimeSettings {
+  mount?: string[];
   network?: string[];
 }
 
@@ -88,7 +92,7 @@ type Resourcing = Pick<TaskSpec, 'placement' | 'resources'>;
  * The task's resources with the --limit-* flags given set over the limits it has (none on
  * create); 0 lifts a limit. Unchanged without the flags.
  */
-export function withLimits(o: RuntimeOptions, task: Resourcing): Resourcing {
+export function withLimits(o: RuntimeSettings, task: Resourcing): Resourcing {
   if (o.limitCpu === undefined && o.limitMemory === undefined && o.limitPids === undefined) return task;
   const was = task.resources?.limits ?? { nanoCpus: 0, memoryBytes: 0, pids: 0 };
   const limits = {
@@ -151,20 +155,13 @@ export function parseMount(value: string, flag = '--mount'): Mount {
 }
 
 /** All optional: an update changes only what its flags name. */
-export interface RuntimeUpdateOptions {
-  limitCpu?: string;
-  limitMemory?: string;
-  limitPids?: string;
-  capAdd?: string[];
-  capDrop?: string[];
-  readOnly?: boolean;
+export interface RuntimeUpdateOptions extends RuntimeSettings {
   mountAdd?: string[];
   mountRm?: string[];
   /** Overlay networks by name or id, or host or bridge. */
   networkAdd?: string[];
   /** Overlay networks by id (the command resolves names first), or host. */
   networkRm?: string[];
-  withRegistryAuth?: boolean;
 }
 
 /** Adds the runtime flags of `service update` (no defaults: unset is unchanged). */
