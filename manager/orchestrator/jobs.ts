@@ -9,9 +9,9 @@ import type { Logger } from '../../lib/log.js';
 import type { Service, Task } from '../../proto/types.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 import { Orchestrator } from './orchestrator.js';
-import { byCreation, servicesLeaving, settleSlot, tasksBySlot } from './slots.js';
+import { byCreation, retireSlot, servicesLeaving, settleSlot, tasksBySlot } from './slots.js';
 import { historyToKeep, reap } from './task-history.js';
-import { isActive, newTask, withDesiredState } from '../services/tasks.js';
+import { newTask } from '../services/tasks.js';
 
 export class ReplicatedJobOrchestrator extends Orchestrator {
   constructor(store: Store, log: Logger, now: () => number = Date.now) {
@@ -36,8 +36,7 @@ export class ReplicatedJobOrchestrator extends Orchestrator {
     for (let slot = 1; slot <= Math.max(total, ...bySlot.keys()); slot++) {
       const history = (bySlot.get(slot) ?? []).sort(byCreation);
       if (slot > total) {
-        for (const t of history) if (isActive(t)) tx.update('tasks', withDesiredState(t, 'SHUTDOWN'));
-        reap(tx, history, 0);
+        retireSlot(tx, history);
         continue;
       }
       if (settleSlot(tx, history)) running++;

@@ -9,9 +9,9 @@ import type { Logger } from '../../lib/log.js';
 import type { Service, Task } from '../../proto/types.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 import { Orchestrator } from './orchestrator.js';
-import { byCreation, servicesLeaving, settleSlot, tasksBySlot } from './slots.js';
+import { byCreation, retireSlot, servicesLeaving, settleSlot, tasksBySlot } from './slots.js';
 import { finished, historyToKeep, reap } from './task-history.js';
-import { isActive, newTask, withDesiredState } from '../services/tasks.js';
+import { newTask, withDesiredState } from '../services/tasks.js';
 import { overlaps } from '../../proto/service-update.js';
 
 export class ReplicatedOrchestrator extends Orchestrator {
@@ -38,8 +38,7 @@ export class ReplicatedOrchestrator extends Orchestrator {
     for (let slot = 1; slot <= Math.max(replicas, ...bySlot.keys()); slot++) {
       const history = (bySlot.get(slot) ?? []).sort(byCreation);
       if (slot > replicas) {
-        for (const t of history) if (isActive(t)) tx.update('tasks', withDesiredState(t, 'SHUTDOWN'));
-        reap(tx, history, 0);
+        retireSlot(tx, history);
         continue;
       }
       this.fillSlot(tx, service, slot, history, now);

@@ -2,6 +2,7 @@
 import { isTerminal, taskStateRank, type Node, type Task } from '../../proto/types.js';
 import { isActive, withDesiredState } from '../services/tasks.js';
 import type { ReadTx, StoreEvent, WriteTx } from '../store/types.js';
+import { reap } from './task-history.js';
 
 /** Whether a task change frees or fills a slot (the only changes the orchestrators act on). */
 export function sameLifecycle(a: Task, b: Task): boolean {
@@ -72,6 +73,12 @@ export function settleSlot(tx: WriteTx, history: Task[], overlap = false): Task 
     for (const t of history.filter(stoppedRunning)) tx.update('tasks', withDesiredState(t, 'SHUTDOWN'));
   }
   return active.at(-1);
+}
+
+/** A slot beyond the service's count: its active tasks are shut down and its history goes. */
+export function retireSlot(tx: WriteTx, history: Task[]): void {
+  for (const t of history) if (isActive(t)) tx.update('tasks', withDesiredState(t, 'SHUTDOWN'));
+  reap(tx, history, 0);
 }
 
 /**
