@@ -17,23 +17,19 @@ import { FlotillaError, invalidArgument } from '../../../lib/errors.js';
 import { wire } from '../../../proto/load.js';
 import { call, connect } from '../../../proto/rpc.js';
 import { runDaemon, startInBackground } from '../../daemon-process.js';
-import { labels, parseDuration } from '../../format.js';
-import { genericResources } from '../service/flags/placement.js';
+import { parseDuration } from '../../format.js';
 import { claimDataDir } from './data-dir.js';
 import { userCa } from './init-ca.js';
 import {
   addRuntimeOptions,
   checkAddr,
-  checkContainerNetwork,
-  checkDashboardAddr,
-  checkMaxImageSize,
-  checkMetricsAddr,
   DASHBOARD_ADDR,
   DATA_DIR,
   DATA_PATH_ADDR,
   FOREGROUND,
   HOSTNAME,
   METRICS_ADDR,
+  nodeSettings,
   type NodeOptions,
 } from './node-options.js';
 import { unlockKeyNotice } from './unlock-key.js';
@@ -117,18 +113,13 @@ export function initCommand(program: Command): Command {
 async function init(o: InitOptions): Promise<void> {
   const dataDir = dataDirFrom(o.dataDir);
   if (o.forceNewCluster) return forceNewCluster(dataDir, o.foreground ?? false);
-  const generic = genericResources(o.genericResource);
-  const engineLabels = labels('--engine-label', o.engineLabel);
+  const node = nodeSettings(o);
   const etcdEndpoints = storeChoice(o.store, o.etcdEndpoints);
   const listen = checkAddr('--listen', o.listen);
   const advertise = advertisedAddress(listen, o.advertiseAddr, defaultRouteAddress);
   const dataPathAddr = o.dataPathAddr === undefined ? undefined : dataPathAddress(o.dataPathAddr);
   const heartbeat = parseDuration('--dispatcher-heartbeat', o.dispatcherHeartbeat);
-  const containerNetwork = checkContainerNetwork(o.containerNetwork);
-  const maxImageSize = checkMaxImageSize(o.maxImageSize);
   const certExpiryMs = o.certExpiry === undefined ? undefined : checkCertExpiry(o.certExpiry);
-  const metricsAddr = checkMetricsAddr(o.metricsAddr);
-  const dashboardAddr = checkDashboardAddr(o.dashboardAddr);
   const ca = await userCa(o.caCert, o.caKey, o.externalCa);
   const containerPool =
     o.defaultAddrPool === undefined && o.defaultAddrPoolMaskLength === undefined
@@ -142,19 +133,12 @@ async function init(o: InitOptions): Promise<void> {
     hostname: o.hostname,
     heartbeatMs: heartbeat,
     etcdEndpoints,
-    genericResources: generic,
-    engineLabels,
-    containerdSocket: o.containerdSocket,
-    containerNetwork,
-    socketGroup: o.socketGroup,
-    maxImageSize,
+    ...node,
     certExpiryMs,
     ca,
     containerPool,
     dataPathAddr,
     autolock: o.autolock,
-    metricsAddr,
-    dashboardAddr,
   };
   if (o.foreground) return runDaemon(dataDir, { init, foreground: true });
   const id = await startInBackground(dataDir, ['--init', JSON.stringify(init)]).catch(

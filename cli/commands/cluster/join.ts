@@ -19,22 +19,17 @@ import { wire } from '../../../proto/load.js';
 import { call, connect } from '../../../proto/rpc.js';
 import { fetchTrustedCa, TlsCredentials } from '../../../proto/tls.js';
 import { runDaemon, startInBackground } from '../../daemon-process.js';
-import { labels } from '../../format.js';
-import { genericResources } from '../service/flags/placement.js';
 import { assertNoNode, claimDataDir } from './data-dir.js';
 import {
   addRuntimeOptions,
   checkAddr,
-  checkContainerNetwork,
-  checkDashboardAddr,
-  checkMaxImageSize,
-  checkMetricsAddr,
   DASHBOARD_ADDR,
   DATA_DIR,
   DATA_PATH_ADDR,
   FOREGROUND,
   HOSTNAME,
   METRICS_ADDR,
+  nodeSettings,
   type NodeOptions,
 } from './node-options.js';
 
@@ -68,25 +63,13 @@ export function joinCommand(program: Command): Command {
 /** Checks the options, joins through the manager, then writes the node's identity and starts its daemon. */
 async function join(manager: string, o: JoinOptions): Promise<void> {
   checkAddr('manager address', manager);
-  const generic = genericResources(o.genericResource);
+  const settings = nodeSettings(o);
   const dataDir = dataDirFrom(o.dataDir);
   const listen = checkAddr('--listen', o.listen);
   const dataPathAddr = o.dataPathAddr === undefined ? undefined : dataPathAddress(o.dataPathAddr);
   await assertNoNode(dataDir);
   await socketGroupId(o.socketGroup);
-  const node = {
-    hostname: o.hostname ?? osHostname(),
-    genericResources: generic,
-    engineLabels: labels('--engine-label', o.engineLabel),
-    ...(o.containerdSocket !== undefined && { containerdSocket: o.containerdSocket }),
-    ...(o.containerNetwork !== undefined && {
-      containerNetwork: checkContainerNetwork(o.containerNetwork),
-    }),
-    socketGroup: o.socketGroup,
-    maxImageSize: checkMaxImageSize(o.maxImageSize),
-    metricsAddr: checkMetricsAddr(o.metricsAddr),
-    dashboardAddr: checkDashboardAddr(o.dashboardAddr),
-  };
+  const node = { hostname: o.hostname ?? osHostname(), ...settings };
   // Nothing is sent to the manager before it has shown the CA the token names.
   const { parseJoinToken } = await caChecks();
   const { ca, localAddress } = await fetchTrustedCa(manager, parseJoinToken(o.token).digest);

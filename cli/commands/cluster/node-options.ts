@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import { parseContainerNetwork } from '../../../daemon/index.js';
 import { FlotillaError, invalidArgument } from '../../../lib/errors.js';
-import { collect } from '../../format.js';
-import { parseBytes } from '../service/flags/placement.js';
+import { collect, labels } from '../../format.js';
+import { genericResources, parseBytes } from '../service/flags/placement.js';
 
 /** What init's and join's shared options give their action. */
 export interface NodeOptions {
@@ -83,6 +83,23 @@ export function addRuntimeOptions(cmd: Command): Command {
     .option(...MAX_IMAGE_SIZE);
 }
 
+/**
+ * The node's own settings (resources, runtime, local socket, limits, what it serves), checked:
+ * what init gives its daemon and join writes in the node's identity.
+ */
+export function nodeSettings(o: NodeOptions) {
+  return {
+    genericResources: genericResources(o.genericResource),
+    engineLabels: labels('--engine-label', o.engineLabel),
+    containerdSocket: o.containerdSocket,
+    containerNetwork: checkContainerNetwork(o.containerNetwork),
+    socketGroup: o.socketGroup,
+    maxImageSize: checkMaxImageSize(o.maxImageSize),
+    metricsAddr: checkMetricsAddr(o.metricsAddr),
+    dashboardAddr: checkDashboardAddr(o.dashboardAddr),
+  };
+}
+
 export function checkAddr(flag: string, value: string): string {
   if (!ADDR.test(value))
     throw new FlotillaError(
@@ -93,22 +110,22 @@ export function checkAddr(flag: string, value: string): string {
 }
 
 /** `--metrics-addr`: HOST:PORT, or "" to serve no metrics. */
-export function checkMetricsAddr(value: string | undefined): string | undefined {
+function checkMetricsAddr(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? value : checkAddr('--metrics-addr', value);
 }
 
 /** `--dashboard-addr`: HOST:PORT, or "none" (or "") to serve no dashboard, kept as "". */
-export function checkDashboardAddr(value: string | undefined): string | undefined {
+function checkDashboardAddr(value: string | undefined): string | undefined {
   if (value === 'none' || value === '') return '';
   return value === undefined ? value : checkAddr('--dashboard-addr', value);
 }
 
-export function checkContainerNetwork(value: string | undefined): string | undefined {
+function checkContainerNetwork(value: string | undefined): string | undefined {
   parseContainerNetwork(value);
   return value;
 }
 
-export function checkMaxImageSize(value: string | undefined): number | undefined {
+function checkMaxImageSize(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const bytes = parseBytes('--max-image-size', value);
   if (bytes < 1) throw invalidArgument('--max-image-size', 'a size above 0', value);
