@@ -12,6 +12,9 @@ import { adminCredentials } from '../client.js';
 import { nodeLabel, nodeRuntimeClient } from '../node-runtime.js';
 import type { Connect } from './types.js';
 
+/** `--node` (with `collect`): the nodes to go to, by id or hostname; none: every node that can. */
+export const ONLY_NODES = ['--node <node>', 'only this node, by id or hostname (repeatable)'] as const;
+
 /** The Control API to find the nodes with, and the admin credentials to reach them. */
 export async function reach(connect: Connect): Promise<{ control: ControlClient; tls: TlsCredentials }> {
   const control = connect();

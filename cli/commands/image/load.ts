@@ -6,10 +6,10 @@ import { describeError, FlotillaError, invalidArgument } from '../../../lib/erro
 import { fromServiceError } from '../../../proto/rpc.js';
 import type { TlsCredentials } from '../../../proto/tls.js';
 import type { Node } from '../../../proto/types.js';
-import { collect } from '../../format.js';
 import { nodeLabel, nodeRuntimeClient, resolveNodes } from '../../node-runtime.js';
 import { ProgressBar } from '../../progress.js';
-import { containerNodes, reach } from '../on-nodes.js';
+import { collect } from '../../format.js';
+import { containerNodes, ONLY_NODES, reach } from '../on-nodes.js';
 import type { Connect } from '../types.js';
 
 const CHUNK = 1 << 20;
@@ -19,7 +19,7 @@ export function loadCommand(image: Command, connect: Connect): Command {
     .command('load')
     .description('load an OCI-layout or `docker save` archive into every node’s runtime (or those named)')
     .argument('<file>', 'the archive (.tar)')
-    .option('--node <node>', 'only this node, by id or hostname (repeatable)', collect, [])
+    .option(...ONLY_NODES, collect, [])
     .action(async (file: string, o: { node: string[] }) => {
       const { size } = await stat(file).catch(() => {
         throw invalidArgument('FILE', 'a readable image archive', file);

@@ -3,14 +3,14 @@ import type { Command } from 'commander';
 import { call } from '../../../proto/rpc.js';
 import { collect, table } from '../../format.js';
 import { nodeLabel, resolveNodes } from '../../node-runtime.js';
-import { containerNodes, eachNode, reach } from '../on-nodes.js';
+import { containerNodes, eachNode, ONLY_NODES, reach } from '../on-nodes.js';
 import type { Connect, WantsJson } from '../types.js';
 
 export function lsCommand(image: Command, connect: Connect, wantsJson: WantsJson): Command {
   return image
     .command('ls')
     .description('the images each node has')
-    .option('--node <node>', 'only this node (repeatable)', collect, [])
+    .option(...ONLY_NODES, collect, [])
     .option('--format <format>', 'table or json', 'table')
     .action(async (o: { node: string[]; format: string }) => {
       const { control, tls } = await reach(connect);

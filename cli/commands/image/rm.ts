@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import { FlotillaError } from '../../../lib/errors.js';
 import { call } from '../../../proto/rpc.js';
-import { collect } from '../../format.js';
 import { nodeLabel, resolveNodes } from '../../node-runtime.js';
-import { containerNodes, eachNode, reach } from '../on-nodes.js';
+import { collect } from '../../format.js';
+import { containerNodes, eachNode, ONLY_NODES, reach } from '../on-nodes.js';
 import type { Connect } from '../types.js';
 
 export function rmCommand(image: Command, connect: Connect): Command {
@@ -12,7 +12,7 @@ export function rmCommand(image: Command, connect: Connect): Command {
     .command('rm')
     .description('remove an image from every node (or those named)')
     .argument('<image>')
-    .option('--node <node>', 'only this node (repeatable)', collect, [])
+    .option(...ONLY_NODES, collect, [])
     .action(async (ref: string, o: { node: string[] }) => {
       const { control, tls } = await reach(connect);
       const nodes = containerNodes(await resolveNodes(control, o.node), o.node.length > 0);

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { formatBytes } from '../../../lib/sizes.js';
 import { collect, table } from '../../format.js';
+import { ONLY_NODES } from '../on-nodes.js';
 import type { Connect, WantsJson } from '../types.js';
 import { volumesOf } from './found.js';
 
@@ -9,7 +10,7 @@ export function lsCommand(volume: Command, connect: Connect, wantsJson: WantsJso
   return volume
     .command('ls')
     .description('the volumes each node has')
-    .option('--node <node>', 'only this node, by id or hostname (repeatable)', collect, [])
+    .option(...ONLY_NODES, collect, [])
     .option('--format <format>', 'table or json', 'table')
     .action(async (o: { node: string[]; format: string }) => {
       const rows = await volumesOf(connect, o.node);

@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import { FlotillaError } from '../../../lib/errors.js';
 import { call } from '../../../proto/rpc.js';
-import { collect } from '../../format.js';
 import { nodeLabel, resolveNodes } from '../../node-runtime.js';
-import { containerNodes, eachNode, reach } from '../on-nodes.js';
+import { collect } from '../../format.js';
+import { containerNodes, eachNode, ONLY_NODES, reach } from '../on-nodes.js';
 import type { Connect } from '../types.js';
 
 export function rmCommand(volume: Command, connect: Connect): Command {
@@ -12,7 +12,7 @@ export function rmCommand(volume: Command, connect: Connect): Command {
     .command('rm')
     .description('remove a volume and its data from every node that has it (or those named)')
     .argument('<name>')
-    .option('--node <node>', 'only this node (repeatable)', collect, [])
+    .option(...ONLY_NODES, collect, [])
     .option('-f, --force', 'no error when no node has it')
     .action(async (name: string, o: { node: string[]; force?: boolean }) => {
       const { control, tls } = await reach(connect);
