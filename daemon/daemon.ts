@@ -34,7 +34,14 @@ import type { RuntimeDriver } from '../runtime/driver.js';
 import { Agent } from '../worker/agent.js';
 import { NodeNetwork } from '../worker/mesh/node-network.js';
 import { BridgeServices } from '../worker/bridge-services.js';
-import { advertised, paths, readIdentity, writeIdentity, type NodeIdentity } from './data-dir.js';
+import {
+  advertised,
+  paths,
+  readIdentity,
+  writeIdentity,
+  type NodeIdentity,
+  type NodeSettings,
+} from './data-dir.js';
 import { describeNode } from './description.js';
 import { nodeDrivers, overlaySubnet } from './drivers.js';
 import { OverlayNetworks } from '../worker/networks.js';
@@ -46,7 +53,7 @@ import { showParts, type PartName } from '../lib/metrics.js';
 import { metricsAddress, MetricsServer } from './metrics-server.js';
 import type { DashboardServer } from '../manager/dashboard/server.js';
 
-export interface InitRequest {
+export interface InitRequest extends NodeSettings {
   listen: string;
   /** What the other nodes dial (never a wildcard). */
   advertise: string;
@@ -54,10 +61,6 @@ export interface InitRequest {
   heartbeatMs?: number;
   /** Keep the state in this etcd cluster instead of the managers' own Raft group. */
   etcdEndpoints?: string[];
-  genericResources?: Record<string, number>;
-  engineLabels?: Record<string, string>;
-  containerdSocket?: string;
-  containerNetwork?: string;
   /** The pool of the nodes' container subnets (`--default-addr-pool`, with `;mask=N` for other than /24s); unset: 10.64.0.0/10. */
   containerPool?: string;
   /** Where this node's overlay traffic arrives (`--data-path-addr`, an IP). */
@@ -69,14 +72,8 @@ export interface InitRequest {
    * `--external-ca`); unset: a new one.
    */
   ca?: { certFile: string; keyFile?: string; external?: ExternalCA };
-  socketGroup?: string;
-  maxImageSize?: number;
   /** Keep the managers' key only in memory: a restarted manager waits for `cluster unlock`. */
   autolock?: boolean;
-  /** Where to serve metrics (HOST:PORT; "" for nowhere); unset: the advertised host, port 9323. */
-  metricsAddr?: string;
-  /** Where a manager serves the dashboard (HOST:PORT; "" for nowhere); unset: the advertised host, port 4280. */
-  dashboardAddr?: string;
 }
 
 export interface StartOptions {

@@ -7,7 +7,33 @@ import { readFile, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FlotillaError } from '../lib/errors.js';
 
-export interface NodeIdentity {
+/** A node's own settings, as `cluster init` and `join` take them: what it offers and serves, how it runs containers. */
+export interface NodeSettings {
+  /** Named resources this node offers (`--generic-resource gpu=2`), reported in its description. */
+  genericResources?: Record<string, number>;
+  /** Labels of this node's runtime (`--engine-label k=v`), matched by engine.labels constraints. */
+  engineLabels?: Record<string, string>;
+  /** containerd's socket (`--containerd-socket`; "" for none); unset: the default one if it exists. */
+  containerdSocket?: string;
+  /** How containers are networked (`--container-network`: bridge, bridge:NAME:CIDR or host); unset: bridge. */
+  containerNetwork?: string;
+  /** The group that may use the local control socket besides the daemon's user (`--socket-group`). */
+  socketGroup?: string;
+  /** The largest image archive this node takes, in bytes (`--max-image-size`); unset: 2 GiB. */
+  maxImageSize?: number;
+  /**
+   * Where the node serves its Prometheus metrics (`--metrics-addr`, HOST:PORT; "" for nowhere);
+   * unset: its advertised address's host, port 9323.
+   */
+  metricsAddr?: string;
+  /**
+   * Where a manager serves the web dashboard (`--dashboard-addr`, HOST:PORT; "" for nowhere);
+   * unset: its advertised address's host, port 4280.
+   */
+  dashboardAddr?: string;
+}
+
+export interface NodeIdentity extends NodeSettings {
   nodeId: string;
   clusterId: string;
   role: 'MANAGER' | 'WORKER';
@@ -24,32 +50,10 @@ export interface NodeIdentity {
   raftPeers?: { id: number; address: string }[];
   /** For a manager of a cluster whose state etcd keeps (instead of the managers' Raft group). */
   etcd?: { endpoints: string[]; prefix: string };
-  /** Named resources this node offers (`--generic-resource gpu=2`), reported in its description. */
-  genericResources?: Record<string, number>;
-  /** Labels of this node's runtime (`--engine-label k=v`), matched by engine.labels constraints. */
-  engineLabels?: Record<string, string>;
-  /** containerd's socket (`--containerd-socket`; "" for none); unset: the default one if it exists. */
-  containerdSocket?: string;
-  /** How containers are networked (`--container-network`: bridge, bridge:NAME:CIDR or host); unset: bridge. */
-  containerNetwork?: string;
   /** The node's slice of the cluster's container pool (its bridge's subnet when containerNetwork is unset). */
   containerSubnet?: string;
   /** Where the node's overlay traffic arrives (`--data-path-addr`, an IP); unset: its advertised address's. */
   dataPathAddr?: string;
-  /** The group that may use the local control socket besides the daemon's user (`--socket-group`). */
-  socketGroup?: string;
-  /** The largest image archive this node takes, in bytes (`--max-image-size`); unset: 2 GiB. */
-  maxImageSize?: number;
-  /**
-   * Where the node serves its Prometheus metrics (`--metrics-addr`, HOST:PORT; "" for nowhere);
-   * unset: its advertised address's host, port 9323.
-   */
-  metricsAddr?: string;
-  /**
-   * Where a manager serves the web dashboard (`--dashboard-addr`, HOST:PORT; "" for nowhere);
-   * unset: its advertised address's host, port 4280.
-   */
-  dashboardAddr?: string;
 }
 
 /** Where the other nodes reach this one. */

@@ -14,6 +14,7 @@ export {
   readIdentity,
   writeIdentity,
   type NodeIdentity,
+  type NodeSettings,
 } from './data-dir.js';
 export { readTlsDir, writeTlsDir } from './tls-dir.js';
 export { describeNode, VERSION } from './description.js';

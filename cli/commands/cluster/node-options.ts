@@ -1,6 +1,6 @@
 /** The options `cluster init` and `cluster join` share (a node's addresses, runtime and limits), and their checks. */
 import type { Command } from 'commander';
-import { parseContainerNetwork } from '../../../daemon/index.js';
+import { parseContainerNetwork, type NodeSettings } from '../../../daemon/index.js';
 import { FlotillaError, invalidArgument } from '../../../lib/errors.js';
 import { collect, labels } from '../../format.js';
 import { genericResources, parseBytes } from '../service/flags/placement.js';
@@ -87,7 +87,7 @@ export function addRuntimeOptions(cmd: Command): Command {
  * The node's own settings (resources, runtime, local socket, limits, what it serves), checked:
  * what init gives its daemon and join writes in the node's identity.
  */
-export function nodeSettings(o: NodeOptions) {
+export function nodeSettings(o: NodeOptions): NodeSettings {
   return {
     genericResources: genericResources(o.genericResource),
     engineLabels: labels('--engine-label', o.engineLabel),
