@@ -464,23 +464,31 @@ export class ContainerdDriver implements RuntimeDriver {
   }
 
   private async waitForExit(id: string): Promise<ExitStatus> {
+    if (!ID_PATTERN.test(id)) throw notFound('container', id);
+    // Mostly called on a container that runs: its task's end first, then a look.
+    await this.waitTask(id);
     for (;;) {
       if (this.closing.signal.aborted) throw closedError();
       const { summary } = await this.load(id);
       if (summary.exit) return summary.exit;
       if (summary.state === 'running') {
-        await this.client
-          .unary('tasks', 'Wait', { containerId: id }, { timeoutMs: 0, signal: this.closing.signal })
-          .catch((err: unknown) => {
-            if (this.closing.signal.aborted) throw closedError();
-            if (!isFlotillaError(err, 'NOT_FOUND')) throw err;
-          });
+        await this.waitTask(id);
         continue;
       }
       await delay(POLL_MS, undefined, { signal: this.closing.signal }).catch(() => {
         throw closedError();
       });
     }
+  }
+
+  /** Until the container's task has ended, or at once if it has none. */
+  private async waitTask(id: string): Promise<void> {
+    await this.client
+      .unary('tasks', 'Wait', { containerId: id }, { timeoutMs: 0, signal: this.closing.signal })
+      .catch((err: unknown) => {
+        if (this.closing.signal.aborted) throw closedError();
+        if (!isFlotillaError(err, 'NOT_FOUND')) throw err;
+      });
   }
 
   private async kill(id: string, signal: string, all: boolean): Promise<void> {
