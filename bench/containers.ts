@@ -22,6 +22,14 @@ import { progress, round } from './stats.js';
 import { sideBySide, type Runs } from './side-by-side.js';
 import { createSleepers, withSwarmPeer } from './swarm-peer.js';
 
+if (process.argv.includes('--help')) {
+  console.log('npm run bench:containers [-- --quick] [-- --node-network]');
+  console.log(
+    '  --quick          one run of each step instead of the median of 3 (about 2 minutes with Swarm)',
+  );
+  console.log("  --node-network   containers on the node's network instead of their own on the bridge");
+  process.exit(0);
+}
 const quick = process.argv.includes('--quick');
 const mode = quick ? 'quick' : 'full';
 const reps = quick ? 1 : 3;
