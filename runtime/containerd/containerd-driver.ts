@@ -548,7 +548,13 @@ export class ContainerdDriver implements RuntimeDriver {
         this.client.unary<{ exitStatus: number; exitedAt: TaskProcess['exitedAt'] }>('tasks', 'Delete', {
           containerId: id,
         }),
-      );
+      ).catch(async (err: unknown) => {
+        // Another driver (a second agent, a tool) deleting it at once: its shim goes away
+        // under our call, which then fails with something other than NOT_FOUND.
+        const task = await unlessNotFound(this.client.unary('tasks', 'Get', { containerId: id }));
+        if (task !== undefined) throw err;
+        return undefined;
+      });
       const current = (await this.client.unary<{ container: Record_ }>('containers', 'Get', { id }))
         .container;
       if (current.labels[L.exitCode] !== undefined) return current.labels; // settled by another agent or call
