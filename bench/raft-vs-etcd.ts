@@ -4,10 +4,11 @@
  * every connection (raft-vs-etcd/etcd.ts, floor.ts). First sequential commit latency
  * (and the CPU the three members use per put meanwhile) of ours, etcd's and the floor's
  * (floor.ts: the same round trip with no consensus, the least this stack can do here), in
- * rounds where the three take turns. Then, one system after the other, throughput at 64 and
- * 256 in flight (with the CPU per put of the members and of this process's client, which
- * share the machine), elections while idle, and leader failover. Prints one JSON line per
- * figure and one per flotilla/etcd and floor/etcd ratio; progress goes to stderr.
+ * rounds where the three take turns. Then throughput at 64 and 256 in flight, ours and etcd
+ * taking turns the same way (with the CPU per put of the members and of this process's
+ * client, which share the machine); then, one system after the other, elections while idle
+ * and leader failover. Prints one JSON line per figure and one per flotilla/etcd and
+ * floor/etcd ratio; progress goes to stderr.
  *
  * This process's own client code (gRPC, TLS, etcd3) is compiled as it runs too, and would
  * slow whichever system is timed first. So before any figure it is warmed without touching
@@ -40,7 +41,7 @@ const cfg = quick
       warm: 2500,
       clientWarm: 1000,
       rounds: 3,
-      throughputSeconds: 10,
+      throughputSeconds: 5,
       failovers: 10,
       idleSeconds: 60,
     };
@@ -96,18 +97,43 @@ async function latencies(systems: LatencySubject[]): Promise<Map<string, Figures
   return all;
 }
 
-/** Throughput, idle stability and failover of one system, added to its figures. */
+/**
+ * Throughput at 64 and 256 in flight, the systems taking turns `cfg.rounds` times as in
+ * latencies(), each figure the median over the rounds; added to each system's figures.
+ */
+async function throughputs(systems: RaftSystem[], all: Map<string, Figures>): Promise<void> {
+  for (const inFlight of [64, 256]) {
+    const runs = new Map(systems.map((s) => [s.name, [] as Awaited<ReturnType<typeof throughput>>[]]));
+    for (let r = 1; r <= cfg.rounds; r++) {
+      for (const sys of systems) {
+        progress(
+          `${sys.name}: throughput, ${inFlight} in flight, ${cfg.throughputSeconds} s, round ${r} of ${cfg.rounds}`,
+        );
+        try {
+          runs.get(sys.name)!.push(await throughput(sys, inFlight, cfg.throughputSeconds));
+        } catch (err) {
+          print({ system: sys.name, error: describeError(err) });
+        }
+      }
+    }
+    for (const [system, results] of runs) {
+      if (results.length === 0) continue;
+      const figures = all.get(system)!;
+      const extra = { rounds: results.length };
+      const errors = results.reduce((sum, t) => sum + t.errors, 0);
+      const figure = `throughput_${inFlight}_in_flight_puts_per_s`;
+      add(figures, system, figure, median(results.map((t) => t.putsPerSec)), 'puts/s', { errors, ...extra });
+      const cpu = median(results.map((t) => t.cpuMsPerPut));
+      add(figures, system, `members_cpu_ms_per_put_${inFlight}_in_flight`, cpu, 'ms', extra);
+      const client = median(results.map((t) => t.clientCpuMsPerPut));
+      add(figures, system, `client_cpu_ms_per_put_${inFlight}_in_flight`, client, 'ms', extra);
+    }
+  }
+}
+
+/** Idle stability and failover of one system, added to its figures. */
 async function measure(sys: RaftSystem, figures: Figures): Promise<void> {
   try {
-    for (const inFlight of [64, 256]) {
-      progress(`${sys.name}: throughput, ${inFlight} in flight, ${cfg.throughputSeconds} s`);
-      const t = await throughput(sys, inFlight, cfg.throughputSeconds);
-      const figure = `throughput_${inFlight}_in_flight_puts_per_s`;
-      add(figures, sys.name, figure, t.putsPerSec, 'puts/s', { errors: t.errors });
-      const cpu = `members_cpu_ms_per_put_${inFlight}_in_flight`;
-      add(figures, sys.name, cpu, t.cpuMsPerPut, 'ms');
-      add(figures, sys.name, `client_cpu_ms_per_put_${inFlight}_in_flight`, t.clientCpuMsPerPut, 'ms');
-    }
     progress(`${sys.name}: idle for ${cfg.idleSeconds} s`);
     const quiet = await idle(sys, cfg.idleSeconds);
     const seconds = { seconds: cfg.idleSeconds };
@@ -160,6 +186,7 @@ try {
   }
   const figures = await latencies(etcd ? [ours, etcd, floor] : [ours, floor]);
   await stop(floor);
+  await throughputs(etcd ? [ours, etcd] : [ours], figures);
   for (const sys of etcd ? [ours, etcd] : [ours]) {
     await measure(sys, figures.get(sys.name)!);
     await stop(sys);
