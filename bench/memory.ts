@@ -290,7 +290,9 @@ function swarm(): void {
 function partsInFreshProcess(): void {
   const script = fileURLToPath(new URL('./memory-parts.js', import.meta.url));
   // With the daemon's V8 flags, as the daemon loads its parts.
-  const run = spawnSync(process.execPath, [...daemonV8Flags(), '--expose-gc', script], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [...daemonV8Flags('WORKER'), '--expose-gc', script], {
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`the --parts run failed: ${run.stderr}`);
   for (const line of run.stdout.trim().split('\n')) {
     const p = JSON.parse(line) as Record<string, unknown>;
@@ -308,7 +310,9 @@ async function floor(): Promise<void> {
     await writeTestCerts(certs, 'worker', 'floor');
     const script = fileURLToPath(new URL('./memory-floor.js', import.meta.url));
     const args = [certs, String(SETTLE_MS), String(SAMPLES)];
-    const run = spawnSync(process.execPath, [...daemonV8Flags(), script, ...args], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [...daemonV8Flags('WORKER'), script, ...args], {
+      encoding: 'utf8',
+    });
     if (run.status !== 0) throw new Error(`the floor run failed: ${run.stderr}`);
     const samples = run.stdout
       .trim()

@@ -1,15 +1,21 @@
 /**
  * V8's settings for the node daemon's process, set before anything else is loaded (main.ts
- * imports this module first): the daemon runs for months with a small, steady working set,
- * where V8's defaults are made for throughput. `--optimize-for-size` makes V8's heap growth
- * and garbage collection favour memory over speed: the daemon holds much less under load
- * and spends somewhat more CPU (bench:memory shows both). It holds for threads started
- * later too (the mesh's). FLOTILLA_DAEMON_V8_FLAGS replaces it (space-separated V8
- * flags; "" for V8's defaults).
+ * imports this module first). A worker runs for months with a small, steady working set,
+ * where V8's defaults are made for throughput: `--optimize-for-size` makes heap growth and
+ * garbage collection favour memory over speed (it holds for threads started later too, the
+ * mesh's). A manager keeps V8's defaults: it does the cluster's CPU work (Raft, scheduling,
+ * the API), which the flag slows, and holds well under its memory goal without it
+ * (bench:memory and bench:raft show both). The role is the one the daemon starts as: a node
+ * promoted later keeps its flags until it restarts. FLOTILLA_DAEMON_V8_FLAGS replaces them
+ * (space-separated V8 flags; "" for V8's defaults).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 
-const DAEMON_V8_FLAGS = ['--optimize-for-size'];
+type Role = 'MANAGER' | 'WORKER';
+
+const V8_FLAGS: Record<Role, string[]> = { WORKER: ['--optimize-for-size'], MANAGER: [] };
 
 /** The options of `cluster` itself that take a value (they may come before the command). */
 const GLOBAL_WITH_VALUE = new Set(['-H', '--host', '--cert-path', '--data-dir']);
@@ -26,10 +32,28 @@ export function commandOf(args: readonly string[]): string | undefined {
 
 export const runsDaemon = commandOf(process.argv.slice(2)) === 'daemon';
 
-/** The V8 flags a daemon runs with: ours, or FLOTILLA_DAEMON_V8_FLAGS's. */
-export function daemonV8Flags(): string[] {
-  const configured = process.env.FLOTILLA_DAEMON_V8_FLAGS;
-  return configured === undefined ? DAEMON_V8_FLAGS : configured.split(/\s+/).filter(Boolean);
+/**
+ * The role a daemon started with `args` runs as: a manager when it makes the cluster
+ * (`--init`), else as its data dir's node.json says (a worker when there is none yet).
+ */
+export function startingRole(args: readonly string[]): Role {
+  if (args.includes('--init')) return 'MANAGER';
+  const at = args.indexOf('--data-dir');
+  const dir = at >= 0 ? args[at + 1] : undefined;
+  if (!dir) return 'WORKER';
+  try {
+    const identity = JSON.parse(readFileSync(join(dir, 'node.json'), 'utf8')) as { role?: unknown };
+    return identity.role === 'MANAGER' ? 'MANAGER' : 'WORKER';
+  } catch {
+    return 'WORKER';
+  }
 }
 
-if (runsDaemon) for (const flag of daemonV8Flags()) setFlagsFromString(flag);
+/** The V8 flags a daemon of `role` runs with: ours, or FLOTILLA_DAEMON_V8_FLAGS's. */
+export function daemonV8Flags(role: Role): string[] {
+  const configured = process.env.FLOTILLA_DAEMON_V8_FLAGS;
+  return configured === undefined ? V8_FLAGS[role] : configured.split(/\s+/).filter(Boolean);
+}
+
+if (runsDaemon)
+  for (const flag of daemonV8Flags(startingRole(process.argv.slice(2)))) setFlagsFromString(flag);
