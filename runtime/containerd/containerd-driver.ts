@@ -41,6 +41,7 @@ import {
   pullFailed,
   settlesWithin,
   signalNumber,
+  singleFlight,
   unlessRemoved,
 } from '../driver-util.js';
 import { readLogFiles } from '../log-file.js';
@@ -633,15 +634,6 @@ async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> 
   if (x.status === 'rejected') throw x.reason;
   if (y.status === 'rejected') throw y.reason;
   return [x.value, y.value];
-}
-
-function singleFlight<T>(pending: Map<string, Promise<T>>, id: string, work: () => Promise<T>): Promise<T> {
-  let running = pending.get(id);
-  if (!running) {
-    running = work().finally(() => pending.delete(id));
-    pending.set(id, running);
-  }
-  return running;
 }
 
 function closedError(): FlotillaError {
