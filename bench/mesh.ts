@@ -8,11 +8,19 @@
  * request, the paths taking turns over rounds (medians are printed), and the CPU the proxy in
  * the path (the node daemon, HAProxy) uses per request (the kernel path's is softirq time, no
  * process's); then how long a killed task stays in the endpoint table. Prints one JSON line
- * per figure; progress goes to stderr. The kernel path needs root (nftables): without it, it
- * is skipped with a line saying so. Needs wrk (Debian `wrk`); HAProxy (Debian `haproxy`) is skipped
- * with a line saying so when it is not installed.
+ * per figure; progress goes to stderr.
  *
- *   npm run bench:mesh [-- --quick]
+ * wrk runs on a client host of its own (mesh-client-host.ts: a network namespace on a veth,
+ * PREFIX-client), and the node listens on the routed address at the other end, so every path
+ * is reached as a user's client on another machine reaches it; with many new connections a
+ * second from one client, the server's TIME_WAIT sockets then meet the client's reused ports on
+ * the direct path as on the others. The client's SYN retransmits per path are printed: a SYN
+ * the server dropped costs wrk a second. Root is needed for the client host and for the kernel
+ * path (nftables); without it wrk runs on loopback beside the node, the kernel path is skipped,
+ * and lines say so. Needs wrk (Debian `wrk`); HAProxy (Debian `haproxy`) is skipped with a line
+ * saying so when it is not installed.
+ *
+ *   npm run bench:mesh [-- --quick] [-- --prefix NAME]   (client host NAME-client, veth NAME-c0; default bmesh)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -23,10 +31,18 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { Node, Service, Task } from '../proto/types.js';
 import { eventually, freePort, type LocalCluster } from '../test/integration/cluster-harness.js';
+import { makeClientHost, removeClientHost, type ClientHost } from './mesh-client-host.js';
+import { gained, tcpCounters } from './mesh-tcp-counters.js';
 import { cpuSeconds, median, progress, round } from './stats.js';
 import { withCluster } from './with-cluster.js';
 
 const quick = process.argv.includes('--quick');
+const prefixAt = process.argv.indexOf('--prefix');
+const prefix = prefixAt > 0 ? (process.argv[prefixAt + 1] ?? '') : 'bmesh';
+if (!/^[a-z][a-z0-9]{0,7}$/.test(prefix)) {
+  console.error(`--prefix ${prefix}: give a short name (a letter, then up to 7 letters or digits)`);
+  process.exit(2);
+}
 const mode = quick ? 'quick' : 'full';
 // The paths take turns, round after round, so that a busy moment of the machine falls on all
 // of them; each figure is the median over the rounds.
@@ -53,8 +69,11 @@ function ms(text: string): number {
   return Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2] as 'us' | 'ms' | 's'];
 }
 
-function wrk(url: string, seconds: number, close: boolean): Result {
-  const args = [
+/** wrk from the client host (`inside` enters its namespace; [] runs it here). */
+function wrk(inside: string[], url: string, seconds: number, close: boolean): Result {
+  const [cmd, ...args] = [
+    ...inside,
+    'wrk',
     '-t1',
     `-c${CONNECTIONS}`,
     `-d${seconds}s`,
@@ -62,7 +81,7 @@ function wrk(url: string, seconds: number, close: boolean): Result {
     ...(close ? ['-H', 'Connection: close'] : []),
     url,
   ];
-  const run = spawnSync('wrk', args, { encoding: 'utf8' });
+  const run = spawnSync(cmd!, args, { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr || run.error?.message}`);
   const out = run.stdout;
   const pct = (p: string) => ms(new RegExp(`^\\s+${p}%\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '');
@@ -142,6 +161,7 @@ const GOALS: Record<string, { ratio: string; p99: string }> = {
 /** Creates a one-task service of the slot server published through the mesh; its published host:port and its task's address. */
 async function publish(
   cluster: LocalCluster,
+  inside: string[],
   name: string,
   mesh: string,
 ): Promise<{ meshAddr: string; task: string }> {
@@ -160,23 +180,46 @@ async function publish(
   const meshAddr = `${host}:${service?.endpoint?.ports[0]?.publishedPort}`;
   await eventually(
     `${name} answering through the mesh`,
-    async () => wrk(`http://${meshAddr}/`, 1, false).rps > 0,
+    async () => wrk(inside, `http://${meshAddr}/`, 1, false).rps > 0,
   );
   return { meshAddr, task };
 }
 
-async function main(cluster: LocalCluster): Promise<void> {
-  if (spawnSync('wrk', ['-v']).error) {
-    print({ unavailable: 'wrk is not installed (Debian package wrk); no figures' });
-    return;
-  }
-  progress(`mode ${mode}; one node, one task published through its mesh`);
-  const init = await cluster.init('n1');
+/**
+ * Starts node n1 listening on `host` (the client host's far end). The harness gives each node
+ * a loopback address of its own; the last --listen is the one the CLI keeps, and the harness
+ * is told the address so that its calls, and its cleanup of the node's nft table, use it.
+ */
+async function initOn(cluster: LocalCluster, host: string): Promise<void> {
+  const addr = `${host}:${await freePort(host)}`;
+  const init = await cluster.init('n1', '--listen', addr);
   if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
+  cluster.nodes.set('n1', { dataDir: cluster.dataDir('n1'), addr });
+}
+
+async function main(cluster: LocalCluster, client: ClientHost | undefined): Promise<void> {
+  progress(`mode ${mode}; one node, one task published through its mesh`);
+  if (client) await initOn(cluster, client.nodeHost);
+  else {
+    const init = await cluster.init('n1');
+    if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
+  }
+  const inside = client?.inside ?? [];
   // `bench` is also the service whose task is killed at the end.
   const kernel = process.getuid?.() === 0;
-  const { meshAddr: kernelAddr, task } = await publish(cluster, 'bench', kernel ? 'kernel' : 'userspace');
-  const { meshAddr: userspaceAddr } = await publish(cluster, 'bench-userspace', 'userspace');
+  const { meshAddr: kernelAddr, task } = await publish(
+    cluster,
+    inside,
+    'bench',
+    kernel ? 'kernel' : 'userspace',
+  );
+  const { meshAddr: userspaceAddr } = await publish(cluster, inside, 'bench-userspace', 'userspace');
+  // Direct goes to a task of its own. Were it the kernel path's task, a client port reused on
+  // one path would meet the TIME_WAIT socket the other left for it: each path's SYNs carry
+  // TCP timestamps from an offset of their own (the kernel keys it by where the client
+  // connects), so the older socket drops the newer SYN (PAWS) and wrk waits a second. A client
+  // reaching a task both ways at once is the bench's doing, not a user's.
+  const { task: directTask } = await publish(cluster, inside, 'bench-direct', 'userspace');
   if (!kernel) print({ path: 'kernel', unavailable: 'the kernel path needs root (nftables)' });
   const host = cluster.addr('n1').replace(/:\d+$/, '');
 
@@ -187,13 +230,13 @@ async function main(cluster: LocalCluster): Promise<void> {
     // The process whose CPU each path adds: the node daemon (its mesh), HAProxy.
     const proxies = new Map<string, number | undefined>([['userspace', await cluster.daemonPid('n1')]]);
     const paths: [string, string][] = [
-      ['direct', task],
+      ['direct', directTask],
       ...(kernel ? [['kernel', kernelAddr] as [string, string]] : []),
       ['userspace', userspaceAddr],
     ];
     if (typeof peer === 'string') print({ peer: 'haproxy', unavailable: peer });
     else {
-      await eventually('haproxy answering', async () => wrk(`http://${peerAddr}/`, 1, false).rps > 0);
+      await eventually('haproxy answering', async () => wrk(inside, `http://${peerAddr}/`, 1, false).rps > 0);
       paths.push(['haproxy', peerAddr]);
       proxies.set('haproxy', peer.pid);
     }
@@ -201,12 +244,24 @@ async function main(cluster: LocalCluster): Promise<void> {
       const conns = close ? 'new_connection_per_request' : 'keepalive';
       const runs = new Map<string, Result[]>(paths.map(([path]) => [path, []]));
       const cpu = new Map<string, { seconds: number; requests: number }>();
+      const synRetransmits = new Map<string, number>();
       for (let n = 1; n <= cfg.rounds; n++) {
         for (const [path, addr] of paths) {
           progress(`${path} (${addr}), ${conns}, ${CONNECTIONS} connections, ${cfg.seconds} s, round ${n}`);
-          wrk(`http://${addr}/`, cfg.warmup, close);
+          wrk(inside, `http://${addr}/`, cfg.warmup, close);
           const before = cpuSeconds(proxies.get(path));
-          const r = wrk(`http://${addr}/`, cfg.seconds, close);
+          const [clientBefore, nodeBefore] = [tcpCounters(inside), tcpCounters([])];
+          const r = wrk(inside, `http://${addr}/`, cfg.seconds, close);
+          const [ofClient, ofNode] = [
+            gained(clientBefore, tcpCounters(inside)),
+            gained(nodeBefore, tcpCounters([])),
+          ];
+          // The node's counters are its whole namespace's (other programs' connections too).
+          progress(
+            `  client: ${ofClient.TcpActiveOpens} connects, ${ofClient.TcpExtTCPSynRetrans} SYN retransmits; ` +
+              `node's namespace: ${ofNode.TcpExtPAWSTimewait} SYNs dropped by PAWS in TIME_WAIT, ${ofNode.TcpExtTWRecycled} TIME_WAIT recycled`,
+          );
+          synRetransmits.set(path, (synRetransmits.get(path) ?? 0) + ofClient.TcpExtTCPSynRetrans);
           runs.get(path)?.push(r);
           const used = cpu.get(path) ?? { seconds: 0, requests: 0 };
           cpu.set(path, {
@@ -236,6 +291,13 @@ async function main(cluster: LocalCluster): Promise<void> {
         print({ figure: 'requests_per_s', value: round(r.rps), unit: 'req/s', ...common });
         print({ figure: 'latency_p50_ms', value: round(r.p50), unit: 'ms', ...common });
         print({ figure: 'latency_p99_ms', value: round(r.p99), unit: 'ms', ...common });
+        if (client)
+          print({
+            figure: 'client_syn_retransmits',
+            value: synRetransmits.get(path),
+            unit: 'SYNs',
+            ...common,
+          });
         const used = cpu.get(path);
         if (proxies.has(path) && used && used.requests > 0)
           print({
@@ -272,4 +334,23 @@ async function main(cluster: LocalCluster): Promise<void> {
   }
 }
 
-await withCluster({ distinctHosts: true }, main);
+if (spawnSync('wrk', ['-v']).error) {
+  print({ unavailable: 'wrk is not installed (Debian package wrk); no figures' });
+} else {
+  let client: ClientHost | undefined;
+  if (process.getuid?.() === 0) {
+    client = await makeClientHost(prefix);
+    progress(
+      `client host: namespace ${client.netns}, ${client.clientHost}/30 on its eth0, veth ${client.veth} ` +
+        `${client.nodeHost}/30 in the node's namespace; the node listens on ${client.nodeHost}`,
+    );
+    // Before withCluster's own handlers (which exit once the cluster is gone): this one is synchronous.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const)
+      process.once(signal, () => removeClientHost(client!));
+  } else print({ client: 'loopback', note: 'without root, wrk runs beside the node on loopback' });
+  try {
+    await withCluster({ distinctHosts: true }, (cluster) => main(cluster, client));
+  } finally {
+    if (client) removeClientHost(client);
+  }
+}
