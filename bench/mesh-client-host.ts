@@ -58,6 +58,10 @@ export async function makeClientHost(prefix: string): Promise<ClientHost> {
     await ip('link', 'set', 'eth0', 'up');
     await ip('link', 'set', 'lo', 'up');
     await ip('route', 'add', 'default', 'via', host.nodeHost);
+    // As on a load generator: thousands of new connections a second from one address would
+    // otherwise run out of ports to the one destination while the client's side of closed
+    // connections waits out TIME_WAIT (the default reuses those ports on loopback alone).
+    await systemTool([...host.inside, 'sysctl', '-qw', 'net.ipv4.tcp_tw_reuse=1']);
   } catch (err) {
     removeClientHost(host);
     throw err;

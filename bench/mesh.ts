@@ -22,13 +22,14 @@
  *
  *   npm run bench:mesh [-- --quick] [-- --prefix NAME]   (client host NAME-client, veth NAME-c0; default bmesh)
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Resolver } from 'node:dns/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Node, Service, Task } from '../proto/types.js';
 import { eventually, freePort, type LocalCluster } from '../test/integration/cluster-harness.js';
 import { makeClientHost, removeClientHost, type ClientHost } from './mesh-client-host.js';
@@ -48,6 +49,7 @@ const mode = quick ? 'quick' : 'full';
 // of them; each figure is the median over the rounds.
 const cfg = quick ? { seconds: 3, warmup: 1, rounds: 1 } : { seconds: 5, warmup: 1, rounds: 3 };
 const CONNECTIONS = 16;
+const execFileAsync = promisify(execFile);
 const server = fileURLToPath(new URL('../test/fixtures/slot-server.js', import.meta.url));
 
 function print(line: Record<string, unknown>): void {
@@ -69,8 +71,14 @@ function ms(text: string): number {
   return Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2] as 'us' | 'ms' | 's'];
 }
 
-/** wrk from the client host (`inside` enters its namespace; [] runs it here). */
-function wrk(inside: string[], url: string, seconds: number, close: boolean): Result {
+/** The bench's children that run now (wrk, HAProxy), killed if the bench is interrupted. */
+const children = new Set<ChildProcess>();
+
+/**
+ * wrk from the client host (`inside` enters its namespace; [] runs it here). Not spawnSync:
+ * the bench's signal handlers must run while it waits.
+ */
+async function wrk(inside: string[], url: string, seconds: number, close: boolean): Promise<Result> {
   const [cmd, ...args] = [
     ...inside,
     'wrk',
@@ -81,9 +89,15 @@ function wrk(inside: string[], url: string, seconds: number, close: boolean): Re
     ...(close ? ['-H', 'Connection: close'] : []),
     url,
   ];
-  const run = spawnSync(cmd!, args, { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr || run.error?.message}`);
-  const out = run.stdout;
+  const run = execFileAsync(cmd!, args, { encoding: 'utf8' });
+  children.add(run.child);
+  const out = await run.then(
+    (r) => r.stdout,
+    (err: Error & { stderr?: string }) => {
+      throw new Error(`wrk failed: ${err.stderr || err.message}`);
+    },
+  );
+  children.delete(run.child);
   const pct = (p: string) => ms(new RegExp(`^\\s+${p}%\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '');
   const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
@@ -121,6 +135,7 @@ async function haproxy(dir: string, listen: string, task: string): Promise<Child
     ].join('\n'),
   );
   const child = spawn('haproxy', ['-db', '-f', cfgFile], { stdio: 'ignore' });
+  children.add(child);
   return child;
 }
 
@@ -180,7 +195,7 @@ async function publish(
   const meshAddr = `${host}:${service?.endpoint?.ports[0]?.publishedPort}`;
   await eventually(
     `${name} answering through the mesh`,
-    async () => wrk(inside, `http://${meshAddr}/`, 1, false).rps > 0,
+    async () => (await wrk(inside, `http://${meshAddr}/`, 1, false)).rps > 0,
   );
   return { meshAddr, task };
 }
@@ -236,7 +251,10 @@ async function main(cluster: LocalCluster, client: ClientHost | undefined): Prom
     ];
     if (typeof peer === 'string') print({ peer: 'haproxy', unavailable: peer });
     else {
-      await eventually('haproxy answering', async () => wrk(inside, `http://${peerAddr}/`, 1, false).rps > 0);
+      await eventually(
+        'haproxy answering',
+        async () => (await wrk(inside, `http://${peerAddr}/`, 1, false)).rps > 0,
+      );
       paths.push(['haproxy', peerAddr]);
       proxies.set('haproxy', peer.pid);
     }
@@ -248,10 +266,10 @@ async function main(cluster: LocalCluster, client: ClientHost | undefined): Prom
       for (let n = 1; n <= cfg.rounds; n++) {
         for (const [path, addr] of paths) {
           progress(`${path} (${addr}), ${conns}, ${CONNECTIONS} connections, ${cfg.seconds} s, round ${n}`);
-          wrk(inside, `http://${addr}/`, cfg.warmup, close);
+          await wrk(inside, `http://${addr}/`, cfg.warmup, close);
           const before = cpuSeconds(proxies.get(path));
           const [clientBefore, nodeBefore] = [tcpCounters(inside), tcpCounters([])];
-          const r = wrk(inside, `http://${addr}/`, cfg.seconds, close);
+          const r = await wrk(inside, `http://${addr}/`, cfg.seconds, close);
           const [ofClient, ofNode] = [
             gained(clientBefore, tcpCounters(inside)),
             gained(nodeBefore, tcpCounters([])),
@@ -344,10 +362,13 @@ if (spawnSync('wrk', ['-v']).error) {
       `client host: namespace ${client.netns}, ${client.clientHost}/30 on its eth0, veth ${client.veth} ` +
         `${client.nodeHost}/30 in the node's namespace; the node listens on ${client.nodeHost}`,
     );
-    // Before withCluster's own handlers (which exit once the cluster is gone): this one is synchronous.
-    for (const signal of ['SIGINT', 'SIGTERM'] as const)
-      process.once(signal, () => removeClientHost(client!));
   } else print({ client: 'loopback', note: 'without root, wrk runs beside the node on loopback' });
+  // Before withCluster's own handlers, which exit once the cluster is gone: this one is synchronous.
+  const interrupted = () => {
+    for (const child of children) child.kill('SIGKILL');
+    if (client) removeClientHost(client);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, interrupted);
   try {
     await withCluster({ distinctHosts: true }, (cluster) => main(cluster, client));
   } finally {
