@@ -90,7 +90,8 @@ export class GlobalOrchestrator extends Orchestrator {
       tx.update('tasks', withDesiredState(t, 'SHUTDOWN'));
     }
     if (active.length > 0 || paused) return;
-    if (!this.mayStartAnother(tx, service, history, now, { node: node.id })) return;
+    if (!this.mayStartAnother(tx, service, history, now, { node: node.id }) || !this.mayCreate(service.id))
+      return;
     tx.create('tasks', newTask(service, 0, now, node.id));
   }
 }

@@ -9,7 +9,7 @@ import type { Logger } from '../../lib/log.js';
 import type { Service, Task } from '../../proto/types.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 import { Orchestrator } from './orchestrator.js';
-import { byCreation, retireSlot, servicesLeaving, settleSlot, tasksBySlot } from './slots.js';
+import { byCreation, lastSlot, retireSlot, servicesLeaving, settleSlot, tasksBySlot } from './slots.js';
 import { historyToKeep, reap } from './task-history.js';
 import { newTask } from '../services/tasks.js';
 
@@ -33,7 +33,8 @@ export class ReplicatedJobOrchestrator extends Orchestrator {
     const bySlot = tasksBySlot(tasks);
     let running = 0;
     const open: { slot: number; history: Task[] }[] = [];
-    for (let slot = 1; slot <= Math.max(total, ...bySlot.keys()); slot++) {
+    const last = lastSlot(bySlot, total);
+    for (let slot = 1; slot <= last; slot++) {
       const history = (bySlot.get(slot) ?? []).sort(byCreation);
       if (slot > total) {
         retireSlot(tx, history);
@@ -45,7 +46,7 @@ export class ReplicatedJobOrchestrator extends Orchestrator {
     }
     for (const { slot, history } of open) {
       if (running >= maxConcurrent) return;
-      if (!this.mayStartAnother(tx, service, history, now, { slot })) continue;
+      if (!this.mayStartAnother(tx, service, history, now, { slot }) || !this.mayCreate(service.id)) continue;
       tx.create('tasks', newTask(service, slot, now));
       running++;
     }

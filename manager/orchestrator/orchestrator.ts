@@ -8,6 +8,13 @@ import { restartWait } from './restart-policy.js';
 import { sameLifecycle, stoppedRunning } from './slots.js';
 
 /**
+ * New tasks one pass writes at most. A service of thousands of replicas is filled over
+ * several passes, each one write, so that no turn of the leader's event loop (the write's
+ * encoding, its apply, the events to every loop) holds for all of them at once.
+ */
+export const NEW_TASKS_PER_PASS = 256;
+
+/**
  * The shape of an orchestrator: the services it owns are noted as they, their tasks or
  * their nodes change, reconciled in one store update per pass, and noted again later when
  * a restart has to wait.
@@ -16,6 +23,9 @@ export abstract class Orchestrator {
   private readonly dirty = new Set<string>();
   private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private readonly loop: ControlLoop;
+  /** New tasks the current pass may still create; services it had to leave unfilled. */
+  private budget = NEW_TASKS_PER_PASS;
+  private readonly unfilled = new Set<string>();
 
   constructor(
     name: string,
@@ -111,6 +121,19 @@ export abstract class Orchestrator {
     return true;
   }
 
+  /**
+   * Whether the current pass may create one more task for the service (counted as created:
+   * ask just before creating it); if not, the service is reconciled again in the next pass.
+   */
+  protected mayCreate(serviceId: string): boolean {
+    if (this.budget > 0) {
+      this.budget--;
+      return true;
+    }
+    this.unfilled.add(serviceId);
+    return false;
+  }
+
   private note(ids: string[]): boolean {
     for (const id of ids) this.dirty.add(id);
     return ids.length > 0;
@@ -146,6 +169,9 @@ export abstract class Orchestrator {
     if (ids.length === 0) return;
     try {
       await this.store.update((tx) => {
+        // A retried write function starts over.
+        this.budget = NEW_TASKS_PER_PASS;
+        this.unfilled.clear();
         const now = this.now();
         for (const id of ids) {
           const service = tx.get('services', id);
@@ -155,6 +181,10 @@ export abstract class Orchestrator {
     } catch (err) {
       for (const id of ids) this.dirty.add(id);
       throw err;
+    }
+    if (this.unfilled.size > 0) {
+      for (const id of this.unfilled) this.dirty.add(id);
+      this.loop.poke();
     }
   }
 }

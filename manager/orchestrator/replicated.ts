@@ -9,7 +9,7 @@ import type { Logger } from '../../lib/log.js';
 import type { Service, Task } from '../../proto/types.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 import { Orchestrator } from './orchestrator.js';
-import { byCreation, retireSlot, servicesLeaving, settleSlot, tasksBySlot } from './slots.js';
+import { byCreation, lastSlot, retireSlot, servicesLeaving, settleSlot, tasksBySlot } from './slots.js';
 import { finished, historyToKeep, reap } from './task-history.js';
 import { newTask, withDesiredState } from '../services/tasks.js';
 import { overlaps } from '../../proto/service-update.js';
@@ -35,7 +35,8 @@ export class ReplicatedOrchestrator extends Orchestrator {
     }
     const replicas = service.spec?.replicated?.replicas ?? 0;
     const bySlot = tasksBySlot(tasks);
-    for (let slot = 1; slot <= Math.max(replicas, ...bySlot.keys()); slot++) {
+    const last = lastSlot(bySlot, replicas);
+    for (let slot = 1; slot <= last; slot++) {
       const history = (bySlot.get(slot) ?? []).sort(byCreation);
       if (slot > replicas) {
         retireSlot(tx, history);
@@ -48,7 +49,7 @@ export class ReplicatedOrchestrator extends Orchestrator {
 
   private fillSlot(tx: WriteTx, service: Service, slot: number, history: Task[], now: number): void {
     if (settleSlot(tx, history, overlaps(service))) return;
-    if (!this.mayStartAnother(tx, service, history, now, { slot })) return;
+    if (!this.mayStartAnother(tx, service, history, now, { slot }) || !this.mayCreate(service.id)) return;
     tx.create('tasks', newTask(service, slot, now));
   }
 }

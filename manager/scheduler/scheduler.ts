@@ -18,6 +18,13 @@ import { TaskGroup } from './group.js';
 import { Usage } from './usage.js';
 import { unplacedByReason } from './unplaced.js';
 
+/**
+ * Tasks one pass places at most, in one write. Thousands pending at once (a service of
+ * thousands of replicas) are placed over several passes, so that no turn of the leader's
+ * event loop holds for all of them (the write's encoding, its apply, the events).
+ */
+export const PLACEMENTS_PER_PASS = 256;
+
 export class Scheduler {
   private readonly pending = new Set<string>();
   private readonly usage = new Usage();
@@ -93,8 +100,13 @@ export class Scheduler {
 
   private async schedule(): Promise<void> {
     if (this.pending.size === 0) return;
-    const ids = [...this.pending];
-    this.pending.clear();
+    // In the order they were noted in; the rest in the next pass.
+    const ids: string[] = [];
+    for (const id of this.pending) {
+      if (ids.length === PLACEMENTS_PER_PASS) break;
+      ids.push(id);
+    }
+    for (const id of ids) this.pending.delete(id);
     const waiting: string[] = [];
     const placed: Task[] = [];
     try {
@@ -109,8 +121,10 @@ export class Scheduler {
       for (const id of ids) this.pending.add(id);
       throw err;
     }
+    const more = this.pending.size > 0;
     // Tasks no node could take wait for a node to change (their status may not change).
     for (const id of waiting) this.pending.add(id);
+    if (more) this.loop.poke();
     if (placed.length > 0) this.log.debug({ placed: placed.length }, 'tasks placed');
   }
 

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { silentLogger } from '../../../lib/log.js';
+import { NEW_TASKS_PER_PASS } from '../../../manager/orchestrator/orchestrator.js';
 import { ReplicatedOrchestrator } from '../../../manager/orchestrator/replicated.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
 import type { Store } from '../../../manager/store/types.js';
@@ -97,6 +98,35 @@ test('a service created while the orchestrator runs gets its tasks', async (t) =
     return ts.length === 2 && ts;
   });
   t.deepEqual(slots(tasks), [1, 2]);
+});
+
+test('a service of more replicas than a pass creates is filled over several writes, each bounded', async (t) => {
+  const { store, orchestrator } = await setup();
+  const created: number[] = [];
+  const ac = new AbortController();
+  t.teardown(() => ac.abort());
+  void (async () => {
+    let index = -1;
+    for await (const e of store.watch({ tables: ['tasks'], kinds: ['create'] }, ac.signal)) {
+      if (e.index !== index) created.push(0);
+      index = e.index;
+      created[created.length - 1]!++;
+    }
+  })();
+  runLoop(t, orchestrator);
+  const replicas = 2 * NEW_TASKS_PER_PASS + 10;
+  const service = serviceWith(replicas);
+  await store.update((tx) => tx.create('services', service));
+  const tasks = await eventually(() => {
+    const ts = tasksOf(store, service.id);
+    return ts.length === replicas && ts;
+  });
+  t.deepEqual(
+    slots(tasks),
+    Array.from({ length: replicas }, (_, i) => i + 1),
+  );
+  await eventually(() => created.reduce((a, b) => a + b, 0) === replicas);
+  t.deepEqual(created, [NEW_TASKS_PER_PASS, NEW_TASKS_PER_PASS, 10]);
 });
 
 test('scaling up fills new slots; scaling down shuts down the tasks in slots beyond N', async (t) => {

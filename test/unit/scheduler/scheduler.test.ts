@@ -1,7 +1,7 @@
 import test from 'ava';
 import { silentLogger } from '../../../lib/log.js';
 import { explain, filters, runtimesFor } from '../../../manager/scheduler/filters.js';
-import { Scheduler } from '../../../manager/scheduler/scheduler.js';
+import { PLACEMENTS_PER_PASS, Scheduler } from '../../../manager/scheduler/scheduler.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
 import type { Store } from '../../../manager/store/types.js';
 import type { Node, Service, Task } from '../../../proto/types.js';
@@ -51,6 +51,29 @@ test('spreads the tasks of a service evenly across ready, active nodes', async (
     t.is(task.status?.err, '');
     t.regex(task.status?.message ?? '', /assigned/);
   }
+});
+
+test('hundreds pending are placed over several writes of at most PLACEMENTS_PER_PASS each', async (t) => {
+  const store = await MemoryStore.open();
+  const service = serviceFor('host');
+  const count = 2 * PLACEMENTS_PER_PASS + 10;
+  await seed(store, [makeNode(), makeNode()], [service], pendingTasks(service, count));
+  const writes = new Map<number, string[]>();
+  const ac = new AbortController();
+  t.teardown(() => ac.abort());
+  void (async () => {
+    for await (const e of store.watch({ tables: ['tasks'] }, ac.signal)) {
+      if (e.table === 'tasks' && e.object.status?.state === 'ASSIGNED')
+        writes.set(e.index, [...(writes.get(e.index) ?? []), e.object.id]);
+    }
+  })();
+  runLoop(t, new Scheduler(store, log));
+  await eventually(() => assignedCount(store, service.id) === count);
+  await eventually(() => [...writes.values()].flat().length === count);
+  t.deepEqual(
+    [...writes.values()].map((ids) => ids.length),
+    [PLACEMENTS_PER_PASS, PLACEMENTS_PER_PASS, 10],
+  );
 });
 
 test('spread counts the tasks of the same service first, then all tasks', async (t) => {
