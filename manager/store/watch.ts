@@ -1,6 +1,9 @@
 /** Fans store events out to watchers, each an async iterator with its own queue. */
 import type { EventFilter, StoreEvent } from './types.js';
 
+/** Events a watcher takes in one turn of the event loop before the next slice waits for the next turn. */
+const SLICE = 256;
+
 interface Watcher {
   filter: EventFilter;
   queue: StoreEvent[];
@@ -34,14 +37,23 @@ export class EventHub {
     return {
       async *[Symbol.asyncIterator]() {
         try {
+          let handed = 0;
           while (!signal.aborted && watchers.has(w)) {
-            const e = w.queue.shift();
-            if (e) {
-              yield e;
+            if (w.queue.length === 0) {
+              await new Promise<void>((resolve) => (w.wake = resolve));
+              w.wake = undefined;
               continue;
             }
-            await new Promise<void>((resolve) => (w.wake = resolve));
-            w.wake = undefined;
+            // The whole queue at once: shift() on a queue of thousands copies it every time.
+            const batch = w.queue;
+            w.queue = [];
+            for (let i = 0; i < batch.length; i++) {
+              if (signal.aborted || !watchers.has(w)) return;
+              // A burst (a write of thousands of tasks) is handed on in slices, each its own
+              // turn of the event loop, so that calls and heartbeats are answered between them.
+              if (++handed % SLICE === 0) await new Promise((r) => setImmediate(r));
+              yield batch[i]!;
+            }
           }
         } finally {
           signal.removeEventListener('abort', onAbort);

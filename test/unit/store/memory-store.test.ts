@@ -39,3 +39,28 @@ test('indexes count commits one by one from 0, and a commit’s events share its
     2,
   );
 });
+
+test('a burst of thousands of events arrives whole and in order, in slices that let other work run between them', async (t) => {
+  const store = await MemoryStore.open();
+  const service = makeService();
+  const tasks = Array.from({ length: 3000 }, (_, slot) => makeTask(service, { slot }));
+  const ac = new AbortController();
+  const seen: string[] = [];
+  let seenWhenOtherWorkRan = -1;
+  const watching = (async () => {
+    for await (const e of store.watch({ tables: ['tasks'] }, ac.signal)) seen.push(e.object.id);
+  })();
+  await store.update((tx) => {
+    for (const task of tasks) tx.create('tasks', task);
+  });
+  // Work that waits for the next turn of the event loop runs before the burst is all taken in.
+  setImmediate(() => (seenWhenOtherWorkRan = seen.length));
+  await eventually(() => seen.length === tasks.length);
+  ac.abort();
+  await watching;
+  t.deepEqual(
+    seen,
+    tasks.map((task) => task.id),
+  );
+  t.true(seenWhenOtherWorkRan >= 0 && seenWhenOtherWorkRan < tasks.length, String(seenWhenOtherWorkRan));
+});
