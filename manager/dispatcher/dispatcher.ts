@@ -39,6 +39,12 @@ export function overlayPeersOf(nodes: readonly Node[]): OverlayPeer[] {
   });
 }
 
+/** What of a node its overlay peer entry says ('' when it has none). */
+function peerKeyOf(n: Node | undefined): string {
+  const [p] = n ? overlayPeersOf([n]) : [];
+  return p ? `${p.nodeId} ${p.subnet} ${p.addr}` : '';
+}
+
 /** The overlay peers and their digest, which nodes echo so that unchanged peers are not resent. */
 export function overlaySetOf(nodes: readonly Node[]): { peers: OverlayPeer[]; digest: string } {
   const peers = overlayPeersOf(nodes);
@@ -55,6 +61,24 @@ const MISSED_HEARTBEATS = 3;
 // A session silent this many periods is ended: its agent gave up on it long before (it waits
 // three periods for an answer, twice), so the node is gone or will open a new one.
 const SESSION_SILENCE_PERIODS = 12;
+/**
+ * A changed set of overlay peers is handed out at once if the last one was made this long
+ * ago, else once this long has passed: every node that holds the old set gets the whole new
+ * one with its next beat, so while nodes join one after another (a thousand in a minute), a
+ * set for each join would be a thousand whole sets a second to encode.
+ */
+export const OVERLAY_REFRESH_MS = 5_000;
+
+/**
+ * Task reports one write holds at most: thousands that queued while a write was under way
+ * go in several, so that no turn of the leader's event loop encodes or applies them all.
+ */
+export const STATUS_BATCH = 512;
+
+interface QueuedStatus {
+  nodeId: string;
+  status: TaskStatus;
+}
 
 interface Session {
   id: string;
@@ -72,7 +96,9 @@ export class Dispatcher {
   private readonly sessions = new Map<string, Session>();
   /** The managers' Raft ids and addresses that heartbeats hand out; recomputed after a node changes. */
   private raftMembers: RaftMember[] | undefined;
-  private overlay: { peers: OverlayPeer[]; digest: string } | undefined;
+  private overlay: { peers: OverlayPeer[]; digest: string; at: number } | undefined;
+  /** Whether a node's overlay peer entry changed since the overlay set was made. */
+  private overlayChanged = false;
   /** Nodes marked DOWN whose open session heartbeats again: being set READY. */
   private readonly reviving = new Set<string>();
   /** The roots' digest, kept with the roots it was taken of: heartbeats ask for it every second. */
@@ -80,7 +106,7 @@ export class Dispatcher {
   /** The managers' addresses that every session message carries; recomputed after a node changes. */
   private managerAddrs: string[] | undefined;
   private readonly lastSeen = new Map<string, number>();
-  private statusQueue = new Map<string, { nodeId: string; status: TaskStatus }>();
+  private readonly statusQueue = new Map<string, QueuedStatus>();
   private statusFlush: Promise<void> | undefined;
   private readonly abort = new AbortController();
   private readonly endpoints: EndpointPublisher;
@@ -125,8 +151,9 @@ export class Dispatcher {
         this.endpoints.note(e);
         if (e.table === 'nodes') {
           this.raftMembers = undefined;
-          this.overlay = undefined;
           this.managerAddrs = undefined;
+          const [before, after] = e.kind === 'delete' ? [e.object, undefined] : [e.old, e.object];
+          if (peerKeyOf(before) !== peerKeyOf(after)) this.overlayChanged = true;
           const s = e.kind === 'delete' ? this.sessions.get(e.object.id) : undefined;
           if (s) failStream(s.stream, removed(e.object.id));
           continue;
@@ -230,7 +257,12 @@ export class Dispatcher {
         );
       const roots = tx.all('clusters')[0]?.rootCa?.cert;
       if (node?.status?.state === 'DOWN') this.revive(req.nodeId, s);
-      const overlay = (this.overlay ??= overlaySetOf(tx.all('nodes')));
+      const now = this.now();
+      if (!this.overlay || (this.overlayChanged && now - this.overlay.at >= OVERLAY_REFRESH_MS)) {
+        this.overlay = { ...overlaySetOf(tx.all('nodes')), at: now };
+        this.overlayChanged = false;
+      }
+      const overlay = this.overlay;
       return {
         periodMs: this.heartbeatMs(),
         role: node?.role ?? 'WORKER',
@@ -274,17 +306,31 @@ export class Dispatcher {
     if (!s || s.id !== req.sessionId) {
       throw new FlotillaError('NOT_FOUND', 'no such session on this manager; open a new one');
     }
-    for (const u of req.updates)
-      if (u.status) this.statusQueue.set(u.taskId, { nodeId: req.nodeId, status: u.status });
-    await this.flushStatus();
+    const queued: [string, QueuedStatus][] = [];
+    for (const u of req.updates) {
+      if (!u.status) continue;
+      const entry = { nodeId: req.nodeId, status: u.status };
+      this.statusQueue.set(u.taskId, entry);
+      queued.push([u.taskId, entry]);
+    }
+    // Until these reports are written (or a later report of the same task took their place).
+    do await this.flushStatus();
+    while (queued.some(([id, entry]) => this.statusQueue.get(id) === entry));
   }
 
-  /** Writes queued reports in one update; reports that arrive meanwhile share the next one. */
+  /**
+   * Writes queued reports, up to STATUS_BATCH in one update; reports that arrive meanwhile
+   * share the next one.
+   */
   private async flushStatus(): Promise<void> {
     while (this.statusFlush) await this.statusFlush;
     if (this.statusQueue.size === 0) return;
-    const batch = this.statusQueue;
-    this.statusQueue = new Map();
+    const batch = new Map<string, QueuedStatus>();
+    for (const [id, entry] of this.statusQueue) {
+      if (batch.size === STATUS_BATCH) break;
+      batch.set(id, entry);
+      this.statusQueue.delete(id);
+    }
     this.statusFlush = this.store
       .update((tx) => {
         for (const [taskId, { nodeId, status }] of batch) {

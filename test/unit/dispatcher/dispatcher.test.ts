@@ -2,7 +2,12 @@ import test from 'ava';
 import type * as grpc from '@grpc/grpc-js';
 import { silentLogger } from '../../../lib/log.js';
 import { isFlotillaError } from '../../../lib/errors.js';
-import { Dispatcher, overlayPeersOf } from '../../../manager/dispatcher/dispatcher.js';
+import {
+  Dispatcher,
+  OVERLAY_REFRESH_MS,
+  overlayPeersOf,
+  STATUS_BATCH,
+} from '../../../manager/dispatcher/dispatcher.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
 import type { Store } from '../../../manager/store/types.js';
 import type { SessionMessageInput } from '../../../proto/gen/flotilla/SessionMessage.js';
@@ -119,6 +124,36 @@ test('later changes arrive INCREMENTAL: new, changed and removed tasks only', as
   await store.update((tx) => tx.delete('tasks', added.id));
   await eventually(() => seen().removed.includes(added.id));
   t.pass();
+});
+
+test('a call of more reports than one write holds returns once all are written, in writes of at most STATUS_BATCH', async (t) => {
+  const { store, node, service, dispatcher } = await setup();
+  const many = Array.from({ length: 2 * STATUS_BATCH + 10 }, (_, i) =>
+    makeTask(service, { slot: 10 + i, nodeId: node.id, status: status('ASSIGNED') }),
+  );
+  await store.update((tx) => {
+    for (const task of many) tx.create('tasks', task);
+  });
+  runLoop(t, dispatcher);
+  const stream = open(dispatcher, node);
+  await eventually(() => stream.writes.length === 1);
+  const writes = new Map<number, number>();
+  const ac = new AbortController();
+  t.teardown(() => ac.abort());
+  void (async () => {
+    for await (const e of store.watch({ tables: ['tasks'] }, ac.signal)) {
+      if (e.table === 'tasks' && e.object.status?.state === 'RUNNING')
+        writes.set(e.index, (writes.get(e.index) ?? 0) + 1);
+    }
+  })();
+  await dispatcher.updateTaskStatus({
+    nodeId: node.id,
+    sessionId: sessionId(stream),
+    updates: many.map((task) => ({ taskId: task.id, status: status('RUNNING') })),
+  });
+  t.true(store.view((tx) => many.every((task) => tx.get('tasks', task.id)?.status?.state === 'RUNNING')));
+  await eventually(() => [...writes.values()].reduce((a, b) => a + b, 0) === many.length);
+  t.deepEqual([...writes.values()], [STATUS_BATCH, STATUS_BATCH, 10]);
 });
 
 test('status updates are written, and never move a task backwards', async (t) => {
@@ -302,8 +337,9 @@ test('the overlay peers: each node with a subnet, at its data path address or el
   ]);
 });
 
-test('the overlay peers go with a heartbeat answer only when the node holds another digest', async (t) => {
-  const { store, node, dispatcher } = await setup();
+test('the overlay peers go with a heartbeat answer only when the node holds another digest, changed sets at most every OVERLAY_REFRESH_MS (fake clock)', async (t) => {
+  let clock = 1_000_000;
+  const { store, node, dispatcher } = await setup({ now: () => clock });
   const peer = makeNode({
     containerSubnet: '10.213.1.0/24',
     status: { state: 'READY', message: '', addr: '10.0.0.2:4240' },
@@ -324,15 +360,27 @@ test('the overlay peers go with a heartbeat answer only when the node holds anot
   await store.update((tx) =>
     tx.update('nodes', { ...tx.get('nodes', peer.id)!, containerSubnet: '10.213.2.0/24' }),
   );
-  // The dispatcher hears of the change through its watch, a moment after the write.
-  let changed = await beat(dispatcher, node, stream, first.overlayDigest);
-  while (changed.overlayDigest === first.overlayDigest) {
-    await new Promise((r) => setTimeout(r, 10));
-    changed = await beat(dispatcher, node, stream, first.overlayDigest);
-  }
+  // The dispatcher hears of the change through its watch, a moment after the write; the set
+  // made a moment ago stays until OVERLAY_REFRESH_MS have passed since it was made.
+  await new Promise((r) => setTimeout(r, 50));
+  t.is((await beat(dispatcher, node, stream, first.overlayDigest)).overlayDigest, first.overlayDigest);
+  clock += OVERLAY_REFRESH_MS;
+  const changed = await beat(dispatcher, node, stream, first.overlayDigest);
   t.deepEqual(changed.overlayPeers, [{ nodeId: peer.id, subnet: '10.213.2.0/24', addr: '10.0.0.2' }]);
   t.not(changed.overlayDigest, first.overlayDigest);
   t.deepEqual((await beat(dispatcher, node, stream, changed.overlayDigest)).overlayPeers, []);
+
+  // A change long after the last set is handed out with the next beat.
+  clock += 10 * OVERLAY_REFRESH_MS;
+  await store.update((tx) =>
+    tx.update('nodes', { ...tx.get('nodes', peer.id)!, containerSubnet: '10.213.3.0/24' }),
+  );
+  let later = await beat(dispatcher, node, stream, changed.overlayDigest);
+  while (later.overlayDigest === changed.overlayDigest) {
+    await new Promise((r) => setTimeout(r, 10));
+    later = await beat(dispatcher, node, stream, changed.overlayDigest);
+  }
+  t.deepEqual(later.overlayPeers, [{ nodeId: peer.id, subnet: '10.213.3.0/24', addr: '10.0.0.2' }]);
 });
 
 test('a node gets the values of its own tasks, in the message that carries them, and no other', async (t) => {
