@@ -23,8 +23,19 @@ export const MAX_PAGE_ROWS = 10_000;
  */
 export const MAX_PAGE_WEIGHT = 16 * 1024 * 1024;
 
-/** What a row adds to an answer, as JSON text. */
-export const jsonWeight = (row: unknown): number => JSON.stringify(row).length;
+/** Weights of the store's objects, which are frozen and so weigh the same for their lifetime. */
+const weights = new WeakMap<object, number>();
+
+/**
+ * What a row adds to an answer, as JSON text. A stored (frozen) object is weighed once: a
+ * listing of every node, asked for again and again, would otherwise stringify them all each time.
+ */
+export function jsonWeight(row: unknown): number {
+  if (typeof row !== 'object' || row === null || !Object.isFrozen(row)) return JSON.stringify(row).length;
+  let w = weights.get(row);
+  if (w === undefined) weights.set(row, (w = JSON.stringify(row).length));
+  return w;
+}
 
 export interface PageRequest {
   limit: number;
