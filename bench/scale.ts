@@ -13,10 +13,13 @@
  * per second (placements committed, bounded by the rest of the path); the latency of
  * `service ls` and `node ls` (ListServices, ListNodes) through the leader while that runs;
  * then each manager's resident memory and the leader's V8 heap, Raft log and snapshot bytes,
- * and the simulated workers' own memory.
+ * and the simulated workers' own memory. Then, at full size: how long a manager joining late
+ * takes to hold the state (by the leader's snapshot when it has one), how long the group takes
+ * to answer a write again after its leader is killed (3 managers), and how long the leader
+ * takes to mark every node down once the simulated workers are killed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +30,7 @@ import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { newId } from '../lib/ids.js';
 import { wire } from '../proto/load.js';
 import { call, connect } from '../proto/rpc.js';
+import { allNodes } from '../cli/pages.js';
 import { eventually, freePort, type LocalCluster } from '../test/integration/cluster-harness.js';
 import { cpuSeconds, percentile, progress, round } from './stats.js';
 import { withCluster } from './with-cluster.js';
@@ -123,7 +127,8 @@ async function step(c: LocalCluster, managers: number, nodes: number): Promise<v
   }
   const token = (await c.cli('m1', 'join-token', 'worker', '-q')).stdout.trim();
   const leaderPid = await c.daemonPid('m1');
-  const simLog = openSync(join(c.root, 'sim-workers.log'), 'a');
+  const simLogFile = join(c.root, 'sim-workers.log');
+  const simLog = openSync(simLogFile, 'a');
   const started = performance.now();
   const leaderCpu0 = cpuSeconds(leaderPid);
   const sim = spawn(
@@ -139,9 +144,10 @@ async function step(c: LocalCluster, managers: number, nodes: number): Promise<v
     { stdio: ['ignore', 'pipe', simLog] },
   );
   closeSync(simLog);
-  const joined = joinedAfter(sim, started);
+  const joined = joinedAfter(sim, started, simLogFile);
   // Ctrl-C ends the benchmark through process.exit() (withCluster): the workers go with it.
   const killSim = () => sim.kill('SIGKILL');
+  let churnLogBytes: number | undefined;
   process.once('exit', killSim);
   try {
     // The workers say how many they joined once every join is done, before any session opens.
@@ -162,7 +168,7 @@ async function step(c: LocalCluster, managers: number, nodes: number): Promise<v
     const readyAfter = await eventually(
       `${nodes} simulated nodes ready`,
       async () => {
-        const { nodes: all } = await call(client, client.ListNodes, {}, 30_000);
+        const all = await allNodes(client, 30_000);
         const ready = all.filter((n) => n.role === 'WORKER' && n.status?.state === 'READY').length;
         progress(`${ready}/${nodes} nodes ready`);
         await sleep(1_000);
@@ -187,7 +193,8 @@ async function step(c: LocalCluster, managers: number, nodes: number): Promise<v
     const sampler = new Sampler(
       {
         service_ls: () => call(client, client.ListServices, {}, 30_000),
-        node_ls: () => call(client, client.ListNodes, {}, 30_000),
+        // A page of rows, as every listing reads them (`node ls` pages through the rest).
+        node_ls: () => call(client, client.ListNodes, { limit: 1_000, pageToken: '' }, 30_000),
       },
       200,
     );
@@ -255,12 +262,33 @@ async function step(c: LocalCluster, managers: number, nodes: number): Promise<v
       value: MiB(rssOf(sim.pid!)),
       per_node_kib: round(rssOf(sim.pid!) / 1024 / nodes),
     });
+    await lateManager(c, managers, metricsAt, labels);
+    const serving = managers > 1 ? await failover(c, labels) : client;
+    // The churn figure below counts what the run itself caused, not the nodes killed here.
+    churnLogBytes = statSync(paths(c.dataDir('m1')).log).size;
+    const down0 = performance.now();
+    killSim();
+    const downAfter = await eventually(
+      `${nodes} nodes marked down`,
+      async () => {
+        const all = await allNodes(serving, 30_000);
+        const down = all.filter((n) => n.role === 'WORKER' && n.status?.state === 'DOWN').length;
+        progress(`${down}/${nodes} nodes marked down`);
+        await sleep(250);
+        return down === nodes && performance.now() - down0;
+      },
+      STEP_TIMEOUT_MS,
+    );
+    print({ figure: 'node_loss_detected_s', ...labels, value: round(downAfter / 1000), unit: 's' });
+    if (serving !== client) serving.close();
   } finally {
     killSim();
     process.off('exit', killSim);
     client.close();
     // How often the leader gave up on a node for missed heartbeats: the churn behind most slow figures.
-    const log = readFileSync(paths(c.dataDir('m1')).log, 'utf8');
+    const log = readFileSync(paths(c.dataDir('m1')).log)
+      .subarray(0, churnLogBytes)
+      .toString();
     print({
       figure: 'nodes_marked_down',
       ...labels,
@@ -269,15 +297,90 @@ async function step(c: LocalCluster, managers: number, nodes: number): Promise<v
   }
 }
 
-/** When `sim-workers` says (on stdout) that its nodes have joined, in ms from `started`. */
-function joinedAfter(sim: ChildProcess, started: number): Promise<number> {
+/**
+ * A manager joining once the cluster is at full size: from its join until its applied index
+ * reaches the leader's commit index of that moment, and whether the leader's snapshot carried it.
+ */
+async function lateManager(
+  c: LocalCluster,
+  managers: number,
+  metricsAt: Map<string, string>,
+  labels: Record<string, number>,
+): Promise<void> {
+  const name = `m${managers + 1}`;
+  const metrics = `127.0.0.1:${await freePort()}`;
+  const target = (await scrape(metricsAt.get('m1')!)).flotilla_raft_commit_index ?? NaN;
+  const token = (await c.cli('m1', 'join-token', 'manager', '-q')).stdout.trim();
+  const t = performance.now();
+  const res = await c.join(name, 'm1', token, '--metrics-addr', metrics);
+  if (res.code !== 0) throw new Error(`join ${name}: ${res.stderr}`);
+  const caughtUp = await eventually(
+    `${name} holding the state`,
+    async () => {
+      const applied = (await scrape(metrics).catch(() => ({}) as Record<string, number>))
+        .flotilla_raft_applied_index;
+      return applied !== undefined && applied >= target && performance.now() - t;
+    },
+    STEP_TIMEOUT_MS,
+  );
+  const log = readFileSync(paths(c.dataDir(name)).log, 'utf8');
+  print({
+    figure: 'late_manager_caught_up_s',
+    ...labels,
+    value: round(caughtUp / 1000),
+    unit: 's',
+    entries: target,
+    by_snapshot: log.includes('snapshot from the leader installed'),
+  });
+}
+
+/**
+ * Kills the leader (m1) and times until another manager answers a write: a service of no
+ * replicas created through m2, retried until the group has a leader again. Returns m2's client.
+ */
+async function failover(c: LocalCluster, labels: Record<string, number>): Promise<ControlClient> {
+  const next: ControlClient = connect(wire.flotilla.Control, c.addr('m2'), c.adminTls());
+  const spec = specFromFlags('sim-image', [], { ...CREATE_DEFAULTS, name: 'after-failover', replicas: '0' });
+  const t = performance.now();
+  await c.stop('m1', 'SIGKILL');
+  const killed = performance.now() - t;
+  // Retried often: the figure is meant to be read in tens of milliseconds.
+  for (;;) {
+    const ok = await call(next, next.CreateService, { spec }, 2_000).then(
+      () => true,
+      () => false,
+    );
+    if (ok) break;
+    if (performance.now() - t > STEP_TIMEOUT_MS)
+      throw new Error('no write answered after the leader was killed');
+    await sleep(20);
+  }
+  const answered = performance.now() - t;
+  print({
+    figure: 'failover_s',
+    ...labels,
+    value: round(answered / 1000),
+    unit: 's',
+    kill_ms: round(killed),
+  });
+  return next;
+}
+
+/**
+ * When `sim-workers` says (on stdout) that its nodes have joined, in ms from `started`; if it
+ * ends first, the error carries the end of its log.
+ */
+function joinedAfter(sim: ChildProcess, started: number, logFile: string): Promise<number> {
   return new Promise((resolve, reject) => {
     let out = '';
     sim.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (/joined now/.test(out)) resolve(performance.now() - started);
     });
-    sim.once('exit', (code) => reject(new Error(`sim-workers ended (${code}) before its nodes joined`)));
+    sim.once('exit', (code) => {
+      const said = readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n');
+      reject(new Error(`sim-workers ended (${code}) before its nodes joined; its log ends:\n${said}`));
+    });
   });
 }
 
