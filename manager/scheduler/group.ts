@@ -4,6 +4,7 @@
  */
 import type { Node, Service, Task } from '../../proto/types.js';
 import { explain, filtersFor, fitFiltersFor, type FitFilter } from './filters.js';
+import { SpreadHeap } from './spread-heap.js';
 import { Ranking, type Candidate } from './strategy.js';
 import type { Usage } from './usage.js';
 
@@ -13,6 +14,8 @@ export class TaskGroup {
   private readonly refusals = new Map<string, number>();
   /** Set once a task found no node: nodes only fill up during a pass, so the next ones won't either. */
   private unplaceable: string | undefined;
+  /** Where a plain spread finds its best node (see spread-heap.ts). */
+  private heap: SpreadHeap | undefined;
 
   constructor(
     task: Task,
@@ -28,11 +31,16 @@ export class TaskGroup {
     });
     this.ranking = new Ranking(task, eligible, (id) => usage.of(id));
     this.fits = fitFiltersFor(task, services);
+    if (this.ranking.plainSpread) this.heap = new SpreadHeap(this.ranking.candidates, task.serviceId);
   }
 
   /** The best node for the next task of the group, or the reason none fits. */
   pick(): Candidate | string {
     if (this.unplaceable) return this.unplaceable;
+    const top = this.heap?.best((c) => this.fits.every((f) => f.accepts(c.node, c.usage)));
+    if (top) return top;
+    // No heap, or no node fits: the scan, which also counts the reasons.
+    this.heap = undefined;
     const refusals = new Map(this.refusals);
     let best: Candidate | undefined;
     for (const c of this.ranking.candidates) {

@@ -22,6 +22,8 @@ export class Ranking {
   /** Tasks of the service per preference group key. */
   private readonly perGroup = new Map<string, number>();
   private readonly binpack: boolean;
+  /** Plain spread: the order is each node's own counts only (see spread-heap.ts). */
+  readonly plainSpread: boolean;
 
   constructor(
     private readonly task: Task,
@@ -30,6 +32,7 @@ export class Ranking {
   ) {
     this.binpack = task.spec?.placement?.strategy === 'BINPACK';
     const labels = (task.spec?.placement?.preferences ?? []).map((p) => p.spread);
+    this.plainSpread = !this.binpack && labels.length === 0;
     this.candidates = nodes.map((node) => {
       let key = '';
       // "\0" cannot be in a label value, so keys of different paths never collide; a missing
