@@ -229,11 +229,13 @@ async function main(cluster: LocalCluster, client: ClientHost | undefined): Prom
     kernel ? 'kernel' : 'userspace',
   );
   const { meshAddr: userspaceAddr } = await publish(cluster, inside, 'bench-userspace', 'userspace');
-  // Direct goes to a task of its own. Were it the kernel path's task, a client port reused on
-  // one path would meet the TIME_WAIT socket the other left for it: each path's SYNs carry
-  // TCP timestamps from an offset of their own (the kernel keys it by where the client
-  // connects), so the older socket drops the newer SYN (PAWS) and wrk waits a second. A client
-  // reaching a task both ways at once is the bench's doing, not a user's.
+  // Direct goes to a task of its own. Were it the kernel path's task, a kernel-path connection
+  // would often find its reply tuple still held in conntrack by a direct one from the same
+  // client port (TIME_WAIT, 120 s) and be given another source port; the task's TIME_WAIT
+  // socket for that port holds another flow's timestamps (Linux offsets them per address and
+  // port), so the task drops the SYN (PAWS) and wrk waits a second to send it again, and the
+  // remapped entries keep this going after direct stops. One client reaching a task both
+  // ways from the same ports is the bench's doing.
   const { task: directTask } = await publish(cluster, inside, 'bench-direct', 'userspace');
   if (!kernel) print({ path: 'kernel', unavailable: 'the kernel path needs root (nftables)' });
   const host = cluster.addr('n1').replace(/:\d+$/, '');
