@@ -11,10 +11,11 @@
  * floor/etcd ratio; progress goes to stderr.
  *
  * This process's own client code (gRPC, TLS, etcd3) is compiled as it runs too, and would
- * slow whichever system is timed first. So before any figure it is warmed without touching
- * our members: puts through the floor (the client stack ours uses, against a server with no
- * consensus) and puts to etcd (whose members need no warming). A quick run then times our
- * members as a fresh manager's are, from cold.
+ * slow whichever system is timed first. So before any figure it is warmed on throwaway
+ * systems, one of each kind, started and stopped here; then fresh systems are started and
+ * timed, each after the same `warm` unmeasured puts. A quick run thus times every system as
+ * a fresh one fares (a fresh manager's first writes against a fresh etcd's), with a client
+ * that is warm for all three alike. A line per system says what it had before timing.
  *
  *   npm run build && node dist/bench/raft-vs-etcd.js [--quick]
  */
@@ -31,9 +32,9 @@ import type { RaftSystem } from './raft-vs-etcd/system.js';
 
 const quick = process.argv.includes('--quick');
 const mode = quick ? 'quick' : 'full';
-// Every system first takes `warm` unmeasured puts: few in a quick run, which shows how a
-// fresh manager's first writes fare; many in a full run, which measures the steady state.
-// `clientWarm`: puts that warm this process's client code (see above).
+// Every system is fresh and first takes `warm` unmeasured puts: few in a quick run, which
+// shows how a fresh system's first writes fare; many in a full run, which measures the steady
+// state. `clientWarm`: puts to each throwaway system, which warm this process's client code.
 const cfg = quick
   ? { puts: 200, warm: 20, clientWarm: 1000, rounds: 1, throughputSeconds: 2, failovers: 2, idleSeconds: 10 }
   : {
@@ -169,22 +170,52 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-const root = await mkdtemp(join(tmpdir(), 'flotilla-bench-raft-'));
-try {
-  progress(`mode ${mode}`);
-  const ours = await start('3 raft-member processes', () => FlotillaSystem.start());
-  const etcd = await start('3 etcd members', () => EtcdSystem.start(join(root, 'etcd'))).catch(
+interface Systems {
+  ours: FlotillaSystem;
+  etcd?: EtcdSystem;
+  floor: FloorSystem;
+}
+
+/** Ours, etcd (when it can run; else a line says why) and the floor, with files under `dir`. */
+async function startSystems(dir: string, what: string): Promise<Systems> {
+  const ours = await start(`${what}3 raft-member processes`, () => FlotillaSystem.start());
+  const etcd = await start(`${what}3 etcd members`, () => EtcdSystem.start(join(dir, 'etcd'))).catch(
     (err: unknown) => {
       print({ system: 'etcd', unavailable: describeError(err) });
       return undefined;
     },
   );
-  const floor = await start('the floor', () => FloorSystem.start(join(root, 'floor')));
-  for (const sys of etcd ? [floor, etcd] : [floor]) {
-    progress(`warming this process's client code: ${cfg.clientWarm} puts to ${sys.name}`);
+  const floor = await start(`${what}the floor`, () => FloorSystem.start(join(dir, 'floor')));
+  return { ours, etcd, floor };
+}
+
+/** `cfg.clientWarm` puts to throwaway systems, which warm this process's client code for each kind. */
+async function warmClient(dir: string): Promise<void> {
+  const { ours, etcd, floor } = await startSystems(dir, 'throwaway, to warm the client: ');
+  for (const sys of etcd ? [ours, etcd, floor] : [ours, floor]) {
+    progress(`warming this process's client code: ${cfg.clientWarm} puts to a throwaway ${sys.name}`);
     await warmPuts(sys, cfg.clientWarm);
+    await stop(sys);
   }
-  const figures = await latencies(etcd ? [ours, etcd, floor] : [ours, floor]);
+}
+
+const root = await mkdtemp(join(tmpdir(), 'flotilla-bench-raft-'));
+try {
+  progress(`mode ${mode}`);
+  await warmClient(join(root, 'client-warm'));
+  const { ours, etcd, floor } = await startSystems(join(root, 'measured'), '');
+  const timed = etcd ? [ours, etcd, floor] : [ours, floor];
+  for (const sys of timed) {
+    // Round r times a system after r warm-ups and r - 1 measured blocks.
+    const before = Array.from({ length: cfg.rounds }, (_, r) => (r + 1) * cfg.warm + r * cfg.puts);
+    print({
+      system: sys.name,
+      fresh: true,
+      client_warmed_by: `${cfg.clientWarm} puts to a throwaway ${sys.name}`,
+      puts_before_timing_by_round: before,
+    });
+  }
+  const figures = await latencies(timed);
   await stop(floor);
   await throughputs(etcd ? [ours, etcd] : [ours], figures);
   for (const sys of etcd ? [ours, etcd] : [ours]) {
