@@ -7,6 +7,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { FlotillaError } from '../../lib/errors.js';
 import { failStream } from '../../proto/rpc.js';
 import { trustDigest } from '../../lib/pki.js';
@@ -101,6 +102,8 @@ export class Dispatcher {
   private overlayChanged = false;
   /** Nodes marked DOWN whose open session heartbeats again: being set READY. */
   private readonly reviving = new Set<string>();
+  /** Of those, the ones whose write is still to be made, with the session each beat on. */
+  private readonly reviveQueue = new Map<string, Session>();
   /** The roots' digest, kept with the roots it was taken of: heartbeats ask for it every second. */
   private trust = { roots: '', digest: '' };
   /** The managers' addresses that every session message carries; recomputed after a node changes. */
@@ -142,10 +145,16 @@ export class Dispatcher {
       sessions: () => this.sessions.size,
       nodeStates: () => this.store.view((tx) => tx.all('nodes').map((n) => n.status?.state ?? 'UNKNOWN')),
     });
-    const expiry = setInterval(
-      () => void this.expireNodes().catch((err) => this.log.warn({ err }, 'cannot mark nodes down')),
-      this.heartbeatMs() / 2,
-    );
+    let tick = performance.now();
+    const expiry = setInterval(() => {
+      const late = performance.now() - tick - this.heartbeatMs() / 2;
+      tick = performance.now();
+      // A tick late by more than half a period followed a turn that held this loop: timers
+      // run before I/O, so the beats that came meanwhile are still unread. Nodes are judged
+      // at the next tick, once they are read, not marked down for the manager's own stall.
+      if (late > this.heartbeatMs() / 2) return;
+      void this.expireNodes().catch((err) => this.log.warn({ err }, 'cannot mark nodes down'));
+    }, this.heartbeatMs() / 2);
     try {
       for await (const e of this.store.watch({ tables: ['tasks', 'nodes', 'services'] }, this.abort.signal)) {
         this.endpoints.note(e);
@@ -283,17 +292,36 @@ export class Dispatcher {
   private revive(nodeId: string, s: Session): void {
     if (this.reviving.has(nodeId)) return;
     this.reviving.add(nodeId);
+    this.reviveQueue.set(nodeId, s);
+    // The nodes that beat again in one turn are written in one update: after a stall of the
+    // manager's, hundreds do at once.
+    if (this.reviveQueue.size === 1) setImmediate(() => this.reviveQueued());
+  }
+
+  private reviveQueued(): void {
+    const batch = new Map(this.reviveQueue);
+    this.reviveQueue.clear();
     void this.store
       .update((tx) => {
-        const n = tx.get('nodes', nodeId);
-        if (!n || n.status?.state !== 'DOWN' || this.sessions.get(nodeId) !== s) return;
-        tx.update('nodes', { ...n, status: { state: 'READY', message: '', addr: n.status.addr } });
+        const revived: string[] = [];
+        for (const [nodeId, s] of batch) {
+          const n = tx.get('nodes', nodeId);
+          if (!n || n.status?.state !== 'DOWN' || this.sessions.get(nodeId) !== s) continue;
+          tx.update('nodes', { ...n, status: { state: 'READY', message: '', addr: n.status.addr } });
+          revived.push(nodeId);
+        }
+        return revived;
       })
       .then(
-        () => this.log.info({ node: nodeId }, 'node beats again on its session; marked ready'),
-        (err: unknown) => this.log.warn({ node: nodeId, err }, 'cannot mark a node ready again'),
+        (revived) => {
+          for (const node of revived)
+            this.log.info({ node }, 'node beats again on its session; marked ready');
+        },
+        (err: unknown) => this.log.warn({ nodes: [...batch.keys()], err }, 'cannot mark nodes ready again'),
       )
-      .finally(() => this.reviving.delete(nodeId));
+      .finally(() => {
+        for (const nodeId of batch.keys()) this.reviving.delete(nodeId);
+      });
   }
 
   private trustDigestOf(roots: string): string {

@@ -246,6 +246,65 @@ test('a node without heartbeats is marked DOWN after three periods; beating agai
   t.is(stream.errors.length, 0);
 });
 
+test('a node whose beats wait unread behind a turn that held the manager is not marked DOWN', async (t) => {
+  const { store, node, dispatcher } = await setup({ heartbeatMs: 50 });
+  runLoop(t, dispatcher);
+  const stream = open(dispatcher, node);
+  await eventually(() => stream.writes.length === 1);
+  const downs: string[] = [];
+  const ac = new AbortController();
+  t.teardown(() => ac.abort());
+  void (async () => {
+    for await (const e of store.watch({ tables: ['nodes'] }, ac.signal))
+      if (e.table === 'nodes' && e.object.status?.state === 'DOWN') downs.push(e.object.id);
+  })();
+  await beat(dispatcher, node, stream);
+  // The loop is held for five periods; the node's beat came meanwhile and waits to be read,
+  // which happens after the timers that fell due (a beat is I/O: setImmediate here).
+  await new Promise<void>((resolve) =>
+    setTimeout(() => {
+      const until = performance.now() + 250;
+      while (performance.now() < until);
+      setImmediate(() => void beat(dispatcher, node, stream).then(() => resolve()));
+    }, 0),
+  );
+  await new Promise((r) => setTimeout(r, 60));
+  await beat(dispatcher, node, stream);
+  await new Promise((r) => setTimeout(r, 20));
+  t.deepEqual(downs, []);
+});
+
+test('nodes that beat again in one turn are marked READY in one write (fake clock)', async (t) => {
+  let now = 1_000_000;
+  const { store, node, dispatcher } = await setup({ heartbeatMs: 50, now: () => now });
+  const others = [makeNode(), makeNode()];
+  await store.update((tx) => {
+    for (const n of others) tx.create('nodes', n);
+  });
+  runLoop(t, dispatcher);
+  const nodes = [node, ...others];
+  const streams = nodes.map((n) => open(dispatcher, n));
+  await eventually(() => streams.every((s) => s.writes.length === 1));
+  const ready = new Map<number, string[]>();
+  const ac = new AbortController();
+  t.teardown(() => ac.abort());
+  now += 200;
+  await eventually(() =>
+    store.view((tx) => nodes.every((n) => tx.get('nodes', n.id)?.status?.state === 'DOWN')),
+  );
+  void (async () => {
+    for await (const e of store.watch({ tables: ['nodes'] }, ac.signal))
+      if (e.table === 'nodes' && e.object.status?.state === 'READY')
+        ready.set(e.index, [...(ready.get(e.index) ?? []), e.object.id]);
+  })();
+  await Promise.all(nodes.map((n, i) => beat(dispatcher, n, streams[i]!)));
+  await eventually(() => [...ready.values()].flat().length === nodes.length);
+  t.deepEqual(
+    [...ready.values()].map((ids) => ids.sort()),
+    [nodes.map((n) => n.id).sort()],
+  );
+});
+
 test('a session silent for twelve periods is ended (fake clock)', async (t) => {
   let now = 1_000_000;
   const { node, dispatcher } = await setup({ heartbeatMs: 50, now: () => now });
