@@ -109,7 +109,12 @@ async function step(c: LocalCluster, managers: number, nodes: number): Promise<v
   const metricsAt = new Map<string, string>();
   for (let i = 1; i <= managers; i++) metricsAt.set(`m${i}`, `127.0.0.1:${await freePort()}`);
   // The default container pool has a /24 for each of 16,384 nodes.
-  const init = await c.init('m1', '--metrics-addr', metricsAt.get('m1')!);
+  const init = await c.init(
+    'm1',
+    '--metrics-addr',
+    metricsAt.get('m1')!,
+    ...(HEARTBEAT_S ? ['--dispatcher-heartbeat', `${HEARTBEAT_S}s`] : []),
+  );
   if (init.code !== 0) throw new Error(`init: ${init.stderr}`);
   const client: ControlClient = connect(wire.flotilla.Control, c.addr('m1'), c.adminTls());
   if (managers > 1) {
