@@ -116,14 +116,18 @@ export async function identityOf(
   return { identity, fresh: true };
 }
 
-/** Joins from one address (a remote manager) wait out the managers' join limit. */
+/**
+ * Joins from one address (a remote manager) wait out the managers' join limit; a join that
+ * met an election (the manager lost its leadership under it) is made again a second later.
+ */
 async function retryWhileLimited<T>(join: () => Promise<T>): Promise<T> {
   for (;;) {
     try {
       return await join();
     } catch (err) {
-      if (!isFlotillaError(err, 'RESOURCE_EXHAUSTED')) throw err;
-      const waitS = Number(/try again in (\d+) s/.exec(err.message)?.[1] ?? 3);
+      const limited = isFlotillaError(err, 'RESOURCE_EXHAUSTED');
+      if (!limited && !isFlotillaError(err, 'NOT_LEADER')) throw err;
+      const waitS = limited ? Number(/try again in (\d+) s/.exec(err.message)?.[1] ?? 3) : 1;
       await new Promise((r) => setTimeout(r, waitS * 1000));
     }
   }
