@@ -33,7 +33,7 @@ import type { LeaveResponse } from '../proto/gen/flotilla/LeaveResponse.js';
 import type { RuntimeDriver } from '../runtime/driver.js';
 import { Agent } from '../worker/agent.js';
 import { NodeNetwork } from '../worker/mesh/node-network.js';
-import { BridgeServices } from '../worker/bridge-services.js';
+import type { BridgeServices } from '../worker/bridge-services.js';
 import {
   advertised,
   paths,
@@ -44,8 +44,8 @@ import {
 } from './data-dir.js';
 import { describeNode } from './description.js';
 import { nodeDrivers, overlaySubnet } from './drivers.js';
-import { OverlayNetworks } from '../worker/networks.js';
-import { Overlay } from '../worker/overlay.js';
+import type { OverlayNetworks } from '../worker/networks.js';
+import type { Overlay } from '../worker/overlay.js';
 import { restrictDataDir, restrictSocket, socketGroupId } from './permissions.js';
 import { nodeRuntimeService } from '../worker/node-runtime.js';
 import { VolumeStore, volumeUsers } from '../worker/volumes.js';
@@ -241,19 +241,24 @@ export class Daemon {
       identity.nodeId,
     );
     this.network = network;
-    const bridge = gateway
-      ? await BridgeServices.start(
-          gateway,
-          (ip) => this.agent?.networksOf(ip) ?? [],
-          this.log.child({ room: 'mesh' }),
-        )
-      : undefined;
-    this.bridgeServices = bridge;
-    const overlay = gateway ? await this.startOverlay(identity) : undefined;
-    this.overlay = overlay;
-    const networks = overlay
-      ? new OverlayNetworks(underlayOf(identity), this.log.child({ room: 'overlay' }))
-      : undefined;
+    // The bridge's services and the overlay serve containers on the node's bridge: only a node
+    // with one loads their code.
+    let bridge: BridgeServices | undefined;
+    let overlay: Overlay | undefined;
+    let networks: OverlayNetworks | undefined;
+    if (gateway) {
+      const [{ BridgeServices }, { OverlayNetworks }] = await Promise.all([
+        import('../worker/bridge-services.js'),
+        import('../worker/networks.js'),
+      ]);
+      bridge = this.bridgeServices = await BridgeServices.start(
+        gateway,
+        (ip) => this.agent?.networksOf(ip) ?? [],
+        this.log.child({ room: 'mesh' }),
+      );
+      overlay = this.overlay = await this.startOverlay(identity);
+      if (overlay) networks = new OverlayNetworks(underlayOf(identity), this.log.child({ room: 'overlay' }));
+    }
     this.renewal = new CertRenewal({
       dir: p.certs,
       tls,
@@ -368,6 +373,7 @@ export class Daemon {
     const subnet = overlaySubnet(identity);
     if (!subnet) return undefined;
     const underlay = underlayOf(identity);
+    const { Overlay } = await import('../worker/overlay.js');
     return Overlay.start({ subnet, underlay, log: this.log.child({ room: 'overlay' }) }).catch(
       (err: unknown) => {
         this.log.warn(

@@ -20,7 +20,6 @@ import type { DockerDriver } from '../runtime/docker/index.js';
 import { DEFAULT_CONTAINERD_SOCKET, DEFAULT_DOCKER_SOCKET } from '../runtime/sockets.js';
 import { ProcessDriver } from '../runtime/process/index.js';
 import { paths, type NodeIdentity } from './data-dir.js';
-import { OVERLAY_MTU } from '../worker/overlay.js';
 
 export async function nodeDrivers(
   dataDir: string,
@@ -36,7 +35,7 @@ export async function nodeDrivers(
     // Loaded only here: a node without containerd goes without its code.
     const { ContainerdDriver } = await import('../runtime/containerd/index.js');
     const options = { socket, root: p.containerdRuntime, logger };
-    const containerd = new ContainerdDriver({ ...options, network: bridgeOf(identity) });
+    const containerd = new ContainerdDriver({ ...options, network: await bridgeOf(identity) });
     if (await answers(containerd, socket, log)) {
       const bridged = await containerd.bridge?.ensure().then(
         () => true,
@@ -74,16 +73,17 @@ export function overlaySubnet(
 }
 
 /** The bridge for containerd's containers, or undefined for the node's network. */
-function bridgeOf(
+async function bridgeOf(
   identity: Pick<NodeIdentity, 'containerNetwork' | 'containerSubnet'> | undefined,
-): { bridge: string; subnet: string; mtu?: number } | undefined {
+): Promise<{ bridge: string; subnet: string; mtu?: number } | undefined> {
   const config = parseContainerNetwork(identity?.containerNetwork);
   if (config.mode === 'host') return undefined;
   const slice = overlaySubnet(identity);
-  // On its slice of the pool, the bridge's traffic to other nodes rides the overlay.
-  return slice
-    ? { bridge: config.bridge, subnet: slice, mtu: OVERLAY_MTU }
-    : { bridge: config.bridge, subnet: config.subnet };
+  if (!slice) return { bridge: config.bridge, subnet: config.subnet };
+  // On its slice of the pool, the bridge's traffic to other nodes rides the overlay (whose
+  // code only such a node loads).
+  const { OVERLAY_MTU } = await import('../worker/overlay.js');
+  return { bridge: config.bridge, subnet: slice, mtu: OVERLAY_MTU };
 }
 
 async function answers(

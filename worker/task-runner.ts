@@ -21,7 +21,6 @@ import {
 } from '../proto/types.js';
 import type { ContainerSummary, ExitStatus, NetworkPlug, RuntimeDriver } from '../runtime/driver.js';
 import type { OverlayNetworks } from './networks.js';
-import { OVERLAY_MTU } from './overlay.js';
 import { HealthMonitor } from './health.js';
 import type { TaskPort } from '../proto/gen/flotilla/TaskPort.js';
 import { hostForwards, pickTaskPorts, portEnv, reportedPorts, serviceAddrEnv } from './task-ports.js';
@@ -287,6 +286,8 @@ export class TaskRunner {
         "this node cannot put containers on overlay networks (its containers share the node's network, or its overlay is down)",
       );
     }
+    // The overlay's code is loaded where a node has one: networks came with it.
+    const { OVERLAY_MTU } = await import('./overlay.js');
     const plugs: NetworkPlug[] = [];
     for (const a of this.task.networks)
       plugs.push({ bridge: await networks.ensure(a.vni), address: a.address, mtu: OVERLAY_MTU });
