@@ -2,10 +2,8 @@
  * One published TCP port of the mesh: accepts connections on the node's address and joins
  * each to a task chosen by the balancer. A task that refuses the connection (or does not
  * answer in time) is left out and another is tried, so a task that just went away costs a
- * retry, not a failed request. Bytes are passed on as they are read, nothing parsed: the
- * task's are read into a buffer the connection keeps (no Buffer made per read), and a side
- * that cannot take more holds the other's reading back. A connection open when its task
- * leaves the table is left to finish.
+ * retry, not a failed request. Bytes are piped between the sockets by Node's streams,
+ * nothing parsed; a connection open when its task leaves the table is left to finish.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../../lib/log.js';
@@ -23,8 +21,6 @@ import {
 } from './mesh-counts.js';
 
 const CONNECT_TIMEOUT_MS = 2_000;
-/** The most one read from a task takes; each connection keeps a buffer of this size. */
-const READ_BYTES = 16 * 1024;
 
 export class TcpProxy {
   readonly balancer = new Balancer();
@@ -82,31 +78,7 @@ export class TcpProxy {
       client.destroy();
       return;
     }
-    // The task's bytes are read into a buffer of the connection's own and written to the client
-    // from there, with no Buffer made per read (a socket the server accepts cannot be given one).
-    const buffer = Buffer.allocUnsafe(READ_BYTES);
-    let held = false;
-    const flushed = () => {
-      if (held && client.writableLength === 0) {
-        held = false;
-        upstream.resume();
-      }
-    };
-    const upstream = connect({
-      ...splitHostPort(addr),
-      allowHalfOpen: true,
-      noDelay: true,
-      onread: {
-        buffer,
-        callback: (n) => {
-          add(this.counts, SENT_BYTES, n);
-          client.write(buffer.subarray(0, n), flushed);
-          // A write the client did not take at once still points into the buffer: reading waits for it.
-          held = client.writableLength > 0;
-          return !held;
-        },
-      },
-    });
+    const upstream = connect({ ...splitHostPort(addr), allowHalfOpen: true, noDelay: true });
     const timer = setTimeout(() => upstream.destroy(new Error('connect timed out')), CONNECT_TIMEOUT_MS);
     const retry = (err: Error) => {
       clearTimeout(timer);
@@ -132,15 +104,11 @@ export class TcpProxy {
         client.destroy();
       });
       if (this.proxyProtocol) upstream.write(proxyHeaderV1(client));
-      // The client's bytes, those read during the dial first, go to the task as they come.
-      client.on('data', (b: Buffer) => {
-        add(this.counts, RECEIVED_BYTES, b.length);
-        if (!upstream.write(b)) client.pause();
-      });
-      upstream.on('drain', () => client.resume());
-      // Half-closes pass through: each side's end is sent on once what it sent before is written.
-      client.once('end', () => upstream.end());
-      upstream.once('end', () => client.end());
+      // Counted beside the pipes, which start the flow: added before, these would lose the first bytes.
+      client.on('data', (b: Buffer) => add(this.counts, RECEIVED_BYTES, b.length));
+      upstream.on('data', (b: Buffer) => add(this.counts, SENT_BYTES, b.length));
+      client.pipe(upstream);
+      upstream.pipe(client);
     });
   }
 }
