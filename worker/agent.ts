@@ -153,8 +153,12 @@ export class Agent {
     if (res.trustDigest) this.opts.onTrust?.(res.trustDigest);
     // The peers come only when they differ from the digest this node sent (a manager without
     // digests always sends them); the held set is handed on at every beat, so a failed apply retries.
+    // An agent with no overlay to feed (a simulated node) keeps only the digest: the peers are
+    // every node of the cluster, and thousands of agents in one process would each hold them.
     if (!res.overlayDigest || res.overlayDigest !== this.overlay.digest) {
-      const peers = res.overlayPeers.filter((p) => p.nodeId !== this.opts.nodeId);
+      const peers = this.opts.onOverlayPeers
+        ? res.overlayPeers.filter((p) => p.nodeId !== this.opts.nodeId)
+        : [];
       this.overlay = { digest: res.overlayDigest, peers };
     }
     this.opts.onOverlayPeers?.(this.overlay.peers);
