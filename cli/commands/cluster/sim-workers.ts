@@ -1,10 +1,8 @@
 /** `cluster sim-workers`: many simulated worker nodes in one process, for tests and benchmarks at scale. */
 import type { Command } from 'commander';
-import { setFlagsFromString } from 'node:v8';
 import { invalidArgument } from '../../../lib/errors.js';
 import { createLogger } from '../../../lib/log.js';
 import { parseCount } from '../../format.js';
-import { daemonV8Flags } from '../../daemon-v8.js';
 
 export function simWorkersCommand(program: Command): Command {
   return program
@@ -41,9 +39,6 @@ export function simWorkersCommand(program: Command): Command {
           throw invalidArgument('--prefix', 'letters, digits, dots and dashes', o.prefix);
         const sessionsPerSecond = parseCount('--session-rate', o.sessionRate);
         if (sessionsPerSecond === 0) throw invalidArgument('--session-rate', 'at least 1', o.sessionRate);
-        // The nodes are workers and run as a worker daemon does (--optimize-for-size): without
-        // it V8 grows the heap of thousands of nodes far past what they hold (docs/benchmarks.md).
-        for (const flag of daemonV8Flags('WORKER')) setFlagsFromString(flag);
         const log = createLogger({ level: o.logLevel });
         // Loaded here: the agent's code is for this command only, not every command's start.
         const { SimWorkers } = await import('../../../sim/workers.js');
