@@ -35,7 +35,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { CREATE_DEFAULTS, specFromFlags } from '../cli/commands/service/spec.js';
-import { nodeDaemonV8Flags } from '../cli/daemon-v8.js';
+import { daemonV8Flags } from '../cli/daemon-v8.js';
 import type { ControlClient } from '../proto/gen/flotilla/Control.js';
 import { wire } from '../proto/load.js';
 import { call, connect } from '../proto/rpc.js';
@@ -290,7 +290,7 @@ function swarm(): void {
 function partsInFreshProcess(): void {
   const script = fileURLToPath(new URL('./memory-parts.js', import.meta.url));
   // With the daemon's V8 flags, as the daemon loads its parts.
-  const run = spawnSync(process.execPath, [...nodeDaemonV8Flags('WORKER'), '--expose-gc', script], {
+  const run = spawnSync(process.execPath, [...daemonV8Flags('WORKER'), '--expose-gc', script], {
     encoding: 'utf8',
   });
   if (run.status !== 0) throw new Error(`the --parts run failed: ${run.stderr}`);
@@ -310,7 +310,7 @@ async function floor(): Promise<void> {
     await writeTestCerts(certs, 'worker', 'floor');
     const script = fileURLToPath(new URL('./memory-floor.js', import.meta.url));
     const args = [certs, String(SETTLE_MS), String(SAMPLES)];
-    const run = spawnSync(process.execPath, [...nodeDaemonV8Flags('WORKER'), script, ...args], {
+    const run = spawnSync(process.execPath, [...daemonV8Flags('WORKER'), script, ...args], {
       encoding: 'utf8',
     });
     if (run.status !== 0) throw new Error(`the floor run failed: ${run.stderr}`);

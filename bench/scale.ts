@@ -267,10 +267,10 @@ async function step(c: LocalCluster, managers: number, nodes: number): Promise<v
       value: MiB(rssOf(sim.pid!)),
       per_node_kib: round(rssOf(sim.pid!) / 1024 / nodes),
     });
+    // The churn figure below counts what the run itself caused, not what follows.
+    churnLogBytes = statSync(paths(c.dataDir('m1')).log).size;
     await lateManager(c, managers, metricsAt, labels);
     const serving = managers > 1 ? await failover(c, labels) : client;
-    // The churn figure below counts what the run itself caused, not the nodes killed here.
-    churnLogBytes = statSync(paths(c.dataDir('m1')).log).size;
     const down0 = performance.now();
     killSim();
     const downAfter = await eventually(

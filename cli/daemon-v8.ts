@@ -6,7 +6,7 @@
  * mesh's). A manager keeps V8's defaults: it does the cluster's CPU work (Raft, scheduling,
  * the API), which the flag slows, and holds well under its memory goal without it
  * (bench:memory and bench:raft show both). A worker's daemon also goes without V8's optimizing
- * compiler (`--no-opt`, see WORKER_DAEMON_FLAGS). The role is the one the daemon starts as: a
+ * compiler (`--no-opt`, see V8_FLAGS). The role is the one the daemon starts as: a
  * node promoted later keeps its flags until it restarts. FLOTILLA_DAEMON_V8_FLAGS replaces them
  * (space-separated V8 flags; "" for V8's defaults).
  */
@@ -16,17 +16,15 @@ import { setFlagsFromString } from 'node:v8';
 
 type Role = 'MANAGER' | 'WORKER';
 
-const V8_FLAGS: Record<Role, string[]> = { WORKER: ['--optimize-for-size'], MANAGER: [] };
-
 /**
- * What one worker's daemon adds: no optimizing compiler (TurboFan). Its code (sessions,
- * heartbeats, starting tasks) waits on I/O and runs well in V8's interpreter and baseline
- * compiler, while TurboFan's first compilation costs an idle worker about 7 MiB resident: the
- * compiler's code paged in from the node executable, and the memory its compilations took
- * from malloc, which glibc keeps. `cluster sim-workers`, thousands of nodes' code hot in one
- * process, keeps the compiler (daemonV8Flags).
+ * A worker also goes without the optimizing compiler (TurboFan, `--no-opt`). Its code
+ * (sessions, heartbeats, starting tasks) waits on I/O and runs well in V8's interpreter and
+ * baseline compiler, while TurboFan's first compilation costs an idle worker about 7 MiB
+ * resident: the compiler's code paged in from the node executable, and the memory its
+ * compilations took from malloc, which glibc keeps. The mesh turns it back on for its proxy
+ * thread (worker/mesh/mesh.ts).
  */
-const WORKER_DAEMON_FLAGS = ['--no-opt'];
+const V8_FLAGS: Record<Role, string[]> = { WORKER: ['--optimize-for-size', '--no-opt'], MANAGER: [] };
 
 /** The options of `cluster` itself that take a value (they may come before the command). */
 const GLOBAL_WITH_VALUE = new Set(['-H', '--host', '--cert-path', '--data-dir']);
@@ -65,17 +63,10 @@ function configuredFlags(): string[] | undefined {
   return process.env.FLOTILLA_DAEMON_V8_FLAGS?.split(/\s+/).filter(Boolean);
 }
 
-/** The V8 flags of a process running `role`'s nodes: ours, or FLOTILLA_DAEMON_V8_FLAGS's. */
+/** The V8 flags a node's daemon of `role` runs with: ours, or FLOTILLA_DAEMON_V8_FLAGS's. */
 export function daemonV8Flags(role: Role): string[] {
   return configuredFlags() ?? V8_FLAGS[role];
 }
 
-/** The V8 flags a node's daemon of `role` runs with: ours, or FLOTILLA_DAEMON_V8_FLAGS's. */
-export function nodeDaemonV8Flags(role: Role): string[] {
-  return (
-    configuredFlags() ?? (role === 'WORKER' ? [...V8_FLAGS.WORKER, ...WORKER_DAEMON_FLAGS] : V8_FLAGS[role])
-  );
-}
-
 if (runsDaemon)
-  for (const flag of nodeDaemonV8Flags(startingRole(process.argv.slice(2)))) setFlagsFromString(flag);
+  for (const flag of daemonV8Flags(startingRole(process.argv.slice(2)))) setFlagsFromString(flag);

@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commandOf, daemonV8Flags, nodeDaemonV8Flags, startingRole } from '../../../cli/daemon-v8.js';
+import { commandOf, daemonV8Flags, startingRole } from '../../../cli/daemon-v8.js';
 
 test('the command is the first operand, past the global options and their values', (t) => {
   t.is(commandOf(['daemon', '--data-dir', '/d']), 'daemon');
@@ -33,16 +33,11 @@ test('workers favour memory, managers keep V8’s defaults; FLOTILLA_DAEMON_V8_F
     else process.env.FLOTILLA_DAEMON_V8_FLAGS = was;
   });
   delete process.env.FLOTILLA_DAEMON_V8_FLAGS;
-  t.deepEqual(nodeDaemonV8Flags('WORKER'), ['--optimize-for-size', '--no-opt']);
-  t.deepEqual(nodeDaemonV8Flags('MANAGER'), []);
-  // A process of many simulated workers keeps the optimizing compiler.
-  t.deepEqual(daemonV8Flags('WORKER'), ['--optimize-for-size']);
+  t.deepEqual(daemonV8Flags('WORKER'), ['--optimize-for-size', '--no-opt']);
   t.deepEqual(daemonV8Flags('MANAGER'), []);
   process.env.FLOTILLA_DAEMON_V8_FLAGS = ' --max-semi-space-size=2  --stack-size=900 ';
-  t.deepEqual(nodeDaemonV8Flags('MANAGER'), ['--max-semi-space-size=2', '--stack-size=900']);
-  t.deepEqual(nodeDaemonV8Flags('WORKER'), ['--max-semi-space-size=2', '--stack-size=900']);
+  t.deepEqual(daemonV8Flags('MANAGER'), ['--max-semi-space-size=2', '--stack-size=900']);
   t.deepEqual(daemonV8Flags('WORKER'), ['--max-semi-space-size=2', '--stack-size=900']);
   process.env.FLOTILLA_DAEMON_V8_FLAGS = '';
-  t.deepEqual(nodeDaemonV8Flags('WORKER'), []);
   t.deepEqual(daemonV8Flags('WORKER'), []);
 });
