@@ -347,9 +347,9 @@ async function lateManager(
 async function failover(c: LocalCluster, labels: Record<string, number>): Promise<ControlClient> {
   const next: ControlClient = connect(wire.flotilla.Control, c.addr('m2'), c.adminTls());
   const spec = specFromFlags('sim-image', [], { ...CREATE_DEFAULTS, name: 'after-failover', replicas: '0' });
+  const pid = await c.daemonPid('m1');
   const t = performance.now();
-  await c.stop('m1', 'SIGKILL');
-  const killed = performance.now() - t;
+  process.kill(pid, 'SIGKILL');
   // Retried often: the figure is meant to be read in tens of milliseconds.
   for (;;) {
     const ok = await call(next, next.CreateService, { spec }, 2_000).then(
@@ -362,13 +362,7 @@ async function failover(c: LocalCluster, labels: Record<string, number>): Promis
     await sleep(20);
   }
   const answered = performance.now() - t;
-  print({
-    figure: 'failover_s',
-    ...labels,
-    value: round(answered / 1000),
-    unit: 's',
-    kill_ms: round(killed),
-  });
+  print({ figure: 'failover_s', ...labels, value: round(answered / 1000), unit: 's' });
   return next;
 }
 
