@@ -373,11 +373,17 @@ async function failover(c: LocalCluster, labels: Record<string, number>): Promis
 function joinedAfter(sim: ChildProcess, started: number, logFile: string): Promise<number> {
   return new Promise((resolve, reject) => {
     let out = '';
+    let joined = false;
     sim.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      if (/joined now/.test(out)) resolve(performance.now() - started);
+      if (!joined && /joined now/.test(out)) {
+        joined = true;
+        resolve(performance.now() - started);
+      }
     });
     sim.once('exit', (code) => {
+      // Killed at the end of the step, its log already gone with the cluster.
+      if (joined) return;
       const said = readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n');
       reject(new Error(`sim-workers ended (${code}) before its nodes joined; its log ends:\n${said}`));
     });
