@@ -200,25 +200,10 @@ async function publish(
   return { meshAddr, task };
 }
 
-/**
- * Starts node n1 listening on `host` (the client host's far end). The harness gives each node
- * a loopback address of its own; the last --listen is the one the CLI keeps, and the harness
- * is told the address so that its calls, and its cleanup of the node's nft table, use it.
- */
-async function initOn(cluster: LocalCluster, host: string): Promise<void> {
-  const addr = `${host}:${await freePort(host)}`;
-  const init = await cluster.init('n1', '--listen', addr);
-  if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
-  cluster.nodes.set('n1', { dataDir: cluster.dataDir('n1'), addr });
-}
-
 async function main(cluster: LocalCluster, client: ClientHost | undefined): Promise<void> {
   progress(`mode ${mode}; one node, one task published through its mesh`);
-  if (client) await initOn(cluster, client.nodeHost);
-  else {
-    const init = await cluster.init('n1');
-    if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
-  }
+  const init = await cluster.init('n1');
+  if (init.code !== 0) throw new Error(`init failed: ${init.stderr}`);
   const inside = client?.inside ?? [];
   // `bench` is also the service whose task is killed at the end.
   const kernel = process.getuid?.() === 0;
@@ -372,7 +357,8 @@ if (spawnSync('wrk', ['-v']).error) {
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, interrupted);
   try {
-    await withCluster({ distinctHosts: true }, (cluster) => main(cluster, client));
+    // The node listens on the client host's far end; without one, on a loopback host of its own.
+    await withCluster({ distinctHosts: true, host: client?.nodeHost }, (cluster) => main(cluster, client));
   } finally {
     if (client) removeClientHost(client);
   }

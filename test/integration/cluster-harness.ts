@@ -95,6 +95,8 @@ export interface ClusterOptions {
    * node's mesh listens on is then its own. Default: every node on 127.0.0.1.
    */
   distinctHosts?: boolean;
+  /** The address every node listens on (a routed one, say), instead of a loopback host. */
+  host?: string;
 }
 
 /**
@@ -117,11 +119,11 @@ export class LocalCluster {
     return new LocalCluster(await mkdtemp(join(tmpdir(), 'flotilla-it-')), opts);
   }
 
-  /** The address for a new node: 127.0.0.1, or a loopback host of its own, with a free port. */
+  /** The address for a new node: the given host, 127.0.0.1, or a loopback host of its own, with a free port. */
   private async newAddr(): Promise<string> {
-    const host = this.opts.distinctHosts
-      ? `127.77.${process.pid % 256}.${(lastHost++ % 254) + 1}`
-      : '127.0.0.1';
+    const host =
+      this.opts.host ??
+      (this.opts.distinctHosts ? `127.77.${process.pid % 256}.${(lastHost++ % 254) + 1}` : '127.0.0.1');
     return `${host}:${await freePort(host)}`;
   }
 
