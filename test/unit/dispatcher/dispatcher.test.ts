@@ -247,7 +247,10 @@ test('a node without heartbeats is marked DOWN after three periods; beating agai
 });
 
 test('a node whose beats wait unread behind a turn that held the manager is not marked DOWN', async (t) => {
-  const { store, node, dispatcher } = await setup({ heartbeatMs: 50 });
+  // Periods long enough that a busy machine's own pauses between the steps below stay under
+  // the three missed periods that mark a node down.
+  const period = 200;
+  const { store, node, dispatcher } = await setup({ heartbeatMs: period });
   runLoop(t, dispatcher);
   const stream = open(dispatcher, node);
   await eventually(() => stream.writes.length === 1);
@@ -260,17 +263,18 @@ test('a node whose beats wait unread behind a turn that held the manager is not 
   })();
   await beat(dispatcher, node, stream);
   // The loop is held for five periods; the node's beat came meanwhile and waits to be read,
-  // which happens after the timers that fell due (a beat is I/O: setImmediate here).
+  // which happens after the timers that fell due (a beat is I/O: setImmediate here). The hold
+  // runs after the poll phase, so the next turn starts with the timers, as after a real stall.
   await new Promise<void>((resolve) =>
-    setTimeout(() => {
-      const until = performance.now() + 250;
+    setImmediate(() => {
+      const until = performance.now() + 5 * period;
       while (performance.now() < until);
       setImmediate(() => void beat(dispatcher, node, stream).then(() => resolve()));
-    }, 0),
+    }),
   );
-  await new Promise((r) => setTimeout(r, 60));
+  await new Promise((r) => setTimeout(r, period));
   await beat(dispatcher, node, stream);
-  await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, period / 2));
   t.deepEqual(downs, []);
 });
 
