@@ -102,7 +102,7 @@ export async function identityOf(
   const addr = `${source}:${SIM_PORT}`;
   const { key, csr } = newKeyAndRequestSync();
   const req = { token: plan.token, addr, description: simDescription(hostname), csr, dataPathAddr: '' };
-  const res = await retryWhileLimited(() => joinFrom(plan.manager, plan.ca, req, local ? source : undefined));
+  const res = await retryJoin(() => joinFrom(plan.manager, plan.ca, req, local ? source : undefined));
   const identity: SimIdentity = {
     nodeId: res.nodeId,
     hostname,
@@ -120,7 +120,7 @@ export async function identityOf(
  * Joins from one address (a remote manager) wait out the managers' join limit; a join that
  * met an election (the manager lost its leadership under it) is made again a second later.
  */
-async function retryWhileLimited<T>(join: () => Promise<T>): Promise<T> {
+async function retryJoin<T>(join: () => Promise<T>): Promise<T> {
   for (;;) {
     try {
       return await join();
