@@ -192,10 +192,14 @@ async function startSystems(dir: string, what: string): Promise<Systems> {
 /** `cfg.clientWarm` puts to throwaway systems, which warm this process's client code for each kind. */
 async function warmClient(dir: string): Promise<void> {
   const { ours, etcd, floor } = await startSystems(dir, 'throwaway, to warm the client: ');
-  for (const sys of etcd ? [ours, etcd, floor] : [ours, floor]) {
-    progress(`warming this process's client code: ${cfg.clientWarm} puts to a throwaway ${sys.name}`);
-    await warmPuts(sys, cfg.clientWarm);
-    await stop(sys);
+  const throwaway = etcd ? [ours, etcd, floor] : [ours, floor];
+  try {
+    for (const sys of throwaway) {
+      progress(`warming this process's client code: ${cfg.clientWarm} puts to a throwaway ${sys.name}`);
+      await warmPuts(sys, cfg.clientWarm);
+    }
+  } finally {
+    for (const sys of throwaway) await stop(sys);
   }
 }
 
