@@ -6,6 +6,7 @@
  *
  *   npm run bench:scale [-- --managers 1,3] [-- --nodes 100,1000] [-- --idle-s 10] [-- --heartbeat-s 5]
  *                       [-- --join-concurrency 32] [-- --joins-only]
+ *                       [-- --replicas-per-node 10]
  *
  * Figures of a step: joins per second (and each join's CPU in the leader and the workers),
  * then how long the nodes took to be ready; the leader's CPU while
@@ -52,7 +53,8 @@ const SESSION_RATE = listArg('--session-rate', [50])[0]!;
 const JOIN_CONCURRENCY = listArg('--join-concurrency', [32])[0]!;
 /** Only the join figures: each step ends once its nodes have joined. */
 const JOINS_ONLY = process.argv.includes('--joins-only');
-const REPLICAS_PER_NODE = 10;
+/** Replicas per node the services add up to (the steps are 100: 1k nodes, 100k tasks). */
+const REPLICAS_PER_NODE = listArg('--replicas-per-node', [10])[0]!;
 const SERVICES = 10;
 const STEP_TIMEOUT_MS = 15 * 60_000;
 
