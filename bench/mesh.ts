@@ -21,6 +21,11 @@
  * saying so when it is not installed.
  *
  *   npm run bench:mesh [-- --quick] [-- --prefix NAME]   (client host NAME-client, veth NAME-c0; default bmesh)
+ *     [-- --paths direct,kernel] [-- --rounds N] [-- --conns keepalive|close]
+ *
+ * `--paths`, `--rounds` and `--conns` narrow a run to a comparison (say the kernel path against
+ * direct over many short rounds, on a machine too busy for one run to tell); a narrowed run
+ * leaves out the killed-task timing.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -45,9 +50,35 @@ if (!/^[a-z][a-z0-9]{0,7}$/.test(prefix)) {
   process.exit(2);
 }
 const mode = quick ? 'quick' : 'full';
+
+/** The value given after `--name`, or undefined. */
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? (process.argv[at + 1] ?? '') : undefined;
+}
+const PATHS = ['direct', 'kernel', 'userspace', 'haproxy'];
+const onlyPaths = option('paths')?.split(',');
+const roundsGiven = option('rounds');
+const connsGiven = option('conns');
+if (onlyPaths && (!onlyPaths.includes('direct') || onlyPaths.some((p) => !PATHS.includes(p)))) {
+  console.error(`--paths ${onlyPaths.join(',')}: give direct and some of ${PATHS.slice(1).join(', ')}`);
+  process.exit(2);
+}
+if (roundsGiven !== undefined && !/^[1-9]\d*$/.test(roundsGiven)) {
+  console.error(`--rounds ${roundsGiven}: give a whole number of rounds, 1 or more`);
+  process.exit(2);
+}
+if (connsGiven !== undefined && connsGiven !== 'keepalive' && connsGiven !== 'close') {
+  console.error(`--conns ${connsGiven}: give keepalive or close (a new connection per request)`);
+  process.exit(2);
+}
+const narrowed = onlyPaths !== undefined || connsGiven !== undefined;
 // The paths take turns, round after round, so that a busy moment of the machine falls on all
 // of them; each figure is the median over the rounds.
-const cfg = quick ? { seconds: 3, warmup: 1, rounds: 1 } : { seconds: 5, warmup: 1, rounds: 3 };
+const cfg = {
+  ...(quick ? { seconds: 3, warmup: 1, rounds: 1 } : { seconds: 5, warmup: 1, rounds: 3 }),
+  ...(roundsGiven && { rounds: Number(roundsGiven) }),
+};
 const CONNECTIONS = 16;
 const execFileAsync = promisify(execFile);
 const server = fileURLToPath(new URL('../test/fixtures/slot-server.js', import.meta.url));
@@ -227,17 +258,19 @@ async function main(cluster: LocalCluster, client: ClientHost | undefined): Prom
 
   const dir = await mkdtemp(join(tmpdir(), 'flotilla-bench-mesh-'));
   const peerAddr = `${host}:${await freePort(host)}`;
-  const peer = await haproxy(dir, peerAddr, task);
+  const wanted = (path: string) => !onlyPaths || onlyPaths.includes(path);
+  const peer = wanted('haproxy') ? await haproxy(dir, peerAddr, task) : undefined;
   try {
     // The process whose CPU each path adds: the node daemon (its mesh), HAProxy.
     const proxies = new Map<string, number | undefined>([['userspace', await cluster.daemonPid('n1')]]);
-    const paths: [string, string][] = [
-      ['direct', directTask],
-      ...(kernel ? [['kernel', kernelAddr] as [string, string]] : []),
-      ['userspace', userspaceAddr],
-    ];
+    const paths = (
+      [['direct', directTask], ...(kernel ? [['kernel', kernelAddr]] : []), ['userspace', userspaceAddr]] as [
+        string,
+        string,
+      ][]
+    ).filter(([path]) => wanted(path));
     if (typeof peer === 'string') print({ peer: 'haproxy', unavailable: peer });
-    else {
+    else if (peer) {
       await eventually(
         'haproxy answering',
         async () => (await wrk(inside, `http://${peerAddr}/`, 1, false)).rps > 0,
@@ -246,6 +279,7 @@ async function main(cluster: LocalCluster, client: ClientHost | undefined): Prom
       proxies.set('haproxy', peer.pid);
     }
     for (const close of [false, true]) {
+      if (connsGiven && connsGiven !== (close ? 'close' : 'keepalive')) continue;
       const conns = close ? 'new_connection_per_request' : 'keepalive';
       const runs = new Map<string, Result[]>(paths.map(([path]) => [path, []]));
       const cpu = new Map<string, { seconds: number; requests: number }>();
@@ -332,9 +366,9 @@ async function main(cluster: LocalCluster, client: ClientHost | undefined): Prom
         });
       }
     }
-    await leaveTimes(cluster);
+    if (!narrowed) await leaveTimes(cluster);
   } finally {
-    if (typeof peer !== 'string') peer.kill();
+    if (typeof peer === 'object') peer.kill();
     await rm(dir, { recursive: true, force: true });
   }
 }
