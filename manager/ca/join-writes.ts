@@ -47,7 +47,15 @@ class JoinWrites {
           this.nextSubnet = next;
           if (subnets.length < batch.length) refused = poolExhausted(cluster);
           return subnets.map((containerSubnet, i) => {
-            const node: Node = { ...batch[i]!.made, containerSubnet };
+            const made = batch[i]!.made;
+            // A join made again: the record is there, with its subnet; only its certificate is new.
+            const known = tx.get('nodes', made.id);
+            if (known) {
+              const node: Node = { ...known, certificate: made.certificate };
+              tx.update('nodes', node);
+              return node;
+            }
+            const node: Node = { ...made, containerSubnet };
             tx.create('nodes', node);
             return node;
           });

@@ -6,7 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { FlotillaError } from '../../lib/errors.js';
-import { newId, randomSecret } from '../../lib/ids.js';
+import { idOf, randomSecret } from '../../lib/ids.js';
 import type { JoinRequest } from '../../proto/gen/flotilla/JoinRequest.js';
 import type { EtcdStoreRef } from '../../proto/gen/flotilla/EtcdStoreRef.js';
 import type { JoinResponse } from '../../proto/gen/flotilla/JoinResponse.js';
@@ -15,6 +15,7 @@ import type { ManagerGroup } from '../membership/index.js';
 import type { Store } from '../store/types.js';
 import { clusterOf, nodeCertificate, signingRoot } from './certificates.js';
 import { openJoinTokens } from './join-tokens.js';
+import { requestedKey } from './requests.js';
 import { joinWritesOf } from './join-writes.js';
 import type { Keyring } from '../keys/keyring.js';
 
@@ -88,10 +89,20 @@ export async function join(store: Store, req: JoinRequest, ctx: JoinContext): Pr
   if (role === 'MANAGER' && !ctx.group && !ctx.etcd) {
     throw new FlotillaError('INVALID_ARGUMENT', 'this manager cannot take more managers; join as a worker');
   }
-  const id = newId();
+  // A node's id (and a manager's Raft id) come from the key it asks to have certified, so a
+  // join made again after its answer was lost (an election under it) finds the node it made.
+  const { spki } = requestedKey(req.csr);
+  const id = idOf(spki);
+  const known = store.view((tx) => tx.get('nodes', id));
+  if (known && known.role !== role) {
+    throw new FlotillaError(
+      'CONFLICT',
+      `this key already joined as a ${known.role.toLowerCase()}; make a new key to join as a ${role.toLowerCase()}`,
+    );
+  }
   // Signed before anything is written: a request that is not a valid CSR changes nothing.
   const { issued, info } = await nodeCertificate(cluster, root, req.csr, id, role);
-  const raftId = role === 'MANAGER' && ctx.group ? ctx.group.admission.newRaftId() : 0;
+  const raftId = role === 'MANAGER' && ctx.group ? ctx.group.admission.raftIdFor(spki) : 0;
   const members = raftId ? await ctx.group!.admission.admit(raftId, req.addr) : [];
   const made: Omit<Node, 'containerSubnet'> = {
     id,

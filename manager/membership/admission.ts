@@ -3,7 +3,7 @@
  * added as a learner (it receives the log but does not vote), and becomes a voter once it
  * has caught up, so a new manager never counts towards the quorum before it can answer.
  */
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import type { Logger } from '../../lib/log.js';
 import type { RaftMemberAddress, RaftNode } from '../raft/node/index.js';
 import type { RaftId } from '../raft/types.js';
@@ -25,6 +25,15 @@ export class Admission {
     do raftId = randomInt(1, 2 ** 48);
     while (taken.has(raftId));
     return raftId;
+  }
+
+  /**
+   * The Raft id of the manager with public key `spki`: the same key always gets the same id,
+   * so a join made again after an answer was lost admits nobody twice (48 bits: two keys
+   * meet with odds of one in 2^48).
+   */
+  raftIdFor(spki: Uint8Array): RaftId {
+    return createHash('sha256').update(spki).digest().readUIntBE(0, 6) || 1;
   }
 
   /**

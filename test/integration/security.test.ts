@@ -8,6 +8,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { paths } from '../../daemon/data-dir.js';
+import { newKeyAndRequest } from '../../lib/pki.js';
 import { readTlsDir } from '../../daemon/tls-dir.js';
 import { FlotillaError, type ErrorCode } from '../../lib/errors.js';
 import type { ControlClient } from '../../proto/gen/flotilla/Control.js';
@@ -281,6 +282,37 @@ test.serial('the CLI reaches nodes as an admin: logs and exec work through the l
   t.is(exec.code, 0, exec.stderr);
   t.is(exec.stdout, 'hello\n');
 });
+
+test.serial(
+  'a join made again with the same key (its answer lost) gets the node it made, not another',
+  async (t) => {
+    const ca = client(wire.flotilla.NodeCA, 'm1', anonymous());
+    const { csr } = await newKeyAndRequest();
+    const joinWith = (token: string) =>
+      call(ca, ca.Join, { token, addr: '127.0.0.1:1', csr, description: null, dataPathAddr: '' });
+    const tokenOf = async (role: string) =>
+      (await runCli(['--data-dir', cluster.dataDir('m1'), 'join-token', role, '-q'])).stdout.trim();
+    // The worker token was rotated by a test above.
+    const token = await tokenOf('worker');
+    const before = (await listNodes()).length;
+    const first = await joinWith(token);
+    const again = await joinWith(token);
+    t.is(again.nodeId, first.nodeId);
+    t.is(again.containerSubnet, first.containerSubnet);
+    t.not(again.certificate?.cert, first.certificate?.cert, 'a new certificate for the same key and node');
+    const nodes = await listNodes();
+    t.is(nodes.length, before + 1);
+    await refused(
+      t,
+      joinWith(await tokenOf('manager')),
+      'CONFLICT',
+      /this key already joined as a worker; make a new key/,
+    );
+    t.is((await listNodes()).length, before + 1, 'nothing written');
+    const rm = await cluster.cli('m1', 'node', 'rm', '--force', first.nodeId);
+    t.is(rm.code, 0, rm.stderr);
+  },
+);
 
 test.serial(
   'join attempts from one address are rate-limited, naming the limit (last: it spends the budget)',

@@ -13,9 +13,11 @@ import {
   writeIdentity,
   writeTlsDir,
 } from '../../../daemon/index.js';
+import { describeError } from '../../../lib/errors.js';
 import { newKeyAndRequest } from '../../../lib/pki.js';
 import type { NodeCAClient } from '../../../proto/gen/flotilla/NodeCA.js';
 import { wire } from '../../../proto/load.js';
+import { retryJoin } from '../../../proto/join-retry.js';
 import { call, connect } from '../../../proto/rpc.js';
 import { fetchTrustedCa, TlsCredentials } from '../../../proto/tls.js';
 import { runDaemon, startInBackground } from '../../daemon-process.js';
@@ -32,6 +34,9 @@ import {
   nodeSettings,
   type NodeOptions,
 } from './node-options.js';
+
+/** How long a join goes on being made again while the managers elect a leader or restart. */
+const JOIN_RETRY_MS = 60_000;
 
 const ADVERTISE_ADDR_JOIN = [
   '--advertise-addr <addr>',
@@ -76,13 +81,20 @@ async function join(manager: string, o: JoinOptions): Promise<void> {
   const advertise = advertisedAddress(listen, o.advertiseAddr, () => localAddress);
   const { key, csr } = await newKeyAndRequest();
   const client: NodeCAClient = connect(wire.flotilla.NodeCA, manager, new TlsCredentials({ ca }));
-  const res = await call(client, client.Join, {
+  const request = {
     token: o.token,
     addr: advertise,
     // The daemon reports its runtimes when its first session opens.
     description: describeNode(node, [], false),
     csr,
     dataPathAddr: dataPathAddr ?? '',
+  };
+  const res = await retryJoin(() => call(client, client.Join, request), {
+    forMs: JOIN_RETRY_MS,
+    onRetry: (err, waitMs) =>
+      console.error(
+        `The join was not taken yet (${describeError(err)}); trying again in ${waitMs / 1000} s.`,
+      ),
   }).finally(() => client.close());
   const cleanup = await claimDataDir(dataDir);
   await writeTlsDir(paths(dataDir).certs, { ...res.certificate!, key });

@@ -61,3 +61,16 @@ test('when the pool runs out, only the nodes it has no subnet for are refused', 
   await store.update((tx) => tx.delete('nodes', 'a'));
   t.is((await joinWritesOf(store).admit(record('d'))).containerSubnet, '10.99.0.0/24');
 });
+
+test('a join made again finds its record: the same subnet, only the certificate new', async (t) => {
+  const { store } = await storeWithPool('10.64.0.0/15');
+  const first = await joinWritesOf(store).admit(record('n1'));
+  const renewed = { ...record('n1'), certificate: { ...first.certificate!, serial: 'again' } };
+  // Made again while the first was still being written, and once more after.
+  const [a, b] = await Promise.all([joinWritesOf(store).admit(renewed), joinWritesOf(store).admit(renewed)]);
+  t.is(a.containerSubnet, first.containerSubnet);
+  t.is(b.containerSubnet, first.containerSubnet);
+  const stored = store.view((tx) => tx.all('nodes'));
+  t.is(stored.length, 1);
+  t.is(stored[0]!.certificate?.serial, 'again');
+});
