@@ -16,6 +16,7 @@ import { wire } from '../proto/load.js';
 import { call, connect, fromServiceError } from '../proto/rpc.js';
 import type { TlsCredentials } from '../proto/tls.js';
 import type { OverlayPeer } from '../proto/gen/flotilla/OverlayPeer.js';
+import { overlayDigest, overlayPeersById, withOverlayChanges } from '../proto/overlay-set.js';
 import {
   taskStateRank,
   isTerminal,
@@ -79,8 +80,17 @@ const HEARTBEAT_DEADLINE_PERIODS = 3;
 const HEARTBEAT_TRIES = 2;
 
 export class Agent {
-  /** The overlay peers (but this node) as the managers last sent them, under the digest they gave. */
-  private overlay: { digest: string; peers: OverlayPeer[] } = { digest: '', peers: [] };
+  /**
+   * The overlay peers as the managers last sent them, by node id, under the digest they gave,
+   * and the ones handed on (all but this node). An agent with no overlay to feed (a simulated
+   * node) keeps only the digest: the peers are every node of the cluster, and thousands of
+   * agents in one process would each hold them.
+   */
+  private overlay: { digest: string; peers: Map<string, OverlayPeer>; others: OverlayPeer[] } = {
+    digest: '',
+    peers: new Map(),
+    others: [],
+  };
   private readonly runners = new Map<string, TaskRunner>();
   /** The state each runner last reported, for the metrics. */
   private readonly states = new Map<string, TaskState>();
@@ -151,17 +161,9 @@ export class Agent {
   private noteHeartbeat(res: HeartbeatResponse): void {
     this.noteManagers(res.raftMembers.map((m) => m.address));
     if (res.trustDigest) this.opts.onTrust?.(res.trustDigest);
-    // The peers come only when they differ from the digest this node sent (a manager without
-    // digests always sends them); the held set is handed on at every beat, so a failed apply retries.
-    // An agent with no overlay to feed (a simulated node) keeps only the digest: the peers are
-    // every node of the cluster, and thousands of agents in one process would each hold them.
-    if (!res.overlayDigest || res.overlayDigest !== this.overlay.digest) {
-      const peers = this.opts.onOverlayPeers
-        ? res.overlayPeers.filter((p) => p.nodeId !== this.opts.nodeId)
-        : [];
-      this.overlay = { digest: res.overlayDigest, peers };
-    }
-    this.opts.onOverlayPeers?.(this.overlay.peers);
+    this.noteOverlay(res);
+    // Handed on at every beat, so that a failed apply is retried.
+    this.opts.onOverlayPeers?.(this.overlay.others);
     // A manager demoted and promoted again while it was down or cut off is a new member of the
     // Raft group, under a new id: its old one is refused by the others for good.
     const newMember = res.role === 'MANAGER' && res.raftId !== 0 && res.raftId !== this.opts.raftId;
@@ -169,6 +171,41 @@ export class Agent {
     this.roleChanging = true;
     this.opts.log.info({ role: res.role }, "the managers changed this node's role");
     this.opts.onRoleChange?.(res);
+  }
+
+  /**
+   * The peers come only when they differ from the digest this node sent (a manager without
+   * digests always sends them): the whole set, or the changes to the set this node holds.
+   */
+  private noteOverlay(res: HeartbeatResponse): void {
+    const digest = res.overlayDigest;
+    if (digest && digest === this.overlay.digest) return;
+    if (!this.opts.onOverlayPeers) {
+      this.overlay = { digest, peers: new Map(), others: [] };
+      return;
+    }
+    let peers: Map<string, OverlayPeer>;
+    if (res.overlayChangesOnly) {
+      peers = withOverlayChanges(this.overlay.peers, {
+        peers: res.overlayPeers,
+        removed: res.overlayRemoved,
+      });
+      if (overlayDigest(peers.values()) !== digest) {
+        // Changes to a set other than the one held: the empty digest asks for the whole set,
+        // while the overlay keeps the routes it has.
+        this.opts.log.warn(
+          { digest },
+          'the overlay peers changed into another set than the managers have; asking for all',
+        );
+        this.overlay = { ...this.overlay, digest: '' };
+        return;
+      }
+    } else peers = overlayPeersById(res.overlayPeers);
+    this.overlay = {
+      digest,
+      peers,
+      others: [...peers.values()].filter((p) => p.nodeId !== this.opts.nodeId),
+    };
   }
 
   private noteManagers(managers: string[]): void {

@@ -1,12 +1,12 @@
 /**
  * The dispatcher: holds one session per worker. It streams each node its assignments
  * (the whole set when the session opens, changes after), takes heartbeats (the overlay's
- * peers go with an answer only when the node's differ), marks a node DOWN after three
- * missed periods and READY again if it beats again on the same session, and writes task
- * status reports to the store in batches, never letting a task's state move backwards.
+ * peers go with an answer only when the node's differ, see overlay-sets.ts), marks a node
+ * DOWN after three missed periods and READY again if it beats again on the same session, and
+ * writes task status reports to the store in batches, never letting a task's state move
+ * backwards.
  */
 import type * as grpc from '@grpc/grpc-js';
-import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { FlotillaError } from '../../lib/errors.js';
 import { failStream } from '../../proto/rpc.js';
@@ -17,43 +17,14 @@ import { dispatcherMetrics } from '../../lib/node-metrics.js';
 import type { HeartbeatRequest } from '../../proto/gen/flotilla/HeartbeatRequest.js';
 import type { HeartbeatResponse } from '../../proto/gen/flotilla/HeartbeatResponse.js';
 import type { RaftMember } from '../../proto/gen/flotilla/RaftMember.js';
-import type { OverlayPeer } from '../../proto/gen/flotilla/OverlayPeer.js';
 import type { SessionMessageInput } from '../../proto/gen/flotilla/SessionMessage.js';
 import type { SessionRequest } from '../../proto/gen/flotilla/SessionRequest.js';
 import type { UpdateTaskStatusRequest } from '../../proto/gen/flotilla/UpdateTaskStatusRequest.js';
-import {
-  SESSION_RETRY_MAX_MS,
-  taskStateRank,
-  type Node,
-  type Task,
-  type TaskStatus,
-} from '../../proto/types.js';
+import { SESSION_RETRY_MAX_MS, taskStateRank, type Task, type TaskStatus } from '../../proto/types.js';
 import type { ReadTx, Store } from '../store/types.js';
 import type { SecretValue } from '../../proto/gen/flotilla/SecretValue.js';
 import { EndpointPublisher } from './endpoints.js';
-
-/** Where each node's containers are: its subnet behind its address (nodes that have both). */
-export function overlayPeersOf(nodes: readonly Node[]): OverlayPeer[] {
-  return nodes.flatMap((n) => {
-    const addr = n.dataPathAddr || n.status?.addr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-    return n.containerSubnet && addr ? [{ nodeId: n.id, subnet: n.containerSubnet, addr }] : [];
-  });
-}
-
-/** What of a node its overlay peer entry says ('' when it has none). */
-function peerKeyOf(n: Node | undefined): string {
-  const [p] = n ? overlayPeersOf([n]) : [];
-  return p ? `${p.nodeId} ${p.subnet} ${p.addr}` : '';
-}
-
-/** The overlay peers and their digest, which nodes echo so that unchanged peers are not resent. */
-export function overlaySetOf(nodes: readonly Node[]): { peers: OverlayPeer[]; digest: string } {
-  const peers = overlayPeersOf(nodes);
-  const digest = createHash('sha256')
-    .update(peers.map((p) => `${p.nodeId} ${p.subnet} ${p.addr}`).join('\n'))
-    .digest('base64url');
-  return { peers, digest };
-}
+import { OverlaySets } from './overlay-sets.js';
 
 export const DEFAULT_HEARTBEAT_MS = 1_000;
 // Three missed beats mark a node down: one late beat is forgiven, and a dead host's tasks
@@ -62,13 +33,6 @@ const MISSED_HEARTBEATS = 3;
 // A session silent this many periods is ended: its agent gave up on it long before (it waits
 // three periods for an answer, twice), so the node is gone or will open a new one.
 const SESSION_SILENCE_PERIODS = 12;
-/**
- * A changed set of overlay peers is handed out at once if the last one was made this long
- * ago, else once this long has passed: every node that holds the old set gets the whole new
- * one with its next beat, so while nodes join one after another (a thousand in a minute), a
- * set for each join would be a thousand whole sets a second to encode.
- */
-export const OVERLAY_REFRESH_MS = 5_000;
 
 /**
  * Task reports one write holds at most: thousands that queued while a write was under way
@@ -97,9 +61,8 @@ export class Dispatcher {
   private readonly sessions = new Map<string, Session>();
   /** The managers' Raft ids and addresses that heartbeats hand out; recomputed after a node changes. */
   private raftMembers: RaftMember[] | undefined;
-  private overlay: { peers: OverlayPeer[]; digest: string; at: number } | undefined;
-  /** Whether a node's overlay peer entry changed since the overlay set was made. */
-  private overlayChanged = false;
+  /** The overlay peers' sets handed out. */
+  private readonly overlay: OverlaySets;
   /** Nodes marked DOWN whose open session heartbeats again: being set READY. */
   private readonly reviving = new Set<string>();
   /** Of those, the ones whose write is still to be made, with the session each beat on. */
@@ -122,6 +85,7 @@ export class Dispatcher {
     /** The secret and config values the tasks use, for the node they go to. */
     private readonly values: (tx: ReadTx, tasks: readonly Task[]) => SecretValue[] = () => [],
   ) {
+    this.overlay = new OverlaySets(now);
     this.endpoints = new EndpointPublisher(
       (fn) => store.view(fn),
       (endpoints) => {
@@ -162,7 +126,7 @@ export class Dispatcher {
           this.raftMembers = undefined;
           this.managerAddrs = undefined;
           const [before, after] = e.kind === 'delete' ? [e.object, undefined] : [e.old, e.object];
-          if (peerKeyOf(before) !== peerKeyOf(after)) this.overlayChanged = true;
+          this.overlay.noteNode(before, after);
           const s = e.kind === 'delete' ? this.sessions.get(e.object.id) : undefined;
           if (s) failStream(s.stream, removed(e.object.id));
           continue;
@@ -266,20 +230,13 @@ export class Dispatcher {
         );
       const roots = tx.all('clusters')[0]?.rootCa?.cert;
       if (node?.status?.state === 'DOWN') this.revive(req.nodeId, s);
-      const now = this.now();
-      if (!this.overlay || (this.overlayChanged && now - this.overlay.at >= OVERLAY_REFRESH_MS)) {
-        this.overlay = { ...overlaySetOf(tx.all('nodes')), at: now };
-        this.overlayChanged = false;
-      }
-      const overlay = this.overlay;
       return {
         periodMs: this.heartbeatMs(),
         role: node?.role ?? 'WORKER',
         raftId: node?.managerStatus?.raftId ?? 0,
         raftMembers: this.raftMembers,
         trustDigest: this.trustDigestOf(roots ?? ''),
-        overlayPeers: req.overlayDigest === overlay.digest ? [] : overlay.peers,
-        overlayDigest: overlay.digest,
+        ...this.overlay.answer(req.overlayDigest, () => tx.all('nodes')),
       };
     });
   }

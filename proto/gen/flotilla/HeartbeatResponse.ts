@@ -21,12 +21,23 @@ export interface HeartbeatResponseInput {
   /**
    * Every node's container subnet and address, for the overlay's routes: sent only when the
    * digest the node holds is not overlay_digest (empty then means the node's set is current).
+   * The whole set, or with overlay_changes_only the peers added or changed since the set the
+   * node holds.
    */
   'overlayPeers'?: (_flotilla_OverlayPeerInput)[];
   /**
-   * The digest of the whole set of overlay peers as the managers have it now.
+   * The digest of the whole set of overlay peers as the managers have it now (proto/overlay-set.ts).
    */
   'overlayDigest'?: (string);
+  /**
+   * Set when overlay_peers and overlay_removed are the changes to the set of the digest the node
+   * sent (a set the managers handed out recently), not the whole set.
+   */
+  'overlayChangesOnly'?: (boolean);
+  /**
+   * With overlay_changes_only: the nodes whose peers left the set.
+   */
+  'overlayRemoved'?: (string)[];
 }
 
 export interface HeartbeatResponse {
@@ -45,10 +56,21 @@ export interface HeartbeatResponse {
   /**
    * Every node's container subnet and address, for the overlay's routes: sent only when the
    * digest the node holds is not overlay_digest (empty then means the node's set is current).
+   * The whole set, or with overlay_changes_only the peers added or changed since the set the
+   * node holds.
    */
   'overlayPeers': (_flotilla_OverlayPeer)[];
   /**
-   * The digest of the whole set of overlay peers as the managers have it now.
+   * The digest of the whole set of overlay peers as the managers have it now (proto/overlay-set.ts).
    */
   'overlayDigest': (string);
+  /**
+   * Set when overlay_peers and overlay_removed are the changes to the set of the digest the node
+   * sent (a set the managers handed out recently), not the whole set.
+   */
+  'overlayChangesOnly': (boolean);
+  /**
+   * With overlay_changes_only: the nodes whose peers left the set.
+   */
+  'overlayRemoved': (string)[];
 }

@@ -2,12 +2,13 @@ import test from 'ava';
 import type * as grpc from '@grpc/grpc-js';
 import { silentLogger } from '../../../lib/log.js';
 import { isFlotillaError } from '../../../lib/errors.js';
+import { Dispatcher, STATUS_BATCH } from '../../../manager/dispatcher/dispatcher.js';
 import {
-  Dispatcher,
+  OVERLAY_KEPT_MS,
   OVERLAY_REFRESH_MS,
   overlayPeersOf,
-  STATUS_BATCH,
-} from '../../../manager/dispatcher/dispatcher.js';
+} from '../../../manager/dispatcher/overlay-sets.js';
+import { overlayDigest, overlayPeersById, withOverlayChanges } from '../../../proto/overlay-set.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
 import type { Store } from '../../../manager/store/types.js';
 import type { SessionMessageInput } from '../../../proto/gen/flotilla/SessionMessage.js';
@@ -444,6 +445,87 @@ test('the overlay peers go with a heartbeat answer only when the node holds anot
     later = await beat(dispatcher, node, stream, changed.overlayDigest);
   }
   t.deepEqual(later.overlayPeers, [{ nodeId: peer.id, subnet: '10.213.3.0/24', addr: '10.0.0.2' }]);
+});
+
+test('a node holding a set handed out recently gets only the changes, the same for every such node, and ends with the set and digest of a fresh node; any other digest gets the whole set (fake clock)', async (t) => {
+  let clock = 1_000_000;
+  const { store, node, dispatcher } = await setup({ now: () => clock });
+  const peerNode = (i: number) =>
+    makeNode({
+      containerSubnet: `10.213.${i}.0/24`,
+      status: { state: 'READY', message: '', addr: `10.0.0.${i}:4240` },
+    });
+  const [a, b, c, d] = [peerNode(1), peerNode(2), peerNode(3), peerNode(4)];
+  await store.update((tx) => {
+    for (const n of [a, b, c]) tx.create('nodes', n!);
+  });
+  runLoop(t, dispatcher);
+  const stream = open(dispatcher, node);
+  await eventually(() => stream.writes.length === 1);
+  /** The answer to a node holding `held`, once the dispatcher has heard of a change (through its watch) and made a set other than `than`'s. */
+  const nextSet = async (held: string, than: string) => {
+    clock += OVERLAY_REFRESH_MS;
+    let res = await beat(dispatcher, node, stream, held);
+    while (res.overlayDigest === than) {
+      await new Promise((r) => setTimeout(r, 10));
+      res = await beat(dispatcher, node, stream, held);
+    }
+    return res;
+  };
+
+  const first = await beat(dispatcher, node, stream);
+  t.false(first.overlayChangesOnly);
+  t.is(first.overlayPeers.length, 3);
+  t.is(overlayDigest(first.overlayPeers), first.overlayDigest);
+
+  // b moves to another subnet: a node holding the first set gets b alone.
+  await store.update((tx) =>
+    tx.update('nodes', { ...tx.get('nodes', b!.id)!, containerSubnet: '10.213.20.0/24' }),
+  );
+  const second = await nextSet(first.overlayDigest, first.overlayDigest);
+  t.true(second.overlayChangesOnly);
+  t.deepEqual(second.overlayPeers, [{ nodeId: b!.id, subnet: '10.213.20.0/24', addr: '10.0.0.2' }]);
+  t.deepEqual(second.overlayRemoved, []);
+
+  // c leaves and d joins: a node still holding the first set gets every change since.
+  await store.update((tx) => {
+    tx.delete('nodes', c!.id);
+    tx.create('nodes', d!);
+  });
+  const third = await nextSet(second.overlayDigest, second.overlayDigest);
+  t.deepEqual(third.overlayRemoved, [c!.id]);
+  const fromFirst = await beat(dispatcher, node, stream, first.overlayDigest);
+  t.true(fromFirst.overlayChangesOnly);
+  t.deepEqual(fromFirst.overlayPeers.map((p) => p.nodeId).sort(), [b!.id, d!.id].sort());
+  t.deepEqual(fromFirst.overlayRemoved, [c!.id]);
+  t.is(
+    (await beat(dispatcher, node, stream, first.overlayDigest)).overlayPeers,
+    fromFirst.overlayPeers,
+    'the changes from a set are made once',
+  );
+  const fresh = await beat(dispatcher, node, stream);
+  t.false(fresh.overlayChangesOnly);
+  const applied = withOverlayChanges(overlayPeersById(first.overlayPeers), {
+    peers: fromFirst.overlayPeers,
+    removed: fromFirst.overlayRemoved,
+  });
+  t.deepEqual(applied, overlayPeersById(fresh.overlayPeers));
+  t.is(overlayDigest(applied.values()), fresh.overlayDigest);
+  t.is(fromFirst.overlayDigest, fresh.overlayDigest);
+
+  // A digest the dispatcher never handed out (or tampered with) gets the whole set.
+  const tampered = await beat(dispatcher, node, stream, `${first.overlayDigest.slice(1)}x`);
+  t.false(tampered.overlayChangesOnly);
+  t.deepEqual(tampered.overlayPeers, fresh.overlayPeers);
+
+  // A set replaced more than OVERLAY_KEPT_MS ago is forgotten at the next change.
+  clock += OVERLAY_KEPT_MS;
+  await store.update((tx) => tx.delete('nodes', a!.id));
+  const later = await nextSet(third.overlayDigest, third.overlayDigest);
+  t.deepEqual(later.overlayRemoved, [a!.id]);
+  const stale = await beat(dispatcher, node, stream, first.overlayDigest);
+  t.false(stale.overlayChangesOnly);
+  t.is(stale.overlayPeers.length, 2);
 });
 
 test('a node gets the values of its own tasks, in the message that carries them, and no other', async (t) => {

@@ -2,6 +2,7 @@ import test from 'ava';
 import { FlotillaError } from '../../../lib/errors.js';
 import type { HeartbeatRequest } from '../../../proto/gen/flotilla/HeartbeatRequest.js';
 import type { OverlayPeer } from '../../../proto/gen/flotilla/OverlayPeer.js';
+import { overlayDigest } from '../../../proto/overlay-set.js';
 import { toServiceError } from '../../../proto/rpc.js';
 import { fakeDispatcher } from './fake-dispatcher.js';
 import { testAgent } from './test-agent.js';
@@ -69,4 +70,56 @@ test('a heartbeat the manager answers with NOT_FOUND (no such session) ends the 
   stop.abort();
   await running;
   t.is(dispatcher.seen.sessions, 2);
+});
+
+test('the overlay peers as changes: applied to the set held and checked against the digest; a set that does not match is asked for whole', async (t) => {
+  const peer2 = { nodeId: 'n3', subnet: '10.213.3.0/24', addr: '10.0.0.3' };
+  const peer3 = { nodeId: 'n4', subnet: '10.213.4.0/24', addr: '10.0.0.4' };
+  const answer = { periodMs: 200, role: 'WORKER' as const, raftId: 0, raftMembers: [], trustDigest: '' };
+  const whole = (peers: OverlayPeer[]) => ({
+    ...answer,
+    overlayPeers: peers,
+    overlayDigest: overlayDigest(peers),
+  });
+  // What each beat is answered: the whole set, the changes to it, changes that make another
+  // set than the digest says (the node's set went wrong somehow), then the whole set again.
+  const answers = [
+    whole([self, peer]),
+    {
+      ...answer,
+      overlayPeers: [peer2],
+      overlayRemoved: [peer.nodeId],
+      overlayChangesOnly: true,
+      overlayDigest: overlayDigest([self, peer2]),
+    },
+    { ...answer, overlayPeers: [peer3], overlayChangesOnly: true, overlayDigest: overlayDigest([peer3]) },
+    whole([self, peer3]),
+  ];
+  const beats: HeartbeatRequest[] = [];
+  const handed: OverlayPeer[][] = [];
+  let done!: () => void;
+  const allBeats = new Promise<void>((r) => (done = r));
+  const dispatcher = await fakeDispatcher(
+    (call) => call.write({ sessionId: 's1', heartbeatPeriodMs: 200, managers: [] }),
+    (call, cb) => {
+      beats.push(call.request);
+      // Each answer is handed on before the next beat asks.
+      if (beats.length === answers.length + 1) done();
+      cb(null, answers[beats.length - 1] ?? { ...answer, overlayDigest: overlayDigest([self, peer3]) });
+    },
+  );
+  t.teardown(() => dispatcher.close());
+  const agent = await testAgent([dispatcher.addr], { onOverlayPeers: (peers) => handed.push(peers) });
+  const stop = new AbortController();
+  const running = agent.run(stop.signal);
+  await allBeats;
+  stop.abort();
+  await running;
+
+  t.deepEqual(
+    beats.slice(0, 5).map((b) => b.overlayDigest),
+    ['', overlayDigest([self, peer]), overlayDigest([self, peer2]), '', overlayDigest([self, peer3])],
+  );
+  // The set that did not match was not handed on: the overlay kept the routes it had.
+  t.deepEqual(handed.slice(0, 4), [[peer], [peer2], [peer2], [peer3]]);
 });
