@@ -80,8 +80,15 @@ export interface RaftNodeOptions {
   heartbeatTick?: number;
   /** Applied entries between snapshots (default 10,000). */
   snapshotEvery?: number;
+  /**
+   * Bytes of entries applied since the last snapshot that call for the next one, however few
+   * the entries, or the last snapshot's size when that is larger (default 64 MiB).
+   */
+  snapshotBytes?: number;
   /** Entries kept in memory behind a snapshot, for followers that lag a little (default 5,000). */
   keepEntries?: number;
+  /** At most this many bytes of them (default 16 MiB). */
+  keepBytes?: number;
   /** Backstop for a proposal whose fate stays unknown (default 10 s). */
   proposalTimeoutMs?: number;
 }
@@ -105,7 +112,9 @@ const DEFAULTS = {
   electionTick: 10,
   heartbeatTick: 2,
   snapshotEvery: 10_000,
+  snapshotBytes: 64 * 1024 * 1024,
   keepEntries: 5_000,
+  keepBytes: 16 * 1024 * 1024,
   proposalTimeoutMs: 10_000,
 };
 
@@ -131,6 +140,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private currentTerm: number;
   private applied: number;
   private snapshotIndex: number;
+  /** Bytes of the entries applied since the last snapshot was taken or installed. */
+  private appliedBytes = 0;
   /** Set while a Ready is being handled: the core allows no new Ready before advance(). */
   private busy: Promise<void> | undefined;
   private scheduled = false;
@@ -494,8 +505,20 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     if (!this.isLeader && messages.length > 0 && early < ready.length) await nextTurn();
     this.applyEntries(ready.slice(early));
     this.rawNode.advance(rd);
-    const due = this.snapshotDue || this.applied - this.snapshotIndex >= this.opts.snapshotEvery;
-    if (due && !this.snapshotting) this.startSnapshot();
+    if (this.snapshotIsDue() && !this.snapshotting) this.startSnapshot();
+  }
+
+  /**
+   * A snapshot is due when a member was added, or every snapshotEvery entries, or once the
+   * entries applied since the last one hold snapshotBytes or the last one's size, whichever
+   * is more: however few they are, so that a log of large writes is compacted and its bytes
+   * leave memory. Taking one costs about its size, so waiting for as many bytes of log keeps
+   * the snapshots' cost within the log's own, also for a large state.
+   */
+  private snapshotIsDue(): boolean {
+    if (this.snapshotDue || this.applied - this.snapshotIndex >= this.opts.snapshotEvery) return true;
+    const last = this.storage.snapshot().data.byteLength;
+    return this.appliedBytes >= Math.max(this.opts.snapshotBytes, last);
   }
 
   /**
@@ -583,6 +606,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
         this.proposals.applied(e.index, e.term, false);
       }
       this.applied = e.index;
+      this.appliedBytes += e.data.byteLength;
     }
     if (entries.length > 0) this.reads.appliedTo(this.applied);
   }
@@ -621,6 +645,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.confState = snapshot.metadata.confState;
     this.applied = snapshot.metadata.index;
     this.snapshotIndex = snapshot.metadata.index;
+    this.appliedBytes = 0;
     this.proposals.supersededTo(snapshot.metadata.index);
     this.reads.appliedTo(this.applied);
     this.log.info({ index: snapshot.metadata.index }, 'snapshot from the leader installed');
@@ -631,11 +656,13 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
    * a large state takes a while, and the loop must go on (heartbeats, appends) meanwhile.
    */
   private startSnapshot(): void {
+    const start = performance.now();
     const index = this.applied;
     const confState = this.confState;
     const members = new Map(this.members);
     const app = this.stateMachine.snapshot();
     this.snapshotDue = false;
+    this.appliedBytes = 0;
     this.snapshotting = (async () => {
       const data = encodeSnapshotData(members, await app);
       // A snapshot from the leader may have overtaken this one meanwhile.
@@ -643,12 +670,33 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       const snapshot = this.storage.createSnapshot(index, confState, data);
       await this.disk.compact(snapshot);
       this.snapshotIndex = Math.max(this.snapshotIndex, index);
-      const compactTo = index - this.opts.keepEntries;
+      const compactTo = this.compactionPoint(index);
       if (compactTo >= this.storage.firstIndex()) this.storage.compact(compactTo);
-      this.log.debug({ index, bytes: data.length }, 'snapshot taken');
+      this.log.info(
+        { index, bytes: data.length, ms: Math.round(performance.now() - start) },
+        'snapshot taken',
+      );
     })()
       .catch((err: unknown) => this.log.warn({ err }, 'snapshot failed: the log grows until the next one'))
       .finally(() => (this.snapshotting = undefined));
+  }
+
+  /**
+   * The last entry to drop from memory behind a snapshot at `index`: the entries after it, kept
+   * for followers that lag a little, are at most keepEntries and hold at most keepBytes. A
+   * follower further behind is sent the snapshot.
+   */
+  private compactionPoint(index: number): number {
+    const to = index - this.opts.keepEntries;
+    const from = Math.max(to + 1, this.storage.firstIndex());
+    if (from > index) return to;
+    const kept = this.storage.entries(from, index + 1, Infinity);
+    let bytes = 0;
+    for (let i = kept.length - 1; i >= 0; i--) {
+      bytes += kept[i]!.data.byteLength;
+      if (bytes > this.opts.keepBytes) return kept[i]!.index;
+    }
+    return to;
   }
 
   private async changeMembership(cc: ConfChange): Promise<void> {

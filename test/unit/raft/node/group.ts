@@ -20,7 +20,7 @@ export class ListMachine implements StateMachine {
   }
 }
 
-type Tuning = Partial<Pick<RaftNodeOptions, 'snapshotEvery' | 'keepEntries'>>;
+type Tuning = Partial<Pick<RaftNodeOptions, 'snapshotEvery' | 'snapshotBytes' | 'keepEntries' | 'keepBytes'>>;
 
 export class Group {
   readonly net = new LocalNetwork();

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isFlotillaError, type FlotillaError } from '../../../../lib/errors.js';
 import { newMessage } from '../../../../manager/raft/core/message.js';
@@ -78,6 +79,36 @@ test('a follower that missed compacted entries catches up from a snapshot, also 
   await g.start(lagging);
   t.deepEqual(await g.converged(40), items);
 });
+
+test('a log of large entries is snapshotted by its bytes, and a follower behind gets the snapshot', async (t) => {
+  // Far fewer entries than snapshotEvery, but more bytes than snapshotBytes; 2 KiB kept behind.
+  const g = await Group.create(t, 3, {
+    snapshotEvery: 1_000_000,
+    snapshotBytes: 8 * 1024,
+    keepBytes: 2 * 1024,
+  });
+  const leader = await g.leader();
+  const lagging = g.followers(leader)[0]!.id;
+  g.net.isolate(lagging);
+  const kib = (i: number) => `${i}`.padEnd(1024, '.');
+  for (let i = 0; i < 12; i++) await leader.propose(text(kib(i)));
+  // The group's first snapshot, at index 1, holds only its members.
+  const snapshotted = (id: number) => newestSnapshot(join(g.dir, String(id))) > 1;
+  await eventually(() => snapshotted(leader.id), { message: 'the leader snapshots 8 KiB of entries' });
+  g.net.heal();
+  const items = await g.converged(12);
+  t.is(items[11], kib(11));
+  t.true(
+    snapshotted(lagging),
+    'the follower behind installed a snapshot: the entries it missed were dropped',
+  );
+});
+
+/** The index of a member's newest snapshot file (0: none). */
+function newestSnapshot(dir: string): number {
+  const indexes = readdirSync(join(dir, 'snap')).map((f) => /-([0-9a-f]{16})\.snap$/.exec(f)?.[1]);
+  return Math.max(0, ...indexes.map((hex) => (hex ? parseInt(hex, 16) : 0)));
+}
 
 test('a member joins as a learner, catches up, is promoted, and another is removed', async (t) => {
   const g = await Group.create(t, 3, { snapshotEvery: 5, keepEntries: 1 });
