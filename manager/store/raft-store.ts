@@ -6,19 +6,16 @@
 import { hexHead } from '../../lib/bytes.js';
 import { silentLogger, type Logger } from '../../lib/log.js';
 import { storeMetrics } from '../../lib/node-metrics.js';
-import { codec, encodeInSlices } from '../../proto/load.js';
-import type { StoreSnapshot } from '../../proto/types.js';
 import { RaftNode, type RaftNodeOptions, type StateMachine } from '../raft/node/index.js';
 import type { Entry } from '../raft/types.js';
 import { StoreState } from './state.js';
+import { encodeSnapshot, snapshotCodec } from './snapshot-codec.js';
 import { diffEvents } from './state-diff.js';
 import { Transaction } from './transaction.js';
 import type { EventFilter, ReadTx, Store, StoreEvent, StoreSnapshotData, WriteTx } from './types.js';
 import { TABLES } from './types.js';
 import { EventHub } from './watch.js';
 import { decodeWrite, encodeWrite, type Write } from './write-codec.js';
-
-const snapshotCodec = codec<StoreSnapshot>('flotilla.StoreSnapshot');
 
 /** Writes that failed their checks when applied, kept until their proposer looks (bounded). */
 const FAILURES_KEPT = 1024;
@@ -67,10 +64,7 @@ class ReplicatedState implements StateMachine {
   snapshot(): Promise<Uint8Array> {
     // The state's objects are frozen, so the arrays taken now stay as they are while the
     // encoding takes its time.
-    return encodeInSlices(
-      'flotilla.StoreSnapshot',
-      this.state.snapshot() as unknown as Record<string, unknown>,
-    );
+    return encodeSnapshot(this.state.snapshot());
   }
 
   restore(data: Uint8Array): void {
