@@ -135,3 +135,21 @@ test('frozenCopy keeps bytes as the view’s bytes, every map key, and fields in
   t.false(sameValue({ a: null }, { a: undefined }));
   t.false(sameValue([], {}));
 });
+
+test('frozenCopy reads as written for objects of many fields, whatever their keys', (t) => {
+  const wide = { a: 1, b: 'two', c: null, d: [3], e: { f: 4 }, g: true };
+  // Shapes that share a beginning, keys that are numbers or "__proto__", in maps of many keys.
+  const longer = { ...wide, h: 8 };
+  const shorter = { a: 1, b: 'two', c: null, d: [3], e: { f: 4 } };
+  const numbered = JSON.parse('{"10": "x", "2": "y", "a": 1, "b": 2, "c": 3, "d": 4}') as object;
+  const proto = JSON.parse('{"a": 1, "b": 2, "c": 3, "d": 4, "__proto__": "kept"}') as object;
+  for (const value of [wide, longer, shorter, numbered, proto, wide]) {
+    const copy = frozenCopy(value);
+    t.deepEqual(copy, value);
+    t.deepEqual(Object.keys(copy), Object.keys(value), 'the fields in the order written');
+    t.is(Object.getPrototypeOf(copy), Object.prototype);
+    t.true(Object.isFrozen(copy));
+  }
+  const replaced = frozenCopy(wide, { b: 'shared', z: 26 });
+  t.deepEqual(replaced, { ...wide, b: 'shared', z: 26 });
+});
