@@ -1,0 +1,281 @@
+/**
+ * What a task costs a manager in memory, by part, and a snapshot of that many tasks.
+ *
+ * The tasks go through the writes the loops make of each (created PENDING by the
+ * orchestrator, ASSIGNED by the scheduler, then ACCEPTED, PREPARING, STARTING and RUNNING as
+ * the dispatcher writes a node's reports), 256 tasks a write, spread over `--services` services
+ * and `--nodes` nodes. Figures, one JSON line each:
+ * - state: the store's state fed the decoded writes, as every manager applies them: the task
+ *   objects alone, and the tables and indexes over them;
+ * - raft: the same writes through a one-member Raft store on a temporary directory: what it
+ *   holds besides the state (its log in memory), its WAL, and the snapshots it took;
+ * - snapshot: encoding the state (as a member takes a snapshot), the longest the event loop
+ *   was held meanwhile, its size; decoding and restoring it (as a joining member does).
+ * Run: node --expose-gc dist/bench/store-memory.js [--tasks N] [--nodes N] [--services N]
+ * [--heap-snapshot] (writes one of the state's task objects, to see what they hold).
+ * The heap figures are after garbage collection; timings depend on the machine's load.
+ */
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
+import { silentLogger } from '../lib/log.js';
+import type { Message } from '../manager/raft/types.js';
+import { newTask } from '../manager/services/tasks.js';
+import { RaftStore } from '../manager/store/raft-store.js';
+import { encodeSnapshot, snapshotCodec } from '../manager/store/snapshot-codec.js';
+import { StoreState, type Change } from '../manager/store/state.js';
+import { decodeWrite, encodeWrite } from '../manager/store/write-codec.js';
+import type { Node, Service, Task, TaskState } from '../proto/types.js';
+import { makeNode, makeService, makeSpec } from '../test/unit/helpers.js';
+import { progress, round } from './stats.js';
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? fallback : Number(process.argv[i + 1]);
+}
+
+const TASKS = flag('tasks', 100_000);
+const NODES = flag('nodes', 1_000);
+const SERVICES = flag('services', 10);
+/** Tasks a write: the orchestrator's and the scheduler's batches. */
+const BATCH = 256;
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with --expose-gc (node --expose-gc dist/bench/store-memory.js)');
+
+function report(figure: string, value: number, unit: string, extra: Record<string, unknown> = {}): void {
+  console.log(
+    JSON.stringify({ bench: 'store-memory', figure, value: round(value), unit, tasks: TASKS, ...extra }),
+  );
+}
+
+async function settled(): Promise<NodeJS.MemoryUsage> {
+  // A few rounds: weak references and finalizers let more go in the next one.
+  for (let i = 0; i < 3; i++) {
+    gc!();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return process.memoryUsage();
+}
+
+/** Heap bytes a task, from `before` to now. */
+async function perTask(before: NodeJS.MemoryUsage): Promise<{ heap: number; external: number }> {
+  const now = await settled();
+  return {
+    heap: (now.heapUsed - before.heapUsed) / TASKS,
+    external: (now.external - before.external) / TASKS,
+  };
+}
+
+function cluster(): { nodes: Node[]; services: Service[] } {
+  const nodes = Array.from({ length: NODES }, (_, i) =>
+    makeNode({ description: { ...makeNode().description!, hostname: `sim-${i}` } }),
+  );
+  const services = Array.from({ length: SERVICES }, (_, i) =>
+    makeService(makeSpec({ name: `svc-${i}` }, Math.ceil(TASKS / SERVICES))),
+  );
+  return { nodes, services };
+}
+
+const REPORTS: [TaskState, string][] = [
+  ['ACCEPTED', 'accepted'],
+  ['PREPARING', 'preparing'],
+  ['STARTING', 'starting'],
+  ['RUNNING', 'started'],
+];
+
+/**
+ * The writes that take `count` tasks from new to RUNNING, each as its changes on the state it
+ * follows (`read` gives a task as stored): created, assigned, then one write per report.
+ */
+function* lifecycle(
+  services: Service[],
+  nodes: Node[],
+  count: number,
+  read: (id: string) => Task,
+): Generator<Change[]> {
+  let slot = 0;
+  for (let first = 0; first < count; first += BATCH) {
+    const ids: string[] = [];
+    const created: Change[] = [];
+    for (let i = first; i < Math.min(count, first + BATCH); i++) {
+      const service = services[i % services.length]!;
+      const task = newTask(service, ++slot, Date.now());
+      ids.push(task.id);
+      created.push({ kind: 'create', table: 'tasks', object: task, expectedVersion: 0 });
+    }
+    yield created;
+    yield ids.map((id, i) => {
+      const task = read(id);
+      const nodeId = nodes[(first + i) % nodes.length]!.id;
+      const message = 'scheduler assigned task to node';
+      return update(
+        { ...task, nodeId },
+        { ...task.status!, timestamp: Date.now(), state: 'ASSIGNED', message },
+      );
+    });
+    for (const [state, message] of REPORTS) {
+      yield ids.map((id) => {
+        const task = read(id);
+        const container = {
+          containerId: `sim-${task.slot.toString(36)}`,
+          pid: 1000 + task.slot,
+          exitCode: 0,
+        };
+        const status = { ...task.status!, timestamp: Date.now(), state, message, container };
+        const runningSince = state === 'RUNNING' ? status.timestamp : 0;
+        return update({ ...task, runningSince }, status);
+      });
+    }
+  }
+}
+
+function update(task: Task, status: Task['status']): Change {
+  return {
+    kind: 'update',
+    table: 'tasks',
+    object: { ...task, status },
+    expectedVersion: task.meta?.version ?? 0,
+  };
+}
+
+/** The state of every manager: decoded writes applied one after another. */
+async function stateFigures(): Promise<{ state: StoreState; heap: number }> {
+  const { nodes, services } = cluster();
+  const state = new StoreState();
+  let index = 0;
+  const apply = (changes: Change[]) => {
+    const now = Date.now();
+    state.apply(decodeWrite(encodeWrite(changes, now)).changes, ++index, now);
+  };
+  apply([
+    ...nodes.map((object): Change => ({ kind: 'create', table: 'nodes', object, expectedVersion: 0 })),
+    ...services.map((object): Change => ({ kind: 'create', table: 'services', object, expectedVersion: 0 })),
+  ]);
+  const before = await settled();
+  for (const changes of lifecycle(services, nodes, TASKS, (id) => state.get('tasks', id)!)) apply(changes);
+  const whole = await perTask(before);
+  // The task objects alone (held in one array, 8 bytes a task): the rest was the tables and
+  // indexes over them.
+  const tasks = state.all('tasks');
+  state.restore({ ...state.snapshot(), tasks: [] });
+  const objects = await perTask(before);
+  report('state_bytes_per_task', whole.heap, 'B', { part: 'objects, tables and indexes' });
+  report('task_object_bytes', objects.heap - 8, 'B', { held: tasks.length });
+  report('tables_and_indexes_bytes_per_task', whole.heap - objects.heap + 8, 'B');
+  if (process.argv.includes('--heap-snapshot')) progress(`heap snapshot ${writeHeapSnapshot()}`);
+  // The tasks back, for the snapshot figures.
+  state.restore({ ...state.snapshot(), tasks });
+  return { state, heap: whole.heap };
+}
+
+/** The same writes through a one-member Raft store: what it holds besides the state. */
+async function raftFigures(dir: string, state: { heap: number }): Promise<void> {
+  const { nodes, services } = cluster();
+  const before = await settled();
+  const store = await RaftStore.open({
+    id: 1,
+    dir,
+    transport: quiet,
+    bootstrap: [{ id: 1, address: 'alone' }],
+    logger: silentLogger(),
+    tickMs: 10,
+  });
+  while (!store.raft.isLeader) await new Promise((r) => setTimeout(r, 10));
+  const write = (changes: Change[]) =>
+    store.update((tx) => {
+      for (const c of changes) {
+        if (c.kind === 'create') tx.create(c.table, c.object);
+        else tx.update(c.table, c.object);
+      }
+    });
+  await write([
+    ...nodes.map((object): Change => ({ kind: 'create', table: 'nodes', object, expectedVersion: 0 })),
+    ...services.map((object): Change => ({ kind: 'create', table: 'services', object, expectedVersion: 0 })),
+  ]);
+  const start = performance.now();
+  const read = (id: string) => store.view((tx) => tx.get('tasks', id)!);
+  for (const changes of lifecycle(services, nodes, TASKS, read)) await write(changes);
+  const writesS = (performance.now() - start) / 1000;
+  const raft = await perTask(before);
+  report('raft_store_bytes_per_task', raft.heap + raft.external, 'B', {
+    heap: round(raft.heap),
+    external: round(raft.external),
+    writes_s: round(writesS),
+  });
+  report('raft_beyond_state_bytes_per_task', raft.heap + raft.external - state.heap, 'B', {
+    part: 'the log since the last snapshot and behind it, the newest snapshot, the rest of the member',
+  });
+  report('wal_bytes_per_task', (await bytesIn(join(dir, 'wal'))) / TASKS, 'B');
+  const snaps = (await readdir(join(dir, 'snap'))).filter((f) => f.endsWith('.snap')).sort();
+  const sizes = await Promise.all(snaps.map(async (f) => (await stat(join(dir, 'snap', f))).size));
+  // The group's first snapshot holds only its members.
+  report('snapshots_taken', snaps.length - 1, 'files', { bytes: sizes.slice(1) });
+  report('newest_snapshot_bytes_per_task', (sizes.at(-1) ?? 0) / TASKS, 'B', {
+    note: 'kept in memory too, for followers that need it',
+  });
+  await store.close();
+}
+
+/** A transport for a member alone: it has no one to send to. */
+const quiet = {
+  start: () => {},
+  send: (_: readonly Message[]) => {},
+  setPeer: () => {},
+  removePeer: () => {},
+  close: async () => {},
+};
+
+async function bytesIn(dir: string): Promise<number> {
+  let total = 0;
+  for (const f of await readdir(dir)) total += (await stat(join(dir, f))).size;
+  return total;
+}
+
+/**
+ * A snapshot of the state as a member takes one (encoded a slice at a time) and as a joining
+ * member installs it (decoded and restored at once), with the longest the event loop was held.
+ */
+async function snapshotFigures(state: StoreState): Promise<void> {
+  const held = monitorEventLoopDelay({ resolution: 1 });
+  held.enable();
+  let start = performance.now();
+  let cpu = process.cpuUsage();
+  const data = await encodeSnapshot(state.snapshot());
+  const encodeMs = performance.now() - start;
+  const encodeCpuMs = cpuMs(cpu);
+  held.disable();
+  report('snapshot_bytes_per_task', data.length / TASKS, 'B', { bytes: data.length });
+  report('snapshot_encode_ms', encodeMs, 'ms', {
+    cpu_ms: round(encodeCpuMs),
+    longest_block_ms: round(held.max / 1e6),
+  });
+  start = performance.now();
+  cpu = process.cpuUsage();
+  const restored = new StoreState();
+  restored.restore(snapshotCodec.decode(data));
+  report('snapshot_restore_ms', performance.now() - start, 'ms', {
+    cpu_ms: round(cpuMs(cpu)),
+    note: 'decoded and restored in one synchronous step',
+  });
+}
+
+/** CPU milliseconds (user and system) since `since`. */
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+}
+
+progress(`${TASKS} tasks in the state`);
+const { state, heap } = await stateFigures();
+progress('a snapshot of them');
+await snapshotFigures(state);
+progress('the same writes through a one-member Raft store');
+const dir = await mkdtemp(join(tmpdir(), 'store-memory-'));
+try {
+  await raftFigures(dir, { heap });
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
