@@ -34,6 +34,11 @@ export class ControlLoop {
     private readonly batchMs = 10,
   ) {}
 
+  /** Store index of the last change the loop took in: every change before it was taken in. */
+  get lastSeen(): number {
+    return this.seen;
+  }
+
   async run(signal: AbortSignal): Promise<void> {
     this.store.view((tx) => {
       this.seen = tx.index;

@@ -9,7 +9,7 @@ import type { Logger } from '../../lib/log.js';
 import type { Service, Task } from '../../proto/types.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 import { Orchestrator } from './orchestrator.js';
-import { byCreation, lastSlot, retireSlot, servicesLeaving, settleSlot, tasksBySlot } from './slots.js';
+import { byCreation, lastSlot, retireSlot, settleSlot, tasksBySlot, tasksLeaving } from './slots.js';
 import { historyToKeep, reap } from './task-history.js';
 import { newTask } from '../services/tasks.js';
 
@@ -22,8 +22,8 @@ export class ReplicatedJobOrchestrator extends Orchestrator {
     return service?.spec?.mode === 'replicatedJob';
   }
 
-  protected nodeChanged(tx: ReadTx, e: StoreEvent & { table: 'nodes' }): string[] {
-    return servicesLeaving(tx, e);
+  protected nodeChanged(tx: ReadTx, e: StoreEvent & { table: 'nodes' }): Task[] {
+    return tasksLeaving(tx, e);
   }
 
   protected reconcileService(tx: WriteTx, service: Service | undefined, tasks: Task[], now: number): void {

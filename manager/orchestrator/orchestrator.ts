@@ -1,10 +1,14 @@
-/** The orchestrators' shared loop: which services to reconcile, when, and in one store update per pass. */
+/**
+ * The orchestrators' shared loop: which services to reconcile, when, and in one store update
+ * per pass; for an orchestrator of slots (the replicated one), which slots of them.
+ */
 import type { Logger } from '../../lib/log.js';
 import type { Service, Task } from '../../proto/types.js';
 import { ControlLoop } from '../control-loop.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
 import { withDesiredState } from '../services/tasks.js';
 import { restartWait } from './restart-policy.js';
+import { SlotIndex } from './slot-index.js';
 import { sameLifecycle, stoppedRunning } from './slots.js';
 
 /**
@@ -15,17 +19,42 @@ import { sameLifecycle, stoppedRunning } from './slots.js';
 export const NEW_TASKS_PER_PASS = 256;
 
 /**
+ * What a pass visits of a service: every slot from `from` on (1: the whole service;
+ * Infinity: none), and the slots in `slots`. A change to one task touches its slot only, so
+ * that a pass over a service of 10,000 replicas costs the slots that changed, not 10,000
+ * (a pass that visited every slot of every service held the leader's event loop for up to
+ * a second while 100,000 tasks rolled out). Orchestrators that reconcile a service as a
+ * whole (slotOf: undefined) are always given the whole service.
+ */
+export interface Touched {
+  from: number;
+  slots: Set<number>;
+}
+
+const whole = (): Touched => ({ from: 1, slots: new Set() });
+
+/** `into` widened by `more`. */
+function widen(into: Touched, more: Touched): void {
+  into.from = Math.min(into.from, more.from);
+  for (const slot of more.slots) if (slot < into.from) into.slots.add(slot);
+}
+
+/**
  * The shape of an orchestrator: the services it owns are noted as they, their tasks or
  * their nodes change, reconciled in one store update per pass, and noted again later when
  * a restart has to wait.
  */
 export abstract class Orchestrator {
-  private readonly dirty = new Set<string>();
-  private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  private readonly dirty = new Map<string, Touched>();
+  private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout; touched: Touched }>();
   private readonly loop: ControlLoop;
   /** New tasks the current pass may still create; services it had to leave unfilled. */
   private budget = NEW_TASKS_PER_PASS;
-  private readonly unfilled = new Set<string>();
+  private readonly unfilled = new Map<string, Touched>();
+  /** The tasks of services reconciled by slot (see slotOf), by slot. */
+  private readonly slots = new SlotIndex();
+  /** Tasks the current pass created (for the slot index once written). */
+  private created: Task[] = [];
 
   constructor(
     name: string,
@@ -67,33 +96,55 @@ export abstract class Orchestrator {
   /** Whether this loop reconciles the service (undefined: a service that was removed). */
   protected abstract owns(service: Service | undefined): boolean;
 
-  /** The services a node change touches. */
-  protected abstract nodeChanged(tx: ReadTx, e: StoreEvent & { table: 'nodes' }): string[];
+  /** What a node change touches: services (whole), or tasks (their slots, see slotOf). */
+  protected abstract nodeChanged(tx: ReadTx, e: StoreEvent & { table: 'nodes' }): (string | Task)[];
 
+  /**
+   * Reconciles the service: `tasks` are those of the slots `touched` (all of them for an
+   * orchestrator that reconciles a service whole).
+   */
   protected abstract reconcileService(
     tx: WriteTx,
     service: Service | undefined,
     tasks: Task[],
     now: number,
+    touched: Touched,
   ): void;
+
+  /**
+   * The slot a change to the task touches, for an orchestrator that reconciles slot by slot;
+   * undefined (the default): the whole service.
+   */
+  protected slotOf(_task: Task): number | undefined {
+    return undefined;
+  }
 
   /** Whether a task update matters to this loop; by default only changes that free or fill a slot. */
   protected taskChanged(old: Task, task: Task): boolean {
     return !sameLifecycle(old, task);
   }
 
-  /** Reconciles the service again in `ms` (a restart delay), or sooner if already due sooner. */
-  protected retryLater(serviceId: string, ms: number): void {
+  /**
+   * Reconciles the service (its `slot`, if given) again in `ms` (a restart delay), or sooner
+   * if already due sooner: what is not due yet then waits again.
+   */
+  protected retryLater(serviceId: string, ms: number, slot?: number): void {
     const at = Date.now() + ms;
+    const touched: Touched = slot === undefined ? whole() : { from: Infinity, slots: new Set([slot]) };
     const pending = this.timers.get(serviceId);
-    if (pending && pending.at <= at) return;
+    if (pending) widen(touched, pending.touched);
+    if (pending && pending.at <= at) {
+      pending.touched = touched;
+      return;
+    }
     if (pending) clearTimeout(pending.timer);
     const timer = setTimeout(() => {
+      const due = this.timers.get(serviceId);
       this.timers.delete(serviceId);
-      this.dirty.add(serviceId);
+      if (due) this.touch(serviceId, due.touched);
       this.loop.poke();
     }, ms);
-    this.timers.set(serviceId, { at, timer });
+    this.timers.set(serviceId, { at, timer, touched });
   }
 
   /**
@@ -114,7 +165,7 @@ export abstract class Orchestrator {
     const wait = restartWait(service, history, last, now, this.log, where);
     if (wait === 'never') return false;
     if (wait > 0) {
-      this.retryLater(service.id, wait);
+      this.retryLater(service.id, wait, this.slotOf(last));
       return false;
     }
     tx.update('tasks', withDesiredState(last, 'SHUTDOWN'));
@@ -123,67 +174,130 @@ export abstract class Orchestrator {
 
   /**
    * Whether the current pass may create one more task for the service (counted as created:
-   * ask just before creating it); if not, the service is reconciled again in the next pass.
+   * ask just before creating it); if not, the next pass visits the service again: `rest`
+   * of it (default: all of it), and the caller should visit no more of it in this pass.
    */
-  protected mayCreate(serviceId: string): boolean {
+  protected mayCreate(serviceId: string, rest?: () => Touched): boolean {
     if (this.budget > 0) {
       this.budget--;
       return true;
     }
-    this.unfilled.add(serviceId);
+    const left = rest?.() ?? whole();
+    const known = this.unfilled.get(serviceId);
+    if (known) widen(known, left);
+    else this.unfilled.set(serviceId, left);
     return false;
   }
 
-  private note(ids: string[]): boolean {
-    for (const id of ids) this.dirty.add(id);
-    return ids.length > 0;
+  /** Creates a task in the current pass. */
+  protected create(tx: WriteTx, task: Task): void {
+    tx.create('tasks', task);
+    this.created.push(task);
+  }
+
+  /** Notes that a pass must visit `touched` of the service (a slot number: that slot). */
+  private touch(serviceId: string, touched: Touched | number = whole()): void {
+    let known = this.dirty.get(serviceId);
+    if (!known) this.dirty.set(serviceId, (known = { from: Infinity, slots: new Set() }));
+    if (typeof touched !== 'number') widen(known, touched);
+    else if (touched < known.from) known.slots.add(touched);
+  }
+
+  /** Notes a task's slot, or its whole service when slots do not matter or the service is gone. */
+  private touchTask(task: Task, service: Service | undefined): void {
+    const slot = service ? this.slotOf(task) : undefined;
+    this.touch(task.serviceId, slot);
   }
 
   private start(tx: ReadTx): void {
-    for (const s of tx.all('services')) if (this.owns(s)) this.dirty.add(s.id);
-    // Tasks whose service is gone (removed while no leader ran this loop).
-    if (!this.owns(undefined)) return;
-    for (const t of tx.all('tasks')) if (!tx.get('services', t.serviceId)) this.dirty.add(t.serviceId);
+    for (const s of tx.all('services')) if (this.owns(s)) this.touch(s.id);
+    const orphans = this.owns(undefined);
+    for (const t of tx.scan('tasks')) {
+      if (this.slotOf(t) !== undefined) this.slots.add(t);
+      // Tasks whose service is gone (removed while no leader ran this loop).
+      if (orphans && !tx.get('services', t.serviceId)) this.touch(t.serviceId);
+    }
+  }
+
+  /** Keeps the slot index: a task's service and slot never change. */
+  private index(e: StoreEvent & { table: 'tasks' }): void {
+    if (e.kind === 'update' || this.slotOf(e.object) === undefined) return;
+    if (e.kind === 'create') this.slots.add(e.object);
+    else this.slots.remove(e.object);
+  }
+
+  /**
+   * The tasks of the service that a pass visits: those of the slots touched, from the slot
+   * index when it holds all of the service's; else all of them (the index lags, the service
+   * was removed or is touched whole).
+   */
+  private tasksTouched(tx: ReadTx, id: string, service: Service | undefined, touched: Touched): Task[] {
+    if (!service || touched.from <= 1 || !this.slots.current(service, this.loop.lastSeen)) {
+      return tx.tasksByService(id);
+    }
+    return this.slots.tasks(tx, id, touched.from, touched.slots);
   }
 
   private event(e: StoreEvent): boolean {
     switch (e.table) {
       case 'services':
-        return this.note(this.owns(e.kind === 'delete' ? undefined : e.object) ? [e.object.id] : []);
+        if (!this.owns(e.kind === 'delete' ? undefined : e.object)) return false;
+        this.touch(e.object.id);
+        return true;
       case 'tasks': {
         const task = e.object;
+        this.index(e);
         if (e.kind === 'update' && e.old && !this.taskChanged(e.old, task)) return false;
         const service = this.store.view((tx) => tx.get('services', task.serviceId));
-        return this.note(this.owns(service) ? [task.serviceId] : []);
+        if (!this.owns(service)) return false;
+        this.touchTask(task, service);
+        return true;
       }
       case 'nodes':
-        return this.note(this.store.view((tx) => this.nodeChanged(tx, e)));
+        return this.store.view((tx) => {
+          const touched = this.nodeChanged(tx, e);
+          for (const t of touched) {
+            if (typeof t === 'string') this.touch(t);
+            else this.touchTask(t, tx.get('services', t.serviceId));
+          }
+          return touched.length > 0;
+        });
       default:
         return false;
     }
   }
 
   private async reconcile(): Promise<void> {
-    const ids = [...this.dirty];
+    const work = [...this.dirty];
     this.dirty.clear();
-    if (ids.length === 0) return;
+    if (work.length === 0) return;
     try {
       await this.store.update((tx) => {
         // A retried write function starts over.
         this.budget = NEW_TASKS_PER_PASS;
         this.unfilled.clear();
+        this.created = [];
         const now = this.now();
-        for (const id of ids) {
+        for (const [id, touched] of work) {
           const service = tx.get('services', id);
-          if (this.owns(service)) this.reconcileService(tx, service, tx.tasksByService(id), now);
+          if (!this.owns(service)) continue;
+          this.reconcileService(tx, service, this.tasksTouched(tx, id, service, touched), now, touched);
         }
       });
     } catch (err) {
-      for (const id of ids) this.dirty.add(id);
+      for (const [id, touched] of work) this.touch(id, touched);
       throw err;
     }
+    // Before their events come: the next pass may visit their slots first.
+    this.store.view((tx) => {
+      for (const t of this.created) {
+        const stored = tx.get('tasks', t.id);
+        if (stored && this.slotOf(stored) !== undefined) this.slots.add(stored);
+      }
+    });
+    this.created = [];
     if (this.unfilled.size > 0) {
-      for (const id of this.unfilled) this.dirty.add(id);
+      for (const [id, rest] of this.unfilled) this.touch(id, rest);
       this.loop.poke();
     }
   }

@@ -8,8 +8,16 @@
 import type { Logger } from '../../lib/log.js';
 import type { Service, Task } from '../../proto/types.js';
 import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
-import { Orchestrator } from './orchestrator.js';
-import { byCreation, lastSlot, retireSlot, servicesLeaving, settleSlot, tasksBySlot } from './slots.js';
+import { Orchestrator, type Touched } from './orchestrator.js';
+import {
+  byCreation,
+  lastSlot,
+  retireSlot,
+  settleSlot,
+  slotsToVisit,
+  tasksBySlot,
+  tasksLeaving,
+} from './slots.js';
 import { finished, historyToKeep, reap } from './task-history.js';
 import { newTask, withDesiredState } from '../services/tasks.js';
 import { overlaps } from '../../proto/service-update.js';
@@ -23,34 +31,62 @@ export class ReplicatedOrchestrator extends Orchestrator {
     return !service || service.spec?.mode === 'replicated';
   }
 
-  /** A node that goes down, is removed or is drained gives up its tasks. */
-  protected nodeChanged(tx: ReadTx, e: StoreEvent & { table: 'nodes' }): string[] {
-    return servicesLeaving(tx, e);
+  /** A node that goes down, is removed or is drained gives up its tasks (their slots). */
+  protected nodeChanged(tx: ReadTx, e: StoreEvent & { table: 'nodes' }): Task[] {
+    return tasksLeaving(tx, e);
   }
 
-  protected reconcileService(tx: WriteTx, service: Service | undefined, tasks: Task[], now: number): void {
+  protected override slotOf(task: Task): number | undefined {
+    return task.slot > 0 ? task.slot : undefined;
+  }
+
+  protected reconcileService(
+    tx: WriteTx,
+    service: Service | undefined,
+    tasks: Task[],
+    now: number,
+    touched: Touched,
+  ): void {
     if (!service) {
       removeTasks(tx, tasks);
       return;
     }
     const replicas = service.spec?.replicated?.replicas ?? 0;
     const bySlot = tasksBySlot(tasks);
-    const last = lastSlot(bySlot, replicas);
-    for (let slot = 1; slot <= last; slot++) {
+    const keep = historyToKeep(tx, service);
+    const visit = slotsToVisit(touched, lastSlot(bySlot, replicas));
+    let i = 0;
+    // Out of new tasks for this pass: the next one starts at the slot it stopped at.
+    const rest = () => ({
+      from: Math.max(visit[i]!, touched.from),
+      slots: new Set(visit.slice(i).filter((s) => s < touched.from)),
+    });
+    for (; i < visit.length; i++) {
+      const slot = visit[i]!;
       const history = (bySlot.get(slot) ?? []).sort(byCreation);
       if (slot > replicas) {
         retireSlot(tx, history);
         continue;
       }
-      this.fillSlot(tx, service, slot, history, now);
-      reap(tx, history, historyToKeep(tx, service));
+      if (!this.fillSlot(tx, service, slot, history, now, rest)) return;
+      reap(tx, history, keep);
     }
   }
 
-  private fillSlot(tx: WriteTx, service: Service, slot: number, history: Task[], now: number): void {
-    if (settleSlot(tx, history, overlaps(service))) return;
-    if (!this.mayStartAnother(tx, service, history, now, { slot }) || !this.mayCreate(service.id)) return;
-    tx.create('tasks', newTask(service, slot, now));
+  /** Fills the slot if it needs a task and may have one; false when this pass may create no more. */
+  private fillSlot(
+    tx: WriteTx,
+    service: Service,
+    slot: number,
+    history: Task[],
+    now: number,
+    rest: () => Touched,
+  ): boolean {
+    if (settleSlot(tx, history, overlaps(service))) return true;
+    if (!this.mayStartAnother(tx, service, history, now, { slot })) return true;
+    if (!this.mayCreate(service.id, rest)) return false;
+    this.create(tx, newTask(service, slot, now));
+    return true;
   }
 }
 

@@ -2,6 +2,7 @@
 import { isTerminal, taskStateRank, type Node, type Task } from '../../proto/types.js';
 import { isActive, withDesiredState } from '../services/tasks.js';
 import type { ReadTx, StoreEvent, WriteTx } from '../store/types.js';
+import type { Touched } from './orchestrator.js';
 import { reap } from './task-history.js';
 
 /** Whether a task change frees or fills a slot (the only changes the orchestrators act on). */
@@ -49,11 +50,21 @@ export function whyLeaving(node: Node | undefined): string | undefined {
   return undefined;
 }
 
-/** The services with tasks on a node that has just gone down, been removed or drained. */
-export function servicesLeaving(tx: ReadTx, e: StoreEvent & { table: 'nodes' }): string[] {
+/** The tasks on a node that has just gone down, been removed or drained. */
+export function tasksLeaving(tx: ReadTx, e: StoreEvent & { table: 'nodes' }): Task[] {
   if (e.kind !== 'delete' && !whyLeaving(e.object)) return [];
   if (e.kind === 'update' && e.old && whyLeaving(e.old) === whyLeaving(e.object)) return [];
-  return tx.tasksByNode(e.object.id).map((t) => t.serviceId);
+  return tx.tasksByNode(e.object.id);
+}
+
+/**
+ * The slots a pass visits, in order: those `touched` (see Touched), up to `last` for a
+ * service touched from a slot on (a touched slot past it holds no task: visited all the same).
+ */
+export function slotsToVisit(touched: Touched, last: number): number[] {
+  const visit = [...touched.slots].filter((s) => s < touched.from).sort((a, b) => a - b);
+  for (let slot = touched.from; slot <= last; slot++) visit.push(slot);
+  return visit;
 }
 
 /**

@@ -1,0 +1,63 @@
+/**
+ * The ids of each service's tasks by slot, kept by an orchestrator of slots from the store's
+ * events, so that a pass reads the slots it visits without walking every task of the service
+ * (the store indexes tasks by service and by node, not by slot: a walk of each touched
+ * service per pass was most of the leader's time while 100,000 tasks rolled out).
+ *
+ * It lags the store by the events not taken in yet. The orchestrator's own new tasks are
+ * added as soon as their write is in; tasks that others create in a replicated service's
+ * slots (the updater's) exist only while the service is being updated, and every such
+ * creation comes before the write that ends the update: `current` says when the index holds
+ * every task of a service. A task removed meanwhile is read as absent (the view has the last
+ * word), so a late removal does no harm.
+ */
+import type { Service, Task } from '../../proto/types.js';
+import { updateInProgress } from '../../proto/service-update.js';
+import type { ReadTx } from '../store/types.js';
+
+export class SlotIndex {
+  private readonly services = new Map<string, Map<number, Set<string>>>();
+
+  add(task: Task): void {
+    let bySlot = this.services.get(task.serviceId);
+    if (!bySlot) this.services.set(task.serviceId, (bySlot = new Map()));
+    let ids = bySlot.get(task.slot);
+    if (!ids) bySlot.set(task.slot, (ids = new Set()));
+    ids.add(task.id);
+  }
+
+  remove(task: Task): void {
+    const bySlot = this.services.get(task.serviceId);
+    const ids = bySlot?.get(task.slot);
+    if (!bySlot || !ids) return;
+    ids.delete(task.id);
+    if (ids.size > 0) return;
+    bySlot.delete(task.slot);
+    if (bySlot.size === 0) this.services.delete(task.serviceId);
+  }
+
+  /**
+   * Whether the index holds every task of the service, given that the events up to store
+   * index `seen` were taken in: the service is not being updated, and its last change (which
+   * comes after any task the updater created) was taken in.
+   */
+  current(service: Service, seen: number): boolean {
+    return !updateInProgress(service) && (service.meta?.version ?? 0) <= seen;
+  }
+
+  /** The service's tasks (as `tx` sees them) in the slots from `from` on and in `slots`. */
+  tasks(tx: ReadTx, serviceId: string, from: number, slots: ReadonlySet<number>): Task[] {
+    const bySlot = this.services.get(serviceId);
+    if (!bySlot) return [];
+    const out: Task[] = [];
+    const take = (ids: Set<string> | undefined) => {
+      for (const id of ids ?? []) {
+        const task = tx.get('tasks', id);
+        if (task) out.push(task);
+      }
+    };
+    if (from === Infinity) for (const slot of slots) take(bySlot.get(slot));
+    else for (const [slot, ids] of bySlot) if (slot >= from || slots.has(slot)) take(ids);
+    return out;
+  }
+}

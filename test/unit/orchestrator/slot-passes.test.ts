@@ -1,0 +1,127 @@
+import test from 'ava';
+import { silentLogger } from '../../../lib/log.js';
+import { ReplicatedOrchestrator } from '../../../manager/orchestrator/replicated.js';
+import { SlotIndex } from '../../../manager/orchestrator/slot-index.js';
+import { slotsToVisit } from '../../../manager/orchestrator/slots.js';
+import { MemoryStore } from '../../../manager/store/memory-store.js';
+import type { WriteTx } from '../../../manager/store/types.js';
+import type { Service } from '../../../proto/types.js';
+import { eventually, liveTasks, makeService, makeSpec, makeTask, runLoop, setTaskState } from '../helpers.js';
+
+const log = silentLogger();
+
+/** What the orchestrator's writes read of the tasks: walks of a service's tasks, and tasks read one by one. */
+function spyOnReads(store: MemoryStore) {
+  const reads = { walks: 0, tasks: 0 };
+  const update = store.update.bind(store);
+  store.update = <T>(fn: (tx: WriteTx) => T) =>
+    update((tx) =>
+      fn(
+        new Proxy(tx, {
+          get(target, prop) {
+            if (prop === 'tasksByService' || prop === 'scanTasks' || prop === 'all') reads.walks++;
+            const value = Reflect.get(target, prop, target) as unknown;
+            if (prop !== 'get' || typeof value !== 'function') {
+              return typeof value === 'function' ? value.bind(target) : value;
+            }
+            return (table: string, id: string) => {
+              if (table === 'tasks') reads.tasks++;
+              return target.get(table as 'tasks', id);
+            };
+          },
+        }),
+      ),
+    );
+  return reads;
+}
+
+test('a task that stops makes a pass over its slot, not over the service', async (t) => {
+  const store = await MemoryStore.open();
+  const orchestrator = new ReplicatedOrchestrator(store, log);
+  const service = makeService(makeSpec({ name: 'big' }, 600));
+  await store.update((tx) => tx.create('services', service));
+  runLoop(t, orchestrator);
+  await eventually(() => liveTasks(store, service.id).length === 600);
+  await orchestrator.settled(store.view((tx) => tx.index));
+
+  const reads = spyOnReads(store);
+  const failed = liveTasks(store, service.id).find((x) => x.slot === 7)!;
+  await setTaskState(store, failed.id, 'FAILED');
+  const replacement = await eventually(() =>
+    liveTasks(store, service.id).find((x) => x.slot === 7 && x.id !== failed.id),
+  );
+  await orchestrator.settled(store.view((tx) => tx.index));
+  t.truthy(replacement);
+  t.is(liveTasks(store, service.id).length, 600);
+  // The cluster (history limit) is the only table read whole; the slot's tasks one by one.
+  t.true(reads.walks <= 4, `${reads.walks} walks`);
+  t.true(reads.tasks <= 16, `${reads.tasks} task reads`);
+});
+
+test('slots are visited in order: those touched below the range, then the range up to the last', (t) => {
+  t.deepEqual(slotsToVisit({ from: 5, slots: new Set([9, 3, 1, 5]) }, 7), [1, 3, 5, 6, 7]);
+  t.deepEqual(slotsToVisit({ from: Infinity, slots: new Set([4, 2]) }, 10), [2, 4]);
+  t.deepEqual(slotsToVisit({ from: 1, slots: new Set() }, 3), [1, 2, 3]);
+});
+
+function indexed(service: Service) {
+  const index = new SlotIndex();
+  const tasks = [1, 1, 2, 5].map((slot) => makeTask(service, { slot }));
+  for (const task of tasks) index.add(task);
+  return { index, tasks };
+}
+
+test('the slot index reads the slots asked for, as the view sees them', async (t) => {
+  const store = await MemoryStore.open();
+  const service = makeService(makeSpec({ name: 'web' }, 5));
+  const { index, tasks } = indexed(service);
+  // The last task is not in the store: read as absent.
+  await store.update((tx) => tasks.slice(0, 3).forEach((task) => tx.create('tasks', task)));
+  const ids = (from: number, slots: number[]) =>
+    store
+      .view((tx) => index.tasks(tx, service.id, from, new Set(slots)))
+      .map((x) => x.id)
+      .sort();
+  t.deepEqual(ids(Infinity, [1]), [tasks[0]!.id, tasks[1]!.id].sort());
+  t.deepEqual(
+    ids(2, [1]),
+    tasks
+      .slice(0, 3)
+      .map((x) => x.id)
+      .sort(),
+  );
+  t.deepEqual(ids(3, []), []);
+  index.remove(tasks[0]!);
+  t.deepEqual(ids(Infinity, [1]), [tasks[1]!.id]);
+  t.deepEqual(
+    store.view((tx) => index.tasks(tx, 'another', 1, new Set())),
+    [],
+  );
+});
+
+test('the slot index holds a service whole only once its last change was taken in and no update runs', (t) => {
+  const index = new SlotIndex();
+  const service: Service = { ...makeService(), meta: { version: 10, createdAt: 0, updatedAt: 0 } };
+  t.true(index.current(service, 10));
+  t.false(index.current(service, 9));
+  const updating: Service = {
+    ...service,
+    updateStatus: {
+      state: 'UPDATING',
+      startedAt: 0,
+      completedAt: 0,
+      message: '',
+      fromVersion: 0,
+      toVersion: 1,
+      awaitingPromotion: false,
+      promoted: false,
+    },
+  };
+  t.false(index.current(updating, 20));
+  t.true(
+    index.current(
+      { ...updating, updateStatus: { ...updating.updateStatus!, state: 'UPDATE_COMPLETED' } },
+      20,
+    ),
+  );
+});
