@@ -29,6 +29,7 @@ export type { RaftMemberAddress };
 import { coalesceAppends } from './coalesce.js';
 import { CommitNotices } from './commit-notices.js';
 import { forceNewCluster } from './force-new-cluster.js';
+import { LogStorage } from './log-storage.js';
 import { ReadWaiters } from './read-waiters.js';
 import type { RaftTransport } from './transport.js';
 import { ProposalWaiters } from './waiters.js';
@@ -156,7 +157,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
 
   private constructor(
     private readonly rawNode: RawNode,
-    private readonly storage: MemoryStorage,
+    private readonly storage: LogStorage,
     private readonly disk: RaftDisk,
     private readonly transport: RaftTransport,
     private readonly stateMachine: StateMachine,
@@ -172,7 +173,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.hardState = storage.initialState().hardState;
     this.currentTerm = this.hardState.term;
     this.durableIndex = storage.lastIndex();
-    this.applied = storage.snapshot().metadata.index;
+    this.applied = storage.snapshotMetadata().index;
     this.snapshotIndex = this.applied;
     for (const [id, address] of members) if (id !== this.id) transport.setPeer(id, address);
     this.unlend = raftMetrics.sources.lend(this);
@@ -194,8 +195,10 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       warn: (msg) => log.warn({ part: 'disk' }, msg),
     });
     try {
-      const storage = new MemoryStorage();
+      const storage = new LogStorage(options.dir);
       const fresh = !state.snapshot && state.entries.length === 0 && state.hardState.term === 0;
+      // The snapshot the member starts from, if any.
+      let snapshot: Snapshot | undefined;
       if (fresh && options.bootstrap) {
         const members = new Map(options.bootstrap.map((m) => [m.id, m.address]));
         if (!members.has(options.id)) {
@@ -210,14 +213,16 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
         await disk.persist({ snapshot: seed.snapshot(), hardState, entries: [], mustSync: true });
         storage.applySnapshot(seed.snapshot());
         storage.setHardState(hardState);
+        snapshot = seed.snapshot();
       } else {
         if (state.snapshot) storage.applySnapshot(state.snapshot);
         storage.setHardState(state.hardState);
         storage.append(state.entries);
+        snapshot = state.snapshot;
       }
-      const snapshot = storage.snapshot();
-      const { members, app } = decodeSnapshotData(snapshot.data);
-      if (snapshot.metadata.index > 0) options.stateMachine.restore(app);
+      const { members, app } = decodeSnapshotData(snapshot?.data ?? new Uint8Array());
+      const applied = storage.snapshotMetadata().index;
+      if (applied > 0) options.stateMachine.restore(app);
       const opts = { ...DEFAULTS, ...definedOnly(options) };
       const rawNode = new RawNode({
         id: options.id,
@@ -225,7 +230,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
         heartbeatTick: opts.heartbeatTick,
         storage,
         random: Math.random,
-        applied: snapshot.metadata.index,
+        applied,
         checkQuorum: true,
         preVote: true,
         // Proposals are taken by the leader only, so that each one knows its log position.
@@ -233,7 +238,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
         logger: log.child({ part: 'core' }),
       });
       log.info(
-        { term: state.hardState.term, commit: state.hardState.commit, snapshot: snapshot.metadata.index },
+        { term: state.hardState.term, commit: state.hardState.commit, snapshot: applied },
         fresh && !options.bootstrap ? 'raft node waiting to be added to a group' : 'raft node started',
       );
       if (members.size === 0) for (const p of options.peers ?? []) members.set(p.id, p.address);
@@ -517,8 +522,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
    */
   private snapshotIsDue(): boolean {
     if (this.snapshotDue || this.applied - this.snapshotIndex >= this.opts.snapshotEvery) return true;
-    const last = this.storage.snapshot().data.byteLength;
-    return this.appliedBytes >= Math.max(this.opts.snapshotBytes, last);
+    return this.appliedBytes >= Math.max(this.opts.snapshotBytes, this.storage.snapshotBytes);
   }
 
   /**
@@ -666,7 +670,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.snapshotting = (async () => {
       const data = encodeSnapshotData(members, await app);
       // A snapshot from the leader may have overtaken this one meanwhile.
-      if (this.closed || index <= this.storage.snapshot().metadata.index) return;
+      if (this.closed || index <= this.storage.snapshotMetadata().index) return;
       const snapshot = this.storage.createSnapshot(index, confState, data);
       await this.disk.compact(snapshot);
       this.snapshotIndex = Math.max(this.snapshotIndex, index);
