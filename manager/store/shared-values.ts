@@ -34,3 +34,24 @@ export class SharedValues {
     if (entry && entry.value === value && --entry.holders === 0) this.byKey.delete(key);
   }
 }
+
+/** Strings up to this long are kept once when they repeat. */
+const SHORT = 64;
+/** Distinct strings kept at most: past this, a new one is kept as it comes. */
+const STRINGS_KEPT = 4096;
+
+/**
+ * Short strings that many stored objects hold alike, kept once: a decoded message makes a
+ * new string of every field, so 100,000 tasks that say "started" held 100,000 copies of it.
+ */
+export class SharedStrings {
+  private readonly kept = new Map<string, string>();
+
+  take(value: string): string {
+    if (value.length > SHORT) return value;
+    const kept = this.kept.get(value);
+    if (kept !== undefined) return kept;
+    if (this.kept.size < STRINGS_KEPT) this.kept.set(value, value);
+    return value;
+  }
+}

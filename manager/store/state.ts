@@ -6,7 +6,7 @@
 import { FlotillaError } from '../../lib/errors.js';
 import type { Meta, Task } from '../../proto/types.js';
 import { frozenCopy } from './frozen-copy.js';
-import { SharedValues } from './shared-values.js';
+import { SharedStrings, SharedValues } from './shared-values.js';
 import { SortedIds } from './sorted-ids.js';
 import {
   NAMED_TABLES,
@@ -66,6 +66,8 @@ export class StoreState implements ReadTx {
   private names = emptyNames();
   /** The specs and endpoints that the tasks of one service version hold alike. */
   private shared = new SharedValues();
+  /** Status messages that tasks hold alike. */
+  private readonly words = new SharedStrings();
 
   get<T extends Table>(table: T, id: string): Objects[T] | undefined {
     return this.tables[table].get(id);
@@ -223,6 +225,9 @@ export class StoreState implements ReadTx {
       if (node) fields.nodeId = node.id;
       if (task.spec) fields.spec = this.shared.take(sharedKey(task, 'spec'), task.spec);
       if (task.endpoint) fields.endpoint = this.shared.take(sharedKey(task, 'endpoint'), task.endpoint);
+      const message = task.status?.message;
+      if (typeof message === 'string')
+        fields.status = frozenCopy(task.status, { message: this.words.take(message) });
     }
     return frozenCopy(object, fields);
   }
