@@ -62,6 +62,13 @@ export interface ContainerSpec {
    * one on each of these bridges, which the caller has made.
    */
   networks?: NetworkPlug[];
+  /**
+   * Containers that may share a helper process of the runtime (containerd: one runc shim for
+   * the group on the node instead of one per container). Sharing saves a process start and its
+   * memory per container; the price is that the helper's crash takes the whole group with it.
+   * Runtimes without such helpers (process, Docker) ignore it.
+   */
+  group?: string;
 }
 
 export interface NetworkPlug {

@@ -16,6 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type {
@@ -61,6 +62,10 @@ const SPEC_TYPE = 'types.containerd.io/opencontainers/runtime-spec/1/Spec';
 const PROCESS_TYPE = 'types.containerd.io/opencontainers/runtime-spec/1/Process';
 const ID_PATTERN = /^[0-9a-f]{32}$/;
 const POLL_MS = 200;
+/** How containerd says that a task's shim went away during a call. */
+const SHIM_GONE = /ttrpc: closed/;
+/** How long containerd may take to clean up after a shim that died. */
+const SHIM_CLEANUP_MS = 30_000;
 /** Our labels on container records, next to the spec's. */
 const OWN = 'flotilla.driver/';
 const L = {
@@ -85,6 +90,14 @@ export interface ContainerdDriverOptions {
   logger?: DriverLogger;
   /** Own network namespaces on this bridge (created if missing); unset: the node's network. */
   network?: { bridge: string; subnet: string; mtu?: number };
+  /**
+   * How many shims the containers of one group (ContainerSpec.group) are spread over; default:
+   * the machine's CPUs, at least 8. A shim runs one runc create or start at a time, and
+   * other calls to it wait meanwhile: one shim for all of a service's containers on a node
+   * would start them one after another (100 at once: 93 failed on containerd's 30 s
+   * deadline); see bench/containerd-shims.ts.
+   */
+  shimsPerGroup?: number;
 }
 
 interface Record_ {
@@ -118,6 +131,7 @@ export class ContainerdDriver implements RuntimeDriver {
   private readonly fresh = new Map<string, unknown[]>();
   private readonly createLease: SharedLease;
   private loggerPath: Promise<string> | undefined;
+  private readonly shimsPerGroup: number;
   /** The containers' bridge network, when they have their own. */
   readonly bridge: BridgeNetwork | undefined;
   readonly network: 'host' | 'own';
@@ -134,6 +148,7 @@ export class ContainerdDriver implements RuntimeDriver {
       new BridgeNetwork({ ...opts.network, dir: join(this.root, 'network'), logger: opts.logger });
     this.network = this.bridge ? 'own' : 'host';
     this.gateway = this.bridge?.gateway;
+    this.shimsPerGroup = opts.shimsPerGroup ?? Math.max(8, availableParallelism());
   }
 
   canRun(image: string): boolean {
@@ -180,6 +195,8 @@ export class ContainerdDriver implements RuntimeDriver {
           cgroupsPath: `/flotilla/${id}`,
           swapAccounting: await swapAccounting(),
           network,
+          // Which of the group's shims: the id is random, so each is as likely.
+          shimGroup: spec.group && `${spec.group}/${parseInt(id.slice(0, 8), 16) % this.shimsPerGroup}`,
         });
         await this.client.unary(
           'containers',
@@ -486,9 +503,24 @@ export class ContainerdDriver implements RuntimeDriver {
   private async waitTask(id: string): Promise<void> {
     await this.client
       .unary('tasks', 'Wait', { containerId: id }, { timeoutMs: 0, signal: this.closing.signal })
-      .catch((err: unknown) => {
+      .catch(async (err: unknown) => {
         if (this.closing.signal.aborted) throw closedError();
-        if (!isFlotillaError(err, 'NOT_FOUND')) throw err;
+        if (isFlotillaError(err, 'NOT_FOUND')) return;
+        if (!SHIM_GONE.test((err as Error).message)) throw err;
+        // The shim went away under the call (it crashed or was killed, and with it every task
+        // of its group): containerd kills and deletes those tasks, and until it has, asking
+        // for the task fails too.
+        const deadline = Date.now() + SHIM_CLEANUP_MS;
+        while (Date.now() < deadline) {
+          const task = await unlessNotFound(
+            this.client.unary<{ process: TaskProcess }>('tasks', 'Get', { containerId: id }),
+          ).catch(() => null);
+          if (task === undefined || task?.process.status === 'STOPPED') return;
+          await delay(POLL_MS, undefined, { signal: this.closing.signal }).catch(() => {
+            throw closedError();
+          });
+        }
+        throw err;
       });
   }
 

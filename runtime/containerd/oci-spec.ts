@@ -115,6 +115,8 @@ export interface SpecInput {
   swapAccounting: boolean;
   /** The container's own network namespace and name-resolution files; unset: the node's network. */
   network?: { netns: string; resolvConf: string; hosts: string };
+  /** The shim group it joins (containers of one group share a shim); unset: a shim of its own. */
+  shimGroup?: string;
 }
 
 function ociProcess(input: SpecInput): Record<string, unknown> {
@@ -131,10 +133,17 @@ function ociProcess(input: SpecInput): Record<string, unknown> {
   };
 }
 
+/**
+ * The annotation by which the runc v2 shim groups containers: the shim started for the
+ * group's first container serves every later one, until the group's last task is deleted.
+ */
+const SHIM_GROUP_ANNOTATION = 'io.containerd.runc.v2.group';
+
 export function ociSpec(input: SpecInput): Record<string, unknown> {
   const { id, spec } = input;
   return {
     ociVersion: '1.0.2',
+    ...(input.shimGroup && { annotations: { [SHIM_GROUP_ANNOTATION]: input.shimGroup } }),
     process: ociProcess(input),
     root: { path: 'rootfs', readonly: spec.readOnly ?? false },
     hostname: spec.hostname ?? id.slice(0, 12),
