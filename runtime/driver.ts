@@ -63,9 +63,9 @@ export interface ContainerSpec {
    */
   networks?: NetworkPlug[];
   /**
-   * Containers that may share a helper process of the runtime (containerd: one runc shim for
-   * the group on the node instead of one per container). Sharing saves a process start and its
-   * memory per container; the price is that the helper's crash takes the whole group with it.
+   * Containers that may share a helper process of the runtime (containerd: a few runc shims
+   * for the group instead of one per container). Sharing saves a process and its memory per
+   * container; the price is that a helper's crash takes the containers it serves with it.
    * Runtimes without such helpers (process, Docker) ignore it.
    */
   group?: string;

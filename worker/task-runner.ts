@@ -246,6 +246,8 @@ export class TaskRunner {
         ...(gateway && { publish: hostForwards(this.node.host, published) }),
         ...(container.hostNetwork && { hostNetwork: true }),
         ...(networks.length > 0 && { networks }),
+        // A service's containers on this node may share the runtime's helper processes (shims).
+        group: this.task.serviceId,
         ...fields,
         ...(mounts.length > 0 && { mounts }),
       });
