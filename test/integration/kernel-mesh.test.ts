@@ -179,17 +179,23 @@ if (reason) {
         t.regex(res.stdout, /^slot [12]: self/, `from m1 to ${target}: ${res.stderr}`);
       }
       // m1 counted what it carried (the node's metrics read these counters): four connections
-      // and a UDP flow of the client, and its own process's on loopback (the one to w2's address
-      // was w2's to take); bytes both ways.
+      // and four UDP flows of the client, and its own process's on loopback (the one to w2's
+      // address was w2's to take); bytes both ways, each packet once where it entered m1: the
+      // client's four datagrams "hi" (30 bytes as IP packets) and the tasks' answers
+      // "slot N: hi" (38), which come back through m1 from the workers.
       const listed = await inHost('m1', 'nft', '-j', 'list', 'counters', 'table', 'inet', 'flotilla');
       const counts = parseCounters(listed.stdout);
       t.true(counts.tcp.connections >= 5, `tcp connections counted: ${counts.tcp.connections}`);
-      t.true(counts.udp.connections >= 1, `udp flows counted: ${counts.udp.connections}`);
-      for (const p of ['tcp', 'udp'] as const)
-        t.true(
-          counts[p].receivedBytes > 0 && counts[p].sentBytes > 0,
-          `${p} bytes: ${JSON.stringify(counts[p])}`,
-        );
+      t.is(counts.udp.connections, 4, 'udp flows counted');
+      t.deepEqual(
+        [counts.udp.receivedBytes, counts.udp.sentBytes],
+        [4 * 30, 4 * 38],
+        'udp bytes from the client and to it',
+      );
+      t.true(
+        counts.tcp.receivedBytes > 0 && counts.tcp.sentBytes > 0,
+        `tcp bytes: ${JSON.stringify(counts.tcp)}`,
+      );
     },
   );
 

@@ -12,9 +12,10 @@
  * - `hairpin`: tasks on this node as source and destination of the same connection (a
  *   container reaching its own service and drawn itself), masqueraded too;
  * - counters: a port's chain counts each new connection (`conn_<protocol>`) and marks it
- *   (MESH_MARK, a bit of the conntrack mark), and the `tally` chain counts the bytes of its
- *   packets both ways (`rx_<protocol>` from clients, `tx_<protocol>` to them), seen once where
- *   they enter the node (prerouting, not from loopback) or leave a local process (output).
+ *   (MESH_MARK, a bit of the conntrack mark); one rule in each of `count_in` (prerouting, not
+ *   from loopback) and `count_out` (output) counts the bytes of its packets, each once, into the
+ *   counter the `bytes` map names for its direction and protocol (`rx_<protocol>` from clients,
+ *   `tx_<protocol>` to them). An unmarked packet leaves at the rule's first match.
  * A change of the table rewrites only the chains and elements of the ports it touches.
  */
 import type { LoadBalancing } from '../../proto/gen/flotilla/LoadBalancing.js';
@@ -169,14 +170,17 @@ export function tableRuleset(table: string, serves: NftServes, ports: readonly N
     : '';
   // On a machine with several nodes' tables, each counts the connections to its own addresses.
   const ours = serves.hosts.length > 0 ? ' ct original ip daddr @hosts' : '';
-  const tally = PROTOCOLS.flatMap((p) => [
-    `    ct direction original meta l4proto ${p} counter name "rx_${p}"`,
-    `    ct direction reply meta l4proto ${p} counter name "tx_${p}"`,
-  ]).join('\n');
+  // Bytes are counted as packets pass (one rule, no jump): conntrack's own accounting, read at a
+  // scrape, would miss the connections that ended between scrapes (see docs/mesh.md).
+  const bytes = PROTOCOLS.flatMap((p) => [`original . ${p} : "rx_${p}"`, `reply . ${p} : "tx_${p}"`]);
+  // The mark first, so that every other packet of the node leaves at the first match.
+  const count = (from: string) =>
+    `ct mark and ${MARK} == ${MARK}${from}${ours} counter name ct direction . meta l4proto map @bytes`;
   return `add table ${t}
 delete table ${t}
 table ${t} {
-${hostsSet}${COUNTERS.map((c) => `  counter ${c} { }\n`).join('')}  map ports { type inet_proto . inet_service : verdict; }
+${hostsSet}${COUNTERS.map((c) => `  counter ${c} { }\n`).join('')}  map bytes { type ct_dir . inet_proto : counter; elements = { ${bytes.join(', ')} } }
+  map ports { type inet_proto . inet_service : verdict; }
   set remote { type ipv4_addr . inet_proto . inet_service; }
   set hairpin { type ipv4_addr . ipv4_addr . inet_proto . inet_service; }
   chain prerouting {
@@ -192,17 +196,13 @@ ${hostsSet}${COUNTERS.map((c) => `  counter ${c} { }\n`).join('')}  map ports { 
     ct status dnat ip daddr . meta l4proto . th dport @remote masquerade
     ct status dnat ip saddr . ip daddr . meta l4proto . th dport @hairpin masquerade
 ${loopback}  }
-  chain tally {
-${tally}
-  }
   chain count_in {
     type filter hook prerouting priority filter; policy accept;
-    iif "lo" return
-    ct mark and ${MARK} == ${MARK}${ours} jump tally
+    ${count(' iif != "lo"')}
   }
   chain count_out {
     type filter hook output priority filter; policy accept;
-    ct mark and ${MARK} == ${MARK}${ours} jump tally
+    ${count('')}
   }
 }
 ${portChanges(table, [], ports)}`;

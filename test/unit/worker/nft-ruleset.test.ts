@@ -96,6 +96,15 @@ test('a port DNATs to its one task, round-robin over several, and has no rule wi
   );
 });
 
+/** The lines of a chain in a table's text, trimmed. */
+function chainBody(text: string, chain: string): string {
+  const body = new RegExp(`chain ${chain} \\{\\n([^}]*)\\n  \\}`).exec(text)?.[1] ?? '';
+  return body
+    .split('\n')
+    .map((l) => l.trim())
+    .join('\n');
+}
+
 test('the whole table: the hosts served, both hooks, masquerading of remote and hairpin tasks, each port', (t) => {
   const text = tableRuleset(
     'flotilla_10_1_0_2_4240',
@@ -125,12 +134,29 @@ test('the whole table: the hosts served, both hooks, masquerading of remote and 
 
   for (const c of ['conn_tcp', 'rx_tcp', 'tx_tcp', 'conn_udp', 'rx_udp', 'tx_udp'])
     t.regex(text, new RegExp(`counter ${c} \\{ \\}`));
-  t.regex(text, /type filter hook prerouting priority filter;[^}]*iif "lo" return[^}]*@hosts jump tally/);
-  t.regex(text, /type filter hook output priority filter;[^}]*ct original ip daddr @hosts jump tally/);
-  t.regex(text, /ct direction reply meta l4proto udp counter name "tx_udp"/);
+  // Bytes: one rule a chain, the mark matched first, the counter picked by direction and protocol.
+  t.regex(
+    text,
+    /map bytes \{ type ct_dir \. inet_proto : counter; elements = \{ original \. tcp : "rx_tcp", reply \. tcp : "tx_tcp", original \. udp : "rx_udp", reply \. udp : "tx_udp" \} \}/,
+  );
+  const count = 'counter name ct direction . meta l4proto map @bytes';
+  t.is(
+    chainBody(text, 'count_in'),
+    `type filter hook prerouting priority filter; policy accept;\nct mark and 0x01000000 == 0x01000000 iif != "lo" ct original ip daddr @hosts ${count}`,
+    'counted where packets enter the node, but not again off loopback',
+  );
+  t.is(
+    chainBody(text, 'count_out'),
+    `type filter hook output priority filter; policy accept;\nct mark and 0x01000000 == 0x01000000 ct original ip daddr @hosts ${count}`,
+  );
+  t.notRegex(text, /jump|tally/, 'no chain jumped to per packet');
 
   const wildcard = tableRuleset('flotilla', { hosts: [], loopback: true }, []);
-  t.regex(wildcard, /ct mark and 0x01000000 == 0x01000000 jump tally/, 'every marked connection counts');
+  t.is(
+    chainBody(wildcard, 'count_out'),
+    `type filter hook output priority filter; policy accept;\nct mark and 0x01000000 == 0x01000000 ${count}`,
+    'every marked connection counts',
+  );
   t.notRegex(wildcard, /set hosts/);
   t.regex(wildcard, /meta nfproto ipv4 fib daddr type local meta l4proto \. th dport vmap @ports/);
   t.regex(wildcard, /ct status dnat ip saddr 127\.0\.0\.0\/8 oif != "lo" masquerade/);
