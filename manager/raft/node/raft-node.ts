@@ -382,6 +382,11 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     return changed;
   }
 
+  /** Resolves once the snapshot being taken, if any, is written and the log compacted. */
+  async snapshotTaken(): Promise<void> {
+    await this.snapshotting;
+  }
+
   /** Stops the node: no more ticks, messages or proposals; pending ones fail with CANCELLED. */
   async close(): Promise<void> {
     if (this.closed) return;
