@@ -5,7 +5,16 @@
 import type { Logger } from '../../lib/log.js';
 import type { Service, Task } from '../../proto/types.js';
 import { ControlLoop } from '../control-loop.js';
-import type { ReadTx, Store, StoreEvent, WriteTx } from '../store/types.js';
+import type {
+  NamedTable,
+  Objects,
+  ReadTx,
+  Store,
+  StoreEvent,
+  Table,
+  TaskKey,
+  WriteTx,
+} from '../store/types.js';
 import { withDesiredState } from '../services/tasks.js';
 import { restartWait } from './restart-policy.js';
 import { SlotIndex } from './slot-index.js';
@@ -17,6 +26,58 @@ import { sameLifecycle, stoppedRunning } from './slots.js';
  * encoding, its apply, the events to every loop) holds for all of them at once.
  */
 export const NEW_TASKS_PER_PASS = 256;
+
+/**
+ * Changes one pass writes at most (tasks created, shut down, removed) before it leaves the
+ * rest to the next pass: when hundreds of nodes go down at once, their tens of thousands of
+ * tasks are shut down and replaced over many writes, not in one that holds the loop for seconds.
+ */
+export const CHANGES_PER_PASS = 1024;
+
+/** A write transaction that counts the changes made through it. */
+class CountedTx implements WriteTx {
+  changes = 0;
+  constructor(private readonly tx: WriteTx) {}
+  get index(): number {
+    return this.tx.index;
+  }
+  get<T extends Table>(table: T, id: string): Objects[T] | undefined {
+    return this.tx.get(table, id);
+  }
+  all<T extends Table>(table: T): Objects[T][] {
+    return this.tx.all(table);
+  }
+  tasksByService(serviceId: string): Task[] {
+    return this.tx.tasksByService(serviceId);
+  }
+  tasksByNode(nodeId: string): Task[] {
+    return this.tx.tasksByNode(nodeId);
+  }
+  scan<T extends Table>(table: T, after?: string): Iterable<Objects[T]> {
+    return this.tx.scan(table, after);
+  }
+  scanTasks(by: TaskKey, key: string, after?: string): Iterable<Task> {
+    return this.tx.scanTasks(by, key, after);
+  }
+  runningTasks(serviceId: string): number {
+    return this.tx.runningTasks(serviceId);
+  }
+  byName<T extends NamedTable>(table: T, name: string): Objects[T] | undefined {
+    return this.tx.byName(table, name);
+  }
+  create<T extends Table>(table: T, object: Objects[T]): void {
+    this.tx.create(table, object);
+    this.changes++;
+  }
+  update<T extends Table>(table: T, object: Objects[T]): void {
+    this.tx.update(table, object);
+    this.changes++;
+  }
+  delete(table: Table, id: string): void {
+    this.tx.delete(table, id);
+    this.changes++;
+  }
+}
 
 /**
  * What a pass visits of a service: every slot from `from` on (1: the whole service;
@@ -55,6 +116,8 @@ export abstract class Orchestrator {
   private readonly slots = new SlotIndex();
   /** Tasks the current pass created (for the slot index once written). */
   private created: Task[] = [];
+  /** The current pass's transaction, counting its changes. */
+  private pass: CountedTx | undefined;
 
   constructor(
     name: string,
@@ -182,11 +245,20 @@ export abstract class Orchestrator {
       this.budget--;
       return true;
     }
-    const left = rest?.() ?? whole();
-    const known = this.unfilled.get(serviceId);
-    if (known) widen(known, left);
-    else this.unfilled.set(serviceId, left);
+    this.leave(serviceId, rest?.() ?? whole());
     return false;
+  }
+
+  /** Whether the current pass has made its share of changes (CHANGES_PER_PASS). */
+  protected passFull(): boolean {
+    return (this.pass?.changes ?? 0) >= CHANGES_PER_PASS;
+  }
+
+  /** Leaves `rest` of the service to the next pass. */
+  protected leave(serviceId: string, rest: Touched): void {
+    const known = this.unfilled.get(serviceId);
+    if (known) widen(known, rest);
+    else this.unfilled.set(serviceId, rest);
   }
 
   /** Creates a task in the current pass. */
@@ -272,8 +344,9 @@ export abstract class Orchestrator {
     this.dirty.clear();
     if (work.length === 0) return;
     try {
-      await this.store.update((tx) => {
+      await this.store.update((written) => {
         // A retried write function starts over.
+        const tx = (this.pass = new CountedTx(written));
         this.budget = NEW_TASKS_PER_PASS;
         this.unfilled.clear();
         this.created = [];
@@ -281,12 +354,15 @@ export abstract class Orchestrator {
         for (const [id, touched] of work) {
           const service = tx.get('services', id);
           if (!this.owns(service)) continue;
-          this.reconcileService(tx, service, this.tasksTouched(tx, id, service, touched), now, touched);
+          if (this.passFull()) this.leave(id, touched);
+          else this.reconcileService(tx, service, this.tasksTouched(tx, id, service, touched), now, touched);
         }
       });
     } catch (err) {
       for (const [id, touched] of work) this.touch(id, touched);
       throw err;
+    } finally {
+      this.pass = undefined;
     }
     // Before their events come: the next pass may visit their slots first.
     this.store.view((tx) => {

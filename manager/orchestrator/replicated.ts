@@ -56,12 +56,13 @@ export class ReplicatedOrchestrator extends Orchestrator {
     const keep = historyToKeep(tx, service);
     const visit = slotsToVisit(touched, lastSlot(bySlot, replicas));
     let i = 0;
-    // Out of new tasks for this pass: the next one starts at the slot it stopped at.
+    // Out of new tasks or changes for this pass: the next one starts at the slot it stopped at.
     const rest = () => ({
       from: Math.max(visit[i]!, touched.from),
       slots: new Set(visit.slice(i).filter((s) => s < touched.from)),
     });
     for (; i < visit.length; i++) {
+      if (this.passFull()) return this.leave(service.id, rest());
       const slot = visit[i]!;
       const history = (bySlot.get(slot) ?? []).sort(byCreation);
       if (slot > replicas) {

@@ -1,12 +1,23 @@
 import test from 'ava';
 import { silentLogger } from '../../../lib/log.js';
+import { CHANGES_PER_PASS } from '../../../manager/orchestrator/orchestrator.js';
 import { ReplicatedOrchestrator } from '../../../manager/orchestrator/replicated.js';
 import { SlotIndex } from '../../../manager/orchestrator/slot-index.js';
 import { slotsToVisit } from '../../../manager/orchestrator/slots.js';
 import { MemoryStore } from '../../../manager/store/memory-store.js';
 import type { WriteTx } from '../../../manager/store/types.js';
 import type { Service } from '../../../proto/types.js';
-import { eventually, liveTasks, makeService, makeSpec, makeTask, runLoop, setTaskState } from '../helpers.js';
+import {
+  eventually,
+  liveTasks,
+  makeNode,
+  makeService,
+  makeSpec,
+  makeStatus,
+  makeTask,
+  runLoop,
+  setTaskState,
+} from '../helpers.js';
 
 const log = silentLogger();
 
@@ -56,6 +67,47 @@ test('a task that stops makes a pass over its slot, not over the service', async
   // The cluster (history limit) is the only table read whole; the slot's tasks one by one.
   t.true(reads.walks <= 4, `${reads.walks} walks`);
   t.true(reads.tasks <= 16, `${reads.tasks} task reads`);
+});
+
+test('the tasks of a node that goes down are shut down and replaced over writes of bounded size', async (t) => {
+  const store = await MemoryStore.open();
+  const orchestrator = new ReplicatedOrchestrator(store, log);
+  const node = makeNode();
+  const replicas = 2 * CHANGES_PER_PASS;
+  const service = makeService(makeSpec({ name: 'big' }, replicas));
+  await store.update((tx) => {
+    tx.create('nodes', node);
+    tx.create('services', service);
+  });
+  runLoop(t, orchestrator);
+  await eventually(() => liveTasks(store, service.id).length === replicas);
+  await store.update((tx) => {
+    for (const task of tx.tasksByService(service.id)) {
+      tx.update('tasks', { ...task, nodeId: node.id, status: makeStatus('RUNNING') });
+    }
+  });
+  await orchestrator.settled(store.view((tx) => tx.index));
+
+  const writes = new Map<number, number>();
+  const ac = new AbortController();
+  t.teardown(() => ac.abort());
+  void (async () => {
+    for await (const e of store.watch({ tables: ['tasks'] }, ac.signal)) {
+      writes.set(e.index, (writes.get(e.index) ?? 0) + 1);
+    }
+  })();
+  await store.update((tx) =>
+    tx.update('nodes', { ...tx.get('nodes', node.id)!, status: { state: 'DOWN', message: '', addr: '' } }),
+  );
+  await eventually(
+    () =>
+      liveTasks(store, service.id).filter((x) => x.nodeId === '').length === replicas &&
+      store.view((tx) => tx.tasksByService(service.id).filter((x) => x.desiredState === 'RUNNING').length) ===
+        replicas,
+  );
+  // Each slot's shutdown and replacement, in several writes, none much over the bound.
+  t.true(writes.size >= (2 * replicas) / CHANGES_PER_PASS, `${writes.size} writes`);
+  for (const n of writes.values()) t.true(n <= CHANGES_PER_PASS + 4, `a write of ${n} changes`);
 });
 
 test('slots are visited in order: those touched below the range, then the range up to the last', (t) => {
