@@ -62,37 +62,6 @@ export interface Codec<T> {
 }
 
 /**
- * Encodes a message whose repeated message fields can be long a slice at a time, giving the
- * event loop a turn between slices. The bytes decode as those of one encode() (fields may
- * come in any order on the wire, and the elements of a repeated field in theirs).
- */
-export async function encodeInSlices(
-  typeName: string,
-  value: Record<string, unknown>,
-  sliceMs = 5,
-): Promise<Uint8Array> {
-  const type = root.lookupType(typeName);
-  const long = type.fieldsArray.filter(
-    (f) => f.repeated && f.resolve().resolvedType instanceof protobuf.Type,
-  );
-  const head = { ...value };
-  for (const f of long) head[f.name] = [];
-  const writer = type.encode(type.fromObject(head));
-  let yieldAt = performance.now() + sliceMs;
-  for (const f of long) {
-    const element = f.resolvedType as protobuf.Type;
-    for (const item of (value[f.name] ?? []) as Record<string, unknown>[]) {
-      element.encode(element.fromObject(item), writer.uint32((f.id << 3) | 2).fork()).ldelim();
-      if (performance.now() >= yieldAt) {
-        await new Promise((resolve) => setImmediate(resolve));
-        yieldAt = performance.now() + sliceMs;
-      }
-    }
-  }
-  return writer.finish();
-}
-
-/**
  * Why `value` (in the decoded shape) is not a message of `typeName` as the contract has it,
  * such as an enum value it does not name; null when it is one.
  */
