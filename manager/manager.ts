@@ -12,7 +12,6 @@ import type { DispatcherHandlers } from '../proto/gen/flotilla/Dispatcher.js';
 import type { EtcdStoreRef } from '../proto/gen/flotilla/EtcdStoreRef.js';
 import type { JoinRequest } from '../proto/gen/flotilla/JoinRequest.js';
 import type { RenewCertificateRequest } from '../proto/gen/flotilla/RenewCertificateRequest.js';
-import type { HeartbeatRequest } from '../proto/gen/flotilla/HeartbeatRequest.js';
 import type { UpdateTaskStatusRequest } from '../proto/gen/flotilla/UpdateTaskStatusRequest.js';
 import type { NodeCAHandlers } from '../proto/gen/flotilla/NodeCA.js';
 import { wire } from '../proto/load.js';
@@ -239,11 +238,11 @@ export class Manager {
         if (refusal) failStream(stream, refusal);
         else (d as Dispatcher).session(stream);
       },
-      Heartbeat: (call, cb) =>
-        unary(async (req: HeartbeatRequest) => {
-          throwIf(notItself(call, req.nodeId));
-          return this.dispatcher().heartbeat(req);
-        })(call, cb),
+      Beats: (stream) => {
+        const d = this.dispatcherOrRefusal();
+        if (d instanceof FlotillaError) failStream(stream, d);
+        else d.beats(stream, (req) => notItself(stream, req.nodeId));
+      },
       UpdateTaskStatus: (call, cb) =>
         unary(async (req: UpdateTaskStatusRequest) => {
           throwIf(notItself(call, req.nodeId));

@@ -419,6 +419,9 @@ export function unary<Req, Res>(
 }
 
 /** Ends a server stream with an error status the client can read. */
-export function failStream(stream: grpc.ServerWritableStream<unknown, unknown>, err: unknown): void {
+export function failStream(
+  stream: grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>,
+  err: unknown,
+): void {
   stream.emit('error', toServiceError(err));
 }

@@ -7,10 +7,11 @@
  * secret-files.ts) until their containers are removed.
  */
 import * as grpc from '@grpc/grpc-js';
-import { describeError, isFlotillaError } from '../lib/errors.js';
+import { describeError, FlotillaError, isFlotillaError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import { agentMetrics } from '../lib/node-metrics.js';
 import type { DispatcherClient } from '../proto/gen/flotilla/Dispatcher.js';
+import type { HeartbeatRequestInput } from '../proto/gen/flotilla/HeartbeatRequest.js';
 import type { HeartbeatResponse } from '../proto/gen/flotilla/HeartbeatResponse.js';
 import { wire } from '../proto/load.js';
 import { call, connect, fromServiceError } from '../proto/rpc.js';
@@ -224,7 +225,7 @@ export class Agent {
     });
     let opened = false;
     let ended = false;
-    let heartbeat: NodeJS.Timeout | undefined;
+    let stopBeats: (() => void) | undefined;
     const onAbort = () => stream.cancel();
     signal.addEventListener('abort', onAbort, { once: true });
 
@@ -241,37 +242,7 @@ export class Agent {
           if (!opened) {
             opened = true;
             this.opts.log.info({ manager: addr }, 'session opened');
-            let period = msg.heartbeatPeriodMs;
-            let failures = 0;
-            const beat = () => {
-              if (ended) return;
-              call(
-                client,
-                client.Heartbeat,
-                { nodeId: this.opts.nodeId, sessionId: msg.sessionId, overlayDigest: this.overlay.digest },
-                HEARTBEAT_DEADLINE_PERIODS * period,
-              ).then(
-                (res) => {
-                  failures = 0;
-                  period = res.periodMs || period;
-                  this.noteHeartbeat(res);
-                  heartbeat = setTimeout(beat, period);
-                },
-                (err: unknown) => {
-                  // A manager that no longer knows the session wants a new one; any other
-                  // failure (a late answer) is retried on this session before it is given up.
-                  const gone = isFlotillaError(err, 'NOT_FOUND') || isFlotillaError(err, 'NODE_REMOVED');
-                  if (gone || ++failures >= HEARTBEAT_TRIES) {
-                    this.opts.log.warn({ err: describeError(err) }, 'heartbeat failed; ending the session');
-                    stream.cancel();
-                    return;
-                  }
-                  this.opts.log.warn({ err: describeError(err), failures }, 'heartbeat failed; retrying');
-                  heartbeat = setTimeout(beat, isFlotillaError(err, 'TIMEOUT') ? 0 : period);
-                },
-              );
-            };
-            heartbeat = setTimeout(beat, msg.heartbeatPeriodMs);
+            if (!ended) stopBeats = this.heartbeats(client, addr, msg, () => stream.cancel());
             this.reporter.connect((updates) =>
               call(client, client.UpdateTaskStatus, {
                 nodeId: this.opts.nodeId,
@@ -297,11 +268,85 @@ export class Agent {
       stream.on('end', () => resolve(opened));
     }).finally(() => {
       ended = true;
-      clearTimeout(heartbeat);
+      stopBeats?.();
       signal.removeEventListener('abort', onAbort);
       this.reporter.connect(undefined);
       client.close();
     });
+  }
+
+  /**
+   * The session's heartbeats, on a stream of their own: a beat a period after the last
+   * answer. A beat not answered within HEARTBEAT_DEADLINE_PERIODS periods is a failure and is
+   * sent again at once; a stream that breaks is a failure, and the next beat opens another.
+   * HEARTBEAT_TRIES failures in a row, or a manager that no longer knows the session
+   * (NOT_FOUND, NODE_REMOVED), end the session. Returns what stops the beats.
+   */
+  private heartbeats(
+    client: DispatcherClient,
+    addr: string,
+    session: { sessionId: string; heartbeatPeriodMs: number },
+    endSession: () => void,
+  ): () => void {
+    let period = session.heartbeatPeriodMs;
+    let failures = 0;
+    let stopped = false;
+    /** The next beat, or the deadline of the one sent. */
+    let timer: NodeJS.Timeout | undefined;
+    let beats: grpc.ClientDuplexStream<HeartbeatRequestInput, HeartbeatResponse> | undefined;
+    const stop = () => {
+      stopped = true;
+      clearTimeout(timer);
+      beats?.cancel();
+    };
+    const fail = (err: FlotillaError) => {
+      if (stopped) return;
+      clearTimeout(timer);
+      if (err.code === 'NOT_FOUND' || err.code === 'NODE_REMOVED' || ++failures >= HEARTBEAT_TRIES) {
+        this.opts.log.warn({ err: describeError(err) }, 'heartbeat failed; ending the session');
+        stop();
+        endSession();
+        return;
+      }
+      this.opts.log.warn({ err: describeError(err), failures }, 'heartbeat failed; retrying');
+      timer = setTimeout(beat, err.code === 'TIMEOUT' ? 0 : period);
+    };
+    const open = () => {
+      const opened = client.Beats();
+      opened.on('data', (res: HeartbeatResponse) => {
+        if (stopped) return;
+        failures = 0;
+        period = res.periodMs || period;
+        clearTimeout(timer);
+        timer = setTimeout(beat, period);
+        this.noteHeartbeat(res);
+      });
+      // Once a stream: a status that is not OK comes as 'error', then 'end'.
+      const broken = (err: FlotillaError) => {
+        if (beats !== opened) return;
+        beats = undefined;
+        fail(err);
+      };
+      opened.on('error', (err: grpc.ServiceError) => broken(fromServiceError(err, addr)));
+      opened.on('end', () => broken(new FlotillaError('UNAVAILABLE', `${addr} ended the heartbeats`)));
+      return opened;
+    };
+    const beat = () => {
+      if (stopped) return;
+      beats ??= open();
+      beats.write({
+        nodeId: this.opts.nodeId,
+        sessionId: session.sessionId,
+        overlayDigest: this.overlay.digest,
+      });
+      const deadline = HEARTBEAT_DEADLINE_PERIODS * period;
+      timer = setTimeout(
+        () => fail(new FlotillaError('TIMEOUT', `${addr} did not answer a heartbeat in ${deadline} ms`)),
+        deadline,
+      );
+    };
+    timer = setTimeout(beat, period);
+    return stop;
   }
 
   /** Containers left by a previous run of this agent, by task id: adopted or removed once assignments arrive. */

@@ -214,7 +214,32 @@ export class Dispatcher {
       );
   }
 
-  async heartbeat(req: HeartbeatRequest): Promise<HeartbeatResponse> {
+  /**
+   * A session's heartbeats on one stream, each answered in turn (see heartbeat). A beat that
+   * `refuse` turns down (another node's) or that fails ends the stream with its error.
+   */
+  beats(
+    stream: grpc.ServerDuplexStream<HeartbeatRequest, HeartbeatResponse>,
+    refuse: (req: HeartbeatRequest) => FlotillaError | undefined,
+  ): void {
+    stream.on('data', (req: HeartbeatRequest) => {
+      try {
+        const refusal = refuse(req);
+        if (refusal) throw refusal;
+        stream.write(this.heartbeat(req));
+      } catch (err) {
+        stream.removeAllListeners('data');
+        failStream(stream, err);
+      }
+    });
+    stream.on('end', () => stream.end());
+  }
+
+  /**
+   * One beat: the node is seen (and READY again if it was marked down); the answer says the
+   * node's role, the managers, the roots to trust and the overlay's peers.
+   */
+  heartbeat(req: HeartbeatRequest): HeartbeatResponse {
     const s = this.sessions.get(req.nodeId);
     if (!s || s.id !== req.sessionId) {
       throw new FlotillaError('NOT_FOUND', 'no such session on this manager; open a new one');

@@ -150,7 +150,7 @@ test.serial(
     const dispatcher: DispatcherClient = client(wire.flotilla.Dispatcher, 'm1', w1);
     await refused(
       t,
-      call(dispatcher, dispatcher.Heartbeat, { nodeId: w2Id }),
+      call(dispatcher, dispatcher.UpdateTaskStatus, { nodeId: w2Id }),
       'PERMISSION_DENIED',
       /may not speak for node/,
     );
@@ -214,7 +214,7 @@ test.serial('a removed node’s certificate is refused from the moment of remova
   const w3Id = JSON.parse(await readFile(paths(cluster.dataDir('w3')).identity, 'utf8')).nodeId as string;
   await refused(
     t,
-    call(dispatcher, dispatcher.Heartbeat, { nodeId: w3Id }),
+    call(dispatcher, dispatcher.UpdateTaskStatus, { nodeId: w3Id }),
     'NODE_REMOVED',
     /was removed from the cluster/,
   );

@@ -10,14 +10,18 @@ import type { UpdateTaskStatusRequestInput as _flotilla_UpdateTaskStatusRequestI
 import type { UpdateTaskStatusResponseInput as _flotilla_UpdateTaskStatusResponseInput, UpdateTaskStatusResponse as _flotilla_UpdateTaskStatusResponse } from '../flotilla/UpdateTaskStatusResponse.js';
 
 export interface DispatcherClient extends grpc.Client {
-  Heartbeat(argument: _flotilla_HeartbeatRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_HeartbeatResponse>): grpc.ClientUnaryCall;
-  Heartbeat(argument: _flotilla_HeartbeatRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_HeartbeatResponse>): grpc.ClientUnaryCall;
-  Heartbeat(argument: _flotilla_HeartbeatRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_HeartbeatResponse>): grpc.ClientUnaryCall;
-  Heartbeat(argument: _flotilla_HeartbeatRequestInput, callback: grpc.requestCallback<_flotilla_HeartbeatResponse>): grpc.ClientUnaryCall;
-  heartbeat(argument: _flotilla_HeartbeatRequestInput, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_HeartbeatResponse>): grpc.ClientUnaryCall;
-  heartbeat(argument: _flotilla_HeartbeatRequestInput, metadata: grpc.Metadata, callback: grpc.requestCallback<_flotilla_HeartbeatResponse>): grpc.ClientUnaryCall;
-  heartbeat(argument: _flotilla_HeartbeatRequestInput, options: grpc.CallOptions, callback: grpc.requestCallback<_flotilla_HeartbeatResponse>): grpc.ClientUnaryCall;
-  heartbeat(argument: _flotilla_HeartbeatRequestInput, callback: grpc.requestCallback<_flotilla_HeartbeatResponse>): grpc.ClientUnaryCall;
+  /**
+   * A session's heartbeats, on one stream for as long as the session lasts: each beat is
+   * answered by one message, in turn. A refused beat (no such session) ends the stream.
+   */
+  Beats(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_flotilla_HeartbeatRequestInput, _flotilla_HeartbeatResponse>;
+  Beats(options?: grpc.CallOptions): grpc.ClientDuplexStream<_flotilla_HeartbeatRequestInput, _flotilla_HeartbeatResponse>;
+  /**
+   * A session's heartbeats, on one stream for as long as the session lasts: each beat is
+   * answered by one message, in turn. A refused beat (no such session) ends the stream.
+   */
+  beats(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_flotilla_HeartbeatRequestInput, _flotilla_HeartbeatResponse>;
+  beats(options?: grpc.CallOptions): grpc.ClientDuplexStream<_flotilla_HeartbeatRequestInput, _flotilla_HeartbeatResponse>;
   
   /**
    * Opens a session; the stream carries the node's assignments for as long as it lasts.
@@ -42,7 +46,11 @@ export interface DispatcherClient extends grpc.Client {
 }
 
 export interface DispatcherHandlers extends grpc.UntypedServiceImplementation {
-  Heartbeat: grpc.handleUnaryCall<_flotilla_HeartbeatRequest, _flotilla_HeartbeatResponseInput>;
+  /**
+   * A session's heartbeats, on one stream for as long as the session lasts: each beat is
+   * answered by one message, in turn. A refused beat (no such session) ends the stream.
+   */
+  Beats: grpc.handleBidiStreamingCall<_flotilla_HeartbeatRequest, _flotilla_HeartbeatResponseInput>;
   
   /**
    * Opens a session; the stream carries the node's assignments for as long as it lasts.
@@ -54,7 +62,7 @@ export interface DispatcherHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface DispatcherDefinition extends grpc.ServiceDefinition {
-  Heartbeat: MethodDefinition<_flotilla_HeartbeatRequestInput, _flotilla_HeartbeatResponseInput, _flotilla_HeartbeatRequest, _flotilla_HeartbeatResponse>
+  Beats: MethodDefinition<_flotilla_HeartbeatRequestInput, _flotilla_HeartbeatResponseInput, _flotilla_HeartbeatRequest, _flotilla_HeartbeatResponse>
   Session: MethodDefinition<_flotilla_SessionRequestInput, _flotilla_SessionMessageInput, _flotilla_SessionRequest, _flotilla_SessionMessage>
   UpdateTaskStatus: MethodDefinition<_flotilla_UpdateTaskStatusRequestInput, _flotilla_UpdateTaskStatusResponseInput, _flotilla_UpdateTaskStatusRequest, _flotilla_UpdateTaskStatusResponse>
 }

@@ -1,7 +1,11 @@
 import test from 'ava';
 import type * as grpc from '@grpc/grpc-js';
 import { silentLogger } from '../../../lib/log.js';
-import { isFlotillaError } from '../../../lib/errors.js';
+import { EventEmitter } from 'node:events';
+import { FlotillaError, isFlotillaError } from '../../../lib/errors.js';
+import type { HeartbeatRequest } from '../../../proto/gen/flotilla/HeartbeatRequest.js';
+import type { HeartbeatResponse } from '../../../proto/gen/flotilla/HeartbeatResponse.js';
+import { fromServiceError } from '../../../proto/rpc.js';
 import { Dispatcher, STATUS_BATCH } from '../../../manager/dispatcher/dispatcher.js';
 import {
   OVERLAY_KEPT_MS,
@@ -32,8 +36,29 @@ function open(dispatcher: Dispatcher, node: Node): Stream {
 
 const assignments = (s: Stream): Assigned[] => s.writes.map((w) => w.assignments as Assigned);
 const sessionId = (s: Stream): string => String(s.writes[0]?.sessionId ?? '');
-const beat = (dispatcher: Dispatcher, node: Node, s: Stream, overlayDigest = '') =>
-  dispatcher.heartbeat({ nodeId: node.id, sessionId: sessionId(s), overlayDigest });
+type Beats = grpc.ServerDuplexStream<HeartbeatRequest, HeartbeatResponse>;
+
+/** A stream of beats to the dispatcher: what it answered, and the error that ended it. */
+function beatsOf(dispatcher: Dispatcher, refuse: (req: HeartbeatRequest) => FlotillaError | undefined) {
+  const answers: HeartbeatResponse[] = [];
+  const errors: FlotillaError[] = [];
+  const stream = Object.assign(new EventEmitter(), {
+    write: (res: HeartbeatResponse) => answers.push(res),
+    end: () => undefined,
+  });
+  stream.on('error', (err: grpc.ServiceError) => errors.push(fromServiceError(err, 'manager')));
+  dispatcher.beats(stream as unknown as Beats, refuse);
+  const send = (req: HeartbeatRequest) => stream.emit('data', req);
+  return { answers, errors, send };
+}
+
+/** One beat on a stream of its own: its answer, or the error that ended the stream. */
+async function beat(dispatcher: Dispatcher, node: Node, s: Stream, overlayDigest = '') {
+  const { answers, errors, send } = beatsOf(dispatcher, () => undefined);
+  send({ nodeId: node.id, sessionId: sessionId(s), overlayDigest });
+  if (errors[0]) throw errors[0];
+  return answers[0]!;
+}
 
 const status = (state: TaskState, message = ''): TaskStatus => makeStatus(state, { message });
 
@@ -352,6 +377,28 @@ test('heartbeats keep a node READY while a silent one goes DOWN (fake clock)', a
     'READY',
   );
   t.is(alive.errors.length, 0);
+});
+
+test('beats on one stream are answered in turn; a refused beat ends the stream with its error', async (t) => {
+  const { node, dispatcher } = await setup();
+  runLoop(t, dispatcher);
+  const stream = open(dispatcher, node);
+  await eventually(() => stream.writes.length === 1);
+  const beats = beatsOf(dispatcher, (req) =>
+    req.nodeId === node.id ? undefined : new FlotillaError('PERMISSION_DENIED', 'not this node'),
+  );
+  const req = { nodeId: node.id, sessionId: sessionId(stream), overlayDigest: '' };
+  beats.send(req);
+  beats.send(req);
+  t.is(beats.answers.length, 2);
+  t.deepEqual(beats.errors, []);
+  beats.send({ ...req, nodeId: 'another' });
+  beats.send(req);
+  t.is(beats.answers.length, 2, 'nothing is answered after the refusal');
+  t.deepEqual(
+    beats.errors.map((e) => e.code),
+    ['PERMISSION_DENIED'],
+  );
 });
 
 test('a new session of the same node replaces the old one', async (t) => {

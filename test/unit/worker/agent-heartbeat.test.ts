@@ -3,14 +3,13 @@ import { FlotillaError } from '../../../lib/errors.js';
 import type { HeartbeatRequest } from '../../../proto/gen/flotilla/HeartbeatRequest.js';
 import type { OverlayPeer } from '../../../proto/gen/flotilla/OverlayPeer.js';
 import { overlayDigest } from '../../../proto/overlay-set.js';
-import { toServiceError } from '../../../proto/rpc.js';
 import { fakeDispatcher } from './fake-dispatcher.js';
 import { testAgent } from './test-agent.js';
 
 const peer = { nodeId: 'n2', subnet: '10.213.2.0/24', addr: '10.0.0.2' };
 const self = { nodeId: 'n1', subnet: '10.213.1.0/24', addr: '10.0.0.1' };
 
-test('a failed heartbeat is retried on the same session; the overlay peers come once and are held under their digest', async (t) => {
+test('a failed heartbeat is retried on the same session, on a new stream of beats; the overlay peers come once and are held under their digest', async (t) => {
   const beats: HeartbeatRequest[] = [];
   let done!: () => void;
   const fourBeats = new Promise<void>((r) => (done = r));
@@ -18,13 +17,13 @@ test('a failed heartbeat is retried on the same session; the overlay peers come 
   const answer = { periodMs: 200, role: 'WORKER' as const, raftId: 0, raftMembers: [], trustDigest: '' };
   const dispatcher = await fakeDispatcher(
     (call) => call.write({ sessionId: 's1', heartbeatPeriodMs: 200, managers: [] }),
-    (call, cb) => {
-      beats.push(call.request);
+    (req) => {
+      beats.push(req);
       if (beats.length === 4) done();
       // The first answer fails (a starved manager, say); the second brings the peers.
-      if (beats.length === 1) cb(toServiceError(new FlotillaError('UNAVAILABLE', 'busy')));
-      else if (beats.length === 2) cb(null, { ...answer, overlayPeers: [peer, self], overlayDigest: 'd1' });
-      else cb(null, { ...answer, overlayPeers: [], overlayDigest: 'd1' });
+      if (beats.length === 1) return new FlotillaError('UNAVAILABLE', 'busy');
+      if (beats.length === 2) return { ...answer, overlayPeers: [peer, self], overlayDigest: 'd1' };
+      return { ...answer, overlayPeers: [], overlayDigest: 'd1' };
     },
   );
   t.teardown(() => dispatcher.close());
@@ -37,6 +36,7 @@ test('a failed heartbeat is retried on the same session; the overlay peers come 
   await running;
 
   t.is(dispatcher.seen.sessions, 1, 'the failed beat did not end the session');
+  t.is(dispatcher.seen.beatStreams, 2, 'the failure ended the first stream of beats');
   t.deepEqual(
     beats.slice(0, 4).map((b) => [b.sessionId, b.overlayDigest]),
     [
@@ -60,7 +60,7 @@ test('a heartbeat the manager answers with NOT_FOUND (no such session) ends the 
       if (++sessions === 2) done();
       call.write({ sessionId: `s${sessions}`, heartbeatPeriodMs: 10, managers: [] });
     },
-    (_call, cb) => cb(toServiceError(new FlotillaError('NOT_FOUND', 'no such session'))),
+    () => new FlotillaError('NOT_FOUND', 'no such session'),
   );
   t.teardown(() => dispatcher.close());
   const agent = await testAgent([dispatcher.addr]);
@@ -70,6 +70,30 @@ test('a heartbeat the manager answers with NOT_FOUND (no such session) ends the 
   stop.abort();
   await running;
   t.is(dispatcher.seen.sessions, 2);
+  t.is(dispatcher.seen.beatStreams, 1, 'no beat was sent again on the first session');
+});
+
+test('a beat not answered within its deadline (three periods) is sent again at once; a second unanswered one ends the session', async (t) => {
+  const beats: string[] = [];
+  let sessions = 0;
+  let done!: () => void;
+  const second = new Promise<void>((r) => (done = r));
+  const dispatcher = await fakeDispatcher(
+    (call) => {
+      if (++sessions === 2) done();
+      call.write({ sessionId: `s${sessions}`, heartbeatPeriodMs: 100, managers: [] });
+    },
+    // A manager that takes the beats and never answers.
+    (req) => void beats.push(req.sessionId),
+  );
+  t.teardown(() => dispatcher.close());
+  const agent = await testAgent([dispatcher.addr]);
+  const stop = new AbortController();
+  const running = agent.run(stop.signal);
+  await second;
+  stop.abort();
+  await running;
+  t.is(beats.filter((s) => s === 's1').length, 2, 'one beat and one retry on the first session');
 });
 
 test('the overlay peers as changes: applied to the set held and checked against the digest; a set that does not match is asked for whole', async (t) => {
@@ -101,11 +125,11 @@ test('the overlay peers as changes: applied to the set held and checked against 
   const allBeats = new Promise<void>((r) => (done = r));
   const dispatcher = await fakeDispatcher(
     (call) => call.write({ sessionId: 's1', heartbeatPeriodMs: 200, managers: [] }),
-    (call, cb) => {
-      beats.push(call.request);
+    (req) => {
+      beats.push(req);
       // Each answer is handed on before the next beat asks.
       if (beats.length === answers.length + 1) done();
-      cb(null, answers[beats.length - 1] ?? { ...answer, overlayDigest: overlayDigest([self, peer3]) });
+      return answers[beats.length - 1] ?? { ...answer, overlayDigest: overlayDigest([self, peer3]) };
     },
   );
   t.teardown(() => dispatcher.close());

@@ -77,7 +77,7 @@ async function fakeDispatcher() {
     Session: (call) => {
       session = call as grpc.ServerWritableStream<unknown, unknown>;
     },
-    Heartbeat: (_, cb) => cb(null, { periodMs: 60_000 }),
+    Beats: (call) => call.on('data', () => call.write({ periodMs: 60_000 })),
     UpdateTaskStatus: (call, cb) => {
       for (const u of call.request.updates) if (u.status) statuses.set(u.taskId, u.status);
       cb(null, {});
