@@ -6,12 +6,12 @@
  */
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isFlotillaError } from '../lib/errors.js';
 import { describeNode } from '../daemon/description.js';
 import { newKeyAndRequestSync } from '../manager/ca/requests.js';
 import type { NodeDescription } from '../proto/types.js';
 import { isLoopback, joinFrom, simAddress } from './join.js';
 import { hostOf } from '../worker/addr.js';
+import { retryJoin } from '../proto/join-retry.js';
 
 export interface SimIdentity {
   nodeId: string;
@@ -26,6 +26,8 @@ export interface SimIdentity {
 
 /** The port simulated nodes advertise, as a daemon's default --listen. */
 const SIM_PORT = 4240;
+/** How long a simulated node goes on making its join again (elections, the join limit). */
+const JOIN_RETRY_MS = 10 * 60_000;
 
 /** What every simulated node tells the managers of itself but its name (made once: it reads the host's CPUs). */
 let described: NodeDescription | undefined;
@@ -102,7 +104,11 @@ export async function identityOf(
   const addr = `${source}:${SIM_PORT}`;
   const { key, csr } = newKeyAndRequestSync();
   const req = { token: plan.token, addr, description: simDescription(hostname), csr, dataPathAddr: '' };
-  const res = await retryJoin(() => joinFrom(plan.manager, plan.ca, req, local ? source : undefined));
+  // Joins from one address (a remote manager) wait out the managers' join limit, and a join
+  // that met an election is made again, for as long as a large cluster takes to come up.
+  const res = await retryJoin(() => joinFrom(plan.manager, plan.ca, req, local ? source : undefined), {
+    forMs: JOIN_RETRY_MS,
+  });
   const identity: SimIdentity = {
     nodeId: res.nodeId,
     hostname,
@@ -114,21 +120,4 @@ export async function identityOf(
   };
   await file.add(index, identity);
   return { identity, fresh: true };
-}
-
-/**
- * Joins from one address (a remote manager) wait out the managers' join limit; a join that
- * met an election (the manager lost its leadership under it) is made again a second later.
- */
-async function retryJoin<T>(join: () => Promise<T>): Promise<T> {
-  for (;;) {
-    try {
-      return await join();
-    } catch (err) {
-      const limited = isFlotillaError(err, 'RESOURCE_EXHAUSTED');
-      if (!limited && !isFlotillaError(err, 'NOT_LEADER')) throw err;
-      const waitS = limited ? Number(/try again in (\d+) s/.exec(err.message)?.[1] ?? 3) : 1;
-      await new Promise((r) => setTimeout(r, waitS * 1000));
-    }
-  }
 }
