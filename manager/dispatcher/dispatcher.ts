@@ -20,11 +20,23 @@ import type { RaftMember } from '../../proto/gen/flotilla/RaftMember.js';
 import type { SessionMessageInput } from '../../proto/gen/flotilla/SessionMessage.js';
 import type { SessionRequest } from '../../proto/gen/flotilla/SessionRequest.js';
 import type { UpdateTaskStatusRequest } from '../../proto/gen/flotilla/UpdateTaskStatusRequest.js';
-import { SESSION_RETRY_MAX_MS, taskStateRank, type Task, type TaskStatus } from '../../proto/types.js';
+import {
+  SESSION_RETRY_MAX_MS,
+  taskStateRank,
+  type Node,
+  type Task,
+  type TaskStatus,
+} from '../../proto/types.js';
 import type { ReadTx, Store } from '../store/types.js';
 import type { SecretValue } from '../../proto/gen/flotilla/SecretValue.js';
 import { EndpointPublisher } from './endpoints.js';
 import { OverlaySets } from './overlay-sets.js';
+
+/** What the lists of managers (Raft members, session addresses) read of a node. */
+const managerKey = (n: Node | undefined): string =>
+  n && (n.role === 'MANAGER' || n.managerStatus)
+    ? `${n.role} ${n.status?.addr ?? ''} ${n.managerStatus?.raftId ?? 0} ${n.managerStatus?.addr ?? ''}`
+    : '';
 
 export const DEFAULT_HEARTBEAT_MS = 1_000;
 // Three missed beats mark a node down: one late beat is forgiven, and a dead host's tasks
@@ -59,7 +71,7 @@ interface Session {
 
 export class Dispatcher {
   private readonly sessions = new Map<string, Session>();
-  /** The managers' Raft ids and addresses that heartbeats hand out; recomputed after a node changes. */
+  /** The managers' Raft ids and addresses that heartbeats hand out; made again after a manager changes. */
   private raftMembers: RaftMember[] | undefined;
   /** The overlay peers' sets handed out. */
   private readonly overlay: OverlaySets;
@@ -69,7 +81,7 @@ export class Dispatcher {
   private readonly reviveQueue = new Map<string, Session>();
   /** The roots' digest, kept with the roots it was taken of: heartbeats ask for it every second. */
   private trust = { roots: '', digest: '' };
-  /** The managers' addresses that every session message carries; recomputed after a node changes. */
+  /** The managers' addresses that every session message carries; made again after a manager changes. */
   private managerAddrs: string[] | undefined;
   private readonly lastSeen = new Map<string, number>();
   private readonly statusQueue = new Map<string, QueuedStatus>();
@@ -123,9 +135,13 @@ export class Dispatcher {
       for await (const e of this.store.watch({ tables: ['tasks', 'nodes', 'services'] }, this.abort.signal)) {
         this.endpoints.note(e);
         if (e.table === 'nodes') {
-          this.raftMembers = undefined;
-          this.managerAddrs = undefined;
           const [before, after] = e.kind === 'delete' ? [e.object, undefined] : [e.old, e.object];
+          // Most node changes are workers' states: the lists of managers stay, since making
+          // them again reads every node, and with thousands joining, beat after beat would.
+          if (managerKey(before) !== managerKey(after)) {
+            this.raftMembers = undefined;
+            this.managerAddrs = undefined;
+          }
           this.overlay.noteNode(before, after);
           const s = e.kind === 'delete' ? this.sessions.get(e.object.id) : undefined;
           if (s) failStream(s.stream, removed(e.object.id));

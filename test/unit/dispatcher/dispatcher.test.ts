@@ -401,6 +401,34 @@ test('beats on one stream are answered in turn; a refused beat ends the stream w
   );
 });
 
+test('beats hand out the managers; a worker changing state does not make the list again, a manager changing does', async (t) => {
+  const { store, node, dispatcher } = await setup();
+  const manager = makeNode({
+    role: 'MANAGER',
+    managerStatus: { raftId: 7, addr: '10.0.0.7:4240', leader: true, reachability: 'REACHABLE' },
+  });
+  await store.update((tx) => tx.create('nodes', manager));
+  runLoop(t, dispatcher);
+  const stream = open(dispatcher, node);
+  await eventually(() => stream.writes.length === 1);
+  const first = (await beat(dispatcher, node, stream)).raftMembers;
+  t.deepEqual(first, [{ id: 7, address: '10.0.0.7:4240' }]);
+  await store.update((tx) => {
+    const worker = tx.get('nodes', node.id)!;
+    tx.update('nodes', { ...worker, status: { ...worker.status!, message: 'busy' } });
+  });
+  await eventually(async () => (await beat(dispatcher, node, stream)).raftMembers === first);
+  t.is((await beat(dispatcher, node, stream)).raftMembers, first, 'the same list, not made again');
+  await store.update((tx) => {
+    const m = tx.get('nodes', manager.id)!;
+    tx.update('nodes', { ...m, managerStatus: { ...m.managerStatus!, addr: '10.0.0.8:4240' } });
+  });
+  await eventually(
+    async () => (await beat(dispatcher, node, stream)).raftMembers[0]?.address === '10.0.0.8:4240',
+  );
+  t.pass();
+});
+
 test('a new session of the same node replaces the old one', async (t) => {
   const { node, dispatcher } = await setup();
   runLoop(t, dispatcher);
