@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { FlotillaError } from '../../../lib/errors.js';
 import type { HeartbeatRequest } from '../../../proto/gen/flotilla/HeartbeatRequest.js';
 import type { OverlayPeer } from '../../../proto/gen/flotilla/OverlayPeer.js';
@@ -8,6 +8,29 @@ import { testAgent } from './test-agent.js';
 
 const peer = { nodeId: 'n2', subnet: '10.213.2.0/24', addr: '10.0.0.2' };
 const self = { nodeId: 'n1', subnet: '10.213.1.0/24', addr: '10.0.0.1' };
+
+/** An agent run against a fake dispatcher (beats answered by `onBeat`) until it opens a second session. */
+async function untilSecondSession(
+  t: ExecutionContext,
+  periodMs: number,
+  onBeat: Parameters<typeof fakeDispatcher>[1],
+) {
+  let sessions = 0;
+  let done!: () => void;
+  const second = new Promise<void>((r) => (done = r));
+  const dispatcher = await fakeDispatcher((call) => {
+    if (++sessions === 2) done();
+    call.write({ sessionId: `s${sessions}`, heartbeatPeriodMs: periodMs, managers: [] });
+  }, onBeat);
+  t.teardown(() => dispatcher.close());
+  const agent = await testAgent([dispatcher.addr]);
+  const stop = new AbortController();
+  const running = agent.run(stop.signal);
+  await second;
+  stop.abort();
+  await running;
+  return dispatcher;
+}
 
 test('a failed heartbeat is retried on the same session, on a new stream of beats; the overlay peers come once and are held under their digest', async (t) => {
   const beats: HeartbeatRequest[] = [];
@@ -52,47 +75,15 @@ test('a failed heartbeat is retried on the same session, on a new stream of beat
 });
 
 test('a heartbeat the manager answers with NOT_FOUND (no such session) ends the session at once', async (t) => {
-  let sessions = 0;
-  let done!: () => void;
-  const second = new Promise<void>((r) => (done = r));
-  const dispatcher = await fakeDispatcher(
-    (call) => {
-      if (++sessions === 2) done();
-      call.write({ sessionId: `s${sessions}`, heartbeatPeriodMs: 10, managers: [] });
-    },
-    () => new FlotillaError('NOT_FOUND', 'no such session'),
-  );
-  t.teardown(() => dispatcher.close());
-  const agent = await testAgent([dispatcher.addr]);
-  const stop = new AbortController();
-  const running = agent.run(stop.signal);
-  await second;
-  stop.abort();
-  await running;
+  const dispatcher = await untilSecondSession(t, 10, () => new FlotillaError('NOT_FOUND', 'no such session'));
   t.is(dispatcher.seen.sessions, 2);
   t.is(dispatcher.seen.beatStreams, 1, 'no beat was sent again on the first session');
 });
 
 test('a beat not answered within its deadline (three periods) is sent again at once; a second unanswered one ends the session', async (t) => {
   const beats: string[] = [];
-  let sessions = 0;
-  let done!: () => void;
-  const second = new Promise<void>((r) => (done = r));
-  const dispatcher = await fakeDispatcher(
-    (call) => {
-      if (++sessions === 2) done();
-      call.write({ sessionId: `s${sessions}`, heartbeatPeriodMs: 100, managers: [] });
-    },
-    // A manager that takes the beats and never answers.
-    (req) => void beats.push(req.sessionId),
-  );
-  t.teardown(() => dispatcher.close());
-  const agent = await testAgent([dispatcher.addr]);
-  const stop = new AbortController();
-  const running = agent.run(stop.signal);
-  await second;
-  stop.abort();
-  await running;
+  // A manager that takes the beats and never answers.
+  await untilSecondSession(t, 100, (req) => void beats.push(req.sessionId));
   t.is(beats.filter((s) => s === 's1').length, 2, 'one beat and one retry on the first session');
 });
 
