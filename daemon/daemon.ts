@@ -28,6 +28,7 @@ import type { DataKey, NodeCertificate, RootCA } from '../proto/types.js';
 import { CertRenewal } from './cert-renewal.js';
 import { readTlsDir, writeTlsDir } from './tls-dir.js';
 import type { HeartbeatResponse } from '../proto/gen/flotilla/HeartbeatResponse.js';
+import type { OverlayPeer } from '../proto/gen/flotilla/OverlayPeer.js';
 import type { LeaveRequest } from '../proto/gen/flotilla/LeaveRequest.js';
 import type { LeaveResponse } from '../proto/gen/flotilla/LeaveResponse.js';
 import type { RuntimeDriver } from '../runtime/driver.js';
@@ -286,10 +287,13 @@ export class Daemon {
       log: this.log.child({ room: 'agent' }),
       onManagers: (managers) => void this.saveIdentity({ managers }).catch(() => undefined),
       // New roots to trust (a CA rotation): a certificate of the new root, and the roots, come with a renewal.
-      onOverlayPeers: (peers) => {
-        void overlay?.apply(peers);
-        networks?.setPeers(peers);
-      },
+      // A node with no container bridge has no overlay to feed, and asks for no peers.
+      ...(overlay && {
+        onOverlayPeers: (peers: OverlayPeer[]) => {
+          void overlay?.apply(peers);
+          networks?.setPeers(peers);
+        },
+      }),
       onTrust: (digest) => {
         if (digest !== trustDigest(tls.material.ca)) void this.renewal?.renewNow().catch(() => undefined);
       },

@@ -338,6 +338,7 @@ export class Agent {
         nodeId: this.opts.nodeId,
         sessionId: session.sessionId,
         overlayDigest: this.overlay.digest,
+        noOverlay: !this.opts.onOverlayPeers,
       });
       const deadline = HEARTBEAT_DEADLINE_PERIODS * period;
       timer = setTimeout(

@@ -38,6 +38,9 @@ const managerKey = (n: Node | undefined): string =>
     ? `${n.role} ${n.status?.addr ?? ''} ${n.managerStatus?.raftId ?? 0} ${n.managerStatus?.addr ?? ''}`
     : '';
 
+/** The overlay part of an answer to a node with no overlay to feed. */
+const NO_OVERLAY = { overlayPeers: [], overlayDigest: '', overlayChangesOnly: false, overlayRemoved: [] };
+
 export const DEFAULT_HEARTBEAT_MS = 1_000;
 // Three missed beats mark a node down: one late beat is forgiven, and a dead host's tasks
 // still move within a few periods.
@@ -277,7 +280,7 @@ export class Dispatcher {
         raftId: node?.managerStatus?.raftId ?? 0,
         raftMembers: this.raftMembers,
         trustDigest: this.trustDigestOf(roots ?? ''),
-        ...this.overlay.answer(req.overlayDigest, () => tx.all('nodes')),
+        ...(req.noOverlay ? NO_OVERLAY : this.overlay.answer(req.overlayDigest, () => tx.all('nodes'))),
       };
     });
   }

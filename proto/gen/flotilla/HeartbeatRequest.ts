@@ -9,6 +9,11 @@ export interface HeartbeatRequestInput {
    * when it holds none: the answer carries the peers only when they differ from these.
    */
   'overlayDigest'?: (string);
+  /**
+   * The node has no overlay to feed (no container bridge; a simulated node): the answer
+   * carries no peers. Every node's first answer would otherwise hold the whole set.
+   */
+  'noOverlay'?: (boolean);
 }
 
 export interface HeartbeatRequest {
@@ -19,4 +24,9 @@ export interface HeartbeatRequest {
    * when it holds none: the answer carries the peers only when they differ from these.
    */
   'overlayDigest': (string);
+  /**
+   * The node has no overlay to feed (no container bridge; a simulated node): the answer
+   * carries no peers. Every node's first answer would otherwise hold the whole set.
+   */
+  'noOverlay': (boolean);
 }

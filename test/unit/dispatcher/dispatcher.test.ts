@@ -53,9 +53,9 @@ function beatsOf(dispatcher: Dispatcher, refuse: (req: HeartbeatRequest) => Flot
 }
 
 /** One beat on a stream of its own: its answer, or the error that ended the stream. */
-async function beat(dispatcher: Dispatcher, node: Node, s: Stream, overlayDigest = '') {
+async function beat(dispatcher: Dispatcher, node: Node, s: Stream, overlayDigest = '', noOverlay = false) {
   const { answers, errors, send } = beatsOf(dispatcher, () => undefined);
-  send({ nodeId: node.id, sessionId: sessionId(s), overlayDigest });
+  send({ nodeId: node.id, sessionId: sessionId(s), overlayDigest, noOverlay });
   if (errors[0]) throw errors[0];
   return answers[0]!;
 }
@@ -387,7 +387,7 @@ test('beats on one stream are answered in turn; a refused beat ends the stream w
   const beats = beatsOf(dispatcher, (req) =>
     req.nodeId === node.id ? undefined : new FlotillaError('PERMISSION_DENIED', 'not this node'),
   );
-  const req = { nodeId: node.id, sessionId: sessionId(stream), overlayDigest: '' };
+  const req = { nodeId: node.id, sessionId: sessionId(stream), overlayDigest: '', noOverlay: false };
   beats.send(req);
   beats.send(req);
   t.is(beats.answers.length, 2);
@@ -494,6 +494,9 @@ test('the overlay peers go with a heartbeat answer only when the node holds anot
   const same = await beat(dispatcher, node, stream, first.overlayDigest);
   t.deepEqual(same.overlayPeers, []);
   t.is(same.overlayDigest, first.overlayDigest);
+  // A node with no overlay to feed gets no peers, even holding none.
+  const none = await beat(dispatcher, node, stream, '', true);
+  t.deepEqual([none.overlayPeers, none.overlayDigest], [[], '']);
 
   // Another peer's subnet: a node holding the old digest gets the new set.
   await store.update((tx) =>
