@@ -259,6 +259,10 @@ async function step(c: LocalCluster, managers: number, nodes: number): Promise<v
         manager: name,
         rss: MiB(m.flotilla_process_resident_memory_bytes ?? NaN),
         heap_used: MiB(m.flotilla_nodejs_heap_size_used_bytes ?? NaN),
+        // Where the rest of the resident memory is: V8's heap as committed, and memory outside it.
+        heap_total: MiB(m.flotilla_nodejs_heap_size_total_bytes ?? NaN),
+        external: MiB(m.flotilla_nodejs_external_memory_bytes ?? NaN),
+        array_buffers: MiB(m.flotilla_nodejs_array_buffers_bytes ?? NaN),
         raft_log: MiB(m.flotilla_store_wal_bytes ?? NaN),
         raft_snapshot: MiB(m.flotilla_store_snapshot_bytes ?? NaN),
       });
