@@ -157,6 +157,10 @@ test.serial(
     const session = dispatcher.Session({ nodeId: w2Id, description: null });
     const sessionErr = await new Promise<grpc.ServiceError>((resolve) => session.on('error', resolve));
     t.regex(sessionErr.details, /may not speak for node/);
+    const beats = dispatcher.Beats();
+    const beatsErr = new Promise<grpc.ServiceError>((resolve) => beats.on('error', resolve));
+    beats.write({ nodeId: w2Id, sessionId: 'any', overlayDigest: '', noOverlay: true });
+    t.regex((await beatsErr).details, /may not speak for node/);
     const w2 = (await listNodes()).find((n) => n.id === w2Id);
     t.is(w2?.status?.state, 'READY');
     t.is(w2?.status?.addr, cluster.addr('w2'));
