@@ -3,13 +3,18 @@
  * changes, note what they touch, and reconcile in batches (one store update for many
  * objects), until the signal aborts. A failed pass is logged and retried.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from '../lib/log.js';
 import { describeError } from '../lib/errors.js';
 import type { EventFilter, ReadTx, Store, StoreEvent } from './store/types.js';
 
 export interface LoopHandlers {
-  /** Called once with the state at the start, in the same turn as the watch begins. */
-  start(tx: ReadTx): void;
+  /**
+   * Called once with the state at the start, in the same turn as the watch begins. It may go
+   * on in later turns (a long walk, in slices) if it reads all it needs from `tx` in this
+   * one: the events are handed on once it is done.
+   */
+  start(tx: ReadTx): void | Promise<void>;
   /** Notes an event; return true when a reconcile pass is needed. */
   event(e: StoreEvent): boolean;
   /** Reconciles what was noted. */
@@ -40,11 +45,16 @@ export class ControlLoop {
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    this.store.view((tx) => {
+    // Each loop starts in a turn of its own: a new leader starts them all at once, and their
+    // starts together held the event loop long enough for another election.
+    await nextTurn();
+    if (signal.aborted) return;
+    const started = this.store.view((tx) => {
       this.seen = tx.index;
-      this.handlers.start(tx);
+      return this.handlers.start(tx);
     });
     const events = this.store.watch(this.filter, signal);
+    await started;
     this.poke();
     try {
       for await (const e of events) {

@@ -4,7 +4,10 @@
  * (the store indexes tasks by service and by node, not by slot: a walk of each touched
  * service per pass was most of the leader's time while 100,000 tasks rolled out).
  *
- * It lags the store by the events not taken in yet. The orchestrator's own new tasks are
+ * A service is in the index once a pass has read all of its tasks (fill), and from then on
+ * follows the events; a service not in it is read whole. It lags the store by the events not
+ * taken in yet (fill reads a view that may be ahead of them: an event for what it already
+ * holds changes nothing). The orchestrator's own new tasks are
  * added as soon as their write is in; tasks that others create in a replicated service's
  * slots (the updater's) exist only while the service is being updated, and every such
  * creation comes before the write that ends the update: `current` says when the index holds
@@ -18,9 +21,16 @@ import type { ReadTx } from '../store/types.js';
 export class SlotIndex {
   private readonly services = new Map<string, Map<number, Set<string>>>();
 
+  /** Takes the service's tasks (all of them, as a view has them) in place of what it held. */
+  fill(serviceId: string, tasks: readonly Task[]): void {
+    this.services.set(serviceId, new Map());
+    for (const t of tasks) this.add(t);
+  }
+
+  /** A new task, for a service the index holds. */
   add(task: Task): void {
-    let bySlot = this.services.get(task.serviceId);
-    if (!bySlot) this.services.set(task.serviceId, (bySlot = new Map()));
+    const bySlot = this.services.get(task.serviceId);
+    if (!bySlot) return;
     let ids = bySlot.get(task.slot);
     if (!ids) bySlot.set(task.slot, (ids = new Set()));
     ids.add(task.id);
@@ -33,16 +43,22 @@ export class SlotIndex {
     ids.delete(task.id);
     if (ids.size > 0) return;
     bySlot.delete(task.slot);
-    if (bySlot.size === 0) this.services.delete(task.serviceId);
+  }
+
+  /** The service is gone: it is read whole if it is ever seen again. */
+  forget(serviceId: string): void {
+    this.services.delete(serviceId);
   }
 
   /**
    * Whether the index holds every task of the service, given that the events up to store
-   * index `seen` were taken in: the service is not being updated, and its last change (which
-   * comes after any task the updater created) was taken in.
+   * index `seen` were taken in: it was filled, the service is not being updated, and its last
+   * change (which comes after any task the updater created) was taken in.
    */
   current(service: Service, seen: number): boolean {
-    return !updateInProgress(service) && (service.meta?.version ?? 0) <= seen;
+    return (
+      this.services.has(service.id) && !updateInProgress(service) && (service.meta?.version ?? 0) <= seen
+    );
   }
 
   /** The service's tasks (as `tx` sees them) in the slots from `from` on and in `slots`. */

@@ -7,6 +7,7 @@
  * from the task events (usage.ts), so a pass costs per task placed, not per task stored.
  * A task on overlay networks gets its addresses there in the same write as its node.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from '../../lib/log.js';
 import { schedulerMetrics } from '../../lib/node-metrics.js';
 import type { Network, NetworkAttachment, Node, Service, Task, TaskStatus } from '../../proto/types.js';
@@ -24,6 +25,9 @@ import { unplacedByReason } from './unplaced.js';
  * event loop holds for all of them (the write's encoding, its apply, the events).
  */
 export const PLACEMENTS_PER_PASS = 256;
+
+/** Tasks the scheduler takes in at its start in one turn of the event loop (about 10 ms). */
+const START_SLICE = 10_000;
 
 export class Scheduler {
   private readonly pending = new Set<string>();
@@ -62,8 +66,12 @@ export class Scheduler {
     }
   }
 
-  private start(tx: ReadTx): void {
-    for (const t of tx.all('tasks')) {
+  /** Takes in every task, a slice a turn: a million of them is seconds of work. */
+  private async start(tx: ReadTx): Promise<void> {
+    const tasks = tx.all('tasks');
+    for (let i = 0; i < tasks.length; i++) {
+      if (i > 0 && i % START_SLICE === 0) await nextTurn();
+      const t = tasks[i]!;
       this.usage.track(t);
       this.addresses.track(t);
       if (needsPlacement(t)) this.pending.add(t.id);

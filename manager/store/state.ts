@@ -49,6 +49,9 @@ class Index {
     ids.delete(id);
     if (ids.size === 0) this.byKey.delete(key);
   }
+  keys(): Iterable<string> {
+    return this.byKey.keys();
+  }
   get(key: string, after = ''): Iterable<string> {
     return this.byKey.get(key)?.after(after) ?? [];
   }
@@ -93,6 +96,10 @@ export class StoreState implements ReadTx {
 
   tasksByService(serviceId: string): Task[] {
     return [...this.tasksByServiceIdx.get(serviceId)].map((id) => this.tables.tasks.get(id) as Task);
+  }
+
+  taskServiceIds(): Iterable<string> {
+    return this.tasksByServiceIdx.keys();
   }
 
   tasksByNode(nodeId: string): Task[] {

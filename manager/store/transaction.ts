@@ -37,6 +37,13 @@ export class Transaction implements WriteTx {
     return this.filtered('tasks', this.state.tasksByService(serviceId), (t) => t.serviceId === serviceId);
   }
 
+  taskServiceIds(): Iterable<string> {
+    const ids = new Set(this.state.taskServiceIds());
+    for (const p of this.pending.get('tasks')?.values() ?? [])
+      if (p.kind !== 'delete') ids.add((p.object as Task).serviceId);
+    return ids;
+  }
+
   tasksByNode(nodeId: string): Task[] {
     return this.filtered('tasks', this.state.tasksByNode(nodeId), (t) => t.nodeId === nodeId);
   }

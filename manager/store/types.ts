@@ -37,6 +37,8 @@ export interface ReadTx {
   all<T extends Table>(table: T): Objects[T][];
   tasksByService(serviceId: string): Task[];
   tasksByNode(nodeId: string): Task[];
+  /** The ids of the services that tasks name, each once (a removed service's too, while its tasks stay). */
+  taskServiceIds(): Iterable<string>;
   /**
    * The objects of `table` in id order, from the first id after `after` ('': from the start).
    * Lazy, and cheap to stop early (a page costs its rows): read it within the view.

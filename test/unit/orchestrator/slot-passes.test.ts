@@ -119,7 +119,8 @@ test('slots are visited in order: those touched below the range, then the range 
 function indexed(service: Service) {
   const index = new SlotIndex();
   const tasks = [1, 1, 2, 5].map((slot) => makeTask(service, { slot }));
-  for (const task of tasks) index.add(task);
+  index.fill(service.id, tasks.slice(0, 2));
+  for (const task of tasks.slice(2)) index.add(task);
   return { index, tasks };
 }
 
@@ -151,10 +152,18 @@ test('the slot index reads the slots asked for, as the view sees them', async (t
   );
 });
 
-test('the slot index holds a service whole only once its last change was taken in and no update runs', (t) => {
+test('the slot index holds a service whole only once filled, its last change taken in and no update running', (t) => {
   const index = new SlotIndex();
   const service: Service = { ...makeService(), meta: { version: 10, createdAt: 0, updatedAt: 0 } };
+  // Not read whole yet: a task added is not enough to know the rest.
+  index.add(makeTask(service, { slot: 1 }));
+  t.false(index.current(service, 10));
+  index.fill(service.id, []);
   t.true(index.current(service, 10));
+  // Removed: read whole if it is ever seen again.
+  index.forget(service.id);
+  t.false(index.current(service, 10));
+  index.fill(service.id, []);
   t.false(index.current(service, 9));
   const updating: Service = {
     ...service,
