@@ -28,6 +28,7 @@ import {
   type TaskStatus,
 } from '../../proto/types.js';
 import type { ReadTx, Store } from '../store/types.js';
+import { sameValue } from '../store/frozen-copy.js';
 import type { SecretValue } from '../../proto/gen/flotilla/SecretValue.js';
 import { EndpointPublisher } from './endpoints.js';
 import { OverlaySets } from './overlay-sets.js';
@@ -54,6 +55,9 @@ const SESSION_SILENCE_PERIODS = 12;
  * go in several, so that no turn of the leader's event loop encodes or applies them all.
  */
 export const STATUS_BATCH = 512;
+
+/** The event loop's time, in each turn, for sending sessions their first message. */
+const OPEN_SLICE_MS = 10;
 
 interface QueuedStatus {
   nodeId: string;
@@ -82,6 +86,8 @@ export class Dispatcher {
   private readonly reviving = new Set<string>();
   /** Of those, the ones whose write is still to be made, with the session each beat on. */
   private readonly reviveQueue = new Map<string, Session>();
+  /** Sessions whose first message is still to be sent, in the order they opened. */
+  private readonly opening = new Set<Session>();
   /** The roots' digest, kept with the roots it was taken of: heartbeats ask for it every second. */
   private trust = { roots: '', digest: '' };
   /** The managers' addresses that every session message carries; made again after a manager changes. */
@@ -208,29 +214,55 @@ export class Dispatcher {
       .update((tx) => {
         const n = tx.get('nodes', req.nodeId);
         if (!n) return;
-        tx.update('nodes', {
-          ...n,
-          description: req.description ?? n.description,
-          status: { state: 'READY', message: '', addr: req.addr || n.status?.addr || '' },
-        });
+        const description = req.description ?? n.description;
+        const addr = req.addr || n.status?.addr || '';
+        // A node that comes back to a new leader as it was needs no write: after a failover,
+        // every node does at once.
+        const same =
+          n.status?.state === 'READY' &&
+          !n.status.message &&
+          n.status.addr === addr &&
+          sameValue(n.description, description);
+        if (!same) tx.update('nodes', { ...n, description, status: { state: 'READY', message: '', addr } });
       })
-      .then(() => {
-        if (this.sessions.get(req.nodeId) !== session) return;
-        const { tasks, values } = this.store.view((tx) => {
-          const tasks = tx.tasksByNode(req.nodeId).filter(assigned);
-          return { tasks, values: this.values(tx, tasks) };
-        });
-        for (const t of tasks) session.sent.set(t.id, sentKey(t));
-        this.write(session, {
-          assignments: { kind: 'COMPLETE', tasks, removed: [], values },
-          endpoints: this.endpoints.full(),
-        });
-        session.opened = true;
-        this.log.info({ node: req.nodeId, tasks: tasks.length }, 'session opened');
-      })
+      .then(() => this.openSoon(session))
       .catch((err: unknown) =>
         fail(err instanceof FlotillaError ? err : new FlotillaError('INTERNAL', String(err))),
       );
+  }
+
+  /**
+   * Sends the session its first message (every task of its node) soon: the sessions due are
+   * sent a slice of the event loop's time a turn, since a node's tasks take a while to encode
+   * and after a failover every node opens a session with the new leader at once.
+   */
+  private openSoon(session: Session): void {
+    this.opening.add(session);
+    if (this.opening.size === 1) setImmediate(() => this.openQueued());
+  }
+
+  private openQueued(): void {
+    const until = performance.now() + OPEN_SLICE_MS;
+    for (const session of this.opening) {
+      if (performance.now() >= until) break;
+      this.opening.delete(session);
+      if (this.sessions.get(session.nodeId) === session && !this.abort.signal.aborted) this.open(session);
+    }
+    if (this.opening.size > 0) setImmediate(() => this.openQueued());
+  }
+
+  private open(session: Session): void {
+    const { tasks, values } = this.store.view((tx) => {
+      const tasks = tx.tasksByNode(session.nodeId).filter(assigned);
+      return { tasks, values: this.values(tx, tasks) };
+    });
+    for (const t of tasks) session.sent.set(t.id, sentKey(t));
+    this.write(session, {
+      assignments: { kind: 'COMPLETE', tasks, removed: [], values },
+      endpoints: this.endpoints.full(),
+    });
+    session.opened = true;
+    this.log.info({ node: session.nodeId, tasks: tasks.length }, 'session opened');
   }
 
   /**

@@ -100,6 +100,54 @@ test('a session starts with the COMPLETE set of tasks assigned to the node, and 
   t.is(stored?.description?.hostname, 'worker-1');
 });
 
+test('a node that opens a session as it was (READY, same address and description) costs no write; one that changed is written', async (t) => {
+  const { store, node, dispatcher } = await setup();
+  runLoop(t, dispatcher);
+  const first = open(dispatcher, node);
+  await eventually(() => first.writes.length > 0);
+  const written = store.view((tx) => tx.index);
+  // As after a failover: the same node opens a session with the new leader.
+  const again = open(dispatcher, node);
+  await eventually(() => again.writes.length > 0);
+  t.is(
+    store.view((tx) => tx.index),
+    written,
+  );
+  const moved = new FakeStream<SessionRequest, SessionMessageInput>({
+    nodeId: node.id,
+    description: { ...node.description!, hostname: 'worker-1', runtimes: ['process'] },
+    addr: '127.0.0.1:4343',
+  });
+  dispatcher.session(moved as unknown as grpc.ServerWritableStream<SessionRequest, SessionMessageInput>);
+  await eventually(() => moved.writes.length > 0);
+  t.is(
+    store.view((tx) => tx.get('nodes', node.id)?.status?.addr),
+    '127.0.0.1:4343',
+  );
+});
+
+test('sessions opened at once all get their first message, each with the tasks of its own node', async (t) => {
+  const { store, service, dispatcher } = await setup();
+  const nodes = Array.from({ length: 200 }, () => makeNode());
+  await store.update((tx) => {
+    for (const [i, n] of nodes.entries()) {
+      tx.create('nodes', n);
+      tx.create('tasks', makeTask(service, { slot: 10 + i, nodeId: n.id, status: status('ASSIGNED') }));
+    }
+  });
+  runLoop(t, dispatcher);
+  const streams = nodes.map((n) => open(dispatcher, n));
+  await eventually(() => streams.every((s) => s.writes.length > 0));
+  for (const [i, s] of streams.entries()) {
+    const [first] = assignments(s);
+    t.is(first?.kind, 'COMPLETE');
+    t.deepEqual(
+      first?.tasks.map((x) => x.nodeId),
+      [nodes[i]!.id],
+    );
+  }
+});
+
 test('a session for an unknown node fails with NOT_FOUND', async (t) => {
   const { dispatcher } = await setup();
   runLoop(t, dispatcher);
