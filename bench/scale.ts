@@ -397,42 +397,51 @@ function joinedAfter(sim: ChildProcess, started: number, logFile: string): Promi
 }
 
 /**
- * What one heartbeat's answer costs as the cluster grows, in this process (no cluster): every
- * answer carries every node's overlay peer entry, so its size, and the leader's encoding and
- * each node's decoding of it, grow with the number of nodes.
+ * What one heartbeat's answer costs as the cluster grows, in this process (no cluster), in the
+ * three forms a node gets: the whole overlay set (its first answer, or after a mismatch), the
+ * changes since the set it holds (one node joined), and none (a node with no overlay to feed:
+ * no bridge, or a simulated one). Only the whole set grows with the number of nodes.
  */
 function heartbeatAnswer(nodes: number): void {
   const method = wire.flotilla.Dispatcher.service.Beats;
-  const overlayPeers = Array.from({ length: nodes }, (_, i) => ({
+  const peer = (i: number) => ({
     nodeId: newId(),
     subnet: `10.${i >> 8}.${i & 255}.0/24`,
     addr: `127.200.${i >> 8}.${i & 255}`,
-  }));
-  const answer = {
+  });
+  const base = {
     periodMs: 1000,
     role: 'WORKER' as const,
     raftId: 0,
     raftMembers: [{ id: 1, address: '127.0.0.1:4240' }],
     trustDigest: 'f'.repeat(64),
-    overlayPeers,
+    overlayDigest: 'e'.repeat(64),
   };
-  const reps = Math.max(20, Math.floor(200_000 / nodes));
-  let bytes = method.responseSerialize(answer);
-  let t = performance.now();
-  for (let i = 0; i < reps; i++) bytes = method.responseSerialize(answer);
-  const encodeMs = (performance.now() - t) / reps;
-  t = performance.now();
-  for (let i = 0; i < reps; i++) method.responseDeserialize(bytes);
-  const decodeMs = (performance.now() - t) / reps;
-  print({
-    figure: 'heartbeat_answer',
-    nodes,
-    bytes: bytes.length,
-    encode_ms: round(encodeMs),
-    decode_ms: round(decodeMs),
-    // At one heartbeat a second from every node: the leader's cores for encoding alone.
-    leader_encode_cores_at_1s: round((encodeMs * nodes) / 1000),
-  });
+  const forms = {
+    whole_set: { ...base, overlayPeers: Array.from({ length: nodes }, (_, i) => peer(i)) },
+    changes_only: { ...base, overlayChangesOnly: true, overlayPeers: [peer(nodes)] },
+    no_overlay: { ...base, overlayDigest: '' },
+  };
+  for (const [form, answer] of Object.entries(forms)) {
+    const reps = Math.max(20, Math.floor(200_000 / (form === 'whole_set' ? nodes : 1)));
+    let bytes = method.responseSerialize(answer);
+    let t = performance.now();
+    for (let i = 0; i < reps; i++) bytes = method.responseSerialize(answer);
+    const encodeMs = (performance.now() - t) / reps;
+    t = performance.now();
+    for (let i = 0; i < reps; i++) method.responseDeserialize(bytes);
+    const decodeMs = (performance.now() - t) / reps;
+    print({
+      figure: 'heartbeat_answer',
+      form,
+      nodes,
+      bytes: bytes.length,
+      encode_ms: round(encodeMs),
+      decode_ms: round(decodeMs),
+      // Were every node to get this form at one heartbeat a second: the leader's cores for encoding alone.
+      leader_encode_cores_at_1s: round((encodeMs * nodes) / 1000),
+    });
+  }
 }
 
 if (!JOINS_ONLY) for (const nodes of [...new Set([...NODES, 10_000])]) heartbeatAnswer(nodes);
