@@ -75,7 +75,7 @@ export interface RaftNodeOptions {
    */
   forceNewCluster?: boolean;
   logger?: Logger;
-  /** Length of a tick (default 25 ms). An election timeout is electionTick to 2 × electionTick ticks. */
+  /** Length of a tick (default 25 ms). An election timeout is electionTick (default 20) to 2 × electionTick ticks. */
   tickMs?: number;
   electionTick?: number;
   heartbeatTick?: number;
@@ -111,7 +111,11 @@ const DISK_RETRY_MS = 1_000;
 
 const DEFAULTS = {
   tickMs: 25,
-  electionTick: 10,
+  // Elections after 0.5 to 1 s without a leader's word. A manager does all its work on one
+  // event loop, the leader's heartbeats included: with 250 to 500 ms, the turns of a leader
+  // busy with 100,000 tasks on a loaded machine (a large write, a snapshot's last step) were
+  // enough to start elections (see docs/raft.md).
+  electionTick: 20,
   heartbeatTick: 2,
   snapshotEvery: 10_000,
   snapshotBytes: 16 * 1024 * 1024,
@@ -129,6 +133,8 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.transport.send(messages),
   );
   private readonly ticker: NodeJS.Timeout;
+  /** When a late tick was last warned of (see noteLateTick). */
+  private lateTickWarned = 0;
   private leaderId: RaftId = NONE;
   private leaderContact: number | undefined;
   /** When a message from each peer last arrived. */
@@ -183,7 +189,11 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       unreachable: (id) => this.input(() => this.rawNode.reportUnreachable(id)),
       snapshotSent: (id, ok) => this.input(() => this.rawNode.reportSnapshot(id, ok)),
     });
+    let lastTick = performance.now();
     this.ticker = setInterval(() => {
+      const now = performance.now();
+      this.noteLateTick(now - lastTick - this.opts.tickMs);
+      lastTick = now;
       this.proposals.expire();
       this.input(() => this.rawNode.tick());
     }, this.opts.tickMs);
@@ -755,6 +765,21 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
   private leaderHint(id: RaftId): LeaderHint {
     const address = this.members.get(id);
     return address === undefined ? { id } : { id, address };
+  }
+
+  /**
+   * Says when a tick came so late that the event loop must have been held for half an
+   * election timeout or more: a leader's heartbeats waited as long, and past a whole one the
+   * others elect another leader. At most one warning a minute.
+   */
+  private noteLateTick(lateMs: number): void {
+    const minElectionMs = this.opts.tickMs * this.opts.electionTick;
+    if (lateMs < minElectionMs / 2 || Date.now() - this.lateTickWarned < 60_000) return;
+    this.lateTickWarned = Date.now();
+    this.log.warn(
+      { lateMs: Math.round(lateMs), electionAfterMs: minElectionMs, role: this.role },
+      'raft: the event loop was held and ticks came late; a leader held this long past the election timeout loses its role',
+    );
   }
 
   private electionTimeoutMs(): number {
