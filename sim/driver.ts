@@ -9,6 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { FlotillaError } from '../lib/errors.js';
 import type {
   ContainerSpec,
+  ContainerState,
   ContainerSummary,
   ExecResult,
   ExitStatus,
@@ -18,10 +19,51 @@ import type {
 } from '../runtime/driver.js';
 import { exitStatusOf, hasLabels, signalNumber } from '../runtime/driver-util.js';
 
-interface SimContainer {
-  summary: ContainerSummary;
-  exited: Promise<ExitStatus>;
-  exit: (status: ExitStatus) => void;
+/**
+ * A simulated container, kept small: a simulator holds one for each of up to a million tasks.
+ * The promise of its exit is made when someone first waits for it.
+ */
+class SimContainer {
+  state: ContainerState = 'created';
+  startedAt: number | undefined;
+  exit: ExitStatus | undefined;
+  private exited: Promise<ExitStatus> | undefined;
+  private resolve: ((status: ExitStatus) => void) | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly image: string,
+    readonly labels: Record<string, string>,
+    readonly createdAt: number,
+  ) {}
+
+  wait(): Promise<ExitStatus> {
+    this.exited ??= this.exit
+      ? Promise.resolve(this.exit)
+      : new Promise<ExitStatus>((resolve) => (this.resolve = resolve));
+    return this.exited;
+  }
+
+  end(status: ExitStatus): void {
+    if (this.state === 'exited') return;
+    this.state = 'exited';
+    this.exit = status;
+    this.resolve?.(status);
+    this.resolve = undefined;
+  }
+
+  summary(): ContainerSummary {
+    const { id, image, labels, state, createdAt, startedAt, exit } = this;
+    return {
+      id,
+      image,
+      labels,
+      state,
+      createdAt,
+      ...(startedAt !== undefined && { startedAt }),
+      ...(exit && { exit }),
+    };
+  }
 }
 
 let lastId = 0;
@@ -40,61 +82,41 @@ export class SimDriver implements RuntimeDriver {
 
   async create(spec: ContainerSpec): Promise<string> {
     const id = `sim-${(++lastId).toString(36)}`;
-    let exit!: (status: ExitStatus) => void;
-    const exited = new Promise<ExitStatus>((resolve) => (exit = resolve));
-    const summary: ContainerSummary = {
-      id,
-      image: spec.image,
-      labels: spec.labels,
-      state: 'created',
-      createdAt: Date.now(),
-    };
-    this.containers.set(id, {
-      summary,
-      exited,
-      exit: (status) => {
-        if (summary.state === 'exited') return;
-        summary.state = 'exited';
-        summary.exit = status;
-        exit(status);
-      },
-    });
+    this.containers.set(id, new SimContainer(id, spec.image, spec.labels, Date.now()));
     return id;
   }
 
   async start(id: string): Promise<void> {
     const c = this.get(id);
     if (this.startMs > 0) await delay(this.startMs);
-    if (c.summary.state !== 'created') return;
-    c.summary.state = 'running';
-    c.summary.startedAt = Date.now();
+    if (c.state !== 'created') return;
+    c.state = 'running';
+    c.startedAt = Date.now();
   }
 
   wait(id: string): Promise<ExitStatus> {
-    return this.get(id).exited;
+    return this.get(id).wait();
   }
 
   async stop(id: string): Promise<void> {
     const c = this.get(id);
-    c.exit(exitStatusOf(128 + signalNumber('SIGTERM'), Date.now()));
+    c.end(exitStatusOf(128 + signalNumber('SIGTERM'), Date.now()));
   }
 
   async remove(id: string): Promise<void> {
     const c = this.get(id);
-    if (c.summary.state === 'running') {
+    if (c.state === 'running') {
       throw new FlotillaError('CONFLICT', `container ${id} is running: stop it first`);
     }
     this.containers.delete(id);
   }
 
   async inspect(id: string): Promise<ContainerSummary> {
-    return { ...this.get(id).summary };
+    return this.get(id).summary();
   }
 
   async list(labels: Record<string, string>): Promise<ContainerSummary[]> {
-    return [...this.containers.values()]
-      .filter((c) => hasLabels(c.summary.labels, labels))
-      .map((c) => ({ ...c.summary }));
+    return [...this.containers.values()].filter((c) => hasLabels(c.labels, labels)).map((c) => c.summary());
   }
 
   // eslint-disable-next-line require-yield

@@ -14,6 +14,7 @@ import { parseJoinToken } from '../manager/ca/join.js';
 import { Agent } from '../worker/agent.js';
 import { VolumeStore } from '../worker/volumes.js';
 import { SimDriver } from './driver.js';
+import { SharedTasks } from './shared-tasks.js';
 import { IdentityFile, identityOf, simDescription, type JoinPlan, type SimIdentity } from './identities.js';
 
 export interface SimWorkersOptions {
@@ -35,6 +36,8 @@ export interface SimWorkersOptions {
 export class SimWorkers {
   readonly identities: SimIdentity[] = [];
   private readonly runs: Promise<void>[] = [];
+  /** The tasks every node holds, their specs kept once. */
+  private readonly tasks = new SharedTasks();
 
   constructor(private readonly opts: SimWorkersOptions) {}
 
@@ -88,6 +91,7 @@ export class SimWorkers {
       log,
       role: 'WORKER',
       onRoleChange: () => log.warn('a simulated node cannot change role; it stays a worker'),
+      tasks: this.tasks,
     });
   }
 }

@@ -25,7 +25,7 @@ import {
   type NodeDescription,
   type NodeRole,
   type Task,
-  type TaskState,
+  type TaskStatus,
   SESSION_RETRY_MAX_MS,
 } from '../proto/types.js';
 import type { ContainerSummary, RuntimeDriver } from '../runtime/driver.js';
@@ -71,6 +71,8 @@ export interface AgentOptions {
   taskEnv?: Record<string, string>;
   /** The node's overlay networks, where its containers can join them. */
   networks?: OverlayNetworks;
+  /** How the tasks held are kept (sim/ shares their specs among its nodes); as decoded by default. */
+  tasks?: TaskKeeper;
 }
 
 /**
@@ -79,6 +81,19 @@ export interface AgentOptions {
  */
 const HEARTBEAT_DEADLINE_PERIODS = 3;
 const HEARTBEAT_TRIES = 2;
+
+/**
+ * How an agent keeps the tasks it holds: `keep` gives what to hold for a task as decoded from
+ * an assignment, `release` is told when a task so kept is held no more. The runner reads the
+ * task's status as it came before `keep` sees it, so a kept task need not carry it.
+ */
+export interface TaskKeeper {
+  keep(task: Task): Task;
+  release(task: Task): void;
+}
+
+/** A real node's agent holds its tasks as they came. */
+const AS_DECODED: TaskKeeper = { keep: (task) => task, release: () => undefined };
 
 export class Agent {
   /**
@@ -93,8 +108,6 @@ export class Agent {
     others: [],
   };
   private readonly runners = new Map<string, TaskRunner>();
-  /** The state each runner last reported, for the metrics. */
-  private readonly states = new Map<string, TaskState>();
   private readonly reporter = new StatusReporter();
   private managers: string[];
   private roleChanging = false;
@@ -103,9 +116,13 @@ export class Agent {
   private readonly leaving = new Set<string>();
   private readonly values = new SecretValues();
   private readonly node: NodeInfo;
+  private readonly tasks: TaskKeeper;
+  /** Where every runner reports (one function for all, not one a task). */
+  private readonly report = (taskId: string, status: TaskStatus) => this.reporter.report(taskId, status);
 
   constructor(private readonly opts: AgentOptions) {
     this.managers = [...opts.managers];
+    this.tasks = opts.tasks ?? AS_DECODED;
     this.node = {
       id: opts.nodeId,
       hostname: opts.description.hostname,
@@ -127,9 +144,7 @@ export class Agent {
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    const unlend = agentMetrics.sources.lend(() =>
-      [...this.runners].map(([id, r]) => this.states.get(id) ?? r.current.status?.state ?? 'ASSIGNED'),
-    );
+    const unlend = agentMetrics.sources.lend(() => [...this.runners.values()].map((r) => r.reportedState));
     signal.addEventListener('abort', unlend, { once: true });
     await this.findContainers();
     await this.pruneFiles();
@@ -385,7 +400,9 @@ export class Agent {
   private apply(task: Task): void {
     const existing = this.runners.get(task.id);
     if (existing) {
-      existing.update(task);
+      const old = existing.current;
+      existing.update(this.tasks.keep(task));
+      this.tasks.release(old);
       return;
     }
     const orphan = this.orphans.get(task.id);
@@ -424,15 +441,13 @@ export class Agent {
       return;
     }
     const runner = new TaskRunner(
-      task,
+      this.tasks.keep(task),
       this.node,
       driver,
-      (id, s) => {
-        if (this.runners.has(id)) this.states.set(id, s.state);
-        this.reporter.report(id, s);
-      },
+      this.report,
       this.opts.log,
       this.values.forTask(task),
+      observed,
     );
     this.runners.set(task.id, runner);
     if (orphan) runner.adopt(orphan.container);
@@ -464,7 +479,7 @@ export class Agent {
     const runner = this.runners.get(id);
     if (!runner) return;
     this.runners.delete(id);
-    this.states.delete(id);
+    this.tasks.release(runner.current);
     this.leaving.add(id);
     await runner
       .remove()

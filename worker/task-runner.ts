@@ -67,15 +67,17 @@ const LEAVE_MS = 1_000;
 
 export type Report = (taskId: string, status: TaskStatus) => void;
 
+/** A task without secrets or configs, or one whose files are written: one empty map for all. */
+const NO_VALUES: ReadonlyMap<string, Buffer> = new Map();
+/** The health of a task without a check, or before its check starts. */
+const NO_HEALTH = Object.freeze({ state: 'HEALTH_NONE' as HealthState, output: '' });
+
 export class TaskRunner {
   private containerId: string | undefined;
   private state: TaskState;
   private stopping: Promise<void> | undefined;
   private starting: Promise<void> | undefined;
-  private health: { state: HealthState; output: string; monitor?: HealthMonitor } = {
-    state: 'HEALTH_NONE',
-    output: '',
-  };
+  private health: Readonly<{ state: HealthState; output: string; monitor?: HealthMonitor }> = NO_HEALTH;
   private ports: TaskPort[] = [];
   /** The container's address on its own network, once known. */
   private ip: string | undefined;
@@ -87,13 +89,20 @@ export class TaskRunner {
     private readonly report: Report,
     private readonly log: Logger,
     /** The values of the task's secrets and configs, by id: dropped once its files are written. */
-    private values: ReadonlyMap<string, Buffer> = new Map(),
+    private values: ReadonlyMap<string, Buffer> = NO_VALUES,
+    /** The state the managers last heard of, when `task` does not carry its status (the agent's). */
+    state: TaskState = task.status?.state ?? 'ASSIGNED',
   ) {
-    this.state = task.status?.state ?? 'ASSIGNED';
+    this.state = state;
   }
 
   get id(): string {
     return this.task.id;
+  }
+
+  /** The state last reported (or the one the task came in). */
+  get reportedState(): TaskState {
+    return this.state;
   }
 
   /** The overlay networks (ids) of the task whose container has this address, if this is it. */
@@ -270,7 +279,7 @@ export class TaskRunner {
   private async writeFiles(container: ContainerSpec): Promise<TaskFiles> {
     const refs = references(this.task);
     const values = this.values;
-    this.values = new Map();
+    this.values = NO_VALUES;
     if (refs.length === 0) return { mounts: [], env: {} };
     if (container.image !== HOST_IMAGE) return this.node.files.write(this.id, refs, values);
     const owner = container.user
@@ -314,8 +323,7 @@ export class TaskRunner {
   private checkHealth(id: string, pid?: number): boolean {
     const check = this.task.spec?.container?.healthcheck;
     if (!check?.cmd) return false;
-    this.health = { state: 'HEALTH_STARTING', output: '' };
-    const monitor = new HealthMonitor(this.driver, id, check, (state, output) => {
+    const monitor: HealthMonitor = new HealthMonitor(this.driver, id, check, (state, output) => {
       this.health = { state, output, monitor };
       if (state === 'HEALTHY') this.set('RUNNING', 'started (healthy)', '', pid);
       if (state !== 'UNHEALTHY' || this.stopped()) return;
@@ -327,7 +335,7 @@ export class TaskRunner {
           this.log.warn({ task: this.id, err: describeError(err) }, 'stopping an unhealthy task failed'),
         );
     });
-    this.health.monitor = monitor;
+    this.health = { state: 'HEALTH_STARTING', output: '', monitor };
     monitor.start();
     return true;
   }

@@ -23,6 +23,11 @@ export function simWorkersCommand(program: Command): Command {
     .option('--join-concurrency <n>', 'joins in flight at once', '8')
     .option('--session-rate <n>', 'sessions opened per second', '200')
     .option('--log-level <level>', 'error, warn, info or debug', 'warn')
+    .option(
+      '--stats-every <seconds>',
+      'print a JSON line of what the nodes cost (tasks held and running, heap, RSS, CPU time) every N seconds; 0: never',
+      '0',
+    )
     .action(
       async (o: {
         count: string;
@@ -34,6 +39,7 @@ export function simWorkersCommand(program: Command): Command {
         joinConcurrency: string;
         sessionRate: string;
         logLevel: string;
+        statsEvery: string;
       }) => {
         if (!/^[a-z0-9][a-z0-9.-]*$/i.test(o.prefix))
           throw invalidArgument('--prefix', 'letters, digits, dots and dashes', o.prefix);
@@ -42,6 +48,12 @@ export function simWorkersCommand(program: Command): Command {
         const log = createLogger({ level: o.logLevel });
         // Loaded here: the agent's code is for this command only, not every command's start.
         const { SimWorkers } = await import('../../../sim/workers.js');
+        const { simUsage } = await import('../../../sim/usage.js');
+        // Under `node --expose-gc` the heap is collected first, so that a line counts what is held.
+        const printUsage = (nodes: number) => {
+          (globalThis as { gc?: () => void }).gc?.();
+          console.log(JSON.stringify({ figure: 'sim_usage', nodes, ...simUsage() }));
+        };
         const sim = new SimWorkers({
           count: parseCount('--count', o.count),
           manager: o.manager,
@@ -53,13 +65,15 @@ export function simWorkersCommand(program: Command): Command {
           sessionsPerSecond,
           log,
         });
+        const statsMs = parseCount('--stats-every', o.statsEvery, 3600) * 1000;
         const stop = new AbortController();
         for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
         const joined = await sim.join();
         console.log(
           `${sim.identities.length} simulated nodes (${joined} joined now, ${sim.identities.length - joined} resumed from ${o.stateDir}); opening their sessions`,
         );
-        await sim.run(stop.signal);
+        const stats = statsMs > 0 ? setInterval(() => printUsage(sim.identities.length), statsMs) : undefined;
+        await sim.run(stop.signal).finally(() => clearInterval(stats));
       },
     );
 }
