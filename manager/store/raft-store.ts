@@ -9,7 +9,7 @@ import { storeMetrics } from '../../lib/node-metrics.js';
 import { RaftNode, type RaftNodeOptions, type StateMachine } from '../raft/node/index.js';
 import type { Entry } from '../raft/types.js';
 import { StoreState } from './state.js';
-import { encodeSnapshot, snapshotCodec } from './snapshot-codec.js';
+import { encodeSnapshotRuns, restoreSnapshot } from './snapshot-codec.js';
 import { diffEvents } from './state-diff.js';
 import { Transaction } from './transaction.js';
 import type { EventFilter, ReadTx, Store, StoreEvent, StoreSnapshotData, WriteTx } from './types.js';
@@ -21,7 +21,8 @@ import { decodeWrite, encodeWrite, type Write } from './write-codec.js';
 const FAILURES_KEPT = 1024;
 
 class ReplicatedState implements StateMachine {
-  readonly state = new StoreState();
+  /** Replaced whole when a snapshot is installed. */
+  state = new StoreState();
   readonly hub = new EventHub();
   readonly failures = new Map<number, Error>();
 
@@ -61,16 +62,22 @@ class ReplicatedState implements StateMachine {
     if (this.failures.size > FAILURES_KEPT) this.failures.delete(this.failures.keys().next().value!);
   }
 
-  snapshot(): Promise<Uint8Array> {
+  snapshot(): Promise<Uint8Array[]> {
     // The state's objects are frozen, so the arrays taken now stay as they are while the
     // encoding takes its time.
-    return encodeSnapshot(this.state.snapshot());
+    return encodeSnapshotRuns(this.state.snapshot());
   }
 
-  restore(data: Uint8Array): void {
+  /**
+   * Decodes the snapshot and builds the state from it a slice at a time, then swaps it in
+   * whole: reads meanwhile see the state as it was. The Raft node applies nothing else
+   * until this resolves.
+   */
+  async restore(data: Uint8Array): Promise<void> {
+    const next = await restoreSnapshot(data);
     const before = this.state.snapshot();
-    this.state.restore(snapshotCodec.decode(data));
-    this.hub.publish(diffEvents(before, this.state));
+    this.state = next;
+    this.hub.publish(diffEvents(before, next));
   }
 }
 

@@ -196,8 +196,19 @@ export class StoreState implements ReadTx {
     };
   }
 
+  /** Replaces the whole state with a snapshot's. */
   restore(snap: StoreSnapshotData): void {
+    for (const _ of this.restoring(snap));
+  }
+
+  /**
+   * restore() a step at a time: the generator yields after each object taken in, so that a
+   * caller can give the event loop a turn between slices of a large snapshot. The state is
+   * only whole once it is done: restore into a state of its own and swap it in then.
+   */
+  *restoring(snap: StoreSnapshotData): Generator<void, void, undefined> {
     this.tables = emptyTables();
+    this.orders = emptyOrders();
     this.tasksByServiceIdx = new Index();
     this.tasksByNodeIdx = new Index();
     this.running = new Map();
@@ -209,9 +220,12 @@ export class StoreState implements ReadTx {
       for (const object of snap[table] ?? []) {
         const frozen = this.keep(table, object);
         (this.tables[table] as Map<string, typeof frozen>).set(frozen.id, frozen);
+        // One insert at a time rather than one sort at the end: a sort of a million ids
+        // would be one step of a second.
+        this.orders[table].add(frozen.id);
         this.indexObject(table, frozen);
+        yield;
       }
-      this.orders[table] = SortedIds.from(this.tables[table].keys());
     }
     this.index = snap.index;
   }

@@ -30,7 +30,7 @@ export async function forceNewCluster(
   const commit = state.hardState.commit;
   const base = recovered.snapshot();
   const { members, app } = decodeSnapshotData(base.data);
-  stateMachine.restore(app);
+  await stateMachine.restore(app);
   const from = base.metadata.index + 1;
   const committed = commit >= from ? recovered.entries(from, commit + 1, Infinity) : [];
   // Only membership changes are read here; the other entries go to the state machine as the
@@ -49,7 +49,7 @@ export async function forceNewCluster(
   const index = Math.max(commit, base.metadata.index);
   const snapshot = {
     metadata: { index, term: recovered.term(index), confState: { voters: [id], learners: [] } },
-    data: encodeSnapshotData(new Map([[id, address]]), await stateMachine.snapshot()),
+    data: await encodeSnapshotData(new Map([[id, address]]), await stateMachine.snapshot()),
   };
   // Written beside the old files first, then swapped in, so a crash leaves one or the other.
   const staging = `${dir}.forced`;

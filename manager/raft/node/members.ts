@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { hexHead } from '../../../lib/bytes.js';
 import type { Logger } from '../../../lib/log.js';
 import { codec } from '../../../proto/load.js';
@@ -16,13 +17,58 @@ export interface RaftMemberAddress {
 
 const snapshotData = codec<RaftSnapshotData>('flotilla.RaftSnapshotData');
 
-/** A snapshot's data: the member addresses at its index around the application's state. */
-export function encodeSnapshotData(members: ReadonlyMap<RaftId, string>, app: Uint8Array): Uint8Array {
-  const value: RaftSnapshotDataInput = {
-    members: [...members].map(([id, address]) => ({ id, address })),
-    app,
-  };
-  return snapshotData.encode(value as RaftSnapshotData);
+/** The application's state for a snapshot: its bytes, or runs of them one after another. */
+export type SnapshotBytes = Uint8Array | readonly Uint8Array[];
+
+/** Bytes copied in one turn of the event loop: a millisecond or two of work. */
+const SLICE_BYTES = 4 * 1024 * 1024;
+/** RaftSnapshotData's `app` field: field 2, length-delimited. */
+const APP_TAG = (2 << 3) | 2;
+
+/**
+ * A snapshot's data: the member addresses at its index around the application's state, in
+ * one buffer filled a slice at a time (a turn of the event loop between slices), so that a
+ * state of hundreds of MiB never holds the loop. The bytes are the message protobuf writes
+ * (members, then `app`): the envelope's members and the tag and length of `app` come first,
+ * then the application's runs as they are.
+ */
+export async function encodeSnapshotData(
+  members: ReadonlyMap<RaftId, string>,
+  app: SnapshotBytes,
+  sliceBytes = SLICE_BYTES,
+): Promise<Uint8Array> {
+  const runs = app instanceof Uint8Array ? [app] : app;
+  const appBytes = runs.reduce((sum, run) => sum + run.length, 0);
+  const value: RaftSnapshotDataInput = { members: [...members].map(([id, address]) => ({ id, address })) };
+  const head = snapshotData.encode(value as RaftSnapshotData);
+  const appHead = [APP_TAG, ...varint(appBytes)];
+  const out = Buffer.allocUnsafe(head.length + appHead.length + appBytes);
+  out.set(head, 0);
+  out.set(appHead, head.length);
+  let at = head.length + appHead.length;
+  let sliceLeft = sliceBytes;
+  for (const run of runs) {
+    for (let from = 0; from < run.length;) {
+      const n = Math.min(run.length - from, sliceLeft);
+      out.set(run.subarray(from, from + n), at);
+      at += n;
+      from += n;
+      sliceLeft -= n;
+      if (sliceLeft === 0) {
+        await nextTurn();
+        sliceLeft = sliceBytes;
+      }
+    }
+  }
+  return out;
+}
+
+/** `n` as a protobuf varint. */
+function varint(n: number): number[] {
+  const bytes: number[] = [];
+  for (; n >= 0x80; n = Math.floor(n / 0x80)) bytes.push((n % 0x80) | 0x80);
+  bytes.push(n);
+  return bytes;
 }
 
 export function decodeSnapshotData(data: Uint8Array): { members: Map<RaftId, string>; app: Uint8Array } {

@@ -23,6 +23,7 @@ import {
   encodeSnapshotData,
   readConfChange,
   type RaftMemberAddress,
+  type SnapshotBytes,
 } from './members.js';
 
 export type { RaftMemberAddress };
@@ -47,9 +48,12 @@ export interface StateMachine {
    * The state as of the last applied entry, for a snapshot: captured when called, though
    * the encoding may finish later (without holding the event loop for long).
    */
-  snapshot(): Uint8Array | Promise<Uint8Array>;
-  /** Replaces the whole state with a snapshot's. */
-  restore(data: Uint8Array): void;
+  snapshot(): SnapshotBytes | Promise<SnapshotBytes>;
+  /**
+   * Replaces the whole state with a snapshot's. It may take turns of the event loop (a large
+   * state is best restored a slice at a time): nothing else is applied until it resolves.
+   */
+  restore(data: Uint8Array): void | Promise<void>;
 }
 
 export interface RaftNodeOptions {
@@ -218,7 +222,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
             `raft: bootstrap members must include this node (${options.id})`,
           );
         }
-        const data = encodeSnapshotData(members, await options.stateMachine.snapshot());
+        const data = await encodeSnapshotData(members, await options.stateMachine.snapshot());
         const seed = MemoryStorage.bootstrap({ voters: [...members.keys()], learners: [] }, data);
         const { hardState } = seed.initialState();
         await disk.persist({ snapshot: seed.snapshot(), hardState, entries: [], mustSync: true });
@@ -233,7 +237,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
       }
       const { members, app } = decodeSnapshotData(snapshot?.data ?? new Uint8Array());
       const applied = storage.snapshotMetadata().index;
-      if (applied > 0) options.stateMachine.restore(app);
+      if (applied > 0) await options.stateMachine.restore(app);
       const opts = { ...DEFAULTS, ...definedOnly(options) };
       const rawNode = new RawNode({
         id: options.id,
@@ -514,7 +518,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     }
     if (rd.snapshot) this.durableIndex = rd.snapshot.metadata.index;
     if (rd.entries.length > 0) this.durableIndex = rd.entries[rd.entries.length - 1]!.index;
-    if (rd.snapshot) this.installSnapshot(rd.snapshot);
+    if (rd.snapshot) await this.installSnapshot(rd.snapshot);
     if (rd.hardState) {
       this.storage.setHardState(rd.hardState);
       this.hardState = rd.hardState;
@@ -652,10 +656,14 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     }
   }
 
-  private installSnapshot(snapshot: Snapshot): void {
+  /**
+   * Runs inside handleReady, which the next Ready waits for: no entry is applied while the
+   * state machine restores, however many turns of the event loop that takes.
+   */
+  private async installSnapshot(snapshot: Snapshot): Promise<void> {
     this.storage.applySnapshot(snapshot);
     const { members, app } = decodeSnapshotData(snapshot.data);
-    this.stateMachine.restore(app);
+    await this.stateMachine.restore(app);
     for (const id of this.members.keys()) if (!members.has(id)) this.transport.removePeer(id);
     this.members.clear();
     for (const [id, address] of members) {
@@ -684,7 +692,7 @@ export class RaftNode extends EventEmitter<RaftNodeEvents> {
     this.snapshotDue = false;
     this.appliedBytes = 0;
     this.snapshotting = (async () => {
-      const data = encodeSnapshotData(members, await app);
+      const data = await encodeSnapshotData(members, await app);
       // A snapshot from the leader may have overtaken this one meanwhile.
       if (this.closed || index <= this.storage.snapshotMetadata().index) return;
       const snapshot = this.storage.createSnapshot(index, confState, data);

@@ -54,14 +54,23 @@ export function writeFullySync(fd: number, data: Uint8Array, position: number): 
 }
 
 /**
- * Replaces `file` with `data` so that a crash leaves either the old content or the new,
- * never a mix: write a temp file, fsync it, rename it over `file`, fsync the directory.
+ * Replaces `file` with `data` (or its parts one after another, which are not copied into one)
+ * so that a crash leaves either the old content or the new, never a mix: write a temp file,
+ * fsync it, rename it over `file`, fsync the directory.
  */
-export async function writeFileAtomic(file: string, data: Uint8Array, tempSuffix: string): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: Uint8Array | readonly Uint8Array[],
+  tempSuffix: string,
+): Promise<void> {
   const temp = file + tempSuffix;
   const fh = await fs.open(temp, 'w', 0o600);
   try {
-    await writeFully(fh, data, 0);
+    let at = 0;
+    for (const part of data instanceof Uint8Array ? [data] : data) {
+      await writeFully(fh, part, at);
+      at += part.length;
+    }
     await fh.sync();
   } catch (err) {
     // What was written would take space until the next start cleans temp files up.

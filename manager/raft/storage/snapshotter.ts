@@ -16,7 +16,7 @@ import type { Snapshot, SnapshotMetadata } from '../types.js';
 import { diskFull, isNoSpace } from '../../../lib/disk-full.js';
 import { describeError, FlotillaError } from '../../../lib/errors.js';
 import { ByteReader, ByteWriter } from './binary.js';
-import { crc32 } from './checksum.js';
+import { crc32, crc32InSlices } from './checksum.js';
 import { ensureDir, syncDir, writeFileAtomic } from './durable-fs.js';
 import { hex16 } from './segment-files.js';
 
@@ -69,7 +69,7 @@ export class Snapshotter {
     const { index, term } = snapshot.metadata;
     await writeFileAtomic(
       path.join(this.snapDir, snapshotFileName(term, index)),
-      encodeSnapshot(snapshot),
+      await encodeSnapshotFile(snapshot),
       TEMP_SUFFIX,
     ).catch((err: unknown) => {
       throw isNoSpace(err) ? diskFull(this.snapDir, 'this manager cannot save a Raft snapshot', err) : err;
@@ -114,16 +114,19 @@ export function snapshotFileName(term: number, index: number): string {
   return `${hex16(term)}-${hex16(index)}.snap`;
 }
 
-export function encodeSnapshot(snapshot: Snapshot): Buffer {
+/**
+ * A snapshot file's bytes as two parts, its header and its data (which is not copied): the
+ * checksum is taken a slice at a time, with turns of the event loop between slices.
+ */
+export async function encodeSnapshotFile(snapshot: Snapshot): Promise<[Buffer, Uint8Array]> {
   const { index, term, confState } = snapshot.metadata;
-  const w = new ByteWriter(HEADER_BYTES + 64 + snapshot.data.length).bytes(MAGIC).u32(0);
+  const w = new ByteWriter(HEADER_BYTES + 64).bytes(MAGIC).u32(0);
   w.u64(index).u64(term).u32(confState.voters.length);
   for (const id of confState.voters) w.u64(id);
   w.u32(confState.learners.length);
   for (const id of confState.learners) w.u64(id);
-  w.bytes(snapshot.data);
-  w.patchU32(MAGIC.length, crc32(w.view(HEADER_BYTES)));
-  return w.view();
+  w.patchU32(MAGIC.length, await crc32InSlices([w.view(HEADER_BYTES), snapshot.data]));
+  return [w.view(), snapshot.data];
 }
 
 /** Decodes and verifies a snapshot file; throws CORRUPT if anything is off. */

@@ -2,8 +2,9 @@ import test from 'ava';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Snapshot } from '../../../../manager/raft/types.js';
+import { crc32, crc32InSlices } from '../../../../manager/raft/storage/checksum.js';
 import { Snapshotter, snapshotFileName } from '../../../../manager/raft/storage/snapshotter.js';
-import { payloadFor, tempDir, warnings } from './helpers.js';
+import { countTurns, payloadFor, tempDir, warnings } from './helpers.js';
 
 function snapshot(index: number, term = 1): Snapshot {
   return {
@@ -27,6 +28,27 @@ test('the newest snapshot round-trips with its metadata', async (t) => {
   await snaps.save(snapshot(30, 3));
   await snaps.save(snapshot(20, 2));
   t.deepEqual(await (await Snapshotter.open(dir)).loadNewest(), snapshot(30, 3));
+});
+
+test('a snapshot file holds its data after the header, under the CRC-32 of all after the checksum', async (t) => {
+  const dir = await tempDir(t);
+  const s = snapshot(10, 2);
+  await (await Snapshotter.open(dir)).save(s);
+  const file = await fs.readFile(snapPath(dir, s));
+  t.is(file.subarray(0, 8).toString('ascii'), 'FLTSNAP1');
+  t.is(file.readUInt32LE(8), crc32(file.subarray(12)));
+  t.deepEqual(file.subarray(file.length - s.data.length), Buffer.from(s.data));
+});
+
+test('a CRC-32 taken a slice at a time, a turn of the event loop each, is that of the whole', async (t) => {
+  const parts = [payloadFor(1, 1, 1000), new Uint8Array(), payloadFor(2, 1, 333)];
+  const whole = crc32(Buffer.concat(parts));
+  const counter = countTurns();
+  t.is(await crc32InSlices(parts, 0, 100), whole);
+  counter.stop();
+  t.true(counter.turns >= 14, `${counter.turns} turns`);
+  t.is(await crc32InSlices(parts, 0, 1), whole);
+  t.is(await crc32InSlices(parts.slice(1), crc32(parts[0]!)), whole);
 });
 
 test('only the newest N snapshot files are kept', async (t) => {
