@@ -56,8 +56,9 @@ export class Scheduler {
   }
 
   async run(signal: AbortSignal): Promise<void> {
+    // Unplaced tasks are among those waiting for a place: a scrape reads those, not every task.
     const unlend = schedulerMetrics.sources.lend(() =>
-      this.store.view((tx) => unplacedByReason(tx.all('tasks'))),
+      this.store.view((tx) => unplacedByReason([...this.pending].flatMap((id) => tx.get('tasks', id) ?? []))),
     );
     try {
       await this.loop.run(signal);
