@@ -275,8 +275,11 @@ async function step(c: LocalCluster, managers: number, nodes: number): Promise<v
     });
     // The churn figure below counts what the run itself caused, not what follows.
     churnLogBytes = statSync(paths(c.dataDir('m1')).log).size;
+    // A stable group sees its first leader only: every change after it cost a failover mid-run.
+    const changes = (await scrape(metricsAt.get('m1')!)).flotilla_raft_leader_changes_total ?? NaN;
+    print({ figure: 'leader_changes_during_run', ...labels, value: changes - 1 });
     await lateManager(c, managers, metricsAt, labels);
-    const serving = managers > 1 ? await failover(c, labels) : client;
+    const serving = managers > 1 ? await failover(c, metricsAt, labels) : client;
     const down0 = performance.now();
     killSim();
     const downAfter = await eventually(
@@ -347,13 +350,24 @@ async function lateManager(
 }
 
 /**
- * Kills the leader (m1) and times until another manager answers a write: a service of no
- * replicas created through m2, retried until the group has a leader again. Returns m2's client.
+ * Kills the leader and times until another manager answers a write: a service of no replicas
+ * created through another of the first managers, retried until the group has a leader again.
+ * Returns that manager's client.
  */
-async function failover(c: LocalCluster, labels: Record<string, number>): Promise<ControlClient> {
-  const next: ControlClient = connect(wire.flotilla.Control, c.addr('m2'), c.adminTls());
+async function failover(
+  c: LocalCluster,
+  metricsAt: Map<string, string>,
+  labels: Record<string, number>,
+): Promise<ControlClient> {
+  const names = [...metricsAt.keys()];
+  let leader: string | undefined;
+  for (const name of names)
+    if ((await scrape(metricsAt.get(name)!)).flotilla_raft_is_leader === 1) leader = name;
+  if (!leader) throw new Error('no manager leads: cannot time a failover');
+  const other = names.find((n) => n !== leader)!;
+  const next: ControlClient = connect(wire.flotilla.Control, c.addr(other), c.adminTls());
   const spec = specFromFlags('sim-image', [], { ...CREATE_DEFAULTS, name: 'after-failover', replicas: '0' });
-  const pid = await c.daemonPid('m1');
+  const pid = await c.daemonPid(leader);
   const t = performance.now();
   process.kill(pid, 'SIGKILL');
   // Retried often: the figure is meant to be read in tens of milliseconds.
