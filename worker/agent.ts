@@ -385,8 +385,13 @@ export class Agent {
       for (const id of this.orphans.keys()) if (!keep.has(id)) void this.removeOrphan(id);
     }
     for (const id of a.removed) void this.forget(id);
-    for (const task of a.tasks) this.apply(task);
-    this.values.retain(this.heldTasks());
+    let changed = false;
+    for (const task of a.tasks) changed = this.apply(task) || changed;
+    // A value goes unused only when values come, or tasks go or change: a message that only
+    // adds tasks (as a service scales up) skips the walk over every task held, which would
+    // make a node's assignments cost it the square of its tasks.
+    if (a.kind === 'COMPLETE' || a.values.length > 0 || a.removed.length > 0 || changed)
+      this.values.retain(this.heldTasks());
     // The whole list says which networks the node is on: devices a previous run left for others go.
     if (a.kind === 'COMPLETE') void this.pruneNetworks();
     // And which tasks it has: the files of others (a previous run's, say) go.
@@ -397,13 +402,14 @@ export class Agent {
     return [...this.runners.values()].map((r) => r.current);
   }
 
-  private apply(task: Task): void {
+  /** Runs a task new to this node, or hands a held one its new version: returns true then. */
+  private apply(task: Task): boolean {
     const existing = this.runners.get(task.id);
     if (existing) {
       const old = existing.current;
       existing.update(this.tasks.keep(task));
       this.tasks.release(old);
-      return;
+      return true;
     }
     const orphan = this.orphans.get(task.id);
     this.orphans.delete(task.id);
@@ -424,7 +430,7 @@ export class Agent {
           health: 'HEALTH_NONE',
           healthOutput: '',
         });
-      return;
+      return false;
     }
     const image = task.spec?.container?.image ?? '';
     const driver = orphan?.driver ?? this.opts.drivers.find((d) => d.canRun(image));
@@ -438,7 +444,7 @@ export class Agent {
         health: 'HEALTH_NONE',
         healthOutput: '',
       });
-      return;
+      return false;
     }
     const runner = new TaskRunner(
       this.tasks.keep(task),
@@ -453,6 +459,7 @@ export class Agent {
     if (orphan) runner.adopt(orphan.container);
     else if (wantsRun) runner.start();
     if (!wantsRun) void runner.shutdown();
+    return false;
   }
 
   /** The managers removed this node: nothing it runs is wanted any more, and it stops asking. */

@@ -152,7 +152,7 @@ export class TaskRunner {
     if (container.state === 'running') {
       this.set('RUNNING', 'started', '', container.pid);
       this.checkHealth(container.id, container.pid);
-      void this.watch(container.id);
+      this.watch(container.id);
       return;
     }
     // Created but never started: start it now.
@@ -313,7 +313,7 @@ export class TaskRunner {
     this.ip = info.ip;
     if (info.addresses) this.ports = reportedPorts(info.addresses, this.task.endpoint?.ports ?? []);
     if (!this.checkHealth(id, info.pid)) this.set('RUNNING', 'started', '', info.pid);
-    void this.watch(id);
+    this.watch(id);
   }
 
   /**
@@ -340,11 +340,19 @@ export class TaskRunner {
     return true;
   }
 
-  private async watch(id: string): Promise<void> {
+  /**
+   * Reports the container's exit. Not an async function: it waits for as long as the task
+   * runs, and a suspended one costs a frame per task (a simulator holds a million).
+   */
+  private watch(id: string): void {
+    const lost = (err: unknown) => this.set('FAILED', 'lost track of the container', describeError(err));
     try {
-      this.finish(await this.driver.wait(id));
+      this.driver
+        .wait(id)
+        .then((exit) => this.finish(exit))
+        .catch(lost);
     } catch (err) {
-      this.set('FAILED', 'lost track of the container', describeError(err));
+      lost(err);
     }
   }
 
