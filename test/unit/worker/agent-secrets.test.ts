@@ -176,4 +176,15 @@ test('the agent hands each task the values of its references, keeps them while a
   t.is(await readFile(join(nodeDir, t4.id, 'etc/app.conf'), 'utf8'), 'conf2');
   await eventually(() => !existsSync(join(nodeDir, 'stale-2')));
   t.false(existsSync(join(nodeDir, t3.id)));
+
+  // A held task's new version that no longer uses a value: it is forgotten too.
+  const t4b = structuredClone(t4);
+  t4b.spec!.container!.configs = [];
+  dispatcher.send({ kind: 'INCREMENTAL', tasks: [t4b] });
+  const t5 = taskWith([], [fileRef('c1', { target: '/etc/app.conf' })]);
+  dispatcher.send({ kind: 'INCREMENTAL', tasks: [t5] });
+  const t5failed = await eventually(
+    () => dispatcher.statuses.get(t5.id)?.state === 'FAILED' && dispatcher.statuses.get(t5.id),
+  );
+  t.is(t5failed.err, 'config "c1" (id-c1) has no value on this node');
 });
