@@ -24,6 +24,9 @@ import { EMPTY, isVoteType, newMessage, sameBytes } from './message.js';
 /** Marks vote requests of a leadership transfer: they override the leader lease. */
 const CAMPAIGN_TRANSFER = new TextEncoder().encode('CampaignTransfer');
 
+/** A follower forgets one tick of the slowest leader silence it learned every this many ticks. */
+const GAP_FADE_TICKS = 64;
+
 type Campaign = 'pre-election' | 'election' | 'transfer';
 
 /** The Raft state machine. Driven by step() and tick(); its output is msgs, readStates and the log. */
@@ -43,6 +46,11 @@ export class Raft {
   /** Index of the latest conf change proposed by this leader; a new one waits until it is applied. */
   pendingConfIndex = 0;
   electionElapsed = 0;
+  /**
+   * The longest silence between the leader's messages (in ticks) that this follower heard
+   * lately, fading a tick every GAP_FADE_TICKS ticks (see patience).
+   */
+  private slowestGap = 0;
   private heartbeatElapsed = 0;
   private randomizedElectionTimeout = 0;
   private readOnly = new ReadOnly();
@@ -292,10 +300,38 @@ export class Raft {
 
   private tickElection(): void {
     this.electionElapsed++;
-    if (this.promotable() && this.electionElapsed >= this.randomizedElectionTimeout) {
+    this.slowestGap = Math.max(0, this.slowestGap - 1 / GAP_FADE_TICKS);
+    if (this.promotable() && this.electionElapsed >= this.randomizedElectionTimeout + this.patience()) {
       this.electionElapsed = 0;
       this.step(newMessage({ type: MessageType.Hup, from: this.id }));
     }
+  }
+
+  /**
+   * A word from the leader: the election clock starts over, and the silence it ends is learned
+   * if the leader was slow but not gone (at most twice the election timeout: a longer one was
+   * a partition or a restart, which must not make anyone slower to replace a leader).
+   */
+  private heardFromLeader(from: RaftId): void {
+    const gap = this.electionElapsed;
+    if (from === this.lead && gap <= 2 * this.electionTimeout)
+      this.slowestGap = Math.max(this.slowestGap, gap);
+    this.electionElapsed = 0;
+    this.lead = from;
+  }
+
+  /**
+   * Ticks this follower waits beyond its election timeout before it campaigns, and beyond the
+   * lease in which it refuses others' vote requests: up to one election timeout more, once it
+   * has heard the leader fall silent for over half an election timeout. A leader's heartbeats
+   * wait behind every long turn of its process (a large write applied, a snapshot), and under
+   * load those turns came near the election timeout: elections, one after another, each new
+   * leader as busy as the last. A follower that has seen the leader that slow waits long
+   * enough to tell slow from gone; a leader gone for good is still replaced within about
+   * three election timeouts, and within one or two once the slow spell is forgotten.
+   */
+  private patience(): number {
+    return Math.min(this.electionTimeout, Math.max(0, Math.ceil(2 * this.slowestGap) - this.electionTimeout));
   }
 
   private tickHeartbeat(): void {
@@ -335,7 +371,11 @@ export class Raft {
       );
       return;
     }
-    this.logger.info({ term: this.term, campaign: kind }, 'campaigning');
+    const patience = this.patience();
+    this.logger.info(
+      { term: this.term, campaign: kind, ...(patience > 0 ? { patience } : {}) },
+      'campaigning',
+    );
     this.campaign(kind);
   }
 
@@ -414,7 +454,8 @@ export class Raft {
     } else if (m.term > this.term) {
       if (m.type === MessageType.Vote || m.type === MessageType.PreVote) {
         const force = sameBytes(m.context, CAMPAIGN_TRANSFER);
-        const inLease = this.checkQuorum && this.lead !== NONE && this.electionElapsed < this.electionTimeout;
+        const lease = this.electionTimeout + this.patience();
+        const inLease = this.checkQuorum && this.lead !== NONE && this.electionElapsed < lease;
         if (!force && inLease) {
           // We heard from a leader within the election timeout: this candidate is disruptive.
           this.logger.info(
@@ -423,7 +464,7 @@ export class Raft {
               from: m.from,
               term: m.term,
               leader: this.lead,
-              ticksLeft: this.electionTimeout - this.electionElapsed,
+              ticksLeft: lease - this.electionElapsed,
             },
             'vote request ignored: the leader was heard from lately',
           );
@@ -780,18 +821,15 @@ export class Raft {
         this.forwardToLeader(m);
         return;
       case MessageType.App:
-        this.electionElapsed = 0;
-        this.lead = m.from;
+        this.heardFromLeader(m.from);
         this.handleAppend(m);
         return;
       case MessageType.Heartbeat:
-        this.electionElapsed = 0;
-        this.lead = m.from;
+        this.heardFromLeader(m.from);
         this.handleHeartbeat(m);
         return;
       case MessageType.Snap:
-        this.electionElapsed = 0;
-        this.lead = m.from;
+        this.heardFromLeader(m.from);
         this.handleSnapshot(m);
         return;
       case MessageType.TransferLeader:
