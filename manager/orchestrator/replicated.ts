@@ -36,6 +36,8 @@ export class ReplicatedOrchestrator extends Orchestrator {
     return tasksLeaving(tx, e);
   }
 
+  protected override readonly slotted = true;
+
   protected override slotOf(task: Task): number | undefined {
     return task.slot > 0 ? task.slot : undefined;
   }
@@ -54,7 +56,10 @@ export class ReplicatedOrchestrator extends Orchestrator {
     const replicas = service.spec?.replicated?.replicas ?? 0;
     const bySlot = tasksBySlot(tasks);
     const keep = historyToKeep(tx, service);
-    const visit = slotsToVisit(touched, lastSlot(bySlot, replicas));
+    const visit = slotsToVisit(
+      touched,
+      Math.min(lastSlot(bySlot, replicas), (touched.until ?? Infinity) - 1),
+    );
     let i = 0;
     // Out of new tasks or changes for this pass: the next one starts at the slot it stopped at.
     const rest = () => ({

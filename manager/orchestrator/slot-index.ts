@@ -61,8 +61,15 @@ export class SlotIndex {
     );
   }
 
-  /** The service's tasks (as `tx` sees them) in the slots from `from` on and in `slots`. */
-  tasks(tx: ReadTx, serviceId: string, from: number, slots: ReadonlySet<number>): Task[] {
+  /** The highest slot that holds a task of the service (0: none). */
+  lastSlot(serviceId: string): number {
+    let last = 0;
+    for (const slot of this.services.get(serviceId)?.keys() ?? []) last = Math.max(last, slot);
+    return last;
+  }
+
+  /** The service's tasks (as `tx` sees them) in the slots from `from` on (below `until`) and in `slots`. */
+  tasks(tx: ReadTx, serviceId: string, from: number, slots: ReadonlySet<number>, until = Infinity): Task[] {
     const bySlot = this.services.get(serviceId);
     if (!bySlot) return [];
     const out: Task[] = [];
@@ -73,7 +80,10 @@ export class SlotIndex {
       }
     };
     if (from === Infinity) for (const slot of slots) take(bySlot.get(slot));
-    else for (const [slot, ids] of bySlot) if (slot >= from || slots.has(slot)) take(ids);
+    else if (until !== Infinity) {
+      for (const slot of slots) if (slot < from) take(bySlot.get(slot));
+      for (let slot = from; slot < until; slot++) take(bySlot.get(slot));
+    } else for (const [slot, ids] of bySlot) if (slot >= from || slots.has(slot)) take(ids);
     return out;
   }
 }

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { silentLogger } from '../../../lib/log.js';
-import { CHANGES_PER_PASS } from '../../../manager/orchestrator/orchestrator.js';
+import { CHANGES_PER_PASS, SLOTS_PER_PASS } from '../../../manager/orchestrator/orchestrator.js';
 import { ReplicatedOrchestrator } from '../../../manager/orchestrator/replicated.js';
 import { SlotIndex } from '../../../manager/orchestrator/slot-index.js';
 import { slotsToVisit } from '../../../manager/orchestrator/slots.js';
@@ -23,14 +23,16 @@ const log = silentLogger();
 
 /** What the orchestrator's writes read of the tasks: walks of a service's tasks, and tasks read one by one. */
 function spyOnReads(store: MemoryStore) {
-  const reads = { walks: 0, tasks: 0 };
+  const reads = { walks: 0, wholeServices: 0, tasks: 0, mostInOneWrite: 0 };
   const update = store.update.bind(store);
   store.update = <T>(fn: (tx: WriteTx) => T) =>
-    update((tx) =>
-      fn(
+    update((tx) => {
+      const before = reads.tasks;
+      const result = fn(
         new Proxy(tx, {
           get(target, prop) {
             if (prop === 'tasksByService' || prop === 'scanTasks' || prop === 'all') reads.walks++;
+            if (prop === 'tasksByService') reads.wholeServices++;
             const value = Reflect.get(target, prop, target) as unknown;
             if (prop !== 'get' || typeof value !== 'function') {
               return typeof value === 'function' ? value.bind(target) : value;
@@ -41,8 +43,10 @@ function spyOnReads(store: MemoryStore) {
             };
           },
         }),
-      ),
-    );
+      );
+      reads.mostInOneWrite = Math.max(reads.mostInOneWrite, reads.tasks - before);
+      return result;
+    });
   return reads;
 }
 
@@ -108,6 +112,67 @@ test('the tasks of a node that goes down are shut down and replaced over writes 
   // Each slot's shutdown and replacement, in several writes, none much over the bound.
   t.true(writes.size >= (2 * replicas) / CHANGES_PER_PASS, `${writes.size} writes`);
   for (const n of writes.values()) t.true(n <= CHANGES_PER_PASS + 4, `a write of ${n} changes`);
+});
+
+test('a new leader reads a service of many replicas a window of slots a pass, never whole, and fills the empty slots of every window', async (t) => {
+  const store = await MemoryStore.open();
+  const replicas = 2 * SLOTS_PER_PASS + 5_000;
+  const service = makeService(makeSpec({ name: 'wide' }, replicas));
+  const node = makeNode();
+  const empty = new Set([3, SLOTS_PER_PASS + 7, replicas - 1]);
+  await store.update((tx) => {
+    tx.create('nodes', node);
+    tx.create('services', service);
+  });
+  const stored = store.view((tx) => tx.get('services', service.id)!);
+  for (let from = 1; from <= replicas; from += 5_000) {
+    await store.update((tx) => {
+      for (let slot = from; slot < from + 5_000 && slot <= replicas; slot++) {
+        if (empty.has(slot)) continue;
+        tx.create('tasks', makeTask(stored, { slot, nodeId: node.id, status: makeStatus('RUNNING') }));
+      }
+    });
+  }
+  const reads = spyOnReads(store);
+  const orchestrator = new ReplicatedOrchestrator(store, log);
+  runLoop(t, orchestrator);
+  await eventually(() => liveTasks(store, service.id).length === replicas, { timeoutMs: 60_000 });
+  await orchestrator.settled(store.view((tx) => tx.index));
+  t.deepEqual(
+    liveTasks(store, service.id)
+      .filter((x) => x.nodeId === '')
+      .map((x) => x.slot)
+      .sort((a, b) => a - b),
+    [...empty],
+  );
+  t.is(reads.wholeServices, 0);
+  t.true(reads.mostInOneWrite <= SLOTS_PER_PASS, `${reads.mostInOneWrite} tasks read in one write`);
+});
+
+test('scaled down from many replicas, every slot above the count is shut down, a window a pass', async (t) => {
+  const store = await MemoryStore.open();
+  const replicas = SLOTS_PER_PASS + 2_000;
+  const service = makeService(makeSpec({ name: 'shrinking' }, replicas));
+  await store.update((tx) => tx.create('services', service));
+  const orchestrator = new ReplicatedOrchestrator(store, log);
+  runLoop(t, orchestrator);
+  await eventually(() => liveTasks(store, service.id).length === replicas, { timeoutMs: 60_000 });
+  const reads = spyOnReads(store);
+  await store.update((tx) => {
+    const s = tx.get('services', service.id)!;
+    tx.update('services', { ...s, spec: { ...s.spec!, replicated: { replicas: 2 } } });
+  });
+  await eventually(() => liveTasks(store, service.id).length === 2, { timeoutMs: 60_000 });
+  t.deepEqual(
+    liveTasks(store, service.id)
+      .map((x) => x.slot)
+      .sort(),
+    [1, 2],
+  );
+  t.true(
+    reads.mostInOneWrite <= SLOTS_PER_PASS + CHANGES_PER_PASS,
+    `${reads.mostInOneWrite} tasks read in one write`,
+  );
 });
 
 test('slots are visited in order: those touched below the range, then the range up to the last', (t) => {
