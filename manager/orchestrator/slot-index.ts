@@ -4,8 +4,9 @@
  * (the store indexes tasks by service and by node, not by slot: a walk of each touched
  * service per pass was most of the leader's time while 100,000 tasks rolled out).
  *
- * A service is in the index once a pass has read all of its tasks (fill), and from then on
- * follows the events; a service not in it is read whole. It lags the store by the events not
+ * A service is in the index once all of its tasks were read (fill: at a new leader's start, a
+ * slice a turn, or by a pass that read the service whole), and from then on follows the
+ * events; a service not in it is read whole. It lags the store by the events not
  * taken in yet (fill reads a view that may be ahead of them: an event for what it already
  * holds changes nothing). The orchestrator's own new tasks are
  * added as soon as their write is in; tasks that others create in a replicated service's
@@ -18,8 +19,11 @@ import type { Service, Task } from '../../proto/types.js';
 import { updateInProgress } from '../../proto/service-update.js';
 import type { ReadTx } from '../store/types.js';
 
+/** A slot's task ids: one id (nearly every slot), or several (its history). */
+type SlotIds = string | string[];
+
 export class SlotIndex {
-  private readonly services = new Map<string, Map<number, Set<string>>>();
+  private readonly services = new Map<string, Map<number, SlotIds>>();
 
   /** Takes the service's tasks (all of them, as a view has them) in place of what it held. */
   fill(serviceId: string, tasks: readonly Task[]): void {
@@ -31,18 +35,24 @@ export class SlotIndex {
   add(task: Task): void {
     const bySlot = this.services.get(task.serviceId);
     if (!bySlot) return;
-    let ids = bySlot.get(task.slot);
-    if (!ids) bySlot.set(task.slot, (ids = new Set()));
-    ids.add(task.id);
+    const ids = bySlot.get(task.slot);
+    if (ids === undefined) bySlot.set(task.slot, task.id);
+    else if (typeof ids === 'string') {
+      if (ids !== task.id) bySlot.set(task.slot, [ids, task.id]);
+    } else if (!ids.includes(task.id)) ids.push(task.id);
   }
 
   remove(task: Task): void {
     const bySlot = this.services.get(task.serviceId);
     const ids = bySlot?.get(task.slot);
-    if (!bySlot || !ids) return;
-    ids.delete(task.id);
-    if (ids.size > 0) return;
-    bySlot.delete(task.slot);
+    if (!bySlot || ids === undefined) return;
+    if (typeof ids === 'string') {
+      if (ids === task.id) bySlot.delete(task.slot);
+      return;
+    }
+    const rest = ids.filter((id) => id !== task.id);
+    if (rest.length === 1) bySlot.set(task.slot, rest[0]!);
+    else bySlot.set(task.slot, rest);
   }
 
   /** The service is gone: it is read whole if it is ever seen again. */
@@ -73,8 +83,8 @@ export class SlotIndex {
     const bySlot = this.services.get(serviceId);
     if (!bySlot) return [];
     const out: Task[] = [];
-    const take = (ids: Set<string> | undefined) => {
-      for (const id of ids ?? []) {
+    const take = (ids: SlotIds | undefined) => {
+      for (const id of typeof ids === 'string' ? [ids] : (ids ?? [])) {
         const task = tx.get('tasks', id);
         if (task) out.push(task);
       }

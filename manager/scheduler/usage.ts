@@ -14,16 +14,19 @@ export interface Demand {
   readonly hostPorts: readonly string[];
 }
 
+/** What most tasks reserve: nothing. One object for all of them (a million tasks, a million fewer). */
+const NO_DEMAND: Demand = Object.freeze({ nanoCpus: 0, memoryBytes: 0, generic: [], hostPorts: [] });
+
 export function demandOf(task: Task): Demand {
   const r = task.spec?.resources;
-  return {
-    nanoCpus: r?.reservations?.nanoCpus ?? 0,
-    memoryBytes: r?.reservations?.memoryBytes ?? 0,
-    generic: Object.entries(r?.generic ?? {}),
-    hostPorts: (task.endpoint?.ports ?? [])
-      .filter((p) => p.mode === 'HOST')
-      .map((p) => portName(p.publishedPort, p.protocol)),
-  };
+  const nanoCpus = r?.reservations?.nanoCpus ?? 0;
+  const memoryBytes = r?.reservations?.memoryBytes ?? 0;
+  const generic = Object.entries(r?.generic ?? {});
+  const hostPorts = (task.endpoint?.ports ?? [])
+    .filter((p) => p.mode === 'HOST')
+    .map((p) => portName(p.publishedPort, p.protocol));
+  if (!nanoCpus && !memoryBytes && generic.length === 0 && hostPorts.length === 0) return NO_DEMAND;
+  return { nanoCpus, memoryBytes, generic, hostPorts };
 }
 
 export class NodeUsage {
