@@ -94,7 +94,7 @@ export class RaftStore implements Store {
     const machine = new ReplicatedState((options.logger ?? silentLogger()).child({ room: 'store' }));
     const raft = await RaftNode.start({ ...options, stateMachine: machine });
     const unlend = storeMetrics.sources.lend({
-      objects: () => TABLES.map((t) => [t, machine.state.all(t).length]),
+      objects: () => TABLES.map((t) => [t, machine.state.count(t)]),
       dir: options.dir,
     });
     return new RaftStore(machine, raft, unlend);

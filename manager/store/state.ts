@@ -76,6 +76,11 @@ export class StoreState implements ReadTx {
     return this.tables[table].get(id);
   }
 
+  /** How many objects the table holds. */
+  count(table: Table): number {
+    return this.tables[table].size;
+  }
+
   all<T extends Table>(table: T): Objects[T][] {
     return [...this.tables[table].values()];
   }
