@@ -4,7 +4,7 @@
  * their short strings are kept once, and the status and meta the managers sent are dropped
  * (the runner reads the state once, as the task arrives). One keeper for every node of the
  * process: a million tasks held across thousands of nodes then hold a spec per service
- * version, not one each (~2 KB a task as decoded).
+ * version, not one each (a task as decoded held about 1.9 KB of the 3.4 KB a simulated task cost).
  */
 import { frozenCopy } from '../manager/store/frozen-copy.js';
 import { SharedStrings, SharedValues } from '../manager/store/shared-values.js';
