@@ -50,7 +50,8 @@ export function parseCount(flag: string, value: string, max = 100_000): number {
 
 /** Columns padded to their widest cell, as `docker ... ls` prints them. */
 export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // A fold, not Math.max(...rows): spread over 100,000 rows, the arguments overflow the stack.
+  const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))

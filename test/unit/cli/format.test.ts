@@ -180,6 +180,13 @@ for (const [flag, change] of badFlags) {
   });
 }
 
+test('a table of 200,000 rows prints (the widths are not spread into one call)', (t) => {
+  const rows = Array.from({ length: 200_000 }, (_, i) => [`task-${i}`, 'Running']);
+  const lines = table(['ID', 'STATE'], rows).split('\n');
+  t.is(lines.length, 200_001);
+  t.is(lines.at(-1), 'task-199999   Running');
+});
+
 test('the task table: sorted by service and slot, history under the current task, node names', (t) => {
   const node = makeNode();
   node.description!.hostname = 'worker-1';
