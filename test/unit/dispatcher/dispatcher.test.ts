@@ -320,6 +320,42 @@ test('a node without heartbeats is marked DOWN after three periods; beating agai
   t.is(stream.errors.length, 0);
 });
 
+// Serial: another test here holds the event loop on purpose, and the extra grace counts from
+// the first expiry tick that sees the silence.
+test.serial(
+  'most nodes silent at once get three periods more before they are marked DOWN; a few silent are marked at once (fake clock)',
+  async (t) => {
+    let now = 1_000_000;
+    // Periods of 200 ms: the expiry ticks (every half period) skip a turn late by half a period,
+    // which shorter ones were on a busy machine.
+    const { store, node, dispatcher } = await setup({ heartbeatMs: 200, now: () => now });
+    const others = Array.from({ length: 11 }, () => makeNode());
+    await store.update((tx) => {
+      for (const n of others) tx.create('nodes', n);
+    });
+    runLoop(t, dispatcher);
+    const nodes = [node, ...others];
+    const streams = nodes.map((n) => open(dispatcher, n));
+    await eventually(() => streams.every((s) => s.writes.length === 1));
+    const states = () => store.view((tx) => nodes.map((n) => tx.get('nodes', n.id)?.status?.state));
+    // All twelve silent for four periods: past three, but within the extra grace.
+    now += 800;
+    await new Promise((r) => setTimeout(r, 400));
+    t.deepEqual(new Set(states()), new Set(['READY']));
+    // Still silent three periods later: marked down.
+    now += 800;
+    await eventually(() => states().every((s) => s === 'DOWN'));
+
+    // Back, then one of them silent alone: marked down without the extra grace.
+    await Promise.all(nodes.map((n, i) => beat(dispatcher, n, streams[i]!)));
+    await eventually(() => states().every((s) => s === 'READY'));
+    now += 800;
+    await Promise.all(others.map((n, i) => beat(dispatcher, n, streams[i + 1]!)));
+    await eventually(() => states()[0] === 'DOWN');
+    t.deepEqual(new Set(states().slice(1)), new Set(['READY']));
+  },
+);
+
 test('a node whose beats wait unread behind a turn that held the manager is not marked DOWN', async (t) => {
   // Periods long enough that a busy machine's own pauses between the steps below stay under
   // the three missed periods that mark a node down.
