@@ -218,3 +218,25 @@ export class FakeStream<Req, Msg> extends EventEmitter {
     this.emit('close');
   }
 }
+
+/**
+ * Counts turns of the event loop until stopped, calling `onTurn` in each: it runs between two
+ * slices of work that yield with setImmediate, never within one.
+ */
+export function countTurns(onTurn = (): void => undefined): { readonly turns: number; stop(): void } {
+  let turns = 0;
+  let running = true;
+  const next = (): void => {
+    if (!running) return;
+    turns++;
+    onTurn();
+    setImmediate(next);
+  };
+  setImmediate(next);
+  return {
+    get turns() {
+      return turns;
+    },
+    stop: () => (running = false),
+  };
+}

@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import type * as grpc from '@grpc/grpc-js';
 import { silentLogger } from '../../../lib/log.js';
 import { EventEmitter } from 'node:events';
@@ -77,6 +77,26 @@ async function setup(opts: { heartbeatMs?: number; now?: () => number } = {}) {
   });
   const dispatcher = new Dispatcher(store, log, () => opts.heartbeatMs ?? 60_000, opts.now);
   return { store, node, service, dispatcher, tasks: { onNode, running, pending, elsewhere } };
+}
+
+/**
+ * `count` more nodes beside setup's, the dispatcher running, and a session of every node open
+ * with its first message in.
+ */
+async function sessionsOf(
+  t: ExecutionContext,
+  { store, node, dispatcher }: { store: Store; node: Node; dispatcher: Dispatcher },
+  count: number,
+) {
+  const others = Array.from({ length: count }, () => makeNode());
+  await store.update((tx) => {
+    for (const n of others) tx.create('nodes', n);
+  });
+  runLoop(t, dispatcher);
+  const nodes = [node, ...others];
+  const streams = nodes.map((n) => open(dispatcher, n));
+  await eventually(() => streams.every((s) => s.writes.length === 1));
+  return { others, nodes, streams };
 }
 
 async function update(store: Store, id: string, change: (t: Task) => Task) {
@@ -329,14 +349,7 @@ test.serial(
     // Periods of 200 ms: the expiry ticks (every half period) skip a turn late by half a period,
     // which shorter ones were on a busy machine.
     const { store, node, dispatcher } = await setup({ heartbeatMs: 200, now: () => now });
-    const others = Array.from({ length: 11 }, () => makeNode());
-    await store.update((tx) => {
-      for (const n of others) tx.create('nodes', n);
-    });
-    runLoop(t, dispatcher);
-    const nodes = [node, ...others];
-    const streams = nodes.map((n) => open(dispatcher, n));
-    await eventually(() => streams.every((s) => s.writes.length === 1));
+    const { others, nodes, streams } = await sessionsOf(t, { store, node, dispatcher }, 11);
     const states = () => store.view((tx) => nodes.map((n) => tx.get('nodes', n.id)?.status?.state));
     // All twelve silent for four periods: past three, but within the extra grace.
     now += 800;
@@ -391,14 +404,7 @@ test('a node whose beats wait unread behind a turn that held the manager is not 
 test('nodes that beat again in one turn are marked READY in one write (fake clock)', async (t) => {
   let now = 1_000_000;
   const { store, node, dispatcher } = await setup({ heartbeatMs: 50, now: () => now });
-  const others = [makeNode(), makeNode()];
-  await store.update((tx) => {
-    for (const n of others) tx.create('nodes', n);
-  });
-  runLoop(t, dispatcher);
-  const nodes = [node, ...others];
-  const streams = nodes.map((n) => open(dispatcher, n));
-  await eventually(() => streams.every((s) => s.writes.length === 1));
+  const { nodes, streams } = await sessionsOf(t, { store, node, dispatcher }, 2);
   const ready = new Map<number, string[]>();
   const ac = new AbortController();
   t.teardown(() => ac.abort());

@@ -4,17 +4,12 @@
  * runtime's do. Then an agent with both, as sim-workers runs it, against a fake dispatcher.
  */
 import test from 'ava';
-import type * as grpc from '@grpc/grpc-js';
-import type { AssignmentsInput } from '../../../proto/gen/flotilla/Assignments.js';
-import type { DispatcherHandlers } from '../../../proto/gen/flotilla/Dispatcher.js';
-import { wire } from '../../../proto/load.js';
-import { createServer, listen, serve, shutdown } from '../../../proto/rpc.js';
-import type { Task, TaskStatus } from '../../../proto/types.js';
+import type { Task } from '../../../proto/types.js';
 import { SimDriver } from '../../../sim/driver.js';
 import { SharedTasks } from '../../../sim/shared-tasks.js';
 import { simUsage } from '../../../sim/usage.js';
-import { testCredentials } from '../../fixtures/tls.js';
 import { eventually, makeService, makeStatus, makeTask } from '../helpers.js';
+import { recordingDispatcher } from '../worker/recording-dispatcher.js';
 import { testAgent } from '../worker/test-agent.js';
 
 const assigned = (service = makeService()): Task => makeTask(service, { status: makeStatus('ASSIGNED') });
@@ -64,33 +59,6 @@ test('a simulated container: created, running once started, exits with the stop 
   await driver.remove(id);
   await t.throwsAsync(driver.inspect(id), { message: /no container/ });
 });
-
-/** A dispatcher that keeps the one session open for the test to write to, and records task statuses. */
-async function recordingDispatcher() {
-  const server = createServer(await testCredentials('manager', 'm1'));
-  let session: grpc.ServerWritableStream<unknown, unknown> | undefined;
-  const statuses = new Map<string, TaskStatus>();
-  const handlers: DispatcherHandlers = {
-    Session: (call) => {
-      session = call as grpc.ServerWritableStream<unknown, unknown>;
-    },
-    Beats: (call) => call.on('data', () => call.write({ periodMs: 60_000 })),
-    UpdateTaskStatus: (call, cb) => {
-      for (const u of call.request.updates) if (u.status) statuses.set(u.taskId, u.status);
-      cb(null, {});
-    },
-  };
-  serve(server, wire.flotilla.Dispatcher.service, handlers, { allow: ['manager', 'worker'] });
-  const port = await listen(server, '127.0.0.1:0');
-  return {
-    addr: `127.0.0.1:${port}`,
-    statuses,
-    opened: () => session !== undefined,
-    send: (assignments: AssignmentsInput) =>
-      session?.write({ sessionId: 's1', heartbeatPeriodMs: 60_000, managers: [], assignments }),
-    close: () => shutdown(server, 1_000),
-  };
-}
 
 test('a simulated node runs its tasks to RUNNING, stops the one told to, and counts them in its usage', async (t) => {
   const dispatcher = await recordingDispatcher();

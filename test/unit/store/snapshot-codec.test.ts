@@ -11,7 +11,15 @@ import {
 import { StoreState } from '../../../manager/store/state.js';
 import type { StoreSnapshotData } from '../../../manager/store/types.js';
 import type { StoreSnapshot } from '../../../proto/types.js';
-import { makeCluster, makeNode, makeService, makeSpec, makeStatus, makeTask } from '../helpers.js';
+import {
+  countTurns,
+  makeCluster,
+  makeNode,
+  makeService,
+  makeSpec,
+  makeStatus,
+  makeTask,
+} from '../helpers.js';
 
 function state(): StoreSnapshotData {
   const nodes = [makeNode(), makeNode(), makeNode()];
@@ -51,28 +59,6 @@ test('an empty state at index 0 is a snapshot too', async (t) => {
   t.deepEqual(snapshotCodec.decode(await encodeSnapshot(empty)), snapshotCodec.decode(new Uint8Array()));
 });
 
-/**
- * Counts turns of the event loop until stopped, calling `onTurn` in each: it runs between
- * two slices of work that yield with setImmediate, never within one.
- */
-function turnCounter(onTurn = (): void => undefined): { readonly turns: number; stop(): void } {
-  let turns = 0;
-  let running = true;
-  const next = (): void => {
-    if (!running) return;
-    turns++;
-    onTurn();
-    setImmediate(next);
-  };
-  setImmediate(next);
-  return {
-    get turns() {
-      return turns;
-    },
-    stop: () => (running = false),
-  };
-}
-
 /** Large values compared quickly (ava's deepEqual takes seconds over thousands of tasks). */
 const json = (value: unknown): string => JSON.stringify(value);
 
@@ -102,7 +88,7 @@ test('taking a snapshot of many objects gives the event loop a turn every OBJECT
       },
     }) as never;
   }
-  const counter = turnCounter(() => (taken = 0));
+  const counter = countTurns(() => (taken = 0));
   // No deadline from the clock: only the bound on work makes it yield.
   const runs = await encodeSnapshotRuns(counting, Infinity);
   counter.stop();
@@ -118,7 +104,7 @@ test('taking a snapshot of many objects gives the event loop a turn every OBJECT
 test('a snapshot decoded a slice at a time reads as one decoded at once, and takes turns of the event loop', async (t) => {
   const data = manyTasks(3_000);
   const bytes = await encodeSnapshot(data);
-  const counter = turnCounter();
+  const counter = countTurns();
   const decoded = await decodeSnapshot(bytes, Infinity);
   counter.stop();
   t.is(json(decoded), json(snapshotCodec.decode(bytes)));
@@ -130,7 +116,7 @@ test('a state restored a slice at a time holds what was taken, with its indexes'
   const data = manyTasks(3_000);
   const whole = new StoreState();
   whole.restore(snapshotCodec.decode(await encodeSnapshot(data)));
-  const counter = turnCounter();
+  const counter = countTurns();
   const restored = await restoreSnapshot(await encodeSnapshot(data), Infinity);
   counter.stop();
   t.is(json(restored.snapshot()), json(whole.snapshot()));

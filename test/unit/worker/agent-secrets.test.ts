@@ -8,18 +8,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
-import type * as grpc from '@grpc/grpc-js';
 import { newId } from '../../../lib/ids.js';
-import type { DispatcherHandlers } from '../../../proto/gen/flotilla/Dispatcher.js';
-import type { AssignmentsInput } from '../../../proto/gen/flotilla/Assignments.js';
-import { wire } from '../../../proto/load.js';
-import { createServer, listen, serve, shutdown } from '../../../proto/rpc.js';
-import type { FileReference, Task, TaskStatus } from '../../../proto/types.js';
+import type { FileReference, Task } from '../../../proto/types.js';
 import type { ContainerSpec, RuntimeDriver } from '../../../runtime/driver.js';
 import { SECRETS_BASE } from '../../../worker/secret-files.js';
 import { SecretValues } from '../../../worker/secret-values.js';
-import { testCredentials } from '../../fixtures/tls.js';
 import { eventually, makeService, makeStatus, makeTask } from '../helpers.js';
+import { recordingDispatcher } from './recording-dispatcher.js';
 import { testAgent } from './test-agent.js';
 
 function fileRef(name: string, fields: Partial<FileReference> = {}): FileReference {
@@ -68,33 +63,6 @@ test('values: a task gets those of its references; unused ones go; a COMPLETE se
   );
 });
 
-/** A dispatcher that keeps the one session open for the test to write to, and records task statuses. */
-async function fakeDispatcher() {
-  const server = createServer(await testCredentials('manager', 'm1'));
-  let session: grpc.ServerWritableStream<unknown, unknown> | undefined;
-  const statuses = new Map<string, TaskStatus>();
-  const handlers: DispatcherHandlers = {
-    Session: (call) => {
-      session = call as grpc.ServerWritableStream<unknown, unknown>;
-    },
-    Beats: (call) => call.on('data', () => call.write({ periodMs: 60_000 })),
-    UpdateTaskStatus: (call, cb) => {
-      for (const u of call.request.updates) if (u.status) statuses.set(u.taskId, u.status);
-      cb(null, {});
-    },
-  };
-  serve(server, wire.flotilla.Dispatcher.service, handlers, { allow: ['manager', 'worker'] });
-  const port = await listen(server, '127.0.0.1:0');
-  return {
-    addr: `127.0.0.1:${port}`,
-    statuses,
-    opened: () => session !== undefined,
-    send: (assignments: AssignmentsInput) =>
-      session?.write({ sessionId: 's1', heartbeatPeriodMs: 60_000, managers: [], assignments }),
-    close: () => shutdown(server, 1_000),
-  };
-}
-
 /** A runtime that records the containers made and removed, which run until stopped. */
 function recordingDriver() {
   const created: ContainerSpec[] = [];
@@ -124,7 +92,7 @@ test('the agent hands each task the values of its references, keeps them while a
   const nodeId = newId();
   const nodeDir = join(SECRETS_BASE, nodeId);
   await mkdir(join(nodeDir, 'stale-1'), { recursive: true });
-  const dispatcher = await fakeDispatcher();
+  const dispatcher = await recordingDispatcher();
   const { driver, created } = recordingDriver();
   const agent = await testAgent([dispatcher.addr], { nodeId, drivers: [driver] });
   const stop = new AbortController();

@@ -2,7 +2,7 @@
 import test from 'ava';
 import { decodeSnapshotData, encodeSnapshotData } from '../../../../manager/raft/node/members.js';
 import { codec } from '../../../../proto/load.js';
-import { countTurns } from '../storage/helpers.js';
+import { countTurns } from '../../helpers.js';
 import type { RaftSnapshotData } from '../../../../proto/gen/flotilla/RaftSnapshotData.js';
 
 const envelope = codec<RaftSnapshotData>('flotilla.RaftSnapshotData');

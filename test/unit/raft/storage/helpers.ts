@@ -52,21 +52,3 @@ export async function recoverWal(dir: string, opts: WalOptions = {}): Promise<Wa
   await wal.close();
   return state;
 }
-
-/** Counts turns of the event loop until stopped (work that yields with setImmediate lets it in). */
-export function countTurns(): { readonly turns: number; stop(): void } {
-  let turns = 0;
-  let running = true;
-  const next = (): void => {
-    if (!running) return;
-    turns++;
-    setImmediate(next);
-  };
-  setImmediate(next);
-  return {
-    get turns() {
-      return turns;
-    },
-    stop: () => (running = false),
-  };
-}

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import type { Snapshot } from '../../../../manager/raft/types.js';
 import { crc32, crc32InSlices } from '../../../../manager/raft/storage/checksum.js';
 import { Snapshotter, snapshotFileName } from '../../../../manager/raft/storage/snapshotter.js';
-import { countTurns, payloadFor, tempDir, warnings } from './helpers.js';
+import { countTurns } from '../../helpers.js';
+import { payloadFor, tempDir, warnings } from './helpers.js';
 
 function snapshot(index: number, term = 1): Snapshot {
   return {
