@@ -79,7 +79,7 @@ export interface RaftNodeOptions {
    */
   forceNewCluster?: boolean;
   logger?: Logger;
-  /** Length of a tick (default 25 ms). An election timeout is electionTick (default 20) to 2 × electionTick ticks. */
+  /** Length of a tick (default 25 ms). An election timeout is electionTick (default 10) to 2 × electionTick ticks. */
   tickMs?: number;
   electionTick?: number;
   heartbeatTick?: number;
@@ -115,11 +115,9 @@ const DISK_RETRY_MS = 1_000;
 
 const DEFAULTS = {
   tickMs: 25,
-  // Elections after 0.5 to 1 s without a leader's word. A manager does all its work on one
-  // event loop, the leader's heartbeats included: with 250 to 500 ms, the turns of a leader
-  // busy with 100,000 tasks on a loaded machine (a large write, a snapshot's last step) were
-  // enough to start elections (see docs/raft.md).
-  electionTick: 20,
+  // Elections after 0.25 to 0.5 s without a leader's word, longer once followers have heard
+  // the leader fall silent that long (see patience in core/raft.ts and docs/raft.md).
+  electionTick: 10,
   heartbeatTick: 2,
   snapshotEvery: 10_000,
   snapshotBytes: 16 * 1024 * 1024,
