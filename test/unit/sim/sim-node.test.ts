@@ -9,7 +9,7 @@ import { SimDriver } from '../../../sim/driver.js';
 import { SharedTasks } from '../../../sim/shared-tasks.js';
 import { simUsage } from '../../../sim/usage.js';
 import { eventually, makeService, makeStatus, makeTask } from '../helpers.js';
-import { recordingDispatcher } from '../worker/recording-dispatcher.js';
+import { recordingDispatcher, runAgainst } from '../worker/recording-dispatcher.js';
 import { testAgent } from '../worker/test-agent.js';
 
 const assigned = (service = makeService()): Task => makeTask(service, { status: makeStatus('ASSIGNED') });
@@ -63,14 +63,7 @@ test('a simulated container: created, running once started, exits with the stop 
 test('a simulated node runs its tasks to RUNNING, stops the one told to, and counts them in its usage', async (t) => {
   const dispatcher = await recordingDispatcher();
   const agent = await testAgent([dispatcher.addr], { drivers: [new SimDriver()], tasks: new SharedTasks() });
-  const stop = new AbortController();
-  const running = agent.run(stop.signal);
-  t.teardown(async () => {
-    stop.abort();
-    await running;
-    await dispatcher.close();
-  });
-  await eventually(dispatcher.opened);
+  await runAgainst(t, agent, dispatcher);
   const service = makeService();
   const [t1, t2] = [assigned(service), assigned(service)];
   dispatcher.send({ kind: 'COMPLETE', tasks: [t1, t2] });

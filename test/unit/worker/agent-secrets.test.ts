@@ -14,7 +14,7 @@ import type { ContainerSpec, RuntimeDriver } from '../../../runtime/driver.js';
 import { SECRETS_BASE } from '../../../worker/secret-files.js';
 import { SecretValues } from '../../../worker/secret-values.js';
 import { eventually, makeService, makeStatus, makeTask } from '../helpers.js';
-import { recordingDispatcher } from './recording-dispatcher.js';
+import { recordingDispatcher, runAgainst } from './recording-dispatcher.js';
 import { testAgent } from './test-agent.js';
 
 function fileRef(name: string, fields: Partial<FileReference> = {}): FileReference {
@@ -95,15 +95,7 @@ test('the agent hands each task the values of its references, keeps them while a
   const dispatcher = await recordingDispatcher();
   const { driver, created } = recordingDriver();
   const agent = await testAgent([dispatcher.addr], { nodeId, drivers: [driver] });
-  const stop = new AbortController();
-  const running = agent.run(stop.signal);
-  t.teardown(async () => {
-    stop.abort();
-    await running;
-    await dispatcher.close();
-    await rm(nodeDir, { recursive: true, force: true });
-  });
-  await eventually(dispatcher.opened);
+  await runAgainst(t, agent, dispatcher, () => rm(nodeDir, { recursive: true, force: true }));
   t.false(
     existsSync(join(nodeDir, 'stale-1')),
     'a previous run left it; no container of this node has its task',

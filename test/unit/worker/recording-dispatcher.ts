@@ -1,11 +1,14 @@
 /** A dispatcher for agent tests that keeps the one session open for the test to write to, and records task statuses. */
 import type * as grpc from '@grpc/grpc-js';
+import type { ExecutionContext } from 'ava';
 import type { AssignmentsInput } from '../../../proto/gen/flotilla/Assignments.js';
 import type { DispatcherHandlers } from '../../../proto/gen/flotilla/Dispatcher.js';
 import { wire } from '../../../proto/load.js';
 import { createServer, listen, serve, shutdown } from '../../../proto/rpc.js';
 import type { TaskStatus } from '../../../proto/types.js';
+import type { Agent } from '../../../worker/agent.js';
 import { testCredentials } from '../../fixtures/tls.js';
+import { eventually } from '../helpers.js';
 
 export async function recordingDispatcher() {
   const server = createServer(await testCredentials('manager', 'm1'));
@@ -31,4 +34,25 @@ export async function recordingDispatcher() {
       session?.write({ sessionId: 's1', heartbeatPeriodMs: 60_000, managers: [], assignments }),
     close: () => shutdown(server, 1_000),
   };
+}
+
+/**
+ * Runs `agent` until the test ends (then stops it, closes `dispatcher` and runs `after`), and
+ * waits until its session is open.
+ */
+export async function runAgainst(
+  t: ExecutionContext,
+  agent: Agent,
+  dispatcher: Awaited<ReturnType<typeof recordingDispatcher>>,
+  after: () => Promise<unknown> = async () => undefined,
+): Promise<void> {
+  const stop = new AbortController();
+  const running = agent.run(stop.signal);
+  t.teardown(async () => {
+    stop.abort();
+    await running;
+    await dispatcher.close();
+    await after();
+  });
+  await eventually(dispatcher.opened);
 }
