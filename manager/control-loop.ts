@@ -11,8 +11,10 @@ import type { EventFilter, ReadTx, Store, StoreEvent } from './store/types.js';
 export interface LoopHandlers {
   /**
    * Called once with the state at the start, in the same turn as the watch begins. It may go
-   * on in later turns (a long walk, in slices) if it reads all it needs from `tx` in this
-   * one: the events are handed on once it is done.
+   * on in later turns (a long walk, in slices): the events are handed on once it is done.
+   * What it reads later comes from a later view, ahead of those events, so it must take it
+   * in a way that the same events applied after it change nothing (keyed by id, as the
+   * orchestrator's slot index and the scheduler's usage are), or read it all from `tx` now.
    */
   start(tx: ReadTx): void | Promise<void>;
   /** Notes an event; return true when a reconcile pass is needed. */
